@@ -1,0 +1,46 @@
+# coursehub: `make run` serves the app with demo data; `make test` runs every test with real parts.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := coursehub
+
+.PHONY: run test install install-test system-tools translations lint test-sqlite test-postgresql clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed translations
+install-test: $(VENV)/.installed-test translations
+
+translations: | $(BIN)/python
+	@$(BIN)/python -c "import babel" 2>/dev/null || $(BIN)/pip install --quiet -e .
+	@if compgen -G "translations/*/LC_MESSAGES/messages.po" >/dev/null; then $(BIN)/pybabel compile -d translations 2>&1 | tail -n 1; fi
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	COURSEHUB_SCHEDULER=inprocess $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Chromium and PostgreSQL come from Debian; installed only when missing and when we are root.
+system-tools:
+	@bash scripts/install-system-tools.sh
+
+lint: install-test
+	$(BIN)/ruff check coursehub tests
+
+test: install-test system-tools lint
+	@bash scripts/run-tests.sh
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite*

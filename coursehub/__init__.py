@@ -1,0 +1,90 @@
+"""coursehub: the web platform of a regional foster-family resource."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from coursehub import config as settings
+from coursehub.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
+
+# Areas whose `views` module holds a blueprint `bp` (and optionally `nav_items`), in menu order.
+AREAS = (
+    "pages",
+    "accounts",
+    "courses",
+    "enrollment",
+    "attendance",
+    "notifications",
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create and configure the coursehub application."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(settings.Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    settings.from_environment(app.config)
+    if config:
+        app.config.update(config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = settings.sqlite_url(app.instance_path)
+    settings.check(app.config)
+    app.debug = bool(app.config.get("DEBUG"))
+
+    _init_extensions(app)
+    _register_areas(app)
+
+    from coursehub import cli, web
+
+    web.init_app(app)
+    cli.init_app(app)
+
+    if app.config["COURSEHUB_SCHEDULER"] == "inprocess":
+        from coursehub import schedule
+
+        schedule.start_in_process(app)
+    logging.getLogger(__name__).debug("app created")
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from coursehub.lib import database
+
+    db.init_app(app)
+    database.configure_engine_events(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Stockholm")
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+
+def _select_locale() -> str:
+    from flask import current_app, session
+
+    wanted = session.get("locale")
+    return wanted if wanted in current_app.config["COURSEHUB_LOCALES"] else "sv"
+
+
+def _register_areas(app: Flask) -> None:
+    nav_items = []
+    for area in AREAS:
+        module = importlib.import_module(f"coursehub.{area}.views")
+        app.register_blueprint(module.bp)
+        nav_items.extend(getattr(module, "nav_items", ()))
+    app.extensions["coursehub_nav"] = sorted(nav_items, key=lambda item: item.order)

@@ -1,0 +1,78 @@
+"""Demo data of the accounts area: municipalities of Jönköping county and one user per role."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from coursehub.accounts import passwords, services
+from coursehub.accounts.models import Household, Municipality, Role, User
+from coursehub.extensions import db
+
+DEMO_PASSWORD = "demo-losenord-2026"  # noqa: S105 - printed by `make run`, written in the README
+
+# (name, SCB code, member of the resource, latitude, longitude of the main town)
+MUNICIPALITIES = [
+    ("Aneby", "0604", True, 57.8383, 14.8104),
+    ("Eksjö", "0686", True, 57.6664, 14.9720),
+    ("Gislaved", "0662", True, 57.3040, 13.5403),
+    ("Gnosjö", "0617", True, 57.3583, 13.7375),
+    ("Habo", "0643", True, 57.9070, 14.0730),
+    ("Jönköping", "0680", True, 57.7826, 14.1618),
+    ("Mullsjö", "0642", True, 57.9167, 13.8784),
+    ("Nässjö", "0682", True, 57.6531, 14.6968),
+    ("Sävsjö", "0684", True, 57.4030, 14.6640),
+    ("Tranås", "0687", True, 58.0372, 14.9782),
+    ("Vaggeryd", "0665", True, 57.4980, 14.1470),
+    ("Värnamo", "0683", True, 57.1860, 14.0400),
+    ("Vetlanda", "0685", False, 57.4280, 15.0780),
+]
+
+# (username, full name, e-mail, roles, municipality code or None)
+USERS = [
+    ("astrid.lind", "Astrid Lind", "astrid.lind@familjehemsresurs.example", [Role.ADMIN], None),
+    ("sara.berg", "Sara Berg", "sara.berg@familjehemsresurs.example", [Role.STAFF], None),
+    ("lars.holm", "Lars Holm", "lars.holm@familjehemsresurs.example", [Role.LEADER], None),
+    ("maria.ek", "Maria Ek", "maria.ek@jonkoping.example", [Role.MUNICIPAL, Role.MEMBER], "0680"),
+    ("nils.strand", "Nils Strand", "nils.strand@varnamo.example", [Role.MEMBER], "0683"),
+    ("fatima.andersson", "Fatima Andersson", "fatima.andersson@hem.example", [Role.FAMILY], None),
+    ("goran.sjo", "Göran Sjö", "goran.sjo@styrgrupp.example", [Role.STEERING], None),
+]
+
+
+def seed(now) -> list[tuple[str, str, str]]:
+    """Create what is missing; return (role, username, e-mail) of each demo user."""
+    by_code = {m.code: m for m in db.session.scalars(select(Municipality))}
+    for name, code, is_member, lat, lon in MUNICIPALITIES:
+        if code not in by_code:
+            by_code[code] = Municipality(name=name, code=code, is_member=is_member,
+                                         latitude=lat, longitude=lon)
+            db.session.add(by_code[code])
+    db.session.flush()
+    demo_hash = passwords.hash_password(DEMO_PASSWORD)
+    logins = []
+    for username, full_name, email, roles, code in USERS:
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(username=username, full_name=full_name, email=email,
+                        password_hash=demo_hash, municipality=by_code.get(code) if code else None)
+            db.session.add(user)
+            services.set_roles(user, roles)
+        logins.append((", ".join(r.value for r in roles), username, email))
+    _seed_family(by_code["0680"], demo_hash)
+    db.session.flush()
+    return logins
+
+
+def _seed_family(municipality: Municipality, demo_hash: str) -> None:
+    fatima = db.session.scalar(select(User).where(User.username == "fatima.andersson"))
+    if fatima.household_id is not None:
+        return
+    household = Household(name="Familjen Andersson", municipality=municipality,
+                          is_confirmed=True)
+    db.session.add(household)
+    johan = User(username="johan.andersson", full_name="Johan Andersson",
+                 email="johan.andersson@hem.example", password_hash=demo_hash)
+    db.session.add(johan)
+    services.set_roles(johan, [Role.FAMILY])
+    fatima.household = household
+    johan.household = household

@@ -1,0 +1,186 @@
+"""Users, roles, municipalities, households, one-time account links and the audit log."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coursehub.db import Base, created_at_column, intpk, str_enum
+
+
+class Role(enum.StrEnum):
+    """What a user may do; a user may hold several."""
+
+    ADMIN = "admin"
+    STAFF = "staff"
+    LEADER = "leader"
+    MUNICIPAL = "municipal"
+    MEMBER = "member"
+    FAMILY = "family"
+    STEERING = "steering"
+
+
+def new_session_token() -> str:
+    """Return a fresh random per-user session token."""
+    return secrets.token_urlsafe(32)
+
+
+class Municipality(Base):
+    __tablename__ = "municipalities"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    code: Mapped[str] = mapped_column(sa.String(4), unique=True)  # SCB's four-digit code
+    is_member: Mapped[bool] = mapped_column(default=True)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+
+    __table_args__ = (sa.CheckConstraint("length(code) = 4", name="code_four_digits"),)
+
+    def __repr__(self) -> str:
+        return f"<Municipality {self.code}>"
+
+
+class Household(Base):
+    """A family of one or more adults, tied to the municipality responsible for it."""
+
+    __tablename__ = "households"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(120))
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
+    # A household that registered itself counts only once a municipal worker has confirmed it.
+    is_confirmed: Mapped[bool] = mapped_column(default=False)
+    confirmed_at: Mapped[datetime | None]
+    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    municipality: Mapped[Municipality] = relationship()
+    adults: Mapped[list[User]] = relationship(
+        back_populates="household", foreign_keys="User.household_id", order_by="User.id"
+    )
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)  # stored lower-case
+    username: Mapped[str] = mapped_column(sa.String(80), unique=True)  # fornamn.efternamn
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    phone: Mapped[str | None] = mapped_column(sa.String(30))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))  # None until invited user sets one
+    # Returned by get_id(); changed at logout, password change and deactivation to end sessions.
+    session_token: Mapped[str] = mapped_column(
+        sa.String(64), unique=True, default=new_session_token
+    )
+    municipality_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("municipalities.id"), index=True
+    )
+    household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    deactivated_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = created_at_column()
+
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    municipality: Mapped[Municipality | None] = relationship()
+    household: Mapped[Household | None] = relationship(
+        back_populates="adults", foreign_keys=[household_id]
+    )
+
+    # -- Flask-Login --
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def is_active(self) -> bool:
+        return self.deactivated_at is None
+
+    # -- roles --
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(Role(r.role) for r in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        """Return True when the user holds at least one of `roles`."""
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has_role(Role.STAFF, Role.ADMIN)
+
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split(" ", 1)[0]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class TokenPurpose(enum.StrEnum):
+    RESET = "reset"
+    INVITATION = "invitation"
+
+
+class AccountToken(Base):
+    """A single-use link sent by e-mail; only a hash of the token is stored."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose, "token_purpose"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def is_usable(self, now: datetime) -> bool:
+        """Return True when the link has not been used and has not expired."""
+        return self.used_at is None and now < self.expires_at
+
+
+class AuditOutcome(enum.StrEnum):
+    OK = "ok"
+    DENIED = "denied"
+
+
+class AuditEntry(Base):
+    """Who did or read what, when. Never content, never personal data beyond the actor's id."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[intpk]
+    at: Mapped[datetime] = created_at_column()
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    actor_roles: Mapped[str] = mapped_column(sa.String(120), default="")
+    action: Mapped[str] = mapped_column(sa.String(80), index=True)  # e.g. "user.deactivate"
+    object_type: Mapped[str | None] = mapped_column(sa.String(40))
+    object_id: Mapped[int | None]
+    outcome: Mapped[AuditOutcome] = mapped_column(
+        str_enum(AuditOutcome, "audit_outcome"), default=AuditOutcome.OK
+    )
+    detail: Mapped[str | None] = mapped_column(sa.String(300))  # a reason, never personal data
+
+    actor: Mapped[User | None] = relationship()

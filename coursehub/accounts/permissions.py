@@ -1,0 +1,64 @@
+"""Roles, the role-checking decorator and the account area's own permission predicates."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from coursehub.accounts.models import Role
+
+STAFF_ROLES = (Role.STAFF, Role.ADMIN)
+
+
+def roles_required(*roles: Role):
+    """Let a view through for logged-in users holding one of `roles`; 403 for others.
+
+    Anonymous visitors are sent to the login page. Object-level checks (another municipality's
+    household, another leader's run) answer 404 in the view itself, so that nothing leaks.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from coursehub.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if roles and not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def login_required(view):
+    """Let any logged-in user through; send visitors to the login page."""
+    return roles_required()(view)
+
+
+def is_staff(user) -> bool:
+    """Return True for the resource's staff and admins."""
+    return user is not None and user.has_role(*STAFF_ROLES)
+
+
+def can_manage_users(user) -> bool:
+    """Admins and staff list, invite and edit users."""
+    return is_staff(user)
+
+
+def can_grant_role(user, role: Role) -> bool:
+    """Only admins hand out the admin and staff roles; staff may hand out the rest."""
+    if user is None:
+        return False
+    if role in (Role.ADMIN, Role.STAFF):
+        return user.has_role(Role.ADMIN)
+    return is_staff(user)
+
+
+def can_read_audit_log(user) -> bool:
+    """Admins and staff review who read and changed what."""
+    return is_staff(user)

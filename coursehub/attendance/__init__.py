@@ -1,0 +1,1 @@
+"""The attendance area; its blueprint is in `coursehub.attendance.views`."""

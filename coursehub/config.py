@@ -1,0 +1,123 @@
+"""Settings: defaults here, then instance/config.py, then the environment, then the caller's dict."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused outside development, see check()
+
+
+class Defaults:
+    """Defaults for local development (the embedded default: SQLite, scheduler off)."""
+
+    ENV_NAME = "development"  # development | production | testing
+    DEBUG = False
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = None  # filled in create_app: sqlite file in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SERVER_NAME_FOR_LINKS = "http://127.0.0.1:5000"  # base of links in e-mails, never the Host header
+    PREFERRED_URL_SCHEME = "http"
+
+    # Sessions (SECURITY.md): idle and absolute time-outs, no remember-me.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # idle time-out
+    COURSEHUB_SESSION_ABSOLUTE = timedelta(hours=10)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    WTF_CSRF_TIME_LIMIT = 60 * 60  # no shorter than the idle time-out
+
+    # Mail: with no MAIL_SERVER the outbox keeps messages for staff to read.
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Familjehemsresursen <noreply@familjehemsresurs.example>"
+    MAIL_TIMEOUT = 10
+    COURSEHUB_OUTBOX_MAX_ATTEMPTS = 8
+
+    # Scheduler: "inprocess" only for `make run`; otherwise the web process starts none.
+    COURSEHUB_SCHEDULER = ""
+
+    # Login rate limits (per address and per account).
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    COURSEHUB_LOGIN_LIMIT_ADDRESS = "20 per 10 minutes"
+    COURSEHUB_LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"
+
+    # Links sent by e-mail.
+    COURSEHUB_RESET_TOKEN_HOURS = 2
+    COURSEHUB_INVITATION_DAYS = 7
+
+    # Courses and enrollment.
+    COURSEHUB_OFFER_HOURS = 48
+    COURSEHUB_REMINDER_HOURS = 48
+
+    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    COURSEHUB_LOCALES = ("sv", "en")
+    BOOTSTRAP_SERVE_LOCAL = True
+
+    COURSEHUB_ORGANISATION = "Familjehemsresursen i Jönköpings län"
+    TRUSTED_HOSTS = None
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+
+
+_BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False,
+         "off": False, "": False}
+
+
+def _coerce(current, raw: str):
+    """Turn an environment string into the type of the default it replaces."""
+    if isinstance(current, bool):
+        return _BOOL.get(raw.strip().lower(), False)
+    if isinstance(current, int):
+        return int(raw)
+    if isinstance(current, timedelta):
+        return timedelta(seconds=int(raw))
+    if isinstance(current, tuple | list):
+        return tuple(p.strip() for p in raw.split(",") if p.strip())
+    return raw
+
+
+def from_environment(config: dict, environ=os.environ) -> None:
+    """Override settings from COURSEHUB_*, MAIL_*, SECRET_KEY, DATABASE_URL and friends."""
+    for key in list(config.keys()):
+        if key.startswith(("COURSEHUB_", "MAIL_", "SESSION_", "RATELIMIT_")) or key in {
+            "SECRET_KEY", "SERVER_NAME_FOR_LINKS", "DEBUG", "ENV_NAME",
+        }:
+            if key in environ:
+                config[key] = _coerce(config[key], environ[key])
+    if environ.get("COURSEHUB_ENV"):
+        config["ENV_NAME"] = environ["COURSEHUB_ENV"]
+    if environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
+    if environ.get("TRUSTED_HOSTS"):
+        config["TRUSTED_HOSTS"] = [h.strip() for h in environ["TRUSTED_HOSTS"].split(",")]
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain postgres:// URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def sqlite_url(instance_path: str) -> str:
+    """Return the URL of the embedded default database file."""
+    return "sqlite:///" + str(Path(instance_path) / "coursehub.sqlite")
+
+
+def check(config: dict) -> None:
+    """Refuse to run in production with the development secret key or debug on."""
+    if config["ENV_NAME"] != "production":
+        return
+    if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise RuntimeError("SECRET_KEY must be set to a secret value in production.")
+    if config.get("DEBUG"):
+        raise RuntimeError("DEBUG must be off in production.")

@@ -1,0 +1,1 @@
+"""The courses area; its blueprint is in `coursehub.courses.views`."""

@@ -1,0 +1,210 @@
+"""Course types and their meeting themes, venues, course runs, sessions and leaders."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coursehub.accounts.models import Municipality, User
+from coursehub.db import Base, created_at_column, intpk, str_enum
+
+
+class CourseKind(enum.StrEnum):
+    BASIC = "basic"  # grundutbildning, e.g. Ett hem att växa i
+    CONTINUING = "continuing"  # fortbildning
+    OTHER = "other"
+
+
+class CourseType(Base):
+    __tablename__ = "course_types"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    kind: Mapped[CourseKind] = mapped_column(str_enum(CourseKind, "course_kind"))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    audience: Mapped[str] = mapped_column(sa.Text, default="")
+    # Completion settings: course-type settings, never constants in code.
+    allowed_absences: Mapped[int] = mapped_column(default=0)
+    allows_makeup: Mapped[bool] = mapped_column(default=True)
+    issues_certificate: Mapped[bool] = mapped_column(default=False)
+    # Basic training: a family's own sign-up waits for its municipality's approval.
+    requires_municipal_approval: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = created_at_column()
+
+    themes: Mapped[list[CourseTheme]] = relationship(
+        back_populates="course_type",
+        order_by="CourseTheme.position",
+        cascade="all, delete-orphan",
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("allowed_absences >= 0", name="allowed_absences_not_negative"),
+    )
+
+    @property
+    def active_themes(self) -> list[CourseTheme]:
+        return [t for t in self.themes if not t.is_retired]
+
+
+class CourseTheme(Base):
+    """One meeting's theme in a course type; retired, never deleted, once a run has used it."""
+
+    __tablename__ = "course_themes"
+
+    id: Mapped[intpk]
+    course_type_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course_types.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    mandatory_content: Mapped[str] = mapped_column(sa.Text, default="")
+    optional_exercises: Mapped[str] = mapped_column(sa.Text, default="")
+    suggested_minutes: Mapped[int] = mapped_column(default=180)
+    is_retired: Mapped[bool] = mapped_column(default=False)
+
+    course_type: Mapped[CourseType] = relationship(back_populates="themes")
+
+    __table_args__ = (
+        sa.CheckConstraint("suggested_minutes > 0", name="suggested_minutes_positive"),
+    )
+
+
+class Venue(Base):
+    __tablename__ = "venues"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(120))
+    street: Mapped[str] = mapped_column(sa.String(120), default="")
+    postcode: Mapped[str] = mapped_column(sa.String(10), default="")
+    city: Mapped[str] = mapped_column(sa.String(80), default="")
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"))
+    accessibility_notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    municipality: Mapped[Municipality | None] = relationship()
+
+    @property
+    def address(self) -> str:
+        return ", ".join(p for p in (self.street, f"{self.postcode} {self.city}".strip()) if p)
+
+
+class RunStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+
+run_leaders = sa.Table(
+    "run_leaders",
+    Base.metadata,
+    sa.Column("run_id", sa.ForeignKey("course_runs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+run_municipalities = sa.Table(
+    "run_municipalities",
+    Base.metadata,
+    sa.Column("run_id", sa.ForeignKey("course_runs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column(
+        "municipality_id", sa.ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+
+MAX_CAPACITY = 500
+
+
+class CourseRun(Base):
+    __tablename__ = "course_runs"
+
+    id: Mapped[intpk]
+    course_type_id: Mapped[int] = mapped_column(sa.ForeignKey("course_types.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    edition: Mapped[str] = mapped_column(sa.String(60), default="")  # edition of the material
+    status: Mapped[RunStatus] = mapped_column(
+        str_enum(RunStatus, "run_status"), default=RunStatus.DRAFT, index=True
+    )
+    capacity: Mapped[int]  # in persons
+    signup_opens_at: Mapped[datetime]
+    signup_closes_at: Mapped[datetime]
+    # Audience: every member municipality, or only those in `municipalities`.
+    is_open_to_all: Mapped[bool] = mapped_column(default=True)
+    venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
+    online_url: Mapped[str | None] = mapped_column(sa.String(500))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    contact_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    # First session's start, kept by services so that the catalogue sorts and filters in SQL.
+    starts_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = created_at_column()
+    cancelled_at: Mapped[datetime | None]
+
+    course_type: Mapped[CourseType] = relationship()
+    venue: Mapped[Venue | None] = relationship()
+    leaders: Mapped[list[User]] = relationship(secondary=run_leaders, order_by="User.full_name")
+    municipalities: Mapped[list[Municipality]] = relationship(secondary=run_municipalities)
+    sessions: Mapped[list[CourseSession]] = relationship(
+        back_populates="run", order_by="CourseSession.starts_at", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint(f"capacity > 0 AND capacity <= {MAX_CAPACITY}", name="capacity_range"),
+        sa.CheckConstraint("signup_closes_at > signup_opens_at", name="signup_window_order"),
+    )
+
+    @property
+    def is_online(self) -> bool:
+        return self.venue_id is None and bool(self.online_url)
+
+    def is_signup_open(self, now: datetime) -> bool:
+        """Return True when a sign-up is allowed at `now` by status and window."""
+        return (
+            self.status == RunStatus.PUBLISHED
+            and self.signup_opens_at <= now < self.signup_closes_at
+        )
+
+    def is_led_by(self, user) -> bool:
+        return any(leader.id == user.id for leader in self.leaders)
+
+
+class SessionStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class CourseSession(Base):
+    """One meeting (träff) of a run."""
+
+    __tablename__ = "course_sessions"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course_runs.id", ondelete="CASCADE"), index=True
+    )
+    theme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course_themes.id"), index=True)
+    # The theme's title as it was when the run was made: runs keep what they were created with.
+    title: Mapped[str] = mapped_column(sa.String(200))
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
+    online_url: Mapped[str | None] = mapped_column(sa.String(500))
+    status: Mapped[SessionStatus] = mapped_column(
+        str_enum(SessionStatus, "session_status"), default=SessionStatus.SCHEDULED
+    )
+    # Grows with every change of time or place; calendar invites use it as SEQUENCE.
+    revision: Mapped[int] = mapped_column(default=0)
+
+    run: Mapped[CourseRun] = relationship(back_populates="sessions")
+    theme: Mapped[CourseTheme | None] = relationship()
+    venue: Mapped[Venue | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("revision >= 0", name="revision_not_negative"),
+    )
+
+    def has_started(self, now: datetime) -> bool:
+        return self.starts_at <= now

@@ -1,0 +1,75 @@
+"""The declarative base, naming convention and column type aliases shared by every area."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Annotated
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """An aware UTC datetime on every database (SQLite drops the zone; this puts it back)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use coursehub.clock")
+        value = value.astimezone(UTC)
+        # SQLite keeps text; store it without an offset so that comparisons sort correctly.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def str_enum(enum_cls: type[enum.StrEnum], name: str) -> sa.Enum:
+    """Store a StrEnum by value, as a VARCHAR with a CHECK constraint on every database."""
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(m.value) for m in enum_cls),
+        values_callable=lambda cls: [m.value for m in cls],
+        validate_strings=True,
+    )
+
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+utc_datetime = Annotated[datetime, mapped_column(UTCDateTime())]
+str80 = Annotated[str, mapped_column(sa.String(80))]
+str200 = Annotated[str, mapped_column(sa.String(200))]
+
+
+class Base(DeclarativeBase):
+    """Base of every model."""
+
+    registry = registry(
+        metadata=sa.MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+def created_at_column():
+    """Return a `created_at` column filled from the app clock."""
+    from coursehub.clock import now
+
+    return mapped_column(UTCDateTime(), default=now, nullable=False)

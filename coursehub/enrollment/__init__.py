@@ -1,0 +1,1 @@
+"""The enrollment area; its blueprint is in `coursehub.enrollment.views`."""

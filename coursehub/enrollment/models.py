@@ -1,0 +1,121 @@
+"""Sign-ups (anmälningar) of households to course runs, the persons they cover, calendar feeds."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coursehub.accounts.models import Household, User
+from coursehub.courses.models import CourseRun, CourseSession
+from coursehub.db import Base, created_at_column, intpk, str_enum
+
+
+class EnrollmentStatus(enum.StrEnum):
+    PENDING = "pending"  # waits for the municipality's approval; holds its seats
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    OFFERED = "offered"  # promoted from the waiting list, waiting for the family's answer
+    CANCELLED = "cancelled"
+    DECLINED = "declined"  # the municipality said no
+
+
+# Statuses whose persons count against the run's capacity.
+SEAT_HOLDING = (EnrollmentStatus.PENDING, EnrollmentStatus.CONFIRMED, EnrollmentStatus.OFFERED)
+ACTIVE = (*SEAT_HOLDING, EnrollmentStatus.WAITLISTED)
+
+
+class Enrollment(Base):
+    """A household's sign-up for a run, or for one session of it (a make-up of a missed theme)."""
+
+    __tablename__ = "enrollments"
+
+    id: Mapped[intpk]
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course_runs.id", ondelete="CASCADE"), index=True
+    )
+    household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    # Set for a make-up sign-up to a single session; NULL for the whole run.
+    makeup_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course_sessions.id"))
+    # "run" for a whole-run sign-up, "session:<id>" for a make-up; unique per household and run.
+    scope: Mapped[str] = mapped_column(sa.String(30), default="run")
+    status: Mapped[EnrollmentStatus] = mapped_column(
+        str_enum(EnrollmentStatus, "enrollment_status"), index=True
+    )
+    waitlist_position: Mapped[int | None]
+    offer_expires_at: Mapped[datetime | None]
+    needs_diet: Mapped[str] = mapped_column(sa.String(300), default="")
+    needs_accessibility: Mapped[str] = mapped_column(sa.String(300), default="")
+    needs_interpreter: Mapped[str] = mapped_column(sa.String(100), default="")  # language, if any
+    signed_up_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    cancel_reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = created_at_column()
+
+    run: Mapped[CourseRun] = relationship()
+    household: Mapped[Household] = relationship()
+    makeup_session: Mapped[CourseSession | None] = relationship()
+    persons: Mapped[list[EnrollmentPerson]] = relationship(
+        back_populates="enrollment", cascade="all, delete-orphan", order_by="EnrollmentPerson.id"
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("run_id", "household_id", "scope"),
+        sa.CheckConstraint(
+            "(status = 'waitlisted') = (waitlist_position IS NOT NULL)",
+            name="waitlist_position_iff_waitlisted",
+        ),
+        sa.CheckConstraint(
+            "(status = 'offered') = (offer_expires_at IS NOT NULL)",
+            name="offer_deadline_iff_offered",
+        ),
+    )
+
+    @property
+    def seats(self) -> int:
+        return len(self.persons)
+
+    @property
+    def holds_seats(self) -> bool:
+        return self.status in SEAT_HOLDING
+
+    def can_cancel(self, now: datetime) -> bool:
+        """Return True while the sign-up is active and the run has not ended."""
+        return self.status in ACTIVE and self.run.status not in ("cancelled", "completed")
+
+
+class EnrollmentPerson(Base):
+    """One adult covered by a sign-up; capacity counts these."""
+
+    __tablename__ = "enrollment_persons"
+
+    id: Mapped[intpk]
+    enrollment_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("enrollments.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+
+    enrollment: Mapped[Enrollment] = relationship(back_populates="persons")
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("enrollment_id", "user_id"),)
+
+
+class CalendarFeed(Base):
+    """A user's private, revocable calendar feed address."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    token: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,43 @@
+"""Shared form pieces: a base form with Swedish messages and NFC-normalised text."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+
+def normalise_text(value):
+    """Strip and NFC-normalise text input; leave other values alone."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value).strip()
+    return value
+
+
+class BaseForm(FlaskForm):
+    """Every form of the project: text is normalised; an old CSRF token gets a plain message."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = list(unbound_field.kwargs.get("filters", []) or [])
+            options = dict(options)
+            options["filters"] = [normalise_text, *filters]
+            return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if not ok and getattr(self, "csrf_token", None) is not None and self.csrf_token.errors:
+            # The only way a person meets this is a page left open too long: say so plainly.
+            self.csrf_token.errors = [
+                str(_l("Sidan har varit öppen länge. Kontrollera uppgifterna och skicka igen."))
+            ]
+        return ok
+
+
+def first_error(form) -> str | None:
+    """Return the first field error of a form, for a summary at the top."""
+    for errors in form.errors.values():
+        if errors:
+            return errors[0]
+    return None

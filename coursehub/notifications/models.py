@@ -1,0 +1,34 @@
+"""The outbox: every e-mail is written here in the same transaction as the change it reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coursehub.db import Base, created_at_column, intpk
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[intpk]
+    # The same event queued twice (a job run twice, a retried request) yields one message.
+    dedupe_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str | None] = mapped_column(sa.Text)
+    calendar_ics: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    calendar_method: Mapped[str | None] = mapped_column(sa.String(16))  # REQUEST or CANCEL
+    created_at: Mapped[datetime] = created_at_column()
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    failed_at: Mapped[datetime | None]  # gave up (a 5xx reply, or too many attempts)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.sent_at is None and self.failed_at is None

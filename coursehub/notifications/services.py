@@ -1,0 +1,71 @@
+"""Writing e-mail into the outbox. Sending is done by `notifications.jobs.send_outbox`."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from coursehub import clock
+from coursehub.extensions import db
+from coursehub.notifications.models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+_HEADER_BREAKS = re.compile(r"[\r\n]+")
+
+
+def render_email(name: str, **context) -> tuple[str, str, str]:
+    """Render templates/emails/<name>/{subject.txt,body.txt,body.html} into (subject, text, html)."""
+    context.setdefault("organisation", current_app.config["COURSEHUB_ORGANISATION"])
+    context.setdefault("base_url", current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/"))
+    subject = render_template(f"emails/{name}/subject.txt", **context)
+    text = render_template(f"emails/{name}/body.txt", **context)
+    html = render_template(f"emails/{name}/body.html", **context)
+    return _one_line(subject), text, html
+
+
+def _one_line(value: str) -> str:
+    """Collapse line breaks so that nothing a person typed can add a mail header."""
+    return _HEADER_BREAKS.sub(" ", value).strip()
+
+
+def link(path: str) -> str:
+    """Return an absolute link for an e-mail, built from the configured server name."""
+    return current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/") + path
+
+
+def queue_email(
+    *,
+    dedupe_key: str,
+    recipient: str,
+    template: str,
+    calendar_ics: bytes | None = None,
+    calendar_method: str | None = None,
+    **context,
+) -> OutboxMessage | None:
+    """Put a rendered e-mail into the outbox unless one with `dedupe_key` is already there.
+
+    Returns the new message, or None when the key was already queued. Flushes, never commits: the
+    message is saved in the same transaction as the change it reports.
+    """
+    if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
+        return None
+    subject, text, html = render_email(template, **context)
+    message = OutboxMessage(
+        dedupe_key=dedupe_key[:200],
+        recipient=_one_line(recipient),
+        subject=subject[:300],
+        body_text=text,
+        body_html=html,
+        calendar_ics=calendar_ics,
+        calendar_method=calendar_method,
+        created_at=clock.now(),
+        next_attempt_at=clock.now(),
+    )
+    db.session.add(message)
+    db.session.flush()
+    logger.info("queued mail %s template=%s", message.id, template)
+    return message

@@ -1,0 +1,1 @@
+"""Public pages: the start page, the accessibility statement and the language switch."""

@@ -1,0 +1,47 @@
+"""Public pages that belong to no feature area."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+
+from coursehub.lib.nav import NavItem
+
+bp = Blueprint("pages", __name__)
+
+nav_items = [NavItem(_l("Start"), "pages.index", lambda user: True, order=0)]
+
+
+@bp.get("/")
+def index():
+    """Explain the resource and point to the catalogue and the interest form."""
+    return render_template("pages/index.html")
+
+
+@bp.get("/tillganglighet")
+def accessibility():
+    """Show the accessibility statement required of public digital services."""
+    return render_template("pages/accessibility.html")
+
+
+@bp.post("/sprak")
+def set_language():
+    """Switch the interface language and go back to the page the person came from.
+
+    Like every POST, the CSRF token is checked by CSRFProtect before the view runs.
+    """
+    wanted = request.form.get("locale", "sv")
+    if wanted in current_app.config["COURSEHUB_LOCALES"]:
+        session["locale"] = wanted
+    return redirect(_safe_next(request.form.get("next")))
+
+
+def _safe_next(target: str | None) -> str:
+    """Return `target` if it is a path on this site, otherwise the start page."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/"):
+            return target
+    return url_for("pages.index")

@@ -1,0 +1,153 @@
+"""Request-wide behaviour: loading the user, time-outs, security headers, errors, template helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, flash, g, render_template, request, session
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+
+from coursehub import clock
+from coursehub.accounts.models import User
+from coursehub.extensions import db, login_manager
+from coursehub.lib.nav import visible_items
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def init_app(app: Flask) -> None:
+    """Wire the request-wide hooks into `app`."""
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None  # the login page says why on its own
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(_load_user)
+    app.before_request(_enforce_session_timeouts)
+    app.after_request(_security_headers)
+    app.context_processor(_template_context)
+    app.jinja_env.filters["local_datetime"] = _local_datetime
+    app.jinja_env.filters["local_date"] = _local_date
+    app.jinja_env.filters["local_time"] = lambda value: _local_datetime(value, "HH:mm")
+    _register_error_pages(app)
+
+
+def _load_user(session_token: str) -> User | None:
+    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    return user if user is not None and user.is_active else None
+
+
+def _enforce_session_timeouts():
+    """End a session that has been idle too long or has lasted too long in all."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = clock.now().timestamp()
+    idle = current_user_app_setting("PERMANENT_SESSION_LIFETIME").total_seconds()
+    absolute = current_user_app_setting("COURSEHUB_SESSION_ABSOLUTE").total_seconds()
+    started = session.get("login_at", now)
+    seen = session.get("seen_at", now)
+    if now - seen > idle or now - started > absolute:
+        logout_user()
+        session.clear()
+        flash(_("Du har loggats ut eftersom det gått en stund. Logga in igen."), "info")
+        g.timed_out = True
+        return None
+    session["seen_at"] = now
+    session.permanent = True
+    return None
+
+
+def current_user_app_setting(key: str):
+    from flask import current_app
+
+    return current_app.config[key]
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    from flask import current_app
+
+    if current_app.config["ENV_NAME"] == "production":
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if current_user.is_authenticated and request.endpoint != "static":
+        # Pages with personal data are not kept by browsers or proxies.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _template_context():
+    from flask import current_app
+
+    user = current_user if current_user.is_authenticated else None
+    items = visible_items(current_app.extensions["coursehub_nav"], user)
+    return {
+        "nav_items": items,
+        "organisation": current_app.config["COURSEHUB_ORGANISATION"],
+        "current_locale": session.get("locale", "sv"),
+    }
+
+
+def _local_datetime(value: datetime | None, fmt: str = "EEEE d MMMM y 'kl.' HH:mm") -> str:
+    if value is None:
+        return ""
+    # Flask-Babel converts to the configured zone (Europe/Stockholm) itself.
+    return format_datetime(value, fmt)
+
+
+def _local_date(value: datetime | None, fmt: str = "d MMMM y") -> str:
+    if value is None:
+        return ""
+    return format_date(clock.to_local(value), fmt) if isinstance(value, datetime) else format_date(
+        value, fmt
+    )
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(code: int, title: str, text: str):
+        return render_template("errors/error.html", code=code, title=title, text=text), code
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return page(400, _("Något blev fel i förfrågan"),
+                    _("Sidan kunde inte ta emot det som skickades. Gå tillbaka och försök igen."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        return page(400, _("Formuläret har gått ut"),
+                    _("Sidan hade varit öppen länge. Gå tillbaka, ladda om sidan och försök igen."))
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return page(403, _("Du har inte behörighet"),
+                    _("Du har inte behörighet att se den här sidan."))
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return page(404, _("Sidan finns inte"),
+                    _("Vi hittar inte sidan du söker. Kontrollera adressen eller gå till startsidan."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(_error):
+        return page(405, _("Det går inte att göra så"),
+                    _("Sidan kan inte användas på det sättet. Gå tillbaka och försök igen."))
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return page(429, _("För många försök"),
+                    _("Du har gjort för många försök på kort tid. Vänta en stund och försök igen."))
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return page(500, _("Något gick fel hos oss"),
+                    _("Ett fel uppstod. Inget du skrev har sparats. Försök igen om en stund."))

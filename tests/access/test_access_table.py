@@ -1,0 +1,56 @@
+"""Every route × every role against the access table (SECURITY.md, Access)."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from coursehub import create_app
+from tests.access import ANONYMOUS, ROLES, all_rules
+from tests.factories import UserFactory
+
+IGNORED = {"static", "bootstrap.static"}
+TABLE = all_rules()
+
+
+def test_every_route_has_an_entry_and_every_entry_a_route():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - IGNORED
+    missing = sorted(endpoints - TABLE.keys())
+    stale = sorted(TABLE.keys() - endpoints)
+    assert not missing, f"routes without an entry in the access table: {missing}"
+    assert not stale, f"entries for routes that do not exist: {stale}"
+
+
+def _user_for(role):
+    if role == ANONYMOUS:
+        return None
+    if role == "municipal":
+        return UserFactory(municipal=True)
+    if role == "family":
+        return UserFactory(family=True)
+    return UserFactory(roles=[role])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(TABLE))
+def test_route_answers_each_role_as_the_table_says(app, client, login_as, endpoint, role):
+    rule = TABLE[endpoint]
+    user = _user_for(role)
+    if user is not None:
+        login_as(client, user)
+    with app.test_request_context():
+        url = url_for(endpoint, **rule.args(user))
+    if rule.method == "POST":
+        response = client.post(url, data=rule.data(user))
+    else:
+        response = client.get(url)
+    to_login = response.status_code in (301, 302, 303) and "/logga-in" in response.location
+    if role in rule.allowed:
+        assert response.status_code not in (401, 403, 404, 405), (url, response.status_code)
+        assert not to_login, f"{url} sent an allowed {role} to the login page"
+        assert response.status_code < 500
+    elif role == ANONYMOUS:
+        assert to_login or response.status_code == 404, (url, response.status_code)
+    else:
+        assert response.status_code in rule.denied_status, (url, role, response.status_code)

@@ -1,0 +1,222 @@
+"""Shared fixtures: an app with a clean database per test, a frozen clock, logins, real SMTP.
+
+The database is SQLite by default; `--db=postgresql` (or DATABASE_URL=postgresql...) runs the same
+tests against a throwaway PostgreSQL cluster. The schema is built once per run into a template,
+and every test gets its own copy of it, so tests may commit as the application does.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from coursehub import clock as app_clock
+from coursehub import create_app
+from coursehub.extensions import db as _db
+from coursehub.extensions import limiter
+from tests.support import require
+from tests.support.postgres import postgres_available, start_cluster
+from tests.support.smtp import SmtpServer
+
+# A Tuesday morning in autumn term, before most test courses start.
+DEFAULT_NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db",
+        choices=("sqlite", "postgresql"),
+        default=os.environ.get("COURSEHUB_TEST_DB", "sqlite"),
+        help="database the tests run on",
+    )
+
+
+def pytest_report_header(config):
+    return f"coursehub database leg: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def db_engine_name(request) -> str:
+    return request.config.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(db_engine_name):
+    if db_engine_name != "postgresql":
+        yield None
+        return
+    require(postgres_available(), "PostgreSQL server binaries")
+    cluster = start_cluster()
+    yield cluster
+    cluster.stop()
+
+
+def _base_config(database_url: str) -> dict:
+    return {
+        "ENV_NAME": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": sa.pool.NullPool},
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_SERVER": None,
+        "SERVER_NAME_FOR_LINKS": "http://coursehub.test",
+        "COURSEHUB_SCHEDULER": "",
+    }
+
+
+@pytest.fixture(scope="session")
+def template_database(db_engine_name, pg_cluster, tmp_path_factory):
+    """Build the schema once per run; return a function that makes a fresh copy's URL."""
+    if db_engine_name == "postgresql":
+        template_url = pg_cluster.url_for("coursehub_template")
+        pg_cluster.create_database("coursehub_template")
+    else:
+        template_file = tmp_path_factory.mktemp("db") / "template.sqlite"
+        template_url = f"sqlite:///{template_file}"
+    app = create_app(_base_config(template_url))
+    with app.app_context():
+        _db.create_all()
+        _db.engine.dispose()
+
+    if db_engine_name == "postgresql":
+        admin = sa.create_engine(pg_cluster.url, isolation_level="AUTOCOMMIT",
+                                 poolclass=sa.pool.NullPool)
+
+        def make_copy():
+            name = f"t_{uuid.uuid4().hex[:12]}"
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE coursehub_template'))
+
+            def drop():
+                with admin.connect() as conn:
+                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+            return pg_cluster.url_for(name), drop
+
+        yield make_copy
+        admin.dispose()
+    else:
+        def make_copy():
+            target = template_file.with_name(f"t_{uuid.uuid4().hex[:12]}.sqlite")
+            shutil.copyfile(template_file, target)
+            return f"sqlite:///{target}", lambda: target.unlink(missing_ok=True)
+
+        yield make_copy
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Extra settings for one test's app; override in a module to change them."""
+    return {}
+
+
+@pytest.fixture
+def app(template_database, app_config):
+    url, drop = template_database()
+    app = create_app({**_base_config(url), **app_config})
+    app_clock.freeze(app, DEFAULT_NOW)
+    if app.config["RATELIMIT_ENABLED"]:
+        limiter.reset()  # the memory store belongs to the one Limiter object of the process
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _db.engine.dispose()
+    drop()
+
+
+@pytest.fixture
+def db(app):
+    """The Flask-SQLAlchemy handle, inside the test's app context."""
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Clock:
+    """Freeze and move the application's clock."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def set(self, moment: datetime) -> datetime:
+        app_clock.freeze(self.app, moment)
+        return moment
+
+    def advance(self, **delta) -> datetime:
+        from datetime import timedelta
+
+        return app_clock.advance(self.app, timedelta(**delta))
+
+    @property
+    def now(self) -> datetime:
+        return app_clock.now()
+
+
+@pytest.fixture
+def clock(app) -> Clock:
+    return Clock(app)
+
+
+@pytest.fixture
+def login_as(app):
+    """Log `user` in on `client` the way the login view does, without the password round-trip."""
+
+    def _login(client, user):
+        now = app_clock.now().timestamp()
+        with client.session_transaction() as session:
+            session.clear()
+            session["_user_id"] = user.session_token
+            session["_fresh"] = True
+            session["login_at"] = session["seen_at"] = now
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on 127.0.0.1, with the app's mail settings pointing at it."""
+    server = SmtpServer().start()
+    app.config.update(MAIL_SERVER=server.host, MAIL_PORT=server.port, MAIL_USE_TLS=False)
+    from coursehub.extensions import mail
+
+    mail.init_app(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside a `with count_queries() as counter:` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _count():
+        statements: list[str] = []
+
+        def listener(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        engine = _db.engine
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+
+    return _count

@@ -1,0 +1,144 @@
+"""Serve a WSGI app to Debian's Chromium through Playwright and check pages with axe-core."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    # Without this Chromium resolves Google hosts at every start; the EXCLUDEs keep the
+    # test server reachable.
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+)
+WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
+_TARGETS_SHOWN = 3
+
+
+class LiveServer:
+    """Serve a WSGI app on 127.0.0.1 at a free port from a daemon thread."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1") -> None:
+        self.app = app
+        self.host = host
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("LiveServer is not running; call start() first")
+        return self._server.server_port
+
+    @property
+    def url(self) -> str:
+        """Base URL without a trailing slash, e.g. http://127.0.0.1:41234."""
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> LiveServer:
+        """Start serving; the port is chosen by the kernel."""
+        if self._server is not None:
+            return self
+        server = make_server(self.host, 0, self.app, threaded=True)
+        thread = threading.Thread(
+            target=server.serve_forever, name=f"LiveServer:{server.server_port}", daemon=True
+        )
+        thread.start()
+        self._server, self._thread = server, thread
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the listening socket."""
+        if self._server is None:
+            return
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        # shutdown() waits for serve_forever() to return; werkzeug closes the socket there.
+        server.shutdown()
+        if thread is not None:
+            thread.join(timeout=10)
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def chromium_available() -> bool:
+    """Return whether Playwright and Debian's Chromium are both installed."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return os.access(CHROMIUM_PATH, os.X_OK)
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Launch headless Debian Chromium with the project's offline-safe arguments."""
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM_PATH, headless=True, args=list(CHROMIUM_ARGS)
+    )
+
+
+def _describe(violation: dict[str, Any]) -> str:
+    nodes = violation.get("nodes", [])
+    # A target is a list of selectors, nested when the node sits in an iframe or shadow root.
+    targets = [" >> ".join(map(str, node.get("target", []))) for node in nodes]
+    shown = ", ".join(targets[:_TARGETS_SHOWN])
+    more = f" (+{len(targets) - _TARGETS_SHOWN} more)" if len(targets) > _TARGETS_SHOWN else ""
+    return (
+        f"- {violation.get('id')} [{violation.get('impact')}]: {violation.get('help')}\n"
+        f"    targets: {shown}{more}\n"
+        f"    see: {violation.get('helpUrl')}"
+    )
+
+
+def assert_accessible(page: Any, *, context: str = "") -> None:
+    """Fail with every WCAG 2.0/2.1 A and AA violation axe-core finds on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # Passing options replaces the library's default, so resultTypes must be repeated here.
+    options = {
+        "runOnly": {"type": "tag", "values": list(WCAG_TAGS)},
+        "resultTypes": ["violations"],
+    }
+    results = Axe().run(page, options=options)
+    violations = results.response["violations"]
+    if not violations:
+        return
+    where = f"{context} at {page.url}" if context else page.url
+    details = "\n".join(_describe(violation) for violation in violations)
+    raise AssertionError(
+        f"{len(violations)} accessibility violation(s) (WCAG 2.1 A/AA) on {where}:\n{details}"
+    )
+
+
+@contextlib.contextmanager
+def screenshot_on_failure(page: Any, path: str | os.PathLike[str]) -> Iterator[None]:
+    """Save a full-page screenshot to path if the block raises, then re-raise."""
+    try:
+        yield
+    except Exception as error:
+        target = Path(path)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(target), full_page=True)
+            error.add_note(f"screenshot of {page.url}: {target}")
+        except Exception as shot_error:  # noqa: BLE001 - never hide the original failure
+            error.add_note(f"screenshot to {target} failed: {shot_error}")
+        raise

@@ -1,0 +1,263 @@
+"""Check the real-parts test helpers themselves against the real tools."""
+
+from __future__ import annotations
+
+import smtplib
+from email.message import EmailMessage
+from urllib.request import urlopen
+
+import pytest
+
+from . import require
+from .browser import (
+    LiveServer,
+    assert_accessible,
+    chromium_available,
+    launch_chromium,
+    screenshot_on_failure,
+)
+from .postgres import postgres_available, start_cluster
+from .smtp import SmtpServer
+
+SWEDISH_SUBJECT = "Välkommen – åäö"
+
+
+def test_require_skips_locally_but_fails_under_ci(monkeypatch):
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception):
+        require(False, "a tool")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="a tool is required under CI=true"):
+        require(False, "a tool")
+    require(True, "a tool")
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+
+def test_postgres_cluster_answers_queries_and_is_removed_on_stop():
+    require(postgres_available(), "PostgreSQL server binaries")
+    import psycopg
+
+    with start_cluster() as cluster:
+        assert cluster.url == f"postgresql+psycopg://postgres@127.0.0.1:{cluster.port}/postgres"
+        with psycopg.connect(cluster.dsn) as conn:
+            conn.execute("CREATE TABLE t (name text)")
+            conn.execute("INSERT INTO t VALUES (%s)", (SWEDISH_SUBJECT,))
+            assert conn.execute("SELECT name FROM t").fetchone() == (SWEDISH_SUBJECT,)
+            assert conn.execute("SHOW server_encoding").fetchone() == ("UTF8",)
+        other = cluster.create_database("second_db")
+        with psycopg.connect(other.replace("+psycopg", "")) as conn:
+            assert conn.execute("SELECT current_database()").fetchone() == ("second_db",)
+        base_dir = cluster.base_dir
+        dsn = cluster.dsn
+    assert not base_dir.exists()
+    with pytest.raises(psycopg.OperationalError):
+        psycopg.connect(dsn, connect_timeout=2)
+
+
+# --- SMTP ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp_server():
+    with SmtpServer() as server:
+        yield server
+
+
+def _message(subject: str = SWEDISH_SUBJECT, to: str = "anna@example.org") -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = "kurser@example.org"
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content("Hej Anna,\nvälkommen till kursen.\n")
+    return message
+
+
+def _send(server: SmtpServer, message: EmailMessage) -> None:
+    with smtplib.SMTP(server.host, server.port, timeout=5) as client:
+        client.send_message(message)
+
+
+def test_smtp_server_receives_and_parses_utf8_message(smtp_server):
+    _send(smtp_server, _message())
+
+    [received] = smtp_server.wait_for(1)
+    assert received["Subject"] == SWEDISH_SUBJECT
+    assert "välkommen till kursen" in received.get_content()
+    assert smtp_server.envelopes == [("kurser@example.org", ["anna@example.org"])]
+
+    smtp_server.clear()
+    assert smtp_server.messages == [] and smtp_server.envelopes == []
+
+
+def test_smtp_wait_for_fails_when_too_few_messages_arrive(smtp_server):
+    with pytest.raises(AssertionError, match="expected at least 1 message"):
+        smtp_server.wait_for(1, timeout=0.2)
+
+
+def test_smtp_server_can_go_down_and_come_back_on_the_same_port(smtp_server):
+    port = smtp_server.port
+    smtp_server.stop()
+    with pytest.raises(ConnectionRefusedError):
+        _send(smtp_server, _message())
+
+    smtp_server.start()
+    assert smtp_server.port == port
+    _send(smtp_server, _message(subject="Andra försöket"))
+    assert [m["Subject"] for m in smtp_server.wait_for(1)] == ["Andra försöket"]
+
+
+def test_smtp_reject_at_rcpt_refuses_every_recipient_until_reset(smtp_server):
+    smtp_server.reject_with("451 4.3.0 Try again later")
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+        _send(smtp_server, _message())
+    assert refused.value.recipients == {
+        "anna@example.org": (451, b"4.3.0 Try again later"),
+    }
+
+    smtp_server.reject_with(None)
+    _send(smtp_server, _message())
+    assert len(smtp_server.wait_for(1)) == 1
+
+
+def test_smtp_reject_at_data_gives_smtp_data_error_with_code(smtp_server):
+    smtp_server.reject_with("451 4.3.0 Try again later", stage="data")
+    with pytest.raises(smtplib.SMTPDataError) as temporary:
+        _send(smtp_server, _message())
+    assert temporary.value.smtp_code == 451
+
+    smtp_server.reject_with("550 5.7.1 Rejected", stage="data")
+    with pytest.raises(smtplib.SMTPDataError) as permanent:
+        _send(smtp_server, _message())
+    assert permanent.value.smtp_code == 550
+    assert smtp_server.messages == []
+
+
+def test_smtp_reject_times_counts_transactions_not_recipients(smtp_server):
+    smtp_server.reject_with("451 4.3.0 Try again later", times=1)
+    with pytest.raises(smtplib.SMTPRecipientsRefused) as refused:
+        _send(smtp_server, _message(to="anna@example.org, bo@example.org"))
+    assert {code for code, _ in refused.value.recipients.values()} == {451}
+
+    _send(smtp_server, _message(to="anna@example.org, bo@example.org"))
+    smtp_server.wait_for(1)
+    assert smtp_server.envelopes == [
+        ("kurser@example.org", ["anna@example.org", "bo@example.org"]),
+    ]
+
+
+def test_smtp_reject_with_refuses_a_malformed_reply(smtp_server):
+    with pytest.raises(ValueError):
+        smtp_server.reject_with("250 OK")
+
+
+# --- Browser and accessibility ----------------------------------------------------------------
+
+PAGE = """<!doctype html>
+<html lang="sv">
+<head><meta charset="utf-8"><title>{title}</title></head>
+<body>
+<main>
+<h1>{title}</h1>
+<p>Kurser för familjehem.</p>
+{extra}
+</main>
+<script>document.documentElement.dataset.inline = "ran";</script>
+</body>
+</html>
+"""
+
+
+def _csp_app():
+    from flask import Flask
+
+    app = Flask("selfcheck")
+
+    @app.after_request
+    def strict_csp(response):
+        response.headers["Content-Security-Policy"] = "default-src 'self'"
+        return response
+
+    @app.get("/")
+    def accessible():
+        return PAGE.format(title="Välkommen", extra="")
+
+    @app.get("/broken")
+    def inaccessible():
+        return PAGE.format(title="Trasig sida", extra='<img src="/missing.png">')
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require(chromium_available(), "Chromium (/usr/bin/chromium) with Playwright")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def live_server():
+    with LiveServer(_csp_app()) as server:
+        yield server
+
+
+def test_live_server_serves_the_app_and_closes_its_port():
+    with LiveServer(_csp_app()) as server:
+        url = server.url
+        assert url.startswith("http://127.0.0.1:")
+        with urlopen(url + "/", timeout=5) as response:  # noqa: S310 - loopback test server
+            assert response.headers["Content-Security-Policy"] == "default-src 'self'"
+            assert "<h1>Välkommen</h1>" in response.read().decode()
+    with pytest.raises(OSError):
+        urlopen(url + "/", timeout=2)  # noqa: S310
+
+
+def test_accessible_page_passes_under_strict_csp(live_server, page):
+    page.goto(live_server.url + "/")
+    assert page.title() == "Välkommen"
+    # The CSP really is enforced: the page's inline script was blocked.
+    assert page.evaluate("document.documentElement.dataset.inline") is None
+
+    assert_accessible(page, context="selfcheck start page")
+
+
+def test_image_without_alt_fails_with_a_readable_report(live_server, page):
+    page.goto(live_server.url + "/broken")
+    assert page.evaluate("document.documentElement.dataset.inline") is None
+
+    with pytest.raises(AssertionError) as failure:
+        assert_accessible(page, context="broken page")
+    report = str(failure.value)
+    assert "image-alt [critical]" in report
+    assert "img" in report
+    assert f"broken page at {live_server.url}/broken" in report
+
+
+def test_screenshot_on_failure_saves_the_page_and_reraises(live_server, page, tmp_path):
+    page.goto(live_server.url + "/")
+    shot = tmp_path / "shots" / "journey.png"
+    with (
+        pytest.raises(AssertionError, match="journey broke") as failure,
+        screenshot_on_failure(page, shot),
+    ):
+        raise AssertionError("journey broke")
+    assert shot.read_bytes().startswith(b"\x89PNG")
+    assert str(shot) in "\n".join(failure.value.__notes__)
+
+    with screenshot_on_failure(page, tmp_path / "unused.png"):
+        pass
+    assert not (tmp_path / "unused.png").exists()
