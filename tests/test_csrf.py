@@ -3,10 +3,9 @@
 import pytest
 from flask import url_for
 
+from coursehub import create_app
 from coursehub.extensions import db
 from tests.access import all_rules
-
-from coursehub import create_app
 
 _app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
 TABLE = all_rules()
