@@ -57,7 +57,9 @@ class Household(Base):
     # A household that registered itself counts only once a municipal worker has confirmed it.
     is_confirmed: Mapped[bool] = mapped_column(default=False)
     confirmed_at: Mapped[datetime | None]
-    confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # The confirming user's id, without a foreign key: users already point at households, and a
+    # cycle would make the tables impossible to create or drop in order. The audit log has the row.
+    confirmed_by_id: Mapped[int | None]
     created_at: Mapped[datetime] = created_at_column()
 
     municipality: Mapped[Municipality] = relationship()

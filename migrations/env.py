@@ -1,0 +1,61 @@
+"""Alembic environment: runs inside the Flask app, against its engine and the models' metadata."""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+from coursehub.db import UTCDateTime
+
+config = context.config
+if config.config_file_name and not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+target_db = current_app.extensions["migrate"].db
+target_metadata = target_db.metadata
+
+
+def render_item(type_, obj, autogen_context):
+    """Write our UTC type as a plain timezone-aware DateTime, so migrations never import models."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def _skip_empty(context_, revision, directives):
+    # `flask db migrate` with no change in the models writes no empty file.
+    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+        directives[:] = []
+
+
+def run_migrations_online():
+    options = dict(current_app.extensions["migrate"].configure_args)
+    options.setdefault("process_revision_directives", _skip_empty)
+    options.setdefault("compare_type", True)
+    with target_db.engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_item=render_item,
+            **options,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+def run_migrations_offline():
+    context.configure(
+        url=target_db.engine.url.render_as_string(hide_password=False),
+        target_metadata=target_metadata,
+        render_item=render_item,
+        literal_binds=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
