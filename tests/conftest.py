@@ -220,3 +220,16 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", listener)
 
     return _count
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say which legs ran: the database, and how many browser journeys passed or were skipped."""
+    browser = {"passed": 0, "failed": 0, "skipped": 0}
+    for outcome in browser:
+        for report in terminalreporter.stats.get(outcome, []):
+            if "tests/browser/" in getattr(report, "nodeid", ""):
+                browser[outcome] += 1
+    terminalreporter.write_line(
+        f"coursehub leg: database={config.getoption('--db')}, browser journeys "
+        f"passed={browser['passed']} failed={browser['failed']} skipped={browser['skipped']}"
+    )
