@@ -1,0 +1,16 @@
+"""Helpers for URLs that come from a request."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import url_for
+
+
+def safe_next(target: str | None, default_endpoint: str = "pages.index") -> str:
+    """Return `target` if it is a path on this site, otherwise the default page's URL."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for(default_endpoint)
