@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import os
 from pathlib import Path
@@ -84,6 +85,9 @@ def _select_locale() -> str:
 def _register_areas(app: Flask) -> None:
     nav_items = []
     for area in AREAS:
+        # Every area's models, so that the metadata (and so migrations) always knows all tables.
+        if importlib.util.find_spec(f"coursehub.{area}.models") is not None:
+            importlib.import_module(f"coursehub.{area}.models")
         module = importlib.import_module(f"coursehub.{area}.views")
         app.register_blueprint(module.bp)
         nav_items.extend(getattr(module, "nav_items", ()))

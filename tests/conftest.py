@@ -200,6 +200,20 @@ def smtp_server(app):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium through Playwright, one per test process (Playwright allows one)."""
+    from tests.support.browser import chromium_available, launch_chromium
+
+    require(chromium_available(), "Chromium (/usr/bin/chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture
 def count_queries(app):
     """Count the SQL statements run inside a `with count_queries() as counter:` block."""

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import require
 from tests.support.browser import (
     LiveServer,
     assert_accessible,
-    chromium_available,
-    launch_chromium,
     screenshot_on_failure,
 )
 
@@ -22,17 +19,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath).replace("\\", "/"):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    require(chromium_available(), "Chromium (/usr/bin/chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

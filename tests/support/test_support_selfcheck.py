@@ -12,8 +12,6 @@ from . import require
 from .browser import (
     LiveServer,
     assert_accessible,
-    chromium_available,
-    launch_chromium,
     screenshot_on_failure,
 )
 from .postgres import postgres_available, start_cluster
@@ -190,15 +188,10 @@ def _csp_app():
     return app
 
 
-@pytest.fixture(scope="module")
-def browser():
-    require(chromium_available(), "Chromium (/usr/bin/chromium) with Playwright")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
+@pytest.fixture
+def browser(chromium):
+    # One Playwright per process: the session-wide `chromium` fixture of tests/conftest.py.
+    return chromium
 
 
 @pytest.fixture
