@@ -76,8 +76,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    from flask import current_app, session
+    from flask import current_app, has_request_context, session
 
+    if not has_request_context():
+        return "sv"  # jobs and commands speak the default language
     wanted = session.get("locale")
     return wanted if wanted in current_app.config["COURSEHUB_LOCALES"] else "sv"
 

@@ -241,7 +241,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     browser = {"passed": 0, "failed": 0, "skipped": 0}
     for outcome in browser:
         for report in terminalreporter.stats.get(outcome, []):
-            if "tests/browser/" in getattr(report, "nodeid", ""):
+            if "browser" in getattr(report, "keywords", {}):
                 browser[outcome] += 1
     terminalreporter.write_line(
         f"coursehub leg: database={config.getoption('--db')}, browser journeys "

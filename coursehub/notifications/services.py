@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 
-from flask import current_app, render_template
+from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coursehub import clock
+from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 from coursehub.notifications.models import OutboxMessage
 
@@ -17,13 +20,16 @@ logger = logging.getLogger(__name__)
 _HEADER_BREAKS = re.compile(r"[\r\n]+")
 
 
-def render_email(name: str, **context) -> tuple[str, str, str]:
+def render_email(name: str, /, **context) -> tuple[str, str, str]:
     """Render templates/emails/<name>/{subject.txt,body.txt,body.html} into (subject, text, html)."""
     context.setdefault("organisation", current_app.config["COURSEHUB_ORGANISATION"])
     context.setdefault("base_url", current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/"))
-    subject = render_template(f"emails/{name}/subject.txt", **context)
-    text = render_template(f"emails/{name}/body.txt", **context)
-    html = render_template(f"emails/{name}/body.html", **context)
+    # Rendered straight from the Jinja environment, without the page context processors: mail is
+    # mostly written by jobs, outside any request, and must not depend on who is logged in.
+    env = current_app.jinja_env
+    subject = env.get_template(f"emails/{name}/subject.txt").render(context)
+    text = env.get_template(f"emails/{name}/body.txt").render(context)
+    html = env.get_template(f"emails/{name}/body.html").render(context)
     return _one_line(subject), text, html
 
 
@@ -68,4 +74,24 @@ def queue_email(
     db.session.add(message)
     db.session.flush()
     logger.info("queued mail %s template=%s", message.id, template)
+    return message
+
+
+class OutboxError(CoursehubError):
+    """Something about an outbox message that a person can be told."""
+
+
+def retry_message(message: OutboxMessage, *, actor, now: datetime) -> OutboxMessage:
+    """Put an unsent (waiting or failed) message back in line to be sent by the next outbox run.
+
+    The attempt counter starts over, so that the message gets the full series of retries again.
+    """
+    if message.sent_at is not None:
+        raise OutboxError(_("Meddelandet är redan skickat."))
+    message.failed_at = None
+    message.attempts = 0
+    message.next_attempt_at = now
+    db.session.flush()
+    logger.info("outbox message %s put back in line by user %s", message.id,
+                getattr(actor, "id", None))
     return message

@@ -1,5 +1,78 @@
-"""Staff page of the outbox (being built)."""
+"""The staff page of the outbox: what waits, what failed, what went out, and each message's text."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from coursehub import clock
+from coursehub.extensions import db
+from coursehub.lib.forms import BaseForm
+from coursehub.lib.nav import NavItem
+from coursehub.notifications import permissions, queries, services
+from coursehub.notifications.models import OutboxMessage
 
 bp = Blueprint("notifications", __name__)
+
+nav_items = [
+    NavItem(_l("Utkorg"), "notifications.outbox", permissions.can_read_outbox, order=95),
+]
+
+
+class RetryForm(BaseForm):
+    """A button only; the form carries the CSRF token."""
+
+
+@bp.get("/admin/utkorg")
+@login_required
+def outbox():
+    """List failed and waiting messages first, then the latest sent."""
+    if not permissions.can_read_outbox(current_user):
+        abort(403)
+    page = queries.outbox_page(request.args.get("page", 1, type=int))
+    return render_template(
+        "notifications/outbox.html",
+        page=page,
+        counts=queries.outbox_counts(),
+        mail_server_configured=bool(current_app.config.get("MAIL_SERVER")),
+        retry_form=RetryForm(),
+    )
+
+
+@bp.get("/admin/utkorg/<int:message_id>")
+@login_required
+def message(message_id: int):
+    """Show one message as it will be (or was) sent: subject, recipient and text."""
+    if not permissions.can_read_outbox(current_user):
+        abort(403)
+    found = db.get_or_404(OutboxMessage, message_id)
+    return render_template(
+        "notifications/message.html",
+        message=found,
+        mail_server_configured=bool(current_app.config.get("MAIL_SERVER")),
+        retry_form=RetryForm(),
+    )
+
+
+@bp.post("/admin/utkorg/<int:message_id>/forsok-igen")
+@login_required
+def retry(message_id: int):
+    """Put an unsent message back in line for the next outbox run."""
+    if not permissions.can_retry_message(current_user):
+        abort(403)
+    found = db.get_or_404(OutboxMessage, message_id)
+    form = RetryForm()
+    if not form.validate_on_submit():
+        flash(_("Sidan hade varit öppen länge. Försök igen."), "warning")
+        return redirect(url_for(".message", message_id=found.id))
+    try:
+        services.retry_message(found, actor=current_user, now=clock.now())
+    except services.OutboxError as error:
+        db.session.rollback()
+        flash(error.message, "warning")
+    else:
+        db.session.commit()
+        flash(_("Meddelandet skickas vid nästa utskick, inom någon minut."), "success")
+    return redirect(url_for(".message", message_id=found.id))

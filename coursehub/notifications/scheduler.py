@@ -1,0 +1,87 @@
+"""The scheduler machinery: job specifications, the app-context-and-commit wrapper, APScheduler.
+
+The list of jobs lives in `coursehub.schedule` (it may import every area); this module imports
+none of them. Jobs are plain functions `job(now)`; tests call them directly.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+
+from coursehub import clock
+from coursehub.extensions import db
+
+logger = logging.getLogger(__name__)
+
+JobFunction = Callable[[datetime], object]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """A job and when it runs: every `minutes`, or at a cron-like time (`cron={"hour": 6}`)."""
+
+    name: str
+    func: JobFunction
+    minutes: int | None = None
+    cron: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if (self.minutes is None) == (not self.cron):
+            raise ValueError(f"job {self.name!r} needs either minutes or cron, not both or neither")
+
+    def trigger(self):
+        """Return the APScheduler trigger for this job, in Stockholm time."""
+        if self.minutes is not None:
+            return IntervalTrigger(minutes=self.minutes, timezone=clock.LOCAL_TZ)
+        return CronTrigger(timezone=clock.LOCAL_TZ, **self.cron)
+
+
+def run_job(app: Flask, func: JobFunction, name: str | None = None) -> bool:
+    """Run `func(now)` inside an app context and commit; roll back and log on error.
+
+    Returns True when the job went through. The session is removed either way, so that nothing
+    from one run leaks into the next.
+    """
+    name = name or getattr(func, "__name__", "job")
+    with app.app_context():
+        try:
+            func(clock.now())
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            # Only the type: exception messages may carry data (SQL parameters, addresses).
+            logger.error("scheduled job %s failed (%s)", name, type(error).__name__)
+            logger.debug("scheduled job %s failed", name, exc_info=True)
+            return False
+        finally:
+            db.session.remove()
+    return True
+
+
+def build_scheduler(app: Flask, specs: list[JobSpec], blocking: bool):
+    """Return an APScheduler 3 scheduler (not started) with every job of `specs` on it."""
+    scheduler_class = BlockingScheduler if blocking else BackgroundScheduler
+    scheduler = scheduler_class(
+        timezone=clock.LOCAL_TZ,
+        # A job that fell behind runs once, not once per missed turn; never two at a time.
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+    )
+    for spec in specs:
+        scheduler.add_job(
+            run_job,
+            spec.trigger(),
+            args=(app, spec.func, spec.name),
+            id=spec.name,
+            name=spec.name,
+            replace_existing=True,
+        )
+    return scheduler

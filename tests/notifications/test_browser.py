@@ -1,0 +1,42 @@
+"""A staff member reads the outbox in Chromium; every page passes axe (WCAG 2.1 A/AA)."""
+
+from __future__ import annotations
+
+import pytest
+
+from coursehub.extensions import db
+from tests.factories import UserFactory
+from tests.notifications.factories import OutboxMessageFactory
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_reads_a_failed_message_and_puts_it_back_in_line(
+    page, accessible, browser_login, queue_test_message
+):
+    OutboxMessageFactory(failed=True, subject="Kallelse till träff 2",
+                         last_error="Servern svarade 550 5.1.1 Mailbox unavailable")
+    OutboxMessageFactory(sent=True, subject="Välkommen till kursen")
+    queue_test_message("erik@exempel.test", name="Erik")
+    staff = UserFactory(staff=True)
+    db.session.commit()
+
+    browser_login(page, staff)
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Utkorg").click()
+    assert page.locator("h1").inner_text() == "Utkorg"
+    assert page.get_by_text("Ingen e-postserver är inställd").is_visible()
+    first_row = page.locator("tbody tr").first
+    assert "Kallelse till träff 2" in first_row.inner_text()
+    assert "Misslyckades" in first_row.inner_text()
+    accessible(page, context="outbox")
+
+    page.get_by_role("link", name="Testmeddelande från").click()
+    assert "Hej Erik!" in page.locator("pre").inner_text()
+    accessible(page, context="outbox message")
+
+    page.get_by_role("link", name="Tillbaka till utkorgen").click()
+    page.get_by_role("link", name="Kallelse till träff 2").click()
+    page.get_by_role("button", name="Försök igen nu").click()
+    assert page.get_by_text("Meddelandet skickas vid nästa utskick").is_visible()
+    assert page.get_by_text("Väntar", exact=True).is_visible()
+    accessible(page, context="outbox message after retry")

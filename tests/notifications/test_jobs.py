@@ -1,0 +1,256 @@
+"""The outbox job against a real SMTP server: delivery, retries, giving up, exactly once."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from coursehub.extensions import db
+from coursehub.notifications.jobs import SendResult, backoff, send_outbox
+from coursehub.notifications.models import OutboxMessage
+
+SUBJECT = "Testmeddelande från Familjehemsresursen i Jönköpings län"
+
+
+def _reload(message_id: int) -> OutboxMessage:
+    db.session.expire_all()
+    return db.session.get(OutboxMessage, message_id)
+
+
+def test_message_arrives_with_swedish_subject_text_html_and_calendar_invitation(
+    smtp_server, clock, queue_test_message, invitation_ics
+):
+    message = queue_test_message(calendar_ics=invitation_ics, calendar_method="REQUEST")
+
+    assert send_outbox(clock.now) == SendResult(sent=1, retrying=0, failed=0)
+
+    [received] = smtp_server.wait_for(1)
+    assert smtp_server.envelopes[0][1] == ["anna.andersson@exempel.test"]
+    assert received["Subject"] == SUBJECT
+    assert received["To"] == "anna.andersson@exempel.test"
+    text = received.get_body(preferencelist=("plain",)).get_content()
+    html = received.get_body(preferencelist=("html",)).get_content()
+    assert "Hej Anna!" in text and "testmeddelande" in text
+    assert "<p>Hej Anna!</p>" in html
+    [calendar] = [part for part in received.walk() if part.get_content_type() == "text/calendar"]
+    assert calendar.get_param("method") == "REQUEST"
+    assert calendar.get_param("charset").upper() == "UTF-8"
+    ics = calendar.get_payload(decode=True)
+    assert ics == invitation_ics
+    assert "Träff 1: Barnets behov av närhet" in ics.decode()
+    assert received["Auto-Submitted"] == "auto-generated"
+    assert received["Message-ID"].startswith(f"<outbox.{message.id}.")
+    assert received["Message-ID"].endswith("@coursehub.test>")
+    stored = _reload(message.id)
+    assert stored.sent_at == clock.now and stored.failed_at is None
+
+
+def test_message_without_calendar_has_no_calendar_part(smtp_server, clock, queue_test_message):
+    queue_test_message()
+    send_outbox(clock.now)
+    [received] = smtp_server.wait_for(1)
+    assert not [p for p in received.walk() if p.get_content_type() == "text/calendar"]
+    assert received.get_body(preferencelist=("plain",)) is not None
+
+
+def test_server_down_keeps_message_and_sends_it_exactly_once_when_back(
+    smtp_server, clock, queue_test_message
+):
+    message = queue_test_message()
+    smtp_server.stop()
+
+    assert send_outbox(clock.now) == SendResult(sent=0, retrying=1, failed=0)
+    stored = _reload(message.id)
+    assert stored.attempts == 1
+    assert stored.sent_at is None and stored.failed_at is None
+    assert stored.next_attempt_at == clock.now + timedelta(minutes=1)
+    assert "Ingen kontakt med e-postservern" in stored.last_error
+
+    # Not due yet: a second run a moment later leaves it alone.
+    clock.advance(seconds=30)
+    assert send_outbox(clock.now) == SendResult()
+
+    smtp_server.start()
+    clock.advance(seconds=30)
+    assert send_outbox(clock.now) == SendResult(sent=1)
+    assert len(smtp_server.wait_for(1)) == 1
+
+    clock.advance(minutes=5)
+    assert send_outbox(clock.now) == SendResult()
+    assert len(smtp_server.messages) == 1
+    stored = _reload(message.id)
+    assert stored.sent_at is not None and stored.last_error is None
+
+
+def test_server_down_for_many_messages_costs_one_connection_attempt_each_run(
+    smtp_server, clock, queue_test_message
+):
+    for n in range(3):
+        queue_test_message(f"person{n}@exempel.test")
+    smtp_server.stop()
+    assert send_outbox(clock.now) == SendResult(retrying=3)
+    assert db.session.scalar(select(func.sum(OutboxMessage.attempts))) == 3
+
+
+def test_temporary_refusal_451_is_retried_later(smtp_server, clock, queue_test_message):
+    message = queue_test_message()
+    smtp_server.reject_with("451 4.3.0 Try again later", times=1)
+
+    assert send_outbox(clock.now) == SendResult(retrying=1)
+    stored = _reload(message.id)
+    assert stored.last_error.startswith("Servern svarade 451")
+    assert stored.next_attempt_at == clock.now + timedelta(minutes=1)
+
+    clock.advance(minutes=1)
+    assert send_outbox(clock.now) == SendResult(sent=1)
+    assert len(smtp_server.wait_for(1)) == 1
+
+
+def test_temporary_refusal_after_data_is_retried_too(smtp_server, clock, queue_test_message):
+    message = queue_test_message()
+    smtp_server.reject_with("452 4.3.1 Insufficient system storage", stage="data", times=1)
+    assert send_outbox(clock.now) == SendResult(retrying=1)
+    assert _reload(message.id).failed_at is None
+
+
+def test_permanent_refusal_550_gives_up_without_personal_data_in_the_error(
+    smtp_server, clock, queue_test_message
+):
+    message = queue_test_message()
+    smtp_server.reject_with("550 5.1.1 <anna.andersson@exempel.test>: Recipient unknown")
+
+    assert send_outbox(clock.now) == SendResult(failed=1)
+    stored = _reload(message.id)
+    assert stored.failed_at == clock.now
+    assert stored.last_error.startswith("Servern svarade 550")
+    assert "anna.andersson" not in stored.last_error
+
+    # A failed message is not tried again by later runs.
+    smtp_server.reject_with(None)
+    clock.advance(hours=2)
+    assert send_outbox(clock.now) == SendResult()
+    assert smtp_server.messages == []
+
+
+def test_gives_up_after_the_configured_number_of_attempts(app, smtp_server, clock, queue_test_message):
+    app.config["COURSEHUB_OUTBOX_MAX_ATTEMPTS"] = 3
+    message = queue_test_message()
+    smtp_server.stop()
+    results = []
+    for _ in range(3):
+        results.append(send_outbox(clock.now))
+        clock.advance(hours=1)
+    assert results == [SendResult(retrying=1), SendResult(retrying=1), SendResult(failed=1)]
+    stored = _reload(message.id)
+    assert stored.attempts == 3 and stored.failed_at is not None
+
+
+def test_back_off_grows_and_stops_at_one_hour():
+    assert [backoff(n) for n in range(1, 9)] == [
+        timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60, 60)
+    ]
+
+
+def test_oldest_messages_go_first_in_a_bounded_batch(app, smtp_server, clock, queue_test_message):
+    app.config["COURSEHUB_OUTBOX_BATCH"] = 2
+    for n in range(3):
+        queue_test_message(f"person{n}@exempel.test")
+        clock.advance(seconds=1)
+    assert send_outbox(clock.now) == SendResult(sent=2)
+    assert [env[1] for env in smtp_server.envelopes] == [
+        ["person0@exempel.test"], ["person1@exempel.test"]
+    ]
+    assert send_outbox(clock.now) == SendResult(sent=1)
+
+
+def test_without_a_mail_server_nothing_is_sent_and_messages_stay_pending(clock, queue_test_message):
+    message = queue_test_message()
+    assert send_outbox(clock.now) == SendResult()
+    stored = _reload(message.id)
+    assert stored.is_pending and stored.attempts == 0
+
+
+def _race_two_senders(app, smtp_server, clock, queue_test_message):
+    """Queue 30 messages, run two senders at the same moment, check each arrived exactly once."""
+    recipients = {f"familj{n}@exempel.test" for n in range(30)}
+    for recipient in sorted(recipients):
+        queue_test_message(recipient)
+    now = clock.now
+    start = threading.Barrier(2)
+    results: list[SendResult] = []
+    errors: list[BaseException] = []
+
+    def sender():
+        try:
+            with app.app_context():
+                start.wait()
+                results.append(send_outbox(now))
+                db.session.remove()
+        except BaseException as error:  # surfaced below: a thread must not fail silently
+            errors.append(error)
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert not errors
+    assert sum(result.sent for result in results) == 30
+    smtp_server.wait_for(30)
+    delivered = [rcpt for _sender, rcpts in smtp_server.envelopes for rcpt in rcpts]
+    assert sorted(delivered) == sorted(recipients)
+    db.session.expire_all()
+    assert db.session.scalar(
+        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+    ) == 0
+
+
+@pytest.mark.postgres_only
+def test_two_senders_at_once_send_each_message_exactly_once(
+    app, db_engine_name, smtp_server, clock, queue_test_message
+):
+    if db_engine_name != "postgresql":
+        pytest.skip("row locks (FOR UPDATE SKIP LOCKED) exist only on PostgreSQL; "
+                    "the SQLite test below covers its single write lock")
+    _race_two_senders(app, smtp_server, clock, queue_test_message)
+
+
+def test_two_senders_on_sqlite_are_serialised_by_the_write_lock(
+    app, db_engine_name, smtp_server, clock, queue_test_message
+):
+    if db_engine_name != "sqlite":
+        pytest.skip("SQLite's write lock only; the PostgreSQL race is tested above")
+    _race_two_senders(app, smtp_server, clock, queue_test_message)
+
+
+def test_log_lines_carry_neither_recipients_nor_content(smtp_server, clock, queue_test_message,
+                                                        caplog):
+    queue_test_message("greta.svensson@exempel.test", key="a")
+    queue_test_message("hans.berg@exempel.test", key="b")
+    with caplog.at_level(logging.DEBUG, logger="coursehub"):
+        send_outbox(clock.now)
+        smtp_server.reject_with("550 5.1.1 <hans.berg@exempel.test> unknown")
+        queue_test_message("hans.berg2@exempel.test", key="c")
+        send_outbox(clock.now)
+        smtp_server.stop()
+        queue_test_message("ida.ek@exempel.test", key="d")
+        send_outbox(clock.now)
+    assert "outbox run" in caplog.text
+    for secret in ("greta", "hans", "ida.ek", "Testmeddelande", "Hej"):
+        assert secret not in caplog.text
+
+
+def test_a_message_that_cannot_be_built_fails_without_blocking_the_rest(
+    smtp_server, clock, queue_test_message, invitation_ics
+):
+    bad = queue_test_message("anna@exempel.test", calendar_ics=invitation_ics,
+                             calendar_method="REQUEST\nBcc: x")  # fits the column
+    queue_test_message("bertil@exempel.test")
+    assert send_outbox(clock.now) == SendResult(sent=1, failed=1)
+    assert _reload(bad.id).last_error == "Meddelandet kunde inte byggas (ValueError)"
+    assert [env[1] for env in smtp_server.envelopes] == [["bertil@exempel.test"]]

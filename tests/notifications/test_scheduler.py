@@ -1,0 +1,111 @@
+"""The scheduler: started only where asked, jobs wrapped in an app context and a commit."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy import func, select
+
+from coursehub import create_app, schedule
+from coursehub.extensions import db
+from coursehub.notifications.jobs import send_outbox
+from coursehub.notifications.models import OutboxMessage
+from coursehub.notifications.scheduler import JobSpec, build_scheduler, run_job
+from coursehub.notifications.services import queue_email
+from tests.conftest import _base_config
+
+
+def _outbox_count() -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(OutboxMessage))
+
+
+def test_web_process_starts_no_scheduler_without_the_setting(template_database, monkeypatch):
+    monkeypatch.delenv("COURSEHUB_SCHEDULER", raising=False)
+    url, drop = template_database()
+    config = _base_config(url)
+    del config["COURSEHUB_SCHEDULER"]
+    app = create_app(config)
+    try:
+        assert "coursehub_scheduler" not in app.extensions
+    finally:
+        drop()
+
+
+def test_inprocess_setting_starts_a_running_scheduler_with_the_outbox_job(template_database):
+    url, drop = template_database()
+    app = create_app({**_base_config(url), "COURSEHUB_SCHEDULER": "inprocess"})
+    scheduler = app.extensions["coursehub_scheduler"]
+    try:
+        assert scheduler.running
+        job = scheduler.get_job("outbox")
+        assert job is not None and job.func is run_job
+        assert job.trigger.interval == timedelta(minutes=1)
+        assert str(scheduler.timezone) == "Europe/Stockholm"
+    finally:
+        scheduler.shutdown(wait=False)
+        drop()
+
+
+def test_scheduler_command_builds_a_blocking_scheduler_with_every_job(app):
+    scheduler = build_scheduler(app, schedule.job_specs(), blocking=True)
+    assert isinstance(scheduler, BlockingScheduler)
+    ids = [job.id for job in scheduler.get_jobs()]
+    assert ids == [spec.name for spec in schedule.job_specs()]
+    assert "outbox" in ids and len(set(ids)) == len(ids)
+
+
+def test_jobs_fall_behind_gracefully(app):
+    scheduler = build_scheduler(app, schedule.job_specs(), blocking=False)
+    assert scheduler._job_defaults["coalesce"] is True
+    assert scheduler._job_defaults["max_instances"] == 1
+
+
+def test_run_job_commits_what_the_job_wrote(app, clock):
+    def job(now):
+        queue_email(dedupe_key="job:1", recipient="anna@exempel.test", template="test_message",
+                    name="Anna")
+
+    assert run_job(app, job) is True
+    assert _outbox_count() == 1
+
+
+def test_run_job_rolls_back_and_logs_without_data_on_error(app, caplog):
+    def job(now):
+        queue_email(dedupe_key="job:2", recipient="anna@exempel.test", template="test_message",
+                    name="Anna")
+        raise RuntimeError("anna@exempel.test broke it")
+
+    with caplog.at_level(logging.INFO, logger="coursehub"):
+        assert run_job(app, job) is False
+    assert _outbox_count() == 0
+    assert "job failed (RuntimeError)" in caplog.text
+    assert "anna@exempel.test" not in caplog.text
+
+
+def test_run_job_hands_the_app_clock_to_the_job(app, clock):
+    seen = []
+    run_job(app, seen.append)
+    assert seen == [clock.now]
+
+
+def test_outbox_job_through_the_scheduler_wrapper_delivers_mail(app, smtp_server, clock):
+    queue_email(dedupe_key="job:3", recipient="anna@exempel.test", template="test_message",
+                name="Anna")
+    db.session.commit()
+    assert run_job(app, send_outbox) is True
+    [received] = smtp_server.wait_for(1)
+    assert received["To"] == "anna@exempel.test"
+
+
+def test_job_spec_needs_either_minutes_or_cron():
+    with pytest.raises(ValueError):
+        JobSpec("broken", print)
+    with pytest.raises(ValueError):
+        JobSpec("broken", print, minutes=5, cron={"hour": 6})
+    trigger = JobSpec("nightly", print, cron={"hour": 3, "minute": 15}).trigger()
+    assert str(trigger.timezone) == "Europe/Stockholm"
+    assert "hour='3'" in str(trigger)

@@ -1,0 +1,70 @@
+"""Writing to the outbox and putting messages back in line."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from coursehub.extensions import db
+from coursehub.notifications.models import OutboxMessage
+from coursehub.notifications.services import OutboxError, queue_email, retry_message
+from tests.factories import UserFactory
+from tests.notifications.factories import OutboxMessageFactory
+
+
+def test_the_same_dedupe_key_twice_gives_one_message(clock):
+    first = queue_email(dedupe_key="kallelse:7", recipient="anna@exempel.test",
+                        template="test_message", name="Anna")
+    second = queue_email(dedupe_key="kallelse:7", recipient="anna@exempel.test",
+                         template="test_message", name="Anna")
+    db.session.commit()
+    assert first is not None and second is None
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_queued_message_is_rendered_in_swedish_and_due_at_once(clock):
+    message = queue_email(dedupe_key="k", recipient="anna@exempel.test", template="test_message",
+                          name="Åsa")
+    assert message.subject == "Testmeddelande från Familjehemsresursen i Jönköpings län"
+    assert "Hej Åsa!" in message.body_text
+    assert "<p>Hej Åsa!</p>" in message.body_html
+    assert "http://coursehub.test/" in message.body_text  # links from the configured name
+    assert message.next_attempt_at == clock.now and message.attempts == 0
+
+
+def test_html_body_escapes_what_a_person_typed(clock):
+    message = queue_email(dedupe_key="k", recipient="anna@exempel.test", template="test_message",
+                          name="<script>x</script>")
+    assert "<script>" not in message.body_html
+    assert "&lt;script&gt;" in message.body_html
+
+
+def test_a_line_break_in_the_recipient_cannot_add_a_header(clock):
+    message = queue_email(dedupe_key="k", recipient="anna@exempel.test\r\nBcc: eve@exempel.test",
+                          template="test_message", name="Anna")
+    assert "\n" not in message.recipient and "\r" not in message.recipient
+
+
+def test_retry_puts_a_failed_message_back_in_line(clock):
+    staff = UserFactory(staff=True)
+    message = OutboxMessageFactory(failed=True, attempts=8)
+    clock.advance(hours=3)
+    retry_message(message, actor=staff, now=clock.now)
+    assert message.is_pending
+    assert message.attempts == 0
+    assert message.next_attempt_at == clock.now
+
+
+def test_retry_moves_a_waiting_message_forward(clock):
+    message = OutboxMessageFactory(next_attempt_at=clock.now + timedelta(minutes=30))
+    retry_message(message, actor=None, now=clock.now)
+    assert message.next_attempt_at == clock.now
+
+
+def test_a_sent_message_cannot_be_retried(app, clock):
+    message = OutboxMessageFactory(sent=True)
+    # The message is for the staff page, so it is made in a request (the locale comes from there).
+    with app.test_request_context(), pytest.raises(OutboxError, match="redan skickat"):
+        retry_message(message, actor=None, now=clock.now)
