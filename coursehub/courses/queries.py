@@ -1,0 +1,351 @@
+"""Reads of the courses area: the catalogue, run lists, leaders' sessions, staff warnings.
+
+Seats taken come from a provider that a higher area registers
+-------------------------------------------------------------
+Seats are held by enrollments, which live in the enrollment area above this one. courses may not
+import it, nor reach into its tables behind its back. Instead enrollment registers, from its own
+module, a function that counts the persons in seat-holding sign-ups:
+
+    from coursehub.courses import queries as course_queries
+    course_queries.register_seat_counter(count_taken_seats)  # f(run_ids) -> {run_id: taken}
+
+It must run ONE query whatever the number of ids (the catalogue's query count depends on it).
+Until one is registered every run counts 0 seats taken.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import holidays
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from coursehub.accounts.models import Municipality, User, UserRole
+from coursehub.clock import to_local
+from coursehub.courses.models import (
+    CourseRun,
+    CourseSession,
+    CourseType,
+    RunStatus,
+    SessionStatus,
+    Venue,
+    run_leaders,
+)
+from coursehub.courses.services import LEADER_ROLES, local_moment
+from coursehub.extensions import db
+
+PER_PAGE = 20
+_seat_counters: list[Callable[[Sequence[int]], dict[int, int]]] = []
+
+
+def register_seat_counter(func: Callable[[Sequence[int]], dict[int, int]]) -> Callable:
+    """Register the function that returns {run_id: persons holding a seat} for run ids."""
+    _seat_counters[:] = [func]
+    return func
+
+
+def seats_taken(run_ids: Iterable[int]) -> dict[int, int]:
+    """Return the persons holding a seat per run id (0 for each when no counter is registered)."""
+    ids = list(dict.fromkeys(run_ids))
+    taken = dict.fromkeys(ids, 0)
+    if ids and _seat_counters:
+        taken.update({k: v for k, v in _seat_counters[0](ids).items() if k in taken})
+    return taken
+
+
+def seats_left(run: CourseRun) -> int:
+    """Return the free seats of one run."""
+    return max(run.capacity - seats_taken([run.id])[run.id], 0)
+
+
+@dataclass
+class Page:
+    """One page of a list, shaped for the `pagination` macro."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    course_type_id: int | None = None
+    municipality_id: int | None = None
+    month: date | None = None  # first day of a month
+    mode: str = ""  # "online", "onsite" or ""
+    with_seats: bool = False
+
+
+@dataclass
+class CatalogueRow:
+    run: CourseRun
+    seats_left: int
+
+
+def catalogue_page(filters: CatalogueFilters, *, now: datetime, page: int = 1,
+                   per_page: int = PER_PAGE) -> Page:
+    """Return one page of upcoming or running published runs, in a fixed number of queries."""
+    still_running = exists().where(
+        CourseSession.run_id == CourseRun.id,
+        CourseSession.status == SessionStatus.SCHEDULED,
+        CourseSession.ends_at > now,
+    )
+    query = select(CourseRun.id, CourseRun.capacity).where(
+        CourseRun.status == RunStatus.PUBLISHED, still_running
+    )
+    if filters.course_type_id:
+        query = query.where(CourseRun.course_type_id == filters.course_type_id)
+    if filters.municipality_id:
+        query = query.join(Venue, Venue.id == CourseRun.venue_id).where(
+            Venue.municipality_id == filters.municipality_id
+        )
+    if filters.mode == "online":
+        query = query.where(CourseRun.venue_id.is_(None))
+    elif filters.mode == "onsite":
+        query = query.where(CourseRun.venue_id.is_not(None))
+    if filters.month:
+        following = (filters.month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        start = local_moment(filters.month, datetime.min.time())
+        end = local_moment(following, datetime.min.time())
+        query = query.where(exists().where(
+            CourseSession.run_id == CourseRun.id,
+            CourseSession.status == SessionStatus.SCHEDULED,
+            CourseSession.starts_at >= start, CourseSession.starts_at < end,
+        ))
+    rows = db.session.execute(query.order_by(CourseRun.starts_at, CourseRun.id)).all()
+    if filters.with_seats:
+        taken = seats_taken(r.id for r in rows)
+        rows = [r for r in rows if r.capacity > taken[r.id]]
+    page = max(1, page)
+    chosen = rows[(page - 1) * per_page: page * per_page]
+    if not filters.with_seats:
+        taken = seats_taken(r.id for r in chosen)
+    runs = _load_runs([r.id for r in chosen])
+    items = [CatalogueRow(run, max(run.capacity - taken[run.id], 0)) for run in runs]
+    return Page(items=items, page=page, per_page=per_page, total=len(rows))
+
+
+def _load_runs(ids: list[int]) -> list[CourseRun]:
+    if not ids:
+        return []
+    runs = db.session.scalars(
+        select(CourseRun)
+        .where(CourseRun.id.in_(ids))
+        .options(
+            joinedload(CourseRun.course_type),
+            joinedload(CourseRun.venue).joinedload(Venue.municipality),
+            selectinload(CourseRun.sessions),
+        )
+    ).unique().all()
+    order = {run_id: index for index, run_id in enumerate(ids)}
+    return sorted(runs, key=lambda run: order[run.id])
+
+
+def catalogue_choices() -> tuple[list[CourseType], list[Municipality]]:
+    """Return the course types and the municipalities that have venues, for the filters."""
+    types = db.session.scalars(select(CourseType).order_by(CourseType.name)).all()
+    municipalities = db.session.scalars(
+        select(Municipality)
+        .where(exists().where(Venue.municipality_id == Municipality.id))
+        .order_by(Municipality.name)
+    ).all()
+    return list(types), list(municipalities)
+
+
+def load_public_run(run_id: int) -> CourseRun | None:
+    """Return a run with what its public page shows, loaded in a fixed number of queries."""
+    return db.session.scalar(
+        select(CourseRun)
+        .where(CourseRun.id == run_id)
+        .options(
+            joinedload(CourseRun.course_type),
+            joinedload(CourseRun.venue),
+            selectinload(CourseRun.leaders),
+            selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
+        )
+    )
+
+
+def admin_runs_page(*, status: RunStatus | None, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Return one page of every run for staff, newest first by start."""
+    base = select(CourseRun)
+    if status is not None:
+        base = base.where(CourseRun.status == status)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    page = max(1, page)
+    runs = db.session.scalars(
+        base.options(joinedload(CourseRun.course_type), selectinload(CourseRun.leaders))
+        .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(runs), page=page, per_page=per_page, total=total)
+
+
+def leader_runs_page(user: User, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Return one page of the runs `user` leads, upcoming first."""
+    base = (
+        select(CourseRun)
+        .join(run_leaders, run_leaders.c.run_id == CourseRun.id)
+        .where(run_leaders.c.user_id == user.id, CourseRun.status != RunStatus.CANCELLED)
+    )
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    page = max(1, page)
+    runs = db.session.scalars(
+        base.options(joinedload(CourseRun.course_type), joinedload(CourseRun.venue))
+        .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(items=list(runs), page=page, per_page=per_page, total=total)
+
+
+def next_sessions_for_leader(user: User, *, now: datetime, limit: int = 10) -> list[CourseSession]:
+    """Return the leader's next scheduled sessions across their runs."""
+    return list(db.session.scalars(
+        select(CourseSession)
+        .join(CourseRun, CourseRun.id == CourseSession.run_id)
+        .join(run_leaders, run_leaders.c.run_id == CourseRun.id)
+        .where(
+            run_leaders.c.user_id == user.id,
+            CourseRun.status.in_((RunStatus.PUBLISHED, RunStatus.DRAFT)),
+            CourseSession.status == SessionStatus.SCHEDULED,
+            CourseSession.ends_at > now,
+        )
+        .options(joinedload(CourseSession.run), joinedload(CourseSession.venue))
+        .order_by(CourseSession.starts_at)
+        .limit(limit)
+    ))
+
+
+def leader_candidates() -> list[User]:
+    """Return active users who may lead a run (role leader, staff or admin)."""
+    return list(db.session.scalars(
+        select(User)
+        .where(User.deactivated_at.is_(None),
+               exists().where(UserRole.user_id == User.id, UserRole.role.in_(LEADER_ROLES)))
+        .order_by(User.full_name)
+    ))
+
+
+def swedish_holidays(days: Iterable[date]) -> dict[date, str]:
+    """Return the Swedish public holidays among `days`, with their Swedish names."""
+    days = set(days)
+    if not days:
+        return {}
+    calendar = holidays.country_holidays("SE", years=sorted({d.year for d in days}), language="sv")
+    return {d: calendar[d] for d in days if d in calendar}
+
+
+def session_warnings(run: CourseRun) -> dict[int, list[str]]:
+    """Return warnings (not errors) per session id: public holidays and leaders double-booked."""
+    from flask_babel import gettext as _
+
+    sessions = [s for s in run.sessions if s.status == SessionStatus.SCHEDULED and s.id]
+    warnings: dict[int, list[str]] = {s.id: [] for s in sessions}
+    if not sessions:
+        return warnings
+    local_days = {s.id: to_local(s.starts_at).date() for s in sessions}
+    named = swedish_holidays(local_days.values())
+    for session in sessions:
+        if local_days[session.id] in named:
+            warnings[session.id].append(
+                _("Träffen ligger på en helgdag: %(name)s.", name=named[local_days[session.id]])
+            )
+    for session, leader, other in _overlaps(run, sessions):
+        warnings[session.id].append(_(
+            "%(name)s leder också %(title)s samtidigt (%(when)s).", name=leader.full_name,
+            title=other.run.title, when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"),
+        ))
+    return warnings
+
+
+def _overlaps(run: CourseRun, sessions: list[CourseSession]):
+    leader_ids = [leader.id for leader in run.leaders]
+    if not leader_ids:
+        return []
+    rows = db.session.execute(
+        select(CourseSession, run_leaders.c.user_id)
+        .join(CourseRun, CourseRun.id == CourseSession.run_id)
+        .join(run_leaders, run_leaders.c.run_id == CourseRun.id)
+        .where(
+            run_leaders.c.user_id.in_(leader_ids),
+            CourseSession.run_id != run.id,
+            CourseSession.status == SessionStatus.SCHEDULED,
+            CourseRun.status.in_((RunStatus.DRAFT, RunStatus.PUBLISHED)),
+            and_(CourseSession.starts_at < max(s.ends_at for s in sessions),
+                 CourseSession.ends_at > min(s.starts_at for s in sessions)),
+        )
+        .options(joinedload(CourseSession.run))
+    ).all()
+    leaders = {leader.id: leader for leader in run.leaders}
+    found = []
+    for session in sessions:
+        for other, user_id in rows:
+            if other.starts_at < session.ends_at and other.ends_at > session.starts_at:
+                found.append((session, leaders[user_id], other))
+    return found
+
+
+def all_venues() -> list[Venue]:
+    """Return every venue by name (a short list: the resource's own rooms)."""
+    return list(db.session.scalars(
+        select(Venue).options(joinedload(Venue.municipality)).order_by(Venue.name)))
+
+
+def member_municipalities() -> list[Municipality]:
+    """Return the member municipalities by name."""
+    return list(db.session.scalars(
+        select(Municipality).where(Municipality.is_member.is_(True)).order_by(Municipality.name)))
+
+
+def all_municipalities() -> list[Municipality]:
+    """Return every municipality by name."""
+    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+
+
+def all_course_types() -> list[CourseType]:
+    """Return every course type by name, with its themes."""
+    return list(db.session.scalars(
+        select(CourseType).options(selectinload(CourseType.themes)).order_by(CourseType.name)))
+
+
+def load_run_for_staff(run_id: int) -> CourseRun | None:
+    """Return a run with its sessions, leaders and places loaded."""
+    return db.session.scalar(
+        select(CourseRun).where(CourseRun.id == run_id).options(
+            joinedload(CourseRun.course_type).selectinload(CourseType.themes),
+            joinedload(CourseRun.venue),
+            selectinload(CourseRun.leaders),
+            selectinload(CourseRun.municipalities),
+            selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
+        ))
+
+
+def runs_using_type(course_type_id: int) -> int:
+    """Return how many runs were made from a course type."""
+    return db.session.scalar(
+        select(func.count(CourseRun.id)).where(CourseRun.course_type_id == course_type_id))

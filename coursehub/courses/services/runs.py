@@ -1,0 +1,376 @@
+"""Course runs and their sessions: create, change, publish, copy, cancel."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+
+from coursehub.accounts.models import Municipality, User
+from coursehub.clock import to_local
+from coursehub.courses.errors import CourseError, PublishError
+from coursehub.courses.models import (
+    MAX_CAPACITY,
+    CourseRun,
+    CourseSession,
+    CourseTheme,
+    CourseType,
+    RunStatus,
+    SessionStatus,
+    Venue,
+)
+from coursehub.courses.services.hooks import (
+    CAPACITY_CHANGED_HOOKS,
+    CAPACITY_CHECKS,
+    LEADER_ROLES,
+    RUN_CANCELLED_HOOKS,
+    SESSION_CHANGED_HOOKS,
+    local_moment,
+)
+from coursehub.errors import CoursehubError
+from coursehub.extensions import db
+
+logger = logging.getLogger(__name__)
+
+
+# -- runs -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunDetails:
+    """What staff set on a run; everything else (status, dates of sessions) has its own service."""
+
+    title: str
+    capacity: object  # checked here too: forms are not the only callers
+    signup_opens_at: datetime
+    signup_closes_at: datetime
+    edition: str = ""
+    description: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    is_open_to_all: bool = True
+    municipalities: list[Municipality] = field(default_factory=list)
+    venue: Venue | None = None
+    online_url: str | None = None
+    leaders: list[User] = field(default_factory=list)
+
+
+def _checked_capacity(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise CourseError(_("Ange antalet platser med siffror."), field="capacity")
+    text = str(value).strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not digits.isascii() or not digits.isdigit():
+        raise CourseError(_("Ange antalet platser med siffror."), field="capacity")
+    number = int(text)
+    if number < 1:
+        raise CourseError(_("Antalet platser måste vara minst 1."), field="capacity")
+    if number > MAX_CAPACITY:
+        raise CourseError(_("Antalet platser får vara högst %(max)d.", max=MAX_CAPACITY),
+                          field="capacity")
+    return number
+
+
+def _check_details(details: RunDetails) -> int:
+    if not details.title:
+        raise CourseError(_("Skriv en rubrik för kursomgången."), field="title")
+    capacity = _checked_capacity(details.capacity)
+    if details.signup_closes_at <= details.signup_opens_at:
+        raise CourseError(_("Anmälan måste stänga efter att den öppnar."), field="signup_closes_date")
+    if details.venue is None and not details.online_url:
+        raise CourseError(_("Välj en lokal eller skriv en länk till mötet på nätet."), field="venue")
+    if details.online_url and not details.online_url.startswith("https://"):
+        raise CourseError(_("Länken ska börja med https://"), field="online_url")
+    if not details.is_open_to_all and not details.municipalities:
+        raise CourseError(_("Välj minst en kommun, eller öppna kursen för alla kommuner."),
+                          field="municipalities")
+    for leader in details.leaders:
+        if not leader.is_active or not leader.has_role(*LEADER_ROLES):
+            raise CourseError(_("%(name)s kan inte vara kursledare.", name=leader.full_name),
+                              field="leaders")
+    return capacity
+
+
+def _check_window_before_first_session(run: CourseRun) -> None:
+    first = _first_start(run)
+    if first is not None and run.signup_closes_at > first:
+        raise CourseError(
+            _("Anmälan måste stänga senast när den första träffen börjar (%(when)s).",
+              when=to_local(first).strftime("%Y-%m-%d %H:%M")),
+            field="signup_closes_date",
+        )
+
+
+def _first_start(run: CourseRun) -> datetime | None:
+    starts = [s.starts_at for s in run.sessions if s.status == SessionStatus.SCHEDULED]
+    return min(starts, default=None)
+
+
+def _refresh_starts_at(run: CourseRun) -> None:
+    run.sessions.sort(key=lambda s: s.starts_at)
+    run.starts_at = _first_start(run) or min((s.starts_at for s in run.sessions), default=None)
+
+
+def _check_editable(run: CourseRun) -> None:
+    if run.status in (RunStatus.CANCELLED, RunStatus.COMPLETED):
+        raise CourseError(_("Kursomgången är inställd eller avslutad och kan inte ändras."))
+
+
+def propose_sessions(course_type: CourseType, *, first_date: date, start_time: time,
+                     end_time: time) -> list[tuple[CourseTheme, datetime, datetime]]:
+    """Return (theme, start, end) per active theme, weekly from `first_date`, in local wall-clock."""
+    if end_time <= start_time:
+        raise CourseError(_("Sluttiden måste vara efter starttiden."), field="end_time")
+    proposal = []
+    for week, theme in enumerate(course_type.active_themes):
+        day = first_date + timedelta(weeks=week)
+        proposal.append((theme, local_moment(day, start_time), local_moment(day, end_time)))
+    return proposal
+
+
+def _apply_details(run: CourseRun, details: RunDetails, capacity: int) -> None:
+    run.title = details.title
+    run.capacity = capacity
+    run.signup_opens_at = details.signup_opens_at
+    run.signup_closes_at = details.signup_closes_at
+    run.edition = details.edition
+    run.description = details.description
+    run.contact_name = details.contact_name
+    run.contact_email = details.contact_email
+    run.is_open_to_all = details.is_open_to_all
+    run.municipalities = [] if details.is_open_to_all else list(details.municipalities)
+    run.venue = details.venue
+    run.online_url = None if details.venue is not None else details.online_url
+    run.leaders = list(details.leaders)
+
+
+def create_run(course_type: CourseType, *, actor: User, now: datetime, details: RunDetails,
+               first_date: date, start_time: time, end_time: time) -> CourseRun:
+    """Create a draft run with one proposed session per active theme, weekly."""
+    capacity = _check_details(details)
+    proposal = propose_sessions(course_type, first_date=first_date, start_time=start_time,
+                                end_time=end_time)
+    run = CourseRun(course_type=course_type, status=RunStatus.DRAFT, created_at=now)
+    _apply_details(run, details, capacity)
+    for theme, starts_at, ends_at in proposal:
+        run.sessions.append(CourseSession(
+            status=SessionStatus.SCHEDULED,
+            theme=theme, title=theme.title, starts_at=starts_at, ends_at=ends_at,
+            venue=run.venue, online_url=run.online_url,
+        ))
+    _refresh_starts_at(run)
+    _check_window_before_first_session(run)
+    db.session.add(run)
+    db.session.flush()
+    logger.info("run created id=%s type=%s by=%s", run.id, course_type.id, actor.id)
+    return run
+
+
+def update_run(run: CourseRun, *, actor: User, now: datetime, details: RunDetails) -> CourseRun:
+    """Change a run's details; sessions held at the run's old place follow it to the new one."""
+    _check_editable(run)
+    capacity = _check_details(details)
+    old_capacity = run.capacity
+    if capacity != old_capacity:
+        for check in list(CAPACITY_CHECKS):
+            try:
+                check(run, capacity)
+            except CoursehubError as error:
+                raise CourseError(error.message, field=error.field or "capacity") from None
+    old_place = (run.venue_id, run.online_url)
+    _apply_details(run, details, capacity)
+    _check_window_before_first_session(run)
+    new_place = (run.venue.id if run.venue else None, run.online_url)
+    moved = []
+    if new_place != old_place:
+        for session in run.sessions:
+            if (session.venue_id, session.online_url) == old_place:
+                session.venue, session.online_url = run.venue, run.online_url
+                session.revision += 1
+                moved.append(session)
+    db.session.flush()
+    for session in moved:
+        _session_changed(session, actor=actor, now=now)
+    if capacity != old_capacity:
+        for hook in list(CAPACITY_CHANGED_HOOKS):
+            hook(run, actor=actor, now=now)
+    logger.info("run updated id=%s by=%s", run.id, actor.id)
+    return run
+
+
+def publish_run(run: CourseRun, *, actor: User, now: datetime) -> CourseRun:
+    """Publish a draft run: it needs a session, a leader and a window closing before it starts."""
+    if run.status != RunStatus.DRAFT:
+        raise PublishError(_("Bara ett utkast kan publiceras."))
+    if not any(s.status == SessionStatus.SCHEDULED for s in run.sessions):
+        raise PublishError(_("Lägg till minst en träff innan du publicerar kursomgången."))
+    if not run.leaders:
+        raise PublishError(_("Välj minst en kursledare innan du publicerar kursomgången."))
+    try:
+        _check_window_before_first_session(run)
+    except CourseError as error:
+        raise PublishError(error.message) from None
+    run.status = RunStatus.PUBLISHED
+    db.session.flush()
+    logger.info("run published id=%s by=%s", run.id, actor.id)
+    return run
+
+
+def cancel_run(run: CourseRun, *, actor: User, now: datetime, reason: str = "") -> CourseRun:
+    """Cancel a run and its sessions, then call every RUN_CANCELLED_HOOKS function."""
+    if run.status not in (RunStatus.DRAFT, RunStatus.PUBLISHED):
+        raise CourseError(_("Kursomgången är redan inställd eller avslutad."))
+    run.status = RunStatus.CANCELLED
+    run.cancelled_at = now
+    for session in run.sessions:
+        if session.status == SessionStatus.SCHEDULED:
+            # Calendars need a higher SEQUENCE to take in the cancellation.
+            session.status = SessionStatus.CANCELLED
+            session.revision += 1
+    db.session.flush()
+    for hook in list(RUN_CANCELLED_HOOKS):
+        hook(run, actor=actor, now=now, reason=reason)
+    logger.info("run cancelled id=%s by=%s", run.id, actor.id)
+    return run
+
+
+def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) -> CourseRun:
+    """Make a new draft like `run`, its sessions moved so that the first falls on `first_date`.
+
+    Each session keeps its local wall-clock time and weekday distance, across summer time changes.
+    """
+    sessions = [s for s in run.sessions if s.status == SessionStatus.SCHEDULED]
+    if not sessions:
+        raise CourseError(_("Kursomgången har inga träffar att kopiera."), field="first_date")
+    shift = first_date - to_local(sessions[0].starts_at).date()
+
+    def moved(moment: datetime) -> datetime:
+        local = to_local(moment)
+        return local_moment(local.date() + shift, local.time().replace(tzinfo=None))
+
+    copy = CourseRun(
+        course_type=run.course_type, title=run.title, edition=run.edition,
+        status=RunStatus.DRAFT, capacity=run.capacity,
+        signup_opens_at=moved(run.signup_opens_at), signup_closes_at=moved(run.signup_closes_at),
+        is_open_to_all=run.is_open_to_all, municipalities=list(run.municipalities),
+        venue=run.venue, online_url=run.online_url, description=run.description,
+        contact_name=run.contact_name, contact_email=run.contact_email,
+        leaders=list(run.leaders), created_at=now,
+    )
+    for session in sessions:
+        copy.sessions.append(CourseSession(
+            status=SessionStatus.SCHEDULED,
+            theme=session.theme, title=session.title, starts_at=moved(session.starts_at),
+            ends_at=moved(session.ends_at), venue=session.venue, online_url=session.online_url,
+        ))
+    _refresh_starts_at(copy)
+    db.session.add(copy)
+    db.session.flush()
+    logger.info("run copied id=%s from=%s by=%s", copy.id, run.id, actor.id)
+    return copy
+
+
+# -- sessions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionDetails:
+    day: date
+    start_time: time
+    end_time: time
+    title: str
+    theme: CourseTheme | None = None
+    venue: Venue | None = None
+    online_url: str | None = None
+
+
+def _checked_session(run: CourseRun, details: SessionDetails) -> tuple[datetime, datetime]:
+    if details.end_time <= details.start_time:
+        raise CourseError(_("Sluttiden måste vara efter starttiden."), field="end_time")
+    if details.theme is not None and details.theme.course_type_id != run.course_type_id:
+        raise CourseError(_("Välj ett tema från kursomgångens kurstyp."), field="theme")
+    if details.venue is None and not details.online_url:
+        raise CourseError(_("Välj en lokal eller skriv en länk till mötet på nätet."), field="venue")
+    if details.online_url and not details.online_url.startswith("https://"):
+        raise CourseError(_("Länken ska börja med https://"), field="online_url")
+    if not (details.title or details.theme):
+        raise CourseError(_("Skriv en rubrik för träffen."), field="title")
+    return (local_moment(details.day, details.start_time),
+            local_moment(details.day, details.end_time))
+
+
+def _session_changed(session: CourseSession, *, actor: User, now: datetime) -> None:
+    for hook in list(SESSION_CHANGED_HOOKS):
+        hook(session, actor=actor, now=now)
+
+
+def update_session(session: CourseSession, *, actor: User, now: datetime,
+                   details: SessionDetails) -> CourseSession:
+    """Change a session; a change of time or place raises its revision and calls the hooks."""
+    run = session.run
+    _check_editable(run)
+    starts_at, ends_at = _checked_session(run, details)
+    online_url = None if details.venue is not None else details.online_url
+    moved = (starts_at, ends_at) != (session.starts_at, session.ends_at) or (
+        (details.venue.id if details.venue else None, online_url)
+        != (session.venue_id, session.online_url)
+    )
+    if details.theme is not None and details.theme.id != session.theme_id:
+        # A new theme brings its title unless staff wrote their own.
+        title = details.theme.title if details.title in ("", session.title) else details.title
+    else:
+        title = details.title or session.title
+    session.starts_at, session.ends_at = starts_at, ends_at
+    session.venue, session.online_url = details.venue, online_url
+    session.theme, session.title = details.theme, title
+    _refresh_starts_at(run)
+    _check_window_before_first_session(run)
+    if moved:
+        session.revision += 1
+    db.session.flush()
+    if moved:
+        _session_changed(session, actor=actor, now=now)
+    logger.info("session updated id=%s moved=%s by=%s", session.id, moved, actor.id)
+    return session
+
+
+def add_session(run: CourseRun, *, actor: User, now: datetime,
+                details: SessionDetails) -> CourseSession:
+    """Add a session to a run."""
+    _check_editable(run)
+    starts_at, ends_at = _checked_session(run, details)
+    session = CourseSession(
+        status=SessionStatus.SCHEDULED, theme=details.theme,
+        title=details.title or details.theme.title, starts_at=starts_at, ends_at=ends_at, venue=details.venue,
+        online_url=None if details.venue is not None else details.online_url,
+    )
+    run.sessions.append(session)
+    _refresh_starts_at(run)
+    _check_window_before_first_session(run)
+    db.session.flush()
+    logger.info("session added id=%s run=%s by=%s", session.id, run.id, actor.id)
+    return session
+
+
+def remove_session(session: CourseSession, *, actor: User, now: datetime) -> CourseRun:
+    """Remove a session from a draft, or cancel it in a published run (calendars must hear of it)."""
+    run = session.run
+    _check_editable(run)
+    if run.status == RunStatus.DRAFT:
+        run.sessions.remove(session)
+    else:
+        remaining = [s for s in run.sessions
+                     if s.status == SessionStatus.SCHEDULED and s is not session]
+        if not remaining:
+            raise CourseError(_("En publicerad kursomgång behöver minst en träff. "
+                                "Ställ in hela kursomgången i stället."))
+        session.status = SessionStatus.CANCELLED
+        session.revision += 1
+    _refresh_starts_at(run)
+    db.session.flush()
+    if run.status != RunStatus.DRAFT:
+        _session_changed(session, actor=actor, now=now)
+    logger.info("session removed id=%s run=%s by=%s", session.id, run.id, actor.id)
+    return run

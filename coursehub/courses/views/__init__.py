@@ -1,0 +1,30 @@
+"""The courses blueprint: public catalogue (public.py), staff pages (manage.py, types.py) and the
+leaders' start page (leader.py)."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from coursehub.courses import permissions
+from coursehub.lib.nav import NavItem
+
+bp = Blueprint("courses", __name__)
+
+nav_items = [
+    NavItem(_l("Kurser"), "courses.catalogue", lambda user: True, order=10),
+    NavItem(_l("Mina kurser"), "courses.leader_home", permissions.can_lead_courses, order=20),
+    NavItem(_l("Kursadministration"), "courses.admin_runs", permissions.can_manage_courses, order=80),
+]
+
+
+def show_error(form, error, *, default: str | None = None) -> None:
+    """Put a domain error beside its field, or beside `default`, or above the form."""
+    name = error.field if error.field in form._fields else default
+    if name:
+        form[name].errors = [*form[name].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+from coursehub.courses.views import leader, manage, public, types  # noqa: E402,F401

@@ -1,0 +1,22 @@
+"""The course leaders' start page."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from flask_login import current_user
+
+from coursehub import clock
+from coursehub.accounts.models import Role
+from coursehub.accounts.permissions import roles_required
+from coursehub.courses import queries
+from coursehub.courses.views import bp
+
+
+@bp.get("/kursledare")
+@roles_required(Role.LEADER, Role.STAFF, Role.ADMIN)
+def leader_home():
+    """Show the leader's runs and their next sessions."""
+    user = current_user._get_current_object()
+    page = queries.leader_runs_page(user, page=request.args.get("page", 1, type=int))
+    sessions = queries.next_sessions_for_leader(user, now=clock.now())
+    return render_template("courses/leader_home.html", page=page, sessions=sessions)

@@ -1,0 +1,287 @@
+"""Staff pages for course runs and their sessions."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from coursehub import clock
+from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.clock import to_local
+from coursehub.courses import queries, services
+from coursehub.courses.errors import CourseError
+from coursehub.courses.forms import (
+    ActionForm,
+    CancelRunForm,
+    CopyRunForm,
+    NewRunForm,
+    RunForm,
+    SessionForm,
+)
+from coursehub.courses.models import CourseRun, CourseSession, RunStatus
+from coursehub.courses.views import bp, show_error
+from coursehub.extensions import db
+
+staff_only = roles_required(*STAFF_ROLES)
+
+
+def _load_run(run_id: int) -> CourseRun:
+    return queries.load_run_for_staff(run_id) or abort(404)
+
+
+def _load_session(run: CourseRun, session_id: int) -> CourseSession:
+    session = next((s for s in run.sessions if s.id == session_id), None)
+    return session or abort(404)
+
+
+def _by_id(items, wanted):
+    index = {item.id: item for item in items}
+    return [index[i] for i in wanted or () if i in index]
+
+
+def _run_form(form_class, obj=None, **extra):
+    lists = {"venues": queries.all_venues(), "leaders": queries.leader_candidates(),
+             "municipalities": queries.member_municipalities()}
+    form = form_class(obj=obj, **lists, **extra)
+    return form, lists
+
+
+def _run_details(form: RunForm, lists: dict) -> services.RunDetails:
+    venue = _by_id(lists["venues"], [form.venue.data])
+    return services.RunDetails(
+        title=form.title.data, capacity=form.capacity.data,
+        signup_opens_at=services.local_moment(form.signup_opens_date.data, form.signup_opens_time.data),
+        signup_closes_at=services.local_moment(form.signup_closes_date.data,
+                                               form.signup_closes_time.data),
+        edition=form.edition.data or "", description=form.description.data or "",
+        contact_name=form.contact_name.data or "", contact_email=form.contact_email.data or "",
+        is_open_to_all=form.is_open_to_all.data,
+        municipalities=_by_id(lists["municipalities"], form.municipalities.data),
+        venue=venue[0] if venue else None,
+        online_url=(form.online_url.data or None) if not venue else None,
+        leaders=_by_id(lists["leaders"], form.leaders.data),
+    )
+
+
+@bp.get("/admin/kurser")
+@staff_only
+def admin_runs():
+    """List every run for staff, filtered by status."""
+    wanted = request.args.get("status", "")
+    status = RunStatus(wanted) if wanted in {s.value for s in RunStatus} else None
+    page = queries.admin_runs_page(status=status, page=request.args.get("page", 1, type=int))
+    return render_template("courses/admin_runs.html", page=page, status=status,
+                           statuses=list(RunStatus))
+
+
+@bp.route("/admin/kurser/ny", methods=["GET", "POST"])
+@staff_only
+def new_run():
+    """Create a draft run from a course type, with one proposed session per theme, weekly."""
+    types = [t for t in queries.all_course_types() if t.active_themes]
+    form, lists = _run_form(NewRunForm, course_types=types)
+    if request.method == "GET":
+        form.course_type.data = request.args.get("typ", type=int)
+    if form.validate_on_submit():
+        course_type = _by_id(types, [form.course_type.data])[0]
+        if not form.title.data:
+            form.title.data = course_type.name
+        try:
+            run = services.create_run(
+                course_type, actor=current_user, now=clock.now(), details=_run_details(form, lists),
+                first_date=form.first_date.data, start_time=form.start_time.data,
+                end_time=form.end_time.data)
+        except CourseError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Kursomgången är sparad som utkast. Kontrollera träffarna och publicera."), "success")
+            return redirect(url_for("courses.manage_run", run_id=run.id))
+    return render_template("courses/run_form.html", form=form, run=None)
+
+
+@bp.get("/admin/kurser/<int:run_id>")
+@staff_only
+def manage_run(run_id: int):
+    """Show a run to staff: its sessions, warnings and what can be done next."""
+    run = _load_run(run_id)
+    return _render_manage(run)
+
+
+def _render_manage(run: CourseRun, publish_error: str | None = None, status: int = 200):
+    return render_template(
+        "courses/manage_run.html", run=run, warnings=queries.session_warnings(run),
+        seats_left=queries.seats_left(run), action_form=ActionForm(), publish_error=publish_error,
+        is_editable=run.status in (RunStatus.DRAFT, RunStatus.PUBLISHED),
+    ), status
+
+
+@bp.route("/admin/kurser/<int:run_id>/redigera", methods=["GET", "POST"])
+@staff_only
+def edit_run(run_id: int):
+    """Change a run's details."""
+    run = _load_run(run_id)
+    form, lists = _run_form(RunForm, obj=run)
+    if request.method == "GET":
+        opens, closes = to_local(run.signup_opens_at), to_local(run.signup_closes_at)
+        form.signup_opens_date.data, form.signup_opens_time.data = opens.date(), opens.time()
+        form.signup_closes_date.data, form.signup_closes_time.data = closes.date(), closes.time()
+        form.leaders.data = [u.id for u in run.leaders]
+        form.municipalities.data = [m.id for m in run.municipalities]
+        form.venue.data = run.venue_id
+    if form.validate_on_submit():
+        try:
+            services.update_run(run, actor=current_user, now=clock.now(),
+                                details=_run_details(form, lists))
+        except CourseError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Ändringarna är sparade."), "success")
+            return redirect(url_for("courses.manage_run", run_id=run.id))
+    return render_template("courses/run_form.html", form=form, run=run)
+
+
+def _session_form(run: CourseRun, obj=None):
+    themes = run.course_type.active_themes
+    if obj is not None and obj.theme is not None and obj.theme not in themes:
+        themes = [*themes, obj.theme]
+    venues = queries.all_venues()
+    return SessionForm(obj=obj, themes=themes, venues=venues), themes, venues
+
+
+def _session_details(form: SessionForm, themes, venues) -> services.SessionDetails:
+    theme = _by_id(themes, [form.theme.data])
+    venue = _by_id(venues, [form.venue.data])
+    return services.SessionDetails(
+        day=form.day.data, start_time=form.start_time.data, end_time=form.end_time.data,
+        title=form.title.data or "", theme=theme[0] if theme else None,
+        venue=venue[0] if venue else None, online_url=None if venue else (form.online_url.data or None),
+    )
+
+
+@bp.route("/admin/kurser/<int:run_id>/traffar/<int:session_id>", methods=["GET", "POST"])
+@staff_only
+def edit_session(run_id: int, session_id: int):
+    """Change a session's date, time, place or theme."""
+    run = _load_run(run_id)
+    session = _load_session(run, session_id)
+    form, themes, venues = _session_form(run, obj=session)
+    if request.method == "GET":
+        start, end = to_local(session.starts_at), to_local(session.ends_at)
+        form.day.data, form.start_time.data, form.end_time.data = start.date(), start.time(), end.time()
+        form.theme.data, form.venue.data = session.theme_id, session.venue_id
+    if form.validate_on_submit():
+        try:
+            services.update_session(session, actor=current_user, now=clock.now(),
+                                    details=_session_details(form, themes, venues))
+        except CourseError as error:
+            db.session.rollback()
+            show_error(form, error, default="day")
+        else:
+            db.session.commit()
+            flash(_("Träffen är ändrad."), "success")
+            return redirect(url_for("courses.manage_run", run_id=run.id))
+    return render_template("courses/session_form.html", form=form, run=run, session=session)
+
+
+@bp.route("/admin/kurser/<int:run_id>/traffar/ny", methods=["GET", "POST"])
+@staff_only
+def add_session(run_id: int):
+    """Add a session to a run."""
+    run = _load_run(run_id)
+    form, themes, venues = _session_form(run)
+    if request.method == "GET":
+        form.venue.data = run.venue_id
+        form.online_url.data = run.online_url
+    if form.validate_on_submit():
+        try:
+            services.add_session(run, actor=current_user, now=clock.now(),
+                                 details=_session_details(form, themes, venues))
+        except CourseError as error:
+            db.session.rollback()
+            show_error(form, error, default="day")
+        else:
+            db.session.commit()
+            flash(_("Träffen är tillagd."), "success")
+            return redirect(url_for("courses.manage_run", run_id=run.id))
+    return render_template("courses/session_form.html", form=form, run=run, session=None)
+
+
+@bp.post("/admin/kurser/<int:run_id>/traffar/<int:session_id>/ta-bort")
+@staff_only
+def remove_session(run_id: int, session_id: int):
+    """Remove a session (from a draft) or cancel it (in a published run)."""
+    run = _load_run(run_id)
+    session = _load_session(run, session_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_session(session, actor=current_user, now=clock.now())
+    except CourseError as error:
+        db.session.rollback()
+        return _render_manage(_load_run(run_id), publish_error=error.message, status=422)
+    db.session.commit()
+    flash(_("Träffen är borttagen."), "success")
+    return redirect(url_for("courses.manage_run", run_id=run.id))
+
+
+@bp.post("/admin/kurser/<int:run_id>/publicera")
+@staff_only
+def publish_run(run_id: int):
+    """Publish a draft run in the catalogue."""
+    run = _load_run(run_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.publish_run(run, actor=current_user, now=clock.now())
+    except CourseError as error:
+        db.session.rollback()
+        return _render_manage(_load_run(run_id), publish_error=error.message, status=422)
+    db.session.commit()
+    flash(_("Kursomgången är publicerad och syns i kurskatalogen."), "success")
+    return redirect(url_for("courses.manage_run", run_id=run.id))
+
+
+@bp.route("/admin/kurser/<int:run_id>/stall-in", methods=["GET", "POST"])
+@staff_only
+def cancel_run(run_id: int):
+    """Cancel a run (sign-ups are handled by the enrollment area through a hook)."""
+    run = _load_run(run_id)
+    form = CancelRunForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_run(run, actor=current_user, now=clock.now(),
+                                reason=form.reason.data or "")
+        except CourseError as error:
+            db.session.rollback()
+            show_error(form, error, default="reason")
+        else:
+            db.session.commit()
+            flash(_("Kursomgången är inställd."), "success")
+            return redirect(url_for("courses.manage_run", run_id=run.id))
+    return render_template("courses/cancel_run.html", form=form, run=run)
+
+
+@bp.route("/admin/kurser/<int:run_id>/kopiera", methods=["GET", "POST"])
+@staff_only
+def copy_run(run_id: int):
+    """Copy a run into a new draft whose sessions start on a chosen date."""
+    run = _load_run(run_id)
+    form = CopyRunForm()
+    if form.validate_on_submit():
+        try:
+            copy = services.copy_run(run, actor=current_user, now=clock.now(),
+                                     first_date=form.first_date.data)
+        except CourseError as error:
+            db.session.rollback()
+            show_error(form, error, default="first_date")
+        else:
+            db.session.commit()
+            flash(_("Kopian är sparad som utkast."), "success")
+            return redirect(url_for("courses.manage_run", run_id=copy.id))
+    return render_template("courses/copy_run.html", form=form, run=run)
+

@@ -1,0 +1,88 @@
+"""The public catalogue, a run's page and its schedule as a calendar file."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, make_response, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from coursehub import clock
+from coursehub.courses import ical, permissions, queries
+from coursehub.courses.forms import CatalogueFilterForm, opts
+from coursehub.courses.views import bp
+
+MODES = {"plats": "onsite", "natet": "online"}
+
+
+def _months(now) -> list[date]:
+    first = clock.to_local(now).date().replace(day=1)
+    months = []
+    for _step in range(12):
+        months.append(first)
+        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return months
+
+
+def _filters(form: CatalogueFilterForm, months: list[date]) -> queries.CatalogueFilters:
+    wanted_month = next((m for m in months if m.strftime("%Y-%m") == form.manad.data), None)
+    return queries.CatalogueFilters(
+        course_type_id=form.typ.data if not form.typ.errors else None,
+        municipality_id=form.kommun.data if not form.kommun.errors else None,
+        month=wanted_month,
+        mode=MODES.get(form.satt.data or "", ""),
+        with_seats=bool(form.platser.data),
+    )
+
+
+@bp.get("/kurser")
+def catalogue():
+    """List upcoming and running published course runs, with filters and seats left."""
+    now = clock.now()
+    form = CatalogueFilterForm(request.args)
+    types, municipalities = queries.catalogue_choices()
+    months = _months(now)
+    form.typ.choices = opts([(None, _l("Alla kurser"))] + [(t.id, t.name) for t in types])
+    form.kommun.choices = opts([(None, _l("Alla kommuner"))] + [(m.id, m.name) for m in municipalities])
+    form.manad.choices = opts([("", _l("Alla månader"))] + [
+        (m.strftime("%Y-%m"), format_date(m, "LLLL y")) for m in months])
+    form.validate()
+    page = queries.catalogue_page(_filters(form, months), now=now,
+                                  page=request.args.get("page", 1, type=int))
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("courses/catalogue.html", form=form, page=page, args=args)
+
+
+def _visible_run(run_id: int):
+    run = queries.load_public_run(run_id)
+    user = current_user if current_user.is_authenticated else None
+    if run is None or not permissions.can_view_run(user, run):
+        abort(404)
+    return run
+
+
+@bp.get("/kurser/<int:run_id>")
+def detail(run_id: int):
+    """Show a run: its sessions in local time, place, leaders, seats left and how to sign up."""
+    run = _visible_run(run_id)
+    now = clock.now()
+    has_signup_page = "enrollment.sign_up" in current_app.view_functions
+    return render_template(
+        "courses/detail.html", run=run, seats_left=queries.seats_left(run),
+        signup_open=run.is_signup_open(now), has_signup_page=has_signup_page,
+        is_public=run.status in permissions.PUBLIC_STATUSES,
+    )
+
+
+@bp.get("/kurser/<int:run_id>/schema.ics")
+def schedule_ics(run_id: int):
+    """Download the run's schedule as a calendar file."""
+    run = _visible_run(run_id)
+    body = ical.run_calendar(run, now=clock.now(),
+                             url=url_for("courses.detail", run_id=run.id, _external=True))
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="kurs-{run.id}.ics"'
+    return response

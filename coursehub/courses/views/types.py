@@ -1,0 +1,222 @@
+"""Staff pages for course types, their ordered themes, and venues."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from coursehub import clock
+from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.courses import queries, services
+from coursehub.courses.errors import CourseError
+from coursehub.courses.forms import ActionForm, CourseTypeForm, ThemeForm, VenueForm
+from coursehub.courses.models import CourseKind, CourseTheme, CourseType, Venue
+from coursehub.courses.views import bp, show_error
+from coursehub.extensions import db
+
+staff_only = roles_required(*STAFF_ROLES)
+
+
+def _type_details(form: CourseTypeForm) -> services.TypeDetails:
+    return services.TypeDetails(
+        name=form.name.data, kind=CourseKind(form.kind.data), description=form.description.data or "",
+        audience=form.audience.data or "", allowed_absences=form.allowed_absences.data,
+        allows_makeup=form.allows_makeup.data, issues_certificate=form.issues_certificate.data,
+        requires_municipal_approval=form.requires_municipal_approval.data,
+    )
+
+
+def _theme_details(form: ThemeForm) -> services.ThemeDetails:
+    return services.ThemeDetails(
+        title=form.title.data, description=form.description.data or "",
+        mandatory_content=form.mandatory_content.data or "",
+        optional_exercises=form.optional_exercises.data or "",
+        suggested_minutes=form.suggested_minutes.data,
+    )
+
+
+@bp.get("/admin/kurstyper")
+@staff_only
+def admin_types():
+    """List course types."""
+    return render_template("courses/types.html", types=queries.all_course_types())
+
+
+@bp.route("/admin/kurstyper/ny", methods=["GET", "POST"])
+@staff_only
+def new_type():
+    """Create a course type; its first theme is entered on the same page."""
+    form = CourseTypeForm()
+    theme_form = ThemeForm(prefix="theme")
+    if request.method == "GET":
+        form.allowed_absences.data = 0
+    if form.validate_on_submit() & theme_form.validate():
+        try:
+            course_type = services.create_course_type(
+                actor=current_user, now=clock.now(), details=_type_details(form),
+                themes=[_theme_details(theme_form)])
+        except CourseError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Kurstypen är sparad."), "success")
+            return redirect(url_for("courses.edit_type", type_id=course_type.id))
+    return render_template("courses/type_new.html", form=form, theme_form=theme_form)
+
+
+def _load_type(type_id: int) -> CourseType:
+    return db.session.get(CourseType, type_id) or abort(404)
+
+
+def _render_type(course_type: CourseType, form, theme_form, status: int = 200):
+    return render_template(
+        "courses/type_edit.html", course_type=course_type, form=form, theme_form=theme_form,
+        action_form=ActionForm(), runs_count=queries.runs_using_type(course_type.id),
+    ), status
+
+
+@bp.route("/admin/kurstyper/<int:type_id>", methods=["GET", "POST"])
+@staff_only
+def edit_type(type_id: int):
+    """Change a course type's texts and completion settings; show its themes."""
+    course_type = _load_type(type_id)
+    form = CourseTypeForm(obj=course_type)
+    if form.validate_on_submit():
+        try:
+            services.update_course_type(course_type, actor=current_user, now=clock.now(),
+                                        details=_type_details(form))
+        except CourseError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Kurstypen är sparad."), "success")
+            return redirect(url_for("courses.edit_type", type_id=type_id))
+    return _render_type(course_type, form, ThemeForm(prefix="theme", formdata=None))
+
+
+@bp.post("/admin/kurstyper/<int:type_id>/teman")
+@staff_only
+def add_theme(type_id: int):
+    """Add a theme at the end of the list (existing runs keep their sessions)."""
+    course_type = _load_type(type_id)
+    theme_form = ThemeForm(prefix="theme")
+    if theme_form.validate_on_submit():
+        try:
+            services.add_theme(course_type, actor=current_user, now=clock.now(),
+                               details=_theme_details(theme_form))
+        except CourseError as error:
+            db.session.rollback()
+            show_error(theme_form, error)
+        else:
+            db.session.commit()
+            flash(_("Temat är tillagt. Kursomgångar som redan finns påverkas inte."), "success")
+            return redirect(url_for("courses.edit_type", type_id=type_id))
+    return _render_type(course_type, CourseTypeForm(obj=course_type, formdata=None), theme_form, 422)
+
+
+def _load_theme(type_id: int, theme_id: int) -> CourseTheme:
+    theme = db.session.get(CourseTheme, theme_id)
+    if theme is None or theme.course_type_id != type_id:
+        abort(404)
+    return theme
+
+
+@bp.route("/admin/kurstyper/<int:type_id>/teman/<int:theme_id>", methods=["GET", "POST"])
+@staff_only
+def edit_theme(type_id: int, theme_id: int):
+    """Change a theme's texts; sessions of existing runs keep their titles."""
+    theme = _load_theme(type_id, theme_id)
+    form = ThemeForm(obj=theme)
+    if form.validate_on_submit():
+        try:
+            services.update_theme(theme, actor=current_user, now=clock.now(),
+                                  details=_theme_details(form))
+        except CourseError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Temat är sparat. Kursomgångar som redan finns behåller sina träffar."), "success")
+            return redirect(url_for("courses.edit_type", type_id=type_id))
+    return render_template("courses/theme_form.html", form=form, theme=theme,
+                           runs_count=queries.runs_using_type(type_id))
+
+
+@bp.post("/admin/kurstyper/<int:type_id>/teman/<int:theme_id>/ta-bort")
+@staff_only
+def remove_theme(type_id: int, theme_id: int):
+    """Take a theme out of the list: retired if a run used it, else deleted."""
+    theme = _load_theme(type_id, theme_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        retired = services.remove_theme(theme, actor=current_user, now=clock.now())
+    except CourseError as error:
+        db.session.rollback()
+        form = CourseTypeForm(obj=theme.course_type, formdata=None)
+        form.form_errors.append(error.message)
+        return _render_type(theme.course_type, form, ThemeForm(prefix="theme", formdata=None), 422)
+    db.session.commit()
+    flash(_("Temat används i kursomgångar och är därför arkiverat: de behåller sina träffar, "
+            "nya omgångar får det inte.") if retired else _("Temat är borttaget."), "success")
+    return redirect(url_for("courses.edit_type", type_id=type_id))
+
+
+@bp.post("/admin/kurstyper/<int:type_id>/teman/<int:theme_id>/flytta")
+@staff_only
+def move_theme(type_id: int, theme_id: int):
+    """Move a theme one step up or down."""
+    theme = _load_theme(type_id, theme_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    offset = -1 if request.form.get("riktning") == "upp" else 1
+    services.move_theme(theme, actor=current_user, now=clock.now(), offset=offset)
+    db.session.commit()
+    return redirect(url_for("courses.edit_type", type_id=type_id))
+
+
+@bp.get("/admin/lokaler")
+@staff_only
+def admin_venues():
+    """List venues."""
+    return render_template("courses/venues.html", venues=queries.all_venues())
+
+
+def _venue_page(venue: Venue | None):
+    municipalities = queries.all_municipalities()
+    form = VenueForm(obj=venue, municipalities=municipalities)
+    if request.method == "GET" and venue is not None:
+        form.municipality.data = venue.municipality_id
+    if form.validate_on_submit():
+        chosen = next((m for m in municipalities if m.id == form.municipality.data), None)
+        details = services.VenueDetails(
+            name=form.name.data, street=form.street.data or "", postcode=form.postcode.data or "",
+            city=form.city.data or "", municipality=chosen,
+            accessibility_notes=form.accessibility_notes.data or "")
+        try:
+            services.save_venue(venue, actor=current_user, now=clock.now(), details=details)
+        except CourseError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Lokalen är sparad."), "success")
+            return redirect(url_for("courses.admin_venues"))
+    return render_template("courses/venue_form.html", form=form, venue=venue)
+
+
+@bp.route("/admin/lokaler/ny", methods=["GET", "POST"])
+@staff_only
+def new_venue():
+    """Add a venue."""
+    return _venue_page(None)
+
+
+@bp.route("/admin/lokaler/<int:venue_id>", methods=["GET", "POST"])
+@staff_only
+def edit_venue(venue_id: int):
+    """Change a venue."""
+    return _venue_page(db.session.get(Venue, venue_id) or abort(404))
