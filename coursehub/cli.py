@@ -59,15 +59,19 @@ def seed_demo():
 @with_appcontext
 def create_user(email, full_name, roles, municipality_code):
     """Create a user; the password is read from standard input."""
+    from flask_babel import force_locale
+
     from coursehub.accounts import services
     from coursehub.errors import CoursehubError
 
     password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = services.create_user_from_cli(
-            email=email, full_name=full_name, roles=roles, password=password,
-            municipality_code=municipality_code, now=clock.now(),
-        )
+        # Outside a request there is no visitor's language to pick: messages are in Swedish.
+        with force_locale("sv"):
+            user = services.create_user_from_cli(
+                email=email, full_name=full_name, roles=roles, password=password,
+                municipality_code=municipality_code, now=clock.now(),
+            )
         db.session.commit()
     except CoursehubError as error:
         db.session.rollback()

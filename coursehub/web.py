@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, flash, g, render_template, request, session
+from flask import Flask, flash, g, has_request_context, render_template, request, session
 from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
@@ -88,12 +88,13 @@ def _security_headers(response):
 def _template_context():
     from flask import current_app
 
-    user = current_user if current_user.is_authenticated else None
+    # E-mails are rendered outside requests too (jobs, commands): there is no user then.
+    user = current_user if has_request_context() and current_user.is_authenticated else None
     items = visible_items(current_app.extensions["coursehub_nav"], user)
     return {
         "nav_items": items,
         "organisation": current_app.config["COURSEHUB_ORGANISATION"],
-        "current_locale": session.get("locale", "sv"),
+        "current_locale": session.get("locale", "sv") if has_request_context() else "sv",
     }
 
 

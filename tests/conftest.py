@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 
 from coursehub import clock as app_clock
 from coursehub import create_app
@@ -117,10 +119,25 @@ def app_config() -> dict:
     return {}
 
 
+class FreshGClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    The `app` fixture keeps one app context open for the whole test and Flask reuses it for each
+    request, so without this `g` would carry Flask-Login's loaded user (and Babel's locale) from
+    one request to the next: a replayed cookie could then pass or fail for the wrong reason.
+    """
+
+    def open(self, *args, **kwargs):
+        for name in list(g):
+            g.pop(name, None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(template_database, app_config):
     url, drop = template_database()
     app = create_app({**_base_config(url), **app_config})
+    app.test_client_class = FreshGClient
     app_clock.freeze(app, DEFAULT_NOW)
     if app.config["RATELIMIT_ENABLED"]:
         limiter.reset()  # the memory store belongs to the one Limiter object of the process

@@ -14,3 +14,15 @@ class LoginFailedError(AccountError):
 
     def __init__(self):
         super().__init__(str(_l("Fel e-postadress, användarnamn eller lösenord.")))
+
+
+class InvalidLinkError(AccountError):
+    """A password or invitation link that is unknown, used already or expired."""
+
+
+class EmailTakenError(AccountError):
+    """Another account already has this e-mail address."""
+
+    def __init__(self):
+        super().__init__(str(_l("Det finns redan ett konto med den här e-postadressen.")),
+                         field="email")

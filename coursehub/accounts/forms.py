@@ -3,11 +3,56 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
-from coursehub.accounts.passwords import MAX_LENGTH
+from coursehub.accounts.models import Role
+from coursehub.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from coursehub.lib.forms import BaseForm
+
+TOO_LONG = _l("Högst %(max)d tecken.")
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administratör"),
+    Role.STAFF: _l("Medarbetare på resursen"),
+    Role.LEADER: _l("Kursledare"),
+    Role.MUNICIPAL: _l("Kommunens familjehemssekreterare"),
+    Role.MEMBER: _l("Nätverksmedlem"),
+    Role.FAMILY: _l("Familjehem"),
+    Role.STEERING: _l("Styrgrupp"),
+}
+
+
+def role_label(role) -> str:
+    """Return the Swedish name of a role."""
+    return str(ROLE_LABELS.get(Role(role), role))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of check boxes; a value the page did not offer is refused."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        offered = {str(value) for value, _label in self.choices}
+        if any(str(value) not in offered for value in self.data or ()):
+            raise ValidationError(_l("Välj bland alternativen som visas."))
+
+
+class ChoiceField(SelectField):
+    """A drop-down list; a value the page did not offer is refused with a Swedish message."""
+
+    def pre_validate(self, form):
+        if not any(value == self.data for value, _label in self.choices):
+            raise ValidationError(_l("Välj bland alternativen som visas."))
+
+
+def _optional_int(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
 
 
 class LoginForm(BaseForm):
@@ -15,7 +60,7 @@ class LoginForm(BaseForm):
         _l("E-postadress eller användarnamn"),
         validators=[
             DataRequired(_l("Skriv din e-postadress eller ditt användarnamn.")),
-            Length(max=254, message=_l("Högst %(max)d tecken.")),
+            Length(max=254, message=TOO_LONG),
         ],
         render_kw={"autocomplete": "username"},
     )
@@ -23,7 +68,131 @@ class LoginForm(BaseForm):
         _l("Lösenord"),
         validators=[
             DataRequired(_l("Skriv ditt lösenord.")),
-            Length(max=MAX_LENGTH, message=_l("Högst %(max)d tecken.")),
+            Length(max=MAX_LENGTH, message=TOO_LONG),
         ],
         render_kw={"autocomplete": "current-password"},
     )
+
+
+class ForgotPasswordForm(BaseForm):
+    email = StringField(
+        _l("E-postadress"),
+        validators=[DataRequired(_l("Skriv din e-postadress.")),
+                    Length(max=254, message=_l("E-postadressen får vara högst %(max)d tecken."))],
+        render_kw={"autocomplete": "email", "type": "email"},
+    )
+
+
+def _new_password_validators():
+    return [
+        DataRequired(_l("Skriv ett lösenord.")),
+        Length(min=MIN_LENGTH, message=_l("Lösenordet måste ha minst %(min)d tecken.")),
+        Length(max=MAX_LENGTH, message=_l("Lösenordet får ha högst %(max)d tecken.")),
+    ]
+
+
+class SetPasswordForm(BaseForm):
+    """Choose a password through a reset or invitation link."""
+
+    password = PasswordField(_l("Nytt lösenord"), validators=_new_password_validators(),
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Skriv lösenordet igen"),
+                            validators=[DataRequired(_l("Skriv lösenordet en gång till."))],
+                            render_kw={"autocomplete": "new-password"})
+
+    def validate_confirm(self, field):
+        if self.password.data and field.data != self.password.data:
+            raise ValidationError(_l("Lösenorden är inte lika. Skriv samma lösenord två gånger."))
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(
+        _l("Nuvarande lösenord"),
+        validators=[DataRequired(_l("Skriv ditt nuvarande lösenord.")),
+                    Length(max=MAX_LENGTH, message=TOO_LONG)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(_l("Nytt lösenord"), validators=_new_password_validators(),
+                                 render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Skriv det nya lösenordet igen"),
+                            validators=[DataRequired(_l("Skriv lösenordet en gång till."))],
+                            render_kw={"autocomplete": "new-password"})
+
+    def validate_confirm(self, field):
+        if self.new_password.data and field.data != self.new_password.data:
+            raise ValidationError(_l("Lösenorden är inte lika. Skriv samma lösenord två gånger."))
+
+
+class PhoneForm(BaseForm):
+    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=30, message=TOO_LONG)],
+                        render_kw={"autocomplete": "tel", "type": "tel"})
+
+
+class _UserFieldsForm(BaseForm):
+    """Fields staff fill in about a person; roles and municipalities come from the view."""
+
+    full_name = StringField(
+        _l("Namn"),
+        validators=[DataRequired(_l("Skriv namnet.")),
+                    Length(max=120, message=_l("Namnet får vara högst %(max)d tecken."))],
+        render_kw={"autocomplete": "off"},
+    )
+    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=30, message=TOO_LONG)],
+                        render_kw={"type": "tel"})
+    roles = MultiCheckboxField(_l("Roller"), choices=[], validate_choice=True)
+    municipality = ChoiceField(_l("Kommun"), coerce=_optional_int, choices=[],
+                               validators=[Optional()])
+
+    def __init__(self, *args, grantable_roles=(), municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only what this page offers can be posted: anything else fails validation.
+        self.roles.choices = [(role.value, role_label(role)) for role in grantable_roles]
+        self.municipality.choices = [(None, _l("Ingen kommun"))] + [
+            (m.id, f"{m.name} ({m.code})") for m in municipalities
+        ]
+
+
+class InviteUserForm(_UserFieldsForm):
+    email = StringField(
+        _l("E-postadress"),
+        validators=[DataRequired(_l("Skriv e-postadressen.")),
+                    Length(max=254, message=_l("E-postadressen får vara högst %(max)d tecken."))],
+        render_kw={"type": "email", "autocomplete": "off"},
+    )
+    username = StringField(
+        _l("Användarnamn"),
+        validators=[Optional(), Length(max=80, message=TOO_LONG)],
+        render_kw={"autocomplete": "off"},
+    )
+
+
+class EditUserForm(_UserFieldsForm):
+    pass
+
+
+class UserSearchForm(BaseForm):
+    """The search box and role filter of the user list (GET, no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Sök på namn, e-post eller användarnamn"),
+                    validators=[Optional(), Length(max=100, message=TOO_LONG)])
+    role = ChoiceField(_l("Roll"), choices=[], validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [("", _l("Alla roller"))] + [
+            (role.value, role_label(role)) for role in Role
+        ]
+
+
+class AuditFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    action = ChoiceField(_l("Händelse"), choices=[], validators=[Optional()])
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = [("", _l("Alla händelser"))] + [(a, a) for a in actions]

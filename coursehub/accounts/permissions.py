@@ -62,3 +62,34 @@ def can_grant_role(user, role: Role) -> bool:
 def can_read_audit_log(user) -> bool:
     """Admins and staff review who read and changed what."""
     return is_staff(user)
+
+
+def permission_required(predicate):
+    """Let a view through when `predicate(current_user)` holds; visitors go to the login page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                from coursehub.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not predicate(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def grantable_roles(user) -> list[Role]:
+    """Return the roles `user` may hand out, in the order of Role."""
+    return [role for role in Role if can_grant_role(user, role)]
+
+
+def can_change_activation(user, target) -> bool:
+    """Staff (de)activate accounts other than their own; only admins those of staff and admins."""
+    if not can_manage_users(user) or target is None or user.id == target.id:
+        return False
+    return user.has_role(Role.ADMIN) or not target.is_staff

@@ -2,18 +2,50 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
+import secrets
 import unicodedata
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, or_, select, update
 
-from coursehub.accounts import passwords
-from coursehub.accounts.errors import LoginFailedError
-from coursehub.accounts.models import Role, User, UserRole, new_session_token
+from coursehub.accounts import audit, emails, passwords, permissions
+from coursehub.accounts.errors import (
+    AccountError,
+    EmailTakenError,
+    InvalidLinkError,
+    LoginFailedError,
+)
+from coursehub.accounts.models import (
+    AccountToken,
+    Municipality,
+    Role,
+    TokenPurpose,
+    User,
+    UserRole,
+    new_session_token,
+)
+from coursehub.errors import PermissionDeniedError
 from coursehub.extensions import db
 
 logger = logging.getLogger(__name__)
+
+MAX_NAME = 120
+MAX_EMAIL = 254
+MAX_USERNAME = 80
+MAX_PHONE = 30
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+_USERNAME = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]*")
+_ASCII_EXTRA = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l"})
+
+
+# -- reading and normalising ------------------------------------------------------------------
 
 
 def normalise_login(value: str) -> str:
@@ -29,6 +61,113 @@ def find_user_by_login(login: str) -> User | None:
     return db.session.scalar(
         select(User).where(or_(func.lower(User.email) == login, User.username == login))
     )
+
+
+def suggest_username(full_name: str) -> str:
+    """Return `fornamn.efternamn` made from a full name (å, ä → a, ö → o, é → e), or ""."""
+    text = unicodedata.normalize("NFKD", (full_name or "").lower().translate(_ASCII_EXTRA))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    words = re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text)
+    if not words:
+        return ""
+    base = words[0] if len(words) == 1 else f"{words[0]}.{words[-1]}"
+    return base[: MAX_USERNAME - 4]
+
+
+def free_username(base: str) -> str:
+    """Return `base`, or `base` with the lowest number (2, 3, ...) that makes it unused."""
+    taken = set(db.session.scalars(select(User.username).where(
+        or_(User.username == base, User.username.like(f"{base}%"))
+    )))
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}{number}" in taken:
+        number += 1
+    return f"{base}{number}"
+
+
+# -- checks shared by every way an account is written ------------------------------------------
+
+
+def _clean_name(full_name: str) -> str:
+    name = unicodedata.normalize("NFC", full_name or "").strip()
+    if not name:
+        raise AccountError(_("Skriv namnet."), field="full_name")
+    if len(name) > MAX_NAME:
+        raise AccountError(_("Namnet får vara högst %(max)d tecken.", max=MAX_NAME), field="full_name")
+    return name
+
+
+def _clean_email(email: str, *, user: User | None = None) -> str:
+    email = normalise_login(email)
+    if len(email) > MAX_EMAIL:
+        raise AccountError(_("E-postadressen får vara högst %(max)d tecken.", max=MAX_EMAIL),
+                           field="email")
+    if not _EMAIL.fullmatch(email):
+        raise AccountError(_("Skriv en e-postadress som namn@exempel.se."), field="email")
+    other = db.session.scalar(select(User.id).where(func.lower(User.email) == email))
+    if other is not None and (user is None or other != user.id):
+        raise EmailTakenError()
+    return email
+
+
+def _clean_phone(phone: str | None) -> str | None:
+    phone = (phone or "").strip()
+    if not phone:
+        return None
+    if len(phone) > MAX_PHONE or not _PHONE.fullmatch(phone):
+        raise AccountError(_("Skriv telefonnumret med siffror, till exempel 036-123 45 67."),
+                           field="phone")
+    return phone
+
+
+def _clean_username(username: str | None, full_name: str) -> str:
+    wanted = normalise_login(username or "")
+    if not wanted:
+        base = suggest_username(full_name) or "anvandare"
+        return free_username(base)
+    if len(wanted) > MAX_USERNAME or not _USERNAME.fullmatch(wanted):
+        raise AccountError(_("Användarnamnet får bara ha små bokstäver a–z, siffror och punkt, "
+                             "till exempel anna.svensson."), field="username")
+    if db.session.scalar(select(User.id).where(User.username == wanted)) is not None:
+        raise AccountError(_("Användarnamnet är upptaget. Välj ett annat, till exempel %(name)s.",
+                             name=free_username(wanted)), field="username")
+    return wanted
+
+
+def check_password(password: str, confirm: str | None = None, *, field: str = "password") -> None:
+    """Raise AccountError unless `password` has 12–256 characters and matches `confirm`."""
+    password = password or ""
+    if len(password) < passwords.MIN_LENGTH:
+        raise AccountError(_("Lösenordet måste ha minst %(min)d tecken.", min=passwords.MIN_LENGTH),
+                           field=field)
+    if len(password) > passwords.MAX_LENGTH:
+        raise AccountError(_("Lösenordet får ha högst %(max)d tecken.", max=passwords.MAX_LENGTH),
+                           field=field)
+    if confirm is not None and confirm != password:
+        raise AccountError(_("Lösenorden är inte lika. Skriv samma lösenord två gånger."),
+                           field="confirm")
+
+
+def _parse_roles(roles: Iterable) -> set[Role]:
+    wanted = set()
+    for value in roles:
+        try:
+            wanted.add(Role(str(value).strip().lower()))
+        except ValueError:
+            choices = ", ".join(role.value for role in Role)
+            raise AccountError(_("Okänd roll: %(role)s. Välj bland: %(choices)s.", role=value,
+                                 choices=choices), field="roles") from None
+    return wanted
+
+
+def _check_municipality(roles: set[Role], municipality: Municipality | None) -> None:
+    if Role.MUNICIPAL in roles and municipality is None:
+        raise AccountError(_("Välj kommun för den som arbetar i en kommun."), field="municipality")
+
+
+# -- logging in and out ------------------------------------------------------------------------
 
 
 def authenticate(login: str, password: str, *, now: datetime) -> User:
@@ -60,3 +199,214 @@ def set_roles(user: User, roles) -> None:
     for role in sorted(wanted - have):
         user.role_rows.append(UserRole(role=role))
     db.session.flush()
+
+
+def change_password(user: User, *, current_password: str, new_password: str, confirm: str,
+                    now: datetime) -> User:
+    """Set a new password after checking the current one; end every session of `user`."""
+    if not passwords.verify_password(user.password_hash, current_password or ""):
+        raise AccountError(_("Det nuvarande lösenordet stämmer inte."), field="current_password")
+    check_password(new_password, confirm, field="new_password")
+    user.password_hash = passwords.hash_password(new_password)
+    end_sessions(user)
+    audit.record(user, "user.password_change", obj=user)
+    logger.info("password changed user=%s", user.id)
+    return user
+
+
+def update_phone(user: User, *, phone: str | None, actor: User) -> User:
+    """Change the phone number on one's own account."""
+    user.phone = _clean_phone(phone)
+    db.session.flush()
+    audit.record(actor, "user.update", obj=user, detail="phone")
+    return user
+
+
+# -- creating accounts ---------------------------------------------------------------------------
+
+
+def create_user_from_cli(*, email: str, full_name: str, roles, password: str,
+                         municipality_code: str | None, now: datetime) -> User:
+    """Create an account with a password (the first admin, scripts)."""
+    name = _clean_name(full_name)
+    address = _clean_email(email)
+    wanted = _parse_roles(roles)
+    if not wanted:
+        raise AccountError(_("Ange minst en roll."), field="roles")
+    check_password(password)
+    municipality = None
+    if municipality_code:
+        municipality = db.session.scalar(
+            select(Municipality).where(Municipality.code == municipality_code.strip()))
+        if municipality is None:
+            raise AccountError(_("Det finns ingen kommun med koden %(code)s.",
+                                 code=municipality_code), field="municipality")
+    _check_municipality(wanted, municipality)
+    user = User(email=address, full_name=name, username=_clean_username(None, name),
+                password_hash=passwords.hash_password(password), municipality=municipality,
+                created_at=now)
+    db.session.add(user)
+    set_roles(user, wanted)
+    audit.record(None, "user.create", obj=user, detail="cli")
+    logger.info("user created from the command line user=%s", user.id)
+    return user
+
+
+def invite_user(*, actor: User, full_name: str, email: str, username: str | None = None,
+                phone: str | None = None, roles=(), municipality: Municipality | None = None,
+                now: datetime) -> User:
+    """Create an account without a password and e-mail the person a link to set one."""
+    name = _clean_name(full_name)
+    address = _clean_email(email)
+    wanted = _parse_roles(roles)
+    for role in wanted:
+        if not permissions.can_grant_role(actor, role):
+            raise PermissionDeniedError(_("Du får inte ge rollen %(role)s.", role=role.value),
+                                        field="roles")
+    _check_municipality(wanted, municipality)
+    user = User(email=address, full_name=name, username=_clean_username(username, name),
+                phone=_clean_phone(phone), municipality=municipality, password_hash=None,
+                created_at=now)
+    db.session.add(user)
+    set_roles(user, wanted)
+    days = current_app.config["COURSEHUB_INVITATION_DAYS"]
+    token, row = _new_token(user, TokenPurpose.INVITATION, now + timedelta(days=days), actor, now)
+    emails.queue_invitation_email(user, token=token, token_row=row, inviter=actor, days=days)
+    audit.record(actor, "user.invite", obj=user, detail=",".join(sorted(wanted)))
+    logger.info("user invited user=%s", user.id)
+    return user
+
+
+# -- editing, deactivating -----------------------------------------------------------------------
+
+
+def update_user(user: User, *, actor: User, full_name: str, phone: str | None, roles,
+                municipality: Municipality | None, now: datetime) -> User:
+    """Change name, phone, roles and municipality of an account.
+
+    `roles` are the roles chosen among those `actor` may grant; the roles `actor` may not grant
+    stay as they are, whatever was posted.
+    """
+    name, phone = _clean_name(full_name), _clean_phone(phone)
+    chosen = _parse_roles(roles)
+    kept = {role for role in user.roles if not permissions.can_grant_role(actor, role)}
+    for role in chosen - kept:
+        if not permissions.can_grant_role(actor, role):
+            raise PermissionDeniedError(_("Du får inte ge rollen %(role)s.", role=role.value),
+                                        field="roles")
+    wanted = chosen | kept
+    if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in wanted:
+        raise AccountError(_("Du kan inte ta bort din egen administratörsroll."), field="roles")
+    _check_municipality(wanted, municipality)
+    before = ",".join(sorted(user.roles))
+    user.full_name, user.phone, user.municipality = name, phone, municipality
+    set_roles(user, wanted)
+    after = ",".join(sorted(wanted))
+    detail = f"roles {before} -> {after}" if before != after else None
+    audit.record(actor, "user.update", obj=user, detail=detail)
+    if before != after:
+        # Revoked rights take effect on the next request: the roles are read per request.
+        logger.info("roles changed user=%s", user.id)
+    return user
+
+
+def deactivate_user(user: User, *, actor: User, now: datetime) -> User:
+    """Close an account: it can no longer log in, and every session of it ends."""
+    if user.id == actor.id:
+        raise AccountError(_("Du kan inte avaktivera ditt eget konto."))
+    if user.is_staff and not actor.has_role(Role.ADMIN):
+        raise PermissionDeniedError(_("Bara en administratör kan avaktivera personal."))
+    if not user.is_active:
+        raise AccountError(_("Kontot är redan avaktiverat."))
+    user.deactivated_at = now
+    end_sessions(user)
+    _spend_tokens(user, now)
+    audit.record(actor, "user.deactivate", obj=user)
+    logger.info("user deactivated user=%s", user.id)
+    return user
+
+
+def reactivate_user(user: User, *, actor: User, now: datetime) -> User:
+    """Open a closed account again."""
+    if user.is_active:
+        raise AccountError(_("Kontot är redan aktivt."))
+    if user.is_staff and not actor.has_role(Role.ADMIN):
+        raise PermissionDeniedError(_("Bara en administratör kan återaktivera personal."))
+    user.deactivated_at = None
+    db.session.flush()
+    audit.record(actor, "user.reactivate", obj=user)
+    logger.info("user reactivated user=%s", user.id)
+    return user
+
+
+# -- single-use links: password reset and invitation ----------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    """Return the SHA-256 (hex) under which a link's token is stored."""
+    return hashlib.sha256((token or "").encode("utf-8")).hexdigest()
+
+
+def _new_token(user: User, purpose: TokenPurpose, expires_at: datetime, actor: User | None,
+               now: datetime) -> tuple[str, AccountToken]:
+    token = secrets.token_urlsafe(32)
+    row = AccountToken(user=user, purpose=purpose, token_hash=hash_token(token), created_at=now,
+                       expires_at=expires_at, created_by_id=getattr(actor, "id", None))
+    db.session.add(row)
+    db.session.flush()
+    return token, row
+
+
+def _spend_tokens(user: User, now: datetime) -> None:
+    db.session.execute(update(AccountToken).where(
+        AccountToken.user_id == user.id, AccountToken.used_at.is_(None)).values(used_at=now))
+
+
+def request_password_reset(email: str, *, now: datetime) -> None:
+    """E-mail a reset link if an active account has this address; otherwise do nothing.
+
+    The caller answers the same either way, so that nobody learns which addresses exist.
+    """
+    address = normalise_login(email)[:MAX_EMAIL + 1]
+    user = db.session.scalar(select(User).where(func.lower(User.email) == address))
+    if user is None or not user.is_active:
+        logger.info("password reset asked for an unknown address")
+        return
+    hours = current_app.config["COURSEHUB_RESET_TOKEN_HOURS"]
+    token, row = _new_token(user, TokenPurpose.RESET, now + timedelta(hours=hours), None, now)
+    emails.queue_password_reset_email(user, token=token, token_row=row, hours=hours)
+    logger.info("password reset link queued user=%s", user.id)
+
+
+def find_link(token: str, purpose: TokenPurpose, *, now: datetime) -> AccountToken:
+    """Return the usable link for `token`, or raise InvalidLinkError saying why not."""
+    row = db.session.scalar(select(AccountToken).where(
+        AccountToken.token_hash == hash_token(token), AccountToken.purpose == purpose))
+    if row is None or not row.user.is_active:
+        raise InvalidLinkError(_("Länken gäller inte. Kontrollera att du använt hela länken "
+                                 "i mejlet."))
+    if row.used_at is not None:
+        raise InvalidLinkError(_("Länken har redan använts. Varje länk fungerar bara en gång."))
+    if not row.is_usable(now):
+        raise InvalidLinkError(_("Länken har gått ut."))
+    return row
+
+
+def set_password_by_link(token: str, purpose: TokenPurpose, *, password: str, confirm: str,
+                         now: datetime) -> User:
+    """Set a password through a reset or invitation link; the link then works no more."""
+    row = find_link(token, purpose, now=now)
+    check_password(password, confirm)
+    # A conditional update: of two requests racing with one link, only one gets a row.
+    spent = db.session.execute(update(AccountToken).where(
+        AccountToken.id == row.id, AccountToken.used_at.is_(None)).values(used_at=now))
+    if spent.rowcount != 1:
+        raise InvalidLinkError(_("Länken har redan använts. Varje länk fungerar bara en gång."))
+    user = row.user
+    _spend_tokens(user, now)
+    user.password_hash = passwords.hash_password(password)
+    end_sessions(user)
+    action = "user.password_reset" if purpose == TokenPurpose.RESET else "user.invitation_accept"
+    audit.record(user, action, obj=user)
+    logger.info("password set by link user=%s", user.id)
+    return user

@@ -36,5 +36,5 @@ def set_language():
         session["locale"] = wanted
     return redirect(safe_next(request.form.get("next")))
 
-# Kept while the accounts views move to coursehub.lib.urls.safe_next.
+# Kept until every caller uses coursehub.lib.urls.safe_next.
 _safe_next = safe_next

@@ -1,10 +1,36 @@
-"""Access rules of the accounts area."""
+"""Access rules of the accounts area.
 
-from tests.access import LOGGED_IN, STAFF, Rule
+The e-mailed links (`/aterstall-losenord/<token>`, `/inbjudan/<token>`) are open to everyone: with
+a bogus token they answer 200 with a "the link does not work" page, never 404, so that nobody can
+tell a wrong token from an old one.
+"""
+
+from tests.access import EVERYONE, LOGGED_IN, STAFF, Rule
+
+
+def _other_user(user):
+    from tests.factories import UserFactory
+
+    return {"user_id": UserFactory().id}
+
+
+def _bogus_token(user):
+    return {"token": "ingen-giltig-lank"}
+
 
 RULES = [
-    Rule("accounts.login", frozenset({"anonymous"}) | LOGGED_IN),
+    Rule("accounts.login", EVERYONE),
     Rule("accounts.logout", LOGGED_IN, method="POST"),
+    Rule("accounts.forgot_password", EVERYONE),
+    Rule("accounts.reset_password", EVERYONE, args=_bogus_token),
+    Rule("accounts.accept_invitation", EVERYONE, args=_bogus_token),
     Rule("accounts.profile", LOGGED_IN),
+    Rule("accounts.update_phone", LOGGED_IN, method="POST", data=lambda user: {"phone": ""}),
+    Rule("accounts.change_password", LOGGED_IN, method="POST"),
     Rule("accounts.admin_users", STAFF),
+    Rule("accounts.invite_user", STAFF),
+    Rule("accounts.edit_user", STAFF, args=_other_user),
+    Rule("accounts.deactivate_user", STAFF, method="POST", args=_other_user),
+    Rule("accounts.reactivate_user", STAFF, method="POST", args=_other_user),
+    Rule("accounts.audit_log", STAFF),
 ]

@@ -1,0 +1,54 @@
+"""Listings of the accounts area, each a fixed number of queries whatever the data size."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from coursehub.accounts.models import AuditEntry, Municipality, Role, User, UserRole
+from coursehub.extensions import db
+
+USERS_PER_PAGE = 25
+AUDIT_PER_PAGE = 50
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_users(*, q: str | None = None, role: Role | None = None, page: int = 1,
+                 per_page: int = USERS_PER_PAGE):
+    """Return a page of users matching `q` (name, e-mail or username) and holding `role`."""
+    stmt = select(User).options(selectinload(User.role_rows), joinedload(User.municipality))
+    if q:
+        pattern = _like(q.strip().lower())
+        stmt = stmt.where(
+            User.full_name.ilike(pattern, escape="\\")
+            | User.email.ilike(pattern, escape="\\")
+            | User.username.ilike(pattern, escape="\\")
+        )
+    if role is not None:
+        stmt = stmt.where(User.role_rows.any(UserRole.role == role))
+    stmt = stmt.order_by(User.full_name, User.id)
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def municipalities() -> list[Municipality]:
+    """Return every municipality by name, members first."""
+    return list(db.session.scalars(
+        select(Municipality).order_by(Municipality.is_member.desc(), Municipality.name)))
+
+
+def audit_entries(*, action: str | None = None, page: int = 1, per_page: int = AUDIT_PER_PAGE):
+    """Return a page of the audit log, newest first, optionally of one action only."""
+    stmt = select(AuditEntry).options(joinedload(AuditEntry.actor))
+    if action:
+        stmt = stmt.where(AuditEntry.action == action)
+    stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def audit_actions() -> list[str]:
+    """Return the actions that occur in the audit log, for its filter."""
+    return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))

@@ -1,0 +1,16 @@
+"""The accounts blueprint: login and links (`session`), own profile (`profile`), staff pages (`admin`)."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from coursehub.accounts import permissions
+from coursehub.lib.nav import NavItem
+
+bp = Blueprint("accounts", __name__)
+
+nav_items = [
+    NavItem(_l("Användare"), "accounts.admin_users", permissions.can_manage_users, order=90),
+    NavItem(_l("Logg"), "accounts.audit_log", permissions.can_read_audit_log, order=95),
+]
+
+from coursehub.accounts.views import admin, profile, session  # noqa: E402, F401 - register routes

@@ -1,0 +1,148 @@
+"""Staff pages: list, invite and edit users, deactivate and reactivate, read the audit log."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from coursehub import clock
+from coursehub.accounts import permissions, queries, services
+from coursehub.accounts.forms import (
+    AuditFilterForm,
+    EditUserForm,
+    InviteUserForm,
+    UserSearchForm,
+    role_label,
+)
+from coursehub.accounts.models import Municipality, Role, User
+from coursehub.errors import CoursehubError
+from coursehub.extensions import db
+
+from . import bp
+
+manage_users = permissions.permission_required(permissions.can_manage_users)
+
+
+def _page_number() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def _field_error(form, error: CoursehubError, default: str) -> None:
+    field = getattr(form, error.field or default, None) or getattr(form, default)
+    field.errors = [*field.errors, error.message]
+
+
+@bp.get("/admin/anvandare")
+@manage_users
+def admin_users():
+    """List users, with a search box and a role filter."""
+    form = UserSearchForm(formdata=request.args)
+    valid = form.validate()
+    role = Role(form.role.data) if valid and form.role.data else None
+    q = form.q.data if valid else None
+    page = queries.search_users(q=q, role=role, page=_page_number())
+    args = {key: value for key, value in (("q", q), ("role", role and role.value)) if value}
+    return render_template("accounts/admin_users.html", form=form, page=page, args=args,
+                           role_label=role_label)
+
+
+@bp.route("/admin/anvandare/ny", methods=["GET", "POST"])
+@manage_users
+def invite_user():
+    """Create an account and send the person an invitation to choose a password."""
+    actor = current_user._get_current_object()
+    form = InviteUserForm(grantable_roles=permissions.grantable_roles(actor),
+                          municipalities=queries.municipalities())
+    if form.validate_on_submit():
+        municipality = db.session.get(Municipality, form.municipality.data) \
+            if form.municipality.data else None
+        try:
+            user = services.invite_user(
+                actor=actor, full_name=form.full_name.data, email=form.email.data,
+                username=form.username.data, phone=form.phone.data, roles=form.roles.data,
+                municipality=municipality, now=clock.now())
+        except CoursehubError as error:
+            db.session.rollback()
+            _field_error(form, error, "email")
+        else:
+            db.session.commit()
+            flash(_("%(name)s har fått en inbjudan till %(email)s.", name=user.full_name,
+                    email=user.email), "success")
+            return redirect(url_for("accounts.edit_user", user_id=user.id))
+    return render_template("accounts/invite_user.html", form=form)
+
+
+@bp.route("/admin/anvandare/<int:user_id>", methods=["GET", "POST"])
+@manage_users
+def edit_user(user_id):
+    """Change a user's name, phone, roles and municipality."""
+    user = db.session.get(User, user_id) or abort(404)
+    actor = current_user._get_current_object()
+    grantable = permissions.grantable_roles(actor)
+    form = EditUserForm(grantable_roles=grantable, municipalities=queries.municipalities(),
+                        data=None if request.method == "POST" else {
+                            "full_name": user.full_name, "phone": user.phone,
+                            "municipality": user.municipality_id,
+                            "roles": [role.value for role in grantable if role in user.roles]})
+    if form.validate_on_submit():
+        municipality = db.session.get(Municipality, form.municipality.data) \
+            if form.municipality.data else None
+        try:
+            services.update_user(user, actor=actor, full_name=form.full_name.data,
+                                 phone=form.phone.data, roles=form.roles.data,
+                                 municipality=municipality, now=clock.now())
+        except CoursehubError as error:
+            db.session.rollback()
+            _field_error(form, error, "full_name")
+        else:
+            db.session.commit()
+            flash(_("Ändringarna är sparade."), "success")
+            return redirect(url_for("accounts.edit_user", user_id=user.id))
+    fixed_roles = sorted(role_label(role) for role in user.roles if role not in grantable)
+    return render_template("accounts/edit_user.html", form=form, user=user,
+                           fixed_roles=fixed_roles,
+                           can_change_activation=permissions.can_change_activation(actor, user))
+
+
+@bp.post("/admin/anvandare/<int:user_id>/avaktivera")
+@manage_users
+def deactivate_user(user_id):
+    """Close an account; every session of it ends."""
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        services.deactivate_user(user, actor=current_user._get_current_object(), now=clock.now())
+    except CoursehubError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Kontot för %(name)s är avaktiverat.", name=user.full_name), "success")
+    return redirect(url_for("accounts.edit_user", user_id=user_id))
+
+
+@bp.post("/admin/anvandare/<int:user_id>/aktivera")
+@manage_users
+def reactivate_user(user_id):
+    """Open a closed account again."""
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        services.reactivate_user(user, actor=current_user._get_current_object(), now=clock.now())
+    except CoursehubError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("Kontot för %(name)s är aktivt igen.", name=user.full_name), "success")
+    return redirect(url_for("accounts.edit_user", user_id=user_id))
+
+
+@bp.get("/admin/logg")
+@permissions.permission_required(permissions.can_read_audit_log)
+def audit_log():
+    """Read who did what, newest first; filter by action."""
+    form = AuditFilterForm(formdata=request.args, actions=queries.audit_actions())
+    action = form.action.data if form.validate() and form.action.data else None
+    page = queries.audit_entries(action=action, page=_page_number())
+    return render_template("accounts/audit_log.html", form=form, page=page,
+                           args={"action": action} if action else {})

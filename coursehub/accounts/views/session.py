@@ -1,0 +1,128 @@
+"""Logging in and out, and the e-mailed links: password reset and invitation."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from coursehub import clock
+from coursehub.accounts import permissions, services
+from coursehub.accounts.errors import AccountError, InvalidLinkError, LoginFailedError
+from coursehub.accounts.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from coursehub.accounts.models import TokenPurpose
+from coursehub.extensions import db, limiter
+from coursehub.lib.urls import safe_next
+
+from . import bp
+
+
+def _address_limit() -> str:
+    return current_app.config["COURSEHUB_LOGIN_LIMIT_ADDRESS"]
+
+
+def _account_limit() -> str:
+    return current_app.config["COURSEHUB_LOGIN_LIMIT_ACCOUNT"]
+
+
+def _account_key() -> str:
+    return "login-account:" + services.normalise_login(request.form.get("login", ""))
+
+
+def _failed(response) -> bool:
+    # A failed login re-renders the form (200); a successful one redirects.
+    return response.status_code == 200
+
+
+@bp.route("/logga-in", methods=["GET", "POST"])
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed, scope="login-address")
+@limiter.limit(_account_limit, methods=["POST"], deduct_when=_failed, key_func=_account_key,
+               scope="login-account")
+def login():
+    """Log a person in by e-mail address or username."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        now = clock.now()
+        try:
+            user = services.authenticate(form.login.data, form.password.data, now=now)
+        except LoginFailedError as error:
+            db.session.rollback()
+            form.password.errors.append(error.message)
+        else:
+            db.session.commit()
+            session.clear()  # a new session at login: nothing from before carries over
+            login_user(user)
+            session["login_at"] = session["seen_at"] = now.timestamp()
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logga-ut")
+@permissions.login_required
+def logout():
+    """Log out and end every session of this user."""
+    services.end_sessions(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Du är utloggad."), "info")
+    return redirect(url_for("pages.index"))
+
+
+@bp.route("/glomt-losenord", methods=["GET", "POST"])
+@limiter.limit(_address_limit, methods=["POST"], scope="reset-address")
+def forgot_password():
+    """Ask for a reset link; the answer is the same whether the address is known or not."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, now=clock.now())
+        db.session.commit()
+        flash(_("Om det finns ett konto med den adressen har vi skickat ett mejl med en länk. "
+                "Länken gäller i %(hours)d timmar.",
+                hours=current_app.config["COURSEHUB_RESET_TOKEN_HOURS"]), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+def _set_password_page(token: str, purpose: TokenPurpose, template: str, done: str):
+    """Show or handle the form behind a single-use link (reset or invitation)."""
+    now = clock.now()
+    try:
+        link = services.find_link(token, purpose, now=now)
+    except InvalidLinkError as error:
+        return render_template("accounts/link_invalid.html", message=error.message,
+                               purpose=purpose.value)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password_by_link(token, purpose, password=form.password.data,
+                                          confirm=form.confirm.data, now=now)
+        except InvalidLinkError as error:
+            db.session.rollback()
+            return render_template("accounts/link_invalid.html", message=error.message,
+                                   purpose=purpose.value)
+        except AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field or "password").errors.append(error.message)
+        else:
+            db.session.commit()
+            if current_user.is_authenticated:
+                logout_user()
+                session.clear()
+            flash(done, "success")
+            return redirect(url_for("accounts.login"))
+    return render_template(template, form=form, user=link.user)
+
+
+@bp.route("/aterstall-losenord/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Choose a new password through the link in a reset mail."""
+    return _set_password_page(token, TokenPurpose.RESET, "accounts/reset_password.html",
+                              _("Ditt lösenord är bytt. Logga in med det nya lösenordet."))
+
+
+@bp.route("/inbjudan/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    """Choose a first password through the link in an invitation mail."""
+    return _set_password_page(token, TokenPurpose.INVITATION, "accounts/accept_invitation.html",
+                              _("Ditt lösenord är sparat. Välkommen! Logga in för att börja."))
