@@ -1,5 +1,41 @@
-"""Demo data of the enrollment area (filled in by the enrollment issue)."""
+"""Demo data of the enrollment area: the demo family signed up for the first open basic training."""
+
+from __future__ import annotations
+
+import logging
+
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from coursehub.accounts.models import Household, User
+from coursehub.courses.models import CourseKind, CourseRun, CourseType, RunStatus
+from coursehub.enrollment import services
+from coursehub.enrollment.errors import EnrollmentError
+from coursehub.enrollment.models import Enrollment
+from coursehub.extensions import db
+
+logger = logging.getLogger(__name__)
 
 
 def seed(now) -> None:
-    """Create what is missing of this area's demo data."""
+    """Sign up the demo family (by its municipal worker) unless it has a sign-up already."""
+    household = db.session.scalar(select(Household).where(Household.name == "Familjen Andersson"))
+    worker = db.session.scalar(select(User).where(User.username == "maria.ek"))
+    if household is None or worker is None:
+        return
+    if db.session.scalar(select(Enrollment.id).where(Enrollment.household_id == household.id)):
+        return
+    run = db.session.scalar(
+        select(CourseRun).join(CourseType, CourseType.id == CourseRun.course_type_id)
+        .where(CourseType.kind == CourseKind.BASIC, CourseRun.status == RunStatus.PUBLISHED,
+               CourseRun.signup_opens_at <= now, CourseRun.signup_closes_at > now)
+        .order_by(CourseRun.starts_at).limit(1)
+    )
+    if run is None:
+        return
+    try:
+        with force_locale("sv"):  # the command runs outside any request
+            services.sign_up(run, household, list(household.adults), actor=worker, now=now,
+                             diet="Vegetarisk")
+    except EnrollmentError as error:  # demo data must never stop the seeding of the rest
+        logger.warning("demo sign-up skipped: %s", error.message)

@@ -46,6 +46,9 @@ class Enrollment(Base):
     )
     waitlist_position: Mapped[int | None]
     offer_expires_at: Mapped[datetime | None]
+    # The municipality has still to approve this sign-up (a family's own sign-up to a course type
+    # that requires it, or any sign-up of a household no municipal worker has confirmed yet).
+    needs_approval: Mapped[bool] = mapped_column(default=False)
     needs_diet: Mapped[str] = mapped_column(sa.String(300), default="")
     needs_accessibility: Mapped[str] = mapped_column(sa.String(300), default="")
     needs_interpreter: Mapped[str] = mapped_column(sa.String(100), default="")  # language, if any
@@ -85,9 +88,21 @@ class Enrollment(Base):
     def holds_seats(self) -> bool:
         return self.status in SEAT_HOLDING
 
+    @property
+    def is_makeup(self) -> bool:
+        return self.makeup_session_id is not None
+
     def can_cancel(self, now: datetime) -> bool:
         """Return True while the sign-up is active and the run has not ended."""
         return self.status in ACTIVE and self.run.status not in ("cancelled", "completed")
+
+    def can_accept_offer(self, now: datetime) -> bool:
+        """Return True while an offer of seats is open."""
+        return (
+            self.status == EnrollmentStatus.OFFERED
+            and self.offer_expires_at is not None
+            and now < self.offer_expires_at
+        )
 
 
 class EnrollmentPerson(Base):

@@ -35,6 +35,3 @@ def set_language():
     if wanted in current_app.config["COURSEHUB_LOCALES"]:
         session["locale"] = wanted
     return redirect(safe_next(request.form.get("next")))
-
-# Kept until every caller uses coursehub.lib.urls.safe_next.
-_safe_next = safe_next

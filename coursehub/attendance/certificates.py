@@ -1,0 +1,133 @@
+"""The certificate as a PDF, made on demand with fpdf2 (nothing is stored on disk)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from fpdf import FPDF
+
+from coursehub import clock
+
+# A Unicode TTF font covers names beyond Latin-1 (e.g. ł, ő); fpdf2's core fonts are Latin-1 only.
+FONT_CANDIDATES = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+)
+BOLD_CANDIDATES = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
+)
+
+
+@dataclass(frozen=True)
+class ThemeLine:
+    title: str
+    attended_at: datetime | None
+    run_title: str
+
+
+@dataclass(frozen=True)
+class CertificateContent:
+    name: str
+    course: str
+    completed_at: datetime
+    themes: list[ThemeLine]
+    organisation: str
+    code: str
+    verify_url: str
+
+
+def _set_up_fonts(pdf: FPDF) -> tuple[str, bool]:
+    """Return the font family to use and whether it is a Unicode font."""
+    regular = next((p for p in FONT_CANDIDATES if p.exists()), None)
+    bold = next((p for p in BOLD_CANDIDATES if p.exists()), None)
+    if regular is None:
+        return "helvetica", False
+    pdf.add_font("cert", "", str(regular))
+    pdf.add_font("cert", "B", str(bold or regular))
+    return "cert", True
+
+
+def _date(value: datetime | None) -> str:
+    return format_date(clock.to_local(value), "d MMMM y") if value else ""
+
+
+def render_certificate_pdf(content: CertificateContent) -> bytes:
+    """Return the certificate as PDF bytes."""
+    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf.set_title(_("Intyg") + f" {content.code}")
+    pdf.set_author(content.organisation)
+    pdf.set_lang("sv")
+    family, unicode_font = _set_up_fonts(pdf)
+
+    def text(value: str) -> str:
+        # Core fonts are Latin-1; characters outside it become "?" rather than failing.
+        return value if unicode_font else value.encode("latin-1", "replace").decode("latin-1")
+
+    pdf.add_page()
+    pdf.set_margins(25, 25, 25)
+    width = pdf.w - 50
+    pdf.set_font(family, "", 12)
+    pdf.cell(width, 8, text(content.organisation), new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.ln(12)
+    pdf.set_font(family, "B", 28)
+    pdf.cell(width, 14, text(_("Intyg")), new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.ln(8)
+    pdf.set_font(family, "", 13)
+    pdf.cell(width, 8, text(_("Härmed intygas att")), new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.set_font(family, "B", 20)
+    pdf.multi_cell(width, 11, text(content.name), new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.set_font(family, "", 13)
+    pdf.multi_cell(width, 8, text(_("har genomgått kursen")), new_x="LMARGIN", new_y="NEXT",
+                   align="C")
+    pdf.set_font(family, "B", 16)
+    pdf.multi_cell(width, 9, text(content.course), new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.set_font(family, "", 12)
+    pdf.multi_cell(width, 8, text(_("Kursen slutfördes %(date)s.", date=_date(content.completed_at))),
+                   new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.ln(8)
+    if content.themes:
+        pdf.set_font(family, "B", 12)
+        pdf.cell(width, 8, text(_("Träffar och teman")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, "", 11)
+        for line in content.themes:
+            when = _date(line.attended_at) if line.attended_at else _("ej deltagit")
+            pdf.multi_cell(width, 6, text(f"{line.title}: {when}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(10)
+    pdf.set_font(family, "", 10)
+    pdf.multi_cell(
+        width, 6,
+        text(_("Kontrollkod: %(code)s. Äktheten kan kontrolleras på %(url)s",
+               code=content.code, url=content.verify_url)),
+        new_x="LMARGIN", new_y="NEXT",
+    )
+    return bytes(pdf.output())
+
+
+def certificate_content(certificate, *, organisation: str, verify_url: str) -> CertificateContent:
+    """Gather what the certificate shows: the person, the course and each theme with its date."""
+    from coursehub.attendance import queries
+
+    progress = queries.progress_for_users(
+        [certificate.user_id], course_type_ids=[certificate.course_type_id]
+    )[certificate.user_id]
+    themes = []
+    if progress:
+        themes = [
+            ThemeLine(row.theme.title, row.attended.starts_at if row.attended else None,
+                      row.attended.run_title if row.attended else "")
+            for row in progress[0].themes
+        ]
+    return CertificateContent(
+        name=certificate.user.full_name,
+        course=certificate.course_type.name,
+        completed_at=certificate.completion.completed_at,
+        themes=themes,
+        organisation=organisation,
+        code=certificate.code,
+        verify_url=verify_url,
+    )

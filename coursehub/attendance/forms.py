@@ -1,0 +1,60 @@
+"""Forms of the attendance area."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, IntegerField, StringField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
+
+from coursehub.attendance.models import AttendanceStatus
+from coursehub.lib.forms import BaseForm
+
+STATUS_LABELS = {
+    AttendanceStatus.PRESENT: _l("Närvarande"),
+    AttendanceStatus.ABSENT: _l("Frånvarande"),
+    AttendanceStatus.EXCUSED: _l("Anmäld frånvaro"),
+}
+
+
+class MarkForm(BaseForm):
+    """One tap on the sheet: a person and a status (the button pressed), with an optional remark."""
+
+    user_id = IntegerField(validators=[InputRequired(message=_l("Välj en person."))])
+    # The value of the button pressed; a plain string field, since the sheet shows buttons.
+    status = StringField(
+        _l("Närvaro"),
+        validators=[
+            InputRequired(message=_l("Välj närvarande, frånvarande eller anmäld frånvaro.")),
+            AnyOf([s.value for s in AttendanceStatus],
+                  message=_l("Välj närvarande, frånvarande eller anmäld frånvaro.")),
+        ],
+    )
+    remark = StringField(
+        _l("Anteckning"),
+        validators=[Optional(), Length(max=300, message=_l("Högst 300 tecken."))],
+    )
+
+
+class AbsenceForm(BaseForm):
+    """A family reports in advance that an adult will miss a session."""
+
+    session_id = HiddenField(validators=[DataRequired(message=_l("Välj en träff."))])
+    user_id = HiddenField(validators=[DataRequired(message=_l("Välj en person."))])
+    reason = StringField(
+        _l("Meddelande till kursledarna (valfritt)"),
+        validators=[Optional(), Length(max=300, message=_l("Högst 300 tecken."))],
+    )
+
+
+class RevokeForm(BaseForm):
+    """Staff revoke a certificate, with a reason."""
+
+    reason = StringField(
+        _l("Anledning"),
+        validators=[DataRequired(message=_l("Skriv varför intyget återkallas.")),
+                    Length(max=300, message=_l("Högst 300 tecken."))],
+    )
+
+
+class ReissueForm(BaseForm):
+    """Staff issue a new certificate (new code); the old one is revoked."""

@@ -1,0 +1,62 @@
+"""Who may record, read and manage attendance, progress and certificates."""
+
+from __future__ import annotations
+
+from coursehub.accounts.models import Role
+from coursehub.accounts.permissions import is_staff
+
+
+def can_lead_run(user, run) -> bool:
+    """Staff, and the run's own leaders."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return is_staff(user) or run.is_led_by(user)
+
+
+def can_record_attendance(user, session) -> bool:
+    """The run's leaders and staff mark attendance at a session."""
+    return can_lead_run(user, session.run)
+
+
+def can_view_run_attendance(user, run) -> bool:
+    """The run's leaders and staff see attendance per run and theme."""
+    return can_lead_run(user, run)
+
+
+def can_list_attendance_runs(user) -> bool:
+    """Leaders and staff have a list of runs to mark attendance for."""
+    return user is not None and (is_staff(user) or user.has_role(Role.LEADER))
+
+
+def can_view_own_progress(user) -> bool:
+    """A family sees its own progress and certificates."""
+    return user is not None and user.has_role(Role.FAMILY) and user.household_id is not None
+
+
+def can_report_absence(actor, person) -> bool:
+    """A person reports their own absence, or that of an adult in their household."""
+    if actor is None or person is None:
+        return False
+    return actor.id == person.id or (
+        actor.household_id is not None and actor.household_id == person.household_id
+    )
+
+
+def can_view_municipal_progress(user) -> bool:
+    """A municipal worker sees the progress of the families of their own municipality."""
+    return user is not None and user.has_role(Role.MUNICIPAL) and user.municipality_id is not None
+
+
+def can_view_attendance_rates(user) -> bool:
+    """Staff and the steering group read attendance figures."""
+    return user is not None and (is_staff(user) or user.has_role(Role.STEERING))
+
+
+def can_download_certificate(user, certificate) -> bool:
+    """The person themself, and staff."""
+    return user is not None and (is_staff(user) or certificate.user_id == user.id)
+
+
+def can_manage_certificates(user) -> bool:
+    """Staff revoke and reissue certificates."""
+    return is_staff(user)

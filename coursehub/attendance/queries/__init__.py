@@ -1,0 +1,43 @@
+"""Reads for attendance pages; every function runs a fixed number of statements whatever the size."""
+
+from coursehub.attendance.queries.progress import (
+    CourseProgress,
+    MarkFact,
+    ThemeProgress,
+    UpcomingSession,
+    evaluate_rule,
+    progress_for_users,
+    upcoming_sessions_for_household,
+)
+from coursehub.attendance.queries.reports import DIMENSIONS, RateRow, attendance_rates
+from coursehub.attendance.queries.sheet import (
+    RunMatrix,
+    SheetHousehold,
+    SheetRow,
+    attendance_sheet,
+    is_participant,
+    run_matrix,
+    runs_for_attendance,
+    session_changes,
+)
+
+__all__ = [
+    "DIMENSIONS",
+    "CourseProgress",
+    "MarkFact",
+    "RateRow",
+    "RunMatrix",
+    "SheetHousehold",
+    "SheetRow",
+    "ThemeProgress",
+    "UpcomingSession",
+    "attendance_rates",
+    "attendance_sheet",
+    "evaluate_rule",
+    "is_participant",
+    "progress_for_users",
+    "run_matrix",
+    "runs_for_attendance",
+    "session_changes",
+    "upcoming_sessions_for_household",
+]

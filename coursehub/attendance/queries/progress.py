@@ -1,0 +1,224 @@
+"""Progress across runs: the completion rule and each person's themes, completions, certificates."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coursehub.accounts.models import User
+from coursehub.attendance.models import (
+    AbsenceNotice,
+    AttendanceMark,
+    AttendanceStatus,
+    Certificate,
+    Completion,
+)
+from coursehub.courses.models import CourseRun, CourseSession, CourseTheme, CourseType
+from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
+from coursehub.extensions import db
+
+# -- progress across runs --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarkFact:
+    """One mark with what the completion rule needs to know about its session."""
+
+    user_id: int
+    status: AttendanceStatus
+    session_id: int
+    starts_at: datetime
+    run_id: int
+    run_title: str
+    theme_id: int | None
+    course_type_id: int
+
+
+@dataclass
+class ThemeProgress:
+    theme: CourseTheme
+    attended: MarkFact | None = None  # the present mark that counts for this theme
+    latest: MarkFact | None = None  # the latest mark of any status, when not attended
+
+
+@dataclass
+class CourseProgress:
+    course_type: CourseType
+    themes: list[ThemeProgress]
+    attended_count: int
+    needed: int
+    completed_at: datetime | None  # when the rule was met (None: not yet)
+    completing_session_id: int | None
+    completion: Completion | None = None
+    certificates: list[Certificate] = field(default_factory=list)
+
+    @property
+    def missing_count(self) -> int:
+        return len(self.themes) - self.attended_count
+
+    @property
+    def is_complete(self) -> bool:
+        return self.completion is not None or self.completed_at is not None
+
+    @property
+    def valid_certificate(self) -> Certificate | None:
+        return next((c for c in self.certificates if c.is_valid), None)
+
+
+def evaluate_rule(
+    course_type: CourseType, facts: list[MarkFact], home_run_ids: set[int]
+) -> CourseProgress:
+    """Apply the course type's completion rule to one person's marks (no I/O).
+
+    Themes attended in any run of the type count when make-up is allowed; otherwise only themes
+    attended within one and the same run (a run the person was signed up for as a whole) count.
+    The rule is met when the missing active themes are at most `allowed_absences`; the date is
+    that of the session at which it was first met.
+    """
+    themes = course_type.active_themes
+    active_ids = {t.id for t in themes}
+    needed = max(1, len(themes) - course_type.allowed_absences)
+    present = sorted(
+        (f for f in facts if f.status == AttendanceStatus.PRESENT and f.theme_id in active_ids),
+        key=lambda f: (f.starts_at, f.session_id),
+    )
+    if course_type.allows_makeup:
+        groups = [present]
+    else:
+        run_ids = home_run_ids or {f.run_id for f in present}
+        groups = [[f for f in present if f.run_id == run_id] for run_id in sorted(run_ids)]
+    best: tuple | None = None  # (completed_at, session_id, first-per-theme) of the earliest group
+    fallback: dict[int, MarkFact] = {}
+    for group in groups:
+        firsts: dict[int, MarkFact] = {}
+        reached = None
+        for fact in group:
+            if fact.theme_id not in firsts:
+                firsts[fact.theme_id] = fact
+                if reached is None and len(firsts) >= needed:
+                    reached = fact
+        if reached is not None and (best is None or reached.starts_at < best[0]):
+            best = (reached.starts_at, reached.session_id, firsts)
+        if len(firsts) > len(fallback):
+            fallback = firsts
+    counted = best[2] if best else fallback
+    latest: dict[int, MarkFact] = {}
+    for fact in sorted(facts, key=lambda f: f.starts_at):
+        if fact.theme_id in active_ids:
+            latest[fact.theme_id] = fact
+    rows = [ThemeProgress(t, counted.get(t.id), None if t.id in counted else latest.get(t.id))
+            for t in themes]
+    return CourseProgress(
+        course_type=course_type,
+        themes=rows,
+        attended_count=len(counted),
+        needed=needed,
+        completed_at=best[0] if best else None,
+        completing_session_id=best[1] if best else None,
+    )
+
+
+def progress_for_users(
+    user_ids: list[int], *, course_type_ids: list[int] | None = None
+) -> dict[int, list[CourseProgress]]:
+    """Return each user's progress per course type they take part in (fixed number of queries)."""
+    result: dict[int, list[CourseProgress]] = {uid: [] for uid in user_ids}
+    if not user_ids:
+        return result
+    mark_stmt = (
+        select(AttendanceMark.user_id, AttendanceMark.status, CourseSession.id,
+               CourseSession.starts_at, CourseRun.id, CourseRun.title, CourseSession.theme_id,
+               CourseRun.course_type_id)
+        .join(CourseSession, AttendanceMark.session_id == CourseSession.id)
+        .join(CourseRun, CourseSession.run_id == CourseRun.id)
+        .where(AttendanceMark.user_id.in_(user_ids))
+    )
+    enrol_stmt = (
+        select(EnrollmentPerson.user_id, Enrollment.run_id, Enrollment.scope,
+               CourseRun.course_type_id)
+        .join(Enrollment, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .join(CourseRun, Enrollment.run_id == CourseRun.id)
+        .where(EnrollmentPerson.user_id.in_(user_ids),
+               Enrollment.status == EnrollmentStatus.CONFIRMED)
+    )
+    if course_type_ids is not None:
+        mark_stmt = mark_stmt.where(CourseRun.course_type_id.in_(course_type_ids))
+        enrol_stmt = enrol_stmt.where(CourseRun.course_type_id.in_(course_type_ids))
+    facts: dict[tuple[int, int], list[MarkFact]] = defaultdict(list)
+    for row in db.session.execute(mark_stmt):
+        fact = MarkFact(*row)
+        facts[(fact.user_id, fact.course_type_id)].append(fact)
+    home_runs: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for user_id, run_id, scope, type_id in db.session.execute(enrol_stmt):
+        home_runs[(user_id, type_id)]  # noqa: B018 - taking part at all makes the type show
+        if scope == "run":
+            home_runs[(user_id, type_id)].add(run_id)
+    completions = {
+        (c.user_id, c.course_type_id): c
+        for c in db.session.scalars(
+            select(Completion)
+            .where(Completion.user_id.in_(user_ids))
+            .options(selectinload(Completion.certificates))
+        )
+    }
+    if course_type_ids is not None:
+        completions = {k: v for k, v in completions.items() if k[1] in course_type_ids}
+    keys = set(facts) | set(home_runs) | set(completions)
+    types = {
+        t.id: t
+        for t in db.session.scalars(
+            select(CourseType)
+            .where(CourseType.id.in_({k[1] for k in keys} or {-1}))
+            .options(selectinload(CourseType.themes))
+        )
+    }
+    for user_id, type_id in sorted(keys, key=lambda k: (k[0], types[k[1]].name)):
+        progress = evaluate_rule(types[type_id], facts.get((user_id, type_id), []),
+                                 home_runs.get((user_id, type_id), set()))
+        progress.completion = completions.get((user_id, type_id))
+        if progress.completion is not None:
+            progress.certificates = list(progress.completion.certificates)
+        result[user_id].append(progress)
+    return result
+
+
+@dataclass
+class UpcomingSession:
+    session: CourseSession
+    user: User
+    notice: AbsenceNotice | None
+
+
+def upcoming_sessions_for_household(household_id: int, *, now: datetime,
+                                    limit: int = 30) -> list[UpcomingSession]:
+    """Return the sessions not yet started that the household's adults take part in."""
+    stmt = (
+        select(CourseSession, User)
+        .join(CourseRun, CourseSession.run_id == CourseRun.id)
+        .join(Enrollment, sa.or_(
+            sa.and_(Enrollment.run_id == CourseRun.id, Enrollment.scope == "run"),
+            Enrollment.makeup_session_id == CourseSession.id,
+        ))
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .join(User, EnrollmentPerson.user_id == User.id)
+        .where(Enrollment.household_id == household_id,
+               Enrollment.status == EnrollmentStatus.CONFIRMED,
+               CourseSession.starts_at > now, CourseSession.status == "scheduled")
+        .options(selectinload(CourseSession.run))
+        .order_by(CourseSession.starts_at, User.full_name)
+        .limit(limit)
+    )
+    rows = db.session.execute(stmt).all()
+    session_ids = {s.id for s, _u in rows}
+    notices = {
+        (n.session_id, n.user_id): n
+        for n in db.session.scalars(
+            select(AbsenceNotice).where(AbsenceNotice.session_id.in_(session_ids or {-1}))
+        )
+    }
+    return [UpcomingSession(s, u, notices.get((s.id, u.id))) for s, u in rows]

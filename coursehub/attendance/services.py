@@ -1,0 +1,214 @@
+"""Every write of the attendance area: marks and corrections, absence notices, completion, certificates."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from coursehub.accounts.models import User
+from coursehub.attendance import emails, permissions, queries
+from coursehub.attendance.errors import (
+    AttendanceError,
+    CertificateError,
+    NotSignedUpError,
+    SessionNotStartedError,
+)
+from coursehub.attendance.models import (
+    AbsenceNotice,
+    AttendanceChange,
+    AttendanceMark,
+    AttendanceStatus,
+    Certificate,
+    Completion,
+)
+from coursehub.courses.models import CourseSession, CourseType, SessionStatus
+from coursehub.errors import PermissionDeniedError
+from coursehub.extensions import db
+
+logger = logging.getLogger(__name__)
+
+REMARK_MAX = 300
+# No 0/O, 1/I/L: a code read aloud or typed from paper must not be mistaken.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+
+def record_attendance(
+    session: CourseSession,
+    person: User,
+    *,
+    status: AttendanceStatus | str,
+    remark: str = "",
+    actor: User,
+    now: datetime,
+) -> AttendanceMark:
+    """Mark `person` present, absent or absent with notice at `session`; log any correction.
+
+    Re-evaluates the person's completion of the course type, which may issue a certificate.
+    """
+    if not permissions.can_record_attendance(actor, session):
+        raise PermissionDeniedError(_("Du får inte föra närvaro för den här träffen."))
+    try:
+        status = AttendanceStatus(status)
+    except ValueError:
+        raise AttendanceError(_("Välj närvarande, frånvarande eller anmäld frånvaro."),
+                              field="status") from None
+    remark = (remark or "").strip()
+    if len(remark) > REMARK_MAX:
+        raise AttendanceError(_("Anteckningen får vara högst %(n)d tecken.", n=REMARK_MAX),
+                              field="remark")
+    if session.status == SessionStatus.CANCELLED:
+        raise AttendanceError(_("Träffen är inställd. Det går inte att föra närvaro för den."))
+    if not session.has_started(now):
+        raise SessionNotStartedError(
+            _("Träffen har inte börjat än. Närvaro kan föras först när träffen har börjat.")
+        )
+    if not queries.is_participant(session, person.id):
+        raise NotSignedUpError(
+            _("%(name)s är inte anmäld till den här träffen.", name=person.full_name)
+        )
+    mark = db.session.scalar(
+        select(AttendanceMark).where(AttendanceMark.session_id == session.id,
+                                     AttendanceMark.user_id == person.id)
+    )
+    if mark is None:
+        mark = AttendanceMark(session_id=session.id, user_id=person.id, status=status,
+                              remark=remark, recorded_by_id=actor.id, recorded_at=now)
+        db.session.add(mark)
+    elif mark.status != status or mark.remark != remark:
+        db.session.add(AttendanceChange(
+            mark=mark, changed_by_id=actor.id, changed_at=now, from_status=mark.status,
+            to_status=status, from_remark=mark.remark, to_remark=remark,
+        ))
+        mark.status, mark.remark = status, remark
+        mark.recorded_by_id, mark.recorded_at = actor.id, now
+    db.session.flush()
+    logger.info("attendance mark %s session=%s status=%s", mark.id, session.id, status.value)
+    evaluate_completion(person, session.run.course_type, now=now)
+    return mark
+
+
+def report_absence(
+    session: CourseSession, person: User, *, reason: str = "", actor: User, now: datetime
+) -> AbsenceNotice:
+    """Record a family's advance notice that `person` will miss `session`."""
+    if not permissions.can_report_absence(actor, person):
+        raise PermissionDeniedError(_("Du kan bara anmäla frånvaro för din egen familj."))
+    reason = (reason or "").strip()
+    if len(reason) > REMARK_MAX:
+        raise AttendanceError(_("Meddelandet får vara högst %(n)d tecken.", n=REMARK_MAX),
+                              field="reason")
+    if session.has_started(now) or session.status == SessionStatus.CANCELLED:
+        raise AttendanceError(_("Frånvaro kan bara anmälas i förväg, före träffen."),
+                              field="session_id")
+    if not queries.is_participant(session, person.id):
+        raise NotSignedUpError(
+            _("%(name)s är inte anmäld till den här träffen.", name=person.full_name),
+            field="session_id",
+        )
+    notice = db.session.scalar(
+        select(AbsenceNotice).where(AbsenceNotice.session_id == session.id,
+                                    AbsenceNotice.user_id == person.id)
+    )
+    if notice is None:
+        notice = AbsenceNotice(session_id=session.id, user_id=person.id)
+        db.session.add(notice)
+    notice.reason, notice.reported_by_id, notice.reported_at = reason, actor.id, now
+    db.session.flush()
+    logger.info("absence notice %s session=%s", notice.id, session.id)
+    return notice
+
+
+def evaluate_completion(user: User, course_type: CourseType, *, now: datetime) -> Completion | None:
+    """Create the person's completion of `course_type` once the rule is met (exactly once).
+
+    When the type issues certificates, a certificate is issued and an e-mail queued with it.
+    Returns the completion, or None while the rule is not met.
+    """
+    existing = db.session.scalar(
+        select(Completion).where(Completion.user_id == user.id,
+                                 Completion.course_type_id == course_type.id)
+    )
+    if existing is not None:
+        return existing
+    progress = queries.progress_for_users([user.id], course_type_ids=[course_type.id])[user.id]
+    if not progress or progress[0].completed_at is None:
+        return None
+    done = progress[0]
+    completion = Completion(user_id=user.id, course_type_id=course_type.id,
+                            completed_at=done.completed_at,
+                            completing_session_id=done.completing_session_id, created_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(completion)
+    except IntegrityError:
+        # Another request completed it at the same moment: its completion stands.
+        return db.session.scalar(
+            select(Completion).where(Completion.user_id == user.id,
+                                     Completion.course_type_id == course_type.id)
+        )
+    logger.info("completion %s course_type=%s", completion.id, course_type.id)
+    if course_type.issues_certificate:
+        issue_certificate(completion, now=now)
+    return completion
+
+
+def new_certificate_code() -> str:
+    """Return a fresh random verification code without look-alike characters."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def issue_certificate(completion: Completion, *, now: datetime) -> Certificate:
+    """Issue a certificate for `completion` and queue the e-mail that tells the person."""
+    certificate = Certificate(user_id=completion.user_id, course_type_id=completion.course_type_id,
+                              completion=completion, code=new_certificate_code(), issued_at=now)
+    db.session.add(certificate)
+    db.session.flush()
+    emails.queue_certificate_issued_email(certificate)
+    logger.info("certificate %s issued", certificate.id)
+    return certificate
+
+
+def revoke_certificate(
+    certificate: Certificate, *, reason: str, actor: User, now: datetime
+) -> Certificate:
+    """Revoke a certificate (staff), with a reason; the public page then says it is not valid."""
+    if not permissions.can_manage_certificates(actor):
+        raise PermissionDeniedError(_("Du får inte återkalla intyg."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError(_("Skriv varför intyget återkallas."), field="reason")
+    if len(reason) > REMARK_MAX:
+        raise CertificateError(_("Anledningen får vara högst %(n)d tecken.", n=REMARK_MAX),
+                               field="reason")
+    if not certificate.is_valid:
+        raise CertificateError(_("Intyget är redan återkallat."))
+    certificate.revoked_at, certificate.revoked_by_id = now, actor.id
+    certificate.revoke_reason = reason
+    db.session.flush()
+    logger.info("certificate %s revoked", certificate.id)
+    return certificate
+
+
+def reissue_certificate(
+    certificate: Certificate, *, reason: str = "", actor: User, now: datetime
+) -> Certificate:
+    """Issue a new certificate (new code) for the same completion; the old one is revoked."""
+    if not permissions.can_manage_certificates(actor):
+        raise PermissionDeniedError(_("Du får inte utfärda intyg."))
+    if certificate.is_valid:
+        revoke_certificate(certificate, reason=reason or _("Ersatt av ett nytt intyg."),
+                           actor=actor, now=now)
+    else:
+        current = db.session.scalar(
+            select(Certificate).where(Certificate.completion_id == certificate.completion_id,
+                                      Certificate.revoked_at.is_(None))
+        )
+        if current is not None:
+            raise CertificateError(_("Det finns redan ett giltigt intyg för den här kursen."))
+    return issue_certificate(certificate.completion, now=now)

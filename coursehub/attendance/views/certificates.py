@@ -1,0 +1,119 @@
+"""The public certificate check, the PDF download, and staff's revoke and reissue."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coursehub import clock
+from coursehub.accounts.permissions import STAFF_ROLES, login_required, roles_required
+from coursehub.attendance import certificates as pdf
+from coursehub.attendance import permissions, services
+from coursehub.attendance.forms import ReissueForm, RevokeForm
+from coursehub.attendance.models import Certificate, Completion
+from coursehub.attendance.views import bp
+from coursehub.errors import CoursehubError
+from coursehub.extensions import db
+from coursehub.notifications.services import link
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())[:32]
+
+
+@bp.get("/intyg/<code>")
+def verify_certificate(code: str):
+    """Tell anyone whether a certificate is genuine; show only the name, course and date."""
+    certificate = db.session.scalar(
+        select(Certificate).where(Certificate.code == _normalise_code(code)).options(
+            selectinload(Certificate.user), selectinload(Certificate.course_type),
+            selectinload(Certificate.completion),
+        )
+    )
+    if certificate is None:
+        return render_template("attendance/verify.html", certificate=None, code=code), 404
+    status = 200 if certificate.is_valid else 410
+    return render_template("attendance/verify.html", certificate=certificate, code=code), status
+
+
+@bp.get("/intyg/<int:certificate_id>/pdf")
+@login_required
+def certificate_pdf(certificate_id: int):
+    """Download the certificate as a PDF (the person themself, and staff)."""
+    certificate = db.get_or_404(Certificate, certificate_id)
+    if not permissions.can_download_certificate(current_user, certificate) or not certificate.is_valid:
+        abort(404)
+    content = pdf.certificate_content(
+        certificate,
+        organisation=current_app.config["COURSEHUB_ORGANISATION"],
+        verify_url=link(url_for("attendance.verify_certificate", code=certificate.code)),
+    )
+    response = current_app.response_class(pdf.render_certificate_pdf(content),
+                                          mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="intyg-{certificate.code}.pdf"'
+    return response
+
+
+@bp.get("/admin/intyg")
+@roles_required(*STAFF_ROLES)
+def admin_certificates():
+    """List certificates, newest first, for staff to revoke or reissue."""
+    if not permissions.can_manage_certificates(current_user):
+        abort(403)
+    stmt = (
+        select(Certificate)
+        .options(selectinload(Certificate.user), selectinload(Certificate.course_type),
+                 selectinload(Certificate.completion).selectinload(Completion.certificates))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    )
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=25,
+                       error_out=False)
+    return render_template("attendance/admin_certificates.html", page=page,
+                           revoke_form=RevokeForm(formdata=None), reissue_form=ReissueForm())
+
+
+@bp.post("/admin/intyg/<int:certificate_id>/aterkalla")
+@roles_required(*STAFF_ROLES)
+def revoke_certificate(certificate_id: int):
+    """Revoke a certificate with a reason."""
+    certificate = db.get_or_404(Certificate, certificate_id)
+    if not permissions.can_manage_certificates(current_user):
+        abort(404)
+    form = RevokeForm()
+    try:
+        if not form.validate():
+            raise CoursehubError(next(iter(form.errors.values()))[0], field="reason")
+        services.revoke_certificate(certificate, reason=form.reason.data, actor=current_user,
+                                    now=clock.now())
+    except CoursehubError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+        return redirect(url_for("attendance.admin_certificates", _anchor=f"intyg-{certificate_id}"),
+                        code=303)
+    db.session.commit()
+    flash(_("Intyget %(code)s är återkallat.", code=certificate.code), "success")
+    return redirect(url_for("attendance.admin_certificates"), code=303)
+
+
+@bp.post("/admin/intyg/<int:certificate_id>/nytt")
+@roles_required(*STAFF_ROLES)
+def reissue_certificate(certificate_id: int):
+    """Issue a new certificate with a new code; the old one is revoked."""
+    certificate = db.get_or_404(Certificate, certificate_id)
+    if not permissions.can_manage_certificates(current_user):
+        abort(404)
+    form = ReissueForm()
+    try:
+        if not form.validate():
+            raise CoursehubError(_("Formuläret har gått ut. Försök igen."))
+        new = services.reissue_certificate(certificate, actor=current_user, now=clock.now())
+    except CoursehubError as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+        return redirect(url_for("attendance.admin_certificates"), code=303)
+    db.session.commit()
+    flash(_("Ett nytt intyg är utfärdat med kontrollkoden %(code)s.", code=new.code), "success")
+    return redirect(url_for("attendance.admin_certificates"), code=303)

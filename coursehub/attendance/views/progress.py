@@ -1,0 +1,99 @@
+"""A family's own progress (and advance absence notices), and a municipal worker's view."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coursehub import clock
+from coursehub.accounts.models import Household, Role, User
+from coursehub.accounts.permissions import roles_required
+from coursehub.attendance import permissions, queries, services
+from coursehub.attendance.forms import STATUS_LABELS, AbsenceForm
+from coursehub.attendance.views import bp
+from coursehub.courses.models import CourseSession
+from coursehub.errors import CoursehubError
+from coursehub.extensions import db
+
+
+def _household_adults(household_id: int) -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.household_id == household_id).order_by(User.full_name, User.id)
+    ))
+
+
+def _render_my_progress(*, form: AbsenceForm | None = None, error: str | None = None,
+                        status: int = 200):
+    adults = _household_adults(current_user.household_id)
+    progress = queries.progress_for_users([a.id for a in adults])
+    upcoming = queries.upcoming_sessions_for_household(current_user.household_id,
+                                                       now=clock.now())
+    return render_template(
+        "attendance/my_progress.html", adults=adults, progress=progress, upcoming=upcoming,
+        status_labels=STATUS_LABELS, form=form or AbsenceForm(formdata=None), error=error,
+    ), status
+
+
+@bp.get("/mina-framsteg")
+@roles_required(Role.FAMILY)
+def my_progress():
+    """Show the family's themes, completions and certificates, and its coming sessions."""
+    if not permissions.can_view_own_progress(current_user):
+        abort(404)
+    return _render_my_progress()
+
+
+@bp.post("/mina-framsteg/franvaro")
+@roles_required(Role.FAMILY)
+def report_absence():
+    """Report in advance that an adult of the family will miss a session."""
+    if not permissions.can_view_own_progress(current_user):
+        abort(404)
+    form = AbsenceForm()
+    if not form.validate():
+        return _render_my_progress(form=form, error=next(iter(form.errors.values()))[0], status=422)
+    session = db.session.get(CourseSession, _int(form.session_id.data))
+    person = db.session.get(User, _int(form.user_id.data))
+    try:
+        if session is None or person is None or not permissions.can_report_absence(
+            current_user, person
+        ):
+            raise CoursehubError(_("Välj en av era kommande träffar."), field="session_id")
+        services.report_absence(session, person, reason=form.reason.data or "",
+                                actor=current_user, now=clock.now())
+    except CoursehubError as err:
+        db.session.rollback()
+        return _render_my_progress(form=form, error=err.message, status=422)
+    db.session.commit()
+    flash(_("Frånvaron är anmäld. Kursledarna ser den på närvarolistan."), "success")
+    return redirect(url_for("attendance.my_progress", _anchor="kommande"), code=303)
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@bp.get("/kommun/framsteg")
+@roles_required(Role.MUNICIPAL)
+def municipal_progress():
+    """Show the progress of the families of the worker's own municipality, a page at a time."""
+    if not permissions.can_view_municipal_progress(current_user):
+        abort(404)
+    stmt = (
+        select(Household)
+        .where(Household.municipality_id == current_user.municipality_id)
+        .options(selectinload(Household.adults))
+        .order_by(Household.name, Household.id)
+    )
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=20,
+                       error_out=False)
+    user_ids = [adult.id for household in page.items for adult in household.adults]
+    return render_template("attendance/municipal_progress.html", page=page,
+                           progress=queries.progress_for_users(user_ids),
+                           status_labels=STATUS_LABELS)

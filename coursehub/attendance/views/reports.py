@@ -1,0 +1,82 @@
+"""Attendance rates per run, theme and municipality: a table, an SVG chart and exports."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from coursehub.accounts.models import Role
+from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.attendance import charts, exports, permissions, queries
+from coursehub.attendance.views import bp
+
+FIGURE_ROLES = (*STAFF_ROLES, Role.STEERING)
+DIMENSION_LABELS = {
+    "run": _l("Kursomgång"),
+    "theme": _l("Tema"),
+    "municipality": _l("Kommun"),
+}
+PER_PAGE = 25
+EXPORT_LIMIT = 10_000
+
+
+def _dimension() -> str:
+    value = request.args.get("per", "run")
+    return value if value in queries.DIMENSIONS else "run"
+
+
+def _page() -> int:
+    return max(1, request.args.get("page", 1, type=int))
+
+
+def _check():
+    if not permissions.can_view_attendance_rates(current_user):
+        abort(403)
+
+
+@bp.get("/admin/narvaro/statistik")
+@roles_required(*FIGURE_ROLES)
+def rates():
+    """Show attendance rates as a table with a chart beside it."""
+    _check()
+    dimension, page = _dimension(), _page()
+    rows, total = queries.attendance_rates(dimension, page=page, per_page=PER_PAGE)
+    return render_template(
+        "attendance/rates.html", rows=rows, dimension=dimension, page=page,
+        pages=max(1, -(-total // PER_PAGE)), labels=DIMENSION_LABELS,
+    )
+
+
+@bp.get("/admin/narvaro/statistik/diagram.svg")
+@roles_required(*FIGURE_ROLES)
+def rates_chart():
+    """Return the chart of the same page of rates as an SVG image (no scripts)."""
+    _check()
+    dimension = _dimension()
+    rows, _total = queries.attendance_rates(dimension, page=_page(), per_page=PER_PAGE)
+    svg = charts.rates_chart_svg(
+        rows, title=_("Närvaro per %(what)s", what=str(DIMENSION_LABELS[dimension]).lower())
+    )
+    response = current_app.response_class(svg, mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = charts.SVG_CSP
+    return response
+
+
+@bp.get("/admin/narvaro/statistik/export.<any(csv, xlsx):fmt>")
+@roles_required(*FIGURE_ROLES)
+def rates_export(fmt: str):
+    """Download every row of the rates as CSV or XLSX."""
+    _check()
+    dimension = _dimension()
+    rows, _total = queries.attendance_rates(dimension, page=1, per_page=EXPORT_LIMIT)
+    label = str(DIMENSION_LABELS[dimension])
+    if fmt == "csv":
+        body, mimetype = exports.rates_csv(rows, label), "text/csv; charset=utf-8"
+    else:
+        body = exports.rates_xlsx(rows, label)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="narvaro-{dimension}.{fmt}"'
+    return response

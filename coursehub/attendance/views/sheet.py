@@ -1,0 +1,103 @@
+"""The attendance sheet of a session, the leader's list of runs, and attendance per run."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from coursehub import clock
+from coursehub.accounts.models import Role, User
+from coursehub.accounts.permissions import STAFF_ROLES, is_staff, roles_required
+from coursehub.attendance import permissions, queries, services
+from coursehub.attendance.forms import STATUS_LABELS, MarkForm
+from coursehub.attendance.views import bp
+from coursehub.courses.models import CourseRun, CourseSession
+from coursehub.errors import CoursehubError
+from coursehub.extensions import db
+
+LEADING_ROLES = (*STAFF_ROLES, Role.LEADER)
+
+
+@bp.get("/narvaro")
+@roles_required(*LEADING_ROLES)
+def runs():
+    """List the runs the leader leads (every run for staff), with links to their sheets."""
+    if not permissions.can_list_attendance_runs(current_user):
+        abort(403)
+    page = queries.runs_for_attendance(current_user, is_staff=is_staff(current_user),
+                                       page=request.args.get("page", 1, type=int))
+    return render_template("attendance/runs.html", page=page)
+
+
+def _load_session(session_id: int) -> CourseSession:
+    session = db.get_or_404(CourseSession, session_id)
+    if not permissions.can_record_attendance(current_user, session):
+        abort(404)
+    return session
+
+
+def _render_sheet(session: CourseSession, *, form: MarkForm | None = None, error: str | None = None,
+                  error_user_id: int | None = None, status: int = 200):
+    now = clock.now()
+    return render_template(
+        "attendance/sheet.html",
+        session=session,
+        run=session.run,
+        households=queries.attendance_sheet(session),
+        changes=queries.session_changes(session.id),
+        has_started=session.has_started(now),
+        status_labels=STATUS_LABELS,
+        form=form or MarkForm(formdata=None),
+        error=error,
+        error_user_id=error_user_id,
+    ), status
+
+
+@bp.get("/traffar/<int:session_id>/narvaro")
+@roles_required(*LEADING_ROLES)
+def sheet(session_id: int):
+    """Show the attendance sheet: the confirmed participants by household, three buttons each."""
+    return _render_sheet(_load_session(session_id))
+
+
+@bp.post("/traffar/<int:session_id>/narvaro")
+@roles_required(*LEADING_ROLES)
+def mark(session_id: int):
+    """Save one person's attendance (one tap), then go back to the sheet at that person."""
+    session = _load_session(session_id)
+    form = MarkForm()
+    if not form.validate():
+        message = next(iter(form.errors.values()))[0]
+        return _render_sheet(session, form=form, error=message, status=422)
+    person = db.session.get(User, form.user_id.data)
+    if person is None:
+        return _render_sheet(session, form=form, status=422,
+                             error=_("Personen är inte anmäld till den här träffen."))
+    try:
+        services.record_attendance(session, person, status=form.status.data,
+                                   remark=form.remark.data or "", actor=current_user,
+                                   now=clock.now())
+    except CoursehubError as err:
+        db.session.rollback()
+        return _render_sheet(session, form=form, error=err.message, error_user_id=person.id,
+                             status=422)
+    db.session.commit()
+    flash(_("Sparat: %(name)s – %(status)s.", name=person.full_name,
+            status=STATUS_LABELS[form.status.data]), "success")
+    return redirect(url_for("attendance.sheet", session_id=session.id, _anchor=f"person-{person.id}"),
+                    code=303)
+
+
+@bp.get("/admin/kurser/<int:run_id>/narvaro")
+@roles_required(*LEADING_ROLES)
+def run_attendance(run_id: int):
+    """Show attendance per participant and theme for a run."""
+    run = db.get_or_404(CourseRun, run_id)
+    if not permissions.can_view_run_attendance(current_user, run):
+        abort(404)
+    page = max(1, request.args.get("page", 1, type=int))
+    matrix = queries.run_matrix(run, page=page)
+    pages = max(1, -(-matrix.total // 50))
+    return render_template("attendance/run.html", run=run, matrix=matrix, page=page, pages=pages,
+                           status_labels=STATUS_LABELS)

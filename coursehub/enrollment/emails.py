@@ -1,0 +1,164 @@
+"""E-mails of the enrollment area, written into the outbox (templates/emails/enrollment_<event>/).
+
+Every function takes the moment of the event where the same event may happen again later (a
+household may cancel and sign up anew), so that the dedupe key of a new event is new, while a
+retried request or a job run twice finds the key already queued.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email.utils import parseaddr
+
+from flask import current_app
+from flask_babel import force_locale
+
+from coursehub.accounts.emails import invitation_path
+from coursehub.enrollment import ical
+from coursehub.enrollment.models import Enrollment
+from coursehub.notifications.services import link
+from coursehub.notifications.services import queue_email as _queue_email
+
+# Paths of the pages that e-mails link to (mails are written outside requests too, by jobs).
+MY_COURSES_PATH = "/mina-kurser"
+APPROVALS_PATH = "/kommun/godkannanden"
+
+
+def queue_email(**kwargs):
+    """Queue a mail rendered in Swedish, whoever (or whatever job) causes it."""
+    with force_locale("sv"):
+        return _queue_email(**kwargs)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y%m%dT%H%M%S")
+
+
+def organizer() -> ical.Person:
+    """Return the organiser of every invite: the resource's own sender address."""
+    name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    return ical.Person(name=name or current_app.config["COURSEHUB_ORGANISATION"], email=address)
+
+
+def _sessions_of(enrollment: Enrollment) -> list:
+    if enrollment.makeup_session is not None:
+        sessions = [enrollment.makeup_session]
+    else:
+        sessions = list(enrollment.run.sessions)
+    return [s for s in sessions if s.status == "scheduled"]
+
+
+def _invite(enrollment: Enrollment, user, *, now: datetime, cancel: bool = False,
+            sessions=None) -> bytes | None:
+    sessions = _sessions_of(enrollment) if sessions is None else sessions
+    if not sessions:
+        return None
+    infos = [ical.session_info(s) for s in sessions]
+    return ical.build_invite(infos, organizer=organizer(),
+                             attendee=ical.Person(user.full_name, user.email), now=now,
+                             cancel=cancel)
+
+
+def _my_courses_link() -> str:
+    return link(MY_COURSES_PATH)
+
+
+def _context(enrollment: Enrollment, user) -> dict:
+    return {
+        "enrollment": enrollment,
+        "run": enrollment.run,
+        "user": user,
+        "household": enrollment.household,
+        "sessions": _sessions_of(enrollment),
+        "makeup_session": enrollment.makeup_session,
+        "my_courses_url": _my_courses_link(),
+        "persons": [p.user for p in enrollment.persons],
+    }
+
+
+def queue_confirmed_email(enrollment: Enrollment, *, now: datetime) -> None:
+    """Tell every person of a confirmed sign-up, with a calendar invite for all sessions."""
+    for person in enrollment.persons:
+        user = person.user
+        ics = _invite(enrollment, user, now=now)
+        stamp = _stamp(enrollment.confirmed_at or now)
+        queue_email(
+            dedupe_key=f"enrollment-confirmed:{enrollment.id}:{user.id}:{stamp}",
+            recipient=user.email, template="enrollment_confirmed",
+            calendar_ics=ics, calendar_method="REQUEST" if ics else None,
+            **_context(enrollment, user),
+        )
+
+
+def queue_status_email(enrollment: Enrollment, event: str, *, now: datetime, **extra) -> None:
+    """Tell every person of a sign-up about `event` (pending, waitlisted, offer, declined...)."""
+    for person in enrollment.persons:
+        user = person.user
+        queue_email(
+            dedupe_key=f"enrollment-{event}:{enrollment.id}:{user.id}:{_stamp(now)}",
+            recipient=user.email, template=f"enrollment_{event}",
+            **_context(enrollment, user), **extra,
+        )
+
+
+def queue_cancelled_email(enrollment: Enrollment, *, now: datetime, was_confirmed: bool,
+                          run_cancelled: bool = False) -> None:
+    """Tell every person that the sign-up (or the whole run) is cancelled; withdraw the invite."""
+    template = "enrollment_run_cancelled" if run_cancelled else "enrollment_cancelled"
+    for person in enrollment.persons:
+        user = person.user
+        ics = _invite(enrollment, user, now=now, cancel=True) if was_confirmed else None
+        if run_cancelled and was_confirmed and ics is None:
+            sessions = (
+                [enrollment.makeup_session] if enrollment.makeup_session else enrollment.run.sessions
+            )
+            ics = _invite(enrollment, user, now=now, cancel=True, sessions=list(sessions))
+        queue_email(
+            dedupe_key=f"{template}:{enrollment.id}:{user.id}:{_stamp(now)}",
+            recipient=user.email, template=template,
+            calendar_ics=ics, calendar_method="CANCEL" if ics else None,
+            **_context(enrollment, user),
+        )
+
+
+def queue_approval_request_email(enrollment: Enrollment, worker, *, now: datetime) -> None:
+    """Ask a municipal worker to approve (or decline) a family's sign-up."""
+    queue_email(
+        dedupe_key=f"enrollment-approval-request:{enrollment.id}:{worker.id}:{_stamp(now)}",
+        recipient=worker.email, template="enrollment_approval_request",
+        enrollment=enrollment, run=enrollment.run, household=enrollment.household, user=worker,
+        persons=[p.user for p in enrollment.persons],
+        approvals_url=link(APPROVALS_PATH),
+    )
+
+
+def queue_session_changed_email(enrollment: Enrollment, session, user, *, now: datetime) -> None:
+    """Send one participant the updated invite of a moved or cancelled session."""
+    cancelled = session.status != "scheduled"
+    ics = _invite(enrollment, user, now=now, cancel=cancelled, sessions=[session])
+    queue_email(
+        dedupe_key=f"session-changed:{session.id}:{session.revision}:{session.status}:{user.id}",
+        recipient=user.email, template="enrollment_session_changed",
+        calendar_ics=ics, calendar_method="CANCEL" if cancelled else "REQUEST",
+        session=session, is_cancelled=cancelled, **_context(enrollment, user),
+    )
+
+
+def queue_reminder_email(enrollment: Enrollment, session, user) -> bool:
+    """Remind one participant of a session; returns False when the reminder was already queued."""
+    message = queue_email(
+        dedupe_key=f"reminder:{session.id}:{user.id}",
+        recipient=user.email, template="enrollment_reminder",
+        session=session, **_context(enrollment, user),
+    )
+    return message is not None
+
+
+def queue_invitation_email(user, token: str, *, household, run=None) -> None:
+    """Invite a new family member to choose a password."""
+    queue_email(
+        dedupe_key=f"enrollment-invitation:{user.id}:{token[:12]}",
+        recipient=user.email, template="enrollment_invitation",
+        user=user, household=household, run=run,
+        invitation_url=link(invitation_path(token)),
+    )

@@ -1,0 +1,102 @@
+"""Forms of the enrollment area. They never save; the services check every rule again."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    EmailField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from coursehub.lib.forms import BaseForm
+
+
+class CheckboxList(SelectMultipleField):
+    """Several choices as a list of checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class NeedsMixin:
+    diet = StringField(_l("Kost (allergier, specialkost)"), validators=[Optional(), Length(max=300)])
+    accessibility = StringField(_l("Tillgänglighet"), validators=[Optional(), Length(max=300)])
+    interpreter = StringField(_l("Behov av tolk (vilket språk)"),
+                              validators=[Optional(), Length(max=100)])
+
+
+class SignUpForm(NeedsMixin, BaseForm):
+    """A family or a municipal worker chooses the adults to sign up and tells their needs."""
+
+    persons = CheckboxList(_l("Vilka vuxna anmäls?"), coerce=int,
+                           validators=[DataRequired(_l("Välj minst en vuxen att anmäla."))])
+
+    def __init__(self, *args, adults=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.persons.choices = [(adult.id, adult.full_name) for adult in adults]
+
+
+class HouseholdSignUpForm(SignUpForm):
+    """A municipal worker picks the run as well."""
+
+    run_id = SelectField(_l("Kursomgång"), coerce=int,
+                         validators=[DataRequired(_l("Välj en kursomgång."))])
+
+    def __init__(self, *args, runs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.run_id.choices = [(0, _l("Välj kursomgång"))] + [(run.id, run.title) for run in runs]
+
+
+class NewHouseholdForm(BaseForm):
+    """The adults of a new household (two rows; the second may stay empty)."""
+
+    household_name = StringField(_l("Hushållets namn"), validators=[Optional(), Length(max=120)])
+    adult1_name = StringField(_l("Namn"), validators=[Optional(), Length(max=120)])
+    adult1_email = EmailField(_l("E-postadress"), validators=[Optional(), Length(max=254)])
+    adult2_name = StringField(_l("Namn"), validators=[Optional(), Length(max=120)])
+    adult2_email = EmailField(_l("E-postadress"), validators=[Optional(), Length(max=254)])
+
+    def adult_rows(self):
+        """Return the (name field, e-mail field) pairs, in order."""
+        return [(self.adult1_name, self.adult1_email), (self.adult2_name, self.adult2_email)]
+
+
+class RegisterFamilyForm(NeedsMixin, NewHouseholdForm):
+    """A family without an account signs up from a course page."""
+
+    municipality_id = SelectField(_l("Ansvarig kommun"), coerce=int,
+                                  validators=[DataRequired(_l("Välj kommun."))])
+
+    def __init__(self, *args, municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality_id.choices = [(0, _l("Välj kommun"))] + [
+            (m.id, m.name) for m in municipalities
+        ]
+
+
+class ReasonForm(BaseForm):
+    """A cancellation or a decision, with an optional reason."""
+
+    reason = TextAreaField(_l("Skäl (frivilligt)"), validators=[Optional(), Length(max=300)])
+
+
+class ReorderForm(BaseForm):
+    """Staff move a household on the waiting list, with a reason."""
+
+    position = IntegerField(_l("Ny plats i kön"),
+                            validators=[DataRequired(_l("Skriv en plats i kön.")),
+                                        NumberRange(min=1, message=_l("Platsen måste vara 1 eller mer."))])
+    reason = StringField(_l("Skäl"), validators=[DataRequired(_l("Skriv varför ordningen ändras.")),
+                                                  Length(max=200)])
+
+
+class EmptyForm(BaseForm):
+    """A button that only needs the CSRF token."""
+
+

@@ -1,0 +1,231 @@
+"""Reads for enrollment pages, lists and exports; each runs a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from coursehub.accounts.models import Household, Municipality, User
+from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
+from coursehub.enrollment.models import (
+    ACTIVE,
+    SEAT_HOLDING,
+    CalendarFeed,
+    Enrollment,
+    EnrollmentPerson,
+    EnrollmentStatus,
+)
+from coursehub.extensions import db
+
+PER_PAGE = 25
+
+
+def seat_counts(run_ids) -> dict[int, int]:
+    """Return {run_id: persons holding seats} for the given runs, in one query."""
+    ids = list(run_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Enrollment.run_id, func.count(EnrollmentPerson.id))
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .where(Enrollment.run_id.in_(ids), Enrollment.status.in_(SEAT_HOLDING))
+        .group_by(Enrollment.run_id)
+    )
+    counts = dict.fromkeys(ids, 0)
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def _enrollment_options():
+    return (
+        selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user),
+        joinedload(Enrollment.household).joinedload(Household.municipality),
+        joinedload(Enrollment.makeup_session),
+    )
+
+
+def household_enrollments(household_id: int, *, page: int = 1, per_page: int = PER_PAGE):
+    """Return a page of a household's sign-ups, newest runs first, runs and sessions loaded."""
+    stmt = (
+        select(Enrollment)
+        .join(CourseRun, CourseRun.id == Enrollment.run_id)
+        .where(Enrollment.household_id == household_id)
+        .order_by(case((Enrollment.status.in_(ACTIVE), 0), else_=1),
+                  CourseRun.starts_at.desc(), Enrollment.id.desc())
+        .options(*_enrollment_options(),
+                 joinedload(Enrollment.run).selectinload(CourseRun.sessions),
+                 joinedload(Enrollment.run).joinedload(CourseRun.venue))
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def participants(run_id: int, *, page: int | None = 1, per_page: int = PER_PAGE):
+    """Return the run's seat-holding sign-ups (a page, or all when page is None)."""
+    stmt = (
+        select(Enrollment)
+        .join(Household, Household.id == Enrollment.household_id)
+        .where(Enrollment.run_id == run_id, Enrollment.status.in_(SEAT_HOLDING))
+        .order_by(Household.name, Enrollment.id)
+        .options(*_enrollment_options())
+    )
+    if page is None:
+        return list(db.session.scalars(stmt).unique())
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def waitlist(run_id: int) -> list[Enrollment]:
+    """Return the run's waiting list in order (bounded: at most one row per household)."""
+    return list(db.session.scalars(
+        select(Enrollment)
+        .where(Enrollment.run_id == run_id, Enrollment.status == EnrollmentStatus.WAITLISTED)
+        .order_by(Enrollment.waitlist_position, Enrollment.id)
+        .options(*_enrollment_options())
+    ).unique())
+
+
+def municipality_households(municipality_id: int, *, page: int = 1, per_page: int = PER_PAGE):
+    """Return a page of a municipality's households with their adults."""
+    stmt = (
+        select(Household)
+        .where(Household.municipality_id == municipality_id)
+        .order_by(Household.is_confirmed, Household.name, Household.id)
+        .options(selectinload(Household.adults))
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PER_PAGE):
+    """Return a page of sign-ups of the municipality's households that wait for a decision."""
+    stmt = (
+        select(Enrollment)
+        .join(Household, Household.id == Enrollment.household_id)
+        .where(Household.municipality_id == municipality_id, Enrollment.needs_approval.is_(True),
+               Enrollment.status.in_(ACTIVE))
+        .order_by(Enrollment.created_at, Enrollment.id)
+        .options(*_enrollment_options(), joinedload(Enrollment.run))
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def open_runs_for(municipality: Municipality, now: datetime, *, limit: int = 100) -> list[CourseRun]:
+    """Return runs that take sign-ups now and are open to families of `municipality`."""
+    from coursehub.courses.models import run_municipalities
+
+    listed = select(run_municipalities.c.run_id).where(
+        run_municipalities.c.municipality_id == municipality.id
+    )
+    conditions = [CourseRun.id.in_(listed)]
+    if municipality.is_member:
+        conditions.append(CourseRun.is_open_to_all.is_(True))
+    audience = or_(*conditions)
+    return list(db.session.scalars(
+        select(CourseRun)
+        .where(CourseRun.status == RunStatus.PUBLISHED, CourseRun.signup_opens_at <= now,
+               CourseRun.signup_closes_at > now,
+               or_(CourseRun.starts_at.is_(None), CourseRun.starts_at > now), audience)
+        .order_by(CourseRun.starts_at, CourseRun.id)
+        .limit(limit)
+    ))
+
+
+def feed_user(token: str) -> User | None:
+    """Return the user whose private feed address carries `token`."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(
+        select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(CalendarFeed.token == token, User.deactivated_at.is_(None))
+    )
+
+
+def confirmed_sessions(user_id: int) -> list[CourseSession]:
+    """Return every scheduled session the user is confirmed for (whole runs and make-ups)."""
+    mine = (
+        select(Enrollment.run_id, Enrollment.makeup_session_id)
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .where(EnrollmentPerson.user_id == user_id,
+               Enrollment.status == EnrollmentStatus.CONFIRMED)
+    ).subquery()
+    return list(db.session.scalars(
+        select(CourseSession)
+        .join(mine, mine.c.run_id == CourseSession.run_id)
+        .join(CourseRun, CourseRun.id == CourseSession.run_id)
+        .where(CourseSession.status == SessionStatus.SCHEDULED,
+               CourseRun.status != RunStatus.CANCELLED,
+               or_(mine.c.makeup_session_id.is_(None), mine.c.makeup_session_id == CourseSession.id))
+        .order_by(CourseSession.starts_at)
+        .options(joinedload(CourseSession.run).joinedload(CourseRun.venue),
+                 joinedload(CourseSession.venue))
+    ).unique())
+
+
+def feed_of(user_id: int) -> CalendarFeed | None:
+    """Return the user's calendar feed, if any."""
+    return db.session.get(CalendarFeed, user_id)
+
+
+@dataclass(frozen=True)
+class MunicipalityCount:
+    """Participants of one municipality in one run."""
+
+    run_id: int
+    run_title: str
+    starts_at: datetime | None
+    municipality: str
+    persons: int
+    households: int
+
+
+def term_bounds(term: str) -> tuple[datetime, datetime]:
+    """Return the UTC bounds of a term "2026-HT" (July-December) or "2026-VT" (January-June)."""
+    from coursehub.clock import local_to_utc
+
+    year, half = int(term[:4]), term[5:]
+    if half == "VT":
+        return (local_to_utc(datetime(year, 1, 1)),  # noqa: DTZ001 - local wall time
+                local_to_utc(datetime(year, 7, 1)))  # noqa: DTZ001
+    return (local_to_utc(datetime(year, 7, 1)),  # noqa: DTZ001
+            local_to_utc(datetime(year + 1, 1, 1)))  # noqa: DTZ001
+
+
+def term_of(moment: datetime) -> str:
+    """Return the term a moment falls in, e.g. "2026-HT"."""
+    from coursehub.clock import to_local
+
+    local = to_local(moment)
+    return f"{local.year}-{'VT' if local.month <= 6 else 'HT'}"
+
+
+def municipality_counts(term: str, *, limit: int = 1000) -> list[MunicipalityCount]:
+    """Return confirmed participants per run and municipality for runs starting in `term`."""
+    start, end = term_bounds(term)
+    rows = db.session.execute(
+        select(CourseRun.id, CourseRun.title, CourseRun.starts_at, Municipality.name,
+               func.count(EnrollmentPerson.id), func.count(func.distinct(Enrollment.household_id)))
+        .join(Enrollment, Enrollment.run_id == CourseRun.id)
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .join(Household, Household.id == Enrollment.household_id)
+        .join(Municipality, Municipality.id == Household.municipality_id)
+        .where(Enrollment.status == EnrollmentStatus.CONFIRMED, CourseRun.starts_at >= start,
+               CourseRun.starts_at < end, CourseRun.status != RunStatus.CANCELLED)
+        .group_by(CourseRun.id, CourseRun.title, CourseRun.starts_at, Municipality.name)
+        .order_by(CourseRun.starts_at, CourseRun.id, Municipality.name)
+        .limit(limit)
+    )
+    return [MunicipalityCount(*row) for row in rows]
+
+
+def audience_municipalities(run: CourseRun) -> list[Municipality]:
+    """Return the municipalities whose families may sign up for `run`, by name."""
+    from coursehub.courses.models import run_municipalities
+
+    listed = select(run_municipalities.c.municipality_id).where(
+        run_municipalities.c.run_id == run.id
+    )
+    condition = Municipality.id.in_(listed)
+    if run.is_open_to_all:
+        condition = or_(condition, Municipality.is_member.is_(True))
+    return list(db.session.scalars(select(Municipality).where(condition).order_by(Municipality.name)))

@@ -1,0 +1,119 @@
+"""Helpers shared by the enrollment services: the run lock, seat counts, audience, actors."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from coursehub.accounts.models import Household, Role, User, UserRole
+from coursehub.courses.models import CourseRun, RunStatus
+from coursehub.enrollment.errors import EnrollmentError, SignupClosedError
+from coursehub.enrollment.models import SEAT_HOLDING, Enrollment, EnrollmentPerson, EnrollmentStatus
+from coursehub.errors import NotFoundError
+from coursehub.extensions import db
+
+
+def lock_run(run: CourseRun) -> CourseRun:
+    """Lock the run's row until the transaction ends (SELECT ... FOR UPDATE) and reload it.
+
+    Every change that takes or frees seats goes through here first, so that two sign-ups for the
+    last seats are decided one after the other. SQLite ignores the clause; it has one writer anyway.
+    """
+    return db.session.execute(
+        select(CourseRun)
+        .where(CourseRun.id == run.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def seats_taken(run_id: int) -> int:
+    """Return the number of persons holding seats in the run (pending, confirmed, offered)."""
+    return db.session.scalar(
+        select(func.count(EnrollmentPerson.id))
+        .join(Enrollment, Enrollment.id == EnrollmentPerson.enrollment_id)
+        .where(Enrollment.run_id == run_id, Enrollment.status.in_(SEAT_HOLDING))
+    ) or 0
+
+
+def next_waitlist_position(run_id: int) -> int:
+    """Return the position after the last one on the run's waiting list."""
+    last = db.session.scalar(
+        select(func.max(Enrollment.waitlist_position)).where(
+            Enrollment.run_id == run_id, Enrollment.status == EnrollmentStatus.WAITLISTED
+        )
+    )
+    return (last or 0) + 1
+
+
+def is_in_audience(run: CourseRun, municipality) -> bool:
+    """Return True when families of `municipality` may come to `run`."""
+    if run.is_open_to_all and municipality.is_member:
+        return True
+    return any(m.id == municipality.id for m in run.municipalities)
+
+
+def check_run_takes_signups(run: CourseRun, now) -> None:
+    """Raise SignupClosedError unless `run` takes sign-ups at `now`."""
+    if run.status == RunStatus.CANCELLED:
+        raise SignupClosedError(_("Kursomgången är inställd och tar inte emot anmälningar."))
+    if run.status == RunStatus.DRAFT:
+        raise SignupClosedError(_("Kursomgången är inte publicerad och tar inte emot anmälningar."))
+    if run.status == RunStatus.COMPLETED or (run.starts_at is not None and run.starts_at <= now):
+        raise SignupClosedError(_("Kursomgången har redan börjat eller är avslutad."))
+    if now < run.signup_opens_at:
+        raise SignupClosedError(_("Anmälan till kursomgången har inte öppnat än."))
+    if now >= run.signup_closes_at:
+        raise SignupClosedError(_("Anmälan till kursomgången har stängt."))
+
+
+def check_persons(household: Household, persons) -> list[User]:
+    """Return the chosen adults, each once; raise unless all belong to `household`."""
+    chosen: dict[int, User] = {}
+    for person in persons:
+        if person.household_id != household.id:
+            raise EnrollmentError(_("%(name)s hör inte till hushållet.", name=person.full_name),
+                                  field="persons")
+        chosen[person.id] = person
+    if not chosen:
+        raise EnrollmentError(_("Välj minst en vuxen att anmäla."), field="persons")
+    return list(chosen.values())
+
+
+def acts_for_municipality(actor, household: Household) -> bool:
+    """Return True for staff and for municipal workers of the household's municipality."""
+    if actor is None:
+        return False
+    if actor.is_staff:
+        return True
+    return actor.has_role(Role.MUNICIPAL) and actor.municipality_id == household.municipality_id
+
+
+def check_may_act_for(actor, household: Household) -> None:
+    """Raise NotFoundError unless `actor` is an adult of the household or acts for it."""
+    if actor is not None and actor.household_id == household.id and actor.has_role(Role.FAMILY):
+        return
+    if acts_for_municipality(actor, household):
+        return
+    raise NotFoundError(_("Hushållet finns inte."))
+
+
+def municipal_workers(municipality_id: int) -> list[User]:
+    """Return the active municipal workers of a municipality."""
+    return list(db.session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.MUNICIPAL, User.municipality_id == municipality_id,
+               User.deactivated_at.is_(None))
+        .order_by(User.id)
+    ))
+
+
+def active_enrollment(run_id: int, household_id: int, scope: str) -> Enrollment | None:
+    """Return the household's sign-up row for the run and scope, whatever its status."""
+    return db.session.scalar(
+        select(Enrollment)
+        .where(Enrollment.run_id == run_id, Enrollment.household_id == household_id,
+               Enrollment.scope == scope)
+        .execution_options(populate_existing=True)
+    )

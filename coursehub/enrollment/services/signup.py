@@ -1,0 +1,231 @@
+"""Sign-ups: by a family, by a municipality, for a make-up session; approval by the municipality."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from flask_babel import gettext as _
+
+from coursehub.accounts.models import Household, User
+from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
+from coursehub.enrollment import emails
+from coursehub.enrollment.errors import (
+    AlreadySignedUpError,
+    CourseFullError,
+    EnrollmentError,
+    SignupClosedError,
+)
+from coursehub.enrollment.models import ACTIVE, Enrollment, EnrollmentPerson, EnrollmentStatus
+from coursehub.enrollment.services import common
+from coursehub.enrollment.services.waitlist import fill_free_seats
+from coursehub.errors import NotFoundError
+from coursehub.extensions import db
+
+logger = logging.getLogger(__name__)
+
+RUN_SCOPE = "run"
+
+
+def makeup_scope(session_id: int) -> str:
+    """Return the scope of a make-up sign-up for one session."""
+    return f"session:{session_id}"
+
+
+def _clip(value: str | None, length: int) -> str:
+    return (value or "").strip()[:length]
+
+
+def _prepare_row(run: CourseRun, household: Household, scope: str) -> Enrollment:
+    """Return a fresh or reused (cancelled, declined) row; raise when the sign-up is active."""
+    existing = common.active_enrollment(run.id, household.id, scope)
+    if existing is not None and existing.status in ACTIVE:
+        raise AlreadySignedUpError(_("Hushållet är redan anmält till kursomgången."))
+    if existing is None:
+        existing = Enrollment(run_id=run.id, household_id=household.id, scope=scope)
+        db.session.add(existing)
+    else:
+        # The row of an earlier, ended sign-up is reused (one row per household, run and scope).
+        existing.persons.clear()
+        existing.cancelled_at = existing.cancelled_by_id = existing.decided_at = None
+        existing.decided_by_id = existing.confirmed_at = None
+        existing.cancel_reason = ""
+        db.session.flush()
+    return existing
+
+
+def _place(enrollment: Enrollment, seats: int, *, free: int, next_position: int,
+           now: datetime) -> None:
+    """Give the sign-up seats when they fit, else put it last on the waiting list."""
+    enrollment.offer_expires_at = None
+    if seats <= free:
+        enrollment.waitlist_position = None
+        if enrollment.needs_approval:
+            enrollment.status = EnrollmentStatus.PENDING
+        else:
+            enrollment.status = EnrollmentStatus.CONFIRMED
+            enrollment.confirmed_at = now
+    else:
+        enrollment.status = EnrollmentStatus.WAITLISTED
+        enrollment.waitlist_position = next_position
+
+
+def sign_up(run: CourseRun, household: Household, persons: list[User], *, actor, now: datetime,
+            diet: str = "", accessibility: str = "", interpreter: str = "") -> Enrollment:
+    """Sign up adults of `household` for `run`: confirmed, pending approval, or waitlisted."""
+    common.check_may_act_for(actor, household)
+    common.check_run_takes_signups(run, now)
+    if not common.is_in_audience(run, household.municipality):
+        raise SignupClosedError(_("Kursomgången är inte öppen för familjer från %(name)s.",
+                                  name=household.municipality.name))
+    chosen = common.check_persons(household, persons)
+    run = common.lock_run(run)
+    # The run may have changed while we waited for the lock.
+    common.check_run_takes_signups(run, now)
+    # Counted before the new row exists (and under the lock), so autoflush cannot interfere.
+    free = run.capacity - common.seats_taken(run.id)
+    next_position = common.next_waitlist_position(run.id)
+    by_municipality = common.acts_for_municipality(actor, household)
+    needs_approval = not by_municipality and (
+        run.course_type.requires_municipal_approval or not household.is_confirmed
+    )
+    enrollment = _prepare_row(run, household, RUN_SCOPE)
+    enrollment.needs_approval = needs_approval
+    enrollment.needs_diet = _clip(diet, 300)
+    enrollment.needs_accessibility = _clip(accessibility, 300)
+    enrollment.needs_interpreter = _clip(interpreter, 100)
+    enrollment.signed_up_by_id = actor.id
+    enrollment.created_at = now
+    for person in chosen:
+        enrollment.persons.append(EnrollmentPerson(user=person))
+    _place(enrollment, len(chosen), free=free, next_position=next_position, now=now)
+    db.session.flush()
+    _announce(enrollment, now=now)
+    logger.info("sign-up %s run=%s status=%s", enrollment.id, run.id, enrollment.status.value)
+    return enrollment
+
+
+def _announce(enrollment: Enrollment, *, now: datetime) -> None:
+    if enrollment.status == EnrollmentStatus.CONFIRMED:
+        emails.queue_confirmed_email(enrollment, now=now)
+        return
+    if enrollment.status == EnrollmentStatus.WAITLISTED:
+        emails.queue_status_email(enrollment, "waitlisted", now=now)
+    else:
+        emails.queue_status_email(enrollment, "pending", now=now)
+    if enrollment.needs_approval:
+        for worker in common.municipal_workers(enrollment.household.municipality_id):
+            emails.queue_approval_request_email(enrollment, worker, now=now)
+
+
+def sign_up_for_makeup(session: CourseSession, household: Household, persons: list[User], *,
+                       actor, now: datetime) -> Enrollment:
+    """Sign up adults for one session of another run of their course type, to make up a theme."""
+    common.check_may_act_for(actor, household)
+    run = session.run
+    if not run.course_type.allows_makeup:
+        raise EnrollmentError(_("Den här kursen går inte att ta igen i en annan kursomgång."))
+    if run.status != RunStatus.PUBLISHED or session.status != SessionStatus.SCHEDULED:
+        raise SignupClosedError(_("Träffen tar inte emot anmälningar."))
+    if session.has_started(now):
+        raise SignupClosedError(_("Träffen har redan börjat."))
+    if not _attends_other_run(household, run):
+        raise EnrollmentError(
+            _("Hushållet går inte någon annan omgång av den här kursen och kan inte ta igen en träff.")
+        )
+    chosen = common.check_persons(household, persons)
+    run = common.lock_run(run)
+    whole = common.active_enrollment(run.id, household.id, RUN_SCOPE)
+    if whole is not None and whole.status in ACTIVE:
+        raise AlreadySignedUpError(_("Hushållet är redan anmält till hela kursomgången."))
+    if run.capacity - common.seats_taken(run.id) < len(chosen):
+        raise CourseFullError(_("Det finns inte tillräckligt många platser kvar på träffen."))
+    enrollment = _prepare_row(run, household, makeup_scope(session.id))
+    enrollment.makeup_session_id = session.id
+    enrollment.makeup_session = session
+    enrollment.needs_approval = False
+    enrollment.signed_up_by_id = actor.id
+    enrollment.created_at = now
+    for person in chosen:
+        enrollment.persons.append(EnrollmentPerson(user=person))
+    enrollment.status = EnrollmentStatus.CONFIRMED
+    enrollment.confirmed_at = now
+    enrollment.waitlist_position = enrollment.offer_expires_at = None
+    db.session.flush()
+    emails.queue_confirmed_email(enrollment, now=now)
+    logger.info("make-up sign-up %s session=%s", enrollment.id, session.id)
+    return enrollment
+
+
+def _attends_other_run(household: Household, run: CourseRun) -> bool:
+    from sqlalchemy import select
+
+    return db.session.scalar(
+        select(Enrollment.id)
+        .join(CourseRun, CourseRun.id == Enrollment.run_id)
+        .where(Enrollment.household_id == household.id, Enrollment.run_id != run.id,
+               Enrollment.status == EnrollmentStatus.CONFIRMED,
+               CourseRun.course_type_id == run.course_type_id)
+        .limit(1)
+    ) is not None
+
+
+def _check_decidable(enrollment: Enrollment, actor) -> None:
+    if not common.acts_for_municipality(actor, enrollment.household):
+        raise NotFoundError(_("Anmälan finns inte."))
+    if not enrollment.needs_approval or enrollment.status not in ACTIVE:
+        raise EnrollmentError(_("Anmälan väntar inte på något beslut."))
+
+
+def approve_enrollment(enrollment: Enrollment, *, actor, now: datetime) -> Enrollment:
+    """Approve a family's sign-up (and confirm its household); a pending one is confirmed."""
+    _check_decidable(enrollment, actor)
+    common.lock_run(enrollment.run)
+    db.session.refresh(enrollment)
+    _check_decidable(enrollment, actor)
+    household = enrollment.household
+    if not household.is_confirmed:
+        confirm_household_row(household, actor=actor, now=now)
+    enrollment.needs_approval = False
+    enrollment.decided_by_id = actor.id
+    enrollment.decided_at = now
+    if enrollment.status == EnrollmentStatus.PENDING:
+        enrollment.status = EnrollmentStatus.CONFIRMED
+        enrollment.confirmed_at = now
+        db.session.flush()
+        emails.queue_confirmed_email(enrollment, now=now)
+    else:
+        db.session.flush()
+        emails.queue_status_email(enrollment, "approved", now=now)
+    logger.info("approved enrollment %s", enrollment.id)
+    return enrollment
+
+
+def decline_enrollment(enrollment: Enrollment, *, actor, now: datetime, reason: str = "") -> Enrollment:
+    """Decline a family's sign-up; its seats go to the waiting list."""
+    _check_decidable(enrollment, actor)
+    run = common.lock_run(enrollment.run)
+    db.session.refresh(enrollment)
+    _check_decidable(enrollment, actor)
+    held = enrollment.holds_seats
+    enrollment.status = EnrollmentStatus.DECLINED
+    enrollment.needs_approval = False
+    enrollment.waitlist_position = enrollment.offer_expires_at = None
+    enrollment.decided_by_id = actor.id
+    enrollment.decided_at = now
+    enrollment.cancel_reason = _clip(reason, 300)
+    db.session.flush()
+    emails.queue_status_email(enrollment, "declined", now=now, reason=enrollment.cancel_reason)
+    if held:
+        fill_free_seats(run, now=now)
+    logger.info("declined enrollment %s", enrollment.id)
+    return enrollment
+
+
+def confirm_household_row(household: Household, *, actor, now: datetime) -> Household:
+    """Mark a self-registered household as confirmed by its municipality."""
+    household.is_confirmed = True
+    household.confirmed_at = now
+    household.confirmed_by_id = actor.id
+    db.session.flush()
+    return household

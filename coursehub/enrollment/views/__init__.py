@@ -1,0 +1,22 @@
+"""Views of the enrollment area: one blueprint, split by who uses the pages."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from coursehub.enrollment import permissions
+from coursehub.lib.nav import NavItem
+
+bp = Blueprint("enrollment", __name__)
+
+nav_items = [
+    NavItem(_l("Mina kurser"), "enrollment.my_courses", permissions.is_family, order=20),
+    NavItem(_l("Hushåll"), "enrollment.households", permissions.is_municipal, order=30),
+    NavItem(_l("Godkännanden"), "enrollment.approvals", permissions.is_municipal, order=31),
+    NavItem(_l("Deltagare per kommun"), "enrollment.municipality_counts",
+            permissions.can_see_municipality_counts, order=60),
+]
+
+from coursehub.enrollment import hooks  # noqa: E402
+from coursehub.enrollment.views import calendar, family, municipal, staff  # noqa: E402, F401
+
+hooks.register()

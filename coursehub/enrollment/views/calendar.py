@@ -1,0 +1,53 @@
+"""The private calendar feed: created and revoked on the family's page, read without login."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, url_for
+from flask_babel import gettext as _
+
+from coursehub import clock
+from coursehub.accounts.models import Role
+from coursehub.accounts.permissions import roles_required
+from coursehub.enrollment import ical, queries, services
+from coursehub.enrollment.forms import EmptyForm
+from coursehub.enrollment.views import bp
+from coursehub.enrollment.views._helpers import actor
+from coursehub.extensions import db
+
+
+@bp.post("/mina-kurser/kalender")
+@roles_required(Role.FAMILY)
+def create_feed():
+    """Create (or renew) the private feed address; an earlier address stops working."""
+    if EmptyForm().validate_on_submit():
+        services.create_calendar_feed(actor(), now=clock.now())
+        db.session.commit()
+        flash(_("Din kalenderlänk är klar. Lägg till den i ditt kalenderprogram."), "success")
+    return redirect(url_for("enrollment.my_courses"))
+
+
+@bp.post("/mina-kurser/kalender/ta-bort")
+@roles_required(Role.FAMILY)
+def revoke_feed():
+    """Revoke the private feed address."""
+    if EmptyForm().validate_on_submit():
+        services.revoke_calendar_feed(actor())
+        db.session.commit()
+        flash(_("Kalenderlänken är borttagen och fungerar inte längre."), "success")
+    return redirect(url_for("enrollment.my_courses"))
+
+
+@bp.get("/kalender/<token>.ics")
+def feed(token: str):
+    """Serve a user's confirmed sessions as a calendar; the token is the only key."""
+    user = queries.feed_user(token)
+    if user is None:
+        abort(404)
+    sessions = queries.confirmed_sessions(user.id)
+    body = ical.build_feed([ical.session_info(s) for s in sessions],
+                           name=_("Mina kurser"), now=clock.now())
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'attachment; filename="mina-kurser.ics"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

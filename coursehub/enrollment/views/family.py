@@ -1,0 +1,162 @@
+"""Pages of families: sign-up, sign-up without an account, my courses, cancel, accept an offer."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from coursehub import clock
+from coursehub.accounts.models import Municipality, Role
+from coursehub.accounts.permissions import login_required, roles_required
+from coursehub.enrollment import permissions, queries, services
+from coursehub.enrollment.forms import EmptyForm, ReasonForm, RegisterFamilyForm, SignUpForm
+from coursehub.enrollment.models import EnrollmentStatus
+from coursehub.enrollment.views import bp
+from coursehub.enrollment.views._helpers import (
+    actor,
+    back,
+    chosen_adults,
+    load_enrollment,
+    load_run,
+    show_error,
+)
+from coursehub.errors import CoursehubError
+from coursehub.extensions import db
+
+STATUS_MESSAGES = {
+    EnrollmentStatus.CONFIRMED: _l(
+        "Anmälan är bekräftad. Du får en bekräftelse med kalenderinbjudan per e-post."),
+    EnrollmentStatus.PENDING: _l("Anmälan är mottagen och väntar på att kommunen godkänner den."),
+    EnrollmentStatus.WAITLISTED: _l(
+        "Kursen är full. Ni står på reservlistan och får ett e-postmeddelande om en plats blir ledig."),
+}
+
+
+def _status_message(status) -> str:
+    return str(STATUS_MESSAGES[status])
+
+
+@bp.route("/kurser/<int:run_id>/anmalan", methods=["GET", "POST"])
+def sign_up(run_id: int):
+    """A family member signs up adults of their household for a run.
+
+    A visitor who is not logged in is offered the two ways in: log in, or register as a family.
+    """
+    if not current_user.is_authenticated and request.method == "GET":
+        run = load_run(run_id)
+        return render_template("enrollment/sign_up_choice.html", run=run,
+                               signup_open=run.is_signup_open(clock.now()))
+    return _family_sign_up(run_id)
+
+
+@roles_required(Role.FAMILY)
+def _family_sign_up(run_id: int):
+    run = load_run(run_id)
+    if not permissions.can_sign_up_own_household(current_user, run):
+        abort(404)
+    household = current_user.household
+    form = SignUpForm(adults=household.adults)
+    form.persons.validate_choice = False
+    if form.validate_on_submit():
+        try:
+            enrollment = services.sign_up(
+                run, household, chosen_adults(form.persons.data), actor=actor(), now=clock.now(),
+                diet=form.diet.data, accessibility=form.accessibility.data,
+                interpreter=form.interpreter.data)
+        except CoursehubError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_status_message(enrollment.status), "success")
+            return redirect(url_for("enrollment.my_courses"))
+    elif request.method == "GET":
+        form.persons.data = [adult.id for adult in household.adults]
+    return render_template("enrollment/sign_up.html", run=run, form=form, household=household,
+                           signup_open=run.is_signup_open(clock.now()))
+
+
+@bp.route("/kurser/<int:run_id>/ny-familj", methods=["GET", "POST"])
+def register_family(run_id: int):
+    """A family without an account signs up; accounts are created and invited by e-mail."""
+    run = load_run(run_id)
+    form = RegisterFamilyForm(municipalities=queries.audience_municipalities(run))
+    if form.validate_on_submit():
+        adults = [services.NewAdult(name.data or "", email.data or "")
+                  for name, email in form.adult_rows()]
+        try:
+            services.register_family(
+                run, household_name=form.household_name.data,
+                municipality=db.session.get(Municipality, form.municipality_id.data),
+                adults=adults, now=clock.now(), diet=form.diet.data,
+                accessibility=form.accessibility.data, interpreter=form.interpreter.data)
+        except CoursehubError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Tack! Vi har skickat en inbjudan till varje vuxen att välja lösenord. "
+                    "Kommunen bekräftar er anmälan."), "success")
+            return redirect(url_for("enrollment.register_family_done", run_id=run.id))
+    return render_template("enrollment/register_family.html", run=run, form=form)
+
+
+@bp.get("/kurser/<int:run_id>/ny-familj/klar")
+def register_family_done(run_id: int):
+    """Say what happens next after a family registered."""
+    run = load_run(run_id)
+    return render_template("enrollment/register_family_done.html", run=run)
+
+
+@bp.get("/mina-kurser")
+@roles_required(Role.FAMILY)
+def my_courses():
+    """A family's sign-ups, offers to answer, and the private calendar feed."""
+    if not permissions.is_family(current_user):
+        abort(404)
+    now = clock.now()
+    page = queries.household_enrollments(current_user.household_id,
+                                         page=request.args.get("page", 1, type=int))
+    feed = queries.feed_of(current_user.id)
+    return render_template("enrollment/my_courses.html", page=page, now=now, feed=feed,
+                           button_form=EmptyForm(), cancel_form=ReasonForm())
+
+
+@bp.post("/anmalan/<int:enrollment_id>/avboka")
+@login_required
+def cancel(enrollment_id: int):
+    """Cancel a sign-up (the family, its municipality or staff)."""
+    enrollment = load_enrollment(enrollment_id, permissions.can_cancel_enrollment)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash(_("Skälet får vara högst 300 tecken."), "error")
+        return back("enrollment.my_courses")
+    try:
+        services.cancel_enrollment(enrollment, actor=actor(), now=clock.now(),
+                                   reason=form.reason.data or "")
+    except CoursehubError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Anmälan är avbokad."), "success")
+    return back("enrollment.my_courses")
+
+
+@bp.post("/anmalan/<int:enrollment_id>/tacka-ja")
+@login_required
+def accept_offer(enrollment_id: int):
+    """Accept the seats offered from the waiting list."""
+    enrollment = load_enrollment(enrollment_id, permissions.can_answer_offer)
+    if EmptyForm().validate_on_submit():
+        try:
+            enrollment = services.accept_offer(enrollment, actor=actor(), now=clock.now())
+        except CoursehubError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_status_message(enrollment.status), "success")
+    return back("enrollment.my_courses")

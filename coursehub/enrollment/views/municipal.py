@@ -1,0 +1,174 @@
+"""Pages of municipal workers: their households, signing one up, approvals."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from coursehub import clock
+from coursehub.accounts.models import Household, Role
+from coursehub.accounts.permissions import roles_required
+from coursehub.courses.models import CourseRun
+from coursehub.enrollment import permissions, queries, services
+from coursehub.enrollment.forms import EmptyForm, HouseholdSignUpForm, NewHouseholdForm, ReasonForm
+from coursehub.enrollment.views import bp
+from coursehub.enrollment.views._helpers import actor, back, chosen_adults, load_enrollment, show_error
+from coursehub.errors import CoursehubError
+from coursehub.extensions import db
+
+
+def _own_household(household_id: int) -> Household:
+    household = db.session.get(Household, household_id)
+    if household is None or not permissions.can_manage_household(current_user, household):
+        abort(404)
+    return household
+
+
+@bp.get("/kommun/hushall")
+@roles_required(Role.MUNICIPAL)
+def households():
+    """The municipality's households, a page at a time."""
+    if not permissions.is_municipal(current_user):
+        abort(404)
+    page = queries.municipality_households(current_user.municipality_id,
+                                           page=request.args.get("page", 1, type=int))
+    return render_template("enrollment/households.html", page=page)
+
+
+@bp.route("/kommun/hushall/ny", methods=["GET", "POST"])
+@roles_required(Role.MUNICIPAL)
+def new_household():
+    """Add a household of the municipality; its adults are invited by e-mail."""
+    if not permissions.is_municipal(current_user):
+        abort(404)
+    form = NewHouseholdForm()
+    if form.validate_on_submit():
+        adults = [services.NewAdult(name.data or "", email.data or "")
+                  for name, email in form.adult_rows()]
+        try:
+            household = services.create_household(
+                name=form.household_name.data, municipality=current_user.municipality,
+                adults=adults, actor=actor(), now=clock.now())
+        except CoursehubError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Hushållet är tillagt och de vuxna har fått en inbjudan per e-post."), "success")
+            return redirect(url_for("enrollment.household", household_id=household.id))
+    return render_template("enrollment/new_household.html", form=form)
+
+
+def _household_page(household: Household, form: HouseholdSignUpForm):
+    page = queries.household_enrollments(household.id, page=request.args.get("page", 1, type=int))
+    return render_template("enrollment/household.html", household=household, form=form,
+                           page=page, now=clock.now(), button_form=EmptyForm(),
+                           cancel_form=ReasonForm())
+
+
+@bp.get("/kommun/hushall/<int:household_id>")
+@roles_required(Role.MUNICIPAL)
+def household(household_id: int):
+    """One household: its adults, its sign-ups, and a form to sign it up for a run."""
+    household = _own_household(household_id)
+    runs = queries.open_runs_for(household.municipality, clock.now())
+    form = HouseholdSignUpForm(adults=household.adults, runs=runs)
+    form.persons.data = [adult.id for adult in household.adults]
+    return _household_page(household, form)
+
+
+@bp.post("/kommun/hushall/<int:household_id>/anmalan")
+@roles_required(Role.MUNICIPAL)
+def sign_up_household(household_id: int):
+    """Sign up adults of the household for a run; no further approval is needed."""
+    household = _own_household(household_id)
+    runs = queries.open_runs_for(household.municipality, clock.now())
+    form = HouseholdSignUpForm(adults=household.adults, runs=runs)
+    form.persons.validate_choice = False
+    form.run_id.validate_choice = False
+    if form.validate_on_submit():
+        run = db.session.get(CourseRun, form.run_id.data)
+        if run is None:
+            form.run_id.errors.append(_("Välj en kursomgång."))
+        else:
+            try:
+                services.sign_up(run, household, chosen_adults(form.persons.data), actor=actor(),
+                                 now=clock.now(), diet=form.diet.data,
+                                 accessibility=form.accessibility.data,
+                                 interpreter=form.interpreter.data)
+            except CoursehubError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("Hushållet är anmält."), "success")
+                return redirect(url_for("enrollment.household", household_id=household.id))
+    return _household_page(household, form)
+
+
+@bp.post("/kommun/hushall/<int:household_id>/bekrafta")
+@roles_required(Role.MUNICIPAL)
+def confirm_household(household_id: int):
+    """Confirm a household that registered itself."""
+    household = _own_household(household_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.confirm_household(household, actor=actor(), now=clock.now())
+        except CoursehubError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Hushållet är bekräftat."), "success")
+    return redirect(url_for("enrollment.household", household_id=household.id))
+
+
+@bp.get("/kommun/godkannanden")
+@roles_required(Role.MUNICIPAL)
+def approvals():
+    """Families' sign-ups that wait for the municipality's decision."""
+    if not permissions.is_municipal(current_user):
+        abort(404)
+    page = queries.pending_approvals(current_user.municipality_id,
+                                     page=request.args.get("page", 1, type=int))
+    return render_template("enrollment/approvals.html", page=page, button_form=EmptyForm(),
+                           decline_form=ReasonForm())
+
+
+@bp.post("/anmalan/<int:enrollment_id>/godkann")
+@roles_required(Role.MUNICIPAL)
+def approve(enrollment_id: int):
+    """Approve a family's sign-up."""
+    enrollment = load_enrollment(enrollment_id, permissions.can_decide_enrollment)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.approve_enrollment(enrollment, actor=actor(), now=clock.now())
+        except CoursehubError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Anmälan är godkänd och familjen har fått besked."), "success")
+    return back("enrollment.approvals")
+
+
+@bp.post("/anmalan/<int:enrollment_id>/avsla")
+@roles_required(Role.MUNICIPAL)
+def decline(enrollment_id: int):
+    """Decline a family's sign-up; the family gets an e-mail."""
+    enrollment = load_enrollment(enrollment_id, permissions.can_decide_enrollment)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.decline_enrollment(enrollment, actor=actor(), now=clock.now(),
+                                        reason=form.reason.data or "")
+        except CoursehubError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Anmälan är avslagen och familjen har fått besked."), "success")
+    else:
+        flash(_("Skälet får vara högst 300 tecken."), "error")
+    return back("enrollment.approvals")

@@ -1,0 +1,122 @@
+"""Pages of staff and course leaders: participants, exports, waiting list, counts per municipality."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from coursehub import clock
+from coursehub.accounts.models import Role
+from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.enrollment import exports, permissions, queries, services
+from coursehub.enrollment.forms import ReasonForm, ReorderForm
+from coursehub.enrollment.views import bp
+from coursehub.enrollment.views._helpers import actor, load_enrollment, load_run
+from coursehub.errors import CoursehubError
+from coursehub.extensions import db
+
+LIST_ROLES = (*STAFF_ROLES, Role.LEADER)
+
+
+def _visible_run(run_id: int):
+    run = load_run(run_id, allow_draft=True)
+    if not permissions.can_see_participants(current_user, run):
+        abort(404)
+    return run
+
+
+@bp.get("/kurser/<int:run_id>/deltagare")
+@roles_required(*LIST_ROLES)
+def participants(run_id: int):
+    """The run's participants with municipality and needs, a page at a time."""
+    run = _visible_run(run_id)
+    page = queries.participants(run.id, page=request.args.get("page", 1, type=int))
+    taken = queries.seat_counts([run.id])[run.id]
+    return render_template("enrollment/participants.html", run=run, page=page, taken=taken,
+                           can_cancel=permissions.is_staff(current_user),
+                           cancel_form=ReasonForm())
+
+
+@bp.get("/kurser/<int:run_id>/deltagare/utskrift")
+@roles_required(*LIST_ROLES)
+def participants_print(run_id: int):
+    """A printable list of every participant (bounded by the run's capacity)."""
+    run = _visible_run(run_id)
+    rows = exports.participant_rows(queries.participants(run.id, page=None))
+    return render_template("enrollment/participants_print.html", run=run, rows=rows,
+                           headings=exports.headings())
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/kurser/<int:run_id>/deltagare.csv")
+@roles_required(*LIST_ROLES)
+def participants_csv(run_id: int):
+    """Download the participants as CSV."""
+    run = _visible_run(run_id)
+    rows = exports.participant_rows(queries.participants(run.id, page=None))
+    return _download(exports.to_csv(rows), "text/csv", f"deltagare-{run.id}.csv")
+
+
+@bp.get("/kurser/<int:run_id>/deltagare.xlsx")
+@roles_required(*LIST_ROLES)
+def participants_xlsx(run_id: int):
+    """Download the participants as an Excel workbook."""
+    run = _visible_run(run_id)
+    rows = exports.participant_rows(queries.participants(run.id, page=None))
+    return _download(
+        exports.to_xlsx(rows, title=run.title),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"deltagare-{run.id}.xlsx",
+    )
+
+
+@bp.get("/kurser/<int:run_id>/reservlista")
+@roles_required(*STAFF_ROLES)
+def waitlist(run_id: int):
+    """The run's waiting list, in order, with a form to move a household."""
+    run = load_run(run_id, allow_draft=True)
+    return render_template("enrollment/waitlist.html", run=run, rows=queries.waitlist(run.id),
+                           form=ReorderForm())
+
+
+@bp.post("/anmalan/<int:enrollment_id>/flytta")
+@roles_required(*STAFF_ROLES)
+def reorder(enrollment_id: int):
+    """Move a household on the waiting list, with a reason (audited)."""
+    enrollment = load_enrollment(enrollment_id, lambda user, e: permissions.can_manage_waitlist(user))
+    form = ReorderForm()
+    if form.validate_on_submit():
+        try:
+            services.reorder_waitlist(enrollment, form.position.data, actor=actor(),
+                                      now=clock.now(), reason=form.reason.data)
+        except CoursehubError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Reservlistan är ändrad."), "success")
+            return redirect(url_for("enrollment.waitlist", run_id=enrollment.run_id))
+    else:
+        from coursehub.lib.forms import first_error
+
+        flash(first_error(form) or _("Kontrollera uppgifterna."), "error")
+    return redirect(url_for("enrollment.waitlist", run_id=enrollment.run_id))
+
+
+@bp.get("/kurser/deltagare-per-kommun")
+@roles_required(*STAFF_ROLES, Role.STEERING)
+def municipality_counts():
+    """Confirmed participants per run and municipality in a term."""
+    term = request.args.get("termin") or queries.term_of(clock.now())
+    if len(term) != 7 or not term[:4].isdigit() or term[4] != "-" or term[5:] not in ("VT", "HT"):
+        term = queries.term_of(clock.now())
+    rows = queries.municipality_counts(term)
+    year = int(term[:4])
+    terms = [f"{y}-{half}" for y in range(year - 2, year + 2) for half in ("VT", "HT")]
+    return render_template("enrollment/municipality_counts.html", rows=rows, term=term, terms=terms)

@@ -1,0 +1,417 @@
+"""The sheet, the progress pages, certificates in the browser's eyes, and attendance figures."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from coursehub.attendance import services
+from coursehub.attendance.models import AbsenceNotice, AttendanceChange, AttendanceMark, Certificate
+from tests.attendance.conftest import enrol, family_member, started_run
+from tests.factories import HouseholdFactory, MunicipalityFactory, UserFactory
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def mark_via(client, session, person, status, remark=""):
+    return client.post(
+        f"/traffar/{session.id}/narvaro", data={"user_id": person.id, "status": status, "remark": remark}
+    )
+
+
+def marks(db):
+    return db.session.scalar(select(func.count()).select_from(AttendanceMark))
+
+
+# -- the sheet ---------------------------------------------------------------------------------
+
+
+def test_sheet_groups_participants_by_household_and_shows_advance_notices(
+    db, client, fresh_login, clock, course_type, leader
+):
+    run = started_run(course_type, weeks_ago=-1, leaders=[leader])
+    anna = family_member(household=HouseholdFactory(name="Familjen Berg"), full_name="Anna Berg")
+    bo = family_member(household=anna.household, full_name="Bo Berg")
+    enrol(run, anna, bo)
+    cilla = family_member(household=HouseholdFactory(name="Familjen Ek"), full_name="Cilla Ek")
+    enrol(run, cilla)
+    db.session.add(
+        AbsenceNotice(
+            session_id=run.sessions[0].id,
+            user_id=bo.id,
+            reason="Jobbresa",
+            reported_by_id=anna.id,
+            reported_at=clock.now,
+        )
+    )
+    fresh_login(client, leader)
+    page = html(client.get(f"/traffar/{run.sessions[0].id}/narvaro"))
+    assert page.index("Familjen Berg") < page.index("Anna Berg") < page.index("Bo Berg")
+    assert page.index("Bo Berg") < page.index("Familjen Ek") < page.index("Cilla Ek")
+    assert "Har anmält frånvaro i förväg" in page and "Jobbresa" in page
+    # Before the session starts the sheet says so and offers no buttons.
+    assert "Träffen har inte börjat än" in page
+    assert 'name="status"' not in page
+
+
+def test_one_tap_saves_and_returns_to_the_person_on_the_sheet(db, client, fresh_login, run, person, leader):
+    fresh_login(client, leader)
+    session = run.sessions[0]
+    response = mark_via(client, session, person, "present", "Tog med kaka")
+    assert response.status_code == 303
+    assert response.location.endswith(f"/traffar/{session.id}/narvaro#person-{person.id}")
+    page = html(client.get(response.location))
+    assert "Sparat: Åsa Öberg-Älvsjö – Närvarande." in page
+    assert 'aria-pressed="true"' in page and "Tog med kaka" in page
+    mark = db.session.scalar(select(AttendanceMark))
+    assert (mark.status, mark.remark, mark.recorded_by_id) == ("present", "Tog med kaka", leader.id)
+
+
+def test_a_correction_shows_in_the_change_log(db, client, fresh_login, run, person, leader):
+    fresh_login(client, leader)
+    session = run.sessions[0]
+    mark_via(client, session, person, "absent")
+    mark_via(client, session, person, "excused", "Ringde på morgonen")
+    page = html(client.get(f"/traffar/{session.id}/narvaro"))
+    assert "Ändringar" in page and "Lena Ledare" in page
+    assert db.session.scalar(select(func.count()).select_from(AttendanceChange)) == 1
+
+
+def test_marking_a_session_that_has_not_started_is_refused_with_a_message(
+    db, client, fresh_login, course_type, leader
+):
+    run = started_run(course_type, weeks_ago=-1, leaders=[leader])
+    person = family_member()
+    enrol(run, person)
+    fresh_login(client, leader)
+    response = mark_via(client, run.sessions[0], person, "present")
+    assert response.status_code == 422
+    assert "Träffen har inte börjat än" in html(response) and "Inget har ändrats." in html(response)
+    assert marks(db) == 0
+
+
+def test_marking_a_person_not_signed_up_is_refused_with_a_message(
+    db, client, fresh_login, run, person, leader
+):
+    stranger = family_member(full_name="Olle Okänd")
+    fresh_login(client, leader)
+    response = mark_via(client, run.sessions[0], stranger, "present")
+    assert response.status_code == 422
+    assert "Olle Okänd är inte anmäld till den här träffen." in html(response)
+    response = mark_via(client, run.sessions[0], person, "kanske")
+    assert response.status_code == 422
+    assert marks(db) == 0
+
+
+def test_a_leader_of_another_run_gets_404_and_changes_nothing(db, client, fresh_login, run, person):
+    fresh_login(client, UserFactory(leader=True))
+    assert client.get(f"/traffar/{run.sessions[0].id}/narvaro").status_code == 404
+    assert mark_via(client, run.sessions[0], person, "present").status_code == 404
+    assert client.get(f"/admin/kurser/{run.id}/narvaro").status_code == 404
+    assert marks(db) == 0
+
+
+def test_a_family_cannot_mark_attendance(db, client, fresh_login, run, person):
+    fresh_login(client, person)
+    assert mark_via(client, run.sessions[0], person, "present").status_code == 403
+    assert marks(db) == 0
+
+
+def test_run_attendance_shows_each_participant_per_theme(
+    request_context, db, client, fresh_login, run, person, leader, app
+):
+    with request_context():
+        services.record_attendance(
+            run.sessions[0], person, status="present", actor=leader, now=run.sessions[2].starts_at
+        )
+        services.record_attendance(
+            run.sessions[1], person, status="absent", actor=leader, now=run.sessions[2].starts_at
+        )
+    fresh_login(client, leader)
+    page = html(client.get(f"/admin/kurser/{run.id}/narvaro"))
+    assert "Åsa Öberg-Älvsjö" in page
+    assert '<abbr title="Närvarande">N</abbr>' in page
+    assert '<abbr title="Frånvarande">F</abbr>' in page
+
+
+def test_the_sheet_runs_a_fixed_number_of_queries(
+    db, client, fresh_login, count_queries, course_type, leader
+):
+    def queries_for(households: int) -> int:
+        run = started_run(course_type, leaders=[leader])
+        for _ in range(households):
+            adult = family_member()
+            enrol(run, adult, family_member(household=adult.household))
+        session_id = run.sessions[0].id
+        fresh_login(client, leader)
+        with count_queries() as statements:
+            response = client.get(f"/traffar/{session_id}/narvaro")
+        assert response.status_code == 200
+        return len(statements)
+
+    assert queries_for(3) == queries_for(40)
+
+
+# -- progress ----------------------------------------------------------------------------------
+
+
+def test_family_sees_its_themes_and_can_report_absence_in_advance(
+    request_context, db, client, fresh_login, course_type, app
+):
+    run = started_run(course_type, weeks_ago=1)  # sessions a week ago, now, and in a week
+    anna = family_member(full_name="Anna Berg")
+    enrol(run, anna)
+    staff = UserFactory(staff=True)
+    with request_context():
+        services.record_attendance(
+            run.sessions[0],
+            anna,
+            status="present",
+            actor=staff,
+            now=run.sessions[0].starts_at + timedelta(minutes=5),
+        )
+    db.session.commit()
+    fresh_login(client, anna)
+    page = html(client.get("/mina-framsteg"))
+    assert "Tema 1" in page and "Närvarande" in page
+    assert "Inte klar än: 1 av 3 teman, 3 behövs." in page
+    upcoming = run.sessions[2]
+    response = client.post(
+        "/mina-framsteg/franvaro", data={"session_id": upcoming.id, "user_id": anna.id, "reason": "Sjuk"}
+    )
+    assert response.status_code == 303
+    assert "Frånvaro anmäld" in html(client.get("/mina-framsteg"))
+    # A session that has already begun cannot be reported in advance.
+    response = client.post(
+        "/mina-framsteg/franvaro", data={"session_id": run.sessions[0].id, "user_id": anna.id}
+    )
+    assert response.status_code == 422 and "i förväg" in html(response)
+    assert db.session.scalar(select(func.count()).select_from(AbsenceNotice)) == 1
+
+
+def test_a_family_cannot_report_absence_for_another_household(db, client, fresh_login, course_type):
+    run = started_run(course_type, weeks_ago=-1)
+    anna, other = family_member(), family_member()
+    enrol(run, anna)
+    enrol(run, other)
+    fresh_login(client, anna)
+    response = client.post(
+        "/mina-framsteg/franvaro", data={"session_id": run.sessions[0].id, "user_id": other.id}
+    )
+    assert response.status_code == 422
+    assert db.session.scalar(select(func.count()).select_from(AbsenceNotice)) == 0
+
+
+def test_municipal_worker_sees_only_own_municipality(db, client, fresh_login, run):
+    home = MunicipalityFactory(name="Habo")
+    ours = family_member(household=HouseholdFactory(name="Familjen Hemma", municipality=home))
+    theirs = family_member(household=HouseholdFactory(name="Familjen Borta"))
+    enrol(run, ours)
+    enrol(run, theirs)
+    worker = UserFactory(municipal=True, municipality=home)
+    fresh_login(client, worker)
+    page = html(client.get("/kommun/framsteg"))
+    assert "Familjen Hemma" in page and ours.full_name in page
+    assert "Familjen Borta" not in page and theirs.full_name not in page
+
+
+def test_progress_pages_run_a_fixed_number_of_queries(
+    request_context, db, client, fresh_login, count_queries, app, leader
+):
+    home = MunicipalityFactory()
+    worker = UserFactory(municipal=True, municipality=home)
+
+    def queries_for(runs: int) -> tuple[int, int]:
+        from tests.factories import CourseTypeFactory
+
+        household = HouseholdFactory(municipality=home)
+        adult = family_member(household=household)
+        for _ in range(runs):
+            run = started_run(CourseTypeFactory(themes=3), leaders=[leader])
+            enrol(run, adult, family_member(household=household))
+            with request_context():
+                services.record_attendance(
+                    run.sessions[0], adult, status="present", actor=leader, now=run.sessions[2].starts_at
+                )
+        db.session.commit()
+        counts = []
+        for user, url in ((adult, "/mina-framsteg"), (worker, "/kommun/framsteg")):
+            fresh_login(client, user)
+            with count_queries() as statements:
+                assert client.get(url).status_code == 200
+            counts.append(len(statements))
+        return tuple(counts)
+
+    assert queries_for(1) == queries_for(6)
+
+
+# -- certificates --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def certificate(request_context, db, run, person, leader) -> Certificate:
+    """Åsa has attended every theme of `run` and holds a certificate."""
+    with request_context():
+        for session in run.sessions:
+            services.record_attendance(
+                session, person, status="present", actor=leader, now=run.sessions[-1].starts_at
+            )
+    db.session.commit()
+    return db.session.scalar(select(Certificate))
+
+
+def test_public_page_confirms_a_genuine_certificate_with_name_course_and_date_only(
+    certificate, app, client, run, person, leader
+):
+    response = client.get(f"/intyg/{certificate.code.lower()}")
+    page = html(response)
+    assert response.status_code == 200
+    assert "Intyget är äkta och gäller." in page
+    assert "Åsa Öberg-Älvsjö" in page and "Ett hem att växa i" in page
+    assert person.email not in page and person.household.name not in page
+
+
+def test_public_page_says_a_forged_code_is_not_valid(client, db):
+    response = client.get("/intyg/ABCDEFGHJK23")
+    assert response.status_code == 404
+    assert "Intyget gäller inte." in html(response)
+
+
+def test_public_page_says_a_revoked_certificate_is_not_valid(
+    certificate, app, db, client, run, person, leader, staff, fresh_login
+):
+    fresh_login(client, staff)
+    response = client.post(f"/admin/intyg/{certificate.id}/aterkalla", data={"reason": "Fel namn"})
+    assert response.status_code == 303
+    page = client.get(f"/intyg/{certificate.code}")
+    assert page.status_code == 410
+    assert "Intyget gäller inte." in html(page) and "återkallats" in html(page)
+    assert person.full_name not in html(page)
+
+
+def test_staff_reissue_gives_a_new_code_and_the_old_one_stops_working(
+    certificate, app, db, client, run, person, leader, staff, fresh_login
+):
+    old_code = certificate.code
+    fresh_login(client, staff)
+    assert client.post(f"/admin/intyg/{certificate.id}/nytt").status_code == 303
+    new = db.session.scalar(select(Certificate).where(Certificate.revoked_at.is_(None)))
+    assert new.code != old_code
+    assert client.get(f"/intyg/{old_code}").status_code == 410
+    assert client.get(f"/intyg/{new.code}").status_code == 200
+    assert new.code in html(client.get("/admin/intyg"))
+
+
+def test_revoking_without_a_reason_changes_nothing(
+    certificate, app, db, client, run, person, leader, staff, fresh_login
+):
+    fresh_login(client, staff)
+    response = client.post(
+        f"/admin/intyg/{certificate.id}/aterkalla", data={"reason": ""}, follow_redirects=True
+    )
+    assert "Skriv varför intyget återkallas." in html(response)
+    db.session.refresh(certificate)
+    assert certificate.is_valid
+
+
+def test_the_pdf_shows_the_swedish_name_course_themes_and_code(
+    certificate, app, client, run, person, leader, fresh_login
+):
+    fresh_login(client, person)
+    response = client.get(f"/intyg/{certificate.id}/pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages)
+    assert "Åsa Öberg-Älvsjö" in text
+    assert "Ett hem att växa i" in text
+    assert "Tema 1" in text and "Tema 3" in text
+    assert certificate.code in text
+    assert f"http://coursehub.test/intyg/{certificate.code}" in text
+    assert "Familjehemsresursen i Jönköpings län" in text
+
+
+def test_only_the_person_and_staff_download_the_pdf(
+    certificate, app, client, run, person, leader, staff, fresh_login
+):
+    fresh_login(client, family_member(household=person.household))
+    assert client.get(f"/intyg/{certificate.id}/pdf").status_code == 404
+
+
+def test_staff_download_the_pdf(certificate, app, client, run, person, leader, staff, fresh_login):
+    fresh_login(client, staff)
+    assert client.get(f"/intyg/{certificate.id}/pdf").status_code == 200
+
+
+def test_the_certificate_email_links_to_the_public_check(certificate, app, db, run, person, leader):
+    from coursehub.notifications.models import OutboxMessage
+
+    mail = db.session.scalar(select(OutboxMessage))
+    assert mail.recipient == person.email
+    assert f"http://coursehub.test/intyg/{certificate.code}" in mail.body_text
+    assert f'href="http://coursehub.test/intyg/{certificate.id}/pdf"' in mail.body_html
+
+
+# -- figures -----------------------------------------------------------------------------------
+
+
+def test_rates_table_chart_and_exports(
+    request_context, app, db, client, fresh_login, run, person, leader, staff
+):
+    with request_context():
+        services.record_attendance(
+            run.sessions[0], person, status="present", actor=leader, now=run.sessions[2].starts_at
+        )
+        services.record_attendance(
+            run.sessions[1], person, status="absent", actor=leader, now=run.sessions[2].starts_at
+        )
+    db.session.commit()
+    fresh_login(client, staff)
+    page = html(client.get("/admin/narvaro/statistik?per=run"))
+    assert "<td>50 %</td>" in page
+    assert 'src="/admin/narvaro/statistik/diagram.svg?per=run&amp;page=1"' in page
+    chart = client.get("/admin/narvaro/statistik/diagram.svg?per=run")
+    assert chart.mimetype == "image/svg+xml"
+    assert b"<svg" in chart.data and b"<script" not in chart.data
+    assert "50 %" in chart.get_data(as_text=True)
+    themes = html(client.get("/admin/narvaro/statistik?per=theme"))
+    assert "Ett hem att växa i: Tema 1" in themes and "<td>100 %</td>" in themes
+    municipality = html(client.get("/admin/narvaro/statistik?per=municipality"))
+    assert person.household.municipality.name in municipality
+    csv = client.get("/admin/narvaro/statistik/export.csv?per=theme")
+    assert csv.headers["Content-Disposition"].startswith("attachment;")
+    lines = csv.data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Tema;Närvarande;Frånvarande")
+    assert lines[1] == "Ett hem att växa i: Tema 1;1;0;0;1;100.0"
+    xlsx = client.get("/admin/narvaro/statistik/export.xlsx?per=run")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet["A1"].value == "Kursomgång"
+    assert (sheet["B2"].value, sheet["C2"].value, sheet["F2"].value) == (1, 1, 50.0)
+
+
+def test_leader_lists_only_own_runs_in_a_fixed_number_of_queries(
+    db, client, fresh_login, count_queries, course_type, leader
+):
+    started_run(course_type, title="Någon annans omgång")
+
+    def queries_for(runs: int) -> tuple[int, str]:
+        for number in range(runs):
+            started_run(course_type, leaders=[leader], title=f"Min omgång {number}")
+        fresh_login(client, leader)
+        with count_queries() as statements:
+            page = html(client.get("/narvaro"))
+        return len(statements), page
+
+    few, page = queries_for(1)
+    assert "Min omgång 0" in page and "Någon annans omgång" not in page
+    assert page.count("/narvaro\"") >= 3  # a link to each session's sheet
+    many, _page = queries_for(5)
+    assert few == many

@@ -1,0 +1,84 @@
+"""At a phone-sized screen, a leader marks attendance, corrects a mark, and the family sees it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from coursehub import clock
+from coursehub.accounts.models import Role
+from coursehub.extensions import db
+from tests.factories import (
+    CourseRunFactory,
+    CourseTypeFactory,
+    EnrollmentFactory,
+    HouseholdFactory,
+    UserFactory,
+)
+
+
+def test_leader_marks_and_corrects_attendance_and_the_family_sees_it(phone_page, accessible, browser_login):
+    page = phone_page
+    course_type = CourseTypeFactory(name="Ett hem att växa i", themes=3)
+    leader = UserFactory(roles=[Role.LEADER], full_name="Lena Ledare")
+    start = (clock.now() - timedelta(days=1)).replace(hour=16, minute=0, second=0, microsecond=0)
+    run = CourseRunFactory(
+        course_type=course_type,
+        title="Ett hem att växa i, hösten 2026",
+        sessions__start=start,
+        leaders=[leader],
+    )
+    oberg = HouseholdFactory(name="Familjen Öberg")
+    asa = UserFactory(household=oberg, roles=[Role.FAMILY], full_name="Åsa Öberg")
+    goran = UserFactory(household=oberg, roles=[Role.FAMILY], full_name="Göran Öberg")
+    EnrollmentFactory(run=run, household=oberg, persons=[asa, goran])
+    lind = HouseholdFactory(name="Familjen Lind")
+    EnrollmentFactory(
+        run=run,
+        household=lind,
+        persons=[UserFactory(household=lind, roles=[Role.FAMILY], full_name="Karin Lind")],
+    )
+    db.session.commit()
+
+    browser_login(page, leader)
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Närvaro").click()
+    assert page.locator("h1").inner_text() == "Närvaro"
+    accessible(page, context="leader's runs")
+
+    page.get_by_role("link", name="Tema 1,").click()
+    assert page.locator("h1").inner_text() == "Närvaro: Tema 1"
+    assert page.get_by_role("heading", name="Familjen Öberg").is_visible()
+    accessible(page, context="attendance sheet")
+
+    asa_row = page.locator(f"#person-{asa.id}")
+    asa_row.get_by_role("button", name="Frånvarande").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"#person-{asa.id}")
+    assert "Sparat: Åsa Öberg – Frånvarande." in page.get_by_role("status").first.inner_text()
+    assert "Markerat: Frånvarande" in asa_row.inner_text()
+    # Each choice is a big target for a finger.
+    box = asa_row.get_by_role("button", name="Närvarande").bounding_box()
+    assert box["height"] >= 48 and box["width"] >= 200
+
+    page.locator(f"#person-{goran.id}").get_by_role("button", name="Närvarande").click()
+    page.wait_for_load_state()
+    assert "Markerat: Närvarande" in page.locator(f"#person-{goran.id}").inner_text()
+
+    # Åsa came after all, late: the leader corrects her mark.
+    asa_row.get_by_label("Anteckning om Åsa Öberg (valfritt)").fill("Kom 20 minuter sent")
+    asa_row.get_by_role("button", name="Närvarande").click()
+    page.wait_for_load_state()
+    assert "Markerat: Närvarande" in asa_row.inner_text()
+    changes = page.get_by_role("table", name="Rättade markeringar, senaste först")
+    assert "Frånvarande" in changes.inner_text() and "Lena Ledare" in changes.inner_text()
+    accessible(page, context="attendance sheet after a correction")
+
+    page.get_by_role("button", name="Logga ut").click()
+    browser_login(page, asa)
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Mina framsteg").click()
+    assert page.locator("h1").inner_text() == "Mina framsteg"
+    themes = page.get_by_role("table", name="Teman i Ett hem att växa i").first
+    first_row = themes.get_by_role("row", name="Tema 1")
+    assert "Närvarande" in first_row.inner_text()
+    assert "Ett hem att växa i, hösten 2026" in first_row.inner_text()
+    assert "Inte klar än: 1 av 3 teman, 3 behövs." in page.locator("main").inner_text()
+    accessible(page, context="family's progress")

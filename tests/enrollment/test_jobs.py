@@ -1,0 +1,142 @@
+"""Scheduled work: reminders exactly once, lapsing offers, session changes; real SMTP delivery."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import vobject
+from sqlalchemy import func, select
+
+from coursehub import clock
+from coursehub.courses import services as course_services
+from coursehub.enrollment import jobs, services
+from coursehub.enrollment.models import EnrollmentStatus
+from coursehub.extensions import db
+from coursehub.notifications.jobs import send_outbox
+from coursehub.notifications.models import OutboxMessage
+from tests.factories import CourseRunFactory, CourseTypeFactory
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def _reminders():
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key.like("reminder:%"))
+        .order_by(OutboxMessage.id)))
+
+
+def test_reminders_go_once_to_each_confirmed_participant(run, make_family, clock):
+    household, adults = make_family(2)
+    services.sign_up(run, household, adults, actor=adults[0], now=clock.now)
+    waiting_run_family, waiting = make_family(3)
+    services.sign_up(run, waiting_run_family, waiting, actor=waiting[0], now=clock.now)  # waitlisted
+    first = run.sessions[0]
+    clock.set(first.starts_at - timedelta(hours=47))
+    assert jobs.send_session_reminders(clock.now) == 2
+    db.session.commit()
+    # The scheduler restarts and runs the job again, also a little later: nothing more is sent.
+    assert jobs.send_session_reminders(clock.now) == 0
+    clock.advance(hours=1)
+    assert jobs.send_session_reminders(clock.now) == 0
+    mails = _reminders()
+    assert sorted(m.recipient for m in mails) == sorted(a.email for a in adults)
+    assert {m.dedupe_key for m in mails} == {f"reminder:{first.id}:{a.id}" for a in adults}
+    assert "Påminnelse" in mails[0].subject
+
+
+def test_no_reminder_too_early_or_after_the_start(run, make_family, clock):
+    household, adults = make_family(1)
+    services.sign_up(run, household, adults, actor=adults[0], now=clock.now)
+    first = run.sessions[0]
+    clock.set(first.starts_at - timedelta(hours=49))
+    assert jobs.send_session_reminders(clock.now) == 0
+    clock.set(first.starts_at + timedelta(minutes=1))
+    assert jobs.send_session_reminders(clock.now) == 0  # started: too late; the next is a week off
+
+
+def test_expire_offers_job_passes_the_offer_on(run, make_family, clock):
+    full, full_adults = make_family(4)
+    first = services.sign_up(run, full, full_adults, actor=full_adults[0], now=clock.now)
+    a, a_adults = make_family(4)
+    offered = services.sign_up(run, a, a_adults, actor=a_adults[0], now=clock.now)
+    b, b_adults = make_family(4)
+    waiting = services.sign_up(run, b, b_adults, actor=b_adults[0], now=clock.now)
+    services.cancel_enrollment(first, actor=full_adults[0], now=clock.now)
+    assert offered.status == EnrollmentStatus.OFFERED
+    clock.advance(hours=47)
+    assert jobs.expire_offers(clock.now) == 0
+    clock.advance(hours=2)
+    assert jobs.expire_offers(clock.now) == 1
+    assert offered.status == EnrollmentStatus.CANCELLED
+    assert waiting.status == EnrollmentStatus.OFFERED
+
+
+def test_a_moved_session_sends_an_updated_invite_once(run, make_family, staff, clock):
+    household, adults = make_family(2)
+    services.sign_up(run, household, adults, actor=adults[0], now=clock.now)
+    session = run.sessions[1]
+    day = session.starts_at.astimezone(STOCKHOLM).date()
+    details = course_services.SessionDetails(day=day, start_time=time(19, 0), end_time=time(21, 30),
+                                             title=session.title, theme=session.theme,
+                                             venue=run.venue)
+    course_services.update_session(session, actor=staff, now=clock.now, details=details)
+    # The same change saved again (a retried request) moves nothing and sends nothing more.
+    course_services.update_session(session, actor=staff, now=clock.now, details=details)
+    mails = list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key.like("session-changed:%"))))
+    assert sorted(m.recipient for m in mails) == sorted(a.email for a in adults)
+    event = icalendar.Calendar.from_ical(mails[0].calendar_ics).walk("VEVENT")[0]
+    assert event["SEQUENCE"] == 1 and str(event["UID"]) == f"session-{session.id}@coursehub"
+    assert event.decoded("DTSTART").astimezone(UTC) == session.starts_at
+    assert event.decoded("DTSTART").astimezone(STOCKHOLM).time() == time(19, 0)
+    assert mails[0].calendar_method == "REQUEST"
+
+
+def test_confirmation_arrives_at_the_smtp_server_with_a_readable_invite(make_family, smtp_server):
+    # One session in summer time, one in winter time, both at 18:00 in Stockholm.
+    course_type = CourseTypeFactory(themes=2)
+    run = CourseRunFactory(course_type=course_type, sessions=False)
+    from coursehub.courses.models import CourseSession
+
+    summer = datetime(2026, 10, 20, 16, 0, tzinfo=UTC)  # 18:00 CEST
+    winter = datetime(2026, 11, 3, 17, 0, tzinfo=UTC)  # 18:00 CET
+    for theme, start in zip(course_type.themes, (summer, winter), strict=True):
+        run.sessions.append(CourseSession(theme=theme, title=theme.title, starts_at=start,
+                                          ends_at=start + timedelta(hours=3)))
+    run.starts_at = summer
+    db.session.flush()
+    household, adults = make_family(1)
+    services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    db.session.commit()
+
+    send_outbox(clock.now())
+    db.session.commit()
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == adults[0].email
+    assert "Bekräftad" in message["Subject"]
+    parts = {part.get_content_type(): part for part in message.walk()}
+    assert "bekräftad" in parts["text/plain"].get_content()
+    assert "text/html" in parts
+    calendar = parts["text/calendar"]
+    assert calendar.get_param("method") == "REQUEST"
+    data = calendar.get_payload(decode=True)
+    for reader in (_times_by_icalendar, _times_by_vobject):
+        assert reader(data) == [(18, 0, timedelta(hours=2)), (18, 0, timedelta(hours=1))]
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.sent_at.is_(None))) == 0
+
+
+def _times_by_icalendar(data: bytes):
+    cal = icalendar.Calendar.from_ical(data)
+    starts = sorted(e.decoded("DTSTART") for e in cal.walk("VEVENT"))
+    return [(s.astimezone(STOCKHOLM).hour, s.astimezone(STOCKHOLM).minute,
+             s.astimezone(STOCKHOLM).utcoffset()) for s in starts]
+
+
+def _times_by_vobject(data: bytes):
+    cal = vobject.readOne(data.decode("utf-8"))
+    starts = sorted(e.dtstart.value for e in cal.vevent_list)
+    # The offsets come from the VTIMEZONE inside the file.
+    return [(s.hour, s.minute, s.utcoffset()) for s in starts]

@@ -1,0 +1,432 @@
+"""The pages people use: what they see, what is refused, and how many queries a list costs."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import icalendar
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from coursehub import clock
+from coursehub.accounts.models import Household, Role
+from coursehub.courses.models import RunStatus
+from coursehub.enrollment import services
+from coursehub.enrollment.models import CalendarFeed, Enrollment, EnrollmentStatus
+from coursehub.extensions import db
+from coursehub.notifications.models import OutboxMessage
+from tests.factories import CourseRunFactory, EnrollmentFactory, MunicipalityFactory, UserFactory
+
+
+def _count(model=Enrollment):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+# -- the family's sign-up ------------------------------------------------------------------------
+
+
+def test_family_sees_its_adults_and_signs_up_both(client, login_as, run, make_family):
+    household, adults = make_family(2)
+    db.session.commit()
+    login_as(client, adults[0])
+    page = _text(client.get(f"/kurser/{run.id}/anmalan"))
+    assert all(a.full_name in page for a in adults)
+    assert 'type="checkbox" name="persons"' in page
+    response = client.post(f"/kurser/{run.id}/anmalan", data={
+        "persons": [str(a.id) for a in adults], "diet": "Glutenfri", "interpreter": "somaliska"})
+    assert response.status_code == 302 and response.location.endswith("/mina-kurser")
+    mine = _text(client.get("/mina-kurser"))
+    assert "Anmälan är bekräftad" in mine and "Bekräftad" in mine and run.title in mine
+    enrollment = db.session.scalar(select(Enrollment))
+    assert enrollment.needs_diet == "Glutenfri" and len(enrollment.persons) == 2
+
+
+def test_visitor_is_offered_to_log_in_or_register(client, run):
+    db.session.commit()
+    page = _text(client.get(f"/kurser/{run.id}/anmalan"))
+    assert "Logga in och anmäl er" in page
+    assert f"/kurser/{run.id}/ny-familj" in page
+
+
+@pytest.mark.parametrize(("status", "message"), [
+    (RunStatus.CANCELLED, "Kursomgången är inställd"),
+    (RunStatus.COMPLETED, "redan börjat eller är avslutad"),
+])
+def test_a_closed_run_gives_a_message_and_changes_nothing(client, login_as, run, make_family,
+                                                          status, message):
+    household, adults = make_family(1)
+    run.status = status
+    db.session.commit()
+    login_as(client, adults[0])
+    response = client.post(f"/kurser/{run.id}/anmalan", data={"persons": [str(adults[0].id)]})
+    assert response.status_code == 200
+    assert message in _text(response)
+    assert _count() == 0 and _count(OutboxMessage) == 0
+
+
+def test_a_draft_run_is_not_found_for_a_family(client, login_as, make_family):
+    run = CourseRunFactory(draft=True)
+    _household, adults = make_family(1)
+    db.session.commit()
+    login_as(client, adults[0])
+    assert client.get(f"/kurser/{run.id}/anmalan").status_code == 404
+    assert client.post(f"/kurser/{run.id}/anmalan", data={"persons": [str(adults[0].id)]}).status_code == 404
+    assert _count() == 0
+
+
+def test_a_past_window_gives_a_message(client, login_as, run, make_family):
+    _household, adults = make_family(1)
+    run.signup_opens_at = clock.now() - timedelta(days=10)
+    run.signup_closes_at = clock.now() - timedelta(days=1)
+    db.session.commit()
+    login_as(client, adults[0])
+    response = client.post(f"/kurser/{run.id}/anmalan", data={"persons": [str(adults[0].id)]})
+    assert "Anmälan till kursomgången har stängt." in _text(response)
+    assert _count() == 0
+
+
+def test_signing_up_twice_gives_a_message(client, login_as, run, make_family):
+    household, adults = make_family(1)
+    db.session.commit()
+    login_as(client, adults[0])
+    client.post(f"/kurser/{run.id}/anmalan", data={"persons": [str(adults[0].id)]})
+    response = client.post(f"/kurser/{run.id}/anmalan", data={"persons": [str(adults[0].id)]})
+    assert "Hushållet är redan anmält till kursomgången." in _text(response)
+    assert _count() == 1 and services.seats_taken(run.id) == 1
+
+
+def test_a_forged_adult_of_another_household_is_refused_beside_the_field(client, login_as, run,
+                                                                          make_family):
+    _household, adults = make_family(1)
+    _other, strangers = make_family(1)
+    db.session.commit()
+    login_as(client, adults[0])
+    response = client.post(f"/kurser/{run.id}/anmalan",
+                           data={"persons": [str(adults[0].id), str(strangers[0].id)]})
+    page = _text(response)
+    assert 'id="persons-error"' in page and "hör inte till hushållet" in page
+    assert _count() == 0
+
+
+def test_no_adult_chosen_is_a_message_beside_the_field(client, login_as, run, make_family):
+    _household, adults = make_family(1)
+    db.session.commit()
+    login_as(client, adults[0])
+    page = _text(client.post(f"/kurser/{run.id}/anmalan", data={}))
+    assert "Välj minst en vuxen att anmäla." in page
+    assert _count() == 0
+
+
+# -- offers, cancellation, forged links ----------------------------------------------------------
+
+
+def _offered(run, make_family):
+    full, full_adults = make_family(4)
+    first = services.sign_up(run, full, full_adults, actor=full_adults[0], now=clock.now())
+    household, adults = make_family(1)
+    offered = services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    services.cancel_enrollment(first, actor=full_adults[0], now=clock.now())
+    db.session.commit()
+    return offered, adults
+
+
+def test_family_accepts_an_offer_from_its_page(client, login_as, run, make_family):
+    offered, adults = _offered(run, make_family)
+    login_as(client, adults[0])
+    page = _text(client.get("/mina-kurser"))
+    assert "Plats erbjuden" in page and "Tacka ja till platserna" in page
+    client.post(f"/anmalan/{offered.id}/tacka-ja")
+    db.session.refresh(offered)
+    assert offered.status == EnrollmentStatus.CONFIRMED
+    # The same button (or link) used again changes nothing and says why.
+    again = client.post(f"/anmalan/{offered.id}/tacka-ja", follow_redirects=True)
+    assert "Erbjudandet gäller inte längre." in _text(again)
+
+
+def test_an_offer_accepted_too_late_gives_a_message(client, login_as, run, make_family, clock):
+    offered, adults = _offered(run, make_family)
+    clock.advance(hours=49)
+    login_as(client, adults[0])
+    response = client.post(f"/anmalan/{offered.id}/tacka-ja", follow_redirects=True)
+    assert "Tiden för att tacka ja till platserna har gått ut." in _text(response)
+    db.session.refresh(offered)
+    assert offered.status == EnrollmentStatus.OFFERED
+
+
+def test_another_familys_sign_up_is_not_found(client, login_as, run, make_family):
+    household, adults = make_family(1)
+    enrollment = services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    _other, strangers = make_family(1)
+    db.session.commit()
+    login_as(client, strangers[0])
+    assert client.post(f"/anmalan/{enrollment.id}/avboka").status_code == 404
+    assert client.post(f"/anmalan/{enrollment.id}/tacka-ja").status_code == 404
+    assert client.post("/anmalan/999999/avboka").status_code == 404
+    db.session.refresh(enrollment)
+    assert enrollment.status == EnrollmentStatus.CONFIRMED
+
+
+def test_family_cancels_from_its_page(client, login_as, run, make_family):
+    household, adults = make_family(1)
+    enrollment = services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    db.session.commit()
+    login_as(client, adults[0])
+    response = client.post(f"/anmalan/{enrollment.id}/avboka", data={"reason": "Krock"},
+                           follow_redirects=True)
+    assert "Anmälan är avbokad." in _text(response)
+    db.session.refresh(enrollment)
+    assert enrollment.status == EnrollmentStatus.CANCELLED and enrollment.cancel_reason == "Krock"
+
+
+# -- the calendar feed ---------------------------------------------------------------------------
+
+
+def test_family_creates_downloads_and_revokes_its_feed(client, login_as, run, make_family):
+    household, adults = make_family(2)
+    services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    db.session.commit()
+    login_as(client, adults[0])
+    client.post("/mina-kurser/kalender")
+    feed = db.session.get(CalendarFeed, adults[0].id)
+    assert feed is not None and feed.token in _text(client.get("/mina-kurser"))
+    anonymous = client.application.test_client()
+    response = anonymous.get(f"/kalender/{feed.token}.ics")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    cal = icalendar.Calendar.from_ical(response.data)
+    uids = sorted(str(e["UID"]) for e in cal.walk("VEVENT"))
+    assert uids == sorted(f"session-{s.id}@coursehub" for s in run.sessions)
+    old_token = feed.token
+    client.post("/mina-kurser/kalender/ta-bort")
+    assert anonymous.get(f"/kalender/{old_token}.ics").status_code == 404
+    assert anonymous.get("/kalender/forfalskad-token.ics").status_code == 404
+
+
+# -- the municipality ----------------------------------------------------------------------------
+
+
+def test_worker_signs_up_a_household_of_their_municipality(client, login_as, basic_run,
+                                                           make_family, worker):
+    household, adults = make_family(2)
+    db.session.commit()
+    login_as(client, worker)
+    page = _text(client.get(f"/kommun/hushall/{household.id}"))
+    assert basic_run.title in page and adults[0].full_name in page
+    response = client.post(f"/kommun/hushall/{household.id}/anmalan", data={
+        "run_id": str(basic_run.id), "persons": [str(a.id) for a in adults]})
+    assert response.status_code == 302
+    enrollment = db.session.scalar(select(Enrollment))
+    assert enrollment.status == EnrollmentStatus.CONFIRMED  # no further approval
+
+
+def test_a_household_of_another_municipality_is_not_found(client, login_as, run, make_family,
+                                                          worker):
+    household, adults = make_family(1, municipality=MunicipalityFactory())
+    db.session.commit()
+    login_as(client, worker)
+    assert client.get(f"/kommun/hushall/{household.id}").status_code == 404
+    response = client.post(f"/kommun/hushall/{household.id}/anmalan", data={
+        "run_id": str(run.id), "persons": [str(adults[0].id)]})
+    assert response.status_code == 404
+    assert _count() == 0
+
+
+def test_worker_approves_a_pending_sign_up_and_the_family_is_told(client, login_as, basic_run,
+                                                                  make_family, worker):
+    household, adults = make_family(2)
+    enrollment = services.sign_up(basic_run, household, adults, actor=adults[0], now=clock.now())
+    db.session.commit()
+    login_as(client, worker)
+    page = _text(client.get("/kommun/godkannanden"))
+    assert household.name in page
+    client.post(f"/anmalan/{enrollment.id}/godkann")
+    db.session.refresh(enrollment)
+    assert enrollment.status == EnrollmentStatus.CONFIRMED
+    confirmations = db.session.scalars(select(OutboxMessage.recipient).where(
+        OutboxMessage.dedupe_key.like("enrollment-confirmed:%")))
+    assert sorted(confirmations) == sorted(a.email for a in adults)
+    assert household.name not in _text(client.get("/kommun/godkannanden"))
+
+
+def test_worker_adds_a_household_whose_adults_are_invited(client, login_as, worker):
+    db.session.commit()
+    login_as(client, worker)
+    response = client.post("/kommun/hushall/ny", data={
+        "household_name": "Familjen Berg", "adult1_name": "Bo Berg", "adult1_email": "bo@exempel.se"})
+    assert response.status_code == 302
+    household = db.session.scalar(select(Household).where(Household.name == "Familjen Berg"))
+    assert household.is_confirmed and household.municipality_id == worker.municipality_id
+    assert "Familjen Berg" in _text(client.get("/kommun/hushall"))
+
+
+def test_a_new_family_registers_through_the_course_page(client, run, municipality, worker):
+    db.session.commit()
+    page = _text(client.get(f"/kurser/{run.id}/ny-familj"))
+    assert municipality.name in page
+    response = client.post(f"/kurser/{run.id}/ny-familj", data={
+        "household_name": "Familjen Ek", "adult1_name": "Eva Ek", "adult1_email": "eva@exempel.se",
+        "adult2_name": "Erik Ek", "adult2_email": "erik@exempel.se",
+        "municipality_id": str(municipality.id)})
+    assert response.status_code == 302
+    enrollment = db.session.scalar(select(Enrollment))
+    assert enrollment.status == EnrollmentStatus.PENDING and not enrollment.household.is_confirmed
+    # The same e-mail again: a message beside the adults, nothing more saved.
+    again = client.post(f"/kurser/{run.id}/ny-familj", data={
+        "adult1_name": "Eva Ek", "adult1_email": "EVA@exempel.se",
+        "municipality_id": str(municipality.id)})
+    assert "Det finns redan ett konto med e-postadressen eva@exempel.se" in _text(again)
+    assert _count(Household) == 1
+
+
+# -- staff and leaders ---------------------------------------------------------------------------
+
+
+def test_leader_sees_participants_with_needs_and_exports(client, login_as, make_family, municipality):
+    leader = UserFactory(leader=True)
+    run = CourseRunFactory(leaders=[leader])
+    household, adults = make_family(2)
+    services.sign_up(run, household, adults, actor=adults[0], now=clock.now(),
+                     accessibility="Rullstol", interpreter="tigrinja")
+    db.session.commit()
+    login_as(client, leader)
+    page = _text(client.get(f"/kurser/{run.id}/deltagare"))
+    assert adults[0].full_name in page and "Rullstol" in page and municipality.name in page
+    printable = _text(client.get(f"/kurser/{run.id}/deltagare/utskrift"))
+    assert adults[1].full_name in printable and "tigrinja" in printable
+
+    response = client.get(f"/kurser/{run.id}/deltagare.csv")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Namn", "E-postadress"]
+    assert sorted(r[0] for r in rows[1:]) == sorted(a.full_name for a in adults)
+    assert rows[1][3] == municipality.name and rows[1][9 - 2] == "Rullstol"
+
+    response = client.get(f"/kurser/{run.id}/deltagare.xlsx")
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[1][0] == "Namn" and {values[2][0], values[3][0]} == {a.full_name for a in adults}
+
+
+def test_another_leader_gets_not_found(client, login_as):
+    run = CourseRunFactory(leaders=[UserFactory(leader=True)])
+    other = UserFactory(leader=True)
+    db.session.commit()
+    login_as(client, other)
+    for path in ("deltagare", "deltagare/utskrift", "deltagare.csv", "deltagare.xlsx"):
+        assert client.get(f"/kurser/{run.id}/{path}").status_code == 404
+
+
+def test_spreadsheet_formulas_are_neutralised(client, login_as, staff, make_family):
+    run = CourseRunFactory()
+    household, adults = make_family(1)
+    services.sign_up(run, household, adults, actor=adults[0], now=clock.now(), diet="=HYPERLINK(1)")
+    db.session.commit()
+    login_as(client, staff)
+    body = client.get(f"/kurser/{run.id}/deltagare.csv").data.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in body
+
+
+def test_staff_reorder_the_waiting_list_through_the_page(client, login_as, staff, run, make_family):
+    full, full_adults = make_family(4)
+    services.sign_up(run, full, full_adults, actor=full_adults[0], now=clock.now())
+    first, second = (_sign_up_one(run, make_family) for _ in range(2))
+    db.session.commit()
+    login_as(client, staff)
+    missing = client.post(f"/anmalan/{second.id}/flytta", data={"position": "1", "reason": ""},
+                          follow_redirects=True)
+    assert "Skriv varför ordningen ändras." in _text(missing)
+    client.post(f"/anmalan/{second.id}/flytta", data={"position": "1", "reason": "Förtur"})
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert (second.waitlist_position, first.waitlist_position) == (1, 2)
+
+
+def _sign_up_one(run, make_family):
+    household, adults = make_family(1)
+    return services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+
+
+def test_municipality_counts_per_run_and_term(client, login_as, staff, make_family, municipality):
+    run = CourseRunFactory()
+    household, adults = make_family(2)
+    services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    db.session.commit()
+    login_as(client, staff)
+    page = _text(client.get("/kurser/deltagare-per-kommun?termin=2026-HT"))
+    assert run.title in page and municipality.name in page
+    assert "<td>2</td><td>1</td>" in page.replace("\n", "")
+    assert run.title not in _text(client.get("/kurser/deltagare-per-kommun?termin=2026-VT"))
+
+
+# -- a fixed number of queries whatever the data size ---------------------------------------------
+
+
+def _fill_run(run, families: int):
+    for _ in range(families):
+        EnrollmentFactory(run=run, household=_household_with_adults(2))
+    db.session.commit()
+
+
+def _household_with_adults(n):
+    from tests.factories import HouseholdFactory
+
+    household = HouseholdFactory()
+    for _ in range(n):
+        UserFactory(household=household, roles=[Role.FAMILY])
+    db.session.refresh(household)
+    return household
+
+
+def test_participant_list_runs_a_fixed_number_of_queries(client, login_as, staff, count_queries):
+    small, large = CourseRunFactory(capacity=100), CourseRunFactory(capacity=100)
+    _fill_run(small, 2)
+    _fill_run(large, 20)
+    login_as(client, staff)
+    counts = []
+    for run in (small, large):
+        with client.application.app_context(), count_queries() as statements:
+            # A fresh app context per request, as in production: nothing cached from before.
+            response = client.get(f"/kurser/{run.id}/deltagare")
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+def test_family_page_runs_a_fixed_number_of_queries(client, login_as, count_queries):
+    few = _household_with_adults(2)
+    many = _household_with_adults(2)
+    for household, runs in ((few, 1), (many, 8)):
+        for _ in range(runs):
+            EnrollmentFactory(household=household, run=CourseRunFactory())
+    db.session.commit()
+    counts = []
+    for household in (few, many):
+        login_as(client, household.adults[0])
+        with client.application.app_context(), count_queries() as statements:
+            response = client.get("/mina-kurser")
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_invitation_link_of_a_new_family_opens_the_accounts_page(client, run, municipality):
+    import re
+
+    services.register_family(run, household_name="", municipality=municipality,
+                             adults=[services.NewAdult("Nora Nyström", "nora@exempel.se")],
+                             now=clock.now())
+    db.session.commit()
+    body = db.session.scalar(select(OutboxMessage.body_text).where(
+        OutboxMessage.dedupe_key.like("enrollment-invitation:%")))
+    path = re.search(r"http://coursehub\.test(/inbjudan/\S+)", body).group(1)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "lösenord" in _text(response).lower()
+    assert "Länken gäller inte" in _text(client.get("/inbjudan/forfalskad"))
