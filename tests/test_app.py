@@ -1,0 +1,96 @@
+"""The app factory's settings and the Swedish error pages."""
+
+import pytest
+from flask import abort
+
+from coursehub import create_app
+from coursehub.config import DEFAULT_SECRET_KEY
+
+
+def _production(**extra):
+    return {"SQLALCHEMY_DATABASE_URI": "sqlite://", "ENV_NAME": "production", **extra}
+
+
+def test_production_refuses_the_development_secret_key():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(_production(SECRET_KEY=DEFAULT_SECRET_KEY))
+
+
+def test_production_refuses_debug():
+    with pytest.raises(RuntimeError, match="DEBUG"):
+        create_app(_production(SECRET_KEY="a-real-secret-value", DEBUG=True))
+
+
+def test_production_starts_with_a_secret_and_sends_hsts():
+    app = create_app(_production(SECRET_KEY="a-real-secret-value"))
+    response = app.test_client().get("/")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://someone@db.example/coursehub")
+    monkeypatch.setenv("COURSEHUB_OFFER_HOURS", "24")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.example")
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://someone@db.example/coursehub"
+    assert app.config["COURSEHUB_OFFER_HOURS"] == 24
+    assert app.config["MAIL_SERVER"] == "smtp.example"
+    assert app.config["COURSEHUB_SCHEDULER"] == ""  # the web process starts no scheduler
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
+    from coursehub.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}",
+                      "SECRET_KEY": "x"})
+    with app.app_context(), db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        db.engine.dispose()
+
+
+@pytest.fixture
+def failing_app(app):
+    @app.get("/test/forbidden")
+    def forbidden():
+        abort(403)
+
+    @app.get("/test/crash")
+    def crash():
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    return app
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "heading"),
+    [
+        ("/finns-inte", 404, "Sidan finns inte"),
+        ("/test/forbidden", 403, "Du har inte behörighet"),
+        ("/test/crash", 500, "Något gick fel hos oss"),
+    ],
+)
+def test_error_pages_are_swedish_without_traceback(failing_app, path, status, heading):
+    response = failing_app.test_client().get(path)
+    html = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert heading in html
+    assert '<html lang="sv">' in html
+    assert "Traceback" not in html and "boom" not in html
+
+
+def test_pages_carry_the_security_headers(client):
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_for_logged_in_people_are_not_cached(client, login_as):
+    from tests.factories import UserFactory
+
+    login_as(client, UserFactory(family=True))
+    assert client.get("/profil").headers["Cache-Control"] == "no-store"
