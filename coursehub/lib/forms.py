@@ -35,6 +35,15 @@ class BaseForm(FlaskForm):
         return ok
 
 
+def show_domain_error(form, error, *, default: str | None = None) -> None:
+    """Show a service's domain error beside its field, beside `default`, or above the form."""
+    name = error.field if error.field in form._fields else default
+    if name in form._fields:
+        form[name].errors = [*form[name].errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
 def first_error(form) -> str | None:
     """Return the first field error of a form, for a summary at the top."""
     for errors in form.errors.values():

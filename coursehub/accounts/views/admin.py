@@ -18,6 +18,7 @@ from coursehub.accounts.forms import (
 from coursehub.accounts.models import Municipality, Role, User
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib.forms import show_domain_error
 
 from . import bp
 
@@ -26,11 +27,6 @@ manage_users = permissions.permission_required(permissions.can_manage_users)
 
 def _page_number() -> int:
     return max(request.args.get("page", 1, type=int) or 1, 1)
-
-
-def _field_error(form, error: CoursehubError, default: str) -> None:
-    field = getattr(form, error.field or default, None) or getattr(form, default)
-    field.errors = [*field.errors, error.message]
 
 
 @bp.get("/admin/anvandare")
@@ -64,7 +60,7 @@ def invite_user():
                 municipality=municipality, now=clock.now())
         except CoursehubError as error:
             db.session.rollback()
-            _field_error(form, error, "email")
+            show_domain_error(form, error, default="email")
         else:
             db.session.commit()
             flash(_("%(name)s har fått en inbjudan till %(email)s.", name=user.full_name,
@@ -94,7 +90,7 @@ def edit_user(user_id):
                                  municipality=municipality, now=clock.now())
         except CoursehubError as error:
             db.session.rollback()
-            _field_error(form, error, "full_name")
+            show_domain_error(form, error, default="full_name")
         else:
             db.session.commit()
             flash(_("Ändringarna är sparade."), "success")

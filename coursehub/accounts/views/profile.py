@@ -11,6 +11,7 @@ from coursehub.accounts import permissions, services
 from coursehub.accounts.errors import AccountError
 from coursehub.accounts.forms import ChangePasswordForm, PhoneForm, role_label
 from coursehub.extensions import db
+from coursehub.lib.forms import show_domain_error
 
 from . import bp
 
@@ -65,7 +66,7 @@ def change_password():
                                      confirm=form.confirm.data, now=clock.now())
         except AccountError as error:
             db.session.rollback()
-            getattr(form, error.field or "new_password").errors.append(error.message)
+            show_domain_error(form, error, default="new_password")
         else:
             db.session.commit()
             # This session goes on under the new token (and a fresh cookie); all others end.

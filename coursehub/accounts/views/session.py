@@ -12,6 +12,7 @@ from coursehub.accounts.errors import AccountError, InvalidLinkError, LoginFaile
 from coursehub.accounts.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from coursehub.accounts.models import TokenPurpose
 from coursehub.extensions import db, limiter
+from coursehub.lib.forms import show_domain_error
 from coursehub.lib.urls import safe_next
 
 from . import bp
@@ -103,7 +104,7 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str, done: s
                                    purpose=purpose.value)
         except AccountError as error:
             db.session.rollback()
-            getattr(form, error.field or "password").errors.append(error.message)
+            show_domain_error(form, error, default="password")
         else:
             db.session.commit()
             if current_user.is_authenticated:

@@ -7,6 +7,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from coursehub.courses import permissions
+from coursehub.lib.forms import show_domain_error
 from coursehub.lib.nav import NavItem
 
 bp = Blueprint("courses", __name__)
@@ -18,13 +19,7 @@ nav_items = [
 ]
 
 
-def show_error(form, error, *, default: str | None = None) -> None:
-    """Put a domain error beside its field, or beside `default`, or above the form."""
-    name = error.field if error.field in form._fields else default
-    if name:
-        form[name].errors = [*form[name].errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+show_error = show_domain_error  # the house helper, under the name this area's views use
 
 
 from coursehub.courses.views import leader, manage, public, types  # noqa: E402,F401

@@ -10,6 +10,7 @@ from coursehub.accounts.permissions import is_staff
 from coursehub.courses.models import CourseRun, RunStatus
 from coursehub.enrollment.models import Enrollment
 from coursehub.extensions import db
+from coursehub.lib.forms import show_domain_error
 from coursehub.lib.urls import safe_next
 
 
@@ -45,12 +46,11 @@ def chosen_adults(ids) -> list[User]:
 
 
 def show_error(form, error) -> None:
-    """Put a domain error beside its field, or at the top of the page."""
-    field = getattr(form, error.field, None) if error.field else None
+    """Put a domain error beside its field (the adults' checkbox group included), else flash it."""
     if error.field == "adults":
         form.adults_error = error.message
-    elif field is not None:
-        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+    elif error.field in form._fields:
+        show_domain_error(form, error)
     else:
         flash(error.message, "error")
 
