@@ -58,6 +58,8 @@ class Defaults:
     COURSEHUB_REMINDER_HOURS = 48
 
     BABEL_DEFAULT_LOCALE = "sv"
+    # The catalogues live at the project root, beside templates/, not inside the package.
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
     COURSEHUB_LOCALES = ("sv", "en")
     BOOTSTRAP_SERVE_LOCAL = True

@@ -7,6 +7,7 @@ import re
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -26,10 +27,13 @@ def render_email(name: str, /, **context) -> tuple[str, str, str]:
     context.setdefault("base_url", current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/"))
     # Rendered straight from the Jinja environment, without the page context processors: mail is
     # mostly written by jobs, outside any request, and must not depend on who is logged in.
+    # Always in Swedish: the recipient's language is not known, and the sender's (the person who
+    # happened to trigger the mail) says nothing about it.
     env = current_app.jinja_env
-    subject = env.get_template(f"emails/{name}/subject.txt").render(context)
-    text = env.get_template(f"emails/{name}/body.txt").render(context)
-    html = env.get_template(f"emails/{name}/body.html").render(context)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject = env.get_template(f"emails/{name}/subject.txt").render(context)
+        text = env.get_template(f"emails/{name}/body.txt").render(context)
+        html = env.get_template(f"emails/{name}/body.html").render(context)
     return _one_line(subject), text, html
 
 

@@ -1,0 +1,165 @@
+"""The English interface: the language button, and a complete, consistent English catalogue.
+
+The msgids are the Swedish texts. A new Swedish string without an English translation fails
+`test_every_string_in_the_code_has_an_english_translation`, which lists the missing ones; the
+commands to update the catalogue are at the top of translations/en/LC_MESSAGES/messages.po.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask_babel import force_locale, gettext, ngettext
+
+from coursehub import PROJECT_ROOT
+
+TRANSLATIONS = PROJECT_ROOT / "translations"
+PO_FILE = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
+MO_FILE = PO_FILE.with_suffix(".mo")
+# The same keywords as the documented extraction command (babel.cfg holds the file patterns).
+EXTRACT_OPTIONS = ["-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location"]
+PLACEHOLDER = re.compile(r"%\([A-Za-z_]\w*\)[sdif]|%[sdif]|\{[A-Za-z_]\w*\}")
+
+
+def _read_catalogue():
+    with PO_FILE.open("rb") as f:
+        return read_po(f, locale="en")
+
+
+def _messages():
+    """Every message of the English catalogue except the header."""
+    return [message for message in _read_catalogue() if message.id]
+
+
+def _key(message) -> str:
+    return message.id[0] if isinstance(message.id, tuple) else message.id
+
+
+def _strings(message) -> tuple[str, ...]:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def _is_translated(message) -> bool:
+    return all(s and s.strip() for s in _strings(message))
+
+
+@pytest.fixture(scope="session")
+def compiled_catalogue() -> Path:
+    """Compile the .mo the app reads, unless an up-to-date one is there (`make test` compiles it)."""
+    if not MO_FILE.exists() or MO_FILE.stat().st_mtime < PO_FILE.stat().st_mtime:
+        partial = MO_FILE.with_name(f"{MO_FILE.name}.{os.getpid()}.tmp")
+        with partial.open("wb") as f:
+            write_mo(f, _read_catalogue())
+        partial.replace(MO_FILE)
+    return MO_FILE
+
+
+def _switch(client, locale: str) -> str:
+    response = client.post("/sprak", data={"locale": locale, "next": "/"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert response.request.path == "/"
+    return response.get_data(as_text=True)
+
+
+def test_the_language_button_switches_the_start_page_to_english_and_back(
+    app, client, compiled_catalogue
+):
+    start = client.get("/").get_data(as_text=True)
+    assert '<html lang="sv">' in start
+    assert ">In English</button>" in start
+
+    english = _switch(client, "en")
+    assert '<html lang="en">' in english
+    assert "Welcome to the foster-family resource" in english, (
+        "the start page is not translated: Flask-Babel found no English catalogue in "
+        f"{app.extensions['babel'].translation_directories} (the catalogue is {MO_FILE})"
+    )
+    assert "Välkommen till familjehemsresursen" not in english
+    assert ">Courses</a>" in english  # a menu label, translated lazily
+    assert "Skip to content" in english
+    assert ">På svenska</button>" in english
+    assert ">In English</button>" not in english
+    # The choice is kept in the session for the next page.
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+    swedish = _switch(client, "sv")
+    assert '<html lang="sv">' in swedish
+    assert "Välkommen till familjehemsresursen" in swedish
+    assert "Welcome to the foster-family resource" not in swedish
+    assert ">In English</button>" in swedish
+    assert ">På svenska</button>" not in swedish
+
+
+def test_plural_forms_work_in_english(app, compiled_catalogue):
+    with app.test_request_context(), force_locale("en"):
+        assert ngettext("%(num)d kurs hittades.", "%(num)d kurser hittades.", 1) == "1 course found."
+        assert ngettext("%(num)d kurs hittades.", "%(num)d kurser hittades.", 3) == "3 courses found."
+        assert gettext("Kursomgång") == "Course run"
+
+
+def test_every_message_has_a_consistent_english_translation():
+    untranslated, fuzzy, placeholders = [], [], []
+    for message in _messages():
+        if message.fuzzy:
+            fuzzy.append(_key(message))
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        if not _is_translated(message):
+            untranslated.append(_key(message))
+            continue
+        for index, translated in enumerate(_strings(message)):
+            source = sources[min(index, len(sources) - 1)]
+            if set(PLACEHOLDER.findall(source)) != set(PLACEHOLDER.findall(translated)):
+                placeholders.append(f"{source!r} -> {translated!r}")
+    problems = {
+        "no English translation for": untranslated,
+        "fuzzy (unchecked) translations": fuzzy,
+        "placeholders differ": placeholders,
+    }
+    assert not any(problems.values()), "\n".join(
+        f"{title}:\n  " + "\n  ".join(items) for title, items in problems.items() if items
+    )
+
+
+def test_every_string_in_the_code_has_an_english_translation(tmp_path):
+    template = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", *EXTRACT_OPTIONS,
+         "-o", str(template), "."],
+        cwd=PROJECT_ROOT, check=True, capture_output=True, text=True,
+    )
+    with template.open("rb") as f:
+        wanted = {_key(message) for message in read_po(f) if message.id}
+    translated = {_key(message) for message in _messages() if _is_translated(message)}
+    missing = sorted(wanted - translated)
+    assert len(wanted) > 100  # the extraction found the code and the templates
+    assert not missing, (
+        f"{len(missing)} Swedish text(s) have no English translation in {PO_FILE} "
+        "(the commands to update it are at its top):\n  " + "\n  ".join(missing)
+    )
+
+
+def test_mail_is_written_in_swedish_whatever_language_the_sender_uses(app, client, login_as):
+    """An English-speaking staff member's invitation still reaches the new user in Swedish."""
+    from sqlalchemy import select
+
+    from coursehub.extensions import db
+    from coursehub.notifications.models import OutboxMessage
+    from tests.factories import UserFactory
+
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    login_as(client, staff)
+    client.post("/sprak", data={"locale": "en", "next": "/"})
+    response = client.post("/admin/anvandare/ny", data={
+        "full_name": "Märta Ågren", "email": "marta.agren@exempel.test", "roles": ["family"],
+    })
+    assert response.status_code == 302
+    message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.subject == f"Välkommen till {app.config['COURSEHUB_ORGANISATION']}"
