@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := coursehub
 
-.PHONY: run test install install-test system-tools translations lint test-sqlite test-postgresql clean
+.PHONY: run test install install-test system-tools translations lint audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ system-tools:
 
 lint: install-test
 	$(BIN)/ruff check coursehub tests
+	$(BIN)/bandit -q -r coursehub
+
+# Known vulnerabilities in the installed packages; needs the vulnerability service, which the
+# build machines cannot reach, so it is not part of `make test`.
+audit: install-test
+	$(BIN)/pip install --quiet pip-audit
+	$(BIN)/pip-audit --skip-editable
 
 test: install-test system-tools lint
 	@bash scripts/run-tests.sh

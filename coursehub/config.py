@@ -6,7 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused outside development, see check()
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105  # nosec B105 - refused in production by check()
 
 
 class Defaults:
