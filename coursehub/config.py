@@ -6,7 +6,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105  # nosec B105 - refused in production by check()
+# Good for development only: check() refuses it in production.
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105  # nosec B105
 
 
 class Defaults:

@@ -8,7 +8,8 @@ from coursehub.accounts import passwords, services
 from coursehub.accounts.models import Household, Municipality, Role, User
 from coursehub.extensions import db
 
-DEMO_PASSWORD = "demo-losenord-2026"  # noqa: S105  # nosec B105 - the public demo password, in the README
+# The public demo password, printed by `make run` and written in the README.
+DEMO_PASSWORD = "demo-losenord-2026"  # noqa: S105  # nosec B105
 
 # (name, SCB code, member of the resource, latitude, longitude of the main town)
 MUNICIPALITIES = [
