@@ -14,6 +14,7 @@ from sqlalchemy import select
 from coursehub import clock
 from coursehub.accounts.models import User
 from coursehub.extensions import db, login_manager
+from coursehub.lib.forms import EXPIRED_FORM_TITLE, expired_form_message
 from coursehub.lib.nav import visible_items
 
 CSP = (
@@ -124,8 +125,7 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
-        return page(400, _("Formuläret har gått ut"),
-                    _("Sidan hade varit öppen länge. Gå tillbaka, ladda om sidan och försök igen."))
+        return page(400, str(EXPIRED_FORM_TITLE), expired_form_message())
 
     @app.errorhandler(403)
     def forbidden(_error):

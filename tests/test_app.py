@@ -81,6 +81,29 @@ def test_error_pages_are_swedish_without_traceback(failing_app, path, status, he
     assert "Traceback" not in html and "boom" not in html
 
 
+def test_expired_form_shows_the_one_expired_form_message(app, client):
+    from flask_wtf.csrf import CSRFError
+
+    from coursehub.lib.forms import BaseForm
+
+    @app.post("/test/expired")
+    def expired():
+        raise CSRFError()
+
+    html = client.post("/test/expired").get_data(as_text=True)
+    assert "Formuläret har gått ut" in html
+    assert "Sidan har varit öppen för länge. Ladda om sidan och försök igen." in html
+
+    class Form(BaseForm):
+        pass
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    with app.test_request_context("/", method="POST", data={"csrf_token": "old"}):
+        form = Form()
+        assert not form.validate()
+        assert form.csrf_token.errors == ["Sidan har varit öppen för länge. Ladda om sidan och försök igen."]
+
+
 def test_pages_carry_the_security_headers(client):
     headers = client.get("/").headers
     assert "script-src 'self'" in headers["Content-Security-Policy"]

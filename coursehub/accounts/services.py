@@ -384,7 +384,7 @@ def find_link(token: str, purpose: TokenPurpose, *, now: datetime) -> AccountTok
         AccountToken.token_hash == hash_token(token), AccountToken.purpose == purpose))
     if row is None or not row.user.is_active:
         raise InvalidLinkError(_("Länken gäller inte. Kontrollera att du använt hela länken "
-                                 "i mejlet."))
+                                 "i e-postmeddelandet."))
     if row.used_at is not None:
         raise InvalidLinkError(_("Länken har redan använts. Varje länk fungerar bara en gång."))
     if not row.is_usable(now):

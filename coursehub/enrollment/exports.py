@@ -7,11 +7,7 @@ import io
 
 from flask_babel import gettext as _
 
-_STATUS = {
-    "confirmed": "Bekräftad",
-    "pending": "Väntar på godkännande",
-    "offered": "Erbjuden plats",
-}
+from coursehub.enrollment.labels import status_label
 
 
 def participant_rows(enrollments) -> list[list[str]]:
@@ -25,7 +21,7 @@ def participant_rows(enrollments) -> list[list[str]]:
                 person.user.email,
                 household.name,
                 household.municipality.name,
-                _STATUS.get(enrollment.status.value, enrollment.status.value),
+                status_label(enrollment.status),
                 enrollment.makeup_session.title if enrollment.makeup_session else "",
                 enrollment.needs_diet,
                 enrollment.needs_accessibility,

@@ -16,6 +16,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from coursehub.lib.forms import BaseForm
 
+TOO_LONG = _l("Högst %(max)d tecken.")
+REASON_TOO_LONG = _l("Anledningen får vara högst %(max)d tecken.")
+
 
 class CheckboxList(SelectMultipleField):
     """Several choices as a list of checkboxes."""
@@ -25,10 +28,12 @@ class CheckboxList(SelectMultipleField):
 
 
 class NeedsMixin:
-    diet = StringField(_l("Kost (allergier, specialkost)"), validators=[Optional(), Length(max=300)])
-    accessibility = StringField(_l("Tillgänglighet"), validators=[Optional(), Length(max=300)])
+    diet = StringField(_l("Kost (allergier, specialkost)"),
+                       validators=[Optional(), Length(max=300, message=TOO_LONG)])
+    accessibility = StringField(_l("Tillgänglighet"),
+                                validators=[Optional(), Length(max=300, message=TOO_LONG)])
     interpreter = StringField(_l("Behov av tolk (vilket språk)"),
-                              validators=[Optional(), Length(max=100)])
+                              validators=[Optional(), Length(max=100, message=TOO_LONG)])
 
 
 class SignUpForm(NeedsMixin, BaseForm):
@@ -56,11 +61,12 @@ class HouseholdSignUpForm(SignUpForm):
 class NewHouseholdForm(BaseForm):
     """The adults of a new household (two rows; the second may stay empty)."""
 
-    household_name = StringField(_l("Hushållets namn"), validators=[Optional(), Length(max=120)])
-    adult1_name = StringField(_l("Namn"), validators=[Optional(), Length(max=120)])
-    adult1_email = EmailField(_l("E-postadress"), validators=[Optional(), Length(max=254)])
-    adult2_name = StringField(_l("Namn"), validators=[Optional(), Length(max=120)])
-    adult2_email = EmailField(_l("E-postadress"), validators=[Optional(), Length(max=254)])
+    household_name = StringField(_l("Hushållets namn"),
+                                 validators=[Optional(), Length(max=120, message=TOO_LONG)])
+    adult1_name = StringField(_l("Namn"), validators=[Optional(), Length(max=120, message=TOO_LONG)])
+    adult1_email = EmailField(_l("E-postadress"), validators=[Optional(), Length(max=254, message=TOO_LONG)])
+    adult2_name = StringField(_l("Namn"), validators=[Optional(), Length(max=120, message=TOO_LONG)])
+    adult2_email = EmailField(_l("E-postadress"), validators=[Optional(), Length(max=254, message=TOO_LONG)])
 
     def adult_rows(self):
         """Return the (name field, e-mail field) pairs, in order."""
@@ -83,17 +89,19 @@ class RegisterFamilyForm(NeedsMixin, NewHouseholdForm):
 class ReasonForm(BaseForm):
     """A cancellation or a decision, with an optional reason."""
 
-    reason = TextAreaField(_l("Skäl (frivilligt)"), validators=[Optional(), Length(max=300)])
+    reason = TextAreaField(_l("Anledning (frivilligt)"),
+                           validators=[Optional(), Length(max=300, message=REASON_TOO_LONG)])
 
 
 class ReorderForm(BaseForm):
     """Staff move a household on the waiting list, with a reason."""
 
-    position = IntegerField(_l("Ny plats i kön"),
-                            validators=[DataRequired(_l("Skriv en plats i kön.")),
-                                        NumberRange(min=1, message=_l("Platsen måste vara 1 eller mer."))])
-    reason = StringField(_l("Skäl"), validators=[DataRequired(_l("Skriv varför ordningen ändras.")),
-                                                  Length(max=200)])
+    position = IntegerField(_l("Nytt nr i kön"),
+                            validators=[DataRequired(_l("Skriv ett nummer i kön.")),
+                                        NumberRange(min=1, message=_l(
+                                            "Numret i kön måste vara 1 eller högre."))])
+    reason = StringField(_l("Anledning"), validators=[DataRequired(_l("Skriv varför ordningen ändras.")),
+                                                      Length(max=200, message=REASON_TOO_LONG)])
 
 
 class EmptyForm(BaseForm):

@@ -7,6 +7,15 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
+# The one message for a form whose CSRF token has expired: the page was left open too long.
+EXPIRED_FORM_TITLE = _l("Formuläret har gått ut")
+EXPIRED_FORM_MESSAGE = _l("Sidan har varit öppen för länge. Ladda om sidan och försök igen.")
+
+
+def expired_form_message() -> str:
+    """Return the plain message shown when a form has expired (an old CSRF token)."""
+    return str(EXPIRED_FORM_MESSAGE)
+
 
 def normalise_text(value):
     """Strip and NFC-normalise text input; leave other values alone."""
@@ -29,9 +38,7 @@ class BaseForm(FlaskForm):
         ok = super().validate(extra_validators)
         if not ok and getattr(self, "csrf_token", None) is not None and self.csrf_token.errors:
             # The only way a person meets this is a page left open too long: say so plainly.
-            self.csrf_token.errors = [
-                str(_l("Sidan har varit öppen länge. Kontrollera uppgifterna och skicka igen."))
-            ]
+            self.csrf_token.errors = [expired_form_message()]
         return ok
 
 

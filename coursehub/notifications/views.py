@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from coursehub import clock
 from coursehub.extensions import db
-from coursehub.lib.forms import BaseForm
+from coursehub.lib.forms import BaseForm, expired_form_message
 from coursehub.lib.nav import NavItem
 from coursehub.notifications import permissions, queries, services
 from coursehub.notifications.models import OutboxMessage
@@ -65,7 +65,7 @@ def retry(message_id: int):
     found = db.get_or_404(OutboxMessage, message_id)
     form = RetryForm()
     if not form.validate_on_submit():
-        flash(_("Sidan hade varit öppen länge. Försök igen."), "warning")
+        flash(expired_form_message(), "warning")
         return redirect(url_for(".message", message_id=found.id))
     try:
         services.retry_message(found, actor=current_user, now=clock.now())

@@ -310,3 +310,20 @@ def test_nobody_deactivates_themselves_and_staff_not_admins(db, clock):
     with pytest.raises(PermissionDeniedError):
         services.deactivate_user(admin, actor=staff, now=clock.now)
     assert staff.is_active and admin.is_active
+
+
+@pytest.mark.parametrize(("hours", "days", "expected_hours", "expected_days"), [
+    (1, 1, "gäller i 1 timme.", "gäller i 1 dag."),
+    (2, 7, "gäller i 2 timmar.", "gäller i 7 dagar."),
+])
+def test_link_lifetimes_in_the_mails_read_right_for_one_and_many(hours, days, expected_hours,
+                                                                  expected_days):
+    from coursehub.notifications.services import render_email
+
+    _subject, reset_text, reset_html = render_email(
+        "password_reset", first_name="Anna", url="https://x/l", hours=hours)
+    _subject, invite_text, invite_html = render_email(
+        "invitation", first_name="Anna", username="anna", inviter="Erik", url="https://x/l",
+        days=days)
+    assert expected_hours in reset_text and expected_hours in reset_html
+    assert expected_days in invite_text and expected_days in invite_html

@@ -174,7 +174,7 @@ def test_password_reset_mail_arrives_and_its_link_works_once(client, db, smtp_se
     db.session.commit()
     response = client.post("/glomt-losenord", data={"email": "anna@exempel.se"},
                            follow_redirects=True)
-    assert "Om det finns ett konto med den adressen har vi skickat ett mejl" in _text(response)
+    assert "Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande" in _text(response)
     [mail] = send_and_read(smtp_server)
     assert mail["To"] == "anna@exempel.se"
     assert mail["Subject"] == "Välj ett nytt lösenord"

@@ -185,6 +185,18 @@ def test_family_cancels_from_its_page(client, login_as, run, make_family):
     assert enrollment.status == EnrollmentStatus.CANCELLED and enrollment.cancel_reason == "Krock"
 
 
+def test_too_long_reason_is_refused_with_its_limit(client, login_as, run, make_family):
+    household, adults = make_family(1)
+    enrollment = services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    db.session.commit()
+    login_as(client, adults[0])
+    response = client.post(f"/anmalan/{enrollment.id}/avboka", data={"reason": "x" * 301},
+                           follow_redirects=True)
+    assert "Anledningen får vara högst 300 tecken." in _text(response)
+    db.session.refresh(enrollment)
+    assert enrollment.status != EnrollmentStatus.CANCELLED
+
+
 # -- the calendar feed ---------------------------------------------------------------------------
 
 
@@ -430,3 +442,30 @@ def test_the_invitation_link_of_a_new_family_opens_the_accounts_page(client, run
     assert response.status_code == 200
     assert "lösenord" in _text(response).lower()
     assert "Länken gäller inte" in _text(client.get("/inbjudan/forfalskad"))
+
+
+def test_export_and_page_show_the_same_status_label(client, login_as, staff, make_family):
+    from coursehub.enrollment.labels import STATUS_LABELS
+
+    run = CourseRunFactory()
+    household, adults = make_family(1)
+    enrollment = services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    db.session.commit()
+    login_as(client, staff)
+    label = str(STATUS_LABELS[enrollment.status])
+    rows = list(csv.reader(io.StringIO(
+        client.get(f"/kurser/{run.id}/deltagare.csv").data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][4] == "Status" and rows[1][4] == label
+    assert label in _text(client.get(f"/kurser/{run.id}/deltagare"))
+
+
+def test_waiting_list_page_numbers_the_queue(client, login_as, staff, run, make_family):
+    full, full_adults = make_family(4)
+    services.sign_up(run, full, full_adults, actor=full_adults[0], now=clock.now())
+    waiting = _sign_up_one(run, make_family)
+    db.session.commit()
+    login_as(client, staff)
+    page = _text(client.get(f"/kurser/{run.id}/reservlista"))
+    assert "Nr i kön" in page and "Nytt nr i kön" in page and "Anledning" in page
+    login_as(client, waiting.household.adults[0])
+    assert "Reservlista – nr 1 i kön" in _text(client.get("/mina-kurser"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from coursehub import clock
@@ -78,9 +79,11 @@ def forgot_password():
     if form.validate_on_submit():
         services.request_password_reset(form.email.data, now=clock.now())
         db.session.commit()
-        flash(_("Om det finns ett konto med den adressen har vi skickat ett mejl med en länk. "
-                "Länken gäller i %(hours)d timmar.",
-                hours=current_app.config["COURSEHUB_RESET_TOKEN_HOURS"]), "info")
+        flash(ngettext("Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande "
+                       "med en länk. Länken gäller i %(num)d timme.",
+                       "Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande "
+                       "med en länk. Länken gäller i %(num)d timmar.",
+                       current_app.config["COURSEHUB_RESET_TOKEN_HOURS"]), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
 

@@ -62,7 +62,7 @@ def check_run_takes_signups(run: CourseRun, now) -> None:
     if run.status == RunStatus.COMPLETED or (run.starts_at is not None and run.starts_at <= now):
         raise SignupClosedError(_("Kursomgången har redan börjat eller är avslutad."))
     if now < run.signup_opens_at:
-        raise SignupClosedError(_("Anmälan till kursomgången har inte öppnat än."))
+        raise SignupClosedError(_("Anmälan till kursomgången har inte öppnat ännu."))
     if now >= run.signup_closes_at:
         raise SignupClosedError(_("Anmälan till kursomgången har stängt."))
 

@@ -126,7 +126,7 @@ def reorder_waitlist(enrollment: Enrollment, position: int, *, actor, now: datet
     if enrollment not in queue:
         raise EnrollmentError(_("Hushållet står inte på reservlistan."))
     if not 1 <= position <= len(queue):
-        raise EnrollmentError(_("Välj en plats mellan 1 och %(n)d.", n=len(queue)), field="position")
+        raise EnrollmentError(_("Välj ett nummer i kön mellan 1 och %(n)d.", n=len(queue)), field="position")
     queue.remove(enrollment)
     queue.insert(position - 1, enrollment)
     for number, row in enumerate(queue, start=1):

@@ -4,13 +4,22 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from coursehub.enrollment import permissions
+from coursehub.enrollment.labels import STATUS_LABELS
 from coursehub.lib.nav import NavItem
 
 bp = Blueprint("enrollment", __name__)
 
+
+@bp.record_once
+def _add_status_labels(state):
+    # A global (not a context variable) so that imported macros see it: enrollment/_macros.html
+    # shows the same labels as the exports.
+    state.app.jinja_env.globals["enrollment_status_labels"] = STATUS_LABELS
+
+
 nav_items = [
     NavItem(_l("Mina kurser"), "enrollment.my_courses", permissions.is_family, order=20),
-    NavItem(_l("Hushåll"), "enrollment.households", permissions.is_municipal, order=30),
+    NavItem(_l("Hushåll i kommunen"), "enrollment.households", permissions.is_municipal, order=30),
     NavItem(_l("Godkännanden"), "enrollment.approvals", permissions.is_municipal, order=31),
     NavItem(_l("Deltagare per kommun"), "enrollment.municipality_counts",
             permissions.can_see_municipality_counts, order=60),

@@ -24,6 +24,7 @@ from coursehub.enrollment.views._helpers import (
 )
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib.forms import first_error
 
 STATUS_MESSAGES = {
     EnrollmentStatus.CONFIRMED: _l(
@@ -131,7 +132,7 @@ def cancel(enrollment_id: int):
     enrollment = load_enrollment(enrollment_id, permissions.can_cancel_enrollment)
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash(_("Skälet får vara högst 300 tecken."), "error")
+        flash(first_error(form) or _("Kontrollera uppgifterna."), "error")
         return back("enrollment.my_courses")
     try:
         services.cancel_enrollment(enrollment, actor=actor(), now=clock.now(),

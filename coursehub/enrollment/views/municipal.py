@@ -16,6 +16,7 @@ from coursehub.enrollment.views import bp
 from coursehub.enrollment.views._helpers import actor, back, chosen_adults, load_enrollment, show_error
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib.forms import first_error
 
 
 def _own_household(household_id: int) -> Household:
@@ -170,5 +171,5 @@ def decline(enrollment_id: int):
             db.session.commit()
             flash(_("Anmälan är avslagen och familjen har fått besked."), "success")
     else:
-        flash(_("Skälet får vara högst 300 tecken."), "error")
+        flash(first_error(form) or _("Kontrollera uppgifterna."), "error")
     return back("enrollment.approvals")
