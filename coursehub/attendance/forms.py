@@ -46,6 +46,19 @@ class AbsenceForm(BaseForm):
     )
 
 
+class MakeupForm(BaseForm):
+    """Sign one adult up for one session of another run, to make up a missing theme."""
+
+    session_id = HiddenField(validators=[DataRequired(message=_l("Välj en träff."))])
+    user_id = HiddenField(validators=[DataRequired(message=_l("Välj en person."))])
+    # The page of the municipal list to come back to.
+    page = IntegerField(validators=[Optional()])
+
+
+class WithdrawAbsenceForm(BaseForm):
+    """A family takes back an advance absence notice (only the CSRF token is posted)."""
+
+
 class RevokeForm(BaseForm):
     """Staff revoke a certificate, with a reason."""
 

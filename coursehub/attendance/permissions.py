@@ -60,3 +60,31 @@ def can_download_certificate(user, certificate) -> bool:
 def can_manage_certificates(user) -> bool:
     """Staff revoke and reissue certificates."""
     return is_staff(user)
+
+
+def can_sign_up_own_makeup(actor, person) -> bool:
+    """A family signs up one of its own adults for a make-up session."""
+    return (
+        can_view_own_progress(actor)
+        and person is not None
+        and person.household_id == actor.household_id
+    )
+
+
+def can_view_household_progress(user, household) -> bool:
+    """Staff, and municipal workers of the household's own municipality."""
+    if user is None or household is None or not getattr(user, "is_authenticated", False):
+        return False
+    if is_staff(user):
+        return True
+    return can_view_municipal_progress(user) and user.municipality_id == household.municipality_id
+
+
+def can_sign_up_household_makeup(user, household) -> bool:
+    """Staff, and the household's municipal workers, sign its adults up for make-up sessions."""
+    return can_view_household_progress(user, household)
+
+
+def can_withdraw_absence(actor, notice) -> bool:
+    """The family that reported it (any adult of the person's household) withdraws a notice."""
+    return can_view_own_progress(actor) and can_report_absence(actor, notice.user)

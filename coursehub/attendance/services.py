@@ -124,6 +124,21 @@ def report_absence(
     return notice
 
 
+def withdraw_absence(notice: AbsenceNotice, *, actor: User, now: datetime) -> None:
+    """Withdraw an advance absence notice before the session; the sheet no longer shows it."""
+    if not permissions.can_report_absence(actor, notice.user):
+        raise PermissionDeniedError(_("Du kan bara ändra frånvaro för din egen familj."))
+    session = notice.session
+    if session.has_started(now):
+        raise AttendanceError(
+            _("Träffen har redan börjat. Frånvaroanmälan går inte att ta tillbaka nu.")
+        )
+    notice_id, session_id = notice.id, session.id
+    db.session.delete(notice)
+    db.session.flush()
+    logger.info("absence notice %s withdrawn session=%s", notice_id, session_id)
+
+
 def evaluate_completion(user: User, course_type: CourseType, *, now: datetime) -> Completion | None:
     """Create the person's completion of `course_type` once the rule is met (exactly once).
 

@@ -26,6 +26,28 @@ def _certificate(user):
     return CertificateFactory()
 
 
+def _own_adult(user):
+    """An adult of a household the visitor may act for when municipal (their municipality)."""
+    from tests.factories import HouseholdFactory, UserFactory
+
+    municipality = getattr(user, "municipality", None)
+    household = HouseholdFactory(municipality=municipality) if municipality else HouseholdFactory()
+    return UserFactory(household=household, family=True)
+
+
+def _notice(user):
+    """An advance notice of the visitor's own (a family member's) absence from a coming session."""
+    from coursehub.attendance.models import AbsenceNotice
+    from coursehub.extensions import db
+    from tests.factories import CourseSessionFactory, UserFactory
+
+    person = user if user is not None and user.household_id else UserFactory(family=True)
+    notice = AbsenceNotice(session=CourseSessionFactory(), user_id=person.id)
+    db.session.add(notice)
+    db.session.flush()
+    return notice
+
+
 RULES = [
     Rule("attendance.runs", LEADING),
     Rule("attendance.sheet", STAFF, args=lambda user: {"session_id": _started_session(user).id}),
@@ -40,6 +62,29 @@ RULES = [
     Rule("attendance.my_progress", frozenset({"family"})),
     Rule("attendance.report_absence", frozenset({"family"}), method="POST"),
     Rule("attendance.municipal_progress", frozenset({"municipal"})),
+    Rule(
+        "attendance.family_makeup",
+        frozenset({"family"}),
+        method="POST",
+        data=lambda user: {"user_id": getattr(user, "id", 0), "session_id": "0"},
+    ),
+    Rule(
+        "attendance.household_makeup",
+        STAFF | {"municipal"},
+        method="POST",
+        data=lambda user: {"user_id": _own_adult(user).id, "session_id": "0"},
+    ),
+    Rule(
+        "attendance.household_progress",
+        STAFF | {"municipal"},
+        args=lambda user: {"household_id": _own_adult(user).household_id},
+    ),
+    Rule(
+        "attendance.withdraw_absence",
+        frozenset({"family"}),
+        method="POST",
+        args=lambda user: {"notice_id": _notice(user).id},
+    ),
     Rule("attendance.rates", FIGURES),
     Rule("attendance.rates_chart", FIGURES),
     Rule("attendance.rates_export", FIGURES, args=lambda user: {"fmt": "csv"}),

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from coursehub import clock
 from coursehub.accounts.models import Role
+from coursehub.enrollment.models import Enrollment
 from coursehub.extensions import db
 from tests.factories import (
     CourseRunFactory,
@@ -82,3 +85,39 @@ def test_leader_marks_and_corrects_attendance_and_the_family_sees_it(phone_page,
     assert "Ett hem att växa i, hösten 2026" in first_row.inner_text()
     assert "Inte klar än: 1 av 3 teman, 3 behövs." in page.locator("main").inner_text()
     accessible(page, context="family's progress")
+
+
+def test_family_signs_up_for_a_make_up_session_at_phone_size(phone_page, accessible, browser_login):
+    from coursehub.attendance.models import AttendanceMark
+
+    page = phone_page
+    course_type = CourseTypeFactory(name="Ett hem att växa i", themes=3)
+    past = (clock.now() - timedelta(weeks=4)).replace(hour=16, minute=0, second=0, microsecond=0)
+    home = CourseRunFactory(course_type=course_type, title="Våren 2026", sessions__start=past)
+    coming = CourseRunFactory(course_type=course_type, title="Hösten 2026",
+                              sessions__start=past + timedelta(weeks=5))
+    oberg = HouseholdFactory(name="Familjen Öberg")
+    asa = UserFactory(household=oberg, roles=[Role.FAMILY], full_name="Åsa Öberg")
+    EnrollmentFactory(run=home, household=oberg, persons=[asa])
+    for session, status in zip(home.sessions, ("present", "absent", "present"), strict=True):
+        db.session.add(AttendanceMark(session=session, user_id=asa.id, status=status,
+                                      recorded_at=session.starts_at))
+    db.session.commit()
+
+    browser_login(page, asa)
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Mina framsteg").click()
+    offers = page.get_by_role("region", name="Ta igen missade teman")
+    assert "Ett hem att växa i: Tema 2" in offers.inner_text()
+    assert "Hösten 2026" in offers.inner_text() and "Platser kvar: 20." in offers.inner_text()
+    accessible(page, context="family's progress with make-up offers")
+
+    offers.get_by_role("button", name="Anmäl till den här träffen").first.click()
+    page.wait_for_load_state()
+    assert "Åsa Öberg är anmäld till Tema 2" in page.get_by_role("status").first.inner_text()
+    upcoming = page.get_by_role("region", name="Kommande träffar")
+    assert "Hösten 2026" in upcoming.inner_text()
+    assert page.get_by_role("region", name="Ta igen missade teman").count() == 0
+    accessible(page, context="family's progress after a make-up sign-up")
+    assert coming.sessions[1].id in {
+        e.makeup_session_id for e in db.session.scalars(select(Enrollment))
+    }

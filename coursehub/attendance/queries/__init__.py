@@ -1,5 +1,6 @@
 """Reads for attendance pages; every function runs a fixed number of statements whatever the size."""
 
+from coursehub.attendance.queries.makeup import MakeupOption, MakeupTheme, makeup_candidates
 from coursehub.attendance.queries.progress import (
     CourseProgress,
     MarkFact,
@@ -24,6 +25,8 @@ from coursehub.attendance.queries.sheet import (
 __all__ = [
     "DIMENSIONS",
     "CourseProgress",
+    "MakeupOption",
+    "MakeupTheme",
     "MarkFact",
     "RateRow",
     "RunMatrix",
@@ -35,6 +38,7 @@ __all__ = [
     "attendance_sheet",
     "evaluate_rule",
     "is_participant",
+    "makeup_candidates",
     "progress_for_users",
     "run_matrix",
     "runs_for_attendance",

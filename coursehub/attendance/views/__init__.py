@@ -20,4 +20,10 @@ nav_items = [
             order=44),
 ]
 
-from coursehub.attendance.views import certificates, progress, reports, sheet  # noqa: E402, F401
+from coursehub.attendance.views import (  # noqa: E402, F401
+    certificates,
+    makeup,
+    progress,
+    reports,
+    sheet,
+)

@@ -28,12 +28,14 @@ def _household_adults(household_id: int) -> list[User]:
 def _render_my_progress(*, form: AbsenceForm | None = None, error: str | None = None,
                         status: int = 200):
     adults = _household_adults(current_user.household_id)
+    now = clock.now()
     progress = queries.progress_for_users([a.id for a in adults])
-    upcoming = queries.upcoming_sessions_for_household(current_user.household_id,
-                                                       now=clock.now())
+    upcoming = queries.upcoming_sessions_for_household(current_user.household_id, now=now)
     return render_template(
         "attendance/my_progress.html", adults=adults, progress=progress, upcoming=upcoming,
         status_labels=STATUS_LABELS, form=form or AbsenceForm(formdata=None), error=error,
+        makeup=queries.makeup_candidates(adults, progress, now=now),
+        makeup_action=url_for("attendance.family_makeup"),
     ), status
 
 
@@ -93,7 +95,9 @@ def municipal_progress():
     )
     page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=20,
                        error_out=False)
-    user_ids = [adult.id for household in page.items for adult in household.adults]
-    return render_template("attendance/municipal_progress.html", page=page,
-                           progress=queries.progress_for_users(user_ids),
-                           status_labels=STATUS_LABELS)
+    adults = [adult for household in page.items for adult in household.adults]
+    progress = queries.progress_for_users([adult.id for adult in adults])
+    return render_template("attendance/municipal_progress.html", page=page, progress=progress,
+                           status_labels=STATUS_LABELS,
+                           makeup=queries.makeup_candidates(adults, progress, now=clock.now()),
+                           makeup_action=url_for("attendance.household_makeup"))

@@ -1,0 +1,140 @@
+"""Make-up candidates: upcoming sessions in other runs for the themes a person still lacks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from coursehub.accounts.models import User
+from coursehub.attendance.queries.progress import CourseProgress
+from coursehub.courses.models import (
+    CourseRun,
+    CourseSession,
+    RunStatus,
+    SessionStatus,
+)
+from coursehub.enrollment.models import (
+    ACTIVE,
+    SEAT_HOLDING,
+    Enrollment,
+    EnrollmentPerson,
+)
+from coursehub.extensions import db
+
+# Enough choices for a person to find a date; the page stays short whatever the programme.
+PER_THEME = 3
+MAX_SESSIONS = 300
+
+
+@dataclass(frozen=True)
+class MakeupOption:
+    """One session that would make up a missing theme, with the seats its run has left."""
+
+    session: CourseSession
+    seats_left: int
+
+    @property
+    def place(self) -> str:
+        venue = self.session.venue or self.session.run.venue
+        if venue is not None:
+            return ", ".join(p for p in (venue.name, venue.address) if p)
+        return ""
+
+    @property
+    def is_online(self) -> bool:
+        return self.place == "" and bool(self.session.online_url or self.session.run.online_url)
+
+
+@dataclass(frozen=True)
+class MakeupTheme:
+    """A theme one person still lacks in a course type, and where it can be made up."""
+
+    user_id: int
+    course_type_name: str
+    theme_title: str
+    options: list[MakeupOption]
+
+
+def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Return the runs each household is signed up for as a whole, and the themes each person
+    still has an upcoming session of (in their own run or a make-up already booked)."""
+    user_ids = [u.id for u in users]
+    household_ids = {u.household_id for u in users if u.household_id is not None}
+    stmt = (
+        select(Enrollment.household_id, Enrollment.run_id, Enrollment.scope,
+               EnrollmentPerson.user_id, CourseSession.theme_id, CourseSession.starts_at,
+               CourseSession.status)
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .outerjoin(CourseSession, sa.or_(
+            sa.and_(Enrollment.scope == "run", CourseSession.run_id == Enrollment.run_id),
+            CourseSession.id == Enrollment.makeup_session_id,
+        ))
+        .where(Enrollment.status.in_(ACTIVE),
+               sa.or_(Enrollment.household_id.in_(household_ids),
+                      EnrollmentPerson.user_id.in_(user_ids)))
+    )
+    whole_runs: dict[int, set[int]] = defaultdict(set)
+    planned: dict[int, set[int]] = defaultdict(set)
+    for household_id, run_id, scope, user_id, theme_id, starts_at, status in db.session.execute(stmt):
+        if scope == "run":
+            whole_runs[household_id].add(run_id)
+        if (theme_id is not None and starts_at is not None and starts_at > now
+                and status == SessionStatus.SCHEDULED):
+            planned[user_id].add(theme_id)
+    return whole_runs, planned
+
+
+def makeup_candidates(
+    users: list[User], progress: dict[int, list[CourseProgress]], *, now: datetime
+) -> dict[int, list[MakeupTheme]]:
+    """Return, per person, each missing theme of a make-up course type with sessions to book.
+
+    Runs two statements whatever the number of persons, course types and runs.
+    """
+    result: dict[int, list[MakeupTheme]] = {u.id: [] for u in users}
+    whole_runs, planned = _plans(users, now)
+    wanted: list[tuple[User, CourseProgress, object]] = []
+    for user in users:
+        for course in progress.get(user.id, []):
+            if course.is_complete or not course.course_type.allows_makeup:
+                continue
+            for row in course.themes:
+                if row.attended is None and row.theme.id not in planned[user.id]:
+                    wanted.append((user, course, row.theme))
+    theme_ids = {theme.id for _u, _c, theme in wanted}
+    taken = (
+        select(Enrollment.run_id, func.count(EnrollmentPerson.id).label("taken"))
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .where(Enrollment.status.in_(SEAT_HOLDING))
+        .group_by(Enrollment.run_id)
+        .subquery()
+    )
+    stmt = (
+        select(CourseSession, func.coalesce(taken.c.taken, 0))
+        .join(CourseRun, CourseSession.run_id == CourseRun.id)
+        .outerjoin(taken, taken.c.run_id == CourseRun.id)
+        .where(CourseSession.theme_id.in_(theme_ids), CourseSession.starts_at > now,
+               CourseSession.status == SessionStatus.SCHEDULED,
+               CourseRun.status == RunStatus.PUBLISHED)
+        .options(joinedload(CourseSession.venue),
+                 joinedload(CourseSession.run).joinedload(CourseRun.venue))
+        .order_by(CourseSession.starts_at, CourseSession.id)
+        .limit(MAX_SESSIONS)
+    )
+    by_theme: dict[int, list[MakeupOption]] = defaultdict(list)
+    for session, seats_taken in db.session.execute(stmt).unique():
+        by_theme[session.theme_id].append(
+            MakeupOption(session, max(0, session.run.capacity - seats_taken))
+        )
+    for user, course, theme in wanted:
+        own = whole_runs.get(user.household_id, set())
+        options = [o for o in by_theme.get(theme.id, []) if o.session.run_id not in own]
+        if options:
+            result[user.id].append(MakeupTheme(user.id, course.course_type.name, theme.title,
+                                               options[:PER_THEME]))
+    return result

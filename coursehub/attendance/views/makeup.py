@@ -1,0 +1,136 @@
+"""Make-up sign-ups from the progress pages, a household's progress for staff, and withdrawing
+an advance absence notice."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from coursehub import clock
+from coursehub.accounts.models import Household, Role, User
+from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.attendance import permissions, queries, services
+from coursehub.attendance.forms import STATUS_LABELS, MakeupForm, WithdrawAbsenceForm
+from coursehub.attendance.models import AbsenceNotice
+from coursehub.attendance.views import bp
+from coursehub.courses.models import CourseSession
+from coursehub.enrollment import services as enrollment_services
+from coursehub.errors import CoursehubError, NotFoundError
+from coursehub.extensions import db
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _load(form: MakeupForm) -> tuple[CourseSession | None, User | None]:
+    if not form.validate():
+        return None, None
+    return (db.session.get(CourseSession, _int(form.session_id.data)),
+            db.session.get(User, _int(form.user_id.data)))
+
+
+def _sign_up(session: CourseSession | None, person: User) -> None:
+    """Sign `person` up for `session` and flash the outcome; commit or roll back."""
+    name = person.full_name  # read before a rollback expires the row
+    try:
+        if session is None:
+            raise CoursehubError(_("Träffen finns inte längre. Välj en annan träff."))
+        enrollment_services.sign_up_for_makeup(session, person.household, [person],
+                                               actor=current_user, now=clock.now())
+    except NotFoundError:
+        db.session.rollback()
+        abort(404)
+    except CoursehubError as err:
+        db.session.rollback()
+        flash(_("%(name)s kunde inte anmälas: %(reason)s Inget har ändrats.",
+                name=name, reason=err.message), "danger")
+        return
+    db.session.commit()
+    flash(_("%(name)s är anmäld till %(session)s, %(when)s. Träffen syns under Kommande träffar.",
+            name=name, session=session.title,
+            when=_local(session.starts_at)), "success")
+
+
+def _local(moment) -> str:
+    from flask import current_app
+
+    return current_app.jinja_env.filters["local_datetime"](moment)
+
+
+@bp.post("/mina-framsteg/igentagning")
+@roles_required(Role.FAMILY)
+def family_makeup():
+    """Sign an adult of the family up for one session of another run, to make up a theme."""
+    form = MakeupForm()
+    session, person = _load(form)
+    if person is None or not permissions.can_sign_up_own_makeup(current_user, person):
+        abort(404)
+    _sign_up(session, person)
+    return redirect(url_for("attendance.my_progress"), code=303)
+
+
+@bp.post("/framsteg/igentagning")
+@roles_required(Role.MUNICIPAL, *STAFF_ROLES)
+def household_makeup():
+    """A municipal worker or staff sign an adult up for a make-up session."""
+    form = MakeupForm()
+    session, person = _load(form)
+    household = person.household if person is not None else None
+    if not permissions.can_sign_up_household_makeup(current_user, household):
+        abort(404)
+    household_id, municipality_id = household.id, household.municipality_id
+    _sign_up(session, person)
+    if permissions.can_view_municipal_progress(current_user) and (
+        current_user.municipality_id == municipality_id
+    ):
+        return redirect(url_for("attendance.municipal_progress", page=form.page.data or None),
+                        code=303)
+    return redirect(url_for("attendance.household_progress", household_id=household_id),
+                    code=303)
+
+
+@bp.get("/framsteg/hushall/<int:household_id>")
+@roles_required(Role.MUNICIPAL, *STAFF_ROLES)
+def household_progress(household_id: int):
+    """Show one household's progress, with sessions where missing themes can be made up."""
+    household = db.session.get(Household, household_id)
+    if not permissions.can_view_household_progress(current_user, household):
+        abort(404)
+    adults = list(db.session.scalars(
+        select(User).where(User.household_id == household.id).order_by(User.full_name, User.id)
+    ))
+    progress = queries.progress_for_users([a.id for a in adults])
+    return render_template(
+        "attendance/household_progress.html", household=household, adults=adults,
+        progress=progress, status_labels=STATUS_LABELS,
+        makeup=queries.makeup_candidates(adults, progress, now=clock.now()),
+        makeup_action=url_for("attendance.household_makeup"),
+    )
+
+
+@bp.post("/mina-framsteg/franvaro/<int:notice_id>/ta-tillbaka")
+@roles_required(Role.FAMILY)
+def withdraw_absence(notice_id: int):
+    """Take back an advance absence notice; the leaders' sheet no longer shows it."""
+    notice = db.session.get(AbsenceNotice, notice_id)
+    if notice is None or not permissions.can_withdraw_absence(current_user, notice):
+        abort(404)
+    if not WithdrawAbsenceForm().validate():
+        abort(400)
+    title, name = notice.session.title, notice.user.full_name
+    try:
+        services.withdraw_absence(notice, actor=current_user, now=clock.now())
+    except CoursehubError as err:
+        db.session.rollback()
+        flash(_("%(reason)s Inget har ändrats.", reason=err.message), "danger")
+    else:
+        db.session.commit()
+        flash(_("Frånvaroanmälan för %(name)s till %(session)s är borttagen.",
+                name=name, session=title), "success")
+    return redirect(url_for("attendance.my_progress", _anchor="kommande"), code=303)
