@@ -17,6 +17,7 @@ logger = logging.getLogger(__name__)
 
 def job_specs() -> list[JobSpec]:
     """Return every scheduled job with its trigger."""
+    from coursehub.courses import jobs as course_jobs
     from coursehub.enrollment import jobs as enrollment_jobs
     from coursehub.notifications.jobs import send_outbox
 
@@ -24,6 +25,7 @@ def job_specs() -> list[JobSpec]:
         JobSpec("outbox", send_outbox, minutes=1),
         JobSpec("enrollment_expire_offers", enrollment_jobs.expire_offers, minutes=10),
         JobSpec("enrollment_session_reminders", enrollment_jobs.send_session_reminders, minutes=15),
+        JobSpec("courses_complete_finished_runs", course_jobs.complete_finished_runs, minutes=60),
     ]
 
 

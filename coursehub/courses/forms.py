@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from coursehub.courses.models import MAX_CAPACITY, CourseKind
 from coursehub.lib.forms import BaseForm
@@ -72,11 +73,21 @@ class Choice(SelectField):
 
 
 class Choices(SelectMultipleField):
+    """A multiple choice that refuses, in Swedish, any value the page did not offer."""
+
     def pre_validate(self, form):
         try:
             super().pre_validate(form)
         except ValidationError:
             raise ValidationError(str(_l("Välj bland alternativen."))) from None
+
+
+class CheckboxChoices(Choices):
+    """A multiple choice shown as one labelled checkbox per option (templates render it with
+    `checkbox_list` from courses/_macros.html: a fieldset with the label as its legend)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def opts(pairs) -> list[SelectChoice]:
@@ -186,11 +197,11 @@ class RunForm(BaseForm):
     signup_closes_time = LocalTimeField(_l("Anmälan stänger, klockslag"), default=time(23, 59),
                                         validators=[DataRequired(_l("Ange ett klockslag."))])
     is_open_to_all = BooleanField(_l("Öppen för alla medlemskommuner"), default=True)
-    municipalities = Choices(_l("Kommuner (om kursen inte är öppen för alla)"), coerce=int)
+    municipalities = CheckboxChoices(_l("Kommuner (om kursen inte är öppen för alla)"), coerce=int)
     venue = Choice(_l("Lokal"), coerce=int_or_none)
     online_url = StringField(_l("Länk till mötet på nätet"),
                              validators=[Optional(), Length(max=500, message=TOO_LONG)])
-    leaders = Choices(_l("Kursledare"), coerce=int)
+    leaders = CheckboxChoices(_l("Kursledare"), coerce=int)
     contact_name = StringField(_l("Kontaktperson"), validators=[Length(max=120, message=TOO_LONG)])
     contact_email = StringField(_l("Kontaktpersonens e-postadress"), validators=[
         Optional(), Email(_l("Skriv en giltig e-postadress.")), Length(max=254, message=TOO_LONG)])

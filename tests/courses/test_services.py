@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
+import icalendar
 import pytest
 from sqlalchemy import func, select
 
@@ -13,8 +14,9 @@ from coursehub.courses.errors import CourseError, PublishError
 from coursehub.courses.models import CourseRun, CourseSession, CourseTheme, RunStatus, SessionStatus
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.notifications.models import OutboxMessage
 from tests.courses.conftest import SUMMER_TUESDAY, utc
-from tests.factories import UserFactory, VenueFactory
+from tests.factories import CourseRunFactory, EnrollmentFactory, UserFactory, VenueFactory
 
 
 @pytest.fixture(autouse=True)
@@ -432,3 +434,82 @@ def test_sessions_are_stored_in_utc(basic_type, staff, venue):
                                 .order_by(CourseSession.starts_at)).all()
     assert stored[0].starts_at == utc(2026, 10, 6, 16)
     assert stored[3].starts_at == utc(2026, 10, 27, 17)
+
+
+# -- venues: a new name or address is a change of place ----------------------------------------
+
+# Two of the eight Tuesdays from 6 October have been held; six are still to come.
+MID_COURSE = utc(2026, 10, 14, 12)
+
+
+def venue_details(venue, **changes):
+    values = {"name": venue.name, "street": venue.street, "postcode": venue.postcode,
+              "city": venue.city, "municipality": venue.municipality,
+              "accessibility_notes": venue.accessibility_notes}
+    values.update(changes)
+    return services.VenueDetails(**values)
+
+
+def published_run_at(basic_type, staff, venue):
+    run = make_run(basic_type, staff, venue, leaders=[UserFactory(leader=True)])
+    services.publish_run(run, actor=staff, now=utc(2026, 9, 1))
+    return run
+
+
+def test_a_new_address_moves_every_session_still_to_come(basic_type, staff, venue, isolated_hooks):
+    run = published_run_at(basic_type, staff, venue)
+    # Sessions with no venue of their own are held at their run's venue.
+    inherited = CourseRunFactory(venue=venue, sessions__start=utc(2026, 11, 3, 17))
+    cancelled = CourseRunFactory(venue=venue, status=RunStatus.CANCELLED,
+                                 sessions__start=utc(2026, 11, 3, 17))
+    elsewhere = CourseRunFactory(sessions__start=utc(2026, 11, 3, 17))
+    changed = []
+    services.on_session_changed(lambda session, **kw: changed.append((session.id, kw["now"])))
+
+    services.save_venue(venue, actor=staff, now=MID_COURSE,
+                        details=venue_details(venue, street="Nygatan 5"))
+
+    past = [s for s in run.sessions if s.starts_at < MID_COURSE]
+    future = [s for s in run.sessions if s.starts_at > MID_COURSE] + list(inherited.sessions)
+    assert len(past) == 2 and len(future) == 6 + len(inherited.sessions)
+    assert {s.revision for s in future} == {1}
+    assert sorted(changed) == sorted((s.id, MID_COURSE) for s in future)  # once each
+    assert {s.revision for s in past} == {0}
+    assert {s.revision for s in cancelled.sessions + elsewhere.sessions} == {0}
+    assert venue.address == "Nygatan 5, 553 20 Jönköping"
+
+
+def test_a_new_name_is_a_change_of_place_too(basic_type, staff, venue, isolated_hooks):
+    run = published_run_at(basic_type, staff, venue)
+    services.save_venue(venue, actor=staff, now=MID_COURSE, details=venue_details(venue, name="Aulan"))
+    services.save_venue(venue, actor=staff, now=MID_COURSE,
+                        details=venue_details(venue, postcode="553 21", city="Huskvarna"))
+    assert sorted(s.revision for s in run.sessions) == [0, 0] + [2] * 6
+
+
+def test_new_accessibility_notes_are_not_a_change_of_place(basic_type, staff, venue,
+                                                           isolated_hooks):
+    """The invite shows the name and address only: new notes would send everyone a new invite
+    for the same door. The course page shows the notes as they are now."""
+    run = published_run_at(basic_type, staff, venue)
+    changed = []
+    services.on_session_changed(lambda session, **kw: changed.append(session.id))
+    services.save_venue(venue, actor=staff, now=MID_COURSE,
+                        details=venue_details(venue, accessibility_notes="Ramp vid sidoingången."))
+    services.save_venue(venue, actor=staff, now=MID_COURSE, details=venue_details(venue))
+    assert venue.accessibility_notes == "Ramp vid sidoingången."
+    assert {s.revision for s in run.sessions} == {0} and changed == []
+
+
+def test_participants_get_an_updated_invite_with_the_new_address(basic_type, staff, venue):
+    run = published_run_at(basic_type, staff, venue)
+    enrollment = EnrollmentFactory(run=run)
+    services.save_venue(venue, actor=staff, now=MID_COURSE,
+                        details=venue_details(venue, street="Nygatan 5"))
+    mails = list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key.like("session-changed:%"))))
+    assert len(mails) == 6
+    assert {m.recipient for m in mails} == {enrollment.persons[0].user.email}
+    events = [icalendar.Calendar.from_ical(m.calendar_ics).walk("VEVENT")[0] for m in mails]
+    assert {int(e["SEQUENCE"]) for e in events} == {1}
+    assert all("Nygatan 5" in str(e["LOCATION"]) for e in events)

@@ -421,3 +421,76 @@ def test_staff_venues_and_types(staff_client, db):
     assert response.status_code == 302
     page = text(staff_client.get(response.location))
     assert "Sömn" in page and "120 min" in page
+
+
+# -- completed runs, checkbox lists, venues moving sessions ------------------------------------
+
+
+def test_a_completed_run_has_left_the_catalogue_and_its_page_says_it_has_ended(
+        client, basic_type, staff, venue, clock):
+    from coursehub.courses import jobs
+
+    run = autumn_run(basic_type, staff, venue)
+    clock.set(utc(2026, 11, 25))  # after the last Tuesday
+    assert jobs.complete_finished_runs(clock.now) == 1
+    db.session.commit()
+
+    assert run.title not in text(client.get("/kurser"))
+    response = client.get(f"/kurser/{run.id}")
+    assert response.status_code == 200
+    page = text(response)
+    assert "Den här kursomgången är avslutad." in page
+    assert "Så anmäler du dig" not in page and "Lediga platser" not in page
+    assert "tisdag 24 november 2026" in page  # the schedule is still there to read
+    assert client.get(f"/kurser/{run.id}/schema.ics").status_code == 200
+
+
+def test_leaders_and_municipalities_are_checkbox_lists(staff_client, basic_type, venue, leader):
+    other = UserFactory(leader=True, full_name="Karin Ek")
+    MunicipalityFactory(name="Aneby")
+    db.session.commit()
+    html = staff_client.get("/admin/kurser/ny").get_data(as_text=True)
+    group = re.search(r'<fieldset[^>]*id="leaders".*?</fieldset>', html, re.S).group(0)
+    assert "<legend" in group and "Kursledare</legend>" in group
+    for person in (leader, other):
+        box = re.search(rf'<input[^>]*value="{person.id}"[^>]*>', group).group(0)
+        assert 'type="checkbox"' in box and 'name="leaders"' in box
+        box_id = re.search(r'id="([^"]+)"', box).group(1)
+        assert f'<label class="form-check-label" for="{box_id}">{person.full_name}</label>' in group
+    group = re.search(r'<fieldset[^>]*id="municipalities".*?</fieldset>', html, re.S).group(0)
+    assert "Kommuner (om kursen inte är öppen för alla)</legend>" in group and "Aneby</label>" in group
+    assert "<select" not in group
+
+
+def test_the_run_form_keeps_the_ticked_leaders(staff_client, basic_type, staff, venue, leader):
+    run = autumn_run(basic_type, staff, venue, leaders=[leader], publish=False)
+    html = staff_client.get(f"/admin/kurser/{run.id}/redigera").get_data(as_text=True)
+    box = re.search(rf'<input[^>]*name="leaders"[^>]*value="{leader.id}"[^>]*>', html).group(0)
+    assert "checked" in box
+
+
+def test_a_leader_or_municipality_not_offered_is_refused(staff_client, basic_type, venue, leader):
+    family = UserFactory(family=True, full_name="Inte Ledare")
+    db.session.commit()
+    for data in (new_run_form(basic_type, venue, leader, leaders=[str(leader.id), str(family.id)]),
+                 new_run_form(basic_type, venue, leader, is_open_to_all="", municipalities=["99999"])):
+        response = staff_client.post("/admin/kurser/ny", data=data)
+        assert response.status_code == 200
+        assert "Välj bland alternativen." in text(response)
+    assert db.session.scalar(select(func.count(CourseRun.id))) == 0
+
+
+def test_staff_change_a_venue_address_and_its_coming_sessions_move(client, login_as, basic_type,
+                                                                    staff, venue, clock,
+                                                                    isolated_hooks):
+    run = autumn_run(basic_type, staff, venue)
+    clock.set(utc(2026, 10, 14, 12))  # two of the eight Tuesdays have been held
+    staff_client = login_as(client, staff)
+    response = staff_client.post(f"/admin/lokaler/{venue.id}", data={
+        "name": venue.name, "street": "Nygatan 5", "postcode": venue.postcode, "city": venue.city,
+        "municipality": "", "accessibility_notes": venue.accessibility_notes})
+    assert response.headers["Location"].endswith("/admin/lokaler")
+    db.session.expire_all()
+    revisions = [s.revision for s in db.session.get(CourseRun, run.id).sessions]
+    assert revisions == [0, 0, 1, 1, 1, 1, 1, 1]
+    assert "Nygatan 5" in text(staff_client.get(f"/kurser/{run.id}"))

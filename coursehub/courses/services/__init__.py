@@ -13,7 +13,8 @@ functions here, from its own module, when it is imported:
     course_services.register_capacity_check(check_capacity)     # f(run, new_capacity), may raise
 
 `cancel_run` calls every function in RUN_CANCELLED_HOOKS after it has set the run's status;
-`update_session` (and `update_run` when the run's place moves its sessions) calls every function in
+`update_session` (and `update_run` when the run's place moves its sessions, and `save_venue` when a
+venue's name or address changes under sessions still to come) calls every function in
 SESSION_CHANGED_HOOKS after a session's time or place changed and its `revision` grew.
 `update_run` asks every CAPACITY_CHECKS function before it changes the capacity (one may refuse a
 capacity below the seats already taken by raising a CoursehubError) and calls every
@@ -49,13 +50,16 @@ from coursehub.courses.services.runs import (  # noqa: F401
 from coursehub.courses.services.types import (  # noqa: F401
     ThemeDetails,
     TypeDetails,
-    VenueDetails,
     add_theme,
     count_runs_of_type,
     create_course_type,
     move_theme,
     remove_theme,
-    save_venue,
     update_course_type,
     update_theme,
+)
+from coursehub.courses.services.venues import (  # noqa: F401
+    VenueDetails,
+    save_venue,
+    sessions_held_at,
 )

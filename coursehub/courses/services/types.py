@@ -9,7 +9,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from coursehub.accounts.models import Municipality, User
+from coursehub.accounts.models import User
 from coursehub.courses.errors import CourseError
 from coursehub.courses.models import (
     CourseKind,
@@ -17,7 +17,6 @@ from coursehub.courses.models import (
     CourseSession,
     CourseTheme,
     CourseType,
-    Venue,
 )
 from coursehub.extensions import db
 
@@ -165,30 +164,3 @@ def _renumber(course_type: CourseType) -> None:
     ordered = sorted(course_type.themes, key=lambda t: (t.is_retired, t.position))
     for position, theme in enumerate(ordered, start=1):
         theme.position = position
-
-
-# -- venues -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VenueDetails:
-    name: str
-    street: str = ""
-    postcode: str = ""
-    city: str = ""
-    municipality: Municipality | None = None
-    accessibility_notes: str = ""
-
-
-def save_venue(venue: Venue | None, *, actor: User, now: datetime, details: VenueDetails) -> Venue:
-    """Create a venue (venue None) or change one."""
-    if not details.name:
-        raise CourseError(_("Skriv lokalens namn."), field="name")
-    if venue is None:
-        venue = Venue()
-        db.session.add(venue)
-    for key, value in details.__dict__.items():
-        setattr(venue, key, value)
-    db.session.flush()
-    logger.info("venue saved id=%s by=%s", venue.id, actor.id)
-    return venue

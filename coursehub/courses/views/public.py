@@ -12,6 +12,7 @@ from flask_login import current_user
 from coursehub import clock
 from coursehub.courses import ical, permissions, queries
 from coursehub.courses.forms import CatalogueFilterForm, opts
+from coursehub.courses.models import RunStatus
 from coursehub.courses.views import bp
 
 MODES = {"plats": "onsite", "natet": "online"}
@@ -65,7 +66,11 @@ def _visible_run(run_id: int):
 
 @bp.get("/kurser/<int:run_id>")
 def detail(run_id: int):
-    """Show a run: its sessions in local time, place, leaders, seats left and how to sign up."""
+    """Show a run: its sessions in local time, place, leaders, seats left and how to sign up.
+
+    A completed run keeps its page (links in e-mails and certificates still work), saying that
+    the course has ended instead of offering seats and a sign-up.
+    """
     run = _visible_run(run_id)
     now = clock.now()
     has_signup_page = "enrollment.sign_up" in current_app.view_functions
@@ -73,6 +78,7 @@ def detail(run_id: int):
         "courses/detail.html", run=run, seats_left=queries.seats_left(run),
         signup_open=run.is_signup_open(now), has_signup_page=has_signup_page,
         is_public=run.status in permissions.PUBLIC_STATUSES,
+        has_ended=run.status == RunStatus.COMPLETED,
     )
 
 
