@@ -31,7 +31,7 @@ class MarkForm(BaseForm):
     )
     remark = StringField(
         _l("Anteckning"),
-        validators=[Optional(), Length(max=300, message=_l("Högst 300 tecken."))],
+        validators=[Optional(), Length(max=300, message=_l("Högst %(max)d tecken."))],
     )
 
 
@@ -41,8 +41,8 @@ class AbsenceForm(BaseForm):
     session_id = HiddenField(validators=[DataRequired(message=_l("Välj en träff."))])
     user_id = HiddenField(validators=[DataRequired(message=_l("Välj en person."))])
     reason = StringField(
-        _l("Meddelande till kursledarna (valfritt)"),
-        validators=[Optional(), Length(max=300, message=_l("Högst 300 tecken."))],
+        _l("Meddelande till kursledarna (frivilligt)"),
+        validators=[Optional(), Length(max=300, message=_l("Högst %(max)d tecken."))],
     )
 
 
@@ -65,7 +65,7 @@ class RevokeForm(BaseForm):
     reason = StringField(
         _l("Anledning"),
         validators=[DataRequired(message=_l("Skriv varför intyget återkallas.")),
-                    Length(max=300, message=_l("Högst 300 tecken."))],
+                    Length(max=300, message=_l("Högst %(max)d tecken."))],
     )
 
 

@@ -66,7 +66,7 @@ def record_attendance(
         raise AttendanceError(_("Träffen är inställd. Det går inte att föra närvaro för den."))
     if not session.has_started(now):
         raise SessionNotStartedError(
-            _("Träffen har inte börjat än. Närvaro kan föras först när träffen har börjat.")
+            _("Träffen har inte börjat ännu. Närvaro kan föras först när träffen har börjat.")
         )
     if not queries.is_participant(session, person.id):
         raise NotSignedUpError(

@@ -180,7 +180,7 @@ def test_family_sees_its_themes_and_can_report_absence_in_advance(
     fresh_login(client, anna)
     page = html(client.get("/mina-framsteg"))
     assert "Tema 1" in page and "Närvarande" in page
-    assert "Inte klar än: 1 av 3 teman, 3 behövs." in page
+    assert "Inte klar ännu: 1 av 3 teman, 3 behövs." in page
     upcoming = run.sessions[2]
     response = client.post(
         "/mina-framsteg/franvaro", data={"session_id": upcoming.id, "user_id": anna.id, "reason": "Sjuk"}

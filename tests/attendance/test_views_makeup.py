@@ -51,7 +51,7 @@ def test_family_makes_up_a_theme_and_it_counts_once_marked_present(
     theme2 = other.sessions[1]
     fresh_login(client, asa)
     page = html(client.get("/mina-framsteg"))
-    assert "Inte klar än: 2 av 3 teman, 3 behövs." in page
+    assert "Inte klar ännu: 2 av 3 teman, 3 behövs." in page
     assert "Ta igen missade teman" in page and "Ett hem att växa i: Tema 2" in page
     assert "Hösten" in page and "Platser kvar: 20." in page
     assert "Anmäl till den här träffen" in page
@@ -213,3 +213,18 @@ def test_progress_pages_with_make_up_offers_run_a_fixed_number_of_queries(
         return tuple(counts)
 
     assert queries_for(1) == queries_for(4)
+
+
+def test_staff_reach_a_household_from_the_run_overview_and_leaders_do_not(client, db, login_as):
+    from tests.factories import CourseRunFactory, EnrollmentFactory, UserFactory
+
+    leader = UserFactory(leader=True)
+    run = CourseRunFactory(leaders=[leader])
+    enrollment = EnrollmentFactory(run=run)
+    db.session.commit()
+    link = f'/framsteg/hushall/{enrollment.household_id}"'
+    login_as(client, UserFactory(staff=True))
+    assert link in client.get(f"/admin/kurser/{run.id}/narvaro").get_data(as_text=True)
+    login_as(client, leader)
+    page = client.get(f"/admin/kurser/{run.id}/narvaro").get_data(as_text=True)
+    assert enrollment.household.name in page and link not in page

@@ -67,7 +67,7 @@ def test_leader_marks_and_corrects_attendance_and_the_family_sees_it(phone_page,
     assert "Markerat: Närvarande" in page.locator(f"#person-{goran.id}").inner_text()
 
     # Åsa came after all, late: the leader corrects her mark.
-    asa_row.get_by_label("Anteckning om Åsa Öberg (valfritt)").fill("Kom 20 minuter sent")
+    asa_row.get_by_label("Anteckning om Åsa Öberg (frivilligt)").fill("Kom 20 minuter sent")
     asa_row.get_by_role("button", name="Närvarande").click()
     page.wait_for_load_state()
     assert "Markerat: Närvarande" in asa_row.inner_text()
@@ -83,7 +83,7 @@ def test_leader_marks_and_corrects_attendance_and_the_family_sees_it(phone_page,
     first_row = themes.get_by_role("row", name="Tema 1")
     assert "Närvarande" in first_row.inner_text()
     assert "Ett hem att växa i, hösten 2026" in first_row.inner_text()
-    assert "Inte klar än: 1 av 3 teman, 3 behövs." in page.locator("main").inner_text()
+    assert "Inte klar ännu: 1 av 3 teman, 3 behövs." in page.locator("main").inner_text()
     accessible(page, context="family's progress")
 
 

@@ -17,6 +17,7 @@ from coursehub.attendance.models import Certificate, Completion
 from coursehub.attendance.views import bp
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib.forms import expired_form_message
 from coursehub.notifications.services import link
 
 
@@ -108,7 +109,7 @@ def reissue_certificate(certificate_id: int):
     form = ReissueForm()
     try:
         if not form.validate():
-            raise CoursehubError(_("Formuläret har gått ut. Försök igen."))
+            raise CoursehubError(expired_form_message())
         new = services.reissue_certificate(certificate, actor=current_user, now=clock.now())
     except CoursehubError as err:
         db.session.rollback()

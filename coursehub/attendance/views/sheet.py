@@ -100,4 +100,5 @@ def run_attendance(run_id: int):
     matrix = queries.run_matrix(run, page=page)
     pages = max(1, -(-matrix.total // 50))
     return render_template("attendance/run.html", run=run, matrix=matrix, page=page, pages=pages,
-                           status_labels=STATUS_LABELS)
+                           status_labels=STATUS_LABELS,
+                           links_households=permissions.is_staff(current_user))
