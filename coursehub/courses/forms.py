@@ -280,5 +280,5 @@ class CopyRunForm(BaseForm):
 
 
 class CancelRunForm(BaseForm):
-    reason = TextAreaField(_l("Skäl (skickas till de anmälda)"),
+    reason = TextAreaField(_l("Anledning (skickas till de anmälda)"),
                            validators=[Length(max=300, message=TOO_LONG)])
