@@ -44,6 +44,15 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = settings.sqlite_url(app.instance_path)
     settings.check(app.config)
     app.debug = bool(app.config.get("DEBUG"))
+    if app.config["ENV_NAME"] == "production":
+        app.config["SESSION_COOKIE_SECURE"] = True  # cookies only over HTTPS outside development
+    if app.config["COURSEHUB_PROXY_HOPS"]:
+        # Behind a load balancer: trust that many proxies for the client address and scheme, so
+        # that rate limits count people, not the proxy.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["COURSEHUB_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
     _register_areas(app)

@@ -67,6 +67,7 @@ class Defaults:
 
     COURSEHUB_ORGANISATION = "Familjehemsresursen i Jönköpings län"
     TRUSTED_HOSTS = None
+    COURSEHUB_PROXY_HOPS = 0  # how many proxies in front set X-Forwarded-For/-Proto/-Host
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
 
 

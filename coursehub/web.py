@@ -125,6 +125,17 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
+        rule = request.url_rule
+        if rule is not None and "GET" in rule.methods and request.endpoint in app.view_functions:
+            # A form page (one URL shows the form and takes it). Its view writes only after its
+            # form validates, and the form fails on the same old token: running the view again
+            # saves nothing and shows the form again, with what the person typed, a fresh token
+            # and a plain message (SECURITY.md). tests/test_csrf.py holds every such page to it.
+            view = app.view_functions[request.endpoint]
+            response = app.make_response(view(**(request.view_args or {})))
+            if response.status_code == 200:
+                response.status_code = 400
+            return response
         return page(400, str(EXPIRED_FORM_TITLE), expired_form_message())
 
     @app.errorhandler(403)

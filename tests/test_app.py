@@ -81,7 +81,7 @@ def test_error_pages_are_swedish_without_traceback(failing_app, path, status, he
     assert "Traceback" not in html and "boom" not in html
 
 
-def test_expired_form_shows_the_one_expired_form_message(app, client):
+def test_expired_form_messages_say_what_to_do(app, client):
     from flask_wtf.csrf import CSRFError
 
     from coursehub.lib.forms import BaseForm
@@ -101,7 +101,11 @@ def test_expired_form_shows_the_one_expired_form_message(app, client):
     with app.test_request_context("/", method="POST", data={"csrf_token": "old"}):
         form = Form()
         assert not form.validate()
-        assert form.csrf_token.errors == ["Sidan har varit öppen för länge. Ladda om sidan och försök igen."]
+        # The form comes back filled in, with a fresh token: sending it again is enough.
+        assert form.csrf_token.errors == [
+            "Sidan har varit öppen för länge, så inget har sparats. "
+            "Kontrollera uppgifterna och skicka igen."
+        ]
 
 
 def test_pages_carry_the_security_headers(client):
@@ -117,3 +121,32 @@ def test_pages_for_logged_in_people_are_not_cached(client, login_as):
 
     login_as(client, UserFactory(family=True))
     assert client.get("/profil").headers["Cache-Control"] == "no-store"
+
+
+def test_production_session_cookies_are_secure():
+    app = create_app(_production(SECRET_KEY="a-real-secret-value"))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_behind_one_proxy_the_client_address_comes_from_the_proxy_header():
+    from flask import request
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
+                      "COURSEHUB_PROXY_HOPS": 1})
+    app.add_url_rule("/test/address", "test_address", lambda: request.remote_addr)
+    client = app.test_client()
+    seen = client.get("/test/address", headers={"X-Forwarded-For": "203.0.113.7"},
+                      environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert seen.get_data(as_text=True) == "203.0.113.7"
+
+
+def test_without_a_proxy_setting_the_header_is_not_trusted():
+    from flask import request
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    app.add_url_rule("/test/address", "test_address", lambda: request.remote_addr)
+    seen = app.test_client().get("/test/address", headers={"X-Forwarded-For": "203.0.113.7"},
+                                 environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert seen.get_data(as_text=True) == "10.0.0.2"

@@ -10,6 +10,10 @@ from flask_wtf import FlaskForm
 # The one message for a form whose CSRF token has expired: the page was left open too long.
 EXPIRED_FORM_TITLE = _l("Formuläret har gått ut")
 EXPIRED_FORM_MESSAGE = _l("Sidan har varit öppen för länge. Ladda om sidan och försök igen.")
+# Shown above a form that comes back with what the person typed, and a fresh token.
+EXPIRED_FORM_RESUBMIT = _l(
+    "Sidan har varit öppen för länge, så inget har sparats. Kontrollera uppgifterna och skicka igen."
+)
 
 
 def expired_form_message() -> str:
@@ -38,7 +42,7 @@ class BaseForm(FlaskForm):
         ok = super().validate(extra_validators)
         if not ok and getattr(self, "csrf_token", None) is not None and self.csrf_token.errors:
             # The only way a person meets this is a page left open too long: say so plainly.
-            self.csrf_token.errors = [expired_form_message()]
+            self.csrf_token.errors = [str(EXPIRED_FORM_RESUBMIT)]
         return ok
 
 

@@ -45,3 +45,16 @@ def all_rules() -> dict[str, Rule]:
             assert rule.endpoint not in table, f"{rule.endpoint} is listed twice"
             table[rule.endpoint] = rule
     return table
+
+
+def user_for(role: str):
+    """Return a new user holding only `role` (None for anonymous), with what the role needs."""
+    from tests.factories import UserFactory
+
+    if role == ANONYMOUS:
+        return None
+    if role == "municipal":
+        return UserFactory(municipal=True)
+    if role == "family":
+        return UserFactory(family=True)
+    return UserFactory(roles=[role])

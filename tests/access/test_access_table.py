@@ -6,8 +6,7 @@ import pytest
 from flask import url_for
 
 from coursehub import create_app
-from tests.access import ANONYMOUS, ROLES, all_rules
-from tests.factories import UserFactory
+from tests.access import ANONYMOUS, ROLES, all_rules, user_for
 
 IGNORED = {"static", "bootstrap.static"}
 TABLE = all_rules()
@@ -22,21 +21,11 @@ def test_every_route_has_an_entry_and_every_entry_a_route():
     assert not stale, f"entries for routes that do not exist: {stale}"
 
 
-def _user_for(role):
-    if role == ANONYMOUS:
-        return None
-    if role == "municipal":
-        return UserFactory(municipal=True)
-    if role == "family":
-        return UserFactory(family=True)
-    return UserFactory(roles=[role])
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(TABLE))
 def test_route_answers_each_role_as_the_table_says(app, client, login_as, endpoint, role):
     rule = TABLE[endpoint]
-    user = _user_for(role)
+    user = user_for(role)
     if user is not None:
         login_as(client, user)
     with app.test_request_context():
