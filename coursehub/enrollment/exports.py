@@ -59,7 +59,7 @@ def to_xlsx(rows: list[list[str]], *, title: str) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Deltagare")
-    sheet.append([title])
+    sheet.append([_safe_cell(title)])
     sheet.append(headings())
     for row in rows:
         sheet.append([_safe_cell(cell) for cell in row])

@@ -91,3 +91,66 @@ def test_last_seats_are_never_oversold(app, db_engine_name):
     assert len(waitlisted) == RACERS - (CAPACITY - TAKEN_BEFORE) // 2
     # The waiting list is a clean sequence: no two households share a place.
     assert sorted(e.waitlist_position for e in waitlisted) == list(range(1, len(waitlisted) + 1))
+
+
+@pytest.mark.postgres_only
+def test_capacity_is_not_lowered_below_a_sign_up_in_flight(app, db_engine_name):
+    """A capacity change waits for a sign-up holding the run, then counts its seats too."""
+    if db_engine_name != "postgresql":
+        pytest.skip("row locks are real only on PostgreSQL; SQLite has a single writer")
+    from coursehub.enrollment.errors import CapacityError
+
+    run = CourseRunFactory(capacity=4)
+    municipality = MunicipalityFactory()
+    first, first_adults = _family(municipality)
+    services.sign_up(run, first, first_adults, actor=first_adults[0], now=clock.now())
+    second, second_adults = _family(municipality)
+    db.session.commit()
+    run_id, second_id = run.id, second.id
+    adult_ids = [a.id for a in second_adults]
+    holding, release = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def sign_up_slowly() -> None:
+        from coursehub.accounts.models import Household, User
+        from coursehub.courses.models import CourseRun
+
+        with app.app_context():
+            household = db.session.get(Household, second_id)
+            adults = [db.session.get(User, i) for i in adult_ids]
+            services.sign_up(db.session.get(CourseRun, run_id), household, adults,
+                             actor=adults[0], now=clock.now())
+            holding.set()
+            release.wait(timeout=30)
+            db.session.commit()
+            db.session.remove()
+
+    def lower_capacity() -> None:
+        from coursehub.courses.models import CourseRun
+
+        with app.app_context():
+            target = db.session.get(CourseRun, run_id)
+            try:
+                services.check_capacity_change(target, 2)
+                target.capacity = 2
+                db.session.commit()
+                outcome["lowered"] = True
+            except CapacityError:
+                db.session.rollback()
+                outcome["refused"] = True
+            finally:
+                db.session.remove()
+
+    signer = threading.Thread(target=sign_up_slowly)
+    signer.start()
+    assert holding.wait(timeout=30)
+    lowerer = threading.Thread(target=lower_capacity)
+    lowerer.start()
+    lowerer.join(timeout=1)  # it must be waiting for the sign-up's lock by now
+    release.set()
+    signer.join(timeout=30)
+    lowerer.join(timeout=30)
+    db.session.expire_all()
+    fresh = db.session.get(type(run), run_id)
+    assert services.seats_taken(run_id) <= fresh.capacity
+    assert outcome == {"refused": True}

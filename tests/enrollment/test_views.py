@@ -469,3 +469,37 @@ def test_waiting_list_page_numbers_the_queue(client, login_as, staff, run, make_
     assert "Nr i kön" in page and "Nytt nr i kön" in page and "Anledning" in page
     login_as(client, waiting.household.adults[0])
     assert "Reservlista – nr 1 i kön" in _text(client.get("/mina-kurser"))
+
+
+# -- found in review -------------------------------------------------------------------------------
+
+
+def test_a_forged_adult_id_does_not_reveal_that_persons_name(client, login_as, run, make_family):
+    _household, adults = make_family(1)
+    stranger = UserFactory(full_name="Hemliga Personen", staff=True)
+    db.session.commit()
+    login_as(client, adults[0])
+    response = client.post(f"/kurser/{run.id}/anmalan",
+                           data={"persons": [str(adults[0].id), str(stranger.id)]})
+    page = _text(response)
+    assert 'id="persons-error"' in page and "hör inte till hushållet" in page
+    assert "Hemliga Personen" not in page
+    assert _count() == 0
+
+
+@pytest.mark.parametrize("term", ["0000-VT", "9999-HT"])
+def test_an_impossible_term_shows_the_current_term(client, login_as, staff, term):
+    login_as(client, staff)
+    response = client.get(f"/kurser/deltagare-per-kommun?termin={term}")
+    assert response.status_code == 200
+    assert clock.now().strftime("%Y") in _text(response)
+
+
+def test_a_run_title_like_a_formula_is_text_in_the_workbook(client, login_as, staff):
+    run = CourseRunFactory(title="=HYPERLINK(\"http://x\")")
+    db.session.commit()
+    login_as(client, staff)
+    body = client.get(f"/kurser/{run.id}/deltagare.xlsx").data
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert sheet["A1"].data_type == "s"
+    assert sheet["A1"].value == "'=HYPERLINK(\"http://x\")"

@@ -72,7 +72,8 @@ def check_persons(household: Household, persons) -> list[User]:
     chosen: dict[int, User] = {}
     for person in persons:
         if person.household_id != household.id:
-            raise EnrollmentError(_("%(name)s hör inte till hushållet.", name=person.full_name),
+            # No name here: the ids are posted, and a name would tell who any id belongs to.
+            raise EnrollmentError(_("En av de valda personerna hör inte till hushållet."),
                                   field="persons")
         chosen[person.id] = person
     if not chosen:

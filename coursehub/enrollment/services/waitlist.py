@@ -141,6 +141,9 @@ def reorder_waitlist(enrollment: Enrollment, position: int, *, actor, now: datet
 
 def check_capacity_change(run: CourseRun, new_capacity: int) -> None:
     """Raise CapacityError when `new_capacity` is below the persons already holding seats."""
+    # Under the run's lock: a sign-up in flight holds it, and its seats must be counted too.
+    # (Called before the course area applies the new values, so the reload loses nothing.)
+    common.lock_run(run)
     taken = common.seats_taken(run.id)
     if new_capacity < taken:
         raise CapacityError(

@@ -114,7 +114,8 @@ def reorder(enrollment_id: int):
 def municipality_counts():
     """Confirmed participants per run and municipality in a term."""
     term = request.args.get("termin") or queries.term_of(clock.now())
-    if len(term) != 7 or not term[:4].isdigit() or term[4] != "-" or term[5:] not in ("VT", "HT"):
+    if (len(term) != 7 or not term[:4].isascii() or not term[:4].isdigit() or term[4] != "-"
+            or term[5:] not in ("VT", "HT") or not 2000 <= int(term[:4]) <= 2999):
         term = queries.term_of(clock.now())
     rows = queries.municipality_counts(term)
     year = int(term[:4])
