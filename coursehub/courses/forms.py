@@ -65,6 +65,13 @@ class WholeNumberField(StringField):
 class Choice(SelectField):
     """A select whose refusal of an unoffered value is in Swedish."""
 
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            # WTForms' own words here ("kunde inte ceorce:a") are no Swedish a visitor can read.
+            raise ValueError(str(_l("Välj ett av alternativen."))) from None
+
     def pre_validate(self, form):
         try:
             super().pre_validate(form)
@@ -95,10 +102,16 @@ def opts(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL: a larger number is no id, not a query error
+
+
 def int_or_none(value):
     if value in (None, "", "None"):
         return None
-    return int(value)
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError("not an id")
+    return number
 
 
 def _range(field, low, high, missing):

@@ -17,10 +17,11 @@ def session_uid(session: CourseSession) -> str:
     return f"session-{session.id}@coursehub"
 
 
-def _location(session: CourseSession) -> str:
+def _location(session: CourseSession, online_label: str) -> str:
     if session.venue is not None:
         return ", ".join(p for p in (session.venue.name, session.venue.address) if p)
-    return session.online_url or ""
+    # The meeting link is for participants (their invites carry it), not for every visitor.
+    return online_label if session.online_url else ""
 
 
 def stockholm_vtimezone() -> Timezone:
@@ -44,8 +45,12 @@ def stockholm_vtimezone() -> Timezone:
     return zone
 
 
-def run_calendar(run: CourseRun, *, now: datetime, url: str | None = None) -> bytes:
-    """Return the run's sessions as an iCalendar file in Europe/Stockholm time, one VEVENT each."""
+def run_calendar(run: CourseRun, *, now: datetime, url: str | None = None,
+                 online_label: str = "Online") -> bytes:
+    """Return the run's sessions as an iCalendar file in Europe/Stockholm time, one VEVENT each.
+
+    A session held online says `online_label` as its place; the link itself stays out.
+    """
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -61,7 +66,7 @@ def run_calendar(run: CourseRun, *, now: datetime, url: str | None = None) -> by
         event.add("summary", f"{run.title}: {session.title}")
         event.add("dtstart", session.starts_at.astimezone(LOCAL_TZ))
         event.add("dtend", session.ends_at.astimezone(LOCAL_TZ))
-        location = _location(session)
+        location = _location(session, online_label)
         if location:
             event.add("location", location)
         if url:

@@ -92,6 +92,11 @@ class Page:
         return self.page + 1
 
 
+def _page_number(page: int, total: int, per_page: int) -> int:
+    """Return `page` within 1..last page (a hand-typed page=0 or page=10**20 gets a real page)."""
+    return min(max(1, page), max(1, math.ceil(total / per_page)))
+
+
 @dataclass(frozen=True)
 class CatalogueFilters:
     course_type_id: int | None = None
@@ -141,7 +146,7 @@ def catalogue_page(filters: CatalogueFilters, *, now: datetime, page: int = 1,
     if filters.with_seats:
         taken = seats_taken(r.id for r in rows)
         rows = [r for r in rows if r.capacity > taken[r.id]]
-    page = max(1, page)
+    page = _page_number(page, len(rows), per_page)
     chosen = rows[(page - 1) * per_page: page * per_page]
     if not filters.with_seats:
         taken = seats_taken(r.id for r in chosen)
@@ -197,7 +202,7 @@ def admin_runs_page(*, status: RunStatus | None, page: int = 1, per_page: int = 
     if status is not None:
         base = base.where(CourseRun.status == status)
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    page = max(1, page)
+    page = _page_number(page, total, per_page)
     runs = db.session.scalars(
         base.options(joinedload(CourseRun.course_type), selectinload(CourseRun.leaders))
         .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc())
@@ -214,7 +219,7 @@ def leader_runs_page(user: User, *, page: int = 1, per_page: int = PER_PAGE) -> 
         .where(run_leaders.c.user_id == user.id, CourseRun.status != RunStatus.CANCELLED)
     )
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    page = max(1, page)
+    page = _page_number(page, total, per_page)
     runs = db.session.scalars(
         base.options(joinedload(CourseRun.course_type), joinedload(CourseRun.venue))
         .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id)

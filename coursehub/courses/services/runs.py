@@ -126,7 +126,8 @@ def propose_sessions(course_type: CourseType, *, first_date: date, start_time: t
     proposal = []
     for week, theme in enumerate(course_type.active_themes):
         day = first_date + timedelta(weeks=week)
-        proposal.append((theme, local_moment(day, start_time), local_moment(day, end_time)))
+        proposal.append((theme, local_moment(day, start_time, field="start_time"),
+                         local_moment(day, end_time, field="end_time")))
     return proposal
 
 
@@ -172,6 +173,10 @@ def update_run(run: CourseRun, *, actor: User, now: datetime, details: RunDetail
     """Change a run's details; sessions held at the run's old place follow it to the new one."""
     _check_editable(run)
     capacity = _check_details(details)
+    if run.status == RunStatus.PUBLISHED and not details.leaders:
+        # The rule publishing checked keeps holding while the run is in the catalogue.
+        raise CourseError(_("En publicerad kursomgång behöver minst en kursledare."),
+                          field="leaders")
     old_capacity = run.capacity
     if capacity != old_capacity:
         for check in list(CAPACITY_CHECKS):
@@ -208,6 +213,10 @@ def publish_run(run: CourseRun, *, actor: User, now: datetime) -> CourseRun:
         raise PublishError(_("Lägg till minst en träff innan du publicerar kursomgången."))
     if not run.leaders:
         raise PublishError(_("Välj minst en kursledare innan du publicerar kursomgången."))
+    for leader in run.leaders:
+        # A copied run keeps its leaders; one may have left, or lost the role, since.
+        if not leader.is_active or not leader.has_role(*LEADER_ROLES):
+            raise PublishError(_("%(name)s kan inte vara kursledare.", name=leader.full_name))
     try:
         _check_window_before_first_session(run)
     except CourseError as error:
@@ -248,7 +257,8 @@ def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) ->
 
     def moved(moment: datetime) -> datetime:
         local = to_local(moment)
-        return local_moment(local.date() + shift, local.time().replace(tzinfo=None))
+        return local_moment(local.date() + shift, local.time().replace(tzinfo=None),
+                            field="first_date")
 
     copy = CourseRun(
         course_type=run.course_type, title=run.title, edition=run.edition,
@@ -297,8 +307,8 @@ def _checked_session(run: CourseRun, details: SessionDetails) -> tuple[datetime,
         raise CourseError(_("Länken ska börja med https://"), field="online_url")
     if not (details.title or details.theme):
         raise CourseError(_("Skriv en rubrik för träffen."), field="title")
-    return (local_moment(details.day, details.start_time),
-            local_moment(details.day, details.end_time))
+    return (local_moment(details.day, details.start_time, field="start_time"),
+            local_moment(details.day, details.end_time, field="end_time"))
 
 
 def _session_changed(session: CourseSession, *, actor: User, now: datetime) -> None:

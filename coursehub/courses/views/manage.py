@@ -51,9 +51,11 @@ def _run_details(form: RunForm, lists: dict) -> services.RunDetails:
     venue = _by_id(lists["venues"], [form.venue.data])
     return services.RunDetails(
         title=form.title.data, capacity=form.capacity.data,
-        signup_opens_at=services.local_moment(form.signup_opens_date.data, form.signup_opens_time.data),
+        signup_opens_at=services.local_moment(form.signup_opens_date.data, form.signup_opens_time.data,
+                                              field="signup_opens_time"),
         signup_closes_at=services.local_moment(form.signup_closes_date.data,
-                                               form.signup_closes_time.data),
+                                               form.signup_closes_time.data,
+                                               field="signup_closes_time"),
         edition=form.edition.data or "", description=form.description.data or "",
         contact_name=form.contact_name.data or "", contact_email=form.contact_email.data or "",
         is_open_to_all=form.is_open_to_all.data,

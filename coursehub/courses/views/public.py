@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort, current_app, make_response, render_template, request, url_for
 from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -86,7 +87,7 @@ def detail(run_id: int):
 def schedule_ics(run_id: int):
     """Download the run's schedule as a calendar file."""
     run = _visible_run(run_id)
-    body = ical.run_calendar(run, now=clock.now(),
+    body = ical.run_calendar(run, now=clock.now(), online_label=_("På nätet"),
                              url=url_for("courses.detail", run_id=run.id, _external=True))
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
