@@ -69,9 +69,12 @@ def record_attendance(
             _("Träffen har inte börjat ännu. Närvaro kan föras först när träffen har börjat.")
         )
     if not queries.is_participant(session, person.id):
-        raise NotSignedUpError(
-            _("%(name)s är inte anmäld till den här träffen.", name=person.full_name)
-        )
+        # No name here: the posted id may be anyone's, and a leader may only learn participants'.
+        raise NotSignedUpError(_("Personen är inte anmäld till den här träffen."))
+    # One person's marks are evaluated one request at a time: two leaders marking the last two
+    # themes at once must not both miss the other's mark (and leave the course unfinished), nor
+    # race to insert the same mark. PostgreSQL holds this row lock until commit.
+    _lock_person(person)
     mark = db.session.scalar(
         select(AttendanceMark).where(AttendanceMark.session_id == session.id,
                                      AttendanceMark.user_id == person.id)
@@ -91,6 +94,22 @@ def record_attendance(
     logger.info("attendance mark %s session=%s status=%s", mark.id, session.id, status.value)
     evaluate_completion(person, session.run.course_type, now=now)
     return mark
+
+
+def _lock_person(person: User) -> None:
+    """Serialise attendance writes and the completion evaluation per person (FOR UPDATE)."""
+    db.session.execute(select(User.id).where(User.id == person.id).with_for_update())
+
+
+def completion_no_longer_met(person: User, course_type: CourseType) -> bool:
+    """Return True when `person` has a completion of `course_type` that their marks no longer meet.
+
+    The rule of the house: a correction never withdraws a completion or its certificate by itself
+    (a tap at the door must not revoke a public proof). The leader is warned on the sheet and
+    staff see the certificate flagged, so that staff can revoke it with a reason.
+    """
+    progress = queries.progress_for_users([person.id], course_type_ids=[course_type.id])[person.id]
+    return bool(progress) and progress[0].rule_no_longer_met
 
 
 def report_absence(
@@ -201,6 +220,7 @@ def revoke_certificate(
     if len(reason) > REMARK_MAX:
         raise CertificateError(_("Anledningen får vara högst %(n)d tecken.", n=REMARK_MAX),
                                field="reason")
+    db.session.refresh(certificate, with_for_update=True)  # two revocations at once: one wins
     if not certificate.is_valid:
         raise CertificateError(_("Intyget är redan återkallat."))
     certificate.revoked_at, certificate.revoked_by_id = now, actor.id
@@ -216,6 +236,9 @@ def reissue_certificate(
     """Issue a new certificate (new code) for the same completion; the old one is revoked."""
     if not permissions.can_manage_certificates(actor):
         raise PermissionDeniedError(_("Du får inte utfärda intyg."))
+    # Two staff (or a double click) reissuing at once: the second waits and then finds the
+    # first one's new certificate, instead of breaking the one-valid-certificate index.
+    db.session.refresh(certificate, with_for_update=True)
     if certificate.is_valid:
         revoke_certificate(certificate, reason=reason or _("Ersatt av ett nytt intyg."),
                            actor=actor, now=now)

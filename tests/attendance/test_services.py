@@ -132,7 +132,7 @@ def test_marking_before_the_session_starts_is_refused_and_nothing_saved(db, cloc
 
 def test_a_person_not_signed_up_cannot_be_marked(db, clock, run, leader):
     stranger = family_member(full_name="Olle Okänd")
-    with pytest.raises(NotSignedUpError, match="Olle Okänd är inte anmäld"):
+    with pytest.raises(NotSignedUpError, match="Personen är inte anmäld"):
         services.record_attendance(run.sessions[0], stranger, status="present", actor=leader, now=clock.now)
     assert count(db, AttendanceMark) == 0
 
@@ -221,3 +221,45 @@ def test_revoke_needs_a_reason_and_reissue_gives_a_new_code(db, clock, run, pers
     assert not new.is_valid and new.revoked_by_id == staff.id
     with pytest.raises(CoursehubError, match="redan återkallat"):
         services.revoke_certificate(new, reason="Igen", actor=staff, now=clock.now)
+
+
+def test_an_excused_absence_is_an_absence_and_a_theme_attended_twice_counts_once(
+    db, clock, course_type, run, person, leader
+):
+    """Three themes, none may be missed: notice or not, an absence leaves the course unfinished,
+    and attending theme 1 again in another run does not stand in for theme 2."""
+    mark_all(run, person, leader, ["present", "excused", "present"], clock.now)
+    other = started_run(course_type, weeks_ago=2, leaders=[leader])
+    enrol_makeup(other.sessions[0], person)
+    services.record_attendance(other.sessions[0], person, status="present", actor=leader, now=clock.now)
+    assert count(db, Completion) == 0
+    assert count(db, Certificate) == 0
+
+
+def test_a_retired_theme_is_no_longer_needed(db, clock, leader):
+    course_type = CourseTypeFactory(themes=3)
+    run = started_run(course_type, leaders=[leader])
+    person = family_member()
+    enrol(run, person)
+    mark_all(run, person, leader, ["present", "absent", "present"], clock.now)
+    assert count(db, Completion) == 0
+    course_type.themes[1].is_retired = True
+    db.session.flush()
+    services.record_attendance(run.sessions[2], person, status="present", remark="Sen",
+                               actor=leader, now=clock.now)
+    completion = db.session.scalar(select(Completion))
+    assert completion is not None and completion.completed_at == run.sessions[2].starts_at
+
+
+def test_a_correction_after_completion_keeps_the_completion_and_reports_it_no_longer_met(
+    db, clock, run, person, leader
+):
+    mark_all(run, person, leader, ["present"] * 3, clock.now)
+    assert not services.completion_no_longer_met(person, run.course_type)
+    services.record_attendance(run.sessions[0], person, status="absent", actor=leader, now=clock.now)
+    assert count(db, Completion) == 1
+    assert db.session.scalar(select(Certificate)).is_valid
+    assert services.completion_no_longer_met(person, run.course_type)
+    services.record_attendance(run.sessions[0], person, status="present", actor=leader, now=clock.now)
+    assert not services.completion_no_longer_met(person, run.course_type)
+    assert count(db, Certificate) == 1

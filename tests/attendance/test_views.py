@@ -103,7 +103,7 @@ def test_marking_a_person_not_signed_up_is_refused_with_a_message(
     fresh_login(client, leader)
     response = mark_via(client, run.sessions[0], stranger, "present")
     assert response.status_code == 422
-    assert "Olle Okänd är inte anmäld till den här träffen." in html(response)
+    assert "Personen är inte anmäld till den här träffen." in html(response)
     response = mark_via(client, run.sessions[0], person, "kanske")
     assert response.status_code == 422
     assert marks(db) == 0
@@ -415,3 +415,199 @@ def test_leader_lists_only_own_runs_in_a_fixed_number_of_queries(
     assert page.count("/narvaro\"") >= 3  # a link to each session's sheet
     many, _page = queries_for(5)
     assert few == many
+
+
+# -- review: defects found and fixed -----------------------------------------------------------
+
+
+def test_a_leader_cannot_learn_the_name_of_someone_outside_the_run(
+    db, client, fresh_login, run, person, leader, staff
+):
+    """Posting any user id must not reveal that user's name (staff, families of other runs)."""
+    stranger = family_member(full_name="Olle Okänd")
+    fresh_login(client, leader)
+    for outsider in (stranger, staff):
+        response = mark_via(client, run.sessions[0], outsider, "present")
+        assert response.status_code == 422
+        page = html(response)
+        assert "Personen är inte anmäld till den här träffen." in page
+        assert outsider.full_name not in page
+    assert marks(db) == 0
+
+
+def test_a_person_whose_enrollment_was_cancelled_cannot_be_marked(
+    db, client, fresh_login, run, leader
+):
+    gone = family_member(full_name="Greta Gått")
+    enrol(run, gone, status="cancelled")
+    fresh_login(client, leader)
+    assert "Greta Gått" not in html(client.get(f"/traffar/{run.sessions[0].id}/narvaro"))
+    response = mark_via(client, run.sessions[0], gone, "present")
+    assert response.status_code == 422
+    assert "Personen är inte anmäld till den här träffen." in html(response)
+    assert marks(db) == 0
+
+
+@pytest.mark.parametrize("field", ["user_id", "session_id"])
+def test_an_absurdly_large_id_is_refused_with_a_message_not_an_error_page(
+    db, client, fresh_login, run, person, leader, field
+):
+    fresh_login(client, leader)
+    data = {"user_id": person.id, "status": "present"}
+    data[field] = "9" * 30
+    if field == "user_id":
+        response = client.post(f"/traffar/{run.sessions[0].id}/narvaro", data=data)
+        assert response.status_code == 422
+    else:
+        fresh_login(client, person)
+        response = client.post("/mina-framsteg/franvaro", data={"session_id": "9" * 30,
+                                                                "user_id": person.id})
+        assert response.status_code == 422
+        assert "Välj en av era kommande träffar." in html(response)
+    assert marks(db) == 0
+
+
+def test_a_present_mark_corrected_to_absent_after_completion_warns_the_leader_and_staff(
+    request_context, db, client, fresh_login, run, person, leader, staff
+):
+    """The rule: a correction never withdraws a completion or a certificate by itself (a tap at
+    the door must not revoke a public proof). The leader is told at once, and staff see the
+    certificate flagged in their list, so that they can revoke it with a reason."""
+    with request_context():
+        for session in run.sessions:
+            services.record_attendance(session, person, status="present", actor=leader,
+                                       now=session.starts_at)
+    certificate = db.session.scalar(select(Certificate))
+    code = certificate.code
+    fresh_login(client, staff)
+    assert "uppfyller inte längre" not in html(client.get("/admin/intyg"))
+    fresh_login(client, leader)
+    response = mark_via(client, run.sessions[1], person, "absent")
+    assert response.status_code == 303
+    page = html(client.get(response.headers["Location"]))
+    assert "Åsa Öberg-Älvsjö har redan slutfört kursen och fått intyg" in page
+    # The completion and certificate stand until staff decide.
+    assert client.get(f"/intyg/{code}").status_code == 200
+    fresh_login(client, staff)
+    admin = html(client.get("/admin/intyg"))
+    assert "Närvaron uppfyller inte längre kursens krav." in admin
+    # Marking the person present again clears the warning.
+    fresh_login(client, leader)
+    response = mark_via(client, run.sessions[1], person, "present")
+    assert "har redan slutfört" not in html(client.get(response.headers["Location"]))
+    fresh_login(client, staff)
+    assert "uppfyller inte längre" not in html(client.get("/admin/intyg"))
+
+
+def test_an_id_too_large_for_the_database_in_a_url_answers_404(
+    db, client, fresh_login, staff
+):
+    fresh_login(client, staff)
+    huge = "9" * 20
+    assert client.get(f"/traffar/{huge}/narvaro").status_code == 404
+    assert client.get(f"/admin/kurser/{huge}/narvaro").status_code == 404
+    assert client.get(f"/intyg/{huge}/pdf").status_code == 404
+    assert client.get(f"/framsteg/hushall/{huge}").status_code == 404
+
+
+def test_an_unknown_code_page_echoes_only_the_code_not_other_text_from_the_address(client, db):
+    response = client.get("/intyg/abc-def Ring oss på 070 123 45 67 och uppge ditt personnummer")
+    assert response.status_code == 404
+    page = html(response)
+    assert "Vi har inget intyg med kontrollkoden ABCDEFRINGOSSPÅ070" in page
+    assert "kontrollkoden abc-def Ring oss" not in page
+
+
+def test_the_sheet_with_marks_notices_corrections_and_make_ups_runs_a_fixed_number_of_queries(
+    request_context, db, client, fresh_login, count_queries, course_type, leader
+):
+    from tests.attendance.conftest import enrol_makeup
+
+    def queries_for(households: int) -> int:
+        run = started_run(course_type, leaders=[leader])
+        other = started_run(course_type, weeks_ago=6)
+        session = run.sessions[0]
+        with request_context():
+            for index in range(households):
+                adult = family_member()
+                partner = family_member(household=adult.household)
+                enrol(run, adult, partner)
+                guest = family_member()
+                enrol(other, guest)
+                enrol_makeup(session, guest)
+                db.session.add(AbsenceNotice(session_id=session.id, user_id=partner.id,
+                                             reason="Sjuk"))
+                for person in (adult, guest):
+                    services.record_attendance(session, person, status="present", actor=leader,
+                                               now=session.starts_at)
+                    services.record_attendance(session, person, status="absent",
+                                               remark=f"Rättat {index}", actor=leader,
+                                               now=session.starts_at)
+        fresh_login(client, leader)
+        with count_queries() as statements:
+            response = client.get(f"/traffar/{session.id}/narvaro")
+        assert response.status_code == 200 and "Rättat" in html(response)
+        return len(statements)
+
+    assert queries_for(2) == queries_for(12)
+
+
+def test_the_certificate_list_runs_a_fixed_number_of_queries(
+    request_context, db, client, fresh_login, count_queries, course_type, staff
+):
+    def queries_for(people: int) -> int:
+        run = started_run(course_type)
+        with request_context():
+            for _ in range(people):
+                person = family_member()
+                enrol(run, person)
+                for session in run.sessions:
+                    services.record_attendance(session, person, status="present", actor=staff,
+                                               now=session.starts_at)
+        fresh_login(client, staff)
+        with count_queries() as statements:
+            response = client.get("/admin/intyg")
+        assert response.status_code == 200
+        return len(statements)
+
+    assert queries_for(2) == queries_for(10)
+
+
+def test_exports_never_hand_a_spreadsheet_a_formula(
+    request_context, db, client, fresh_login, course_type, leader, staff
+):
+    titles = ['=HYPERLINK("http://example.invalid","Klicka")', "+1+1", "-2+3", "@SUM(A1)",
+              "\t=1+1"]
+    with request_context():
+        for title in titles:
+            run = started_run(course_type, leaders=[leader], title=title)
+            person = family_member()
+            enrol(run, person)
+            services.record_attendance(run.sessions[0], person, status="present", actor=leader,
+                                       now=run.sessions[0].starts_at)
+    fresh_login(client, staff)
+    csv = client.get("/admin/narvaro/statistik/export.csv?per=run").data.decode("utf-8-sig")
+    cells = [line.split(";")[0].strip('"') for line in csv.splitlines()[1:]]
+    assert len(cells) == len(titles)
+    assert all(cell.startswith("'") for cell in cells), cells
+    from openpyxl import load_workbook
+
+    xlsx = client.get("/admin/narvaro/statistik/export.xlsx?per=run").data
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    labels = [sheet.cell(row=row, column=1) for row in range(2, len(titles) + 2)]
+    assert all(cell.data_type == "s" and str(cell.value).startswith("'") for cell in labels)
+
+
+@pytest.mark.parametrize("path", ["/narvaro", "/admin/intyg", "/admin/narvaro/statistik",
+                                  "/admin/narvaro/statistik/diagram.svg", "run", "municipal"])
+def test_a_page_number_too_large_for_the_database_shows_an_empty_page(
+    db, client, fresh_login, course_type, staff, path
+):
+    user = staff
+    if path == "run":
+        path = f"/admin/kurser/{started_run(course_type).id}/narvaro"
+    elif path == "municipal":
+        user = UserFactory(municipal=True)
+        path = "/kommun/framsteg"
+    fresh_login(client, user)
+    assert client.get(f"{path}?page={'9' * 20}").status_code == 200

@@ -66,6 +66,11 @@ class CourseProgress:
         return self.completion is not None or self.completed_at is not None
 
     @property
+    def rule_no_longer_met(self) -> bool:
+        """A completion stands, but corrected marks no longer meet the rule (staff decide)."""
+        return self.completion is not None and self.completed_at is None
+
+    @property
     def valid_certificate(self) -> Certificate | None:
         return next((c for c in self.certificates if c.is_valid), None)
 

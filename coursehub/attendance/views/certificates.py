@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,10 +11,10 @@ from sqlalchemy.orm import selectinload
 from coursehub import clock
 from coursehub.accounts.permissions import STAFF_ROLES, login_required, roles_required
 from coursehub.attendance import certificates as pdf
-from coursehub.attendance import permissions, services
+from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import ReissueForm, RevokeForm
 from coursehub.attendance.models import Certificate, Completion
-from coursehub.attendance.views import bp
+from coursehub.attendance.views import bp, get_or_404, page_arg
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 from coursehub.lib.forms import expired_form_message
@@ -28,8 +28,9 @@ def _normalise_code(code: str) -> str:
 @bp.get("/intyg/<code>")
 def verify_certificate(code: str):
     """Tell anyone whether a certificate is genuine; show only the name, course and date."""
+    code = _normalise_code(code)  # only the code is ever echoed, never other text from the URL
     certificate = db.session.scalar(
-        select(Certificate).where(Certificate.code == _normalise_code(code)).options(
+        select(Certificate).where(Certificate.code == code).options(
             selectinload(Certificate.user), selectinload(Certificate.course_type),
             selectinload(Certificate.completion),
         )
@@ -44,7 +45,7 @@ def verify_certificate(code: str):
 @login_required
 def certificate_pdf(certificate_id: int):
     """Download the certificate as a PDF (the person themself, and staff)."""
-    certificate = db.get_or_404(Certificate, certificate_id)
+    certificate = get_or_404(Certificate, certificate_id)
     if not permissions.can_download_certificate(current_user, certificate) or not certificate.is_valid:
         abort(404)
     content = pdf.certificate_content(
@@ -70,9 +71,14 @@ def admin_certificates():
                  selectinload(Certificate.completion).selectinload(Completion.certificates))
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     )
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=25,
+    page = db.paginate(stmt, page=page_arg(), per_page=25,
                        error_out=False)
-    return render_template("attendance/admin_certificates.html", page=page,
+    # Certificates whose completion corrected marks no longer meet: staff decide on revoking.
+    progress = queries.progress_for_users(list({c.user_id for c in page.items}))
+    lapsed = {(user_id, course.course_type.id)
+              for user_id, courses in progress.items() for course in courses
+              if course.rule_no_longer_met}
+    return render_template("attendance/admin_certificates.html", page=page, lapsed=lapsed,
                            revoke_form=RevokeForm(formdata=None), reissue_form=ReissueForm())
 
 
@@ -80,7 +86,7 @@ def admin_certificates():
 @roles_required(*STAFF_ROLES)
 def revoke_certificate(certificate_id: int):
     """Revoke a certificate with a reason."""
-    certificate = db.get_or_404(Certificate, certificate_id)
+    certificate = get_or_404(Certificate, certificate_id)
     if not permissions.can_manage_certificates(current_user):
         abort(404)
     form = RevokeForm()
@@ -103,7 +109,7 @@ def revoke_certificate(certificate_id: int):
 @roles_required(*STAFF_ROLES)
 def reissue_certificate(certificate_id: int):
     """Issue a new certificate with a new code; the old one is revoked."""
-    certificate = db.get_or_404(Certificate, certificate_id)
+    certificate = get_or_404(Certificate, certificate_id)
     if not permissions.can_manage_certificates(current_user):
         abort(404)
     form = ReissueForm()

@@ -14,25 +14,18 @@ from coursehub.accounts.permissions import STAFF_ROLES, roles_required
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import STATUS_LABELS, MakeupForm, WithdrawAbsenceForm
 from coursehub.attendance.models import AbsenceNotice
-from coursehub.attendance.views import bp
+from coursehub.attendance.views import bp, get_or_none
 from coursehub.courses.models import CourseSession
 from coursehub.enrollment import services as enrollment_services
 from coursehub.errors import CoursehubError, NotFoundError
 from coursehub.extensions import db
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _load(form: MakeupForm) -> tuple[CourseSession | None, User | None]:
     if not form.validate():
         return None, None
-    return (db.session.get(CourseSession, _int(form.session_id.data)),
-            db.session.get(User, _int(form.user_id.data)))
+    return (get_or_none(CourseSession, form.session_id.data),
+            get_or_none(User, form.user_id.data))
 
 
 def _sign_up(session: CourseSession | None, person: User) -> None:
@@ -99,7 +92,7 @@ def household_makeup():
 @roles_required(Role.MUNICIPAL, *STAFF_ROLES)
 def household_progress(household_id: int):
     """Show one household's progress, with sessions where missing themes can be made up."""
-    household = db.session.get(Household, household_id)
+    household = get_or_none(Household, household_id)
     if not permissions.can_view_household_progress(current_user, household):
         abort(404)
     adults = list(db.session.scalars(
@@ -118,7 +111,7 @@ def household_progress(household_id: int):
 @roles_required(Role.FAMILY)
 def withdraw_absence(notice_id: int):
     """Take back an advance absence notice; the leaders' sheet no longer shows it."""
-    notice = db.session.get(AbsenceNotice, notice_id)
+    notice = get_or_none(AbsenceNotice, notice_id)
     if notice is None or not permissions.can_withdraw_absence(current_user, notice):
         abort(404)
     if not WithdrawAbsenceForm().validate():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from coursehub.accounts.models import Household, Role, User
 from coursehub.accounts.permissions import roles_required
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import STATUS_LABELS, AbsenceForm
-from coursehub.attendance.views import bp
+from coursehub.attendance.views import bp, get_or_none, page_arg
 from coursehub.courses.models import CourseSession
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
@@ -57,8 +57,8 @@ def report_absence():
     form = AbsenceForm()
     if not form.validate():
         return _render_my_progress(form=form, error=next(iter(form.errors.values()))[0], status=422)
-    session = db.session.get(CourseSession, _int(form.session_id.data))
-    person = db.session.get(User, _int(form.user_id.data))
+    session = get_or_none(CourseSession, form.session_id.data)
+    person = get_or_none(User, form.user_id.data)
     try:
         if session is None or person is None or not permissions.can_report_absence(
             current_user, person
@@ -74,12 +74,6 @@ def report_absence():
     return redirect(url_for("attendance.my_progress", _anchor="kommande"), code=303)
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
 
 @bp.get("/kommun/framsteg")
 @roles_required(Role.MUNICIPAL)
@@ -93,7 +87,7 @@ def municipal_progress():
         .options(selectinload(Household.adults))
         .order_by(Household.name, Household.id)
     )
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=20,
+    page = db.paginate(stmt, page=page_arg(), per_page=20,
                        error_out=False)
     adults = [adult for household in page.items for adult in household.adults]
     progress = queries.progress_for_users([adult.id for adult in adults])

@@ -10,7 +10,7 @@ from flask_login import current_user
 from coursehub.accounts.models import Role
 from coursehub.accounts.permissions import STAFF_ROLES, roles_required
 from coursehub.attendance import charts, exports, permissions, queries
-from coursehub.attendance.views import bp
+from coursehub.attendance.views import bp, page_arg
 
 FIGURE_ROLES = (*STAFF_ROLES, Role.STEERING)
 DIMENSION_LABELS = {
@@ -28,7 +28,7 @@ def _dimension() -> str:
 
 
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int))
+    return page_arg()
 
 
 def _check():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,7 +11,7 @@ from coursehub.accounts.models import Role, User
 from coursehub.accounts.permissions import STAFF_ROLES, is_staff, roles_required
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import STATUS_LABELS, MarkForm
-from coursehub.attendance.views import bp
+from coursehub.attendance.views import bp, get_or_404, get_or_none, page_arg
 from coursehub.courses.models import CourseRun, CourseSession
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
@@ -26,12 +26,12 @@ def runs():
     if not permissions.can_list_attendance_runs(current_user):
         abort(403)
     page = queries.runs_for_attendance(current_user, is_staff=is_staff(current_user),
-                                       page=request.args.get("page", 1, type=int))
+                                       page=page_arg())
     return render_template("attendance/runs.html", page=page)
 
 
 def _load_session(session_id: int) -> CourseSession:
-    session = db.get_or_404(CourseSession, session_id)
+    session = get_or_404(CourseSession, session_id)
     if not permissions.can_record_attendance(current_user, session):
         abort(404)
     return session
@@ -70,7 +70,7 @@ def mark(session_id: int):
     if not form.validate():
         message = next(iter(form.errors.values()))[0]
         return _render_sheet(session, form=form, error=message, status=422)
-    person = db.session.get(User, form.user_id.data)
+    person = get_or_none(User, form.user_id.data)
     if person is None:
         return _render_sheet(session, form=form, status=422,
                              error=_("Personen är inte anmäld till den här träffen."))
@@ -82,9 +82,22 @@ def mark(session_id: int):
         db.session.rollback()
         return _render_sheet(session, form=form, error=err.message, error_user_id=person.id,
                              status=422)
+    course_type = session.run.course_type
+    lapsed = form.status.data != "present" and services.completion_no_longer_met(person,
+                                                                                   course_type)
     db.session.commit()
     flash(_("Sparat: %(name)s – %(status)s.", name=person.full_name,
             status=STATUS_LABELS[form.status.data]), "success")
+    if lapsed:
+        # The completion stands; staff see the certificate flagged and decide (see services).
+        if course_type.issues_certificate:
+            flash(_("Obs! %(name)s har redan slutfört kursen och fått intyg. Med den här ändringen "
+                    "uppfyller närvaron inte längre kursens krav. Personalen ser det i listan över "
+                    "intyg och avgör om intyget ska återkallas.", name=person.full_name), "warning")
+        else:
+            flash(_("Obs! %(name)s har redan slutfört kursen. Med den här ändringen uppfyller "
+                    "närvaron inte längre kursens krav. Kontakta personalen.",
+                    name=person.full_name), "warning")
     return redirect(url_for("attendance.sheet", session_id=session.id, _anchor=f"person-{person.id}"),
                     code=303)
 
@@ -93,10 +106,10 @@ def mark(session_id: int):
 @roles_required(*LEADING_ROLES)
 def run_attendance(run_id: int):
     """Show attendance per participant and theme for a run."""
-    run = db.get_or_404(CourseRun, run_id)
+    run = get_or_404(CourseRun, run_id)
     if not permissions.can_view_run_attendance(current_user, run):
         abort(404)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     matrix = queries.run_matrix(run, page=page)
     pages = max(1, -(-matrix.total // 50))
     return render_template("attendance/run.html", run=run, matrix=matrix, page=page, pages=pages,
