@@ -88,6 +88,13 @@ def grantable_roles(user) -> list[Role]:
     return [role for role in Role if can_grant_role(user, role)]
 
 
+def can_edit_roles(user, target) -> bool:
+    """Staff change the roles of other people; only admins those of staff and admins."""
+    if not can_manage_users(user) or target is None:
+        return False
+    return user.has_role(Role.ADMIN) or not target.is_staff
+
+
 def can_change_activation(user, target) -> bool:
     """Staff (de)activate accounts other than their own; only admins those of staff and admins."""
     if not can_manage_users(user) or target is None or user.id == target.id:

@@ -285,25 +285,39 @@ def update_user(user: User, *, actor: User, full_name: str, phone: str | None, r
     """Change name, phone, roles and municipality of an account.
 
     `roles` are the roles chosen among those `actor` may grant; the roles `actor` may not grant
-    stay as they are, whatever was posted.
+    stay as they are, whatever was posted. `roles=None` leaves the roles as they are. Only an
+    admin changes the roles of a staff member or an admin (`permissions.can_edit_roles`).
     """
     name, phone = _clean_name(full_name), _clean_phone(phone)
-    chosen = _parse_roles(roles)
-    kept = {role for role in user.roles if not permissions.can_grant_role(actor, role)}
-    for role in chosen - kept:
-        if not permissions.can_grant_role(actor, role):
-            raise PermissionDeniedError(_("Du får inte ge rollen %(role)s.", role=role.value),
-                                        field="roles")
-    wanted = chosen | kept
+    if roles is None:
+        wanted = set(user.roles)
+    else:
+        chosen = _parse_roles(roles)
+        kept = {role for role in user.roles if not permissions.can_grant_role(actor, role)}
+        for role in chosen - kept:
+            if not permissions.can_grant_role(actor, role):
+                raise PermissionDeniedError(_("Du får inte ge rollen %(role)s.", role=role.value),
+                                            field="roles")
+        wanted = chosen | kept
+    if wanted != user.roles and not permissions.can_edit_roles(actor, user):
+        raise PermissionDeniedError(_("Bara en administratör kan ändra roller för personal."),
+                                    field="roles")
     if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in wanted:
         raise AccountError(_("Du kan inte ta bort din egen administratörsroll."), field="roles")
     _check_municipality(wanted, municipality)
+    # Which fields changed, by name only: the audit row holds no personal data.
+    changed = [field for field, old, new in (
+        ("full_name", user.full_name, name), ("phone", user.phone, phone),
+        ("municipality", user.municipality_id, getattr(municipality, "id", None)),
+    ) if old != new]
     before = ",".join(sorted(user.roles))
     user.full_name, user.phone, user.municipality = name, phone, municipality
     set_roles(user, wanted)
     after = ",".join(sorted(wanted))
-    detail = f"roles {before} -> {after}" if before != after else None
-    audit.record(actor, "user.update", obj=user, detail=detail)
+    parts = [",".join(changed)] if changed else []
+    if before != after:
+        parts.append(f"roles {before} -> {after}")
+    audit.record(actor, "user.update", obj=user, detail="; ".join(parts) or None)
     if before != after:
         # Revoked rights take effect on the next request: the roles are read per request.
         logger.info("roles changed user=%s", user.id)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +21,18 @@ bp = Blueprint("notifications", __name__)
 nav_items = [
     NavItem(_l("Utkorg"), "notifications.outbox", permissions.can_read_outbox, order=95),
 ]
+
+
+# The secret part of a single-use link (password reset, invitation, ...): a long random path
+# segment or query value. Whoever holds it can act as the recipient, so staff reading the outbox
+# see that a link is there, never the link itself.
+_SECRET_IN_LINK = re.compile(r"(https?://\S*?[/=])[A-Za-z0-9_-]{24,}")
+HIDDEN_PART = "[…]"
+
+
+def without_link_secrets(text: str) -> str:
+    """Return `text` with the secret part of every single-use link replaced by a marker."""
+    return _SECRET_IN_LINK.sub(lambda match: match.group(1) + HIDDEN_PART, text or "")
 
 
 class RetryForm(BaseForm):
@@ -51,6 +65,7 @@ def message(message_id: int):
     return render_template(
         "notifications/message.html",
         message=found,
+        body_text=without_link_secrets(found.body_text),
         mail_server_configured=bool(current_app.config.get("MAIL_SERVER")),
         retry_form=RetryForm(),
     )

@@ -266,17 +266,47 @@ def test_phone_number_accepts_digits_only(db):
 
 def test_staff_edit_keeps_the_roles_they_may_not_grant(db, clock):
     staff = UserFactory(staff=True)
-    admin = UserFactory(roles=[Role.ADMIN, Role.LEADER])
-    services.update_user(admin, actor=staff, full_name="Nytt Namn", phone=None, roles=[],
+    user = UserFactory(roles=[Role.FAMILY, Role.LEADER])
+    services.update_user(user, actor=staff, full_name="Nytt Namn", phone=None, roles=["member"],
                          municipality=None, now=clock.now)
-    assert admin.roles == {Role.ADMIN}
-    assert admin.full_name == "Nytt Namn"
+    assert user.roles == {Role.MEMBER}
+    assert user.full_name == "Nytt Namn"
     with pytest.raises(PermissionDeniedError):
-        services.update_user(admin, actor=staff, full_name="Nytt Namn", phone=None,
+        services.update_user(user, actor=staff, full_name="Nytt Namn", phone=None,
                              roles=["staff"], municipality=None, now=clock.now)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.update"))
-    assert entry.actor_id == staff.id and entry.object_id == admin.id
-    assert entry.detail == "roles admin,leader -> admin"
+    assert entry.actor_id == staff.id and entry.object_id == user.id
+    assert "roles family,leader -> member" in entry.detail
+
+
+@pytest.mark.parametrize("target_roles", [[Role.ADMIN, Role.LEADER], [Role.STAFF, Role.LEADER]])
+def test_staff_may_not_change_the_roles_of_an_admin_or_staff_member(db, clock, target_roles):
+    staff = UserFactory(staff=True)
+    target = UserFactory(roles=target_roles)
+    for roles in ([], ["leader", "member"]):
+        with pytest.raises(PermissionDeniedError):
+            services.update_user(target, actor=staff, full_name="Nytt Namn", phone=None,
+                                 roles=roles, municipality=None, now=clock.now)
+        assert target.roles == set(target_roles)
+    # Their name can still be corrected, when the roles are left as they are.
+    services.update_user(target, actor=staff, full_name="Nytt Namn", phone=None, roles=None,
+                         municipality=None, now=clock.now)
+    assert target.full_name == "Nytt Namn" and target.roles == set(target_roles)
+    # An admin may change them.
+    services.update_user(target, actor=UserFactory(admin=True), full_name="Nytt Namn",
+                         phone=None, roles=["member"], municipality=None, now=clock.now)
+    assert target.roles == {Role.MEMBER}
+
+
+def test_every_changed_field_is_named_in_the_audit_row(db, clock):
+    staff = UserFactory(staff=True)
+    municipality = MunicipalityFactory()
+    user = UserFactory(full_name="Gammalt Namn", phone=None, roles=[Role.MEMBER])
+    services.update_user(user, actor=staff, full_name="Nytt Namn", phone="036-10 20 30",
+                         roles=["member", "municipal"], municipality=municipality, now=clock.now)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.update"))
+    assert entry.detail == "full_name,phone,municipality; roles member -> member,municipal"
+    assert "Nytt Namn" not in entry.detail and "036" not in entry.detail
 
 
 def test_municipal_worker_needs_a_municipality(db, clock):

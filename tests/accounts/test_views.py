@@ -140,6 +140,19 @@ class TestRateLimits:
         # Another account from the same address is not affected.
         assert post_login(client, other.email).status_code == 302
 
+    def test_email_and_username_of_one_person_share_one_counter(self, client, db):
+        user = UserFactory(email="anna@exempel.se", username="anna.svensson")
+        db.session.commit()
+        for address, login in [("10.0.0.1", "anna@exempel.se"), ("10.0.0.2", "anna.svensson"),
+                               ("10.0.0.3", "Anna.Svensson")]:
+            response = client.post("/logga-in", data={"login": login, "password": "fel-fel-fel"},
+                                   environ_base={"REMOTE_ADDR": address})
+            assert LOGIN_FAILED in _text(response)
+        for login in (user.username, user.email):
+            response = client.post("/logga-in", data={"login": login, "password": PASSWORD},
+                                   environ_base={"REMOTE_ADDR": "10.0.0.9"})
+            assert response.status_code == 429
+
     def test_failures_from_one_address_lock_that_address(self, client, db):
         users = [UserFactory() for _ in range(9)]
         db.session.commit()
@@ -412,15 +425,22 @@ def test_staff_edit_user_and_the_change_is_audited(client, db, login_as):
 
 
 def test_staff_cannot_take_away_an_admins_role_by_posting(client, db, login_as):
-    admin = UserFactory(roles=[Role.ADMIN])
+    admin = UserFactory(roles=[Role.ADMIN, Role.LEADER])
     login_as(client, UserFactory(staff=True))
     db.session.commit()
     page = _text(client.get(f"/admin/anvandare/{admin.id}"))
     assert "Roller som bara en administratör kan ändra" in page
+    assert 'name="roles"' not in page  # no role check boxes offered at all
     assert "Avaktivera kontot" not in page
-    client.post(f"/admin/anvandare/{admin.id}", data={"full_name": admin.full_name, "roles": []})
+    for roles in ([], ["member"]):
+        client.post(f"/admin/anvandare/{admin.id}", data={"full_name": admin.full_name,
+                                                           "roles": roles})
+        db.session.refresh(admin)
+        assert admin.roles == {Role.ADMIN, Role.LEADER}
+    response = client.post(f"/admin/anvandare/{admin.id}", data={"full_name": "Rättat Namn"})
+    assert response.status_code == 302
     db.session.refresh(admin)
-    assert admin.roles == {Role.ADMIN}
+    assert admin.full_name == "Rättat Namn" and admin.roles == {Role.ADMIN, Role.LEADER}
     client.post(f"/admin/anvandare/{admin.id}/avaktivera")
     db.session.refresh(admin)
     assert admin.is_active
@@ -538,3 +558,16 @@ def test_bad_password_change_gets_a_message_and_changes_nothing(client, db, form
     assert message in _text(page)
     assert client.get("/profil").status_code == 200
     assert post_login(client, user.email, PASSWORD).status_code == 302
+
+
+def test_a_revoked_role_takes_effect_on_the_next_request(app, client, db, login_as):
+    staff = UserFactory(roles=[Role.STAFF])
+    login_as(client, staff)
+    db.session.commit()
+    assert client.get("/admin/anvandare").status_code == 200
+    admin_client = login_as(app.test_client(), UserFactory(admin=True))
+    db.session.commit()
+    response = admin_client.post(f"/admin/anvandare/{staff.id}",
+                                 data={"full_name": staff.full_name, "roles": ["leader"]})
+    assert response.status_code == 302
+    assert client.get("/admin/anvandare").status_code == 403

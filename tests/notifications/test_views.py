@@ -152,3 +152,24 @@ def test_outbox_page_runs_a_fixed_number_of_queries(staff_client, count_queries,
 
 # The logged-in user (with roles), the counts, the page count, the page of messages.
 EXPECTED_QUERIES = 5
+
+
+def test_staff_reading_a_password_reset_mail_do_not_get_its_link(staff_client, app, clock):
+    # Anyone can ask for a reset of an admin's password; the link in the outbox must not let
+    # staff (who may not edit an admin) take the admin's account over.
+    from coursehub.accounts import services as account_services
+
+    admin = UserFactory(admin=True, email="chefen@exempel.test")
+    with app.test_request_context():
+        account_services.request_password_reset(admin.email, now=clock.now)
+    db.session.commit()
+    message = db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.recipient == admin.email)).one()
+    token_path = re.search(r"http://coursehub\.test(/aterstall-losenord/\S+)",
+                           message.body_text).group(1)
+
+    html = staff_client.get(f"/admin/utkorg/{message.id}").get_data(as_text=True)
+
+    assert "aterstall-losenord/" in html  # the text is there to read ...
+    assert token_path not in html  # ... but not the secret part of the link
+    assert token_path.rsplit("/", 1)[1] not in html

@@ -75,7 +75,9 @@ def edit_user(user_id):
     """Change a user's name, phone, roles and municipality."""
     user = db.session.get(User, user_id) or abort(404)
     actor = current_user._get_current_object()
-    grantable = permissions.grantable_roles(actor)
+    # Roles of staff and admins are offered to admins only; others see them as fixed.
+    roles_editable = permissions.can_edit_roles(actor, user)
+    grantable = permissions.grantable_roles(actor) if roles_editable else []
     form = EditUserForm(grantable_roles=grantable, municipalities=queries.municipalities(),
                         data=None if request.method == "POST" else {
                             "full_name": user.full_name, "phone": user.phone,
@@ -86,7 +88,8 @@ def edit_user(user_id):
             if form.municipality.data else None
         try:
             services.update_user(user, actor=actor, full_name=form.full_name.data,
-                                 phone=form.phone.data, roles=form.roles.data,
+                                 phone=form.phone.data,
+                                 roles=form.roles.data if roles_editable else None,
                                  municipality=municipality, now=clock.now())
         except CoursehubError as error:
             db.session.rollback()

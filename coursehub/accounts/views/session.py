@@ -28,7 +28,11 @@ def _account_limit() -> str:
 
 
 def _account_key() -> str:
-    return "login-account:" + services.normalise_login(request.form.get("login", ""))
+    # One counter per person, whether they type their e-mail address or their username; a name
+    # that matches nobody counts on its own (normalised, so that case and spaces do not help).
+    login = services.normalise_login(request.form.get("login", ""))[:254]
+    user = services.find_user_by_login(login)
+    return f"login-account:user:{user.id}" if user is not None else f"login-account:{login}"
 
 
 def _failed(response) -> bool:
