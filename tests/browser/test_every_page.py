@@ -1,0 +1,268 @@
+"""Every page each role can reach by following links passes axe-core (WCAG 2.1 A/AA) and none fails.
+
+For each role a realistic data set is built, the user logs in through the real form, and a crawler
+follows every same-origin link from "/" (GET only: forms are never submitted, downloads skipped).
+Each endpoint is visited at most twice per role. Violations and server errors from every page are
+collected first, so one run shows them all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urldefrag, urlsplit, urlunsplit
+
+import pytest
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+from coursehub import clock
+from coursehub.accounts.models import Role
+from coursehub.attendance.models import AttendanceMark, AttendanceStatus
+from coursehub.attendance.services import evaluate_completion
+from coursehub.enrollment.models import EnrollmentStatus
+from coursehub.extensions import db
+from coursehub.notifications.services import queue_email
+from tests.factories import (
+    CourseRunFactory,
+    CourseTypeFactory,
+    EnrollmentFactory,
+    HouseholdFactory,
+    MunicipalityFactory,
+    UserFactory,
+)
+
+MAX_PAGE_LOADS = 60
+VISITS_PER_ENDPOINT = 2
+DOWNLOAD_SUFFIXES = (".ics", ".csv", ".xlsx", ".pdf", ".svg")
+NEVER_FOLLOW = frozenset({"accounts.logout", "static"})
+# axe-core files these under "best-practice", not WCAG, so `accessible` does not run them; the house
+# rules (headings in order, one main landmark, unique landmarks) ask for them all the same.
+STRUCTURE_RULES = (
+    "heading-order", "page-has-heading-one", "empty-heading", "empty-table-header",
+    "landmark-one-main", "landmark-unique", "landmark-no-duplicate-main",
+    "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo",
+    "landmark-banner-is-top-level", "landmark-contentinfo-is-top-level",
+    "landmark-main-is-top-level", "region", "duplicate-id", "duplicate-id-aria",
+    "table-duplicate-name", "label-title-only", "aria-allowed-role", "scope-attr-valid",
+)
+ROLES = ("anonymous", "admin", "staff", "leader", "municipal", "member", "family", "steering")
+
+
+@dataclass
+class World:
+    """The user to log in as (None: anonymous) and pages no link leads to, with their status."""
+
+    user: object
+    extra_pages: list[tuple[str, int]]
+
+
+def build_world(role: str) -> World:
+    """Commit a realistic data set around one user of `role`."""
+    now = clock.now()
+    home = MunicipalityFactory(name="Nässjö")
+    other = MunicipalityFactory(name="Eksjö")
+    leader = UserFactory(roles=[Role.LEADER], full_name="Lena Ledare")
+    co_leader = UserFactory(roles=[Role.LEADER], full_name="Per Medledare")
+    oberg = HouseholdFactory(name="Familjen Öberg", municipality=home)
+    asa = UserFactory(household=oberg, roles=[Role.FAMILY], full_name="Åsa Öberg")
+    goran = UserFactory(household=oberg, roles=[Role.FAMILY], full_name="Göran Öberg")
+    lind = HouseholdFactory(name="Familjen Lind", municipality=home, is_confirmed=False)
+    karin = UserFactory(household=lind, roles=[Role.FAMILY], full_name="Karin Lind")
+    berg = HouseholdFactory(name="Familjen Berg", municipality=other)
+    nils = UserFactory(household=berg, roles=[Role.FAMILY], full_name="Nils Berg")
+
+    # A run under way: two sessions behind us (with marks), one ahead.
+    basic = CourseTypeFactory(name="Ett hem att växa i", themes=3,
+                              requires_municipal_approval=True)
+    started = (now - timedelta(days=9)).replace(hour=16, minute=0, second=0, microsecond=0)
+    current = CourseRunFactory(course_type=basic, title="Ett hem att växa i, hösten 2026",
+                               capacity=3, sessions__start=started, leaders=[leader, co_leader])
+    EnrollmentFactory(run=current, household=oberg, persons=[asa, goran])
+    EnrollmentFactory(run=current, household=lind, persons=[karin], pending=True,
+                      needs_approval=True)
+    EnrollmentFactory(run=current, household=berg, persons=[nils], waitlisted=True)
+    for session in current.sessions[:2]:
+        for person, status in ((asa, AttendanceStatus.PRESENT), (goran, AttendanceStatus.ABSENT)):
+            db.session.add(AttendanceMark(session=session, user_id=person.id, status=status,
+                                          recorded_by_id=leader.id, recorded_at=session.starts_at))
+
+    # A finished run: Åsa completed it and holds a certificate (its e-mail waits in the outbox).
+    short = CourseTypeFactory(name="Fortsättningskurs", themes=2)
+    finished = CourseRunFactory(course_type=short, title="Fortsättningskurs, våren 2026",
+                                sessions__start=now - timedelta(weeks=10), leaders=[leader])
+    EnrollmentFactory(run=finished, household=oberg, persons=[asa],
+                      status=EnrollmentStatus.CONFIRMED)
+    for session in finished.sessions:
+        db.session.add(AttendanceMark(session=session, user_id=asa.id,
+                                      status=AttendanceStatus.PRESENT,
+                                      recorded_by_id=leader.id, recorded_at=session.starts_at))
+    db.session.flush()
+    completion = evaluate_completion(asa, short, now=now)
+    certificate_code = completion.certificates[0].code
+
+    # An upcoming run open for sign-up, and one more outbox message.
+    CourseRunFactory(course_type=basic, title="Ett hem att växa i, våren 2027", leaders=[co_leader])
+    queue_email(dedupe_key="every-page-test", recipient="asa@exempel.test",
+                template="test_message", name="Åsa Öberg")
+
+    user = {
+        "anonymous": None,
+        "admin": UserFactory(roles=[Role.ADMIN], full_name="Ada Admin"),
+        "staff": UserFactory(roles=[Role.STAFF], full_name="Stina Kansli"),
+        "leader": leader,
+        "municipal": UserFactory(roles=[Role.MUNICIPAL], municipality=home,
+                                 full_name="Kim Handläggare"),
+        "member": UserFactory(roles=[Role.MEMBER], full_name="Maja Medlem"),
+        "family": asa,
+        "steering": UserFactory(roles=[Role.STEERING], full_name="Sten Styrgrupp"),
+    }[role]
+    # Pages reached from an e-mail, a certificate or a typed address rather than from a link; the
+    # participant list has no link to it from any page (yet), so it is visited directly too.
+    extra = [(f"/intyg/{certificate_code}", 200)]
+    if role in ("admin", "staff", "leader"):
+        extra += [(f"/kurser/{current.id}/deltagare", 200)]
+    if role == "anonymous":
+        extra += [("/aterstall-losenord/ogiltig-lank", 200), ("/inbjudan/ogiltig-lank", 200),
+                  ("/sidan-finns-inte", 404)]
+    db.session.commit()
+    return World(user, extra)
+
+
+def structure_problems(page) -> list[str]:
+    """Describe each heading, landmark and id problem axe-core's best-practice rules find."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": {"type": "rule", "values": list(STRUCTURE_RULES)},
+               "resultTypes": ["violations"]}
+    violations = Axe().run(page, options=options).response["violations"]
+    return [
+        f"- {v['id']} [{v.get('impact')}]: {v['help']}\n    targets: "
+        + ", ".join(" >> ".join(map(str, n.get("target", []))) for n in v["nodes"][:3])
+        for v in violations
+    ]
+
+
+@dataclass
+class Crawl:
+    """What a crawl of one role found."""
+
+    role: str
+    visited: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    skipped_downloads: set[str] = field(default_factory=set)
+
+
+def crawl(page, app, base_url: str, accessible, role: str,
+          extra_pages: list[tuple[str, int]]) -> Crawl:
+    adapter = app.url_map.bind_to_environ({"SERVER_NAME": urlsplit(base_url).netloc,
+                                           "wsgi.url_scheme": "http", "REQUEST_METHOD": "GET",
+                                           "PATH_INFO": "/", "SCRIPT_NAME": ""})
+    origin = urlsplit(base_url).netloc
+    result = Crawl(role)
+    endpoint_visits: Counter[str] = Counter()
+    download_endpoints: set[str] = set()
+    seen: set[str] = set()
+    queue: list[tuple[str, str]] = [(f"{base_url}/", "start")]
+    queue += [(f"{base_url}{path}", "typed address") for path, _status in extra_pages]
+    expected_status = {f"{base_url}{path}": status for path, status in extra_pages}
+
+    def endpoint_of(path: str) -> str | None:
+        try:
+            endpoint, _args = adapter.match(path, method="GET")
+        except RequestRedirect as redirect:
+            return endpoint_of(urlsplit(redirect.new_url).path)
+        except HTTPException:
+            return None
+        return endpoint
+
+    while queue and len(result.visited) < MAX_PAGE_LOADS:
+        url, found_on = queue.pop(0)
+        parts = urlsplit(url)
+        endpoint = endpoint_of(parts.path)
+        if endpoint is None and url in expected_status:
+            endpoint = parts.path  # a typed address that no route matches: the "not found" page
+        if endpoint is None or endpoint in NEVER_FOLLOW or endpoint in download_endpoints:
+            continue
+        if endpoint_visits[endpoint] >= VISITS_PER_ENDPOINT:
+            continue
+        if endpoint_visits[endpoint]:  # the first visit of a path pattern keeps its query string
+            url = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        if url in seen:
+            continue
+        seen.add(url)
+        if parts.path.lower().endswith(DOWNLOAD_SUFFIXES):
+            result.skipped_downloads.add(parts.path)
+            continue
+        if endpoint_visits[endpoint] == 0:
+            head = page.request.fetch(url, method="HEAD", max_redirects=5)
+            disposition = head.headers.get("content-disposition", "")
+            kind = head.headers.get("content-type", "")
+            if "attachment" in disposition or (head.ok and not kind.startswith("text/html")):
+                download_endpoints.add(endpoint)
+                result.skipped_downloads.add(parts.path)
+                continue
+        endpoint_visits[endpoint] += 1
+
+        response = page.goto(url)
+        page.wait_for_load_state()
+        result.visited.append(url)
+        status = response.status if response else 0
+        if status >= 500:
+            result.problems.append(f"[{role}] HTTP {status} at {url} (linked from {found_on})")
+            continue
+        if status != expected_status.get(url, status if status < 400 else 200):
+            result.problems.append(f"[{role}] HTTP {status} at {url} (from {found_on})")
+        try:
+            accessible(page, context=f"{role}, {endpoint}")
+        except AssertionError as error:
+            result.problems.append(f"[{role}] {error}")
+        structure = structure_problems(page)
+        if structure:
+            result.problems.append(f"[{role}] {len(structure)} structure problem(s) at {url}:\n"
+                                   + "\n".join(structure))
+
+        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+        for href in hrefs:
+            target, _fragment = urldefrag(href)
+            target_parts = urlsplit(target)
+            if target_parts.scheme not in ("http", "https") or target_parts.netloc != origin:
+                continue
+            if target not in seen:
+                queue.append((target, page.url))
+    return result
+
+
+def check_every_page(page, app, live_server, accessible, browser_login, role: str) -> Crawl:
+    world = build_world(role)
+    user = world.user
+    if user is not None:
+        browser_login(page, user)
+        assert page.get_by_role("button", name="Logga ut").is_visible(), f"{role} is not logged in"
+    result = crawl(page, app, live_server.url, accessible, role, world.extra_pages)
+    print(f"{role}: {len(result.visited)} pages")
+    for url in result.visited:
+        print(f"  {url}")
+    assert not result.problems, (
+        f"{len(result.problems)} problem(s) on {len(result.visited)} pages:\n\n"
+        + "\n\n".join(result.problems)
+    )
+    return result
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_a_role_can_reach_is_accessible(
+    role, page, app, live_server, accessible, browser_login
+):
+    result = check_every_page(page, app, live_server, accessible, browser_login, role)
+    # The crawl really went somewhere: past the start page into the role's own pages.
+    assert len(result.visited) >= 3, result.visited
+
+
+@pytest.mark.parametrize("role", ("family", "leader"))
+def test_every_page_is_accessible_at_phone_size(
+    role, phone_page, app, live_server, accessible, browser_login
+):
+    result = check_every_page(phone_page, app, live_server, accessible, browser_login, role)
+    assert len(result.visited) >= 3, result.visited
