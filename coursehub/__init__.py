@@ -13,7 +13,7 @@ from flask import Flask
 from coursehub import config as settings
 from coursehub.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
 
-# Areas whose `views` module holds a blueprint `bp` (and optionally `nav_items`), in menu order.
+# Areas whose `views` module holds a blueprint `bp` (and optionally `nav_items` and `run_links`).
 AREAS = (
     "pages",
     "accounts",
@@ -94,7 +94,7 @@ def _select_locale() -> str:
 
 
 def _register_areas(app: Flask) -> None:
-    nav_items = []
+    nav_items, run_links = [], []
     for area in AREAS:
         # Every area's models, so that the metadata (and so migrations) always knows all tables.
         if importlib.util.find_spec(f"coursehub.{area}.models") is not None:
@@ -102,4 +102,6 @@ def _register_areas(app: Flask) -> None:
         module = importlib.import_module(f"coursehub.{area}.views")
         app.register_blueprint(module.bp)
         nav_items.extend(getattr(module, "nav_items", ()))
+        run_links.extend(getattr(module, "run_links", ()))
     app.extensions["coursehub_nav"] = sorted(nav_items, key=lambda item: item.order)
+    app.extensions["coursehub_run_links"] = sorted(run_links, key=lambda item: item.order)

@@ -15,7 +15,7 @@ from coursehub import clock
 from coursehub.accounts.models import User
 from coursehub.extensions import db, login_manager
 from coursehub.lib.forms import EXPIRED_FORM_TITLE, expired_form_message
-from coursehub.lib.nav import visible_items
+from coursehub.lib.nav import visible_items, visible_run_links
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -33,6 +33,8 @@ def init_app(app: Flask) -> None:
     app.before_request(_enforce_session_timeouts)
     app.after_request(_security_headers)
     app.context_processor(_template_context)
+    # A global, not a context variable, so that imported macros can call it too.
+    app.jinja_env.globals["run_links"] = _run_links
     app.jinja_env.filters["local_datetime"] = _local_datetime
     app.jinja_env.filters["local_date"] = _local_date
     app.jinja_env.filters["local_time"] = lambda value: _local_datetime(value, "HH:mm")
@@ -97,6 +99,14 @@ def _template_context():
         "organisation": current_app.config["COURSEHUB_ORGANISATION"],
         "current_locale": session.get("locale", "sv") if has_request_context() else "sv",
     }
+
+
+def _run_links(run) -> list:
+    """Return the links about `run` that areas built on courses offer to the current user."""
+    from flask import current_app
+
+    user = current_user if has_request_context() and current_user.is_authenticated else None
+    return visible_run_links(current_app.extensions["coursehub_run_links"], user, run)
 
 
 def _local_datetime(value: datetime | None, fmt: str = "EEEE d MMMM y 'kl.' HH:mm") -> str:

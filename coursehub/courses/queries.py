@@ -221,7 +221,9 @@ def leader_runs_page(user: User, *, page: int = 1, per_page: int = PER_PAGE) -> 
     total = db.session.scalar(select(func.count()).select_from(base.subquery()))
     page = _page_number(page, total, per_page)
     runs = db.session.scalars(
-        base.options(joinedload(CourseRun.course_type), joinedload(CourseRun.venue))
+        # Leaders too: the run links on the page check "leads this run" without a query each.
+        base.options(joinedload(CourseRun.course_type), joinedload(CourseRun.venue),
+                     selectinload(CourseRun.leaders))
         .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id)
         .limit(per_page).offset((page - 1) * per_page)
     ).all()

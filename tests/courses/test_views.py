@@ -494,3 +494,24 @@ def test_staff_change_a_venue_address_and_its_coming_sessions_move(client, login
     revisions = [s.revision for s in db.session.get(CourseRun, run.id).sessions]
     assert revisions == [0, 0, 1, 1, 1, 1, 1, 1]
     assert "Nygatan 5" in text(staff_client.get(f"/kurser/{run.id}"))
+
+
+def test_run_pages_link_to_what_the_areas_built_on_courses_offer(client, db, login_as):
+    """Staff reach participants, waiting list and attendance; a leader only what leaders may see."""
+    from tests.factories import UserFactory
+
+    leader = UserFactory(leader=True)
+    run = CourseRunFactory(leaders=[leader])
+    other = CourseRunFactory()
+    db.session.commit()
+    login_as(client, UserFactory(staff=True))
+    staff_page = client.get(f"/admin/kurser/{run.id}").get_data(as_text=True)
+    for path in (f"/kurser/{run.id}/deltagare", f"/kurser/{run.id}/reservlista",
+                 f"/admin/kurser/{run.id}/narvaro"):
+        assert f'href="{path}"' in staff_page, path
+    login_as(client, leader)
+    home = client.get("/kursledare").get_data(as_text=True)
+    assert f'href="/kurser/{run.id}/deltagare"' in home
+    assert f'href="/admin/kurser/{run.id}/narvaro"' in home
+    assert f'href="/kurser/{run.id}/reservlista"' not in home  # staff reorder the list
+    assert f"/kurser/{other.id}/deltagare" not in home

@@ -4,7 +4,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from coursehub.attendance import permissions
-from coursehub.lib.nav import NavItem
+from coursehub.lib.nav import NavItem, RunLink
 
 bp = Blueprint("attendance", __name__)
 
@@ -60,6 +60,12 @@ nav_items = [
             order=43),
     NavItem(_l("Intyg"), "attendance.admin_certificates", permissions.can_manage_certificates,
             order=44),
+]
+
+# Shown on the course area's run pages (staff's run page, the leaders' start page).
+run_links = [
+    RunLink(_l("Närvaro"), "attendance.run_attendance", permissions.can_view_run_attendance,
+            order=30),
 ]
 
 from coursehub.attendance.views import (  # noqa: E402, F401

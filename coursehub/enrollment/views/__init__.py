@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from coursehub.enrollment import permissions
 from coursehub.enrollment.labels import STATUS_LABELS
-from coursehub.lib.nav import NavItem
+from coursehub.lib.nav import NavItem, RunLink
 
 bp = Blueprint("enrollment", __name__)
 
@@ -23,6 +23,12 @@ nav_items = [
     NavItem(_l("Godkännanden"), "enrollment.approvals", permissions.is_municipal, order=31),
     NavItem(_l("Deltagare per kommun"), "enrollment.municipality_counts",
             permissions.can_see_municipality_counts, order=60),
+]
+
+# Shown on the course area's run pages (staff's run page, the leaders' start page).
+run_links = [
+    RunLink(_l("Deltagare"), "enrollment.participants", permissions.can_see_participants, order=10),
+    RunLink(_l("Reservlista"), "enrollment.waitlist", permissions.can_manage_waitlist, order=20),
 ]
 
 from coursehub.enrollment import hooks  # noqa: E402
