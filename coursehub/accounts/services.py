@@ -386,6 +386,10 @@ def request_password_reset(email: str, *, now: datetime) -> None:
     if user is None or not user.is_active:
         logger.info("password reset asked for an unknown address")
         return
+    # Only the newest reset link works: earlier ones that are still lying in the inbox expire now.
+    db.session.execute(update(AccountToken).where(
+        AccountToken.user_id == user.id, AccountToken.purpose == TokenPurpose.RESET,
+        AccountToken.used_at.is_(None), AccountToken.expires_at > now).values(expires_at=now))
     hours = current_app.config["COURSEHUB_RESET_TOKEN_HOURS"]
     token, row = _new_token(user, TokenPurpose.RESET, now + timedelta(hours=hours), None, now)
     emails.queue_password_reset_email(user, token=token, token_row=row, hours=hours)

@@ -571,3 +571,16 @@ def test_a_revoked_role_takes_effect_on_the_next_request(app, client, db, login_
                                  data={"full_name": staff.full_name, "roles": ["leader"]})
     assert response.status_code == 302
     assert client.get("/admin/anvandare").status_code == 403
+
+
+def test_only_the_newest_reset_link_works(client, db, smtp_server):
+    UserFactory(email="bo@exempel.se", full_name="Bo Ek")
+    db.session.commit()
+    client.post("/glomt-losenord", data={"email": "bo@exempel.se"})
+    client.post("/glomt-losenord", data={"email": "bo@exempel.se"})
+    first, second = (link_path(plain_body(mail)) for mail in send_and_read(smtp_server, count=2))
+    assert "Länken har gått ut" in _text(client.get(first))
+    changed = client.post(first, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert LOGIN_FAILED in _text(post_login(client, "bo@exempel.se", NEW_PASSWORD))
+    assert "Länken har gått ut" in _text(changed)
+    assert "Välj ett nytt lösenord" in _text(client.get(second))
