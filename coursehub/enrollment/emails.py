@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from coursehub.accounts.emails import invitation_path
 from coursehub.enrollment import ical
 from coursehub.enrollment.models import Enrollment
+from coursehub.enrollment.sequences import calendar_offset
 from coursehub.notifications.services import link
 from coursehub.notifications.services import queue_email as _queue_email
 
@@ -56,7 +57,8 @@ def _invite(enrollment: Enrollment, user, *, now: datetime, cancel: bool = False
     infos = [ical.session_info(s) for s in sessions]
     return ical.build_invite(infos, organizer=organizer(),
                              attendee=ical.Person(user.full_name, user.email), now=now,
-                             cancel=cancel)
+                             cancel=cancel,
+                             sequence_offset=calendar_offset(user.id, enrollment.run_id))
 
 
 def _my_courses_link() -> str:
@@ -82,8 +84,11 @@ def queue_confirmed_email(enrollment: Enrollment, *, now: datetime) -> None:
         user = person.user
         ics = _invite(enrollment, user, now=now)
         stamp = _stamp(enrollment.confirmed_at or now)
+        # The offset grows at each CANCEL, so a new sign-up's invite is never taken for an
+        # earlier one, even within the same second.
+        offset = calendar_offset(user.id, enrollment.run_id)
         queue_email(
-            dedupe_key=f"enrollment-confirmed:{enrollment.id}:{user.id}:{stamp}",
+            dedupe_key=f"enrollment-confirmed:{enrollment.id}:{user.id}:{offset}:{stamp}",
             recipient=user.email, template="enrollment_confirmed",
             calendar_ics=ics, calendar_method="REQUEST" if ics else None,
             **_context(enrollment, user),
@@ -102,9 +107,14 @@ def queue_status_email(enrollment: Enrollment, event: str, *, now: datetime, **e
 
 
 def queue_cancelled_email(enrollment: Enrollment, *, now: datetime, was_confirmed: bool,
-                          run_cancelled: bool = False) -> None:
-    """Tell every person that the sign-up (or the whole run) is cancelled; withdraw the invite."""
+                          run_cancelled: bool = False) -> list:
+    """Tell every person that the sign-up (or the whole run) is cancelled; withdraw the invite.
+
+    Return the users whose mail carries a CANCEL: the caller advances their calendar offsets
+    (sequences.advance_after_cancel), so that a later invite is above this CANCEL.
+    """
     template = "enrollment_run_cancelled" if run_cancelled else "enrollment_cancelled"
+    withdrawn = []
     for person in enrollment.persons:
         user = person.user
         ics = _invite(enrollment, user, now=now, cancel=True) if was_confirmed else None
@@ -113,12 +123,16 @@ def queue_cancelled_email(enrollment: Enrollment, *, now: datetime, was_confirme
                 [enrollment.makeup_session] if enrollment.makeup_session else enrollment.run.sessions
             )
             ics = _invite(enrollment, user, now=now, cancel=True, sessions=list(sessions))
-        queue_email(
-            dedupe_key=f"{template}:{enrollment.id}:{user.id}:{_stamp(now)}",
+        offset = calendar_offset(user.id, enrollment.run_id)
+        message = queue_email(
+            dedupe_key=f"{template}:{enrollment.id}:{user.id}:{offset}:{_stamp(now)}",
             recipient=user.email, template=template,
             calendar_ics=ics, calendar_method="CANCEL" if ics else None,
             **_context(enrollment, user),
         )
+        if ics is not None and message is not None:
+            withdrawn.append(user)
+    return withdrawn
 
 
 def queue_approval_request_email(enrollment: Enrollment, worker, *, now: datetime) -> None:
@@ -132,16 +146,20 @@ def queue_approval_request_email(enrollment: Enrollment, worker, *, now: datetim
     )
 
 
-def queue_session_changed_email(enrollment: Enrollment, session, user, *, now: datetime) -> None:
-    """Send one participant the updated invite of a moved or cancelled session."""
+def queue_session_changed_email(enrollment: Enrollment, session, user, *, now: datetime) -> bool:
+    """Send one participant the updated invite of a changed or cancelled session.
+
+    Return True when a CANCEL was queued (the caller then advances the person's calendar offset).
+    """
     cancelled = session.status != "scheduled"
     ics = _invite(enrollment, user, now=now, cancel=cancelled, sessions=[session])
-    queue_email(
+    message = queue_email(
         dedupe_key=f"session-changed:{session.id}:{session.revision}:{session.status}:{user.id}",
         recipient=user.email, template="enrollment_session_changed",
         calendar_ics=ics, calendar_method="CANCEL" if cancelled else "REQUEST",
         session=session, is_cancelled=cancelled, **_context(enrollment, user),
     )
+    return cancelled and message is not None
 
 
 def queue_reminder_email(enrollment: Enrollment, session, user) -> bool:

@@ -2,7 +2,8 @@
 
 Everything is built with icalendar objects, never by joining strings. Each session has one stable
 UID (`session-<id>@coursehub`, the scheme of the course's own .ics download), so that calendar
-programs update or remove the event they already hold; SEQUENCE follows `session.revision`.
+programs update or remove the event they already hold; SEQUENCE is `session.revision` plus the
+person's offset (see models.CalendarSequence), and one more in a CANCEL.
 Times are written as local Stockholm time with a TZID and a VTIMEZONE that states the EU rule
 (an RRULE, which Outlook reads more reliably than a long list of dates).
 """
@@ -118,7 +119,7 @@ def _address(person: Person, **params) -> icalendar.vCalAddress:
 
 
 def _event(info: SessionInfo, *, now: datetime, organizer: Person | None, attendee: Person | None,
-           cancelled: bool) -> icalendar.Event:
+           cancelled: bool, sequence_offset: int = 0) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", session_uid(info.id))
     event.add("dtstamp", now)
@@ -132,7 +133,7 @@ def _event(info: SessionInfo, *, now: datetime, organizer: Person | None, attend
     if info.url:
         event.add("url", info.url)
     # A cancellation must not be older than the update it removes.
-    event.add("sequence", info.revision + 1 if cancelled else info.revision)
+    event.add("sequence", info.revision + sequence_offset + (1 if cancelled else 0))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     if organizer is not None:
@@ -144,12 +145,15 @@ def _event(info: SessionInfo, *, now: datetime, organizer: Person | None, attend
 
 
 def build_invite(sessions: list[SessionInfo], *, organizer: Person, attendee: Person,
-                 now: datetime, cancel: bool = False) -> bytes:
-    """Return an invite (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL) for one attendee."""
+                 now: datetime, cancel: bool = False, sequence_offset: int = 0) -> bytes:
+    """Return an invite (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL) for one attendee.
+
+    `sequence_offset` is the attendee's offset for the run (models.CalendarSequence).
+    """
     cal = _calendar("CANCEL" if cancel else "REQUEST")
     for info in sorted(sessions, key=lambda s: s.starts_at):
         cal.add_component(_event(info, now=now, organizer=organizer, attendee=attendee,
-                                 cancelled=cancel))
+                                 cancelled=cancel, sequence_offset=sequence_offset))
     return cal.to_ical()
 
 

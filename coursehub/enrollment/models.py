@@ -134,3 +134,30 @@ class CalendarFeed(Base):
     created_at: Mapped[datetime] = created_at_column()
 
     user: Mapped[User] = relationship()
+
+
+class CalendarSequence(Base):
+    """How far a person's calendar SEQUENCE for a run's sessions is ahead of their revisions.
+
+    A calendar program drops a message whose SEQUENCE is lower than one it already holds for the
+    event (RFC 5546), and a withdrawn sign-up's CANCEL is one above the session's revision. Every
+    invite a person gets says revision + offset, every CANCEL revision + offset + 1, and each CANCEL
+    raises the offset by 2: so each message is at least as high as the one before, and a new
+    sign-up after a cancellation is strictly higher than the CANCEL. One row per person and run
+    (not per sign-up row), because a person may hear of the same session through several sign-ups
+    (the whole run, then a make-up of one session of it).
+    """
+
+    __tablename__ = "calendar_sequences"
+
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    run_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    sequence_offset: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        sa.CheckConstraint("sequence_offset >= 0", name="sequence_offset_not_negative"),
+    )

@@ -180,7 +180,7 @@ def session_details(session, **overrides):
     return services.SessionDetails(**values)
 
 
-def test_a_change_of_time_or_place_raises_the_revision_and_calls_the_hooks(
+def test_a_change_of_time_place_or_title_raises_the_revision_and_calls_the_hooks(
         basic_type, staff, venue, leader, isolated_hooks):
     calls = []
     services.on_session_changed(lambda session, *, actor, now: calls.append((session.id, actor)))
@@ -202,9 +202,13 @@ def test_a_change_of_time_or_place_raises_the_revision_and_calls_the_hooks(
 
     services.update_session(session, actor=staff, now=clock.now(),
                             details=session_details(session, title="Med gästföreläsare"))
-    assert session.revision == 3  # a new title is neither time nor place
+    assert session.revision == 4  # the title is shown in calendars (SUMMARY)
     assert session.title == "Med gästföreläsare"
-    assert calls == [(session.id, staff)] * 3
+    assert calls == [(session.id, staff)] * 4
+
+    services.update_session(session, actor=staff, now=clock.now(), details=session_details(session))
+    assert session.revision == 4  # saving the form unchanged tells nobody anything
+    assert calls == [(session.id, staff)] * 4
 
 
 def test_a_session_cannot_end_before_it_starts(basic_type, staff, venue):
@@ -225,13 +229,17 @@ def test_moving_the_first_session_before_sign_up_closes_is_refused(basic_type, s
     assert caught.value.field == "signup_closes_date"
 
 
-def test_changing_the_theme_brings_its_title(basic_type, staff, venue):
+def test_changing_the_theme_brings_its_title_and_tells_the_calendars(basic_type, staff, venue,
+                                                                   isolated_hooks):
+    calls = []
+    services.on_session_changed(lambda session, **kw: calls.append(session.id))
     run = make_run(basic_type, staff, venue)
     session = run.sessions[0]
     other = basic_type.active_themes[5]
     services.update_session(session, actor=staff, now=clock.now(),
                             details=session_details(session, theme=other))
-    assert (session.theme, session.title, session.revision) == (other, other.title, 0)
+    assert (session.theme, session.title, session.revision) == (other, other.title, 1)
+    assert calls == [session.id]
 
 
 def test_removing_a_session_of_a_published_run_cancels_it(basic_type, staff, venue, leader,

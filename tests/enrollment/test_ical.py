@@ -99,3 +99,17 @@ def test_feed_has_no_method_and_every_session():
     assert "METHOD" not in cal
     assert len(cal.walk("VEVENT")) == 4
     assert len(vobject.readOne(data.decode("utf-8")).vevent_list) == 4
+
+
+def test_the_persons_offset_lifts_both_request_and_cancel():
+    info = _info(2, WINTER, revision=2)
+    request = ical.build_invite([info], organizer=ORGANIZER, attendee=ATTENDEE, now=NOW,
+                                sequence_offset=4)
+    cancel = ical.build_invite([info], organizer=ORGANIZER, attendee=ATTENDEE, now=NOW,
+                               cancel=True, sequence_offset=4)
+    for data, method, sequence in ((request, "REQUEST", 6), (cancel, "CANCEL", 7)):
+        [event] = icalendar.Calendar.from_ical(data).walk("VEVENT")
+        assert event["SEQUENCE"] == sequence
+        cal = vobject.readOne(data.decode("utf-8"))
+        assert cal.method.value == method
+        assert int(cal.vevent_list[0].sequence.value) == sequence

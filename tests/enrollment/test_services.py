@@ -452,3 +452,139 @@ def test_make_up_needs_a_run_of_the_same_course_type(make_family):
     with pytest.raises(EnrollmentError, match="går inte någon annan omgång"):
         services.sign_up_for_makeup(other_run.sessions[0], household, adults, actor=adults[0],
                                     now=clock.now())
+
+
+# -- calendar SEQUENCE across cancellations and new sign-ups --------------------------------------
+
+
+def _calendar(message):
+    """Return (METHOD, {UID: SEQUENCE}, {UID: SUMMARY}) of a mail's invite, read by two parsers."""
+    import icalendar
+    import vobject
+
+    cal = icalendar.Calendar.from_ical(message.calendar_ics)
+    seqs = {str(e["UID"]): int(e["SEQUENCE"]) for e in cal.walk("VEVENT")}
+    summaries = {str(e["UID"]): str(e["SUMMARY"]) for e in cal.walk("VEVENT")}
+    other = vobject.readOne(message.calendar_ics.decode("utf-8"))
+    assert other.method.value == str(cal["METHOD"]) == message.calendar_method
+    assert {e.uid.value: int(e.sequence.value) for e in other.vevent_list} == seqs
+    assert {e.uid.value: e.summary.value for e in other.vevent_list} == summaries
+    return message.calendar_method, seqs, summaries
+
+
+def _invites(outbox, user):
+    """Return every invite `user` got, in the order they were written."""
+    return [_calendar(m) for m in outbox(recipient=user.email) if m.calendar_ics]
+
+
+def _change_session(session, staff, **overrides):
+    """Let staff save a session's form with `overrides` changed."""
+    from coursehub.courses import services as course_services
+
+    start, end = clock.to_local(session.starts_at), clock.to_local(session.ends_at)
+    values = {"day": start.date(), "start_time": start.time().replace(tzinfo=None),
+              "end_time": end.time().replace(tzinfo=None), "title": session.title,
+              "theme": session.theme, "venue": session.venue or session.run.venue,
+              "online_url": session.online_url or session.run.online_url}
+    values.update(overrides)
+    return course_services.update_session(session, actor=staff, now=clock.now(),
+                                          details=course_services.SessionDetails(**values))
+
+
+def _assert_calendar_can_follow(invites):
+    """Each message holds SEQUENCE at least as high as before per UID, strictly after a CANCEL."""
+    last: dict[str, tuple[str, int]] = {}
+    for method, seqs, _summaries in invites:
+        for uid, seq in seqs.items():
+            if uid in last:
+                before_method, before = last[uid]
+                if before_method == "CANCEL" or method == "CANCEL":
+                    assert seq > before, (uid, before_method, before, method, seq)
+                else:
+                    assert seq >= before, (uid, before_method, before, method, seq)
+            last[uid] = (method, seq)
+
+
+def test_a_new_sign_up_after_a_cancel_has_a_higher_sequence_and_is_sent(run, make_family, outbox):
+    household, adults = make_family(2)
+    first = _sign_up(run, household, adults)
+    services.cancel_enrollment(first, actor=adults[0], now=clock.now())
+    # Same moment (a fast family, or a frozen clock): the new invite must not be taken for the first.
+    _sign_up(run, household, adults)
+    services.cancel_enrollment(first, actor=adults[1], now=clock.now())
+    _sign_up(run, household, adults[:1])
+    for adult in adults:
+        invites = _invites(outbox, adult)
+        expected = ["REQUEST", "CANCEL", "REQUEST", "CANCEL"] + (["REQUEST"] if adult is adults[0]
+                                                                  else [])
+        assert [method for method, _s, _t in invites] == expected
+        _assert_calendar_can_follow(invites)
+        uids = {f"session-{s.id}@coursehub" for s in run.sessions}
+        assert all(set(seqs) == uids for _m, seqs, _t in invites)
+
+
+def test_a_cancel_after_a_session_moved_is_higher_than_the_move(run, make_family, outbox, staff):
+    from coursehub.courses import services as course_services
+
+    household, adults = make_family(1)
+    first = _sign_up(run, household, adults)
+    services.cancel_enrollment(first, actor=adults[0], now=clock.now())
+    _sign_up(run, household, adults)
+    session = run.sessions[0]
+    _change_session(session, staff,
+                    start_time=clock.to_local(session.starts_at).time().replace(hour=17, tzinfo=None))
+    course_services.cancel_run(run, actor=staff, now=clock.now())
+    invites = _invites(outbox, adults[0])
+    assert [m for m, _s, _t in invites] == ["REQUEST", "CANCEL", "REQUEST", "REQUEST", "CANCEL"]
+    _assert_calendar_can_follow(invites)
+
+
+def test_a_make_up_after_cancelling_the_whole_run_has_a_higher_sequence(make_family, outbox):
+    course_type = CourseTypeFactory(allows_makeup=True)
+    own_run = CourseRunFactory(course_type=course_type)
+    other_run = CourseRunFactory(course_type=course_type, capacity=3)
+    household, adults = make_family(1)
+    _sign_up(own_run, household, adults)
+    whole = _sign_up(other_run, household, adults)
+    services.cancel_enrollment(whole, actor=adults[0], now=clock.now())
+    services.sign_up_for_makeup(other_run.sessions[1], household, adults, actor=adults[0],
+                                now=clock.now())
+    invites = _invites(outbox, adults[0])
+    assert [m for m, _s, _t in invites] == ["REQUEST", "REQUEST", "CANCEL", "REQUEST"]
+    _assert_calendar_can_follow(invites)
+    assert list(invites[-1][1]) == [f"session-{other_run.sessions[1].id}@coursehub"]
+
+
+def test_a_new_session_title_reaches_the_participants_calendars(run, make_family, outbox, staff):
+    session = run.sessions[2]
+    session.venue = run.venue  # as staff's form saves it: the title is all that changes below
+    household, adults = make_family(2)
+    _sign_up(run, household, adults)
+    _change_session(session, staff, title="Med gästföreläsare")
+    uid = f"session-{session.id}@coursehub"
+    for adult in adults:
+        invites = _invites(outbox, adult)
+        assert [m for m, _s, _t in invites] == ["REQUEST", "REQUEST"]
+        method, seqs, summaries = invites[-1]
+        assert list(seqs) == [uid] and seqs[uid] > invites[0][1][uid]
+        assert summaries[uid].endswith("Med gästföreläsare")
+    changed = outbox(template_prefix="session-changed")
+    assert len(changed) == 2 and "Med gästföreläsare" in changed[0].subject
+
+
+def test_a_removed_session_then_a_cancelled_run_keep_each_cancel_higher(run, make_family,
+                                                                         outbox, staff):
+    from coursehub.courses import services as course_services
+
+    household, adults = make_family(1)
+    first = _sign_up(run, household, adults)
+    services.cancel_enrollment(first, actor=adults[0], now=clock.now())
+    _sign_up(run, household, adults)
+    removed = run.sessions[1]
+    course_services.remove_session(removed, actor=staff, now=clock.now())
+    course_services.cancel_run(run, actor=staff, now=clock.now())
+    invites = _invites(outbox, adults[0])
+    assert [m for m, _s, _t in invites] == ["REQUEST", "CANCEL", "REQUEST", "CANCEL", "CANCEL"]
+    assert list(invites[3][1]) == [f"session-{removed.id}@coursehub"]
+    assert len(invites[4][1]) == len(run.sessions)
+    _assert_calendar_can_follow(invites)

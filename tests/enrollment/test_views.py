@@ -220,6 +220,52 @@ def test_family_creates_downloads_and_revokes_its_feed(client, login_as, run, ma
     assert anonymous.get("/kalender/forfalskad-token.ics").status_code == 404
 
 
+def _feed_uids(client, token):
+    """Return the UIDs the feed lists, read by icalendar and by vobject (which must agree)."""
+    import vobject
+
+    response = client.get(f"/kalender/{token}.ics")
+    assert response.status_code == 200
+    uids = sorted(str(e["UID"]) for e in icalendar.Calendar.from_ical(response.data).walk("VEVENT"))
+    events = vobject.readOne(response.data.decode("utf-8")).contents.get("vevent", [])
+    assert sorted(e.uid.value for e in events) == uids
+    return uids
+
+
+def test_the_feed_leaves_out_cancelled_sign_ups_and_cancelled_runs(client, make_family, staff):
+    from coursehub.courses import services as course_services
+
+    household, adults = make_family(1)
+    kept, dropped, called_off = (CourseRunFactory(capacity=4) for _ in range(3))
+    for run in (kept, dropped, called_off):
+        services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    feed = services.create_calendar_feed(adults[0], now=clock.now())
+    db.session.commit()
+    everything = _feed_uids(client, feed.token)
+    assert len(everything) == sum(len(r.sessions) for r in (kept, dropped, called_off))
+
+    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.run_id == dropped.id))
+    services.cancel_enrollment(enrollment, actor=adults[0], now=clock.now())
+    course_services.cancel_run(called_off, actor=staff, now=clock.now())
+    db.session.commit()
+    assert _feed_uids(client, feed.token) == sorted(f"session-{s.id}@coursehub"
+                                                    for s in kept.sessions)
+
+
+def test_the_feed_of_a_deactivated_person_is_gone(client, run, make_family, staff):
+    from coursehub.accounts import services as account_services
+
+    household, adults = make_family(1)
+    services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    feed = services.create_calendar_feed(adults[0], now=clock.now())
+    db.session.commit()
+    assert len(_feed_uids(client, feed.token)) == len(run.sessions)
+    account_services.deactivate_user(adults[0], actor=staff, now=clock.now())
+    db.session.commit()
+    response = client.get(f"/kalender/{feed.token}.ics")
+    assert response.status_code == 404 and b"BEGIN:VCALENDAR" not in response.data
+
+
 # -- the municipality ----------------------------------------------------------------------------
 
 

@@ -15,10 +15,10 @@ functions here, from its own module, when it is imported:
 `cancel_run` calls every function in RUN_CANCELLED_HOOKS after it has set the run's status;
 `update_session` (and `update_run` when the run's place moves its sessions, and `save_venue` when a
 venue's name or address changes under sessions still to come) calls every function in
-SESSION_CHANGED_HOOKS after a session's time or place changed and its `revision` grew.
-`update_run` asks every CAPACITY_CHECKS function before it changes the capacity (one may refuse a
-capacity below the seats already taken by raising a CoursehubError) and calls every
-CAPACITY_CHANGED_HOOKS function after the capacity changed. Hooks run in
+SESSION_CHANGED_HOOKS after a session's time, place, title or theme changed, or it was cancelled,
+and its `revision` grew. `update_run` asks every CAPACITY_CHECKS function before it changes the
+capacity (one may refuse a capacity below the seats already taken by raising a CoursehubError) and
+calls every CAPACITY_CHANGED_HOOKS function after the capacity changed. Hooks run in
 the same transaction; they flush, never commit, and may raise a CoursehubError to undo the change.
 """
 

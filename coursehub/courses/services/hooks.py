@@ -26,7 +26,7 @@ def on_run_cancelled(func: Callable) -> Callable:
 
 
 def on_session_changed(func: Callable) -> Callable:
-    """Register `func(session, *, actor, now)` to run after a session's time or place changed."""
+    """Register `func(session, *, actor, now)` to run after a session changed (see the package)."""
     if func not in SESSION_CHANGED_HOOKS:
         SESSION_CHANGED_HOOKS.append(func)
     return func

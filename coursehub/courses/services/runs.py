@@ -318,7 +318,7 @@ def _session_changed(session: CourseSession, *, actor: User, now: datetime) -> N
 
 def update_session(session: CourseSession, *, actor: User, now: datetime,
                    details: SessionDetails) -> CourseSession:
-    """Change a session; a change of time or place raises its revision and calls the hooks."""
+    """Change a session; a new time, place, title or theme raises its revision and calls the hooks."""
     run = session.run
     _check_editable(run)
     starts_at, ends_at = _checked_session(run, details)
@@ -334,15 +334,19 @@ def update_session(session: CourseSession, *, actor: User, now: datetime,
         title = details.title or session.title
     session.starts_at, session.ends_at = starts_at, ends_at
     session.venue, session.online_url = details.venue, online_url
+    renamed = (details.theme.id if details.theme else None, title) != (
+        session.theme_id, session.title)
     session.theme, session.title = details.theme, title
     _refresh_starts_at(run)
     _check_window_before_first_session(run)
-    if moved:
+    changed = moved or renamed
+    if changed:
         session.revision += 1
     db.session.flush()
-    if moved:
+    if changed:
         _session_changed(session, actor=actor, now=now)
-    logger.info("session updated id=%s moved=%s by=%s", session.id, moved, actor.id)
+    logger.info("session updated id=%s moved=%s renamed=%s by=%s", session.id, moved, renamed,
+                actor.id)
     return session
 
 

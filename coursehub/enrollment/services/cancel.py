@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from coursehub.courses.models import CourseRun
-from coursehub.enrollment import emails, permissions
+from coursehub.enrollment import emails, permissions, sequences
 from coursehub.enrollment.errors import EnrollmentError
 from coursehub.enrollment.models import ACTIVE, Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.enrollment.services import common
@@ -37,7 +37,8 @@ def cancel_enrollment(enrollment: Enrollment, *, actor, now: datetime, reason: s
     enrollment.cancelled_by_id = actor.id
     enrollment.cancel_reason = (reason or "").strip()[:300]
     db.session.flush()
-    emails.queue_cancelled_email(enrollment, now=now, was_confirmed=was_confirmed)
+    withdrawn = emails.queue_cancelled_email(enrollment, now=now, was_confirmed=was_confirmed)
+    _advance_offsets(withdrawn, run.id)
     if held:
         fill_free_seats(run, now=now)
     logger.info("cancelled enrollment %s", enrollment.id)
@@ -60,14 +61,24 @@ def cancel_run_enrollments(run: CourseRun, *, now: datetime, actor=None) -> int:
         enrollment.cancelled_by_id = getattr(actor, "id", None)
         enrollment.cancel_reason = "run cancelled"
         db.session.flush()
-        emails.queue_cancelled_email(enrollment, now=now, was_confirmed=was_confirmed,
-                                     run_cancelled=True)
+        withdrawn = emails.queue_cancelled_email(enrollment, now=now, was_confirmed=was_confirmed,
+                                                 run_cancelled=True)
+        _advance_offsets(withdrawn, run.id)
     logger.info("run %s cancelled: %s sign-ups cancelled", run.id, len(rows))
     return len(rows)
 
 
+def _advance_offsets(users, run_id: int) -> None:
+    """Put each user's next invite for the run above the CANCEL they were just sent."""
+    for user in users:
+        sequences.advance_after_cancel(user.id, run_id)
+
+
 def notify_session_changed(session, *, now: datetime) -> int:
     """Send every confirmed participant of `session` its updated (or withdrawn) invite."""
+    if session.status != "scheduled":
+        # A CANCEL advances calendar offsets, which are written under the run's lock.
+        common.lock_run(session.run)
     rows = db.session.scalars(
         select(Enrollment)
         .where(Enrollment.run_id == session.run_id,
@@ -79,7 +90,8 @@ def notify_session_changed(session, *, now: datetime) -> int:
     sent = 0
     for enrollment in rows:
         for person in enrollment.persons:
-            emails.queue_session_changed_email(enrollment, session, person.user, now=now)
+            if emails.queue_session_changed_email(enrollment, session, person.user, now=now):
+                sequences.advance_after_cancel(person.user_id, session.run_id)
             sent += 1
     logger.info("session %s changed: %s invites", session.id, sent)
     return sent

@@ -4,15 +4,15 @@ Read by hand after autogenerate: the users/households cycle has no foreign key o
 households.confirmed_by_id (see the model), and the partial unique index on certificates keeps
 one valid certificate per completion on both databases.
 
-Revision ID: 50c8fc0e2288
+Revision ID: 50ab22d3bf6f
 Revises: 
-Created: 2026-11-23 17:05:40.461495
+Created: 2026-11-23 17:58:42.449893
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = '50c8fc0e2288'
+revision = '50ab22d3bf6f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -204,6 +204,15 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_calendar_feeds_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_calendar_feeds')),
     sa.UniqueConstraint('token', name=op.f('uq_calendar_feeds_token'))
+    )
+    op.create_table('calendar_sequences',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('sequence_offset', sa.Integer(), nullable=False),
+    sa.CheckConstraint('sequence_offset >= 0', name=op.f('ck_calendar_sequences_sequence_offset_not_negative')),
+    sa.ForeignKeyConstraint(['run_id'], ['course_runs.id'], name=op.f('fk_calendar_sequences_run_id_course_runs'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_calendar_sequences_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'run_id', name=op.f('pk_calendar_sequences'))
     )
     op.create_table('course_sessions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -441,6 +450,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_course_sessions_run_id'))
 
     op.drop_table('course_sessions')
+    op.drop_table('calendar_sequences')
     op.drop_table('calendar_feeds')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_entries_actor_id'))
