@@ -1,0 +1,65 @@
+"""`flask seed-demo`: what `make run` loads, safe to run twice, and every demo login works."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from coursehub.accounts.demo import DEMO_PASSWORD, MUNICIPALITIES, USERS
+from coursehub.accounts.models import Municipality, User
+from coursehub.courses.models import CourseRun, RunStatus
+from coursehub.extensions import db
+
+# The menu each demo user should see (apart from Start and Kurser, which everyone sees).
+EXPECTED_MENU = {
+    "astrid.lind": {"Användare", "Logg", "Utkorg", "Kursadministration", "Närvaro", "Intyg"},
+    "sara.berg": {"Användare", "Logg", "Utkorg", "Kursadministration", "Närvaro", "Intyg"},
+    "lars.holm": {"Mina kurser", "Närvaro"},
+    "maria.ek": {"Hushåll i kommunen", "Godkännanden", "Familjernas framsteg"},
+    "nils.strand": set(),
+    "fatima.andersson": {"Mina kurser", "Mina framsteg"},
+    "goran.sjo": {"Närvarostatistik", "Deltagare per kommun"},
+}
+STAFF_ONLY = {"Användare", "Logg", "Utkorg", "Kursadministration", "Intyg"}
+
+
+@pytest.fixture
+def seeded(app, runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    return first.output
+
+
+def test_seed_prints_every_login_and_runs_twice_without_duplicates(runner, seeded):
+    for username, *_ in USERS:
+        assert username in seeded
+    assert DEMO_PASSWORD in seeded
+    counts = (db.session.scalar(select(func.count()).select_from(User)),
+              db.session.scalar(select(func.count()).select_from(CourseRun)))
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0, again.output
+    assert (db.session.scalar(select(func.count()).select_from(User)),
+            db.session.scalar(select(func.count()).select_from(CourseRun))) == counts
+
+
+def test_seed_has_the_county_and_a_living_catalogue(client, seeded):
+    municipalities = db.session.scalars(select(Municipality)).all()
+    assert len(municipalities) == len(MUNICIPALITIES) == 13
+    assert {m.name for m in municipalities if not m.is_member} == {"Vetlanda"}
+    assert all(m.latitude and m.longitude for m in municipalities)
+    published = db.session.scalar(select(func.count()).select_from(CourseRun)
+                                  .where(CourseRun.status == RunStatus.PUBLISHED))
+    assert published >= 3
+    assert "Ett hem att växa i" in client.get("/kurser").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED_MENU))
+def test_each_demo_user_logs_in_and_sees_a_menu_that_fits(client, seeded, username):
+    response = client.post("/logga-in", data={"login": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    html = client.get("/").get_data(as_text=True)
+    menu_html = re.search(r'<ul class="navbar-nav[^>]*>(.*?)</ul>', html, re.S).group(1)
+    menu = set(re.findall(r">([^<>]+)</a></li>", menu_html)) - {"Start", "Kurser"}
+    assert EXPECTED_MENU[username] <= menu, menu
+    if username not in ("astrid.lind", "sara.berg"):
+        assert not (menu & STAFF_ONLY), menu
