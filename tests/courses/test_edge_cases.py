@@ -1,4 +1,4 @@
-"""Defects found in review: summer/winter time, odd catalogue input, publishing, the public .ics."""
+"""Edge cases: the nights the clocks change, odd catalogue input, leader rules, the public .ics."""
 
 from __future__ import annotations
 
