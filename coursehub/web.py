@@ -46,9 +46,17 @@ def _load_user(session_token: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
+# Static files (ours and Bootstrap's) never load the user: no database query per stylesheet.
+STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+
+
+def _is_static() -> bool:
+    return request.endpoint in STATIC_ENDPOINTS
+
+
 def _enforce_session_timeouts():
     """End a session that has been idle too long or has lasted too long in all."""
-    if request.endpoint == "static" or not current_user.is_authenticated:
+    if _is_static() or not current_user.is_authenticated:
         return None
     now = clock.now().timestamp()
     idle = current_user_app_setting("PERMANENT_SESSION_LIFETIME").total_seconds()
@@ -82,7 +90,7 @@ def _security_headers(response):
 
     if current_app.config["ENV_NAME"] == "production":
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if current_user.is_authenticated and request.endpoint != "static":
+    if not _is_static() and current_user.is_authenticated:
         # Pages with personal data are not kept by browsers or proxies.
         headers["Cache-Control"] = "no-store"
     return response

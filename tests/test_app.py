@@ -150,3 +150,15 @@ def test_without_a_proxy_setting_the_header_is_not_trusted():
     seen = app.test_client().get("/test/address", headers={"X-Forwarded-For": "203.0.113.7"},
                                  environ_base={"REMOTE_ADDR": "10.0.0.2"})
     assert seen.get_data(as_text=True) == "10.0.0.2"
+
+
+def test_static_files_never_load_the_user(app, client, login_as, count_queries):
+    """A logged-in page pulls in several stylesheets and scripts: none of them queries."""
+    from tests.factories import UserFactory
+
+    login_as(client, UserFactory(family=True))
+    with count_queries() as statements:
+        for path in ("/static/css/coursehub.css", "/bootstrap/static/css/bootstrap.min.css"):
+            with client.get(path) as response:  # a file response: closing it closes the file
+                assert response.status_code == 200
+    assert statements == []

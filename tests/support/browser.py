@@ -54,6 +54,10 @@ class LiveServer:
         if self._server is not None:
             return self
         server = make_server(self.host, 0, self.app, threaded=True)
+        # Wait for requests still in flight (a browser fetching a stylesheet as a test ends)
+        # when stopping, so that none runs after the test's database is gone.
+        server.daemon_threads = False
+        server.block_on_close = True
         thread = threading.Thread(
             target=server.serve_forever, name=f"LiveServer:{server.server_port}", daemon=True
         )
@@ -71,6 +75,7 @@ class LiveServer:
         server.shutdown()
         if thread is not None:
             thread.join(timeout=10)
+        server.server_close()  # joins the request threads (block_on_close)
 
     def __enter__(self) -> LiveServer:
         return self.start()
