@@ -55,6 +55,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
+    from coursehub.lib.params import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before the areas add their routes
     _register_areas(app)
 
     from coursehub import cli, web

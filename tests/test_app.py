@@ -162,3 +162,34 @@ def test_static_files_never_load_the_user(app, client, login_as, count_queries):
             with client.get(path) as response:  # a file response: closing it closes the file
                 assert response.status_code == 200
     assert statements == []
+
+
+TOO_BIG = "99999999999999999999"  # beyond PostgreSQL's integer and bigint
+
+
+@pytest.mark.parametrize("path", [
+    "/kurser/{big}", "/admin/kurser/{big}", "/kurser/{big}/deltagare", "/admin/anvandare/{big}",
+    "/admin/utkorg/{big}", "/traffar/{big}/narvaro", "/intyg/{big}/pdf",
+])
+def test_an_id_too_large_for_the_database_answers_404_in_every_area(client, login_as, path):
+    from tests.factories import UserFactory
+
+    login_as(client, UserFactory(admin=True))
+    assert client.get(path.format(big=TOO_BIG)).status_code == 404
+
+
+@pytest.mark.parametrize("path", [
+    "/kurser", "/admin/kurser", "/admin/anvandare", "/admin/logg", "/admin/utkorg",
+    "/kurser/{run}/deltagare", "/narvaro", "/admin/intyg",
+])
+def test_a_page_number_too_large_for_the_database_still_shows_the_page(client, db, login_as,
+                                                                        path):
+    from tests.factories import CourseRunFactory, UserFactory
+
+    run = CourseRunFactory()
+    user = UserFactory(admin=True)
+    db.session.commit()
+    login_as(client, user)
+    response = client.get(path.format(run=run.id) + f"?page={TOO_BIG}")
+    assert response.status_code == 200, response.status_code
+    assert "<h1" in response.get_data(as_text=True)

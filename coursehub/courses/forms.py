@@ -21,6 +21,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from coursehub.courses.models import MAX_CAPACITY, CourseKind
 from coursehub.lib.forms import BaseForm
+from coursehub.lib.params import as_id
 
 TOO_LONG = _l("Högst %(max)d tecken.")
 
@@ -102,14 +103,12 @@ def opts(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL: a larger number is no id, not a query error
-
-
 def int_or_none(value):
+    """Coerce a posted choice to an id (None when empty); anything else is a ValueError."""
     if value in (None, "", "None"):
         return None
-    number = int(value)
-    if not 0 < number <= MAX_ID:
+    number = as_id(value)
+    if number is None:
         raise ValueError("not an id")
     return number
 

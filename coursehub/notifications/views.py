@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,6 +13,7 @@ from coursehub import clock
 from coursehub.extensions import db
 from coursehub.lib.forms import BaseForm, expired_form_message
 from coursehub.lib.nav import NavItem
+from coursehub.lib.params import page_arg
 from coursehub.notifications import permissions, queries, services
 from coursehub.notifications.models import OutboxMessage
 
@@ -45,7 +46,7 @@ def outbox():
     """List failed and waiting messages first, then the latest sent."""
     if not permissions.can_read_outbox(current_user):
         abort(403)
-    page = queries.outbox_page(request.args.get("page", 1, type=int))
+    page = queries.outbox_page(page_arg())
     return render_template(
         "notifications/outbox.html",
         page=page,

@@ -19,14 +19,11 @@ from coursehub.accounts.models import Municipality, Role, User
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 from coursehub.lib.forms import show_domain_error
+from coursehub.lib.params import page_arg
 
 from . import bp
 
 manage_users = permissions.permission_required(permissions.can_manage_users)
-
-
-def _page_number() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
 
 
 @bp.get("/admin/anvandare")
@@ -37,7 +34,7 @@ def admin_users():
     valid = form.validate()
     role = Role(form.role.data) if valid and form.role.data else None
     q = form.q.data if valid else None
-    page = queries.search_users(q=q, role=role, page=_page_number())
+    page = queries.search_users(q=q, role=role, page=page_arg())
     args = {key: value for key, value in (("q", q), ("role", role and role.value)) if value}
     return render_template("accounts/admin_users.html", form=form, page=page, args=args,
                            role_label=role_label)
@@ -142,6 +139,6 @@ def audit_log():
     """Read who did what, newest first; filter by action."""
     form = AuditFilterForm(formdata=request.args, actions=queries.audit_actions())
     action = form.action.data if form.validate() and form.action.data else None
-    page = queries.audit_entries(action=action, page=_page_number())
+    page = queries.audit_entries(action=action, page=page_arg())
     return render_template("accounts/audit_log.html", form=form, page=page,
                            args={"action": action} if action else {})

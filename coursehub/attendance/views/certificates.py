@@ -14,10 +14,11 @@ from coursehub.attendance import certificates as pdf
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import ReissueForm, RevokeForm
 from coursehub.attendance.models import Certificate, Completion
-from coursehub.attendance.views import bp, get_or_404, page_arg
+from coursehub.attendance.views import bp
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 from coursehub.lib.forms import expired_form_message
+from coursehub.lib.params import page_arg
 from coursehub.notifications.services import link
 
 
@@ -45,7 +46,7 @@ def verify_certificate(code: str):
 @login_required
 def certificate_pdf(certificate_id: int):
     """Download the certificate as a PDF (the person themself, and staff)."""
-    certificate = get_or_404(Certificate, certificate_id)
+    certificate = db.get_or_404(Certificate, certificate_id)
     if not permissions.can_download_certificate(current_user, certificate) or not certificate.is_valid:
         abort(404)
     content = pdf.certificate_content(
@@ -86,7 +87,7 @@ def admin_certificates():
 @roles_required(*STAFF_ROLES)
 def revoke_certificate(certificate_id: int):
     """Revoke a certificate with a reason."""
-    certificate = get_or_404(Certificate, certificate_id)
+    certificate = db.get_or_404(Certificate, certificate_id)
     if not permissions.can_manage_certificates(current_user):
         abort(404)
     form = RevokeForm()
@@ -109,7 +110,7 @@ def revoke_certificate(certificate_id: int):
 @roles_required(*STAFF_ROLES)
 def reissue_certificate(certificate_id: int):
     """Issue a new certificate with a new code; the old one is revoked."""
-    certificate = get_or_404(Certificate, certificate_id)
+    certificate = db.get_or_404(Certificate, certificate_id)
     if not permissions.can_manage_certificates(current_user):
         abort(404)
     form = ReissueForm()

@@ -14,11 +14,12 @@ from coursehub.accounts.permissions import STAFF_ROLES, roles_required
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import STATUS_LABELS, MakeupForm, WithdrawAbsenceForm
 from coursehub.attendance.models import AbsenceNotice
-from coursehub.attendance.views import bp, get_or_none
+from coursehub.attendance.views import bp
 from coursehub.courses.models import CourseSession
 from coursehub.enrollment import services as enrollment_services
 from coursehub.errors import CoursehubError, NotFoundError
 from coursehub.extensions import db
+from coursehub.lib.params import get_or_none
 
 
 def _load(form: MakeupForm) -> tuple[CourseSession | None, User | None]:

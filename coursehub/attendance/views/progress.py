@@ -13,10 +13,11 @@ from coursehub.accounts.models import Household, Role, User
 from coursehub.accounts.permissions import roles_required
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import STATUS_LABELS, AbsenceForm
-from coursehub.attendance.views import bp, get_or_none, page_arg
+from coursehub.attendance.views import bp
 from coursehub.courses.models import CourseSession
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib.params import get_or_none, page_arg
 
 
 def _household_adults(household_id: int) -> list[User]:

@@ -10,7 +10,8 @@ from flask_login import current_user
 from coursehub.accounts.models import Role
 from coursehub.accounts.permissions import STAFF_ROLES, roles_required
 from coursehub.attendance import charts, exports, permissions, queries
-from coursehub.attendance.views import bp, page_arg
+from coursehub.attendance.views import bp
+from coursehub.lib.params import page_arg
 
 FIGURE_ROLES = (*STAFF_ROLES, Role.STEERING)
 DIMENSION_LABELS = {
@@ -27,10 +28,6 @@ def _dimension() -> str:
     return value if value in queries.DIMENSIONS else "run"
 
 
-def _page() -> int:
-    return page_arg()
-
-
 def _check():
     if not permissions.can_view_attendance_rates(current_user):
         abort(403)
@@ -41,7 +38,7 @@ def _check():
 def rates():
     """Show attendance rates as a table with a chart beside it."""
     _check()
-    dimension, page = _dimension(), _page()
+    dimension, page = _dimension(), page_arg()
     rows, total = queries.attendance_rates(dimension, page=page, per_page=PER_PAGE)
     return render_template(
         "attendance/rates.html", rows=rows, dimension=dimension, page=page,
@@ -55,7 +52,7 @@ def rates_chart():
     """Return the chart of the same page of rates as an SVG image (no scripts)."""
     _check()
     dimension = _dimension()
-    rows, _total = queries.attendance_rates(dimension, page=_page(), per_page=PER_PAGE)
+    rows, _total = queries.attendance_rates(dimension, page=page_arg(), per_page=PER_PAGE)
     svg = charts.rates_chart_svg(
         rows, title=_("Närvaro per %(what)s", what=str(DIMENSION_LABELS[dimension]).lower())
     )

@@ -11,10 +11,11 @@ from coursehub.accounts.models import Role, User
 from coursehub.accounts.permissions import STAFF_ROLES, is_staff, roles_required
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import STATUS_LABELS, MarkForm
-from coursehub.attendance.views import bp, get_or_404, get_or_none, page_arg
+from coursehub.attendance.views import bp
 from coursehub.courses.models import CourseRun, CourseSession
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib.params import get_or_none, page_arg
 
 LEADING_ROLES = (*STAFF_ROLES, Role.LEADER)
 
@@ -31,7 +32,7 @@ def runs():
 
 
 def _load_session(session_id: int) -> CourseSession:
-    session = get_or_404(CourseSession, session_id)
+    session = db.get_or_404(CourseSession, session_id)
     if not permissions.can_record_attendance(current_user, session):
         abort(404)
     return session
@@ -106,7 +107,7 @@ def mark(session_id: int):
 @roles_required(*LEADING_ROLES)
 def run_attendance(run_id: int):
     """Show attendance per participant and theme for a run."""
-    run = get_or_404(CourseRun, run_id)
+    run = db.get_or_404(CourseRun, run_id)
     if not permissions.can_view_run_attendance(current_user, run):
         abort(404)
     page = page_arg()

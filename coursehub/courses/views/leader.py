@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import render_template
 from flask_login import current_user
 
 from coursehub import clock
@@ -10,6 +10,7 @@ from coursehub.accounts.models import Role
 from coursehub.accounts.permissions import roles_required
 from coursehub.courses import queries
 from coursehub.courses.views import bp
+from coursehub.lib.params import page_arg
 
 
 @bp.get("/kursledare")
@@ -17,6 +18,6 @@ from coursehub.courses.views import bp
 def leader_home():
     """Show the leader's runs and their next sessions."""
     user = current_user._get_current_object()
-    page = queries.leader_runs_page(user, page=request.args.get("page", 1, type=int))
+    page = queries.leader_runs_page(user, page=page_arg())
     sessions = queries.next_sessions_for_leader(user, now=clock.now())
     return render_template("courses/leader_home.html", page=page, sessions=sessions)

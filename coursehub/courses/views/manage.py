@@ -22,6 +22,7 @@ from coursehub.courses.forms import (
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus
 from coursehub.courses.views import bp, show_error
 from coursehub.extensions import db
+from coursehub.lib.params import page_arg
 
 staff_only = roles_required(*STAFF_ROLES)
 
@@ -72,7 +73,7 @@ def admin_runs():
     """List every run for staff, filtered by status."""
     wanted = request.args.get("status", "")
     status = RunStatus(wanted) if wanted in {s.value for s in RunStatus} else None
-    page = queries.admin_runs_page(status=status, page=request.args.get("page", 1, type=int))
+    page = queries.admin_runs_page(status=status, page=page_arg())
     return render_template("courses/admin_runs.html", page=page, status=status,
                            statuses=list(RunStatus))
 

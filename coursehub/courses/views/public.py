@@ -15,6 +15,7 @@ from coursehub.courses import ical, permissions, queries
 from coursehub.courses.forms import CatalogueFilterForm, opts
 from coursehub.courses.models import RunStatus
 from coursehub.courses.views import bp
+from coursehub.lib.params import page_arg
 
 MODES = {"plats": "onsite", "natet": "online"}
 
@@ -52,7 +53,7 @@ def catalogue():
         (m.strftime("%Y-%m"), format_date(m, "LLLL y")) for m in months])
     form.validate()
     page = queries.catalogue_page(_filters(form, months), now=now,
-                                  page=request.args.get("page", 1, type=int))
+                                  page=page_arg())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("courses/catalogue.html", form=form, page=page, args=args)
 

@@ -25,6 +25,7 @@ from coursehub.enrollment.views._helpers import (
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 from coursehub.lib.forms import first_error
+from coursehub.lib.params import page_arg
 
 STATUS_MESSAGES = {
     EnrollmentStatus.CONFIRMED: _l(
@@ -119,7 +120,7 @@ def my_courses():
         abort(404)
     now = clock.now()
     page = queries.household_enrollments(current_user.household_id,
-                                         page=request.args.get("page", 1, type=int))
+                                         page=page_arg())
     feed = queries.feed_of(current_user.id)
     return render_template("enrollment/my_courses.html", page=page, now=now, feed=feed,
                            button_form=EmptyForm(), cancel_form=ReasonForm())

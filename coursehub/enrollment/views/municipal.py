@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +17,7 @@ from coursehub.enrollment.views._helpers import actor, back, chosen_adults, load
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 from coursehub.lib.forms import first_error
+from coursehub.lib.params import page_arg
 
 
 def _own_household(household_id: int) -> Household:
@@ -33,7 +34,7 @@ def households():
     if not permissions.is_municipal(current_user):
         abort(404)
     page = queries.municipality_households(current_user.municipality_id,
-                                           page=request.args.get("page", 1, type=int))
+                                           page=page_arg())
     return render_template("enrollment/households.html", page=page)
 
 
@@ -62,7 +63,7 @@ def new_household():
 
 
 def _household_page(household: Household, form: HouseholdSignUpForm):
-    page = queries.household_enrollments(household.id, page=request.args.get("page", 1, type=int))
+    page = queries.household_enrollments(household.id, page=page_arg())
     return render_template("enrollment/household.html", household=household, form=form,
                            page=page, now=clock.now(), button_form=EmptyForm(),
                            cancel_form=ReasonForm())
@@ -132,7 +133,7 @@ def approvals():
     if not permissions.is_municipal(current_user):
         abort(404)
     page = queries.pending_approvals(current_user.municipality_id,
-                                     page=request.args.get("page", 1, type=int))
+                                     page=page_arg())
     return render_template("enrollment/approvals.html", page=page, button_form=EmptyForm(),
                            decline_form=ReasonForm())
 

@@ -15,6 +15,7 @@ from coursehub.enrollment.views import bp
 from coursehub.enrollment.views._helpers import actor, load_enrollment, load_run
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib.params import page_arg
 
 LIST_ROLES = (*STAFF_ROLES, Role.LEADER)
 
@@ -31,7 +32,7 @@ def _visible_run(run_id: int):
 def participants(run_id: int):
     """The run's participants with municipality and needs, a page at a time."""
     run = _visible_run(run_id)
-    page = queries.participants(run.id, page=request.args.get("page", 1, type=int))
+    page = queries.participants(run.id, page=page_arg())
     taken = queries.seat_counts([run.id])[run.id]
     return render_template("enrollment/participants.html", run=run, page=page, taken=taken,
                            can_cancel=permissions.is_staff(current_user),
