@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from coursehub import clock
@@ -14,13 +13,6 @@ from coursehub.notifications.models import OutboxMessage
 from tests.factories import PASSWORD
 
 LINK = re.compile(r"http://coursehub\.test(/(?:aterstall-losenord|inbjudan)/[A-Za-z0-9_-]+)")
-
-
-@pytest.fixture(autouse=True)
-def swedish(app):
-    """Services called outside a request speak Swedish (the locale selector needs a request)."""
-    with force_locale("sv"):
-        yield
 
 
 def post_login(client, login, password=PASSWORD):

@@ -346,7 +346,7 @@ def test_nobody_deactivates_themselves_and_staff_not_admins(db, clock):
     (1, 1, "gäller i 1 timme.", "gäller i 1 dag."),
     (2, 7, "gäller i 2 timmar.", "gäller i 7 dagar."),
 ])
-def test_link_lifetimes_in_the_mails_read_right_for_one_and_many(hours, days, expected_hours,
+def test_link_lifetimes_in_the_mails_read_right_for_one_and_many(app, hours, days, expected_hours,
                                                                   expected_days):
     from coursehub.notifications.services import render_email
 

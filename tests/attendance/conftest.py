@@ -92,12 +92,11 @@ def person(run):
 
 @pytest.fixture
 def fresh_login(login_as, db):
-    """Commit the test's data and log in as `user`, forgetting the user an earlier request cached
-    (the test's app context, and so `g`, outlives each request)."""
+    """Commit the test's data, then log in as `user` (a view that rolls back after refusing
+    something would otherwise take uncommitted test data with it)."""
 
     def _login(client, user):
         db.session.commit()
-        g.pop("_login_user", None)
         return login_as(client, user)
 
     return _login

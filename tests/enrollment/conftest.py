@@ -19,15 +19,8 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _database(db):
-    """Every enrollment test runs inside the app and its database, in Swedish.
-
-    Services raise translated messages; outside a request the app's locale selector cannot read
-    the session, so the locale is set here the way a job would set it.
-    """
-    from flask_babel import force_locale
-
-    with force_locale("sv"):
-        yield db
+    """Every enrollment test runs inside the app and its database."""
+    return db
 
 
 @pytest.fixture
