@@ -1,13 +1,11 @@
-"""Participant lists as CSV (csv module) and XLSX (openpyxl): pure functions returning bytes."""
+"""Participant lists as CSV and XLSX: pure functions returning bytes."""
 
 from __future__ import annotations
-
-import csv
-import io
 
 from flask_babel import gettext as _
 
 from coursehub.enrollment.labels import status_label
+from coursehub.lib import spreadsheets
 
 
 def participant_rows(enrollments) -> list[list[str]]:
@@ -35,34 +33,11 @@ def headings() -> list[str]:
             _("Tar igen träff"), _("Kost"), _("Tillgänglighet"), _("Tolk (språk)")]
 
 
-def _safe_cell(value: str) -> str:
-    # A cell starting with = + - @ would be read as a formula by spreadsheet programs.
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
-
-
 def to_csv(rows: list[list[str]]) -> bytes:
-    """Return the rows as CSV (semicolon-separated, UTF-8 with BOM, as Swedish Excel expects)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headings())
-    for row in rows:
-        writer.writerow([_safe_cell(cell) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """Return the rows under their headings as CSV."""
+    return spreadsheets.to_csv([headings(), *rows])
 
 
 def to_xlsx(rows: list[list[str]], *, title: str) -> bytes:
-    """Return the rows as an XLSX workbook with one sheet."""
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Deltagare")
-    sheet.append([_safe_cell(title)])
-    sheet.append(headings())
-    for row in rows:
-        sheet.append([_safe_cell(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """Return the run's title, the headings and the rows as an XLSX workbook."""
+    return spreadsheets.to_xlsx([[title], headings(), *rows], sheet_title=_("Deltagare"))
