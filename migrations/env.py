@@ -34,14 +34,40 @@ def run_migrations_online():
     options.setdefault("process_revision_directives", _skip_empty)
     options.setdefault("compare_type", True)
     with target_db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
             render_item=render_item,
             **options,
         )
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _check_sqlite_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, *, on: bool) -> None:
+    """Switch SQLite's foreign keys (outside any transaction: inside one SQLite ignores it).
+
+    Batch mode changes a SQLite table by copying it, dropping the old one and renaming the copy.
+    With foreign keys on, that drop would delete (ON DELETE CASCADE) or refuse every row that
+    refers to the table, so migrations run with them off and are checked before they commit.
+    """
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+
+
+def _check_sqlite_foreign_keys(connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows with broken foreign keys: {broken[:10]}")
 
 
 def run_migrations_offline():

@@ -20,6 +20,7 @@ from coursehub.courses.models import (
     Venue,
 )
 from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
+from coursehub.enrollment.services.common import recount_seats
 from coursehub.extensions import db
 
 PASSWORD = "rätt-lösenord-för-test"
@@ -180,4 +181,5 @@ class EnrollmentFactory(Base):
             ]
         for person in people:
             self.persons.append(EnrollmentPerson(user=person))
-        db.session.flush()
+        # As the enrollment services do: the run's seats_taken follows its sign-ups.
+        recount_seats(self.run)

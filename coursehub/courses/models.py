@@ -139,6 +139,10 @@ class CourseRun(Base):
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     # First session's start, kept by services so that the catalogue sorts and filters in SQL.
     starts_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Persons holding seats (pending, confirmed or offered sign-ups, make-ups included), so that
+    # the catalogue filters and pages in SQL. Only enrollment writes it, under the run's row lock;
+    # courses leaves it at its default.
+    seats_taken: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     created_at: Mapped[datetime] = created_at_column()
     cancelled_at: Mapped[datetime | None]
 
@@ -153,11 +157,17 @@ class CourseRun(Base):
     __table_args__ = (
         sa.CheckConstraint(f"capacity > 0 AND capacity <= {MAX_CAPACITY}", name="capacity_range"),
         sa.CheckConstraint("signup_closes_at > signup_opens_at", name="signup_window_order"),
+        sa.CheckConstraint("seats_taken >= 0", name="seats_taken_not_negative"),
     )
 
     @property
     def is_online(self) -> bool:
         return self.venue_id is None and bool(self.online_url)
+
+    @property
+    def seats_left(self) -> int:
+        """Return the free seats (none when more hold seats than the capacity allows)."""
+        return max(self.capacity - self.seats_taken, 0)
 
     def is_signup_open(self, now: datetime) -> bool:
         """Return True when a sign-up is allowed at `now` by status and window."""

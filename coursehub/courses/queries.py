@@ -1,22 +1,13 @@
 """Reads of the courses area: the catalogue, run lists, leaders' sessions, staff warnings.
 
-Seats taken come from a provider that a higher area registers
--------------------------------------------------------------
-Seats are held by enrollments, which live in the enrollment area above this one. courses may not
-import it, nor reach into its tables behind its back. Instead enrollment registers, from its own
-module, a function that counts the persons in seat-holding sign-ups:
-
-    from coursehub.courses import queries as course_queries
-    course_queries.register_seat_counter(count_taken_seats)  # f(run_ids) -> {run_id: taken}
-
-It must run ONE query whatever the number of ids (the catalogue's query count depends on it).
-Until one is registered every run counts 0 seats taken.
+Seats taken are a column of the run (`CourseRun.seats_taken`), kept by enrollment under the run's
+row lock; this area only reads it, so the catalogue filters "seats left" and pages in SQL.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -39,27 +30,6 @@ from coursehub.courses.services import LEADER_ROLES, local_moment
 from coursehub.extensions import db
 
 PER_PAGE = 20
-_seat_counters: list[Callable[[Sequence[int]], dict[int, int]]] = []
-
-
-def register_seat_counter(func: Callable[[Sequence[int]], dict[int, int]]) -> Callable:
-    """Register the function that returns {run_id: persons holding a seat} for run ids."""
-    _seat_counters[:] = [func]
-    return func
-
-
-def seats_taken(run_ids: Iterable[int]) -> dict[int, int]:
-    """Return the persons holding a seat per run id (0 for each when no counter is registered)."""
-    ids = list(dict.fromkeys(run_ids))
-    taken = dict.fromkeys(ids, 0)
-    if ids and _seat_counters:
-        taken.update({k: v for k, v in _seat_counters[0](ids).items() if k in taken})
-    return taken
-
-
-def seats_left(run: CourseRun) -> int:
-    """Return the free seats of one run."""
-    return max(run.capacity - seats_taken([run.id])[run.id], 0)
 
 
 @dataclass
@@ -114,61 +84,57 @@ class CatalogueRow:
 
 def catalogue_page(filters: CatalogueFilters, *, now: datetime, page: int = 1,
                    per_page: int = PER_PAGE) -> Page:
-    """Return one page of upcoming or running published runs, in a fixed number of queries."""
-    still_running = exists().where(
-        CourseSession.run_id == CourseRun.id,
-        CourseSession.status == SessionStatus.SCHEDULED,
-        CourseSession.ends_at > now,
-    )
-    query = select(CourseRun.id, CourseRun.capacity).where(
-        CourseRun.status == RunStatus.PUBLISHED, still_running
-    )
-    if filters.course_type_id:
-        query = query.where(CourseRun.course_type_id == filters.course_type_id)
-    if filters.municipality_id:
-        query = query.join(Venue, Venue.id == CourseRun.venue_id).where(
-            Venue.municipality_id == filters.municipality_id
-        )
-    if filters.mode == "online":
-        query = query.where(CourseRun.venue_id.is_(None))
-    elif filters.mode == "onsite":
-        query = query.where(CourseRun.venue_id.is_not(None))
-    if filters.month:
-        following = (filters.month.replace(day=28) + timedelta(days=4)).replace(day=1)
-        start = local_moment(filters.month, datetime.min.time())
-        end = local_moment(following, datetime.min.time())
-        query = query.where(exists().where(
-            CourseSession.run_id == CourseRun.id,
-            CourseSession.status == SessionStatus.SCHEDULED,
-            CourseSession.starts_at >= start, CourseSession.starts_at < end,
-        ))
-    rows = db.session.execute(query.order_by(CourseRun.starts_at, CourseRun.id)).all()
-    if filters.with_seats:
-        taken = seats_taken(r.id for r in rows)
-        rows = [r for r in rows if r.capacity > taken[r.id]]
-    page = _page_number(page, len(rows), per_page)
-    chosen = rows[(page - 1) * per_page: page * per_page]
-    if not filters.with_seats:
-        taken = seats_taken(r.id for r in chosen)
-    runs = _load_runs([r.id for r in chosen])
-    items = [CatalogueRow(run, max(run.capacity - taken[run.id], 0)) for run in runs]
-    return Page(items=items, page=page, per_page=per_page, total=len(rows))
-
-
-def _load_runs(ids: list[int]) -> list[CourseRun]:
-    if not ids:
-        return []
+    """Return one page of upcoming or running published runs: a count, then one page in SQL."""
+    conditions = _catalogue_conditions(filters, now)
+    total = db.session.scalar(select(func.count(CourseRun.id)).where(*conditions))
+    page = _page_number(page, total, per_page)
     runs = db.session.scalars(
         select(CourseRun)
-        .where(CourseRun.id.in_(ids))
+        .where(*conditions)
         .options(
             joinedload(CourseRun.course_type),
             joinedload(CourseRun.venue).joinedload(Venue.municipality),
             selectinload(CourseRun.sessions),
         )
+        .order_by(CourseRun.starts_at, CourseRun.id)
+        .limit(per_page).offset((page - 1) * per_page)
     ).unique().all()
-    order = {run_id: index for index, run_id in enumerate(ids)}
-    return sorted(runs, key=lambda run: order[run.id])
+    items = [CatalogueRow(run, run.seats_left) for run in runs]
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _catalogue_conditions(filters: CatalogueFilters, now: datetime) -> list:
+    """Return the WHERE clauses of the catalogue for `filters`: all of them run in SQL."""
+    conditions = [
+        CourseRun.status == RunStatus.PUBLISHED,
+        exists().where(
+            CourseSession.run_id == CourseRun.id,
+            CourseSession.status == SessionStatus.SCHEDULED,
+            CourseSession.ends_at > now,
+        ),
+    ]
+    if filters.course_type_id:
+        conditions.append(CourseRun.course_type_id == filters.course_type_id)
+    if filters.municipality_id:
+        conditions.append(exists().where(
+            Venue.id == CourseRun.venue_id, Venue.municipality_id == filters.municipality_id
+        ))
+    if filters.mode == "online":
+        conditions.append(CourseRun.venue_id.is_(None))
+    elif filters.mode == "onsite":
+        conditions.append(CourseRun.venue_id.is_not(None))
+    if filters.month:
+        following = (filters.month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        start = local_moment(filters.month, datetime.min.time())
+        end = local_moment(following, datetime.min.time())
+        conditions.append(exists().where(
+            CourseSession.run_id == CourseRun.id,
+            CourseSession.status == SessionStatus.SCHEDULED,
+            CourseSession.starts_at >= start, CourseSession.starts_at < end,
+        ))
+    if filters.with_seats:
+        conditions.append(CourseRun.capacity > CourseRun.seats_taken)
+    return conditions
 
 
 def catalogue_choices() -> tuple[list[CourseType], list[Municipality]]:

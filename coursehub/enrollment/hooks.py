@@ -1,4 +1,4 @@
-"""Hooks the course area calls: a run cancelled, a session changed, and the seat counter."""
+"""Hooks the course area calls: a run cancelled, a session changed, a capacity check and change."""
 
 from __future__ import annotations
 
@@ -30,13 +30,6 @@ def handle_capacity_changed(run, *, actor=None, now=None, **_ignored) -> None:
     services.fill_free_seats(run, now=now or clock.now())
 
 
-def count_seats(run_ids) -> dict[int, int]:
-    """Return {run_id: persons holding seats} for the course pages."""
-    from coursehub.enrollment import queries
-
-    return queries.seat_counts(run_ids)
-
-
 def register() -> list[str]:
     """Register the handlers with the course area; return the names that were registered."""
     registered = []
@@ -44,16 +37,11 @@ def register() -> list[str]:
         from coursehub.courses import services as course_services
     except ImportError:
         course_services = None
-    try:
-        from coursehub.courses import queries as course_queries
-    except ImportError:
-        course_queries = None
     pairs = [
         (course_services, "on_run_cancelled", handle_run_cancelled),
         (course_services, "on_session_changed", handle_session_changed),
         (course_services, "on_capacity_changed", handle_capacity_changed),
         (course_services, "register_capacity_check", _capacity_check),
-        (course_queries, "register_seat_counter", count_seats),
     ]
     for module, name, func in pairs:
         hook = getattr(module, name, None) if module is not None else None

@@ -23,22 +23,6 @@ from coursehub.extensions import db
 PER_PAGE = 25
 
 
-def seat_counts(run_ids) -> dict[int, int]:
-    """Return {run_id: persons holding seats} for the given runs, in one query."""
-    ids = list(run_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Enrollment.run_id, func.count(EnrollmentPerson.id))
-        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
-        .where(Enrollment.run_id.in_(ids), Enrollment.status.in_(SEAT_HOLDING))
-        .group_by(Enrollment.run_id)
-    )
-    counts = dict.fromkeys(ids, 0)
-    counts.update(dict(rows.all()))
-    return counts
-
-
 def _enrollment_options():
     return (
         selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user),

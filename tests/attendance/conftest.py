@@ -16,6 +16,14 @@ from tests.factories import (
     HouseholdFactory,
     UserFactory,
 )
+from tests.support.seats import check_no_seat_drift
+
+
+@pytest.fixture(autouse=True)
+def _no_seat_drift(db):
+    """After every test, each run's seats_taken equals the persons holding seats in it."""
+    yield
+    check_no_seat_drift(db.session)
 
 
 @pytest.fixture

@@ -1,15 +1,12 @@
-"""Fixtures of the courses tests: staff and leaders, a basic course type, isolated hooks, seats."""
+"""Fixtures of the courses tests: staff and leaders, a basic course type, isolated hooks."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select
 
-from coursehub.courses import queries, services
-from coursehub.enrollment.models import SEAT_HOLDING, Enrollment, EnrollmentPerson
-from coursehub.extensions import db
+from coursehub.courses import services
 from tests.factories import CourseTypeFactory, UserFactory, VenueFactory
 
 # Summer time ends on Sunday 25 October 2026; 6 October is a Tuesday in summer time.
@@ -47,34 +44,6 @@ def isolated_hooks(app):
     yield services
     for name, hooks in saved.items():
         getattr(services, name)[:] = hooks
-
-
-def count_seat_holders(run_ids):
-    """A seat counter like the one enrollment registers: one query over the sign-up tables."""
-    rows = db.session.execute(
-        select(Enrollment.run_id, func.count(EnrollmentPerson.id))
-        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
-        .where(Enrollment.run_id.in_(list(run_ids)), Enrollment.status.in_(SEAT_HOLDING))
-        .group_by(Enrollment.run_id)
-    ).all()
-    return dict(rows)
-
-
-@pytest.fixture
-def seat_counter():
-    """Use the test's own seat counter; put back whatever was registered afterwards."""
-    saved = list(queries._seat_counters)
-    queries.register_seat_counter(count_seat_holders)
-    yield count_seat_holders
-    queries._seat_counters[:] = saved
-
-
-@pytest.fixture
-def no_seat_counter():
-    saved = list(queries._seat_counters)
-    queries._seat_counters.clear()
-    yield
-    queries._seat_counters[:] = saved
 
 
 def utc(*args) -> datetime:

@@ -50,8 +50,7 @@ def autumn_run(course_type, staff, venue, leaders=(), publish=True):
 # -- catalogue ---------------------------------------------------------------------------------
 
 
-def test_catalogue_shows_upcoming_published_runs_with_seats_left(client, basic_type, staff, venue,
-                                                                 seat_counter):
+def test_catalogue_shows_upcoming_published_runs_with_seats_left(client, basic_type, staff, venue):
     run = autumn_run(basic_type, staff, venue)
     household = HouseholdFactory()
     EnrollmentFactory(run=run, household=household,
@@ -79,7 +78,7 @@ def test_a_running_course_is_still_listed(client, basic_type, staff, venue, cloc
     assert "Ett hem att växa i, hösten 2026" not in text(client.get("/kurser"))
 
 
-def test_catalogue_filters(client, db, seat_counter):
+def test_catalogue_filters(client, db):
     jonkoping = MunicipalityFactory(name="Jönköping")
     varnamo = MunicipalityFactory(name="Värnamo")
     basic = CourseTypeFactory(name="Ett hem att växa i")
@@ -151,7 +150,7 @@ def _bulk_runs(count: int) -> None:
 
 
 @pytest.mark.parametrize("query", ["", "platser=y", "satt=plats&manad=2026-10"])
-def test_catalogue_runs_a_fixed_number_of_queries(client, db, count_queries, seat_counter, query):
+def test_catalogue_runs_a_fixed_number_of_queries(client, db, count_queries, query):
     _bulk_runs(10)
     with count_queries() as small:
         assert "Massomgång 0" in text(client.get(f"/kurser?{query}"))

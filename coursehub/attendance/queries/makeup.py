@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from coursehub.accounts.models import User
@@ -20,7 +20,6 @@ from coursehub.courses.models import (
 )
 from coursehub.enrollment.models import (
     ACTIVE,
-    SEAT_HOLDING,
     Enrollment,
     EnrollmentPerson,
 )
@@ -107,17 +106,9 @@ def makeup_candidates(
                 if row.attended is None and row.theme.id not in planned[user.id]:
                     wanted.append((user, course, row.theme))
     theme_ids = {theme.id for _u, _c, theme in wanted}
-    taken = (
-        select(Enrollment.run_id, func.count(EnrollmentPerson.id).label("taken"))
-        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
-        .where(Enrollment.status.in_(SEAT_HOLDING))
-        .group_by(Enrollment.run_id)
-        .subquery()
-    )
     stmt = (
-        select(CourseSession, func.coalesce(taken.c.taken, 0))
+        select(CourseSession)
         .join(CourseRun, CourseSession.run_id == CourseRun.id)
-        .outerjoin(taken, taken.c.run_id == CourseRun.id)
         .where(CourseSession.theme_id.in_(theme_ids), CourseSession.starts_at > now,
                CourseSession.status == SessionStatus.SCHEDULED,
                CourseRun.status == RunStatus.PUBLISHED)
@@ -127,10 +118,8 @@ def makeup_candidates(
         .limit(MAX_SESSIONS)
     )
     by_theme: dict[int, list[MakeupOption]] = defaultdict(list)
-    for session, seats_taken in db.session.execute(stmt).unique():
-        by_theme[session.theme_id].append(
-            MakeupOption(session, max(0, session.run.capacity - seats_taken))
-        )
+    for session in db.session.scalars(stmt).unique():
+        by_theme[session.theme_id].append(MakeupOption(session, session.run.seats_left))
     for user, course, theme in wanted:
         own = whole_runs.get(user.household_id, set())
         options = [o for o in by_theme.get(theme.id, []) if o.session.run_id not in own]

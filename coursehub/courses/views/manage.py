@@ -116,7 +116,7 @@ def manage_run(run_id: int):
 def _render_manage(run: CourseRun, publish_error: str | None = None, status: int = 200):
     return render_template(
         "courses/manage_run.html", run=run, warnings=queries.session_warnings(run),
-        seats_left=queries.seats_left(run), action_form=ActionForm(), publish_error=publish_error,
+        seats_left=run.seats_left, action_form=ActionForm(), publish_error=publish_error,
         is_editable=run.status in (RunStatus.DRAFT, RunStatus.PUBLISHED),
     ), status
 

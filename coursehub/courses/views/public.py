@@ -77,7 +77,7 @@ def detail(run_id: int):
     now = clock.now()
     has_signup_page = "enrollment.sign_up" in current_app.view_functions
     return render_template(
-        "courses/detail.html", run=run, seats_left=queries.seats_left(run),
+        "courses/detail.html", run=run, seats_left=run.seats_left,
         signup_open=run.is_signup_open(now), has_signup_page=has_signup_page,
         is_public=run.status in permissions.PUBLIC_STATUSES,
         has_ended=run.status == RunStatus.COMPLETED,

@@ -37,6 +37,7 @@ def cancel_enrollment(enrollment: Enrollment, *, actor, now: datetime, reason: s
     enrollment.cancelled_by_id = actor.id
     enrollment.cancel_reason = (reason or "").strip()[:300]
     db.session.flush()
+    common.recount_seats(run)
     withdrawn = emails.queue_cancelled_email(enrollment, now=now, was_confirmed=was_confirmed)
     _advance_offsets(withdrawn, run.id)
     if held:
@@ -64,6 +65,7 @@ def cancel_run_enrollments(run: CourseRun, *, now: datetime, actor=None) -> int:
         withdrawn = emails.queue_cancelled_email(enrollment, now=now, was_confirmed=was_confirmed,
                                                  run_cancelled=True)
         _advance_offsets(withdrawn, run.id)
+    common.recount_seats(run)
     logger.info("run %s cancelled: %s sign-ups cancelled", run.id, len(rows))
     return len(rows)
 

@@ -36,6 +36,18 @@ def seats_taken(run_id: int) -> int:
     ) or 0
 
 
+def recount_seats(run: CourseRun) -> int:
+    """Store the persons holding seats in `run.seats_taken`, and return it; call under lock_run.
+
+    Every service that changes a sign-up's status or persons calls it after its change. A recount,
+    not an increment: the column cannot drift from the sign-up rows, whatever path changed them.
+    """
+    db.session.flush()  # the count must see the caller's changes
+    run.seats_taken = seats_taken(run.id)
+    db.session.flush()
+    return run.seats_taken
+
+
 def next_waitlist_position(run_id: int) -> int:
     """Return the position after the last one on the run's waiting list."""
     last = db.session.scalar(

@@ -100,6 +100,7 @@ def sign_up(run: CourseRun, household: Household, persons: list[User], *, actor,
         enrollment.persons.append(EnrollmentPerson(user=person))
     _place(enrollment, len(chosen), free=free, next_position=next_position, now=now)
     db.session.flush()
+    common.recount_seats(run)
     _announce(enrollment, now=now)
     logger.info("sign-up %s run=%s status=%s", enrollment.id, run.id, enrollment.status.value)
     return enrollment
@@ -152,6 +153,7 @@ def sign_up_for_makeup(session: CourseSession, household: Household, persons: li
     enrollment.confirmed_at = now
     enrollment.waitlist_position = enrollment.offer_expires_at = None
     db.session.flush()
+    common.recount_seats(run)
     emails.queue_confirmed_email(enrollment, now=now)
     logger.info("make-up sign-up %s session=%s", enrollment.id, session.id)
     return enrollment
@@ -180,7 +182,7 @@ def _check_decidable(enrollment: Enrollment, actor) -> None:
 def approve_enrollment(enrollment: Enrollment, *, actor, now: datetime) -> Enrollment:
     """Approve a family's sign-up (and confirm its household); a pending one is confirmed."""
     _check_decidable(enrollment, actor)
-    common.lock_run(enrollment.run)
+    run = common.lock_run(enrollment.run)
     db.session.refresh(enrollment)
     _check_decidable(enrollment, actor)
     household = enrollment.household
@@ -192,7 +194,7 @@ def approve_enrollment(enrollment: Enrollment, *, actor, now: datetime) -> Enrol
     if enrollment.status == EnrollmentStatus.PENDING:
         enrollment.status = EnrollmentStatus.CONFIRMED
         enrollment.confirmed_at = now
-        db.session.flush()
+        common.recount_seats(run)  # pending held its seats already: the count stays
         emails.queue_confirmed_email(enrollment, now=now)
     else:
         db.session.flush()
@@ -215,6 +217,7 @@ def decline_enrollment(enrollment: Enrollment, *, actor, now: datetime, reason: 
     enrollment.decided_at = now
     enrollment.cancel_reason = _clip(reason, 300)
     db.session.flush()
+    common.recount_seats(run)
     emails.queue_status_email(enrollment, "declined", now=now, reason=enrollment.cancel_reason)
     if held:
         fill_free_seats(run, now=now)

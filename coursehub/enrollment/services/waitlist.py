@@ -57,6 +57,8 @@ def fill_free_seats(run: CourseRun, *, now: datetime) -> list[Enrollment]:
         free -= enrollment.seats
         offered.append(enrollment)
     db.session.flush()
+    if offered:
+        common.recount_seats(run)
     for enrollment in offered:
         emails.queue_status_email(enrollment, "offer", now=now)
         logger.info("offered seats enrollment=%s run=%s", enrollment.id, run.id)
@@ -66,7 +68,7 @@ def fill_free_seats(run: CourseRun, *, now: datetime) -> list[Enrollment]:
 def accept_offer(enrollment: Enrollment, *, actor, now: datetime) -> Enrollment:
     """Take the offered seats: confirmed, or pending where the municipality must approve."""
     common.check_may_act_for(actor, enrollment.household)
-    common.lock_run(enrollment.run)
+    run = common.lock_run(enrollment.run)
     db.session.refresh(enrollment)
     if enrollment.status != EnrollmentStatus.OFFERED:
         raise OfferExpiredError(_("Erbjudandet gäller inte längre."))
@@ -75,14 +77,14 @@ def accept_offer(enrollment: Enrollment, *, actor, now: datetime) -> Enrollment:
     enrollment.offer_expires_at = None
     if enrollment.needs_approval:
         enrollment.status = EnrollmentStatus.PENDING
-        db.session.flush()
+        common.recount_seats(run)  # an offer held its seats already: the count stays
         emails.queue_status_email(enrollment, "pending", now=now)
         for worker in common.municipal_workers(enrollment.household.municipality_id):
             emails.queue_approval_request_email(enrollment, worker, now=now)
     else:
         enrollment.status = EnrollmentStatus.CONFIRMED
         enrollment.confirmed_at = now
-        db.session.flush()
+        common.recount_seats(run)
         emails.queue_confirmed_email(enrollment, now=now)
     logger.info("offer accepted enrollment=%s", enrollment.id)
     return enrollment
@@ -106,6 +108,7 @@ def expire_offers(*, now: datetime) -> int:
         enrollment.cancelled_at = now
         enrollment.cancel_reason = "offer lapsed"
         db.session.flush()
+        common.recount_seats(run)
         emails.queue_status_email(enrollment, "offer_lapsed", now=now)
         fill_free_seats(run, now=now)
         lapsed += 1

@@ -33,7 +33,7 @@ def participants(run_id: int):
     """The run's participants with municipality and needs, a page at a time."""
     run = _visible_run(run_id)
     page = queries.participants(run.id, page=page_arg())
-    taken = queries.seat_counts([run.id])[run.id]
+    taken = run.seats_taken
     return render_template("enrollment/participants.html", run=run, page=page, taken=taken,
                            can_cancel=permissions.is_staff(current_user),
                            cancel_form=ReasonForm())

@@ -1,0 +1,137 @@
+"""The catalogue filters "seats left" and pages in SQL: the same work with 100 runs as with 5,000."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert
+
+from coursehub import clock
+from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
+from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
+from coursehub.extensions import db
+from tests.courses.conftest import utc
+from tests.factories import (
+    CourseTypeFactory,
+    HouseholdFactory,
+    MunicipalityFactory,
+    UserFactory,
+    VenueFactory,
+)
+from tests.support.seats import seat_drift
+from tests.support.sql import count_traffic
+
+FIRST = utc(2026, 10, 6, 16)
+# Run n is full when n is even: one seat, held by a confirmed, pending or offered sign-up, and a
+# household waiting for it. When n is odd it has two seats, one of them confirmed: one left.
+HOLDERS = (EnrollmentStatus.CONFIRMED, EnrollmentStatus.PENDING, EnrollmentStatus.OFFERED)
+
+
+def _is_full(n: int) -> bool:
+    return n % 2 == 0
+
+
+class Programme:
+    """Published runs inserted in bulk (core executemany), with real sign-ups holding the seats."""
+
+    def __init__(self):
+        self.course_type = CourseTypeFactory(themes=2)
+        self.venue = VenueFactory(municipality=MunicipalityFactory())
+        self.holder = UserFactory(family=True, household=HouseholdFactory())
+        self.waiting = UserFactory(family=True, household=HouseholdFactory())
+        self.count = 0
+        self.first_id = 100_000  # clear of any id the factories took
+
+    def add(self, count: int) -> None:
+        now = clock.now()
+        numbers = range(self.count, self.count + count)
+        db.session.execute(insert(CourseRun), [{
+            "id": self.first_id + n, "course_type_id": self.course_type.id,
+            "title": f"Omgång {n:05d}", "status": RunStatus.PUBLISHED,
+            "capacity": 1 if _is_full(n) else 2, "seats_taken": 1,
+            "signup_opens_at": now, "signup_closes_at": FIRST - timedelta(days=1),
+            "is_open_to_all": True, "venue_id": self.venue.id,
+            "starts_at": FIRST + timedelta(minutes=n), "created_at": now,
+        } for n in numbers])
+        db.session.execute(insert(CourseSession), [{
+            "run_id": self.first_id + n, "title": f"Träff {k}", "status": SessionStatus.SCHEDULED,
+            "starts_at": FIRST + timedelta(minutes=n, weeks=k),
+            "ends_at": FIRST + timedelta(minutes=n + 180, weeks=k), "venue_id": self.venue.id,
+            "revision": 0,
+        } for n in numbers for k in range(2)])
+        sign_ups = [self._holding(n) for n in numbers]
+        sign_ups += [self._waiting(n) for n in numbers if _is_full(n)]
+        db.session.execute(insert(Enrollment), sign_ups)
+        db.session.execute(insert(EnrollmentPerson), [
+            {"enrollment_id": row["id"], "user_id": row["user_id"]} for row in sign_ups])
+        db.session.commit()
+        self.count += count
+
+    def _sign_up(self, n: int, user, status: EnrollmentStatus, offset: int) -> dict:
+        return {
+            "id": 2 * (self.first_id + n) + offset, "run_id": self.first_id + n,
+            "household_id": user.household_id, "user_id": user.id, "scope": "run",
+            "status": status, "needs_approval": status == EnrollmentStatus.PENDING,
+            "waitlist_position": 1 if status == EnrollmentStatus.WAITLISTED else None,
+            "offer_expires_at": FIRST if status == EnrollmentStatus.OFFERED else None,
+            "created_at": clock.now(),
+        }
+
+    def _holding(self, n: int) -> dict:
+        status = HOLDERS[(n // 2) % 3] if _is_full(n) else EnrollmentStatus.CONFIRMED
+        return self._sign_up(n, self.holder, status, 0)
+
+    def _waiting(self, n: int) -> dict:
+        return self._sign_up(n, self.waiting, EnrollmentStatus.WAITLISTED, 1)
+
+
+def _cards(html: str) -> list[tuple[str, str]]:
+    """The (title, seats left) of each course card, in page order."""
+    return re.findall(r'card-title"><a href="[^"]+">([^<]+)</a>.*?class="col-sm-9 seats-left">'
+                      r"\s*([^<]*?)\s*</dd>", html, flags=re.S)
+
+
+def _visit(client, url: str):
+    with count_traffic(db.engine) as traffic:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.get_data(as_text=True), traffic
+
+
+def _expected_cards(numbers) -> list[tuple[str, str]]:
+    return [(f"Omgång {n:05d}", "1" if not _is_full(n) else "Fullbokad – du kan ställa dig på "
+             "reservlistan") for n in numbers]
+
+
+@pytest.mark.parametrize(("query", "listed"), [
+    ("platser=y", lambda n: not _is_full(n)),  # the filter: full runs are left out
+    ("", lambda n: True),
+])
+def test_the_catalogue_reads_as_much_with_5000_runs_as_with_100(client, db, query, listed):
+    programme = Programme()
+    pages = {}
+    for size in (100, 5000):
+        programme.add(size - programme.count)
+        assert seat_drift(db.session) == {}  # the bulk rows are sign-ups the column agrees with
+        shown = [n for n in range(size) if listed(n)]
+        last = math.ceil(len(shown) / 20)
+        first_page, first = _visit(client, f"/kurser?{query}")
+        # A page typed beyond the last shows the last one, as before.
+        last_page, beyond = _visit(client, f"/kurser?{query}&page=999999")
+        assert f"{len(shown)} kurser hittades" in first_page
+        assert f"Sida 1 av {last}" in first_page and f"Sida {last} av {last}" in last_page
+        assert _cards(first_page) == _expected_cards(shown[:20])
+        assert _cards(last_page) == _expected_cards(shown[(last - 1) * 20:])
+        # Rows follow what the page shows: a short last page reads three rows less per missing
+        # run (the run and its two sessions), whatever the number of runs behind it.
+        assert beyond.rows == first.rows - 3 * (20 - len(_cards(last_page)))
+        pages[size] = (first, beyond)
+
+    small, large = pages[100], pages[5000]
+    for before, after in zip(small, large, strict=True):
+        assert len(after.statements) == len(before.statements) <= 6, after.statements
+    # One count row, twenty runs, their forty sessions, and the filters' two choices.
+    assert large[0].rows == small[0].rows == 63, (small[0].rows, large[0].rows)
