@@ -1,4 +1,4 @@
-"""Fixtures of the courses tests: staff and leaders, a basic course type, isolated hooks, seats."""
+"""Fixtures of the courses tests: staff and leaders, a basic course type, seats."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from coursehub.courses import queries, services
+from coursehub.courses import queries
 from coursehub.enrollment.models import SEAT_HOLDING, Enrollment, EnrollmentPerson
 from coursehub.extensions import db
 from tests.factories import CourseTypeFactory, UserFactory, VenueFactory
@@ -34,19 +34,6 @@ def basic_type(db):
 @pytest.fixture
 def venue(db):
     return VenueFactory(name="Kurslokalen", accessibility_notes="Hiss till plan 2.")
-
-
-@pytest.fixture
-def isolated_hooks(app):
-    """Run a test with empty hook lists (whatever enrollment registered comes back after)."""
-    saved = {name: list(getattr(services, name)) for name in
-             ("RUN_CANCELLED_HOOKS", "SESSION_CHANGED_HOOKS", "CAPACITY_CHECKS",
-              "CAPACITY_CHANGED_HOOKS")}
-    for name in saved:
-        getattr(services, name).clear()
-    yield services
-    for name, hooks in saved.items():
-        getattr(services, name)[:] = hooks
 
 
 def count_seat_holders(run_ids):
