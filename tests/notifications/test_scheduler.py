@@ -112,3 +112,11 @@ def test_job_spec_needs_either_minutes_or_cron():
     trigger = JobSpec("nightly", print, cron={"hour": 3, "minute": 15}).trigger()
     assert str(trigger.timezone) == "Europe/Stockholm"
     assert "hour='3'" in str(trigger)
+
+
+def test_two_jobs_of_one_name_are_refused(app):
+    from coursehub.notifications.scheduler import add_jobs
+
+    with pytest.raises(ValueError, match="outbox"):
+        add_jobs(app, [JobSpec("outbox", send_outbox, minutes=5)])
+    assert [spec.name for spec in job_specs(app)].count("outbox") == 1
