@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import os
 from pathlib import Path
@@ -12,16 +10,6 @@ from flask import Flask
 
 from coursehub import config as settings
 from coursehub.extensions import babel, bootstrap, csrf, db, limiter, login_manager, mail, migrate
-
-# Areas whose `views` module holds a blueprint `bp` (and optionally `nav_items` and `run_links`).
-AREAS = (
-    "pages",
-    "accounts",
-    "courses",
-    "enrollment",
-    "attendance",
-    "notifications",
-)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,7 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     from coursehub.lib.params import IdConverter
 
     app.url_map.converters["int"] = IdConverter  # before the areas add their routes
-    _register_areas(app)
+    _init_areas(app)
 
     from coursehub import cli, web
 
@@ -66,9 +54,9 @@ def create_app(config: dict | None = None) -> Flask:
     cli.init_app(app)
 
     if app.config["COURSEHUB_SCHEDULER"] == "inprocess":
-        from coursehub import schedule
+        from coursehub.notifications import scheduler
 
-        schedule.start_in_process(app)
+        scheduler.start_in_process(app)
     logging.getLogger(__name__).debug("app created")
     return app
 
@@ -96,15 +84,14 @@ def _select_locale() -> str:
     return wanted if wanted in current_app.config["COURSEHUB_LOCALES"] else "sv"
 
 
-def _register_areas(app: Flask) -> None:
-    nav_items, run_links = [], []
-    for area in AREAS:
-        # Every area's models, so that the metadata (and so migrations) always knows all tables.
-        if importlib.util.find_spec(f"coursehub.{area}.models") is not None:
-            importlib.import_module(f"coursehub.{area}.models")
-        module = importlib.import_module(f"coursehub.{area}.views")
-        app.register_blueprint(module.bp)
-        nav_items.extend(getattr(module, "nav_items", ()))
-        run_links.extend(getattr(module, "run_links", ()))
-    app.extensions["coursehub_nav"] = sorted(nav_items, key=lambda item: item.order)
-    app.extensions["coursehub_run_links"] = sorted(run_links, key=lambda item: item.order)
+def _init_areas(app: Flask) -> None:
+    """Let every area join the app: blueprint, menu items, run links, receivers, jobs, seeder.
+
+    The one list of areas, in order: a new area is added here (and ranked in
+    tests/test_architecture.py). The order is the order of equal-ranked menu items, of the
+    scheduled jobs and of the demo seeders (each seeder builds on the ones before).
+    """
+    from coursehub import accounts, attendance, courses, enrollment, notifications, pages
+
+    for area in (pages, accounts, courses, enrollment, attendance, notifications):
+        area.init_app(app)

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
+from collections.abc import Callable
+from datetime import datetime
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from coursehub import clock
 from coursehub.extensions import db
 
-# Each area that has demo data offers `seed(now)`; order follows the dependency order.
-DEMO_SEEDERS = (
-    "coursehub.accounts.demo",
-    "coursehub.courses.demo",
-    "coursehub.enrollment.demo",
-)
+SEEDERS_KEY = "coursehub_demo_seeders"
+# `seed(now)` adds what is missing of an area's demo data; it returns the demo logins it made,
+# as (roles, username, e-mail), or None.
+Seeder = Callable[[datetime], list[tuple[str, str, str]] | None]
+
+
+def add_demo_seeder(app: Flask, seed: Seeder) -> None:
+    """Add an area's demo seeder; `seed-demo` runs them in the order the areas were set up."""
+    app.extensions.setdefault(SEEDERS_KEY, []).append(seed)
 
 
 def init_app(app: Flask) -> None:
@@ -35,10 +39,8 @@ def seed_demo():
     now = clock.now()
     logins = []
     try:
-        for module_name in DEMO_SEEDERS:
-            result = importlib.import_module(module_name).seed(now)
-            if module_name.endswith("accounts.demo"):
-                logins = result
+        for seed in current_app.extensions.get(SEEDERS_KEY, ()):
+            logins.extend(seed(now) or ())
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -83,11 +85,9 @@ def create_user(email, full_name, roles, municipality_code):
 @with_appcontext
 def scheduler():
     """Run the scheduled jobs in this process until stopped (one such process per site)."""
-    from flask import current_app
+    from coursehub.notifications.scheduler import run_blocking
 
-    from coursehub import schedule
-
-    schedule.run_blocking(current_app._get_current_object())
+    run_blocking(current_app._get_current_object())
 
 
 @click.group("outbox")

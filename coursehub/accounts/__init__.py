@@ -1,5 +1,20 @@
 """Users, roles, municipalities, households, login, invitations, password reset, audit log.
 
-The blueprint lives in `coursehub.accounts.views` (imported by create_app), so that importing the
-models of this core area never pulls in views.
+`init_app` imports the views (and so the blueprint), so that importing the models of this core
+area never pulls in views.
 """
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Join the app: blueprint, menu items and demo seeder."""
+    from coursehub import cli
+    from coursehub.accounts import demo, models, views  # noqa: F401 - models: every table known
+    from coursehub.lib.nav import add_nav_items
+
+    app.register_blueprint(views.bp)
+    add_nav_items(app, views.nav_items)
+    cli.add_demo_seeder(app, demo.seed)

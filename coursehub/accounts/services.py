@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
+from coursehub import events
 from coursehub.accounts import audit, emails, passwords, permissions
 from coursehub.accounts.errors import (
     AccountError,
@@ -325,7 +326,10 @@ def update_user(user: User, *, actor: User, full_name: str, phone: str | None, r
 
 
 def deactivate_user(user: User, *, actor: User, now: datetime) -> User:
-    """Close an account: it can no longer log in, and every session of it ends."""
+    """Close an account: it can no longer log in, and every session of it ends.
+
+    Sends `events.user_deactivated` once the account is closed.
+    """
     if user.id == actor.id:
         raise AccountError(_("Du kan inte avaktivera ditt eget konto."))
     if user.is_staff and not actor.has_role(Role.ADMIN):
@@ -335,7 +339,8 @@ def deactivate_user(user: User, *, actor: User, now: datetime) -> User:
     user.deactivated_at = now
     end_sessions(user)
     _spend_tokens(user, now)
-    audit.record(actor, "user.deactivate", obj=user)
+    audit.record(actor, "user.deactivate", obj=user)  # flushes
+    events.user_deactivated.send(user, actor=actor, now=now)
     logger.info("user deactivated user=%s", user.id)
     return user
 

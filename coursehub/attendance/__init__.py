@@ -1,1 +1,15 @@
-"""The attendance area; its blueprint is in `coursehub.attendance.views`."""
+"""The attendance area: attendance sheets, completion across runs, certificates, figures."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Join the app: blueprint, menu items and the attendance link on a run's pages."""
+    from coursehub.attendance import models, views  # noqa: F401 - models: every table known
+    from coursehub.lib.nav import add_nav_items, add_run_links
+
+    app.register_blueprint(views.bp)
+    add_nav_items(app, views.nav_items)
+    add_run_links(app, views.run_links)

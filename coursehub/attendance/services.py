@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from coursehub import events
 from coursehub.accounts.models import User
 from coursehub.attendance import emails, permissions, queries
 from coursehub.attendance.errors import (
@@ -92,7 +93,7 @@ def record_attendance(
         mark.recorded_by_id, mark.recorded_at = actor.id, now
     db.session.flush()
     logger.info("attendance mark %s session=%s status=%s", mark.id, session.id, status.value)
-    evaluate_completion(person, session.run.course_type, now=now)
+    evaluate_completion(person, session.run.course_type, actor=actor, now=now)
     return mark
 
 
@@ -158,11 +159,13 @@ def withdraw_absence(notice: AbsenceNotice, *, actor: User, now: datetime) -> No
     logger.info("absence notice %s withdrawn session=%s", notice_id, session_id)
 
 
-def evaluate_completion(user: User, course_type: CourseType, *, now: datetime) -> Completion | None:
+def evaluate_completion(user: User, course_type: CourseType, *, now: datetime,
+                        actor: User | None = None) -> Completion | None:
     """Create the person's completion of `course_type` once the rule is met (exactly once).
 
     When the type issues certificates, a certificate is issued and an e-mail queued with it.
-    Returns the completion, or None while the rule is not met.
+    A new completion is sent as `events.completion_recorded` (`actor`: who recorded the
+    attendance that completed it). Returns the completion, or None while the rule is not met.
     """
     existing = db.session.scalar(
         select(Completion).where(Completion.user_id == user.id,
@@ -189,6 +192,7 @@ def evaluate_completion(user: User, course_type: CourseType, *, now: datetime) -
     logger.info("completion %s course_type=%s", completion.id, course_type.id)
     if course_type.issues_certificate:
         issue_certificate(completion, now=now)
+    events.completion_recorded.send(completion, actor=actor, now=now)
     return completion
 
 

@@ -1,1 +1,20 @@
-"""The courses area; its blueprint is in `coursehub.courses.views`."""
+"""The courses area: course types and themes, runs, sessions, venues, leaders, the catalogue."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Join the app: blueprint, menu items, the hourly job that completes runs, demo seeder."""
+    from coursehub import cli
+    from coursehub.courses import demo, jobs, models, views  # noqa: F401 - models: every table known
+    from coursehub.lib.nav import add_nav_items
+    from coursehub.notifications.scheduler import JobSpec, add_jobs
+
+    app.register_blueprint(views.bp)
+    add_nav_items(app, views.nav_items)
+    add_jobs(app, [
+        JobSpec("courses_complete_finished_runs", jobs.complete_finished_runs, minutes=60),
+    ])
+    cli.add_demo_seeder(app, demo.seed)

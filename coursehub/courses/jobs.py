@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, select
 
+from coursehub import events
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
 from coursehub.extensions import db
 
@@ -17,7 +18,8 @@ def complete_finished_runs(now: datetime) -> int:
     """Mark COMPLETED every published run whose last scheduled session ended before `now`.
 
     Drafts and cancelled runs are left as they are; a run already completed is not touched
-    again, so a second run of the job changes nothing. Returns how many runs were completed.
+    again, so a second run of the job changes nothing. Sends `events.run_finished` for each run
+    it completes. Returns how many runs were completed.
     """
     scheduled = (CourseSession.run_id == CourseRun.id,
                  CourseSession.status == SessionStatus.SCHEDULED)
@@ -33,5 +35,7 @@ def complete_finished_runs(now: datetime) -> int:
     for run in runs:
         run.status = RunStatus.COMPLETED
     db.session.flush()
+    for run in runs:
+        events.run_finished.send(run, actor=None, now=now)
     logger.info("course runs completed: %s", len(runs))
     return len(runs)

@@ -1,1 +1,27 @@
-"""The enrollment area; its blueprint is in `coursehub.enrollment.views`."""
+"""The enrollment area: sign-up, municipal approval, waiting list, cancellation, invites, feeds."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Join the app: blueprint, menu items, run links, event receivers, jobs, demo seeder."""
+    from coursehub import cli, events
+    from coursehub.enrollment import demo, jobs, models, receivers, views  # noqa: F401
+    from coursehub.lib.nav import add_nav_items, add_run_links
+    from coursehub.notifications.scheduler import JobSpec, add_jobs
+
+    app.register_blueprint(views.bp)
+    add_nav_items(app, views.nav_items)
+    add_run_links(app, views.run_links)
+    # Connecting the same receiver again (a second app in one process) keeps one connection.
+    events.run_cancelled.connect(receivers.cancel_enrollments)
+    events.session_changed.connect(receivers.send_updated_invites)
+    events.capacity_changing.connect(receivers.check_seats_taken)
+    events.capacity_changed.connect(receivers.offer_free_seats)
+    add_jobs(app, [
+        JobSpec("enrollment_expire_offers", jobs.expire_offers, minutes=10),
+        JobSpec("enrollment_session_reminders", jobs.send_session_reminders, minutes=15),
+    ])
+    cli.add_demo_seeder(app, demo.seed)

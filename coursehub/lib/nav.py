@@ -1,9 +1,14 @@
-"""Navigation entries that each area declares beside its blueprint."""
+"""Navigation entries that each area declares beside its blueprint and adds in its `init_app`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from flask import Flask
+
+NAV_KEY = "coursehub_nav"
+RUN_LINKS_KEY = "coursehub_run_links"
 
 
 @dataclass(frozen=True)
@@ -39,3 +44,19 @@ class RunLink:
 def visible_run_links(items, user, run) -> list[RunLink]:
     """Return the run links `user` may use for `run`, in order."""
     return [item for item in items if user is not None and item.visible(user, run)]
+
+
+def add_nav_items(app: Flask, items: Iterable[NavItem]) -> None:
+    """Add an area's menu items to `app`'s menu (kept in order)."""
+    _add_sorted(app, NAV_KEY, items)
+
+
+def add_run_links(app: Flask, links: Iterable[RunLink]) -> None:
+    """Add an area's links about a run to the course pages of `app` (kept in order)."""
+    _add_sorted(app, RUN_LINKS_KEY, links)
+
+
+def _add_sorted(app: Flask, key: str, entries: Iterable) -> None:
+    merged = [*app.extensions.get(key, ()), *entries]
+    # A stable sort: entries of equal order keep the order in which the areas were set up.
+    app.extensions[key] = sorted(merged, key=lambda entry: entry.order)

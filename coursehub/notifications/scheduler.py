@@ -1,7 +1,7 @@
 """The scheduler machinery: job specifications, the app-context-and-commit wrapper, APScheduler.
 
-The list of jobs lives in `coursehub.schedule` (it may import every area); this module imports
-none of them. Jobs are plain functions `job(now)`; tests call them directly.
+Each area adds its jobs in its own `init_app` with `add_jobs(app, [JobSpec(...)])`; this module
+imports none of the areas. Jobs are plain functions `job(now)`; tests call them directly.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from coursehub.extensions import db
 logger = logging.getLogger(__name__)
 
 JobFunction = Callable[[datetime], object]
+JOBS_KEY = "coursehub_jobs"
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,22 @@ class JobSpec:
         if self.minutes is not None:
             return IntervalTrigger(minutes=self.minutes, timezone=clock.LOCAL_TZ)
         return CronTrigger(timezone=clock.LOCAL_TZ, **self.cron)
+
+
+def add_jobs(app: Flask, specs: list[JobSpec]) -> None:
+    """Add an area's scheduled jobs to `app` (the scheduler process runs them; see DESIGN.md)."""
+    jobs = app.extensions.setdefault(JOBS_KEY, [])
+    taken = {spec.name for spec in jobs}
+    for spec in specs:
+        if spec.name in taken:
+            raise ValueError(f"two scheduled jobs are named {spec.name!r}")
+        taken.add(spec.name)
+        jobs.append(spec)
+
+
+def job_specs(app: Flask) -> list[JobSpec]:
+    """Return every scheduled job the areas of `app` added, in the order they were added."""
+    return list(app.extensions.get(JOBS_KEY, ()))
 
 
 def run_job(app: Flask, func: JobFunction, name: str | None = None) -> bool:
@@ -85,3 +102,21 @@ def build_scheduler(app: Flask, specs: list[JobSpec], blocking: bool):
             replace_existing=True,
         )
     return scheduler
+
+
+def start_in_process(app: Flask):
+    """Start the scheduler in the background of this (single) web process: `make run` only."""
+    scheduler = build_scheduler(app, job_specs(app), blocking=False)
+    scheduler.start()
+    app.extensions["coursehub_scheduler"] = scheduler
+    return scheduler
+
+
+def run_blocking(app: Flask) -> None:
+    """Run the scheduler in the foreground until interrupted."""
+    scheduler = build_scheduler(app, job_specs(app), blocking=True)
+    logger.info("scheduler started with jobs: %s", ", ".join(job.id for job in scheduler.get_jobs()))
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        logger.info("scheduler stopped")

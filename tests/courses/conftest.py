@@ -1,4 +1,4 @@
-"""Fixtures of the courses tests: staff and leaders, a basic course type, isolated hooks."""
+"""Fixtures of the courses tests: staff and leaders, a basic course type."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from coursehub.courses import services
 from tests.factories import CourseTypeFactory, UserFactory, VenueFactory
 
 # Summer time ends on Sunday 25 October 2026; 6 October is a Tuesday in summer time.
@@ -31,19 +30,6 @@ def basic_type(db):
 @pytest.fixture
 def venue(db):
     return VenueFactory(name="Kurslokalen", accessibility_notes="Hiss till plan 2.")
-
-
-@pytest.fixture
-def isolated_hooks(app):
-    """Run a test with empty hook lists (whatever enrollment registered comes back after)."""
-    saved = {name: list(getattr(services, name)) for name in
-             ("RUN_CANCELLED_HOOKS", "SESSION_CHANGED_HOOKS", "CAPACITY_CHECKS",
-              "CAPACITY_CHANGED_HOOKS")}
-    for name in saved:
-        getattr(services, name).clear()
-    yield services
-    for name, hooks in saved.items():
-        getattr(services, name)[:] = hooks
 
 
 def utc(*args) -> datetime:

@@ -56,8 +56,8 @@ def test_only_published_runs_with_every_session_over_are_completed(db):
 
 
 def test_the_job_is_scheduled(app):
-    from coursehub import schedule
+    from coursehub.notifications.scheduler import job_specs
 
-    specs = {spec.name: spec for spec in schedule.job_specs()}
+    specs = {spec.name: spec for spec in job_specs(app)}
     assert specs["courses_complete_finished_runs"].func is jobs.complete_finished_runs
     assert specs["courses_complete_finished_runs"].minutes == 60

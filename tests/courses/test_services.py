@@ -8,7 +8,7 @@ import icalendar
 import pytest
 from sqlalchemy import func, select
 
-from coursehub import clock
+from coursehub import clock, events
 from coursehub.courses import queries, services
 from coursehub.courses.errors import CourseError, PublishError
 from coursehub.courses.models import CourseRun, CourseSession, CourseTheme, RunStatus, SessionStatus
@@ -180,35 +180,39 @@ def session_details(session, **overrides):
     return services.SessionDetails(**values)
 
 
-def test_a_change_of_time_place_or_title_raises_the_revision_and_calls_the_hooks(
-        basic_type, staff, venue, leader, isolated_hooks):
+def test_a_change_of_time_place_or_title_raises_the_revision_and_sends_the_event(
+        basic_type, staff, venue, leader):
     calls = []
-    services.on_session_changed(lambda session, *, actor, now: calls.append((session.id, actor)))
-    run = make_run(basic_type, staff, venue, leaders=[leader])
-    session = run.sessions[3]
 
-    services.update_session(session, actor=staff, now=clock.now(),
-                            details=session_details(session, day=date(2026, 10, 28)))
-    assert session.revision == 1
-    assert local(session.starts_at).strftime("%Y-%m-%d %H:%M") == "2026-10-28 18:00"
+    def heard(session, *, actor, now):
+        calls.append((session.id, actor))
 
-    services.update_session(session, actor=staff, now=clock.now(),
-                            details=session_details(session, start_time=time(17, 30)))
-    assert session.revision == 2
+    with events.session_changed.connected_to(heard):
+        run = make_run(basic_type, staff, venue, leaders=[leader])
+        session = run.sessions[3]
 
-    services.update_session(session, actor=staff, now=clock.now(),
-                            details=session_details(session, venue=VenueFactory()))
-    assert session.revision == 3
+        services.update_session(session, actor=staff, now=clock.now(),
+                                details=session_details(session, day=date(2026, 10, 28)))
+        assert session.revision == 1
+        assert local(session.starts_at).strftime("%Y-%m-%d %H:%M") == "2026-10-28 18:00"
 
-    services.update_session(session, actor=staff, now=clock.now(),
-                            details=session_details(session, title="Med gästföreläsare"))
-    assert session.revision == 4  # the title is shown in calendars (SUMMARY)
-    assert session.title == "Med gästföreläsare"
-    assert calls == [(session.id, staff)] * 4
+        services.update_session(session, actor=staff, now=clock.now(),
+                                details=session_details(session, start_time=time(17, 30)))
+        assert session.revision == 2
 
-    services.update_session(session, actor=staff, now=clock.now(), details=session_details(session))
-    assert session.revision == 4  # saving the form unchanged tells nobody anything
-    assert calls == [(session.id, staff)] * 4
+        services.update_session(session, actor=staff, now=clock.now(),
+                                details=session_details(session, venue=VenueFactory()))
+        assert session.revision == 3
+
+        services.update_session(session, actor=staff, now=clock.now(),
+                                details=session_details(session, title="Med gästföreläsare"))
+        assert session.revision == 4  # the title is shown in calendars (SUMMARY)
+        assert session.title == "Med gästföreläsare"
+        assert calls == [(session.id, staff)] * 4
+
+        services.update_session(session, actor=staff, now=clock.now(), details=session_details(session))
+        assert session.revision == 4  # saving the form unchanged tells nobody anything
+        assert calls == [(session.id, staff)] * 4
 
 
 def test_a_session_cannot_end_before_it_starts(basic_type, staff, venue):
@@ -229,66 +233,67 @@ def test_moving_the_first_session_before_sign_up_closes_is_refused(basic_type, s
     assert caught.value.field == "signup_closes_date"
 
 
-def test_changing_the_theme_brings_its_title_and_tells_the_calendars(basic_type, staff, venue,
-                                                                   isolated_hooks):
+def test_changing_the_theme_brings_its_title_and_tells_the_calendars(basic_type, staff, venue):
     calls = []
-    services.on_session_changed(lambda session, **kw: calls.append(session.id))
     run = make_run(basic_type, staff, venue)
     session = run.sessions[0]
     other = basic_type.active_themes[5]
-    services.update_session(session, actor=staff, now=clock.now(),
-                            details=session_details(session, theme=other))
+    with events.session_changed.connected_to(lambda session, **kw: calls.append(session.id)):
+        services.update_session(session, actor=staff, now=clock.now(),
+                                details=session_details(session, theme=other))
     assert (session.theme, session.title, session.revision) == (other, other.title, 1)
     assert calls == [session.id]
 
 
-def test_removing_a_session_of_a_published_run_cancels_it(basic_type, staff, venue, leader,
-                                                          isolated_hooks):
+def test_removing_a_session_of_a_published_run_cancels_it(basic_type, staff, venue, leader):
     calls = []
-    services.on_session_changed(lambda session, **kw: calls.append(session.id))
     run = make_run(basic_type, staff, venue, leaders=[leader])
     services.publish_run(run, actor=staff, now=clock.now())
     session = run.sessions[7]
-    services.remove_session(session, actor=staff, now=clock.now())
+    with events.session_changed.connected_to(lambda session, **kw: calls.append(session.id)):
+        services.remove_session(session, actor=staff, now=clock.now())
     assert session.status == SessionStatus.CANCELLED and session.revision == 1
     assert calls == [session.id]
 
 
-def test_run_place_change_moves_the_sessions_held_there(basic_type, staff, venue, leader,
-                                                        isolated_hooks):
+def test_run_place_change_moves_the_sessions_held_there(basic_type, staff, venue, leader):
     calls = []
-    services.on_session_changed(lambda session, **kw: calls.append(session.id))
     run = make_run(basic_type, staff, venue, leaders=[leader])
     elsewhere = VenueFactory(name="Annan lokal")
     services.update_session(run.sessions[0], actor=staff, now=clock.now(),
                             details=session_details(run.sessions[0], venue=elsewhere))
-    calls.clear()
     new_venue = VenueFactory(name="Ny lokal")
-    services.update_run(run, actor=staff, now=clock.now(),
-                        details=details(new_venue, [leader]))
+    with events.session_changed.connected_to(lambda session, **kw: calls.append(session.id)):
+        services.update_run(run, actor=staff, now=clock.now(),
+                            details=details(new_venue, [leader]))
     assert run.sessions[0].venue == elsewhere
     assert {s.venue.name for s in run.sessions[1:]} == {"Ny lokal"}
     assert {s.revision for s in run.sessions[1:]} == {1}
     assert len(calls) == 7
 
 
-def test_capacity_hooks_may_refuse_and_hear_of_changes(basic_type, staff, venue, isolated_hooks):
+def test_capacity_receivers_may_refuse_and_hear_of_changes(basic_type, staff, venue):
     heard = []
 
-    def refuse_below_ten(run, new_capacity):
+    def refuse_below_ten(run, *, new_capacity, actor, now):
         if new_capacity < 10:
             raise CoursehubError("Det finns redan fler anmälda än så.")
 
-    services.register_capacity_check(refuse_below_ten)
-    services.on_capacity_changed(lambda run, *, actor, now: heard.append(run.capacity))
+    def capacity_changed(run, *, actor, now):
+        heard.append(run.capacity)
+
     run = make_run(basic_type, staff, venue)
     db.session.commit()
-    with pytest.raises(CourseError) as caught:
-        services.update_run(run, actor=staff, now=clock.now(), details=details(venue, capacity=5))
-    assert caught.value.field == "capacity"
-    db.session.rollback()
-    run = db.session.get(CourseRun, run.id)
-    services.update_run(run, actor=staff, now=clock.now(), details=details(venue, capacity=30))
+    with (events.capacity_changing.connected_to(refuse_below_ten),
+          events.capacity_changed.connected_to(capacity_changed)):
+        with pytest.raises(CourseError) as caught:
+            services.update_run(run, actor=staff, now=clock.now(),
+                                details=details(venue, capacity=5))
+        assert caught.value.field == "capacity"
+        db.session.rollback()
+        run = db.session.get(CourseRun, run.id)
+        assert run.capacity == 24
+        services.update_run(run, actor=staff, now=clock.now(), details=details(venue, capacity=30))
     assert heard == [30]
 
 
@@ -314,15 +319,17 @@ def test_copy_moves_the_sessions_and_keeps_local_times_across_spring_forward(
     assert run.status == RunStatus.PUBLISHED and len(run.sessions) == 8
 
 
-def test_cancel_sets_the_status_and_calls_the_hooks(basic_type, staff, venue, leader,
-                                                    isolated_hooks):
+def test_cancel_sets_the_status_and_sends_the_event(basic_type, staff, venue, leader):
     calls = []
-    services.on_run_cancelled(
-        lambda run, *, actor, now, reason: calls.append((run.id, actor, now, reason)))
+
+    def cancelled(run, *, actor, now, reason):
+        calls.append((run.id, actor, now, reason))
+
     run = make_run(basic_type, staff, venue, leaders=[leader])
     services.publish_run(run, actor=staff, now=clock.now())
 
-    services.cancel_run(run, actor=staff, now=clock.now(), reason="För få anmälda")
+    with events.run_cancelled.connected_to(cancelled):
+        services.cancel_run(run, actor=staff, now=clock.now(), reason="För få anmälda")
 
     assert run.status == RunStatus.CANCELLED and run.cancelled_at == clock.now()
     assert calls == [(run.id, staff, clock.now(), "För få anmälda")]
@@ -333,13 +340,18 @@ def test_cancel_sets_the_status_and_calls_the_hooks(basic_type, staff, venue, le
         services.update_run(run, actor=staff, now=clock.now(), details=details(venue))
 
 
-def test_registering_a_hook_twice_calls_it_once(isolated_hooks):
-    def hook(run, **kw):
-        pass
+def test_a_second_app_does_not_connect_the_receivers_twice(app, basic_type, staff, venue, leader):
+    from coursehub import create_app
+    from tests.conftest import _base_config
 
-    services.on_run_cancelled(hook)
-    services.on_run_cancelled(hook)
-    assert [hook] == services.RUN_CANCELLED_HOOKS
+    create_app(_base_config(app.config["SQLALCHEMY_DATABASE_URI"]))  # every area's init_app again
+    run = make_run(basic_type, staff, venue, leaders=[leader])
+    services.publish_run(run, actor=staff, now=clock.now())
+    assert len(events.run_cancelled.receivers) == 1
+    calls = []
+    with events.run_cancelled.connected_to(lambda run, **kw: calls.append(run.id)):
+        services.cancel_run(run, actor=staff, now=clock.now())
+    assert calls == [run.id]
 
 
 # -- themes ------------------------------------------------------------------------------------
@@ -464,7 +476,7 @@ def published_run_at(basic_type, staff, venue):
     return run
 
 
-def test_a_new_address_moves_every_session_still_to_come(basic_type, staff, venue, isolated_hooks):
+def test_a_new_address_moves_every_session_still_to_come(basic_type, staff, venue):
     run = published_run_at(basic_type, staff, venue)
     # Sessions with no venue of their own are held at their run's venue.
     inherited = CourseRunFactory(venue=venue, sessions__start=utc(2026, 11, 3, 17))
@@ -472,10 +484,10 @@ def test_a_new_address_moves_every_session_still_to_come(basic_type, staff, venu
                                  sessions__start=utc(2026, 11, 3, 17))
     elsewhere = CourseRunFactory(sessions__start=utc(2026, 11, 3, 17))
     changed = []
-    services.on_session_changed(lambda session, **kw: changed.append((session.id, kw["now"])))
-
-    services.save_venue(venue, actor=staff, now=MID_COURSE,
-                        details=venue_details(venue, street="Nygatan 5"))
+    with events.session_changed.connected_to(
+            lambda session, **kw: changed.append((session.id, kw["now"]))):
+        services.save_venue(venue, actor=staff, now=MID_COURSE,
+                            details=venue_details(venue, street="Nygatan 5"))
 
     past = [s for s in run.sessions if s.starts_at < MID_COURSE]
     future = [s for s in run.sessions if s.starts_at > MID_COURSE] + list(inherited.sessions)
@@ -487,7 +499,7 @@ def test_a_new_address_moves_every_session_still_to_come(basic_type, staff, venu
     assert venue.address == "Nygatan 5, 553 20 Jönköping"
 
 
-def test_a_new_name_is_a_change_of_place_too(basic_type, staff, venue, isolated_hooks):
+def test_a_new_name_is_a_change_of_place_too(basic_type, staff, venue):
     run = published_run_at(basic_type, staff, venue)
     services.save_venue(venue, actor=staff, now=MID_COURSE, details=venue_details(venue, name="Aulan"))
     services.save_venue(venue, actor=staff, now=MID_COURSE,
@@ -495,16 +507,15 @@ def test_a_new_name_is_a_change_of_place_too(basic_type, staff, venue, isolated_
     assert sorted(s.revision for s in run.sessions) == [0, 0] + [2] * 6
 
 
-def test_new_accessibility_notes_are_not_a_change_of_place(basic_type, staff, venue,
-                                                           isolated_hooks):
+def test_new_accessibility_notes_are_not_a_change_of_place(basic_type, staff, venue):
     """The invite shows the name and address only: new notes would send everyone a new invite
     for the same door. The course page shows the notes as they are now."""
     run = published_run_at(basic_type, staff, venue)
     changed = []
-    services.on_session_changed(lambda session, **kw: changed.append(session.id))
-    services.save_venue(venue, actor=staff, now=MID_COURSE,
-                        details=venue_details(venue, accessibility_notes="Ramp vid sidoingången."))
-    services.save_venue(venue, actor=staff, now=MID_COURSE, details=venue_details(venue))
+    with events.session_changed.connected_to(lambda session, **kw: changed.append(session.id)):
+        services.save_venue(venue, actor=staff, now=MID_COURSE,
+                            details=venue_details(venue, accessibility_notes="Ramp vid sidoingången."))
+        services.save_venue(venue, actor=staff, now=MID_COURSE, details=venue_details(venue))
     assert venue.accessibility_notes == "Ramp vid sidoingången."
     assert {s.revision for s in run.sessions} == {0} and changed == []
 

@@ -9,11 +9,11 @@ import pytest
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy import func, select
 
-from coursehub import create_app, schedule
+from coursehub import create_app
 from coursehub.extensions import db
 from coursehub.notifications.jobs import send_outbox
 from coursehub.notifications.models import OutboxMessage
-from coursehub.notifications.scheduler import JobSpec, build_scheduler, run_job
+from coursehub.notifications.scheduler import JobSpec, build_scheduler, job_specs, run_job
 from coursehub.notifications.services import queue_email
 from tests.conftest import _base_config
 
@@ -51,15 +51,18 @@ def test_inprocess_setting_starts_a_running_scheduler_with_the_outbox_job(templa
 
 
 def test_scheduler_command_builds_a_blocking_scheduler_with_every_job(app):
-    scheduler = build_scheduler(app, schedule.job_specs(), blocking=True)
+    scheduler = build_scheduler(app, job_specs(app), blocking=True)
     assert isinstance(scheduler, BlockingScheduler)
     ids = [job.id for job in scheduler.get_jobs()]
-    assert ids == [spec.name for spec in schedule.job_specs()]
+    assert ids == [spec.name for spec in job_specs(app)]
     assert "outbox" in ids and len(set(ids)) == len(ids)
+    # Every area's init_app added its jobs.
+    assert set(ids) == {"outbox", "enrollment_expire_offers", "enrollment_session_reminders",
+                        "courses_complete_finished_runs"}
 
 
 def test_jobs_fall_behind_gracefully(app):
-    scheduler = build_scheduler(app, schedule.job_specs(), blocking=False)
+    scheduler = build_scheduler(app, job_specs(app), blocking=False)
     assert scheduler._job_defaults["coalesce"] is True
     assert scheduler._job_defaults["max_instances"] == 1
 
@@ -109,3 +112,11 @@ def test_job_spec_needs_either_minutes_or_cron():
     trigger = JobSpec("nightly", print, cron={"hour": 3, "minute": 15}).trigger()
     assert str(trigger.timezone) == "Europe/Stockholm"
     assert "hour='3'" in str(trigger)
+
+
+def test_two_jobs_of_one_name_are_refused(app):
+    from coursehub.notifications.scheduler import add_jobs
+
+    with pytest.raises(ValueError, match="outbox"):
+        add_jobs(app, [JobSpec("outbox", send_outbox, minutes=5)])
+    assert [spec.name for spec in job_specs(app)].count("outbox") == 1

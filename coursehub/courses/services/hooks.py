@@ -1,8 +1,7 @@
-"""Registration of the functions higher areas want called (see the package docstring)."""
+"""The leader roles and the daylight-saving rule of wall-clock times (moving to lib and accounts)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime, time
 
 from flask_babel import gettext as _
@@ -11,39 +10,7 @@ from coursehub.accounts.models import Role
 from coursehub.clock import LOCAL_TZ, local_to_utc
 from coursehub.courses.errors import CourseError
 
-RUN_CANCELLED_HOOKS: list[Callable] = []
-SESSION_CHANGED_HOOKS: list[Callable] = []
-CAPACITY_CHECKS: list[Callable] = []
-CAPACITY_CHANGED_HOOKS: list[Callable] = []
 LEADER_ROLES = (Role.LEADER, Role.STAFF, Role.ADMIN)
-
-
-def on_run_cancelled(func: Callable) -> Callable:
-    """Register `func(run, *, actor, now, reason)` to run after a run is cancelled."""
-    if func not in RUN_CANCELLED_HOOKS:
-        RUN_CANCELLED_HOOKS.append(func)
-    return func
-
-
-def on_session_changed(func: Callable) -> Callable:
-    """Register `func(session, *, actor, now)` to run after a session changed (see the package)."""
-    if func not in SESSION_CHANGED_HOOKS:
-        SESSION_CHANGED_HOOKS.append(func)
-    return func
-
-
-def on_capacity_changed(func: Callable) -> Callable:
-    """Register `func(run, *, actor, now)` to run after a run's capacity changed."""
-    if func not in CAPACITY_CHANGED_HOOKS:
-        CAPACITY_CHANGED_HOOKS.append(func)
-    return func
-
-
-def register_capacity_check(func: Callable) -> Callable:
-    """Register `func(run, new_capacity)` that raises a CoursehubError to refuse a new capacity."""
-    if func not in CAPACITY_CHECKS:
-        CAPACITY_CHECKS.append(func)
-    return func
 
 
 def local_moment(day: date, wall_clock: time, *, field: str | None = None) -> datetime:

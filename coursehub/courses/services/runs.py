@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 
+from coursehub import events
 from coursehub.accounts.models import Municipality, User
 from coursehub.clock import to_local
 from coursehub.courses.errors import CourseError, PublishError
@@ -21,14 +22,7 @@ from coursehub.courses.models import (
     SessionStatus,
     Venue,
 )
-from coursehub.courses.services.hooks import (
-    CAPACITY_CHANGED_HOOKS,
-    CAPACITY_CHECKS,
-    LEADER_ROLES,
-    RUN_CANCELLED_HOOKS,
-    SESSION_CHANGED_HOOKS,
-    local_moment,
-)
+from coursehub.courses.services.hooks import LEADER_ROLES, local_moment
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 
@@ -179,11 +173,10 @@ def update_run(run: CourseRun, *, actor: User, now: datetime, details: RunDetail
                           field="leaders")
     old_capacity = run.capacity
     if capacity != old_capacity:
-        for check in list(CAPACITY_CHECKS):
-            try:
-                check(run, capacity)
-            except CoursehubError as error:
-                raise CourseError(error.message, field=error.field or "capacity") from None
+        try:
+            events.capacity_changing.send(run, new_capacity=capacity, actor=actor, now=now)
+        except CoursehubError as error:
+            raise CourseError(error.message, field=error.field or "capacity") from None
     old_place = (run.venue_id, run.online_url)
     _apply_details(run, details, capacity)
     _check_window_before_first_session(run)
@@ -199,8 +192,7 @@ def update_run(run: CourseRun, *, actor: User, now: datetime, details: RunDetail
     for session in moved:
         _session_changed(session, actor=actor, now=now)
     if capacity != old_capacity:
-        for hook in list(CAPACITY_CHANGED_HOOKS):
-            hook(run, actor=actor, now=now)
+        events.capacity_changed.send(run, actor=actor, now=now)
     logger.info("run updated id=%s by=%s", run.id, actor.id)
     return run
 
@@ -228,7 +220,7 @@ def publish_run(run: CourseRun, *, actor: User, now: datetime) -> CourseRun:
 
 
 def cancel_run(run: CourseRun, *, actor: User, now: datetime, reason: str = "") -> CourseRun:
-    """Cancel a run and its sessions, then call every RUN_CANCELLED_HOOKS function."""
+    """Cancel a run and its sessions, then send `events.run_cancelled`."""
     if run.status not in (RunStatus.DRAFT, RunStatus.PUBLISHED):
         raise CourseError(_("Kursomgången är redan inställd eller avslutad."))
     run.status = RunStatus.CANCELLED
@@ -239,8 +231,7 @@ def cancel_run(run: CourseRun, *, actor: User, now: datetime, reason: str = "") 
             session.status = SessionStatus.CANCELLED
             session.revision += 1
     db.session.flush()
-    for hook in list(RUN_CANCELLED_HOOKS):
-        hook(run, actor=actor, now=now, reason=reason)
+    events.run_cancelled.send(run, actor=actor, now=now, reason=reason)
     logger.info("run cancelled id=%s by=%s", run.id, actor.id)
     return run
 
@@ -312,13 +303,12 @@ def _checked_session(run: CourseRun, details: SessionDetails) -> tuple[datetime,
 
 
 def _session_changed(session: CourseSession, *, actor: User, now: datetime) -> None:
-    for hook in list(SESSION_CHANGED_HOOKS):
-        hook(session, actor=actor, now=now)
+    events.session_changed.send(session, actor=actor, now=now)
 
 
 def update_session(session: CourseSession, *, actor: User, now: datetime,
                    details: SessionDetails) -> CourseSession:
-    """Change a session; a new time, place, title or theme raises its revision and calls the hooks."""
+    """Change a session; a new time, place, title or theme raises its revision and sends the event."""
     run = session.run
     _check_editable(run)
     starts_at, ends_at = _checked_session(run, details)

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
+from coursehub import events
 from coursehub.accounts.models import Municipality, User
 from coursehub.courses.errors import CourseError
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus, Venue
-from coursehub.courses.services.hooks import SESSION_CHANGED_HOOKS
 from coursehub.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def save_venue(venue: Venue | None, *, actor: User, now: datetime, details: Venu
     """Create a venue (venue None) or change one.
 
     A new name or address moves every session still to come that is held there: each one's
-    revision grows and the SESSION_CHANGED_HOOKS are called, so participants get updated invites.
+    revision grows and `events.session_changed` is sent, so participants get updated invites.
     """
     if not details.name:
         raise CourseError(_("Skriv lokalens namn."), field="name")
@@ -79,7 +79,6 @@ def save_venue(venue: Venue | None, *, actor: User, now: datetime, details: Venu
         session.revision += 1
     db.session.flush()
     for session in moved:
-        for hook in list(SESSION_CHANGED_HOOKS):
-            hook(session, actor=actor, now=now)
+        events.session_changed.send(session, actor=actor, now=now)
     logger.info("venue saved id=%s sessions_moved=%s by=%s", venue.id, len(moved), actor.id)
     return venue

@@ -31,7 +31,4 @@ run_links = [
     RunLink(_l("Reservlista"), "enrollment.waitlist", permissions.can_manage_waitlist, order=20),
 ]
 
-from coursehub.enrollment import hooks  # noqa: E402
 from coursehub.enrollment.views import calendar, family, municipal, staff  # noqa: E402, F401
-
-hooks.register()
