@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from coursehub.accounts.emails import invitation_path
+from coursehub.courses.models import SessionStatus
 from coursehub.enrollment import ical
 from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.sequences import calendar_offset
@@ -46,7 +47,7 @@ def _sessions_of(enrollment: Enrollment) -> list:
         sessions = [enrollment.makeup_session]
     else:
         sessions = list(enrollment.run.sessions)
-    return [s for s in sessions if s.status == "scheduled"]
+    return [s for s in sessions if s.status == SessionStatus.SCHEDULED]
 
 
 def _invite(enrollment: Enrollment, user, *, now: datetime, cancel: bool = False,
@@ -151,7 +152,7 @@ def queue_session_changed_email(enrollment: Enrollment, session, user, *, now: d
 
     Return True when a CANCEL was queued (the caller then advances the person's calendar offset).
     """
-    cancelled = session.status != "scheduled"
+    cancelled = session.status != SessionStatus.SCHEDULED
     ics = _invite(enrollment, user, now=now, cancel=cancelled, sessions=[session])
     message = queue_email(
         dedupe_key=f"session-changed:{session.id}:{session.revision}:{session.status}:{user.id}",

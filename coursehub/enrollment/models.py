@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursehub.accounts.models import Household, User
-from coursehub.courses.models import CourseRun, CourseSession
+from coursehub.courses.models import CourseRun, CourseSession, RunStatus
 from coursehub.db import Base, created_at_column, intpk, str_enum
 
 
@@ -94,7 +94,7 @@ class Enrollment(Base):
 
     def can_cancel(self, now: datetime) -> bool:
         """Return True while the sign-up is active and the run has not ended."""
-        return self.status in ACTIVE and self.run.status not in ("cancelled", "completed")
+        return self.status in ACTIVE and self.run.status not in (RunStatus.CANCELLED, RunStatus.COMPLETED)
 
     def can_accept_offer(self, now: datetime) -> bool:
         """Return True while an offer of seats is open."""

@@ -18,7 +18,13 @@ from coursehub.attendance.models import (
     Certificate,
     Completion,
 )
-from coursehub.courses.models import CourseRun, CourseSession, CourseTheme, CourseType
+from coursehub.courses.models import (
+    CourseRun,
+    CourseSession,
+    CourseTheme,
+    CourseType,
+    SessionStatus,
+)
 from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.extensions import db
 
@@ -213,7 +219,7 @@ def upcoming_sessions_for_household(household_id: int, *, now: datetime,
         .join(User, EnrollmentPerson.user_id == User.id)
         .where(Enrollment.household_id == household_id,
                Enrollment.status == EnrollmentStatus.CONFIRMED,
-               CourseSession.starts_at > now, CourseSession.status == "scheduled")
+               CourseSession.starts_at > now, CourseSession.status == SessionStatus.SCHEDULED)
         .options(selectinload(CourseSession.run))
         .order_by(CourseSession.starts_at, User.full_name)
         .limit(limit)
