@@ -13,7 +13,6 @@ from email.utils import parseaddr
 from flask import current_app
 from flask_babel import force_locale
 
-from coursehub.accounts.emails import invitation_path
 from coursehub.courses.models import SessionStatus
 from coursehub.enrollment import ical
 from coursehub.enrollment.models import Enrollment
@@ -172,12 +171,3 @@ def queue_reminder_email(enrollment: Enrollment, session, user) -> bool:
     )
     return message is not None
 
-
-def queue_invitation_email(user, token: str, *, household, run=None) -> None:
-    """Invite a new family member to choose a password."""
-    queue_email(
-        dedupe_key=f"enrollment-invitation:{user.id}:{token[:12]}",
-        recipient=user.email, template="enrollment_invitation",
-        user=user, household=household, run=run,
-        invitation_url=link(invitation_path(token)),
-    )

@@ -58,9 +58,9 @@ def test_username_gets_a_number_when_taken(db):
 def test_create_user_from_cli_makes_an_account_that_can_log_in(db, clock):
     municipality = MunicipalityFactory(code="0680")
     user = services.create_user_from_cli(
-        email=" Åsa.Oberg@Exempel.SE ", full_name="Åsa Öberg", roles=["municipal", "member"],
+        email=" Asa.Oberg@Exempel.SE ", full_name="Åsa Öberg", roles=["municipal", "member"],
         password=NEW_PASSWORD, municipality_code="0680", now=clock.now)
-    assert user.email == "åsa.oberg@exempel.se"
+    assert user.email == "asa.oberg@exempel.se"
     assert user.username == "asa.oberg"
     assert user.roles == {Role.MUNICIPAL, Role.MEMBER}
     assert user.municipality == municipality

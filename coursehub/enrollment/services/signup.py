@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from coursehub.accounts import services as account_services
 from coursehub.accounts.models import Household, User
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
 from coursehub.enrollment import emails
@@ -185,7 +186,7 @@ def approve_enrollment(enrollment: Enrollment, *, actor, now: datetime) -> Enrol
     _check_decidable(enrollment, actor)
     household = enrollment.household
     if not household.is_confirmed:
-        confirm_household_row(household, actor=actor, now=now)
+        account_services.confirm_household(household, actor=actor, now=now)
     enrollment.needs_approval = False
     enrollment.decided_by_id = actor.id
     enrollment.decided_at = now
@@ -220,12 +221,3 @@ def decline_enrollment(enrollment: Enrollment, *, actor, now: datetime, reason: 
         fill_free_seats(run, now=now)
     logger.info("declined enrollment %s", enrollment.id)
     return enrollment
-
-
-def confirm_household_row(household: Household, *, actor, now: datetime) -> Household:
-    """Mark a self-registered household as confirmed by its municipality."""
-    household.is_confirmed = True
-    household.confirmed_at = now
-    household.confirmed_by_id = actor.id
-    db.session.flush()
-    return household
