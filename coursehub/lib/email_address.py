@@ -72,6 +72,8 @@ class EmailAddress:
         self.message = message
 
     def __call__(self, form, field) -> None:
+        if field.errors:
+            return  # one message per field: an earlier validator (Length) has said what is wrong
         try:
             normalise_email(field.data)
         except InvalidEmailAddress as error:
