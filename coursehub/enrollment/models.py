@@ -22,6 +22,10 @@ class EnrollmentStatus(enum.StrEnum):
     DECLINED = "declined"  # the municipality said no
 
 
+# The scope of a whole-run sign-up ("session:<id>" is a make-up). Private to enrollment: other areas
+# ask queries.signup_persons / queries.session_participants, which say `whole_run` / `is_makeup`.
+RUN_SCOPE = "run"
+
 # Statuses whose persons count against the run's capacity.
 SEAT_HOLDING = (EnrollmentStatus.PENDING, EnrollmentStatus.CONFIRMED, EnrollmentStatus.OFFERED)
 ACTIVE = (*SEAT_HOLDING, EnrollmentStatus.WAITLISTED)
@@ -40,7 +44,7 @@ class Enrollment(Base):
     # Set for a make-up sign-up to a single session; NULL for the whole run.
     makeup_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course_sessions.id"))
     # "run" for a whole-run sign-up, "session:<id>" for a make-up; unique per household and run.
-    scope: Mapped[str] = mapped_column(sa.String(30), default="run")
+    scope: Mapped[str] = mapped_column(sa.String(30), default=RUN_SCOPE)
     status: Mapped[EnrollmentStatus] = mapped_column(
         str_enum(EnrollmentStatus, "enrollment_status"), index=True
     )

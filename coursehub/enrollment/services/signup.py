@@ -17,15 +17,19 @@ from coursehub.enrollment.errors import (
     EnrollmentError,
     SignupClosedError,
 )
-from coursehub.enrollment.models import ACTIVE, Enrollment, EnrollmentPerson, EnrollmentStatus
+from coursehub.enrollment.models import (
+    ACTIVE,
+    RUN_SCOPE,
+    Enrollment,
+    EnrollmentPerson,
+    EnrollmentStatus,
+)
 from coursehub.enrollment.services import common
 from coursehub.enrollment.services.waitlist import fill_free_seats
 from coursehub.errors import NotFoundError
 from coursehub.extensions import db
 
 logger = logging.getLogger(__name__)
-
-RUN_SCOPE = "run"
 
 
 def makeup_scope(session_id: int) -> str:
