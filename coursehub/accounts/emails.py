@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import force_locale
+
 from coursehub.notifications.services import link, queue_email
 
 
@@ -39,3 +41,20 @@ def queue_invitation_email(user, *, token: str, token_row, inviter, days: int):
         url=link(invitation_path(token)),
         days=days,
     )
+
+
+def queue_family_invitation_email(user, *, token: str, run_title: str | None = None):
+    """Queue the mail inviting a new family adult to choose a password (always in Swedish).
+
+    With `run_title` it says the family signed up for that run, else that its municipality made
+    the account.
+    """
+    with force_locale("sv"):
+        return queue_email(
+            dedupe_key=f"enrollment-invitation:{user.id}:{token[:12]}",
+            recipient=user.email,
+            template="enrollment_invitation",
+            user=user,
+            run_title=run_title,
+            invitation_url=link(invitation_path(token)),
+        )

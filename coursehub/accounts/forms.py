@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from coursehub.accounts.models import Role
 from coursehub.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+from coursehub.lib.email_address import EmailAddress
 from coursehub.lib.forms import BaseForm
 
 TOO_LONG = _l("Högst %(max)d tecken.")
@@ -156,7 +157,8 @@ class InviteUserForm(_UserFieldsForm):
     email = StringField(
         _l("E-postadress"),
         validators=[DataRequired(_l("Skriv e-postadressen.")),
-                    Length(max=254, message=_l("E-postadressen får vara högst %(max)d tecken."))],
+                    Length(max=254, message=_l("E-postadressen får vara högst %(max)d tecken.")),
+                    EmailAddress()],
         render_kw={"type": "email", "autocomplete": "off"},
     )
     username = StringField(

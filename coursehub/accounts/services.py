@@ -8,6 +8,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -24,6 +25,7 @@ from coursehub.accounts.errors import (
 )
 from coursehub.accounts.models import (
     AccountToken,
+    Household,
     Municipality,
     Role,
     TokenPurpose,
@@ -33,6 +35,7 @@ from coursehub.accounts.models import (
 )
 from coursehub.errors import PermissionDeniedError
 from coursehub.extensions import db
+from coursehub.lib.email_address import InvalidEmailAddress, email_or_none, normalise_email
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +43,6 @@ MAX_NAME = 120
 MAX_EMAIL = 254
 MAX_USERNAME = 80
 MAX_PHONE = 30
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 _USERNAME = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
 _PHONE = re.compile(r"\+?[0-9][0-9 ()-]*")
 _ASCII_EXTRA = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l"})
@@ -59,8 +61,10 @@ def find_user_by_login(login: str) -> User | None:
     login = normalise_login(login)
     if not login:
         return None
+    # An address is looked up in its stored form (an internationalised domain in ASCII).
+    address = (email_or_none(login) if "@" in login else None) or login
     return db.session.scalar(
-        select(User).where(or_(func.lower(User.email) == login, User.username == login))
+        select(User).where(or_(func.lower(User.email) == address, User.username == login))
     )
 
 
@@ -101,12 +105,10 @@ def _clean_name(full_name: str) -> str:
 
 
 def _clean_email(email: str, *, user: User | None = None) -> str:
-    email = normalise_login(email)
-    if len(email) > MAX_EMAIL:
-        raise AccountError(_("E-postadressen får vara högst %(max)d tecken.", max=MAX_EMAIL),
-                           field="email")
-    if not _EMAIL.fullmatch(email):
-        raise AccountError(_("Skriv en e-postadress som namn@exempel.se."), field="email")
+    try:
+        email = normalise_email(email)
+    except InvalidEmailAddress as error:
+        raise AccountError(str(error), field="email") from None
     other = db.session.scalar(select(User.id).where(func.lower(User.email) == email))
     if other is not None and (user is None or other != user.id):
         raise EmailTakenError()
@@ -270,12 +272,113 @@ def invite_user(*, actor: User, full_name: str, email: str, username: str | None
                 created_at=now)
     db.session.add(user)
     set_roles(user, wanted)
+    _issue_invitation(user, actor=actor, now=now)
+    return user
+
+
+def _issue_invitation(user: User, *, actor: User | None, now: datetime, family: bool = False,
+                      run_title: str | None = None) -> None:
+    """The one invitation path: a single-use link, its mail and an audit row "user.invite".
+
+    A user created by staff gets the mail naming the inviter. A family adult (`family`) gets the
+    mail saying the family signed up for `run_title`, or, without one, that its municipality
+    made the account. `actor` is None when a family registers itself.
+    """
     days = current_app.config["COURSEHUB_INVITATION_DAYS"]
     token, row = _new_token(user, TokenPurpose.INVITATION, now + timedelta(days=days), actor, now)
-    emails.queue_invitation_email(user, token=token, token_row=row, inviter=actor, days=days)
-    audit.record(actor, "user.invite", obj=user, detail=",".join(sorted(wanted)))
+    if family:
+        emails.queue_family_invitation_email(user, token=token, run_title=run_title)
+    else:
+        emails.queue_invitation_email(user, token=token, token_row=row, inviter=actor, days=days)
+    audit.record(actor, "user.invite", obj=user, detail=",".join(sorted(user.roles)))
     logger.info("user invited user=%s", user.id)
+
+
+# -- households and their adults -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NewAdult:
+    """An adult to add to a household: name and e-mail address, as typed."""
+
+    full_name: str
+    email: str
+
+
+def _check_adults(adults: list[NewAdult]) -> list[NewAdult]:
+    """Return the filled-in adults, cleaned; raise AccountError(field="adults") on the first fault."""
+    cleaned = []
+    seen = set()
+    for adult in adults:
+        name = " ".join(unicodedata.normalize("NFC", adult.full_name or "").split())
+        typed = unicodedata.normalize("NFC", adult.email or "").strip()
+        if not name and not typed:
+            continue
+        if not name:
+            raise AccountError(_("Skriv namnet på den vuxna."), field="adults")
+        try:
+            email = normalise_email(typed)
+        except InvalidEmailAddress as error:
+            raise AccountError(f"{name}: {error}", field="adults") from None
+        if email in seen:
+            raise AccountError(_("Varje vuxen behöver en egen e-postadress."), field="adults")
+        seen.add(email)
+        if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+            raise AccountError(
+                _("Det finns redan ett konto med e-postadressen %(email)s. Logga in i stället.",
+                  email=email), field="adults")
+        cleaned.append(NewAdult(name[:MAX_NAME], email))
+    if not cleaned:
+        raise AccountError(_("Skriv namn och e-postadress för minst en vuxen."), field="adults")
+    return cleaned
+
+
+def add_family_adult(household: Household, adult: NewAdult, *, actor: User | None, now: datetime,
+                     run_title: str | None = None) -> User:
+    """Create the account of one adult of `household` (role family, no password) and invite it.
+
+    `adult` must come from _check_adults (create_household checks them all first).
+    """
+    user = User(full_name=adult.full_name, email=adult.email,
+                username=free_username(suggest_username(adult.full_name) or "familj"),
+                household=household, password_hash=None, created_at=now,
+                role_rows=[UserRole(role=Role.FAMILY)])
+    db.session.add(user)
+    db.session.flush()
+    _issue_invitation(user, actor=actor, now=now, family=True, run_title=run_title)
     return user
+
+
+def create_household(name: str, municipality: Municipality, adults: list[NewAdult], *,
+                     actor: User | None, now: datetime, confirmed: bool,
+                     run_title: str | None = None) -> Household:
+    """Create a household of `municipality` with its adults, each invited to choose a password.
+
+    The caller checks who may do this. `confirmed` is True when a municipal worker adds it, False
+    when a family registers itself (its municipality confirms it later). Raises AccountError with
+    field "adults" when no adult is complete, an address is refused or already has an account.
+    """
+    adults = _check_adults(adults)
+    name = " ".join((name or "").split())[:MAX_NAME] or _(
+        "Familjen %(name)s", name=adults[0].full_name.split()[-1])
+    household = Household(name=name, municipality=municipality, is_confirmed=False, created_at=now)
+    db.session.add(household)
+    db.session.flush()
+    if confirmed:
+        confirm_household(household, actor=actor, now=now)
+    for adult in adults:
+        add_family_adult(household, adult, actor=actor, now=now, run_title=run_title)
+    db.session.refresh(household)
+    return household
+
+
+def confirm_household(household: Household, *, actor: User, now: datetime) -> Household:
+    """Mark a household as confirmed by a worker of its municipality (the caller checks who)."""
+    household.is_confirmed = True
+    household.confirmed_at = now
+    household.confirmed_by_id = actor.id
+    db.session.flush()
+    return household
 
 
 # -- editing, deactivating -----------------------------------------------------------------------
@@ -386,7 +489,7 @@ def request_password_reset(email: str, *, now: datetime) -> None:
 
     The caller answers the same either way, so that nobody learns which addresses exist.
     """
-    address = normalise_login(email)[:MAX_EMAIL + 1]
+    address = email_or_none(email) or normalise_login(email)[:MAX_EMAIL + 1]
     user = db.session.scalar(select(User).where(func.lower(User.email) == address))
     if user is None or not user.is_active:
         logger.info("password reset asked for an unknown address")

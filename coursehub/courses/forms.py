@@ -16,10 +16,11 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coursehub.courses.models import MAX_CAPACITY, CourseKind
+from coursehub.lib.email_address import EmailAddress
 from coursehub.lib.forms import BaseForm
 from coursehub.lib.params import as_id
 
@@ -216,7 +217,7 @@ class RunForm(BaseForm):
     leaders = CheckboxChoices(_l("Kursledare"), coerce=int)
     contact_name = StringField(_l("Kontaktperson"), validators=[Length(max=120, message=TOO_LONG)])
     contact_email = StringField(_l("Kontaktpersonens e-postadress"), validators=[
-        Optional(), Email(_l("Skriv en giltig e-postadress.")), Length(max=254, message=TOO_LONG)])
+        Optional(), Length(max=254, message=TOO_LONG), EmailAddress()])
 
     def __init__(self, *args, venues=(), leaders=(), municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)

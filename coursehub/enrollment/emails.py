@@ -13,7 +13,7 @@ from email.utils import parseaddr
 from flask import current_app
 from flask_babel import force_locale
 
-from coursehub.accounts.emails import invitation_path
+from coursehub.courses.models import SessionStatus
 from coursehub.enrollment import ical
 from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.sequences import calendar_offset
@@ -46,7 +46,7 @@ def _sessions_of(enrollment: Enrollment) -> list:
         sessions = [enrollment.makeup_session]
     else:
         sessions = list(enrollment.run.sessions)
-    return [s for s in sessions if s.status == "scheduled"]
+    return [s for s in sessions if s.status == SessionStatus.SCHEDULED]
 
 
 def _invite(enrollment: Enrollment, user, *, now: datetime, cancel: bool = False,
@@ -151,7 +151,7 @@ def queue_session_changed_email(enrollment: Enrollment, session, user, *, now: d
 
     Return True when a CANCEL was queued (the caller then advances the person's calendar offset).
     """
-    cancelled = session.status != "scheduled"
+    cancelled = session.status != SessionStatus.SCHEDULED
     ics = _invite(enrollment, user, now=now, cancel=cancelled, sessions=[session])
     message = queue_email(
         dedupe_key=f"session-changed:{session.id}:{session.revision}:{session.status}:{user.id}",
@@ -171,12 +171,3 @@ def queue_reminder_email(enrollment: Enrollment, session, user) -> bool:
     )
     return message is not None
 
-
-def queue_invitation_email(user, token: str, *, household, run=None) -> None:
-    """Invite a new family member to choose a password."""
-    queue_email(
-        dedupe_key=f"enrollment-invitation:{user.id}:{token[:12]}",
-        recipient=user.email, template="enrollment_invitation",
-        user=user, household=household, run=run,
-        invitation_url=link(invitation_path(token)),
-    )

@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from coursehub.lib.email_address import EmailAddress
 from coursehub.lib.forms import BaseForm
 
 TOO_LONG = _l("Högst %(max)d tecken.")
@@ -64,9 +65,11 @@ class NewHouseholdForm(BaseForm):
     household_name = StringField(_l("Hushållets namn"),
                                  validators=[Optional(), Length(max=120, message=TOO_LONG)])
     adult1_name = StringField(_l("Namn"), validators=[Optional(), Length(max=120, message=TOO_LONG)])
-    adult1_email = EmailField(_l("E-postadress"), validators=[Optional(), Length(max=254, message=TOO_LONG)])
+    adult1_email = EmailField(_l("E-postadress"),
+                              validators=[Optional(), Length(max=254, message=TOO_LONG), EmailAddress()])
     adult2_name = StringField(_l("Namn"), validators=[Optional(), Length(max=120, message=TOO_LONG)])
-    adult2_email = EmailField(_l("E-postadress"), validators=[Optional(), Length(max=254, message=TOO_LONG)])
+    adult2_email = EmailField(_l("E-postadress"),
+                              validators=[Optional(), Length(max=254, message=TOO_LONG), EmailAddress()])
 
     def adult_rows(self):
         """Return the (name field, e-mail field) pairs, in order."""

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursehub.accounts.models import Household, User
-from coursehub.courses.models import CourseRun, CourseSession
+from coursehub.courses.models import CourseRun, CourseSession, RunStatus
 from coursehub.db import Base, created_at_column, intpk, str_enum
 
 
@@ -21,6 +21,10 @@ class EnrollmentStatus(enum.StrEnum):
     CANCELLED = "cancelled"
     DECLINED = "declined"  # the municipality said no
 
+
+# The scope of a whole-run sign-up ("session:<id>" is a make-up). Private to enrollment: other areas
+# ask queries.signup_persons / queries.session_participants, which say `whole_run` / `is_makeup`.
+RUN_SCOPE = "run"
 
 # Statuses whose persons count against the run's capacity.
 SEAT_HOLDING = (EnrollmentStatus.PENDING, EnrollmentStatus.CONFIRMED, EnrollmentStatus.OFFERED)
@@ -40,7 +44,7 @@ class Enrollment(Base):
     # Set for a make-up sign-up to a single session; NULL for the whole run.
     makeup_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course_sessions.id"))
     # "run" for a whole-run sign-up, "session:<id>" for a make-up; unique per household and run.
-    scope: Mapped[str] = mapped_column(sa.String(30), default="run")
+    scope: Mapped[str] = mapped_column(sa.String(30), default=RUN_SCOPE)
     status: Mapped[EnrollmentStatus] = mapped_column(
         str_enum(EnrollmentStatus, "enrollment_status"), index=True
     )
@@ -94,7 +98,7 @@ class Enrollment(Base):
 
     def can_cancel(self, now: datetime) -> bool:
         """Return True while the sign-up is active and the run has not ended."""
-        return self.status in ACTIVE and self.run.status not in ("cancelled", "completed")
+        return self.status in ACTIVE and self.run.status not in (RunStatus.CANCELLED, RunStatus.COMPLETED)
 
     def can_accept_offer(self, now: datetime) -> bool:
         """Return True while an offer of seats is open."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from coursehub.accounts.models import Household, Municipality, User
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
 from coursehub.enrollment.models import (
     ACTIVE,
+    RUN_SCOPE,
     SEAT_HOLDING,
     CalendarFeed,
     Enrollment,
@@ -21,6 +22,54 @@ from coursehub.enrollment.models import (
 from coursehub.extensions import db
 
 PER_PAGE = 25
+
+
+# -- who takes part: the one door for other areas (attendance) -----------------------------------
+
+
+def _taking_part(active: bool):
+    return Enrollment.status.in_(ACTIVE) if active else Enrollment.status == EnrollmentStatus.CONFIRMED
+
+
+def signup_persons(*, active: bool = False):
+    """Return a subquery with one row per person of each confirmed sign-up, for joining against.
+
+    Columns: `enrollment_id`, `user_id`, `household_id`, `run_id` (for a make-up, the run of its
+    session), `whole_run` (True for a sign-up to the whole run, False for a make-up of one
+    session) and `makeup_session_id` (None for a whole run). With `active`, sign-ups waiting for
+    approval, on the waiting list or offered seats count too. A run without sessions still has
+    its rows here (unlike session_participants).
+    """
+    return (
+        select(Enrollment.id.label("enrollment_id"), EnrollmentPerson.user_id,
+               Enrollment.household_id, Enrollment.run_id,
+               (Enrollment.scope == RUN_SCOPE).label("whole_run"), Enrollment.makeup_session_id)
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .where(_taking_part(active))
+    ).subquery("signup_persons")
+
+
+def session_participants(*, active: bool = False):
+    """Return a subquery with one row per person and session they take part in, for joining against.
+
+    Columns: `session_id`, `run_id` (the session's run), `user_id`, `household_id`, `enrollment_id`
+    and `is_makeup` (the person comes to this one session as a make-up, from another run). A
+    person of a whole-run sign-up takes part in every session of the run, cancelled ones included
+    (filter on the session's status where it matters); one signed up both ways has two rows.
+    Confirmed sign-ups only, unless `active` (see signup_persons).
+    """
+    return (
+        select(CourseSession.id.label("session_id"), CourseSession.run_id,
+               EnrollmentPerson.user_id, Enrollment.household_id,
+               Enrollment.id.label("enrollment_id"),
+               Enrollment.makeup_session_id.is_not(None).label("is_makeup"))
+        .join(Enrollment, or_(
+            and_(Enrollment.scope == RUN_SCOPE, Enrollment.run_id == CourseSession.run_id),
+            Enrollment.makeup_session_id == CourseSession.id,
+        ))
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .where(_taking_part(active))
+    ).subquery("session_participants")
 
 
 def _enrollment_options():

@@ -316,6 +316,11 @@ def test_invitation_for_an_existing_address_is_refused_beside_the_field(client, 
     ({"full_name": "N" * 121}, "full_name", "Namnet får vara högst 120 tecken."),
     ({"email": "a" * 250 + "@ex.se"}, "email", "E-postadressen får vara högst 254 tecken."),
     ({"email": "inte en adress"}, "email", "Skriv en e-postadress som namn@exempel.se."),
+    ({"email": "orjan@@exempel.se"}, "email", "Skriv en e-postadress som namn@exempel.se."),
+    ({"email": "orjan@exempel.se\r\nBcc: alla@exempel.se"}, "email",
+     "Skriv en e-postadress som namn@exempel.se."),
+    ({"email": "örjan@exempel.se"}, "email", "Delen före @ får bara ha bokstäverna a–z"),
+    ({"email": "orjan@" + "ö" * 60 + ".se"}, "email", "Skriv en e-postadress som namn@exempel.se."),
     ({"roles": ["admin"]}, "roles", "Välj bland alternativen som visas."),
     ({"roles": ["municipal"]}, "municipality", "Välj kommun för den som arbetar i en kommun."),
     ({"municipality": "999999"}, "municipality", "Välj bland alternativen som visas."),
@@ -332,6 +337,15 @@ def test_bad_invitation_input_gets_a_message_and_saves_nothing(client, db, login
     assert message in _text(page)
     assert _count(db, User) == users
     assert _count(db, OutboxMessage) == 0
+
+
+def test_an_invited_address_with_an_international_domain_is_stored_in_ascii(client, db, login_as):
+    login_as(client, UserFactory(staff=True))
+    db.session.commit()
+    assert _invite(client, email="Orjan@Bücher.de").status_code == 302
+    user = db.session.scalar(select(User).where(User.full_name == "Örjan Åström"))
+    assert user.email == "orjan@xn--bcher-kva.de"
+    assert [m.recipient for m in db.session.scalars(select(OutboxMessage))] == [user.email]
 
 
 def test_only_admins_are_offered_the_admin_and_staff_roles(client, db, login_as):

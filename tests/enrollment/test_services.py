@@ -404,6 +404,35 @@ def test_a_new_family_with_a_known_email_is_refused(run, municipality, make_fami
     assert db.session.scalar(select(func.count()).select_from(Household)) == 1
 
 
+def test_a_new_family_s_invitations_are_audited(run, municipality, outbox):
+    enrollment = services.register_family(
+        run, household_name="Familjen Ek", municipality=municipality,
+        adults=[services.NewAdult("Eva Ek", "eva@exempel.se"),
+                services.NewAdult("Erik Ek", "erik@exempel.se")],
+        now=clock.now())
+    adults = enrollment.household.adults
+    entries = list(db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "user.invite").order_by(AuditEntry.id)))
+    # Nobody is logged in: the family invited itself.
+    assert [(e.actor_id, e.object_id, e.detail) for e in entries] == [
+        (None, adult.id, "family") for adult in adults]
+    [mail, _] = outbox(template_prefix="enrollment-invitation")
+    assert f"Ni har anmält er till {run.title}." in mail.body_text
+
+
+@pytest.mark.parametrize("email", ["eva@@exempel.se", "eva ek@exempel.se", "åsa@exempel.se",
+                                   "eva@exempel.se\nBcc: alla@exempel.se", "e" * 250 + "@ex.se"])
+def test_a_new_family_with_a_refused_address_saves_nothing(run, municipality, outbox, email):
+    users = db.session.scalar(select(func.count()).select_from(User))
+    with pytest.raises(EnrollmentError) as caught:
+        services.register_family(run, household_name="", municipality=municipality,
+                                 adults=[services.NewAdult("Eva Ek", email)], now=clock.now())
+    assert caught.value.field == "adults" and caught.value.message.startswith("Eva Ek: ")
+    assert db.session.scalar(select(func.count()).select_from(Household)) == 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == users
+    assert outbox() == []
+
+
 def test_a_family_of_an_unconfirmed_household_waits_for_confirmation(run, make_family):
     household, adults = make_family(1, confirmed=False)
     enrollment = _sign_up(run, household, adults)

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from coursehub import clock
-from coursehub.accounts.models import Household, Role
+from coursehub.accounts.models import Household, Role, User
 from coursehub.courses.models import RunStatus
 from coursehub.enrollment import services
 from coursehub.enrollment.models import CalendarFeed, Enrollment, EnrollmentStatus
@@ -340,6 +340,45 @@ def test_a_new_family_registers_through_the_course_page(client, run, municipalit
         "municipality_id": str(municipality.id)})
     assert "Det finns redan ett konto med e-postadressen eva@exempel.se" in _text(again)
     assert _count(Household) == 1
+
+
+@pytest.mark.parametrize(("email", "message"), [
+    ("eva.exempel.se", "Skriv en e-postadress som namn@exempel.se."),
+    ("eva@@exempel.se", "Skriv en e-postadress som namn@exempel.se."),
+    ("eva ek@exempel.se", "Skriv en e-postadress som namn@exempel.se."),
+    ("eva@exempel.se\r\nBcc: alla@exempel.se", "Skriv en e-postadress som namn@exempel.se."),
+    ("åsa@exempel.se", "Delen före @ får bara ha bokstäverna a–z (inte å, ä, ö)"),
+    ("eva@" + "ö" * 60 + ".se", "Skriv en e-postadress som namn@exempel.se."),
+    ("e" * 250 + "@ex.se", "Högst 254 tecken."),
+])
+def test_a_refused_address_is_shown_beside_its_field_and_nothing_is_saved(
+        client, login_as, run, municipality, worker, email, message):
+    db.session.commit()
+    users = _count(User)
+    family = client.post(f"/kurser/{run.id}/ny-familj", data={
+        "adult1_name": "Eva Ek", "adult1_email": "eva@exempel.se",
+        "adult2_name": "Erik Ek", "adult2_email": email, "municipality_id": str(municipality.id)})
+    login_as(client, worker)
+    added = client.post("/kommun/hushall/ny", data={"adult1_name": "Eva Ek", "adult1_email": email})
+    for page in (family, added):
+        assert page.status_code == 200
+        text = _text(page)
+        field = "adult2_email" if page is family else "adult1_email"
+        assert f'id="{field}-error" class="invalid-feedback">' in text
+        assert message in text
+        assert f'aria-describedby="{field}-error"' in text
+    assert _count(Household) == 0 and _count(User) == users and _count(OutboxMessage) == 0
+
+
+def test_an_adult_with_an_international_domain_is_invited_at_its_ascii_address(
+        client, login_as, worker):
+    db.session.commit()
+    login_as(client, worker)
+    response = client.post("/kommun/hushall/ny", data={
+        "household_name": "Familjen Bok", "adult1_name": "Bo Bok", "adult1_email": "Bo@Bücher.de"})
+    assert response.status_code == 302
+    [message] = db.session.scalars(select(OutboxMessage))
+    assert message.recipient == "bo@xn--bcher-kva.de"
 
 
 # -- staff and leaders ---------------------------------------------------------------------------

@@ -18,11 +18,7 @@ from coursehub.courses.models import (
     RunStatus,
     SessionStatus,
 )
-from coursehub.enrollment.models import (
-    ACTIVE,
-    Enrollment,
-    EnrollmentPerson,
-)
+from coursehub.enrollment import queries as enrollment_queries
 from coursehub.extensions import db
 
 # Enough choices for a person to find a date; the page stays short whatever the programme.
@@ -64,23 +60,21 @@ def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[
     still has an upcoming session of (in their own run or a make-up already booked)."""
     user_ids = [u.id for u in users]
     household_ids = {u.household_id for u in users if u.household_id is not None}
+    # A run without sessions drops out here; it has no session to offer as a make-up either.
+    taking_part = enrollment_queries.session_participants(active=True)
     stmt = (
-        select(Enrollment.household_id, Enrollment.run_id, Enrollment.scope,
-               EnrollmentPerson.user_id, CourseSession.theme_id, CourseSession.starts_at,
+        select(taking_part.c.household_id, taking_part.c.run_id, taking_part.c.is_makeup,
+               taking_part.c.user_id, CourseSession.theme_id, CourseSession.starts_at,
                CourseSession.status)
-        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
-        .outerjoin(CourseSession, sa.or_(
-            sa.and_(Enrollment.scope == "run", CourseSession.run_id == Enrollment.run_id),
-            CourseSession.id == Enrollment.makeup_session_id,
-        ))
-        .where(Enrollment.status.in_(ACTIVE),
-               sa.or_(Enrollment.household_id.in_(household_ids),
-                      EnrollmentPerson.user_id.in_(user_ids)))
+        .join(CourseSession, CourseSession.id == taking_part.c.session_id)
+        .where(sa.or_(taking_part.c.household_id.in_(household_ids),
+                      taking_part.c.user_id.in_(user_ids)))
     )
     whole_runs: dict[int, set[int]] = defaultdict(set)
     planned: dict[int, set[int]] = defaultdict(set)
-    for household_id, run_id, scope, user_id, theme_id, starts_at, status in db.session.execute(stmt):
-        if scope == "run":
+    for household_id, run_id, is_makeup, user_id, theme_id, starts_at, status in db.session.execute(
+            stmt):
+        if not is_makeup:
             whole_runs[household_id].add(run_id)
         if (theme_id is not None and starts_at is not None and starts_at > now
                 and status == SessionStatus.SCHEDULED):

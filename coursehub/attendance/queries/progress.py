@@ -6,7 +6,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -18,8 +17,14 @@ from coursehub.attendance.models import (
     Certificate,
     Completion,
 )
-from coursehub.courses.models import CourseRun, CourseSession, CourseTheme, CourseType
-from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
+from coursehub.courses.models import (
+    CourseRun,
+    CourseSession,
+    CourseTheme,
+    CourseType,
+    SessionStatus,
+)
+from coursehub.enrollment import queries as enrollment_queries
 from coursehub.extensions import db
 
 # -- progress across runs --------------------------------------------------------------------
@@ -143,13 +148,12 @@ def progress_for_users(
         .join(CourseRun, CourseSession.run_id == CourseRun.id)
         .where(AttendanceMark.user_id.in_(user_ids))
     )
+    signed_up = enrollment_queries.signup_persons()
     enrol_stmt = (
-        select(EnrollmentPerson.user_id, Enrollment.run_id, Enrollment.scope,
+        select(signed_up.c.user_id, signed_up.c.run_id, signed_up.c.whole_run,
                CourseRun.course_type_id)
-        .join(Enrollment, EnrollmentPerson.enrollment_id == Enrollment.id)
-        .join(CourseRun, Enrollment.run_id == CourseRun.id)
-        .where(EnrollmentPerson.user_id.in_(user_ids),
-               Enrollment.status == EnrollmentStatus.CONFIRMED)
+        .join(CourseRun, signed_up.c.run_id == CourseRun.id)
+        .where(signed_up.c.user_id.in_(user_ids))
     )
     if course_type_ids is not None:
         mark_stmt = mark_stmt.where(CourseRun.course_type_id.in_(course_type_ids))
@@ -159,9 +163,9 @@ def progress_for_users(
         fact = MarkFact(*row)
         facts[(fact.user_id, fact.course_type_id)].append(fact)
     home_runs: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for user_id, run_id, scope, type_id in db.session.execute(enrol_stmt):
+    for user_id, run_id, whole_run, type_id in db.session.execute(enrol_stmt):
         home_runs[(user_id, type_id)]  # noqa: B018 - taking part at all makes the type show
-        if scope == "run":
+        if whole_run:
             home_runs[(user_id, type_id)].add(run_id)
     completions = {
         (c.user_id, c.course_type_id): c
@@ -202,18 +206,13 @@ class UpcomingSession:
 def upcoming_sessions_for_household(household_id: int, *, now: datetime,
                                     limit: int = 30) -> list[UpcomingSession]:
     """Return the sessions not yet started that the household's adults take part in."""
+    taking_part = enrollment_queries.session_participants()
     stmt = (
         select(CourseSession, User)
-        .join(CourseRun, CourseSession.run_id == CourseRun.id)
-        .join(Enrollment, sa.or_(
-            sa.and_(Enrollment.run_id == CourseRun.id, Enrollment.scope == "run"),
-            Enrollment.makeup_session_id == CourseSession.id,
-        ))
-        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
-        .join(User, EnrollmentPerson.user_id == User.id)
-        .where(Enrollment.household_id == household_id,
-               Enrollment.status == EnrollmentStatus.CONFIRMED,
-               CourseSession.starts_at > now, CourseSession.status == "scheduled")
+        .join(taking_part, taking_part.c.session_id == CourseSession.id)
+        .join(User, taking_part.c.user_id == User.id)
+        .where(taking_part.c.household_id == household_id,
+               CourseSession.starts_at > now, CourseSession.status == SessionStatus.SCHEDULED)
         .options(selectinload(CourseSession.run))
         .order_by(CourseSession.starts_at, User.full_name)
         .limit(limit)

@@ -16,27 +16,16 @@ from coursehub.attendance.models import (
     AttendanceMark,
 )
 from coursehub.courses.models import CourseRun, CourseSession
-from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
+from coursehub.enrollment import queries as enrollment_queries
 from coursehub.extensions import db
-
-
-def _participant_filter(session_id: int, run_id: int):
-    """Confirmed whole-run sign-ups of the session's run, and confirmed make-ups for the session."""
-    return sa.and_(
-        Enrollment.status == EnrollmentStatus.CONFIRMED,
-        sa.or_(
-            sa.and_(Enrollment.run_id == run_id, Enrollment.scope == "run"),
-            Enrollment.makeup_session_id == session_id,
-        ),
-    )
 
 
 def is_participant(session: CourseSession, user_id: int) -> bool:
     """Return True when `user_id` is a confirmed participant of `session`."""
+    taking_part = enrollment_queries.session_participants()
     stmt = (
-        select(EnrollmentPerson.id)
-        .join(Enrollment, EnrollmentPerson.enrollment_id == Enrollment.id)
-        .where(EnrollmentPerson.user_id == user_id, _participant_filter(session.id, session.run_id))
+        select(taking_part.c.enrollment_id)
+        .where(taking_part.c.session_id == session.id, taking_part.c.user_id == user_id)
         .limit(1)
     )
     return db.session.scalar(stmt) is not None
@@ -58,12 +47,12 @@ class SheetHousehold:
 
 def attendance_sheet(session: CourseSession) -> list[SheetHousehold]:
     """Return the session's confirmed participants grouped by household, with marks and notices."""
+    taking_part = enrollment_queries.session_participants()
     stmt = (
-        select(User, Household, Enrollment.makeup_session_id)
-        .join(EnrollmentPerson, EnrollmentPerson.user_id == User.id)
-        .join(Enrollment, EnrollmentPerson.enrollment_id == Enrollment.id)
-        .join(Household, Enrollment.household_id == Household.id)
-        .where(_participant_filter(session.id, session.run_id))
+        select(User, Household, taking_part.c.is_makeup)
+        .join(taking_part, taking_part.c.user_id == User.id)
+        .join(Household, taking_part.c.household_id == Household.id)
+        .where(taking_part.c.session_id == session.id)
         .order_by(Household.name, Household.id, User.full_name, User.id)
     )
     rows = db.session.execute(stmt).all()
@@ -81,12 +70,12 @@ def attendance_sheet(session: CourseSession) -> list[SheetHousehold]:
     }
     groups: dict[int, SheetHousehold] = {}
     seen: set[int] = set()
-    for user, household, makeup_id in rows:
+    for user, household, is_makeup in rows:
         if user.id in seen:  # signed up twice (run and make-up): one row is enough
             continue
         seen.add(user.id)
         group = groups.setdefault(household.id, SheetHousehold(household))
-        group.rows.append(SheetRow(user, makeup_id is not None, marks.get(user.id),
+        group.rows.append(SheetRow(user, bool(is_makeup), marks.get(user.id),
                                    notices.get(user.id)))
     return list(groups.values())
 
@@ -123,13 +112,12 @@ def run_matrix(run: CourseRun, *, page: int = 1, per_page: int = 50) -> RunMatri
         select(CourseSession).where(CourseSession.run_id == run.id)
         .order_by(CourseSession.starts_at)
     ))
+    signed_up = enrollment_queries.signup_persons()
     base = (
         select(User, Household)
-        .join(EnrollmentPerson, EnrollmentPerson.user_id == User.id)
-        .join(Enrollment, EnrollmentPerson.enrollment_id == Enrollment.id)
-        .join(Household, Enrollment.household_id == Household.id)
-        .where(Enrollment.run_id == run.id, Enrollment.scope == "run",
-               Enrollment.status == EnrollmentStatus.CONFIRMED)
+        .join(signed_up, signed_up.c.user_id == User.id)
+        .join(Household, signed_up.c.household_id == Household.id)
+        .where(signed_up.c.run_id == run.id, signed_up.c.whole_run)
     )
     total = db.session.scalar(select(sa.func.count()).select_from(base.subquery()))
     people = db.session.execute(

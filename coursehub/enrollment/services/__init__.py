@@ -11,7 +11,6 @@ from coursehub.enrollment.services.households import (
     NewAdult,
     confirm_household,
     create_household,
-    invite_user,
     register_family,
 )
 from coursehub.enrollment.services.signup import (
@@ -42,7 +41,6 @@ __all__ = [
     "decline_enrollment",
     "expire_offers",
     "fill_free_seats",
-    "invite_user",
     "makeup_scope",
     "notify_session_changed",
     "register_family",

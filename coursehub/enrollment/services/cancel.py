@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from coursehub.courses.models import CourseRun
+from coursehub.courses.models import CourseRun, SessionStatus
 from coursehub.enrollment import emails, permissions, sequences
 from coursehub.enrollment.errors import EnrollmentError
 from coursehub.enrollment.models import ACTIVE, Enrollment, EnrollmentPerson, EnrollmentStatus
@@ -78,7 +78,7 @@ def _advance_offsets(users, run_id: int) -> None:
 
 def notify_session_changed(session, *, now: datetime) -> int:
     """Send every confirmed participant of `session` its updated (or withdrawn) invite."""
-    if session.status != "scheduled":
+    if session.status != SessionStatus.SCHEDULED:
         # A CANCEL advances calendar offsets, which are written under the run's lock.
         common.lock_run(session.run)
     rows = db.session.scalars(

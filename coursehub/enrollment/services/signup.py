@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
+from coursehub.accounts import services as account_services
 from coursehub.accounts.models import Household, User
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
 from coursehub.enrollment import emails
@@ -16,15 +17,19 @@ from coursehub.enrollment.errors import (
     EnrollmentError,
     SignupClosedError,
 )
-from coursehub.enrollment.models import ACTIVE, Enrollment, EnrollmentPerson, EnrollmentStatus
+from coursehub.enrollment.models import (
+    ACTIVE,
+    RUN_SCOPE,
+    Enrollment,
+    EnrollmentPerson,
+    EnrollmentStatus,
+)
 from coursehub.enrollment.services import common
 from coursehub.enrollment.services.waitlist import fill_free_seats
 from coursehub.errors import NotFoundError
 from coursehub.extensions import db
 
 logger = logging.getLogger(__name__)
-
-RUN_SCOPE = "run"
 
 
 def makeup_scope(session_id: int) -> str:
@@ -187,7 +192,7 @@ def approve_enrollment(enrollment: Enrollment, *, actor, now: datetime) -> Enrol
     _check_decidable(enrollment, actor)
     household = enrollment.household
     if not household.is_confirmed:
-        confirm_household_row(household, actor=actor, now=now)
+        account_services.confirm_household(household, actor=actor, now=now)
     enrollment.needs_approval = False
     enrollment.decided_by_id = actor.id
     enrollment.decided_at = now
@@ -223,12 +228,3 @@ def decline_enrollment(enrollment: Enrollment, *, actor, now: datetime, reason: 
         fill_free_seats(run, now=now)
     logger.info("declined enrollment %s", enrollment.id)
     return enrollment
-
-
-def confirm_household_row(household: Household, *, actor, now: datetime) -> Household:
-    """Mark a self-registered household as confirmed by its municipality."""
-    household.is_confirmed = True
-    household.confirmed_at = now
-    household.confirmed_by_id = actor.id
-    db.session.flush()
-    return household
