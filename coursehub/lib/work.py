@@ -53,18 +53,22 @@ def attempt(
     default: str | None = None,
     show: Callable[[CoursehubError], object] | None = None,
     catch: type[CoursehubError] | tuple[type[CoursehubError], ...] = CoursehubError,
+    quiet: bool = False,
 ) -> Outcome[T]:
     """Run `action` (one service call) and commit; on a domain error roll back and show it.
 
     The error is shown by `show` when given, else beside its field of `form` (or beside `default`,
-    or above the form), else flashed with the `ERROR` category. `catch` narrows which domain errors
-    are expected; any other exception propagates (the 500 handler rolls back).
+    or above the form), else flashed with the `ERROR` category; with `quiet` it is not shown, and
+    the caller shows `outcome.error` itself. `catch` narrows which domain errors are expected; any
+    other exception propagates (the 500 handler rolls back).
     """
     try:
         value = action()
     except catch as error:
         db.session.rollback()
-        if show is not None:
+        if quiet:
+            pass
+        elif show is not None:
             show(error)
         elif form is not None:
             show_domain_error(form, error, default=default)
