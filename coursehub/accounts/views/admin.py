@@ -29,10 +29,10 @@ def admin_users():
     """List users, with a search box and a role filter."""
     form = UserSearchForm(formdata=request.args)
     valid = form.validate()
-    role = Role(form.role.data) if valid and form.role.data else None
-    q = form.q.data if valid else None
+    role = Role(form.roll.data) if valid and form.roll.data else None
+    q = form.sok.data if valid else None
     page = queries.search_users(q=q, role=role, page=page_arg())
-    args = {key: value for key, value in (("q", q), ("role", role and role.value)) if value}
+    args = {key: value for key, value in (("sok", q), ("roll", role and role.value)) if value}
     return render_template("accounts/admin_users.html", form=form, page=page, args=args,
                            role_label=role_label)
 
@@ -110,7 +110,7 @@ def reactivate_user(user_id):
 def audit_log():
     """Read who did what, newest first; filter by action."""
     form = AuditFilterForm(formdata=request.args, actions=queries.audit_actions())
-    action = form.action.data if form.validate() and form.action.data else None
+    action = form.handelse.data if form.validate() and form.handelse.data else None
     page = queries.audit_entries(action=action, page=page_arg())
     return render_template("accounts/audit_log.html", form=form, page=page,
-                           args={"action": action} if action else {})
+                           args={"handelse": action} if action else {})

@@ -82,7 +82,7 @@ def household_makeup():
     if permissions.can_view_municipal_progress(current_user) and (
         current_user.municipality_id == municipality_id
     ):
-        return redirect(url_for("attendance.municipal_progress", page=form.page.data or None),
+        return redirect(url_for("attendance.municipal_progress", sida=form.page.data or None),
                         code=303)
     return redirect(url_for("attendance.household_progress", household_id=household_id),
                     code=303)
