@@ -190,6 +190,6 @@ def test_a_page_number_too_large_for_the_database_still_shows_the_page(client, d
     user = UserFactory(admin=True)
     db.session.commit()
     login_as(client, user)
-    response = client.get(path.format(run=run.id) + f"?page={TOO_BIG}")
+    response = client.get(path.format(run=run.id) + f"?sida={TOO_BIG}")
     assert response.status_code == 200, response.status_code
     assert "<h1" in response.get_data(as_text=True)

@@ -178,13 +178,14 @@ class UserSearchForm(BaseForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Sök på namn, e-post eller användarnamn"),
-                    validators=[Optional(), Length(max=100, message=TOO_LONG)])
-    role = ChoiceField(_l("Roll"), choices=[], validators=[Optional()])
+    # Field names are the query-string keys, Swedish like the paths: ?sok=...&roll=...
+    sok = StringField(_l("Sök på namn, e-post eller användarnamn"),
+                      validators=[Optional(), Length(max=100, message=TOO_LONG)])
+    roll = ChoiceField(_l("Roll"), choices=[], validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [("", _l("Alla roller"))] + [
+        self.roll.choices = [("", _l("Alla roller"))] + [
             (role.value, role_label(role)) for role in Role
         ]
 
@@ -193,8 +194,9 @@ class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    action = ChoiceField(_l("Händelse"), choices=[], validators=[Optional()])
+    # The field name is the query-string key (?handelse=...), Swedish like the paths.
+    handelse = ChoiceField(_l("Händelse"), choices=[], validators=[Optional()])
 
     def __init__(self, *args, actions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.action.choices = [("", _l("Alla händelser"))] + [(a, a) for a in actions]
+        self.handelse.choices = [("", _l("Alla händelser"))] + [(a, a) for a in actions]

@@ -262,3 +262,11 @@ def audience_municipalities(run: CourseRun) -> list[Municipality]:
     if run.is_open_to_all:
         condition = or_(condition, Municipality.is_member.is_(True))
     return list(db.session.scalars(select(Municipality).where(condition).order_by(Municipality.name)))
+
+
+def users_by_ids(ids) -> list[User]:
+    """Return the users whose (posted) ids are given, by id; ids that are not numbers are skipped."""
+    wanted = [int(i) for i in ids or () if str(i).isdigit()]
+    if not wanted:
+        return []
+    return list(db.session.scalars(select(User).where(User.id.in_(wanted)).order_by(User.id)))

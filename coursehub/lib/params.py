@@ -12,6 +12,8 @@ from werkzeug.routing import IntegerConverter
 MAX_ID = 2**31 - 1
 # A page number beyond this shows an empty page, rather than an OFFSET too large for the database.
 MAX_PAGE = 100_000
+# The query-string key of a listing's page number; query-string keys are Swedish, like the paths.
+PAGE_KEY = "sida"
 
 
 class IdConverter(IntegerConverter):
@@ -39,5 +41,5 @@ def get_or_none(model, ident):
 
 
 def page_arg() -> int:
-    """Return the ?page= number of a listing, between 1 and MAX_PAGE."""
-    return min(max(1, request.args.get("page", 1, type=int)), MAX_PAGE)
+    """Return the ?sida= number of a listing, between 1 and MAX_PAGE."""
+    return min(max(1, request.args.get(PAGE_KEY, 1, type=int)), MAX_PAGE)

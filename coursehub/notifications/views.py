@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from coursehub import clock
-from coursehub.extensions import db
 from coursehub.lib.forms import BaseForm, expired_form_message
 from coursehub.lib.nav import NavItem
 from coursehub.lib.params import page_arg
+from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 from coursehub.notifications import permissions, queries, services
 from coursehub.notifications.models import OutboxMessage
 
@@ -62,7 +62,7 @@ def message(message_id: int):
     """Show one message as it will be (or was) sent: subject, recipient and text."""
     if not permissions.can_read_outbox(current_user):
         abort(403)
-    found = db.get_or_404(OutboxMessage, message_id)
+    found = load_or_404(OutboxMessage, message_id)
     return render_template(
         "notifications/message.html",
         message=found,
@@ -78,17 +78,12 @@ def retry(message_id: int):
     """Put an unsent message back in line for the next outbox run."""
     if not permissions.can_retry_message(current_user):
         abort(403)
-    found = db.get_or_404(OutboxMessage, message_id)
+    found = load_or_404(OutboxMessage, message_id)
     form = RetryForm()
     if not form.validate_on_submit():
-        flash(expired_form_message(), "warning")
+        flash(expired_form_message(), ERROR)
         return redirect(url_for(".message", message_id=found.id))
-    try:
-        services.retry_message(found, actor=current_user, now=clock.now())
-    except services.OutboxError as error:
-        db.session.rollback()
-        flash(error.message, "warning")
-    else:
-        db.session.commit()
+    if attempt(lambda: services.retry_message(found, actor=actor(), now=clock.now()),
+               catch=services.OutboxError).ok:
         flash(_("Meddelandet skickas vid nästa utskick, inom någon minut."), "success")
     return redirect(url_for(".message", message_id=found.id))

@@ -375,7 +375,7 @@ def test_rates_table_chart_and_exports(
     fresh_login(client, staff)
     page = html(client.get("/admin/narvaro/statistik?per=run"))
     assert "<td>50 %</td>" in page
-    assert 'src="/admin/narvaro/statistik/diagram.svg?per=run&amp;page=1"' in page
+    assert 'src="/admin/narvaro/statistik/diagram.svg?per=run&amp;sida=1"' in page
     chart = client.get("/admin/narvaro/statistik/diagram.svg?per=run")
     assert chart.mimetype == "image/svg+xml"
     assert b"<svg" in chart.data and b"<script" not in chart.data
@@ -610,4 +610,4 @@ def test_a_page_number_too_large_for_the_database_shows_an_empty_page(
         user = UserFactory(municipal=True)
         path = "/kommun/framsteg"
     fresh_login(client, user)
-    assert client.get(f"{path}?page={'9' * 20}").status_code == 200
+    assert client.get(f"{path}?sida={'9' * 20}").status_code == 200

@@ -123,7 +123,7 @@ def test_catalogue_is_paginated(client, db):
     assert "25 kurser hittades" in first
     assert "Kurs nummer 00" in first and "Kurs nummer 19" in first
     assert "Kurs nummer 20" not in first and "Sida 1 av 2" in first
-    second = text(client.get("/kurser?page=2"))
+    second = text(client.get("/kurser?sida=2"))
     assert "Kurs nummer 20" in second and "Kurs nummer 24" in second
     assert "Kurs nummer 19" not in second
 

@@ -128,7 +128,7 @@ def test_long_outbox_is_paginated(staff_client, clock):
         clock.advance(seconds=1)
     db.session.commit()
     first = staff_client.get("/admin/utkorg").get_data(as_text=True)
-    second = staff_client.get("/admin/utkorg?page=2").get_data(as_text=True)
+    second = staff_client.get("/admin/utkorg?sida=2").get_data(as_text=True)
     assert "Sida 1 av 2" in first and len(_rows(first)) == 25
     # Waiting messages go out oldest first, and are listed so.
     assert "Meddelande nummer 00" in first and "Meddelande nummer 29" in second

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from coursehub import clock
 from coursehub.accounts import permissions, queries, services
@@ -16,10 +15,8 @@ from coursehub.accounts.forms import (
     role_label,
 )
 from coursehub.accounts.models import Municipality, Role, User
-from coursehub.errors import CoursehubError
-from coursehub.extensions import db
-from coursehub.lib.forms import show_domain_error
-from coursehub.lib.params import page_arg
+from coursehub.lib.params import get_or_none, page_arg
+from coursehub.lib.work import actor, attempt, load_or_404
 
 from . import bp
 
@@ -32,10 +29,10 @@ def admin_users():
     """List users, with a search box and a role filter."""
     form = UserSearchForm(formdata=request.args)
     valid = form.validate()
-    role = Role(form.role.data) if valid and form.role.data else None
-    q = form.q.data if valid else None
+    role = Role(form.roll.data) if valid and form.roll.data else None
+    q = form.sok.data if valid else None
     page = queries.search_users(q=q, role=role, page=page_arg())
-    args = {key: value for key, value in (("q", q), ("role", role and role.value)) if value}
+    args = {key: value for key, value in (("sok", q), ("roll", role and role.value)) if value}
     return render_template("accounts/admin_users.html", form=form, page=page, args=args,
                            role_label=role_label)
 
@@ -44,22 +41,16 @@ def admin_users():
 @manage_users
 def invite_user():
     """Create an account and send the person an invitation to choose a password."""
-    actor = current_user._get_current_object()
-    form = InviteUserForm(grantable_roles=permissions.grantable_roles(actor),
+    form = InviteUserForm(grantable_roles=permissions.grantable_roles(actor()),
                           municipalities=queries.municipalities())
     if form.validate_on_submit():
-        municipality = db.session.get(Municipality, form.municipality.data) \
-            if form.municipality.data else None
-        try:
-            user = services.invite_user(
-                actor=actor, full_name=form.full_name.data, email=form.email.data,
-                username=form.username.data, phone=form.phone.data, roles=form.roles.data,
-                municipality=municipality, now=clock.now())
-        except CoursehubError as error:
-            db.session.rollback()
-            show_domain_error(form, error, default="email")
-        else:
-            db.session.commit()
+        municipality = get_or_none(Municipality, form.municipality.data)
+        outcome = attempt(lambda: services.invite_user(
+            actor=actor(), full_name=form.full_name.data, email=form.email.data,
+            username=form.username.data, phone=form.phone.data, roles=form.roles.data,
+            municipality=municipality, now=clock.now()), form=form, default="email")
+        if outcome.ok:
+            user = outcome.value
             flash(_("%(name)s har fått en inbjudan till %(email)s.", name=user.full_name,
                     email=user.email), "success")
             return redirect(url_for("accounts.edit_user", user_id=user.id))
@@ -70,49 +61,36 @@ def invite_user():
 @manage_users
 def edit_user(user_id):
     """Change a user's name, phone, roles and municipality."""
-    user = db.session.get(User, user_id) or abort(404)
-    actor = current_user._get_current_object()
+    user = load_or_404(User, user_id)
     # Roles of staff and admins are offered to admins only; others see them as fixed.
-    roles_editable = permissions.can_edit_roles(actor, user)
-    grantable = permissions.grantable_roles(actor) if roles_editable else []
+    roles_editable = permissions.can_edit_roles(actor(), user)
+    grantable = permissions.grantable_roles(actor()) if roles_editable else []
     form = EditUserForm(grantable_roles=grantable, municipalities=queries.municipalities(),
                         data=None if request.method == "POST" else {
                             "full_name": user.full_name, "phone": user.phone,
                             "municipality": user.municipality_id,
                             "roles": [role.value for role in grantable if role in user.roles]})
     if form.validate_on_submit():
-        municipality = db.session.get(Municipality, form.municipality.data) \
-            if form.municipality.data else None
-        try:
-            services.update_user(user, actor=actor, full_name=form.full_name.data,
-                                 phone=form.phone.data,
-                                 roles=form.roles.data if roles_editable else None,
-                                 municipality=municipality, now=clock.now())
-        except CoursehubError as error:
-            db.session.rollback()
-            show_domain_error(form, error, default="full_name")
-        else:
-            db.session.commit()
+        municipality = get_or_none(Municipality, form.municipality.data)
+        outcome = attempt(lambda: services.update_user(
+            user, actor=actor(), full_name=form.full_name.data, phone=form.phone.data,
+            roles=form.roles.data if roles_editable else None, municipality=municipality,
+            now=clock.now()), form=form, default="full_name")
+        if outcome.ok:
             flash(_("Ändringarna är sparade."), "success")
             return redirect(url_for("accounts.edit_user", user_id=user.id))
     fixed_roles = sorted(role_label(role) for role in user.roles if role not in grantable)
     return render_template("accounts/edit_user.html", form=form, user=user,
                            fixed_roles=fixed_roles,
-                           can_change_activation=permissions.can_change_activation(actor, user))
+                           can_change_activation=permissions.can_change_activation(actor(), user))
 
 
 @bp.post("/admin/anvandare/<int:user_id>/avaktivera")
 @manage_users
 def deactivate_user(user_id):
     """Close an account; every session of it ends."""
-    user = db.session.get(User, user_id) or abort(404)
-    try:
-        services.deactivate_user(user, actor=current_user._get_current_object(), now=clock.now())
-    except CoursehubError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    user = load_or_404(User, user_id)
+    if attempt(lambda: services.deactivate_user(user, actor=actor(), now=clock.now())).ok:
         flash(_("Kontot för %(name)s är avaktiverat.", name=user.full_name), "success")
     return redirect(url_for("accounts.edit_user", user_id=user_id))
 
@@ -121,14 +99,8 @@ def deactivate_user(user_id):
 @manage_users
 def reactivate_user(user_id):
     """Open a closed account again."""
-    user = db.session.get(User, user_id) or abort(404)
-    try:
-        services.reactivate_user(user, actor=current_user._get_current_object(), now=clock.now())
-    except CoursehubError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    user = load_or_404(User, user_id)
+    if attempt(lambda: services.reactivate_user(user, actor=actor(), now=clock.now())).ok:
         flash(_("Kontot för %(name)s är aktivt igen.", name=user.full_name), "success")
     return redirect(url_for("accounts.edit_user", user_id=user_id))
 
@@ -138,7 +110,7 @@ def reactivate_user(user_id):
 def audit_log():
     """Read who did what, newest first; filter by action."""
     form = AuditFilterForm(formdata=request.args, actions=queries.audit_actions())
-    action = form.action.data if form.validate() and form.action.data else None
+    action = form.handelse.data if form.validate() and form.handelse.data else None
     page = queries.audit_entries(action=action, page=page_arg())
     return render_template("accounts/audit_log.html", form=form, page=page,
-                           args={"action": action} if action else {})
+                           args={"handelse": action} if action else {})

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import login_user
 
 from coursehub import clock
 from coursehub.accounts import permissions, services
 from coursehub.accounts.errors import AccountError
 from coursehub.accounts.forms import ChangePasswordForm, PhoneForm, role_label
-from coursehub.extensions import db
-from coursehub.lib.forms import show_domain_error
+from coursehub.lib.work import actor, attempt
 
 from . import bp
 
 
 def _render(phone_form=None, password_form=None):
-    user = current_user._get_current_object()
+    user = actor()
     return render_template(
         "accounts/profile.html",
         user=user,
@@ -40,14 +39,9 @@ def update_phone():
     """Change one's own phone number."""
     form = PhoneForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            services.update_phone(user, phone=form.phone.data, actor=user)
-        except AccountError as error:
-            db.session.rollback()
-            form.phone.errors.append(error.message)
-        else:
-            db.session.commit()
+        user = actor()
+        if attempt(lambda: services.update_phone(user, phone=form.phone.data, actor=user),
+                   form=form, default="phone", catch=AccountError).ok:
             flash(_("Telefonnumret är sparat."), "success")
             return redirect(url_for("accounts.profile"))
     return _render(phone_form=form)
@@ -59,16 +53,11 @@ def change_password():
     """Change one's own password; every other session of the account ends."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
-        try:
-            services.change_password(user, current_password=form.current_password.data,
-                                     new_password=form.new_password.data,
-                                     confirm=form.confirm.data, now=clock.now())
-        except AccountError as error:
-            db.session.rollback()
-            show_domain_error(form, error, default="new_password")
-        else:
-            db.session.commit()
+        user = actor()
+        if attempt(lambda: services.change_password(
+                user, current_password=form.current_password.data,
+                new_password=form.new_password.data, confirm=form.confirm.data, now=clock.now()),
+                form=form, default="new_password", catch=AccountError).ok:
             # This session goes on under the new token (and a fresh cookie); all others end.
             started = session.get("login_at")
             session.clear()

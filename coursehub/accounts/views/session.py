@@ -12,9 +12,9 @@ from coursehub.accounts import permissions, services
 from coursehub.accounts.errors import AccountError, InvalidLinkError, LoginFailedError
 from coursehub.accounts.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from coursehub.accounts.models import TokenPurpose
-from coursehub.extensions import db, limiter
-from coursehub.lib.forms import show_domain_error
+from coursehub.extensions import limiter
 from coursehub.lib.urls import safe_next
+from coursehub.lib.work import actor, attempt
 
 from . import bp
 
@@ -49,13 +49,10 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         now = clock.now()
-        try:
-            user = services.authenticate(form.login.data, form.password.data, now=now)
-        except LoginFailedError as error:
-            db.session.rollback()
-            form.password.errors.append(error.message)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.authenticate(form.login.data, form.password.data, now=now),
+                          form=form, default="password", catch=LoginFailedError)
+        if outcome.ok:
+            user = outcome.value
             session.clear()  # a new session at login: nothing from before carries over
             login_user(user)
             session["login_at"] = session["seen_at"] = now.timestamp()
@@ -67,8 +64,7 @@ def login():
 @permissions.login_required
 def logout():
     """Log out and end every session of this user."""
-    services.end_sessions(current_user._get_current_object())
-    db.session.commit()
+    attempt(lambda: services.end_sessions(actor()))
     logout_user()
     session.clear()
     flash(_("Du är utloggad."), "info")
@@ -81,8 +77,7 @@ def forgot_password():
     """Ask for a reset link; the answer is the same whether the address is known or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data, now=clock.now())
-        db.session.commit()
+        attempt(lambda: services.request_password_reset(form.email.data, now=clock.now()))
         flash(ngettext("Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande "
                        "med en länk. Länken gäller i %(num)d timme.",
                        "Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande "
@@ -102,18 +97,13 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str, done: s
                                purpose=purpose.value)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
-            services.set_password_by_link(token, purpose, password=form.password.data,
-                                          confirm=form.confirm.data, now=now)
-        except InvalidLinkError as error:
-            db.session.rollback()
-            return render_template("accounts/link_invalid.html", message=error.message,
+        outcome = attempt(lambda: services.set_password_by_link(
+            token, purpose, password=form.password.data, confirm=form.confirm.data, now=now),
+            form=form, default="password", catch=AccountError)
+        if isinstance(outcome.error, InvalidLinkError):
+            return render_template("accounts/link_invalid.html", message=outcome.error.message,
                                    purpose=purpose.value)
-        except AccountError as error:
-            db.session.rollback()
-            show_domain_error(form, error, default="password")
-        else:
-            db.session.commit()
+        if outcome.ok:
             if current_user.is_authenticated:
                 logout_user()
                 session.clear()

@@ -1,6 +1,12 @@
 """Reads for attendance pages; every function runs a fixed number of statements whatever the size."""
 
 from coursehub.attendance.queries.makeup import MakeupOption, MakeupTheme, makeup_candidates
+from coursehub.attendance.queries.pages import (
+    certificate_by_code,
+    certificates_page,
+    household_adults,
+    municipality_households_page,
+)
 from coursehub.attendance.queries.progress import (
     CourseProgress,
     MarkFact,
@@ -36,9 +42,13 @@ __all__ = [
     "UpcomingSession",
     "attendance_rates",
     "attendance_sheet",
+    "certificate_by_code",
+    "certificates_page",
     "evaluate_rule",
+    "household_adults",
     "is_participant",
     "makeup_candidates",
+    "municipality_households_page",
     "progress_for_users",
     "run_matrix",
     "runs_for_attendance",

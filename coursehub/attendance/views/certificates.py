@@ -5,20 +5,18 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from coursehub import clock
 from coursehub.accounts.permissions import STAFF_ROLES, login_required, roles_required
 from coursehub.attendance import certificates as pdf
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import ReissueForm, RevokeForm
-from coursehub.attendance.models import Certificate, Completion
+from coursehub.attendance.models import Certificate
 from coursehub.attendance.views import bp
 from coursehub.errors import CoursehubError
-from coursehub.extensions import db
 from coursehub.lib.forms import expired_form_message
 from coursehub.lib.params import page_arg
+from coursehub.lib.work import actor, attempt, load_or_404
 from coursehub.notifications.services import link
 
 
@@ -26,16 +24,19 @@ def _normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())[:32]
 
 
+def _may_download(user, certificate: Certificate) -> bool:
+    return permissions.can_download_certificate(user, certificate) and certificate.is_valid
+
+
+def _may_manage(user, certificate: Certificate) -> bool:
+    return permissions.can_manage_certificates(user)
+
+
 @bp.get("/intyg/<code>")
 def verify_certificate(code: str):
     """Tell anyone whether a certificate is genuine; show only the name, course and date."""
     code = _normalise_code(code)  # only the code is ever echoed, never other text from the URL
-    certificate = db.session.scalar(
-        select(Certificate).where(Certificate.code == code).options(
-            selectinload(Certificate.user), selectinload(Certificate.course_type),
-            selectinload(Certificate.completion),
-        )
-    )
+    certificate = queries.certificate_by_code(code)
     if certificate is None:
         return render_template("attendance/verify.html", certificate=None, code=code), 404
     status = 200 if certificate.is_valid else 410
@@ -46,9 +47,7 @@ def verify_certificate(code: str):
 @login_required
 def certificate_pdf(certificate_id: int):
     """Download the certificate as a PDF (the person themself, and staff)."""
-    certificate = db.get_or_404(Certificate, certificate_id)
-    if not permissions.can_download_certificate(current_user, certificate) or not certificate.is_valid:
-        abort(404)
+    certificate = load_or_404(Certificate, certificate_id, allowed=_may_download)
     content = pdf.certificate_content(
         certificate,
         organisation=current_app.config["COURSEHUB_ORGANISATION"],
@@ -66,14 +65,7 @@ def admin_certificates():
     """List certificates, newest first, for staff to revoke or reissue."""
     if not permissions.can_manage_certificates(current_user):
         abort(403)
-    stmt = (
-        select(Certificate)
-        .options(selectinload(Certificate.user), selectinload(Certificate.course_type),
-                 selectinload(Certificate.completion).selectinload(Completion.certificates))
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-    )
-    page = db.paginate(stmt, page=page_arg(), per_page=25,
-                       error_out=False)
+    page = queries.certificates_page(page=page_arg())
     # Certificates whose completion corrected marks no longer meet: staff decide on revoking.
     progress = queries.progress_for_users(list({c.user_id for c in page.items}))
     lapsed = {(user_id, course.course_type.id)
@@ -87,21 +79,18 @@ def admin_certificates():
 @roles_required(*STAFF_ROLES)
 def revoke_certificate(certificate_id: int):
     """Revoke a certificate with a reason."""
-    certificate = db.get_or_404(Certificate, certificate_id)
-    if not permissions.can_manage_certificates(current_user):
-        abort(404)
+    certificate = load_or_404(Certificate, certificate_id, allowed=_may_manage)
     form = RevokeForm()
-    try:
+
+    def revoke() -> None:
         if not form.validate():
             raise CoursehubError(next(iter(form.errors.values()))[0], field="reason")
-        services.revoke_certificate(certificate, reason=form.reason.data, actor=current_user,
+        services.revoke_certificate(certificate, reason=form.reason.data, actor=actor(),
                                     now=clock.now())
-    except CoursehubError as err:
-        db.session.rollback()
-        flash(err.message, "danger")
+
+    if not attempt(revoke).ok:
         return redirect(url_for("attendance.admin_certificates", _anchor=f"intyg-{certificate_id}"),
                         code=303)
-    db.session.commit()
     flash(_("Intyget %(code)s är återkallat.", code=certificate.code), "success")
     return redirect(url_for("attendance.admin_certificates"), code=303)
 
@@ -110,18 +99,17 @@ def revoke_certificate(certificate_id: int):
 @roles_required(*STAFF_ROLES)
 def reissue_certificate(certificate_id: int):
     """Issue a new certificate with a new code; the old one is revoked."""
-    certificate = db.get_or_404(Certificate, certificate_id)
-    if not permissions.can_manage_certificates(current_user):
-        abort(404)
+    certificate = load_or_404(Certificate, certificate_id, allowed=_may_manage)
     form = ReissueForm()
-    try:
+
+    def reissue() -> Certificate:
         if not form.validate():
             raise CoursehubError(expired_form_message())
-        new = services.reissue_certificate(certificate, actor=current_user, now=clock.now())
-    except CoursehubError as err:
-        db.session.rollback()
-        flash(err.message, "danger")
+        return services.reissue_certificate(certificate, actor=actor(), now=clock.now())
+
+    outcome = attempt(reissue)
+    if not outcome.ok:
         return redirect(url_for("attendance.admin_certificates"), code=303)
-    db.session.commit()
-    flash(_("Ett nytt intyg är utfärdat med kontrollkoden %(code)s.", code=new.code), "success")
+    flash(_("Ett nytt intyg är utfärdat med kontrollkoden %(code)s.", code=outcome.value.code),
+          "success")
     return redirect(url_for("attendance.admin_certificates"), code=303)

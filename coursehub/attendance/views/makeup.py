@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from coursehub import clock
 from coursehub.accounts.models import Household, Role, User
@@ -18,8 +17,8 @@ from coursehub.attendance.views import bp
 from coursehub.courses.models import CourseSession
 from coursehub.enrollment import services as enrollment_services
 from coursehub.errors import CoursehubError, NotFoundError
-from coursehub.extensions import db
 from coursehub.lib.params import get_or_none
+from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
 
 def _load(form: MakeupForm) -> tuple[CourseSession | None, User | None]:
@@ -32,20 +31,20 @@ def _load(form: MakeupForm) -> tuple[CourseSession | None, User | None]:
 def _sign_up(session: CourseSession | None, person: User) -> None:
     """Sign `person` up for `session` and flash the outcome; commit or roll back."""
     name = person.full_name  # read before a rollback expires the row
-    try:
+
+    def sign_up() -> None:
         if session is None:
             raise CoursehubError(_("Träffen finns inte längre. Välj en annan träff."))
         enrollment_services.sign_up_for_makeup(session, person.household, [person],
-                                               actor=current_user, now=clock.now())
-    except NotFoundError:
-        db.session.rollback()
+                                               actor=actor(), now=clock.now())
+
+    outcome = attempt(sign_up, quiet=True)
+    if isinstance(outcome.error, NotFoundError):
         abort(404)
-    except CoursehubError as err:
-        db.session.rollback()
+    if outcome.error is not None:
         flash(_("%(name)s kunde inte anmälas: %(reason)s Inget har ändrats.",
-                name=name, reason=err.message), "danger")
+                name=name, reason=outcome.error.message), ERROR)
         return
-    db.session.commit()
     flash(_("%(name)s är anmäld till %(session)s, %(when)s. Träffen syns under Kommande träffar.",
             name=name, session=session.title,
             when=_local(session.starts_at)), "success")
@@ -83,7 +82,7 @@ def household_makeup():
     if permissions.can_view_municipal_progress(current_user) and (
         current_user.municipality_id == municipality_id
     ):
-        return redirect(url_for("attendance.municipal_progress", page=form.page.data or None),
+        return redirect(url_for("attendance.municipal_progress", sida=form.page.data or None),
                         code=303)
     return redirect(url_for("attendance.household_progress", household_id=household_id),
                     code=303)
@@ -93,12 +92,8 @@ def household_makeup():
 @roles_required(Role.MUNICIPAL, *STAFF_ROLES)
 def household_progress(household_id: int):
     """Show one household's progress, with sessions where missing themes can be made up."""
-    household = get_or_none(Household, household_id)
-    if not permissions.can_view_household_progress(current_user, household):
-        abort(404)
-    adults = list(db.session.scalars(
-        select(User).where(User.household_id == household.id).order_by(User.full_name, User.id)
-    ))
+    household = load_or_404(Household, household_id, allowed=permissions.can_view_household_progress)
+    adults = queries.household_adults(household.id)
     progress = queries.progress_for_users([a.id for a in adults])
     return render_template(
         "attendance/household_progress.html", household=household, adults=adults,
@@ -112,19 +107,13 @@ def household_progress(household_id: int):
 @roles_required(Role.FAMILY)
 def withdraw_absence(notice_id: int):
     """Take back an advance absence notice; the leaders' sheet no longer shows it."""
-    notice = get_or_none(AbsenceNotice, notice_id)
-    if notice is None or not permissions.can_withdraw_absence(current_user, notice):
-        abort(404)
+    notice = load_or_404(AbsenceNotice, notice_id, allowed=permissions.can_withdraw_absence)
     if not WithdrawAbsenceForm().validate():
         abort(400)
     title, name = notice.session.title, notice.user.full_name
-    try:
-        services.withdraw_absence(notice, actor=current_user, now=clock.now())
-    except CoursehubError as err:
-        db.session.rollback()
-        flash(_("%(reason)s Inget har ändrats.", reason=err.message), "danger")
-    else:
-        db.session.commit()
+    if attempt(lambda: services.withdraw_absence(notice, actor=actor(), now=clock.now()),
+               show=lambda error: flash(_("%(reason)s Inget har ändrats.", reason=error.message),
+                                        ERROR)).ok:
         flash(_("Frånvaroanmälan för %(name)s till %(session)s är borttagen.",
                 name=name, session=title), "success")
     return redirect(url_for("attendance.my_progress", _anchor="kommande"), code=303)

@@ -5,30 +5,22 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from coursehub import clock
-from coursehub.accounts.models import Household, Role, User
+from coursehub.accounts.models import Role, User
 from coursehub.accounts.permissions import roles_required
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import STATUS_LABELS, AbsenceForm
 from coursehub.attendance.views import bp
 from coursehub.courses.models import CourseSession
 from coursehub.errors import CoursehubError
-from coursehub.extensions import db
 from coursehub.lib.params import get_or_none, page_arg
-
-
-def _household_adults(household_id: int) -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.household_id == household_id).order_by(User.full_name, User.id)
-    ))
+from coursehub.lib.work import actor, attempt
 
 
 def _render_my_progress(*, form: AbsenceForm | None = None, error: str | None = None,
                         status: int = 200):
-    adults = _household_adults(current_user.household_id)
+    adults = queries.household_adults(current_user.household_id)
     now = clock.now()
     progress = queries.progress_for_users([a.id for a in adults])
     upcoming = queries.upcoming_sessions_for_household(current_user.household_id, now=now)
@@ -60,20 +52,21 @@ def report_absence():
         return _render_my_progress(form=form, error=next(iter(form.errors.values()))[0], status=422)
     session = get_or_none(CourseSession, form.session_id.data)
     person = get_or_none(User, form.user_id.data)
-    try:
+
+
+    def report() -> None:
         if session is None or person is None or not permissions.can_report_absence(
             current_user, person
         ):
             raise CoursehubError(_("Välj en av era kommande träffar."), field="session_id")
         services.report_absence(session, person, reason=form.reason.data or "",
-                                actor=current_user, now=clock.now())
-    except CoursehubError as err:
-        db.session.rollback()
-        return _render_my_progress(form=form, error=err.message, status=422)
-    db.session.commit()
+                                actor=actor(), now=clock.now())
+
+    outcome = attempt(report, quiet=True)
+    if outcome.error is not None:
+        return _render_my_progress(form=form, error=outcome.error.message, status=422)
     flash(_("Frånvaron är anmäld. Kursledarna ser den på närvarolistan."), "success")
     return redirect(url_for("attendance.my_progress", _anchor="kommande"), code=303)
-
 
 
 @bp.get("/kommun/framsteg")
@@ -82,14 +75,7 @@ def municipal_progress():
     """Show the progress of the families of the worker's own municipality, a page at a time."""
     if not permissions.can_view_municipal_progress(current_user):
         abort(404)
-    stmt = (
-        select(Household)
-        .where(Household.municipality_id == current_user.municipality_id)
-        .options(selectinload(Household.adults))
-        .order_by(Household.name, Household.id)
-    )
-    page = db.paginate(stmt, page=page_arg(), per_page=20,
-                       error_out=False)
+    page = queries.municipality_households_page(current_user.municipality_id, page=page_arg())
     adults = [adult for household in page.items for adult in household.adults]
     progress = queries.progress_for_users([adult.id for adult in adults])
     return render_template("attendance/municipal_progress.html", page=page, progress=progress,

@@ -13,9 +13,8 @@ from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import STATUS_LABELS, MarkForm
 from coursehub.attendance.views import bp
 from coursehub.courses.models import CourseRun, CourseSession
-from coursehub.errors import CoursehubError
-from coursehub.extensions import db
 from coursehub.lib.params import get_or_none, page_arg
+from coursehub.lib.work import actor, attempt, load_or_404
 
 LEADING_ROLES = (*STAFF_ROLES, Role.LEADER)
 
@@ -32,10 +31,7 @@ def runs():
 
 
 def _load_session(session_id: int) -> CourseSession:
-    session = db.get_or_404(CourseSession, session_id)
-    if not permissions.can_record_attendance(current_user, session):
-        abort(404)
-    return session
+    return load_or_404(CourseSession, session_id, allowed=permissions.can_record_attendance)
 
 
 def _render_sheet(session: CourseSession, *, form: MarkForm | None = None, error: str | None = None,
@@ -75,18 +71,20 @@ def mark(session_id: int):
     if person is None:
         return _render_sheet(session, form=form, status=422,
                              error=_("Personen är inte anmäld till den här träffen."))
-    try:
+    person_id, course_type = person.id, session.run.course_type
+
+    def record() -> bool:
+        """Record the mark; say whether it undoes a completion already recorded."""
         services.record_attendance(session, person, status=form.status.data,
-                                   remark=form.remark.data or "", actor=current_user,
-                                   now=clock.now())
-    except CoursehubError as err:
-        db.session.rollback()
-        return _render_sheet(session, form=form, error=err.message, error_user_id=person.id,
-                             status=422)
-    course_type = session.run.course_type
-    lapsed = form.status.data != "present" and services.completion_no_longer_met(person,
-                                                                                   course_type)
-    db.session.commit()
+                                   remark=form.remark.data or "", actor=actor(), now=clock.now())
+        return form.status.data != "present" and services.completion_no_longer_met(person,
+                                                                                      course_type)
+
+    outcome = attempt(record, quiet=True)
+    if outcome.error is not None:
+        return _render_sheet(session, form=form, error=outcome.error.message,
+                             error_user_id=person_id, status=422)
+    lapsed = outcome.value
     flash(_("Sparat: %(name)s – %(status)s.", name=person.full_name,
             status=STATUS_LABELS[form.status.data]), "success")
     if lapsed:
@@ -107,9 +105,7 @@ def mark(session_id: int):
 @roles_required(*LEADING_ROLES)
 def run_attendance(run_id: int):
     """Show attendance per participant and theme for a run."""
-    run = db.get_or_404(CourseRun, run_id)
-    if not permissions.can_view_run_attendance(current_user, run):
-        abort(404)
+    run = load_or_404(CourseRun, run_id, allowed=permissions.can_view_run_attendance)
     page = page_arg()
     matrix = queries.run_matrix(run, page=page)
     pages = max(1, -(-matrix.total // 50))

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from coursehub import clock
 from coursehub.accounts.permissions import STAFF_ROLES, roles_required
 from coursehub.clock import to_local
 from coursehub.courses import queries, services
-from coursehub.courses.errors import CourseError
 from coursehub.courses.forms import (
     ActionForm,
     CancelRunForm,
@@ -20,9 +18,9 @@ from coursehub.courses.forms import (
     SessionForm,
 )
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus
-from coursehub.courses.views import bp, show_error
-from coursehub.extensions import db
+from coursehub.courses.views import bp
 from coursehub.lib.params import page_arg
+from coursehub.lib.work import actor, attempt
 
 staff_only = roles_required(*STAFF_ROLES)
 
@@ -90,16 +88,12 @@ def new_run():
         course_type = _by_id(types, [form.course_type.data])[0]
         if not form.title.data:
             form.title.data = course_type.name
-        try:
-            run = services.create_run(
-                course_type, actor=current_user, now=clock.now(), details=_run_details(form, lists),
-                first_date=form.first_date.data, start_time=form.start_time.data,
-                end_time=form.end_time.data)
-        except CourseError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.create_run(
+            course_type, actor=actor(), now=clock.now(), details=_run_details(form, lists),
+            first_date=form.first_date.data, start_time=form.start_time.data,
+            end_time=form.end_time.data), form=form)
+        if outcome.ok:
+            run = outcome.value
             flash(_("Kursomgången är sparad som utkast. Kontrollera träffarna och publicera."), "success")
             return redirect(url_for("courses.manage_run", run_id=run.id))
     return render_template("courses/run_form.html", form=form, run=None)
@@ -135,14 +129,8 @@ def edit_run(run_id: int):
         form.municipalities.data = [m.id for m in run.municipalities]
         form.venue.data = run.venue_id
     if form.validate_on_submit():
-        try:
-            services.update_run(run, actor=current_user, now=clock.now(),
-                                details=_run_details(form, lists))
-        except CourseError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(lambda: services.update_run(run, actor=actor(), now=clock.now(),
+                                               details=_run_details(form, lists)), form=form).ok:
             flash(_("Ändringarna är sparade."), "success")
             return redirect(url_for("courses.manage_run", run_id=run.id))
     return render_template("courses/run_form.html", form=form, run=run)
@@ -178,14 +166,9 @@ def edit_session(run_id: int, session_id: int):
         form.day.data, form.start_time.data, form.end_time.data = start.date(), start.time(), end.time()
         form.theme.data, form.venue.data = session.theme_id, session.venue_id
     if form.validate_on_submit():
-        try:
-            services.update_session(session, actor=current_user, now=clock.now(),
-                                    details=_session_details(form, themes, venues))
-        except CourseError as error:
-            db.session.rollback()
-            show_error(form, error, default="day")
-        else:
-            db.session.commit()
+        if attempt(lambda: services.update_session(
+                session, actor=actor(), now=clock.now(),
+                details=_session_details(form, themes, venues)), form=form, default="day").ok:
             flash(_("Träffen är ändrad."), "success")
             return redirect(url_for("courses.manage_run", run_id=run.id))
     return render_template("courses/session_form.html", form=form, run=run, session=session)
@@ -201,14 +184,9 @@ def add_session(run_id: int):
         form.venue.data = run.venue_id
         form.online_url.data = run.online_url
     if form.validate_on_submit():
-        try:
-            services.add_session(run, actor=current_user, now=clock.now(),
-                                 details=_session_details(form, themes, venues))
-        except CourseError as error:
-            db.session.rollback()
-            show_error(form, error, default="day")
-        else:
-            db.session.commit()
+        if attempt(lambda: services.add_session(
+                run, actor=actor(), now=clock.now(),
+                details=_session_details(form, themes, venues)), form=form, default="day").ok:
             flash(_("Träffen är tillagd."), "success")
             return redirect(url_for("courses.manage_run", run_id=run.id))
     return render_template("courses/session_form.html", form=form, run=run, session=None)
@@ -222,12 +200,10 @@ def remove_session(run_id: int, session_id: int):
     session = _load_session(run, session_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.remove_session(session, actor=current_user, now=clock.now())
-    except CourseError as error:
-        db.session.rollback()
-        return _render_manage(_load_run(run_id), publish_error=error.message, status=422)
-    db.session.commit()
+    outcome = attempt(lambda: services.remove_session(session, actor=actor(), now=clock.now()),
+                      quiet=True)
+    if outcome.error is not None:
+        return _render_manage(_load_run(run_id), publish_error=outcome.error.message, status=422)
     flash(_("Träffen är borttagen."), "success")
     return redirect(url_for("courses.manage_run", run_id=run.id))
 
@@ -239,12 +215,10 @@ def publish_run(run_id: int):
     run = _load_run(run_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.publish_run(run, actor=current_user, now=clock.now())
-    except CourseError as error:
-        db.session.rollback()
-        return _render_manage(_load_run(run_id), publish_error=error.message, status=422)
-    db.session.commit()
+    outcome = attempt(lambda: services.publish_run(run, actor=actor(), now=clock.now()),
+                      quiet=True)
+    if outcome.error is not None:
+        return _render_manage(_load_run(run_id), publish_error=outcome.error.message, status=422)
     flash(_("Kursomgången är publicerad och syns i kurskatalogen."), "success")
     return redirect(url_for("courses.manage_run", run_id=run.id))
 
@@ -256,14 +230,9 @@ def cancel_run(run_id: int):
     run = _load_run(run_id)
     form = CancelRunForm()
     if form.validate_on_submit():
-        try:
-            services.cancel_run(run, actor=current_user, now=clock.now(),
-                                reason=form.reason.data or "")
-        except CourseError as error:
-            db.session.rollback()
-            show_error(form, error, default="reason")
-        else:
-            db.session.commit()
+        if attempt(lambda: services.cancel_run(run, actor=actor(), now=clock.now(),
+                                               reason=form.reason.data or ""),
+                   form=form, default="reason").ok:
             flash(_("Kursomgången är inställd."), "success")
             return redirect(url_for("courses.manage_run", run_id=run.id))
     return render_template("courses/cancel_run.html", form=form, run=run)
@@ -276,15 +245,11 @@ def copy_run(run_id: int):
     run = _load_run(run_id)
     form = CopyRunForm()
     if form.validate_on_submit():
-        try:
-            copy = services.copy_run(run, actor=current_user, now=clock.now(),
-                                     first_date=form.first_date.data)
-        except CourseError as error:
-            db.session.rollback()
-            show_error(form, error, default="first_date")
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.copy_run(run, actor=actor(), now=clock.now(),
+                                                    first_date=form.first_date.data),
+                          form=form, default="first_date")
+        if outcome.ok:
             flash(_("Kopian är sparad som utkast."), "success")
-            return redirect(url_for("courses.manage_run", run_id=copy.id))
+            return redirect(url_for("courses.manage_run", run_id=outcome.value.id))
     return render_template("courses/copy_run.html", form=form, run=run)
 

@@ -15,7 +15,7 @@ from coursehub.courses import ical, permissions, queries
 from coursehub.courses.forms import CatalogueFilterForm, opts
 from coursehub.courses.models import RunStatus
 from coursehub.courses.views import bp
-from coursehub.lib.params import page_arg
+from coursehub.lib.params import PAGE_KEY, page_arg
 
 MODES = {"plats": "onsite", "natet": "online"}
 
@@ -54,7 +54,7 @@ def catalogue():
     form.validate()
     page = queries.catalogue_page(_filters(form, months), now=now,
                                   page=page_arg())
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = {k: v for k, v in request.args.items() if k != PAGE_KEY and v}
     return render_template("courses/catalogue.html", form=form, page=page, args=args)
 
 

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from coursehub import clock
 from coursehub.accounts.permissions import STAFF_ROLES, roles_required
 from coursehub.courses import queries, services
-from coursehub.courses.errors import CourseError
 from coursehub.courses.forms import ActionForm, CourseTypeForm, ThemeForm, VenueForm
 from coursehub.courses.models import CourseKind, CourseTheme, CourseType, Venue
-from coursehub.courses.views import bp, show_error
-from coursehub.extensions import db
+from coursehub.courses.views import bp
+from coursehub.lib.work import actor, attempt, load_or_404
 
 staff_only = roles_required(*STAFF_ROLES)
 
@@ -52,22 +50,13 @@ def new_type():
     if request.method == "GET":
         form.allowed_absences.data = 0
     if form.validate_on_submit() & theme_form.validate():
-        try:
-            course_type = services.create_course_type(
-                actor=current_user, now=clock.now(), details=_type_details(form),
-                themes=[_theme_details(theme_form)])
-        except CourseError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.create_course_type(
+            actor=actor(), now=clock.now(), details=_type_details(form),
+            themes=[_theme_details(theme_form)]), form=form)
+        if outcome.ok:
             flash(_("Kurstypen är sparad."), "success")
-            return redirect(url_for("courses.edit_type", type_id=course_type.id))
+            return redirect(url_for("courses.edit_type", type_id=outcome.value.id))
     return render_template("courses/type_new.html", form=form, theme_form=theme_form)
-
-
-def _load_type(type_id: int) -> CourseType:
-    return db.session.get(CourseType, type_id) or abort(404)
 
 
 def _render_type(course_type: CourseType, form, theme_form, status: int = 200):
@@ -81,17 +70,12 @@ def _render_type(course_type: CourseType, form, theme_form, status: int = 200):
 @staff_only
 def edit_type(type_id: int):
     """Change a course type's texts and completion settings; show its themes."""
-    course_type = _load_type(type_id)
+    course_type = load_or_404(CourseType, type_id)
     form = CourseTypeForm(obj=course_type)
     if form.validate_on_submit():
-        try:
-            services.update_course_type(course_type, actor=current_user, now=clock.now(),
-                                        details=_type_details(form))
-        except CourseError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(lambda: services.update_course_type(course_type, actor=actor(), now=clock.now(),
+                                                       details=_type_details(form)),
+                   form=form).ok:
             flash(_("Kurstypen är sparad."), "success")
             return redirect(url_for("courses.edit_type", type_id=type_id))
     return _render_type(course_type, form, ThemeForm(prefix="theme", formdata=None))
@@ -101,27 +85,20 @@ def edit_type(type_id: int):
 @staff_only
 def add_theme(type_id: int):
     """Add a theme at the end of the list (existing runs keep their sessions)."""
-    course_type = _load_type(type_id)
+    course_type = load_or_404(CourseType, type_id)
     theme_form = ThemeForm(prefix="theme")
     if theme_form.validate_on_submit():
-        try:
-            services.add_theme(course_type, actor=current_user, now=clock.now(),
-                               details=_theme_details(theme_form))
-        except CourseError as error:
-            db.session.rollback()
-            show_error(theme_form, error)
-        else:
-            db.session.commit()
+        if attempt(lambda: services.add_theme(course_type, actor=actor(), now=clock.now(),
+                                              details=_theme_details(theme_form)),
+                   form=theme_form).ok:
             flash(_("Temat är tillagt. Kursomgångar som redan finns påverkas inte."), "success")
             return redirect(url_for("courses.edit_type", type_id=type_id))
     return _render_type(course_type, CourseTypeForm(obj=course_type, formdata=None), theme_form, 422)
 
 
 def _load_theme(type_id: int, theme_id: int) -> CourseTheme:
-    theme = db.session.get(CourseTheme, theme_id)
-    if theme is None or theme.course_type_id != type_id:
-        abort(404)
-    return theme
+    return load_or_404(CourseTheme, theme_id,
+                       allowed=lambda user, theme: theme.course_type_id == type_id)
 
 
 @bp.route("/admin/kurstyper/<int:type_id>/teman/<int:theme_id>", methods=["GET", "POST"])
@@ -131,14 +108,8 @@ def edit_theme(type_id: int, theme_id: int):
     theme = _load_theme(type_id, theme_id)
     form = ThemeForm(obj=theme)
     if form.validate_on_submit():
-        try:
-            services.update_theme(theme, actor=current_user, now=clock.now(),
-                                  details=_theme_details(form))
-        except CourseError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(lambda: services.update_theme(theme, actor=actor(), now=clock.now(),
+                                                 details=_theme_details(form)), form=form).ok:
             flash(_("Temat är sparat. Kursomgångar som redan finns behåller sina träffar."), "success")
             return redirect(url_for("courses.edit_type", type_id=type_id))
     return render_template("courses/theme_form.html", form=form, theme=theme,
@@ -152,16 +123,14 @@ def remove_theme(type_id: int, theme_id: int):
     theme = _load_theme(type_id, theme_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        retired = services.remove_theme(theme, actor=current_user, now=clock.now())
-    except CourseError as error:
-        db.session.rollback()
+    outcome = attempt(lambda: services.remove_theme(theme, actor=actor(), now=clock.now()),
+                      quiet=True)
+    if outcome.error is not None:
         form = CourseTypeForm(obj=theme.course_type, formdata=None)
-        form.form_errors.append(error.message)
+        form.form_errors.append(outcome.error.message)
         return _render_type(theme.course_type, form, ThemeForm(prefix="theme", formdata=None), 422)
-    db.session.commit()
     flash(_("Temat används i kursomgångar och är därför arkiverat: de behåller sina träffar, "
-            "nya omgångar får det inte.") if retired else _("Temat är borttaget."), "success")
+            "nya omgångar får det inte.") if outcome.value else _("Temat är borttaget."), "success")
     return redirect(url_for("courses.edit_type", type_id=type_id))
 
 
@@ -173,8 +142,7 @@ def move_theme(type_id: int, theme_id: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     offset = -1 if request.form.get("riktning") == "upp" else 1
-    services.move_theme(theme, actor=current_user, now=clock.now(), offset=offset)
-    db.session.commit()
+    attempt(lambda: services.move_theme(theme, actor=actor(), now=clock.now(), offset=offset))
     return redirect(url_for("courses.edit_type", type_id=type_id))
 
 
@@ -196,13 +164,8 @@ def _venue_page(venue: Venue | None):
             name=form.name.data, street=form.street.data or "", postcode=form.postcode.data or "",
             city=form.city.data or "", municipality=chosen,
             accessibility_notes=form.accessibility_notes.data or "")
-        try:
-            services.save_venue(venue, actor=current_user, now=clock.now(), details=details)
-        except CourseError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(lambda: services.save_venue(venue, actor=actor(), now=clock.now(),
+                                               details=details), form=form).ok:
             flash(_("Lokalen är sparad."), "success")
             return redirect(url_for("courses.admin_venues"))
     return render_template("courses/venue_form.html", form=form, venue=venue)
@@ -219,4 +182,4 @@ def new_venue():
 @staff_only
 def edit_venue(venue_id: int):
     """Change a venue."""
-    return _venue_page(db.session.get(Venue, venue_id) or abort(404))
+    return _venue_page(load_or_404(Venue, venue_id))

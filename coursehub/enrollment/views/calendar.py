@@ -11,8 +11,7 @@ from coursehub.accounts.permissions import roles_required
 from coursehub.enrollment import ical, queries, services
 from coursehub.enrollment.forms import EmptyForm
 from coursehub.enrollment.views import bp
-from coursehub.enrollment.views._helpers import actor
-from coursehub.extensions import db
+from coursehub.lib.work import actor, attempt
 
 
 @bp.post("/mina-kurser/kalender")
@@ -20,9 +19,8 @@ from coursehub.extensions import db
 def create_feed():
     """Create (or renew) the private feed address; an earlier address stops working."""
     if EmptyForm().validate_on_submit():
-        services.create_calendar_feed(actor(), now=clock.now())
-        db.session.commit()
-        flash(_("Din kalenderlänk är klar. Lägg till den i ditt kalenderprogram."), "success")
+        if attempt(lambda: services.create_calendar_feed(actor(), now=clock.now())).ok:
+            flash(_("Din kalenderlänk är klar. Lägg till den i ditt kalenderprogram."), "success")
     return redirect(url_for("enrollment.my_courses"))
 
 
@@ -31,9 +29,8 @@ def create_feed():
 def revoke_feed():
     """Revoke the private feed address."""
     if EmptyForm().validate_on_submit():
-        services.revoke_calendar_feed(actor())
-        db.session.commit()
-        flash(_("Kalenderlänken är borttagen och fungerar inte längre."), "success")
+        if attempt(lambda: services.revoke_calendar_feed(actor())).ok:
+            flash(_("Kalenderlänken är borttagen och fungerar inte längre."), "success")
     return redirect(url_for("enrollment.my_courses"))
 
 

@@ -12,20 +12,12 @@ from coursehub.accounts.models import Municipality, Role
 from coursehub.accounts.permissions import login_required, roles_required
 from coursehub.enrollment import permissions, queries, services
 from coursehub.enrollment.forms import EmptyForm, ReasonForm, RegisterFamilyForm, SignUpForm
-from coursehub.enrollment.models import EnrollmentStatus
+from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.enrollment.views import bp
-from coursehub.enrollment.views._helpers import (
-    actor,
-    back,
-    chosen_adults,
-    load_enrollment,
-    load_run,
-    show_error,
-)
-from coursehub.errors import CoursehubError
-from coursehub.extensions import db
+from coursehub.enrollment.views._helpers import back, load_run, show_error
 from coursehub.lib.forms import first_error
-from coursehub.lib.params import page_arg
+from coursehub.lib.params import get_or_none, page_arg
+from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
 STATUS_MESSAGES = {
     EnrollmentStatus.CONFIRMED: _l(
@@ -62,17 +54,12 @@ def _family_sign_up(run_id: int):
     form = SignUpForm(adults=household.adults)
     form.persons.validate_choice = False
     if form.validate_on_submit():
-        try:
-            enrollment = services.sign_up(
-                run, household, chosen_adults(form.persons.data), actor=actor(), now=clock.now(),
-                diet=form.diet.data, accessibility=form.accessibility.data,
-                interpreter=form.interpreter.data)
-        except CoursehubError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_status_message(enrollment.status), "success")
+        outcome = attempt(lambda: services.sign_up(
+            run, household, queries.users_by_ids(form.persons.data), actor=actor(),
+            now=clock.now(), diet=form.diet.data, accessibility=form.accessibility.data,
+            interpreter=form.interpreter.data), show=show_error(form))
+        if outcome.ok:
+            flash(_status_message(outcome.value.status), "success")
             return redirect(url_for("enrollment.my_courses"))
     elif request.method == "GET":
         form.persons.data = [adult.id for adult in household.adults]
@@ -88,17 +75,12 @@ def register_family(run_id: int):
     if form.validate_on_submit():
         adults = [services.NewAdult(name.data or "", email.data or "")
                   for name, email in form.adult_rows()]
-        try:
-            services.register_family(
-                run, household_name=form.household_name.data,
-                municipality=db.session.get(Municipality, form.municipality_id.data),
+        municipality = get_or_none(Municipality, form.municipality_id.data)
+        if attempt(lambda: services.register_family(
+                run, household_name=form.household_name.data, municipality=municipality,
                 adults=adults, now=clock.now(), diet=form.diet.data,
-                accessibility=form.accessibility.data, interpreter=form.interpreter.data)
-        except CoursehubError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+                accessibility=form.accessibility.data, interpreter=form.interpreter.data),
+                show=show_error(form)).ok:
             flash(_("Tack! Vi har skickat en inbjudan till varje vuxen att välja lösenord. "
                     "Kommunen bekräftar er anmälan."), "success")
             return redirect(url_for("enrollment.register_family_done", run_id=run.id))
@@ -130,19 +112,13 @@ def my_courses():
 @login_required
 def cancel(enrollment_id: int):
     """Cancel a sign-up (the family, its municipality or staff)."""
-    enrollment = load_enrollment(enrollment_id, permissions.can_cancel_enrollment)
+    enrollment = load_or_404(Enrollment, enrollment_id, allowed=permissions.can_cancel_enrollment)
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash(first_error(form) or _("Kontrollera uppgifterna."), "error")
+        flash(first_error(form) or _("Kontrollera uppgifterna."), ERROR)
         return back("enrollment.my_courses")
-    try:
-        services.cancel_enrollment(enrollment, actor=actor(), now=clock.now(),
-                                   reason=form.reason.data or "")
-    except CoursehubError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if attempt(lambda: services.cancel_enrollment(enrollment, actor=actor(), now=clock.now(),
+                                                  reason=form.reason.data or "")).ok:
         flash(_("Anmälan är avbokad."), "success")
     return back("enrollment.my_courses")
 
@@ -151,14 +127,9 @@ def cancel(enrollment_id: int):
 @login_required
 def accept_offer(enrollment_id: int):
     """Accept the seats offered from the waiting list."""
-    enrollment = load_enrollment(enrollment_id, permissions.can_answer_offer)
+    enrollment = load_or_404(Enrollment, enrollment_id, allowed=permissions.can_answer_offer)
     if EmptyForm().validate_on_submit():
-        try:
-            enrollment = services.accept_offer(enrollment, actor=actor(), now=clock.now())
-        except CoursehubError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_status_message(enrollment.status), "success")
+        outcome = attempt(lambda: services.accept_offer(enrollment, actor=actor(), now=clock.now()))
+        if outcome.ok:
+            flash(_status_message(outcome.value.status), "success")
     return back("enrollment.my_courses")

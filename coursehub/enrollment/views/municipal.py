@@ -12,19 +12,16 @@ from coursehub.accounts.permissions import roles_required
 from coursehub.courses.models import CourseRun
 from coursehub.enrollment import permissions, queries, services
 from coursehub.enrollment.forms import EmptyForm, HouseholdSignUpForm, NewHouseholdForm, ReasonForm
+from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.views import bp
-from coursehub.enrollment.views._helpers import actor, back, chosen_adults, load_enrollment, show_error
-from coursehub.errors import CoursehubError
-from coursehub.extensions import db
+from coursehub.enrollment.views._helpers import back, show_error
 from coursehub.lib.forms import first_error
-from coursehub.lib.params import page_arg
+from coursehub.lib.params import get_or_none, page_arg
+from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
 
 def _own_household(household_id: int) -> Household:
-    household = db.session.get(Household, household_id)
-    if household is None or not permissions.can_manage_household(current_user, household):
-        abort(404)
-    return household
+    return load_or_404(Household, household_id, allowed=permissions.can_manage_household)
 
 
 @bp.get("/kommun/hushall")
@@ -48,17 +45,12 @@ def new_household():
     if form.validate_on_submit():
         adults = [services.NewAdult(name.data or "", email.data or "")
                   for name, email in form.adult_rows()]
-        try:
-            household = services.create_household(
-                name=form.household_name.data, municipality=current_user.municipality,
-                adults=adults, actor=actor(), now=clock.now())
-        except CoursehubError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        outcome = attempt(lambda: services.create_household(
+            name=form.household_name.data, municipality=current_user.municipality,
+            adults=adults, actor=actor(), now=clock.now()), show=show_error(form))
+        if outcome.ok:
             flash(_("Hushållet är tillagt och de vuxna har fått en inbjudan per e-post."), "success")
-            return redirect(url_for("enrollment.household", household_id=household.id))
+            return redirect(url_for("enrollment.household", household_id=outcome.value.id))
     return render_template("enrollment/new_household.html", form=form)
 
 
@@ -90,22 +82,15 @@ def sign_up_household(household_id: int):
     form.persons.validate_choice = False
     form.run_id.validate_choice = False
     if form.validate_on_submit():
-        run = db.session.get(CourseRun, form.run_id.data)
+        run = get_or_none(CourseRun, form.run_id.data)
         if run is None:
             form.run_id.errors.append(_("Välj en kursomgång."))
-        else:
-            try:
-                services.sign_up(run, household, chosen_adults(form.persons.data), actor=actor(),
-                                 now=clock.now(), diet=form.diet.data,
-                                 accessibility=form.accessibility.data,
-                                 interpreter=form.interpreter.data)
-            except CoursehubError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
-                db.session.commit()
-                flash(_("Hushållet är anmält."), "success")
-                return redirect(url_for("enrollment.household", household_id=household.id))
+        elif attempt(lambda: services.sign_up(
+                run, household, queries.users_by_ids(form.persons.data), actor=actor(),
+                now=clock.now(), diet=form.diet.data, accessibility=form.accessibility.data,
+                interpreter=form.interpreter.data), show=show_error(form)).ok:
+            flash(_("Hushållet är anmält."), "success")
+            return redirect(url_for("enrollment.household", household_id=household.id))
     return _household_page(household, form)
 
 
@@ -114,15 +99,9 @@ def sign_up_household(household_id: int):
 def confirm_household(household_id: int):
     """Confirm a household that registered itself."""
     household = _own_household(household_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            services.confirm_household(household, actor=actor(), now=clock.now())
-        except CoursehubError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Hushållet är bekräftat."), "success")
+    if EmptyForm().validate_on_submit() and attempt(
+            lambda: services.confirm_household(household, actor=actor(), now=clock.now())).ok:
+        flash(_("Hushållet är bekräftat."), "success")
     return redirect(url_for("enrollment.household", household_id=household.id))
 
 
@@ -142,16 +121,10 @@ def approvals():
 @roles_required(Role.MUNICIPAL)
 def approve(enrollment_id: int):
     """Approve a family's sign-up."""
-    enrollment = load_enrollment(enrollment_id, permissions.can_decide_enrollment)
-    if EmptyForm().validate_on_submit():
-        try:
-            services.approve_enrollment(enrollment, actor=actor(), now=clock.now())
-        except CoursehubError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Anmälan är godkänd och familjen har fått besked."), "success")
+    enrollment = load_or_404(Enrollment, enrollment_id, allowed=permissions.can_decide_enrollment)
+    if EmptyForm().validate_on_submit() and attempt(
+            lambda: services.approve_enrollment(enrollment, actor=actor(), now=clock.now())).ok:
+        flash(_("Anmälan är godkänd och familjen har fått besked."), "success")
     return back("enrollment.approvals")
 
 
@@ -159,18 +132,12 @@ def approve(enrollment_id: int):
 @roles_required(Role.MUNICIPAL)
 def decline(enrollment_id: int):
     """Decline a family's sign-up; the family gets an e-mail."""
-    enrollment = load_enrollment(enrollment_id, permissions.can_decide_enrollment)
+    enrollment = load_or_404(Enrollment, enrollment_id, allowed=permissions.can_decide_enrollment)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            services.decline_enrollment(enrollment, actor=actor(), now=clock.now(),
-                                        reason=form.reason.data or "")
-        except CoursehubError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if attempt(lambda: services.decline_enrollment(enrollment, actor=actor(), now=clock.now(),
+                                                       reason=form.reason.data or "")).ok:
             flash(_("Anmälan är avslagen och familjen har fått besked."), "success")
     else:
-        flash(first_error(form) or _("Kontrollera uppgifterna."), "error")
+        flash(first_error(form) or _("Kontrollera uppgifterna."), ERROR)
     return back("enrollment.approvals")

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from coursehub import clock
 from coursehub.accounts.models import Role
 from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.courses.models import CourseRun
 from coursehub.enrollment import exports, permissions, queries, services
 from coursehub.enrollment.forms import ReasonForm, ReorderForm
+from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.views import bp
-from coursehub.enrollment.views._helpers import actor, load_enrollment, load_run
-from coursehub.errors import CoursehubError
-from coursehub.extensions import db
+from coursehub.lib.forms import first_error
 from coursehub.lib.params import page_arg
+from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
 LIST_ROLES = (*STAFF_ROLES, Role.LEADER)
 
 
 def _visible_run(run_id: int):
-    run = load_run(run_id, allow_draft=True)
-    if not permissions.can_see_participants(current_user, run):
-        abort(404)
-    return run
+    return load_or_404(CourseRun, run_id, allowed=permissions.can_see_participants)
 
 
 @bp.get("/kurser/<int:run_id>/deltagare")
@@ -81,7 +79,7 @@ def participants_xlsx(run_id: int):
 @roles_required(*STAFF_ROLES)
 def waitlist(run_id: int):
     """The run's waiting list, in order, with a form to move a household."""
-    run = load_run(run_id, allow_draft=True)
+    run = load_or_404(CourseRun, run_id)
     return render_template("enrollment/waitlist.html", run=run, rows=queries.waitlist(run.id),
                            form=ReorderForm())
 
@@ -90,23 +88,16 @@ def waitlist(run_id: int):
 @roles_required(*STAFF_ROLES)
 def reorder(enrollment_id: int):
     """Move a household on the waiting list, with a reason (audited)."""
-    enrollment = load_enrollment(enrollment_id, lambda user, e: permissions.can_manage_waitlist(user))
+    enrollment = load_or_404(Enrollment, enrollment_id,
+                             allowed=lambda user, e: permissions.can_manage_waitlist(user))
     form = ReorderForm()
     if form.validate_on_submit():
-        try:
-            services.reorder_waitlist(enrollment, form.position.data, actor=actor(),
-                                      now=clock.now(), reason=form.reason.data)
-        except CoursehubError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if attempt(lambda: services.reorder_waitlist(enrollment, form.position.data, actor=actor(),
+                                                     now=clock.now(), reason=form.reason.data)).ok:
             flash(_("Reservlistan är ändrad."), "success")
             return redirect(url_for("enrollment.waitlist", run_id=enrollment.run_id))
     else:
-        from coursehub.lib.forms import first_error
-
-        flash(first_error(form) or _("Kontrollera uppgifterna."), "error")
+        flash(first_error(form) or _("Kontrollera uppgifterna."), ERROR)
     return redirect(url_for("enrollment.waitlist", run_id=enrollment.run_id))
 
 

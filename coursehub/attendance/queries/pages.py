@@ -1,0 +1,49 @@
+"""Reads behind the certificate and progress pages: one row by code, and pages of listings."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coursehub.accounts.models import Household, User
+from coursehub.attendance.models import Certificate, Completion
+from coursehub.extensions import db
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """Return the certificate with this check code, with its person, course type and completion."""
+    return db.session.scalar(
+        select(Certificate).where(Certificate.code == code).options(
+            selectinload(Certificate.user), selectinload(Certificate.course_type),
+            selectinload(Certificate.completion),
+        )
+    )
+
+
+def certificates_page(*, page: int, per_page: int = 25):
+    """Return a page of certificates, newest first, with what the staff list shows of each."""
+    stmt = (
+        select(Certificate)
+        .options(selectinload(Certificate.user), selectinload(Certificate.course_type),
+                 selectinload(Certificate.completion).selectinload(Completion.certificates))
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+
+
+def household_adults(household_id: int) -> list[User]:
+    """Return the adults of a household by name."""
+    return list(db.session.scalars(
+        select(User).where(User.household_id == household_id).order_by(User.full_name, User.id)
+    ))
+
+
+def municipality_households_page(municipality_id: int, *, page: int, per_page: int = 20):
+    """Return a page of a municipality's households by name, with their adults loaded."""
+    stmt = (
+        select(Household)
+        .where(Household.municipality_id == municipality_id)
+        .options(selectinload(Household.adults))
+        .order_by(Household.name, Household.id)
+    )
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)

@@ -1,0 +1,103 @@
+"""The one way a view does its work: load a row or 404, call one service, commit once at the edge.
+
+    outcome = attempt(lambda: services.update_run(run, actor=actor(), now=clock.now(), ...),
+                      form=form, default="day")
+    if outcome.ok:
+        flash(_("Ändringarna är sparade."), "success")
+        return redirect(...)
+    return render_template(...)   # the domain error now stands beside its field
+
+Services flush and never commit (CONVENTIONS.md 4); `attempt` is the request's commit, and its
+rollback when a rule was broken. A domain error is shown beside its form field, or, on a page with
+buttons only, flashed with the one category for errors, `ERROR`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from flask import abort, flash
+from flask_login import current_user
+
+from coursehub.errors import CoursehubError
+from coursehub.extensions import db
+from coursehub.lib.forms import show_domain_error
+from coursehub.lib.params import as_id
+
+T = TypeVar("T")
+M = TypeVar("M")
+
+# The flash category of every error message; base.html shows it as a red (Bootstrap "danger") alert.
+ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What `attempt` did: the service's return value, or the domain error it raised."""
+
+    value: T | None = None
+    error: CoursehubError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the service succeeded and its work is committed."""
+        return self.error is None
+
+
+def attempt(
+    action: Callable[[], T],
+    *,
+    form: Any = None,
+    default: str | None = None,
+    show: Callable[[CoursehubError], object] | None = None,
+    catch: type[CoursehubError] | tuple[type[CoursehubError], ...] = CoursehubError,
+    quiet: bool = False,
+) -> Outcome[T]:
+    """Run `action` (one service call) and commit; on a domain error roll back and show it.
+
+    The error is shown by `show` when given, else beside its field of `form` (or beside `default`,
+    or above the form), else flashed with the `ERROR` category; with `quiet` it is not shown, and
+    the caller shows `outcome.error` itself. `catch` narrows which domain errors are expected; any
+    other exception propagates (the 500 handler rolls back).
+    """
+    try:
+        value = action()
+    except catch as error:
+        db.session.rollback()
+        if quiet:
+            pass
+        elif show is not None:
+            show(error)
+        elif form is not None:
+            show_domain_error(form, error, default=default)
+        else:
+            flash(error.message, ERROR)
+        return Outcome(error=error)
+    db.session.commit()
+    return Outcome(value=value)
+
+
+def actor() -> Any:
+    """Return the logged-in user object (not the proxy) to pass to a service as `actor`."""
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+def load_or_404(
+    model: type[M],
+    ident: object,
+    *,
+    allowed: Callable[[Any, M], bool] | None = None,
+    options: Iterable[Any] = (),
+) -> M:
+    """Load one row by id, or answer 404; also 404 when `allowed(user, row)` is false.
+
+    A row the person may not act on answers like one that does not exist, so that its existence
+    does not leak. `ident` may come from a form: a malformed or too large id is a 404 too.
+    """
+    number = as_id(ident)
+    row = db.session.get(model, number, options=list(options)) if number is not None else None
+    if row is None or (allowed is not None and not allowed(current_user, row)):
+        abort(404)
+    return row

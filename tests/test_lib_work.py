@@ -1,0 +1,125 @@
+"""coursehub.lib.work: one service call, one commit; a domain error rolls back and is shown."""
+
+import pytest
+from flask import get_flashed_messages
+from flask_login import current_user, login_user
+from sqlalchemy import func, select
+from werkzeug.exceptions import NotFound
+from wtforms import StringField
+
+from coursehub.accounts.models import Municipality
+from coursehub.errors import CoursehubError, NotFoundError
+from coursehub.lib.forms import BaseForm
+from coursehub.lib.work import ERROR, actor, attempt, load_or_404
+from tests.factories import MunicipalityFactory, UserFactory
+
+
+class NameForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    name = StringField()
+    code = StringField()
+
+
+def _municipalities(db) -> int:
+    return db.session.scalar(select(func.count()).select_from(Municipality))
+
+
+def _add(db, name: str) -> Municipality:
+    municipality = Municipality(name=name, code="0999", is_member=True)
+    db.session.add(municipality)
+    db.session.flush()
+    return municipality
+
+
+def _add_then_fail(db, error: CoursehubError):
+    def action():
+        _add(db, "Halvfärdig")
+        raise error
+
+    return action
+
+
+def test_success_commits_once_and_returns_the_value(app, db):
+    before = _municipalities(db)
+    with app.test_request_context():
+        outcome = attempt(lambda: _add(db, "Ny kommun"))
+    assert outcome.ok and outcome.error is None
+    assert outcome.value.name == "Ny kommun"
+    db.session.rollback()  # nothing left to undo: the work was committed
+    assert _municipalities(db) == before + 1
+    assert db.session.get(Municipality, outcome.value.id) is not None
+
+
+def test_a_domain_error_rolls_back_and_stands_beside_its_field(app, db):
+    before = _municipalities(db)
+    with app.test_request_context(method="POST", data={"name": "x"}):
+        form = NameForm()
+        outcome = attempt(_add_then_fail(db, CoursehubError("Fel kod.", field="code")),
+                          form=form, default="name")
+        assert not outcome.ok and outcome.value is None
+        assert outcome.error.message == "Fel kod."
+        assert list(form.code.errors) == ["Fel kod."] and not form.name.errors
+        assert get_flashed_messages() == []
+    assert _municipalities(db) == before
+
+
+def test_an_error_without_a_field_goes_beside_the_default_field(app, db):
+    with app.test_request_context(method="POST", data={}):
+        form = NameForm()
+        attempt(_add_then_fail(db, CoursehubError("Något saknas.")), form=form, default="name")
+        assert list(form.name.errors) == ["Något saknas."] and not form.form_errors
+
+
+def test_without_a_form_the_error_is_flashed_with_the_one_error_category(app, db):
+    before = _municipalities(db)
+    with app.test_request_context():
+        outcome = attempt(_add_then_fail(db, CoursehubError("Går inte.")))
+        assert get_flashed_messages(with_categories=True) == [(ERROR, "Går inte.")]
+    assert ERROR == "error" and not outcome.ok
+    assert _municipalities(db) == before
+
+
+def test_show_and_quiet_leave_the_message_to_the_caller(app, db):
+    shown = []
+    with app.test_request_context():
+        attempt(_add_then_fail(db, CoursehubError("Ett.")), show=shown.append)
+        quiet = attempt(_add_then_fail(db, CoursehubError("Två.")), quiet=True)
+        assert get_flashed_messages() == []
+    assert [error.message for error in shown] == ["Ett."]
+    assert quiet.error.message == "Två."
+
+
+def test_catch_narrows_the_expected_errors(app, db):
+    with app.test_request_context(), pytest.raises(CoursehubError):
+        attempt(_add_then_fail(db, CoursehubError("Oväntat.")), catch=NotFoundError)
+    assert db.session.scalar(select(Municipality).where(Municipality.name == "Halvfärdig"))
+    db.session.rollback()  # what the 500 handler does with an unexpected error
+    with app.test_request_context():
+        outcome = attempt(_add_then_fail(db, NotFoundError("Finns inte.")), catch=NotFoundError)
+    assert isinstance(outcome.error, NotFoundError)
+
+
+def test_load_or_404_loads_by_id_and_hides_what_may_not_be_seen(app, db):
+    municipality = MunicipalityFactory(name="Eksjö")
+    db.session.commit()
+    with app.test_request_context():
+        assert load_or_404(Municipality, municipality.id) is municipality
+        assert load_or_404(Municipality, str(municipality.id)) is municipality
+        assert load_or_404(Municipality, municipality.id,
+                           allowed=lambda user, row: row.name == "Eksjö") is municipality
+        for wrong in (municipality.id + 1000, "abc", None, 2**31, 0):
+            with pytest.raises(NotFound):
+                load_or_404(Municipality, wrong)
+        with pytest.raises(NotFound):
+            load_or_404(Municipality, municipality.id, allowed=lambda user, row: False)
+
+
+def test_actor_is_the_logged_in_user_itself_not_the_proxy(app, db):
+    user = UserFactory()
+    db.session.commit()
+    with app.test_request_context():
+        login_user(user)
+        assert actor() is user
+        assert type(actor()) is type(user) and type(current_user) is not type(user)
