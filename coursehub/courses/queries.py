@@ -24,7 +24,7 @@ import holidays
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from coursehub.accounts.models import Municipality, User, UserRole
+from coursehub.accounts.models import LEADER_ROLES, Municipality, User, UserRole
 from coursehub.clock import to_local
 from coursehub.courses.models import (
     CourseRun,
@@ -35,7 +35,7 @@ from coursehub.courses.models import (
     Venue,
     run_leaders,
 )
-from coursehub.courses.services import LEADER_ROLES, local_moment
+from coursehub.courses.services import local_moment
 from coursehub.extensions import db
 
 PER_PAGE = 20

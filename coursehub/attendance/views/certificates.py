@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coursehub import clock
-from coursehub.accounts.permissions import STAFF_ROLES, login_required, roles_required
+from coursehub.accounts.models import STAFF_ROLES
+from coursehub.accounts.permissions import login_required, roles_required
 from coursehub.attendance import certificates as pdf
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import ReissueForm, RevokeForm

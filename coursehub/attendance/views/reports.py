@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from coursehub.accounts.models import Role
-from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.accounts.models import FIGURE_ROLES
+from coursehub.accounts.permissions import roles_required
 from coursehub.attendance import charts, exports, permissions, queries
 from coursehub.attendance.views import bp
 from coursehub.lib.params import page_arg
 
-FIGURE_ROLES = (*STAFF_ROLES, Role.STEERING)
 DIMENSION_LABELS = {
     "run": _l("Kursomgång"),
     "theme": _l("Tema"),

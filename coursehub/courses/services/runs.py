@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 
-from coursehub.accounts.models import Municipality, User
+from coursehub.accounts.models import LEADER_ROLES, Municipality, User
 from coursehub.clock import to_local
 from coursehub.courses.errors import CourseError, PublishError
 from coursehub.courses.models import (
@@ -24,7 +24,6 @@ from coursehub.courses.models import (
 from coursehub.courses.services.hooks import (
     CAPACITY_CHANGED_HOOKS,
     CAPACITY_CHECKS,
-    LEADER_ROLES,
     RUN_CANCELLED_HOOKS,
     SESSION_CHANGED_HOOKS,
     local_moment,

@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coursehub import clock
-from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.accounts.models import STAFF_ROLES
+from coursehub.accounts.permissions import roles_required
 from coursehub.clock import to_local
 from coursehub.courses import queries, services
 from coursehub.courses.errors import CourseError

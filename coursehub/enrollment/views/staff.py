@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coursehub import clock
-from coursehub.accounts.models import Role
-from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.accounts.models import FIGURE_ROLES, LEADER_ROLES, STAFF_ROLES
+from coursehub.accounts.permissions import roles_required
 from coursehub.enrollment import exports, permissions, queries, services
 from coursehub.enrollment.forms import ReasonForm, ReorderForm
 from coursehub.enrollment.views import bp
@@ -16,8 +16,6 @@ from coursehub.enrollment.views._helpers import actor, load_enrollment, load_run
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 from coursehub.lib.params import page_arg
-
-LIST_ROLES = (*STAFF_ROLES, Role.LEADER)
 
 
 def _visible_run(run_id: int):
@@ -28,7 +26,7 @@ def _visible_run(run_id: int):
 
 
 @bp.get("/kurser/<int:run_id>/deltagare")
-@roles_required(*LIST_ROLES)
+@roles_required(*LEADER_ROLES)
 def participants(run_id: int):
     """The run's participants with municipality and needs, a page at a time."""
     run = _visible_run(run_id)
@@ -40,7 +38,7 @@ def participants(run_id: int):
 
 
 @bp.get("/kurser/<int:run_id>/deltagare/utskrift")
-@roles_required(*LIST_ROLES)
+@roles_required(*LEADER_ROLES)
 def participants_print(run_id: int):
     """A printable list of every participant (bounded by the run's capacity)."""
     run = _visible_run(run_id)
@@ -56,7 +54,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 
 
 @bp.get("/kurser/<int:run_id>/deltagare.csv")
-@roles_required(*LIST_ROLES)
+@roles_required(*LEADER_ROLES)
 def participants_csv(run_id: int):
     """Download the participants as CSV."""
     run = _visible_run(run_id)
@@ -65,7 +63,7 @@ def participants_csv(run_id: int):
 
 
 @bp.get("/kurser/<int:run_id>/deltagare.xlsx")
-@roles_required(*LIST_ROLES)
+@roles_required(*LEADER_ROLES)
 def participants_xlsx(run_id: int):
     """Download the participants as an Excel workbook."""
     run = _visible_run(run_id)
@@ -111,7 +109,7 @@ def reorder(enrollment_id: int):
 
 
 @bp.get("/kurser/deltagare-per-kommun")
-@roles_required(*STAFF_ROLES, Role.STEERING)
+@roles_required(*FIGURE_ROLES)
 def municipality_counts():
     """Confirmed participants per run and municipality in a term."""
     term = request.args.get("termin") or queries.term_of(clock.now())
