@@ -35,8 +35,8 @@ from coursehub.courses.models import (
     Venue,
     run_leaders,
 )
-from coursehub.courses.services import local_moment
 from coursehub.extensions import db
+from coursehub.lib.localtime import local_moment
 
 PER_PAGE = 20
 _seat_counters: list[Callable[[Sequence[int]], dict[int, int]]] = []

@@ -23,6 +23,7 @@ from coursehub.courses.forms import (
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus
 from coursehub.courses.views import bp, show_error
 from coursehub.extensions import db
+from coursehub.lib.localtime import local_moment
 from coursehub.lib.params import page_arg
 
 staff_only = roles_required(*STAFF_ROLES)
@@ -53,11 +54,10 @@ def _run_details(form: RunForm, lists: dict) -> services.RunDetails:
     venue = _by_id(lists["venues"], [form.venue.data])
     return services.RunDetails(
         title=form.title.data, capacity=form.capacity.data,
-        signup_opens_at=services.local_moment(form.signup_opens_date.data, form.signup_opens_time.data,
-                                              field="signup_opens_time"),
-        signup_closes_at=services.local_moment(form.signup_closes_date.data,
-                                               form.signup_closes_time.data,
-                                               field="signup_closes_time"),
+        signup_opens_at=local_moment(form.signup_opens_date.data, form.signup_opens_time.data,
+                                     field="signup_opens_time", error=CourseError),
+        signup_closes_at=local_moment(form.signup_closes_date.data, form.signup_closes_time.data,
+                                      field="signup_closes_time", error=CourseError),
         edition=form.edition.data or "", description=form.description.data or "",
         contact_name=form.contact_name.data or "", contact_email=form.contact_email.data or "",
         is_open_to_all=form.is_open_to_all.data,
