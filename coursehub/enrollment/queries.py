@@ -19,6 +19,7 @@ from coursehub.enrollment.models import (
     EnrollmentStatus,
 )
 from coursehub.extensions import db
+from coursehub.lib.terms import Term
 
 PER_PAGE = 25
 
@@ -179,29 +180,9 @@ class MunicipalityCount:
     households: int
 
 
-def term_bounds(term: str) -> tuple[datetime, datetime]:
-    """Return the UTC bounds of a term "2026-HT" (July-December) or "2026-VT" (January-June)."""
-    from coursehub.clock import local_to_utc
-
-    year, half = int(term[:4]), term[5:]
-    if half == "VT":
-        return (local_to_utc(datetime(year, 1, 1)),  # noqa: DTZ001 - local wall time
-                local_to_utc(datetime(year, 7, 1)))  # noqa: DTZ001
-    return (local_to_utc(datetime(year, 7, 1)),  # noqa: DTZ001
-            local_to_utc(datetime(year + 1, 1, 1)))  # noqa: DTZ001
-
-
-def term_of(moment: datetime) -> str:
-    """Return the term a moment falls in, e.g. "2026-HT"."""
-    from coursehub.clock import to_local
-
-    local = to_local(moment)
-    return f"{local.year}-{'VT' if local.month <= 6 else 'HT'}"
-
-
-def municipality_counts(term: str, *, limit: int = 1000) -> list[MunicipalityCount]:
+def municipality_counts(term: Term, *, limit: int = 1000) -> list[MunicipalityCount]:
     """Return confirmed participants per run and municipality for runs starting in `term`."""
-    start, end = term_bounds(term)
+    start, end = term.starts_at, term.ends_at
     rows = db.session.execute(
         select(CourseRun.id, CourseRun.title, CourseRun.starts_at, Municipality.name,
                func.count(EnrollmentPerson.id), func.count(func.distinct(Enrollment.household_id)))

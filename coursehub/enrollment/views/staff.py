@@ -16,6 +16,7 @@ from coursehub.enrollment.views._helpers import actor, load_enrollment, load_run
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 from coursehub.lib.params import page_arg
+from coursehub.lib.terms import parse_term, term_of, terms_around
 
 
 def _visible_run(run_id: int):
@@ -112,11 +113,7 @@ def reorder(enrollment_id: int):
 @roles_required(*FIGURE_ROLES)
 def municipality_counts():
     """Confirmed participants per run and municipality in a term."""
-    term = request.args.get("termin") or queries.term_of(clock.now())
-    if (len(term) != 7 or not term[:4].isascii() or not term[:4].isdigit() or term[4] != "-"
-            or term[5:] not in ("VT", "HT") or not 2000 <= int(term[:4]) <= 2999):
-        term = queries.term_of(clock.now())
+    term = parse_term(request.args.get("termin")) or term_of(clock.now())
     rows = queries.municipality_counts(term)
-    year = int(term[:4])
-    terms = [f"{y}-{half}" for y in range(year - 2, year + 2) for half in ("VT", "HT")]
+    terms = terms_around(term)
     return render_template("enrollment/municipality_counts.html", rows=rows, term=term, terms=terms)
