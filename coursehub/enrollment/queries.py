@@ -19,6 +19,7 @@ from coursehub.enrollment.models import (
     EnrollmentStatus,
 )
 from coursehub.extensions import db
+from coursehub.lib.pagination import paginate
 from coursehub.lib.terms import Term
 
 PER_PAGE = 25
@@ -60,7 +61,7 @@ def household_enrollments(household_id: int, *, page: int = 1, per_page: int = P
                  joinedload(Enrollment.run).selectinload(CourseRun.sessions),
                  joinedload(Enrollment.run).joinedload(CourseRun.venue))
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)
 
 
 def participants(run_id: int, *, page: int | None = 1, per_page: int = PER_PAGE):
@@ -74,7 +75,7 @@ def participants(run_id: int, *, page: int | None = 1, per_page: int = PER_PAGE)
     )
     if page is None:
         return list(db.session.scalars(stmt).unique())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)
 
 
 def waitlist(run_id: int) -> list[Enrollment]:
@@ -95,7 +96,7 @@ def municipality_households(municipality_id: int, *, page: int = 1, per_page: in
         .order_by(Household.is_confirmed, Household.name, Household.id)
         .options(selectinload(Household.adults))
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)
 
 
 def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PER_PAGE):
@@ -108,7 +109,7 @@ def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PE
         .order_by(Enrollment.created_at, Enrollment.id)
         .options(*_enrollment_options(), joinedload(Enrollment.run))
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)
 
 
 def open_runs_for(municipality: Municipality, now: datetime, *, limit: int = 100) -> list[CourseRun]:

@@ -18,6 +18,7 @@ from coursehub.attendance.models import (
 from coursehub.courses.models import CourseRun, CourseSession
 from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.extensions import db
+from coursehub.lib.pagination import paginate
 
 
 def _participant_filter(session_id: int, run_id: int):
@@ -157,4 +158,4 @@ def runs_for_attendance(user, *, is_staff: bool, page: int, per_page: int = 20):
             run_leaders.c.user_id == user.id
         )
     stmt = stmt.order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)

@@ -19,6 +19,7 @@ from coursehub.attendance.views import bp
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 from coursehub.lib.forms import expired_form_message
+from coursehub.lib.pagination import paginate
 from coursehub.lib.params import page_arg
 from coursehub.notifications.services import link
 
@@ -73,8 +74,7 @@ def admin_certificates():
                  selectinload(Certificate.completion).selectinload(Completion.certificates))
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     )
-    page = db.paginate(stmt, page=page_arg(), per_page=25,
-                       error_out=False)
+    page = paginate(stmt, page_arg(), 25)
     # Certificates whose completion corrected marks no longer meet: staff decide on revoking.
     progress = queries.progress_for_users(list({c.user_id for c in page.items}))
     lapsed = {(user_id, course.course_type.id)

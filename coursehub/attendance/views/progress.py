@@ -17,6 +17,7 @@ from coursehub.attendance.views import bp
 from coursehub.courses.models import CourseSession
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib.pagination import paginate
 from coursehub.lib.params import get_or_none, page_arg
 
 
@@ -88,8 +89,7 @@ def municipal_progress():
         .options(selectinload(Household.adults))
         .order_by(Household.name, Household.id)
     )
-    page = db.paginate(stmt, page=page_arg(), per_page=20,
-                       error_out=False)
+    page = paginate(stmt, page_arg(), 20)
     adults = [adult for household in page.items for adult in household.adults]
     progress = queries.progress_for_users([adult.id for adult in adults])
     return render_template("attendance/municipal_progress.html", page=page, progress=progress,
