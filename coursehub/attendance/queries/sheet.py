@@ -116,6 +116,8 @@ class RunMatrix:
     sessions: list[CourseSession]
     rows: list[tuple[User, Household, dict[int, AttendanceMark]]]
     total: int
+    page: int = 1
+    pages: int = 1
 
 
 def run_matrix(run: CourseRun, *, page: int = 1, per_page: int = 50) -> RunMatrix:
@@ -132,11 +134,9 @@ def run_matrix(run: CourseRun, *, page: int = 1, per_page: int = 50) -> RunMatri
         .where(Enrollment.run_id == run.id, Enrollment.scope == "run",
                Enrollment.status == EnrollmentStatus.CONFIRMED)
     )
-    total = db.session.scalar(select(sa.func.count()).select_from(base.subquery()))
-    people = db.session.execute(
-        base.order_by(Household.name, User.full_name, User.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
+    shown = paginate(base.order_by(Household.name, User.full_name, User.id), page, per_page,
+                     scalars=False)
+    people = shown.items
     user_ids = [u.id for u, _h in people]
     marks: dict[int, dict[int, AttendanceMark]] = defaultdict(dict)
     if user_ids and sessions:
@@ -145,7 +145,8 @@ def run_matrix(run: CourseRun, *, page: int = 1, per_page: int = 50) -> RunMatri
             AttendanceMark.session_id.in_([s.id for s in sessions]),
         )):
             marks[mark.user_id][mark.session_id] = mark
-    return RunMatrix(sessions, [(u, h, marks[u.id]) for u, h in people], total or 0)
+    return RunMatrix(sessions, [(u, h, marks[u.id]) for u, h in people], shown.total,
+                     page=shown.page, pages=shown.pages)
 
 
 def runs_for_attendance(user, *, is_staff: bool, page: int, per_page: int = 20):

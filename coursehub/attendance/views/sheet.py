@@ -108,9 +108,8 @@ def run_attendance(run_id: int):
     run = db.get_or_404(CourseRun, run_id)
     if not permissions.can_view_run_attendance(current_user, run):
         abort(404)
-    page = page_arg()
-    matrix = queries.run_matrix(run, page=page)
-    pages = max(1, -(-matrix.total // 50))
-    return render_template("attendance/run.html", run=run, matrix=matrix, page=page, pages=pages,
+    matrix = queries.run_matrix(run, page=page_arg())
+    return render_template("attendance/run.html", run=run, matrix=matrix, page=matrix.page,
+                           pages=matrix.pages,
                            status_labels=STATUS_LABELS,
                            links_households=permissions.is_staff(current_user))
