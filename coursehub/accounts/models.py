@@ -25,6 +25,14 @@ class Role(enum.StrEnum):
     STEERING = "steering"
 
 
+# The groups of roles that pages and rules check, named once; compare membership, not order.
+STAFF_ROLES = (Role.STAFF, Role.ADMIN)
+# May lead a run, and see the lists and attendance sheets of the runs they lead.
+LEADER_ROLES = (Role.LEADER, *STAFF_ROLES)
+# May see figures across runs (participants per municipality, attendance rates).
+FIGURE_ROLES = (*STAFF_ROLES, Role.STEERING)
+
+
 def new_session_token() -> str:
     """Return a fresh random per-user session token."""
     return secrets.token_urlsafe(32)
@@ -116,7 +124,7 @@ class User(UserMixin, Base):
 
     @property
     def is_staff(self) -> bool:
-        return self.has_role(Role.STAFF, Role.ADMIN)
+        return self.has_role(*STAFF_ROLES)
 
     @property
     def first_name(self) -> str:

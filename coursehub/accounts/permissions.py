@@ -7,9 +7,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from coursehub.accounts.models import Role
-
-STAFF_ROLES = (Role.STAFF, Role.ADMIN)
+from coursehub.accounts.models import STAFF_ROLES, Role
 
 
 def roles_required(*roles: Role):
@@ -54,7 +52,7 @@ def can_grant_role(user, role: Role) -> bool:
     """Only admins hand out the admin and staff roles; staff may hand out the rest."""
     if user is None:
         return False
-    if role in (Role.ADMIN, Role.STAFF):
+    if role in STAFF_ROLES:
         return user.has_role(Role.ADMIN)
     return is_staff(user)
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from coursehub.accounts.models import AuditEntry, Municipality, Role, User, UserRole
 from coursehub.extensions import db
+from coursehub.lib.pagination import paginate
 
 USERS_PER_PAGE = 25
 AUDIT_PER_PAGE = 50
@@ -31,7 +32,7 @@ def search_users(*, q: str | None = None, role: Role | None = None, page: int = 
     if role is not None:
         stmt = stmt.where(User.role_rows.any(UserRole.role == role))
     stmt = stmt.order_by(User.full_name, User.id)
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)
 
 
 def municipalities() -> list[Municipality]:
@@ -46,7 +47,7 @@ def audit_entries(*, action: str | None = None, page: int = 1, per_page: int = A
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     stmt = stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)
 
 
 def audit_actions() -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coursehub.accounts.models import Role
+from coursehub.accounts.models import FIGURE_ROLES, LEADER_ROLES, Role
 from coursehub.accounts.permissions import is_staff
 
 
@@ -25,7 +25,7 @@ def can_view_run_attendance(user, run) -> bool:
 
 def can_list_attendance_runs(user) -> bool:
     """Leaders and staff have a list of runs to mark attendance for."""
-    return user is not None and (is_staff(user) or user.has_role(Role.LEADER))
+    return user is not None and user.has_role(*LEADER_ROLES)
 
 
 def can_view_own_progress(user) -> bool:
@@ -49,7 +49,7 @@ def can_view_municipal_progress(user) -> bool:
 
 def can_view_attendance_rates(user) -> bool:
     """Staff and the steering group read attendance figures."""
-    return user is not None and (is_staff(user) or user.has_role(Role.STEERING))
+    return user is not None and user.has_role(*FIGURE_ROLES)
 
 
 def can_download_certificate(user, certificate) -> bool:

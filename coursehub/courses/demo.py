@@ -13,6 +13,7 @@ from coursehub.clock import LOCAL_TZ
 from coursehub.courses import services
 from coursehub.courses.models import CourseKind, CourseRun, CourseType, Venue
 from coursehub.extensions import db
+from coursehub.lib.localtime import local_moment
 
 BASIC_NAME = "Ett hem att växa i"
 EVENING_NAME = "Fortbildningskväll: Trygga kvällar"
@@ -100,7 +101,7 @@ def _venue(actor, now, name, street, postcode, city, code, notes) -> Venue:
 def _run(course_type, actor, now, title, first_date, start, end, venue, online_url, leaders) -> None:
     if db.session.scalar(select(CourseRun.id).where(CourseRun.title == title)) is not None:
         return
-    closes = services.local_moment(first_date - timedelta(days=3), time(23, 59))
+    closes = local_moment(first_date - timedelta(days=3), time(23, 59))
     details = services.RunDetails(
         title=title, capacity=24 if venue else 40,
         signup_opens_at=min(now, closes - timedelta(days=1)) - timedelta(days=1),

@@ -1,77 +1,44 @@
-"""A run's schedule as an iCalendar file (RFC 5545), built with icalendar: a pure function."""
+"""A course session as calendar data, and a run's public schedule (built by coursehub.lib.ical)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
-
-from coursehub.clock import LOCAL_TZ
 from coursehub.courses.models import CourseRun, CourseSession, SessionStatus
-
-PRODID = "-//coursehub//kursschema//SV"
-
-
-def session_uid(session: CourseSession) -> str:
-    """Return the stable UID of a session's calendar event."""
-    return f"session-{session.id}@coursehub"
+from coursehub.lib import ical
 
 
-def _location(session: CourseSession, online_label: str) -> str:
-    if session.venue is not None:
-        return ", ".join(p for p in (session.venue.name, session.venue.address) if p)
-    # The meeting link is for participants (their invites carry it), not for every visitor.
-    return online_label if session.online_url else ""
+def session_info(session: CourseSession, *, online_label: str | None = None, description: str = "",
+                 url: str | None = None) -> ical.SessionInfo:
+    """Describe a session (with its run and venue loaded) for a calendar event.
 
-
-def stockholm_vtimezone() -> Timezone:
-    """Return Europe/Stockholm as a VTIMEZONE with yearly rules (the EU rule in force since 1996).
-
-    Yearly RRULEs rather than a list of dates: every calendar program, and dateutil-based parsers,
-    read them the same way.
+    With `online_label` the event is for anyone: an online session says that label as its place and
+    the meeting link stays out. Without it the event is a participant's, carrying the link as its
+    place and URL (or `url` when given).
     """
-    zone = Timezone()
-    zone.add("tzid", "Europe/Stockholm")
-    for part, name, start, month, offsets in (
-        (TimezoneDaylight(), "CEST", datetime(1996, 3, 31, 2, 0), 3, ("+0100", "+0200")),  # noqa: DTZ001
-        (TimezoneStandard(), "CET", datetime(1996, 10, 27, 3, 0), 10, ("+0200", "+0100")),  # noqa: DTZ001
-    ):
-        part.add("tzname", name)
-        part.add("dtstart", start)  # floating local time, as RFC 5545 requires here
-        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
-        part["tzoffsetfrom"] = offsets[0]
-        part["tzoffsetto"] = offsets[1]
-        zone.add_component(part)
-    return zone
+    run = session.run
+    # A session's own place wins; services copy the run's place to each session, so falling back
+    # to the run only covers sessions made before that.
+    place = session if session.venue is not None or session.online_url else run
+    venue, online_url = place.venue, place.online_url
+    public = online_label is not None
+    return ical.SessionInfo(
+        id=session.id,
+        title=ical.event_title(run.title, session.title),
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        location=ical.location(venue_name=venue.name if venue else None,
+                               venue_address=venue.address if venue else None,
+                               online_url=online_url, online_label=online_label),
+        description=description,
+        revision=session.revision,
+        url=url if public else (url or online_url),
+        is_cancelled=session.status == SessionStatus.CANCELLED,
+    )
 
 
 def run_calendar(run: CourseRun, *, now: datetime, url: str | None = None,
                  online_label: str = "Online") -> bytes:
-    """Return the run's sessions as an iCalendar file in Europe/Stockholm time, one VEVENT each.
-
-    A session held online says `online_label` as its place; the link itself stays out.
-    """
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", run.title)
-    calendar.add("x-wr-timezone", "Europe/Stockholm")
-    calendar.add_component(stockholm_vtimezone())
-    for session in sorted(run.sessions, key=lambda s: s.starts_at):
-        event = Event()
-        event.add("uid", session_uid(session))
-        event.add("dtstamp", now)
-        event.add("sequence", session.revision)
-        event.add("summary", f"{run.title}: {session.title}")
-        event.add("dtstart", session.starts_at.astimezone(LOCAL_TZ))
-        event.add("dtend", session.ends_at.astimezone(LOCAL_TZ))
-        location = _location(session, online_label)
-        if location:
-            event.add("location", location)
-        if url:
-            event.add("url", url)
-        cancelled = session.status == SessionStatus.CANCELLED
-        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-        calendar.add_component(event)
-    return calendar.to_ical()
+    """Return the run's public schedule: every session, online ones saying `online_label` as place."""
+    infos = [session_info(s, online_label=online_label, url=url) for s in run.sessions]
+    return ical.build_feed(infos, name=run.title, now=now)

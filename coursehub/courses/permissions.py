@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coursehub.accounts.models import Role
+from coursehub.accounts.models import LEADER_ROLES
 from coursehub.accounts.permissions import is_staff
 from coursehub.courses.models import CourseRun, RunStatus
 
@@ -16,7 +16,7 @@ def can_manage_courses(user) -> bool:
 
 def can_lead_courses(user) -> bool:
     """Course leaders (and staff, who often lead too) have a leaders' start page."""
-    return user is not None and user.has_role(Role.LEADER, Role.STAFF, Role.ADMIN)
+    return user is not None and user.has_role(*LEADER_ROLES)
 
 
 def can_view_run(user, run: CourseRun) -> bool:

@@ -6,7 +6,6 @@ row lock; this area only reads it, so the catalogue filters "seats left" and pag
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,7 +14,7 @@ import holidays
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from coursehub.accounts.models import Municipality, User, UserRole
+from coursehub.accounts.models import LEADER_ROLES, Municipality, User, UserRole
 from coursehub.clock import to_local
 from coursehub.courses.models import (
     CourseRun,
@@ -26,45 +25,11 @@ from coursehub.courses.models import (
     Venue,
     run_leaders,
 )
-from coursehub.courses.services import LEADER_ROLES, local_moment
 from coursehub.extensions import db
+from coursehub.lib.localtime import local_moment
+from coursehub.lib.pagination import Page, page_number, paginate
 
 PER_PAGE = 20
-
-
-@dataclass
-class Page:
-    """One page of a list, shaped for the `pagination` macro."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-def _page_number(page: int, total: int, per_page: int) -> int:
-    """Return `page` within 1..last page (a hand-typed page=0 or page=10**20 gets a real page)."""
-    return min(max(1, page), max(1, math.ceil(total / per_page)))
 
 
 @dataclass(frozen=True)
@@ -87,7 +52,7 @@ def catalogue_page(filters: CatalogueFilters, *, now: datetime, page: int = 1,
     """Return one page of upcoming or running published runs: a count, then one page in SQL."""
     conditions = _catalogue_conditions(filters, now)
     total = db.session.scalar(select(func.count(CourseRun.id)).where(*conditions))
-    page = _page_number(page, total, per_page)
+    page = page_number(page, total, per_page)
     runs = db.session.scalars(
         select(CourseRun)
         .where(*conditions)
@@ -167,14 +132,11 @@ def admin_runs_page(*, status: RunStatus | None, page: int = 1, per_page: int = 
     base = select(CourseRun)
     if status is not None:
         base = base.where(CourseRun.status == status)
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    page = _page_number(page, total, per_page)
-    runs = db.session.scalars(
+    return paginate(
         base.options(joinedload(CourseRun.course_type), selectinload(CourseRun.leaders))
-        .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Page(items=list(runs), page=page, per_page=per_page, total=total)
+        .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc()),
+        page, per_page,
+    )
 
 
 def leader_runs_page(user: User, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
@@ -184,16 +146,13 @@ def leader_runs_page(user: User, *, page: int = 1, per_page: int = PER_PAGE) -> 
         .join(run_leaders, run_leaders.c.run_id == CourseRun.id)
         .where(run_leaders.c.user_id == user.id, CourseRun.status != RunStatus.CANCELLED)
     )
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    page = _page_number(page, total, per_page)
-    runs = db.session.scalars(
+    return paginate(
         # Leaders too: the run links on the page check "leads this run" without a query each.
         base.options(joinedload(CourseRun.course_type), joinedload(CourseRun.venue),
                      selectinload(CourseRun.leaders))
-        .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Page(items=list(runs), page=page, per_page=per_page, total=total)
+        .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id),
+        page, per_page,
+    )
 
 
 def next_sessions_for_leader(user: User, *, now: datetime, limit: int = 10) -> list[CourseSession]:

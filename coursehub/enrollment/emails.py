@@ -13,10 +13,11 @@ from email.utils import parseaddr
 from flask import current_app
 from flask_babel import force_locale
 
+from coursehub.courses.ical import session_info
 from coursehub.courses.models import SessionStatus
-from coursehub.enrollment import ical
 from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.sequences import calendar_offset
+from coursehub.lib import ical
 from coursehub.notifications.services import link
 from coursehub.notifications.services import queue_email as _queue_email
 
@@ -54,7 +55,7 @@ def _invite(enrollment: Enrollment, user, *, now: datetime, cancel: bool = False
     sessions = _sessions_of(enrollment) if sessions is None else sessions
     if not sessions:
         return None
-    infos = [ical.session_info(s) for s in sessions]
+    infos = [session_info(s) for s in sessions]
     return ical.build_invite(infos, organizer=organizer(),
                              attendee=ical.Person(user.full_name, user.email), now=now,
                              cancel=cancel,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coursehub.accounts.models import Role
+from coursehub.accounts.models import FIGURE_ROLES, Role
 from coursehub.accounts.permissions import is_staff
 
 
@@ -66,4 +66,4 @@ def can_manage_waitlist(user, run=None) -> bool:
 
 def can_see_municipality_counts(user) -> bool:
     """Staff and the steering group see counts per municipality."""
-    return user is not None and (is_staff(user) or user.has_role(Role.STEERING))
+    return user is not None and user.has_role(*FIGURE_ROLES)

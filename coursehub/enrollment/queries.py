@@ -20,6 +20,8 @@ from coursehub.enrollment.models import (
     EnrollmentStatus,
 )
 from coursehub.extensions import db
+from coursehub.lib.pagination import paginate
+from coursehub.lib.terms import Term
 
 PER_PAGE = 25
 
@@ -92,7 +94,7 @@ def household_enrollments(household_id: int, *, page: int = 1, per_page: int = P
                  joinedload(Enrollment.run).selectinload(CourseRun.sessions),
                  joinedload(Enrollment.run).joinedload(CourseRun.venue))
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)
 
 
 def participants(run_id: int, *, page: int | None = 1, per_page: int = PER_PAGE):
@@ -106,7 +108,7 @@ def participants(run_id: int, *, page: int | None = 1, per_page: int = PER_PAGE)
     )
     if page is None:
         return list(db.session.scalars(stmt).unique())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)
 
 
 def waitlist(run_id: int) -> list[Enrollment]:
@@ -127,7 +129,7 @@ def municipality_households(municipality_id: int, *, page: int = 1, per_page: in
         .order_by(Household.is_confirmed, Household.name, Household.id)
         .options(selectinload(Household.adults))
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)
 
 
 def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PER_PAGE):
@@ -140,7 +142,7 @@ def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PE
         .order_by(Enrollment.created_at, Enrollment.id)
         .options(*_enrollment_options(), joinedload(Enrollment.run))
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)
 
 
 def open_runs_for(municipality: Municipality, now: datetime, *, limit: int = 100) -> list[CourseRun]:
@@ -212,29 +214,9 @@ class MunicipalityCount:
     households: int
 
 
-def term_bounds(term: str) -> tuple[datetime, datetime]:
-    """Return the UTC bounds of a term "2026-HT" (July-December) or "2026-VT" (January-June)."""
-    from coursehub.clock import local_to_utc
-
-    year, half = int(term[:4]), term[5:]
-    if half == "VT":
-        return (local_to_utc(datetime(year, 1, 1)),  # noqa: DTZ001 - local wall time
-                local_to_utc(datetime(year, 7, 1)))  # noqa: DTZ001
-    return (local_to_utc(datetime(year, 7, 1)),  # noqa: DTZ001
-            local_to_utc(datetime(year + 1, 1, 1)))  # noqa: DTZ001
-
-
-def term_of(moment: datetime) -> str:
-    """Return the term a moment falls in, e.g. "2026-HT"."""
-    from coursehub.clock import to_local
-
-    local = to_local(moment)
-    return f"{local.year}-{'VT' if local.month <= 6 else 'HT'}"
-
-
-def municipality_counts(term: str, *, limit: int = 1000) -> list[MunicipalityCount]:
+def municipality_counts(term: Term, *, limit: int = 1000) -> list[MunicipalityCount]:
     """Return confirmed participants per run and municipality for runs starting in `term`."""
-    start, end = term_bounds(term)
+    start, end = term.starts_at, term.ends_at
     rows = db.session.execute(
         select(CourseRun.id, CourseRun.title, CourseRun.starts_at, Municipality.name,
                func.count(EnrollmentPerson.id), func.count(func.distinct(Enrollment.household_id)))

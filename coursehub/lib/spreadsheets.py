@@ -1,10 +1,12 @@
-"""CSV and XLSX downloads: the Swedish CSV dialect, one workbook sheet, no formula injection."""
+"""CSV and XLSX downloads: the Swedish CSV dialect, workbooks of one or more sheets, no formula injection."""
 
 from __future__ import annotations
 
 import csv
 import io
 import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 # A cell starting with one of these would be run as a formula by spreadsheet programs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -26,18 +28,34 @@ def to_csv(rows) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(rows, *, sheet_title: str) -> bytes:
-    """Return rows as an XLSX workbook with one sheet."""
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its title (cut to Excel's 31 characters), a header row and rows."""
+
+    title: str
+    header: Sequence
+    rows: Iterable[Sequence]
+
+
+def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
+    """Return an XLSX workbook with one sheet per `Sheet`, in order, every cell formula-safe."""
     with warnings.catch_warnings():
         # openpyxl probes for numpy at import, which a legacy import hook (pygal's) turns into an
         # ImportWarning; the test suite makes warnings errors.
         warnings.simplefilter("ignore", ImportWarning)
         from openpyxl import Workbook
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = sheet_title[:MAX_SHEET_TITLE]
-    for row in rows:
-        sheet.append([safe_cell(cell) for cell in row])
+    workbook.remove(workbook.active)
+    for sheet in sheets:
+        worksheet = workbook.create_sheet(sheet.title[:MAX_SHEET_TITLE])
+        for row in ([sheet.header] if sheet.header else []) + list(sheet.rows):
+            worksheet.append([safe_cell(cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def to_xlsx(rows, *, sheet_title: str) -> bytes:
+    """Return rows (the header first) as an XLSX workbook with one sheet."""
+    rows = list(rows)
+    return workbook_bytes([Sheet(sheet_title, rows[0] if rows else (), rows[1:])])

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from coursehub.extensions import db
+from coursehub.lib.pagination import paginate
 from coursehub.notifications.models import OutboxMessage
 
 PER_PAGE = 25
@@ -36,7 +37,7 @@ def outbox_page(page: int, per_page: int = PER_PAGE):
             OutboxMessage.id.desc(),
         )
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return paginate(query, page, per_page)
 
 
 def outbox_counts() -> dict[str, int]:

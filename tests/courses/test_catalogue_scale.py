@@ -120,7 +120,7 @@ def test_the_catalogue_reads_as_much_with_5000_runs_as_with_100(client, db, quer
         last = math.ceil(len(shown) / 20)
         first_page, first = _visit(client, f"/kurser?{query}")
         # A page typed beyond the last shows the last one, as before.
-        last_page, beyond = _visit(client, f"/kurser?{query}&page=999999")
+        last_page, beyond = _visit(client, f"/kurser?{query}&sida=999999")
         assert f"{len(shown)} kurser hittades" in first_page
         assert f"Sida 1 av {last}" in first_page and f"Sida {last} av {last}" in last_page
         assert _cards(first_page) == _expected_cards(shown[:20])

@@ -9,7 +9,7 @@ import icalendar
 import pytest
 import vobject
 
-from coursehub.enrollment import ical
+from coursehub.lib import ical
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 ORGANIZER = ical.Person("Familjehemsresursen", "noreply@familjehemsresurs.example")

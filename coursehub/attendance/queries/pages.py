@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from coursehub.accounts.models import Household, User
 from coursehub.attendance.models import Certificate, Completion
 from coursehub.extensions import db
+from coursehub.lib.pagination import Page, paginate
 
 
 def certificate_by_code(code: str) -> Certificate | None:
@@ -20,7 +21,7 @@ def certificate_by_code(code: str) -> Certificate | None:
     )
 
 
-def certificates_page(*, page: int, per_page: int = 25):
+def certificates_page(*, page: int, per_page: int = 25) -> Page:
     """Return a page of certificates, newest first, with what the staff list shows of each."""
     stmt = (
         select(Certificate)
@@ -28,7 +29,7 @@ def certificates_page(*, page: int, per_page: int = 25):
                  selectinload(Certificate.completion).selectinload(Completion.certificates))
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)
 
 
 def household_adults(household_id: int) -> list[User]:
@@ -38,7 +39,7 @@ def household_adults(household_id: int) -> list[User]:
     ))
 
 
-def municipality_households_page(municipality_id: int, *, page: int, per_page: int = 20):
+def municipality_households_page(municipality_id: int, *, page: int, per_page: int = 20) -> Page:
     """Return a page of a municipality's households by name, with their adults loaded."""
     stmt = (
         select(Household)
@@ -46,4 +47,4 @@ def municipality_households_page(municipality_id: int, *, page: int, per_page: i
         .options(selectinload(Household.adults))
         .order_by(Household.name, Household.id)
     )
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from coursehub.attendance.models import (
     AttendanceMark,
 )
 from coursehub.courses.models import CourseRun, CourseSession, CourseTheme, CourseType
-from coursehub.extensions import db
+from coursehub.lib.pagination import Page, paginate
 
 # -- rates -------------------------------------------------------------------------------------
 
@@ -35,8 +35,8 @@ class RateRow:
         return self.present / self.total if self.total else 0.0
 
 
-def attendance_rates(dimension: str, *, page: int = 1, per_page: int = 25) -> tuple[list[RateRow], int]:
-    """Return one page of attendance counts grouped by run, theme or municipality, and the total."""
+def attendance_rates(dimension: str, *, page: int = 1, per_page: int = 25) -> Page:
+    """Return one page of attendance counts (RateRow) grouped by run, theme or municipality."""
     status = AttendanceMark.status
 
     def count(value):
@@ -67,6 +67,6 @@ def attendance_rates(dimension: str, *, page: int = 1, per_page: int = 25) -> tu
                 .join(Household, User.household_id == Household.id)
                 .join(Municipality, Household.municipality_id == Municipality.id))
     stmt = stmt.group_by(*key)
-    total = db.session.scalar(select(sa.func.count()).select_from(stmt.subquery()))
-    rows = db.session.execute(stmt.order_by(*order).limit(per_page).offset((page - 1) * per_page))
-    return [RateRow(lbl, int(p or 0), int(a or 0), int(e or 0)) for lbl, p, a, e in rows], total or 0
+    result = paginate(stmt.order_by(*order), page, per_page, scalars=False)
+    return replace(result, items=[RateRow(lbl, int(p or 0), int(a or 0), int(e or 0))
+                                  for lbl, p, a, e in result.items])

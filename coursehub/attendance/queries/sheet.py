@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +17,7 @@ from coursehub.attendance.models import (
 from coursehub.courses.models import CourseRun, CourseSession
 from coursehub.enrollment import queries as enrollment_queries
 from coursehub.extensions import db
+from coursehub.lib.pagination import paginate
 
 
 def is_participant(session: CourseSession, user_id: int) -> bool:
@@ -104,6 +104,8 @@ class RunMatrix:
     sessions: list[CourseSession]
     rows: list[tuple[User, Household, dict[int, AttendanceMark]]]
     total: int
+    page: int = 1
+    pages: int = 1
 
 
 def run_matrix(run: CourseRun, *, page: int = 1, per_page: int = 50) -> RunMatrix:
@@ -119,11 +121,9 @@ def run_matrix(run: CourseRun, *, page: int = 1, per_page: int = 50) -> RunMatri
         .join(Household, signed_up.c.household_id == Household.id)
         .where(signed_up.c.run_id == run.id, signed_up.c.whole_run)
     )
-    total = db.session.scalar(select(sa.func.count()).select_from(base.subquery()))
-    people = db.session.execute(
-        base.order_by(Household.name, User.full_name, User.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
+    shown = paginate(base.order_by(Household.name, User.full_name, User.id), page, per_page,
+                     scalars=False)
+    people = shown.items
     user_ids = [u.id for u, _h in people]
     marks: dict[int, dict[int, AttendanceMark]] = defaultdict(dict)
     if user_ids and sessions:
@@ -132,7 +132,8 @@ def run_matrix(run: CourseRun, *, page: int = 1, per_page: int = 50) -> RunMatri
             AttendanceMark.session_id.in_([s.id for s in sessions]),
         )):
             marks[mark.user_id][mark.session_id] = mark
-    return RunMatrix(sessions, [(u, h, marks[u.id]) for u, h in people], total or 0)
+    return RunMatrix(sessions, [(u, h, marks[u.id]) for u, h in people], shown.total,
+                     page=shown.page, pages=shown.pages)
 
 
 def runs_for_attendance(user, *, is_staff: bool, page: int, per_page: int = 20):
@@ -145,4 +146,4 @@ def runs_for_attendance(user, *, is_staff: bool, page: int, per_page: int = 20):
             run_leaders.c.user_id == user.id
         )
     stmt = stmt.order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc())
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    return paginate(stmt, page, per_page)

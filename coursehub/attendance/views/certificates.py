@@ -7,7 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coursehub import clock
-from coursehub.accounts.permissions import STAFF_ROLES, login_required, roles_required
+from coursehub.accounts.models import STAFF_ROLES
+from coursehub.accounts.permissions import login_required, roles_required
 from coursehub.attendance import certificates as pdf
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import ReissueForm, RevokeForm

@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coursehub import clock
-from coursehub.accounts.models import Household, Role, User
-from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.accounts.models import STAFF_ROLES, Household, Role, User
+from coursehub.accounts.permissions import roles_required
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import STATUS_LABELS, MakeupForm, WithdrawAbsenceForm
 from coursehub.attendance.models import AbsenceNotice

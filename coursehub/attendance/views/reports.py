@@ -7,13 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from coursehub.accounts.models import Role
-from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.accounts.models import FIGURE_ROLES
+from coursehub.accounts.permissions import roles_required
 from coursehub.attendance import charts, exports, permissions, queries
 from coursehub.attendance.views import bp
 from coursehub.lib.params import page_arg
 
-FIGURE_ROLES = (*STAFF_ROLES, Role.STEERING)
 DIMENSION_LABELS = {
     "run": _l("Kursomgång"),
     "theme": _l("Tema"),
@@ -38,11 +37,11 @@ def _check():
 def rates():
     """Show attendance rates as a table with a chart beside it."""
     _check()
-    dimension, page = _dimension(), page_arg()
-    rows, total = queries.attendance_rates(dimension, page=page, per_page=PER_PAGE)
+    dimension = _dimension()
+    page = queries.attendance_rates(dimension, page=page_arg(), per_page=PER_PAGE)
     return render_template(
-        "attendance/rates.html", rows=rows, dimension=dimension, page=page,
-        pages=max(1, -(-total // PER_PAGE)), labels=DIMENSION_LABELS,
+        "attendance/rates.html", rows=page.items, dimension=dimension, page=page.page,
+        pages=page.pages, labels=DIMENSION_LABELS,
     )
 
 
@@ -52,7 +51,7 @@ def rates_chart():
     """Return the chart of the same page of rates as an SVG image (no scripts)."""
     _check()
     dimension = _dimension()
-    rows, _total = queries.attendance_rates(dimension, page=page_arg(), per_page=PER_PAGE)
+    rows = queries.attendance_rates(dimension, page=page_arg(), per_page=PER_PAGE).items
     svg = charts.rates_chart_svg(
         rows, title=_("Närvaro per %(what)s", what=str(DIMENSION_LABELS[dimension]).lower())
     )
@@ -67,7 +66,7 @@ def rates_export(fmt: str):
     """Download every row of the rates as CSV or XLSX."""
     _check()
     dimension = _dimension()
-    rows, _total = queries.attendance_rates(dimension, page=1, per_page=EXPORT_LIMIT)
+    rows = queries.attendance_rates(dimension, page=1, per_page=EXPORT_LIMIT).items
     label = str(DIMENSION_LABELS[dimension])
     if fmt == "csv":
         body, mimetype = exports.rates_csv(rows, label), "text/csv; charset=utf-8"

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coursehub import clock
-from coursehub.accounts.models import Role, User
-from coursehub.accounts.permissions import STAFF_ROLES, is_staff, roles_required
+from coursehub.accounts.models import LEADER_ROLES, User
+from coursehub.accounts.permissions import is_staff, roles_required
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import STATUS_LABELS, MarkForm
 from coursehub.attendance.views import bp
@@ -16,11 +16,9 @@ from coursehub.courses.models import CourseRun, CourseSession
 from coursehub.lib.params import get_or_none, page_arg
 from coursehub.lib.work import actor, attempt, load_or_404
 
-LEADING_ROLES = (*STAFF_ROLES, Role.LEADER)
-
 
 @bp.get("/narvaro")
-@roles_required(*LEADING_ROLES)
+@roles_required(*LEADER_ROLES)
 def runs():
     """List the runs the leader leads (every run for staff), with links to their sheets."""
     if not permissions.can_list_attendance_runs(current_user):
@@ -52,14 +50,14 @@ def _render_sheet(session: CourseSession, *, form: MarkForm | None = None, error
 
 
 @bp.get("/traffar/<int:session_id>/narvaro")
-@roles_required(*LEADING_ROLES)
+@roles_required(*LEADER_ROLES)
 def sheet(session_id: int):
     """Show the attendance sheet: the confirmed participants by household, three buttons each."""
     return _render_sheet(_load_session(session_id))
 
 
 @bp.post("/traffar/<int:session_id>/narvaro")
-@roles_required(*LEADING_ROLES)
+@roles_required(*LEADER_ROLES)
 def mark(session_id: int):
     """Save one person's attendance (one tap), then go back to the sheet at that person."""
     session = _load_session(session_id)
@@ -102,13 +100,12 @@ def mark(session_id: int):
 
 
 @bp.get("/admin/kurser/<int:run_id>/narvaro")
-@roles_required(*LEADING_ROLES)
+@roles_required(*LEADER_ROLES)
 def run_attendance(run_id: int):
     """Show attendance per participant and theme for a run."""
     run = load_or_404(CourseRun, run_id, allowed=permissions.can_view_run_attendance)
-    page = page_arg()
-    matrix = queries.run_matrix(run, page=page)
-    pages = max(1, -(-matrix.total // 50))
-    return render_template("attendance/run.html", run=run, matrix=matrix, page=page, pages=pages,
+    matrix = queries.run_matrix(run, page=page_arg())
+    return render_template("attendance/run.html", run=run, matrix=matrix, page=matrix.page,
+                           pages=matrix.pages,
                            status_labels=STATUS_LABELS,
                            links_households=permissions.is_staff(current_user))

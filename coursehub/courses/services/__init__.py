@@ -19,7 +19,6 @@ Receivers run in the same transaction; they flush, never commit, and may raise a
 to undo the change. `coursehub/events.py` documents each event's arguments and receivers.
 """
 
-from coursehub.courses.services.hooks import LEADER_ROLES, local_moment  # noqa: F401
 from coursehub.courses.services.runs import (  # noqa: F401
     RunDetails,
     SessionDetails,

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 
 from coursehub import events
-from coursehub.accounts.models import Municipality, User
+from coursehub.accounts.models import LEADER_ROLES, Municipality, User
 from coursehub.clock import to_local
 from coursehub.courses.errors import CourseError, PublishError
 from coursehub.courses.models import (
@@ -22,9 +22,9 @@ from coursehub.courses.models import (
     SessionStatus,
     Venue,
 )
-from coursehub.courses.services.hooks import LEADER_ROLES, local_moment
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib.localtime import local_moment
 
 logger = logging.getLogger(__name__)
 
@@ -120,8 +120,8 @@ def propose_sessions(course_type: CourseType, *, first_date: date, start_time: t
     proposal = []
     for week, theme in enumerate(course_type.active_themes):
         day = first_date + timedelta(weeks=week)
-        proposal.append((theme, local_moment(day, start_time, field="start_time"),
-                         local_moment(day, end_time, field="end_time")))
+        proposal.append((theme, local_moment(day, start_time, field="start_time", error=CourseError),
+                         local_moment(day, end_time, field="end_time", error=CourseError)))
     return proposal
 
 
@@ -249,7 +249,7 @@ def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) ->
     def moved(moment: datetime) -> datetime:
         local = to_local(moment)
         return local_moment(local.date() + shift, local.time().replace(tzinfo=None),
-                            field="first_date")
+                            field="first_date", error=CourseError)
 
     copy = CourseRun(
         course_type=run.course_type, title=run.title, edition=run.edition,
@@ -298,8 +298,8 @@ def _checked_session(run: CourseRun, details: SessionDetails) -> tuple[datetime,
         raise CourseError(_("Länken ska börja med https://"), field="online_url")
     if not (details.title or details.theme):
         raise CourseError(_("Skriv en rubrik för träffen."), field="title")
-    return (local_moment(details.day, details.start_time, field="start_time"),
-            local_moment(details.day, details.end_time, field="end_time"))
+    return (local_moment(details.day, details.start_time, field="start_time", error=CourseError),
+            local_moment(details.day, details.end_time, field="end_time", error=CourseError))
 
 
 def _session_changed(session: CourseSession, *, actor: User, now: datetime) -> None:

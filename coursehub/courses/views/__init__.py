@@ -7,7 +7,6 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from coursehub.courses import permissions
-from coursehub.lib.forms import show_domain_error
 from coursehub.lib.nav import NavItem
 
 bp = Blueprint("courses", __name__)
@@ -19,7 +18,6 @@ nav_items = [
 ]
 
 
-show_error = show_domain_error  # the house helper, under the name this area's views use
 
 
 from coursehub.courses.views import leader, manage, public, types  # noqa: E402,F401

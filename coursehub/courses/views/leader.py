@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 
 from coursehub import clock
-from coursehub.accounts.models import Role
+from coursehub.accounts.models import LEADER_ROLES
 from coursehub.accounts.permissions import roles_required
 from coursehub.courses import queries
 from coursehub.courses.views import bp
@@ -14,7 +14,7 @@ from coursehub.lib.work import actor
 
 
 @bp.get("/kursledare")
-@roles_required(Role.LEADER, Role.STAFF, Role.ADMIN)
+@roles_required(*LEADER_ROLES)
 def leader_home():
     """Show the leader's runs and their next sessions."""
     user = actor()

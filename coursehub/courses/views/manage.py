@@ -6,7 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from coursehub import clock
-from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.accounts.models import STAFF_ROLES
+from coursehub.accounts.permissions import roles_required
 from coursehub.clock import to_local
 from coursehub.courses import queries, services
 from coursehub.courses.forms import (
@@ -19,6 +20,7 @@ from coursehub.courses.forms import (
 )
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus
 from coursehub.courses.views import bp
+from coursehub.lib.localtime import local_moment
 from coursehub.lib.params import page_arg
 from coursehub.lib.work import actor, attempt
 
@@ -50,11 +52,10 @@ def _run_details(form: RunForm, lists: dict) -> services.RunDetails:
     venue = _by_id(lists["venues"], [form.venue.data])
     return services.RunDetails(
         title=form.title.data, capacity=form.capacity.data,
-        signup_opens_at=services.local_moment(form.signup_opens_date.data, form.signup_opens_time.data,
-                                              field="signup_opens_time"),
-        signup_closes_at=services.local_moment(form.signup_closes_date.data,
-                                               form.signup_closes_time.data,
-                                               field="signup_closes_time"),
+        signup_opens_at=local_moment(form.signup_opens_date.data, form.signup_opens_time.data,
+                                     field="signup_opens_time"),
+        signup_closes_at=local_moment(form.signup_closes_date.data, form.signup_closes_time.data,
+                                      field="signup_closes_time"),
         edition=form.edition.data or "", description=form.description.data or "",
         contact_name=form.contact_name.data or "", contact_email=form.contact_email.data or "",
         is_open_to_all=form.is_open_to_all.data,

@@ -6,7 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from coursehub import clock
-from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.accounts.models import STAFF_ROLES
+from coursehub.accounts.permissions import roles_required
 from coursehub.courses import queries, services
 from coursehub.courses.forms import ActionForm, CourseTypeForm, ThemeForm, VenueForm
 from coursehub.courses.models import CourseKind, CourseTheme, CourseType, Venue

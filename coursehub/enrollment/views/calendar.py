@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 from coursehub import clock
 from coursehub.accounts.models import Role
 from coursehub.accounts.permissions import roles_required
-from coursehub.enrollment import ical, queries, services
+from coursehub.courses.ical import session_info
+from coursehub.enrollment import queries, services
 from coursehub.enrollment.forms import EmptyForm
 from coursehub.enrollment.views import bp
+from coursehub.lib import ical
 from coursehub.lib.work import actor, attempt
 
 
@@ -41,7 +43,7 @@ def feed(token: str):
     if user is None:
         abort(404)
     sessions = queries.confirmed_sessions(user.id)
-    body = ical.build_feed([ical.session_info(s) for s in sessions],
+    body = ical.build_feed([session_info(s) for s in sessions],
                            name=_("Mina kurser"), now=clock.now())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'attachment; filename="mina-kurser.ics"'

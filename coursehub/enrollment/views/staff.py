@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coursehub import clock
-from coursehub.accounts.models import Role
-from coursehub.accounts.permissions import STAFF_ROLES, roles_required
+from coursehub.accounts.models import FIGURE_ROLES, LEADER_ROLES, STAFF_ROLES
+from coursehub.accounts.permissions import roles_required
 from coursehub.courses.models import CourseRun
 from coursehub.enrollment import exports, permissions, queries, services
 from coursehub.enrollment.forms import ReasonForm, ReorderForm
@@ -16,9 +16,8 @@ from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.views import bp
 from coursehub.lib.forms import first_error
 from coursehub.lib.params import page_arg
+from coursehub.lib.terms import parse_term, term_of, terms_around
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
-
-LIST_ROLES = (*STAFF_ROLES, Role.LEADER)
 
 
 def _visible_run(run_id: int):
@@ -26,7 +25,7 @@ def _visible_run(run_id: int):
 
 
 @bp.get("/kurser/<int:run_id>/deltagare")
-@roles_required(*LIST_ROLES)
+@roles_required(*LEADER_ROLES)
 def participants(run_id: int):
     """The run's participants with municipality and needs, a page at a time."""
     run = _visible_run(run_id)
@@ -38,7 +37,7 @@ def participants(run_id: int):
 
 
 @bp.get("/kurser/<int:run_id>/deltagare/utskrift")
-@roles_required(*LIST_ROLES)
+@roles_required(*LEADER_ROLES)
 def participants_print(run_id: int):
     """A printable list of every participant (bounded by the run's capacity)."""
     run = _visible_run(run_id)
@@ -54,7 +53,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 
 
 @bp.get("/kurser/<int:run_id>/deltagare.csv")
-@roles_required(*LIST_ROLES)
+@roles_required(*LEADER_ROLES)
 def participants_csv(run_id: int):
     """Download the participants as CSV."""
     run = _visible_run(run_id)
@@ -63,7 +62,7 @@ def participants_csv(run_id: int):
 
 
 @bp.get("/kurser/<int:run_id>/deltagare.xlsx")
-@roles_required(*LIST_ROLES)
+@roles_required(*LEADER_ROLES)
 def participants_xlsx(run_id: int):
     """Download the participants as an Excel workbook."""
     run = _visible_run(run_id)
@@ -102,14 +101,10 @@ def reorder(enrollment_id: int):
 
 
 @bp.get("/kurser/deltagare-per-kommun")
-@roles_required(*STAFF_ROLES, Role.STEERING)
+@roles_required(*FIGURE_ROLES)
 def municipality_counts():
     """Confirmed participants per run and municipality in a term."""
-    term = request.args.get("termin") or queries.term_of(clock.now())
-    if (len(term) != 7 or not term[:4].isascii() or not term[:4].isdigit() or term[4] != "-"
-            or term[5:] not in ("VT", "HT") or not 2000 <= int(term[:4]) <= 2999):
-        term = queries.term_of(clock.now())
+    term = parse_term(request.args.get("termin")) or term_of(clock.now())
     rows = queries.municipality_counts(term)
-    year = int(term[:4])
-    terms = [f"{y}-{half}" for y in range(year - 2, year + 2) for half in ("VT", "HT")]
+    terms = terms_around(term)
     return render_template("enrollment/municipality_counts.html", rows=rows, term=term, terms=terms)

@@ -1,4 +1,4 @@
-"""The leader roles and the daylight-saving rule of wall-clock times (moving to lib and accounts)."""
+"""Local wall-clock times in Europe/Stockholm, and the rule at the changes of summer time."""
 
 from __future__ import annotations
 
@@ -6,19 +6,18 @@ from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 
-from coursehub.accounts.models import Role
 from coursehub.clock import LOCAL_TZ, local_to_utc
-from coursehub.courses.errors import CourseError
-
-LEADER_ROLES = (Role.LEADER, Role.STAFF, Role.ADMIN)
+from coursehub.errors import CoursehubError
 
 
-def local_moment(day: date, wall_clock: time, *, field: str | None = None) -> datetime:
+def local_moment(day: date, wall_clock: time, *, field: str | None = None,
+                 error: type[CoursehubError] = CoursehubError) -> datetime:
     """Return the UTC moment of a Europe/Stockholm date and wall-clock time.
 
     The rule at the changes between summer and winter time: a wall-clock time that does not
     exist (02:00-02:59 on the last Sunday of March) or that happens twice (02:00-02:59 on the
     last Sunday of October) is refused with a message beside `field`, never silently moved.
+    An area raises its own subclass of the domain error by passing it as `error`.
     """
     naive = datetime.combine(day, wall_clock.replace(tzinfo=None))
     first = naive.replace(tzinfo=LOCAL_TZ, fold=0)
@@ -31,5 +30,5 @@ def local_moment(day: date, wall_clock: time, *, field: str | None = None) -> da
         else:
             message = _("Klockan %(time)s finns två gånger den %(day)s: klockan ställs då "
                         "tillbaka en timme från sommartid. Välj en annan tid.", **shown)
-        raise CourseError(message, field=field)
+        raise error(message, field=field)
     return local_to_utc(naive)

@@ -1,0 +1,160 @@
+"""Calendar files (RFC 5545): the one builder behind the public schedule, invites and feeds.
+
+Pure functions that take plain values (`SessionInfo`, `Person`) and return bytes, built with
+icalendar objects, never by joining strings. Each session has one stable UID
+(`session-<id>@coursehub`) in every file, so that calendar programs update or remove the event
+they already hold, whichever file it came from. Times are written as local Stockholm time with a
+TZID and a VTIMEZONE that states the EU rule as yearly RRULEs (read the same way by Outlook, Apple,
+Google and dateutil-based parsers; a long list of dates is not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+
+TZID = "Europe/Stockholm"
+STOCKHOLM = ZoneInfo(TZID)
+PRODID = "-//Familjehemsresursen//coursehub//SV"
+
+
+def session_uid(session_id: int) -> str:
+    """Return the stable UID of a session's event."""
+    return f"session-{session_id}@coursehub"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A name and an e-mail address, for ORGANIZER and ATTENDEE."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """What a calendar event needs to know about one session."""
+
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    description: str
+    revision: int
+    url: str | None = None
+    is_cancelled: bool = False
+
+
+def event_title(run_title: str, session_title: str) -> str:
+    """Return an event's summary: "run: session", or the run's title alone when they are the same."""
+    return run_title if session_title == run_title else f"{run_title}: {session_title}"
+
+
+def location(*, venue_name: str | None = None, venue_address: str | None = None,
+             online_url: str | None = None, online_label: str | None = None) -> str:
+    """Return an event's LOCATION: the venue when there is one, otherwise the online meeting.
+
+    Participants' files (invites, feeds) carry the meeting link itself; a public file passes
+    `online_label` and says only that: the link is for participants, not for every visitor.
+    """
+    if venue_name:
+        return ", ".join(part for part in (venue_name, venue_address) if part)
+    if not online_url:
+        return ""
+    return online_url if online_label is None else online_label
+
+
+def stockholm_vtimezone() -> icalendar.Timezone:
+    """Return Europe/Stockholm as a VTIMEZONE with yearly rules (the EU rule in force since 1996)."""
+    zone = icalendar.Timezone()
+    zone.add("tzid", TZID)
+    for part, name, start, month, offsets in (
+        (icalendar.TimezoneDaylight(), "CEST", datetime(1996, 3, 31, 2, 0), 3, (1, 2)),  # noqa: DTZ001
+        (icalendar.TimezoneStandard(), "CET", datetime(1996, 10, 27, 3, 0), 10, (2, 1)),  # noqa: DTZ001
+    ):
+        part.add("tzname", name)
+        part.add("dtstart", start)  # floating local time, as RFC 5545 requires here
+        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        part.add("tzoffsetfrom", timedelta(hours=offsets[0]))
+        part.add("tzoffsetto", timedelta(hours=offsets[1]))
+        zone.add_component(part)
+    return zone
+
+
+def _calendar(*, method: str | None = None, name: str | None = None) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    if name:
+        cal.add("x-wr-calname", name)
+        cal.add("x-wr-timezone", TZID)
+    cal.add_component(stockholm_vtimezone())
+    return cal
+
+
+def _address(person: Person, **params: str) -> icalendar.vCalAddress:
+    address = icalendar.vCalAddress(f"mailto:{person.email}")
+    address.params["CN"] = person.name
+    for key, value in params.items():
+        address.params[key.upper().replace("_", "-")] = value
+    return address
+
+
+def _event(info: SessionInfo, *, now: datetime, organizer: Person | None = None,
+           attendee: Person | None = None, withdrawn: bool = False,
+           sequence_offset: int = 0) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", session_uid(info.id))
+    event.add("dtstamp", now)
+    event.add("dtstart", info.starts_at.astimezone(STOCKHOLM))
+    event.add("dtend", info.ends_at.astimezone(STOCKHOLM))
+    event.add("summary", info.title)
+    if info.location:
+        event.add("location", info.location)
+    if info.description:
+        event.add("description", info.description)
+    if info.url:
+        event.add("url", info.url)
+    # A withdrawal must not be older than the update it removes.
+    event.add("sequence", info.revision + sequence_offset + (1 if withdrawn else 0))
+    event.add("status", "CANCELLED" if withdrawn or info.is_cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    if organizer is not None:
+        event.add("organizer", _address(organizer))
+    if attendee is not None:
+        event.add("attendee", _address(attendee, role="REQ-PARTICIPANT", partstat="ACCEPTED",
+                                       rsvp="FALSE"))
+    return event
+
+
+def _in_order(sessions: Iterable[SessionInfo]) -> list[SessionInfo]:
+    return sorted(sessions, key=lambda s: s.starts_at)
+
+
+def build_invite(sessions: Iterable[SessionInfo], *, organizer: Person, attendee: Person,
+                 now: datetime, cancel: bool = False, sequence_offset: int = 0) -> bytes:
+    """Return an invite (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL) for one attendee.
+
+    `sequence_offset` is the attendee's own offset for the run (enrollment's CalendarSequence).
+    """
+    cal = _calendar(method="CANCEL" if cancel else "REQUEST")
+    for info in _in_order(sessions):
+        cal.add_component(_event(info, now=now, organizer=organizer, attendee=attendee,
+                                 withdrawn=cancel, sequence_offset=sequence_offset))
+    return cal.to_ical()
+
+
+def build_feed(sessions: Iterable[SessionInfo], *, name: str, now: datetime) -> bytes:
+    """Return a calendar to download or subscribe to (no METHOD), one event per session."""
+    cal = _calendar(name=name)
+    for info in _in_order(sessions):
+        cal.add_component(_event(info, now=now))
+    return cal.to_ical()

@@ -1,0 +1,60 @@
+"""One page of a listing: the `Page` object every paged list returns, and `paginate` that fills it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from coursehub.extensions import db
+
+
+@dataclass
+class Page:
+    """One page of a list, shaped for the `pagination` macro (templates/macros/forms.html)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def page_number(page: int, total: int, per_page: int) -> int:
+    """Return `page` within 1..last page (a hand-typed page=0 or page=10**20 gets a real page)."""
+    return min(max(1, page), max(1, math.ceil(total / per_page)))
+
+
+def paginate(stmt: Select[Any], page: int, per_page: int, *, scalars: bool = True) -> Page:
+    """Return one page of `stmt`'s results in two queries: a COUNT, then LIMIT/OFFSET.
+
+    A page beyond the last shows the last page. `stmt` must be ordered, so that pages do not
+    overlap; with `scalars` (one entity per row) the items are the entities, otherwise the rows.
+    """
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    page = page_number(page, total, per_page)
+    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    # unique(): a joined eager load of a collection repeats the parent row.
+    items = list(result.unique().scalars()) if scalars else list(result.all())
+    return Page(items=items, page=page, per_page=per_page, total=total)

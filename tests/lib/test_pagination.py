@@ -1,0 +1,66 @@
+"""The one page object and `paginate`: a COUNT and a LIMIT/OFFSET query, the page clamped."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coursehub.accounts.models import Household, Municipality
+from coursehub.lib.pagination import Page, page_number, paginate
+from tests.factories import HouseholdFactory, MunicipalityFactory
+
+
+@pytest.mark.parametrize(("asked", "total", "shown"), [
+    (1, 0, 1), (0, 30, 1), (-5, 30, 1), (2, 30, 2), (3, 30, 3), (4, 30, 3), (10**20, 30, 3),
+    (2, 20, 2), (3, 20, 2),
+])
+def test_the_page_number_stays_within_the_pages(asked, total, shown):
+    assert page_number(asked, total, 10) == shown
+
+
+def test_a_page_knows_its_neighbours():
+    first, middle, last = (Page(items=[], page=n, per_page=10, total=25) for n in (1, 2, 3))
+    assert first.pages == 3 and not first.has_prev and first.has_next and first.next_num == 2
+    assert middle.has_prev and middle.has_next and middle.prev_num == 1
+    assert last.has_prev and not last.has_next
+    assert Page(items=[], page=1, per_page=10, total=0).pages == 1
+
+
+def _names(municipality_id):
+    return (select(Household).where(Household.municipality_id == municipality_id)
+            .order_by(Household.name).options(selectinload(Household.adults)))
+
+
+def test_paginate_reads_one_page_in_a_count_and_a_limited_query(db, count_queries):
+    home = MunicipalityFactory()
+    other = MunicipalityFactory()
+    for n in range(7):
+        HouseholdFactory(name=f"Familj {n:02d}", municipality=home)
+    HouseholdFactory(name="Familj 00 annan", municipality=other)
+    db.session.flush()
+    db.session.expunge_all()
+
+    with count_queries() as statements:
+        page = paginate(_names(home.id), 2, 3)
+    assert [h.name for h in page.items] == ["Familj 03", "Familj 04", "Familj 05"]
+    assert (page.page, page.pages, page.total) == (2, 3, 7)
+    selects = [s for s in statements if "households" in s]
+    assert len(selects) == 2
+    assert "count(*)" in selects[0].lower()
+    assert "LIMIT" in selects[1] and "OFFSET" in selects[1]
+
+    beyond = paginate(_names(home.id), 99, 3)
+    assert (beyond.page, [h.name for h in beyond.items]) == (3, ["Familj 06"])
+    empty = paginate(_names(home.id + other.id + 1000), 5, 3)
+    assert (empty.page, empty.items, empty.total, empty.pages) == (1, [], 0, 1)
+
+
+def test_paginate_can_return_rows_of_several_columns(db):
+    municipality = MunicipalityFactory(name="Gnosjö")
+    HouseholdFactory(name="Ek", municipality=municipality)
+    db.session.flush()
+    stmt = (select(Household.name, Municipality.name).join(Municipality)
+            .where(Municipality.id == municipality.id).order_by(Household.name))
+    page = paginate(stmt, 1, 10, scalars=False)
+    assert [tuple(row) for row in page.items] == [("Ek", "Gnosjö")]
