@@ -4,6 +4,7 @@ Idempotent: only what is missing is added."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -83,12 +84,14 @@ def seed(now: datetime) -> None:
     db.session.flush()
 
 
-def _course_type(actor, now, details, themes) -> CourseType:
+def _course_type(actor: User, now: datetime, details: services.TypeDetails,
+                 themes: Sequence[services.ThemeDetails]) -> CourseType:
     found = db.session.scalar(select(CourseType).where(CourseType.name == details.name))
     return found or services.create_course_type(actor=actor, now=now, details=details, themes=themes)
 
 
-def _venue(actor, now, name, street, postcode, city, code, notes) -> Venue:
+def _venue(actor: User, now: datetime, name: str, street: str, postcode: str, city: str, code: str,
+           notes: str) -> Venue:
     found = db.session.scalar(select(Venue).where(Venue.name == name))
     if found is not None:
         return found
@@ -98,7 +101,9 @@ def _venue(actor, now, name, street, postcode, city, code, notes) -> Venue:
         accessibility_notes=notes))
 
 
-def _run(course_type, actor, now, title, first_date, start, end, venue, online_url, leaders) -> None:
+def _run(course_type: CourseType, actor: User, now: datetime, title: str, first_date: date,
+         start: time, end: time, venue: Venue | None, online_url: str | None,
+         leaders: list[User]) -> None:
     if db.session.scalar(select(CourseRun.id).where(CourseRun.title == title)) is not None:
         return
     closes = local_moment(first_date - timedelta(days=3), time(23, 59))

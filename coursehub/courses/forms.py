@@ -4,20 +4,25 @@ the services turn them into UTC moments."""
 from __future__ import annotations
 
 from datetime import time
+from typing import Protocol, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
+    Field,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.fields.choices import SelectChoice
+
+# types-WTForms 3.2 predates SelectChoice (new in WTForms 3.3, the version we run), so the stubs
+# do not know the name; it is Any to mypy until they catch up.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from coursehub.courses.models import MAX_CAPACITY, CourseKind
 from coursehub.lib.email_address import EmailAddress
@@ -25,6 +30,30 @@ from coursehub.lib.forms import BaseForm
 from coursehub.lib.params import as_id
 
 TOO_LONG = _l("Högst %(max)d tecken.")
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class _Filled(Protocol[T_co]):
+    """A form field whose `data` is None until the form is filled in."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def data(self) -> T_co | None: ...
+
+
+def required(field: _Filled[T]) -> T:
+    """Return the data of a field that validation has made sure of, typed without the None.
+
+    For a field with DataRequired, or a `validate_<field>` that stops on None, and only after
+    `validate_on_submit()` passed: then the None cannot come, and finding it is a bug.
+    """
+    if field.data is None:
+        raise RuntimeError(f"{field.name} has no data: read it only from a validated form")
+    return field.data
 
 
 class LocalDateField(DateField):
@@ -47,8 +76,13 @@ class LocalTimeField(TimeField):
             raise ValueError(str(_l("Ange tiden som TT:MM, till exempel 18:00."))) from None
 
 
-class WholeNumberField(StringField):
+class WholeNumberField(Field):
     """A whole number typed with ASCII digits (a leading minus is read, then refused by range)."""
+
+    # A text input like StringField's; not a StringField, whose `data` is text: this `data` is
+    # the number, None when nothing was typed.
+    widget = TextInput()
+    data: int | None
 
     def process_formdata(self, valuelist):
         self.raw = valuelist[0].strip() if valuelist else ""

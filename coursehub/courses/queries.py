@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import holidays
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from coursehub.accounts.models import LEADER_ROLES, Municipality, User, UserRole
@@ -51,7 +51,7 @@ def catalogue_page(filters: CatalogueFilters, *, now: datetime, page: int = 1,
                    per_page: int = PER_PAGE) -> Page:
     """Return one page of upcoming or running published runs: a count, then one page in SQL."""
     conditions = _catalogue_conditions(filters, now)
-    total = db.session.scalar(select(func.count(CourseRun.id)).where(*conditions))
+    total = db.session.execute(select(func.count(CourseRun.id)).where(*conditions)).scalar_one()
     page = page_number(page, total, per_page)
     runs = db.session.scalars(
         select(CourseRun)
@@ -68,9 +68,9 @@ def catalogue_page(filters: CatalogueFilters, *, now: datetime, page: int = 1,
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
-def _catalogue_conditions(filters: CatalogueFilters, now: datetime) -> list:
+def _catalogue_conditions(filters: CatalogueFilters, now: datetime) -> list[ColumnElement[bool]]:
     """Return the WHERE clauses of the catalogue for `filters`: all of them run in SQL."""
-    conditions = [
+    conditions: list[ColumnElement[bool]] = [
         CourseRun.status == RunStatus.PUBLISHED,
         exists().where(
             CourseSession.run_id == CourseRun.id,
@@ -215,7 +215,11 @@ def session_warnings(run: CourseRun) -> dict[int, list[str]]:
     return warnings
 
 
-def _overlaps(run: CourseRun, sessions: list[CourseSession]):
+# (a session of the run, one of its leaders, that leader's session in another run at the same time)
+_Overlap = tuple[CourseSession, User, CourseSession]
+
+
+def _overlaps(run: CourseRun, sessions: list[CourseSession]) -> list[_Overlap]:
     leader_ids = [leader.id for leader in run.leaders]
     if not leader_ids:
         return []
@@ -234,7 +238,7 @@ def _overlaps(run: CourseRun, sessions: list[CourseSession]):
         .options(joinedload(CourseSession.run))
     ).all()
     leaders = {leader.id: leader for leader in run.leaders}
-    found = []
+    found: list[_Overlap] = []
     for session in sessions:
         for other, user_id in rows:
             if other.starts_at < session.ends_at and other.ends_at > session.starts_at:
@@ -279,5 +283,6 @@ def load_run_for_staff(run_id: int) -> CourseRun | None:
 
 def runs_using_type(course_type_id: int) -> int:
     """Return how many runs were made from a course type."""
-    return db.session.scalar(
-        select(func.count(CourseRun.id)).where(CourseRun.course_type_id == course_type_id))
+    return db.session.execute(
+        select(func.count(CourseRun.id)).where(CourseRun.course_type_id == course_type_id)
+    ).scalar_one()

@@ -51,7 +51,7 @@ class RunDetails:
     leaders: list[User] = field(default_factory=list)
 
 
-def _checked_capacity(value) -> int:
+def _checked_capacity(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise CourseError(_("Ange antalet platser med siffror."), field="capacity")
     text = str(value).strip()
@@ -345,9 +345,14 @@ def add_session(run: CourseRun, *, actor: User, now: datetime,
     """Add a session to a run."""
     _check_editable(run)
     starts_at, ends_at = _checked_session(run, details)
+    title = details.title
+    if not title:
+        # _checked_session refused a session with neither a title nor a theme.
+        assert details.theme is not None
+        title = details.theme.title
     session = CourseSession(
         status=SessionStatus.SCHEDULED, theme=details.theme,
-        title=details.title or details.theme.title, starts_at=starts_at, ends_at=ends_at, venue=details.venue,
+        title=title, starts_at=starts_at, ends_at=ends_at, venue=details.venue,
         online_url=None if details.venue is not None else details.online_url,
     )
     run.sessions.append(session)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,7 +59,7 @@ def _check_type(details: TypeDetails, existing: CourseType | None) -> None:
 
 
 def create_course_type(*, actor: User, now: datetime, details: TypeDetails,
-                       themes: list[ThemeDetails] = ()) -> CourseType:
+                       themes: Sequence[ThemeDetails] = ()) -> CourseType:
     """Create a course type, optionally with its first themes."""
     _check_type(details, None)
     course_type = CourseType(**details.__dict__, created_at=now)
@@ -91,9 +92,9 @@ def _check_theme(details: ThemeDetails) -> None:
 
 def count_runs_of_type(course_type: CourseType) -> int:
     """Return how many runs have been made from `course_type`."""
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(CourseRun.id)).where(CourseRun.course_type_id == course_type.id)
-    )
+    ).scalar_one()
 
 
 def add_theme(course_type: CourseType, *, actor: User, now: datetime,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Protocol, TypedDict, TypeVar
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from coursehub import clock
-from coursehub.accounts.models import STAFF_ROLES
+from coursehub.accounts.models import STAFF_ROLES, Municipality, User
 from coursehub.accounts.permissions import roles_required
 from coursehub.clock import to_local
 from coursehub.courses import queries, services
@@ -17,14 +20,32 @@ from coursehub.courses.forms import (
     NewRunForm,
     RunForm,
     SessionForm,
+    required,
 )
-from coursehub.courses.models import CourseRun, CourseSession, RunStatus
+from coursehub.courses.models import CourseRun, CourseSession, CourseTheme, RunStatus, Venue
 from coursehub.courses.views import bp
 from coursehub.lib.localtime import local_moment
 from coursehub.lib.params import page_arg
 from coursehub.lib.work import actor, attempt
 
 staff_only = roles_required(*STAFF_ROLES)
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+RowT = TypeVar("RowT", bound=_HasId)
+RunFormT = TypeVar("RunFormT", bound=RunForm)
+
+
+class _RunLists(TypedDict):
+    """What a run form offers to choose from."""
+
+    venues: list[Venue]
+    leaders: list[User]
+    municipalities: list[Municipality]
 
 
 def _load_run(run_id: int) -> CourseRun:
@@ -36,26 +57,27 @@ def _load_session(run: CourseRun, session_id: int) -> CourseSession:
     return session or abort(404)
 
 
-def _by_id(items, wanted):
+def _by_id(items: Iterable[RowT], wanted: Iterable[int | None] | None) -> list[RowT]:
     index = {item.id: item for item in items}
     return [index[i] for i in wanted or () if i in index]
 
 
-def _run_form(form_class, obj=None, **extra):
-    lists = {"venues": queries.all_venues(), "leaders": queries.leader_candidates(),
-             "municipalities": queries.member_municipalities()}
+def _run_form(form_class: type[RunFormT], obj: CourseRun | None = None,
+              **extra: object) -> tuple[RunFormT, _RunLists]:
+    lists = _RunLists(venues=queries.all_venues(), leaders=queries.leader_candidates(),
+                      municipalities=queries.member_municipalities())
     form = form_class(obj=obj, **lists, **extra)
     return form, lists
 
 
-def _run_details(form: RunForm, lists: dict) -> services.RunDetails:
+def _run_details(form: RunForm, lists: _RunLists) -> services.RunDetails:
     venue = _by_id(lists["venues"], [form.venue.data])
     return services.RunDetails(
-        title=form.title.data, capacity=form.capacity.data,
-        signup_opens_at=local_moment(form.signup_opens_date.data, form.signup_opens_time.data,
-                                     field="signup_opens_time"),
-        signup_closes_at=local_moment(form.signup_closes_date.data, form.signup_closes_time.data,
-                                      field="signup_closes_time"),
+        title=required(form.title), capacity=form.capacity.data,
+        signup_opens_at=local_moment(required(form.signup_opens_date),
+                                     required(form.signup_opens_time), field="signup_opens_time"),
+        signup_closes_at=local_moment(required(form.signup_closes_date),
+                                      required(form.signup_closes_time), field="signup_closes_time"),
         edition=form.edition.data or "", description=form.description.data or "",
         contact_name=form.contact_name.data or "", contact_email=form.contact_email.data or "",
         is_open_to_all=form.is_open_to_all.data,
@@ -91,10 +113,11 @@ def new_run():
             form.title.data = course_type.name
         outcome = attempt(lambda: services.create_run(
             course_type, actor=actor(), now=clock.now(), details=_run_details(form, lists),
-            first_date=form.first_date.data, start_time=form.start_time.data,
-            end_time=form.end_time.data), form=form)
+            first_date=required(form.first_date), start_time=required(form.start_time),
+            end_time=required(form.end_time)), form=form)
         if outcome.ok:
             run = outcome.value
+            assert run is not None  # create_run returns the run it made
             flash(_("Kursomgången är sparad som utkast. Kontrollera träffarna och publicera."), "success")
             return redirect(url_for("courses.manage_run", run_id=run.id))
     return render_template("courses/run_form.html", form=form, run=None)
@@ -137,7 +160,8 @@ def edit_run(run_id: int):
     return render_template("courses/run_form.html", form=form, run=run)
 
 
-def _session_form(run: CourseRun, obj=None):
+def _session_form(run: CourseRun, obj: CourseSession | None = None,
+                  ) -> tuple[SessionForm, list[CourseTheme], list[Venue]]:
     themes = run.course_type.active_themes
     if obj is not None and obj.theme is not None and obj.theme not in themes:
         themes = [*themes, obj.theme]
@@ -145,11 +169,13 @@ def _session_form(run: CourseRun, obj=None):
     return SessionForm(obj=obj, themes=themes, venues=venues), themes, venues
 
 
-def _session_details(form: SessionForm, themes, venues) -> services.SessionDetails:
+def _session_details(form: SessionForm, themes: Sequence[CourseTheme],
+                     venues: Sequence[Venue]) -> services.SessionDetails:
     theme = _by_id(themes, [form.theme.data])
     venue = _by_id(venues, [form.venue.data])
     return services.SessionDetails(
-        day=form.day.data, start_time=form.start_time.data, end_time=form.end_time.data,
+        day=required(form.day), start_time=required(form.start_time),
+        end_time=required(form.end_time),
         title=form.title.data or "", theme=theme[0] if theme else None,
         venue=venue[0] if venue else None, online_url=None if venue else (form.online_url.data or None),
     )
@@ -247,10 +273,12 @@ def copy_run(run_id: int):
     form = CopyRunForm()
     if form.validate_on_submit():
         outcome = attempt(lambda: services.copy_run(run, actor=actor(), now=clock.now(),
-                                                    first_date=form.first_date.data),
+                                                    first_date=required(form.first_date)),
                           form=form, default="first_date")
         if outcome.ok:
+            copy = outcome.value
+            assert copy is not None  # copy_run returns the copy it made
             flash(_("Kopian är sparad som utkast."), "success")
-            return redirect(url_for("courses.manage_run", run_id=outcome.value.id))
+            return redirect(url_for("courses.manage_run", run_id=copy.id))
     return render_template("courses/copy_run.html", form=form, run=run)
 

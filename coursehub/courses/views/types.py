@@ -9,7 +9,7 @@ from coursehub import clock
 from coursehub.accounts.models import STAFF_ROLES
 from coursehub.accounts.permissions import roles_required
 from coursehub.courses import queries, services
-from coursehub.courses.forms import ActionForm, CourseTypeForm, ThemeForm, VenueForm
+from coursehub.courses.forms import ActionForm, CourseTypeForm, ThemeForm, VenueForm, required
 from coursehub.courses.models import CourseKind, CourseTheme, CourseType, Venue
 from coursehub.courses.views import bp
 from coursehub.lib.work import actor, attempt, load_or_404
@@ -19,8 +19,9 @@ staff_only = roles_required(*STAFF_ROLES)
 
 def _type_details(form: CourseTypeForm) -> services.TypeDetails:
     return services.TypeDetails(
-        name=form.name.data, kind=CourseKind(form.kind.data), description=form.description.data or "",
-        audience=form.audience.data or "", allowed_absences=form.allowed_absences.data,
+        name=required(form.name), kind=CourseKind(form.kind.data),
+        description=form.description.data or "", audience=form.audience.data or "",
+        allowed_absences=required(form.allowed_absences),
         allows_makeup=form.allows_makeup.data, issues_certificate=form.issues_certificate.data,
         requires_municipal_approval=form.requires_municipal_approval.data,
     )
@@ -28,10 +29,10 @@ def _type_details(form: CourseTypeForm) -> services.TypeDetails:
 
 def _theme_details(form: ThemeForm) -> services.ThemeDetails:
     return services.ThemeDetails(
-        title=form.title.data, description=form.description.data or "",
+        title=required(form.title), description=form.description.data or "",
         mandatory_content=form.mandatory_content.data or "",
         optional_exercises=form.optional_exercises.data or "",
-        suggested_minutes=form.suggested_minutes.data,
+        suggested_minutes=required(form.suggested_minutes),
     )
 
 
@@ -55,8 +56,10 @@ def new_type():
             actor=actor(), now=clock.now(), details=_type_details(form),
             themes=[_theme_details(theme_form)]), form=form)
         if outcome.ok:
+            course_type = outcome.value
+            assert course_type is not None  # create_course_type returns the type it made
             flash(_("Kurstypen är sparad."), "success")
-            return redirect(url_for("courses.edit_type", type_id=outcome.value.id))
+            return redirect(url_for("courses.edit_type", type_id=course_type.id))
     return render_template("courses/type_new.html", form=form, theme_form=theme_form)
 
 
@@ -162,7 +165,7 @@ def _venue_page(venue: Venue | None):
     if form.validate_on_submit():
         chosen = next((m for m in municipalities if m.id == form.municipality.data), None)
         details = services.VenueDetails(
-            name=form.name.data, street=form.street.data or "", postcode=form.postcode.data or "",
+            name=required(form.name), street=form.street.data or "", postcode=form.postcode.data or "",
             city=form.city.data or "", municipality=chosen,
             accessibility_notes=form.accessibility_notes.data or "")
         if attempt(lambda: services.save_venue(venue, actor=actor(), now=clock.now(),
