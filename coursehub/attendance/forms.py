@@ -34,6 +34,12 @@ class MarkForm(BaseForm):
         validators=[Optional(), Length(max=300, message=_l("Högst %(max)d tecken."))],
     )
 
+    def chosen_status(self) -> AttendanceStatus:
+        """Return the status pressed; call after validate() (InputRequired and AnyOf passed)."""
+        status = self.status.data
+        assert status is not None  # InputRequired and AnyOf have passed: one of the values
+        return AttendanceStatus(status)
+
 
 class AbsenceForm(BaseForm):
     """A family reports in advance that an adult will miss a session."""
@@ -67,6 +73,12 @@ class RevokeForm(BaseForm):
         validators=[DataRequired(message=_l("Skriv varför intyget återkallas.")),
                     Length(max=300, message=_l("Högst %(max)d tecken."))],
     )
+
+    def reason_text(self) -> str:
+        """Return the reason given; call after validate() (DataRequired passed)."""
+        reason = self.reason.data
+        assert reason is not None  # DataRequired has passed: the reason is a non-empty string
+        return reason
 
 
 class ReissueForm(BaseForm):

@@ -15,6 +15,7 @@ from coursehub.attendance.queries.progress import CourseProgress
 from coursehub.courses.models import (
     CourseRun,
     CourseSession,
+    CourseTheme,
     RunStatus,
     SessionStatus,
 )
@@ -91,7 +92,7 @@ def makeup_candidates(
     """
     result: dict[int, list[MakeupTheme]] = {u.id: [] for u in users}
     whole_runs, planned = _plans(users, now)
-    wanted: list[tuple[User, CourseProgress, object]] = []
+    wanted: list[tuple[User, CourseProgress, CourseTheme]] = []
     for user in users:
         for course in progress.get(user.id, []):
             if course.is_complete or not course.course_type.allows_makeup:
@@ -113,9 +114,11 @@ def makeup_candidates(
     )
     by_theme: dict[int, list[MakeupOption]] = defaultdict(list)
     for session in db.session.scalars(stmt).unique():
+        assert session.theme_id is not None  # selected by theme_id IN (...) above
         by_theme[session.theme_id].append(MakeupOption(session, session.run.seats_left))
     for user, course, theme in wanted:
-        own = whole_runs.get(user.household_id, set())
+        # A person without a household is signed up for no run as a whole.
+        own = whole_runs.get(user.household_id, set()) if user.household_id is not None else set()
         options = [o for o in by_theme.get(theme.id, []) if o.session.run_id not in own]
         if options:
             result[user.id].append(MakeupTheme(user.id, course.course_type.name, theme.title,

@@ -102,14 +102,17 @@ def evaluate_rule(
     else:
         run_ids = home_run_ids or {f.run_id for f in present}
         groups = [[f for f in present if f.run_id == run_id] for run_id in sorted(run_ids)]
-    best: tuple | None = None  # (completed_at, session_id, first-per-theme) of the earliest group
+    # (completed_at, session_id, first-per-theme) of the earliest group
+    best: tuple[datetime, int, dict[int, MarkFact]] | None = None
     fallback: dict[int, MarkFact] = {}
     for group in groups:
         firsts: dict[int, MarkFact] = {}
         reached = None
         for fact in group:
-            if fact.theme_id not in firsts:
-                firsts[fact.theme_id] = fact
+            theme_id = fact.theme_id
+            assert theme_id is not None  # `present` holds only marks of active themes
+            if theme_id not in firsts:
+                firsts[theme_id] = fact
                 if reached is None and len(firsts) >= needed:
                     reached = fact
         if reached is not None and (best is None or reached.starts_at < best[0]):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, select
 
 from coursehub.accounts.models import Household, Municipality, User
 from coursehub.attendance.models import (
@@ -39,9 +40,11 @@ def attendance_rates(dimension: str, *, page: int = 1, per_page: int = 25) -> Pa
     """Return one page of attendance counts (RateRow) grouped by run, theme or municipality."""
     status = AttendanceMark.status
 
-    def count(value):
+    def count(value: str) -> ColumnElement[int]:
         return sa.func.sum(sa.case((status == value, 1), else_=0))
 
+    key: tuple[ColumnExpressionArgument[Any], ...]  # the GROUP BY columns
+    order: tuple[ColumnExpressionArgument[Any], ...]  # the ORDER BY columns
     if dimension == "run":
         key = (CourseRun.id, CourseRun.title)
         order = (sa.func.min(CourseSession.starts_at), CourseRun.id)

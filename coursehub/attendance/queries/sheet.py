@@ -17,7 +17,7 @@ from coursehub.attendance.models import (
 from coursehub.courses.models import CourseRun, CourseSession
 from coursehub.enrollment import queries as enrollment_queries
 from coursehub.extensions import db
-from coursehub.lib.pagination import paginate
+from coursehub.lib.pagination import Page, paginate
 
 
 def is_participant(session: CourseSession, user_id: int) -> bool:
@@ -136,7 +136,7 @@ def run_matrix(run: CourseRun, *, page: int = 1, per_page: int = 50) -> RunMatri
                      page=shown.page, pages=shown.pages)
 
 
-def runs_for_attendance(user, *, is_staff: bool, page: int, per_page: int = 20):
+def runs_for_attendance(user: User, *, is_staff: bool, page: int, per_page: int = 20) -> Page:
     """Return a page of runs the user may take attendance for (all for staff), newest first."""
     stmt = select(CourseRun).options(selectinload(CourseRun.sessions))
     if not is_staff:

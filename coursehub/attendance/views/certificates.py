@@ -86,7 +86,7 @@ def revoke_certificate(certificate_id: int):
     def revoke() -> None:
         if not form.validate():
             raise CoursehubError(next(iter(form.errors.values()))[0], field="reason")
-        services.revoke_certificate(certificate, reason=form.reason.data, actor=actor(),
+        services.revoke_certificate(certificate, reason=form.reason_text(), actor=actor(),
                                     now=clock.now())
 
     if not attempt(revoke).ok:
@@ -108,9 +108,8 @@ def reissue_certificate(certificate_id: int):
             raise CoursehubError(expired_form_message())
         return services.reissue_certificate(certificate, actor=actor(), now=clock.now())
 
-    outcome = attempt(reissue)
-    if not outcome.ok:
+    new = attempt(reissue).value
+    if new is None:  # the form expired or the service refused; attempt has flashed why
         return redirect(url_for("attendance.admin_certificates"), code=303)
-    flash(_("Ett nytt intyg är utfärdat med kontrollkoden %(code)s.", code=outcome.value.code),
-          "success")
+    flash(_("Ett nytt intyg är utfärdat med kontrollkoden %(code)s.", code=new.code), "success")
     return redirect(url_for("attendance.admin_certificates"), code=303)

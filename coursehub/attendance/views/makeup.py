@@ -3,6 +3,8 @@ an advance absence notice."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -28,14 +30,14 @@ def _load(form: MakeupForm) -> tuple[CourseSession | None, User | None]:
             get_or_none(User, form.user_id.data))
 
 
-def _sign_up(session: CourseSession | None, person: User) -> None:
-    """Sign `person` up for `session` and flash the outcome; commit or roll back."""
+def _sign_up(session: CourseSession | None, person: User, household: Household) -> None:
+    """Sign `person` of `household` up for `session` and flash the outcome; commit or roll back."""
     name = person.full_name  # read before a rollback expires the row
 
     def sign_up() -> None:
         if session is None:
             raise CoursehubError(_("Träffen finns inte längre. Välj en annan träff."))
-        enrollment_services.sign_up_for_makeup(session, person.household, [person],
+        enrollment_services.sign_up_for_makeup(session, household, [person],
                                                actor=actor(), now=clock.now())
 
     outcome = attempt(sign_up, quiet=True)
@@ -45,12 +47,13 @@ def _sign_up(session: CourseSession | None, person: User) -> None:
         flash(_("%(name)s kunde inte anmälas: %(reason)s Inget har ändrats.",
                 name=name, reason=outcome.error.message), ERROR)
         return
+    assert session is not None  # sign_up() raised for a missing session, returned above
     flash(_("%(name)s är anmäld till %(session)s, %(when)s. Träffen syns under Kommande träffar.",
             name=name, session=session.title,
             when=_local(session.starts_at)), "success")
 
 
-def _local(moment) -> str:
+def _local(moment: datetime) -> str:
     from flask import current_app
 
     return current_app.jinja_env.filters["local_datetime"](moment)
@@ -62,9 +65,12 @@ def family_makeup():
     """Sign an adult of the family up for one session of another run, to make up a theme."""
     form = MakeupForm()
     session, person = _load(form)
-    if person is None or not permissions.can_sign_up_own_makeup(current_user, person):
+    # The permission already refuses a person without a household (not the actor's own).
+    household = person.household if person is not None else None
+    if (person is None or household is None
+            or not permissions.can_sign_up_own_makeup(current_user, person)):
         abort(404)
-    _sign_up(session, person)
+    _sign_up(session, person, household)
     return redirect(url_for("attendance.my_progress"), code=303)
 
 
@@ -75,10 +81,12 @@ def household_makeup():
     form = MakeupForm()
     session, person = _load(form)
     household = person.household if person is not None else None
-    if not permissions.can_sign_up_household_makeup(current_user, household):
+    # The permission refuses a missing household; a household implies its person.
+    if (person is None or household is None
+            or not permissions.can_sign_up_household_makeup(current_user, household)):
         abort(404)
     household_id, municipality_id = household.id, household.municipality_id
-    _sign_up(session, person)
+    _sign_up(session, person, household)
     if permissions.can_view_municipal_progress(current_user) and (
         current_user.municipality_id == municipality_id
     ):

@@ -11,6 +11,7 @@ from coursehub.accounts.models import LEADER_ROLES, User
 from coursehub.accounts.permissions import is_staff, roles_required
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import STATUS_LABELS, MarkForm
+from coursehub.attendance.models import AttendanceStatus
 from coursehub.attendance.views import bp
 from coursehub.courses.models import CourseRun, CourseSession
 from coursehub.lib.params import get_or_none, page_arg
@@ -70,13 +71,14 @@ def mark(session_id: int):
         return _render_sheet(session, form=form, status=422,
                              error=_("Personen är inte anmäld till den här träffen."))
     person_id, course_type = person.id, session.run.course_type
+    status = form.chosen_status()
 
     def record() -> bool:
         """Record the mark; say whether it undoes a completion already recorded."""
-        services.record_attendance(session, person, status=form.status.data,
+        services.record_attendance(session, person, status=status,
                                    remark=form.remark.data or "", actor=actor(), now=clock.now())
-        return form.status.data != "present" and services.completion_no_longer_met(person,
-                                                                                      course_type)
+        return status != AttendanceStatus.PRESENT and services.completion_no_longer_met(
+            person, course_type)
 
     outcome = attempt(record, quiet=True)
     if outcome.error is not None:
@@ -84,7 +86,7 @@ def mark(session_id: int):
                              error_user_id=person_id, status=422)
     lapsed = outcome.value
     flash(_("Sparat: %(name)s – %(status)s.", name=person.full_name,
-            status=STATUS_LABELS[form.status.data]), "success")
+            status=STATUS_LABELS[status]), "success")
     if lapsed:
         # The completion stands; staff see the certificate flagged and decide (see services).
         if course_type.issues_certificate:
