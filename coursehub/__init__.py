@@ -40,7 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = app.config["COURSEHUB_PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask's documented way to add WSGI middleware; mypy refuses assigning to a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
     from coursehub.lib.params import IdConverter
@@ -81,7 +83,9 @@ def _select_locale() -> str:
     if not has_request_context():
         return "sv"  # jobs and commands speak the default language
     wanted = session.get("locale")
-    return wanted if wanted in current_app.config["COURSEHUB_LOCALES"] else "sv"
+    if isinstance(wanted, str) and wanted in current_app.config["COURSEHUB_LOCALES"]:
+        return wanted
+    return "sv"
 
 
 def _init_areas(app: Flask) -> None:

@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
 def seed_demo():
     """Load demo data (safe to run again: only what is missing is added)."""
     now = clock.now()
-    logins = []
+    logins: list[tuple[str, str, str]] = []
     try:
         for seed in current_app.extensions.get(SEEDERS_KEY, ()):
             logins.extend(seed(now) or ())
@@ -87,7 +87,9 @@ def scheduler():
     """Run the scheduled jobs in this process until stopped (one such process per site)."""
     from coursehub.notifications.scheduler import run_blocking
 
-    run_blocking(current_app._get_current_object())
+    # Flask types the current_app proxy as Flask itself; unwrapping it is the documented way to
+    # hand the app to code that outlives the context.
+    run_blocking(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 @click.group("outbox")

@@ -4,7 +4,7 @@
 class CoursehubError(Exception):
     """A rule was broken; `message` is fit to show a person (Swedish by default)."""
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         # The form field the message belongs beside, where there is one.

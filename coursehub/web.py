@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask, flash, g, has_request_context, render_template, request, session
 from flask_babel import format_date, format_datetime
@@ -124,7 +124,7 @@ def _local_datetime(value: datetime | None, fmt: str = "EEEE d MMMM y 'kl.' HH:m
     return format_datetime(value, fmt)
 
 
-def _local_date(value: datetime | None, fmt: str = "d MMMM y") -> str:
+def _local_date(value: date | None, fmt: str = "d MMMM y") -> str:
     if value is None:
         return ""
     return format_date(clock.to_local(value), fmt) if isinstance(value, datetime) else format_date(
@@ -144,13 +144,15 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
         rule = request.url_rule
-        if rule is not None and "GET" in rule.methods and request.endpoint in app.view_functions:
+        if (rule is not None and rule.methods is not None and "GET" in rule.methods
+                and request.endpoint in app.view_functions):
             # A form page (one URL shows the form and takes it). Its view writes only after its
             # form validates, and the form fails on the same old token: running the view again
             # saves nothing and shows the form again, with what the person typed, a fresh token
             # and a plain message (SECURITY.md). tests/test_csrf.py holds every such page to it.
             view = app.view_functions[request.endpoint]
-            response = app.make_response(view(**(request.view_args or {})))
+            # Called as Flask's own dispatch_request calls a view.
+            response = app.make_response(app.ensure_sync(view)(**(request.view_args or {})))
             if response.status_code == 200:
                 response.status_code = 400
             return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from coursehub.accounts import passwords, services
@@ -40,7 +42,7 @@ USERS = [
 ]
 
 
-def seed(now) -> list[tuple[str, str, str]]:
+def seed(now: datetime) -> list[tuple[str, str, str]]:
     """Create what is missing; return (role, username, e-mail) of each demo user."""
     by_code = {m.code: m for m in db.session.scalars(select(Municipality))}
     for name, code, is_member, lat, lon in MUNICIPALITIES:
@@ -51,11 +53,12 @@ def seed(now) -> list[tuple[str, str, str]]:
     db.session.flush()
     demo_hash = passwords.hash_password(DEMO_PASSWORD)
     logins = []
-    for username, full_name, email, roles, code in USERS:
+    for username, full_name, email, roles, municipality_code in USERS:
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             user = User(username=username, full_name=full_name, email=email,
-                        password_hash=demo_hash, municipality=by_code.get(code) if code else None)
+                        password_hash=demo_hash,
+                        municipality=by_code.get(municipality_code) if municipality_code else None)
             db.session.add(user)
             services.set_roles(user, roles)
         logins.append((", ".join(r.value for r in roles), username, email))
@@ -65,7 +68,8 @@ def seed(now) -> list[tuple[str, str, str]]:
 
 
 def _seed_family(municipality: Municipality, demo_hash: str) -> None:
-    fatima = db.session.scalar(select(User).where(User.username == "fatima.andersson"))
+    # Made by seed() just before, if it was not there already.
+    fatima = db.session.scalars(select(User).where(User.username == "fatima.andersson")).one()
     if fatima.household_id is not None:
         return
     household = Household(name="Familjen Andersson", municipality=municipality,

@@ -12,7 +12,7 @@ class AccountError(CoursehubError):
 class LoginFailedError(AccountError):
     """One message for every login failure, so that it does not tell which part was wrong."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(str(_l("Fel e-postadress, användarnamn eller lösenord.")))
 
 
@@ -23,6 +23,6 @@ class InvalidLinkError(AccountError):
 class EmailTakenError(AccountError):
     """Another account already has this e-mail address."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(str(_l("Det finns redan ett konto med den här e-postadressen.")),
                          field="email")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -30,6 +33,14 @@ def role_label(role) -> str:
     return str(ROLE_LABELS.get(Role(role), role))
 
 
+def _offered_values(field: SelectField) -> list[Any]:
+    """Return the values of `field`'s choices."""
+    choices = field.choices
+    # The forms below give their choice fields (value, label) pairs, never None or option groups.
+    assert isinstance(choices, Sequence)
+    return [choice[0] for choice in choices]
+
+
 class MultiCheckboxField(SelectMultipleField):
     """Several choices as a list of check boxes; a value the page did not offer is refused."""
 
@@ -37,7 +48,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def pre_validate(self, form):
-        offered = {str(value) for value, _label in self.choices}
+        offered = {str(value) for value in _offered_values(self)}
         if any(str(value) not in offered for value in self.data or ()):
             raise ValidationError(_l("Välj bland alternativen som visas."))
 
@@ -46,7 +57,7 @@ class ChoiceField(SelectField):
     """A drop-down list; a value the page did not offer is refused with a Swedish message."""
 
     def pre_validate(self, form):
-        if not any(value == self.data for value, _label in self.choices):
+        if not any(value == self.data for value in _offered_values(self)):
             raise ValidationError(_l("Välj bland alternativen som visas."))
 
 

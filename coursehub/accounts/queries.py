@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from coursehub.accounts.models import AuditEntry, Municipality, Role, User, UserRole
 from coursehub.extensions import db
-from coursehub.lib.pagination import paginate
+from coursehub.lib.pagination import Page, paginate
 
 USERS_PER_PAGE = 25
 AUDIT_PER_PAGE = 50
@@ -19,7 +19,7 @@ def _like(text: str) -> str:
 
 
 def search_users(*, q: str | None = None, role: Role | None = None, page: int = 1,
-                 per_page: int = USERS_PER_PAGE):
+                 per_page: int = USERS_PER_PAGE) -> Page:
     """Return a page of users matching `q` (name, e-mail or username) and holding `role`."""
     stmt = select(User).options(selectinload(User.role_rows), joinedload(User.municipality))
     if q:
@@ -41,7 +41,8 @@ def municipalities() -> list[Municipality]:
         select(Municipality).order_by(Municipality.is_member.desc(), Municipality.name)))
 
 
-def audit_entries(*, action: str | None = None, page: int = 1, per_page: int = AUDIT_PER_PAGE):
+def audit_entries(*, action: str | None = None, page: int = 1,
+                  per_page: int = AUDIT_PER_PAGE) -> Page:
     """Return a page of the audit log, newest first, optionally of one action only."""
     stmt = select(AuditEntry).options(joinedload(AuditEntry.actor))
     if action:

@@ -10,10 +10,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import CursorResult, func, or_, select, update
 
 from coursehub import events
 from coursehub.accounts import audit, emails, passwords, permissions
@@ -153,7 +154,7 @@ def check_password(password: str, confirm: str | None = None, *, field: str = "p
                            field="confirm")
 
 
-def _parse_roles(roles: Iterable) -> set[Role]:
+def _parse_roles(roles: Iterable[str]) -> set[Role]:
     wanted = set()
     for value in roles:
         try:
@@ -176,11 +177,13 @@ def _check_municipality(roles: set[Role], municipality: Municipality | None) -> 
 def authenticate(login: str, password: str, *, now: datetime) -> User:
     """Return the active user with these credentials, or raise LoginFailedError."""
     user = find_user_by_login(login)
-    ok = passwords.verify_password(user.password_hash if user else None, password or "")
-    if user is None or not ok or not user.is_active:
+    password_hash = user.password_hash if user else None
+    ok = passwords.verify_password(password_hash, password or "")
+    # An account without a password (invited, no password chosen yet) is never `ok`.
+    if user is None or password_hash is None or not ok or not user.is_active:
         logger.info("login failed")
         raise LoginFailedError()
-    if passwords.needs_rehash(user.password_hash):
+    if passwords.needs_rehash(password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = now
     db.session.flush()
@@ -194,7 +197,7 @@ def end_sessions(user: User) -> None:
     db.session.flush()
 
 
-def set_roles(user: User, roles) -> None:
+def set_roles(user: User, roles: Iterable[str]) -> None:
     """Replace the roles of `user` with `roles`."""
     wanted = {Role(r) for r in roles}
     user.role_rows = [row for row in user.role_rows if Role(row.role) in wanted]
@@ -228,7 +231,7 @@ def update_phone(user: User, *, phone: str | None, actor: User) -> User:
 # -- creating accounts ---------------------------------------------------------------------------
 
 
-def create_user_from_cli(*, email: str, full_name: str, roles, password: str,
+def create_user_from_cli(*, email: str, full_name: str, roles: Iterable[str], password: str,
                          municipality_code: str | None, now: datetime) -> User:
     """Create an account with a password (the first admin, scripts)."""
     name = _clean_name(full_name)
@@ -256,8 +259,8 @@ def create_user_from_cli(*, email: str, full_name: str, roles, password: str,
 
 
 def invite_user(*, actor: User, full_name: str, email: str, username: str | None = None,
-                phone: str | None = None, roles=(), municipality: Municipality | None = None,
-                now: datetime) -> User:
+                phone: str | None = None, roles: Iterable[str] = (),
+                municipality: Municipality | None = None, now: datetime) -> User:
     """Create an account without a password and e-mail the person a link to set one."""
     name = _clean_name(full_name)
     address = _clean_email(email)
@@ -365,6 +368,8 @@ def create_household(name: str, municipality: Municipality, adults: list[NewAdul
     db.session.add(household)
     db.session.flush()
     if confirmed:
+        # Only a worker adds a confirmed household (a family registering itself is not confirmed).
+        assert actor is not None
         confirm_household(household, actor=actor, now=now)
     for adult in adults:
         add_family_adult(household, adult, actor=actor, now=now, run_title=run_title)
@@ -384,8 +389,9 @@ def confirm_household(household: Household, *, actor: User, now: datetime) -> Ho
 # -- editing, deactivating -----------------------------------------------------------------------
 
 
-def update_user(user: User, *, actor: User, full_name: str, phone: str | None, roles,
-                municipality: Municipality | None, now: datetime) -> User:
+def update_user(user: User, *, actor: User, full_name: str, phone: str | None,
+                roles: Iterable[str] | None, municipality: Municipality | None,
+                now: datetime) -> User:
     """Change name, phone, roles and municipality of an account.
 
     `roles` are the roles chosen among those `actor` may grant; the roles `actor` may not grant
@@ -524,8 +530,9 @@ def set_password_by_link(token: str, purpose: TokenPurpose, *, password: str, co
     row = find_link(token, purpose, now=now)
     check_password(password, confirm)
     # A conditional update: of two requests racing with one link, only one gets a row.
-    spent = db.session.execute(update(AccountToken).where(
-        AccountToken.id == row.id, AccountToken.used_at.is_(None)).values(used_at=now))
+    # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed Result.
+    spent = cast(CursorResult[Any], db.session.execute(update(AccountToken).where(
+        AccountToken.id == row.id, AccountToken.used_at.is_(None)).values(used_at=now)))
     if spent.rowcount != 1:
         raise InvalidLinkError(_("Länken har redan använts. Varje länk fungerar bara en gång."))
     user = row.user

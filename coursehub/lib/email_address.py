@@ -51,6 +51,9 @@ def normalise_email(value: str | None) -> str:
                                  test_environment=True)
     except (EmailNotValidError, UnicodeError):
         raise InvalidEmailAddress(_("Skriv en e-postadress som namn@exempel.se.")) from None
+    # ascii_email is None only for a local part that needs SMTPUTF8 (refused: allow_smtputf8=False)
+    # or is empty, or a domain literal (both refused by email_validator's defaults).
+    assert checked.ascii_email is not None
     stored = checked.ascii_email.lower()
     if len(stored) > MAX_LENGTH:
         raise InvalidEmailAddress(_("E-postadressen får vara högst %(max)d tecken.", max=MAX_LENGTH))

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+
+T = TypeVar("T")
 
 # The one message for a form whose CSRF token has expired: the page was left open too long.
 EXPIRED_FORM_TITLE = _l("Formuläret har gått ut")
@@ -19,6 +22,15 @@ EXPIRED_FORM_RESUBMIT = _l(
 def expired_form_message() -> str:
     """Return the plain message shown when a form has expired (an old CSRF token)."""
     return str(EXPIRED_FORM_MESSAGE)
+
+
+def required(data: T | None) -> T:
+    """Return the data of a field of a validated form that has DataRequired or InputRequired.
+
+    Those validators let no empty value through, but WTForms types every field's data as optional.
+    """
+    assert data is not None, "a required field without data: validate the form first"
+    return data
 
 
 def normalise_text(value):

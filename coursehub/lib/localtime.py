@@ -22,9 +22,12 @@ def local_moment(day: date, wall_clock: time, *, field: str | None = None,
     naive = datetime.combine(day, wall_clock.replace(tzinfo=None))
     first = naive.replace(tzinfo=LOCAL_TZ, fold=0)
     second = naive.replace(tzinfo=LOCAL_TZ, fold=1)
-    if first.utcoffset() != second.utcoffset():
+    first_offset, second_offset = first.utcoffset(), second.utcoffset()
+    # Both are aware in LOCAL_TZ, a ZoneInfo, whose utcoffset() is never None.
+    assert first_offset is not None and second_offset is not None
+    if first_offset != second_offset:
         shown = {"day": day.isoformat(), "time": wall_clock.strftime("%H:%M")}
-        if first.utcoffset() < second.utcoffset():  # fold=0 keeps the old, larger offset in a gap
+        if first_offset < second_offset:  # fold=0 keeps the old, larger offset in a gap
             message = _("Klockan %(time)s finns inte den %(day)s: klockan ställs då fram en "
                         "timme till sommartid. Välj en annan tid.", **shown)
         else:

@@ -45,7 +45,9 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
         warnings.simplefilter("ignore", ImportWarning)
         from openpyxl import Workbook
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    default_sheet = workbook.active
+    assert default_sheet is not None  # a new Workbook always has its one default sheet, active
+    workbook.remove(default_sheet)
     for sheet in sheets:
         worksheet = workbook.create_sheet(sheet.title[:MAX_SHEET_TITLE])
         for row in ([sheet.header] if sheet.header else []) + list(sheet.rows):

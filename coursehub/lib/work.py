@@ -81,7 +81,7 @@ def attempt(
 
 def actor() -> Any:
     """Return the logged-in user object (not the proxy) to pass to a service as `actor`."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def load_or_404(

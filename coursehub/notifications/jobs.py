@@ -12,11 +12,12 @@ import re
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_mail import Attachment, Connection, Message
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from coursehub.extensions import db
 from coursehub.notifications.models import OutboxMessage
@@ -119,12 +120,13 @@ def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
     lock first: a second sender waits for our commit and then no longer finds the row due.
     """
     if db.engine.dialect.name == "sqlite":
-        claimed = db.session.execute(
+        # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed Result.
+        claimed = cast(CursorResult[Any], db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, *_is_due(now))
             .values(attempts=OutboxMessage.attempts)
             .execution_options(synchronize_session=False)
-        )
+        ))
         if claimed.rowcount != 1:
             return None
     return db.session.scalars(
@@ -236,11 +238,12 @@ class _Sender:
 
     def close(self) -> None:
         connection, self._connection = self._connection, None
-        if connection is None:
+        if connection is None or connection.host is None:
             return
-        # Every message is already recorded; a failed QUIT changes nothing.
+        # What Flask-Mail's Connection.__exit__ does. Every message is already recorded; a failed
+        # QUIT changes nothing.
         with contextlib.suppress(smtplib.SMTPException, OSError):
-            connection.__exit__(None, None, None)
+            connection.host.quit()
 
 
 def _short_reply(code: int, text) -> str:

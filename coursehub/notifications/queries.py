@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from coursehub.extensions import db
-from coursehub.lib.pagination import paginate
+from coursehub.lib.pagination import Page, paginate
 from coursehub.notifications.models import OutboxMessage
 
 PER_PAGE = 25
@@ -20,7 +20,7 @@ _STATUS_RANK = sa.case(
 )
 
 
-def outbox_page(page: int, per_page: int = PER_PAGE):
+def outbox_page(page: int, per_page: int = PER_PAGE) -> Page:
     """Return one page of messages: failed, then waiting (oldest first), then the latest sent."""
     query = (
         select(OutboxMessage)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
+from typing import Any, Protocol
 
 from flask import current_app
 from flask_babel import force_locale
@@ -21,7 +22,7 @@ logger = logging.getLogger(__name__)
 _HEADER_BREAKS = re.compile(r"[\r\n]+")
 
 
-def render_email(name: str, /, **context) -> tuple[str, str, str]:
+def render_email(name: str, /, **context: Any) -> tuple[str, str, str]:
     """Render templates/emails/<name>/{subject.txt,body.txt,body.html} into (subject, text, html)."""
     context.setdefault("organisation", current_app.config["COURSEHUB_ORGANISATION"])
     context.setdefault("base_url", current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/"))
@@ -44,7 +45,8 @@ def _one_line(value: str) -> str:
 
 def link(path: str) -> str:
     """Return an absolute link for an e-mail, built from the configured server name."""
-    return current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/") + path
+    server: str = current_app.config["SERVER_NAME_FOR_LINKS"]
+    return server.rstrip("/") + path
 
 
 def queue_email(
@@ -54,7 +56,7 @@ def queue_email(
     template: str,
     calendar_ics: bytes | None = None,
     calendar_method: str | None = None,
-    **context,
+    **context: Any,
 ) -> OutboxMessage | None:
     """Put a rendered e-mail into the outbox unless one with `dedupe_key` is already there.
 
@@ -85,7 +87,14 @@ class OutboxError(CoursehubError):
     """Something about an outbox message that a person can be told."""
 
 
-def retry_message(message: OutboxMessage, *, actor, now: datetime) -> OutboxMessage:
+class Actor(Protocol):
+    """Who acts: a user (notifications imports no area, so accounts' User is not named here)."""
+
+    @property
+    def id(self) -> int: ...
+
+
+def retry_message(message: OutboxMessage, *, actor: Actor | None, now: datetime) -> OutboxMessage:
     """Put an unsent (waiting or failed) message back in line to be sent by the next outbox run.
 
     The attempt counter starts over, so that the message gets the full series of retries again.
@@ -97,5 +106,5 @@ def retry_message(message: OutboxMessage, *, actor, now: datetime) -> OutboxMess
     message.next_attempt_at = now
     db.session.flush()
     logger.info("outbox message %s put back in line by user %s", message.id,
-                getattr(actor, "id", None))
+                actor.id if actor is not None else None)
     return message

@@ -15,6 +15,7 @@ from coursehub.accounts.forms import (
     role_label,
 )
 from coursehub.accounts.models import Municipality, Role, User
+from coursehub.lib.forms import required
 from coursehub.lib.params import get_or_none, page_arg
 from coursehub.lib.work import actor, attempt, load_or_404
 
@@ -46,11 +47,12 @@ def invite_user():
     if form.validate_on_submit():
         municipality = get_or_none(Municipality, form.municipality.data)
         outcome = attempt(lambda: services.invite_user(
-            actor=actor(), full_name=form.full_name.data, email=form.email.data,
-            username=form.username.data, phone=form.phone.data, roles=form.roles.data,
+            actor=actor(), full_name=required(form.full_name.data), email=required(form.email.data),
+            username=form.username.data, phone=form.phone.data, roles=form.roles.data or (),
             municipality=municipality, now=clock.now()), form=form, default="email")
         if outcome.ok:
             user = outcome.value
+            assert user is not None  # invite_user returns the new account
             flash(_("%(name)s har fått en inbjudan till %(email)s.", name=user.full_name,
                     email=user.email), "success")
             return redirect(url_for("accounts.edit_user", user_id=user.id))
@@ -73,7 +75,7 @@ def edit_user(user_id):
     if form.validate_on_submit():
         municipality = get_or_none(Municipality, form.municipality.data)
         outcome = attempt(lambda: services.update_user(
-            user, actor=actor(), full_name=form.full_name.data, phone=form.phone.data,
+            user, actor=actor(), full_name=required(form.full_name.data), phone=form.phone.data,
             roles=form.roles.data if roles_editable else None, municipality=municipality,
             now=clock.now()), form=form, default="full_name")
         if outcome.ok:

@@ -10,6 +10,7 @@ from coursehub import clock
 from coursehub.accounts import permissions, services
 from coursehub.accounts.errors import AccountError
 from coursehub.accounts.forms import ChangePasswordForm, PhoneForm, role_label
+from coursehub.lib.forms import required
 from coursehub.lib.work import actor, attempt
 
 from . import bp
@@ -55,8 +56,9 @@ def change_password():
     if form.validate_on_submit():
         user = actor()
         if attempt(lambda: services.change_password(
-                user, current_password=form.current_password.data,
-                new_password=form.new_password.data, confirm=form.confirm.data, now=clock.now()),
+                user, current_password=required(form.current_password.data),
+                new_password=required(form.new_password.data),
+                confirm=required(form.confirm.data), now=clock.now()),
                 form=form, default="new_password", catch=AccountError).ok:
             # This session goes on under the new token (and a fresh cookie); all others end.
             started = session.get("login_at")

@@ -13,6 +13,7 @@ from coursehub.accounts.errors import AccountError, InvalidLinkError, LoginFaile
 from coursehub.accounts.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from coursehub.accounts.models import TokenPurpose
 from coursehub.extensions import limiter
+from coursehub.lib.forms import required
 from coursehub.lib.urls import safe_next
 from coursehub.lib.work import actor, attempt
 
@@ -49,8 +50,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         now = clock.now()
-        outcome = attempt(lambda: services.authenticate(form.login.data, form.password.data, now=now),
-                          form=form, default="password", catch=LoginFailedError)
+        outcome = attempt(lambda: services.authenticate(
+            required(form.login.data), required(form.password.data), now=now),
+            form=form, default="password", catch=LoginFailedError)
         if outcome.ok:
             user = outcome.value
             session.clear()  # a new session at login: nothing from before carries over
@@ -77,7 +79,7 @@ def forgot_password():
     """Ask for a reset link; the answer is the same whether the address is known or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        attempt(lambda: services.request_password_reset(form.email.data, now=clock.now()))
+        attempt(lambda: services.request_password_reset(required(form.email.data), now=clock.now()))
         flash(ngettext("Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande "
                        "med en länk. Länken gäller i %(num)d timme.",
                        "Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande "
@@ -98,7 +100,8 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str, done: s
     form = SetPasswordForm()
     if form.validate_on_submit():
         outcome = attempt(lambda: services.set_password_by_link(
-            token, purpose, password=form.password.data, confirm=form.confirm.data, now=now),
+            token, purpose, password=required(form.password.data),
+            confirm=required(form.confirm.data), now=now),
             form=form, default="password", catch=AccountError)
         if isinstance(outcome.error, InvalidLinkError):
             return render_template("accounts/link_invalid.html", message=outcome.error.message,
