@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from coursehub.extensions import db
 logger = logging.getLogger(__name__)
 
 
-def seed(now) -> None:
+def seed(now: datetime) -> None:
     """Sign up the demo family (by its municipal worker) unless it has a sign-up already."""
     household = db.session.scalar(select(Household).where(Household.name == "Familjen Andersson"))
     worker = db.session.scalar(select(User).where(User.username == "maria.ek"))

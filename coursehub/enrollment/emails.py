@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.utils import parseaddr
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale
 
+from coursehub.accounts.models import User
 from coursehub.courses.ical import session_info
-from coursehub.courses.models import SessionStatus
+from coursehub.courses.models import CourseSession, SessionStatus
 from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.sequences import calendar_offset
 from coursehub.lib import ical
+from coursehub.notifications.models import OutboxMessage
 from coursehub.notifications.services import link
 from coursehub.notifications.services import queue_email as _queue_email
 
@@ -26,7 +29,7 @@ MY_COURSES_PATH = "/mina-kurser"
 APPROVALS_PATH = "/kommun/godkannanden"
 
 
-def queue_email(**kwargs):
+def queue_email(**kwargs: Any) -> OutboxMessage | None:
     """Queue a mail rendered in Swedish, whoever (or whatever job) causes it."""
     with force_locale("sv"):
         return _queue_email(**kwargs)
@@ -42,7 +45,7 @@ def organizer() -> ical.Person:
     return ical.Person(name=name or current_app.config["COURSEHUB_ORGANISATION"], email=address)
 
 
-def _sessions_of(enrollment: Enrollment) -> list:
+def _sessions_of(enrollment: Enrollment) -> list[CourseSession]:
     if enrollment.makeup_session is not None:
         sessions = [enrollment.makeup_session]
     else:
@@ -50,8 +53,8 @@ def _sessions_of(enrollment: Enrollment) -> list:
     return [s for s in sessions if s.status == SessionStatus.SCHEDULED]
 
 
-def _invite(enrollment: Enrollment, user, *, now: datetime, cancel: bool = False,
-            sessions=None) -> bytes | None:
+def _invite(enrollment: Enrollment, user: User, *, now: datetime, cancel: bool = False,
+            sessions: list[CourseSession] | None = None) -> bytes | None:
     sessions = _sessions_of(enrollment) if sessions is None else sessions
     if not sessions:
         return None
@@ -66,7 +69,7 @@ def _my_courses_link() -> str:
     return link(MY_COURSES_PATH)
 
 
-def _context(enrollment: Enrollment, user) -> dict:
+def _context(enrollment: Enrollment, user: User) -> dict[str, Any]:
     return {
         "enrollment": enrollment,
         "run": enrollment.run,
@@ -96,7 +99,8 @@ def queue_confirmed_email(enrollment: Enrollment, *, now: datetime) -> None:
         )
 
 
-def queue_status_email(enrollment: Enrollment, event: str, *, now: datetime, **extra) -> None:
+def queue_status_email(enrollment: Enrollment, event: str, *, now: datetime,
+                       **extra: Any) -> None:
     """Tell every person of a sign-up about `event` (pending, waitlisted, offer, declined...)."""
     for person in enrollment.persons:
         user = person.user
@@ -108,7 +112,7 @@ def queue_status_email(enrollment: Enrollment, event: str, *, now: datetime, **e
 
 
 def queue_cancelled_email(enrollment: Enrollment, *, now: datetime, was_confirmed: bool,
-                          run_cancelled: bool = False) -> list:
+                          run_cancelled: bool = False) -> list[User]:
     """Tell every person that the sign-up (or the whole run) is cancelled; withdraw the invite.
 
     Return the users whose mail carries a CANCEL: the caller advances their calendar offsets
@@ -136,7 +140,7 @@ def queue_cancelled_email(enrollment: Enrollment, *, now: datetime, was_confirme
     return withdrawn
 
 
-def queue_approval_request_email(enrollment: Enrollment, worker, *, now: datetime) -> None:
+def queue_approval_request_email(enrollment: Enrollment, worker: User, *, now: datetime) -> None:
     """Ask a municipal worker to approve (or decline) a family's sign-up."""
     queue_email(
         dedupe_key=f"enrollment-approval-request:{enrollment.id}:{worker.id}:{_stamp(now)}",
@@ -147,7 +151,8 @@ def queue_approval_request_email(enrollment: Enrollment, worker, *, now: datetim
     )
 
 
-def queue_session_changed_email(enrollment: Enrollment, session, user, *, now: datetime) -> bool:
+def queue_session_changed_email(enrollment: Enrollment, session: CourseSession, user: User, *,
+                                now: datetime) -> bool:
     """Send one participant the updated invite of a changed or cancelled session.
 
     Return True when a CANCEL was queued (the caller then advances the person's calendar offset).
@@ -163,7 +168,7 @@ def queue_session_changed_email(enrollment: Enrollment, session, user, *, now: d
     return cancelled and message is not None
 
 
-def queue_reminder_email(enrollment: Enrollment, session, user) -> bool:
+def queue_reminder_email(enrollment: Enrollment, session: CourseSession, user: User) -> bool:
     """Remind one participant of a session; returns False when the reminder was already queued."""
     message = queue_email(
         dedupe_key=f"reminder:{session.id}:{user.id}",

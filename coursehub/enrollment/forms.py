@@ -106,6 +106,13 @@ class ReorderForm(BaseForm):
     reason = StringField(_l("Anledning"), validators=[DataRequired(_l("Skriv varför ordningen ändras.")),
                                                       Length(max=200, message=REASON_TOO_LONG)])
 
+    def move(self) -> tuple[int, str]:
+        """Return the new place in the queue and the reason; only after the form validated."""
+        position, reason = self.position.data, self.reason.data
+        # Both fields are DataRequired: once the form validated, neither is None.
+        assert position is not None and reason is not None
+        return position, reason
+
 
 class EmptyForm(BaseForm):
     """A button that only needs the CSRF token."""

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import overload
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from coursehub.accounts.models import Household, Municipality, User
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
@@ -20,7 +23,7 @@ from coursehub.enrollment.models import (
     EnrollmentStatus,
 )
 from coursehub.extensions import db
-from coursehub.lib.pagination import paginate
+from coursehub.lib.pagination import Page, paginate
 from coursehub.lib.terms import Term
 
 PER_PAGE = 25
@@ -29,11 +32,11 @@ PER_PAGE = 25
 # -- who takes part: the one door for other areas (attendance) -----------------------------------
 
 
-def _taking_part(active: bool):
+def _taking_part(active: bool) -> ColumnElement[bool]:
     return Enrollment.status.in_(ACTIVE) if active else Enrollment.status == EnrollmentStatus.CONFIRMED
 
 
-def signup_persons(*, active: bool = False):
+def signup_persons(*, active: bool = False) -> Subquery:
     """Return a subquery with one row per person of each confirmed sign-up, for joining against.
 
     Columns: `enrollment_id`, `user_id`, `household_id`, `run_id` (for a make-up, the run of its
@@ -51,7 +54,7 @@ def signup_persons(*, active: bool = False):
     ).subquery("signup_persons")
 
 
-def session_participants(*, active: bool = False):
+def session_participants(*, active: bool = False) -> Subquery:
     """Return a subquery with one row per person and session they take part in, for joining against.
 
     Columns: `session_id`, `run_id` (the session's run), `user_id`, `household_id`, `enrollment_id`
@@ -74,7 +77,7 @@ def session_participants(*, active: bool = False):
     ).subquery("session_participants")
 
 
-def _enrollment_options():
+def _enrollment_options() -> tuple[LoaderOption, ...]:
     return (
         selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user),
         joinedload(Enrollment.household).joinedload(Household.municipality),
@@ -82,7 +85,7 @@ def _enrollment_options():
     )
 
 
-def household_enrollments(household_id: int, *, page: int = 1, per_page: int = PER_PAGE):
+def household_enrollments(household_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """Return a page of a household's sign-ups, newest runs first, runs and sessions loaded."""
     stmt = (
         select(Enrollment)
@@ -97,7 +100,12 @@ def household_enrollments(household_id: int, *, page: int = 1, per_page: int = P
     return paginate(stmt, page, per_page)
 
 
-def participants(run_id: int, *, page: int | None = 1, per_page: int = PER_PAGE):
+@overload
+def participants(run_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page: ...
+@overload
+def participants(run_id: int, *, page: None, per_page: int = PER_PAGE) -> list[Enrollment]: ...
+def participants(run_id: int, *, page: int | None = 1,
+                 per_page: int = PER_PAGE) -> Page | list[Enrollment]:
     """Return the run's seat-holding sign-ups (a page, or all when page is None)."""
     stmt = (
         select(Enrollment)
@@ -121,7 +129,8 @@ def waitlist(run_id: int) -> list[Enrollment]:
     ).unique())
 
 
-def municipality_households(municipality_id: int, *, page: int = 1, per_page: int = PER_PAGE):
+def municipality_households(municipality_id: int, *, page: int = 1,
+                            per_page: int = PER_PAGE) -> Page:
     """Return a page of a municipality's households with their adults."""
     stmt = (
         select(Household)
@@ -132,7 +141,7 @@ def municipality_households(municipality_id: int, *, page: int = 1, per_page: in
     return paginate(stmt, page, per_page)
 
 
-def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PER_PAGE):
+def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """Return a page of sign-ups of the municipality's households that wait for a decision."""
     stmt = (
         select(Enrollment)
@@ -240,13 +249,13 @@ def audience_municipalities(run: CourseRun) -> list[Municipality]:
     listed = select(run_municipalities.c.municipality_id).where(
         run_municipalities.c.run_id == run.id
     )
-    condition = Municipality.id.in_(listed)
+    condition: ColumnElement[bool] = Municipality.id.in_(listed)
     if run.is_open_to_all:
         condition = or_(condition, Municipality.is_member.is_(True))
     return list(db.session.scalars(select(Municipality).where(condition).order_by(Municipality.name)))
 
 
-def users_by_ids(ids) -> list[User]:
+def users_by_ids(ids: Iterable[int | str] | None) -> list[User]:
     """Return the users whose (posted) ids are given, by id; ids that are not numbers are skipped."""
     wanted = [int(i) for i in ids or () if str(i).isdigit()]
     if not wanted:

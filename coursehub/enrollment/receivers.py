@@ -6,24 +6,30 @@ it flushes, never commits. See `coursehub.events` for what each event carries.
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from coursehub.accounts.models import User
+from coursehub.courses.models import CourseRun, CourseSession
 from coursehub.enrollment import services
 
 
-def cancel_enrollments(run, *, actor, now, **_kw) -> None:
+def cancel_enrollments(run: CourseRun, *, actor: User | None, now: datetime, **_kw: object) -> None:
     """Cancel every sign-up of a cancelled run and tell everyone (with METHOD:CANCEL)."""
     services.cancel_run_enrollments(run, actor=actor, now=now)
 
 
-def send_updated_invites(session, *, actor, now, **_kw) -> None:
+def send_updated_invites(session: CourseSession, *, actor: User | None, now: datetime,
+                         **_kw: object) -> None:
     """Send every confirmed participant the updated invite of a moved or cancelled session."""
     services.notify_session_changed(session, now=now)
 
 
-def check_seats_taken(run, *, new_capacity, actor, now, **_kw) -> None:
+def check_seats_taken(run: CourseRun, *, new_capacity: int, actor: User | None, now: datetime,
+                      **_kw: object) -> None:
     """Refuse (CapacityError on the capacity field) a capacity below the seats already taken."""
     services.check_capacity_change(run, new_capacity)
 
 
-def offer_free_seats(run, *, actor, now, **_kw) -> None:
+def offer_free_seats(run: CourseRun, *, actor: User | None, now: datetime, **_kw: object) -> None:
     """Offer seats that a raised capacity freed to the waiting list."""
     services.fill_free_seats(run, now=now)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from coursehub.courses.models import CourseRun, SessionStatus
+from coursehub.accounts.models import User
+from coursehub.courses.models import CourseRun, CourseSession, SessionStatus
 from coursehub.enrollment import emails, permissions, sequences
 from coursehub.enrollment.errors import EnrollmentError
 from coursehub.enrollment.models import ACTIVE, Enrollment, EnrollmentPerson, EnrollmentStatus
@@ -21,7 +23,8 @@ from coursehub.extensions import db
 logger = logging.getLogger(__name__)
 
 
-def cancel_enrollment(enrollment: Enrollment, *, actor, now: datetime, reason: str = "") -> Enrollment:
+def cancel_enrollment(enrollment: Enrollment, *, actor: User, now: datetime,
+                      reason: str = "") -> Enrollment:
     """Cancel a sign-up (by the family, its municipality or staff); free seats go on."""
     if not permissions.can_cancel_enrollment(actor, enrollment):
         raise NotFoundError(_("Anmälan finns inte."))
@@ -46,7 +49,7 @@ def cancel_enrollment(enrollment: Enrollment, *, actor, now: datetime, reason: s
     return enrollment
 
 
-def cancel_run_enrollments(run: CourseRun, *, now: datetime, actor=None) -> int:
+def cancel_run_enrollments(run: CourseRun, *, now: datetime, actor: User | None = None) -> int:
     """Cancel every active sign-up of a cancelled run and tell everyone; return how many."""
     run = common.lock_run(run)
     rows = list(db.session.scalars(
@@ -59,7 +62,7 @@ def cancel_run_enrollments(run: CourseRun, *, now: datetime, actor=None) -> int:
         enrollment.status = EnrollmentStatus.CANCELLED
         enrollment.waitlist_position = enrollment.offer_expires_at = None
         enrollment.cancelled_at = now
-        enrollment.cancelled_by_id = getattr(actor, "id", None)
+        enrollment.cancelled_by_id = actor.id if actor is not None else None
         enrollment.cancel_reason = "run cancelled"
         db.session.flush()
         withdrawn = emails.queue_cancelled_email(enrollment, now=now, was_confirmed=was_confirmed,
@@ -70,13 +73,13 @@ def cancel_run_enrollments(run: CourseRun, *, now: datetime, actor=None) -> int:
     return len(rows)
 
 
-def _advance_offsets(users, run_id: int) -> None:
+def _advance_offsets(users: Iterable[User], run_id: int) -> None:
     """Put each user's next invite for the run above the CANCEL they were just sent."""
     for user in users:
         sequences.advance_after_cancel(user.id, run_id)
 
 
-def notify_session_changed(session, *, now: datetime) -> int:
+def notify_session_changed(session: CourseSession, *, now: datetime) -> int:
     """Send every confirmed participant of `session` its updated (or withdrawn) invite."""
     if session.status != SessionStatus.SCHEDULED:
         # A CANCEL advances calendar offsets, which are written under the run's lock.

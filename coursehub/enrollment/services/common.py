@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from coursehub.accounts.models import Household, Role, User, UserRole
+from coursehub.accounts.models import Household, Municipality, Role, User, UserRole
 from coursehub.courses.models import CourseRun, RunStatus
 from coursehub.enrollment.errors import EnrollmentError, SignupClosedError
 from coursehub.enrollment.models import SEAT_HOLDING, Enrollment, EnrollmentPerson, EnrollmentStatus
@@ -58,14 +61,14 @@ def next_waitlist_position(run_id: int) -> int:
     return (last or 0) + 1
 
 
-def is_in_audience(run: CourseRun, municipality) -> bool:
+def is_in_audience(run: CourseRun, municipality: Municipality) -> bool:
     """Return True when families of `municipality` may come to `run`."""
     if run.is_open_to_all and municipality.is_member:
         return True
     return any(m.id == municipality.id for m in run.municipalities)
 
 
-def check_run_takes_signups(run: CourseRun, now) -> None:
+def check_run_takes_signups(run: CourseRun, now: datetime) -> None:
     """Raise SignupClosedError unless `run` takes sign-ups at `now`."""
     if run.status == RunStatus.CANCELLED:
         raise SignupClosedError(_("Kursomgången är inställd och tar inte emot anmälningar."))
@@ -79,7 +82,7 @@ def check_run_takes_signups(run: CourseRun, now) -> None:
         raise SignupClosedError(_("Anmälan till kursomgången har stängt."))
 
 
-def check_persons(household: Household, persons) -> list[User]:
+def check_persons(household: Household, persons: Iterable[User]) -> list[User]:
     """Return the chosen adults, each once; raise unless all belong to `household`."""
     chosen: dict[int, User] = {}
     for person in persons:
@@ -93,7 +96,7 @@ def check_persons(household: Household, persons) -> list[User]:
     return list(chosen.values())
 
 
-def acts_for_municipality(actor, household: Household) -> bool:
+def acts_for_municipality(actor: User | None, household: Household) -> bool:
     """Return True for staff and for municipal workers of the household's municipality."""
     if actor is None:
         return False
@@ -102,7 +105,7 @@ def acts_for_municipality(actor, household: Household) -> bool:
     return actor.has_role(Role.MUNICIPAL) and actor.municipality_id == household.municipality_id
 
 
-def check_may_act_for(actor, household: Household) -> None:
+def check_may_act_for(actor: User | None, household: Household) -> None:
     """Raise NotFoundError unless `actor` is an adult of the household or acts for it."""
     if actor is not None and actor.household_id == household.id and actor.has_role(Role.FAMILY):
         return

@@ -8,13 +8,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from coursehub.accounts.models import User
 from coursehub.enrollment.models import CalendarFeed
 from coursehub.extensions import db
 
 logger = logging.getLogger(__name__)
 
 
-def create_calendar_feed(user, *, now: datetime) -> CalendarFeed:
+def create_calendar_feed(user: User, *, now: datetime) -> CalendarFeed:
     """Give `user` a new private feed address; an earlier address stops working."""
     feed = db.session.get(CalendarFeed, user.id)
     if feed is None:
@@ -27,7 +28,7 @@ def create_calendar_feed(user, *, now: datetime) -> CalendarFeed:
     return feed
 
 
-def revoke_calendar_feed(user) -> bool:
+def revoke_calendar_feed(user: User) -> bool:
     """Remove `user`'s feed address; return False when there was none."""
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
     if feed is None:

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from coursehub.accounts import services as account_services
 from coursehub.accounts.errors import AccountError
-from coursehub.accounts.models import Household, Municipality, Role
+from coursehub.accounts.models import Household, Municipality, Role, User
 from coursehub.accounts.services import NewAdult
 from coursehub.courses.models import CourseRun
 from coursehub.enrollment.errors import EnrollmentError
@@ -27,8 +27,9 @@ logger = logging.getLogger(__name__)
 __all__ = ["NewAdult", "confirm_household", "create_household", "register_family"]
 
 
-def _add_household(name: str, municipality: Municipality, adults: list[NewAdult], *, actor,
-                   now: datetime, confirmed: bool, run: CourseRun | None = None) -> Household:
+def _add_household(name: str, municipality: Municipality, adults: list[NewAdult], *,
+                   actor: User | None, now: datetime, confirmed: bool,
+                   run: CourseRun | None = None) -> Household:
     try:
         return account_services.create_household(
             name, municipality, adults, actor=actor, now=now, confirmed=confirmed,
@@ -38,9 +39,9 @@ def _add_household(name: str, municipality: Municipality, adults: list[NewAdult]
         raise EnrollmentError(error.message, field=error.field) from None
 
 
-def register_family(run: CourseRun, *, household_name: str, municipality: Municipality,
-                    adults: list[NewAdult], now: datetime, diet: str = "",
-                    accessibility: str = "", interpreter: str = "") -> Enrollment:
+def register_family(run: CourseRun, *, household_name: str, municipality: Municipality | None,
+                    adults: list[NewAdult], now: datetime, diet: str | None = "",
+                    accessibility: str | None = "", interpreter: str | None = "") -> Enrollment:
     """A family without an account signs up from a course page; its municipality confirms it."""
     common.check_run_takes_signups(run, now)
     if municipality is None or not common.is_in_audience(run, municipality):
@@ -55,7 +56,7 @@ def register_family(run: CourseRun, *, household_name: str, municipality: Munici
     return enrollment
 
 
-def create_household(*, name: str, municipality: Municipality, adults: list[NewAdult], actor,
+def create_household(*, name: str, municipality: Municipality, adults: list[NewAdult], actor: User,
                      now: datetime) -> Household:
     """A municipal worker adds a household of their municipality; its adults are invited."""
     if not (actor.is_staff or (actor.has_role(Role.MUNICIPAL)
@@ -66,7 +67,7 @@ def create_household(*, name: str, municipality: Municipality, adults: list[NewA
     return household
 
 
-def confirm_household(household: Household, *, actor, now: datetime) -> Household:
+def confirm_household(household: Household, *, actor: User, now: datetime) -> Household:
     """Confirm a self-registered household (a municipal worker of its municipality)."""
     if not common.acts_for_municipality(actor, household):
         raise NotFoundError(_("Hushållet finns inte."))

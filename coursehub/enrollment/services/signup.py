@@ -75,8 +75,9 @@ def _place(enrollment: Enrollment, seats: int, *, free: int, next_position: int,
         enrollment.waitlist_position = next_position
 
 
-def sign_up(run: CourseRun, household: Household, persons: list[User], *, actor, now: datetime,
-            diet: str = "", accessibility: str = "", interpreter: str = "") -> Enrollment:
+def sign_up(run: CourseRun, household: Household, persons: list[User], *, actor: User,
+            now: datetime, diet: str | None = "", accessibility: str | None = "",
+            interpreter: str | None = "") -> Enrollment:
     """Sign up adults of `household` for `run`: confirmed, pending approval, or waitlisted."""
     common.check_may_act_for(actor, household)
     common.check_run_takes_signups(run, now)
@@ -125,7 +126,7 @@ def _announce(enrollment: Enrollment, *, now: datetime) -> None:
 
 
 def sign_up_for_makeup(session: CourseSession, household: Household, persons: list[User], *,
-                       actor, now: datetime) -> Enrollment:
+                       actor: User, now: datetime) -> Enrollment:
     """Sign up adults for one session of another run of their course type, to make up a theme."""
     common.check_may_act_for(actor, household)
     run = session.run
@@ -177,14 +178,14 @@ def _attends_other_run(household: Household, run: CourseRun) -> bool:
     ) is not None
 
 
-def _check_decidable(enrollment: Enrollment, actor) -> None:
+def _check_decidable(enrollment: Enrollment, actor: User) -> None:
     if not common.acts_for_municipality(actor, enrollment.household):
         raise NotFoundError(_("Anmälan finns inte."))
     if not enrollment.needs_approval or enrollment.status not in ACTIVE:
         raise EnrollmentError(_("Anmälan väntar inte på något beslut."))
 
 
-def approve_enrollment(enrollment: Enrollment, *, actor, now: datetime) -> Enrollment:
+def approve_enrollment(enrollment: Enrollment, *, actor: User, now: datetime) -> Enrollment:
     """Approve a family's sign-up (and confirm its household); a pending one is confirmed."""
     _check_decidable(enrollment, actor)
     run = common.lock_run(enrollment.run)
@@ -208,7 +209,8 @@ def approve_enrollment(enrollment: Enrollment, *, actor, now: datetime) -> Enrol
     return enrollment
 
 
-def decline_enrollment(enrollment: Enrollment, *, actor, now: datetime, reason: str = "") -> Enrollment:
+def decline_enrollment(enrollment: Enrollment, *, actor: User, now: datetime,
+                       reason: str = "") -> Enrollment:
     """Decline a family's sign-up; its seats go to the waiting list."""
     _check_decidable(enrollment, actor)
     run = common.lock_run(enrollment.run)

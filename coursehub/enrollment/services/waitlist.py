@@ -10,8 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coursehub.accounts import audit
+from coursehub.accounts.models import User
 from coursehub.courses.models import CourseRun, RunStatus
-from coursehub.enrollment import emails
+from coursehub.enrollment import emails, permissions
 from coursehub.enrollment.errors import CapacityError, EnrollmentError, OfferExpiredError
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.enrollment.services import common
@@ -65,14 +66,16 @@ def fill_free_seats(run: CourseRun, *, now: datetime) -> list[Enrollment]:
     return offered
 
 
-def accept_offer(enrollment: Enrollment, *, actor, now: datetime) -> Enrollment:
+def accept_offer(enrollment: Enrollment, *, actor: User, now: datetime) -> Enrollment:
     """Take the offered seats: confirmed, or pending where the municipality must approve."""
     common.check_may_act_for(actor, enrollment.household)
     run = common.lock_run(enrollment.run)
     db.session.refresh(enrollment)
     if enrollment.status != EnrollmentStatus.OFFERED:
         raise OfferExpiredError(_("Erbjudandet gäller inte längre."))
-    if now >= enrollment.offer_expires_at:
+    deadline = enrollment.offer_expires_at
+    assert deadline is not None  # an offered row has its deadline (check offer_deadline_iff_offered)
+    if now >= deadline:
         raise OfferExpiredError(_("Tiden för att tacka ja till platserna har gått ut."))
     enrollment.offer_expires_at = None
     if enrollment.needs_approval:
@@ -98,10 +101,11 @@ def expire_offers(*, now: datetime) -> int:
     ))
     lapsed = 0
     for enrollment_id in due:
-        enrollment = db.session.get(Enrollment, enrollment_id)
+        enrollment = db.session.get_one(Enrollment, enrollment_id)  # just selected: it exists
         run = common.lock_run(enrollment.run)
         db.session.refresh(enrollment)
-        if enrollment.status != EnrollmentStatus.OFFERED or enrollment.offer_expires_at > now:
+        deadline = enrollment.offer_expires_at  # None exactly when not offered (check constraint)
+        if enrollment.status != EnrollmentStatus.OFFERED or deadline is None or deadline > now:
             continue  # another run of the job got there first
         enrollment.status = EnrollmentStatus.CANCELLED
         enrollment.offer_expires_at = None
@@ -116,10 +120,10 @@ def expire_offers(*, now: datetime) -> int:
     return lapsed
 
 
-def reorder_waitlist(enrollment: Enrollment, position: int, *, actor, now: datetime,
+def reorder_waitlist(enrollment: Enrollment, position: int, *, actor: User, now: datetime,
                      reason: str) -> list[Enrollment]:
     """Move a waiting household to `position` (1 = first); staff only, with a reason."""
-    if actor is None or not actor.is_staff:
+    if not permissions.can_manage_waitlist(actor):
         raise NotFoundError(_("Anmälan finns inte."))
     reason = (reason or "").strip()
     if not reason:

@@ -58,7 +58,7 @@ def _family_sign_up(run_id: int):
             run, household, queries.users_by_ids(form.persons.data), actor=actor(),
             now=clock.now(), diet=form.diet.data, accessibility=form.accessibility.data,
             interpreter=form.interpreter.data), show=show_error(form))
-        if outcome.ok:
+        if outcome.value is not None:  # signed up (else the error stands beside its field)
             flash(_status_message(outcome.value.status), "success")
             return redirect(url_for("enrollment.my_courses"))
     elif request.method == "GET":
@@ -77,7 +77,7 @@ def register_family(run_id: int):
                   for name, email in form.adult_rows()]
         municipality = get_or_none(Municipality, form.municipality_id.data)
         if attempt(lambda: services.register_family(
-                run, household_name=form.household_name.data, municipality=municipality,
+                run, household_name=form.household_name.data or "", municipality=municipality,
                 adults=adults, now=clock.now(), diet=form.diet.data,
                 accessibility=form.accessibility.data, interpreter=form.interpreter.data),
                 show=show_error(form)).ok:
@@ -130,6 +130,6 @@ def accept_offer(enrollment_id: int):
     enrollment = load_or_404(Enrollment, enrollment_id, allowed=permissions.can_answer_offer)
     if EmptyForm().validate_on_submit():
         outcome = attempt(lambda: services.accept_offer(enrollment, actor=actor(), now=clock.now()))
-        if outcome.ok:
+        if outcome.value is not None:  # accepted (else the error was flashed)
             flash(_status_message(outcome.value.status), "success")
     return back("enrollment.my_courses")

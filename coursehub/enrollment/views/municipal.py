@@ -46,11 +46,12 @@ def new_household():
         adults = [services.NewAdult(name.data or "", email.data or "")
                   for name, email in form.adult_rows()]
         outcome = attempt(lambda: services.create_household(
-            name=form.household_name.data, municipality=current_user.municipality,
+            name=form.household_name.data or "", municipality=current_user.municipality,
             adults=adults, actor=actor(), now=clock.now()), show=show_error(form))
-        if outcome.ok:
+        added = outcome.value  # the new household, or None when a rule was broken
+        if added is not None:
             flash(_("Hushållet är tillagt och de vuxna har fått en inbjudan per e-post."), "success")
-            return redirect(url_for("enrollment.household", household_id=outcome.value.id))
+            return redirect(url_for("enrollment.household", household_id=added.id))
     return render_template("enrollment/new_household.html", form=form)
 
 
@@ -84,7 +85,7 @@ def sign_up_household(household_id: int):
     if form.validate_on_submit():
         run = get_or_none(CourseRun, form.run_id.data)
         if run is None:
-            form.run_id.errors.append(_("Välj en kursomgång."))
+            form.run_id.errors = [*form.run_id.errors, _("Välj en kursomgång.")]
         elif attempt(lambda: services.sign_up(
                 run, household, queries.users_by_ids(form.persons.data), actor=actor(),
                 now=clock.now(), diet=form.diet.data, accessibility=form.accessibility.data,

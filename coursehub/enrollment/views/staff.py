@@ -91,8 +91,9 @@ def reorder(enrollment_id: int):
                              allowed=lambda user, e: permissions.can_manage_waitlist(user))
     form = ReorderForm()
     if form.validate_on_submit():
-        if attempt(lambda: services.reorder_waitlist(enrollment, form.position.data, actor=actor(),
-                                                     now=clock.now(), reason=form.reason.data)).ok:
+        position, reason = form.move()
+        if attempt(lambda: services.reorder_waitlist(enrollment, position, actor=actor(),
+                                                     now=clock.now(), reason=reason)).ok:
             flash(_("Reservlistan är ändrad."), "success")
             return redirect(url_for("enrollment.waitlist", run_id=enrollment.run_id))
     else:
