@@ -4,7 +4,6 @@ the services turn them into UTC moments."""
 from __future__ import annotations
 
 from datetime import time
-from typing import Protocol, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -30,31 +29,6 @@ from coursehub.lib.forms import BaseForm
 from coursehub.lib.params import as_id
 
 TOO_LONG = _l("Högst %(max)d tecken.")
-
-T = TypeVar("T")
-T_co = TypeVar("T_co", covariant=True)
-
-
-class _Filled(Protocol[T_co]):
-    """A form field whose `data` is None until the form is filled in."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def data(self) -> T_co | None: ...
-
-
-def required(field: _Filled[T]) -> T:
-    """Return the data of a field that validation has made sure of, typed without the None.
-
-    For a field with DataRequired, or a `validate_<field>` that stops on None, and only after
-    `validate_on_submit()` passed: then the None cannot come, and finding it is a bug.
-    """
-    if field.data is None:
-        raise RuntimeError(f"{field.name} has no data: read it only from a validated form")
-    return field.data
-
 
 class LocalDateField(DateField):
     """An HTML5 date input with a Swedish message for a date it cannot read."""

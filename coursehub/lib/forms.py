@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class _Filled(Protocol[T_co]):
+    """A form field whose `data` is None until the form is filled in."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def data(self) -> T_co | None: ...
 
 # The one message for a form whose CSRF token has expired: the page was left open too long.
 EXPIRED_FORM_TITLE = _l("Formuläret har gått ut")
@@ -24,13 +35,16 @@ def expired_form_message() -> str:
     return str(EXPIRED_FORM_MESSAGE)
 
 
-def required(data: T | None) -> T:
-    """Return the data of a field of a validated form that has DataRequired or InputRequired.
+def required(field: _Filled[T]) -> T:
+    """Return the data of a field that validation has made sure of, typed without the None.
 
-    Those validators let no empty value through, but WTForms types every field's data as optional.
+    For a field with DataRequired or InputRequired, or a `validate_<field>` that stops on None, and
+    only after `validate_on_submit()` passed: WTForms types every field's data as optional, but
+    then the None cannot come, and finding it is a bug.
     """
-    assert data is not None, "a required field without data: validate the form first"
-    return data
+    if field.data is None:
+        raise RuntimeError(f"{field.name} has no data: read it only from a validated form")
+    return field.data
 
 
 def normalise_text(value):

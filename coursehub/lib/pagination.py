@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import Select, func, select
 
@@ -46,7 +46,9 @@ def page_number(page: int, total: int, per_page: int) -> int:
     return min(max(1, page), max(1, math.ceil(total / per_page)))
 
 
-def paginate(stmt: Select[Unpack[tuple[Any, ...]]], page: int, per_page: int, *, scalars: bool = True) -> Page:
+def paginate(
+    stmt: Select[*tuple[Any, ...]], page: int, per_page: int, *, scalars: bool = True
+) -> Page:
     """Return one page of `stmt`'s results in two queries: a COUNT, then LIMIT/OFFSET.
 
     A page beyond the last shows the last page. `stmt` must be ordered, so that pages do not

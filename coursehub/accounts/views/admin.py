@@ -47,7 +47,7 @@ def invite_user():
     if form.validate_on_submit():
         municipality = get_or_none(Municipality, form.municipality.data)
         outcome = attempt(lambda: services.invite_user(
-            actor=actor(), full_name=required(form.full_name.data), email=required(form.email.data),
+            actor=actor(), full_name=required(form.full_name), email=required(form.email),
             username=form.username.data, phone=form.phone.data, roles=form.roles.data or (),
             municipality=municipality, now=clock.now()), form=form, default="email")
         if outcome.ok:
@@ -75,7 +75,7 @@ def edit_user(user_id):
     if form.validate_on_submit():
         municipality = get_or_none(Municipality, form.municipality.data)
         outcome = attempt(lambda: services.update_user(
-            user, actor=actor(), full_name=required(form.full_name.data), phone=form.phone.data,
+            user, actor=actor(), full_name=required(form.full_name), phone=form.phone.data,
             roles=form.roles.data if roles_editable else None, municipality=municipality,
             now=clock.now()), form=form, default="full_name")
         if outcome.ok:

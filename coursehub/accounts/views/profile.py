@@ -56,9 +56,9 @@ def change_password():
     if form.validate_on_submit():
         user = actor()
         if attempt(lambda: services.change_password(
-                user, current_password=required(form.current_password.data),
-                new_password=required(form.new_password.data),
-                confirm=required(form.confirm.data), now=clock.now()),
+                user, current_password=required(form.current_password),
+                new_password=required(form.new_password),
+                confirm=required(form.confirm), now=clock.now()),
                 form=form, default="new_password", catch=AccountError).ok:
             # This session goes on under the new token (and a fresh cookie); all others end.
             started = session.get("login_at")

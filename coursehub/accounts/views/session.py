@@ -51,7 +51,7 @@ def login():
     if form.validate_on_submit():
         now = clock.now()
         outcome = attempt(lambda: services.authenticate(
-            required(form.login.data), required(form.password.data), now=now),
+            required(form.login), required(form.password), now=now),
             form=form, default="password", catch=LoginFailedError)
         if outcome.ok:
             user = outcome.value
@@ -79,7 +79,7 @@ def forgot_password():
     """Ask for a reset link; the answer is the same whether the address is known or not."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        attempt(lambda: services.request_password_reset(required(form.email.data), now=clock.now()))
+        attempt(lambda: services.request_password_reset(required(form.email), now=clock.now()))
         flash(ngettext("Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande "
                        "med en länk. Länken gäller i %(num)d timme.",
                        "Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande "
@@ -100,8 +100,8 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str, done: s
     form = SetPasswordForm()
     if form.validate_on_submit():
         outcome = attempt(lambda: services.set_password_by_link(
-            token, purpose, password=required(form.password.data),
-            confirm=required(form.confirm.data), now=now),
+            token, purpose, password=required(form.password),
+            confirm=required(form.confirm), now=now),
             form=form, default="password", catch=AccountError)
         if isinstance(outcome.error, InvalidLinkError):
             return render_template("accounts/link_invalid.html", message=outcome.error.message,

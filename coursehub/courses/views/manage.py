@@ -20,10 +20,10 @@ from coursehub.courses.forms import (
     NewRunForm,
     RunForm,
     SessionForm,
-    required,
 )
 from coursehub.courses.models import CourseRun, CourseSession, CourseTheme, RunStatus, Venue
 from coursehub.courses.views import bp
+from coursehub.lib.forms import required
 from coursehub.lib.localtime import local_moment
 from coursehub.lib.params import page_arg
 from coursehub.lib.work import actor, attempt

@@ -9,9 +9,10 @@ from coursehub import clock
 from coursehub.accounts.models import STAFF_ROLES
 from coursehub.accounts.permissions import roles_required
 from coursehub.courses import queries, services
-from coursehub.courses.forms import ActionForm, CourseTypeForm, ThemeForm, VenueForm, required
+from coursehub.courses.forms import ActionForm, CourseTypeForm, ThemeForm, VenueForm
 from coursehub.courses.models import CourseKind, CourseTheme, CourseType, Venue
 from coursehub.courses.views import bp
+from coursehub.lib.forms import required
 from coursehub.lib.work import actor, attempt, load_or_404
 
 staff_only = roles_required(*STAFF_ROLES)
