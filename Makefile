@@ -39,6 +39,7 @@ system-tools:
 lint: install-test
 	$(BIN)/ruff check coursehub tests
 	$(BIN)/bandit -q -r coursehub
+	$(BIN)/mypy
 
 # Known vulnerabilities in the installed packages; needs the vulnerability service, which the
 # build machines cannot reach, so it is not part of `make test`.
