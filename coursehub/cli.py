@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from datetime import datetime
 
 import click
 from flask import Flask, current_app
@@ -12,16 +10,7 @@ from flask.cli import with_appcontext
 
 from coursehub import clock
 from coursehub.extensions import db
-
-SEEDERS_KEY = "coursehub_demo_seeders"
-# `seed(now)` adds what is missing of an area's demo data; it returns the demo logins it made,
-# as (roles, username, e-mail), or None.
-Seeder = Callable[[datetime], list[tuple[str, str, str]] | None]
-
-
-def add_demo_seeder(app: Flask, seed: Seeder) -> None:
-    """Add an area's demo seeder; `seed-demo` runs them in the order the areas were set up."""
-    app.extensions.setdefault(SEEDERS_KEY, []).append(seed)
+from coursehub.lib.demo import demo_seeders
 
 
 def init_app(app: Flask) -> None:
@@ -39,7 +28,7 @@ def seed_demo():
     now = clock.now()
     logins: list[tuple[str, str, str]] = []
     try:
-        for seed in current_app.extensions.get(SEEDERS_KEY, ()):
+        for seed in demo_seeders(current_app):
             logins.extend(seed(now) or ())
         db.session.commit()
     except Exception:

@@ -7,8 +7,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Join the app: blueprint, menu items, the hourly job that completes runs, demo seeder."""
-    from coursehub import cli
     from coursehub.courses import demo, jobs, models, views  # noqa: F401 - models: every table known
+    from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items
     from coursehub.notifications.scheduler import JobSpec, add_jobs
 
@@ -17,4 +17,4 @@ def init_app(app: Flask) -> None:
     add_jobs(app, [
         JobSpec("courses_complete_finished_runs", jobs.complete_finished_runs, minutes=60),
     ])
-    cli.add_demo_seeder(app, demo.seed)
+    add_demo_seeder(app, demo.seed)

@@ -7,8 +7,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Join the app: blueprint, menu items, run links, event receivers, jobs, demo seeder."""
-    from coursehub import cli, events
+    from coursehub import events
     from coursehub.enrollment import demo, jobs, models, receivers, views  # noqa: F401
+    from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items, add_run_links
     from coursehub.notifications.scheduler import JobSpec, add_jobs
 
@@ -24,4 +25,4 @@ def init_app(app: Flask) -> None:
         JobSpec("enrollment_expire_offers", jobs.expire_offers, minutes=10),
         JobSpec("enrollment_session_reminders", jobs.send_session_reminders, minutes=15),
     ])
-    cli.add_demo_seeder(app, demo.seed)
+    add_demo_seeder(app, demo.seed)
