@@ -15,6 +15,7 @@ from sqlalchemy import select
 from coursehub import clock
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib.email_address import InvalidEmailAddress, normalise_email
 from coursehub.notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -108,3 +109,24 @@ def retry_message(message: OutboxMessage, *, actor: Actor | None, now: datetime)
     logger.info("outbox message %s put back in line by user %s", message.id,
                 actor.id if actor is not None else None)
     return message
+
+
+def correct_recipient(
+    message: OutboxMessage, recipient: str, *, actor: object, now: datetime
+) -> OutboxMessage:
+    """Give a failed message a corrected recipient address and put it back in line.
+
+    The address is checked against the one address rule again (a form is not the only way in),
+    stored in its stored form, and the message is retried as `retry_message` does.
+    """
+    if message.failed_at is None or message.sent_at is not None:
+        raise OutboxError(_("Bara ett meddelande som inte kunde skickas kan få en ny mottagare."))
+    try:
+        address = normalise_email(recipient)
+    except InvalidEmailAddress as error:
+        raise OutboxError(str(error), field="recipient") from None
+    message.recipient = address
+    # No addresses in the log: the message id and who corrected it are enough to follow it up.
+    logger.info("outbox message %s: recipient corrected by user %s", message.id,
+                getattr(actor, "id", None))
+    return retry_message(message, actor=actor, now=now)
