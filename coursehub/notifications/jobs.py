@@ -6,7 +6,9 @@ delivers what is due with Flask-Mail, one recipient per message, and retries wit
 One message never stops the batch. Whatever goes wrong while building or sending one message (an
 address the mail library cannot encode, a domain without an IDNA form, a calendar part that cannot
 be read, a reply the server refuses, any unexpected error) marks that message failed with a
-reason staff can read on the outbox page, and the run goes on with the next. Only what is not
+reason staff can read on the outbox page, and the run goes on with the next. Templates are not
+rendered here: `services.queue_email` stores the rendered text, and keeps a message whose template
+fails as a failed message without text, which this job never sends. Only what is not
 about one message - the server cannot be reached, the sender address in the settings cannot be
 sent - is a retry for every message of the run, never a failure of theirs.
 
@@ -212,6 +214,9 @@ def _build(message: OutboxMessage) -> Message:
     Everything that can go wrong with this one message goes wrong here, before the SMTP
     conversation starts, and raises _GiveUp with a reason staff can read.
     """
+    if not (message.body_text or "").strip():
+        # Its template failed when it was queued (services.queue_email): never send it empty.
+        raise _GiveUp("Meddelandet har ingen text (mallen kunde inte användas)")
     recipient = _recipient(message)
     try:
         calendar = _calendar_attachment(message)

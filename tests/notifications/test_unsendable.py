@@ -15,6 +15,7 @@ from coursehub.extensions import db
 from coursehub.notifications import jobs
 from coursehub.notifications.jobs import SendResult, send_outbox
 from coursehub.notifications.models import OutboxMessage
+from coursehub.notifications.services import retry_message
 from tests.notifications.factories import OutboxMessageFactory
 
 GOOD_BEFORE = "anna@exempel.test"
@@ -176,3 +177,35 @@ def test_a_sender_address_that_cannot_be_sent_is_a_retry_not_a_crash(
     assert stored.failed_at is None
     assert stored.last_error is not None
     assert stored.last_error.startswith("Avsändaradressen i inställningarna")
+
+
+class _Unprintable:
+    """A template value that breaks the template at render time."""
+
+    def __str__(self) -> str:
+        raise RuntimeError("cannot be shown")
+
+
+def test_a_template_that_fails_to_render_fails_its_message_alone(
+    smtp_server, clock, queue_test_message
+):
+    # Rendering happens when a service or a job queues the mail (the reminders job queues many
+    # in one run): one broken message must neither undo the change it reports nor stop the rest.
+    queue_test_message(GOOD_BEFORE)
+    bad = queue_test_message("cecilia@exempel.test", name=_Unprintable())
+    queue_test_message(GOOD_AFTER)
+    assert bad is not None
+    stored = _reload(bad.id)
+    assert stored.failed_at == clock.now
+    assert stored.last_error == "Mallen kunde inte användas (RuntimeError)"
+
+    assert send_outbox(clock.now) == SendResult(sent=2)
+    smtp_server.wait_for(2)
+    assert [rcpts for _sender, rcpts in smtp_server.envelopes] == [[GOOD_BEFORE], [GOOD_AFTER]]
+
+    # Put back in line by staff, it fails again with its reason: an empty mail is never sent.
+    retry_message(stored, actor=None, now=clock.now)
+    db.session.commit()
+    assert send_outbox(clock.now) == SendResult(failed=1)
+    assert _reload(bad.id).last_error == "Meddelandet har ingen text (mallen kunde inte användas)"
+    assert len(smtp_server.messages) == 2
