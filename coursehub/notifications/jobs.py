@@ -194,7 +194,9 @@ def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
 
 
 def _record_failure(message: OutboxMessage, now: datetime, error: str, *, permanent: bool) -> str:
-    message.last_error = error[:_ERROR_LENGTH]
+    # A server's reply may hold control characters; PostgreSQL refuses a NUL in text.
+    readable = " ".join("".join(c if c.isprintable() else " " for c in error).split())
+    message.last_error = readable[:_ERROR_LENGTH]
     max_attempts = int(current_app.config["COURSEHUB_OUTBOX_MAX_ATTEMPTS"])
     if permanent or message.attempts >= max_attempts:
         message.failed_at = now

@@ -209,3 +209,15 @@ def test_a_template_that_fails_to_render_fails_its_message_alone(
     assert send_outbox(clock.now) == SendResult(failed=1)
     assert _reload(bad.id).last_error == "Meddelandet har ingen text (mallen kunde inte användas)"
     assert len(smtp_server.messages) == 2
+
+
+def test_a_server_reply_with_control_characters_is_stored_readable(
+    smtp_server, clock, queue_test_message
+):
+    # PostgreSQL refuses a NUL in text: the reason is cleaned before it is stored.
+    bad = queue_test_message("cecilia@exempel.test")
+    smtp_server.reject_with("550 5.1.1 mailbox\x00unavailable\x1b[0m", times=1)
+    queue_test_message(GOOD_AFTER)
+    assert send_outbox(clock.now) == SendResult(sent=1, failed=1)
+    assert _reload(bad.id).last_error == "Servern svarade 550 5.1.1 mailbox unavailable [0m"
+    assert [rcpts for _sender, rcpts in smtp_server.envelopes] == [[GOOD_AFTER]]
