@@ -143,7 +143,7 @@ def retry_message(message: OutboxMessage, *, actor: Actor | None, now: datetime)
 
 
 def correct_recipient(
-    message: OutboxMessage, recipient: str, *, actor: object, now: datetime
+    message: OutboxMessage, recipient: str, *, actor: Actor | None, now: datetime
 ) -> OutboxMessage:
     """Give a failed message a corrected recipient address and put it back in line.
 
@@ -159,5 +159,5 @@ def correct_recipient(
     message.recipient = address
     # No addresses in the log: the message id and who corrected it are enough to follow it up.
     logger.info("outbox message %s: recipient corrected by user %s", message.id,
-                getattr(actor, "id", None))
+                actor.id if actor is not None else None)
     return retry_message(message, actor=actor, now=now)
