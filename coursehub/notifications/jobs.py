@@ -2,6 +2,26 @@
 
 Every e-mail was written to the outbox inside the transaction of the change it reports; this job
 delivers what is due with Flask-Mail, one recipient per message, and retries with growing delays.
+
+One message never stops the batch. Whatever goes wrong while building or sending one message (an
+address the mail library cannot encode, a domain without an IDNA form, a calendar part that cannot
+be read, a reply the server refuses, any unexpected error) marks that message failed with a
+reason staff can read on the outbox page, and the run goes on with the next. Templates are not
+rendered here: `services.queue_email` stores the rendered text, and keeps a message whose template
+fails as a failed message without text, which this job never sends. Only what is not
+about one message - the server cannot be reached, the sender address in the settings cannot be
+sent - is a retry for every message of the run, never a failure of theirs.
+
+No SMTPUTF8. The mail path sends plain ASCII envelopes and headers and does not use the SMTPUTF8
+extension (RFC 6531), even where the relay offers it: then every relay on the way, and the
+recipient's own server, would have to offer it too, and a refusal would come back days later as a
+bounce that nobody reads. So the one address rule (`coursehub.lib.email_address`) refuses a
+non-ASCII part before the @ where a person types it, with a message beside the field, and stores
+an internationalised domain in its ASCII (IDNA) form, which every server carries. This job applies
+the same rule again to each recipient before sending, so that an old row from before the rule, or
+one written by a script, fails cleanly with the rule's own reason (and is sent to the stored form
+of an address the rule accepts, such as the ASCII form of an IDN domain). Staff can then correct
+the address on the outbox page (`services.correct_recipient`), which puts the message back in line.
 """
 
 from __future__ import annotations
@@ -16,10 +36,13 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_mail import Attachment, Connection, Message
+from flask_babel import force_locale
+from flask_mail import Attachment, Connection, Message, sanitize_address
+from icalendar import Calendar
 from sqlalchemy import CursorResult, select, update
 
 from coursehub.extensions import db
+from coursehub.lib.email_address import InvalidEmailAddress, normalise_email
 from coursehub.notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -46,6 +69,10 @@ class _Retry(Exception):
 
 class _GiveUp(Exception):
     """A permanent failure (a 5xx reply, a message that cannot be built): stop trying."""
+
+
+class _CalendarProblem(Exception):
+    """The calendar part of a message cannot be sent; str(error) says why, in Swedish."""
 
 
 def send_outbox(now: datetime) -> SendResult:
@@ -86,7 +113,35 @@ def _is_due(now: datetime):
 
 
 def _send_one(message_id: int, now: datetime, sender: _Sender) -> str | None:
-    """Claim, send and record one message; return "sent", "retrying", "failed" or None."""
+    """Claim, send and record one message; return "sent", "retrying", "failed" or None.
+
+    Nothing about one message may stop the batch: an error nobody foresaw marks this message
+    failed, with the error's type as its reason, and the run goes on with the next one.
+    """
+    try:
+        return _try_one(message_id, now, sender)
+    except Exception as error:
+        db.session.rollback()
+        # The SMTP conversation may have stopped half-way: start the next message afresh.
+        sender.reset()
+        # Only the type: an exception's text may carry an address or a part of the message.
+        logger.error("outbox message %s: unexpected %s", message_id, type(error).__name__)
+        return _fail_after_error(message_id, now, f"Oväntat fel med meddelandet ({type(error).__name__})")
+
+
+def _fail_after_error(message_id: int, now: datetime, reason: str) -> str | None:
+    """Record, in a transaction of its own, that one message failed for `reason`."""
+    message = _claim(message_id, now)
+    if message is None:
+        db.session.rollback()
+        return None
+    message.attempts += 1
+    outcome = _record_failure(message, now, reason, permanent=True)
+    db.session.commit()
+    return outcome
+
+
+def _try_one(message_id: int, now: datetime, sender: _Sender) -> str | None:
     message = _claim(message_id, now)
     if message is None:
         db.session.rollback()  # another sender has it, or has already sent it
@@ -94,6 +149,7 @@ def _send_one(message_id: int, now: datetime, sender: _Sender) -> str | None:
     message.attempts += 1
     attempts = message.attempts
     try:
+        sender.check_settings()
         sender.send(_build(message))
     except _Retry as error:
         outcome = _record_failure(message, now, str(error), permanent=False)
@@ -138,7 +194,9 @@ def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
 
 
 def _record_failure(message: OutboxMessage, now: datetime, error: str, *, permanent: bool) -> str:
-    message.last_error = error[:_ERROR_LENGTH]
+    # A server's reply may hold control characters; PostgreSQL refuses a NUL in text.
+    readable = " ".join("".join(c if c.isprintable() else " " for c in error).split())
+    message.last_error = readable[:_ERROR_LENGTH]
     max_attempts = int(current_app.config["COURSEHUB_OUTBOX_MAX_ATTEMPTS"])
     if permanent or message.attempts >= max_attempts:
         message.failed_at = now
@@ -153,33 +211,80 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _build(message: OutboxMessage) -> Message:
-    """Turn an outbox row into a Flask-Mail message: text, HTML alternative, calendar part."""
+    """Turn an outbox row into a Flask-Mail message: text, HTML alternative, calendar part.
+
+    Everything that can go wrong with this one message goes wrong here, before the SMTP
+    conversation starts, and raises _GiveUp with a reason staff can read.
+    """
+    if not (message.body_text or "").strip():
+        # Its template failed when it was queued (services.queue_email): never send it empty.
+        raise _GiveUp("Meddelandet har ingen text (mallen kunde inte användas)")
+    recipient = _recipient(message)
+    try:
+        calendar = _calendar_attachment(message)
+    except _CalendarProblem as error:
+        raise _GiveUp(f"Kalenderfilen går inte att använda: {error}") from None
     try:
         built = Message(
             subject=message.subject,
-            recipients=[message.recipient],
+            recipients=[recipient],
             body=message.body_text,
             html=message.body_html or None,
             # RFC 3834: out-of-office replies are not sent back to automatic mail.
             extra_headers={"Auto-Submitted": "auto-generated"},
         )
         built.msgId = _message_id(message)
-        if message.calendar_ics:
-            method = (message.calendar_method or "REQUEST").upper()
-            if method not in CALENDAR_METHODS:
-                raise ValueError("unknown calendar method")
-            # Flask-Mail splits the content type once at "/" and writes the rest as it stands,
-            # so the parameters ride along into the part's Content-Type header.
-            built.attachments.append(Attachment(
-                filename="inbjudan.ics",
-                content_type=f"text/calendar; method={method}; charset=UTF-8",
-                data=bytes(message.calendar_ics),
-            ))
+        if calendar is not None:
+            built.attachments.append(calendar)
         if built.has_bad_headers():
             raise ValueError("line break in a header")
-    except ValueError as error:
+        # Build the whole message once here, as Flask-Mail will when sending: a part that cannot
+        # be encoded fails this message now, not in the middle of an SMTP conversation.
+        built.as_bytes()
+    except Exception as error:
         raise _GiveUp(f"Meddelandet kunde inte byggas ({type(error).__name__})") from error
     return built
+
+
+def _recipient(message: OutboxMessage) -> str:
+    """Return the address to send to, by the one address rule, or raise _GiveUp saying why not."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        try:
+            return normalise_email(message.recipient)
+        except InvalidEmailAddress as error:
+            raise _GiveUp(f"Mottagarens adress går inte att skicka till: {error}") from None
+
+
+def _calendar_attachment(message: OutboxMessage) -> Attachment | None:
+    """Return the message's calendar part, or raise _CalendarProblem when it cannot be sent."""
+    data = message.calendar_ics
+    if not data:
+        return None
+    method = (message.calendar_method or "REQUEST").upper()
+    if method not in CALENDAR_METHODS:
+        raise _CalendarProblem("okänd METHOD")
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise _CalendarProblem("den är inte sparad som en fil")
+    data = bytes(data)
+    try:
+        calendar = Calendar.from_ical(data)
+    except Exception:  # icalendar raises several kinds for unreadable input
+        raise _CalendarProblem("den går inte att läsa") from None
+    events = calendar.walk("VEVENT")
+    if calendar.name != "VCALENDAR" or not events:
+        raise _CalendarProblem("den har ingen händelse")
+    if any("UID" not in event or "DTSTART" not in event for event in events):
+        raise _CalendarProblem("en händelse saknar UID eller starttid")
+    # RFC 6047: the METHOD inside the file and the part's method parameter must agree.
+    if str(calendar.get("METHOD", method)).upper() != method:
+        raise _CalendarProblem(f"filens METHOD stämmer inte med meddelandets ({method})")
+    # Flask-Mail splits the content type once at "/" and writes the rest as it stands,
+    # so the parameters ride along into the part's Content-Type header.
+    return Attachment(
+        filename="inbjudan.ics",
+        content_type=f"text/calendar; method={method}; charset=UTF-8",
+        data=data,
+    )
 
 
 def _message_id(message: OutboxMessage) -> str:
@@ -197,6 +302,29 @@ class _Sender:
     def __init__(self) -> None:
         self._connection: _TimedConnection | None = None
         self._down: str | None = None
+        self._settings_checked = False
+
+    def check_settings(self) -> None:
+        """Raise _Retry when the configured sender cannot be sent: a setting, not one message."""
+        if self._down is not None:
+            raise _Retry(self._down)
+        if self._settings_checked:
+            return
+        self._settings_checked = True
+        sender = current_app.extensions["mail"].default_sender
+        try:
+            if not sender:
+                raise ValueError("no sender")
+            if isinstance(sender, tuple):
+                sender = f"{sender[0]} <{sender[1]}>"
+            if "\r" in sender or "\n" in sender:
+                raise ValueError("line break")
+            # What Flask-Mail writes in MAIL FROM and in the From header; smtplib sends ASCII.
+            sanitize_address(sender).encode("ascii")
+        except (ValueError, UnicodeError) as error:
+            self._down = "Avsändaradressen i inställningarna (MAIL_DEFAULT_SENDER) går inte att använda"
+            logger.error("outbox: the configured sender cannot be sent (%s)", type(error).__name__)
+            raise _Retry(self._down) from None
 
     def send(self, message: Message) -> None:
         if self._down is not None:
@@ -216,6 +344,11 @@ class _Sender:
             self._raise_for_reply(error.smtp_code, error.smtp_error)
         except (smtplib.SMTPException, OSError) as error:
             self._give_up_run(error)
+        except Exception as error:
+            # Something about this message that no check foresaw, perhaps half-way through the
+            # SMTP conversation: the next message starts on a new connection.
+            self._drop()
+            raise _GiveUp(f"Oväntat fel när meddelandet skickades ({type(error).__name__})") from error
 
     def _give_up_run(self, error: Exception) -> None:
         self._drop()
@@ -229,6 +362,10 @@ class _Sender:
         if 400 <= code < 500:
             raise _Retry(reply)
         raise _GiveUp(reply)
+
+    def reset(self) -> None:
+        """Drop the connection after an unexpected error, so the next message starts afresh."""
+        self._drop()
 
     def _drop(self) -> None:
         connection, self._connection = self._connection, None

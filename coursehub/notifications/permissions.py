@@ -22,3 +22,8 @@ def can_read_outbox(user) -> bool:
 def can_retry_message(user) -> bool:
     """Staff and admins put an unsent message back in line."""
     return _is_staff(user)
+
+
+def can_correct_recipient(user) -> bool:
+    """Staff and admins give a failed message a corrected recipient address."""
+    return _is_staff(user)

@@ -11,10 +11,12 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from coursehub import clock
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib.email_address import InvalidEmailAddress, normalise_email
 from coursehub.notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,29 @@ def _one_line(value: str) -> str:
     return _HEADER_BREAKS.sub(" ", value).strip()
 
 
+def _queue_unrenderable(
+    dedupe_key: str, recipient: str, template: str, error: Exception
+) -> OutboxMessage:
+    """Keep a message whose template failed as a failed message without text, for staff to see."""
+    now = clock.now()
+    message = OutboxMessage(
+        dedupe_key=dedupe_key[:200],
+        recipient=_one_line(recipient)[:254],
+        subject=f"({template})"[:300],
+        body_text="",
+        created_at=now,
+        next_attempt_at=now,
+        failed_at=now,
+        last_error=f"Mallen kunde inte användas ({type(error).__name__})",
+    )
+    db.session.add(message)
+    db.session.flush()
+    # Only the type: the error's text may carry what the template was given.
+    logger.error("mail %s not rendered: template=%s %s", message.id, template,
+                 type(error).__name__)
+    return message
+
+
 def link(path: str) -> str:
     """Return an absolute link for an e-mail, built from the configured server name."""
     server: str = current_app.config["SERVER_NAME_FOR_LINKS"]
@@ -65,7 +90,14 @@ def queue_email(
     """
     if db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return None
-    subject, text, html = render_email(template, **context)
+    try:
+        subject, text, html = render_email(template, **context)
+    except SQLAlchemyError:
+        raise  # the database is in trouble: nothing about this one message
+    except Exception as error:
+        # One message that cannot be written must neither undo the change it reports nor stop a
+        # job that queues many: it is kept as a failed message, with its reason, for staff.
+        return _queue_unrenderable(dedupe_key, recipient, template, error)
     message = OutboxMessage(
         dedupe_key=dedupe_key[:200],
         recipient=_one_line(recipient),
@@ -108,3 +140,24 @@ def retry_message(message: OutboxMessage, *, actor: Actor | None, now: datetime)
     logger.info("outbox message %s put back in line by user %s", message.id,
                 actor.id if actor is not None else None)
     return message
+
+
+def correct_recipient(
+    message: OutboxMessage, recipient: str, *, actor: Actor | None, now: datetime
+) -> OutboxMessage:
+    """Give a failed message a corrected recipient address and put it back in line.
+
+    The address is checked against the one address rule again (a form is not the only way in),
+    stored in its stored form, and the message is retried as `retry_message` does.
+    """
+    if message.failed_at is None or message.sent_at is not None:
+        raise OutboxError(_("Bara ett meddelande som inte kunde skickas kan få en ny mottagare."))
+    try:
+        address = normalise_email(recipient)
+    except InvalidEmailAddress as error:
+        raise OutboxError(str(error), field="recipient") from None
+    message.recipient = address
+    # No addresses in the log: the message id and who corrected it are enough to follow it up.
+    logger.info("outbox message %s: recipient corrected by user %s", message.id,
+                actor.id if actor is not None else None)
+    return retry_message(message, actor=actor, now=now)

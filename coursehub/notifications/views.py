@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from coursehub import clock
 from coursehub.lib.forms import BaseForm, expired_form_message
@@ -15,6 +16,7 @@ from coursehub.lib.nav import NavItem
 from coursehub.lib.params import page_arg
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 from coursehub.notifications import permissions, queries, services
+from coursehub.notifications.forms import RecipientForm
 from coursehub.notifications.models import OutboxMessage
 
 bp = Blueprint("notifications", __name__)
@@ -69,6 +71,8 @@ def message(message_id: int):
         body_text=without_link_secrets(found.body_text),
         mail_server_configured=bool(current_app.config.get("MAIL_SERVER")),
         retry_form=RetryForm(),
+        correction_form=_recipient_form(found),
+        can_correct=_can_correct(found),
     )
 
 
@@ -87,3 +91,38 @@ def retry(message_id: int):
                catch=services.OutboxError).ok:
         flash(_("Meddelandet skickas vid nästa utskick, inom någon minut."), "success")
     return redirect(url_for(".message", message_id=found.id))
+
+
+def _can_correct(message: OutboxMessage) -> bool:
+    return (message.failed_at is not None and message.sent_at is None
+            and permissions.can_correct_recipient(current_user))
+
+
+def _recipient_form(message: OutboxMessage) -> RecipientForm:
+    """The correction form, filled with the address as it stands (typed input after a POST)."""
+    form = RecipientForm()
+    if not form.is_submitted():
+        form.recipient.data = message.recipient
+    return form
+
+
+@bp.route("/admin/utkorg/<int:message_id>/mottagare", methods=["GET", "POST"])
+@login_required
+def correct_recipient(message_id: int) -> str | Response:
+    """Correct the recipient address of a failed message, which puts it back in line."""
+    if not permissions.can_correct_recipient(current_user):
+        abort(403)
+    found = load_or_404(OutboxMessage, message_id)
+    if not _can_correct(found):
+        flash(_("Bara ett meddelande som inte kunde skickas kan få en ny mottagare."), ERROR)
+        return redirect(url_for(".message", message_id=found.id))
+    form = _recipient_form(found)
+    if form.validate_on_submit():
+        outcome = attempt(lambda: services.correct_recipient(
+            found, form.recipient.data or "", actor=actor(), now=clock.now()),
+            form=form, default="recipient", catch=services.OutboxError)
+        if outcome.ok:
+            flash(_("Adressen är ändrad. Meddelandet skickas vid nästa utskick, inom någon minut."),
+                  "success")
+            return redirect(url_for(".message", message_id=found.id))
+    return render_template("notifications/recipient.html", message=found, form=form)

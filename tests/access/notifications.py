@@ -9,4 +9,6 @@ RULES = [
          args=lambda user: {"message_id": OutboxMessageFactory().id}),
     Rule("notifications.retry", STAFF, method="POST", denied_status=(403,),
          args=lambda user: {"message_id": OutboxMessageFactory(failed=True).id}),
+    Rule("notifications.correct_recipient", STAFF, denied_status=(403,),
+         args=lambda user: {"message_id": OutboxMessageFactory(failed=True).id}),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from coursehub.extensions import db
@@ -35,8 +37,40 @@ def test_staff_reads_a_failed_message_and_puts_it_back_in_line(
     accessible(page, context="outbox message")
 
     page.get_by_role("link", name="Tillbaka till utkorgen").click()
-    page.get_by_role("link", name="Kallelse till träff 2").click()
+    page.get_by_role("link", name="Kallelse till träff 2", exact=True).click()
     page.get_by_role("button", name="Försök igen nu").click()
     assert page.get_by_text("Meddelandet skickas vid nästa utskick").is_visible()
     assert page.get_by_text("Väntar", exact=True).is_visible()
     accessible(page, context="outbox message after retry")
+
+
+def test_staff_correct_the_address_of_a_failed_message(page, accessible, browser_login):
+    failed = OutboxMessageFactory(
+        failed=True, subject="Välkommen till kursen", recipient="åsa@exempel.test",
+        last_error="Mottagarens adress går inte att skicka till: Delen före @ får bara ha "
+                   "bokstäverna a–z (inte å, ä, ö)")
+    staff = UserFactory(staff=True)
+    db.session.commit()
+
+    browser_login(page, staff)
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Utkorg").click()
+    page.get_by_role("link", name=re.compile(r"^Rätta adressen\W+Välkommen till kursen$")).click()
+    assert page.locator("h1").inner_text() == "Rätta mottagarens adress"
+    assert page.get_by_text("Delen före @ får bara ha").is_visible()
+    accessible(page, context="correct recipient")
+
+    field = page.get_by_label("Ny mottagaradress")
+    field.fill("åsa@exempel.test")
+    page.get_by_role("button", name="Spara adressen och skicka igen").click()
+    assert "Delen före @" in page.locator("#recipient-error").inner_text()
+    assert field.get_attribute("aria-invalid") == "true"
+    accessible(page, context="correct recipient with an error")
+
+    field.fill("asa@exempel.test")
+    page.get_by_role("button", name="Spara adressen och skicka igen").click()
+    assert page.get_by_text("Adressen är ändrad").is_visible()
+    assert page.locator("h1").inner_text() == "Välkommen till kursen"
+    assert page.get_by_text("asa@exempel.test", exact=True).is_visible()
+    assert page.get_by_text("Väntar", exact=True).is_visible()
+    db.session.expire_all()
+    assert failed.recipient == "asa@exempel.test" and failed.is_pending

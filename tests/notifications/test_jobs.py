@@ -254,5 +254,5 @@ def test_a_message_that_cannot_be_built_fails_without_blocking_the_rest(
                              calendar_method="REQUEST\nBcc: x")  # fits the column
     queue_test_message("bertil@exempel.test")
     assert send_outbox(clock.now) == SendResult(sent=1, failed=1)
-    assert _reload(bad.id).last_error == "Meddelandet kunde inte byggas (ValueError)"
+    assert _reload(bad.id).last_error == "Kalenderfilen går inte att använda: okänd METHOD"
     assert [env[1] for env in smtp_server.envelopes] == [["bertil@exempel.test"]]
