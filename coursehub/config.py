@@ -68,7 +68,10 @@ class Defaults:
     COURSEHUB_ORGANISATION = "Familjehemsresursen i Jönköpings län"
     TRUSTED_HOSTS = None
     COURSEHUB_PROXY_HOPS = 0  # how many proxies in front set X-Forwarded-For/-Proto/-Host
-    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # The largest request body (werkzeug answers 413 above it, and above MAX_FORM_MEMORY_SIZE,
+    # 500 kB, for one form field). Forms are small; a view that takes uploads raises
+    # request.max_content_length for its own requests.
+    MAX_CONTENT_LENGTH = 1024 * 1024
 
 
 _BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False,
@@ -92,7 +95,7 @@ def from_environment(config: dict, environ=os.environ) -> None:
     """Override settings from COURSEHUB_*, MAIL_*, SECRET_KEY, DATABASE_URL and friends."""
     for key in list(config.keys()):
         if key.startswith(("COURSEHUB_", "MAIL_", "SESSION_", "RATELIMIT_")) or key in {
-            "SECRET_KEY", "SERVER_NAME_FOR_LINKS", "DEBUG", "ENV_NAME",
+            "SECRET_KEY", "SERVER_NAME_FOR_LINKS", "DEBUG", "ENV_NAME", "MAX_CONTENT_LENGTH",
         }:
             if key in environ:
                 config[key] = _coerce(config[key], environ[key])

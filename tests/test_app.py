@@ -193,3 +193,77 @@ def test_a_page_number_too_large_for_the_database_still_shows_the_page(client, d
     response = client.get(path.format(run=run.id) + f"?sida={TOO_BIG}")
     assert response.status_code == 200, response.status_code
     assert "<h1" in response.get_data(as_text=True)
+
+
+# -- bad requests that never reach a view: an untrusted Host header, a body too large -------------
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/"), ("GET", "/kurser"), ("GET", "/finns-inte"), ("POST", "/logga-in"),
+])
+def test_an_untrusted_host_gets_the_swedish_400_page_built_without_it(app, method, path):
+    """The page must not build a URL: every URL built from the request would carry the bad host."""
+    app.config.update(TRUSTED_HOSTS=["kurser.example"], PROPAGATE_EXCEPTIONS=False,
+                      WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    response = client.open(path, method=method, base_url="https://evil.example")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Okänd webbadress" in html
+    assert '<html lang="sv">' in html
+    assert "evil.example" not in html
+    assert "Traceback" not in html and "SecurityError" not in html
+    assert response.headers["Content-Type"].startswith("text/html")
+    # The same page on the trusted host is served as usual.
+    assert client.get("/", base_url="https://kurser.example").status_code == 200
+
+
+def test_an_untrusted_host_gets_the_400_page_when_logged_in_too(app, db, login_as):
+    from tests.factories import UserFactory
+
+    client = app.test_client()
+    login_as(client, UserFactory(full_name="Anna Svensson", staff=True))
+    app.config.update(TRUSTED_HOSTS=["kurser.example"], PROPAGATE_EXCEPTIONS=False)
+    # The session cookie is sent (it belongs to the client's own address); the Host header lies.
+    response = client.get("/admin/anvandare", headers={"Host": "evil.example"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Okänd webbadress" in html
+    assert "Anna Svensson" not in html
+
+
+def test_the_body_limit_has_a_sane_default():
+    from coursehub.config import Defaults
+
+    assert 0 < Defaults.MAX_CONTENT_LENGTH <= 2 * 1024 * 1024
+
+
+@pytest.mark.parametrize("size", ["body", "field"])
+def test_a_too_large_body_gets_the_swedish_413_page(app, size):
+    app.config.update(PROPAGATE_EXCEPTIONS=False, WTF_CSRF_ENABLED=True)
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    # A body over the limit, or one multipart form field over the per-field limit (werkzeug
+    # applies it to multipart only) inside a body that fits.
+    length = limit + 1 if size == "body" else app.config["MAX_FORM_MEMORY_SIZE"] + 1
+    assert size == "body" or length < limit
+    response = app.test_client().post(
+        "/logga-in", data={"login": "x" * length, "password": "y"},
+        content_type="application/x-www-form-urlencoded" if size == "body" else "multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "Det du skickade var för stort" in html
+    assert '<html lang="sv">' in html
+    assert "Traceback" not in html and "Request Entity Too Large" not in html
+
+
+def test_when_the_full_error_page_fails_the_bare_one_is_shown(failing_app):
+    """The 500 page must come out even when the full layout cannot be rendered (no database)."""
+
+    @failing_app.context_processor
+    def broken():
+        raise RuntimeError("the database is down")
+
+    response = failing_app.test_client().get("/test/crash")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Något gick fel hos oss" in html and '<html lang="sv">' in html
+    assert "Traceback" not in html and "database is down" not in html
