@@ -6,9 +6,30 @@ from flask import abort
 from coursehub import create_app
 from coursehub.config import DEFAULT_SECRET_KEY
 
+# Everything production needs (README "Running it"); each refusal below takes one thing away.
+# Nothing here is reached while the app starts: the database, Redis and the mail server are only
+# named.
+PRODUCTION = {
+    "ENV_NAME": "production",
+    "SECRET_KEY": "a-real-secret-value",
+    "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://coursehub@db.invalid/coursehub",
+    "SERVER_NAME_FOR_LINKS": "https://kurser.example",
+    "TRUSTED_HOSTS": ["kurser.example"],
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "redis://redis.invalid:6379/0",
+    "MAIL_SERVER": "smtp.example",
+}
+
 
 def _production(**extra):
-    return {"SQLALCHEMY_DATABASE_URI": "sqlite://", "ENV_NAME": "production", **extra}
+    return {**PRODUCTION, **extra}
+
+
+@pytest.fixture
+def no_settings_from_the_environment(monkeypatch):
+    for name in ("DATABASE_URL", "TRUSTED_HOSTS", "COURSEHUB_ENV", "MAIL_SERVER",
+                 "SERVER_NAME_FOR_LINKS", "RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED"):
+        monkeypatch.delenv(name, raising=False)
 
 
 def test_production_refuses_the_development_secret_key():
@@ -18,13 +39,63 @@ def test_production_refuses_the_development_secret_key():
 
 def test_production_refuses_debug():
     with pytest.raises(RuntimeError, match="DEBUG"):
-        create_app(_production(SECRET_KEY="a-real-secret-value", DEBUG=True))
+        create_app(_production(DEBUG=True))
 
 
-def test_production_starts_with_a_secret_and_sends_hsts():
-    app = create_app(_production(SECRET_KEY="a-real-secret-value"))
-    response = app.test_client().get("/")
-    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+@pytest.mark.parametrize(("setting", "value", "reason"), [
+    ("SERVER_NAME_FOR_LINKS", "http://kurser.example", "SERVER_NAME_FOR_LINKS must be an https"),
+    ("SERVER_NAME_FOR_LINKS", "https://", "SERVER_NAME_FOR_LINKS must be an https"),
+    ("SERVER_NAME_FOR_LINKS", "kurser.example", "SERVER_NAME_FOR_LINKS must be an https"),
+    ("TRUSTED_HOSTS", None, "TRUSTED_HOSTS must name"),
+    ("TRUSTED_HOSTS", [], "TRUSTED_HOSTS must name"),
+    ("SQLALCHEMY_DATABASE_URI", "sqlite:///coursehub.sqlite", "DATABASE_URL must be a PostgreSQL"),
+    ("RATELIMIT_STORAGE_URI", "memory://", "RATELIMIT_STORAGE_URI must be shared"),
+    ("RATELIMIT_ENABLED", False, "RATELIMIT_ENABLED must be on"),
+    ("MAIL_SERVER", None, "MAIL_SERVER must be set"),
+    ("MAIL_SERVER", "", "MAIL_SERVER must be set"),
+])
+def test_production_refuses_to_start_without_what_it_needs(no_settings_from_the_environment,
+                                                            setting, value, reason):
+    with pytest.raises(RuntimeError) as refused:
+        create_app(_production(**{setting: value}))
+    message = str(refused.value)
+    assert message.startswith(reason)
+    assert len(message.splitlines()) == 1  # one problem, one line that says what to set
+
+
+def test_production_names_every_missing_setting_at_once(no_settings_from_the_environment):
+    with pytest.raises(RuntimeError) as refused:
+        create_app(_production(SECRET_KEY=DEFAULT_SECRET_KEY, TRUSTED_HOSTS=None,
+                               SQLALCHEMY_DATABASE_URI="sqlite://", MAIL_SERVER=None,
+                               RATELIMIT_STORAGE_URI="memory://",
+                               SERVER_NAME_FOR_LINKS="http://kurser.example"))
+    lines = str(refused.value).splitlines()
+    assert [line.split()[0] for line in lines] == [
+        "SECRET_KEY", "SERVER_NAME_FOR_LINKS", "TRUSTED_HOSTS", "DATABASE_URL",
+        "RATELIMIT_STORAGE_URI", "MAIL_SERVER"]
+
+
+def test_production_settings_come_from_the_environment(no_settings_from_the_environment,
+                                                       monkeypatch):
+    """The documented environment starts production: Redis counters, hosts listed with commas."""
+    for name, value in {"COURSEHUB_ENV": "production", "SECRET_KEY": "a-real-secret-value",
+                        "DATABASE_URL": "postgres://coursehub@db.invalid/coursehub",
+                        "SERVER_NAME_FOR_LINKS": "https://kurser.example",
+                        "TRUSTED_HOSTS": "kurser.example, www.kurser.example,",
+                        "RATELIMIT_STORAGE_URI": "redis://redis.invalid:6379/0",
+                        "MAIL_SERVER": "smtp.example"}.items():
+        monkeypatch.setenv(name, value)
+    app = create_app()
+    assert app.config["TRUSTED_HOSTS"] == ["kurser.example", "www.kurser.example"]
+
+
+def test_production_starts_with_every_setting_and_sends_hsts(no_settings_from_the_environment):
+    app = create_app(_production())
+    # A stylesheet: it reads no database, which is only named here.
+    with app.test_client().get("/static/css/coursehub.css",
+                               base_url="https://kurser.example") as response:
+        assert response.status_code == 200
+        assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
 def test_settings_come_from_the_environment(monkeypatch):
@@ -123,8 +194,8 @@ def test_pages_for_logged_in_people_are_not_cached(client, login_as):
     assert client.get("/profil").headers["Cache-Control"] == "no-store"
 
 
-def test_production_session_cookies_are_secure():
-    app = create_app(_production(SECRET_KEY="a-real-secret-value"))
+def test_production_session_cookies_are_secure(no_settings_from_the_environment):
+    app = create_app(_production())
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
