@@ -100,8 +100,11 @@ def _security_headers(response):
 
     if current_app.config["ENV_NAME"] == "production":
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if not _is_static() and current_user.is_authenticated:
-        # Pages with personal data are not kept by browsers or proxies.
+    if not _is_static():
+        # No page is kept by browsers or proxies: not only logged-in pages carry personal data
+        # or a key. A visitor sees a name on the certificate check, a name and a token on the
+        # e-mailed links, what they typed on a form sent back, a calendar feed by its token; and a
+        # page that shows none today may tomorrow. Static files (no data) stay cacheable.
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -338,3 +338,76 @@ def test_when_the_full_error_page_fails_the_bare_one_is_shown(failing_app):
     assert response.status_code == 500
     assert "Något gick fel hos oss" in html and '<html lang="sv">' in html
     assert "Traceback" not in html and "database is down" not in html
+
+
+# -- no page is kept by a browser or a proxy: personal data and tokens (SECURITY.md) -------------
+
+
+def _anonymous_rules():
+    from tests.access import ANONYMOUS, all_rules
+
+    return sorted((rule for rule in all_rules().values() if ANONYMOUS in rule.allowed),
+                  key=lambda rule: rule.endpoint)
+
+
+@pytest.mark.parametrize("rule", _anonymous_rules(), ids=lambda rule: rule.endpoint)
+def test_every_page_a_visitor_can_open_is_not_stored(app, client, rule):
+    """Every route open to visitors, from the access table: a new one is held to it too."""
+    from flask import url_for
+
+    with app.test_request_context():
+        url = url_for(rule.endpoint, **rule.args(None))
+    response = client.open(url, method=rule.method, data=rule.data(None))
+    assert response.status_code < 500
+    assert response.headers.get("Cache-Control") == "no-store", (url, response.status_code)
+
+
+def test_the_certificate_check_shows_a_name_and_is_not_stored(client, db, clock):
+    from coursehub.attendance.services import revoke_certificate
+    from tests.attendance.factories import CertificateFactory
+    from tests.factories import UserFactory
+
+    certificate = CertificateFactory(
+        completion__user=UserFactory(family=True, full_name="Lena Holm"))
+    db.session.commit()
+    response = client.get(f"/intyg/{certificate.code}")
+    assert "Lena Holm" in response.get_data(as_text=True)
+    assert response.headers.get("Cache-Control") == "no-store"
+    revoke_certificate(certificate, actor=UserFactory(staff=True), reason="Fel", now=clock.now)
+    db.session.commit()
+    response = client.get(f"/intyg/{certificate.code}")
+    assert response.status_code == 410 and response.headers.get("Cache-Control") == "no-store"
+    response = client.get("/intyg/ABCD-EFGH")
+    assert response.status_code == 404 and response.headers.get("Cache-Control") == "no-store"
+
+
+def test_a_family_registration_that_comes_back_with_typed_names_is_not_stored(client, db):
+    from tests.factories import CourseRunFactory
+
+    run = CourseRunFactory()
+    db.session.commit()
+    response = client.post(f"/kurser/{run.id}/ny-familj", data={
+        "adult1_name": "Lena Holm", "adult1_email": "lena.holm@exempel.se", "municipality_id": "0"})
+    html = response.get_data(as_text=True)
+    assert "lena.holm@exempel.se" in html  # the form came back with what was typed
+    assert response.headers.get("Cache-Control") == "no-store"
+
+
+def test_a_failed_login_that_shows_the_typed_address_back_is_not_stored(client, db):
+    response = client.post("/logga-in", data={"login": "lena.holm@exempel.se",
+                                              "password": "fel-lösenord-här"})
+    assert "lena.holm@exempel.se" in response.get_data(as_text=True)
+    assert response.headers.get("Cache-Control") == "no-store"
+
+
+@pytest.mark.parametrize("path", ["/finns-inte", "/"])
+def test_error_pages_are_not_stored_either(app, client, path):
+    app.config.update(TRUSTED_HOSTS=["kurser.example"])
+    response = client.get(path, headers={"Host": "evil.example"} if path == "/" else {})
+    assert response.status_code in (400, 404)
+    assert response.headers.get("Cache-Control") == "no-store"
+
+
+def test_static_files_may_be_cached(client):
+    with client.get("/static/css/coursehub.css") as response:
+        assert "no-store" not in response.headers.get("Cache-Control", "")

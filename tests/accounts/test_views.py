@@ -639,3 +639,28 @@ def test_only_the_newest_reset_link_works(client, db, smtp_server):
     assert LOGIN_FAILED in _text(post_login(client, "bo@exempel.se", NEW_PASSWORD))
     assert "Länken har gått ut" in _text(changed)
     assert "Välj ett nytt lösenord" in _text(client.get(second))
+
+
+# -- the e-mailed links: a name and a token, never kept by a browser or a proxy -----------------
+
+
+@pytest.mark.parametrize("purpose", ["reset", "invitation"])
+def test_a_link_page_shows_who_it_is_for_and_is_not_stored(client, db, clock, purpose):
+    from coursehub.accounts import services
+
+    if purpose == "reset":
+        user = UserFactory(email="anna@exempel.se", full_name="Anna Svensson",
+                           username="anna.svensson")
+        services.request_password_reset("anna@exempel.se", now=clock.now)
+    else:
+        user = services.invite_user(actor=UserFactory(staff=True), full_name="Anna Svensson",
+                                    email="anna@exempel.se", roles=["leader"], now=clock.now)
+    db.session.commit()
+    path = link_path(outbox_for("anna@exempel.se")[-1].body_text)
+    form = client.get(path)
+    assert form.status_code == 200 and user.username in _text(form)
+    assert form.headers.get("Cache-Control") == "no-store"
+    # Sent back with a mistake, it still names the person.
+    again = client.post(path, data={"password": "kort", "confirm": "kort"})
+    assert user.username in _text(again)
+    assert again.headers.get("Cache-Control") == "no-store"
