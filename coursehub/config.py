@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 # Good for development only: check() refuses it in production.
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105  # nosec B105
@@ -68,7 +74,10 @@ class Defaults:
     COURSEHUB_ORGANISATION = "Familjehemsresursen i Jönköpings län"
     TRUSTED_HOSTS = None
     COURSEHUB_PROXY_HOPS = 0  # how many proxies in front set X-Forwarded-For/-Proto/-Host
-    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # The largest request body (werkzeug answers 413 above it, and above MAX_FORM_MEMORY_SIZE,
+    # 500 kB, for one form field). Forms are small; a view that takes uploads raises
+    # request.max_content_length for its own requests.
+    MAX_CONTENT_LENGTH = 1024 * 1024
 
 
 _BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False,
@@ -92,7 +101,7 @@ def from_environment(config: dict, environ=os.environ) -> None:
     """Override settings from COURSEHUB_*, MAIL_*, SECRET_KEY, DATABASE_URL and friends."""
     for key in list(config.keys()):
         if key.startswith(("COURSEHUB_", "MAIL_", "SESSION_", "RATELIMIT_")) or key in {
-            "SECRET_KEY", "SERVER_NAME_FOR_LINKS", "DEBUG", "ENV_NAME",
+            "SECRET_KEY", "SERVER_NAME_FOR_LINKS", "DEBUG", "ENV_NAME", "MAX_CONTENT_LENGTH",
         }:
             if key in environ:
                 config[key] = _coerce(config[key], environ[key])
@@ -101,7 +110,8 @@ def from_environment(config: dict, environ=os.environ) -> None:
     if environ.get("DATABASE_URL"):
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
     if environ.get("TRUSTED_HOSTS"):
-        config["TRUSTED_HOSTS"] = [h.strip() for h in environ["TRUSTED_HOSTS"].split(",")]
+        config["TRUSTED_HOSTS"] = [h.strip() for h in environ["TRUSTED_HOSTS"].split(",")
+                                   if h.strip()]
 
 
 def normalise_database_url(url: str) -> str:
@@ -117,11 +127,55 @@ def sqlite_url(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "coursehub.sqlite")
 
 
-def check(config: dict) -> None:
-    """Refuse to run in production with the development secret key or debug on."""
+class SettingsError(RuntimeError):
+    """The settings are unfit for production; one line per problem, naming what to set."""
+
+
+def check(config: Mapping[str, Any]) -> None:
+    """Refuse to run in production without what production needs (SECURITY.md, DESIGN.md).
+
+    Raises SettingsError with one line per missing or unsafe setting, all of them at once, so
+    that whoever deploys fixes them in one go.
+    """
     if config["ENV_NAME"] != "production":
         return
+    problems = production_problems(config)
+    if problems:
+        raise SettingsError("\n".join(problems))
+
+
+def production_problems(config: Mapping[str, Any]) -> list[str]:
+    """Return one line for each setting that production may not run with."""
+    problems = []
     if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        raise RuntimeError("SECRET_KEY must be set to a secret value in production.")
+        problems.append("SECRET_KEY must be set to a secret value in production.")
     if config.get("DEBUG"):
-        raise RuntimeError("DEBUG must be off in production.")
+        problems.append("DEBUG must be off in production.")
+    links = urlsplit(str(config.get("SERVER_NAME_FOR_LINKS") or ""))
+    if links.scheme != "https" or not links.hostname:
+        problems.append("SERVER_NAME_FOR_LINKS must be an https:// address (the base of links in "
+                        "e-mails), for example https://kurser.example.se.")
+    if not config.get("TRUSTED_HOSTS"):
+        problems.append("TRUSTED_HOSTS must name the host names the service answers to, separated "
+                        "by commas (any other Host header gets a 400 page).")
+    if not _is_postgresql(config.get("SQLALCHEMY_DATABASE_URI")):
+        problems.append("DATABASE_URL must be a PostgreSQL database (postgresql://...): the "
+                        "embedded SQLite file serves one machine only.")
+    if str(config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith(("memory:", "async+memory:")):
+        problems.append("RATELIMIT_STORAGE_URI must be shared by every worker (redis://...): "
+                        "memory:// counts login attempts per process.")
+    if not config.get("RATELIMIT_ENABLED", True):
+        problems.append("RATELIMIT_ENABLED must be on in production: it slows down password "
+                        "guessing.")
+    if not config.get("MAIL_SERVER"):
+        problems.append("MAIL_SERVER must be set: without it no e-mail leaves the outbox.")
+    return problems
+
+
+def _is_postgresql(url: object) -> bool:
+    if not url:
+        return False
+    try:
+        return make_url(str(url)).get_backend_name() == "postgresql"
+    except ArgumentError:
+        return False

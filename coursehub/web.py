@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, flash, g, has_request_context, render_template, request, session
-from flask_babel import format_date, format_datetime
+from flask import (
+    Flask,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    render_template,
+    request,
+    session,
+)
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
+from werkzeug.exceptions import SecurityError
 
 from coursehub import clock
 from coursehub.accounts.models import User
@@ -90,8 +100,11 @@ def _security_headers(response):
 
     if current_app.config["ENV_NAME"] == "production":
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if not _is_static() and current_user.is_authenticated:
-        # Pages with personal data are not kept by browsers or proxies.
+    if not _is_static():
+        # No page is kept by browsers or proxies: not only logged-in pages carry personal data
+        # or a key. A visitor sees a name on the certificate check, a name and a token on the
+        # e-mailed links, what they typed on a form sent back, a calendar feed by its token; and a
+        # page that shows none today may tomorrow. Static files (no data) stay cacheable.
         headers["Cache-Control"] = "no-store"
     return response
 
@@ -132,6 +145,18 @@ def _local_date(value: date | None, fmt: str = "d MMMM y") -> str:
     )
 
 
+def _bare_page(code: int, title: str, text: str) -> tuple[str, int]:
+    """Render the error page that builds no URL and reads neither the user nor the database.
+
+    Rendered straight from the template, without the context processors (they read the user).
+    """
+    html = current_app.jinja_env.get_template("errors/bare.html").render(
+        code=code, title=title, text=text, lang=getattr(get_locale(), "language", "sv"),
+        organisation=current_app.config["COURSEHUB_ORGANISATION"],
+        home=request.script_root + "/")
+    return html, code
+
+
 def _register_error_pages(app: Flask) -> None:
     def page(code: int, title: str, text: str):
         return render_template("errors/error.html", code=code, title=title, text=text), code
@@ -140,6 +165,20 @@ def _register_error_pages(app: Flask) -> None:
     def bad_request(_error):
         return page(400, _("Något blev fel i förfrågan"),
                     _("Sidan kunde inte ta emot det som skickades. Gå tillbaka och försök igen."))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error):
+        # The Host header names a host not in TRUSTED_HOSTS: Flask could not make a URL adapter,
+        # so the page must build no URL (base.html builds many).
+        return _bare_page(400, _("Okänd webbadress"),
+                          _("Tjänsten svarar inte på den här webbadressen. Kontrollera adressen "
+                            "och försök igen."))
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return page(413, _("Det du skickade var för stort"),
+                    _("Sidan tar inte emot så mycket på en gång. Gå tillbaka, gör texten kortare "
+                      "och försök igen."))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
@@ -181,5 +220,10 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(_error):
         db.session.rollback()
-        return page(500, _("Något gick fel hos oss"),
-                    _("Ett fel uppstod. Inget du skrev har sparats. Försök igen om en stund."))
+        title = _("Något gick fel hos oss")
+        text = _("Ett fel uppstod. Inget du skrev har sparats. Försök igen om en stund.")
+        try:
+            return page(500, title, text)
+        except Exception:  # the full page reads the user (the database) and builds URLs
+            app.logger.exception("the full error page failed; showing the bare one")
+            return _bare_page(500, title, text)

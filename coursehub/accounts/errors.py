@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from coursehub.errors import CoursehubError
+from coursehub.errors import CoursehubError, PermissionDeniedError
 
 
 class AccountError(CoursehubError):
@@ -26,3 +26,11 @@ class EmailTakenError(AccountError):
     def __init__(self) -> None:
         super().__init__(str(_l("Det finns redan ett konto med den här e-postadressen.")),
                          field="email")
+
+
+class StaffAccountError(PermissionDeniedError):
+    """Only an admin changes anything of a staff or admin account."""
+
+    def __init__(self) -> None:
+        super().__init__(str(_l("Bara en administratör kan ändra konton för personal och "
+                                "administratörer.")))

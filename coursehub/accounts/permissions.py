@@ -7,7 +7,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
-from coursehub.accounts.models import STAFF_ROLES, Role
+from coursehub.accounts.models import STAFF_ROLES, Role, User
 
 
 def roles_required(*roles: Role):
@@ -86,15 +86,18 @@ def grantable_roles(user) -> list[Role]:
     return [role for role in Role if can_grant_role(user, role)]
 
 
-def can_edit_roles(user, target) -> bool:
-    """Staff change the roles of other people; only admins those of staff and admins."""
-    if not can_manage_users(user) or target is None:
+def can_edit_account(user: User | None, target: User | None) -> bool:
+    """Staff change other people's accounts; only admins change staff and admin accounts.
+
+    Any detail: name, phone, municipality, roles, activation. Staff change their own phone and
+    password on their profile page, not here.
+    """
+    if user is None or not can_manage_users(user) or target is None:
         return False
     return user.has_role(Role.ADMIN) or not target.is_staff
 
 
-def can_change_activation(user, target) -> bool:
-    """Staff (de)activate accounts other than their own; only admins those of staff and admins."""
-    if not can_manage_users(user) or target is None or user.id == target.id:
-        return False
-    return user.has_role(Role.ADMIN) or not target.is_staff
+def can_change_activation(user: User | None, target: User | None) -> bool:
+    """Deactivate or reactivate an account one may edit, other than one's own."""
+    return can_edit_account(user, target) and user is not None and target is not None \
+        and user.id != target.id

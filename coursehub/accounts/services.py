@@ -23,6 +23,7 @@ from coursehub.accounts.errors import (
     EmailTakenError,
     InvalidLinkError,
     LoginFailedError,
+    StaffAccountError,
 )
 from coursehub.accounts.models import (
     AccountToken,
@@ -221,7 +222,8 @@ def change_password(user: User, *, current_password: str, new_password: str, con
 
 
 def update_phone(user: User, *, phone: str | None, actor: User) -> User:
-    """Change the phone number on one's own account."""
+    """Change the phone number on one's own account (or, by staff, on one they may edit)."""
+    _check_may_edit(actor, user, own_too=False)
     user.phone = _clean_phone(phone)
     db.session.flush()
     audit.record(actor, "user.update", obj=user, detail="phone")
@@ -396,8 +398,9 @@ def update_user(user: User, *, actor: User, full_name: str, phone: str | None,
 
     `roles` are the roles chosen among those `actor` may grant; the roles `actor` may not grant
     stay as they are, whatever was posted. `roles=None` leaves the roles as they are. Only an
-    admin changes the roles of a staff member or an admin (`permissions.can_edit_roles`).
+    admin changes anything of a staff or admin account (`permissions.can_edit_account`).
     """
+    _check_may_edit(actor, user)
     name, phone = _clean_name(full_name), _clean_phone(phone)
     if roles is None:
         wanted = set(user.roles)
@@ -409,9 +412,6 @@ def update_user(user: User, *, actor: User, full_name: str, phone: str | None,
                 raise PermissionDeniedError(_("Du får inte ge rollen %(role)s.", role=role.value),
                                             field="roles")
         wanted = chosen | kept
-    if wanted != user.roles and not permissions.can_edit_roles(actor, user):
-        raise PermissionDeniedError(_("Bara en administratör kan ändra roller för personal."),
-                                    field="roles")
     if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in wanted:
         raise AccountError(_("Du kan inte ta bort din egen administratörsroll."), field="roles")
     _check_municipality(wanted, municipality)
@@ -434,6 +434,18 @@ def update_user(user: User, *, actor: User, full_name: str, phone: str | None,
     return user
 
 
+def _check_may_edit(actor: User, user: User, *, own_too: bool = True) -> None:
+    """Raise StaffAccountError unless `actor` may change `user`'s account.
+
+    Only an admin changes a staff or admin account, their own included (`own_too=False` lets a
+    person change their own, as on the profile page).
+    """
+    if not own_too and actor.id == user.id:
+        return
+    if not permissions.can_edit_account(actor, user):
+        raise StaffAccountError()
+
+
 def deactivate_user(user: User, *, actor: User, now: datetime) -> User:
     """Close an account: it can no longer log in, and every session of it ends.
 
@@ -441,7 +453,7 @@ def deactivate_user(user: User, *, actor: User, now: datetime) -> User:
     """
     if user.id == actor.id:
         raise AccountError(_("Du kan inte avaktivera ditt eget konto."))
-    if user.is_staff and not actor.has_role(Role.ADMIN):
+    if not permissions.can_edit_account(actor, user):
         raise PermissionDeniedError(_("Bara en administratör kan avaktivera personal."))
     if not user.is_active:
         raise AccountError(_("Kontot är redan avaktiverat."))
@@ -458,7 +470,7 @@ def reactivate_user(user: User, *, actor: User, now: datetime) -> User:
     """Open a closed account again."""
     if user.is_active:
         raise AccountError(_("Kontot är redan aktivt."))
-    if user.is_staff and not actor.has_role(Role.ADMIN):
+    if not permissions.can_edit_account(actor, user):
         raise PermissionDeniedError(_("Bara en administratör kan återaktivera personal."))
     user.deactivated_at = None
     db.session.flush()

@@ -337,14 +337,54 @@ def test_staff_may_not_change_the_roles_of_an_admin_or_staff_member(db, clock, t
             services.update_user(target, actor=staff, full_name="Nytt Namn", phone=None,
                                  roles=roles, municipality=None, now=clock.now)
         assert target.roles == set(target_roles)
-    # Their name can still be corrected, when the roles are left as they are.
-    services.update_user(target, actor=staff, full_name="Nytt Namn", phone=None, roles=None,
-                         municipality=None, now=clock.now)
-    assert target.full_name == "Nytt Namn" and target.roles == set(target_roles)
     # An admin may change them.
     services.update_user(target, actor=UserFactory(admin=True), full_name="Nytt Namn",
                          phone=None, roles=["member"], municipality=None, now=clock.now)
     assert target.roles == {Role.MEMBER}
+
+
+@pytest.mark.parametrize("target_roles", [[Role.ADMIN], [Role.STAFF], [Role.STAFF, Role.LEADER]])
+@pytest.mark.parametrize("change", [
+    {"full_name": "Nytt Namn"}, {"phone": "036-99 99 99"}, {"municipality": "new"}, {},
+])
+def test_staff_change_no_detail_of_an_admin_or_staff_account(db, clock, target_roles, change):
+    """Name, phone, municipality, roles: only an admin changes anything of a staff account."""
+    staff = UserFactory(staff=True)
+    target = UserFactory(roles=target_roles, full_name="Gammalt Namn", phone="036-10 20 30",
+                         municipality=MunicipalityFactory())
+    before = (target.full_name, target.phone, target.municipality_id, target.roles)
+    details = {"full_name": target.full_name, "phone": target.phone,
+               "municipality": target.municipality, "roles": None, **change}
+    if details["municipality"] == "new":
+        details["municipality"] = MunicipalityFactory()
+    with pytest.raises(PermissionDeniedError, match="Bara en administratör"):
+        services.update_user(target, actor=staff, now=clock.now, **details)
+    assert (target.full_name, target.phone, target.municipality_id, target.roles) == before
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "user.update")) == 0
+    # An admin may.
+    services.update_user(target, actor=UserFactory(admin=True), now=clock.now, **details)
+    assert target.full_name == details["full_name"] and target.phone == details["phone"]
+
+
+def test_staff_change_nothing_of_their_own_account_on_the_staff_page(db, clock):
+    """Their own phone and password they change on their profile; the rest an admin changes."""
+    staff = UserFactory(staff=True, full_name="Sara Berg")
+    with pytest.raises(PermissionDeniedError):
+        services.update_user(staff, actor=staff, full_name="Sara Admin", phone=None, roles=None,
+                             municipality=None, now=clock.now)
+    assert staff.full_name == "Sara Berg"
+    services.update_phone(staff, phone="036-11 22 33", actor=staff)
+    assert staff.phone == "036-11 22 33"
+
+
+def test_only_admins_change_the_phone_of_another_staff_account(db, clock):
+    target = UserFactory(staff=True, phone=None)
+    with pytest.raises(PermissionDeniedError):
+        services.update_phone(target, phone="036-11 22 33", actor=UserFactory(staff=True))
+    assert target.phone is None
+    services.update_phone(target, phone="036-11 22 33", actor=UserFactory(admin=True))
+    assert target.phone == "036-11 22 33"
 
 
 def test_every_changed_field_is_named_in_the_audit_row(db, clock):

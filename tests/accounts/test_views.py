@@ -438,26 +438,67 @@ def test_staff_edit_user_and_the_change_is_audited(client, db, login_as):
     assert "user.update" in log and "roles member -&gt; member,municipal" in log
 
 
-def test_staff_cannot_take_away_an_admins_role_by_posting(client, db, login_as):
-    admin = UserFactory(roles=[Role.ADMIN, Role.LEADER])
+STAFF_ONLY_ADMIN = "Bara en administratör kan ändra konton för personal och administratörer."
+
+
+@pytest.mark.parametrize("target_roles", [[Role.ADMIN, Role.LEADER], [Role.STAFF]])
+def test_staff_are_offered_nothing_to_change_on_a_staff_or_admin_account(client, db, login_as,
+                                                                        target_roles):
+    target = UserFactory(roles=target_roles, full_name="Eva Admin", phone="036-10 20 30")
     login_as(client, UserFactory(staff=True))
     db.session.commit()
-    page = _text(client.get(f"/admin/anvandare/{admin.id}"))
-    assert "Roller som bara en administratör kan ändra" in page
-    assert 'name="roles"' not in page  # no role check boxes offered at all
-    assert "Avaktivera kontot" not in page
-    for roles in ([], ["member"]):
-        client.post(f"/admin/anvandare/{admin.id}", data={"full_name": admin.full_name,
-                                                           "roles": roles})
-        db.session.refresh(admin)
-        assert admin.roles == {Role.ADMIN, Role.LEADER}
-    response = client.post(f"/admin/anvandare/{admin.id}", data={"full_name": "Rättat Namn"})
-    assert response.status_code == 302
+    page = _text(client.get(f"/admin/anvandare/{target.id}"))
+    assert "Eva Admin" in page and "036-10 20 30" in page  # the details, to read
+    assert STAFF_ONLY_ADMIN in page
+    for control in ('name="full_name"', 'name="phone"', 'name="roles"', 'name="municipality"',
+                    "Spara ändringarna", "Avaktivera kontot"):
+        assert control not in page, control
+
+
+@pytest.mark.parametrize("posted", [
+    {"full_name": "Rättat Namn"},
+    {"full_name": "Eva Admin", "phone": "070-000 00 00"},
+    {"full_name": "Eva Admin", "roles": []},
+    {"full_name": "Eva Admin", "roles": ["member"]},
+])
+def test_a_forged_post_changes_nothing_of_an_admin_and_says_why(client, db, login_as, posted):
+    admin = UserFactory(roles=[Role.ADMIN, Role.LEADER], full_name="Eva Admin", phone=None)
+    login_as(client, UserFactory(staff=True))
+    db.session.commit()
+    response = client.post(f"/admin/anvandare/{admin.id}", data=posted, follow_redirects=True)
+    assert STAFF_ONLY_ADMIN in _text(response)
+    assert "Ändringarna är sparade." not in _text(response)
     db.session.refresh(admin)
-    assert admin.full_name == "Rättat Namn" and admin.roles == {Role.ADMIN, Role.LEADER}
+    assert (admin.full_name, admin.phone, admin.roles) == ("Eva Admin", None,
+                                                           {Role.ADMIN, Role.LEADER})
     client.post(f"/admin/anvandare/{admin.id}/avaktivera")
     db.session.refresh(admin)
     assert admin.is_active
+
+
+def test_staff_are_offered_nothing_to_change_on_their_own_account_page(client, db, login_as):
+    staff = UserFactory(staff=True, full_name="Sara Berg")
+    login_as(client, staff)
+    db.session.commit()
+    page = _text(client.get(f"/admin/anvandare/{staff.id}"))
+    assert 'name="full_name"' not in page and STAFF_ONLY_ADMIN in page
+    client.post(f"/admin/anvandare/{staff.id}", data={"full_name": "Sara Admin"})
+    db.session.refresh(staff)
+    assert staff.full_name == "Sara Berg"
+
+
+def test_an_admin_changes_a_staff_account(client, db, login_as):
+    staff = UserFactory(staff=True, full_name="Sara Berg")
+    login_as(client, UserFactory(admin=True))
+    db.session.commit()
+    page = _text(client.get(f"/admin/anvandare/{staff.id}"))
+    assert 'name="full_name"' in page and "Avaktivera kontot" in page
+    assert STAFF_ONLY_ADMIN not in page
+    response = client.post(f"/admin/anvandare/{staff.id}",
+                           data={"full_name": "Sara Lind", "roles": ["staff"]})
+    assert response.status_code == 302
+    db.session.refresh(staff)
+    assert staff.full_name == "Sara Lind" and staff.roles == {Role.STAFF}
 
 
 def test_deactivation_logs_the_person_out_at_once(app, client, db, login_as, form_login):
@@ -598,3 +639,28 @@ def test_only_the_newest_reset_link_works(client, db, smtp_server):
     assert LOGIN_FAILED in _text(post_login(client, "bo@exempel.se", NEW_PASSWORD))
     assert "Länken har gått ut" in _text(changed)
     assert "Välj ett nytt lösenord" in _text(client.get(second))
+
+
+# -- the e-mailed links: a name and a token, never kept by a browser or a proxy -----------------
+
+
+@pytest.mark.parametrize("purpose", ["reset", "invitation"])
+def test_a_link_page_shows_who_it_is_for_and_is_not_stored(client, db, clock, purpose):
+    from coursehub.accounts import services
+
+    if purpose == "reset":
+        user = UserFactory(email="anna@exempel.se", full_name="Anna Svensson",
+                           username="anna.svensson")
+        services.request_password_reset("anna@exempel.se", now=clock.now)
+    else:
+        user = services.invite_user(actor=UserFactory(staff=True), full_name="Anna Svensson",
+                                    email="anna@exempel.se", roles=["leader"], now=clock.now)
+    db.session.commit()
+    path = link_path(outbox_for("anna@exempel.se")[-1].body_text)
+    form = client.get(path)
+    assert form.status_code == 200 and user.username in _text(form)
+    assert form.headers.get("Cache-Control") == "no-store"
+    # Sent back with a mistake, it still names the person.
+    again = client.post(path, data={"password": "kort", "confirm": "kort"})
+    assert user.username in _text(again)
+    assert again.headers.get("Cache-Control") == "no-store"

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from coursehub import clock
 from coursehub.accounts import permissions, queries, services
+from coursehub.accounts.errors import StaffAccountError
 from coursehub.accounts.forms import (
     AuditFilterForm,
     EditUserForm,
@@ -17,7 +18,7 @@ from coursehub.accounts.forms import (
 from coursehub.accounts.models import Municipality, Role, User
 from coursehub.lib.forms import required
 from coursehub.lib.params import get_or_none, page_arg
-from coursehub.lib.work import actor, attempt, load_or_404
+from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
 from . import bp
 
@@ -64,9 +65,17 @@ def invite_user():
 def edit_user(user_id):
     """Change a user's name, phone, roles and municipality."""
     user = load_or_404(User, user_id)
+    if not permissions.can_edit_account(actor(), user):
+        # A staff or admin account, and the reader is not an admin: the page offers no form.
+        if request.method == "POST":  # so this one was forged; nothing is saved
+            flash(StaffAccountError().message, ERROR)
+            return redirect(url_for("accounts.edit_user", user_id=user.id))
+        return render_template("accounts/edit_user.html", form=None, user=user,
+                               fixed_roles=sorted(role_label(role) for role in user.roles),
+                               read_only_reason=StaffAccountError().message,
+                               can_change_activation=False)
     # Roles of staff and admins are offered to admins only; others see them as fixed.
-    roles_editable = permissions.can_edit_roles(actor(), user)
-    grantable = permissions.grantable_roles(actor()) if roles_editable else []
+    grantable = permissions.grantable_roles(actor())
     form = EditUserForm(grantable_roles=grantable, municipalities=queries.municipalities(),
                         data=None if request.method == "POST" else {
                             "full_name": user.full_name, "phone": user.phone,
@@ -76,7 +85,7 @@ def edit_user(user_id):
         municipality = get_or_none(Municipality, form.municipality.data)
         outcome = attempt(lambda: services.update_user(
             user, actor=actor(), full_name=required(form.full_name), phone=form.phone.data,
-            roles=form.roles.data if roles_editable else None, municipality=municipality,
+            roles=form.roles.data, municipality=municipality,
             now=clock.now()), form=form, default="full_name")
         if outcome.ok:
             flash(_("Ändringarna är sparade."), "success")
