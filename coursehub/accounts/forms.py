@@ -37,7 +37,8 @@ def _offered_values(field: SelectField) -> list[Any]:
     """Return the values of `field`'s choices."""
     choices = field.choices
     # The forms below give their choice fields (value, label) pairs, never None or option groups.
-    assert isinstance(choices, Sequence)
+    if not isinstance(choices, Sequence):
+        raise TypeError(f"{field.name} has no list of choices")
     return [choice[0] for choice in choices]
 
 

@@ -37,6 +37,7 @@ from coursehub.accounts.models import (
 )
 from coursehub.errors import PermissionDeniedError
 from coursehub.extensions import db
+from coursehub.lib.checks import known
 from coursehub.lib.email_address import InvalidEmailAddress, email_or_none, normalise_email
 
 logger = logging.getLogger(__name__)
@@ -371,8 +372,8 @@ def create_household(name: str, municipality: Municipality, adults: list[NewAdul
     db.session.flush()
     if confirmed:
         # Only a worker adds a confirmed household (a family registering itself is not confirmed).
-        assert actor is not None
-        confirm_household(household, actor=actor, now=now)
+        worker = known(actor, "a confirmed household is added by a worker")
+        confirm_household(household, actor=worker, now=now)
     for adult in adults:
         add_family_adult(household, adult, actor=actor, now=now, run_title=run_title)
     db.session.refresh(household)

@@ -7,7 +7,7 @@ from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from coursehub.attendance.models import AttendanceStatus
-from coursehub.lib.forms import BaseForm
+from coursehub.lib.forms import BaseForm, required
 
 STATUS_LABELS = {
     AttendanceStatus.PRESENT: _l("Närvarande"),
@@ -36,9 +36,7 @@ class MarkForm(BaseForm):
 
     def chosen_status(self) -> AttendanceStatus:
         """Return the status pressed; call after validate() (InputRequired and AnyOf passed)."""
-        status = self.status.data
-        assert status is not None  # InputRequired and AnyOf have passed: one of the values
-        return AttendanceStatus(status)
+        return AttendanceStatus(required(self.status))  # InputRequired and AnyOf have passed
 
 
 class AbsenceForm(BaseForm):
@@ -76,9 +74,7 @@ class RevokeForm(BaseForm):
 
     def reason_text(self) -> str:
         """Return the reason given; call after validate() (DataRequired passed)."""
-        reason = self.reason.data
-        assert reason is not None  # DataRequired has passed: the reason is a non-empty string
-        return reason
+        return required(self.reason)  # DataRequired has passed: a non-empty string
 
 
 class ReissueForm(BaseForm):

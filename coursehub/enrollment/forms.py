@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from coursehub.lib.email_address import EmailAddress
-from coursehub.lib.forms import BaseForm
+from coursehub.lib.forms import BaseForm, required
 
 TOO_LONG = _l("Högst %(max)d tecken.")
 REASON_TOO_LONG = _l("Anledningen får vara högst %(max)d tecken.")
@@ -108,10 +108,8 @@ class ReorderForm(BaseForm):
 
     def move(self) -> tuple[int, str]:
         """Return the new place in the queue and the reason; only after the form validated."""
-        position, reason = self.position.data, self.reason.data
         # Both fields are DataRequired: once the form validated, neither is None.
-        assert position is not None and reason is not None
-        return position, reason
+        return required(self.position), required(self.reason)
 
 
 class EmptyForm(BaseForm):

@@ -8,6 +8,8 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 from wtforms.validators import ValidationError
 
+from coursehub.lib.checks import known
+
 MAX_LENGTH = 254  # RFC 5321's limit for a path, and the width of the users.email column
 
 
@@ -53,8 +55,7 @@ def normalise_email(value: str | None) -> str:
         raise InvalidEmailAddress(_("Skriv en e-postadress som namn@exempel.se.")) from None
     # ascii_email is None only for a local part that needs SMTPUTF8 (refused: allow_smtputf8=False)
     # or is empty, or a domain literal (both refused by email_validator's defaults).
-    assert checked.ascii_email is not None
-    stored = checked.ascii_email.lower()
+    stored = known(checked.ascii_email, "only an address refused above has no ASCII form").lower()
     if len(stored) > MAX_LENGTH:
         raise InvalidEmailAddress(_("E-postadressen får vara högst %(max)d tecken.", max=MAX_LENGTH))
     return stored

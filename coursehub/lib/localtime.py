@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from coursehub.clock import LOCAL_TZ, local_to_utc
 from coursehub.errors import CoursehubError
+from coursehub.lib.checks import known
 
 
 def local_moment(day: date, wall_clock: time, *, field: str | None = None,
@@ -22,9 +23,9 @@ def local_moment(day: date, wall_clock: time, *, field: str | None = None,
     naive = datetime.combine(day, wall_clock.replace(tzinfo=None))
     first = naive.replace(tzinfo=LOCAL_TZ, fold=0)
     second = naive.replace(tzinfo=LOCAL_TZ, fold=1)
-    first_offset, second_offset = first.utcoffset(), second.utcoffset()
     # Both are aware in LOCAL_TZ, a ZoneInfo, whose utcoffset() is never None.
-    assert first_offset is not None and second_offset is not None
+    first_offset = known(first.utcoffset(), "an aware time has an offset")
+    second_offset = known(second.utcoffset(), "an aware time has an offset")
     if first_offset != second_offset:
         shown = {"day": day.isoformat(), "time": wall_clock.strftime("%H:%M")}
         if first_offset < second_offset:  # fold=0 keeps the old, larger offset in a gap

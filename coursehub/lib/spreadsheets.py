@@ -8,6 +8,8 @@ import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from coursehub.lib.checks import known
+
 # A cell starting with one of these would be run as a formula by spreadsheet programs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_SHEET_TITLE = 31  # Excel's limit
@@ -45,9 +47,7 @@ def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
         warnings.simplefilter("ignore", ImportWarning)
         from openpyxl import Workbook
     workbook = Workbook()
-    default_sheet = workbook.active
-    assert default_sheet is not None  # a new Workbook always has its one default sheet, active
-    workbook.remove(default_sheet)
+    workbook.remove(known(workbook.active, "a new Workbook has its one default sheet, active"))
     for sheet in sheets:
         worksheet = workbook.create_sheet(sheet.title[:MAX_SHEET_TITLE])
         for row in ([sheet.header] if sheet.header else []) + list(sheet.rows):

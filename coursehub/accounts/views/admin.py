@@ -16,6 +16,7 @@ from coursehub.accounts.forms import (
     role_label,
 )
 from coursehub.accounts.models import Municipality, Role, User
+from coursehub.lib.checks import known
 from coursehub.lib.forms import required
 from coursehub.lib.params import get_or_none, page_arg
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
@@ -52,8 +53,7 @@ def invite_user():
             username=form.username.data, phone=form.phone.data, roles=form.roles.data or (),
             municipality=municipality, now=clock.now()), form=form, default="email")
         if outcome.ok:
-            user = outcome.value
-            assert user is not None  # invite_user returns the new account
+            user = known(outcome.value, "invite_user returns the new account")
             flash(_("%(name)s har fått en inbjudan till %(email)s.", name=user.full_name,
                     email=user.email), "success")
             return redirect(url_for("accounts.edit_user", user_id=user.id))

@@ -21,6 +21,7 @@ from coursehub.courses.models import (
 )
 from coursehub.enrollment import queries as enrollment_queries
 from coursehub.extensions import db
+from coursehub.lib.checks import known
 
 # Enough choices for a person to find a date; the page stays short whatever the programme.
 PER_THEME = 3
@@ -114,8 +115,8 @@ def makeup_candidates(
     )
     by_theme: dict[int, list[MakeupOption]] = defaultdict(list)
     for session in db.session.scalars(stmt).unique():
-        assert session.theme_id is not None  # selected by theme_id IN (...) above
-        by_theme[session.theme_id].append(MakeupOption(session, session.run.seats_left))
+        theme_id = known(session.theme_id, "selected by theme_id IN (...) above")
+        by_theme[theme_id].append(MakeupOption(session, session.run.seats_left))
     for user, course, theme in wanted:
         # A person without a household is signed up for no run as a whole.
         own = whole_runs.get(user.household_id, set()) if user.household_id is not None else set()

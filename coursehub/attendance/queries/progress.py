@@ -26,6 +26,7 @@ from coursehub.courses.models import (
 )
 from coursehub.enrollment import queries as enrollment_queries
 from coursehub.extensions import db
+from coursehub.lib.checks import known
 
 # -- progress across runs --------------------------------------------------------------------
 
@@ -109,8 +110,7 @@ def evaluate_rule(
         firsts: dict[int, MarkFact] = {}
         reached = None
         for fact in group:
-            theme_id = fact.theme_id
-            assert theme_id is not None  # `present` holds only marks of active themes
+            theme_id = known(fact.theme_id, "`present` holds only marks of active themes")
             if theme_id not in firsts:
                 firsts[theme_id] = fact
                 if reached is None and len(firsts) >= needed:

@@ -19,6 +19,7 @@ from coursehub.attendance.views import bp
 from coursehub.courses.models import CourseSession
 from coursehub.enrollment import services as enrollment_services
 from coursehub.errors import CoursehubError, NotFoundError
+from coursehub.lib.checks import known
 from coursehub.lib.params import get_or_none
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
@@ -47,7 +48,7 @@ def _sign_up(session: CourseSession | None, person: User, household: Household) 
         flash(_("%(name)s kunde inte anmälas: %(reason)s Inget har ändrats.",
                 name=name, reason=outcome.error.message), ERROR)
         return
-    assert session is not None  # sign_up() raised for a missing session, returned above
+    session = known(session, "sign_up() raised for a missing session, returned above")
     flash(_("%(name)s är anmäld till %(session)s, %(when)s. Träffen syns under Kommande träffar.",
             name=name, session=session.title,
             when=_local(session.starts_at)), "success")

@@ -24,6 +24,7 @@ from coursehub.courses.models import (
 )
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib.checks import known
 from coursehub.lib.localtime import local_moment
 
 logger = logging.getLogger(__name__)
@@ -347,9 +348,7 @@ def add_session(run: CourseRun, *, actor: User, now: datetime,
     starts_at, ends_at = _checked_session(run, details)
     title = details.title
     if not title:
-        # _checked_session refused a session with neither a title nor a theme.
-        assert details.theme is not None
-        title = details.theme.title
+        title = known(details.theme, "_checked_session refused a session with no title and no theme").title
     session = CourseSession(
         status=SessionStatus.SCHEDULED, theme=details.theme,
         title=title, starts_at=starts_at, ends_at=ends_at, venue=details.venue,

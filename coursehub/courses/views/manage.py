@@ -23,6 +23,7 @@ from coursehub.courses.forms import (
 )
 from coursehub.courses.models import CourseRun, CourseSession, CourseTheme, RunStatus, Venue
 from coursehub.courses.views import bp
+from coursehub.lib.checks import known
 from coursehub.lib.forms import required
 from coursehub.lib.localtime import local_moment
 from coursehub.lib.params import page_arg
@@ -116,8 +117,7 @@ def new_run():
             first_date=required(form.first_date), start_time=required(form.start_time),
             end_time=required(form.end_time)), form=form)
         if outcome.ok:
-            run = outcome.value
-            assert run is not None  # create_run returns the run it made
+            run = known(outcome.value, "create_run returns the run it made")
             flash(_("Kursomgången är sparad som utkast. Kontrollera träffarna och publicera."), "success")
             return redirect(url_for("courses.manage_run", run_id=run.id))
     return render_template("courses/run_form.html", form=form, run=None)
@@ -276,8 +276,7 @@ def copy_run(run_id: int):
                                                     first_date=required(form.first_date)),
                           form=form, default="first_date")
         if outcome.ok:
-            copy = outcome.value
-            assert copy is not None  # copy_run returns the copy it made
+            copy = known(outcome.value, "copy_run returns the copy it made")
             flash(_("Kopian är sparad som utkast."), "success")
             return redirect(url_for("courses.manage_run", run_id=copy.id))
     return render_template("courses/copy_run.html", form=form, run=run)

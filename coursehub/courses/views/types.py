@@ -12,6 +12,7 @@ from coursehub.courses import queries, services
 from coursehub.courses.forms import ActionForm, CourseTypeForm, ThemeForm, VenueForm
 from coursehub.courses.models import CourseKind, CourseTheme, CourseType, Venue
 from coursehub.courses.views import bp
+from coursehub.lib.checks import known
 from coursehub.lib.forms import required
 from coursehub.lib.work import actor, attempt, load_or_404
 
@@ -57,8 +58,7 @@ def new_type():
             actor=actor(), now=clock.now(), details=_type_details(form),
             themes=[_theme_details(theme_form)]), form=form)
         if outcome.ok:
-            course_type = outcome.value
-            assert course_type is not None  # create_course_type returns the type it made
+            course_type = known(outcome.value, "create_course_type returns the type it made")
             flash(_("Kurstypen är sparad."), "success")
             return redirect(url_for("courses.edit_type", type_id=course_type.id))
     return render_template("courses/type_new.html", form=form, theme_form=theme_form)

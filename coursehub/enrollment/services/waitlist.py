@@ -18,6 +18,7 @@ from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.enrollment.services import common
 from coursehub.errors import NotFoundError
 from coursehub.extensions import db
+from coursehub.lib.checks import known
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +74,8 @@ def accept_offer(enrollment: Enrollment, *, actor: User, now: datetime) -> Enrol
     db.session.refresh(enrollment)
     if enrollment.status != EnrollmentStatus.OFFERED:
         raise OfferExpiredError(_("Erbjudandet gäller inte längre."))
-    deadline = enrollment.offer_expires_at
-    assert deadline is not None  # an offered row has its deadline (check offer_deadline_iff_offered)
+    # An offered row has its deadline (check constraint offer_deadline_iff_offered).
+    deadline = known(enrollment.offer_expires_at, "an offered sign-up has a deadline")
     if now >= deadline:
         raise OfferExpiredError(_("Tiden för att tacka ja till platserna har gått ut."))
     enrollment.offer_expires_at = None
