@@ -19,21 +19,25 @@ writers the way PostgreSQL's row locks do, because the embedded default must nev
   while a page renders would only make the next sign-up wait.
 - `lock_for_update` is what services call before they count or change seats (`lock_run`) or
   marks (the person's lock in attendance). On PostgreSQL it is `SELECT ... FOR UPDATE`. On SQLite
-  the transaction already holds the write lock, except in a read transaction (a GET, or a test
-  going on after one): there a no-op write takes the lock. Should another writer have committed
+  the transaction already holds the write lock, except in a read transaction (a GET, a test
+  after one, or `read_without_write_lock`): there a no-op write takes the lock. Should another writer have committed
   since that transaction's first read, SQLite refuses the upgrade ("database is locked") instead
   of letting it count from a stale snapshot: an error, never an oversold seat.
 
 Why not a no-op write alone, in every transaction? Views read (the user, the run) before the
 service locks, and under WAL a transaction that has read cannot become a writer once another
 writer has committed: most of a burst of sign-ups would fail instead of waiting their turn.
+The price of BEGIN IMMEDIATE is that writers queue for up to the busy time-out (5 s): fine for
+the embedded default's traffic; larger deployments run PostgreSQL, where only a run's own
+sign-ups wait for each other. Tests that read while a live server writes must end their own
+transaction first (commit or roll back), as a second writer would have to.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
 
@@ -41,7 +45,8 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # In `Connection.info`: whether the current SQLite transaction holds the write lock.
 _WRITE_LOCK = "coursehub_sqlite_write_lock"
-# In `g`: the request reads only (set before the request's first query, cleared after it).
+# In a request's WSGI environ (set before its first query), or in `g` for a whole app context
+# (`read_without_write_lock`): transactions there read from a snapshot, without the lock.
 _READS_ONLY = "coursehub_reads_only"
 
 M = TypeVar("M")
@@ -58,25 +63,33 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
+def _reads_only() -> bool:
+    """Return whether the transaction about to begin may read from a snapshot, without the lock."""
+    if has_request_context():
+        marked = request.environ.get(_READS_ONLY)  # set by the hooks below, for this request only
+        if marked is not None:
+            return bool(marked)
+    return has_app_context() and bool(g.get(_READS_ONLY, False))
+
+
 def _on_sqlite_begin(connection: Connection) -> None:
-    immediate = not (has_request_context() and g.get(_READS_ONLY, False))
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    immediate = not _reads_only()
+    # On the DBAPI connection, like psycopg's own BEGIN: not a statement of the app's to count.
+    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+        "BEGIN IMMEDIATE" if immediate else "BEGIN"
+    )
     connection.info[_WRITE_LOCK] = immediate
 
 
 def _note_request_method() -> None:
     # Only a request the app really dispatches reads deferred; `test_request_context()` (a GET by
-    # default, used by jobs' and tests' service calls) keeps the safe default, the write lock.
-    setattr(g, _READS_ONLY, request.method in SAFE_METHODS)
+    # default, used by tests' service calls) keeps the safe default, the write lock.
+    request.environ[_READS_ONLY] = request.method in SAFE_METHODS
 
 
 def _on_sqlite_end(_connection: Connection) -> None:
     if has_request_context():
-        setattr(g, _READS_ONLY, True)  # the request's work is done: what follows only reads
-
-
-def _forget_request_method(_error: BaseException | None = None) -> None:
-    g.pop(_READS_ONLY, None)
+        request.environ[_READS_ONLY] = True  # the request's work is done: what follows only reads
 
 
 def configure_engine_events(app: Flask) -> None:
@@ -94,7 +107,16 @@ def configure_engine_events(app: Flask) -> None:
             event.listen(engine, "rollback", _on_sqlite_end)
             # First of the app's hooks, so before anything in the request queries.
             app.before_request_funcs.setdefault(None, []).insert(0, _note_request_method)
-            app.teardown_request(_forget_request_method)
+
+
+def read_without_write_lock() -> None:
+    """Let the current app context's SQLite transactions read from a snapshot, without the lock.
+
+    For a test that reads between the steps of a browser journey while a live server in other
+    threads writes: otherwise its reads would hold the write lock that the server waits for. A
+    lock asked for afterwards (`lock_for_update`) still takes the write lock.
+    """
+    setattr(g, _READS_ONLY, True)
 
 
 def lock_for_update(model: type[M], ident: int) -> M:
