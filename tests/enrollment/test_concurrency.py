@@ -184,3 +184,30 @@ def test_capacity_is_not_lowered_below_a_sign_up_in_flight(app):
     fresh = db.session.get(type(run), run_id)
     assert services.seats_taken(run_id) <= fresh.capacity
     assert outcome == {"refused": True}
+
+
+def test_an_approval_clicked_three_times_while_another_worker_declines_is_decided_once(app):
+    """Municipal workers decide one pending sign-up four times at once: one decision, one mail."""
+    from coursehub.notifications.models import OutboxMessage
+
+    run = CourseRunFactory(capacity=10)
+    municipality = MunicipalityFactory()
+    workers = [UserFactory(roles=[Role.MUNICIPAL], municipality=municipality) for _ in range(2)]
+    household, adults = _family(municipality)
+    pending = EnrollmentFactory(run=run, household=household, persons=adults, pending=True,
+                                needs_approval=True)
+    approve = (f"/anmalan/{pending.id}/godkann", session_cookie(app, workers[0]), "")
+    decline = (f"/anmalan/{pending.id}/avsla", session_cookie(app, workers[1]), "reason=Fullt")
+    enrollment_id, addresses = pending.id, {a.email for a in adults}
+    db.session.commit()
+
+    replies = post_at_once(app, [approve, approve, approve, decline])
+
+    assert all(reply.status == 302 for reply in replies), sorted(r.status for r in replies)
+    db.session.expire_all()
+    decided = db.session.get(Enrollment, enrollment_id)
+    assert decided.status in (EnrollmentStatus.CONFIRMED, EnrollmentStatus.DECLINED)
+    mails = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient.in_(addresses)))
+    assert sorted(m.recipient for m in mails) == sorted(addresses)  # one message each, not four
+    held = 2 if decided.status == EnrollmentStatus.CONFIRMED else 0
+    assert services.seats_taken(run.id) == held == db.session.get(CourseRun, run.id).seats_taken
