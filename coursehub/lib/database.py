@@ -20,9 +20,10 @@ writers the way PostgreSQL's row locks do, because the embedded default must nev
 - `lock_for_update` is what services call before they count or change seats (`lock_run`) or
   marks (the person's lock in attendance). On PostgreSQL it is `SELECT ... FOR UPDATE`. On SQLite
   the transaction already holds the write lock, except in a read transaction (a GET, a test
-  after one, or `read_without_write_lock`): there a no-op write takes the lock. Should another writer have committed
-  since that transaction's first read, SQLite refuses the upgrade ("database is locked") instead
-  of letting it count from a stale snapshot: an error, never an oversold seat.
+  after one, or `read_without_write_lock`): there a no-op write takes the lock. Should another
+  writer have committed since that transaction's first read, SQLite refuses the upgrade
+  ("database is locked") instead of letting it count from a stale snapshot: an error, never an
+  oversold seat.
 
 Why not a no-op write alone, in every transaction? Views read (the user, the run) before the
 service locks, and under WAL a transaction that has read cannot become a writer once another
