@@ -60,8 +60,10 @@ def _sqlite_foreign_keys(connection, *, on: bool) -> None:
     With foreign keys on, that drop would delete (ON DELETE CASCADE) or refuse every row that
     refers to the table, so migrations run with them off and are checked before they commit.
     """
-    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
-    connection.commit()
+    connection.commit()  # end any transaction first
+    # Straight to the DBAPI connection: through SQLAlchemy the PRAGMA would first begin a
+    # transaction (coursehub/lib/database.py sends a BEGIN for each) and SQLite would ignore it.
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 def _check_sqlite_foreign_keys(connection) -> None:

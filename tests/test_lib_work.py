@@ -4,6 +4,7 @@ import pytest
 from flask import get_flashed_messages
 from flask_login import current_user, login_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import NotFound
 from wtforms import StringField
 
@@ -99,6 +100,35 @@ def test_catch_narrows_the_expected_errors(app, db):
     with app.test_request_context():
         outcome = attempt(_add_then_fail(db, NotFoundError("Finns inte.")), catch=NotFoundError)
     assert isinstance(outcome.error, NotFoundError)
+
+
+def test_a_twin_that_committed_first_gets_the_services_own_answer_not_a_500(app, db):
+    """A double submit on PostgreSQL: the second insert breaks a unique constraint; run again."""
+    existing = MunicipalityFactory(name="Tvilling")
+    db.session.commit()
+    calls = []
+
+    def add_unless_taken():
+        calls.append(len(calls) + 1)
+        if len(calls) > 1 and db.session.scalar(
+                select(Municipality.id).where(Municipality.name == existing.name)):
+            raise CoursehubError("Kommunen finns redan.", field="name")
+        return _add(db, existing.name)  # the first call checked before the twin committed
+
+    before = _municipalities(db)
+    with app.test_request_context(method="POST", data={"name": "x"}):
+        form = NameForm()
+        outcome = attempt(add_unless_taken, form=form)
+    assert calls == [1, 2]
+    assert outcome.error is not None and form.name.errors == ["Kommunen finns redan."]
+    assert _municipalities(db) == before
+
+
+def test_an_integrity_error_that_is_no_race_is_not_hidden(app, db):
+    existing = MunicipalityFactory(name="Dubblett")
+    db.session.commit()
+    with app.test_request_context(), pytest.raises(IntegrityError):
+        attempt(lambda: _add(db, existing.name))
 
 
 def test_load_or_404_loads_by_id_and_hides_what_may_not_be_seen(app, db):

@@ -30,6 +30,7 @@ from coursehub.attendance.models import (
 from coursehub.courses.models import CourseSession, CourseType, SessionStatus
 from coursehub.errors import PermissionDeniedError
 from coursehub.extensions import db
+from coursehub.lib.database import lock_for_update
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +99,8 @@ def record_attendance(
 
 
 def _lock_person(person: User) -> None:
-    """Serialise attendance writes and the completion evaluation per person (FOR UPDATE)."""
-    db.session.execute(select(User.id).where(User.id == person.id).with_for_update())
+    """Serialise attendance writes and the completion evaluation per person."""
+    lock_for_update(User, person.id)
 
 
 def completion_no_longer_met(person: User, course_type: CourseType) -> bool:
@@ -224,7 +225,7 @@ def revoke_certificate(
     if len(reason) > REMARK_MAX:
         raise CertificateError(_("Anledningen får vara högst %(n)d tecken.", n=REMARK_MAX),
                                field="reason")
-    db.session.refresh(certificate, with_for_update=True)  # two revocations at once: one wins
+    lock_for_update(Certificate, certificate.id)  # two revocations at once: one wins
     if not certificate.is_valid:
         raise CertificateError(_("Intyget är redan återkallat."))
     certificate.revoked_at, certificate.revoked_by_id = now, actor.id
@@ -242,7 +243,7 @@ def reissue_certificate(
         raise PermissionDeniedError(_("Du får inte utfärda intyg."))
     # Two staff (or a double click) reissuing at once: the second waits and then finds the
     # first one's new certificate, instead of breaking the one-valid-certificate index.
-    db.session.refresh(certificate, with_for_update=True)
+    lock_for_update(Certificate, certificate.id)
     if certificate.is_valid:
         revoke_certificate(certificate, reason=reason or _("Ersatt av ett nytt intyg."),
                            actor=actor, now=now)

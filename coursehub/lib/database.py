@@ -1,25 +1,102 @@
-"""Engine settings that differ by database: SQLite gets WAL, foreign keys and a busy time-out."""
+"""Engine settings that differ by database, and the one row-lock helper: `lock_for_update`.
+
+SQLite gets WAL, foreign keys and a busy time-out. It also gets real transactions that serialise
+writers the way PostgreSQL's row locks do, because the embedded default must never oversell:
+
+- pysqlite's own transaction handling is switched off (`isolation_level = None`): left on, it
+  runs SELECTs outside any transaction and sends a deferred BEGIN only before the first write, so
+  a sign-up counted the seats before it held any lock and two sign-ups could take the last seat.
+- SQLAlchemy's `begin` event sends the BEGIN instead. Every transaction starts `BEGIN IMMEDIATE`,
+  which takes SQLite's one write lock at once (waiting up to the busy time-out for it), so
+  whatever the transaction reads next (seats, waiting lists, marks) cannot change under it until
+  it commits: sign-up, approval, offer acceptance, cancellation, capacity changes, attendance
+  marks, jobs and CLI commands run one after the other. WAL keeps readers going meanwhile.
+- The exception is a request with a safe method (GET, HEAD, OPTIONS), which never changes data
+  (SECURITY.md): it starts a plain deferred `BEGIN`, a read snapshot, so that pages render in
+  parallel instead of queueing behind each other and behind every write. So does what a request
+  reads after its commit or rollback (the redirect's flash, a form shown again with its error):
+  a request's work is its one transaction (commit at the edge), and holding the write lock
+  while a page renders would only make the next sign-up wait.
+- `lock_for_update` is what services call before they count or change seats (`lock_run`) or
+  marks (the person's lock in attendance). On PostgreSQL it is `SELECT ... FOR UPDATE`. On SQLite
+  the transaction already holds the write lock, except in a read transaction (a GET, a test
+  after one, or `read_without_write_lock`): there a no-op write takes the lock. Should another
+  writer have committed since that transaction's first read, SQLite refuses the upgrade
+  ("database is locked") instead of letting it count from a stale snapshot: an error, never an
+  oversold seat.
+
+Why not a no-op write alone, in every transaction? Views read (the user, the run) before the
+service locks, and under WAL a transaction that has read cannot become a writer once another
+writer has committed: most of a burst of sign-ups would fail instead of waiting their turn.
+The price of BEGIN IMMEDIATE is that writers queue for up to the busy time-out (15 s): fine for
+the embedded default's traffic; larger deployments run PostgreSQL, where only a run's own
+sign-ups wait for each other. Tests that read while a live server writes must end their own
+transaction first (commit or roll back), as a second writer would have to.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from typing import Any, TypeVar
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+from flask import Flask, g, has_app_context, has_request_context, request
+from sqlalchemy import event, inspect, select, update
+from sqlalchemy.engine import Connection, Engine
+
+# Long enough for a burst of sign-ups to queue (55 at once take about 4-5 s on a loaded 2-core
+# machine); a writer waits its turn rather than getting an error page.
+SQLITE_BUSY_TIMEOUT_MS = 15000
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# In `Connection.info`: whether the current SQLite transaction holds the write lock.
+_WRITE_LOCK = "coursehub_sqlite_write_lock"
+# In a request's WSGI environ (set before its first query), or in `g` for a whole app context
+# (`read_without_write_lock`): transactions there read from a snapshot, without the lock.
+_READS_ONLY = "coursehub_reads_only"
+
+M = TypeVar("M")
 
 
-def _on_sqlite_connect(dbapi_connection, _record) -> None:
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     # WAL lets readers go on while one writer writes; in-memory databases ignore it.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+    # No implicit BEGIN from pysqlite: _on_sqlite_begin sends ours (and SAVEPOINTs work).
+    dbapi_connection.isolation_level = None
+
+
+def _reads_only() -> bool:
+    """Return whether the transaction about to begin may read from a snapshot, without the lock."""
+    if has_request_context():
+        marked = request.environ.get(_READS_ONLY)  # set by the hooks below, for this request only
+        if marked is not None:
+            return bool(marked)
+    return has_app_context() and bool(g.get(_READS_ONLY, False))
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    immediate = not _reads_only()
+    # On the DBAPI connection, like psycopg's own BEGIN: not a statement of the app's to count.
+    connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+        "BEGIN IMMEDIATE" if immediate else "BEGIN"
+    )
+    connection.info[_WRITE_LOCK] = immediate
+
+
+def _note_request_method() -> None:
+    # Only a request the app really dispatches reads deferred; `test_request_context()` (a GET by
+    # default, used by tests' service calls) keeps the safe default, the write lock.
+    request.environ[_READS_ONLY] = request.method in SAFE_METHODS
+
+
+def _on_sqlite_end(_connection: Connection) -> None:
+    if has_request_context():
+        request.environ[_READS_ONLY] = True  # the request's work is done: what follows only reads
 
 
 def configure_engine_events(app: Flask) -> None:
-    """Attach per-connection settings to the app's engine once it exists."""
+    """Attach per-connection settings and SQLite's transaction handling to the app's engine."""
     from coursehub.extensions import db
 
     with app.app_context():
@@ -28,6 +105,44 @@ def configure_engine_events(app: Flask) -> None:
             engine, "connect", _on_sqlite_connect
         ):
             event.listen(engine, "connect", _on_sqlite_connect)
+            event.listen(engine, "begin", _on_sqlite_begin)
+            event.listen(engine, "commit", _on_sqlite_end)
+            event.listen(engine, "rollback", _on_sqlite_end)
+            # First of the app's hooks, so before anything in the request queries.
+            app.before_request_funcs.setdefault(None, []).insert(0, _note_request_method)
+
+
+def read_without_write_lock() -> None:
+    """Let the current app context's SQLite transactions read from a snapshot, without the lock.
+
+    For a test that reads between the steps of a browser journey while a live server in other
+    threads writes: otherwise its reads would hold the write lock that the server waits for. A
+    lock asked for afterwards (`lock_for_update`) still takes the write lock.
+    """
+    setattr(g, _READS_ONLY, True)
+
+
+def lock_for_update(model: type[M], ident: int) -> M:
+    """Lock one row (by primary key) until the transaction ends, and return it freshly loaded.
+
+    Two transactions that lock the same row run one after the other, on PostgreSQL (a row lock)
+    and on SQLite (the database's write lock); the second then reads what the first committed.
+    """
+    from coursehub.extensions import db
+
+    key = inspect(model).primary_key[0]
+    if db.engine.dialect.name == "sqlite":
+        connection = db.session.connection()
+        if not connection.info.get(_WRITE_LOCK, False):
+            # A read transaction: take the write lock now with a write that changes nothing.
+            db.session.execute(update(key.table).where(key == ident).values({key: key}))
+            connection.info[_WRITE_LOCK] = True
+    return db.session.execute(
+        select(model)
+        .where(key == ident)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def is_postgres() -> bool:

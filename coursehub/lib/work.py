@@ -14,17 +14,21 @@ buttons only, flashed with the one category for errors, `ERROR`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from flask import abort, flash
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 from coursehub.lib.forms import show_domain_error
 from coursehub.lib.params import as_id
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -63,7 +67,7 @@ def attempt(
     other exception propagates (the 500 handler rolls back).
     """
     try:
-        value = action()
+        value = _run_and_commit(action)
     except catch as error:
         db.session.rollback()
         if quiet:
@@ -75,8 +79,27 @@ def attempt(
         else:
             flash(error.message, ERROR)
         return Outcome(error=error)
-    db.session.commit()
     return Outcome(value=value)
+
+
+def _run_and_commit(action: Callable[[], T]) -> T:
+    """Run the action and commit; once more when a concurrent twin request committed first.
+
+    A double submit on PostgreSQL: both requests checked that the e-mail address (the sign-up,
+    the mark) was free, the first inserted it and committed, the second's insert broke a unique
+    constraint. Run again, the service's own check sees the first one's row and raises its
+    domain error: the second click gets the normal answer, not a 500. (On SQLite writing requests
+    run one at a time, see coursehub/lib/database.py.) An error that is no race fails again.
+    """
+    try:
+        value = action()
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        logger.info("retrying after a unique or foreign key conflict (%s)", type(error.orig).__name__)
+        value = action()
+        db.session.commit()
+    return value
 
 
 def actor() -> Any:

@@ -32,14 +32,13 @@ import re
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_mail import Attachment, Connection, Message, sanitize_address
 from icalendar import Calendar
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select
 
 from coursehub.extensions import db
 from coursehub.lib.email_address import InvalidEmailAddress, normalise_email
@@ -172,19 +171,9 @@ def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
     """Lock one due message for this sender, or return None when it is taken or done.
 
     PostgreSQL: the row lock (SKIP LOCKED) keeps a concurrent sender off it until we commit.
-    SQLite ignores FOR UPDATE, so a conditional no-op UPDATE takes the database's single write
-    lock first: a second sender waits for our commit and then no longer finds the row due.
+    SQLite: this transaction took the database's write lock at its BEGIN (coursehub.lib.database),
+    so a second sender waits for our commit and then no longer finds the row due.
     """
-    if db.engine.dialect.name == "sqlite":
-        # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed Result.
-        claimed = cast(CursorResult[Any], db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, *_is_due(now))
-            .values(attempts=OutboxMessage.attempts)
-            .execution_options(synchronize_session=False)
-        ))
-        if claimed.rowcount != 1:
-            return None
     return db.session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.id == message_id, *_is_due(now))

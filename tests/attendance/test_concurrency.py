@@ -1,11 +1,11 @@
-"""Two leaders mark the last two themes of one person at the same moment (PostgreSQL only)."""
+"""Two leaders mark, or two staff reissue, at the same moment: on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
 import threading
 import time
+from urllib.parse import urlencode
 
-import pytest
 from sqlalchemy import func, select
 
 from coursehub.accounts.models import User
@@ -16,12 +16,10 @@ from coursehub.extensions import db
 from coursehub.notifications.models import OutboxMessage
 from tests.attendance.conftest import enrol, family_member, started_run
 from tests.factories import CourseTypeFactory, UserFactory
+from tests.support.race import post_at_once, session_cookie
 
 
-@pytest.mark.postgres_only
-def test_two_marks_at_once_complete_the_course_exactly_once(app, db_engine_name, clock):
-    if db_engine_name != "postgresql":
-        pytest.skip("row locks are real only on PostgreSQL; SQLite has a single writer")
+def test_two_marks_at_once_complete_the_course_exactly_once(app, clock):
     course_type = CourseTypeFactory(themes=3)
     first_leader, second_leader = UserFactory(leader=True), UserFactory(leader=True)
     run = started_run(course_type, leaders=[first_leader, second_leader])
@@ -30,9 +28,9 @@ def test_two_marks_at_once_complete_the_course_exactly_once(app, db_engine_name,
     with app.test_request_context():
         services.record_attendance(run.sessions[0], person, status="present", actor=first_leader,
                                    now=clock.now)
-    db.session.commit()
     person_id, now = person.id, clock.now
     jobs = [(run.sessions[1].id, first_leader.id), (run.sessions[2].id, second_leader.id)]
+    db.session.commit()  # after the reads: on SQLite an open transaction holds the write lock
     first_saved, second_started = threading.Event(), threading.Event()
     errors: list[BaseException] = []
 
@@ -69,10 +67,7 @@ def test_two_marks_at_once_complete_the_course_exactly_once(app, db_engine_name,
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
 
 
-@pytest.mark.postgres_only
-def test_two_reissues_at_once_leave_one_valid_certificate_and_a_message(app, db_engine_name, clock):
-    if db_engine_name != "postgresql":
-        pytest.skip("row locks are real only on PostgreSQL; SQLite has a single writer")
+def test_two_reissues_at_once_leave_one_valid_certificate_and_a_message(app, clock):
     from coursehub.attendance.errors import CertificateError
 
     course_type = CourseTypeFactory(themes=1)
@@ -85,18 +80,24 @@ def test_two_reissues_at_once_leave_one_valid_certificate_and_a_message(app, db_
                                    now=clock.now)
     certificate_id, staff_id, now = db.session.scalar(select(Certificate.id)), staff.id, clock.now
     db.session.commit()
-    first_done, second_started = threading.Event(), threading.Event()
+    first_read, second_started, first_done = threading.Event(), threading.Event(), threading.Event()
     outcomes: list[str] = []
 
     def reissue(first: bool) -> None:
         try:
-            with app.app_context(), app.test_request_context():
-                certificate = db.session.get(Certificate, certificate_id)  # both read it valid
+            with app.app_context(), app.test_request_context(method="POST"):
+                if not first:
+                    first_read.wait(10)
+                    second_started.set()
+                # PostgreSQL: both read it valid. SQLite: the second waits here until the first
+                # commits, since a writing transaction holds the write lock from its first read.
+                certificate = db.session.get(Certificate, certificate_id)
                 actor = db.session.get(User, staff_id)
                 if first:
+                    first_read.set()
                     second_started.wait(10)
+                    time.sleep(0.2)  # PostgreSQL: the second reads before this one locks
                 else:
-                    second_started.set()
                     first_done.wait(10)
                 try:
                     services.reissue_certificate(certificate, actor=actor, now=now)
@@ -123,3 +124,27 @@ def test_two_reissues_at_once_leave_one_valid_certificate_and_a_message(app, db_
     db.session.expire_all()
     valid = db.session.scalars(select(Certificate).where(Certificate.revoked_at.is_(None))).all()
     assert len(valid) == 1
+
+
+def test_a_double_tap_on_the_sheet_saves_one_mark_and_one_completion(app, clock):
+    """A leader's phone sends the same tap four times at once: one mark, no 500, one certificate."""
+    course_type = CourseTypeFactory(themes=1)
+    leader = UserFactory(leader=True)
+    run = started_run(course_type, leaders=[leader])
+    person = family_member()
+    enrol(run, person)
+    session_id = run.sessions[0].id
+    tap = (f"/traffar/{session_id}/narvaro", session_cookie(app, leader),
+           urlencode({"user_id": person.id, "status": "present"}))
+    db.session.commit()
+
+    replies = post_at_once(app, [tap] * 4)
+
+    assert [reply.status for reply in replies] == [303] * 4
+    assert all(reply.location.endswith(f"/traffar/{session_id}/narvaro#person-{person.id}")
+               for reply in replies)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(AttendanceMark)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Completion)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1

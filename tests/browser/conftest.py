@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from coursehub.lib.database import read_without_write_lock
 from tests.support.browser import (
     LiveServer,
     assert_accessible,
@@ -23,6 +24,9 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture
 def live_server(app):
+    # The test reads between browser steps (a user's e-mail to log in, a link from the outbox);
+    # on SQLite those reads must not hold the write lock that the server's POSTs wait for.
+    read_without_write_lock()
     with LiveServer(app) as server:
         yield server
 

@@ -14,20 +14,17 @@ from coursehub.enrollment.errors import EnrollmentError, SignupClosedError
 from coursehub.enrollment.models import SEAT_HOLDING, Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.errors import NotFoundError
 from coursehub.extensions import db
+from coursehub.lib.database import lock_for_update
 
 
 def lock_run(run: CourseRun) -> CourseRun:
-    """Lock the run's row until the transaction ends (SELECT ... FOR UPDATE) and reload it.
+    """Lock the run's row until the transaction ends and reload it.
 
     Every change that takes or frees seats goes through here first, so that two sign-ups for the
-    last seats are decided one after the other. SQLite ignores the clause; it has one writer anyway.
+    last seats are decided one after the other, on PostgreSQL and SQLite alike
+    (`coursehub.lib.database.lock_for_update`).
     """
-    return db.session.execute(
-        select(CourseRun)
-        .where(CourseRun.id == run.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    return lock_for_update(CourseRun, run.id)
 
 
 def seats_taken(run_id: int) -> int:

@@ -1,0 +1,94 @@
+"""SQLite takes its one write lock where PostgreSQL would lock rows (coursehub/lib/database.py).
+
+The races themselves (last seats, double submits, marks, offers, the outbox) are in the
+tests/*/test_concurrency.py files and run on both databases; these show the lock underneath.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from flask import request
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from coursehub.courses.models import CourseRun
+from coursehub.lib.database import lock_for_update
+from tests.factories import CourseRunFactory
+
+
+@pytest.fixture
+def database_file(app, db_engine_name) -> str:
+    if db_engine_name != "sqlite":
+        pytest.skip("SQLite's write lock; PostgreSQL locks rows (the races run on both)")
+    return app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+
+
+def _writer_can_start(database_file: str) -> bool:
+    """Return whether another connection could take the write lock at this moment."""
+    other = sqlite3.connect(database_file, timeout=0.05, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return False
+    else:
+        other.execute("ROLLBACK")
+        return True
+    finally:
+        other.close()
+
+
+def _count_runs(db) -> int:
+    return db.session.scalar(select(func.count()).select_from(CourseRun))
+
+
+def test_a_job_or_service_transaction_holds_the_write_lock_from_its_first_read(db, database_file):
+    db.session.commit()
+    assert _writer_can_start(database_file)
+    _count_runs(db)  # a count of seats, say: nobody may change them until this transaction ends
+    assert not _writer_can_start(database_file)
+    db.session.commit()
+    assert _writer_can_start(database_file)
+
+
+def test_a_form_post_holds_the_write_lock_and_a_page_does_not(app, db, database_file):
+    @app.route("/test/skrivlas", methods=["GET", "POST"])
+    def probe():
+        _count_runs(db)
+        during = _writer_can_start(database_file)
+        db.session.commit()  # the request's work is done: what it reads next needs no lock
+        _count_runs(db)
+        return f"{during} {_writer_can_start(database_file)}"
+
+    client = app.test_client()
+    db.session.commit()
+    assert client.post("/test/skrivlas").text == "False True"
+    db.session.rollback()  # the test's app context (and session) outlives each request
+    assert client.get("/test/skrivlas").text == "True True"
+
+
+def test_a_lock_asked_for_while_reading_takes_the_write_lock_or_refuses(app, db, database_file):
+    run_id = CourseRunFactory().id
+    db.session.commit()
+
+    @app.get("/test/las")
+    def lock_while_reading():
+        db.session.get(CourseRun, run_id)  # a GET reads from a snapshot, without the lock
+        if request.args.get("annan") == "1":  # meanwhile another writer commits a change
+            other = sqlite3.connect(database_file, isolation_level=None)
+            other.execute("UPDATE course_runs SET capacity = capacity + 1 WHERE id = ?", (run_id,))
+            other.close()
+        try:
+            lock_for_update(CourseRun, run_id)
+        except OperationalError:
+            db.session.rollback()
+            return "refused"
+        locked = not _writer_can_start(database_file)
+        db.session.rollback()
+        return f"locked={locked}"
+
+    client = app.test_client()
+    assert client.get("/test/las").text == "locked=True"
+    # The snapshot is stale: counting from it could oversell, so SQLite refuses the upgrade.
+    assert client.get("/test/las?annan=1").text == "refused"
