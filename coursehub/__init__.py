@@ -42,7 +42,8 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["COURSEHUB_PROXY_HOPS"]
         # Flask's documented way to add WSGI middleware; mypy refuses assigning to a method.
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
-            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops
+        )
 
     _init_extensions(app)
     from coursehub.lib.params import IdConverter

@@ -60,8 +60,12 @@ def create_user(email, full_name, roles, municipality_code):
         # Outside a request there is no visitor's language to pick: messages are in Swedish.
         with force_locale("sv"):
             user = services.create_user_from_cli(
-                email=email, full_name=full_name, roles=roles, password=password,
-                municipality_code=municipality_code, now=clock.now(),
+                email=email,
+                full_name=full_name,
+                roles=roles,
+                password=password,
+                municipality_code=municipality_code,
+                now=clock.now(),
             )
         db.session.commit()
     except CoursehubError as error:

@@ -80,8 +80,17 @@ class Defaults:
     MAX_CONTENT_LENGTH = 1024 * 1024
 
 
-_BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False,
-         "off": False, "": False}
+_BOOL = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+    "": False,
+}
 
 
 def _coerce(current, raw: str):
@@ -101,7 +110,11 @@ def from_environment(config: dict, environ=os.environ) -> None:
     """Override settings from COURSEHUB_*, MAIL_*, SECRET_KEY, DATABASE_URL and friends."""
     for key in list(config.keys()):
         if key.startswith(("COURSEHUB_", "MAIL_", "SESSION_", "RATELIMIT_")) or key in {
-            "SECRET_KEY", "SERVER_NAME_FOR_LINKS", "DEBUG", "ENV_NAME", "MAX_CONTENT_LENGTH",
+            "SECRET_KEY",
+            "SERVER_NAME_FOR_LINKS",
+            "DEBUG",
+            "ENV_NAME",
+            "MAX_CONTENT_LENGTH",
         }:
             if key in environ:
                 config[key] = _coerce(config[key], environ[key])
@@ -110,15 +123,14 @@ def from_environment(config: dict, environ=os.environ) -> None:
     if environ.get("DATABASE_URL"):
         config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
     if environ.get("TRUSTED_HOSTS"):
-        config["TRUSTED_HOSTS"] = [h.strip() for h in environ["TRUSTED_HOSTS"].split(",")
-                                   if h.strip()]
+        config["TRUSTED_HOSTS"] = [h.strip() for h in environ["TRUSTED_HOSTS"].split(",") if h.strip()]
 
 
 def normalise_database_url(url: str) -> str:
     """Use psycopg 3 for plain postgres:// URLs."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -153,20 +165,27 @@ def production_problems(config: Mapping[str, Any]) -> list[str]:
         problems.append("DEBUG must be off in production.")
     links = urlsplit(str(config.get("SERVER_NAME_FOR_LINKS") or ""))
     if links.scheme != "https" or not links.hostname:
-        problems.append("SERVER_NAME_FOR_LINKS must be an https:// address (the base of links in "
-                        "e-mails), for example https://kurser.example.se.")
+        problems.append(
+            "SERVER_NAME_FOR_LINKS must be an https:// address (the base of links in "
+            "e-mails), for example https://kurser.example.se."
+        )
     if not config.get("TRUSTED_HOSTS"):
-        problems.append("TRUSTED_HOSTS must name the host names the service answers to, separated "
-                        "by commas (any other Host header gets a 400 page).")
+        problems.append(
+            "TRUSTED_HOSTS must name the host names the service answers to, separated "
+            "by commas (any other Host header gets a 400 page)."
+        )
     if not _is_postgresql(config.get("SQLALCHEMY_DATABASE_URI")):
-        problems.append("DATABASE_URL must be a PostgreSQL database (postgresql://...): the "
-                        "embedded SQLite file serves one machine only.")
+        problems.append(
+            "DATABASE_URL must be a PostgreSQL database (postgresql://...): the "
+            "embedded SQLite file serves one machine only."
+        )
     if str(config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith(("memory:", "async+memory:")):
-        problems.append("RATELIMIT_STORAGE_URI must be shared by every worker (redis://...): "
-                        "memory:// counts login attempts per process.")
+        problems.append(
+            "RATELIMIT_STORAGE_URI must be shared by every worker (redis://...): "
+            "memory:// counts login attempts per process."
+        )
     if not config.get("RATELIMIT_ENABLED", True):
-        problems.append("RATELIMIT_ENABLED must be on in production: it slows down password "
-                        "guessing.")
+        problems.append("RATELIMIT_ENABLED must be on in production: it slows down password guessing.")
     if not config.get("MAIL_SERVER"):
         problems.append("MAIL_SERVER must be set: without it no e-mail leaves the outbox.")
     return problems

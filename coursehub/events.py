@@ -25,15 +25,20 @@ from blinker import Namespace, Signal
 
 _events = Namespace()
 
-run_cancelled: Final[Signal] = _events.signal("run-cancelled", doc="""\
+run_cancelled: Final[Signal] = _events.signal(
+    "run-cancelled",
+    doc="""\
 A course run was cancelled; its scheduled sessions are cancelled and their revisions raised.
 
 Sender: the CourseRun (already CANCELLED and flushed), from courses.services.cancel_run.
 Keyword arguments: actor (User), now (datetime), reason (str, may be empty).
 Receivers: coursehub.enrollment.receivers.cancel_enrollments
-""")
+""",
+)
 
-session_changed: Final[Signal] = _events.signal("session-changed", doc="""\
+session_changed: Final[Signal] = _events.signal(
+    "session-changed",
+    doc="""\
 A session's time, place, title or theme changed, or it was cancelled; its revision grew.
 
 Sender: the CourseSession (flushed), from courses.services.update_session, update_run (when the
@@ -41,9 +46,12 @@ run's place moves its sessions), remove_session and save_venue (a new name or ad
 under sessions still to come).
 Keyword arguments: actor (User), now (datetime).
 Receivers: coursehub.enrollment.receivers.send_updated_invites
-""")
+""",
+)
 
-capacity_changing: Final[Signal] = _events.signal("capacity-changing", doc="""\
+capacity_changing: Final[Signal] = _events.signal(
+    "capacity-changing",
+    doc="""\
 A run's capacity is about to change (nothing is applied yet). A receiver vetoes the change by
 raising a CoursehubError with field="capacity"; it propagates out of `send`, and update_run
 shows its message beside the capacity field.
@@ -51,47 +59,63 @@ shows its message beside the capacity field.
 Sender: the CourseRun, from courses.services.update_run.
 Keyword arguments: new_capacity (int), actor (User), now (datetime).
 Receivers: coursehub.enrollment.receivers.check_seats_taken
-""")
+""",
+)
 
-capacity_changed: Final[Signal] = _events.signal("capacity-changed", doc="""\
+capacity_changed: Final[Signal] = _events.signal(
+    "capacity-changed",
+    doc="""\
 A run's capacity changed (flushed).
 
 Sender: the CourseRun, from courses.services.update_run.
 Keyword arguments: actor (User), now (datetime).
 Receivers: coursehub.enrollment.receivers.offer_free_seats
-""")
+""",
+)
 
-run_finished: Final[Signal] = _events.signal("run-finished", doc="""\
+run_finished: Final[Signal] = _events.signal(
+    "run-finished",
+    doc="""\
 A published run's last scheduled session has ended and the run is now COMPLETED (flushed).
 Sent once per run: a run already completed is not sent again.
 
 Sender: the CourseRun, from the hourly job courses.jobs.complete_finished_runs.
 Keyword arguments: actor (None: a scheduled job), now (datetime).
 Receivers: none
-""")
+""",
+)
 
-completion_recorded: Final[Signal] = _events.signal("completion-recorded", doc="""\
+completion_recorded: Final[Signal] = _events.signal(
+    "completion-recorded",
+    doc="""\
 A person completed a course type: the Completion row was just created (and flushed), and the
 certificate, when the type issues one, is issued. Sent once per completion.
 
 Sender: the Completion, from attendance.services.evaluate_completion (through record_attendance).
 Keyword arguments: actor (the User who recorded the attendance, or None), now (datetime).
 Receivers: none
-""")
+""",
+)
 
-user_deactivated: Final[Signal] = _events.signal("user-deactivated", doc="""\
+user_deactivated: Final[Signal] = _events.signal(
+    "user-deactivated",
+    doc="""\
 An account was closed: it can no longer log in, its sessions and links are spent (flushed).
 
 Sender: the User, from accounts.services.deactivate_user.
 Keyword arguments: actor (User), now (datetime).
 Receivers: none
-""")
+""",
+)
 
-person_erased: Final[Signal] = _events.signal("person-erased", doc="""\
+person_erased: Final[Signal] = _events.signal(
+    "person-erased",
+    doc="""\
 A person's personal data is being erased. Declared now so that areas can plan for it; nothing
 sends it yet: the erasure feature of a later issue will, from accounts services.
 
 Sender: the User.
 Keyword arguments: actor (User), now (datetime).
 Receivers: none
-""")
+""",
+)

@@ -140,9 +140,7 @@ def _local_datetime(value: datetime | None, fmt: str = "EEEE d MMMM y 'kl.' HH:m
 def _local_date(value: date | None, fmt: str = "d MMMM y") -> str:
     if value is None:
         return ""
-    return format_date(clock.to_local(value), fmt) if isinstance(value, datetime) else format_date(
-        value, fmt
-    )
+    return format_date(clock.to_local(value), fmt) if isinstance(value, datetime) else format_date(value, fmt)
 
 
 def _bare_page(code: int, title: str, text: str) -> tuple[str, int]:
@@ -151,9 +149,13 @@ def _bare_page(code: int, title: str, text: str) -> tuple[str, int]:
     Rendered straight from the template, without the context processors (they read the user).
     """
     html = current_app.jinja_env.get_template("errors/bare.html").render(
-        code=code, title=title, text=text, lang=getattr(get_locale(), "language", "sv"),
+        code=code,
+        title=title,
+        text=text,
+        lang=getattr(get_locale(), "language", "sv"),
         organisation=current_app.config["COURSEHUB_ORGANISATION"],
-        home=request.script_root + "/")
+        home=request.script_root + "/",
+    )
     return html, code
 
 
@@ -163,28 +165,39 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(_error):
-        return page(400, _("Något blev fel i förfrågan"),
-                    _("Sidan kunde inte ta emot det som skickades. Gå tillbaka och försök igen."))
+        return page(
+            400,
+            _("Något blev fel i förfrågan"),
+            _("Sidan kunde inte ta emot det som skickades. Gå tillbaka och försök igen."),
+        )
 
     @app.errorhandler(SecurityError)
     def untrusted_host(_error):
         # The Host header names a host not in TRUSTED_HOSTS: Flask could not make a URL adapter,
         # so the page must build no URL (base.html builds many).
-        return _bare_page(400, _("Okänd webbadress"),
-                          _("Tjänsten svarar inte på den här webbadressen. Kontrollera adressen "
-                            "och försök igen."))
+        return _bare_page(
+            400,
+            _("Okänd webbadress"),
+            _("Tjänsten svarar inte på den här webbadressen. Kontrollera adressen och försök igen."),
+        )
 
     @app.errorhandler(413)
     def too_large(_error):
-        return page(413, _("Det du skickade var för stort"),
-                    _("Sidan tar inte emot så mycket på en gång. Gå tillbaka, gör texten kortare "
-                      "och försök igen."))
+        return page(
+            413,
+            _("Det du skickade var för stort"),
+            _("Sidan tar inte emot så mycket på en gång. Gå tillbaka, gör texten kortare och försök igen."),
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_failed(_error):
         rule = request.url_rule
-        if (rule is not None and rule.methods is not None and "GET" in rule.methods
-                and request.endpoint in app.view_functions):
+        if (
+            rule is not None
+            and rule.methods is not None
+            and "GET" in rule.methods
+            and request.endpoint in app.view_functions
+        ):
             # A form page (one URL shows the form and takes it). Its view writes only after its
             # form validates, and the form fails on the same old token: running the view again
             # saves nothing and shows the form again, with what the person typed, a fresh token
@@ -199,23 +212,31 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(403)
     def forbidden(_error):
-        return page(403, _("Du har inte behörighet"),
-                    _("Du har inte behörighet att se den här sidan."))
+        return page(403, _("Du har inte behörighet"), _("Du har inte behörighet att se den här sidan."))
 
     @app.errorhandler(404)
     def not_found(_error):
-        return page(404, _("Sidan finns inte"),
-                    _("Vi hittar inte sidan du söker. Kontrollera adressen eller gå till startsidan."))
+        return page(
+            404,
+            _("Sidan finns inte"),
+            _("Vi hittar inte sidan du söker. Kontrollera adressen eller gå till startsidan."),
+        )
 
     @app.errorhandler(405)
     def method_not_allowed(_error):
-        return page(405, _("Det går inte att göra så"),
-                    _("Sidan kan inte användas på det sättet. Gå tillbaka och försök igen."))
+        return page(
+            405,
+            _("Det går inte att göra så"),
+            _("Sidan kan inte användas på det sättet. Gå tillbaka och försök igen."),
+        )
 
     @app.errorhandler(429)
     def too_many(_error):
-        return page(429, _("För många försök"),
-                    _("Du har gjort för många försök på kort tid. Vänta en stund och försök igen."))
+        return page(
+            429,
+            _("För många försök"),
+            _("Du har gjort för många försök på kort tid. Vänta en stund och försök igen."),
+        )
 
     @app.errorhandler(500)
     def server_error(_error):

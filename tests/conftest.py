@@ -88,8 +88,7 @@ def template_database(db_engine_name, pg_cluster, tmp_path_factory):
         _db.engine.dispose()
 
     if db_engine_name == "postgresql":
-        admin = sa.create_engine(pg_cluster.url, isolation_level="AUTOCOMMIT",
-                                 poolclass=sa.pool.NullPool)
+        admin = sa.create_engine(pg_cluster.url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
 
         def make_copy():
             name = f"t_{uuid.uuid4().hex[:12]}"
@@ -105,6 +104,7 @@ def template_database(db_engine_name, pg_cluster, tmp_path_factory):
         yield make_copy
         admin.dispose()
     else:
+
         def make_copy():
             target = template_file.with_name(f"t_{uuid.uuid4().hex[:12]}.sqlite")
             shutil.copyfile(template_file, target)

@@ -73,9 +73,7 @@ class UserFactory(Base):
         municipal = factory.Trait(
             roles=[Role.MUNICIPAL], municipality=factory.SubFactory(MunicipalityFactory)
         )
-        family = factory.Trait(
-            roles=[Role.FAMILY], household=factory.SubFactory(HouseholdFactory)
-        )
+        family = factory.Trait(roles=[Role.FAMILY], household=factory.SubFactory(HouseholdFactory))
 
 
 class CourseTypeFactory(Base):
@@ -134,8 +132,11 @@ class CourseRunFactory(Base):
         )
         for index, theme in enumerate(self.course_type.active_themes):
             start = first + timedelta(weeks=index)
-            self.sessions.append(CourseSession(theme=theme, title=theme.title, starts_at=start,
-                                               ends_at=start + timedelta(hours=3)))
+            self.sessions.append(
+                CourseSession(
+                    theme=theme, title=theme.title, starts_at=start, ends_at=start + timedelta(hours=3)
+                )
+            )
         self.starts_at = min((s.starts_at for s in self.sessions), default=None)
         db.session.flush()
 
@@ -168,17 +169,14 @@ class EnrollmentFactory(Base):
     confirmed_at = factory.LazyFunction(clock.now)
 
     class Params:
-        waitlisted = factory.Trait(status=EnrollmentStatus.WAITLISTED, waitlist_position=1,
-                                   confirmed_at=None)
+        waitlisted = factory.Trait(status=EnrollmentStatus.WAITLISTED, waitlist_position=1, confirmed_at=None)
         pending = factory.Trait(status=EnrollmentStatus.PENDING, confirmed_at=None)
 
     @factory.post_generation
     def persons(self, create, extracted, **kwargs):
         people = extracted
         if people is None:
-            people = self.household.adults or [
-                UserFactory(household=self.household, roles=[Role.FAMILY])
-            ]
+            people = self.household.adults or [UserFactory(household=self.household, roles=[Role.FAMILY])]
         for person in people:
             self.persons.append(EnrollmentPerson(user=person))
         # As the enrollment services do: the run's seats_taken follows its sign-ups.

@@ -27,8 +27,15 @@ def _production(**extra):
 
 @pytest.fixture
 def no_settings_from_the_environment(monkeypatch):
-    for name in ("DATABASE_URL", "TRUSTED_HOSTS", "COURSEHUB_ENV", "MAIL_SERVER",
-                 "SERVER_NAME_FOR_LINKS", "RATELIMIT_STORAGE_URI", "RATELIMIT_ENABLED"):
+    for name in (
+        "DATABASE_URL",
+        "TRUSTED_HOSTS",
+        "COURSEHUB_ENV",
+        "MAIL_SERVER",
+        "SERVER_NAME_FOR_LINKS",
+        "RATELIMIT_STORAGE_URI",
+        "RATELIMIT_ENABLED",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -42,20 +49,24 @@ def test_production_refuses_debug():
         create_app(_production(DEBUG=True))
 
 
-@pytest.mark.parametrize(("setting", "value", "reason"), [
-    ("SERVER_NAME_FOR_LINKS", "http://kurser.example", "SERVER_NAME_FOR_LINKS must be an https"),
-    ("SERVER_NAME_FOR_LINKS", "https://", "SERVER_NAME_FOR_LINKS must be an https"),
-    ("SERVER_NAME_FOR_LINKS", "kurser.example", "SERVER_NAME_FOR_LINKS must be an https"),
-    ("TRUSTED_HOSTS", None, "TRUSTED_HOSTS must name"),
-    ("TRUSTED_HOSTS", [], "TRUSTED_HOSTS must name"),
-    ("SQLALCHEMY_DATABASE_URI", "sqlite:///coursehub.sqlite", "DATABASE_URL must be a PostgreSQL"),
-    ("RATELIMIT_STORAGE_URI", "memory://", "RATELIMIT_STORAGE_URI must be shared"),
-    ("RATELIMIT_ENABLED", False, "RATELIMIT_ENABLED must be on"),
-    ("MAIL_SERVER", None, "MAIL_SERVER must be set"),
-    ("MAIL_SERVER", "", "MAIL_SERVER must be set"),
-])
-def test_production_refuses_to_start_without_what_it_needs(no_settings_from_the_environment,
-                                                            setting, value, reason):
+@pytest.mark.parametrize(
+    ("setting", "value", "reason"),
+    [
+        ("SERVER_NAME_FOR_LINKS", "http://kurser.example", "SERVER_NAME_FOR_LINKS must be an https"),
+        ("SERVER_NAME_FOR_LINKS", "https://", "SERVER_NAME_FOR_LINKS must be an https"),
+        ("SERVER_NAME_FOR_LINKS", "kurser.example", "SERVER_NAME_FOR_LINKS must be an https"),
+        ("TRUSTED_HOSTS", None, "TRUSTED_HOSTS must name"),
+        ("TRUSTED_HOSTS", [], "TRUSTED_HOSTS must name"),
+        ("SQLALCHEMY_DATABASE_URI", "sqlite:///coursehub.sqlite", "DATABASE_URL must be a PostgreSQL"),
+        ("RATELIMIT_STORAGE_URI", "memory://", "RATELIMIT_STORAGE_URI must be shared"),
+        ("RATELIMIT_ENABLED", False, "RATELIMIT_ENABLED must be on"),
+        ("MAIL_SERVER", None, "MAIL_SERVER must be set"),
+        ("MAIL_SERVER", "", "MAIL_SERVER must be set"),
+    ],
+)
+def test_production_refuses_to_start_without_what_it_needs(
+    no_settings_from_the_environment, setting, value, reason
+):
     with pytest.raises(RuntimeError) as refused:
         create_app(_production(**{setting: value}))
     message = str(refused.value)
@@ -65,25 +76,38 @@ def test_production_refuses_to_start_without_what_it_needs(no_settings_from_the_
 
 def test_production_names_every_missing_setting_at_once(no_settings_from_the_environment):
     with pytest.raises(RuntimeError) as refused:
-        create_app(_production(SECRET_KEY=DEFAULT_SECRET_KEY, TRUSTED_HOSTS=None,
-                               SQLALCHEMY_DATABASE_URI="sqlite://", MAIL_SERVER=None,
-                               RATELIMIT_STORAGE_URI="memory://",
-                               SERVER_NAME_FOR_LINKS="http://kurser.example"))
+        create_app(
+            _production(
+                SECRET_KEY=DEFAULT_SECRET_KEY,
+                TRUSTED_HOSTS=None,
+                SQLALCHEMY_DATABASE_URI="sqlite://",
+                MAIL_SERVER=None,
+                RATELIMIT_STORAGE_URI="memory://",
+                SERVER_NAME_FOR_LINKS="http://kurser.example",
+            )
+        )
     lines = str(refused.value).splitlines()
     assert [line.split()[0] for line in lines] == [
-        "SECRET_KEY", "SERVER_NAME_FOR_LINKS", "TRUSTED_HOSTS", "DATABASE_URL",
-        "RATELIMIT_STORAGE_URI", "MAIL_SERVER"]
+        "SECRET_KEY",
+        "SERVER_NAME_FOR_LINKS",
+        "TRUSTED_HOSTS",
+        "DATABASE_URL",
+        "RATELIMIT_STORAGE_URI",
+        "MAIL_SERVER",
+    ]
 
 
-def test_production_settings_come_from_the_environment(no_settings_from_the_environment,
-                                                       monkeypatch):
+def test_production_settings_come_from_the_environment(no_settings_from_the_environment, monkeypatch):
     """The documented environment starts production: Redis counters, hosts listed with commas."""
-    for name, value in {"COURSEHUB_ENV": "production", "SECRET_KEY": "a-real-secret-value",
-                        "DATABASE_URL": "postgres://coursehub@db.invalid/coursehub",
-                        "SERVER_NAME_FOR_LINKS": "https://kurser.example",
-                        "TRUSTED_HOSTS": "kurser.example, www.kurser.example,",
-                        "RATELIMIT_STORAGE_URI": "redis://redis.invalid:6379/0",
-                        "MAIL_SERVER": "smtp.example"}.items():
+    for name, value in {
+        "COURSEHUB_ENV": "production",
+        "SECRET_KEY": "a-real-secret-value",
+        "DATABASE_URL": "postgres://coursehub@db.invalid/coursehub",
+        "SERVER_NAME_FOR_LINKS": "https://kurser.example",
+        "TRUSTED_HOSTS": "kurser.example, www.kurser.example,",
+        "RATELIMIT_STORAGE_URI": "redis://redis.invalid:6379/0",
+        "MAIL_SERVER": "smtp.example",
+    }.items():
         monkeypatch.setenv(name, value)
     app = create_app()
     assert app.config["TRUSTED_HOSTS"] == ["kurser.example", "www.kurser.example"]
@@ -92,8 +116,7 @@ def test_production_settings_come_from_the_environment(no_settings_from_the_envi
 def test_production_starts_with_every_setting_and_sends_hsts(no_settings_from_the_environment):
     app = create_app(_production())
     # A stylesheet: it reads no database, which is only named here.
-    with app.test_client().get("/static/css/coursehub.css",
-                               base_url="https://kurser.example") as response:
+    with app.test_client().get("/static/css/coursehub.css", base_url="https://kurser.example") as response:
         assert response.status_code == 200
         assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
@@ -112,8 +135,7 @@ def test_settings_come_from_the_environment(monkeypatch):
 def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
     from coursehub.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}",
-                      "SECRET_KEY": "x"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}", "SECRET_KEY": "x"})
     with app.app_context(), db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -174,8 +196,7 @@ def test_expired_form_messages_say_what_to_do(app, client):
         assert not form.validate()
         # The form comes back filled in, with a fresh token: sending it again is enough.
         assert form.csrf_token.errors == [
-            "Sidan har varit öppen för länge, så inget har sparats. "
-            "Kontrollera uppgifterna och skicka igen."
+            "Sidan har varit öppen för länge, så inget har sparats. Kontrollera uppgifterna och skicka igen."
         ]
 
 
@@ -204,12 +225,12 @@ def test_production_session_cookies_are_secure(no_settings_from_the_environment)
 def test_behind_one_proxy_the_client_address_comes_from_the_proxy_header():
     from flask import request
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
-                      "COURSEHUB_PROXY_HOPS": 1})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", "COURSEHUB_PROXY_HOPS": 1})
     app.add_url_rule("/test/address", "test_address", lambda: request.remote_addr)
     client = app.test_client()
-    seen = client.get("/test/address", headers={"X-Forwarded-For": "203.0.113.7"},
-                      environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    seen = client.get(
+        "/test/address", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "10.0.0.2"}
+    )
     assert seen.get_data(as_text=True) == "203.0.113.7"
 
 
@@ -218,8 +239,9 @@ def test_without_a_proxy_setting_the_header_is_not_trusted():
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
     app.add_url_rule("/test/address", "test_address", lambda: request.remote_addr)
-    seen = app.test_client().get("/test/address", headers={"X-Forwarded-For": "203.0.113.7"},
-                                 environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    seen = app.test_client().get(
+        "/test/address", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "10.0.0.2"}
+    )
     assert seen.get_data(as_text=True) == "10.0.0.2"
 
 
@@ -238,10 +260,18 @@ def test_static_files_never_load_the_user(app, client, login_as, count_queries):
 TOO_BIG = "99999999999999999999"  # beyond PostgreSQL's integer and bigint
 
 
-@pytest.mark.parametrize("path", [
-    "/kurser/{big}", "/admin/kurser/{big}", "/kurser/{big}/deltagare", "/admin/anvandare/{big}",
-    "/admin/utkorg/{big}", "/traffar/{big}/narvaro", "/intyg/{big}/pdf",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/kurser/{big}",
+        "/admin/kurser/{big}",
+        "/kurser/{big}/deltagare",
+        "/admin/anvandare/{big}",
+        "/admin/utkorg/{big}",
+        "/traffar/{big}/narvaro",
+        "/intyg/{big}/pdf",
+    ],
+)
 def test_an_id_too_large_for_the_database_answers_404_in_every_area(client, login_as, path):
     from tests.factories import UserFactory
 
@@ -249,12 +279,20 @@ def test_an_id_too_large_for_the_database_answers_404_in_every_area(client, logi
     assert client.get(path.format(big=TOO_BIG)).status_code == 404
 
 
-@pytest.mark.parametrize("path", [
-    "/kurser", "/admin/kurser", "/admin/anvandare", "/admin/logg", "/admin/utkorg",
-    "/kurser/{run}/deltagare", "/narvaro", "/admin/intyg",
-])
-def test_a_page_number_too_large_for_the_database_still_shows_the_page(client, db, login_as,
-                                                                        path):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/kurser",
+        "/admin/kurser",
+        "/admin/anvandare",
+        "/admin/logg",
+        "/admin/utkorg",
+        "/kurser/{run}/deltagare",
+        "/narvaro",
+        "/admin/intyg",
+    ],
+)
+def test_a_page_number_too_large_for_the_database_still_shows_the_page(client, db, login_as, path):
     from tests.factories import CourseRunFactory, UserFactory
 
     run = CourseRunFactory()
@@ -269,13 +307,18 @@ def test_a_page_number_too_large_for_the_database_still_shows_the_page(client, d
 # -- bad requests that never reach a view: an untrusted Host header, a body too large -------------
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("GET", "/"), ("GET", "/kurser"), ("GET", "/finns-inte"), ("POST", "/logga-in"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/"),
+        ("GET", "/kurser"),
+        ("GET", "/finns-inte"),
+        ("POST", "/logga-in"),
+    ],
+)
 def test_an_untrusted_host_gets_the_swedish_400_page_built_without_it(app, method, path):
     """The page must not build a URL: every URL built from the request would carry the bad host."""
-    app.config.update(TRUSTED_HOSTS=["kurser.example"], PROPAGATE_EXCEPTIONS=False,
-                      WTF_CSRF_ENABLED=True)
+    app.config.update(TRUSTED_HOSTS=["kurser.example"], PROPAGATE_EXCEPTIONS=False, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     response = client.open(path, method=method, base_url="https://evil.example")
     html = response.get_data(as_text=True)
@@ -317,8 +360,10 @@ def test_a_too_large_body_gets_the_swedish_413_page(app, size):
     length = limit + 1 if size == "body" else app.config["MAX_FORM_MEMORY_SIZE"] + 1
     assert size == "body" or length < limit
     response = app.test_client().post(
-        "/logga-in", data={"login": "x" * length, "password": "y"},
-        content_type="application/x-www-form-urlencoded" if size == "body" else "multipart/form-data")
+        "/logga-in",
+        data={"login": "x" * length, "password": "y"},
+        content_type="application/x-www-form-urlencoded" if size == "body" else "multipart/form-data",
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 413
     assert "Det du skickade var för stort" in html
@@ -346,8 +391,9 @@ def test_when_the_full_error_page_fails_the_bare_one_is_shown(failing_app):
 def _anonymous_rules():
     from tests.access import ANONYMOUS, all_rules
 
-    return sorted((rule for rule in all_rules().values() if ANONYMOUS in rule.allowed),
-                  key=lambda rule: rule.endpoint)
+    return sorted(
+        (rule for rule in all_rules().values() if ANONYMOUS in rule.allowed), key=lambda rule: rule.endpoint
+    )
 
 
 @pytest.mark.parametrize("rule", _anonymous_rules(), ids=lambda rule: rule.endpoint)
@@ -367,8 +413,7 @@ def test_the_certificate_check_shows_a_name_and_is_not_stored(client, db, clock)
     from tests.attendance.factories import CertificateFactory
     from tests.factories import UserFactory
 
-    certificate = CertificateFactory(
-        completion__user=UserFactory(family=True, full_name="Lena Holm"))
+    certificate = CertificateFactory(completion__user=UserFactory(family=True, full_name="Lena Holm"))
     db.session.commit()
     response = client.get(f"/intyg/{certificate.code}")
     assert "Lena Holm" in response.get_data(as_text=True)
@@ -386,16 +431,19 @@ def test_a_family_registration_that_comes_back_with_typed_names_is_not_stored(cl
 
     run = CourseRunFactory()
     db.session.commit()
-    response = client.post(f"/kurser/{run.id}/ny-familj", data={
-        "adult1_name": "Lena Holm", "adult1_email": "lena.holm@exempel.se", "municipality_id": "0"})
+    response = client.post(
+        f"/kurser/{run.id}/ny-familj",
+        data={"adult1_name": "Lena Holm", "adult1_email": "lena.holm@exempel.se", "municipality_id": "0"},
+    )
     html = response.get_data(as_text=True)
     assert "lena.holm@exempel.se" in html  # the form came back with what was typed
     assert response.headers.get("Cache-Control") == "no-store"
 
 
 def test_a_failed_login_that_shows_the_typed_address_back_is_not_stored(client, db):
-    response = client.post("/logga-in", data={"login": "lena.holm@exempel.se",
-                                              "password": "fel-lösenord-här"})
+    response = client.post(
+        "/logga-in", data={"login": "lena.holm@exempel.se", "password": "fel-lösenord-här"}
+    )
     assert "lena.holm@exempel.se" in response.get_data(as_text=True)
     assert response.headers.get("Cache-Control") == "no-store"
 

@@ -84,8 +84,11 @@ def test_the_events_module_imports_no_area():
 
 
 def test_no_importlib_in_the_package():
-    users = [str(path.relative_to(PACKAGE)) for path in _python_files()
-             if "importlib" in path.read_text(encoding="utf-8")]
+    users = [
+        str(path.relative_to(PACKAGE))
+        for path in _python_files()
+        if "importlib" in path.read_text(encoding="utf-8")
+    ]
     assert users == []
 
 
@@ -100,11 +103,15 @@ def _hook_registries(path: Path) -> set[str]:
             for target in targets:
                 if not isinstance(target, ast.Name):
                     continue
-                if (target.id.lower().endswith(HOOK_LIST_SUFFIXES)
-                        or ("Callable" in annotation and annotation.startswith(("list", "tuple")))):
+                if target.id.lower().endswith(HOOK_LIST_SUFFIXES) or (
+                    "Callable" in annotation and annotation.startswith(("list", "tuple"))
+                ):
                     found.add(target.id)
-        elif isinstance(node, ast.FunctionDef) and node.name not in DOMAIN_VERBS and (
-                node.name.startswith(("register_", "on_"))):
+        elif (
+            isinstance(node, ast.FunctionDef)
+            and node.name not in DOMAIN_VERBS
+            and (node.name.startswith(("register_", "on_")))
+        ):
             found.add(node.name)
     return found
 
@@ -122,10 +129,13 @@ def test_no_hook_lists_and_no_register_functions_outside_lib():
 
 def test_the_hook_list_check_finds_one(tmp_path):
     sample = tmp_path / "sample.py"
-    sample.write_text("from collections.abc import Callable\n"
-                      "RUN_CANCELLED_HOOKS: list[Callable] = []\n"
-                      "_checks: list[Callable] = []\n"
-                      "def register_check(func):\n    _checks.append(func)\n", encoding="utf-8")
+    sample.write_text(
+        "from collections.abc import Callable\n"
+        "RUN_CANCELLED_HOOKS: list[Callable] = []\n"
+        "_checks: list[Callable] = []\n"
+        "def register_check(func):\n    _checks.append(func)\n",
+        encoding="utf-8",
+    )
     assert _hook_registries(sample) == {"RUN_CANCELLED_HOOKS", "_checks", "register_check"}
 
 
@@ -133,8 +143,9 @@ def test_every_area_joins_the_app_through_init_app_from_the_one_list():
     import importlib
 
     tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
-    loops = [node for node in ast.walk(tree)
-             if isinstance(node, ast.For) and isinstance(node.iter, ast.Tuple)]
+    loops = [
+        node for node in ast.walk(tree) if isinstance(node, ast.For) and isinstance(node.iter, ast.Tuple)
+    ]
     assert len(loops) == 1, "create_app sets the areas up from one explicit tuple"
     listed = [element.id for element in loops[0].iter.elts]
     areas = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()} - {"lib"}

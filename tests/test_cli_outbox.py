@@ -7,8 +7,7 @@ from coursehub.notifications.services import queue_email
 
 
 def _queue(recipient: str) -> None:
-    queue_email(dedupe_key=f"cli:{recipient}", recipient=recipient, template="test_message",
-                name="Anna")
+    queue_email(dedupe_key=f"cli:{recipient}", recipient=recipient, template="test_message", name="Anna")
     db.session.commit()
 
 
@@ -20,9 +19,7 @@ def test_outbox_send_delivers_what_is_due_and_says_so(runner, smtp_server):
 
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "sent 2, retrying 0, failed 0"
-    assert sorted(m["To"] for m in smtp_server.wait_for(2)) == [
-        "anna@exempel.test", "bertil@exempel.test"
-    ]
+    assert sorted(m["To"] for m in smtp_server.wait_for(2)) == ["anna@exempel.test", "bertil@exempel.test"]
     again = runner.invoke(args=["outbox", "send"])
     assert again.output.strip() == "sent 0, retrying 0, failed 0"
     assert len(smtp_server.messages) == 2

@@ -35,7 +35,8 @@ def status_compared_with_strings(source: str) -> list[int]:
         operands = [node.left, *node.comparators]
         for left, right in zip(operands, operands[1:], strict=False):
             if (_names_enum(left) and _is_str_literal(right)) or (
-                    _names_enum(right) and _is_str_literal(left)):
+                _names_enum(right) and _is_str_literal(left)
+            ):
                 found.append(node.lineno)
                 break
     return found
@@ -68,9 +69,15 @@ def test_enrollment_s_scope_encoding_stays_inside_enrollment():
         if path.is_relative_to(PACKAGE / "enrollment"):
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            name = (node.attr if isinstance(node, ast.Attribute)
-                    else node.id if isinstance(node, ast.Name)
-                    else node.name if isinstance(node, ast.alias) else None)
+            name = (
+                node.attr
+                if isinstance(node, ast.Attribute)
+                else node.id
+                if isinstance(node, ast.Name)
+                else node.name
+                if isinstance(node, ast.alias)
+                else None
+            )
             if name in private:
                 offenders.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
     assert offenders == [], "use enrollment.queries instead: " + ", ".join(offenders)

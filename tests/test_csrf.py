@@ -12,17 +12,19 @@ from tests.access import ANONYMOUS, all_rules, user_for
 _app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
 TABLE = all_rules()
 _POSTS = [r for r in _app.url_map.iter_rules() if "POST" in r.methods]
-BUTTON_RULES = sorted({TABLE[r.endpoint] for r in _POSTS if "GET" not in r.methods},
-                      key=lambda rule: rule.endpoint)
-FORM_PAGE_RULES = sorted({TABLE[r.endpoint] for r in _POSTS if "GET" in r.methods},
-                         key=lambda rule: rule.endpoint)
+BUTTON_RULES = sorted(
+    {TABLE[r.endpoint] for r in _POSTS if "GET" not in r.methods}, key=lambda rule: rule.endpoint
+)
+FORM_PAGE_RULES = sorted(
+    {TABLE[r.endpoint] for r in _POSTS if "GET" in r.methods}, key=lambda rule: rule.endpoint
+)
 TYPED = "Inskrivet-värde-åäö"
 TYPED_INPUTS = ("text", "email", "tel", "search", "date", "time", "number", "url")
 TEXT_INPUT = re.compile(
     rf'<(?:input[^>]*type="(?:{"|".join(TYPED_INPUTS)})"[^>]*|textarea[^>]*)name="([^"]+)"'
     rf'|<(?:input[^>]*|textarea[^>]*)name="([^"]+)"[^>]*type="(?:{"|".join(TYPED_INPUTS)})"'
 )
-FORM = re.compile(r'<form([^>]*)>(.*?)</form>', re.S)
+FORM = re.compile(r"<form([^>]*)>(.*?)</form>", re.S)
 LINK_PAGES = {"accounts.reset_password": "reset", "accounts.accept_invitation": "invitation"}
 
 
@@ -37,9 +39,14 @@ def _url_args(rule, user) -> dict:
     from coursehub.accounts.services import hash_token
     from tests.factories import UserFactory
 
-    db.session.add(AccountToken(
-        user=UserFactory(), purpose=TokenPurpose(LINK_PAGES[rule.endpoint]),
-        token_hash=hash_token("en-giltig-lank"), expires_at=clock.now() + timedelta(hours=1)))
+    db.session.add(
+        AccountToken(
+            user=UserFactory(),
+            purpose=TokenPurpose(LINK_PAGES[rule.endpoint]),
+            token_hash=hash_token("en-giltig-lank"),
+            expires_at=clock.now() + timedelta(hours=1),
+        )
+    )
     db.session.commit()
     return {"token": "en-giltig-lank"}
 
@@ -76,8 +83,11 @@ def test_a_form_with_an_old_token_comes_back_with_what_was_typed(app, client, lo
         url = url_for(rule.endpoint, **_url_args(rule, user))
     form_page = client.get(url).get_data(as_text=True)
     assert 'name="csrf_token"' in form_page
-    own_forms = [body for attrs, body in FORM.findall(form_page)
-                 if 'action="' not in attrs or f'action="{url}"' in attrs]
+    own_forms = [
+        body
+        for attrs, body in FORM.findall(form_page)
+        if 'action="' not in attrs or f'action="{url}"' in attrs
+    ]
     fields = [a or b for body in own_forms for a, b in TEXT_INPUT.findall(body)]
     posted = dict.fromkeys(fields, TYPED) | {"password": TYPED, "csrf_token": "gammal"}
     response = client.post(url, data=posted)
@@ -86,5 +96,8 @@ def test_a_form_with_an_old_token_comes_back_with_what_was_typed(app, client, lo
     assert "inget har sparats" in html
     assert 'name="csrf_token"' in html  # a fresh token to send it again with
     for name in fields:  # every typed field is filled in again; a password never is
-        assert re.search(rf'name="{name}"[^>]*value="{TYPED}"|value="{TYPED}"[^>]*name="{name}"'
-                         rf'|name="{name}"[^>]*>\s*{TYPED}</textarea>', html), name
+        assert re.search(
+            rf'name="{name}"[^>]*value="{TYPED}"|value="{TYPED}"[^>]*name="{name}"'
+            rf'|name="{name}"[^>]*>\s*{TYPED}</textarea>',
+            html,
+        ), name

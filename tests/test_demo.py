@@ -34,12 +34,16 @@ def test_seed_prints_every_login_and_runs_twice_without_duplicates(runner, seede
     for username, *_ in USERS:
         assert username in seeded
     assert DEMO_PASSWORD in seeded
-    counts = (db.session.scalar(select(func.count()).select_from(User)),
-              db.session.scalar(select(func.count()).select_from(CourseRun)))
+    counts = (
+        db.session.scalar(select(func.count()).select_from(User)),
+        db.session.scalar(select(func.count()).select_from(CourseRun)),
+    )
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0, again.output
-    assert (db.session.scalar(select(func.count()).select_from(User)),
-            db.session.scalar(select(func.count()).select_from(CourseRun))) == counts
+    assert (
+        db.session.scalar(select(func.count()).select_from(User)),
+        db.session.scalar(select(func.count()).select_from(CourseRun)),
+    ) == counts
 
 
 def test_seed_has_the_county_and_a_living_catalogue(client, seeded):
@@ -47,8 +51,9 @@ def test_seed_has_the_county_and_a_living_catalogue(client, seeded):
     assert len(municipalities) == len(MUNICIPALITIES) == 13
     assert {m.name for m in municipalities if not m.is_member} == {"Vetlanda"}
     assert all(m.latitude and m.longitude for m in municipalities)
-    published = db.session.scalar(select(func.count()).select_from(CourseRun)
-                                  .where(CourseRun.status == RunStatus.PUBLISHED))
+    published = db.session.scalar(
+        select(func.count()).select_from(CourseRun).where(CourseRun.status == RunStatus.PUBLISHED)
+    )
     assert published >= 3
     assert "Ett hem att växa i" in client.get("/kurser").get_data(as_text=True)
 

@@ -62,17 +62,25 @@ class Recorder:
 def test_the_event_map_lists_every_receiver_and_nothing_else(app):
     signals = all_signals()
     assert set(signals) == {
-        "run_cancelled", "session_changed", "capacity_changing", "capacity_changed",
-        "run_finished", "completion_recorded", "user_deactivated", "person_erased",
+        "run_cancelled",
+        "session_changed",
+        "capacity_changing",
+        "capacity_changed",
+        "run_finished",
+        "completion_recorded",
+        "user_deactivated",
+        "person_erased",
     }
     rows, wrong = [], []
     for name, signal in sorted(signals.items()):
         documented, connected = documented_receivers(signal), connected_receivers(signal)
         rows.append(f"{name:<22} → {', '.join(sorted(connected)) or '(none)'}")
-        wrong += [f"{name}: {path} is connected but not in the docstring"
-                  for path in sorted(connected - documented)]
-        wrong += [f"{name}: {path} is in the docstring but not connected"
-                  for path in sorted(documented - connected)]
+        wrong += [
+            f"{name}: {path} is connected but not in the docstring" for path in sorted(connected - documented)
+        ]
+        wrong += [
+            f"{name}: {path} is in the docstring but not connected" for path in sorted(documented - connected)
+        ]
     print("\nevent → receivers\n" + "\n".join(rows))  # shown with -s, and on failure
     assert wrong == []
 
@@ -90,8 +98,7 @@ def test_the_map_finds_an_undocumented_receiver(app):
         pass
 
     with events.user_deactivated.connected_to(stray):
-        extra = connected_receivers(events.user_deactivated) - documented_receivers(
-            events.user_deactivated)
+        extra = connected_receivers(events.user_deactivated) - documented_receivers(events.user_deactivated)
     assert extra == {f"{__name__}.test_the_map_finds_an_undocumented_receiver.<locals>.stray"}
 
 
@@ -109,8 +116,10 @@ def test_the_hourly_job_sends_run_finished_once_per_run_it_completes(db):
     with events.run_finished.connected_to(recorder):
         assert jobs.complete_finished_runs(now) == 2
         assert jobs.complete_finished_runs(now + timedelta(hours=1)) == 0
-    assert recorder.calls == [(finished, {"actor": None, "now": now}),
-                              (also_finished, {"actor": None, "now": now})]
+    assert recorder.calls == [
+        (finished, {"actor": None, "now": now}),
+        (also_finished, {"actor": None, "now": now}),
+    ]
     assert {run.status for run, _ in recorder.calls} == {RunStatus.COMPLETED}
 
 
@@ -123,11 +132,13 @@ def test_a_completion_sends_completion_recorded_once(app, db, clock):
     recorder = Recorder()
     with app.test_request_context(), events.completion_recorded.connected_to(recorder):
         for session in run.sessions:
-            attendance_services.record_attendance(session, person, status="present",
-                                                  actor=leader, now=clock.now)
+            attendance_services.record_attendance(
+                session, person, status="present", actor=leader, now=clock.now
+            )
         # A correction evaluates again; the completion exists, so nothing is sent again.
-        attendance_services.record_attendance(run.sessions[0], person, status="present",
-                                              remark="Kom sent", actor=leader, now=clock.now)
+        attendance_services.record_attendance(
+            run.sessions[0], person, status="present", remark="Kom sent", actor=leader, now=clock.now
+        )
     completion = db.session.scalar(select(Completion))
     assert completion is not None
     assert recorder.calls == [(completion, {"actor": leader, "now": clock.now})]
@@ -163,13 +174,15 @@ def test_a_capacity_changing_receiver_vetoes_the_change_beside_the_field(client,
 
     staff_client = login_as(client, staff)
     with events.capacity_changing.connected_to(refuse):
-        response = staff_client.post(f"/admin/kurser/{run.id}/redigera",
-                                     data=new_run_form(course_type, venue, leader, title=run.title,
-                                                       capacity="5"))
+        response = staff_client.post(
+            f"/admin/kurser/{run.id}/redigera",
+            data=new_run_form(course_type, venue, leader, title=run.title, capacity="5"),
+        )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert ('<div id="capacity-error" class="invalid-feedback">'
-            "Det finns redan fler anmälda än så.</div>") in html
+    assert (
+        '<div id="capacity-error" class="invalid-feedback">Det finns redan fler anmälda än så.</div>'
+    ) in html
     assert asked == [(run.id, 20, 5, staff.id, app_clock.now())]  # asked before the change
     db.session.expire_all()
     assert db.session.get(CourseRun, run.id).capacity == 20

@@ -68,9 +68,7 @@ def _switch(client, locale: str) -> str:
     return response.get_data(as_text=True)
 
 
-def test_the_language_button_switches_the_start_page_to_english_and_back(
-    app, client, compiled_catalogue
-):
+def test_the_language_button_switches_the_start_page_to_english_and_back(app, client, compiled_catalogue):
     start = client.get("/").get_data(as_text=True)
     assert '<html lang="sv">' in start
     assert ">In English</button>" in start
@@ -130,9 +128,20 @@ def test_every_message_has_a_consistent_english_translation():
 def test_every_string_in_the_code_has_an_english_translation(tmp_path):
     template = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", *EXTRACT_OPTIONS,
-         "-o", str(template), "."],
-        cwd=PROJECT_ROOT, check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            *EXTRACT_OPTIONS,
+            "-o",
+            str(template),
+            ".",
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     with template.open("rb") as f:
         wanted = {_key(message) for message in read_po(f) if message.id}
@@ -157,9 +166,14 @@ def test_mail_is_written_in_swedish_whatever_language_the_sender_uses(app, clien
     db.session.commit()
     login_as(client, staff)
     client.post("/sprak", data={"locale": "en", "next": "/"})
-    response = client.post("/admin/anvandare/ny", data={
-        "full_name": "Märta Ågren", "email": "marta.agren@exempel.test", "roles": ["family"],
-    })
+    response = client.post(
+        "/admin/anvandare/ny",
+        data={
+            "full_name": "Märta Ågren",
+            "email": "marta.agren@exempel.test",
+            "roles": ["family"],
+        },
+    )
     assert response.status_code == 302
     message = db.session.scalars(select(OutboxMessage)).one()
     assert message.subject == f"Välkommen till {app.config['COURSEHUB_ORGANISATION']}"

@@ -57,8 +57,9 @@ def test_a_domain_error_rolls_back_and_stands_beside_its_field(app, db):
     before = _municipalities(db)
     with app.test_request_context(method="POST", data={"name": "x"}):
         form = NameForm()
-        outcome = attempt(_add_then_fail(db, CoursehubError("Fel kod.", field="code")),
-                          form=form, default="name")
+        outcome = attempt(
+            _add_then_fail(db, CoursehubError("Fel kod.", field="code")), form=form, default="name"
+        )
         assert not outcome.ok and outcome.value is None
         assert outcome.error.message == "Fel kod."
         assert list(form.code.errors) == ["Fel kod."] and not form.name.errors
@@ -111,7 +112,8 @@ def test_a_twin_that_committed_first_gets_the_services_own_answer_not_a_500(app,
     def add_unless_taken():
         calls.append(len(calls) + 1)
         if len(calls) > 1 and db.session.scalar(
-                select(Municipality.id).where(Municipality.name == existing.name)):
+            select(Municipality.id).where(Municipality.name == existing.name)
+        ):
             raise CoursehubError("Kommunen finns redan.", field="name")
         return _add(db, existing.name)  # the first call checked before the twin committed
 
@@ -137,8 +139,10 @@ def test_load_or_404_loads_by_id_and_hides_what_may_not_be_seen(app, db):
     with app.test_request_context():
         assert load_or_404(Municipality, municipality.id) is municipality
         assert load_or_404(Municipality, str(municipality.id)) is municipality
-        assert load_or_404(Municipality, municipality.id,
-                           allowed=lambda user, row: row.name == "Eksjö") is municipality
+        assert (
+            load_or_404(Municipality, municipality.id, allowed=lambda user, row: row.name == "Eksjö")
+            is municipality
+        )
         for wrong in (municipality.id + 1000, "abc", None, 2**31, 0):
             with pytest.raises(NotFound):
                 load_or_404(Municipality, wrong)

@@ -11,8 +11,13 @@ from coursehub.extensions import db
 
 def _fresh_app(template_database):
     url, drop = template_database()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x",
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": sa.pool.NullPool}})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": sa.pool.NullPool},
+        }
+    )
     with app.app_context():
         db.drop_all()  # the copy comes with the models' schema; start from nothing
         with db.engine.begin() as conn:
@@ -60,49 +65,126 @@ def _insert_sign_ups(conn) -> dict[str, int]:
     meta.reflect(bind=conn)
     t = meta.tables
     now = datetime(2026, 9, 1, 8, tzinfo=UTC)
-    conn.execute(sa.insert(t["municipalities"]), [{"id": 1, "name": "Jönköping", "code": "0680",
-                                                   "is_member": True}])
-    conn.execute(sa.insert(t["households"]), [
-        {"id": h, "name": f"Familj {h}", "municipality_id": 1, "is_confirmed": True,
-         "created_at": now} for h in range(1, 8)])
-    conn.execute(sa.insert(t["users"]), [
-        {"id": u, "email": f"u{u}@example.se", "username": f"u{u}", "full_name": f"Person {u}",
-         "session_token": f"token{u}", "household_id": (u + 1) // 2, "created_at": now}
-        for u in range(1, 15)])
-    conn.execute(sa.insert(t["course_types"]), [{
-        "id": 1, "name": "Ett hem att växa i", "kind": "basic", "description": "", "audience": "",
-        "allowed_absences": 0, "allows_makeup": True, "issues_certificate": False,
-        "requires_municipal_approval": False, "created_at": now}])
-    conn.execute(sa.insert(t["course_runs"]), [{
-        "id": r, "course_type_id": 1, "title": f"Omgång {r}", "edition": "", "status": "published",
-        "capacity": 10, "signup_opens_at": now, "signup_closes_at": now + timedelta(days=9),
-        "is_open_to_all": True, "description": "", "contact_name": "", "contact_email": "",
-        "created_at": now} for r in (1, 2, 3)])
-    conn.execute(sa.insert(t["course_sessions"]), [{
-        "id": r, "run_id": r, "title": "Träff", "starts_at": now + timedelta(days=10),
-        "ends_at": now + timedelta(days=10, hours=3), "status": "scheduled", "revision": 0}
-        for r in (1, 2, 3)])
+    conn.execute(
+        sa.insert(t["municipalities"]), [{"id": 1, "name": "Jönköping", "code": "0680", "is_member": True}]
+    )
+    conn.execute(
+        sa.insert(t["households"]),
+        [
+            {"id": h, "name": f"Familj {h}", "municipality_id": 1, "is_confirmed": True, "created_at": now}
+            for h in range(1, 8)
+        ],
+    )
+    conn.execute(
+        sa.insert(t["users"]),
+        [
+            {
+                "id": u,
+                "email": f"u{u}@example.se",
+                "username": f"u{u}",
+                "full_name": f"Person {u}",
+                "session_token": f"token{u}",
+                "household_id": (u + 1) // 2,
+                "created_at": now,
+            }
+            for u in range(1, 15)
+        ],
+    )
+    conn.execute(
+        sa.insert(t["course_types"]),
+        [
+            {
+                "id": 1,
+                "name": "Ett hem att växa i",
+                "kind": "basic",
+                "description": "",
+                "audience": "",
+                "allowed_absences": 0,
+                "allows_makeup": True,
+                "issues_certificate": False,
+                "requires_municipal_approval": False,
+                "created_at": now,
+            }
+        ],
+    )
+    conn.execute(
+        sa.insert(t["course_runs"]),
+        [
+            {
+                "id": r,
+                "course_type_id": 1,
+                "title": f"Omgång {r}",
+                "edition": "",
+                "status": "published",
+                "capacity": 10,
+                "signup_opens_at": now,
+                "signup_closes_at": now + timedelta(days=9),
+                "is_open_to_all": True,
+                "description": "",
+                "contact_name": "",
+                "contact_email": "",
+                "created_at": now,
+            }
+            for r in (1, 2, 3)
+        ],
+    )
+    conn.execute(
+        sa.insert(t["course_sessions"]),
+        [
+            {
+                "id": r,
+                "run_id": r,
+                "title": "Träff",
+                "starts_at": now + timedelta(days=10),
+                "ends_at": now + timedelta(days=10, hours=3),
+                "status": "scheduled",
+                "revision": 0,
+            }
+            for r in (1, 2, 3)
+        ],
+    )
     # (run, household, status, makeup session, persons): households 1-7 have 2 adults each.
-    sign_ups = [(1, 1, "confirmed", None, 2), (1, 2, "pending", None, 1), (1, 3, "offered", None, 2),
-                (1, 4, "waitlisted", None, 2), (1, 5, "cancelled", None, 2),
-                (1, 6, "declined", None, 1), (2, 7, "confirmed", 2, 1), (2, 1, "cancelled", 2, 2)]
+    sign_ups = [
+        (1, 1, "confirmed", None, 2),
+        (1, 2, "pending", None, 1),
+        (1, 3, "offered", None, 2),
+        (1, 4, "waitlisted", None, 2),
+        (1, 5, "cancelled", None, 2),
+        (1, 6, "declined", None, 1),
+        (2, 7, "confirmed", 2, 1),
+        (2, 1, "cancelled", 2, 2),
+    ]
     for number, (run, household, status, makeup, persons) in enumerate(sign_ups, start=1):
-        conn.execute(sa.insert(t["enrollments"]).values(
-            id=number, run_id=run, household_id=household, makeup_session_id=makeup,
-            scope=f"session:{makeup}" if makeup else "run", status=status,
-            waitlist_position=1 if status == "waitlisted" else None,
-            offer_expires_at=now + timedelta(days=2) if status == "offered" else None,
-            needs_approval=False, needs_diet="", needs_accessibility="", needs_interpreter="",
-            cancel_reason="", created_at=now))
-        conn.execute(sa.insert(t["enrollment_persons"]), [
-            {"enrollment_id": number, "user_id": household * 2 - k} for k in range(persons)])
-    return {name: conn.scalar(sa.select(sa.func.count()).select_from(t[name]))
-            for name in ("course_sessions", "enrollments", "enrollment_persons")}
+        conn.execute(
+            sa.insert(t["enrollments"]).values(
+                id=number,
+                run_id=run,
+                household_id=household,
+                makeup_session_id=makeup,
+                scope=f"session:{makeup}" if makeup else "run",
+                status=status,
+                waitlist_position=1 if status == "waitlisted" else None,
+                offer_expires_at=now + timedelta(days=2) if status == "offered" else None,
+                needs_approval=False,
+                needs_diet="",
+                needs_accessibility="",
+                needs_interpreter="",
+                cancel_reason="",
+                created_at=now,
+            )
+        )
+        conn.execute(
+            sa.insert(t["enrollment_persons"]),
+            [{"enrollment_id": number, "user_id": household * 2 - k} for k in range(persons)],
+        )
+    return {
+        name: conn.scalar(sa.select(sa.func.count()).select_from(t[name]))
+        for name in ("course_sessions", "enrollments", "enrollment_persons")
+    }
 
 
 def _row_counts(conn, tables) -> dict[str, int]:
-    return {name: conn.scalar(sa.select(sa.func.count()).select_from(sa.table(name)))
-            for name in tables}
+    return {name: conn.scalar(sa.select(sa.func.count()).select_from(sa.table(name))) for name in tables}
 
 
 def test_seats_taken_is_filled_from_the_sign_ups_and_every_row_stays(template_database):

@@ -16,9 +16,17 @@ TEMPLATES = PACKAGE.parent / "templates"
 # Every query-string key the app reads or writes: ASCII lower-case Swedish words.
 QUERY_KEYS = {
     "sida",  # a listing's page
-    "sok", "roll", "handelse",  # the user list and the audit log
-    "typ", "kommun", "manad", "satt", "platser",  # the public catalogue
-    "status", "termin", "per",  # staff's run list, counts per municipality, attendance figures
+    "sok",
+    "roll",
+    "handelse",  # the user list and the audit log
+    "typ",
+    "kommun",
+    "manad",
+    "satt",
+    "platser",  # the public catalogue
+    "status",
+    "termin",
+    "per",  # staff's run list, counts per municipality, attendance figures
 }
 # Flask-Login writes ?next= itself when it sends a person to the login page; the key is its own.
 LIBRARY_KEYS = {"next"}
@@ -32,8 +40,7 @@ def _python_files():
 
 
 def _view_modules():
-    return sorted(p for p in _python_files()
-                  if p.parent.name == "views" or p.name == "views.py")
+    return sorted(p for p in _python_files() if p.parent.name == "views" or p.name == "views.py")
 
 
 def _problems_in_view(path: Path) -> list[str]:
@@ -47,13 +54,14 @@ def _problems_in_view(path: Path) -> list[str]:
             if node.module == "coursehub.extensions" and any(a.name == "db" for a in node.names):
                 found.append(f"{line}: imports db (use lib.work: attempt, load_or_404)")
         elif isinstance(node, ast.Import):
-            found += [f"{line}: imports {a.name}" for a in node.names
-                      if a.name.split(".")[0] == "sqlalchemy"]
+            found += [f"{line}: imports {a.name}" for a in node.names if a.name.split(".")[0] == "sqlalchemy"]
         elif isinstance(node, ast.Attribute):
             if node.attr == "query":
                 found.append(f"{line}: .query")
-            if isinstance(node.value, ast.Attribute) and node.value.attr == "session" and (
-                node.attr in SESSION_WRITES | SESSION_READS
+            if (
+                isinstance(node.value, ast.Attribute)
+                and node.value.attr == "session"
+                and (node.attr in SESSION_WRITES | SESSION_READS)
             ):
                 found.append(f"{line}: session.{node.attr}")
             if isinstance(node.value, ast.Name) and node.value.id == "db":
@@ -68,9 +76,14 @@ def _problems_in_view(path: Path) -> list[str]:
 
 def test_there_are_view_modules_to_check():
     names = {str(p.relative_to(PACKAGE)) for p in _view_modules()}
-    assert {"notifications/views.py", "pages/views.py", "courses/views/manage.py",
-            "enrollment/views/family.py", "attendance/views/sheet.py",
-            "accounts/views/admin.py"} <= names
+    assert {
+        "notifications/views.py",
+        "pages/views.py",
+        "courses/views/manage.py",
+        "enrollment/views/family.py",
+        "attendance/views/sheet.py",
+        "accounts/views/admin.py",
+    } <= names
 
 
 def test_the_checker_finds_what_it_forbids(tmp_path):
@@ -86,22 +99,35 @@ def test_the_checker_finds_what_it_forbids(tmp_path):
         encoding="utf-8",
     )
     problems = " ".join(_problems_in_view(sample))
-    for wanted in ("imports sqlalchemy", "imports db", "session.commit", "session.rollback",
-                   ".query", "session.scalars", "select(...)"):
+    for wanted in (
+        "imports sqlalchemy",
+        "imports db",
+        "session.commit",
+        "session.rollback",
+        ".query",
+        "session.scalars",
+        "select(...)",
+    ):
         assert wanted in problems
 
 
 def test_no_view_commits_rolls_back_or_writes_a_query():
-    problems = [f"{path.relative_to(PACKAGE)}:{problem}"
-                for path in _view_modules() for problem in _problems_in_view(path)]
+    problems = [
+        f"{path.relative_to(PACKAGE)}:{problem}"
+        for path in _view_modules()
+        for problem in _problems_in_view(path)
+    ]
     assert problems == []
 
 
 def test_only_the_edges_commit():
     """The unit of work (lib.work), the job wrapper, the CLI and the outbox sender commit."""
     edges = {"lib/work.py", "cli.py", "notifications/scheduler.py", "notifications/jobs.py"}
-    committing = {str(p.relative_to(PACKAGE)) for p in _python_files()
-                  if "session.commit()" in p.read_text(encoding="utf-8")}
+    committing = {
+        str(p.relative_to(PACKAGE))
+        for p in _python_files()
+        if "session.commit()" in p.read_text(encoding="utf-8")
+    }
     assert committing <= edges
     assert "lib/work.py" in committing
 
@@ -110,16 +136,22 @@ def test_only_the_edges_commit():
 
 
 def _is_request_args(node) -> bool:
-    return (isinstance(node, ast.Attribute) and node.attr == "args"
-            and isinstance(node.value, ast.Name) and node.value.id == "request")
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "args"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "request"
+    )
 
 
 def _module_strings(tree) -> dict[str, str]:
     """Module-level NAME = "text" constants (a key may be named once, like lib.params.PAGE_KEY)."""
     names = {}
     for node in tree.body:
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(
-            node.value.value, str
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
         ):
             names.update({t.id: node.value.value for t in node.targets if isinstance(t, ast.Name)})
     return names
@@ -129,13 +161,21 @@ def _form_fields(module: str, class_name: str) -> set[str]:
     import importlib
 
     cls = getattr(importlib.import_module(module), class_name)
-    return {name for klass in cls.__mro__ for name, value in vars(klass).items()
-            if isinstance(value, UnboundField)}
+    return {
+        name
+        for klass in cls.__mro__
+        for name, value in vars(klass).items()
+        if isinstance(value, UnboundField)
+    }
 
 
 def _imported_names(tree) -> dict[str, str]:
-    return {alias.asname or alias.name: node.module for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) and node.module for alias in node.names}
+    return {
+        alias.asname or alias.name: node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
 
 
 def _query_keys_read(path: Path) -> list[tuple[int, str]]:
@@ -176,8 +216,11 @@ def _query_keys_read(path: Path) -> list[tuple[int, str]]:
 
 
 def test_every_query_string_key_read_is_swedish_from_the_list():
-    read = {(str(path.relative_to(PACKAGE)), line, key)
-            for path in _python_files() for line, key in _query_keys_read(path)}
+    read = {
+        (str(path.relative_to(PACKAGE)), line, key)
+        for path in _python_files()
+        for line, key in _query_keys_read(path)
+    }
     assert {key for _path, _line, key in read} >= {"sida", "sok", "roll", "handelse", "typ"}
     wrong = sorted(item for item in read if item[2] not in QUERY_KEYS | LIBRARY_KEYS)
     assert wrong == []
@@ -192,7 +235,7 @@ def _url_for_calls(text: str):
         while depth and end < len(text):
             depth += {"(": 1, ")": -1}.get(text[end], 0)
             end += 1
-        inner = text[start:end - 1]
+        inner = text[start : end - 1]
         endpoint = re.match(r"\s*['\"]([\w.]+)['\"]", inner)
         # Keyword names at the top level of the call (not inside a nested call or literal).
         top, depth = [], 0
@@ -214,12 +257,18 @@ def test_every_query_string_key_in_a_link_is_swedish_from_the_list(app):
             if endpoint is None:
                 # A macro's endpoint is a variable (run links, pagination): any route argument.
                 query -= set().union(*rule_args.values())
-            wrong += [f"{path.relative_to(TEMPLATES)}: {endpoint}?{key}="
-                      for key in sorted(query - QUERY_KEYS - LIBRARY_KEYS)]
+            wrong += [
+                f"{path.relative_to(TEMPLATES)}: {endpoint}?{key}="
+                for key in sorted(query - QUERY_KEYS - LIBRARY_KEYS)
+            ]
     assert wrong == []
 
 
 def test_the_link_checker_sees_page_numbers():
-    calls = list(_url_for_calls("{{ url_for(endpoint, sida=page.next_num, **args) }}"
-                                "{{ url_for('courses.detail', run_id=run.id, page=2) }}"))
+    calls = list(
+        _url_for_calls(
+            "{{ url_for(endpoint, sida=page.next_num, **args) }}"
+            "{{ url_for('courses.detail', run_id=run.id, page=2) }}"
+        )
+    )
     assert calls == [(None, {"sida"}), ("courses.detail", {"run_id", "page"})]

@@ -47,8 +47,9 @@ def seed(now: datetime) -> list[tuple[str, str, str]]:
     by_code = {m.code: m for m in db.session.scalars(select(Municipality))}
     for name, code, is_member, lat, lon in MUNICIPALITIES:
         if code not in by_code:
-            by_code[code] = Municipality(name=name, code=code, is_member=is_member,
-                                         latitude=lat, longitude=lon)
+            by_code[code] = Municipality(
+                name=name, code=code, is_member=is_member, latitude=lat, longitude=lon
+            )
             db.session.add(by_code[code])
     db.session.flush()
     demo_hash = passwords.hash_password(DEMO_PASSWORD)
@@ -56,9 +57,13 @@ def seed(now: datetime) -> list[tuple[str, str, str]]:
     for username, full_name, email, roles, municipality_code in USERS:
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
-            user = User(username=username, full_name=full_name, email=email,
-                        password_hash=demo_hash,
-                        municipality=by_code.get(municipality_code) if municipality_code else None)
+            user = User(
+                username=username,
+                full_name=full_name,
+                email=email,
+                password_hash=demo_hash,
+                municipality=by_code.get(municipality_code) if municipality_code else None,
+            )
             db.session.add(user)
             services.set_roles(user, roles)
         logins.append((", ".join(r.value for r in roles), username, email))
@@ -72,11 +77,14 @@ def _seed_family(municipality: Municipality, demo_hash: str) -> None:
     fatima = db.session.scalars(select(User).where(User.username == "fatima.andersson")).one()
     if fatima.household_id is not None:
         return
-    household = Household(name="Familjen Andersson", municipality=municipality,
-                          is_confirmed=True)
+    household = Household(name="Familjen Andersson", municipality=municipality, is_confirmed=True)
     db.session.add(household)
-    johan = User(username="johan.andersson", full_name="Johan Andersson",
-                 email="johan.andersson@hem.example", password_hash=demo_hash)
+    johan = User(
+        username="johan.andersson",
+        full_name="Johan Andersson",
+        email="johan.andersson@hem.example",
+        password_hash=demo_hash,
+    )
     db.session.add(johan)
     services.set_roles(johan, [Role.FAMILY])
     fatima.household = household

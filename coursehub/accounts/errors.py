@@ -24,13 +24,11 @@ class EmailTakenError(AccountError):
     """Another account already has this e-mail address."""
 
     def __init__(self) -> None:
-        super().__init__(str(_l("Det finns redan ett konto med den här e-postadressen.")),
-                         field="email")
+        super().__init__(str(_l("Det finns redan ett konto med den här e-postadressen.")), field="email")
 
 
 class StaffAccountError(PermissionDeniedError):
     """Only an admin changes anything of a staff or admin account."""
 
     def __init__(self) -> None:
-        super().__init__(str(_l("Bara en administratör kan ändra konton för personal och "
-                                "administratörer.")))
+        super().__init__(str(_l("Bara en administratör kan ändra konton för personal och administratörer.")))

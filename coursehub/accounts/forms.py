@@ -90,8 +90,10 @@ class LoginForm(BaseForm):
 class ForgotPasswordForm(BaseForm):
     email = StringField(
         _l("E-postadress"),
-        validators=[DataRequired(_l("Skriv din e-postadress.")),
-                    Length(max=254, message=_l("E-postadressen får vara högst %(max)d tecken."))],
+        validators=[
+            DataRequired(_l("Skriv din e-postadress.")),
+            Length(max=254, message=_l("E-postadressen får vara högst %(max)d tecken.")),
+        ],
         render_kw={"autocomplete": "email", "type": "email"},
     )
 
@@ -107,11 +109,14 @@ def _new_password_validators():
 class SetPasswordForm(BaseForm):
     """Choose a password through a reset or invitation link."""
 
-    password = PasswordField(_l("Nytt lösenord"), validators=_new_password_validators(),
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("Skriv lösenordet igen"),
-                            validators=[DataRequired(_l("Skriv lösenordet en gång till."))],
-                            render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        _l("Nytt lösenord"), validators=_new_password_validators(), render_kw={"autocomplete": "new-password"}
+    )
+    confirm = PasswordField(
+        _l("Skriv lösenordet igen"),
+        validators=[DataRequired(_l("Skriv lösenordet en gång till."))],
+        render_kw={"autocomplete": "new-password"},
+    )
 
     def validate_confirm(self, field):
         if self.password.data and field.data != self.password.data:
@@ -121,15 +126,20 @@ class SetPasswordForm(BaseForm):
 class ChangePasswordForm(BaseForm):
     current_password = PasswordField(
         _l("Nuvarande lösenord"),
-        validators=[DataRequired(_l("Skriv ditt nuvarande lösenord.")),
-                    Length(max=MAX_LENGTH, message=TOO_LONG)],
+        validators=[
+            DataRequired(_l("Skriv ditt nuvarande lösenord.")),
+            Length(max=MAX_LENGTH, message=TOO_LONG),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = PasswordField(_l("Nytt lösenord"), validators=_new_password_validators(),
-                                 render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(_l("Skriv det nya lösenordet igen"),
-                            validators=[DataRequired(_l("Skriv lösenordet en gång till."))],
-                            render_kw={"autocomplete": "new-password"})
+    new_password = PasswordField(
+        _l("Nytt lösenord"), validators=_new_password_validators(), render_kw={"autocomplete": "new-password"}
+    )
+    confirm = PasswordField(
+        _l("Skriv det nya lösenordet igen"),
+        validators=[DataRequired(_l("Skriv lösenordet en gång till."))],
+        render_kw={"autocomplete": "new-password"},
+    )
 
     def validate_confirm(self, field):
         if self.new_password.data and field.data != self.new_password.data:
@@ -137,8 +147,11 @@ class ChangePasswordForm(BaseForm):
 
 
 class PhoneForm(BaseForm):
-    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=30, message=TOO_LONG)],
-                        render_kw={"autocomplete": "tel", "type": "tel"})
+    phone = StringField(
+        _l("Telefon"),
+        validators=[Optional(), Length(max=30, message=TOO_LONG)],
+        render_kw={"autocomplete": "tel", "type": "tel"},
+    )
 
 
 class _UserFieldsForm(BaseForm):
@@ -146,15 +159,17 @@ class _UserFieldsForm(BaseForm):
 
     full_name = StringField(
         _l("Namn"),
-        validators=[DataRequired(_l("Skriv namnet.")),
-                    Length(max=120, message=_l("Namnet får vara högst %(max)d tecken."))],
+        validators=[
+            DataRequired(_l("Skriv namnet.")),
+            Length(max=120, message=_l("Namnet får vara högst %(max)d tecken.")),
+        ],
         render_kw={"autocomplete": "off"},
     )
-    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=30, message=TOO_LONG)],
-                        render_kw={"type": "tel"})
+    phone = StringField(
+        _l("Telefon"), validators=[Optional(), Length(max=30, message=TOO_LONG)], render_kw={"type": "tel"}
+    )
     roles = MultiCheckboxField(_l("Roller"), choices=[], validate_choice=True)
-    municipality = ChoiceField(_l("Kommun"), coerce=_optional_int, choices=[],
-                               validators=[Optional()])
+    municipality = ChoiceField(_l("Kommun"), coerce=_optional_int, choices=[], validators=[Optional()])
 
     def __init__(self, *args, grantable_roles=(), municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,9 +183,11 @@ class _UserFieldsForm(BaseForm):
 class InviteUserForm(_UserFieldsForm):
     email = StringField(
         _l("E-postadress"),
-        validators=[DataRequired(_l("Skriv e-postadressen.")),
-                    Length(max=254, message=_l("E-postadressen får vara högst %(max)d tecken.")),
-                    EmailAddress()],
+        validators=[
+            DataRequired(_l("Skriv e-postadressen.")),
+            Length(max=254, message=_l("E-postadressen får vara högst %(max)d tecken.")),
+            EmailAddress(),
+        ],
         render_kw={"type": "email", "autocomplete": "off"},
     )
     username = StringField(
@@ -191,15 +208,15 @@ class UserSearchForm(BaseForm):
         csrf = False
 
     # Field names are the query-string keys, Swedish like the paths: ?sok=...&roll=...
-    sok = StringField(_l("Sök på namn, e-post eller användarnamn"),
-                      validators=[Optional(), Length(max=100, message=TOO_LONG)])
+    sok = StringField(
+        _l("Sök på namn, e-post eller användarnamn"),
+        validators=[Optional(), Length(max=100, message=TOO_LONG)],
+    )
     roll = ChoiceField(_l("Roll"), choices=[], validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.roll.choices = [("", _l("Alla roller"))] + [
-            (role.value, role_label(role)) for role in Role
-        ]
+        self.roll.choices = [("", _l("Alla roller"))] + [(role.value, role_label(role)) for role in Role]
 
 
 class AuditFilterForm(BaseForm):

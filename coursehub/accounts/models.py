@@ -86,12 +86,8 @@ class User(UserMixin, Base):
     phone: Mapped[str | None] = mapped_column(sa.String(30))
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))  # None until invited user sets one
     # Returned by get_id(); changed at logout, password change and deactivation to end sessions.
-    session_token: Mapped[str] = mapped_column(
-        sa.String(64), unique=True, default=new_session_token
-    )
-    municipality_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("municipalities.id"), index=True
-    )
+    session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
+    municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("households.id"), index=True)
     deactivated_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
@@ -101,9 +97,7 @@ class User(UserMixin, Base):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
     municipality: Mapped[Municipality | None] = relationship()
-    household: Mapped[Household | None] = relationship(
-        back_populates="adults", foreign_keys=[household_id]
-    )
+    household: Mapped[Household | None] = relationship(back_populates="adults", foreign_keys=[household_id])
 
     # -- Flask-Login --
     def get_id(self) -> str:
@@ -137,9 +131,7 @@ class User(UserMixin, Base):
 class UserRole(Base):
     __tablename__ = "user_roles"
 
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"), primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")

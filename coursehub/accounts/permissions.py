@@ -99,5 +99,4 @@ def can_edit_account(user: User | None, target: User | None) -> bool:
 
 def can_change_activation(user: User | None, target: User | None) -> bool:
     """Deactivate or reactivate an account one may edit, other than one's own."""
-    return can_edit_account(user, target) and user is not None and target is not None \
-        and user.id != target.id
+    return can_edit_account(user, target) and user is not None and target is not None and user.id != target.id

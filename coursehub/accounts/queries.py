@@ -18,8 +18,9 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search_users(*, q: str | None = None, role: Role | None = None, page: int = 1,
-                 per_page: int = USERS_PER_PAGE) -> Page:
+def search_users(
+    *, q: str | None = None, role: Role | None = None, page: int = 1, per_page: int = USERS_PER_PAGE
+) -> Page:
     """Return a page of users matching `q` (name, e-mail or username) and holding `role`."""
     stmt = select(User).options(selectinload(User.role_rows), joinedload(User.municipality))
     if q:
@@ -37,12 +38,12 @@ def search_users(*, q: str | None = None, role: Role | None = None, page: int = 
 
 def municipalities() -> list[Municipality]:
     """Return every municipality by name, members first."""
-    return list(db.session.scalars(
-        select(Municipality).order_by(Municipality.is_member.desc(), Municipality.name)))
+    return list(
+        db.session.scalars(select(Municipality).order_by(Municipality.is_member.desc(), Municipality.name))
+    )
 
 
-def audit_entries(*, action: str | None = None, page: int = 1,
-                  per_page: int = AUDIT_PER_PAGE) -> Page:
+def audit_entries(*, action: str | None = None, page: int = 1, per_page: int = AUDIT_PER_PAGE) -> Page:
     """Return a page of the audit log, newest first, optionally of one action only."""
     stmt = select(AuditEntry).options(joinedload(AuditEntry.actor))
     if action:

@@ -84,9 +84,11 @@ def suggest_username(full_name: str) -> str:
 
 def free_username(base: str) -> str:
     """Return `base`, or `base` with the lowest number (2, 3, ...) that makes it unused."""
-    taken = set(db.session.scalars(select(User.username).where(
-        or_(User.username == base, User.username.like(f"{base}%"))
-    )))
+    taken = set(
+        db.session.scalars(
+            select(User.username).where(or_(User.username == base, User.username.like(f"{base}%")))
+        )
+    )
     if base not in taken:
         return base
     number = 2
@@ -123,8 +125,7 @@ def _clean_phone(phone: str | None) -> str | None:
     if not phone:
         return None
     if len(phone) > MAX_PHONE or not _PHONE.fullmatch(phone):
-        raise AccountError(_("Skriv telefonnumret med siffror, till exempel 036-123 45 67."),
-                           field="phone")
+        raise AccountError(_("Skriv telefonnumret med siffror, till exempel 036-123 45 67."), field="phone")
     return phone
 
 
@@ -134,11 +135,18 @@ def _clean_username(username: str | None, full_name: str) -> str:
         base = suggest_username(full_name) or "anvandare"
         return free_username(base)
     if len(wanted) > MAX_USERNAME or not _USERNAME.fullmatch(wanted):
-        raise AccountError(_("Användarnamnet får bara ha små bokstäver a–z, siffror och punkt, "
-                             "till exempel anna.svensson."), field="username")
+        raise AccountError(
+            _("Användarnamnet får bara ha små bokstäver a–z, siffror och punkt, till exempel anna.svensson."),
+            field="username",
+        )
     if db.session.scalar(select(User.id).where(User.username == wanted)) is not None:
-        raise AccountError(_("Användarnamnet är upptaget. Välj ett annat, till exempel %(name)s.",
-                             name=free_username(wanted)), field="username")
+        raise AccountError(
+            _(
+                "Användarnamnet är upptaget. Välj ett annat, till exempel %(name)s.",
+                name=free_username(wanted),
+            ),
+            field="username",
+        )
     return wanted
 
 
@@ -146,14 +154,15 @@ def check_password(password: str, confirm: str | None = None, *, field: str = "p
     """Raise AccountError unless `password` has 12–256 characters and matches `confirm`."""
     password = password or ""
     if len(password) < passwords.MIN_LENGTH:
-        raise AccountError(_("Lösenordet måste ha minst %(min)d tecken.", min=passwords.MIN_LENGTH),
-                           field=field)
+        raise AccountError(
+            _("Lösenordet måste ha minst %(min)d tecken.", min=passwords.MIN_LENGTH), field=field
+        )
     if len(password) > passwords.MAX_LENGTH:
-        raise AccountError(_("Lösenordet får ha högst %(max)d tecken.", max=passwords.MAX_LENGTH),
-                           field=field)
+        raise AccountError(
+            _("Lösenordet får ha högst %(max)d tecken.", max=passwords.MAX_LENGTH), field=field
+        )
     if confirm is not None and confirm != password:
-        raise AccountError(_("Lösenorden är inte lika. Skriv samma lösenord två gånger."),
-                           field="confirm")
+        raise AccountError(_("Lösenorden är inte lika. Skriv samma lösenord två gånger."), field="confirm")
 
 
 def _parse_roles(roles: Iterable[str]) -> set[Role]:
@@ -163,8 +172,10 @@ def _parse_roles(roles: Iterable[str]) -> set[Role]:
             wanted.add(Role(str(value).strip().lower()))
         except ValueError:
             choices = ", ".join(role.value for role in Role)
-            raise AccountError(_("Okänd roll: %(role)s. Välj bland: %(choices)s.", role=value,
-                                 choices=choices), field="roles") from None
+            raise AccountError(
+                _("Okänd roll: %(role)s. Välj bland: %(choices)s.", role=value, choices=choices),
+                field="roles",
+            ) from None
     return wanted
 
 
@@ -209,8 +220,9 @@ def set_roles(user: User, roles: Iterable[str]) -> None:
     db.session.flush()
 
 
-def change_password(user: User, *, current_password: str, new_password: str, confirm: str,
-                    now: datetime) -> User:
+def change_password(
+    user: User, *, current_password: str, new_password: str, confirm: str, now: datetime
+) -> User:
     """Set a new password after checking the current one; end every session of `user`."""
     if not passwords.verify_password(user.password_hash, current_password or ""):
         raise AccountError(_("Det nuvarande lösenordet stämmer inte."), field="current_password")
@@ -234,8 +246,15 @@ def update_phone(user: User, *, phone: str | None, actor: User) -> User:
 # -- creating accounts ---------------------------------------------------------------------------
 
 
-def create_user_from_cli(*, email: str, full_name: str, roles: Iterable[str], password: str,
-                         municipality_code: str | None, now: datetime) -> User:
+def create_user_from_cli(
+    *,
+    email: str,
+    full_name: str,
+    roles: Iterable[str],
+    password: str,
+    municipality_code: str | None,
+    now: datetime,
+) -> User:
     """Create an account with a password (the first admin, scripts)."""
     name = _clean_name(full_name)
     address = _clean_email(email)
@@ -246,14 +265,21 @@ def create_user_from_cli(*, email: str, full_name: str, roles: Iterable[str], pa
     municipality = None
     if municipality_code:
         municipality = db.session.scalar(
-            select(Municipality).where(Municipality.code == municipality_code.strip()))
+            select(Municipality).where(Municipality.code == municipality_code.strip())
+        )
         if municipality is None:
-            raise AccountError(_("Det finns ingen kommun med koden %(code)s.",
-                                 code=municipality_code), field="municipality")
+            raise AccountError(
+                _("Det finns ingen kommun med koden %(code)s.", code=municipality_code), field="municipality"
+            )
     _check_municipality(wanted, municipality)
-    user = User(email=address, full_name=name, username=_clean_username(None, name),
-                password_hash=passwords.hash_password(password), municipality=municipality,
-                created_at=now)
+    user = User(
+        email=address,
+        full_name=name,
+        username=_clean_username(None, name),
+        password_hash=passwords.hash_password(password),
+        municipality=municipality,
+        created_at=now,
+    )
     db.session.add(user)
     set_roles(user, wanted)
     audit.record(None, "user.create", obj=user, detail="cli")
@@ -261,29 +287,43 @@ def create_user_from_cli(*, email: str, full_name: str, roles: Iterable[str], pa
     return user
 
 
-def invite_user(*, actor: User, full_name: str, email: str, username: str | None = None,
-                phone: str | None = None, roles: Iterable[str] = (),
-                municipality: Municipality | None = None, now: datetime) -> User:
+def invite_user(
+    *,
+    actor: User,
+    full_name: str,
+    email: str,
+    username: str | None = None,
+    phone: str | None = None,
+    roles: Iterable[str] = (),
+    municipality: Municipality | None = None,
+    now: datetime,
+) -> User:
     """Create an account without a password and e-mail the person a link to set one."""
     name = _clean_name(full_name)
     address = _clean_email(email)
     wanted = _parse_roles(roles)
     for role in wanted:
         if not permissions.can_grant_role(actor, role):
-            raise PermissionDeniedError(_("Du får inte ge rollen %(role)s.", role=role.value),
-                                        field="roles")
+            raise PermissionDeniedError(_("Du får inte ge rollen %(role)s.", role=role.value), field="roles")
     _check_municipality(wanted, municipality)
-    user = User(email=address, full_name=name, username=_clean_username(username, name),
-                phone=_clean_phone(phone), municipality=municipality, password_hash=None,
-                created_at=now)
+    user = User(
+        email=address,
+        full_name=name,
+        username=_clean_username(username, name),
+        phone=_clean_phone(phone),
+        municipality=municipality,
+        password_hash=None,
+        created_at=now,
+    )
     db.session.add(user)
     set_roles(user, wanted)
     _issue_invitation(user, actor=actor, now=now)
     return user
 
 
-def _issue_invitation(user: User, *, actor: User | None, now: datetime, family: bool = False,
-                      run_title: str | None = None) -> None:
+def _issue_invitation(
+    user: User, *, actor: User | None, now: datetime, family: bool = False, run_title: str | None = None
+) -> None:
     """The one invitation path: a single-use link, its mail and an audit row "user.invite".
 
     A user created by staff gets the mail naming the inviter. A family adult (`family`) gets the
@@ -331,33 +371,47 @@ def _check_adults(adults: list[NewAdult]) -> list[NewAdult]:
         seen.add(email)
         if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
             raise AccountError(
-                _("Det finns redan ett konto med e-postadressen %(email)s. Logga in i stället.",
-                  email=email), field="adults")
+                _("Det finns redan ett konto med e-postadressen %(email)s. Logga in i stället.", email=email),
+                field="adults",
+            )
         cleaned.append(NewAdult(name[:MAX_NAME], email))
     if not cleaned:
         raise AccountError(_("Skriv namn och e-postadress för minst en vuxen."), field="adults")
     return cleaned
 
 
-def add_family_adult(household: Household, adult: NewAdult, *, actor: User | None, now: datetime,
-                     run_title: str | None = None) -> User:
+def add_family_adult(
+    household: Household, adult: NewAdult, *, actor: User | None, now: datetime, run_title: str | None = None
+) -> User:
     """Create the account of one adult of `household` (role family, no password) and invite it.
 
     `adult` must come from _check_adults (create_household checks them all first).
     """
-    user = User(full_name=adult.full_name, email=adult.email,
-                username=free_username(suggest_username(adult.full_name) or "familj"),
-                household=household, password_hash=None, created_at=now,
-                role_rows=[UserRole(role=Role.FAMILY)])
+    user = User(
+        full_name=adult.full_name,
+        email=adult.email,
+        username=free_username(suggest_username(adult.full_name) or "familj"),
+        household=household,
+        password_hash=None,
+        created_at=now,
+        role_rows=[UserRole(role=Role.FAMILY)],
+    )
     db.session.add(user)
     db.session.flush()
     _issue_invitation(user, actor=actor, now=now, family=True, run_title=run_title)
     return user
 
 
-def create_household(name: str, municipality: Municipality, adults: list[NewAdult], *,
-                     actor: User | None, now: datetime, confirmed: bool,
-                     run_title: str | None = None) -> Household:
+def create_household(
+    name: str,
+    municipality: Municipality,
+    adults: list[NewAdult],
+    *,
+    actor: User | None,
+    now: datetime,
+    confirmed: bool,
+    run_title: str | None = None,
+) -> Household:
     """Create a household of `municipality` with its adults, each invited to choose a password.
 
     The caller checks who may do this. `confirmed` is True when a municipal worker adds it, False
@@ -366,7 +420,8 @@ def create_household(name: str, municipality: Municipality, adults: list[NewAdul
     """
     adults = _check_adults(adults)
     name = " ".join((name or "").split())[:MAX_NAME] or _(
-        "Familjen %(name)s", name=adults[0].full_name.split()[-1])
+        "Familjen %(name)s", name=adults[0].full_name.split()[-1]
+    )
     household = Household(name=name, municipality=municipality, is_confirmed=False, created_at=now)
     db.session.add(household)
     db.session.flush()
@@ -392,9 +447,16 @@ def confirm_household(household: Household, *, actor: User, now: datetime) -> Ho
 # -- editing, deactivating -----------------------------------------------------------------------
 
 
-def update_user(user: User, *, actor: User, full_name: str, phone: str | None,
-                roles: Iterable[str] | None, municipality: Municipality | None,
-                now: datetime) -> User:
+def update_user(
+    user: User,
+    *,
+    actor: User,
+    full_name: str,
+    phone: str | None,
+    roles: Iterable[str] | None,
+    municipality: Municipality | None,
+    now: datetime,
+) -> User:
     """Change name, phone, roles and municipality of an account.
 
     `roles` are the roles chosen among those `actor` may grant; the roles `actor` may not grant
@@ -410,17 +472,23 @@ def update_user(user: User, *, actor: User, full_name: str, phone: str | None,
         kept = {role for role in user.roles if not permissions.can_grant_role(actor, role)}
         for role in chosen - kept:
             if not permissions.can_grant_role(actor, role):
-                raise PermissionDeniedError(_("Du får inte ge rollen %(role)s.", role=role.value),
-                                            field="roles")
+                raise PermissionDeniedError(
+                    _("Du får inte ge rollen %(role)s.", role=role.value), field="roles"
+                )
         wanted = chosen | kept
     if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in wanted:
         raise AccountError(_("Du kan inte ta bort din egen administratörsroll."), field="roles")
     _check_municipality(wanted, municipality)
     # Which fields changed, by name only: the audit row holds no personal data.
-    changed = [field for field, old, new in (
-        ("full_name", user.full_name, name), ("phone", user.phone, phone),
-        ("municipality", user.municipality_id, getattr(municipality, "id", None)),
-    ) if old != new]
+    changed = [
+        field
+        for field, old, new in (
+            ("full_name", user.full_name, name),
+            ("phone", user.phone, phone),
+            ("municipality", user.municipality_id, getattr(municipality, "id", None)),
+        )
+        if old != new
+    ]
     before = ",".join(sorted(user.roles))
     user.full_name, user.phone, user.municipality = name, phone, municipality
     set_roles(user, wanted)
@@ -488,19 +556,29 @@ def hash_token(token: str) -> str:
     return hashlib.sha256((token or "").encode("utf-8")).hexdigest()
 
 
-def _new_token(user: User, purpose: TokenPurpose, expires_at: datetime, actor: User | None,
-               now: datetime) -> tuple[str, AccountToken]:
+def _new_token(
+    user: User, purpose: TokenPurpose, expires_at: datetime, actor: User | None, now: datetime
+) -> tuple[str, AccountToken]:
     token = secrets.token_urlsafe(32)
-    row = AccountToken(user=user, purpose=purpose, token_hash=hash_token(token), created_at=now,
-                       expires_at=expires_at, created_by_id=getattr(actor, "id", None))
+    row = AccountToken(
+        user=user,
+        purpose=purpose,
+        token_hash=hash_token(token),
+        created_at=now,
+        expires_at=expires_at,
+        created_by_id=getattr(actor, "id", None),
+    )
     db.session.add(row)
     db.session.flush()
     return token, row
 
 
 def _spend_tokens(user: User, now: datetime) -> None:
-    db.session.execute(update(AccountToken).where(
-        AccountToken.user_id == user.id, AccountToken.used_at.is_(None)).values(used_at=now))
+    db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=now)
+    )
 
 
 def request_password_reset(email: str, *, now: datetime) -> None:
@@ -508,15 +586,22 @@ def request_password_reset(email: str, *, now: datetime) -> None:
 
     The caller answers the same either way, so that nobody learns which addresses exist.
     """
-    address = email_or_none(email) or normalise_login(email)[:MAX_EMAIL + 1]
+    address = email_or_none(email) or normalise_login(email)[: MAX_EMAIL + 1]
     user = db.session.scalar(select(User).where(func.lower(User.email) == address))
     if user is None or not user.is_active:
         logger.info("password reset asked for an unknown address")
         return
     # Only the newest reset link works: earlier ones that are still lying in the inbox expire now.
-    db.session.execute(update(AccountToken).where(
-        AccountToken.user_id == user.id, AccountToken.purpose == TokenPurpose.RESET,
-        AccountToken.used_at.is_(None), AccountToken.expires_at > now).values(expires_at=now))
+    db.session.execute(
+        update(AccountToken)
+        .where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == TokenPurpose.RESET,
+            AccountToken.used_at.is_(None),
+            AccountToken.expires_at > now,
+        )
+        .values(expires_at=now)
+    )
     hours = current_app.config["COURSEHUB_RESET_TOKEN_HOURS"]
     token, row = _new_token(user, TokenPurpose.RESET, now + timedelta(hours=hours), None, now)
     emails.queue_password_reset_email(user, token=token, token_row=row, hours=hours)
@@ -525,11 +610,15 @@ def request_password_reset(email: str, *, now: datetime) -> None:
 
 def find_link(token: str, purpose: TokenPurpose, *, now: datetime) -> AccountToken:
     """Return the usable link for `token`, or raise InvalidLinkError saying why not."""
-    row = db.session.scalar(select(AccountToken).where(
-        AccountToken.token_hash == hash_token(token), AccountToken.purpose == purpose))
+    row = db.session.scalar(
+        select(AccountToken).where(
+            AccountToken.token_hash == hash_token(token), AccountToken.purpose == purpose
+        )
+    )
     if row is None or not row.user.is_active:
-        raise InvalidLinkError(_("Länken gäller inte. Kontrollera att du använt hela länken "
-                                 "i e-postmeddelandet."))
+        raise InvalidLinkError(
+            _("Länken gäller inte. Kontrollera att du använt hela länken i e-postmeddelandet.")
+        )
     if row.used_at is not None:
         raise InvalidLinkError(_("Länken har redan använts. Varje länk fungerar bara en gång."))
     if not row.is_usable(now):
@@ -537,15 +626,22 @@ def find_link(token: str, purpose: TokenPurpose, *, now: datetime) -> AccountTok
     return row
 
 
-def set_password_by_link(token: str, purpose: TokenPurpose, *, password: str, confirm: str,
-                         now: datetime) -> User:
+def set_password_by_link(
+    token: str, purpose: TokenPurpose, *, password: str, confirm: str, now: datetime
+) -> User:
     """Set a password through a reset or invitation link; the link then works no more."""
     row = find_link(token, purpose, now=now)
     check_password(password, confirm)
     # A conditional update: of two requests racing with one link, only one gets a row.
     # An UPDATE's result is a CursorResult (it has rowcount); Session.execute is typed Result.
-    spent = cast(CursorResult[Any], db.session.execute(update(AccountToken).where(
-        AccountToken.id == row.id, AccountToken.used_at.is_(None)).values(used_at=now)))
+    spent = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(AccountToken)
+            .where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
+            .values(used_at=now)
+        ),
+    )
     if spent.rowcount != 1:
         raise InvalidLinkError(_("Länken har redan använts. Varje länk fungerar bara en gång."))
     user = row.user

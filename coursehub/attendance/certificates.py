@@ -82,13 +82,18 @@ def render_certificate_pdf(content: CertificateContent) -> bytes:
     pdf.set_font(family, "B", 20)
     pdf.multi_cell(width, 11, text(content.name), new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.set_font(family, "", 13)
-    pdf.multi_cell(width, 8, text(_("har genomgått kursen")), new_x="LMARGIN", new_y="NEXT",
-                   align="C")
+    pdf.multi_cell(width, 8, text(_("har genomgått kursen")), new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.set_font(family, "B", 16)
     pdf.multi_cell(width, 9, text(content.course), new_x="LMARGIN", new_y="NEXT", align="C")
     pdf.set_font(family, "", 12)
-    pdf.multi_cell(width, 8, text(_("Kursen slutfördes %(date)s.", date=_date(content.completed_at))),
-                   new_x="LMARGIN", new_y="NEXT", align="C")
+    pdf.multi_cell(
+        width,
+        8,
+        text(_("Kursen slutfördes %(date)s.", date=_date(content.completed_at))),
+        new_x="LMARGIN",
+        new_y="NEXT",
+        align="C",
+    )
     pdf.ln(8)
     if content.themes:
         pdf.set_font(family, "B", 12)
@@ -100,10 +105,17 @@ def render_certificate_pdf(content: CertificateContent) -> bytes:
     pdf.ln(10)
     pdf.set_font(family, "", 10)
     pdf.multi_cell(
-        width, 6,
-        text(_("Kontrollkod: %(code)s. Äktheten kan kontrolleras på %(url)s",
-               code=content.code, url=content.verify_url)),
-        new_x="LMARGIN", new_y="NEXT",
+        width,
+        6,
+        text(
+            _(
+                "Kontrollkod: %(code)s. Äktheten kan kontrolleras på %(url)s",
+                code=content.code,
+                url=content.verify_url,
+            )
+        ),
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     return bytes(pdf.output())
 
@@ -118,8 +130,11 @@ def certificate_content(certificate, *, organisation: str, verify_url: str) -> C
     themes = []
     if progress:
         themes = [
-            ThemeLine(row.theme.title, row.attended.starts_at if row.attended else None,
-                      row.attended.run_title if row.attended else "")
+            ThemeLine(
+                row.theme.title,
+                row.attended.starts_at if row.attended else None,
+                row.attended.run_title if row.attended else "",
+            )
             for row in progress[0].themes
         ]
     return CertificateContent(

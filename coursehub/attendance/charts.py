@@ -12,5 +12,6 @@ __all__ = ["SVG_CSP", "rates_chart_svg"]
 def rates_chart_svg(rows, *, title: str) -> str:
     """Return an SVG bar chart of attendance rates (per cent), with every <script> removed."""
     bars = [Bar(row.label, round(row.rate * 100, 1)) for row in rows]
-    return bar_chart_svg(bars, title=title, series=_("Närvaro"), value_range=(0, 100),
-                         value_formatter=lambda v: f"{v:.0f} %")
+    return bar_chart_svg(
+        bars, title=title, series=_("Närvaro"), value_range=(0, 100), value_formatter=lambda v: f"{v:.0f} %"
+    )

@@ -8,10 +8,15 @@ from coursehub.lib import spreadsheets
 
 
 def _table(rows, dimension_label: str) -> list[list]:
-    header = [dimension_label, _("Närvarande"), _("Frånvarande"), _("Anmäld frånvaro"),
-              _("Markeringar"), _("Närvaro (%)")]
-    body = [[r.label, r.present, r.absent, r.excused, r.total, round(r.rate * 100, 1)]
-            for r in rows]
+    header = [
+        dimension_label,
+        _("Närvarande"),
+        _("Frånvarande"),
+        _("Anmäld frånvaro"),
+        _("Markeringar"),
+        _("Närvaro (%)"),
+    ]
+    body = [[r.label, r.present, r.absent, r.excused, r.total, round(r.rate * 100, 1)] for r in rows]
     return [header, *body]
 
 

@@ -25,8 +25,10 @@ class MarkForm(BaseForm):
         _l("Närvaro"),
         validators=[
             InputRequired(message=_l("Välj närvarande, frånvarande eller anmäld frånvaro.")),
-            AnyOf([s.value for s in AttendanceStatus],
-                  message=_l("Välj närvarande, frånvarande eller anmäld frånvaro.")),
+            AnyOf(
+                [s.value for s in AttendanceStatus],
+                message=_l("Välj närvarande, frånvarande eller anmäld frånvaro."),
+            ),
         ],
     )
     remark = StringField(
@@ -68,8 +70,10 @@ class RevokeForm(BaseForm):
 
     reason = StringField(
         _l("Anledning"),
-        validators=[DataRequired(message=_l("Skriv varför intyget återkallas.")),
-                    Length(max=300, message=_l("Högst %(max)d tecken."))],
+        validators=[
+            DataRequired(message=_l("Skriv varför intyget återkallas.")),
+            Length(max=300, message=_l("Högst %(max)d tecken.")),
+        ],
     )
 
     def reason_text(self) -> str:

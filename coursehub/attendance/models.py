@@ -54,17 +54,13 @@ class AttendanceChange(Base):
     __tablename__ = "attendance_changes"
 
     id: Mapped[intpk]
-    mark_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("attendance_marks.id", ondelete="CASCADE"), index=True
-    )
+    mark_id: Mapped[int] = mapped_column(sa.ForeignKey("attendance_marks.id", ondelete="CASCADE"), index=True)
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     changed_at: Mapped[datetime]
     from_status: Mapped[AttendanceStatus] = mapped_column(
         str_enum(AttendanceStatus, "attendance_change_from")
     )
-    to_status: Mapped[AttendanceStatus] = mapped_column(
-        str_enum(AttendanceStatus, "attendance_change_to")
-    )
+    to_status: Mapped[AttendanceStatus] = mapped_column(str_enum(AttendanceStatus, "attendance_change_to"))
     from_remark: Mapped[str] = mapped_column(sa.String(300), default="")
     to_remark: Mapped[str] = mapped_column(sa.String(300), default="")
 
@@ -72,9 +68,7 @@ class AttendanceChange(Base):
     changed_by: Mapped[User | None] = relationship()
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "from_status <> to_status OR from_remark <> to_remark", name="something_changed"
-        ),
+        sa.CheckConstraint("from_status <> to_status OR from_remark <> to_remark", name="something_changed"),
     )
 
 
@@ -144,9 +138,7 @@ class Certificate(Base):
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
 
     __table_args__ = (
-        sa.CheckConstraint(
-            "(revoked_at IS NULL) = (revoked_by_id IS NULL)", name="revoked_with_actor"
-        ),
+        sa.CheckConstraint("(revoked_at IS NULL) = (revoked_by_id IS NULL)", name="revoked_with_actor"),
         sa.CheckConstraint("length(code) >= 10", name="code_long_enough"),
         # At most one valid certificate per completion: a reissue revokes the old one first.
         sa.Index(

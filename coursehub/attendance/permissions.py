@@ -64,11 +64,7 @@ def can_manage_certificates(user) -> bool:
 
 def can_sign_up_own_makeup(actor, person) -> bool:
     """A family signs up one of its own adults for a make-up session."""
-    return (
-        can_view_own_progress(actor)
-        and person is not None
-        and person.household_id == actor.household_id
-    )
+    return can_view_own_progress(actor) and person is not None and person.household_id == actor.household_id
 
 
 def can_view_household_progress(user, household) -> bool:

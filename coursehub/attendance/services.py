@@ -58,12 +58,12 @@ def record_attendance(
     try:
         status = AttendanceStatus(status)
     except ValueError:
-        raise AttendanceError(_("Välj närvarande, frånvarande eller anmäld frånvaro."),
-                              field="status") from None
+        raise AttendanceError(
+            _("Välj närvarande, frånvarande eller anmäld frånvaro."), field="status"
+        ) from None
     remark = (remark or "").strip()
     if len(remark) > REMARK_MAX:
-        raise AttendanceError(_("Anteckningen får vara högst %(n)d tecken.", n=REMARK_MAX),
-                              field="remark")
+        raise AttendanceError(_("Anteckningen får vara högst %(n)d tecken.", n=REMARK_MAX), field="remark")
     if session.status == SessionStatus.CANCELLED:
         raise AttendanceError(_("Träffen är inställd. Det går inte att föra närvaro för den."))
     if not session.has_started(now):
@@ -78,18 +78,32 @@ def record_attendance(
     # race to insert the same mark. PostgreSQL holds this row lock until commit.
     _lock_person(person)
     mark = db.session.scalar(
-        select(AttendanceMark).where(AttendanceMark.session_id == session.id,
-                                     AttendanceMark.user_id == person.id)
+        select(AttendanceMark).where(
+            AttendanceMark.session_id == session.id, AttendanceMark.user_id == person.id
+        )
     )
     if mark is None:
-        mark = AttendanceMark(session_id=session.id, user_id=person.id, status=status,
-                              remark=remark, recorded_by_id=actor.id, recorded_at=now)
+        mark = AttendanceMark(
+            session_id=session.id,
+            user_id=person.id,
+            status=status,
+            remark=remark,
+            recorded_by_id=actor.id,
+            recorded_at=now,
+        )
         db.session.add(mark)
     elif mark.status != status or mark.remark != remark:
-        db.session.add(AttendanceChange(
-            mark=mark, changed_by_id=actor.id, changed_at=now, from_status=mark.status,
-            to_status=status, from_remark=mark.remark, to_remark=remark,
-        ))
+        db.session.add(
+            AttendanceChange(
+                mark=mark,
+                changed_by_id=actor.id,
+                changed_at=now,
+                from_status=mark.status,
+                to_status=status,
+                from_remark=mark.remark,
+                to_remark=remark,
+            )
+        )
         mark.status, mark.remark = status, remark
         mark.recorded_by_id, mark.recorded_at = actor.id, now
     db.session.flush()
@@ -122,19 +136,18 @@ def report_absence(
         raise PermissionDeniedError(_("Du kan bara anmäla frånvaro för din egen familj."))
     reason = (reason or "").strip()
     if len(reason) > REMARK_MAX:
-        raise AttendanceError(_("Meddelandet får vara högst %(n)d tecken.", n=REMARK_MAX),
-                              field="reason")
+        raise AttendanceError(_("Meddelandet får vara högst %(n)d tecken.", n=REMARK_MAX), field="reason")
     if session.has_started(now) or session.status == SessionStatus.CANCELLED:
-        raise AttendanceError(_("Frånvaro kan bara anmälas i förväg, före träffen."),
-                              field="session_id")
+        raise AttendanceError(_("Frånvaro kan bara anmälas i förväg, före träffen."), field="session_id")
     if not queries.is_participant(session, person.id):
         raise NotSignedUpError(
             _("%(name)s är inte anmäld till den här träffen.", name=person.full_name),
             field="session_id",
         )
     notice = db.session.scalar(
-        select(AbsenceNotice).where(AbsenceNotice.session_id == session.id,
-                                    AbsenceNotice.user_id == person.id)
+        select(AbsenceNotice).where(
+            AbsenceNotice.session_id == session.id, AbsenceNotice.user_id == person.id
+        )
     )
     if notice is None:
         notice = AbsenceNotice(session_id=session.id, user_id=person.id)
@@ -151,17 +164,16 @@ def withdraw_absence(notice: AbsenceNotice, *, actor: User, now: datetime) -> No
         raise PermissionDeniedError(_("Du kan bara ändra frånvaro för din egen familj."))
     session = notice.session
     if session.has_started(now):
-        raise AttendanceError(
-            _("Träffen har redan börjat. Frånvaroanmälan går inte att ta tillbaka nu.")
-        )
+        raise AttendanceError(_("Träffen har redan börjat. Frånvaroanmälan går inte att ta tillbaka nu."))
     notice_id, session_id = notice.id, session.id
     db.session.delete(notice)
     db.session.flush()
     logger.info("absence notice %s withdrawn session=%s", notice_id, session_id)
 
 
-def evaluate_completion(user: User, course_type: CourseType, *, now: datetime,
-                        actor: User | None = None) -> Completion | None:
+def evaluate_completion(
+    user: User, course_type: CourseType, *, now: datetime, actor: User | None = None
+) -> Completion | None:
     """Create the person's completion of `course_type` once the rule is met (exactly once).
 
     When the type issues certificates, a certificate is issued and an e-mail queued with it.
@@ -169,8 +181,7 @@ def evaluate_completion(user: User, course_type: CourseType, *, now: datetime,
     attendance that completed it). Returns the completion, or None while the rule is not met.
     """
     existing = db.session.scalar(
-        select(Completion).where(Completion.user_id == user.id,
-                                 Completion.course_type_id == course_type.id)
+        select(Completion).where(Completion.user_id == user.id, Completion.course_type_id == course_type.id)
     )
     if existing is not None:
         return existing
@@ -178,17 +189,22 @@ def evaluate_completion(user: User, course_type: CourseType, *, now: datetime,
     if not progress or progress[0].completed_at is None:
         return None
     done = progress[0]
-    completion = Completion(user_id=user.id, course_type_id=course_type.id,
-                            completed_at=done.completed_at,
-                            completing_session_id=done.completing_session_id, created_at=now)
+    completion = Completion(
+        user_id=user.id,
+        course_type_id=course_type.id,
+        completed_at=done.completed_at,
+        completing_session_id=done.completing_session_id,
+        created_at=now,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(completion)
     except IntegrityError:
         # Another request completed it at the same moment: its completion stands.
         return db.session.scalar(
-            select(Completion).where(Completion.user_id == user.id,
-                                     Completion.course_type_id == course_type.id)
+            select(Completion).where(
+                Completion.user_id == user.id, Completion.course_type_id == course_type.id
+            )
         )
     logger.info("completion %s course_type=%s", completion.id, course_type.id)
     if course_type.issues_certificate:
@@ -204,8 +220,13 @@ def new_certificate_code() -> str:
 
 def issue_certificate(completion: Completion, *, now: datetime) -> Certificate:
     """Issue a certificate for `completion` and queue the e-mail that tells the person."""
-    certificate = Certificate(user_id=completion.user_id, course_type_id=completion.course_type_id,
-                              completion=completion, code=new_certificate_code(), issued_at=now)
+    certificate = Certificate(
+        user_id=completion.user_id,
+        course_type_id=completion.course_type_id,
+        completion=completion,
+        code=new_certificate_code(),
+        issued_at=now,
+    )
     db.session.add(certificate)
     db.session.flush()
     emails.queue_certificate_issued_email(certificate)
@@ -213,9 +234,7 @@ def issue_certificate(completion: Completion, *, now: datetime) -> Certificate:
     return certificate
 
 
-def revoke_certificate(
-    certificate: Certificate, *, reason: str, actor: User, now: datetime
-) -> Certificate:
+def revoke_certificate(certificate: Certificate, *, reason: str, actor: User, now: datetime) -> Certificate:
     """Revoke a certificate (staff), with a reason; the public page then says it is not valid."""
     if not permissions.can_manage_certificates(actor):
         raise PermissionDeniedError(_("Du får inte återkalla intyg."))
@@ -223,8 +242,7 @@ def revoke_certificate(
     if not reason:
         raise CertificateError(_("Skriv varför intyget återkallas."), field="reason")
     if len(reason) > REMARK_MAX:
-        raise CertificateError(_("Anledningen får vara högst %(n)d tecken.", n=REMARK_MAX),
-                               field="reason")
+        raise CertificateError(_("Anledningen får vara högst %(n)d tecken.", n=REMARK_MAX), field="reason")
     lock_for_update(Certificate, certificate.id)  # two revocations at once: one wins
     if not certificate.is_valid:
         raise CertificateError(_("Intyget är redan återkallat."))
@@ -245,12 +263,12 @@ def reissue_certificate(
     # first one's new certificate, instead of breaking the one-valid-certificate index.
     lock_for_update(Certificate, certificate.id)
     if certificate.is_valid:
-        revoke_certificate(certificate, reason=reason or _("Ersatt av ett nytt intyg."),
-                           actor=actor, now=now)
+        revoke_certificate(certificate, reason=reason or _("Ersatt av ett nytt intyg."), actor=actor, now=now)
     else:
         current = db.session.scalar(
-            select(Certificate).where(Certificate.completion_id == certificate.completion_id,
-                                      Certificate.revoked_at.is_(None))
+            select(Certificate).where(
+                Certificate.completion_id == certificate.completion_id, Certificate.revoked_at.is_(None)
+            )
         )
         if current is not None:
             raise CertificateError(_("Det finns redan ett giltigt intyg för den här kursen."))

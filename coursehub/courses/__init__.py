@@ -14,7 +14,10 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
-    add_jobs(app, [
-        JobSpec("courses_complete_finished_runs", jobs.complete_finished_runs, minutes=60),
-    ])
+    add_jobs(
+        app,
+        [
+            JobSpec("courses_complete_finished_runs", jobs.complete_finished_runs, minutes=60),
+        ],
+    )
     add_demo_seeder(app, demo.seed)

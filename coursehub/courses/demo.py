@@ -20,30 +20,58 @@ BASIC_NAME = "Ett hem att växa i"
 EVENING_NAME = "Fortbildningskväll: Trygga kvällar"
 
 BASIC_THEMES = [
-    ("Barnets ursprungsfamilj",
-     "Varför barnets föräldrar, syskon och släkt fortsätter att betyda mycket, och hur ni kan "
-     "stödja kontakten."),
-    ("Närhet, anknytning och omsorg",
-     "Vad ett barn behöver för att känna sig tryggt, och hur tillit växer i vardagen."),
-    ("Barnets bakgrund och svåra upplevelser",
-     "Hur tidiga påfrestningar och trauma kan märkas i vardagen, och vad som hjälper barnet."),
-    ("Barnets hälsa och skolgång",
-     "Att bevaka barnets hälsa, tandvård och skola tillsammans med socialtjänsten."),
-    ("När familjens egna barn påverkas",
-     "Hur era egna barn får det när ett nytt barn flyttar in, och hur alla får plats."),
-    ("Lagar och praktiska ramar",
-     "Vad lagen säger om placeringen, och om ersättning, försäkringar och ansvar."),
-    ("Att samarbeta med socialtjänsten",
-     "Vem som gör vad, hur uppföljningen går till och vart ni vänder er med frågor."),
-    ("Att skiljas och gå vidare",
-     "När placeringen tar slut: avsked, flytt och hur barnet kan behålla det som varit bra."),
+    (
+        "Barnets ursprungsfamilj",
+        "Varför barnets föräldrar, syskon och släkt fortsätter att betyda mycket, och hur ni kan "
+        "stödja kontakten.",
+    ),
+    (
+        "Närhet, anknytning och omsorg",
+        "Vad ett barn behöver för att känna sig tryggt, och hur tillit växer i vardagen.",
+    ),
+    (
+        "Barnets bakgrund och svåra upplevelser",
+        "Hur tidiga påfrestningar och trauma kan märkas i vardagen, och vad som hjälper barnet.",
+    ),
+    (
+        "Barnets hälsa och skolgång",
+        "Att bevaka barnets hälsa, tandvård och skola tillsammans med socialtjänsten.",
+    ),
+    (
+        "När familjens egna barn påverkas",
+        "Hur era egna barn får det när ett nytt barn flyttar in, och hur alla får plats.",
+    ),
+    (
+        "Lagar och praktiska ramar",
+        "Vad lagen säger om placeringen, och om ersättning, försäkringar och ansvar.",
+    ),
+    (
+        "Att samarbeta med socialtjänsten",
+        "Vem som gör vad, hur uppföljningen går till och vart ni vänder er med frågor.",
+    ),
+    (
+        "Att skiljas och gå vidare",
+        "När placeringen tar slut: avsked, flytt och hur barnet kan behålla det som varit bra.",
+    ),
 ]
 
 VENUES = [
-    ("Familjehemsresursens kurslokal", "Barnarpsgatan 22", "553 16", "Jönköping", "0680",
-     "Hiss till plan 2. Hörslinga i stora salen. Parkering för rörelsehindrade vid entrén."),
-    ("Mötesplats Värnamo", "Storgatan 12", "331 30", "Värnamo", "0683",
-     "Entré i markplan med ramp vid sidoingången. Toalett anpassad för rullstol."),
+    (
+        "Familjehemsresursens kurslokal",
+        "Barnarpsgatan 22",
+        "553 16",
+        "Jönköping",
+        "0680",
+        "Hiss till plan 2. Hörslinga i stora salen. Parkering för rörelsehindrade vid entrén.",
+    ),
+    (
+        "Mötesplats Värnamo",
+        "Storgatan 12",
+        "331 30",
+        "Värnamo",
+        "0683",
+        "Entré i markplan med ramp vid sidoingången. Toalett anpassad för rullstol.",
+    ),
 ]
 
 
@@ -53,69 +81,151 @@ def seed(now: datetime) -> None:
     lars = db.session.scalar(select(User).where(User.username == "lars.holm"))
     if staff is None:
         return  # the accounts demo runs first; without its users there is no one to act
-    basic = _course_type(staff, now, services.TypeDetails(
-        name=BASIC_NAME, kind=CourseKind.BASIC,
-        description="Den nationella grundutbildningen för familjehem, jourhem och nätverkshem: "
-                    "åtta träffar, var och en med sitt eget tema.",
-        audience="Alla familjehem, jourhem och nätverkshem i medlemskommunerna.",
-        allowed_absences=1, allows_makeup=True, issues_certificate=True,
-        requires_municipal_approval=True,
-    ), [services.ThemeDetails(title=t, description=d) for t, d in BASIC_THEMES])
-    evening = _course_type(staff, now, services.TypeDetails(
-        name=EVENING_NAME, kind=CourseKind.CONTINUING,
-        description="En kväll om sömn, rutiner och lugna kvällar för barn som bär på oro.",
-        audience="Familjehem i alla medlemskommuner.",
-    ), [services.ThemeDetails(title="Sömn och rutiner", suggested_minutes=120,
-                              description="Hur ni hjälper barnet att varva ner och sova tryggt.")])
+    basic = _course_type(
+        staff,
+        now,
+        services.TypeDetails(
+            name=BASIC_NAME,
+            kind=CourseKind.BASIC,
+            description="Den nationella grundutbildningen för familjehem, jourhem och nätverkshem: "
+            "åtta träffar, var och en med sitt eget tema.",
+            audience="Alla familjehem, jourhem och nätverkshem i medlemskommunerna.",
+            allowed_absences=1,
+            allows_makeup=True,
+            issues_certificate=True,
+            requires_municipal_approval=True,
+        ),
+        [services.ThemeDetails(title=t, description=d) for t, d in BASIC_THEMES],
+    )
+    evening = _course_type(
+        staff,
+        now,
+        services.TypeDetails(
+            name=EVENING_NAME,
+            kind=CourseKind.CONTINUING,
+            description="En kväll om sömn, rutiner och lugna kvällar för barn som bär på oro.",
+            audience="Familjehem i alla medlemskommuner.",
+        ),
+        [
+            services.ThemeDetails(
+                title="Sömn och rutiner",
+                suggested_minutes=120,
+                description="Hur ni hjälper barnet att varva ner och sova tryggt.",
+            )
+        ],
+    )
     venues = {v[0]: _venue(staff, now, *v) for v in VENUES}
     leaders = [u for u in (lars, staff) if u is not None]
     change = _next_time_change(now.date() + timedelta(days=35))
     first = change - timedelta(days=21)
     first -= timedelta(days=(first.weekday() - 1) % 7)  # a Tuesday
-    _run(basic, staff, now, f"Ett hem att växa i, Jönköping {_term(first)}", first,
-         time(18, 0), time(21, 0), venues[VENUES[0][0]], None, leaders)
+    _run(
+        basic,
+        staff,
+        now,
+        f"Ett hem att växa i, Jönköping {_term(first)}",
+        first,
+        time(18, 0),
+        time(21, 0),
+        venues[VENUES[0][0]],
+        None,
+        leaders,
+    )
     thursday = now.date() + timedelta(days=63)
     thursday += timedelta(days=(3 - thursday.weekday()) % 7)
-    _run(basic, staff, now, f"Ett hem att växa i, Värnamo {_term(thursday)}", thursday,
-         time(18, 0), time(21, 0), venues[VENUES[1][0]], None, leaders)
+    _run(
+        basic,
+        staff,
+        now,
+        f"Ett hem att växa i, Värnamo {_term(thursday)}",
+        thursday,
+        time(18, 0),
+        time(21, 0),
+        venues[VENUES[1][0]],
+        None,
+        leaders,
+    )
     evening_day = now.date() + timedelta(days=24)
-    _run(evening, staff, now, "Trygga kvällar – fortbildning på nätet", evening_day,
-         time(18, 30), time(20, 30), None, "https://moten.example/trygga-kvallar", leaders[:1])
+    _run(
+        evening,
+        staff,
+        now,
+        "Trygga kvällar – fortbildning på nätet",
+        evening_day,
+        time(18, 30),
+        time(20, 30),
+        None,
+        "https://moten.example/trygga-kvallar",
+        leaders[:1],
+    )
     db.session.flush()
 
 
-def _course_type(actor: User, now: datetime, details: services.TypeDetails,
-                 themes: Sequence[services.ThemeDetails]) -> CourseType:
+def _course_type(
+    actor: User, now: datetime, details: services.TypeDetails, themes: Sequence[services.ThemeDetails]
+) -> CourseType:
     found = db.session.scalar(select(CourseType).where(CourseType.name == details.name))
     return found or services.create_course_type(actor=actor, now=now, details=details, themes=themes)
 
 
-def _venue(actor: User, now: datetime, name: str, street: str, postcode: str, city: str, code: str,
-           notes: str) -> Venue:
+def _venue(
+    actor: User, now: datetime, name: str, street: str, postcode: str, city: str, code: str, notes: str
+) -> Venue:
     found = db.session.scalar(select(Venue).where(Venue.name == name))
     if found is not None:
         return found
     municipality = db.session.scalar(select(Municipality).where(Municipality.code == code))
-    return services.save_venue(None, actor=actor, now=now, details=services.VenueDetails(
-        name=name, street=street, postcode=postcode, city=city, municipality=municipality,
-        accessibility_notes=notes))
+    return services.save_venue(
+        None,
+        actor=actor,
+        now=now,
+        details=services.VenueDetails(
+            name=name,
+            street=street,
+            postcode=postcode,
+            city=city,
+            municipality=municipality,
+            accessibility_notes=notes,
+        ),
+    )
 
 
-def _run(course_type: CourseType, actor: User, now: datetime, title: str, first_date: date,
-         start: time, end: time, venue: Venue | None, online_url: str | None,
-         leaders: list[User]) -> None:
+def _run(
+    course_type: CourseType,
+    actor: User,
+    now: datetime,
+    title: str,
+    first_date: date,
+    start: time,
+    end: time,
+    venue: Venue | None,
+    online_url: str | None,
+    leaders: list[User],
+) -> None:
     if db.session.scalar(select(CourseRun.id).where(CourseRun.title == title)) is not None:
         return
     closes = local_moment(first_date - timedelta(days=3), time(23, 59))
     details = services.RunDetails(
-        title=title, capacity=24 if venue else 40,
+        title=title,
+        capacity=24 if venue else 40,
         signup_opens_at=min(now, closes - timedelta(days=1)) - timedelta(days=1),
-        signup_closes_at=closes, edition="2:a upplagan", venue=venue, online_url=online_url,
-        leaders=leaders, contact_name="Sara Berg",
+        signup_closes_at=closes,
+        edition="2:a upplagan",
+        venue=venue,
+        online_url=online_url,
+        leaders=leaders,
+        contact_name="Sara Berg",
         contact_email="sara.berg@familjehemsresurs.example",
     )
-    run = services.create_run(course_type, actor=actor, now=now, details=details,
-                              first_date=first_date, start_time=start, end_time=end)
+    run = services.create_run(
+        course_type,
+        actor=actor,
+        now=now,
+        details=details,
+        first_date=first_date,
+        start_time=start,
+        end_time=end,
+    )
     if run.leaders:
         services.publish_run(run, actor=actor, now=now)
 
@@ -133,4 +243,3 @@ def _next_time_change(after: date) -> date:
 
 def _term(day: date) -> str:
     return f"{'våren' if day.month < 7 else 'hösten'} {day.year}"
-

@@ -30,6 +30,7 @@ from coursehub.lib.params import as_id
 
 TOO_LONG = _l("Högst %(max)d tecken.")
 
+
 class LocalDateField(DateField):
     """An HTML5 date input with a Swedish message for a date it cannot read."""
 
@@ -144,24 +145,39 @@ class CatalogueFilterForm(BaseForm):
     typ = Choice(_l("Kurs"), coerce=int_or_none, validate_choice=False)
     kommun = Choice(_l("Kommun"), coerce=int_or_none, validate_choice=False)
     manad = Choice(_l("Månad"), validate_choice=False)
-    satt = Choice(_l("Form"), validate_choice=False, choices=opts([
-        ("", _l("På plats och på nätet")), ("plats", _l("På plats")), ("natet", _l("På nätet")),
-    ]))
+    satt = Choice(
+        _l("Form"),
+        validate_choice=False,
+        choices=opts(
+            [
+                ("", _l("På plats och på nätet")),
+                ("plats", _l("På plats")),
+                ("natet", _l("På nätet")),
+            ]
+        ),
+    )
     platser = BooleanField(_l("Bara kurser med lediga platser"))
 
 
 class CourseTypeForm(BaseForm):
-    name = StringField(_l("Namn"), validators=[DataRequired(_l("Skriv kurstypens namn.")),
-                                               Length(max=120, message=TOO_LONG)])
-    kind = Choice(_l("Slag av kurs"), choices=opts([
-        (CourseKind.BASIC.value, _l("Grundutbildning")),
-        (CourseKind.CONTINUING.value, _l("Fortbildning")),
-        (CourseKind.OTHER.value, _l("Annat")),
-    ]))
+    name = StringField(
+        _l("Namn"), validators=[DataRequired(_l("Skriv kurstypens namn.")), Length(max=120, message=TOO_LONG)]
+    )
+    kind = Choice(
+        _l("Slag av kurs"),
+        choices=opts(
+            [
+                (CourseKind.BASIC.value, _l("Grundutbildning")),
+                (CourseKind.CONTINUING.value, _l("Fortbildning")),
+                (CourseKind.OTHER.value, _l("Annat")),
+            ]
+        ),
+    )
     description = TextAreaField(_l("Beskrivning"), validators=[Length(max=5000, message=TOO_LONG)])
     audience = TextAreaField(_l("Målgrupp"), validators=[Length(max=2000, message=TOO_LONG)])
-    allowed_absences = WholeNumberField(_l("Tillåten frånvaro (antal träffar)"),
-                                        render_kw={"inputmode": "numeric"})
+    allowed_absences = WholeNumberField(
+        _l("Tillåten frånvaro (antal träffar)"), render_kw={"inputmode": "numeric"}
+    )
     allows_makeup = BooleanField(_l("En missad träff får tas igen i en annan kursomgång"))
     issues_certificate = BooleanField(_l("Deltagarna får intyg"))
     requires_municipal_approval = BooleanField(_l("Familjens egen anmälan kräver kommunens godkännande"))
@@ -171,66 +187,85 @@ class CourseTypeForm(BaseForm):
 
 
 class ThemeForm(BaseForm):
-    title = StringField(_l("Rubrik"), validators=[DataRequired(_l("Skriv temats rubrik.")),
-                                                  Length(max=200, message=TOO_LONG)])
+    title = StringField(
+        _l("Rubrik"), validators=[DataRequired(_l("Skriv temats rubrik.")), Length(max=200, message=TOO_LONG)]
+    )
     description = TextAreaField(_l("Beskrivning"), validators=[Length(max=5000, message=TOO_LONG)])
-    mandatory_content = TextAreaField(_l("Innehåll som måste tas upp"),
-                                      validators=[Length(max=5000, message=TOO_LONG)])
-    optional_exercises = TextAreaField(_l("Övningar som kan anpassas"),
-                                       validators=[Length(max=5000, message=TOO_LONG)])
-    suggested_minutes = WholeNumberField(_l("Föreslagen längd i minuter"), default=180,
-                                         render_kw={"inputmode": "numeric"})
+    mandatory_content = TextAreaField(
+        _l("Innehåll som måste tas upp"), validators=[Length(max=5000, message=TOO_LONG)]
+    )
+    optional_exercises = TextAreaField(
+        _l("Övningar som kan anpassas"), validators=[Length(max=5000, message=TOO_LONG)]
+    )
+    suggested_minutes = WholeNumberField(
+        _l("Föreslagen längd i minuter"), default=180, render_kw={"inputmode": "numeric"}
+    )
 
     def validate_suggested_minutes(self, field):
         _range(field, 15, 600, _l("Ange en längd i minuter."))
 
 
 class VenueForm(BaseForm):
-    name = StringField(_l("Namn"), validators=[DataRequired(_l("Skriv lokalens namn.")),
-                                               Length(max=120, message=TOO_LONG)])
+    name = StringField(
+        _l("Namn"), validators=[DataRequired(_l("Skriv lokalens namn.")), Length(max=120, message=TOO_LONG)]
+    )
     street = StringField(_l("Gatuadress"), validators=[Length(max=120, message=TOO_LONG)])
     postcode = StringField(_l("Postnummer"), validators=[Length(max=10, message=TOO_LONG)])
     city = StringField(_l("Ort"), validators=[Length(max=80, message=TOO_LONG)])
     municipality = Choice(_l("Kommun"), coerce=int_or_none)
-    accessibility_notes = TextAreaField(_l("Tillgänglighet"),
-                                        validators=[Length(max=2000, message=TOO_LONG)])
+    accessibility_notes = TextAreaField(_l("Tillgänglighet"), validators=[Length(max=2000, message=TOO_LONG)])
 
     def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality.choices = opts(
-            [(None, _l("Ingen vald"))] + [(m.id, m.name) for m in municipalities])
+            [(None, _l("Ingen vald"))] + [(m.id, m.name) for m in municipalities]
+        )
 
 
 class RunForm(BaseForm):
     """A run's details; the fields staff may change at any time before it ends."""
 
-    title = StringField(_l("Rubrik"), validators=[DataRequired(_l("Skriv en rubrik för kursomgången.")),
-                                                  Length(max=200, message=TOO_LONG)])
+    title = StringField(
+        _l("Rubrik"),
+        validators=[DataRequired(_l("Skriv en rubrik för kursomgången.")), Length(max=200, message=TOO_LONG)],
+    )
     edition = StringField(_l("Materialets upplaga"), validators=[Length(max=60, message=TOO_LONG)])
     description = TextAreaField(_l("Beskrivning"), validators=[Length(max=5000, message=TOO_LONG)])
     capacity = WholeNumberField(_l("Antal platser (personer)"), render_kw={"inputmode": "numeric"})
-    signup_opens_date = LocalDateField(_l("Anmälan öppnar, datum"),
-                                       validators=[DataRequired(_l("Ange ett datum."))])
-    signup_opens_time = LocalTimeField(_l("Anmälan öppnar, klockslag"), default=time(8, 0),
-                                       validators=[DataRequired(_l("Ange ett klockslag."))])
-    signup_closes_date = LocalDateField(_l("Sista anmälningsdag"),
-                                        validators=[DataRequired(_l("Ange ett datum."))])
-    signup_closes_time = LocalTimeField(_l("Anmälan stänger, klockslag"), default=time(23, 59),
-                                        validators=[DataRequired(_l("Ange ett klockslag."))])
+    signup_opens_date = LocalDateField(
+        _l("Anmälan öppnar, datum"), validators=[DataRequired(_l("Ange ett datum."))]
+    )
+    signup_opens_time = LocalTimeField(
+        _l("Anmälan öppnar, klockslag"),
+        default=time(8, 0),
+        validators=[DataRequired(_l("Ange ett klockslag."))],
+    )
+    signup_closes_date = LocalDateField(
+        _l("Sista anmälningsdag"), validators=[DataRequired(_l("Ange ett datum."))]
+    )
+    signup_closes_time = LocalTimeField(
+        _l("Anmälan stänger, klockslag"),
+        default=time(23, 59),
+        validators=[DataRequired(_l("Ange ett klockslag."))],
+    )
     is_open_to_all = BooleanField(_l("Öppen för alla medlemskommuner"), default=True)
     municipalities = CheckboxChoices(_l("Kommuner (om kursen inte är öppen för alla)"), coerce=int)
     venue = Choice(_l("Lokal"), coerce=int_or_none)
-    online_url = StringField(_l("Länk till mötet på nätet"),
-                             validators=[Optional(), Length(max=500, message=TOO_LONG)])
+    online_url = StringField(
+        _l("Länk till mötet på nätet"), validators=[Optional(), Length(max=500, message=TOO_LONG)]
+    )
     leaders = CheckboxChoices(_l("Kursledare"), coerce=int)
     contact_name = StringField(_l("Kontaktperson"), validators=[Length(max=120, message=TOO_LONG)])
-    contact_email = StringField(_l("Kontaktpersonens e-postadress"), validators=[
-        Optional(), Length(max=254, message=TOO_LONG), EmailAddress()])
+    contact_email = StringField(
+        _l("Kontaktpersonens e-postadress"),
+        validators=[Optional(), Length(max=254, message=TOO_LONG), EmailAddress()],
+    )
 
     def __init__(self, *args, venues=(), leaders=(), municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.venue.choices = opts([(None, _l("Ingen lokal (kursen hålls på nätet)"))] + [
-            (v.id, v.name) for v in venues])
+        self.venue.choices = opts(
+            [(None, _l("Ingen lokal (kursen hålls på nätet)"))] + [(v.id, v.name) for v in venues]
+        )
         self.leaders.choices = opts([(u.id, u.full_name) for u in leaders])
         self.municipalities.choices = opts([(m.id, m.name) for m in municipalities])
 
@@ -254,12 +289,13 @@ class NewRunForm(RunForm):
 
     course_type = Choice(_l("Kurstyp"), coerce=int_or_none)
     title = StringField(_l("Rubrik"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
-    first_date = LocalDateField(_l("Första träffens datum"),
-                                validators=[DataRequired(_l("Ange ett datum."))])
-    start_time = LocalTimeField(_l("Starttid"), default=time(18, 0),
-                                validators=[DataRequired(_l("Ange en starttid."))])
-    end_time = LocalTimeField(_l("Sluttid"), default=time(21, 0),
-                              validators=[DataRequired(_l("Ange en sluttid."))])
+    first_date = LocalDateField(_l("Första träffens datum"), validators=[DataRequired(_l("Ange ett datum."))])
+    start_time = LocalTimeField(
+        _l("Starttid"), default=time(18, 0), validators=[DataRequired(_l("Ange en starttid."))]
+    )
+    end_time = LocalTimeField(
+        _l("Sluttid"), default=time(21, 0), validators=[DataRequired(_l("Ange en sluttid."))]
+    )
 
     def __init__(self, *args, course_types=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -277,14 +313,16 @@ class SessionForm(BaseForm):
     theme = Choice(_l("Tema"), coerce=int_or_none)
     title = StringField(_l("Rubrik"), validators=[Length(max=200, message=TOO_LONG)])
     venue = Choice(_l("Lokal"), coerce=int_or_none)
-    online_url = StringField(_l("Länk till mötet på nätet"),
-                             validators=[Optional(), Length(max=500, message=TOO_LONG)])
+    online_url = StringField(
+        _l("Länk till mötet på nätet"), validators=[Optional(), Length(max=500, message=TOO_LONG)]
+    )
 
     def __init__(self, *args, themes=(), venues=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.theme.choices = opts([(None, _l("Inget tema"))] + [(t.id, t.title) for t in themes])
-        self.venue.choices = opts([(None, _l("Ingen lokal (träffen hålls på nätet)"))] + [
-            (v.id, v.name) for v in venues])
+        self.venue.choices = opts(
+            [(None, _l("Ingen lokal (träffen hålls på nätet)"))] + [(v.id, v.name) for v in venues]
+        )
 
     def validate_end_time(self, field):
         if field.data and self.start_time.data and field.data <= self.start_time.data:
@@ -296,10 +334,12 @@ class SessionForm(BaseForm):
 
 
 class CopyRunForm(BaseForm):
-    first_date = LocalDateField(_l("Första träffens datum i den nya omgången"),
-                                validators=[DataRequired(_l("Ange ett datum."))])
+    first_date = LocalDateField(
+        _l("Första träffens datum i den nya omgången"), validators=[DataRequired(_l("Ange ett datum."))]
+    )
 
 
 class CancelRunForm(BaseForm):
-    reason = TextAreaField(_l("Anledning (skickas till de anmälda)"),
-                           validators=[Length(max=300, message=TOO_LONG)])
+    reason = TextAreaField(
+        _l("Anledning (skickas till de anmälda)"), validators=[Length(max=300, message=TOO_LONG)]
+    )

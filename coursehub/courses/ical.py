@@ -8,8 +8,9 @@ from coursehub.courses.models import CourseRun, CourseSession, SessionStatus
 from coursehub.lib import ical
 
 
-def session_info(session: CourseSession, *, online_label: str | None = None, description: str = "",
-                 url: str | None = None) -> ical.SessionInfo:
+def session_info(
+    session: CourseSession, *, online_label: str | None = None, description: str = "", url: str | None = None
+) -> ical.SessionInfo:
     """Describe a session (with its run and venue loaded) for a calendar event.
 
     With `online_label` the event is for anyone: an online session says that label as its place and
@@ -27,9 +28,12 @@ def session_info(session: CourseSession, *, online_label: str | None = None, des
         title=ical.event_title(run.title, session.title),
         starts_at=session.starts_at,
         ends_at=session.ends_at,
-        location=ical.location(venue_name=venue.name if venue else None,
-                               venue_address=venue.address if venue else None,
-                               online_url=online_url, online_label=online_label),
+        location=ical.location(
+            venue_name=venue.name if venue else None,
+            venue_address=venue.address if venue else None,
+            online_url=online_url,
+            online_label=online_label,
+        ),
         description=description,
         revision=session.revision,
         url=url if public else (url or online_url),
@@ -37,8 +41,9 @@ def session_info(session: CourseSession, *, online_label: str | None = None, des
     )
 
 
-def run_calendar(run: CourseRun, *, now: datetime, url: str | None = None,
-                 online_label: str = "Online") -> bytes:
+def run_calendar(
+    run: CourseRun, *, now: datetime, url: str | None = None, online_label: str = "Online"
+) -> bytes:
     """Return the run's public schedule: every session, online ones saying `online_label` as place."""
     infos = [session_info(s, online_label=online_label, url=url) for s in run.sessions]
     return ical.build_feed(infos, name=run.title, now=now)

@@ -21,8 +21,7 @@ def complete_finished_runs(now: datetime) -> int:
     again, so a second run of the job changes nothing. Sends `events.run_finished` for each run
     it completes. Returns how many runs were completed.
     """
-    scheduled = (CourseSession.run_id == CourseRun.id,
-                 CourseSession.status == SessionStatus.SCHEDULED)
+    scheduled = (CourseSession.run_id == CourseRun.id, CourseSession.status == SessionStatus.SCHEDULED)
     runs = db.session.scalars(
         select(CourseRun)
         .where(

@@ -40,9 +40,7 @@ class CourseType(Base):
         cascade="all, delete-orphan",
     )
 
-    __table_args__ = (
-        sa.CheckConstraint("allowed_absences >= 0", name="allowed_absences_not_negative"),
-    )
+    __table_args__ = (sa.CheckConstraint("allowed_absences >= 0", name="allowed_absences_not_negative"),)
 
     @property
     def active_themes(self) -> list[CourseTheme]:
@@ -68,9 +66,7 @@ class CourseTheme(Base):
 
     course_type: Mapped[CourseType] = relationship(back_populates="themes")
 
-    __table_args__ = (
-        sa.CheckConstraint("suggested_minutes > 0", name="suggested_minutes_positive"),
-    )
+    __table_args__ = (sa.CheckConstraint("suggested_minutes > 0", name="suggested_minutes_positive"),)
 
 
 class Venue(Base):
@@ -109,9 +105,7 @@ run_municipalities = sa.Table(
     "run_municipalities",
     Base.metadata,
     sa.Column("run_id", sa.ForeignKey("course_runs.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column(
-        "municipality_id", sa.ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("municipality_id", sa.ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True),
 )
 
 MAX_CAPACITY = 500
@@ -171,10 +165,7 @@ class CourseRun(Base):
 
     def is_signup_open(self, now: datetime) -> bool:
         """Return True when a sign-up is allowed at `now` by status and window."""
-        return (
-            self.status == RunStatus.PUBLISHED
-            and self.signup_opens_at <= now < self.signup_closes_at
-        )
+        return self.status == RunStatus.PUBLISHED and self.signup_opens_at <= now < self.signup_closes_at
 
     def is_led_by(self, user) -> bool:
         return any(leader.id == user.id for leader in self.leaders)
@@ -191,9 +182,7 @@ class CourseSession(Base):
     __tablename__ = "course_sessions"
 
     id: Mapped[intpk]
-    run_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("course_runs.id", ondelete="CASCADE"), index=True
-    )
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("course_runs.id", ondelete="CASCADE"), index=True)
     theme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course_themes.id"), index=True)
     # The theme's title as it was when the run was made: runs keep what they were created with.
     title: Mapped[str] = mapped_column(sa.String(200))

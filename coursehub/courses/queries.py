@@ -47,23 +47,29 @@ class CatalogueRow:
     seats_left: int
 
 
-def catalogue_page(filters: CatalogueFilters, *, now: datetime, page: int = 1,
-                   per_page: int = PER_PAGE) -> Page:
+def catalogue_page(
+    filters: CatalogueFilters, *, now: datetime, page: int = 1, per_page: int = PER_PAGE
+) -> Page:
     """Return one page of upcoming or running published runs: a count, then one page in SQL."""
     conditions = _catalogue_conditions(filters, now)
     total = db.session.execute(select(func.count(CourseRun.id)).where(*conditions)).scalar_one()
     page = page_number(page, total, per_page)
-    runs = db.session.scalars(
-        select(CourseRun)
-        .where(*conditions)
-        .options(
-            joinedload(CourseRun.course_type),
-            joinedload(CourseRun.venue).joinedload(Venue.municipality),
-            selectinload(CourseRun.sessions),
+    runs = (
+        db.session.scalars(
+            select(CourseRun)
+            .where(*conditions)
+            .options(
+                joinedload(CourseRun.course_type),
+                joinedload(CourseRun.venue).joinedload(Venue.municipality),
+                selectinload(CourseRun.sessions),
+            )
+            .order_by(CourseRun.starts_at, CourseRun.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
         )
-        .order_by(CourseRun.starts_at, CourseRun.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).unique().all()
+        .unique()
+        .all()
+    )
     items = [CatalogueRow(run, run.seats_left) for run in runs]
     return Page(items=items, page=page, per_page=per_page, total=total)
 
@@ -81,9 +87,9 @@ def _catalogue_conditions(filters: CatalogueFilters, now: datetime) -> list[Colu
     if filters.course_type_id:
         conditions.append(CourseRun.course_type_id == filters.course_type_id)
     if filters.municipality_id:
-        conditions.append(exists().where(
-            Venue.id == CourseRun.venue_id, Venue.municipality_id == filters.municipality_id
-        ))
+        conditions.append(
+            exists().where(Venue.id == CourseRun.venue_id, Venue.municipality_id == filters.municipality_id)
+        )
     if filters.mode == "online":
         conditions.append(CourseRun.venue_id.is_(None))
     elif filters.mode == "onsite":
@@ -92,11 +98,14 @@ def _catalogue_conditions(filters: CatalogueFilters, now: datetime) -> list[Colu
         following = (filters.month.replace(day=28) + timedelta(days=4)).replace(day=1)
         start = local_moment(filters.month, datetime.min.time())
         end = local_moment(following, datetime.min.time())
-        conditions.append(exists().where(
-            CourseSession.run_id == CourseRun.id,
-            CourseSession.status == SessionStatus.SCHEDULED,
-            CourseSession.starts_at >= start, CourseSession.starts_at < end,
-        ))
+        conditions.append(
+            exists().where(
+                CourseSession.run_id == CourseRun.id,
+                CourseSession.status == SessionStatus.SCHEDULED,
+                CourseSession.starts_at >= start,
+                CourseSession.starts_at < end,
+            )
+        )
     if filters.with_seats:
         conditions.append(CourseRun.capacity > CourseRun.seats_taken)
     return conditions
@@ -133,9 +142,11 @@ def admin_runs_page(*, status: RunStatus | None, page: int = 1, per_page: int = 
     if status is not None:
         base = base.where(CourseRun.status == status)
     return paginate(
-        base.options(joinedload(CourseRun.course_type), selectinload(CourseRun.leaders))
-        .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc()),
-        page, per_page,
+        base.options(joinedload(CourseRun.course_type), selectinload(CourseRun.leaders)).order_by(
+            CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc()
+        ),
+        page,
+        per_page,
     )
 
 
@@ -148,39 +159,46 @@ def leader_runs_page(user: User, *, page: int = 1, per_page: int = PER_PAGE) -> 
     )
     return paginate(
         # Leaders too: the run links on the page check "leads this run" without a query each.
-        base.options(joinedload(CourseRun.course_type), joinedload(CourseRun.venue),
-                     selectinload(CourseRun.leaders))
-        .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id),
-        page, per_page,
+        base.options(
+            joinedload(CourseRun.course_type), joinedload(CourseRun.venue), selectinload(CourseRun.leaders)
+        ).order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id),
+        page,
+        per_page,
     )
 
 
 def next_sessions_for_leader(user: User, *, now: datetime, limit: int = 10) -> list[CourseSession]:
     """Return the leader's next scheduled sessions across their runs."""
-    return list(db.session.scalars(
-        select(CourseSession)
-        .join(CourseRun, CourseRun.id == CourseSession.run_id)
-        .join(run_leaders, run_leaders.c.run_id == CourseRun.id)
-        .where(
-            run_leaders.c.user_id == user.id,
-            CourseRun.status.in_((RunStatus.PUBLISHED, RunStatus.DRAFT)),
-            CourseSession.status == SessionStatus.SCHEDULED,
-            CourseSession.ends_at > now,
+    return list(
+        db.session.scalars(
+            select(CourseSession)
+            .join(CourseRun, CourseRun.id == CourseSession.run_id)
+            .join(run_leaders, run_leaders.c.run_id == CourseRun.id)
+            .where(
+                run_leaders.c.user_id == user.id,
+                CourseRun.status.in_((RunStatus.PUBLISHED, RunStatus.DRAFT)),
+                CourseSession.status == SessionStatus.SCHEDULED,
+                CourseSession.ends_at > now,
+            )
+            .options(joinedload(CourseSession.run), joinedload(CourseSession.venue))
+            .order_by(CourseSession.starts_at)
+            .limit(limit)
         )
-        .options(joinedload(CourseSession.run), joinedload(CourseSession.venue))
-        .order_by(CourseSession.starts_at)
-        .limit(limit)
-    ))
+    )
 
 
 def leader_candidates() -> list[User]:
     """Return active users who may lead a run (role leader, staff or admin)."""
-    return list(db.session.scalars(
-        select(User)
-        .where(User.deactivated_at.is_(None),
-               exists().where(UserRole.user_id == User.id, UserRole.role.in_(LEADER_ROLES)))
-        .order_by(User.full_name)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.deactivated_at.is_(None),
+                exists().where(UserRole.user_id == User.id, UserRole.role.in_(LEADER_ROLES)),
+            )
+            .order_by(User.full_name)
+        )
+    )
 
 
 def swedish_holidays(days: Iterable[date]) -> dict[date, str]:
@@ -208,10 +226,14 @@ def session_warnings(run: CourseRun) -> dict[int, list[str]]:
                 _("Träffen ligger på en helgdag: %(name)s.", name=named[local_days[session.id]])
             )
     for session, leader, other in _overlaps(run, sessions):
-        warnings[session.id].append(_(
-            "%(name)s leder också %(title)s samtidigt (%(when)s).", name=leader.full_name,
-            title=other.run.title, when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"),
-        ))
+        warnings[session.id].append(
+            _(
+                "%(name)s leder också %(title)s samtidigt (%(when)s).",
+                name=leader.full_name,
+                title=other.run.title,
+                when=to_local(other.starts_at).strftime("%Y-%m-%d %H:%M"),
+            )
+        )
     return warnings
 
 
@@ -232,8 +254,10 @@ def _overlaps(run: CourseRun, sessions: list[CourseSession]) -> list[_Overlap]:
             CourseSession.run_id != run.id,
             CourseSession.status == SessionStatus.SCHEDULED,
             CourseRun.status.in_((RunStatus.DRAFT, RunStatus.PUBLISHED)),
-            and_(CourseSession.starts_at < max(s.ends_at for s in sessions),
-                 CourseSession.ends_at > min(s.starts_at for s in sessions)),
+            and_(
+                CourseSession.starts_at < max(s.ends_at for s in sessions),
+                CourseSession.ends_at > min(s.starts_at for s in sessions),
+            ),
         )
         .options(joinedload(CourseSession.run))
     ).all()
@@ -248,14 +272,18 @@ def _overlaps(run: CourseRun, sessions: list[CourseSession]) -> list[_Overlap]:
 
 def all_venues() -> list[Venue]:
     """Return every venue by name (a short list: the resource's own rooms)."""
-    return list(db.session.scalars(
-        select(Venue).options(joinedload(Venue.municipality)).order_by(Venue.name)))
+    return list(
+        db.session.scalars(select(Venue).options(joinedload(Venue.municipality)).order_by(Venue.name))
+    )
 
 
 def member_municipalities() -> list[Municipality]:
     """Return the member municipalities by name."""
-    return list(db.session.scalars(
-        select(Municipality).where(Municipality.is_member.is_(True)).order_by(Municipality.name)))
+    return list(
+        db.session.scalars(
+            select(Municipality).where(Municipality.is_member.is_(True)).order_by(Municipality.name)
+        )
+    )
 
 
 def all_municipalities() -> list[Municipality]:
@@ -265,20 +293,26 @@ def all_municipalities() -> list[Municipality]:
 
 def all_course_types() -> list[CourseType]:
     """Return every course type by name, with its themes."""
-    return list(db.session.scalars(
-        select(CourseType).options(selectinload(CourseType.themes)).order_by(CourseType.name)))
+    return list(
+        db.session.scalars(
+            select(CourseType).options(selectinload(CourseType.themes)).order_by(CourseType.name)
+        )
+    )
 
 
 def load_run_for_staff(run_id: int) -> CourseRun | None:
     """Return a run with its sessions, leaders and places loaded."""
     return db.session.scalar(
-        select(CourseRun).where(CourseRun.id == run_id).options(
+        select(CourseRun)
+        .where(CourseRun.id == run_id)
+        .options(
             joinedload(CourseRun.course_type).selectinload(CourseType.themes),
             joinedload(CourseRun.venue),
             selectinload(CourseRun.leaders),
             selectinload(CourseRun.municipalities),
             selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
-        ))
+        )
+    )
 
 
 def runs_using_type(course_type_id: int) -> int:

@@ -27,16 +27,21 @@ def seed(now: datetime) -> None:
     if db.session.scalar(select(Enrollment.id).where(Enrollment.household_id == household.id)):
         return
     run = db.session.scalar(
-        select(CourseRun).join(CourseType, CourseType.id == CourseRun.course_type_id)
-        .where(CourseType.kind == CourseKind.BASIC, CourseRun.status == RunStatus.PUBLISHED,
-               CourseRun.signup_opens_at <= now, CourseRun.signup_closes_at > now)
-        .order_by(CourseRun.starts_at).limit(1)
+        select(CourseRun)
+        .join(CourseType, CourseType.id == CourseRun.course_type_id)
+        .where(
+            CourseType.kind == CourseKind.BASIC,
+            CourseRun.status == RunStatus.PUBLISHED,
+            CourseRun.signup_opens_at <= now,
+            CourseRun.signup_closes_at > now,
+        )
+        .order_by(CourseRun.starts_at)
+        .limit(1)
     )
     if run is None:
         return
     try:
         with force_locale("sv"):  # the command runs outside any request
-            services.sign_up(run, household, list(household.adults), actor=worker, now=now,
-                             diet="Vegetarisk")
+            services.sign_up(run, household, list(household.adults), actor=worker, now=now, diet="Vegetarisk")
     except EnrollmentError as error:  # demo data must never stop the seeding of the rest
         logger.warning("demo sign-up skipped: %s", error.message)

@@ -53,16 +53,26 @@ def _sessions_of(enrollment: Enrollment) -> list[CourseSession]:
     return [s for s in sessions if s.status == SessionStatus.SCHEDULED]
 
 
-def _invite(enrollment: Enrollment, user: User, *, now: datetime, cancel: bool = False,
-            sessions: list[CourseSession] | None = None) -> bytes | None:
+def _invite(
+    enrollment: Enrollment,
+    user: User,
+    *,
+    now: datetime,
+    cancel: bool = False,
+    sessions: list[CourseSession] | None = None,
+) -> bytes | None:
     sessions = _sessions_of(enrollment) if sessions is None else sessions
     if not sessions:
         return None
     infos = [session_info(s) for s in sessions]
-    return ical.build_invite(infos, organizer=organizer(),
-                             attendee=ical.Person(user.full_name, user.email), now=now,
-                             cancel=cancel,
-                             sequence_offset=calendar_offset(user.id, enrollment.run_id))
+    return ical.build_invite(
+        infos,
+        organizer=organizer(),
+        attendee=ical.Person(user.full_name, user.email),
+        now=now,
+        cancel=cancel,
+        sequence_offset=calendar_offset(user.id, enrollment.run_id),
+    )
 
 
 def _my_courses_link() -> str:
@@ -93,26 +103,30 @@ def queue_confirmed_email(enrollment: Enrollment, *, now: datetime) -> None:
         offset = calendar_offset(user.id, enrollment.run_id)
         queue_email(
             dedupe_key=f"enrollment-confirmed:{enrollment.id}:{user.id}:{offset}:{stamp}",
-            recipient=user.email, template="enrollment_confirmed",
-            calendar_ics=ics, calendar_method="REQUEST" if ics else None,
+            recipient=user.email,
+            template="enrollment_confirmed",
+            calendar_ics=ics,
+            calendar_method="REQUEST" if ics else None,
             **_context(enrollment, user),
         )
 
 
-def queue_status_email(enrollment: Enrollment, event: str, *, now: datetime,
-                       **extra: Any) -> None:
+def queue_status_email(enrollment: Enrollment, event: str, *, now: datetime, **extra: Any) -> None:
     """Tell every person of a sign-up about `event` (pending, waitlisted, offer, declined...)."""
     for person in enrollment.persons:
         user = person.user
         queue_email(
             dedupe_key=f"enrollment-{event}:{enrollment.id}:{user.id}:{_stamp(now)}",
-            recipient=user.email, template=f"enrollment_{event}",
-            **_context(enrollment, user), **extra,
+            recipient=user.email,
+            template=f"enrollment_{event}",
+            **_context(enrollment, user),
+            **extra,
         )
 
 
-def queue_cancelled_email(enrollment: Enrollment, *, now: datetime, was_confirmed: bool,
-                          run_cancelled: bool = False) -> list[User]:
+def queue_cancelled_email(
+    enrollment: Enrollment, *, now: datetime, was_confirmed: bool, run_cancelled: bool = False
+) -> list[User]:
     """Tell every person that the sign-up (or the whole run) is cancelled; withdraw the invite.
 
     Return the users whose mail carries a CANCEL: the caller advances their calendar offsets
@@ -124,15 +138,15 @@ def queue_cancelled_email(enrollment: Enrollment, *, now: datetime, was_confirme
         user = person.user
         ics = _invite(enrollment, user, now=now, cancel=True) if was_confirmed else None
         if run_cancelled and was_confirmed and ics is None:
-            sessions = (
-                [enrollment.makeup_session] if enrollment.makeup_session else enrollment.run.sessions
-            )
+            sessions = [enrollment.makeup_session] if enrollment.makeup_session else enrollment.run.sessions
             ics = _invite(enrollment, user, now=now, cancel=True, sessions=list(sessions))
         offset = calendar_offset(user.id, enrollment.run_id)
         message = queue_email(
             dedupe_key=f"{template}:{enrollment.id}:{user.id}:{offset}:{_stamp(now)}",
-            recipient=user.email, template=template,
-            calendar_ics=ics, calendar_method="CANCEL" if ics else None,
+            recipient=user.email,
+            template=template,
+            calendar_ics=ics,
+            calendar_method="CANCEL" if ics else None,
             **_context(enrollment, user),
         )
         if ics is not None and message is not None:
@@ -144,15 +158,20 @@ def queue_approval_request_email(enrollment: Enrollment, worker: User, *, now: d
     """Ask a municipal worker to approve (or decline) a family's sign-up."""
     queue_email(
         dedupe_key=f"enrollment-approval-request:{enrollment.id}:{worker.id}:{_stamp(now)}",
-        recipient=worker.email, template="enrollment_approval_request",
-        enrollment=enrollment, run=enrollment.run, household=enrollment.household, user=worker,
+        recipient=worker.email,
+        template="enrollment_approval_request",
+        enrollment=enrollment,
+        run=enrollment.run,
+        household=enrollment.household,
+        user=worker,
         persons=[p.user for p in enrollment.persons],
         approvals_url=link(APPROVALS_PATH),
     )
 
 
-def queue_session_changed_email(enrollment: Enrollment, session: CourseSession, user: User, *,
-                                now: datetime) -> bool:
+def queue_session_changed_email(
+    enrollment: Enrollment, session: CourseSession, user: User, *, now: datetime
+) -> bool:
     """Send one participant the updated invite of a changed or cancelled session.
 
     Return True when a CANCEL was queued (the caller then advances the person's calendar offset).
@@ -161,9 +180,13 @@ def queue_session_changed_email(enrollment: Enrollment, session: CourseSession, 
     ics = _invite(enrollment, user, now=now, cancel=cancelled, sessions=[session])
     message = queue_email(
         dedupe_key=f"session-changed:{session.id}:{session.revision}:{session.status}:{user.id}",
-        recipient=user.email, template="enrollment_session_changed",
-        calendar_ics=ics, calendar_method="CANCEL" if cancelled else "REQUEST",
-        session=session, is_cancelled=cancelled, **_context(enrollment, user),
+        recipient=user.email,
+        template="enrollment_session_changed",
+        calendar_ics=ics,
+        calendar_method="CANCEL" if cancelled else "REQUEST",
+        session=session,
+        is_cancelled=cancelled,
+        **_context(enrollment, user),
     )
     return cancelled and message is not None
 
@@ -172,8 +195,9 @@ def queue_reminder_email(enrollment: Enrollment, session: CourseSession, user: U
     """Remind one participant of a session; returns False when the reminder was already queued."""
     message = queue_email(
         dedupe_key=f"reminder:{session.id}:{user.id}",
-        recipient=user.email, template="enrollment_reminder",
-        session=session, **_context(enrollment, user),
+        recipient=user.email,
+        template="enrollment_reminder",
+        session=session,
+        **_context(enrollment, user),
     )
     return message is not None
-

@@ -14,23 +14,34 @@ def participant_rows(enrollments) -> list[list[str]]:
     for enrollment in enrollments:
         household = enrollment.household
         for person in enrollment.persons:
-            rows.append([
-                person.user.full_name,
-                person.user.email,
-                household.name,
-                household.municipality.name,
-                status_label(enrollment.status),
-                enrollment.makeup_session.title if enrollment.makeup_session else "",
-                enrollment.needs_diet,
-                enrollment.needs_accessibility,
-                enrollment.needs_interpreter,
-            ])
+            rows.append(
+                [
+                    person.user.full_name,
+                    person.user.email,
+                    household.name,
+                    household.municipality.name,
+                    status_label(enrollment.status),
+                    enrollment.makeup_session.title if enrollment.makeup_session else "",
+                    enrollment.needs_diet,
+                    enrollment.needs_accessibility,
+                    enrollment.needs_interpreter,
+                ]
+            )
     return rows
 
 
 def headings() -> list[str]:
-    return [_("Namn"), _("E-postadress"), _("Hushåll"), _("Kommun"), _("Status"),
-            _("Tar igen träff"), _("Kost"), _("Tillgänglighet"), _("Tolk (språk)")]
+    return [
+        _("Namn"),
+        _("E-postadress"),
+        _("Hushåll"),
+        _("Kommun"),
+        _("Status"),
+        _("Tar igen träff"),
+        _("Kost"),
+        _("Tillgänglighet"),
+        _("Tolk (språk)"),
+    ]
 
 
 def to_csv(rows: list[list[str]]) -> bytes:

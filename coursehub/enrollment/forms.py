@@ -29,19 +29,25 @@ class CheckboxList(SelectMultipleField):
 
 
 class NeedsMixin:
-    diet = StringField(_l("Kost (allergier, specialkost)"),
-                       validators=[Optional(), Length(max=300, message=TOO_LONG)])
-    accessibility = StringField(_l("Tillgänglighet"),
-                                validators=[Optional(), Length(max=300, message=TOO_LONG)])
-    interpreter = StringField(_l("Behov av tolk (vilket språk)"),
-                              validators=[Optional(), Length(max=100, message=TOO_LONG)])
+    diet = StringField(
+        _l("Kost (allergier, specialkost)"), validators=[Optional(), Length(max=300, message=TOO_LONG)]
+    )
+    accessibility = StringField(
+        _l("Tillgänglighet"), validators=[Optional(), Length(max=300, message=TOO_LONG)]
+    )
+    interpreter = StringField(
+        _l("Behov av tolk (vilket språk)"), validators=[Optional(), Length(max=100, message=TOO_LONG)]
+    )
 
 
 class SignUpForm(NeedsMixin, BaseForm):
     """A family or a municipal worker chooses the adults to sign up and tells their needs."""
 
-    persons = CheckboxList(_l("Vilka vuxna anmäls?"), coerce=int,
-                           validators=[DataRequired(_l("Välj minst en vuxen att anmäla."))])
+    persons = CheckboxList(
+        _l("Vilka vuxna anmäls?"),
+        coerce=int,
+        validators=[DataRequired(_l("Välj minst en vuxen att anmäla."))],
+    )
 
     def __init__(self, *args, adults=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,8 +57,7 @@ class SignUpForm(NeedsMixin, BaseForm):
 class HouseholdSignUpForm(SignUpForm):
     """A municipal worker picks the run as well."""
 
-    run_id = SelectField(_l("Kursomgång"), coerce=int,
-                         validators=[DataRequired(_l("Välj en kursomgång."))])
+    run_id = SelectField(_l("Kursomgång"), coerce=int, validators=[DataRequired(_l("Välj en kursomgång."))])
 
     def __init__(self, *args, runs=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,14 +67,17 @@ class HouseholdSignUpForm(SignUpForm):
 class NewHouseholdForm(BaseForm):
     """The adults of a new household (two rows; the second may stay empty)."""
 
-    household_name = StringField(_l("Hushållets namn"),
-                                 validators=[Optional(), Length(max=120, message=TOO_LONG)])
+    household_name = StringField(
+        _l("Hushållets namn"), validators=[Optional(), Length(max=120, message=TOO_LONG)]
+    )
     adult1_name = StringField(_l("Namn"), validators=[Optional(), Length(max=120, message=TOO_LONG)])
-    adult1_email = EmailField(_l("E-postadress"),
-                              validators=[Optional(), Length(max=254, message=TOO_LONG), EmailAddress()])
+    adult1_email = EmailField(
+        _l("E-postadress"), validators=[Optional(), Length(max=254, message=TOO_LONG), EmailAddress()]
+    )
     adult2_name = StringField(_l("Namn"), validators=[Optional(), Length(max=120, message=TOO_LONG)])
-    adult2_email = EmailField(_l("E-postadress"),
-                              validators=[Optional(), Length(max=254, message=TOO_LONG), EmailAddress()])
+    adult2_email = EmailField(
+        _l("E-postadress"), validators=[Optional(), Length(max=254, message=TOO_LONG), EmailAddress()]
+    )
 
     def adult_rows(self):
         """Return the (name field, e-mail field) pairs, in order."""
@@ -79,32 +87,40 @@ class NewHouseholdForm(BaseForm):
 class RegisterFamilyForm(NeedsMixin, NewHouseholdForm):
     """A family without an account signs up from a course page."""
 
-    municipality_id = SelectField(_l("Ansvarig kommun"), coerce=int,
-                                  validators=[DataRequired(_l("Välj kommun."))])
+    municipality_id = SelectField(
+        _l("Ansvarig kommun"), coerce=int, validators=[DataRequired(_l("Välj kommun."))]
+    )
 
     def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipality_id.choices = [(0, _l("Välj kommun"))] + [
-            (m.id, m.name) for m in municipalities
-        ]
+        self.municipality_id.choices = [(0, _l("Välj kommun"))] + [(m.id, m.name) for m in municipalities]
 
 
 class ReasonForm(BaseForm):
     """A cancellation or a decision, with an optional reason."""
 
-    reason = TextAreaField(_l("Anledning (frivilligt)"),
-                           validators=[Optional(), Length(max=300, message=REASON_TOO_LONG)])
+    reason = TextAreaField(
+        _l("Anledning (frivilligt)"), validators=[Optional(), Length(max=300, message=REASON_TOO_LONG)]
+    )
 
 
 class ReorderForm(BaseForm):
     """Staff move a household on the waiting list, with a reason."""
 
-    position = IntegerField(_l("Nytt nr i kön"),
-                            validators=[DataRequired(_l("Skriv ett nummer i kön.")),
-                                        NumberRange(min=1, message=_l(
-                                            "Numret i kön måste vara 1 eller högre."))])
-    reason = StringField(_l("Anledning"), validators=[DataRequired(_l("Skriv varför ordningen ändras.")),
-                                                      Length(max=200, message=REASON_TOO_LONG)])
+    position = IntegerField(
+        _l("Nytt nr i kön"),
+        validators=[
+            DataRequired(_l("Skriv ett nummer i kön.")),
+            NumberRange(min=1, message=_l("Numret i kön måste vara 1 eller högre.")),
+        ],
+    )
+    reason = StringField(
+        _l("Anledning"),
+        validators=[
+            DataRequired(_l("Skriv varför ordningen ändras.")),
+            Length(max=200, message=REASON_TOO_LONG),
+        ],
+    )
 
     def move(self) -> tuple[int, str]:
         """Return the new place in the queue and the reason; only after the form validated."""
@@ -114,5 +130,3 @@ class ReorderForm(BaseForm):
 
 class EmptyForm(BaseForm):
     """A button that only needs the CSRF token."""
-
-

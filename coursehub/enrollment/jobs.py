@@ -20,22 +20,28 @@ logger = logging.getLogger(__name__)
 def send_session_reminders(now: datetime) -> int:
     """Queue one reminder per confirmed participant of each session starting soon."""
     horizon = now + timedelta(hours=current_app.config["COURSEHUB_REMINDER_HOURS"])
-    sessions = list(db.session.scalars(
-        select(CourseSession)
-        .join(CourseRun, CourseRun.id == CourseSession.run_id)
-        .where(CourseSession.starts_at > now, CourseSession.starts_at <= horizon,
-               CourseSession.status == SessionStatus.SCHEDULED,
-               CourseRun.status == RunStatus.PUBLISHED)
-        .order_by(CourseSession.starts_at)
-    ))
+    sessions = list(
+        db.session.scalars(
+            select(CourseSession)
+            .join(CourseRun, CourseRun.id == CourseSession.run_id)
+            .where(
+                CourseSession.starts_at > now,
+                CourseSession.starts_at <= horizon,
+                CourseSession.status == SessionStatus.SCHEDULED,
+                CourseRun.status == RunStatus.PUBLISHED,
+            )
+            .order_by(CourseSession.starts_at)
+        )
+    )
     queued = 0
     for session in sessions:
         enrollments = db.session.scalars(
             select(Enrollment)
-            .where(Enrollment.run_id == session.run_id,
-                   Enrollment.status == EnrollmentStatus.CONFIRMED,
-                   or_(Enrollment.makeup_session_id.is_(None),
-                       Enrollment.makeup_session_id == session.id))
+            .where(
+                Enrollment.run_id == session.run_id,
+                Enrollment.status == EnrollmentStatus.CONFIRMED,
+                or_(Enrollment.makeup_session_id.is_(None), Enrollment.makeup_session_id == session.id),
+            )
             .options(selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user))
         )
         for enrollment in enrollments:

@@ -37,9 +37,7 @@ class Enrollment(Base):
     __tablename__ = "enrollments"
 
     id: Mapped[intpk]
-    run_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("course_runs.id", ondelete="CASCADE"), index=True
-    )
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("course_runs.id", ondelete="CASCADE"), index=True)
     household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
     # Set for a make-up sign-up to a single session; NULL for the whole run.
     makeup_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course_sessions.id"))
@@ -131,9 +129,7 @@ class CalendarFeed(Base):
 
     __tablename__ = "calendar_feeds"
 
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     token: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = created_at_column()
 
@@ -154,14 +150,8 @@ class CalendarSequence(Base):
 
     __tablename__ = "calendar_sequences"
 
-    user_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    run_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("course_runs.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("course_runs.id", ondelete="CASCADE"), primary_key=True)
     sequence_offset: Mapped[int] = mapped_column(default=0)
 
-    __table_args__ = (
-        sa.CheckConstraint("sequence_offset >= 0", name="sequence_offset_not_negative"),
-    )
+    __table_args__ = (sa.CheckConstraint("sequence_offset >= 0", name="sequence_offset_not_negative"),)

@@ -46,9 +46,14 @@ def signup_persons(*, active: bool = False) -> Subquery:
     its rows here (unlike session_participants).
     """
     return (
-        select(Enrollment.id.label("enrollment_id"), EnrollmentPerson.user_id,
-               Enrollment.household_id, Enrollment.run_id,
-               (Enrollment.scope == RUN_SCOPE).label("whole_run"), Enrollment.makeup_session_id)
+        select(
+            Enrollment.id.label("enrollment_id"),
+            EnrollmentPerson.user_id,
+            Enrollment.household_id,
+            Enrollment.run_id,
+            (Enrollment.scope == RUN_SCOPE).label("whole_run"),
+            Enrollment.makeup_session_id,
+        )
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
         .where(_taking_part(active))
     ).subquery("signup_persons")
@@ -64,14 +69,21 @@ def session_participants(*, active: bool = False) -> Subquery:
     Confirmed sign-ups only, unless `active` (see signup_persons).
     """
     return (
-        select(CourseSession.id.label("session_id"), CourseSession.run_id,
-               EnrollmentPerson.user_id, Enrollment.household_id,
-               Enrollment.id.label("enrollment_id"),
-               Enrollment.makeup_session_id.is_not(None).label("is_makeup"))
-        .join(Enrollment, or_(
-            and_(Enrollment.scope == RUN_SCOPE, Enrollment.run_id == CourseSession.run_id),
-            Enrollment.makeup_session_id == CourseSession.id,
-        ))
+        select(
+            CourseSession.id.label("session_id"),
+            CourseSession.run_id,
+            EnrollmentPerson.user_id,
+            Enrollment.household_id,
+            Enrollment.id.label("enrollment_id"),
+            Enrollment.makeup_session_id.is_not(None).label("is_makeup"),
+        )
+        .join(
+            Enrollment,
+            or_(
+                and_(Enrollment.scope == RUN_SCOPE, Enrollment.run_id == CourseSession.run_id),
+                Enrollment.makeup_session_id == CourseSession.id,
+            ),
+        )
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
         .where(_taking_part(active))
     ).subquery("session_participants")
@@ -91,11 +103,16 @@ def household_enrollments(household_id: int, *, page: int = 1, per_page: int = P
         select(Enrollment)
         .join(CourseRun, CourseRun.id == Enrollment.run_id)
         .where(Enrollment.household_id == household_id)
-        .order_by(case((Enrollment.status.in_(ACTIVE), 0), else_=1),
-                  CourseRun.starts_at.desc(), Enrollment.id.desc())
-        .options(*_enrollment_options(),
-                 joinedload(Enrollment.run).selectinload(CourseRun.sessions),
-                 joinedload(Enrollment.run).joinedload(CourseRun.venue))
+        .order_by(
+            case((Enrollment.status.in_(ACTIVE), 0), else_=1),
+            CourseRun.starts_at.desc(),
+            Enrollment.id.desc(),
+        )
+        .options(
+            *_enrollment_options(),
+            joinedload(Enrollment.run).selectinload(CourseRun.sessions),
+            joinedload(Enrollment.run).joinedload(CourseRun.venue),
+        )
     )
     return paginate(stmt, page, per_page)
 
@@ -104,8 +121,7 @@ def household_enrollments(household_id: int, *, page: int = 1, per_page: int = P
 def participants(run_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page: ...
 @overload
 def participants(run_id: int, *, page: None, per_page: int = PER_PAGE) -> list[Enrollment]: ...
-def participants(run_id: int, *, page: int | None = 1,
-                 per_page: int = PER_PAGE) -> Page | list[Enrollment]:
+def participants(run_id: int, *, page: int | None = 1, per_page: int = PER_PAGE) -> Page | list[Enrollment]:
     """Return the run's seat-holding sign-ups (a page, or all when page is None)."""
     stmt = (
         select(Enrollment)
@@ -121,16 +137,17 @@ def participants(run_id: int, *, page: int | None = 1,
 
 def waitlist(run_id: int) -> list[Enrollment]:
     """Return the run's waiting list in order (bounded: at most one row per household)."""
-    return list(db.session.scalars(
-        select(Enrollment)
-        .where(Enrollment.run_id == run_id, Enrollment.status == EnrollmentStatus.WAITLISTED)
-        .order_by(Enrollment.waitlist_position, Enrollment.id)
-        .options(*_enrollment_options())
-    ).unique())
+    return list(
+        db.session.scalars(
+            select(Enrollment)
+            .where(Enrollment.run_id == run_id, Enrollment.status == EnrollmentStatus.WAITLISTED)
+            .order_by(Enrollment.waitlist_position, Enrollment.id)
+            .options(*_enrollment_options())
+        ).unique()
+    )
 
 
-def municipality_households(municipality_id: int, *, page: int = 1,
-                            per_page: int = PER_PAGE) -> Page:
+def municipality_households(municipality_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """Return a page of a municipality's households with their adults."""
     stmt = (
         select(Household)
@@ -146,8 +163,11 @@ def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PE
     stmt = (
         select(Enrollment)
         .join(Household, Household.id == Enrollment.household_id)
-        .where(Household.municipality_id == municipality_id, Enrollment.needs_approval.is_(True),
-               Enrollment.status.in_(ACTIVE))
+        .where(
+            Household.municipality_id == municipality_id,
+            Enrollment.needs_approval.is_(True),
+            Enrollment.status.in_(ACTIVE),
+        )
         .order_by(Enrollment.created_at, Enrollment.id)
         .options(*_enrollment_options(), joinedload(Enrollment.run))
     )
@@ -165,14 +185,20 @@ def open_runs_for(municipality: Municipality, now: datetime, *, limit: int = 100
     if municipality.is_member:
         conditions.append(CourseRun.is_open_to_all.is_(True))
     audience = or_(*conditions)
-    return list(db.session.scalars(
-        select(CourseRun)
-        .where(CourseRun.status == RunStatus.PUBLISHED, CourseRun.signup_opens_at <= now,
-               CourseRun.signup_closes_at > now,
-               or_(CourseRun.starts_at.is_(None), CourseRun.starts_at > now), audience)
-        .order_by(CourseRun.starts_at, CourseRun.id)
-        .limit(limit)
-    ))
+    return list(
+        db.session.scalars(
+            select(CourseRun)
+            .where(
+                CourseRun.status == RunStatus.PUBLISHED,
+                CourseRun.signup_opens_at <= now,
+                CourseRun.signup_closes_at > now,
+                or_(CourseRun.starts_at.is_(None), CourseRun.starts_at > now),
+                audience,
+            )
+            .order_by(CourseRun.starts_at, CourseRun.id)
+            .limit(limit)
+        )
+    )
 
 
 def feed_user(token: str) -> User | None:
@@ -180,7 +206,8 @@ def feed_user(token: str) -> User | None:
     if not token or len(token) > 64:
         return None
     return db.session.scalar(
-        select(User).join(CalendarFeed, CalendarFeed.user_id == User.id)
+        select(User)
+        .join(CalendarFeed, CalendarFeed.user_id == User.id)
         .where(CalendarFeed.token == token, User.deactivated_at.is_(None))
     )
 
@@ -190,20 +217,24 @@ def confirmed_sessions(user_id: int) -> list[CourseSession]:
     mine = (
         select(Enrollment.run_id, Enrollment.makeup_session_id)
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
-        .where(EnrollmentPerson.user_id == user_id,
-               Enrollment.status == EnrollmentStatus.CONFIRMED)
+        .where(EnrollmentPerson.user_id == user_id, Enrollment.status == EnrollmentStatus.CONFIRMED)
     ).subquery()
-    return list(db.session.scalars(
-        select(CourseSession)
-        .join(mine, mine.c.run_id == CourseSession.run_id)
-        .join(CourseRun, CourseRun.id == CourseSession.run_id)
-        .where(CourseSession.status == SessionStatus.SCHEDULED,
-               CourseRun.status != RunStatus.CANCELLED,
-               or_(mine.c.makeup_session_id.is_(None), mine.c.makeup_session_id == CourseSession.id))
-        .order_by(CourseSession.starts_at)
-        .options(joinedload(CourseSession.run).joinedload(CourseRun.venue),
-                 joinedload(CourseSession.venue))
-    ).unique())
+    return list(
+        db.session.scalars(
+            select(CourseSession)
+            .join(mine, mine.c.run_id == CourseSession.run_id)
+            .join(CourseRun, CourseRun.id == CourseSession.run_id)
+            .where(
+                CourseSession.status == SessionStatus.SCHEDULED,
+                CourseRun.status != RunStatus.CANCELLED,
+                or_(mine.c.makeup_session_id.is_(None), mine.c.makeup_session_id == CourseSession.id),
+            )
+            .order_by(CourseSession.starts_at)
+            .options(
+                joinedload(CourseSession.run).joinedload(CourseRun.venue), joinedload(CourseSession.venue)
+            )
+        ).unique()
+    )
 
 
 def feed_of(user_id: int) -> CalendarFeed | None:
@@ -227,14 +258,24 @@ def municipality_counts(term: Term, *, limit: int = 1000) -> list[MunicipalityCo
     """Return confirmed participants per run and municipality for runs starting in `term`."""
     start, end = term.starts_at, term.ends_at
     rows = db.session.execute(
-        select(CourseRun.id, CourseRun.title, CourseRun.starts_at, Municipality.name,
-               func.count(EnrollmentPerson.id), func.count(func.distinct(Enrollment.household_id)))
+        select(
+            CourseRun.id,
+            CourseRun.title,
+            CourseRun.starts_at,
+            Municipality.name,
+            func.count(EnrollmentPerson.id),
+            func.count(func.distinct(Enrollment.household_id)),
+        )
         .join(Enrollment, Enrollment.run_id == CourseRun.id)
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
         .join(Household, Household.id == Enrollment.household_id)
         .join(Municipality, Municipality.id == Household.municipality_id)
-        .where(Enrollment.status == EnrollmentStatus.CONFIRMED, CourseRun.starts_at >= start,
-               CourseRun.starts_at < end, CourseRun.status != RunStatus.CANCELLED)
+        .where(
+            Enrollment.status == EnrollmentStatus.CONFIRMED,
+            CourseRun.starts_at >= start,
+            CourseRun.starts_at < end,
+            CourseRun.status != RunStatus.CANCELLED,
+        )
         .group_by(CourseRun.id, CourseRun.title, CourseRun.starts_at, Municipality.name)
         .order_by(CourseRun.starts_at, CourseRun.id, Municipality.name)
         .limit(limit)
@@ -246,9 +287,7 @@ def audience_municipalities(run: CourseRun) -> list[Municipality]:
     """Return the municipalities whose families may sign up for `run`, by name."""
     from coursehub.courses.models import run_municipalities
 
-    listed = select(run_municipalities.c.municipality_id).where(
-        run_municipalities.c.run_id == run.id
-    )
+    listed = select(run_municipalities.c.municipality_id).where(run_municipalities.c.run_id == run.id)
     condition: ColumnElement[bool] = Municipality.id.in_(listed)
     if run.is_open_to_all:
         condition = or_(condition, Municipality.is_member.is_(True))

@@ -18,14 +18,14 @@ def cancel_enrollments(run: CourseRun, *, actor: User | None, now: datetime, **_
     services.cancel_run_enrollments(run, actor=actor, now=now)
 
 
-def send_updated_invites(session: CourseSession, *, actor: User | None, now: datetime,
-                         **_kw: object) -> None:
+def send_updated_invites(session: CourseSession, *, actor: User | None, now: datetime, **_kw: object) -> None:
     """Send every confirmed participant the updated invite of a moved or cancelled session."""
     services.notify_session_changed(session, now=now)
 
 
-def check_seats_taken(run: CourseRun, *, new_capacity: int, actor: User | None, now: datetime,
-                      **_kw: object) -> None:
+def check_seats_taken(
+    run: CourseRun, *, new_capacity: int, actor: User | None, now: datetime, **_kw: object
+) -> None:
     """Refuse (CapacityError on the capacity field) a capacity below the seats already taken."""
     services.check_capacity_change(run, new_capacity)
 

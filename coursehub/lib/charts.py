@@ -51,9 +51,14 @@ def _style():
     )
 
 
-def bar_chart_svg(bars: Sequence[Bar], *, title: str, series: str,
-                  value_range: tuple[float, float] | None = None,
-                  value_formatter: Callable[[float], str] = str) -> str:
+def bar_chart_svg(
+    bars: Sequence[Bar],
+    *,
+    title: str,
+    series: str,
+    value_range: tuple[float, float] | None = None,
+    value_formatter: Callable[[float], str] = str,
+) -> str:
     """Return a horizontal bar chart of `bars` as an SVG document without any <script>.
 
     `series` names the values (for screen readers and the tooltip); the chart grows with the

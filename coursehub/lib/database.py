@@ -101,9 +101,7 @@ def configure_engine_events(app: Flask) -> None:
 
     with app.app_context():
         engine: Engine = db.engine
-        if engine.dialect.name == "sqlite" and not event.contains(
-            engine, "connect", _on_sqlite_connect
-        ):
+        if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _on_sqlite_connect):
             event.listen(engine, "connect", _on_sqlite_connect)
             event.listen(engine, "begin", _on_sqlite_begin)
             event.listen(engine, "commit", _on_sqlite_end)
@@ -138,10 +136,7 @@ def lock_for_update(model: type[M], ident: int) -> M:
             db.session.execute(update(key.table).where(key == ident).values({key: key}))
             connection.info[_WRITE_LOCK] = True
     return db.session.execute(
-        select(model)
-        .where(key == ident)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+        select(model).where(key == ident).with_for_update().execution_options(populate_existing=True)
     ).scalar_one()
 
 

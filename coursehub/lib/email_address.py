@@ -45,12 +45,16 @@ def normalise_email(value: str | None) -> str:
         raise InvalidEmailAddress(_("E-postadressen får vara högst %(max)d tecken.", max=MAX_LENGTH))
     local, at, _domain = address.rpartition("@")
     if at and not local.isascii():
-        raise InvalidEmailAddress(_(
-            "Delen före @ får bara ha bokstäverna a–z (inte å, ä, ö), siffror och tecken som "
-            ". - _ +. Skriv en adress som namn@exempel.se."))
+        raise InvalidEmailAddress(
+            _(
+                "Delen före @ får bara ha bokstäverna a–z (inte å, ä, ö), siffror och tecken som "
+                ". - _ +. Skriv en adress som namn@exempel.se."
+            )
+        )
     try:
-        checked = validate_email(address, check_deliverability=False, allow_smtputf8=False,
-                                 test_environment=True)
+        checked = validate_email(
+            address, check_deliverability=False, allow_smtputf8=False, test_environment=True
+        )
     except (EmailNotValidError, UnicodeError):
         raise InvalidEmailAddress(_("Skriv en e-postadress som namn@exempel.se.")) from None
     # ascii_email is None only for a local part that needs SMTPUTF8 (refused: allow_smtputf8=False)
@@ -82,4 +86,3 @@ class EmailAddress:
             normalise_email(field.data)
         except InvalidEmailAddress as error:
             raise ValidationError(self.message or str(error)) from None
-

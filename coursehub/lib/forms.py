@@ -21,6 +21,7 @@ class _Filled(Protocol[T_co]):
     @property
     def data(self) -> T_co | None: ...
 
+
 # The one message for a form whose CSRF token has expired: the page was left open too long.
 EXPIRED_FORM_TITLE = _l("Formuläret har gått ut")
 EXPIRED_FORM_MESSAGE = _l("Sidan har varit öppen för länge. Ladda om sidan och försök igen.")

@@ -55,8 +55,13 @@ def event_title(run_title: str, session_title: str) -> str:
     return run_title if session_title == run_title else f"{run_title}: {session_title}"
 
 
-def location(*, venue_name: str | None = None, venue_address: str | None = None,
-             online_url: str | None = None, online_label: str | None = None) -> str:
+def location(
+    *,
+    venue_name: str | None = None,
+    venue_address: str | None = None,
+    online_url: str | None = None,
+    online_label: str | None = None,
+) -> str:
     """Return an event's LOCATION: the venue when there is one, otherwise the online meeting.
 
     Participants' files (invites, feeds) carry the meeting link itself; a public file passes
@@ -108,9 +113,15 @@ def _address(person: Person, **params: str) -> icalendar.vCalAddress:
     return address
 
 
-def _event(info: SessionInfo, *, now: datetime, organizer: Person | None = None,
-           attendee: Person | None = None, withdrawn: bool = False,
-           sequence_offset: int = 0) -> icalendar.Event:
+def _event(
+    info: SessionInfo,
+    *,
+    now: datetime,
+    organizer: Person | None = None,
+    attendee: Person | None = None,
+    withdrawn: bool = False,
+    sequence_offset: int = 0,
+) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", session_uid(info.id))
     event.add("dtstamp", now)
@@ -130,8 +141,7 @@ def _event(info: SessionInfo, *, now: datetime, organizer: Person | None = None,
     if organizer is not None:
         event.add("organizer", _address(organizer))
     if attendee is not None:
-        event.add("attendee", _address(attendee, role="REQ-PARTICIPANT", partstat="ACCEPTED",
-                                       rsvp="FALSE"))
+        event.add("attendee", _address(attendee, role="REQ-PARTICIPANT", partstat="ACCEPTED", rsvp="FALSE"))
     return event
 
 
@@ -139,16 +149,31 @@ def _in_order(sessions: Iterable[SessionInfo]) -> list[SessionInfo]:
     return sorted(sessions, key=lambda s: s.starts_at)
 
 
-def build_invite(sessions: Iterable[SessionInfo], *, organizer: Person, attendee: Person,
-                 now: datetime, cancel: bool = False, sequence_offset: int = 0) -> bytes:
+def build_invite(
+    sessions: Iterable[SessionInfo],
+    *,
+    organizer: Person,
+    attendee: Person,
+    now: datetime,
+    cancel: bool = False,
+    sequence_offset: int = 0,
+) -> bytes:
     """Return an invite (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL) for one attendee.
 
     `sequence_offset` is the attendee's own offset for the run (enrollment's CalendarSequence).
     """
     cal = _calendar(method="CANCEL" if cancel else "REQUEST")
     for info in _in_order(sessions):
-        cal.add_component(_event(info, now=now, organizer=organizer, attendee=attendee,
-                                 withdrawn=cancel, sequence_offset=sequence_offset))
+        cal.add_component(
+            _event(
+                info,
+                now=now,
+                organizer=organizer,
+                attendee=attendee,
+                withdrawn=cancel,
+                sequence_offset=sequence_offset,
+            )
+        )
     return cal.to_ical()
 
 

@@ -11,8 +11,9 @@ from coursehub.errors import CoursehubError
 from coursehub.lib.checks import known
 
 
-def local_moment(day: date, wall_clock: time, *, field: str | None = None,
-                 error: type[CoursehubError] = CoursehubError) -> datetime:
+def local_moment(
+    day: date, wall_clock: time, *, field: str | None = None, error: type[CoursehubError] = CoursehubError
+) -> datetime:
     """Return the UTC moment of a Europe/Stockholm date and wall-clock time.
 
     The rule at the changes between summer and winter time: a wall-clock time that does not
@@ -29,10 +30,16 @@ def local_moment(day: date, wall_clock: time, *, field: str | None = None,
     if first_offset != second_offset:
         shown = {"day": day.isoformat(), "time": wall_clock.strftime("%H:%M")}
         if first_offset < second_offset:  # fold=0 keeps the old, larger offset in a gap
-            message = _("Klockan %(time)s finns inte den %(day)s: klockan ställs då fram en "
-                        "timme till sommartid. Välj en annan tid.", **shown)
+            message = _(
+                "Klockan %(time)s finns inte den %(day)s: klockan ställs då fram en "
+                "timme till sommartid. Välj en annan tid.",
+                **shown,
+            )
         else:
-            message = _("Klockan %(time)s finns två gånger den %(day)s: klockan ställs då "
-                        "tillbaka en timme från sommartid. Välj en annan tid.", **shown)
+            message = _(
+                "Klockan %(time)s finns två gånger den %(day)s: klockan ställs då "
+                "tillbaka en timme från sommartid. Välj en annan tid.",
+                **shown,
+            )
         raise error(message, field=field)
     return local_to_utc(naive)

@@ -46,9 +46,7 @@ def page_number(page: int, total: int, per_page: int) -> int:
     return min(max(1, page), max(1, math.ceil(total / per_page)))
 
 
-def paginate(
-    stmt: Select[*tuple[Any, ...]], page: int, per_page: int, *, scalars: bool = True
-) -> Page:
+def paginate(stmt: Select[*tuple[Any, ...]], page: int, per_page: int, *, scalars: bool = True) -> Page:
     """Return one page of `stmt`'s results in two queries: a COUNT, then LIMIT/OFFSET.
 
     A page beyond the last shows the last page. `stmt` must be ordered, so that pages do not

@@ -80,12 +80,14 @@ def send_outbox(now: datetime) -> SendResult:
         # The embedded default has no mail server: messages stay pending, readable by staff.
         return SendResult()
     batch = int(current_app.config.get("COURSEHUB_OUTBOX_BATCH", DEFAULT_BATCH))
-    due_ids = list(db.session.scalars(
-        select(OutboxMessage.id)
-        .where(*_is_due(now))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(batch)
-    ))
+    due_ids = list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(*_is_due(now))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(batch)
+        )
+    )
     db.session.commit()  # end the read; each message gets its own short transaction below
     counts = {"sent": 0, "retrying": 0, "failed": 0}
     sender = _Sender()
@@ -98,8 +100,9 @@ def send_outbox(now: datetime) -> SendResult:
         sender.close()
     result = SendResult(**counts)
     if due_ids:
-        logger.info("outbox run: sent %d, retrying %d, failed %d",
-                    result.sent, result.retrying, result.failed)
+        logger.info(
+            "outbox run: sent %d, retrying %d, failed %d", result.sent, result.retrying, result.failed
+        )
     return result
 
 

@@ -7,11 +7,7 @@ OUTBOX_ROLES = ("staff", "admin")
 
 
 def _is_staff(user) -> bool:
-    return (
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and user.has_role(*OUTBOX_ROLES)
-    )
+    return user is not None and getattr(user, "is_authenticated", False) and user.has_role(*OUTBOX_ROLES)
 
 
 def can_read_outbox(user) -> bool:

@@ -24,11 +24,19 @@ def outbox_page(page: int, per_page: int = PER_PAGE) -> Page:
     """Return one page of messages: failed, then waiting (oldest first), then the latest sent."""
     query = (
         select(OutboxMessage)
-        .options(load_only(
-            OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.subject,
-            OutboxMessage.created_at, OutboxMessage.attempts, OutboxMessage.next_attempt_at,
-            OutboxMessage.last_error, OutboxMessage.sent_at, OutboxMessage.failed_at,
-        ))
+        .options(
+            load_only(
+                OutboxMessage.id,
+                OutboxMessage.recipient,
+                OutboxMessage.subject,
+                OutboxMessage.created_at,
+                OutboxMessage.attempts,
+                OutboxMessage.next_attempt_at,
+                OutboxMessage.last_error,
+                OutboxMessage.sent_at,
+                OutboxMessage.failed_at,
+            )
+        )
         .order_by(
             _STATUS_RANK,
             # Unsent: oldest first (the order they go out); sent: newest first.
@@ -43,8 +51,10 @@ def outbox_page(page: int, per_page: int = PER_PAGE) -> Page:
 def outbox_counts() -> dict[str, int]:
     """Return how many messages wait and how many failed, in one query."""
     waiting = sa.and_(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
-    row = db.session.execute(select(
-        func.count().filter(waiting),
-        func.count().filter(OutboxMessage.failed_at.is_not(None)),
-    ).select_from(OutboxMessage)).one()
+    row = db.session.execute(
+        select(
+            func.count().filter(waiting),
+            func.count().filter(OutboxMessage.failed_at.is_not(None)),
+        ).select_from(OutboxMessage)
+    ).one()
     return {"waiting": row[0] or 0, "failed": row[1] or 0}

@@ -45,9 +45,7 @@ def _one_line(value: str) -> str:
     return _HEADER_BREAKS.sub(" ", value).strip()
 
 
-def _queue_unrenderable(
-    dedupe_key: str, recipient: str, template: str, error: Exception
-) -> OutboxMessage:
+def _queue_unrenderable(dedupe_key: str, recipient: str, template: str, error: Exception) -> OutboxMessage:
     """Keep a message whose template failed as a failed message without text, for staff to see."""
     now = clock.now()
     message = OutboxMessage(
@@ -63,8 +61,7 @@ def _queue_unrenderable(
     db.session.add(message)
     db.session.flush()
     # Only the type: the error's text may carry what the template was given.
-    logger.error("mail %s not rendered: template=%s %s", message.id, template,
-                 type(error).__name__)
+    logger.error("mail %s not rendered: template=%s %s", message.id, template, type(error).__name__)
     return message
 
 
@@ -137,8 +134,9 @@ def retry_message(message: OutboxMessage, *, actor: Actor | None, now: datetime)
     message.attempts = 0
     message.next_attempt_at = now
     db.session.flush()
-    logger.info("outbox message %s put back in line by user %s", message.id,
-                actor.id if actor is not None else None)
+    logger.info(
+        "outbox message %s put back in line by user %s", message.id, actor.id if actor is not None else None
+    )
     return message
 
 
@@ -158,6 +156,9 @@ def correct_recipient(
         raise OutboxError(str(error), field="recipient") from None
     message.recipient = address
     # No addresses in the log: the message id and who corrected it are enough to follow it up.
-    logger.info("outbox message %s: recipient corrected by user %s", message.id,
-                actor.id if actor is not None else None)
+    logger.info(
+        "outbox message %s: recipient corrected by user %s",
+        message.id,
+        actor.id if actor is not None else None,
+    )
     return retry_message(message, actor=actor, now=now)

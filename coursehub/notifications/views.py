@@ -87,15 +87,19 @@ def retry(message_id: int):
     if not form.validate_on_submit():
         flash(expired_form_message(), ERROR)
         return redirect(url_for(".message", message_id=found.id))
-    if attempt(lambda: services.retry_message(found, actor=actor(), now=clock.now()),
-               catch=services.OutboxError).ok:
+    if attempt(
+        lambda: services.retry_message(found, actor=actor(), now=clock.now()), catch=services.OutboxError
+    ).ok:
         flash(_("Meddelandet skickas vid nästa utskick, inom någon minut."), "success")
     return redirect(url_for(".message", message_id=found.id))
 
 
 def _can_correct(message: OutboxMessage) -> bool:
-    return (message.failed_at is not None and message.sent_at is None
-            and permissions.can_correct_recipient(current_user))
+    return (
+        message.failed_at is not None
+        and message.sent_at is None
+        and permissions.can_correct_recipient(current_user)
+    )
 
 
 def _recipient_form(message: OutboxMessage) -> RecipientForm:
@@ -118,11 +122,17 @@ def correct_recipient(message_id: int) -> str | Response:
         return redirect(url_for(".message", message_id=found.id))
     form = _recipient_form(found)
     if form.validate_on_submit():
-        outcome = attempt(lambda: services.correct_recipient(
-            found, form.recipient.data or "", actor=actor(), now=clock.now()),
-            form=form, default="recipient", catch=services.OutboxError)
+        outcome = attempt(
+            lambda: services.correct_recipient(
+                found, form.recipient.data or "", actor=actor(), now=clock.now()
+            ),
+            form=form,
+            default="recipient",
+            catch=services.OutboxError,
+        )
         if outcome.ok:
-            flash(_("Adressen är ändrad. Meddelandet skickas vid nästa utskick, inom någon minut."),
-                  "success")
+            flash(
+                _("Adressen är ändrad. Meddelandet skickas vid nästa utskick, inom någon minut."), "success"
+            )
             return redirect(url_for(".message", message_id=found.id))
     return render_template("notifications/recipient.html", message=found, form=form)

@@ -52,8 +52,11 @@ def _enrollment(user, **traits):
     from tests.factories import EnrollmentFactory, UserFactory
 
     household = _household_for(user)
-    adult = user if user is not None and user.household_id == household.id else UserFactory(
-        household=household, roles=[Role.FAMILY])
+    adult = (
+        user
+        if user is not None and user.household_id == household.id
+        else UserFactory(household=household, roles=[Role.FAMILY])
+    )
     enrollment = EnrollmentFactory(household=household, persons=[adult], **traits)
     _commit()
     return enrollment
@@ -116,7 +119,12 @@ RULES = [
     Rule("enrollment.participants_csv", LEADING, args=_led_run_id),
     Rule("enrollment.participants_xlsx", LEADING, args=_led_run_id),
     Rule("enrollment.waitlist", STAFF, args=_run_id),
-    Rule("enrollment.reorder", STAFF, method="POST", args=_waitlisted_id,
-         data=lambda user: {"position": "1", "reason": "Förtur"}),
+    Rule(
+        "enrollment.reorder",
+        STAFF,
+        method="POST",
+        args=_waitlisted_id,
+        data=lambda user: {"position": "1", "reason": "Förtur"},
+    ),
     Rule("enrollment.municipality_counts", STAFF | {"steering"}),
 ]

@@ -34,8 +34,11 @@ def form_login():
 
 def outbox_for(recipient: str) -> list[OutboxMessage]:
     """Return the outbox messages to `recipient`, oldest first."""
-    return list(db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.recipient == recipient).order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient == recipient).order_by(OutboxMessage.id)
+        )
+    )
 
 
 def link_path(text: str) -> str:

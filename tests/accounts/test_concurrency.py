@@ -36,8 +36,9 @@ def test_a_reset_link_used_at_once_from_many_tabs_works_once(app, clock):
                 connection = http.client.HTTPConnection(server.host, server.port, timeout=60)
                 body = urlencode({"password": password, "confirm": password})
                 start.wait()
-                connection.request("POST", path, body=body, headers={
-                    "Content-Type": "application/x-www-form-urlencoded"})
+                connection.request(
+                    "POST", path, body=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+                )
                 status = connection.getresponse().status
                 connection.close()
                 with lock:
@@ -74,6 +75,8 @@ def test_an_invitation_submitted_four_times_at_once_makes_one_account(app, clock
         if reply.status == 200:  # the form again, with the reason beside the address
             assert "Det finns redan ett konto med den här e-postadressen." in reply.body
     db.session.rollback()
-    assert db.session.scalar(
-        select(func.count()).select_from(User).where(User.email == "lars.holm@exempel.se")) == 1
+    assert (
+        db.session.scalar(select(func.count()).select_from(User).where(User.email == "lars.holm@exempel.se"))
+        == 1
+    )
     assert len(outbox_for("lars.holm@exempel.se")) == 1

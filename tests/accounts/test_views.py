@@ -29,7 +29,7 @@ def _without_csrf_token(response) -> str:
 def _rows(response) -> str:
     """Return the body of the page's table, where listed records are."""
     text = _text(response)
-    return text[text.find("<tbody>"):text.find("</tbody>")] if "<tbody>" in text else ""
+    return text[text.find("<tbody>") : text.find("</tbody>")] if "<tbody>" in text else ""
 
 
 def _goes_to_login(response) -> bool:
@@ -46,8 +46,9 @@ def _count(db, model) -> int:
 @pytest.mark.parametrize("login", ["email", "username", "upper-case email"])
 def test_login_by_email_or_username(client, db, login):
     user = UserFactory(email="anna@exempel.se", username="anna.svensson", full_name="Anna Svensson")
-    name = {"email": "anna@exempel.se", "username": "anna.svensson",
-            "upper-case email": " ANNA@Exempel.se"}[login]
+    name = {"email": "anna@exempel.se", "username": "anna.svensson", "upper-case email": " ANNA@Exempel.se"}[
+        login
+    ]
     response = post_login(client, name)
     assert response.status_code == 302
     page = client.get("/profil")
@@ -55,11 +56,14 @@ def test_login_by_email_or_username(client, db, login):
     assert "Anna Svensson" in _text(page) and user.username in _text(page)
 
 
-@pytest.mark.parametrize(("login", "password"), [
-    ("anna@exempel.se", "fel-lösenord-helt-klart"),
-    ("okand@exempel.se", PASSWORD),
-    ("stangd@exempel.se", PASSWORD),
-])
+@pytest.mark.parametrize(
+    ("login", "password"),
+    [
+        ("anna@exempel.se", "fel-lösenord-helt-klart"),
+        ("okand@exempel.se", PASSWORD),
+        ("stangd@exempel.se", PASSWORD),
+    ],
+)
 def test_every_login_failure_gets_the_same_message(client, db, clock, login, password):
     UserFactory(email="anna@exempel.se")
     UserFactory(email="stangd@exempel.se", deactivated_at=clock.now)
@@ -127,21 +131,33 @@ def test_session_ends_after_ten_hours_even_when_in_use(client, db, clock, form_l
 class TestRateLimits:
     @pytest.fixture
     def app_config(self):
-        return {"RATELIMIT_ENABLED": True, "COURSEHUB_LOGIN_LIMIT_ADDRESS": "8 per 10 minutes",
-                "COURSEHUB_LOGIN_LIMIT_ACCOUNT": "3 per 15 minutes"}
+        return {
+            "RATELIMIT_ENABLED": True,
+            "COURSEHUB_LOGIN_LIMIT_ADDRESS": "8 per 10 minutes",
+            "COURSEHUB_LOGIN_LIMIT_ACCOUNT": "3 per 15 minutes",
+        }
 
     def test_failures_on_one_account_lock_it_even_from_other_addresses(self, client, db):
         user = UserFactory(email="anna@exempel.se", username="anna.svensson")
         other = UserFactory()
         db.session.commit()
-        for address, login in [("10.0.0.1", "anna@exempel.se"), ("10.0.0.2", "ANNA@exempel.se"),
-                               ("10.0.0.3", "anna@exempel.se")]:
-            response = client.post("/logga-in", data={"login": login, "password": "fel-fel-fel"},
-                                   environ_base={"REMOTE_ADDR": address})
+        for address, login in [
+            ("10.0.0.1", "anna@exempel.se"),
+            ("10.0.0.2", "ANNA@exempel.se"),
+            ("10.0.0.3", "anna@exempel.se"),
+        ]:
+            response = client.post(
+                "/logga-in",
+                data={"login": login, "password": "fel-fel-fel"},
+                environ_base={"REMOTE_ADDR": address},
+            )
             assert LOGIN_FAILED in _text(response)
         # Even the right password now waits, from a fresh address too.
-        response = client.post("/logga-in", data={"login": user.email, "password": PASSWORD},
-                               environ_base={"REMOTE_ADDR": "10.0.0.9"})
+        response = client.post(
+            "/logga-in",
+            data={"login": user.email, "password": PASSWORD},
+            environ_base={"REMOTE_ADDR": "10.0.0.9"},
+        )
         assert response.status_code == 429
         assert "För många försök" in _text(response)
         assert "Vänta en stund" in _text(response)
@@ -151,14 +167,23 @@ class TestRateLimits:
     def test_email_and_username_of_one_person_share_one_counter(self, client, db):
         user = UserFactory(email="anna@exempel.se", username="anna.svensson")
         db.session.commit()
-        for address, login in [("10.0.0.1", "anna@exempel.se"), ("10.0.0.2", "anna.svensson"),
-                               ("10.0.0.3", "Anna.Svensson")]:
-            response = client.post("/logga-in", data={"login": login, "password": "fel-fel-fel"},
-                                   environ_base={"REMOTE_ADDR": address})
+        for address, login in [
+            ("10.0.0.1", "anna@exempel.se"),
+            ("10.0.0.2", "anna.svensson"),
+            ("10.0.0.3", "Anna.Svensson"),
+        ]:
+            response = client.post(
+                "/logga-in",
+                data={"login": login, "password": "fel-fel-fel"},
+                environ_base={"REMOTE_ADDR": address},
+            )
             assert LOGIN_FAILED in _text(response)
         for login in (user.username, user.email):
-            response = client.post("/logga-in", data={"login": login, "password": PASSWORD},
-                                   environ_base={"REMOTE_ADDR": "10.0.0.9"})
+            response = client.post(
+                "/logga-in",
+                data={"login": login, "password": PASSWORD},
+                environ_base={"REMOTE_ADDR": "10.0.0.9"},
+            )
             assert response.status_code == 429
 
     def test_failures_from_one_address_lock_that_address(self, client, db):
@@ -167,9 +192,11 @@ class TestRateLimits:
         for user in users[:8]:
             assert LOGIN_FAILED in _text(post_login(client, user.email, "fel-fel-fel"))
         assert post_login(client, users[8].email).status_code == 429
-        other_address = client.post("/logga-in", data={"login": users[0].email,
-                                                       "password": PASSWORD},
-                                    environ_base={"REMOTE_ADDR": "10.0.0.5"})
+        other_address = client.post(
+            "/logga-in",
+            data={"login": users[0].email, "password": PASSWORD},
+            environ_base={"REMOTE_ADDR": "10.0.0.5"},
+        )
         assert other_address.status_code == 302
 
     def test_reset_requests_from_one_address_are_limited(self, client, db):
@@ -193,8 +220,7 @@ class TestRateLimits:
 def test_password_reset_mail_arrives_and_its_link_works_once(client, db, smtp_server):
     user = UserFactory(email="anna@exempel.se", full_name="Anna Svensson")
     db.session.commit()
-    response = client.post("/glomt-losenord", data={"email": "anna@exempel.se"},
-                           follow_redirects=True)
+    response = client.post("/glomt-losenord", data={"email": "anna@exempel.se"}, follow_redirects=True)
     assert "Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande" in _text(response)
     [mail] = send_and_read(smtp_server)
     assert mail["To"] == "anna@exempel.se"
@@ -220,10 +246,8 @@ def test_password_reset_mail_arrives_and_its_link_works_once(client, db, smtp_se
 
 def test_reset_answers_the_same_for_unknown_addresses_and_sends_nothing(client, db):
     UserFactory(email="anna@exempel.se")
-    known = client.post("/glomt-losenord", data={"email": "anna@exempel.se"},
-                        follow_redirects=True)
-    unknown = client.post("/glomt-losenord", data={"email": "okand@exempel.se"},
-                          follow_redirects=True)
+    known = client.post("/glomt-losenord", data={"email": "anna@exempel.se"}, follow_redirects=True)
+    unknown = client.post("/glomt-losenord", data={"email": "okand@exempel.se"}, follow_redirects=True)
     # The pages are the same but for the form's fresh CSRF token, which is signed with the
     # second it was made in: two requests a second apart get different tokens.
     assert _without_csrf_token(known) == _without_csrf_token(unknown)
@@ -259,11 +283,14 @@ def test_bogus_link_gets_a_plain_message(client, db):
     assert "Länken gäller inte" in _text(page)
 
 
-@pytest.mark.parametrize(("password", "confirm", "message"), [
-    ("kort", "kort", "Lösenordet måste ha minst 12 tecken."),
-    ("x" * 257, "x" * 257, "Lösenordet får ha högst 256 tecken."),
-    (NEW_PASSWORD, "något-annat-lösenord", "Lösenorden är inte lika."),
-])
+@pytest.mark.parametrize(
+    ("password", "confirm", "message"),
+    [
+        ("kort", "kort", "Lösenordet måste ha minst 12 tecken."),
+        ("x" * 257, "x" * 257, "Lösenordet får ha högst 256 tecken."),
+        (NEW_PASSWORD, "något-annat-lösenord", "Lösenorden är inte lika."),
+    ],
+)
 def test_bad_new_password_gets_a_message_beside_the_field(client, db, password, confirm, message):
     user = UserFactory(email="anna@exempel.se")
     db.session.commit()
@@ -279,14 +306,19 @@ def test_bad_new_password_gets_a_message_beside_the_field(client, db, password, 
 
 
 def _invite(client, **data):
-    values = {"full_name": "Örjan Åström", "email": "orjan@exempel.se", "username": "",
-              "phone": "", "roles": ["leader"], "municipality": ""}
+    values = {
+        "full_name": "Örjan Åström",
+        "email": "orjan@exempel.se",
+        "username": "",
+        "phone": "",
+        "roles": ["leader"],
+        "municipality": "",
+    }
     values.update(data)
     return client.post("/admin/anvandare/ny", data=values)
 
 
-def test_staff_invites_a_user_who_sets_a_password_and_logs_in(app, client, db, login_as,
-                                                              smtp_server):
+def test_staff_invites_a_user_who_sets_a_password_and_logs_in(app, client, db, login_as, smtp_server):
     staff = UserFactory(staff=True, full_name="Sara Berg")
     db.session.commit()
     login_as(client, staff)
@@ -303,8 +335,7 @@ def test_staff_invites_a_user_who_sets_a_password_and_logs_in(app, client, db, l
     visitor = app.test_client()
     page = visitor.get(path)
     assert "Välkommen, Örjan" in _text(page)
-    assert _goes_to_login(visitor.post(path, data={"password": NEW_PASSWORD,
-                                                   "confirm": NEW_PASSWORD}))
+    assert _goes_to_login(visitor.post(path, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}))
     assert post_login(visitor, "orjan.astrom", NEW_PASSWORD).status_code == 302
     assert "Länken har redan använts" in _text(visitor.get(path))
 
@@ -322,22 +353,27 @@ def test_invitation_for_an_existing_address_is_refused_beside_the_field(client, 
     assert _count(db, OutboxMessage) == 0
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"full_name": "N" * 121}, "full_name", "Namnet får vara högst 120 tecken."),
-    ({"email": "a" * 250 + "@ex.se"}, "email", "E-postadressen får vara högst 254 tecken."),
-    ({"email": "inte en adress"}, "email", "Skriv en e-postadress som namn@exempel.se."),
-    ({"email": "orjan@@exempel.se"}, "email", "Skriv en e-postadress som namn@exempel.se."),
-    ({"email": "orjan@exempel.se\r\nBcc: alla@exempel.se"}, "email",
-     "Skriv en e-postadress som namn@exempel.se."),
-    ({"email": "örjan@exempel.se"}, "email", "Delen före @ får bara ha bokstäverna a–z"),
-    ({"email": "orjan@" + "ö" * 60 + ".se"}, "email", "Skriv en e-postadress som namn@exempel.se."),
-    ({"roles": ["admin"]}, "roles", "Välj bland alternativen som visas."),
-    ({"roles": ["municipal"]}, "municipality", "Välj kommun för den som arbetar i en kommun."),
-    ({"municipality": "999999"}, "municipality", "Välj bland alternativen som visas."),
-    ({"username": "Ö ö"}, "username", "Användarnamnet får bara ha små bokstäver"),
-])
-def test_bad_invitation_input_gets_a_message_and_saves_nothing(client, db, login_as, data, field,
-                                                               message):
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"full_name": "N" * 121}, "full_name", "Namnet får vara högst 120 tecken."),
+        ({"email": "a" * 250 + "@ex.se"}, "email", "E-postadressen får vara högst 254 tecken."),
+        ({"email": "inte en adress"}, "email", "Skriv en e-postadress som namn@exempel.se."),
+        ({"email": "orjan@@exempel.se"}, "email", "Skriv en e-postadress som namn@exempel.se."),
+        (
+            {"email": "orjan@exempel.se\r\nBcc: alla@exempel.se"},
+            "email",
+            "Skriv en e-postadress som namn@exempel.se.",
+        ),
+        ({"email": "örjan@exempel.se"}, "email", "Delen före @ får bara ha bokstäverna a–z"),
+        ({"email": "orjan@" + "ö" * 60 + ".se"}, "email", "Skriv en e-postadress som namn@exempel.se."),
+        ({"roles": ["admin"]}, "roles", "Välj bland alternativen som visas."),
+        ({"roles": ["municipal"]}, "municipality", "Välj kommun för den som arbetar i en kommun."),
+        ({"municipality": "999999"}, "municipality", "Välj bland alternativen som visas."),
+        ({"username": "Ö ö"}, "username", "Användarnamnet får bara ha små bokstäver"),
+    ],
+)
+def test_bad_invitation_input_gets_a_message_and_saves_nothing(client, db, login_as, data, field, message):
     login_as(client, UserFactory(staff=True))
     db.session.commit()
     users = _count(db, User)
@@ -371,8 +407,9 @@ def test_only_admins_are_offered_the_admin_and_staff_roles(client, db, login_as)
 def test_municipal_worker_is_invited_with_a_municipality(client, db, login_as):
     municipality = MunicipalityFactory(name="Habo", code="0643")
     login_as(client, UserFactory(staff=True))
-    assert _invite(client, roles=["municipal", "member"],
-                   municipality=str(municipality.id)).status_code == 302
+    assert (
+        _invite(client, roles=["municipal", "member"], municipality=str(municipality.id)).status_code == 302
+    )
     user = db.session.scalar(select(User).where(User.email == "orjan@exempel.se"))
     assert user.municipality == municipality
 
@@ -382,14 +419,14 @@ def test_municipal_worker_is_invited_with_a_municipality(client, db, login_as):
 
 def test_user_list_searches_name_email_and_username_and_filters_by_role(client, db, login_as):
     login_as(client, UserFactory(staff=True, full_name="Sara Berg"))
-    UserFactory(full_name="Åsa Lind", email="asa@jonkoping.example", username="asa.lind",
-                roles=[Role.LEADER])
-    UserFactory(full_name="Per Holm", email="per@varnamo.example", username="per.holm",
-                roles=[Role.FAMILY])
+    UserFactory(full_name="Åsa Lind", email="asa@jonkoping.example", username="asa.lind", roles=[Role.LEADER])
+    UserFactory(full_name="Per Holm", email="per@varnamo.example", username="per.holm", roles=[Role.FAMILY])
     db.session.commit()
-    for query, shown, hidden in [("lind", "Åsa Lind", "Per Holm"),
-                                 ("varnamo", "Per Holm", "Åsa Lind"),
-                                 ("per.holm", "Per Holm", "Åsa Lind")]:
+    for query, shown, hidden in [
+        ("lind", "Åsa Lind", "Per Holm"),
+        ("varnamo", "Per Holm", "Åsa Lind"),
+        ("per.holm", "Per Holm", "Åsa Lind"),
+    ]:
         page = _rows(client.get("/admin/anvandare", query_string={"sok": query}))
         assert shown in page and hidden not in page, query
     page = _rows(client.get("/admin/anvandare", query_string={"roll": "leader"}))
@@ -416,8 +453,9 @@ def test_listings_run_a_fixed_number_of_queries(client, db, login_as, count_quer
     def add_users(n):
         for _ in range(n):
             user = UserFactory(municipal=True, roles=[Role.MUNICIPAL, Role.MEMBER])
-            db.session.add(AuditEntry(actor=user, action="user.update", object_type="users",
-                                      object_id=user.id))
+            db.session.add(
+                AuditEntry(actor=user, action="user.update", object_type="users", object_id=user.id)
+            )
         db.session.commit()
 
     add_users(5)
@@ -436,13 +474,18 @@ def test_staff_edit_user_and_the_change_is_audited(client, db, login_as):
     login_as(client, staff)
     form = _text(client.get(f"/admin/anvandare/{user.id}"))
     assert 'value="Gammalt Namn"' in form
-    response = client.post(f"/admin/anvandare/{user.id}", data={
-        "full_name": "Nytt Namn", "phone": "036-10 20 30", "roles": ["municipal", "member"],
-        "municipality": str(municipality.id)})
+    response = client.post(
+        f"/admin/anvandare/{user.id}",
+        data={
+            "full_name": "Nytt Namn",
+            "phone": "036-10 20 30",
+            "roles": ["municipal", "member"],
+            "municipality": str(municipality.id),
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(user)
-    assert (user.full_name, user.phone, user.municipality) == ("Nytt Namn", "036-10 20 30",
-                                                               municipality)
+    assert (user.full_name, user.phone, user.municipality) == ("Nytt Namn", "036-10 20 30", municipality)
     assert user.roles == {Role.MUNICIPAL, Role.MEMBER}
     log = _text(client.get("/admin/logg", query_string={"handelse": "user.update"}))
     assert "user.update" in log and "roles member -&gt; member,municipal" in log
@@ -452,25 +495,33 @@ STAFF_ONLY_ADMIN = "Bara en administratör kan ändra konton för personal och a
 
 
 @pytest.mark.parametrize("target_roles", [[Role.ADMIN, Role.LEADER], [Role.STAFF]])
-def test_staff_are_offered_nothing_to_change_on_a_staff_or_admin_account(client, db, login_as,
-                                                                        target_roles):
+def test_staff_are_offered_nothing_to_change_on_a_staff_or_admin_account(client, db, login_as, target_roles):
     target = UserFactory(roles=target_roles, full_name="Eva Admin", phone="036-10 20 30")
     login_as(client, UserFactory(staff=True))
     db.session.commit()
     page = _text(client.get(f"/admin/anvandare/{target.id}"))
     assert "Eva Admin" in page and "036-10 20 30" in page  # the details, to read
     assert STAFF_ONLY_ADMIN in page
-    for control in ('name="full_name"', 'name="phone"', 'name="roles"', 'name="municipality"',
-                    "Spara ändringarna", "Avaktivera kontot"):
+    for control in (
+        'name="full_name"',
+        'name="phone"',
+        'name="roles"',
+        'name="municipality"',
+        "Spara ändringarna",
+        "Avaktivera kontot",
+    ):
         assert control not in page, control
 
 
-@pytest.mark.parametrize("posted", [
-    {"full_name": "Rättat Namn"},
-    {"full_name": "Eva Admin", "phone": "070-000 00 00"},
-    {"full_name": "Eva Admin", "roles": []},
-    {"full_name": "Eva Admin", "roles": ["member"]},
-])
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"full_name": "Rättat Namn"},
+        {"full_name": "Eva Admin", "phone": "070-000 00 00"},
+        {"full_name": "Eva Admin", "roles": []},
+        {"full_name": "Eva Admin", "roles": ["member"]},
+    ],
+)
 def test_a_forged_post_changes_nothing_of_an_admin_and_says_why(client, db, login_as, posted):
     admin = UserFactory(roles=[Role.ADMIN, Role.LEADER], full_name="Eva Admin", phone=None)
     login_as(client, UserFactory(staff=True))
@@ -479,8 +530,7 @@ def test_a_forged_post_changes_nothing_of_an_admin_and_says_why(client, db, logi
     assert STAFF_ONLY_ADMIN in _text(response)
     assert "Ändringarna är sparade." not in _text(response)
     db.session.refresh(admin)
-    assert (admin.full_name, admin.phone, admin.roles) == ("Eva Admin", None,
-                                                           {Role.ADMIN, Role.LEADER})
+    assert (admin.full_name, admin.phone, admin.roles) == ("Eva Admin", None, {Role.ADMIN, Role.LEADER})
     client.post(f"/admin/anvandare/{admin.id}/avaktivera")
     db.session.refresh(admin)
     assert admin.is_active
@@ -504,8 +554,9 @@ def test_an_admin_changes_a_staff_account(client, db, login_as):
     page = _text(client.get(f"/admin/anvandare/{staff.id}"))
     assert 'name="full_name"' in page and "Avaktivera kontot" in page
     assert STAFF_ONLY_ADMIN not in page
-    response = client.post(f"/admin/anvandare/{staff.id}",
-                           data={"full_name": "Sara Lind", "roles": ["staff"]})
+    response = client.post(
+        f"/admin/anvandare/{staff.id}", data={"full_name": "Sara Lind", "roles": ["staff"]}
+    )
     assert response.status_code == 302
     db.session.refresh(staff)
     assert staff.full_name == "Sara Lind" and staff.roles == {Role.STAFF}
@@ -544,10 +595,8 @@ def test_unknown_user_is_404(client, db, login_as):
 def test_audit_log_filters_by_action_and_paginates(client, db, login_as):
     staff = UserFactory(staff=True, full_name="Sara Berg")
     for n in range(55):
-        db.session.add(AuditEntry(actor=staff, action="case.read", object_type="cases",
-                                  object_id=n))
-    db.session.add(AuditEntry(actor=staff, action="user.deactivate", object_type="users",
-                              object_id=7))
+        db.session.add(AuditEntry(actor=staff, action="case.read", object_type="cases", object_id=n))
+    db.session.add(AuditEntry(actor=staff, action="user.deactivate", object_type="users", object_id=7))
     db.session.commit()
     login_as(client, staff)
     page = _text(client.get("/admin/logg"))
@@ -570,14 +619,28 @@ def test_staff_menu_has_users_and_log_others_do_not(client, db, login_as):
 
 def test_profile_shows_the_account_with_municipality_and_household(client, db, login_as):
     household = HouseholdFactory(name="Familjen Lind", municipality__name="Gnosjö")
-    user = UserFactory(full_name="Eva Lind", username="eva.lind", email="eva@exempel.se",
-                       phone="0370-123 45", roles=[Role.FAMILY], household=household,
-                       municipality=household.municipality)
+    user = UserFactory(
+        full_name="Eva Lind",
+        username="eva.lind",
+        email="eva@exempel.se",
+        phone="0370-123 45",
+        roles=[Role.FAMILY],
+        household=household,
+        municipality=household.municipality,
+    )
     UserFactory(full_name="Olof Lind", household=household, roles=[Role.FAMILY])
     login_as(client, user)
     page = _text(client.get("/profil"))
-    for shown in ("Eva Lind", "eva.lind", "eva@exempel.se", "0370-123 45", "Familjehem", "Gnosjö",
-                  "Familjen Lind", "Olof Lind"):
+    for shown in (
+        "Eva Lind",
+        "eva.lind",
+        "eva@exempel.se",
+        "0370-123 45",
+        "Familjehem",
+        "Gnosjö",
+        "Familjen Lind",
+        "Olof Lind",
+    ):
         assert shown in page, shown
 
 
@@ -597,8 +660,10 @@ def test_password_change_keeps_this_session_and_ends_the_others(app, client, db,
     user = UserFactory()
     form_login(client, user)
     other_device = form_login(app.test_client(), user)
-    response = client.post("/profil/losenord", data={
-        "current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    response = client.post(
+        "/profil/losenord",
+        data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     page = client.get("/profil")
     assert page.status_code == 200 and "Ditt lösenord är bytt" in _text(page)
@@ -606,19 +671,24 @@ def test_password_change_keeps_this_session_and_ends_the_others(app, client, db,
     assert post_login(app.test_client(), user.email, NEW_PASSWORD).status_code == 302
 
 
-@pytest.mark.parametrize(("current", "new", "confirm", "message"), [
-    ("fel-lösenord-helt", NEW_PASSWORD, NEW_PASSWORD, "Det nuvarande lösenordet stämmer inte."),
-    (PASSWORD, "kort", "kort", "Lösenordet måste ha minst 12 tecken."),
-    (PASSWORD, "y" * 257, "y" * 257, "Lösenordet får ha högst 256 tecken."),
-    (PASSWORD, NEW_PASSWORD, "annat-lösenord-här", "Lösenorden är inte lika."),
-])
-def test_bad_password_change_gets_a_message_and_changes_nothing(client, db, form_login, current,
-                                                                new, confirm, message):
+@pytest.mark.parametrize(
+    ("current", "new", "confirm", "message"),
+    [
+        ("fel-lösenord-helt", NEW_PASSWORD, NEW_PASSWORD, "Det nuvarande lösenordet stämmer inte."),
+        (PASSWORD, "kort", "kort", "Lösenordet måste ha minst 12 tecken."),
+        (PASSWORD, "y" * 257, "y" * 257, "Lösenordet får ha högst 256 tecken."),
+        (PASSWORD, NEW_PASSWORD, "annat-lösenord-här", "Lösenorden är inte lika."),
+    ],
+)
+def test_bad_password_change_gets_a_message_and_changes_nothing(
+    client, db, form_login, current, new, confirm, message
+):
     user = UserFactory()
     db.session.commit()
     form_login(client, user)
-    page = client.post("/profil/losenord", data={"current_password": current,
-                                                 "new_password": new, "confirm": confirm})
+    page = client.post(
+        "/profil/losenord", data={"current_password": current, "new_password": new, "confirm": confirm}
+    )
     assert page.status_code == 200
     assert message in _text(page)
     assert client.get("/profil").status_code == 200
@@ -632,8 +702,9 @@ def test_a_revoked_role_takes_effect_on_the_next_request(app, client, db, login_
     assert client.get("/admin/anvandare").status_code == 200
     admin_client = login_as(app.test_client(), UserFactory(admin=True))
     db.session.commit()
-    response = admin_client.post(f"/admin/anvandare/{staff.id}",
-                                 data={"full_name": staff.full_name, "roles": ["leader"]})
+    response = admin_client.post(
+        f"/admin/anvandare/{staff.id}", data={"full_name": staff.full_name, "roles": ["leader"]}
+    )
     assert response.status_code == 302
     assert client.get("/admin/anvandare").status_code == 403
 
@@ -659,12 +730,16 @@ def test_a_link_page_shows_who_it_is_for_and_is_not_stored(client, db, clock, pu
     from coursehub.accounts import services
 
     if purpose == "reset":
-        user = UserFactory(email="anna@exempel.se", full_name="Anna Svensson",
-                           username="anna.svensson")
+        user = UserFactory(email="anna@exempel.se", full_name="Anna Svensson", username="anna.svensson")
         services.request_password_reset("anna@exempel.se", now=clock.now)
     else:
-        user = services.invite_user(actor=UserFactory(staff=True), full_name="Anna Svensson",
-                                    email="anna@exempel.se", roles=["leader"], now=clock.now)
+        user = services.invite_user(
+            actor=UserFactory(staff=True),
+            full_name="Anna Svensson",
+            email="anna@exempel.se",
+            roles=["leader"],
+            now=clock.now,
+        )
     db.session.commit()
     path = link_path(outbox_for("anna@exempel.se")[-1].body_text)
     form = client.get(path)

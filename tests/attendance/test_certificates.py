@@ -21,9 +21,12 @@ def _request_context(app):
 def content(name: str) -> certificates.CertificateContent:
     when = datetime(2026, 10, 6, 16, 0, tzinfo=UTC)
     return certificates.CertificateContent(
-        name=name, course="Ett hem att växa i", completed_at=when,
+        name=name,
+        course="Ett hem att växa i",
+        completed_at=when,
         themes=[certificates.ThemeLine("Barnets behov av närhet", when, "Hösten 2026")],
-        organisation="Familjehemsresursen i Jönköpings län", code="ABCD2345EFGH",
+        organisation="Familjehemsresursen i Jönköpings län",
+        code="ABCD2345EFGH",
         verify_url="http://coursehub.test/intyg/ABCD2345EFGH",
     )
 

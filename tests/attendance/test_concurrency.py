@@ -26,8 +26,9 @@ def test_two_marks_at_once_complete_the_course_exactly_once(app, clock):
     person = family_member(full_name="Åsa Öberg")
     enrol(run, person)
     with app.test_request_context():
-        services.record_attendance(run.sessions[0], person, status="present", actor=first_leader,
-                                   now=clock.now)
+        services.record_attendance(
+            run.sessions[0], person, status="present", actor=first_leader, now=clock.now
+        )
     person_id, now = person.id, clock.now
     jobs = [(run.sessions[1].id, first_leader.id), (run.sessions[2].id, second_leader.id)]
     db.session.commit()  # after the reads: on SQLite an open transaction holds the write lock
@@ -41,8 +42,11 @@ def test_two_marks_at_once_complete_the_course_exactly_once(app, clock):
                     first_saved.wait(10)
                     second_started.set()
                 services.record_attendance(
-                    db.session.get(CourseSession, session_id), db.session.get(User, person_id),
-                    status="present", actor=db.session.get(User, leader_id), now=now,
+                    db.session.get(CourseSession, session_id),
+                    db.session.get(User, person_id),
+                    status="present",
+                    actor=db.session.get(User, leader_id),
+                    now=now,
                 )
                 if first:
                     first_saved.set()
@@ -53,8 +57,7 @@ def test_two_marks_at_once_complete_the_course_exactly_once(app, clock):
         except BaseException as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
 
-    threads = [threading.Thread(target=mark, args=(*job, index == 0))
-               for index, job in enumerate(jobs)]
+    threads = [threading.Thread(target=mark, args=(*job, index == 0)) for index, job in enumerate(jobs)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -76,8 +79,7 @@ def test_two_reissues_at_once_leave_one_valid_certificate_and_a_message(app, clo
     person = family_member()
     enrol(run, person)
     with app.test_request_context():
-        services.record_attendance(run.sessions[0], person, status="present", actor=leader,
-                                   now=clock.now)
+        services.record_attendance(run.sessions[0], person, status="present", actor=leader, now=clock.now)
     certificate_id, staff_id, now = db.session.scalar(select(Certificate.id)), staff.id, clock.now
     db.session.commit()
     first_read, second_started, first_done = threading.Event(), threading.Event(), threading.Event()
@@ -134,15 +136,19 @@ def test_a_double_tap_on_the_sheet_saves_one_mark_and_one_completion(app, clock)
     person = family_member()
     enrol(run, person)
     session_id = run.sessions[0].id
-    tap = (f"/traffar/{session_id}/narvaro", session_cookie(app, leader),
-           urlencode({"user_id": person.id, "status": "present"}))
+    tap = (
+        f"/traffar/{session_id}/narvaro",
+        session_cookie(app, leader),
+        urlencode({"user_id": person.id, "status": "present"}),
+    )
     db.session.commit()
 
     replies = post_at_once(app, [tap] * 4)
 
     assert [reply.status for reply in replies] == [303] * 4
-    assert all(reply.location.endswith(f"/traffar/{session_id}/narvaro#person-{person.id}")
-               for reply in replies)
+    assert all(
+        reply.location.endswith(f"/traffar/{session_id}/narvaro#person-{person.id}") for reply in replies
+    )
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(AttendanceMark)) == 1
     assert db.session.scalar(select(func.count()).select_from(Completion)) == 1

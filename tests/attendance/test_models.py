@@ -13,24 +13,35 @@ from tests.attendance.factories import AttendanceMarkFactory, CertificateFactory
 def test_one_mark_per_person_and_session(db):
     mark = AttendanceMarkFactory()
     with pytest.raises(IntegrityError), db.session.begin_nested():
-        db.session.add(AttendanceMark(session_id=mark.session_id, user_id=mark.user_id,
-                                      status="absent", recorded_at=clock.now()))
+        db.session.add(
+            AttendanceMark(
+                session_id=mark.session_id, user_id=mark.user_id, status="absent", recorded_at=clock.now()
+            )
+        )
 
 
 def test_one_completion_per_person_and_course_type(db):
     completion = CompletionFactory()
     with pytest.raises(IntegrityError), db.session.begin_nested():
-        db.session.add(Completion(user_id=completion.user_id,
-                                  course_type_id=completion.course_type_id,
-                                  completed_at=clock.now()))
+        db.session.add(
+            Completion(
+                user_id=completion.user_id, course_type_id=completion.course_type_id, completed_at=clock.now()
+            )
+        )
 
 
 def test_at_most_one_valid_certificate_per_completion(db):
     first = CertificateFactory()
     with pytest.raises(IntegrityError), db.session.begin_nested():
-        db.session.add(Certificate(user_id=first.user_id, course_type_id=first.course_type_id,
-                                   completion_id=first.completion_id, code="NEWCODE23456",
-                                   issued_at=clock.now()))
+        db.session.add(
+            Certificate(
+                user_id=first.user_id,
+                course_type_id=first.course_type_id,
+                completion_id=first.completion_id,
+                code="NEWCODE23456",
+                issued_at=clock.now(),
+            )
+        )
     first.revoked_at, first.revoked_by_id = clock.now(), first.user_id
     db.session.flush()
     second = CertificateFactory(completion=first.completion, code="NEWCODE23456")

@@ -245,8 +245,9 @@ def test_a_retired_theme_is_no_longer_needed(db, clock, leader):
     assert count(db, Completion) == 0
     course_type.themes[1].is_retired = True
     db.session.flush()
-    services.record_attendance(run.sessions[2], person, status="present", remark="Sen",
-                               actor=leader, now=clock.now)
+    services.record_attendance(
+        run.sessions[2], person, status="present", remark="Sen", actor=leader, now=clock.now
+    )
     completion = db.session.scalar(select(Completion))
     assert completion is not None and completion.completed_at == run.sessions[2].starts_at
 

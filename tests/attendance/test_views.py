@@ -412,7 +412,7 @@ def test_leader_lists_only_own_runs_in_a_fixed_number_of_queries(
 
     few, page = queries_for(1)
     assert "Min omgång 0" in page and "Någon annans omgång" not in page
-    assert page.count("/narvaro\"") >= 3  # a link to each session's sheet
+    assert page.count('/narvaro"') >= 3  # a link to each session's sheet
     many, _page = queries_for(5)
     assert few == many
 
@@ -435,9 +435,7 @@ def test_a_leader_cannot_learn_the_name_of_someone_outside_the_run(
     assert marks(db) == 0
 
 
-def test_a_person_whose_enrollment_was_cancelled_cannot_be_marked(
-    db, client, fresh_login, run, leader
-):
+def test_a_person_whose_enrollment_was_cancelled_cannot_be_marked(db, client, fresh_login, run, leader):
     gone = family_member(full_name="Greta Gått")
     enrol(run, gone, status="cancelled")
     fresh_login(client, leader)
@@ -460,8 +458,7 @@ def test_an_absurdly_large_id_is_refused_with_a_message_not_an_error_page(
         assert response.status_code == 422
     else:
         fresh_login(client, person)
-        response = client.post("/mina-framsteg/franvaro", data={"session_id": "9" * 30,
-                                                                "user_id": person.id})
+        response = client.post("/mina-framsteg/franvaro", data={"session_id": "9" * 30, "user_id": person.id})
         assert response.status_code == 422
         assert "Välj en av era kommande träffar." in html(response)
     assert marks(db) == 0
@@ -475,8 +472,7 @@ def test_a_present_mark_corrected_to_absent_after_completion_warns_the_leader_an
     certificate flagged in their list, so that they can revoke it with a reason."""
     with request_context():
         for session in run.sessions:
-            services.record_attendance(session, person, status="present", actor=leader,
-                                       now=session.starts_at)
+            services.record_attendance(session, person, status="present", actor=leader, now=session.starts_at)
     certificate = db.session.scalar(select(Certificate))
     code = certificate.code
     fresh_login(client, staff)
@@ -499,9 +495,7 @@ def test_a_present_mark_corrected_to_absent_after_completion_warns_the_leader_an
     assert "uppfyller inte längre" not in html(client.get("/admin/intyg"))
 
 
-def test_an_id_too_large_for_the_database_in_a_url_answers_404(
-    db, client, fresh_login, staff
-):
+def test_an_id_too_large_for_the_database_in_a_url_answers_404(db, client, fresh_login, staff):
     fresh_login(client, staff)
     huge = "9" * 20
     assert client.get(f"/traffar/{huge}/narvaro").status_code == 404
@@ -535,14 +529,19 @@ def test_the_sheet_with_marks_notices_corrections_and_make_ups_runs_a_fixed_numb
                 guest = family_member()
                 enrol(other, guest)
                 enrol_makeup(session, guest)
-                db.session.add(AbsenceNotice(session_id=session.id, user_id=partner.id,
-                                             reason="Sjuk"))
+                db.session.add(AbsenceNotice(session_id=session.id, user_id=partner.id, reason="Sjuk"))
                 for person in (adult, guest):
-                    services.record_attendance(session, person, status="present", actor=leader,
-                                               now=session.starts_at)
-                    services.record_attendance(session, person, status="absent",
-                                               remark=f"Rättat {index}", actor=leader,
-                                               now=session.starts_at)
+                    services.record_attendance(
+                        session, person, status="present", actor=leader, now=session.starts_at
+                    )
+                    services.record_attendance(
+                        session,
+                        person,
+                        status="absent",
+                        remark=f"Rättat {index}",
+                        actor=leader,
+                        now=session.starts_at,
+                    )
         fresh_login(client, leader)
         with count_queries() as statements:
             response = client.get(f"/traffar/{session.id}/narvaro")
@@ -562,8 +561,9 @@ def test_the_certificate_list_runs_a_fixed_number_of_queries(
                 person = family_member()
                 enrol(run, person)
                 for session in run.sessions:
-                    services.record_attendance(session, person, status="present", actor=staff,
-                                               now=session.starts_at)
+                    services.record_attendance(
+                        session, person, status="present", actor=staff, now=session.starts_at
+                    )
         fresh_login(client, staff)
         with count_queries() as statements:
             response = client.get("/admin/intyg")
@@ -576,15 +576,15 @@ def test_the_certificate_list_runs_a_fixed_number_of_queries(
 def test_exports_never_hand_a_spreadsheet_a_formula(
     request_context, db, client, fresh_login, course_type, leader, staff
 ):
-    titles = ['=HYPERLINK("http://example.invalid","Klicka")', "+1+1", "-2+3", "@SUM(A1)",
-              "\t=1+1"]
+    titles = ['=HYPERLINK("http://example.invalid","Klicka")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1"]
     with request_context():
         for title in titles:
             run = started_run(course_type, leaders=[leader], title=title)
             person = family_member()
             enrol(run, person)
-            services.record_attendance(run.sessions[0], person, status="present", actor=leader,
-                                       now=run.sessions[0].starts_at)
+            services.record_attendance(
+                run.sessions[0], person, status="present", actor=leader, now=run.sessions[0].starts_at
+            )
     fresh_login(client, staff)
     csv = client.get("/admin/narvaro/statistik/export.csv?per=run").data.decode("utf-8-sig")
     cells = [line.split(";")[0].strip('"') for line in csv.splitlines()[1:]]
@@ -598,8 +598,17 @@ def test_exports_never_hand_a_spreadsheet_a_formula(
     assert all(cell.data_type == "s" and str(cell.value).startswith("'") for cell in labels)
 
 
-@pytest.mark.parametrize("path", ["/narvaro", "/admin/intyg", "/admin/narvaro/statistik",
-                                  "/admin/narvaro/statistik/diagram.svg", "run", "municipal"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/narvaro",
+        "/admin/intyg",
+        "/admin/narvaro/statistik",
+        "/admin/narvaro/statistik/diagram.svg",
+        "run",
+        "municipal",
+    ],
+)
 def test_a_page_number_too_large_for_the_database_shows_an_empty_page(
     db, client, fresh_login, course_type, staff, path
 ):

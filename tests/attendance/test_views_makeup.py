@@ -32,8 +32,9 @@ def missed(request_context, db, course_type, leader):
     enrol(home, asa)
     with request_context():
         for session, status in zip(home.sessions, ("present", "absent", "present"), strict=True):
-            services.record_attendance(session, asa, status=status, actor=leader,
-                                       now=home.sessions[-1].starts_at)
+            services.record_attendance(
+                session, asa, status=status, actor=leader, now=home.sessions[-1].starts_at
+            )
     other_leader = UserFactory(roles=["leader"], full_name="Olle Ledare")
     other = started_run(course_type, weeks_ago=-1, leaders=[other_leader], title="Hösten")
     db.session.commit()
@@ -44,9 +45,7 @@ def sign_up(client, url, session, person, **extra):
     return client.post(url, data={"session_id": session.id, "user_id": person.id, **extra})
 
 
-def test_family_makes_up_a_theme_and_it_counts_once_marked_present(
-    db, client, fresh_login, clock, missed
-):
+def test_family_makes_up_a_theme_and_it_counts_once_marked_present(db, client, fresh_login, clock, missed):
     asa, other, other_leader = missed
     theme2 = other.sessions[1]
     fresh_login(client, asa)
@@ -106,9 +105,7 @@ def test_a_family_cannot_sign_up_someone_outside_its_household(db, client, fresh
     assert makeups(db) == 0
 
 
-def test_municipal_worker_signs_up_own_families_and_gets_404_for_others(
-    db, client, fresh_login, missed
-):
+def test_municipal_worker_signs_up_own_families_and_gets_404_for_others(db, client, fresh_login, missed):
     asa, other, _leader = missed
     worker = UserFactory(municipal=True, municipality=asa.household.municipality)
     outsider = UserFactory(municipal=True, municipality=MunicipalityFactory(name="Vetlanda"))
@@ -143,8 +140,9 @@ def test_withdrawing_a_notice_removes_it_from_the_sheet(db, client, fresh_login,
     enrol(run, anna)
     session = run.sessions[0]
     fresh_login(client, anna)
-    client.post("/mina-framsteg/franvaro", data={"session_id": session.id, "user_id": anna.id,
-                                                 "reason": "Jobbresa"})
+    client.post(
+        "/mina-framsteg/franvaro", data={"session_id": session.id, "user_id": anna.id, "reason": "Jobbresa"}
+    )
     notice = db.session.scalar(select(AbsenceNotice))
     fresh_login(client, leader)
     assert "Jobbresa" in html(client.get(f"/traffar/{session.id}/narvaro"))
@@ -199,12 +197,16 @@ def test_progress_pages_with_make_up_offers_run_a_fixed_number_of_queries(
             for _other in range(2):
                 started_run(course_type, weeks_ago=-1)
             with request_context():
-                services.record_attendance(run.sessions[0], adult, status="present", actor=leader,
-                                           now=run.sessions[2].starts_at)
+                services.record_attendance(
+                    run.sessions[0], adult, status="present", actor=leader, now=run.sessions[2].starts_at
+                )
         db.session.commit()
         counts = []
-        for user, url in ((adult, "/mina-framsteg"), (worker, "/kommun/framsteg"),
-                          (UserFactory(staff=True), f"/framsteg/hushall/{household.id}")):
+        for user, url in (
+            (adult, "/mina-framsteg"),
+            (worker, "/kommun/framsteg"),
+            (UserFactory(staff=True), f"/framsteg/hushall/{household.id}"),
+        ):
             fresh_login(client, user)
             with count_queries() as statements:
                 page = html(client.get(url))

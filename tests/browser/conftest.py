@@ -34,8 +34,7 @@ def live_server(app):
 @pytest.fixture
 def page(chromium, live_server, request, tmp_path):
     """A fresh browser context per test; a screenshot is saved when the test fails."""
-    context = chromium.new_context(base_url=live_server.url, locale="sv-SE",
-                                   timezone_id="Europe/Stockholm")
+    context = chromium.new_context(base_url=live_server.url, locale="sv-SE", timezone_id="Europe/Stockholm")
     page = context.new_page()
     page.set_default_timeout(10_000)
     with screenshot_on_failure(page, tmp_path / f"{request.node.name}.png"):
@@ -46,10 +45,14 @@ def page(chromium, live_server, request, tmp_path):
 @pytest.fixture
 def phone_page(chromium, live_server, request, tmp_path):
     """Like `page`, at a phone-sized viewport with touch."""
-    context = chromium.new_context(base_url=live_server.url, locale="sv-SE",
-                                   timezone_id="Europe/Stockholm",
-                                   viewport={"width": 390, "height": 844}, has_touch=True,
-                                   is_mobile=True)
+    context = chromium.new_context(
+        base_url=live_server.url,
+        locale="sv-SE",
+        timezone_id="Europe/Stockholm",
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        is_mobile=True,
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     with screenshot_on_failure(page, tmp_path / f"{request.node.name}.png"):

@@ -22,10 +22,8 @@ def _invitation_path(recipient: str) -> str:
 
 def test_staff_invite_a_user_who_sets_a_password_and_logs_in(page, accessible, browser_login):
     staff = UserFactory(staff=True, full_name="Sara Berg")
-    UserFactory(full_name="Lars Holm", username="lars.holm", email="lars@exempel.se",
-                roles=["leader"])
-    UserFactory(full_name="Maria Ek", username="maria.ek", email="maria@exempel.se",
-                roles=["member"])
+    UserFactory(full_name="Lars Holm", username="lars.holm", email="lars@exempel.se", roles=["leader"])
+    UserFactory(full_name="Maria Ek", username="maria.ek", email="maria@exempel.se", roles=["member"])
     db.session.commit()
 
     browser_login(page, staff)

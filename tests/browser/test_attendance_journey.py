@@ -94,14 +94,16 @@ def test_family_signs_up_for_a_make_up_session_at_phone_size(phone_page, accessi
     course_type = CourseTypeFactory(name="Ett hem att växa i", themes=3)
     past = (clock.now() - timedelta(weeks=4)).replace(hour=16, minute=0, second=0, microsecond=0)
     home = CourseRunFactory(course_type=course_type, title="Våren 2026", sessions__start=past)
-    coming = CourseRunFactory(course_type=course_type, title="Hösten 2026",
-                              sessions__start=past + timedelta(weeks=5))
+    coming = CourseRunFactory(
+        course_type=course_type, title="Hösten 2026", sessions__start=past + timedelta(weeks=5)
+    )
     oberg = HouseholdFactory(name="Familjen Öberg")
     asa = UserFactory(household=oberg, roles=[Role.FAMILY], full_name="Åsa Öberg")
     EnrollmentFactory(run=home, household=oberg, persons=[asa])
     for session, status in zip(home.sessions, ("present", "absent", "present"), strict=True):
-        db.session.add(AttendanceMark(session=session, user_id=asa.id, status=status,
-                                      recorded_at=session.starts_at))
+        db.session.add(
+            AttendanceMark(session=session, user_id=asa.id, status=status, recorded_at=session.starts_at)
+        )
     db.session.commit()
 
     browser_login(page, asa)

@@ -13,8 +13,11 @@ def test_staff_publish_a_run_and_a_visitor_finds_it(page, accessible, browser_lo
     staff = UserFactory(staff=True, full_name="Sara Berg")
     UserFactory(leader=True, full_name="Lars Holm")
     course_type = CourseTypeFactory(name="Ett hem att växa i", themes=8)
-    VenueFactory(name="Kurslokalen", municipality=MunicipalityFactory(name="Jönköping"),
-                 accessibility_notes="Hiss till plan 2.")
+    VenueFactory(
+        name="Kurslokalen",
+        municipality=MunicipalityFactory(name="Jönköping"),
+        accessibility_notes="Hiss till plan 2.",
+    )
     db.session.commit()
 
     browser_login(page, staff)

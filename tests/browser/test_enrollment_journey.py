@@ -28,10 +28,8 @@ def test_family_signs_up_municipality_approves_family_gets_calendar(page, access
     household = HouseholdFactory(name="Familjen Öberg", municipality=municipality)
     first = UserFactory(household=household, roles=[Role.FAMILY], full_name="Åsa Öberg")
     second = UserFactory(household=household, roles=[Role.FAMILY], full_name="Jonas Öberg")
-    worker = UserFactory(roles=[Role.MUNICIPAL], municipality=municipality,
-                         full_name="Kim Handläggare")
-    course_type = CourseTypeFactory(name="Ett hem att växa i", requires_municipal_approval=True,
-                                    themes=3)
+    worker = UserFactory(roles=[Role.MUNICIPAL], municipality=municipality, full_name="Kim Handläggare")
+    course_type = CourseTypeFactory(name="Ett hem att växa i", requires_municipal_approval=True, themes=3)
     run = CourseRunFactory(course_type=course_type, title="Ett hem att växa i, hösten 2026")
     session_uids = sorted(f"session-{s.id}@coursehub" for s in run.sessions)
     run_id = run.id

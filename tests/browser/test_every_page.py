@@ -40,12 +40,25 @@ NEVER_FOLLOW = frozenset({"accounts.logout", "static"})
 # axe-core files these under "best-practice", not WCAG, so `accessible` does not run them; the house
 # rules (headings in order, one main landmark, unique landmarks) ask for them all the same.
 STRUCTURE_RULES = (
-    "heading-order", "page-has-heading-one", "empty-heading", "empty-table-header",
-    "landmark-one-main", "landmark-unique", "landmark-no-duplicate-main",
-    "landmark-no-duplicate-banner", "landmark-no-duplicate-contentinfo",
-    "landmark-banner-is-top-level", "landmark-contentinfo-is-top-level",
-    "landmark-main-is-top-level", "region", "duplicate-id", "duplicate-id-aria",
-    "table-duplicate-name", "label-title-only", "aria-allowed-role", "scope-attr-valid",
+    "heading-order",
+    "page-has-heading-one",
+    "empty-heading",
+    "empty-table-header",
+    "landmark-one-main",
+    "landmark-unique",
+    "landmark-no-duplicate-main",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-banner-is-top-level",
+    "landmark-contentinfo-is-top-level",
+    "landmark-main-is-top-level",
+    "region",
+    "duplicate-id",
+    "duplicate-id-aria",
+    "table-duplicate-name",
+    "label-title-only",
+    "aria-allowed-role",
+    "scope-attr-valid",
 )
 ROLES = ("anonymous", "admin", "staff", "leader", "municipal", "member", "family", "steering")
 
@@ -74,46 +87,65 @@ def build_world(role: str) -> World:
     nils = UserFactory(household=berg, roles=[Role.FAMILY], full_name="Nils Berg")
 
     # A run under way: two sessions behind us (with marks), one ahead.
-    basic = CourseTypeFactory(name="Ett hem att växa i", themes=3,
-                              requires_municipal_approval=True)
+    basic = CourseTypeFactory(name="Ett hem att växa i", themes=3, requires_municipal_approval=True)
     started = (now - timedelta(days=9)).replace(hour=16, minute=0, second=0, microsecond=0)
-    current = CourseRunFactory(course_type=basic, title="Ett hem att växa i, hösten 2026",
-                               capacity=3, sessions__start=started, leaders=[leader, co_leader])
+    current = CourseRunFactory(
+        course_type=basic,
+        title="Ett hem att växa i, hösten 2026",
+        capacity=3,
+        sessions__start=started,
+        leaders=[leader, co_leader],
+    )
     EnrollmentFactory(run=current, household=oberg, persons=[asa, goran])
-    EnrollmentFactory(run=current, household=lind, persons=[karin], pending=True,
-                      needs_approval=True)
+    EnrollmentFactory(run=current, household=lind, persons=[karin], pending=True, needs_approval=True)
     EnrollmentFactory(run=current, household=berg, persons=[nils], waitlisted=True)
     for session in current.sessions[:2]:
         for person, status in ((asa, AttendanceStatus.PRESENT), (goran, AttendanceStatus.ABSENT)):
-            db.session.add(AttendanceMark(session=session, user_id=person.id, status=status,
-                                          recorded_by_id=leader.id, recorded_at=session.starts_at))
+            db.session.add(
+                AttendanceMark(
+                    session=session,
+                    user_id=person.id,
+                    status=status,
+                    recorded_by_id=leader.id,
+                    recorded_at=session.starts_at,
+                )
+            )
 
     # A finished run: Åsa completed it and holds a certificate (its e-mail waits in the outbox).
     short = CourseTypeFactory(name="Fortsättningskurs", themes=2)
-    finished = CourseRunFactory(course_type=short, title="Fortsättningskurs, våren 2026",
-                                sessions__start=now - timedelta(weeks=10), leaders=[leader])
-    EnrollmentFactory(run=finished, household=oberg, persons=[asa],
-                      status=EnrollmentStatus.CONFIRMED)
+    finished = CourseRunFactory(
+        course_type=short,
+        title="Fortsättningskurs, våren 2026",
+        sessions__start=now - timedelta(weeks=10),
+        leaders=[leader],
+    )
+    EnrollmentFactory(run=finished, household=oberg, persons=[asa], status=EnrollmentStatus.CONFIRMED)
     for session in finished.sessions:
-        db.session.add(AttendanceMark(session=session, user_id=asa.id,
-                                      status=AttendanceStatus.PRESENT,
-                                      recorded_by_id=leader.id, recorded_at=session.starts_at))
+        db.session.add(
+            AttendanceMark(
+                session=session,
+                user_id=asa.id,
+                status=AttendanceStatus.PRESENT,
+                recorded_by_id=leader.id,
+                recorded_at=session.starts_at,
+            )
+        )
     db.session.flush()
     completion = evaluate_completion(asa, short, now=now)
     certificate_code = completion.certificates[0].code
 
     # An upcoming run open for sign-up, and one more outbox message.
     CourseRunFactory(course_type=basic, title="Ett hem att växa i, våren 2027", leaders=[co_leader])
-    queue_email(dedupe_key="every-page-test", recipient="asa@exempel.test",
-                template="test_message", name="Åsa Öberg")
+    queue_email(
+        dedupe_key="every-page-test", recipient="asa@exempel.test", template="test_message", name="Åsa Öberg"
+    )
 
     user = {
         "anonymous": None,
         "admin": UserFactory(roles=[Role.ADMIN], full_name="Ada Admin"),
         "staff": UserFactory(roles=[Role.STAFF], full_name="Stina Kansli"),
         "leader": leader,
-        "municipal": UserFactory(roles=[Role.MUNICIPAL], municipality=home,
-                                 full_name="Kim Handläggare"),
+        "municipal": UserFactory(roles=[Role.MUNICIPAL], municipality=home, full_name="Kim Handläggare"),
         "member": UserFactory(roles=[Role.MEMBER], full_name="Maja Medlem"),
         "family": asa,
         "steering": UserFactory(roles=[Role.STEERING], full_name="Sten Styrgrupp"),
@@ -124,8 +156,11 @@ def build_world(role: str) -> World:
     if role in ("admin", "staff", "leader"):
         extra += [(f"/kurser/{current.id}/deltagare", 200)]
     if role == "anonymous":
-        extra += [("/aterstall-losenord/ogiltig-lank", 200), ("/inbjudan/ogiltig-lank", 200),
-                  ("/sidan-finns-inte", 404)]
+        extra += [
+            ("/aterstall-losenord/ogiltig-lank", 200),
+            ("/inbjudan/ogiltig-lank", 200),
+            ("/sidan-finns-inte", 404),
+        ]
     db.session.commit()
     return World(user, extra)
 
@@ -134,8 +169,7 @@ def structure_problems(page) -> list[str]:
     """Describe each heading, landmark and id problem axe-core's best-practice rules find."""
     from axe_playwright_python.sync_playwright import Axe
 
-    options = {"runOnly": {"type": "rule", "values": list(STRUCTURE_RULES)},
-               "resultTypes": ["violations"]}
+    options = {"runOnly": {"type": "rule", "values": list(STRUCTURE_RULES)}, "resultTypes": ["violations"]}
     violations = Axe().run(page, options=options).response["violations"]
     return [
         f"- {v['id']} [{v.get('impact')}]: {v['help']}\n    targets: "
@@ -154,11 +188,16 @@ class Crawl:
     skipped_downloads: set[str] = field(default_factory=set)
 
 
-def crawl(page, app, base_url: str, accessible, role: str,
-          extra_pages: list[tuple[str, int]]) -> Crawl:
-    adapter = app.url_map.bind_to_environ({"SERVER_NAME": urlsplit(base_url).netloc,
-                                           "wsgi.url_scheme": "http", "REQUEST_METHOD": "GET",
-                                           "PATH_INFO": "/", "SCRIPT_NAME": ""})
+def crawl(page, app, base_url: str, accessible, role: str, extra_pages: list[tuple[str, int]]) -> Crawl:
+    adapter = app.url_map.bind_to_environ(
+        {
+            "SERVER_NAME": urlsplit(base_url).netloc,
+            "wsgi.url_scheme": "http",
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": "/",
+            "SCRIPT_NAME": "",
+        }
+    )
     origin = urlsplit(base_url).netloc
     result = Crawl(role)
     endpoint_visits: Counter[str] = Counter()
@@ -220,8 +259,9 @@ def crawl(page, app, base_url: str, accessible, role: str,
             result.problems.append(f"[{role}] {error}")
         structure = structure_problems(page)
         if structure:
-            result.problems.append(f"[{role}] {len(structure)} structure problem(s) at {url}:\n"
-                                   + "\n".join(structure))
+            result.problems.append(
+                f"[{role}] {len(structure)} structure problem(s) at {url}:\n" + "\n".join(structure)
+            )
 
         hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
         for href in hrefs:
@@ -252,9 +292,7 @@ def check_every_page(page, app, live_server, accessible, browser_login, role: st
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_a_role_can_reach_is_accessible(
-    role, page, app, live_server, accessible, browser_login
-):
+def test_every_page_a_role_can_reach_is_accessible(role, page, app, live_server, accessible, browser_login):
     result = check_every_page(page, app, live_server, accessible, browser_login, role)
     # The crawl really went somewhere: past the start page into the role's own pages.
     assert len(result.visited) >= 3, result.visited

@@ -17,11 +17,9 @@ def test_visitor_pages_are_accessible(page, accessible):
     accessible(page, context="login")
 
 
-@pytest.mark.parametrize("role", ["admin", "staff", "leader", "municipal", "member", "family",
-                                  "steering"])
+@pytest.mark.parametrize("role", ["admin", "staff", "leader", "municipal", "member", "family", "steering"])
 def test_each_role_logs_in_and_sees_its_menu(page, accessible, browser_login, role):
-    user = UserFactory(**{role: True}) if role in ("municipal", "family") else UserFactory(
-        roles=[role])
+    user = UserFactory(**{role: True}) if role in ("municipal", "family") else UserFactory(roles=[role])
     db.session.commit()
     browser_login(page, user)
     assert page.get_by_role("button", name="Logga ut").is_visible()

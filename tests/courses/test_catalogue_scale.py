@@ -48,33 +48,61 @@ class Programme:
     def add(self, count: int) -> None:
         now = clock.now()
         numbers = range(self.count, self.count + count)
-        db.session.execute(insert(CourseRun), [{
-            "id": self.first_id + n, "course_type_id": self.course_type.id,
-            "title": f"Omgång {n:05d}", "status": RunStatus.PUBLISHED,
-            "capacity": 1 if _is_full(n) else 2, "seats_taken": 1,
-            "signup_opens_at": now, "signup_closes_at": FIRST - timedelta(days=1),
-            "is_open_to_all": True, "venue_id": self.venue.id,
-            "starts_at": FIRST + timedelta(minutes=n), "created_at": now,
-        } for n in numbers])
-        db.session.execute(insert(CourseSession), [{
-            "run_id": self.first_id + n, "title": f"Träff {k}", "status": SessionStatus.SCHEDULED,
-            "starts_at": FIRST + timedelta(minutes=n, weeks=k),
-            "ends_at": FIRST + timedelta(minutes=n + 180, weeks=k), "venue_id": self.venue.id,
-            "revision": 0,
-        } for n in numbers for k in range(2)])
+        db.session.execute(
+            insert(CourseRun),
+            [
+                {
+                    "id": self.first_id + n,
+                    "course_type_id": self.course_type.id,
+                    "title": f"Omgång {n:05d}",
+                    "status": RunStatus.PUBLISHED,
+                    "capacity": 1 if _is_full(n) else 2,
+                    "seats_taken": 1,
+                    "signup_opens_at": now,
+                    "signup_closes_at": FIRST - timedelta(days=1),
+                    "is_open_to_all": True,
+                    "venue_id": self.venue.id,
+                    "starts_at": FIRST + timedelta(minutes=n),
+                    "created_at": now,
+                }
+                for n in numbers
+            ],
+        )
+        db.session.execute(
+            insert(CourseSession),
+            [
+                {
+                    "run_id": self.first_id + n,
+                    "title": f"Träff {k}",
+                    "status": SessionStatus.SCHEDULED,
+                    "starts_at": FIRST + timedelta(minutes=n, weeks=k),
+                    "ends_at": FIRST + timedelta(minutes=n + 180, weeks=k),
+                    "venue_id": self.venue.id,
+                    "revision": 0,
+                }
+                for n in numbers
+                for k in range(2)
+            ],
+        )
         sign_ups = [self._holding(n) for n in numbers]
         sign_ups += [self._waiting(n) for n in numbers if _is_full(n)]
         db.session.execute(insert(Enrollment), sign_ups)
-        db.session.execute(insert(EnrollmentPerson), [
-            {"enrollment_id": row["id"], "user_id": row["user_id"]} for row in sign_ups])
+        db.session.execute(
+            insert(EnrollmentPerson),
+            [{"enrollment_id": row["id"], "user_id": row["user_id"]} for row in sign_ups],
+        )
         db.session.commit()
         self.count += count
 
     def _sign_up(self, n: int, user, status: EnrollmentStatus, offset: int) -> dict:
         return {
-            "id": 2 * (self.first_id + n) + offset, "run_id": self.first_id + n,
-            "household_id": user.household_id, "user_id": user.id, "scope": "run",
-            "status": status, "needs_approval": status == EnrollmentStatus.PENDING,
+            "id": 2 * (self.first_id + n) + offset,
+            "run_id": self.first_id + n,
+            "household_id": user.household_id,
+            "user_id": user.id,
+            "scope": "run",
+            "status": status,
+            "needs_approval": status == EnrollmentStatus.PENDING,
             "waitlist_position": 1 if status == EnrollmentStatus.WAITLISTED else None,
             "offer_expires_at": FIRST if status == EnrollmentStatus.OFFERED else None,
             "created_at": clock.now(),
@@ -90,8 +118,12 @@ class Programme:
 
 def _cards(html: str) -> list[tuple[str, str]]:
     """The (title, seats left) of each course card, in page order."""
-    return re.findall(r'card-title"><a href="[^"]+">([^<]+)</a>.*?class="col-sm-9 seats-left">'
-                      r"\s*([^<]*?)\s*</dd>", html, flags=re.S)
+    return re.findall(
+        r'card-title"><a href="[^"]+">([^<]+)</a>.*?class="col-sm-9 seats-left">'
+        r"\s*([^<]*?)\s*</dd>",
+        html,
+        flags=re.S,
+    )
 
 
 def _visit(client, url: str):
@@ -102,14 +134,19 @@ def _visit(client, url: str):
 
 
 def _expected_cards(numbers) -> list[tuple[str, str]]:
-    return [(f"Omgång {n:05d}", "1" if not _is_full(n) else "Fullbokad – du kan ställa dig på "
-             "reservlistan") for n in numbers]
+    return [
+        (f"Omgång {n:05d}", "1" if not _is_full(n) else "Fullbokad – du kan ställa dig på reservlistan")
+        for n in numbers
+    ]
 
 
-@pytest.mark.parametrize(("query", "listed"), [
-    ("platser=y", lambda n: not _is_full(n)),  # the filter: full runs are left out
-    ("", lambda n: True),
-])
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("platser=y", lambda n: not _is_full(n)),  # the filter: full runs are left out
+        ("", lambda n: True),
+    ],
+)
 def test_the_catalogue_reads_as_much_with_5000_runs_as_with_100(client, db, query, listed):
     programme = Programme()
     pages = {}
@@ -124,7 +161,7 @@ def test_the_catalogue_reads_as_much_with_5000_runs_as_with_100(client, db, quer
         assert f"{len(shown)} kurser hittades" in first_page
         assert f"Sida 1 av {last}" in first_page and f"Sida {last} av {last}" in last_page
         assert _cards(first_page) == _expected_cards(shown[:20])
-        assert _cards(last_page) == _expected_cards(shown[(last - 1) * 20:])
+        assert _cards(last_page) == _expected_cards(shown[(last - 1) * 20 :])
         # Rows follow what the page shows: a short last page reads three rows less per missing
         # run (the run and its two sessions), whatever the number of runs behind it.
         assert beyond.rows == first.rows - 3 * (20 - len(_cards(last_page)))

@@ -19,15 +19,20 @@ def test_demo_seed_is_idempotent_and_spans_a_time_change(db):
 
     basic = db.session.scalar(select(CourseType).where(CourseType.name == "Ett hem att växa i"))
     assert len(basic.active_themes) == 8
-    assert (basic.allowed_absences, basic.allows_makeup, basic.issues_certificate,
-            basic.requires_municipal_approval) == (1, True, True, True)
+    assert (
+        basic.allowed_absences,
+        basic.allows_makeup,
+        basic.issues_certificate,
+        basic.requires_municipal_approval,
+    ) == (1, True, True, True)
     runs = db.session.scalars(select(CourseRun)).all()
     assert len(runs) == 3 and {r.status for r in runs} == {RunStatus.PUBLISHED}
     assert db.session.scalar(select(func.count(CourseType.id))) == 2
     assert all(run.starts_at > now for run in runs)
     assert all("Lars Holm" in [u.full_name for u in run.leaders] for run in runs)
-    spanning = [run for run in runs
-                if len({clock.to_local(s.starts_at).utcoffset() for s in run.sessions}) == 2]
+    spanning = [
+        run for run in runs if len({clock.to_local(s.starts_at).utcoffset() for s in run.sessions}) == 2
+    ]
     assert spanning, "one run's sessions should span summer and winter time"
     assert {clock.to_local(s.starts_at).strftime("%H:%M") for s in spanning[0].sessions} == {"18:00"}
     assert db.session.scalar(select(func.count(CourseSession.id))) == 17

@@ -40,8 +40,9 @@ def test_only_published_runs_with_every_session_over_are_completed(db):
     draft = CourseRunFactory(sessions__start=FIRST, draft=True)
     # A cancelled session at the end does not keep a run open.
     with_cancelled_last = CourseRunFactory(sessions__start=FIRST)
-    CourseSessionFactory(run=with_cancelled_last, starts_at=utc(2027, 1, 12, 17),
-                         status=SessionStatus.CANCELLED)
+    CourseSessionFactory(
+        run=with_cancelled_last, starts_at=utc(2027, 1, 12, 17), status=SessionStatus.CANCELLED
+    )
     db.session.flush()
     now = finished_at(finished) + timedelta(days=1)
     assert late.starts_at > now

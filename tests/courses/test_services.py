@@ -28,9 +28,12 @@ def request_context(app):
 
 def details(venue, leaders=(), **overrides):
     values = {
-        "title": "Ett hem att växa i, hösten 2026", "capacity": 24,
-        "signup_opens_at": utc(2026, 9, 1, 8), "signup_closes_at": utc(2026, 10, 1, 21, 59),
-        "venue": venue, "leaders": list(leaders),
+        "title": "Ett hem att växa i, hösten 2026",
+        "capacity": 24,
+        "signup_opens_at": utc(2026, 9, 1, 8),
+        "signup_closes_at": utc(2026, 10, 1, 21, 59),
+        "venue": venue,
+        "leaders": list(leaders),
     }
     values.update(overrides)
     return services.RunDetails(**values)
@@ -38,8 +41,14 @@ def details(venue, leaders=(), **overrides):
 
 def make_run(course_type, staff, venue, leaders=(), first=SUMMER_TUESDAY, **overrides):
     return services.create_run(
-        course_type, actor=staff, now=clock.now(), details=details(venue, leaders, **overrides),
-        first_date=first, start_time=time(18, 0), end_time=time(21, 0))
+        course_type,
+        actor=staff,
+        now=clock.now(),
+        details=details(venue, leaders, **overrides),
+        first_date=first,
+        start_time=time(18, 0),
+        end_time=time(21, 0),
+    )
 
 
 def local(moment):
@@ -72,20 +81,37 @@ def test_weekly_sessions_keep_18_local_across_the_end_of_summer_time(basic_type,
 
 def test_end_before_start_is_refused_and_nothing_is_saved(basic_type, staff, venue):
     with pytest.raises(CourseError) as caught:
-        services.create_run(basic_type, actor=staff, now=clock.now(), details=details(venue),
-                            first_date=SUMMER_TUESDAY, start_time=time(21), end_time=time(18))
+        services.create_run(
+            basic_type,
+            actor=staff,
+            now=clock.now(),
+            details=details(venue),
+            first_date=SUMMER_TUESDAY,
+            start_time=time(21),
+            end_time=time(18),
+        )
     assert caught.value.field == "end_time"
     assert "efter starttiden" in caught.value.message
     db.session.rollback()
     assert run_count() == 0
 
 
-@pytest.mark.parametrize("capacity, words", [
-    (0, "minst 1"), (-4, "minst 1"), ("-4", "minst 1"), (501, "högst 500"), (100000, "högst 500"),
-    ("tio", "siffror"), ("12a", "siffror"), ("１２", "siffror"), (None, "siffror"), (True, "siffror"),
-])
-def test_capacity_outside_1_to_500_is_refused_beside_the_field(basic_type, staff, venue, capacity,
-                                                               words):
+@pytest.mark.parametrize(
+    "capacity, words",
+    [
+        (0, "minst 1"),
+        (-4, "minst 1"),
+        ("-4", "minst 1"),
+        (501, "högst 500"),
+        (100000, "högst 500"),
+        ("tio", "siffror"),
+        ("12a", "siffror"),
+        ("１２", "siffror"),
+        (None, "siffror"),
+        (True, "siffror"),
+    ],
+)
+def test_capacity_outside_1_to_500_is_refused_beside_the_field(basic_type, staff, venue, capacity, words):
     with pytest.raises(CourseError) as caught:
         make_run(basic_type, staff, venue, capacity=capacity)
     assert caught.value.field == "capacity"
@@ -105,8 +131,9 @@ def test_a_sign_up_window_closing_after_the_first_session_is_refused(basic_type,
 
 def test_a_window_that_closes_before_it_opens_is_refused(basic_type, staff, venue):
     with pytest.raises(CourseError) as caught:
-        make_run(basic_type, staff, venue, signup_opens_at=utc(2026, 10, 2),
-                 signup_closes_at=utc(2026, 10, 1))
+        make_run(
+            basic_type, staff, venue, signup_opens_at=utc(2026, 10, 2), signup_closes_at=utc(2026, 10, 1)
+        )
     assert caught.value.field == "signup_closes_date"
 
 
@@ -150,8 +177,7 @@ def test_publishing_needs_a_session(basic_type, staff, venue, leader):
     assert "minst en träff" in caught.value.message
 
 
-def test_publishing_refuses_a_window_closing_after_the_first_session(basic_type, staff, venue,
-                                                                     leader):
+def test_publishing_refuses_a_window_closing_after_the_first_session(basic_type, staff, venue, leader):
     run = make_run(basic_type, staff, venue, leaders=[leader])
     run.signup_closes_at = utc(2026, 10, 7)  # as if the data came from elsewhere
     with pytest.raises(PublishError) as caught:
@@ -173,15 +199,22 @@ def test_a_complete_draft_is_published(basic_type, staff, venue, leader):
 
 def session_details(session, **overrides):
     start, end = local(session.starts_at), local(session.ends_at)
-    values = {"day": start.date(), "start_time": start.time().replace(tzinfo=None),
-                  "end_time": end.time().replace(tzinfo=None), "title": session.title,
-                  "theme": session.theme, "venue": session.venue, "online_url": session.online_url}
+    values = {
+        "day": start.date(),
+        "start_time": start.time().replace(tzinfo=None),
+        "end_time": end.time().replace(tzinfo=None),
+        "title": session.title,
+        "theme": session.theme,
+        "venue": session.venue,
+        "online_url": session.online_url,
+    }
     values.update(overrides)
     return services.SessionDetails(**values)
 
 
 def test_a_change_of_time_place_or_title_raises_the_revision_and_sends_the_event(
-        basic_type, staff, venue, leader):
+    basic_type, staff, venue, leader
+):
     calls = []
 
     def heard(session, *, actor, now):
@@ -191,21 +224,28 @@ def test_a_change_of_time_place_or_title_raises_the_revision_and_sends_the_event
         run = make_run(basic_type, staff, venue, leaders=[leader])
         session = run.sessions[3]
 
-        services.update_session(session, actor=staff, now=clock.now(),
-                                details=session_details(session, day=date(2026, 10, 28)))
+        services.update_session(
+            session, actor=staff, now=clock.now(), details=session_details(session, day=date(2026, 10, 28))
+        )
         assert session.revision == 1
         assert local(session.starts_at).strftime("%Y-%m-%d %H:%M") == "2026-10-28 18:00"
 
-        services.update_session(session, actor=staff, now=clock.now(),
-                                details=session_details(session, start_time=time(17, 30)))
+        services.update_session(
+            session, actor=staff, now=clock.now(), details=session_details(session, start_time=time(17, 30))
+        )
         assert session.revision == 2
 
-        services.update_session(session, actor=staff, now=clock.now(),
-                                details=session_details(session, venue=VenueFactory()))
+        services.update_session(
+            session, actor=staff, now=clock.now(), details=session_details(session, venue=VenueFactory())
+        )
         assert session.revision == 3
 
-        services.update_session(session, actor=staff, now=clock.now(),
-                                details=session_details(session, title="Med gästföreläsare"))
+        services.update_session(
+            session,
+            actor=staff,
+            now=clock.now(),
+            details=session_details(session, title="Med gästföreläsare"),
+        )
         assert session.revision == 4  # the title is shown in calendars (SUMMARY)
         assert session.title == "Med gästföreläsare"
         assert calls == [(session.id, staff)] * 4
@@ -219,8 +259,9 @@ def test_a_session_cannot_end_before_it_starts(basic_type, staff, venue):
     run = make_run(basic_type, staff, venue)
     session = run.sessions[0]
     with pytest.raises(CourseError) as caught:
-        services.update_session(session, actor=staff, now=clock.now(),
-                                details=session_details(session, end_time=time(17)))
+        services.update_session(
+            session, actor=staff, now=clock.now(), details=session_details(session, end_time=time(17))
+        )
     assert caught.value.field == "end_time"
 
 
@@ -228,8 +269,9 @@ def test_moving_the_first_session_before_sign_up_closes_is_refused(basic_type, s
     run = make_run(basic_type, staff, venue)
     session = run.sessions[0]
     with pytest.raises(CourseError) as caught:
-        services.update_session(session, actor=staff, now=clock.now(),
-                                details=session_details(session, day=date(2026, 9, 29)))
+        services.update_session(
+            session, actor=staff, now=clock.now(), details=session_details(session, day=date(2026, 9, 29))
+        )
     assert caught.value.field == "signup_closes_date"
 
 
@@ -239,8 +281,9 @@ def test_changing_the_theme_brings_its_title_and_tells_the_calendars(basic_type,
     session = run.sessions[0]
     other = basic_type.active_themes[5]
     with events.session_changed.connected_to(lambda session, **kw: calls.append(session.id)):
-        services.update_session(session, actor=staff, now=clock.now(),
-                                details=session_details(session, theme=other))
+        services.update_session(
+            session, actor=staff, now=clock.now(), details=session_details(session, theme=other)
+        )
     assert (session.theme, session.title, session.revision) == (other, other.title, 1)
     assert calls == [session.id]
 
@@ -260,12 +303,15 @@ def test_run_place_change_moves_the_sessions_held_there(basic_type, staff, venue
     calls = []
     run = make_run(basic_type, staff, venue, leaders=[leader])
     elsewhere = VenueFactory(name="Annan lokal")
-    services.update_session(run.sessions[0], actor=staff, now=clock.now(),
-                            details=session_details(run.sessions[0], venue=elsewhere))
+    services.update_session(
+        run.sessions[0],
+        actor=staff,
+        now=clock.now(),
+        details=session_details(run.sessions[0], venue=elsewhere),
+    )
     new_venue = VenueFactory(name="Ny lokal")
     with events.session_changed.connected_to(lambda session, **kw: calls.append(session.id)):
-        services.update_run(run, actor=staff, now=clock.now(),
-                            details=details(new_venue, [leader]))
+        services.update_run(run, actor=staff, now=clock.now(), details=details(new_venue, [leader]))
     assert run.sessions[0].venue == elsewhere
     assert {s.venue.name for s in run.sessions[1:]} == {"Ny lokal"}
     assert {s.revision for s in run.sessions[1:]} == {1}
@@ -284,11 +330,12 @@ def test_capacity_receivers_may_refuse_and_hear_of_changes(basic_type, staff, ve
 
     run = make_run(basic_type, staff, venue)
     db.session.commit()
-    with (events.capacity_changing.connected_to(refuse_below_ten),
-          events.capacity_changed.connected_to(capacity_changed)):
+    with (
+        events.capacity_changing.connected_to(refuse_below_ten),
+        events.capacity_changed.connected_to(capacity_changed),
+    ):
         with pytest.raises(CourseError) as caught:
-            services.update_run(run, actor=staff, now=clock.now(),
-                                details=details(venue, capacity=5))
+            services.update_run(run, actor=staff, now=clock.now(), details=details(venue, capacity=5))
         assert caught.value.field == "capacity"
         db.session.rollback()
         run = db.session.get(CourseRun, run.id)
@@ -301,7 +348,8 @@ def test_capacity_receivers_may_refuse_and_hear_of_changes(basic_type, staff, ve
 
 
 def test_copy_moves_the_sessions_and_keeps_local_times_across_spring_forward(
-        basic_type, staff, venue, leader):
+    basic_type, staff, venue, leader
+):
     run = make_run(basic_type, staff, venue, leaders=[leader])
     services.publish_run(run, actor=staff, now=clock.now())
     copy = services.copy_run(run, actor=staff, now=clock.now(), first_date=date(2027, 3, 9))
@@ -362,11 +410,16 @@ def test_editing_the_theme_list_leaves_existing_runs_as_they_were(basic_type, st
     first, second = basic_type.active_themes[:2]
     old_title = first.title
 
-    services.update_theme(first, actor=staff, now=clock.now(), details=services.ThemeDetails(
-        title="Barnets ursprung", suggested_minutes=150))
+    services.update_theme(
+        first,
+        actor=staff,
+        now=clock.now(),
+        details=services.ThemeDetails(title="Barnets ursprung", suggested_minutes=150),
+    )
     retired = services.remove_theme(second, actor=staff, now=clock.now())
-    services.add_theme(basic_type, actor=staff, now=clock.now(),
-                       details=services.ThemeDetails(title="Nytt tema"))
+    services.add_theme(
+        basic_type, actor=staff, now=clock.now(), details=services.ThemeDetails(title="Nytt tema")
+    )
 
     db.session.expire_all()
     run = db.session.get(CourseRun, run.id)
@@ -404,8 +457,12 @@ def test_themes_move_up_and_down(basic_type, staff):
 
 def test_a_theme_needs_a_sensible_length(basic_type, staff):
     with pytest.raises(CourseError) as caught:
-        services.add_theme(basic_type, actor=staff, now=clock.now(),
-                           details=services.ThemeDetails(title="Kort", suggested_minutes=5))
+        services.add_theme(
+            basic_type,
+            actor=staff,
+            now=clock.now(),
+            details=services.ThemeDetails(title="Kort", suggested_minutes=5),
+        )
     assert caught.value.field == "suggested_minutes"
 
 
@@ -413,8 +470,11 @@ def test_course_type_names_are_unique(basic_type, staff):
     from coursehub.courses.models import CourseKind
 
     with pytest.raises(CourseError) as caught:
-        services.create_course_type(actor=staff, now=clock.now(), details=services.TypeDetails(
-            name="Ett hem att växa i", kind=CourseKind.BASIC))
+        services.create_course_type(
+            actor=staff,
+            now=clock.now(),
+            details=services.TypeDetails(name="Ett hem att växa i", kind=CourseKind.BASIC),
+        )
     assert caught.value.field == "name"
 
 
@@ -423,9 +483,14 @@ def test_course_type_names_are_unique(basic_type, staff):
 
 def test_a_session_on_a_public_holiday_gets_a_warning(basic_type, staff, venue):
     run = make_run(basic_type, staff, venue)
-    christmas = services.add_session(run, actor=staff, now=clock.now(), details=services.SessionDetails(
-        day=date(2026, 12, 25), start_time=time(18), end_time=time(21), title="Extra träff",
-        venue=venue))
+    christmas = services.add_session(
+        run,
+        actor=staff,
+        now=clock.now(),
+        details=services.SessionDetails(
+            day=date(2026, 12, 25), start_time=time(18), end_time=time(21), title="Extra träff", venue=venue
+        ),
+    )
     warnings = queries.session_warnings(run)
     assert warnings[christmas.id] == ["Träffen ligger på en helgdag: Juldagen."]
     assert warnings[run.sessions[0].id] == []
@@ -433,14 +498,16 @@ def test_a_session_on_a_public_holiday_gets_a_warning(basic_type, staff, venue):
 
 def test_a_leader_booked_on_overlapping_sessions_gets_a_warning(basic_type, staff, venue, leader):
     autumn = make_run(basic_type, staff, venue, leaders=[leader])
-    evening = make_run(basic_type, staff, venue, leaders=[leader], title="Fortbildningskväll",
-                       first=date(2026, 10, 13))
+    evening = make_run(
+        basic_type, staff, venue, leaders=[leader], title="Fortbildningskväll", first=date(2026, 10, 13)
+    )
     warnings = queries.session_warnings(autumn)
     overlapping = [s for s in autumn.sessions if warnings[s.id]]
     # The evening run's sessions start a week later, so seven of eight overlap.
     assert len(overlapping) == 7
     assert warnings[autumn.sessions[1].id] == [
-        "Lars Holm leder också Fortbildningskväll samtidigt (2026-10-13 18:00)."]
+        "Lars Holm leder också Fortbildningskväll samtidigt (2026-10-13 18:00)."
+    ]
     assert warnings[autumn.sessions[0].id] == []
     services.cancel_run(evening, actor=staff, now=clock.now())
     assert not any(queries.session_warnings(autumn).values())
@@ -450,8 +517,9 @@ def test_sessions_are_stored_in_utc(basic_type, staff, venue):
     run = make_run(basic_type, staff, venue)
     db.session.commit()
     db.session.expire_all()
-    stored = db.session.scalars(select(CourseSession).where(CourseSession.run_id == run.id)
-                                .order_by(CourseSession.starts_at)).all()
+    stored = db.session.scalars(
+        select(CourseSession).where(CourseSession.run_id == run.id).order_by(CourseSession.starts_at)
+    ).all()
     assert stored[0].starts_at == utc(2026, 10, 6, 16)
     assert stored[3].starts_at == utc(2026, 10, 27, 17)
 
@@ -463,9 +531,14 @@ MID_COURSE = utc(2026, 10, 14, 12)
 
 
 def venue_details(venue, **changes):
-    values = {"name": venue.name, "street": venue.street, "postcode": venue.postcode,
-              "city": venue.city, "municipality": venue.municipality,
-              "accessibility_notes": venue.accessibility_notes}
+    values = {
+        "name": venue.name,
+        "street": venue.street,
+        "postcode": venue.postcode,
+        "city": venue.city,
+        "municipality": venue.municipality,
+        "accessibility_notes": venue.accessibility_notes,
+    }
     values.update(changes)
     return services.VenueDetails(**values)
 
@@ -480,14 +553,15 @@ def test_a_new_address_moves_every_session_still_to_come(basic_type, staff, venu
     run = published_run_at(basic_type, staff, venue)
     # Sessions with no venue of their own are held at their run's venue.
     inherited = CourseRunFactory(venue=venue, sessions__start=utc(2026, 11, 3, 17))
-    cancelled = CourseRunFactory(venue=venue, status=RunStatus.CANCELLED,
-                                 sessions__start=utc(2026, 11, 3, 17))
+    cancelled = CourseRunFactory(
+        venue=venue, status=RunStatus.CANCELLED, sessions__start=utc(2026, 11, 3, 17)
+    )
     elsewhere = CourseRunFactory(sessions__start=utc(2026, 11, 3, 17))
     changed = []
-    with events.session_changed.connected_to(
-            lambda session, **kw: changed.append((session.id, kw["now"]))):
-        services.save_venue(venue, actor=staff, now=MID_COURSE,
-                            details=venue_details(venue, street="Nygatan 5"))
+    with events.session_changed.connected_to(lambda session, **kw: changed.append((session.id, kw["now"]))):
+        services.save_venue(
+            venue, actor=staff, now=MID_COURSE, details=venue_details(venue, street="Nygatan 5")
+        )
 
     past = [s for s in run.sessions if s.starts_at < MID_COURSE]
     future = [s for s in run.sessions if s.starts_at > MID_COURSE] + list(inherited.sessions)
@@ -502,8 +576,9 @@ def test_a_new_address_moves_every_session_still_to_come(basic_type, staff, venu
 def test_a_new_name_is_a_change_of_place_too(basic_type, staff, venue):
     run = published_run_at(basic_type, staff, venue)
     services.save_venue(venue, actor=staff, now=MID_COURSE, details=venue_details(venue, name="Aulan"))
-    services.save_venue(venue, actor=staff, now=MID_COURSE,
-                        details=venue_details(venue, postcode="553 21", city="Huskvarna"))
+    services.save_venue(
+        venue, actor=staff, now=MID_COURSE, details=venue_details(venue, postcode="553 21", city="Huskvarna")
+    )
     assert sorted(s.revision for s in run.sessions) == [0, 0] + [2] * 6
 
 
@@ -513,8 +588,12 @@ def test_new_accessibility_notes_are_not_a_change_of_place(basic_type, staff, ve
     run = published_run_at(basic_type, staff, venue)
     changed = []
     with events.session_changed.connected_to(lambda session, **kw: changed.append(session.id)):
-        services.save_venue(venue, actor=staff, now=MID_COURSE,
-                            details=venue_details(venue, accessibility_notes="Ramp vid sidoingången."))
+        services.save_venue(
+            venue,
+            actor=staff,
+            now=MID_COURSE,
+            details=venue_details(venue, accessibility_notes="Ramp vid sidoingången."),
+        )
         services.save_venue(venue, actor=staff, now=MID_COURSE, details=venue_details(venue))
     assert venue.accessibility_notes == "Ramp vid sidoingången."
     assert {s.revision for s in run.sessions} == {0} and changed == []
@@ -523,10 +602,10 @@ def test_new_accessibility_notes_are_not_a_change_of_place(basic_type, staff, ve
 def test_participants_get_an_updated_invite_with_the_new_address(basic_type, staff, venue):
     run = published_run_at(basic_type, staff, venue)
     enrollment = EnrollmentFactory(run=run)
-    services.save_venue(venue, actor=staff, now=MID_COURSE,
-                        details=venue_details(venue, street="Nygatan 5"))
-    mails = list(db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.dedupe_key.like("session-changed:%"))))
+    services.save_venue(venue, actor=staff, now=MID_COURSE, details=venue_details(venue, street="Nygatan 5"))
+    mails = list(
+        db.session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("session-changed:%")))
+    )
     assert len(mails) == 6
     assert {m.recipient for m in mails} == {enrollment.persons[0].user.email}
     events = [icalendar.Calendar.from_ical(m.calendar_ics).walk("VEVENT")[0] for m in mails]

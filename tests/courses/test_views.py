@@ -35,12 +35,21 @@ def text(response) -> str:
 def autumn_run(course_type, staff, venue, leaders=(), publish=True):
     """Eight Tuesdays 18–21 local from 6 October 2026 (summer time ends on the 25th)."""
     run = services.create_run(
-        course_type, actor=staff, now=clock.now(), first_date=SUMMER_TUESDAY,
-        start_time=time(18), end_time=time(21),
+        course_type,
+        actor=staff,
+        now=clock.now(),
+        first_date=SUMMER_TUESDAY,
+        start_time=time(18),
+        end_time=time(21),
         details=services.RunDetails(
-            title="Ett hem att växa i, hösten 2026", capacity=20,
-            signup_opens_at=utc(2026, 8, 20), signup_closes_at=utc(2026, 10, 1, 21, 59),
-            venue=venue, leaders=list(leaders) or [UserFactory(leader=True, full_name="Lars Holm")]))
+            title="Ett hem att växa i, hösten 2026",
+            capacity=20,
+            signup_opens_at=utc(2026, 8, 20),
+            signup_closes_at=utc(2026, 10, 1, 21, 59),
+            venue=venue,
+            leaders=list(leaders) or [UserFactory(leader=True, full_name="Lars Holm")],
+        ),
+    )
     if publish:
         services.publish_run(run, actor=staff, now=clock.now())
     db.session.commit()
@@ -53,8 +62,11 @@ def autumn_run(course_type, staff, venue, leaders=(), publish=True):
 def test_catalogue_shows_upcoming_published_runs_with_seats_left(client, basic_type, staff, venue):
     run = autumn_run(basic_type, staff, venue)
     household = HouseholdFactory()
-    EnrollmentFactory(run=run, household=household,
-                      persons=[UserFactory(family=True, household=household) for _ in range(2)])
+    EnrollmentFactory(
+        run=run,
+        household=household,
+        persons=[UserFactory(family=True, household=household) for _ in range(2)],
+    )
     EnrollmentFactory(run=run, waitlisted=True)  # waiting: holds no seat
     CourseRunFactory(title="Utkastet", draft=True)
     CourseRunFactory(title="Den inställda", status=RunStatus.CANCELLED)
@@ -83,15 +95,27 @@ def test_catalogue_filters(client, db):
     varnamo = MunicipalityFactory(name="Värnamo")
     basic = CourseTypeFactory(name="Ett hem att växa i")
     evening = CourseTypeFactory(name="Fortbildning", themes=1)
-    in_jkpg = CourseRunFactory(course_type=basic, title="Grund i Jönköping",
-                               venue=VenueFactory(municipality=jonkoping),
-                               sessions__start=utc(2026, 10, 6, 16))
-    CourseRunFactory(course_type=basic, title="Grund i Värnamo", capacity=1,
-                     venue=VenueFactory(municipality=varnamo), sessions__start=utc(2026, 11, 5, 17))
-    CourseRunFactory(course_type=evening, title="Kväll på nätet", venue=None,
-                     online_url="https://moten.example/k", sessions__start=utc(2026, 12, 1, 17))
-    EnrollmentFactory(run=db.session.scalar(select(CourseRun).where(
-        CourseRun.title == "Grund i Värnamo")))
+    in_jkpg = CourseRunFactory(
+        course_type=basic,
+        title="Grund i Jönköping",
+        venue=VenueFactory(municipality=jonkoping),
+        sessions__start=utc(2026, 10, 6, 16),
+    )
+    CourseRunFactory(
+        course_type=basic,
+        title="Grund i Värnamo",
+        capacity=1,
+        venue=VenueFactory(municipality=varnamo),
+        sessions__start=utc(2026, 11, 5, 17),
+    )
+    CourseRunFactory(
+        course_type=evening,
+        title="Kväll på nätet",
+        venue=None,
+        online_url="https://moten.example/k",
+        sessions__start=utc(2026, 12, 1, 17),
+    )
+    EnrollmentFactory(run=db.session.scalar(select(CourseRun).where(CourseRun.title == "Grund i Värnamo")))
     db.session.commit()
 
     def titles(query):
@@ -116,8 +140,11 @@ def test_catalogue_filters(client, db):
 def test_catalogue_is_paginated(client, db):
     course_type = CourseTypeFactory(themes=1)
     for day in range(25):
-        CourseRunFactory(course_type=course_type, title=f"Kurs nummer {day:02d}",
-                         sessions__start=utc(2026, 10, 1, 16) + timedelta(days=day))
+        CourseRunFactory(
+            course_type=course_type,
+            title=f"Kurs nummer {day:02d}",
+            sessions__start=utc(2026, 10, 1, 16) + timedelta(days=day),
+        )
     db.session.commit()
     first = text(client.get("/kurser"))
     assert "25 kurser hittades" in first
@@ -135,17 +162,41 @@ def _bulk_runs(count: int) -> None:
     now = clock.now()
     first = utc(2026, 10, 6, 16)
     start_id = (db.session.scalar(select(func.max(CourseRun.id))) or 0) + 1
-    db.session.execute(insert(CourseRun), [{
-        "id": start_id + n, "course_type_id": course_type.id, "title": f"Massomgång {n}",
-        "status": RunStatus.PUBLISHED, "capacity": 20, "signup_opens_at": now,
-        "signup_closes_at": first - timedelta(days=1), "is_open_to_all": True,
-        "venue_id": venue.id, "starts_at": first + timedelta(minutes=n), "created_at": now,
-    } for n in range(count)])
-    db.session.execute(insert(CourseSession), [{
-        "run_id": start_id + n, "title": f"Träff {k}", "status": SessionStatus.SCHEDULED,
-        "starts_at": first + timedelta(minutes=n, weeks=k),
-        "ends_at": first + timedelta(minutes=n + 180, weeks=k), "venue_id": venue.id, "revision": 0,
-    } for n in range(count) for k in range(2)])
+    db.session.execute(
+        insert(CourseRun),
+        [
+            {
+                "id": start_id + n,
+                "course_type_id": course_type.id,
+                "title": f"Massomgång {n}",
+                "status": RunStatus.PUBLISHED,
+                "capacity": 20,
+                "signup_opens_at": now,
+                "signup_closes_at": first - timedelta(days=1),
+                "is_open_to_all": True,
+                "venue_id": venue.id,
+                "starts_at": first + timedelta(minutes=n),
+                "created_at": now,
+            }
+            for n in range(count)
+        ],
+    )
+    db.session.execute(
+        insert(CourseSession),
+        [
+            {
+                "run_id": start_id + n,
+                "title": f"Träff {k}",
+                "status": SessionStatus.SCHEDULED,
+                "starts_at": first + timedelta(minutes=n, weeks=k),
+                "ends_at": first + timedelta(minutes=n + 180, weeks=k),
+                "venue_id": venue.id,
+                "revision": 0,
+            }
+            for n in range(count)
+            for k in range(2)
+        ],
+    )
     db.session.commit()
 
 
@@ -220,9 +271,19 @@ def test_staff_preview_a_draft(client, login_as, db):
 def test_schedule_download_reads_back_in_local_time(client, basic_type, staff, venue):
     run = autumn_run(basic_type, staff, venue)
     session = run.sessions[3]
-    services.update_session(session, actor=staff, now=clock.now(), details=services.SessionDetails(
-        day=date(2026, 10, 28), start_time=time(18), end_time=time(21), title=session.title,
-        theme=session.theme, venue=venue))
+    services.update_session(
+        session,
+        actor=staff,
+        now=clock.now(),
+        details=services.SessionDetails(
+            day=date(2026, 10, 28),
+            start_time=time(18),
+            end_time=time(21),
+            title=session.title,
+            theme=session.theme,
+            venue=venue,
+        ),
+    )
     db.session.commit()
 
     response = client.get(f"/kurser/{run.id}/schema.ics")
@@ -244,7 +305,9 @@ def test_schedule_download_reads_back_in_local_time(client, basic_type, staff, v
     parsed = vobject.readOne(body.decode())
     local_starts = [ev.dtstart.value for ev in parsed.vevent_list]
     assert [d.strftime("%Y-%m-%d %H:%M") for d in local_starts[2:4]] == [
-        "2026-10-20 18:00", "2026-10-28 18:00"]
+        "2026-10-20 18:00",
+        "2026-10-28 18:00",
+    ]
     assert [d.utcoffset() for d in local_starts[2:4]] == [timedelta(hours=2), timedelta(hours=1)]
     assert [d.astimezone(clock.LOCAL_TZ).hour for d in local_starts] == [18] * 8
 
@@ -275,10 +338,18 @@ def staff_client(client, login_as, staff):
 
 def new_run_form(course_type, venue, leader, **overrides):
     data = {
-        "course_type": str(course_type.id), "first_date": "2026-10-06", "start_time": "18:00",
-        "end_time": "21:00", "title": "", "capacity": "24", "signup_opens_date": "2026-09-01",
-        "signup_opens_time": "08:00", "signup_closes_date": "2026-10-01",
-        "signup_closes_time": "23:59", "is_open_to_all": "y", "venue": str(venue.id),
+        "course_type": str(course_type.id),
+        "first_date": "2026-10-06",
+        "start_time": "18:00",
+        "end_time": "21:00",
+        "title": "",
+        "capacity": "24",
+        "signup_opens_date": "2026-09-01",
+        "signup_opens_time": "08:00",
+        "signup_closes_date": "2026-10-01",
+        "signup_closes_time": "23:59",
+        "is_open_to_all": "y",
+        "venue": str(venue.id),
         "leaders": [str(leader.id)],
     }
     data.update(overrides)
@@ -296,18 +367,23 @@ def test_staff_create_a_run_from_a_type(staff_client, basic_type, venue, leader)
     assert "tis 27 okt. 2026, 18:00–21:00" in page or "tis 27 okt 2026, 18:00–21:00" in page
 
 
-@pytest.mark.parametrize("capacity, message", [
-    ("0", "Antalet platser måste vara minst 1."),
-    ("-5", "Antalet platser måste vara minst 1."),
-    ("100000", "Antalet platser får vara högst 500."),
-    ("tjugo", "Skriv ett heltal med siffror, till exempel 24."),
-    ("", "Ange hur många personer som får plats."),
-])
-def test_bad_capacity_gets_a_message_beside_the_field(staff_client, basic_type, venue, leader,
-                                                     capacity, message):
+@pytest.mark.parametrize(
+    "capacity, message",
+    [
+        ("0", "Antalet platser måste vara minst 1."),
+        ("-5", "Antalet platser måste vara minst 1."),
+        ("100000", "Antalet platser får vara högst 500."),
+        ("tjugo", "Skriv ett heltal med siffror, till exempel 24."),
+        ("", "Ange hur många personer som får plats."),
+    ],
+)
+def test_bad_capacity_gets_a_message_beside_the_field(
+    staff_client, basic_type, venue, leader, capacity, message
+):
     db.session.commit()
-    response = staff_client.post("/admin/kurser/ny",
-                                 data=new_run_form(basic_type, venue, leader, capacity=capacity))
+    response = staff_client.post(
+        "/admin/kurser/ny", data=new_run_form(basic_type, venue, leader, capacity=capacity)
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert f'<div id="capacity-error" class="invalid-feedback">{message}</div>' in html
@@ -316,11 +392,13 @@ def test_bad_capacity_gets_a_message_beside_the_field(staff_client, basic_type, 
 
 def test_end_before_start_and_late_window_get_messages(staff_client, basic_type, venue, leader):
     db.session.commit()
-    html = staff_client.post("/admin/kurser/ny", data=new_run_form(
-        basic_type, venue, leader, end_time="17:00")).get_data(as_text=True)
+    html = staff_client.post(
+        "/admin/kurser/ny", data=new_run_form(basic_type, venue, leader, end_time="17:00")
+    ).get_data(as_text=True)
     assert '<div id="end_time-error" class="invalid-feedback">Sluttiden måste vara efter starttiden.' in html
-    html = staff_client.post("/admin/kurser/ny", data=new_run_form(
-        basic_type, venue, leader, signup_closes_date="2026-10-07")).get_data(as_text=True)
+    html = staff_client.post(
+        "/admin/kurser/ny", data=new_run_form(basic_type, venue, leader, signup_closes_date="2026-10-07")
+    ).get_data(as_text=True)
     assert 'id="signup_closes_date-error"' in html
     assert "Anmälan måste stänga senast när den första träffen börjar (2026-10-06 18:00)." in html
     assert db.session.scalar(select(func.count(CourseRun.id))) == 0
@@ -328,8 +406,7 @@ def test_end_before_start_and_late_window_get_messages(staff_client, basic_type,
 
 def test_a_posted_status_is_ignored(staff_client, basic_type, staff, venue, leader):
     run = autumn_run(basic_type, staff, venue, leaders=[leader], publish=False)
-    form = new_run_form(basic_type, venue, leader, title="Ändrad", status="published",
-                        capacity="30")
+    form = new_run_form(basic_type, venue, leader, title="Ändrad", status="published", capacity="30")
     response = staff_client.post(f"/admin/kurser/{run.id}/redigera", data=form)
     assert response.status_code == 302
     db.session.expire_all()
@@ -342,9 +419,17 @@ def test_staff_adjust_a_session_and_publish(staff_client, basic_type, staff, ven
     run.leaders = []
     db.session.commit()
     session = run.sessions[2]
-    response = staff_client.post(f"/admin/kurser/{run.id}/traffar/{session.id}", data={
-        "day": "2026-10-21", "start_time": "18:30", "end_time": "21:00", "title": session.title,
-        "theme": str(session.theme_id), "venue": str(venue.id)})
+    response = staff_client.post(
+        f"/admin/kurser/{run.id}/traffar/{session.id}",
+        data={
+            "day": "2026-10-21",
+            "start_time": "18:30",
+            "end_time": "21:00",
+            "title": session.title,
+            "theme": str(session.theme_id),
+            "venue": str(venue.id),
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     session = db.session.get(CourseSession, session.id)
@@ -358,11 +443,17 @@ def test_staff_adjust_a_session_and_publish(staff_client, basic_type, staff, ven
 
 def test_staff_see_holiday_and_overlap_warnings(staff_client, basic_type, staff, venue, leader):
     run = autumn_run(basic_type, staff, venue, leaders=[leader], publish=False)
-    services.add_session(run, actor=staff, now=clock.now(), details=services.SessionDetails(
-        day=date(2026, 12, 25), start_time=time(18), end_time=time(21), title="Julträff",
-        venue=venue))
-    other = CourseRunFactory(title="Kvällskursen", leaders=[leader],
-                             sessions__start=run.sessions[1].starts_at)
+    services.add_session(
+        run,
+        actor=staff,
+        now=clock.now(),
+        details=services.SessionDetails(
+            day=date(2026, 12, 25), start_time=time(18), end_time=time(21), title="Julträff", venue=venue
+        ),
+    )
+    other = CourseRunFactory(
+        title="Kvällskursen", leaders=[leader], sessions__start=run.sessions[1].starts_at
+    )
     db.session.commit()
     page = text(staff_client.get(f"/admin/kurser/{run.id}"))
     assert "Varning: Träffen ligger på en helgdag: Juldagen." in page
@@ -383,8 +474,10 @@ def test_removing_a_used_theme_retires_it(staff_client, basic_type, staff, venue
 
 def test_bad_theme_length_is_shown_beside_the_field(staff_client, basic_type):
     db.session.commit()
-    response = staff_client.post(f"/admin/kurstyper/{basic_type.id}/teman", data={
-        "theme-title": "Nytt", "theme-suggested_minutes": "mycket"})
+    response = staff_client.post(
+        f"/admin/kurstyper/{basic_type.id}/teman",
+        data={"theme-title": "Nytt", "theme-suggested_minutes": "mycket"},
+    )
     assert response.status_code == 422
     assert 'id="theme-suggested_minutes-error"' in response.get_data(as_text=True)
     assert len(basic_type.active_themes) == 8
@@ -409,14 +502,27 @@ def test_staff_copy_and_cancel(staff_client, basic_type, staff, venue):
 def test_staff_venues_and_types(staff_client, db):
     municipality = MunicipalityFactory(name="Värnamo")
     db.session.commit()
-    response = staff_client.post("/admin/lokaler/ny", data={
-        "name": "Mötesplats Värnamo", "city": "Värnamo", "municipality": str(municipality.id),
-        "accessibility_notes": "Ramp vid sidoingången."})
+    response = staff_client.post(
+        "/admin/lokaler/ny",
+        data={
+            "name": "Mötesplats Värnamo",
+            "city": "Värnamo",
+            "municipality": str(municipality.id),
+            "accessibility_notes": "Ramp vid sidoingången.",
+        },
+    )
     assert response.status_code == 302
     assert "Mötesplats Värnamo" in text(staff_client.get("/admin/lokaler"))
-    response = staff_client.post("/admin/kurstyper/ny", data={
-        "name": "Fortbildning", "kind": "continuing", "allowed_absences": "0",
-        "theme-title": "Sömn", "theme-suggested_minutes": "120"})
+    response = staff_client.post(
+        "/admin/kurstyper/ny",
+        data={
+            "name": "Fortbildning",
+            "kind": "continuing",
+            "allowed_absences": "0",
+            "theme-title": "Sömn",
+            "theme-suggested_minutes": "120",
+        },
+    )
     assert response.status_code == 302
     page = text(staff_client.get(response.location))
     assert "Sömn" in page and "120 min" in page
@@ -426,7 +532,8 @@ def test_staff_venues_and_types(staff_client, db):
 
 
 def test_a_completed_run_has_left_the_catalogue_and_its_page_says_it_has_ended(
-        client, basic_type, staff, venue, clock):
+    client, basic_type, staff, venue, clock
+):
     from coursehub.courses import jobs
 
     run = autumn_run(basic_type, staff, venue)
@@ -471,22 +578,33 @@ def test_the_run_form_keeps_the_ticked_leaders(staff_client, basic_type, staff, 
 def test_a_leader_or_municipality_not_offered_is_refused(staff_client, basic_type, venue, leader):
     family = UserFactory(family=True, full_name="Inte Ledare")
     db.session.commit()
-    for data in (new_run_form(basic_type, venue, leader, leaders=[str(leader.id), str(family.id)]),
-                 new_run_form(basic_type, venue, leader, is_open_to_all="", municipalities=["99999"])):
+    for data in (
+        new_run_form(basic_type, venue, leader, leaders=[str(leader.id), str(family.id)]),
+        new_run_form(basic_type, venue, leader, is_open_to_all="", municipalities=["99999"]),
+    ):
         response = staff_client.post("/admin/kurser/ny", data=data)
         assert response.status_code == 200
         assert "Välj bland alternativen." in text(response)
     assert db.session.scalar(select(func.count(CourseRun.id))) == 0
 
 
-def test_staff_change_a_venue_address_and_its_coming_sessions_move(client, login_as, basic_type,
-                                                                    staff, venue, clock):
+def test_staff_change_a_venue_address_and_its_coming_sessions_move(
+    client, login_as, basic_type, staff, venue, clock
+):
     run = autumn_run(basic_type, staff, venue)
     clock.set(utc(2026, 10, 14, 12))  # two of the eight Tuesdays have been held
     staff_client = login_as(client, staff)
-    response = staff_client.post(f"/admin/lokaler/{venue.id}", data={
-        "name": venue.name, "street": "Nygatan 5", "postcode": venue.postcode, "city": venue.city,
-        "municipality": "", "accessibility_notes": venue.accessibility_notes})
+    response = staff_client.post(
+        f"/admin/lokaler/{venue.id}",
+        data={
+            "name": venue.name,
+            "street": "Nygatan 5",
+            "postcode": venue.postcode,
+            "city": venue.city,
+            "municipality": "",
+            "accessibility_notes": venue.accessibility_notes,
+        },
+    )
     assert response.headers["Location"].endswith("/admin/lokaler")
     db.session.expire_all()
     revisions = [s.revision for s in db.session.get(CourseRun, run.id).sessions]
@@ -504,8 +622,11 @@ def test_run_pages_link_to_what_the_areas_built_on_courses_offer(client, db, log
     db.session.commit()
     login_as(client, UserFactory(staff=True))
     staff_page = client.get(f"/admin/kurser/{run.id}").get_data(as_text=True)
-    for path in (f"/kurser/{run.id}/deltagare", f"/kurser/{run.id}/reservlista",
-                 f"/admin/kurser/{run.id}/narvaro"):
+    for path in (
+        f"/kurser/{run.id}/deltagare",
+        f"/kurser/{run.id}/reservlista",
+        f"/admin/kurser/{run.id}/narvaro",
+    ):
         assert f'href="{path}"' in staff_page, path
     login_as(client, leader)
     home = client.get("/kursledare").get_data(as_text=True)

@@ -42,9 +42,10 @@ def test_last_seats_are_never_oversold(app):
         services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
     racers = [_family(municipality) for _ in range(RACERS)]
     path = f"/kurser/{run.id}/anmalan"
-    requests = [(path, session_cookie(app, adults[0]),
-                 urlencode([("persons", str(a.id)) for a in adults]))
-                for _household, adults in racers]
+    requests = [
+        (path, session_cookie(app, adults[0]), urlencode([("persons", str(a.id)) for a in adults]))
+        for _household, adults in racers
+    ]
     db.session.commit()
 
     replies = post_at_once(app, requests)
@@ -90,22 +91,32 @@ def test_cancellations_and_offer_acceptances_at_once_keep_the_seat_count(app, cl
     capacity = 10
     run = CourseRunFactory(capacity=capacity)
     municipality = MunicipalityFactory()
-    leaving = [EnrollmentFactory(run=run, household=HouseholdFactory(municipality=municipality))
-               for _ in range(5)]
-    offered = [EnrollmentFactory(run=run, household=HouseholdFactory(municipality=municipality),
-                                 status=EnrollmentStatus.OFFERED, confirmed_at=None,
-                                 offer_expires_at=clock.now + timedelta(days=2))
-               for _ in range(5)]
-    waiting = [EnrollmentFactory(run=run, household=HouseholdFactory(municipality=municipality),
-                                 waitlisted=True, waitlist_position=position)
-               for position in range(1, 11)]
-    requests = [(f"/anmalan/{e.id}/avboka", session_cookie(app, e.persons[0].user), "")
-                for e in leaving]
-    requests += [(f"/anmalan/{e.id}/tacka-ja", session_cookie(app, e.persons[0].user), "")
-                 for e in offered]
+    leaving = [
+        EnrollmentFactory(run=run, household=HouseholdFactory(municipality=municipality)) for _ in range(5)
+    ]
+    offered = [
+        EnrollmentFactory(
+            run=run,
+            household=HouseholdFactory(municipality=municipality),
+            status=EnrollmentStatus.OFFERED,
+            confirmed_at=None,
+            offer_expires_at=clock.now + timedelta(days=2),
+        )
+        for _ in range(5)
+    ]
+    waiting = [
+        EnrollmentFactory(
+            run=run,
+            household=HouseholdFactory(municipality=municipality),
+            waitlisted=True,
+            waitlist_position=position,
+        )
+        for position in range(1, 11)
+    ]
+    requests = [(f"/anmalan/{e.id}/avboka", session_cookie(app, e.persons[0].user), "") for e in leaving]
+    requests += [(f"/anmalan/{e.id}/tacka-ja", session_cookie(app, e.persons[0].user), "") for e in offered]
     # The first offered household also cancels in the same instant it accepts (two tabs).
-    requests.append((f"/anmalan/{offered[0].id}/avboka",
-                     session_cookie(app, offered[0].persons[0].user), ""))
+    requests.append((f"/anmalan/{offered[0].id}/avboka", session_cookie(app, offered[0].persons[0].user), ""))
     leaving_ids, offered_ids = [e.id for e in leaving], [e.id for e in offered]
     waiting_ids = [e.id for e in waiting]
     db.session.commit()
@@ -114,14 +125,16 @@ def test_cancellations_and_offer_acceptances_at_once_keep_the_seat_count(app, cl
 
     assert all(reply.status == 302 for reply in replies), sorted(r.status for r in replies)
     db.session.expire_all()
-    status = {e.id: e.status for e in db.session.scalars(
-        select(Enrollment).where(Enrollment.run_id == run.id))}
+    status = {
+        e.id: e.status for e in db.session.scalars(select(Enrollment).where(Enrollment.run_id == run.id))
+    }
     assert {status[i] for i in leaving_ids} == {EnrollmentStatus.CANCELLED}
     assert status[offered_ids[0]] == EnrollmentStatus.CANCELLED
     assert {status[i] for i in offered_ids[1:]} == {EnrollmentStatus.CONFIRMED}
     # Six seats came free and went, one each, to the first six on the waiting list.
     assert [status[i] for i in waiting_ids] == [EnrollmentStatus.OFFERED] * 6 + [
-        EnrollmentStatus.WAITLISTED] * 4
+        EnrollmentStatus.WAITLISTED
+    ] * 4
     assert services.seats_taken(run.id) == capacity
     assert db.session.get(CourseRun, run.id).seats_taken == capacity
 
@@ -148,8 +161,9 @@ def test_capacity_is_not_lowered_below_a_sign_up_in_flight(app):
         with app.app_context():
             household = db.session.get(Household, second_id)
             adults = [db.session.get(User, i) for i in adult_ids]
-            services.sign_up(db.session.get(CourseRun, run_id), household, adults,
-                             actor=adults[0], now=clock.now())
+            services.sign_up(
+                db.session.get(CourseRun, run_id), household, adults, actor=adults[0], now=clock.now()
+            )
             holding.set()
             release.wait(timeout=30)
             db.session.commit()
@@ -194,8 +208,9 @@ def test_an_approval_clicked_three_times_while_another_worker_declines_is_decide
     municipality = MunicipalityFactory()
     workers = [UserFactory(roles=[Role.MUNICIPAL], municipality=municipality) for _ in range(2)]
     household, adults = _family(municipality)
-    pending = EnrollmentFactory(run=run, household=household, persons=adults, pending=True,
-                                needs_approval=True)
+    pending = EnrollmentFactory(
+        run=run, household=household, persons=adults, pending=True, needs_approval=True
+    )
     approve = (f"/anmalan/{pending.id}/godkann", session_cookie(app, workers[0]), "")
     decline = (f"/anmalan/{pending.id}/avsla", session_cookie(app, workers[1]), "reason=Fullt")
     enrollment_id, addresses = pending.id, {a.email for a in adults}

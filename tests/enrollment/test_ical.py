@@ -25,14 +25,23 @@ AFTER_AUTUMN_CHANGE = datetime(2026, 10, 25, 17, 0, tzinfo=UTC)
 
 
 def _info(session_id, starts_at, revision=0):
-    return ical.SessionInfo(id=session_id, title="Ett hem att växa i: Barnets behov",
-                            starts_at=starts_at, ends_at=starts_at + timedelta(hours=3),
-                            location="Lokal 1, Storgatan 1, 553 20 Jönköping", description="",
-                            revision=revision)
+    return ical.SessionInfo(
+        id=session_id,
+        title="Ett hem att växa i: Barnets behov",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=3),
+        location="Lokal 1, Storgatan 1, 553 20 Jönköping",
+        description="",
+        revision=revision,
+    )
 
 
-SESSIONS = [_info(1, SUMMER), _info(2, WINTER, revision=2), _info(3, AFTER_SPRING_CHANGE),
-            _info(4, AFTER_AUTUMN_CHANGE)]
+SESSIONS = [
+    _info(1, SUMMER),
+    _info(2, WINTER, revision=2),
+    _info(3, AFTER_SPRING_CHANGE),
+    _info(4, AFTER_AUTUMN_CHANGE),
+]
 
 
 def test_invite_reads_back_with_icalendar_at_local_six_pm():
@@ -73,8 +82,9 @@ def test_invite_reads_back_with_vobject_using_the_files_own_timezone():
 
 
 def test_cancel_has_method_cancel_and_a_higher_sequence():
-    data = ical.build_invite([_info(2, WINTER, revision=2)], organizer=ORGANIZER,
-                             attendee=ATTENDEE, now=NOW, cancel=True)
+    data = ical.build_invite(
+        [_info(2, WINTER, revision=2)], organizer=ORGANIZER, attendee=ATTENDEE, now=NOW, cancel=True
+    )
     cal = vobject.readOne(data.decode("utf-8"))
     assert cal.method.value == "CANCEL"
     [event] = cal.vevent_list
@@ -85,8 +95,15 @@ def test_cancel_has_method_cancel_and_a_higher_sequence():
 
 @pytest.mark.parametrize("title", ["Rad ett\r\nORGANIZER:mailto:evil@example.com", "Komma, semikolon; å"])
 def test_text_cannot_break_out_of_its_property(title):
-    info = ical.SessionInfo(id=9, title=title, starts_at=SUMMER, ends_at=SUMMER + timedelta(hours=1),
-                            location="", description="", revision=0)
+    info = ical.SessionInfo(
+        id=9,
+        title=title,
+        starts_at=SUMMER,
+        ends_at=SUMMER + timedelta(hours=1),
+        location="",
+        description="",
+        revision=0,
+    )
     data = ical.build_invite([info], organizer=ORGANIZER, attendee=ATTENDEE, now=NOW)
     [event] = vobject.readOne(data.decode("utf-8")).vevent_list
     assert event.summary.value == title.replace("\r\n", "\n")
@@ -103,10 +120,10 @@ def test_feed_has_no_method_and_every_session():
 
 def test_the_persons_offset_lifts_both_request_and_cancel():
     info = _info(2, WINTER, revision=2)
-    request = ical.build_invite([info], organizer=ORGANIZER, attendee=ATTENDEE, now=NOW,
-                                sequence_offset=4)
-    cancel = ical.build_invite([info], organizer=ORGANIZER, attendee=ATTENDEE, now=NOW,
-                               cancel=True, sequence_offset=4)
+    request = ical.build_invite([info], organizer=ORGANIZER, attendee=ATTENDEE, now=NOW, sequence_offset=4)
+    cancel = ical.build_invite(
+        [info], organizer=ORGANIZER, attendee=ATTENDEE, now=NOW, cancel=True, sequence_offset=4
+    )
     for data, method, sequence in ((request, "REQUEST", 6), (cancel, "CANCEL", 7)):
         [event] = icalendar.Calendar.from_ical(data).walk("VEVENT")
         assert event["SEQUENCE"] == sequence

@@ -22,9 +22,13 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _reminders():
-    return list(db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.dedupe_key.like("reminder:%"))
-        .order_by(OutboxMessage.id)))
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.dedupe_key.like("reminder:%"))
+            .order_by(OutboxMessage.id)
+        )
+    )
 
 
 def test_reminders_go_once_to_each_confirmed_participant(run, make_family, clock):
@@ -78,14 +82,20 @@ def test_a_moved_session_sends_an_updated_invite_once(run, make_family, staff, c
     services.sign_up(run, household, adults, actor=adults[0], now=clock.now)
     session = run.sessions[1]
     day = session.starts_at.astimezone(STOCKHOLM).date()
-    details = course_services.SessionDetails(day=day, start_time=time(19, 0), end_time=time(21, 30),
-                                             title=session.title, theme=session.theme,
-                                             venue=run.venue)
+    details = course_services.SessionDetails(
+        day=day,
+        start_time=time(19, 0),
+        end_time=time(21, 30),
+        title=session.title,
+        theme=session.theme,
+        venue=run.venue,
+    )
     course_services.update_session(session, actor=staff, now=clock.now, details=details)
     # The same change saved again (a retried request) moves nothing and sends nothing more.
     course_services.update_session(session, actor=staff, now=clock.now, details=details)
-    mails = list(db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.dedupe_key.like("session-changed:%"))))
+    mails = list(
+        db.session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("session-changed:%")))
+    )
     assert sorted(m.recipient for m in mails) == sorted(a.email for a in adults)
     event = icalendar.Calendar.from_ical(mails[0].calendar_ics).walk("VEVENT")[0]
     assert event["SEQUENCE"] == 1 and str(event["UID"]) == f"session-{session.id}@coursehub"
@@ -103,8 +113,9 @@ def test_confirmation_arrives_at_the_smtp_server_with_a_readable_invite(make_fam
     summer = datetime(2026, 10, 20, 16, 0, tzinfo=UTC)  # 18:00 CEST
     winter = datetime(2026, 11, 3, 17, 0, tzinfo=UTC)  # 18:00 CET
     for theme, start in zip(course_type.themes, (summer, winter), strict=True):
-        run.sessions.append(CourseSession(theme=theme, title=theme.title, starts_at=start,
-                                          ends_at=start + timedelta(hours=3)))
+        run.sessions.append(
+            CourseSession(theme=theme, title=theme.title, starts_at=start, ends_at=start + timedelta(hours=3))
+        )
     run.starts_at = summer
     db.session.flush()
     household, adults = make_family(1)
@@ -124,15 +135,21 @@ def test_confirmation_arrives_at_the_smtp_server_with_a_readable_invite(make_fam
     data = calendar.get_payload(decode=True)
     for reader in (_times_by_icalendar, _times_by_vobject):
         assert reader(data) == [(18, 0, timedelta(hours=2)), (18, 0, timedelta(hours=1))]
-    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.sent_at.is_(None))) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+        )
+        == 0
+    )
 
 
 def _times_by_icalendar(data: bytes):
     cal = icalendar.Calendar.from_ical(data)
     starts = sorted(e.decoded("DTSTART") for e in cal.walk("VEVENT"))
-    return [(s.astimezone(STOCKHOLM).hour, s.astimezone(STOCKHOLM).minute,
-             s.astimezone(STOCKHOLM).utcoffset()) for s in starts]
+    return [
+        (s.astimezone(STOCKHOLM).hour, s.astimezone(STOCKHOLM).minute, s.astimezone(STOCKHOLM).utcoffset())
+        for s in starts
+    ]
 
 
 def _times_by_vobject(data: bytes):

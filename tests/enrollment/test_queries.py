@@ -11,8 +11,7 @@ from tests.factories import CourseRunFactory, CourseSessionFactory, EnrollmentFa
 
 
 def _rows(subquery, *columns):
-    return sorted(tuple(row) for row in db.session.execute(
-        select(*(subquery.c[name] for name in columns))))
+    return sorted(tuple(row) for row in db.session.execute(select(*(subquery.c[name] for name in columns))))
 
 
 def test_whole_run_and_make_up_sign_ups_are_told_apart_without_the_scope():
@@ -29,16 +28,17 @@ def test_whole_run_and_make_up_sign_ups_are_told_apart_without_the_scope():
 
     participants = queries.session_participants()
     columns = ("session_id", "run_id", "user_id", "household_id", "is_makeup")
-    assert _rows(participants, *columns) == sorted([
-        (first.id, run.id, adult, whole.household_id, False),
-        (second.id, run.id, adult, whole.household_id, False),
-        (visited.id, other.id, guest, makeup.household_id, True),
-    ])
+    assert _rows(participants, *columns) == sorted(
+        [
+            (first.id, run.id, adult, whole.household_id, False),
+            (second.id, run.id, adult, whole.household_id, False),
+            (visited.id, other.id, guest, makeup.household_id, True),
+        ]
+    )
     active = _rows(queries.session_participants(active=True), "session_id", "user_id")
     assert (first.id, queued) in active and (second.id, queued) in active
 
-    signed_up = _rows(queries.signup_persons(), "enrollment_id", "user_id", "whole_run",
-                      "makeup_session_id")
+    signed_up = _rows(queries.signup_persons(), "enrollment_id", "user_id", "whole_run", "makeup_session_id")
     assert (whole.id, adult, True, None) in signed_up
     assert (makeup.id, guest, False, visited.id) in signed_up
     assert all(row[0] != waiting.id for row in signed_up)

@@ -24,20 +24,25 @@ def _taken(run) -> int:
     """The column as stored, read back from the database (not the object in the session)."""
     db.session.flush()
     return db.session.scalar(
-        CourseRun.__table__.select().with_only_columns(CourseRun.seats_taken)
-        .where(CourseRun.id == run.id)
+        CourseRun.__table__.select().with_only_columns(CourseRun.seats_taken).where(CourseRun.id == run.id)
     )
 
 
 def _details(run, **changes) -> course_services.RunDetails:
-    values = {"title": run.title, "capacity": run.capacity, "venue": run.venue,
-              "signup_opens_at": run.signup_opens_at, "signup_closes_at": run.signup_closes_at,
-              "leaders": [UserFactory(leader=True)]}
+    values = {
+        "title": run.title,
+        "capacity": run.capacity,
+        "venue": run.venue,
+        "signup_opens_at": run.signup_opens_at,
+        "signup_closes_at": run.signup_closes_at,
+        "leaders": [UserFactory(leader=True)],
+    }
     return course_services.RunDetails(**{**values, **changes})
 
 
 def test_seats_taken_follows_a_run_through_sign_ups_offers_cancellations_and_make_ups(
-        make_family, worker, staff):
+    make_family, worker, staff
+):
     course_type = CourseTypeFactory(requires_municipal_approval=True, allows_makeup=True)
     run = CourseRunFactory(course_type=course_type, capacity=4)
     other_run = CourseRunFactory(course_type=course_type, capacity=10)
@@ -48,8 +53,7 @@ def test_seats_taken_follows_a_run_through_sign_ups_offers_cancellations_and_mak
         check_no_seat_drift(db.session)
 
     pending_household, pending_adults = make_family(2)
-    pending = services.sign_up(run, pending_household, pending_adults, actor=pending_adults[0],
-                               now=now)
+    pending = services.sign_up(run, pending_household, pending_adults, actor=pending_adults[0], now=now)
     assert pending.status == EnrollmentStatus.PENDING
     step(2)  # waiting for the municipality, it holds its seats
     services.approve_enrollment(pending, actor=worker, now=now)
@@ -77,14 +81,14 @@ def test_seats_taken_follows_a_run_through_sign_ups_offers_cancellations_and_mak
 
     # A make-up sign-up takes a seat of the run its session belongs to.
     services.sign_up(other_run, pending_household, pending_adults, actor=worker, now=now)
-    makeup = services.sign_up_for_makeup(run.sessions[1], pending_household, pending_adults[:1],
-                                         actor=worker, now=now)
+    makeup = services.sign_up_for_makeup(
+        run.sessions[1], pending_household, pending_adults[:1], actor=worker, now=now
+    )
     step(4)
     services.cancel_enrollment(makeup, actor=worker, now=now)
     step(3)
     declined_household, declined_adults = make_family(1)
-    declined = services.sign_up(run, declined_household, declined_adults,
-                                actor=declined_adults[0], now=now)
+    declined = services.sign_up(run, declined_household, declined_adults, actor=declined_adults[0], now=now)
     step(4)
     services.decline_enrollment(declined, actor=worker, now=now)
     step(3)
@@ -98,13 +102,11 @@ def test_a_capacity_below_the_seats_taken_is_refused_and_changes_no_seat(run, ma
     household, adults = make_family(3)
     services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
     with pytest.raises(CourseError, match=r"\(3\)"):
-        course_services.update_run(run, actor=staff, now=clock.now(),
-                                   details=_details(run, capacity=2))
+        course_services.update_run(run, actor=staff, now=clock.now(), details=_details(run, capacity=2))
     assert _taken(run) == 3 and run.capacity == 4
 
 
-def test_the_drift_check_finds_a_run_whose_column_is_off_and_passes_once_it_is_right(
-        run, make_family):
+def test_the_drift_check_finds_a_run_whose_column_is_off_and_passes_once_it_is_right(run, make_family):
     household, adults = make_family(2)
     services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
     assert seat_drift(db.session) == {}

@@ -26,8 +26,7 @@ from tests.factories import CourseRunFactory, CourseTypeFactory, MunicipalityFac
 
 
 def _sign_up(run, household, members, actor=None, **needs):
-    return services.sign_up(run, household, members, actor=actor or members[0], now=clock.now(),
-                            **needs)
+    return services.sign_up(run, household, members, actor=actor or members[0], now=clock.now(), **needs)
 
 
 def _count(model=Enrollment):
@@ -50,8 +49,9 @@ def test_family_signs_up_both_adults_and_gets_a_confirmation_with_invite(run, ma
     assert "bekräftad" in mails[0].body_text
 
 
-def test_basic_training_sign_up_waits_for_the_municipality_who_is_told(basic_run, make_family,
-                                                                        worker, outbox):
+def test_basic_training_sign_up_waits_for_the_municipality_who_is_told(
+    basic_run, make_family, worker, outbox
+):
     household, adults = make_family(2)
     other_worker = UserFactory(roles=[Role.MUNICIPAL], municipality=MunicipalityFactory())
     enrollment = _sign_up(basic_run, household, adults)
@@ -110,13 +110,16 @@ def test_municipal_worker_of_another_municipality_gets_not_found(run, make_famil
 # -- bad input: a clear Swedish message, nothing changed ------------------------------------------
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"status": RunStatus.DRAFT}, "inte publicerad"),
-    ({"status": RunStatus.CANCELLED}, "inställd"),
-    ({"status": RunStatus.COMPLETED}, "redan börjat eller är avslutad"),
-    ({"signup_closes_at": "past"}, "har stängt"),
-    ({"signup_opens_at": "future"}, "har inte öppnat"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"status": RunStatus.DRAFT}, "inte publicerad"),
+        ({"status": RunStatus.CANCELLED}, "inställd"),
+        ({"status": RunStatus.COMPLETED}, "redan börjat eller är avslutad"),
+        ({"signup_closes_at": "past"}, "har stängt"),
+        ({"signup_opens_at": "future"}, "har inte öppnat"),
+    ],
+)
 def test_a_run_that_takes_no_sign_ups_is_refused(run, make_family, outbox, change, message):
     household, adults = make_family(1)
     for key, value in change.items():
@@ -220,8 +223,9 @@ def test_a_freed_seat_goes_to_the_first_household_that_fits(run, make_family, ou
     two = _sign_up(run, waiting_pair, wp)
     one = _sign_up(run, waiting_one, wo)
     assert two.waitlist_position == 1 and one.waitlist_position == 2
-    services.cancel_enrollment(db.session.get(Enrollment, _enrollment_of(pair).id),
-                               actor=pair_adults[0], now=clock.now())
+    services.cancel_enrollment(
+        db.session.get(Enrollment, _enrollment_of(pair).id), actor=pair_adults[0], now=clock.now()
+    )
     # One seat is free: the pair does not fit and is not split; the single adult gets the offer.
     assert two.status == EnrollmentStatus.WAITLISTED
     assert one.status == EnrollmentStatus.OFFERED
@@ -373,10 +377,15 @@ def test_a_cancelled_run_cancels_every_sign_up_and_tells_everyone(run, make_fami
 
 def test_a_new_family_registers_from_the_course_page(run, municipality, worker, outbox):
     enrollment = services.register_family(
-        run, household_name="Familjen Åberg", municipality=municipality,
-        adults=[services.NewAdult("Åsa Åberg", "Asa@Exempel.se"),
-                services.NewAdult("Örjan Åberg", "orjan@exempel.se")],
-        now=clock.now())
+        run,
+        household_name="Familjen Åberg",
+        municipality=municipality,
+        adults=[
+            services.NewAdult("Åsa Åberg", "Asa@Exempel.se"),
+            services.NewAdult("Örjan Åberg", "orjan@exempel.se"),
+        ],
+        now=clock.now(),
+    )
     household = enrollment.household
     assert not household.is_confirmed
     assert enrollment.status == EnrollmentStatus.PENDING and enrollment.needs_approval
@@ -397,36 +406,62 @@ def test_a_new_family_registers_from_the_course_page(run, municipality, worker, 
 def test_a_new_family_with_a_known_email_is_refused(run, municipality, make_family):
     _household, adults = make_family(1)
     with pytest.raises(EnrollmentError, match="finns redan ett konto") as caught:
-        services.register_family(run, household_name="", municipality=municipality,
-                                 adults=[services.NewAdult("Ny Person", adults[0].email.upper())],
-                                 now=clock.now())
+        services.register_family(
+            run,
+            household_name="",
+            municipality=municipality,
+            adults=[services.NewAdult("Ny Person", adults[0].email.upper())],
+            now=clock.now(),
+        )
     assert caught.value.field == "adults"
     assert db.session.scalar(select(func.count()).select_from(Household)) == 1
 
 
 def test_a_new_family_s_invitations_are_audited(run, municipality, outbox):
     enrollment = services.register_family(
-        run, household_name="Familjen Ek", municipality=municipality,
-        adults=[services.NewAdult("Eva Ek", "eva@exempel.se"),
-                services.NewAdult("Erik Ek", "erik@exempel.se")],
-        now=clock.now())
+        run,
+        household_name="Familjen Ek",
+        municipality=municipality,
+        adults=[
+            services.NewAdult("Eva Ek", "eva@exempel.se"),
+            services.NewAdult("Erik Ek", "erik@exempel.se"),
+        ],
+        now=clock.now(),
+    )
     adults = enrollment.household.adults
-    entries = list(db.session.scalars(
-        select(AuditEntry).where(AuditEntry.action == "user.invite").order_by(AuditEntry.id)))
+    entries = list(
+        db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "user.invite").order_by(AuditEntry.id)
+        )
+    )
     # Nobody is logged in: the family invited itself.
     assert [(e.actor_id, e.object_id, e.detail) for e in entries] == [
-        (None, adult.id, "family") for adult in adults]
+        (None, adult.id, "family") for adult in adults
+    ]
     [mail, _] = outbox(template_prefix="enrollment-invitation")
     assert f"Ni har anmält er till {run.title}." in mail.body_text
 
 
-@pytest.mark.parametrize("email", ["eva@@exempel.se", "eva ek@exempel.se", "åsa@exempel.se",
-                                   "eva@exempel.se\nBcc: alla@exempel.se", "e" * 250 + "@ex.se"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "eva@@exempel.se",
+        "eva ek@exempel.se",
+        "åsa@exempel.se",
+        "eva@exempel.se\nBcc: alla@exempel.se",
+        "e" * 250 + "@ex.se",
+    ],
+)
 def test_a_new_family_with_a_refused_address_saves_nothing(run, municipality, outbox, email):
     users = db.session.scalar(select(func.count()).select_from(User))
     with pytest.raises(EnrollmentError) as caught:
-        services.register_family(run, household_name="", municipality=municipality,
-                                 adults=[services.NewAdult("Eva Ek", email)], now=clock.now())
+        services.register_family(
+            run,
+            household_name="",
+            municipality=municipality,
+            adults=[services.NewAdult("Eva Ek", email)],
+            now=clock.now(),
+        )
     assert caught.value.field == "adults" and caught.value.message.startswith("Eva Ek: ")
     assert db.session.scalar(select(func.count()).select_from(Household)) == 0
     assert db.session.scalar(select(func.count()).select_from(User)) == users
@@ -441,15 +476,22 @@ def test_a_family_of_an_unconfirmed_household_waits_for_confirmation(run, make_f
 
 def test_a_worker_creates_a_household_that_is_invited(worker, municipality, outbox):
     household = services.create_household(
-        name="Familjen Lind", municipality=municipality,
+        name="Familjen Lind",
+        municipality=municipality,
         adults=[services.NewAdult("Lena Lind", "lena@exempel.se"), services.NewAdult("", "")],
-        actor=worker, now=clock.now())
+        actor=worker,
+        now=clock.now(),
+    )
     assert household.is_confirmed and [a.full_name for a in household.adults] == ["Lena Lind"]
     assert [m.recipient for m in outbox(template_prefix="enrollment-invitation")] == ["lena@exempel.se"]
     with pytest.raises(NotFoundError):
-        services.create_household(name="X", municipality=MunicipalityFactory(),
-                                  adults=[services.NewAdult("A B", "ab@exempel.se")],
-                                  actor=worker, now=clock.now())
+        services.create_household(
+            name="X",
+            municipality=MunicipalityFactory(),
+            adults=[services.NewAdult("A B", "ab@exempel.se")],
+            actor=worker,
+            now=clock.now(),
+        )
 
 
 # -- make-up sign-ups -----------------------------------------------------------------------------
@@ -462,8 +504,7 @@ def test_make_up_sign_up_for_one_session_of_another_run(make_family):
     household, adults = make_family(2)
     _sign_up(own_run, household, adults)
     session = other_run.sessions[1]
-    makeup = services.sign_up_for_makeup(session, household, adults[:1], actor=adults[0],
-                                         now=clock.now())
+    makeup = services.sign_up_for_makeup(session, household, adults[:1], actor=adults[0], now=clock.now())
     assert makeup.scope == f"session:{session.id}" and makeup.status == EnrollmentStatus.CONFIRMED
     assert services.seats_taken(other_run.id) == 1
     with pytest.raises(AlreadySignedUpError):
@@ -471,16 +512,16 @@ def test_make_up_sign_up_for_one_session_of_another_run(make_family):
     full, full_adults = make_family(3)
     _sign_up(own_run, full, full_adults)
     with pytest.raises(CourseFullError, match="platser"):
-        services.sign_up_for_makeup(session, full, full_adults, actor=full_adults[0],
-                                    now=clock.now())
+        services.sign_up_for_makeup(session, full, full_adults, actor=full_adults[0], now=clock.now())
 
 
 def test_make_up_needs_a_run_of_the_same_course_type(make_family):
     other_run = CourseRunFactory()
     household, adults = make_family(1)
     with pytest.raises(EnrollmentError, match="går inte någon annan omgång"):
-        services.sign_up_for_makeup(other_run.sessions[0], household, adults, actor=adults[0],
-                                    now=clock.now())
+        services.sign_up_for_makeup(
+            other_run.sessions[0], household, adults, actor=adults[0], now=clock.now()
+        )
 
 
 # -- calendar SEQUENCE across cancellations and new sign-ups --------------------------------------
@@ -511,13 +552,19 @@ def _change_session(session, staff, **overrides):
     from coursehub.courses import services as course_services
 
     start, end = clock.to_local(session.starts_at), clock.to_local(session.ends_at)
-    values = {"day": start.date(), "start_time": start.time().replace(tzinfo=None),
-              "end_time": end.time().replace(tzinfo=None), "title": session.title,
-              "theme": session.theme, "venue": session.venue or session.run.venue,
-              "online_url": session.online_url or session.run.online_url}
+    values = {
+        "day": start.date(),
+        "start_time": start.time().replace(tzinfo=None),
+        "end_time": end.time().replace(tzinfo=None),
+        "title": session.title,
+        "theme": session.theme,
+        "venue": session.venue or session.run.venue,
+        "online_url": session.online_url or session.run.online_url,
+    }
     values.update(overrides)
-    return course_services.update_session(session, actor=staff, now=clock.now(),
-                                          details=course_services.SessionDetails(**values))
+    return course_services.update_session(
+        session, actor=staff, now=clock.now(), details=course_services.SessionDetails(**values)
+    )
 
 
 def _assert_calendar_can_follow(invites):
@@ -544,8 +591,7 @@ def test_a_new_sign_up_after_a_cancel_has_a_higher_sequence_and_is_sent(run, mak
     _sign_up(run, household, adults[:1])
     for adult in adults:
         invites = _invites(outbox, adult)
-        expected = ["REQUEST", "CANCEL", "REQUEST", "CANCEL"] + (["REQUEST"] if adult is adults[0]
-                                                                  else [])
+        expected = ["REQUEST", "CANCEL", "REQUEST", "CANCEL"] + (["REQUEST"] if adult is adults[0] else [])
         assert [method for method, _s, _t in invites] == expected
         _assert_calendar_can_follow(invites)
         uids = {f"session-{s.id}@coursehub" for s in run.sessions}
@@ -560,8 +606,9 @@ def test_a_cancel_after_a_session_moved_is_higher_than_the_move(run, make_family
     services.cancel_enrollment(first, actor=adults[0], now=clock.now())
     _sign_up(run, household, adults)
     session = run.sessions[0]
-    _change_session(session, staff,
-                    start_time=clock.to_local(session.starts_at).time().replace(hour=17, tzinfo=None))
+    _change_session(
+        session, staff, start_time=clock.to_local(session.starts_at).time().replace(hour=17, tzinfo=None)
+    )
     course_services.cancel_run(run, actor=staff, now=clock.now())
     invites = _invites(outbox, adults[0])
     assert [m for m, _s, _t in invites] == ["REQUEST", "CANCEL", "REQUEST", "REQUEST", "CANCEL"]
@@ -576,8 +623,7 @@ def test_a_make_up_after_cancelling_the_whole_run_has_a_higher_sequence(make_fam
     _sign_up(own_run, household, adults)
     whole = _sign_up(other_run, household, adults)
     services.cancel_enrollment(whole, actor=adults[0], now=clock.now())
-    services.sign_up_for_makeup(other_run.sessions[1], household, adults, actor=adults[0],
-                                now=clock.now())
+    services.sign_up_for_makeup(other_run.sessions[1], household, adults, actor=adults[0], now=clock.now())
     invites = _invites(outbox, adults[0])
     assert [m for m, _s, _t in invites] == ["REQUEST", "REQUEST", "CANCEL", "REQUEST"]
     _assert_calendar_can_follow(invites)
@@ -601,8 +647,7 @@ def test_a_new_session_title_reaches_the_participants_calendars(run, make_family
     assert len(changed) == 2 and "Med gästföreläsare" in changed[0].subject
 
 
-def test_a_removed_session_then_a_cancelled_run_keep_each_cancel_higher(run, make_family,
-                                                                         outbox, staff):
+def test_a_removed_session_then_a_cancelled_run_keep_each_cancel_higher(run, make_family, outbox, staff):
     from coursehub.courses import services as course_services
 
     household, adults = make_family(1)

@@ -39,8 +39,10 @@ def test_family_sees_its_adults_and_signs_up_both(client, login_as, run, make_fa
     page = _text(client.get(f"/kurser/{run.id}/anmalan"))
     assert all(a.full_name in page for a in adults)
     assert 'type="checkbox" name="persons"' in page
-    response = client.post(f"/kurser/{run.id}/anmalan", data={
-        "persons": [str(a.id) for a in adults], "diet": "Glutenfri", "interpreter": "somaliska"})
+    response = client.post(
+        f"/kurser/{run.id}/anmalan",
+        data={"persons": [str(a.id) for a in adults], "diet": "Glutenfri", "interpreter": "somaliska"},
+    )
     assert response.status_code == 302 and response.location.endswith("/mina-kurser")
     mine = _text(client.get("/mina-kurser"))
     assert "Anmälan är bekräftad" in mine and "Bekräftad" in mine and run.title in mine
@@ -55,12 +57,16 @@ def test_visitor_is_offered_to_log_in_or_register(client, run):
     assert f"/kurser/{run.id}/ny-familj" in page
 
 
-@pytest.mark.parametrize(("status", "message"), [
-    (RunStatus.CANCELLED, "Kursomgången är inställd"),
-    (RunStatus.COMPLETED, "redan börjat eller är avslutad"),
-])
-def test_a_closed_run_gives_a_message_and_changes_nothing(client, login_as, run, make_family,
-                                                          status, message):
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (RunStatus.CANCELLED, "Kursomgången är inställd"),
+        (RunStatus.COMPLETED, "redan börjat eller är avslutad"),
+    ],
+)
+def test_a_closed_run_gives_a_message_and_changes_nothing(
+    client, login_as, run, make_family, status, message
+):
     household, adults = make_family(1)
     run.status = status
     db.session.commit()
@@ -102,14 +108,14 @@ def test_signing_up_twice_gives_a_message(client, login_as, run, make_family):
     assert _count() == 1 and services.seats_taken(run.id) == 1
 
 
-def test_a_forged_adult_of_another_household_is_refused_beside_the_field(client, login_as, run,
-                                                                          make_family):
+def test_a_forged_adult_of_another_household_is_refused_beside_the_field(client, login_as, run, make_family):
     _household, adults = make_family(1)
     _other, strangers = make_family(1)
     db.session.commit()
     login_as(client, adults[0])
-    response = client.post(f"/kurser/{run.id}/anmalan",
-                           data={"persons": [str(adults[0].id), str(strangers[0].id)]})
+    response = client.post(
+        f"/kurser/{run.id}/anmalan", data={"persons": [str(adults[0].id), str(strangers[0].id)]}
+    )
     page = _text(response)
     assert 'id="persons-error"' in page and "hör inte till hushållet" in page
     assert _count() == 0
@@ -178,8 +184,9 @@ def test_family_cancels_from_its_page(client, login_as, run, make_family):
     enrollment = services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
     db.session.commit()
     login_as(client, adults[0])
-    response = client.post(f"/anmalan/{enrollment.id}/avboka", data={"reason": "Krock"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/anmalan/{enrollment.id}/avboka", data={"reason": "Krock"}, follow_redirects=True
+    )
     assert "Anmälan är avbokad." in _text(response)
     db.session.refresh(enrollment)
     assert enrollment.status == EnrollmentStatus.CANCELLED and enrollment.cancel_reason == "Krock"
@@ -190,8 +197,9 @@ def test_too_long_reason_is_refused_with_its_limit(client, login_as, run, make_f
     enrollment = services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
     db.session.commit()
     login_as(client, adults[0])
-    response = client.post(f"/anmalan/{enrollment.id}/avboka", data={"reason": "x" * 301},
-                           follow_redirects=True)
+    response = client.post(
+        f"/anmalan/{enrollment.id}/avboka", data={"reason": "x" * 301}, follow_redirects=True
+    )
     assert "Anledningen får vara högst 300 tecken." in _text(response)
     db.session.refresh(enrollment)
     assert enrollment.status != EnrollmentStatus.CANCELLED
@@ -248,8 +256,7 @@ def test_the_feed_leaves_out_cancelled_sign_ups_and_cancelled_runs(client, make_
     services.cancel_enrollment(enrollment, actor=adults[0], now=clock.now())
     course_services.cancel_run(called_off, actor=staff, now=clock.now())
     db.session.commit()
-    assert _feed_uids(client, feed.token) == sorted(f"session-{s.id}@coursehub"
-                                                    for s in kept.sessions)
+    assert _feed_uids(client, feed.token) == sorted(f"session-{s.id}@coursehub" for s in kept.sessions)
 
 
 def test_the_feed_of_a_deactivated_person_is_gone(client, run, make_family, staff):
@@ -269,34 +276,37 @@ def test_the_feed_of_a_deactivated_person_is_gone(client, run, make_family, staf
 # -- the municipality ----------------------------------------------------------------------------
 
 
-def test_worker_signs_up_a_household_of_their_municipality(client, login_as, basic_run,
-                                                           make_family, worker):
+def test_worker_signs_up_a_household_of_their_municipality(client, login_as, basic_run, make_family, worker):
     household, adults = make_family(2)
     db.session.commit()
     login_as(client, worker)
     page = _text(client.get(f"/kommun/hushall/{household.id}"))
     assert basic_run.title in page and adults[0].full_name in page
-    response = client.post(f"/kommun/hushall/{household.id}/anmalan", data={
-        "run_id": str(basic_run.id), "persons": [str(a.id) for a in adults]})
+    response = client.post(
+        f"/kommun/hushall/{household.id}/anmalan",
+        data={"run_id": str(basic_run.id), "persons": [str(a.id) for a in adults]},
+    )
     assert response.status_code == 302
     enrollment = db.session.scalar(select(Enrollment))
     assert enrollment.status == EnrollmentStatus.CONFIRMED  # no further approval
 
 
-def test_a_household_of_another_municipality_is_not_found(client, login_as, run, make_family,
-                                                          worker):
+def test_a_household_of_another_municipality_is_not_found(client, login_as, run, make_family, worker):
     household, adults = make_family(1, municipality=MunicipalityFactory())
     db.session.commit()
     login_as(client, worker)
     assert client.get(f"/kommun/hushall/{household.id}").status_code == 404
-    response = client.post(f"/kommun/hushall/{household.id}/anmalan", data={
-        "run_id": str(run.id), "persons": [str(adults[0].id)]})
+    response = client.post(
+        f"/kommun/hushall/{household.id}/anmalan",
+        data={"run_id": str(run.id), "persons": [str(adults[0].id)]},
+    )
     assert response.status_code == 404
     assert _count() == 0
 
 
-def test_worker_approves_a_pending_sign_up_and_the_family_is_told(client, login_as, basic_run,
-                                                                  make_family, worker):
+def test_worker_approves_a_pending_sign_up_and_the_family_is_told(
+    client, login_as, basic_run, make_family, worker
+):
     household, adults = make_family(2)
     enrollment = services.sign_up(basic_run, household, adults, actor=adults[0], now=clock.now())
     db.session.commit()
@@ -306,8 +316,9 @@ def test_worker_approves_a_pending_sign_up_and_the_family_is_told(client, login_
     client.post(f"/anmalan/{enrollment.id}/godkann")
     db.session.refresh(enrollment)
     assert enrollment.status == EnrollmentStatus.CONFIRMED
-    confirmations = db.session.scalars(select(OutboxMessage.recipient).where(
-        OutboxMessage.dedupe_key.like("enrollment-confirmed:%")))
+    confirmations = db.session.scalars(
+        select(OutboxMessage.recipient).where(OutboxMessage.dedupe_key.like("enrollment-confirmed:%"))
+    )
     assert sorted(confirmations) == sorted(a.email for a in adults)
     assert household.name not in _text(client.get("/kommun/godkannanden"))
 
@@ -315,8 +326,10 @@ def test_worker_approves_a_pending_sign_up_and_the_family_is_told(client, login_
 def test_worker_adds_a_household_whose_adults_are_invited(client, login_as, worker):
     db.session.commit()
     login_as(client, worker)
-    response = client.post("/kommun/hushall/ny", data={
-        "household_name": "Familjen Berg", "adult1_name": "Bo Berg", "adult1_email": "bo@exempel.se"})
+    response = client.post(
+        "/kommun/hushall/ny",
+        data={"household_name": "Familjen Berg", "adult1_name": "Bo Berg", "adult1_email": "bo@exempel.se"},
+    )
     assert response.status_code == 302
     household = db.session.scalar(select(Household).where(Household.name == "Familjen Berg"))
     assert household.is_confirmed and household.municipality_id == worker.municipality_id
@@ -327,37 +340,60 @@ def test_a_new_family_registers_through_the_course_page(client, run, municipalit
     db.session.commit()
     page = _text(client.get(f"/kurser/{run.id}/ny-familj"))
     assert municipality.name in page
-    response = client.post(f"/kurser/{run.id}/ny-familj", data={
-        "household_name": "Familjen Ek", "adult1_name": "Eva Ek", "adult1_email": "eva@exempel.se",
-        "adult2_name": "Erik Ek", "adult2_email": "erik@exempel.se",
-        "municipality_id": str(municipality.id)})
+    response = client.post(
+        f"/kurser/{run.id}/ny-familj",
+        data={
+            "household_name": "Familjen Ek",
+            "adult1_name": "Eva Ek",
+            "adult1_email": "eva@exempel.se",
+            "adult2_name": "Erik Ek",
+            "adult2_email": "erik@exempel.se",
+            "municipality_id": str(municipality.id),
+        },
+    )
     assert response.status_code == 302
     enrollment = db.session.scalar(select(Enrollment))
     assert enrollment.status == EnrollmentStatus.PENDING and not enrollment.household.is_confirmed
     # The same e-mail again: a message beside the adults, nothing more saved.
-    again = client.post(f"/kurser/{run.id}/ny-familj", data={
-        "adult1_name": "Eva Ek", "adult1_email": "EVA@exempel.se",
-        "municipality_id": str(municipality.id)})
+    again = client.post(
+        f"/kurser/{run.id}/ny-familj",
+        data={
+            "adult1_name": "Eva Ek",
+            "adult1_email": "EVA@exempel.se",
+            "municipality_id": str(municipality.id),
+        },
+    )
     assert "Det finns redan ett konto med e-postadressen eva@exempel.se" in _text(again)
     assert _count(Household) == 1
 
 
-@pytest.mark.parametrize(("email", "message"), [
-    ("eva.exempel.se", "Skriv en e-postadress som namn@exempel.se."),
-    ("eva@@exempel.se", "Skriv en e-postadress som namn@exempel.se."),
-    ("eva ek@exempel.se", "Skriv en e-postadress som namn@exempel.se."),
-    ("eva@exempel.se\r\nBcc: alla@exempel.se", "Skriv en e-postadress som namn@exempel.se."),
-    ("åsa@exempel.se", "Delen före @ får bara ha bokstäverna a–z (inte å, ä, ö)"),
-    ("eva@" + "ö" * 60 + ".se", "Skriv en e-postadress som namn@exempel.se."),
-    ("e" * 250 + "@ex.se", "Högst 254 tecken."),
-])
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        ("eva.exempel.se", "Skriv en e-postadress som namn@exempel.se."),
+        ("eva@@exempel.se", "Skriv en e-postadress som namn@exempel.se."),
+        ("eva ek@exempel.se", "Skriv en e-postadress som namn@exempel.se."),
+        ("eva@exempel.se\r\nBcc: alla@exempel.se", "Skriv en e-postadress som namn@exempel.se."),
+        ("åsa@exempel.se", "Delen före @ får bara ha bokstäverna a–z (inte å, ä, ö)"),
+        ("eva@" + "ö" * 60 + ".se", "Skriv en e-postadress som namn@exempel.se."),
+        ("e" * 250 + "@ex.se", "Högst 254 tecken."),
+    ],
+)
 def test_a_refused_address_is_shown_beside_its_field_and_nothing_is_saved(
-        client, login_as, run, municipality, worker, email, message):
+    client, login_as, run, municipality, worker, email, message
+):
     db.session.commit()
     users = _count(User)
-    family = client.post(f"/kurser/{run.id}/ny-familj", data={
-        "adult1_name": "Eva Ek", "adult1_email": "eva@exempel.se",
-        "adult2_name": "Erik Ek", "adult2_email": email, "municipality_id": str(municipality.id)})
+    family = client.post(
+        f"/kurser/{run.id}/ny-familj",
+        data={
+            "adult1_name": "Eva Ek",
+            "adult1_email": "eva@exempel.se",
+            "adult2_name": "Erik Ek",
+            "adult2_email": email,
+            "municipality_id": str(municipality.id),
+        },
+    )
     login_as(client, worker)
     added = client.post("/kommun/hushall/ny", data={"adult1_name": "Eva Ek", "adult1_email": email})
     for page in (family, added):
@@ -370,12 +406,13 @@ def test_a_refused_address_is_shown_beside_its_field_and_nothing_is_saved(
     assert _count(Household) == 0 and _count(User) == users and _count(OutboxMessage) == 0
 
 
-def test_an_adult_with_an_international_domain_is_invited_at_its_ascii_address(
-        client, login_as, worker):
+def test_an_adult_with_an_international_domain_is_invited_at_its_ascii_address(client, login_as, worker):
     db.session.commit()
     login_as(client, worker)
-    response = client.post("/kommun/hushall/ny", data={
-        "household_name": "Familjen Bok", "adult1_name": "Bo Bok", "adult1_email": "Bo@Bücher.de"})
+    response = client.post(
+        "/kommun/hushall/ny",
+        data={"household_name": "Familjen Bok", "adult1_name": "Bo Bok", "adult1_email": "Bo@Bücher.de"},
+    )
     assert response.status_code == 302
     [message] = db.session.scalars(select(OutboxMessage))
     assert message.recipient == "bo@xn--bcher-kva.de"
@@ -388,8 +425,15 @@ def test_leader_sees_participants_with_needs_and_exports(client, login_as, make_
     leader = UserFactory(leader=True)
     run = CourseRunFactory(leaders=[leader])
     household, adults = make_family(2)
-    services.sign_up(run, household, adults, actor=adults[0], now=clock.now(),
-                     accessibility="Rullstol", interpreter="tigrinja")
+    services.sign_up(
+        run,
+        household,
+        adults,
+        actor=adults[0],
+        now=clock.now(),
+        accessibility="Rullstol",
+        interpreter="tigrinja",
+    )
     db.session.commit()
     login_as(client, leader)
     page = _text(client.get(f"/kurser/{run.id}/deltagare"))
@@ -436,8 +480,9 @@ def test_staff_reorder_the_waiting_list_through_the_page(client, login_as, staff
     first, second = (_sign_up_one(run, make_family) for _ in range(2))
     db.session.commit()
     login_as(client, staff)
-    missing = client.post(f"/anmalan/{second.id}/flytta", data={"position": "1", "reason": ""},
-                          follow_redirects=True)
+    missing = client.post(
+        f"/anmalan/{second.id}/flytta", data={"position": "1", "reason": ""}, follow_redirects=True
+    )
     assert "Skriv varför ordningen ändras." in _text(missing)
     client.post(f"/anmalan/{second.id}/flytta", data={"position": "1", "reason": "Förtur"})
     db.session.refresh(first)
@@ -516,12 +561,17 @@ def test_family_page_runs_a_fixed_number_of_queries(client, login_as, count_quer
 def test_the_invitation_link_of_a_new_family_opens_the_accounts_page(client, run, municipality):
     import re
 
-    services.register_family(run, household_name="", municipality=municipality,
-                             adults=[services.NewAdult("Nora Nyström", "nora@exempel.se")],
-                             now=clock.now())
+    services.register_family(
+        run,
+        household_name="",
+        municipality=municipality,
+        adults=[services.NewAdult("Nora Nyström", "nora@exempel.se")],
+        now=clock.now(),
+    )
     db.session.commit()
-    body = db.session.scalar(select(OutboxMessage.body_text).where(
-        OutboxMessage.dedupe_key.like("enrollment-invitation:%")))
+    body = db.session.scalar(
+        select(OutboxMessage.body_text).where(OutboxMessage.dedupe_key.like("enrollment-invitation:%"))
+    )
     path = re.search(r"http://coursehub\.test(/inbjudan/\S+)", body).group(1)
     response = client.get(path)
     assert response.status_code == 200
@@ -538,8 +588,11 @@ def test_export_and_page_show_the_same_status_label(client, login_as, staff, mak
     db.session.commit()
     login_as(client, staff)
     label = str(STATUS_LABELS[enrollment.status])
-    rows = list(csv.reader(io.StringIO(
-        client.get(f"/kurser/{run.id}/deltagare.csv").data.decode("utf-8-sig")), delimiter=";"))
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get(f"/kurser/{run.id}/deltagare.csv").data.decode("utf-8-sig")), delimiter=";"
+        )
+    )
     assert rows[0][4] == "Status" and rows[1][4] == label
     assert label in _text(client.get(f"/kurser/{run.id}/deltagare"))
 
@@ -564,8 +617,9 @@ def test_a_forged_adult_id_does_not_reveal_that_persons_name(client, login_as, r
     stranger = UserFactory(full_name="Hemliga Personen", staff=True)
     db.session.commit()
     login_as(client, adults[0])
-    response = client.post(f"/kurser/{run.id}/anmalan",
-                           data={"persons": [str(adults[0].id), str(stranger.id)]})
+    response = client.post(
+        f"/kurser/{run.id}/anmalan", data={"persons": [str(adults[0].id), str(stranger.id)]}
+    )
     page = _text(response)
     assert 'id="persons-error"' in page and "hör inte till hushållet" in page
     assert "Hemliga Personen" not in page
@@ -581,10 +635,10 @@ def test_an_impossible_term_shows_the_current_term(client, login_as, staff, term
 
 
 def test_a_run_title_like_a_formula_is_text_in_the_workbook(client, login_as, staff):
-    run = CourseRunFactory(title="=HYPERLINK(\"http://x\")")
+    run = CourseRunFactory(title='=HYPERLINK("http://x")')
     db.session.commit()
     login_as(client, staff)
     body = client.get(f"/kurser/{run.id}/deltagare.xlsx").data
     sheet = load_workbook(io.BytesIO(body)).active
     assert sheet["A1"].data_type == "s"
-    assert sheet["A1"].value == "'=HYPERLINK(\"http://x\")"
+    assert sheet["A1"].value == '\'=HYPERLINK("http://x")'

@@ -6,8 +6,12 @@ from coursehub.lib.charts import Bar, bar_chart_svg
 
 
 def test_a_bar_chart_is_well_formed_svg_with_every_label_and_no_script():
-    svg = bar_chart_svg([Bar("Jönköping", 12), Bar("<Värnamo & Gnosjö>", 3)], title="Deltagare",
-                        series="Personer", value_formatter=lambda v: f"{v:.0f} st")
+    svg = bar_chart_svg(
+        [Bar("Jönköping", 12), Bar("<Värnamo & Gnosjö>", 3)],
+        title="Deltagare",
+        series="Personer",
+        value_formatter=lambda v: f"{v:.0f} st",
+    )
     root = ElementTree.fromstring(svg.encode("utf-8"))  # noqa: S314 - our own output
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert "<script" not in svg and "javascript" not in svg.lower()

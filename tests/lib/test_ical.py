@@ -18,22 +18,28 @@ ATTENDEE = ical.Person("Åsa Åberg", "asa@exempel.se")
 
 
 def _info(session_id, starts_at, **extra):
-    values = {"title": "Ett hem att växa i: Barnets behov", "location": "Lokal 1, Storgatan 1",
-              "description": "", "revision": 0} | extra
-    return ical.SessionInfo(id=session_id, starts_at=starts_at,
-                            ends_at=starts_at + timedelta(hours=3), **values)
+    values = {
+        "title": "Ett hem att växa i: Barnets behov",
+        "location": "Lokal 1, Storgatan 1",
+        "description": "",
+        "revision": 0,
+    } | extra
+    return ical.SessionInfo(
+        id=session_id, starts_at=starts_at, ends_at=starts_at + timedelta(hours=3), **values
+    )
 
 
 def test_every_file_has_the_same_prodid_uids_and_stockholm_zone():
     sessions = [_info(7, WINTER), _info(3, SUMMER)]
-    files = [ical.build_feed(sessions, name="Schema", now=NOW),
-             ical.build_invite(sessions, organizer=ORGANIZER, attendee=ATTENDEE, now=NOW),
-             ical.build_invite(sessions, organizer=ORGANIZER, attendee=ATTENDEE, now=NOW, cancel=True)]
+    files = [
+        ical.build_feed(sessions, name="Schema", now=NOW),
+        ical.build_invite(sessions, organizer=ORGANIZER, attendee=ATTENDEE, now=NOW),
+        ical.build_invite(sessions, organizer=ORGANIZER, attendee=ATTENDEE, now=NOW, cancel=True),
+    ]
     for data in files:
         cal = icalendar.Calendar.from_ical(data)
         assert str(cal["PRODID"]) == ical.PRODID
-        assert [str(e["UID"]) for e in cal.walk("VEVENT")] == ["session-3@coursehub",
-                                                               "session-7@coursehub"]
+        assert [str(e["UID"]) for e in cal.walk("VEVENT")] == ["session-3@coursehub", "session-7@coursehub"]
         [zone] = cal.walk("VTIMEZONE")
         assert zone["TZID"] == "Europe/Stockholm"
         rules = {c.name: c for c in zone.subcomponents}
@@ -55,21 +61,25 @@ def test_vobject_reads_local_six_pm_either_side_of_the_autumn_change_from_the_fi
 
 
 def test_a_feed_marks_a_cancelled_session_without_raising_its_sequence():
-    data = ical.build_feed([_info(1, SUMMER, revision=2, is_cancelled=True), _info(2, WINTER)],
-                           name="Schema", now=NOW)
+    data = ical.build_feed(
+        [_info(1, SUMMER, revision=2, is_cancelled=True), _info(2, WINTER)], name="Schema", now=NOW
+    )
     events = icalendar.Calendar.from_ical(data).walk("VEVENT")
     assert "METHOD" not in icalendar.Calendar.from_ical(data)
-    assert [(str(e["STATUS"]), int(e["SEQUENCE"])) for e in events] == [("CANCELLED", 2),
-                                                                        ("CONFIRMED", 0)]
+    assert [(str(e["STATUS"]), int(e["SEQUENCE"])) for e in events] == [("CANCELLED", 2), ("CONFIRMED", 0)]
     assert all("ORGANIZER" not in e and "ATTENDEE" not in e for e in events)
 
 
 def test_an_invite_names_organizer_and_attendee_and_a_withdrawal_raises_the_sequence():
     info = _info(4, WINTER, revision=1, url="https://meet.example/abc")
-    request = vobject.readOne(ical.build_invite([info], organizer=ORGANIZER, attendee=ATTENDEE,
-                                                now=NOW, sequence_offset=2).decode())
-    cancel = vobject.readOne(ical.build_invite([info], organizer=ORGANIZER, attendee=ATTENDEE,
-                                               now=NOW, cancel=True, sequence_offset=2).decode())
+    request = vobject.readOne(
+        ical.build_invite([info], organizer=ORGANIZER, attendee=ATTENDEE, now=NOW, sequence_offset=2).decode()
+    )
+    cancel = vobject.readOne(
+        ical.build_invite(
+            [info], organizer=ORGANIZER, attendee=ATTENDEE, now=NOW, cancel=True, sequence_offset=2
+        ).decode()
+    )
     assert (request.method.value, cancel.method.value) == ("REQUEST", "CANCEL")
     [asked], [withdrawn] = request.vevent_list, cancel.vevent_list
     assert (int(asked.sequence.value), int(withdrawn.sequence.value)) == (3, 4)
@@ -81,8 +91,10 @@ def test_an_invite_names_organizer_and_attendee_and_a_withdrawal_raises_the_sequ
 
 
 def test_location_is_the_venue_or_the_link_but_a_public_file_only_names_the_link():
-    assert ical.location(venue_name="Lokal 1", venue_address="Storgatan 1",
-                         online_url="https://meet.example/x") == "Lokal 1, Storgatan 1"
+    assert (
+        ical.location(venue_name="Lokal 1", venue_address="Storgatan 1", online_url="https://meet.example/x")
+        == "Lokal 1, Storgatan 1"
+    )
     assert ical.location(venue_name="Lokal 1", online_label="På nätet") == "Lokal 1"
     assert ical.location(online_url="https://meet.example/x") == "https://meet.example/x"
     assert ical.location(online_url="https://meet.example/x", online_label="På nätet") == "På nätet"
@@ -95,8 +107,12 @@ def test_an_event_title_does_not_repeat_the_run_title():
 
 
 def test_a_location_and_description_with_line_breaks_stay_inside_their_properties():
-    info = _info(5, SUMMER, location="Lokal\r\nORGANIZER:mailto:evil@example.com",
-                 description="Rad ett\nRad två; komma,")
+    info = _info(
+        5,
+        SUMMER,
+        location="Lokal\r\nORGANIZER:mailto:evil@example.com",
+        description="Rad ett\nRad två; komma,",
+    )
     [event] = vobject.readOne(ical.build_feed([info], name="S", now=NOW).decode()).vevent_list
     assert event.location.value == "Lokal\nORGANIZER:mailto:evil@example.com"
     assert event.description.value == "Rad ett\nRad två; komma,"

@@ -11,10 +11,20 @@ from coursehub.lib.pagination import Page, page_number, paginate
 from tests.factories import HouseholdFactory, MunicipalityFactory
 
 
-@pytest.mark.parametrize(("asked", "total", "shown"), [
-    (1, 0, 1), (0, 30, 1), (-5, 30, 1), (2, 30, 2), (3, 30, 3), (4, 30, 3), (10**20, 30, 3),
-    (2, 20, 2), (3, 20, 2),
-])
+@pytest.mark.parametrize(
+    ("asked", "total", "shown"),
+    [
+        (1, 0, 1),
+        (0, 30, 1),
+        (-5, 30, 1),
+        (2, 30, 2),
+        (3, 30, 3),
+        (4, 30, 3),
+        (10**20, 30, 3),
+        (2, 20, 2),
+        (3, 20, 2),
+    ],
+)
 def test_the_page_number_stays_within_the_pages(asked, total, shown):
     assert page_number(asked, total, 10) == shown
 
@@ -28,8 +38,12 @@ def test_a_page_knows_its_neighbours():
 
 
 def _names(municipality_id):
-    return (select(Household).where(Household.municipality_id == municipality_id)
-            .order_by(Household.name).options(selectinload(Household.adults)))
+    return (
+        select(Household)
+        .where(Household.municipality_id == municipality_id)
+        .order_by(Household.name)
+        .options(selectinload(Household.adults))
+    )
 
 
 def test_paginate_reads_one_page_in_a_count_and_a_limited_query(db, count_queries):
@@ -60,7 +74,11 @@ def test_paginate_can_return_rows_of_several_columns(db):
     municipality = MunicipalityFactory(name="Gnosjö")
     HouseholdFactory(name="Ek", municipality=municipality)
     db.session.flush()
-    stmt = (select(Household.name, Municipality.name).join(Municipality)
-            .where(Municipality.id == municipality.id).order_by(Household.name))
+    stmt = (
+        select(Household.name, Municipality.name)
+        .join(Municipality)
+        .where(Municipality.id == municipality.id)
+        .order_by(Household.name)
+    )
     page = paginate(stmt, 1, 10, scalars=False)
     assert [tuple(row) for row in page.items] == [("Ek", "Gnosjö")]

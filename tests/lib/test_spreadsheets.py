@@ -18,16 +18,23 @@ def _values(worksheet):
 
 
 def test_a_two_sheet_workbook_keeps_both_sheets_in_order_and_neutralises_formulas_in_both():
-    data = workbook_bytes([
-        Sheet("Deltagare", ["Namn", "Kommun"], [["=HYPERLINK(\"http://evil\")", "Jönköping"],
-                                                 ["Åsa", "+46 70"]]),
-        Sheet("Närvaro", ["Träff", "Andel"], [["@SUM(A1)", 0.75], ["-1+1", 3]]),
-    ])
+    data = workbook_bytes(
+        [
+            Sheet(
+                "Deltagare",
+                ["Namn", "Kommun"],
+                [['=HYPERLINK("http://evil")', "Jönköping"], ["Åsa", "+46 70"]],
+            ),
+            Sheet("Närvaro", ["Träff", "Andel"], [["@SUM(A1)", 0.75], ["-1+1", 3]]),
+        ]
+    )
     workbook = _load(data)
     assert workbook.sheetnames == ["Deltagare", "Närvaro"]
-    assert _values(workbook["Deltagare"]) == [["Namn", "Kommun"],
-                                              ["'=HYPERLINK(\"http://evil\")", "Jönköping"],
-                                              ["Åsa", "'+46 70"]]
+    assert _values(workbook["Deltagare"]) == [
+        ["Namn", "Kommun"],
+        ['\'=HYPERLINK("http://evil")', "Jönköping"],
+        ["Åsa", "'+46 70"],
+    ]
     assert _values(workbook["Närvaro"]) == [["Träff", "Andel"], ["'@SUM(A1)", 0.75], ["'-1+1", 3]]
     for worksheet in workbook.worksheets:
         assert all(cell.data_type != "f" for row in worksheet.iter_rows() for cell in row)

@@ -16,8 +16,11 @@ pytestmark = pytest.mark.browser
 def test_staff_reads_a_failed_message_and_puts_it_back_in_line(
     page, accessible, browser_login, queue_test_message
 ):
-    OutboxMessageFactory(failed=True, subject="Kallelse till träff 2",
-                         last_error="Servern svarade 550 5.1.1 Mailbox unavailable")
+    OutboxMessageFactory(
+        failed=True,
+        subject="Kallelse till träff 2",
+        last_error="Servern svarade 550 5.1.1 Mailbox unavailable",
+    )
     OutboxMessageFactory(sent=True, subject="Välkommen till kursen")
     queue_test_message("erik@exempel.test", name="Erik")
     staff = UserFactory(staff=True)
@@ -46,9 +49,12 @@ def test_staff_reads_a_failed_message_and_puts_it_back_in_line(
 
 def test_staff_correct_the_address_of_a_failed_message(page, accessible, browser_login):
     failed = OutboxMessageFactory(
-        failed=True, subject="Välkommen till kursen", recipient="åsa@exempel.test",
+        failed=True,
+        subject="Välkommen till kursen",
+        recipient="åsa@exempel.test",
         last_error="Mottagarens adress går inte att skicka till: Delen före @ får bara ha "
-                   "bokstäverna a–z (inte å, ä, ö)")
+        "bokstäverna a–z (inte å, ä, ö)",
+    )
     staff = UserFactory(staff=True)
     db.session.commit()
 

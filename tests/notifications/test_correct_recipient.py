@@ -78,8 +78,9 @@ def test_staff_see_why_a_message_failed_correct_it_and_the_next_run_delivers_it(
     assert send_outbox(clock.now) == SendResult(sent=1, failed=1)
 
     listing = staff_client.get("/admin/utkorg").get_data(as_text=True)
-    [row] = [row for row in re.findall(r"<tr>(.*?)</tr>", listing, flags=re.S)
-             if "Välkommen till kursen" in row]
+    [row] = [
+        row for row in re.findall(r"<tr>(.*?)</tr>", listing, flags=re.S) if "Välkommen till kursen" in row
+    ]
     assert "Misslyckades" in row
     assert "Mottagarens adress går inte att skicka till" in row
     assert f"/admin/utkorg/{bad.id}/mottagare" in row
@@ -87,9 +88,11 @@ def test_staff_see_why_a_message_failed_correct_it_and_the_next_run_delivers_it(
     page = staff_client.get(f"/admin/utkorg/{bad.id}").get_data(as_text=True)
     assert "Rätta mottagarens adress" in page and 'name="recipient"' in page
 
-    response = staff_client.post(f"/admin/utkorg/{bad.id}/mottagare",
-                                 data={"recipient": "asa.oberg@exempel.test"},
-                                 follow_redirects=True)
+    response = staff_client.post(
+        f"/admin/utkorg/{bad.id}/mottagare",
+        data={"recipient": "asa.oberg@exempel.test"},
+        follow_redirects=True,
+    )
     assert "Adressen är ändrad" in response.get_data(as_text=True)
     assert _reload(bad.id).is_pending
 
@@ -99,14 +102,15 @@ def test_staff_see_why_a_message_failed_correct_it_and_the_next_run_delivers_it(
     assert smtp_server.messages[-1]["Subject"] == "Välkommen till kursen"
 
 
-@pytest.mark.parametrize(("typed", "message"), [
-    ("åsa@exempel.test", "Delen före @ får bara ha bokstäverna a–z"),
-    ("inte en adress", "Skriv en e-postadress som namn@exempel.se."),
-    ("", "Skriv e-postadressen."),
-])
-def test_an_address_the_rule_refuses_gets_a_message_beside_the_field(
-    staff_client, clock, typed, message
-):
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("åsa@exempel.test", "Delen före @ får bara ha bokstäverna a–z"),
+        ("inte en adress", "Skriv en e-postadress som namn@exempel.se."),
+        ("", "Skriv e-postadressen."),
+    ],
+)
+def test_an_address_the_rule_refuses_gets_a_message_beside_the_field(staff_client, clock, typed, message):
     bad = OutboxMessageFactory(failed=True, recipient=BAD_ADDRESS)
     db.session.commit()
 
@@ -122,8 +126,11 @@ def test_an_address_the_rule_refuses_gets_a_message_beside_the_field(
 
 
 def test_the_form_page_shows_the_address_and_the_reason(staff_client, clock):
-    bad = OutboxMessageFactory(failed=True, recipient="anna@exempel.invalid",
-                               last_error="Mottagarens adress går inte att skicka till: …")
+    bad = OutboxMessageFactory(
+        failed=True,
+        recipient="anna@exempel.invalid",
+        last_error="Mottagarens adress går inte att skicka till: …",
+    )
     db.session.commit()
     html = staff_client.get(f"/admin/utkorg/{bad.id}/mottagare").get_data(as_text=True)
     assert "<h1>Rätta mottagarens adress</h1>" in html
@@ -134,12 +141,13 @@ def test_the_form_page_shows_the_address_and_the_reason(staff_client, clock):
 def test_a_sent_message_offers_no_correction_and_refuses_one(staff_client, clock):
     sent = OutboxMessageFactory(sent=True, recipient="anna@exempel.test")
     db.session.commit()
-    assert 'name="recipient"' not in staff_client.get(f"/admin/utkorg/{sent.id}").get_data(
-        as_text=True)
-    response = staff_client.post(f"/admin/utkorg/{sent.id}/mottagare",
-                                 data={"recipient": "ny@exempel.test"}, follow_redirects=True)
+    assert 'name="recipient"' not in staff_client.get(f"/admin/utkorg/{sent.id}").get_data(as_text=True)
+    response = staff_client.post(
+        f"/admin/utkorg/{sent.id}/mottagare", data={"recipient": "ny@exempel.test"}, follow_redirects=True
+    )
     assert "Bara ett meddelande som inte kunde skickas kan få en ny mottagare." in (
-        response.get_data(as_text=True))
+        response.get_data(as_text=True)
+    )
     assert _reload(sent.id).recipient == "anna@exempel.test"
 
 
@@ -147,7 +155,6 @@ def test_a_family_may_not_correct_an_address(client, login_as, clock):
     bad = OutboxMessageFactory(failed=True, recipient=BAD_ADDRESS)
     db.session.commit()
     login_as(client, UserFactory(family=True))
-    response = client.post(f"/admin/utkorg/{bad.id}/mottagare",
-                           data={"recipient": "eve@exempel.test"})
+    response = client.post(f"/admin/utkorg/{bad.id}/mottagare", data={"recipient": "eve@exempel.test"})
     assert response.status_code == 403
     assert _reload(bad.id).recipient == BAD_ADDRESS

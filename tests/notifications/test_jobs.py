@@ -149,9 +149,7 @@ def test_gives_up_after_the_configured_number_of_attempts(app, smtp_server, cloc
 
 
 def test_back_off_grows_and_stops_at_one_hour():
-    assert [backoff(n) for n in range(1, 9)] == [
-        timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60, 60)
-    ]
+    assert [backoff(n) for n in range(1, 9)] == [timedelta(minutes=m) for m in (1, 2, 4, 8, 16, 32, 60, 60)]
 
 
 def test_oldest_messages_go_first_in_a_bounded_batch(app, smtp_server, clock, queue_test_message):
@@ -160,9 +158,7 @@ def test_oldest_messages_go_first_in_a_bounded_batch(app, smtp_server, clock, qu
         queue_test_message(f"person{n}@exempel.test")
         clock.advance(seconds=1)
     assert send_outbox(clock.now) == SendResult(sent=2)
-    assert [env[1] for env in smtp_server.envelopes] == [
-        ["person0@exempel.test"], ["person1@exempel.test"]
-    ]
+    assert [env[1] for env in smtp_server.envelopes] == [["person0@exempel.test"], ["person1@exempel.test"]]
     assert send_outbox(clock.now) == SendResult(sent=1)
 
 
@@ -203,15 +199,16 @@ def _race_two_senders(app, smtp_server, clock, queue_test_message) -> tuple[list
     smtp_server.wait_for(30)
     delivered = [rcpt for _sender, rcpts in smtp_server.envelopes for rcpt in rcpts]
     db.session.expire_all()
-    assert db.session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
-    ) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+        )
+        == 0
+    )
     return delivered, recipients
 
 
-def test_two_senders_at_once_send_each_message_exactly_once(
-    app, smtp_server, clock, queue_test_message
-):
+def test_two_senders_at_once_send_each_message_exactly_once(app, smtp_server, clock, queue_test_message):
     # PostgreSQL: each claim skips what the other holds (FOR UPDATE SKIP LOCKED). SQLite: each
     # claim's transaction holds the write lock from its BEGIN, so the other sender waits and then
     # finds the message sent (tests/lib/test_database.py shows that lock itself).
@@ -219,8 +216,7 @@ def test_two_senders_at_once_send_each_message_exactly_once(
     assert sorted(delivered) == sorted(queued)  # every message once: none lost, none twice
 
 
-def test_log_lines_carry_neither_recipients_nor_content(smtp_server, clock, queue_test_message,
-                                                        caplog):
+def test_log_lines_carry_neither_recipients_nor_content(smtp_server, clock, queue_test_message, caplog):
     queue_test_message("greta.svensson@exempel.test", key="a")
     queue_test_message("hans.berg@exempel.test", key="b")
     with caplog.at_level(logging.DEBUG, logger="coursehub"):
@@ -239,8 +235,9 @@ def test_log_lines_carry_neither_recipients_nor_content(smtp_server, clock, queu
 def test_a_message_that_cannot_be_built_fails_without_blocking_the_rest(
     smtp_server, clock, queue_test_message, invitation_ics
 ):
-    bad = queue_test_message("anna@exempel.test", calendar_ics=invitation_ics,
-                             calendar_method="REQUEST\nBcc: x")  # fits the column
+    bad = queue_test_message(
+        "anna@exempel.test", calendar_ics=invitation_ics, calendar_method="REQUEST\nBcc: x"
+    )  # fits the column
     queue_test_message("bertil@exempel.test")
     assert send_outbox(clock.now) == SendResult(sent=1, failed=1)
     assert _reload(bad.id).last_error == "Kalenderfilen går inte att använda: okänd METHOD"

@@ -10,9 +10,15 @@ from tests.factories import UserFactory
 
 @pytest.mark.parametrize(
     ("traits", "allowed"),
-    [({"staff": True}, True), ({"admin": True}, True), ({"family": True}, False),
-     ({"leader": True}, False), ({"municipal": True}, False), ({"steering": True}, False),
-     ({"member": True}, False)],
+    [
+        ({"staff": True}, True),
+        ({"admin": True}, True),
+        ({"family": True}, False),
+        ({"leader": True}, False),
+        ({"municipal": True}, False),
+        ({"steering": True}, False),
+        ({"member": True}, False),
+    ],
 )
 def test_only_staff_and_admins_read_and_retry(app, traits, allowed):
     user = UserFactory(**traits)

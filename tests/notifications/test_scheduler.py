@@ -57,8 +57,12 @@ def test_scheduler_command_builds_a_blocking_scheduler_with_every_job(app):
     assert ids == [spec.name for spec in job_specs(app)]
     assert "outbox" in ids and len(set(ids)) == len(ids)
     # Every area's init_app added its jobs.
-    assert set(ids) == {"outbox", "enrollment_expire_offers", "enrollment_session_reminders",
-                        "courses_complete_finished_runs"}
+    assert set(ids) == {
+        "outbox",
+        "enrollment_expire_offers",
+        "enrollment_session_reminders",
+        "courses_complete_finished_runs",
+    }
 
 
 def test_jobs_fall_behind_gracefully(app):
@@ -69,8 +73,7 @@ def test_jobs_fall_behind_gracefully(app):
 
 def test_run_job_commits_what_the_job_wrote(app, clock):
     def job(now):
-        queue_email(dedupe_key="job:1", recipient="anna@exempel.test", template="test_message",
-                    name="Anna")
+        queue_email(dedupe_key="job:1", recipient="anna@exempel.test", template="test_message", name="Anna")
 
     assert run_job(app, job) is True
     assert _outbox_count() == 1
@@ -78,8 +81,7 @@ def test_run_job_commits_what_the_job_wrote(app, clock):
 
 def test_run_job_rolls_back_and_logs_without_data_on_error(app, caplog):
     def job(now):
-        queue_email(dedupe_key="job:2", recipient="anna@exempel.test", template="test_message",
-                    name="Anna")
+        queue_email(dedupe_key="job:2", recipient="anna@exempel.test", template="test_message", name="Anna")
         raise RuntimeError("anna@exempel.test broke it")
 
     with caplog.at_level(logging.INFO, logger="coursehub"):
@@ -96,8 +98,7 @@ def test_run_job_hands_the_app_clock_to_the_job(app, clock):
 
 
 def test_outbox_job_through_the_scheduler_wrapper_delivers_mail(app, smtp_server, clock):
-    queue_email(dedupe_key="job:3", recipient="anna@exempel.test", template="test_message",
-                name="Anna")
+    queue_email(dedupe_key="job:3", recipient="anna@exempel.test", template="test_message", name="Anna")
     db.session.commit()
     assert run_job(app, send_outbox) is True
     [received] = smtp_server.wait_for(1)

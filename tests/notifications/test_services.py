@@ -15,18 +15,19 @@ from tests.notifications.factories import OutboxMessageFactory
 
 
 def test_the_same_dedupe_key_twice_gives_one_message(clock):
-    first = queue_email(dedupe_key="kallelse:7", recipient="anna@exempel.test",
-                        template="test_message", name="Anna")
-    second = queue_email(dedupe_key="kallelse:7", recipient="anna@exempel.test",
-                         template="test_message", name="Anna")
+    first = queue_email(
+        dedupe_key="kallelse:7", recipient="anna@exempel.test", template="test_message", name="Anna"
+    )
+    second = queue_email(
+        dedupe_key="kallelse:7", recipient="anna@exempel.test", template="test_message", name="Anna"
+    )
     db.session.commit()
     assert first is not None and second is None
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
 
 
 def test_queued_message_is_rendered_in_swedish_and_due_at_once(clock):
-    message = queue_email(dedupe_key="k", recipient="anna@exempel.test", template="test_message",
-                          name="Åsa")
+    message = queue_email(dedupe_key="k", recipient="anna@exempel.test", template="test_message", name="Åsa")
     assert message.subject == "Testmeddelande från Familjehemsresursen i Jönköpings län"
     assert "Hej Åsa!" in message.body_text
     assert "<p>Hej Åsa!</p>" in message.body_html
@@ -35,15 +36,20 @@ def test_queued_message_is_rendered_in_swedish_and_due_at_once(clock):
 
 
 def test_html_body_escapes_what_a_person_typed(clock):
-    message = queue_email(dedupe_key="k", recipient="anna@exempel.test", template="test_message",
-                          name="<script>x</script>")
+    message = queue_email(
+        dedupe_key="k", recipient="anna@exempel.test", template="test_message", name="<script>x</script>"
+    )
     assert "<script>" not in message.body_html
     assert "&lt;script&gt;" in message.body_html
 
 
 def test_a_line_break_in_the_recipient_cannot_add_a_header(clock):
-    message = queue_email(dedupe_key="k", recipient="anna@exempel.test\r\nBcc: eve@exempel.test",
-                          template="test_message", name="Anna")
+    message = queue_email(
+        dedupe_key="k",
+        recipient="anna@exempel.test\r\nBcc: eve@exempel.test",
+        template="test_message",
+        name="Anna",
+    )
     assert "\n" not in message.recipient and "\r" not in message.recipient
 
 

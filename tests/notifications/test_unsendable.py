@@ -74,9 +74,7 @@ def test_an_address_the_rule_now_refuses_fails_alone(smtp_server, clock, queue_t
     assert reason.startswith("Mottagarens adress går inte att skicka till:")
 
 
-def test_an_address_with_a_line_break_fails_alone_and_adds_no_header(
-    smtp_server, clock, queue_test_message
-):
+def test_an_address_with_a_line_break_fails_alone_and_adds_no_header(smtp_server, clock, queue_test_message):
     bad = _batch_with(queue_test_message, recipient="anna@exempel.test\r\nBcc: eve@exempel.test")
     reason = _assert_others_delivered_and_bad_failed(smtp_server, clock, bad)
     assert reason.startswith("Mottagarens adress går inte att skicka till:")
@@ -94,11 +92,15 @@ def test_an_old_row_with_an_unencoded_idn_domain_is_sent_to_its_ascii_form(
     assert _reload(message.id).sent_at == clock.now
 
 
-@pytest.mark.parametrize("ics", [
-    b"inte en kalender",
-    b"\xff\xfe\x00trasig",
-    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n",  # no event to invite to
-], ids=["text", "binary", "no-event"])
+@pytest.mark.parametrize(
+    "ics",
+    [
+        b"inte en kalender",
+        b"\xff\xfe\x00trasig",
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n",  # no event to invite to
+    ],
+    ids=["text", "binary", "no-event"],
+)
 def test_a_calendar_part_that_cannot_be_read_fails_alone(smtp_server, clock, queue_test_message, ics):
     bad = _batch_with(queue_test_message, calendar_ics=ics, calendar_method="REQUEST")
     reason = _assert_others_delivered_and_bad_failed(smtp_server, clock, bad)
@@ -155,8 +157,11 @@ def test_an_error_in_the_middle_of_the_smtp_conversation_does_not_spoil_the_next
     sender = jobs._Sender()
     try:
         with pytest.raises(jobs._GiveUp, match="Oväntat fel när meddelandet skickades"):
-            sender.send(Message(subject="Ett", recipients=["cecilia@exempel.test"], body="Hej",
-                                rcpt_options=["X-NOTE=å"]))
+            sender.send(
+                Message(
+                    subject="Ett", recipients=["cecilia@exempel.test"], body="Hej", rcpt_options=["X-NOTE=å"]
+                )
+            )
         sender.send(Message(subject="Två", recipients=[GOOD_AFTER], body="Hej"))
     finally:
         sender.close()
@@ -186,9 +191,7 @@ class _Unprintable:
         raise RuntimeError("cannot be shown")
 
 
-def test_a_template_that_fails_to_render_fails_its_message_alone(
-    smtp_server, clock, queue_test_message
-):
+def test_a_template_that_fails_to_render_fails_its_message_alone(smtp_server, clock, queue_test_message):
     # Rendering happens when a service or a job queues the mail (the reminders job queues many
     # in one run): one broken message must neither undo the change it reports nor stop the rest.
     queue_test_message(GOOD_BEFORE)
@@ -211,9 +214,7 @@ def test_a_template_that_fails_to_render_fails_its_message_alone(
     assert len(smtp_server.messages) == 2
 
 
-def test_a_server_reply_with_control_characters_is_stored_readable(
-    smtp_server, clock, queue_test_message
-):
+def test_a_server_reply_with_control_characters_is_stored_readable(smtp_server, clock, queue_test_message):
     # PostgreSQL refuses a NUL in text: the reason is cleaned before it is stored.
     bad = queue_test_message("cecilia@exempel.test")
     smtp_server.reject_with("550 5.1.1 mailbox\x00unavailable\x1b[0m", times=1)

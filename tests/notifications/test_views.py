@@ -62,11 +62,10 @@ def test_without_a_mail_server_the_page_says_so_and_the_message_can_be_read(
     assert page.headers["Cache-Control"] == "no-store"
 
 
-def test_retry_button_puts_a_failed_message_back_and_the_next_run_sends_it(
-    staff_client, smtp_server, clock
-):
-    message = OutboxMessageFactory(failed=True, recipient="david@exempel.test",
-                                   failed_at=clock.now - timedelta(hours=1))
+def test_retry_button_puts_a_failed_message_back_and_the_next_run_sends_it(staff_client, smtp_server, clock):
+    message = OutboxMessageFactory(
+        failed=True, recipient="david@exempel.test", failed_at=clock.now - timedelta(hours=1)
+    )
     db.session.commit()
 
     response = staff_client.post(f"/admin/utkorg/{message.id}/forsok-igen", follow_redirects=True)
@@ -136,12 +135,12 @@ def test_long_outbox_is_paginated(staff_client, clock):
 
 
 @pytest.mark.parametrize("size", [5, 50])
-def test_outbox_page_runs_a_fixed_number_of_queries(staff_client, count_queries, clock, size,
-                                                     request):
+def test_outbox_page_runs_a_fixed_number_of_queries(staff_client, count_queries, clock, size, request):
     for n in range(size):
         trait = ("sent", "failed", None)[n % 3]
-        OutboxMessageFactory(**({trait: True} if trait else {}),
-                             next_attempt_at=clock.now + timedelta(minutes=n))
+        OutboxMessageFactory(
+            **({trait: True} if trait else {}), next_attempt_at=clock.now + timedelta(minutes=n)
+        )
     db.session.commit()
     with count_queries() as statements:
         response = staff_client.get("/admin/utkorg")
@@ -163,10 +162,8 @@ def test_staff_reading_a_password_reset_mail_do_not_get_its_link(staff_client, a
     with app.test_request_context():
         account_services.request_password_reset(admin.email, now=clock.now)
     db.session.commit()
-    message = db.session.scalars(
-        db.select(OutboxMessage).where(OutboxMessage.recipient == admin.email)).one()
-    token_path = re.search(r"http://coursehub\.test(/aterstall-losenord/\S+)",
-                           message.body_text).group(1)
+    message = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.recipient == admin.email)).one()
+    token_path = re.search(r"http://coursehub\.test(/aterstall-losenord/\S+)", message.body_text).group(1)
 
     html = staff_client.get(f"/admin/utkorg/{message.id}").get_data(as_text=True)
 

@@ -95,9 +95,7 @@ def chromium_available() -> bool:
 
 def launch_chromium(playwright: Any) -> Any:
     """Launch headless Debian Chromium with the project's offline-safe arguments."""
-    return playwright.chromium.launch(
-        executable_path=CHROMIUM_PATH, headless=True, args=list(CHROMIUM_ARGS)
-    )
+    return playwright.chromium.launch(executable_path=CHROMIUM_PATH, headless=True, args=list(CHROMIUM_ARGS))
 
 
 def _describe(violation: dict[str, Any]) -> str:

@@ -114,9 +114,7 @@ class Cluster:
         command = [str(self.bin_dir / args[0]), *args[1:]]
         if _running_as_root():
             command = ["runuser", "-u", PG_USER, "--", *command]
-        return subprocess.run(
-            command, capture_output=True, text=True, check=False, cwd=self.base_dir
-        )
+        return subprocess.run(command, capture_output=True, text=True, check=False, cwd=self.base_dir)
 
     def _fail(self, what: str, result: subprocess.CompletedProcess[str]) -> RuntimeError:
         return RuntimeError(

@@ -24,8 +24,9 @@ def session_cookie(app: Any, user: Any) -> str:
     """Return a signed session cookie logging `user` in, as the login view would."""
     now = clock.now().timestamp()
     serializer = app.session_interface.get_signing_serializer(app)
-    value = serializer.dumps({"_user_id": user.session_token, "_fresh": True,
-                              "login_at": now, "seen_at": now})
+    value = serializer.dumps(
+        {"_user_id": user.session_token, "_fresh": True, "login_at": now, "seen_at": now}
+    )
     return f"{app.config['SESSION_COOKIE_NAME']}={value}"
 
 
@@ -50,16 +51,20 @@ def post_at_once(app: Any, requests: list[tuple[str, str, str]]) -> list[Reply]:
                 start.wait()
                 connection.request("POST", path, body=body, headers=headers)
                 response = connection.getresponse()
-                reply = Reply(response.status, response.getheader("Location") or "",
-                              response.read().decode("utf-8", "replace"))
+                reply = Reply(
+                    response.status,
+                    response.getheader("Location") or "",
+                    response.read().decode("utf-8", "replace"),
+                )
                 connection.close()
                 replies[index] = reply
             except BaseException as error:  # noqa: BLE001 - reported by the assertion below
                 with lock:
                     errors.append(error)
 
-        threads = [threading.Thread(target=post, args=(index, *request))
-                   for index, request in enumerate(requests)]
+        threads = [
+            threading.Thread(target=post, args=(index, *request)) for index, request in enumerate(requests)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -41,9 +41,7 @@ class _Handler:
         reply = self._server._rejection("data", envelope)
         if reply is not None:
             return reply
-        self._server._deliver(
-            envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
-        )
+        self._server._deliver(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
         return "250 Message accepted for delivery"
 
 
@@ -90,9 +88,7 @@ class SmtpServer:
             self.envelopes.clear()
             self.raw.clear()
 
-    def reject_with(
-        self, reply: str | None, *, stage: str = "rcpt", times: int | None = None
-    ) -> None:
+    def reject_with(self, reply: str | None, *, stage: str = "rcpt", times: int | None = None) -> None:
         """Answer the next transactions with reply (e.g. "451 4.3.0 Try again"); None accepts.
 
         stage "rcpt" refuses each RCPT TO (smtplib raises SMTPRecipientsRefused); stage "data"

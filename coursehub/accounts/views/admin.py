@@ -36,26 +36,40 @@ def admin_users():
     q = form.sok.data if valid else None
     page = queries.search_users(q=q, role=role, page=page_arg())
     args = {key: value for key, value in (("sok", q), ("roll", role and role.value)) if value}
-    return render_template("accounts/admin_users.html", form=form, page=page, args=args,
-                           role_label=role_label)
+    return render_template(
+        "accounts/admin_users.html", form=form, page=page, args=args, role_label=role_label
+    )
 
 
 @bp.route("/admin/anvandare/ny", methods=["GET", "POST"])
 @manage_users
 def invite_user():
     """Create an account and send the person an invitation to choose a password."""
-    form = InviteUserForm(grantable_roles=permissions.grantable_roles(actor()),
-                          municipalities=queries.municipalities())
+    form = InviteUserForm(
+        grantable_roles=permissions.grantable_roles(actor()), municipalities=queries.municipalities()
+    )
     if form.validate_on_submit():
         municipality = get_or_none(Municipality, form.municipality.data)
-        outcome = attempt(lambda: services.invite_user(
-            actor=actor(), full_name=required(form.full_name), email=required(form.email),
-            username=form.username.data, phone=form.phone.data, roles=form.roles.data or (),
-            municipality=municipality, now=clock.now()), form=form, default="email")
+        outcome = attempt(
+            lambda: services.invite_user(
+                actor=actor(),
+                full_name=required(form.full_name),
+                email=required(form.email),
+                username=form.username.data,
+                phone=form.phone.data,
+                roles=form.roles.data or (),
+                municipality=municipality,
+                now=clock.now(),
+            ),
+            form=form,
+            default="email",
+        )
         if outcome.ok:
             user = known(outcome.value, "invite_user returns the new account")
-            flash(_("%(name)s har fått en inbjudan till %(email)s.", name=user.full_name,
-                    email=user.email), "success")
+            flash(
+                _("%(name)s har fått en inbjudan till %(email)s.", name=user.full_name, email=user.email),
+                "success",
+            )
             return redirect(url_for("accounts.edit_user", user_id=user.id))
     return render_template("accounts/invite_user.html", form=form)
 
@@ -70,30 +84,54 @@ def edit_user(user_id):
         if request.method == "POST":  # so this one was forged; nothing is saved
             flash(StaffAccountError().message, ERROR)
             return redirect(url_for("accounts.edit_user", user_id=user.id))
-        return render_template("accounts/edit_user.html", form=None, user=user,
-                               fixed_roles=sorted(role_label(role) for role in user.roles),
-                               read_only_reason=StaffAccountError().message,
-                               can_change_activation=False)
+        return render_template(
+            "accounts/edit_user.html",
+            form=None,
+            user=user,
+            fixed_roles=sorted(role_label(role) for role in user.roles),
+            read_only_reason=StaffAccountError().message,
+            can_change_activation=False,
+        )
     # Roles of staff and admins are offered to admins only; others see them as fixed.
     grantable = permissions.grantable_roles(actor())
-    form = EditUserForm(grantable_roles=grantable, municipalities=queries.municipalities(),
-                        data=None if request.method == "POST" else {
-                            "full_name": user.full_name, "phone": user.phone,
-                            "municipality": user.municipality_id,
-                            "roles": [role.value for role in grantable if role in user.roles]})
+    form = EditUserForm(
+        grantable_roles=grantable,
+        municipalities=queries.municipalities(),
+        data=None
+        if request.method == "POST"
+        else {
+            "full_name": user.full_name,
+            "phone": user.phone,
+            "municipality": user.municipality_id,
+            "roles": [role.value for role in grantable if role in user.roles],
+        },
+    )
     if form.validate_on_submit():
         municipality = get_or_none(Municipality, form.municipality.data)
-        outcome = attempt(lambda: services.update_user(
-            user, actor=actor(), full_name=required(form.full_name), phone=form.phone.data,
-            roles=form.roles.data, municipality=municipality,
-            now=clock.now()), form=form, default="full_name")
+        outcome = attempt(
+            lambda: services.update_user(
+                user,
+                actor=actor(),
+                full_name=required(form.full_name),
+                phone=form.phone.data,
+                roles=form.roles.data,
+                municipality=municipality,
+                now=clock.now(),
+            ),
+            form=form,
+            default="full_name",
+        )
         if outcome.ok:
             flash(_("Ändringarna är sparade."), "success")
             return redirect(url_for("accounts.edit_user", user_id=user.id))
     fixed_roles = sorted(role_label(role) for role in user.roles if role not in grantable)
-    return render_template("accounts/edit_user.html", form=form, user=user,
-                           fixed_roles=fixed_roles,
-                           can_change_activation=permissions.can_change_activation(actor(), user))
+    return render_template(
+        "accounts/edit_user.html",
+        form=form,
+        user=user,
+        fixed_roles=fixed_roles,
+        can_change_activation=permissions.can_change_activation(actor(), user),
+    )
 
 
 @bp.post("/admin/anvandare/<int:user_id>/avaktivera")
@@ -123,5 +161,6 @@ def audit_log():
     form = AuditFilterForm(formdata=request.args, actions=queries.audit_actions())
     action = form.handelse.data if form.validate() and form.handelse.data else None
     page = queries.audit_entries(action=action, page=page_arg())
-    return render_template("accounts/audit_log.html", form=form, page=page,
-                           args={"handelse": action} if action else {})
+    return render_template(
+        "accounts/audit_log.html", form=form, page=page, args={"handelse": action} if action else {}
+    )

@@ -41,8 +41,12 @@ def update_phone():
     form = PhoneForm()
     if form.validate_on_submit():
         user = actor()
-        if attempt(lambda: services.update_phone(user, phone=form.phone.data, actor=user),
-                   form=form, default="phone", catch=AccountError).ok:
+        if attempt(
+            lambda: services.update_phone(user, phone=form.phone.data, actor=user),
+            form=form,
+            default="phone",
+            catch=AccountError,
+        ).ok:
             flash(_("Telefonnumret är sparat."), "success")
             return redirect(url_for("accounts.profile"))
     return _render(phone_form=form)
@@ -55,11 +59,18 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = actor()
-        if attempt(lambda: services.change_password(
-                user, current_password=required(form.current_password),
+        if attempt(
+            lambda: services.change_password(
+                user,
+                current_password=required(form.current_password),
                 new_password=required(form.new_password),
-                confirm=required(form.confirm), now=clock.now()),
-                form=form, default="new_password", catch=AccountError).ok:
+                confirm=required(form.confirm),
+                now=clock.now(),
+            ),
+            form=form,
+            default="new_password",
+            catch=AccountError,
+        ).ok:
             # This session goes on under the new token (and a fresh cookie); all others end.
             started = session.get("login_at")
             session.clear()

@@ -43,16 +43,20 @@ def _failed(response) -> bool:
 
 @bp.route("/logga-in", methods=["GET", "POST"])
 @limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed, scope="login-address")
-@limiter.limit(_account_limit, methods=["POST"], deduct_when=_failed, key_func=_account_key,
-               scope="login-account")
+@limiter.limit(
+    _account_limit, methods=["POST"], deduct_when=_failed, key_func=_account_key, scope="login-account"
+)
 def login():
     """Log a person in by e-mail address or username."""
     form = LoginForm()
     if form.validate_on_submit():
         now = clock.now()
-        outcome = attempt(lambda: services.authenticate(
-            required(form.login), required(form.password), now=now),
-            form=form, default="password", catch=LoginFailedError)
+        outcome = attempt(
+            lambda: services.authenticate(required(form.login), required(form.password), now=now),
+            form=form,
+            default="password",
+            catch=LoginFailedError,
+        )
         if outcome.ok:
             user = outcome.value
             session.clear()  # a new session at login: nothing from before carries over
@@ -80,11 +84,16 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         attempt(lambda: services.request_password_reset(required(form.email), now=clock.now()))
-        flash(ngettext("Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande "
-                       "med en länk. Länken gäller i %(num)d timme.",
-                       "Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande "
-                       "med en länk. Länken gäller i %(num)d timmar.",
-                       current_app.config["COURSEHUB_RESET_TOKEN_HOURS"]), "info")
+        flash(
+            ngettext(
+                "Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande "
+                "med en länk. Länken gäller i %(num)d timme.",
+                "Om det finns ett konto med den adressen har vi skickat ett e-postmeddelande "
+                "med en länk. Länken gäller i %(num)d timmar.",
+                current_app.config["COURSEHUB_RESET_TOKEN_HOURS"],
+            ),
+            "info",
+        )
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -95,17 +104,21 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str, done: s
     try:
         link = services.find_link(token, purpose, now=now)
     except InvalidLinkError as error:
-        return render_template("accounts/link_invalid.html", message=error.message,
-                               purpose=purpose.value)
+        return render_template("accounts/link_invalid.html", message=error.message, purpose=purpose.value)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        outcome = attempt(lambda: services.set_password_by_link(
-            token, purpose, password=required(form.password),
-            confirm=required(form.confirm), now=now),
-            form=form, default="password", catch=AccountError)
+        outcome = attempt(
+            lambda: services.set_password_by_link(
+                token, purpose, password=required(form.password), confirm=required(form.confirm), now=now
+            ),
+            form=form,
+            default="password",
+            catch=AccountError,
+        )
         if isinstance(outcome.error, InvalidLinkError):
-            return render_template("accounts/link_invalid.html", message=outcome.error.message,
-                                   purpose=purpose.value)
+            return render_template(
+                "accounts/link_invalid.html", message=outcome.error.message, purpose=purpose.value
+            )
         if outcome.ok:
             if current_user.is_authenticated:
                 logout_user()
@@ -118,12 +131,20 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str, done: s
 @bp.route("/aterstall-losenord/<token>", methods=["GET", "POST"])
 def reset_password(token):
     """Choose a new password through the link in a reset mail."""
-    return _set_password_page(token, TokenPurpose.RESET, "accounts/reset_password.html",
-                              _("Ditt lösenord är bytt. Logga in med det nya lösenordet."))
+    return _set_password_page(
+        token,
+        TokenPurpose.RESET,
+        "accounts/reset_password.html",
+        _("Ditt lösenord är bytt. Logga in med det nya lösenordet."),
+    )
 
 
 @bp.route("/inbjudan/<token>", methods=["GET", "POST"])
 def accept_invitation(token):
     """Choose a first password through the link in an invitation mail."""
-    return _set_password_page(token, TokenPurpose.INVITATION, "accounts/accept_invitation.html",
-                              _("Ditt lösenord är sparat. Välkommen! Logga in för att börja."))
+    return _set_password_page(
+        token,
+        TokenPurpose.INVITATION,
+        "accounts/accept_invitation.html",
+        _("Ditt lösenord är sparat. Välkommen! Logga in för att börja."),
+    )

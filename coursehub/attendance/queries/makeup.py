@@ -65,21 +65,29 @@ def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[
     # A run without sessions drops out here; it has no session to offer as a make-up either.
     taking_part = enrollment_queries.session_participants(active=True)
     stmt = (
-        select(taking_part.c.household_id, taking_part.c.run_id, taking_part.c.is_makeup,
-               taking_part.c.user_id, CourseSession.theme_id, CourseSession.starts_at,
-               CourseSession.status)
+        select(
+            taking_part.c.household_id,
+            taking_part.c.run_id,
+            taking_part.c.is_makeup,
+            taking_part.c.user_id,
+            CourseSession.theme_id,
+            CourseSession.starts_at,
+            CourseSession.status,
+        )
         .join(CourseSession, CourseSession.id == taking_part.c.session_id)
-        .where(sa.or_(taking_part.c.household_id.in_(household_ids),
-                      taking_part.c.user_id.in_(user_ids)))
+        .where(sa.or_(taking_part.c.household_id.in_(household_ids), taking_part.c.user_id.in_(user_ids)))
     )
     whole_runs: dict[int, set[int]] = defaultdict(set)
     planned: dict[int, set[int]] = defaultdict(set)
-    for household_id, run_id, is_makeup, user_id, theme_id, starts_at, status in db.session.execute(
-            stmt):
+    for household_id, run_id, is_makeup, user_id, theme_id, starts_at, status in db.session.execute(stmt):
         if not is_makeup:
             whole_runs[household_id].add(run_id)
-        if (theme_id is not None and starts_at is not None and starts_at > now
-                and status == SessionStatus.SCHEDULED):
+        if (
+            theme_id is not None
+            and starts_at is not None
+            and starts_at > now
+            and status == SessionStatus.SCHEDULED
+        ):
             planned[user_id].add(theme_id)
     return whole_runs, planned
 
@@ -105,11 +113,13 @@ def makeup_candidates(
     stmt = (
         select(CourseSession)
         .join(CourseRun, CourseSession.run_id == CourseRun.id)
-        .where(CourseSession.theme_id.in_(theme_ids), CourseSession.starts_at > now,
-               CourseSession.status == SessionStatus.SCHEDULED,
-               CourseRun.status == RunStatus.PUBLISHED)
-        .options(joinedload(CourseSession.venue),
-                 joinedload(CourseSession.run).joinedload(CourseRun.venue))
+        .where(
+            CourseSession.theme_id.in_(theme_ids),
+            CourseSession.starts_at > now,
+            CourseSession.status == SessionStatus.SCHEDULED,
+            CourseRun.status == RunStatus.PUBLISHED,
+        )
+        .options(joinedload(CourseSession.venue), joinedload(CourseSession.run).joinedload(CourseRun.venue))
         .order_by(CourseSession.starts_at, CourseSession.id)
         .limit(MAX_SESSIONS)
     )
@@ -122,6 +132,7 @@ def makeup_candidates(
         own = whole_runs.get(user.household_id, set()) if user.household_id is not None else set()
         options = [o for o in by_theme.get(theme.id, []) if o.session.run_id not in own]
         if options:
-            result[user.id].append(MakeupTheme(user.id, course.course_type.name, theme.title,
-                                               options[:PER_THEME]))
+            result[user.id].append(
+                MakeupTheme(user.id, course.course_type.name, theme.title, options[:PER_THEME])
+            )
     return result

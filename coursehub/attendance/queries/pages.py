@@ -14,8 +14,11 @@ from coursehub.lib.pagination import Page, paginate
 def certificate_by_code(code: str) -> Certificate | None:
     """Return the certificate with this check code, with its person, course type and completion."""
     return db.session.scalar(
-        select(Certificate).where(Certificate.code == code).options(
-            selectinload(Certificate.user), selectinload(Certificate.course_type),
+        select(Certificate)
+        .where(Certificate.code == code)
+        .options(
+            selectinload(Certificate.user),
+            selectinload(Certificate.course_type),
             selectinload(Certificate.completion),
         )
     )
@@ -25,8 +28,11 @@ def certificates_page(*, page: int, per_page: int = 25) -> Page:
     """Return a page of certificates, newest first, with what the staff list shows of each."""
     stmt = (
         select(Certificate)
-        .options(selectinload(Certificate.user), selectinload(Certificate.course_type),
-                 selectinload(Certificate.completion).selectinload(Completion.certificates))
+        .options(
+            selectinload(Certificate.user),
+            selectinload(Certificate.course_type),
+            selectinload(Certificate.completion).selectinload(Completion.certificates),
+        )
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     )
     return paginate(stmt, page, per_page)
@@ -34,9 +40,11 @@ def certificates_page(*, page: int, per_page: int = 25) -> Page:
 
 def household_adults(household_id: int) -> list[User]:
     """Return the adults of a household by name."""
-    return list(db.session.scalars(
-        select(User).where(User.household_id == household_id).order_by(User.full_name, User.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(User).where(User.household_id == household_id).order_by(User.full_name, User.id)
+        )
+    )
 
 
 def municipality_households_page(municipality_id: int, *, page: int, per_page: int = 20) -> Page:

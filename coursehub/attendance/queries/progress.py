@@ -81,9 +81,7 @@ class CourseProgress:
         return next((c for c in self.certificates if c.is_valid), None)
 
 
-def evaluate_rule(
-    course_type: CourseType, facts: list[MarkFact], home_run_ids: set[int]
-) -> CourseProgress:
+def evaluate_rule(course_type: CourseType, facts: list[MarkFact], home_run_ids: set[int]) -> CourseProgress:
     """Apply the course type's completion rule to one person's marks (no I/O).
 
     Themes attended in any run of the type count when make-up is allowed; otherwise only themes
@@ -124,8 +122,9 @@ def evaluate_rule(
     for fact in sorted(facts, key=lambda f: f.starts_at):
         if fact.theme_id in active_ids:
             latest[fact.theme_id] = fact
-    rows = [ThemeProgress(t, counted.get(t.id), None if t.id in counted else latest.get(t.id))
-            for t in themes]
+    rows = [
+        ThemeProgress(t, counted.get(t.id), None if t.id in counted else latest.get(t.id)) for t in themes
+    ]
     return CourseProgress(
         course_type=course_type,
         themes=rows,
@@ -144,17 +143,23 @@ def progress_for_users(
     if not user_ids:
         return result
     mark_stmt = (
-        select(AttendanceMark.user_id, AttendanceMark.status, CourseSession.id,
-               CourseSession.starts_at, CourseRun.id, CourseRun.title, CourseSession.theme_id,
-               CourseRun.course_type_id)
+        select(
+            AttendanceMark.user_id,
+            AttendanceMark.status,
+            CourseSession.id,
+            CourseSession.starts_at,
+            CourseRun.id,
+            CourseRun.title,
+            CourseSession.theme_id,
+            CourseRun.course_type_id,
+        )
         .join(CourseSession, AttendanceMark.session_id == CourseSession.id)
         .join(CourseRun, CourseSession.run_id == CourseRun.id)
         .where(AttendanceMark.user_id.in_(user_ids))
     )
     signed_up = enrollment_queries.signup_persons()
     enrol_stmt = (
-        select(signed_up.c.user_id, signed_up.c.run_id, signed_up.c.whole_run,
-               CourseRun.course_type_id)
+        select(signed_up.c.user_id, signed_up.c.run_id, signed_up.c.whole_run, CourseRun.course_type_id)
         .join(CourseRun, signed_up.c.run_id == CourseRun.id)
         .where(signed_up.c.user_id.in_(user_ids))
     )
@@ -190,8 +195,9 @@ def progress_for_users(
         )
     }
     for user_id, type_id in sorted(keys, key=lambda k: (k[0], types[k[1]].name)):
-        progress = evaluate_rule(types[type_id], facts.get((user_id, type_id), []),
-                                 home_runs.get((user_id, type_id), set()))
+        progress = evaluate_rule(
+            types[type_id], facts.get((user_id, type_id), []), home_runs.get((user_id, type_id), set())
+        )
         progress.completion = completions.get((user_id, type_id))
         if progress.completion is not None:
             progress.certificates = list(progress.completion.certificates)
@@ -206,16 +212,20 @@ class UpcomingSession:
     notice: AbsenceNotice | None
 
 
-def upcoming_sessions_for_household(household_id: int, *, now: datetime,
-                                    limit: int = 30) -> list[UpcomingSession]:
+def upcoming_sessions_for_household(
+    household_id: int, *, now: datetime, limit: int = 30
+) -> list[UpcomingSession]:
     """Return the sessions not yet started that the household's adults take part in."""
     taking_part = enrollment_queries.session_participants()
     stmt = (
         select(CourseSession, User)
         .join(taking_part, taking_part.c.session_id == CourseSession.id)
         .join(User, taking_part.c.user_id == User.id)
-        .where(taking_part.c.household_id == household_id,
-               CourseSession.starts_at > now, CourseSession.status == SessionStatus.SCHEDULED)
+        .where(
+            taking_part.c.household_id == household_id,
+            CourseSession.starts_at > now,
+            CourseSession.status == SessionStatus.SCHEDULED,
+        )
         .options(selectinload(CourseSession.run))
         .order_by(CourseSession.starts_at, User.full_name)
         .limit(limit)

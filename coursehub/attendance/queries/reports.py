@@ -48,28 +48,39 @@ def attendance_rates(dimension: str, *, page: int = 1, per_page: int = 25) -> Pa
     if dimension == "run":
         key = (CourseRun.id, CourseRun.title)
         order = (sa.func.min(CourseSession.starts_at), CourseRun.id)
-        stmt = (select(CourseRun.title, count("present"), count("absent"), count("excused"))
-                .select_from(AttendanceMark)
-                .join(CourseSession, AttendanceMark.session_id == CourseSession.id)
-                .join(CourseRun, CourseSession.run_id == CourseRun.id))
+        stmt = (
+            select(CourseRun.title, count("present"), count("absent"), count("excused"))
+            .select_from(AttendanceMark)
+            .join(CourseSession, AttendanceMark.session_id == CourseSession.id)
+            .join(CourseRun, CourseSession.run_id == CourseRun.id)
+        )
     elif dimension == "theme":
         key = (CourseTheme.id, CourseTheme.title, CourseTheme.position, CourseType.name)
         order = (CourseType.name, CourseTheme.position)
-        stmt = (select(CourseType.name + ": " + CourseTheme.title, count("present"),
-                       count("absent"), count("excused"))
-                .select_from(AttendanceMark)
-                .join(CourseSession, AttendanceMark.session_id == CourseSession.id)
-                .join(CourseTheme, CourseSession.theme_id == CourseTheme.id)
-                .join(CourseType, CourseTheme.course_type_id == CourseType.id))
+        stmt = (
+            select(
+                CourseType.name + ": " + CourseTheme.title,
+                count("present"),
+                count("absent"),
+                count("excused"),
+            )
+            .select_from(AttendanceMark)
+            .join(CourseSession, AttendanceMark.session_id == CourseSession.id)
+            .join(CourseTheme, CourseSession.theme_id == CourseTheme.id)
+            .join(CourseType, CourseTheme.course_type_id == CourseType.id)
+        )
     else:
         key = (Municipality.id, Municipality.name)
         order = (Municipality.name,)
-        stmt = (select(Municipality.name, count("present"), count("absent"), count("excused"))
-                .select_from(AttendanceMark)
-                .join(User, AttendanceMark.user_id == User.id)
-                .join(Household, User.household_id == Household.id)
-                .join(Municipality, Household.municipality_id == Municipality.id))
+        stmt = (
+            select(Municipality.name, count("present"), count("absent"), count("excused"))
+            .select_from(AttendanceMark)
+            .join(User, AttendanceMark.user_id == User.id)
+            .join(Household, User.household_id == Household.id)
+            .join(Municipality, Household.municipality_id == Municipality.id)
+        )
     stmt = stmt.group_by(*key)
     result = paginate(stmt.order_by(*order), page, per_page, scalars=False)
-    return replace(result, items=[RateRow(lbl, int(p or 0), int(a or 0), int(e or 0))
-                                  for lbl, p, a, e in result.items])
+    return replace(
+        result, items=[RateRow(lbl, int(p or 0), int(a or 0), int(e or 0)) for lbl, p, a, e in result.items]
+    )

@@ -58,15 +58,11 @@ def attendance_sheet(session: CourseSession) -> list[SheetHousehold]:
     rows = db.session.execute(stmt).all()
     marks = {
         m.user_id: m
-        for m in db.session.scalars(
-            select(AttendanceMark).where(AttendanceMark.session_id == session.id)
-        )
+        for m in db.session.scalars(select(AttendanceMark).where(AttendanceMark.session_id == session.id))
     }
     notices = {
         n.user_id: n
-        for n in db.session.scalars(
-            select(AbsenceNotice).where(AbsenceNotice.session_id == session.id)
-        )
+        for n in db.session.scalars(select(AbsenceNotice).where(AbsenceNotice.session_id == session.id))
     }
     groups: dict[int, SheetHousehold] = {}
     seen: set[int] = set()
@@ -75,8 +71,7 @@ def attendance_sheet(session: CourseSession) -> list[SheetHousehold]:
             continue
         seen.add(user.id)
         group = groups.setdefault(household.id, SheetHousehold(household))
-        group.rows.append(SheetRow(user, bool(is_makeup), marks.get(user.id),
-                                   notices.get(user.id)))
+        group.rows.append(SheetRow(user, bool(is_makeup), marks.get(user.id), notices.get(user.id)))
     return list(groups.values())
 
 
@@ -110,10 +105,11 @@ class RunMatrix:
 
 def run_matrix(run: CourseRun, *, page: int = 1, per_page: int = 50) -> RunMatrix:
     """Return the run's sessions and a page of its whole-run participants with their marks."""
-    sessions = list(db.session.scalars(
-        select(CourseSession).where(CourseSession.run_id == run.id)
-        .order_by(CourseSession.starts_at)
-    ))
+    sessions = list(
+        db.session.scalars(
+            select(CourseSession).where(CourseSession.run_id == run.id).order_by(CourseSession.starts_at)
+        )
+    )
     signed_up = enrollment_queries.signup_persons()
     base = (
         select(User, Household)
@@ -121,19 +117,21 @@ def run_matrix(run: CourseRun, *, page: int = 1, per_page: int = 50) -> RunMatri
         .join(Household, signed_up.c.household_id == Household.id)
         .where(signed_up.c.run_id == run.id, signed_up.c.whole_run)
     )
-    shown = paginate(base.order_by(Household.name, User.full_name, User.id), page, per_page,
-                     scalars=False)
+    shown = paginate(base.order_by(Household.name, User.full_name, User.id), page, per_page, scalars=False)
     people = shown.items
     user_ids = [u.id for u, _h in people]
     marks: dict[int, dict[int, AttendanceMark]] = defaultdict(dict)
     if user_ids and sessions:
-        for mark in db.session.scalars(select(AttendanceMark).where(
-            AttendanceMark.user_id.in_(user_ids),
-            AttendanceMark.session_id.in_([s.id for s in sessions]),
-        )):
+        for mark in db.session.scalars(
+            select(AttendanceMark).where(
+                AttendanceMark.user_id.in_(user_ids),
+                AttendanceMark.session_id.in_([s.id for s in sessions]),
+            )
+        ):
             marks[mark.user_id][mark.session_id] = mark
-    return RunMatrix(sessions, [(u, h, marks[u.id]) for u, h in people], shown.total,
-                     page=shown.page, pages=shown.pages)
+    return RunMatrix(
+        sessions, [(u, h, marks[u.id]) for u, h in people], shown.total, page=shown.page, pages=shown.pages
+    )
 
 
 def runs_for_attendance(user: User, *, is_staff: bool, page: int, per_page: int = 20) -> Page:

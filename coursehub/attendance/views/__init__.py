@@ -10,20 +10,20 @@ bp = Blueprint("attendance", __name__)
 
 nav_items = [
     NavItem(_l("Närvaro"), "attendance.runs", permissions.can_list_attendance_runs, order=40),
-    NavItem(_l("Mina framsteg"), "attendance.my_progress", permissions.can_view_own_progress,
-            order=41),
-    NavItem(_l("Familjernas framsteg"), "attendance.municipal_progress",
-            permissions.can_view_municipal_progress, order=42),
-    NavItem(_l("Närvarostatistik"), "attendance.rates", permissions.can_view_attendance_rates,
-            order=43),
-    NavItem(_l("Intyg"), "attendance.admin_certificates", permissions.can_manage_certificates,
-            order=44),
+    NavItem(_l("Mina framsteg"), "attendance.my_progress", permissions.can_view_own_progress, order=41),
+    NavItem(
+        _l("Familjernas framsteg"),
+        "attendance.municipal_progress",
+        permissions.can_view_municipal_progress,
+        order=42,
+    ),
+    NavItem(_l("Närvarostatistik"), "attendance.rates", permissions.can_view_attendance_rates, order=43),
+    NavItem(_l("Intyg"), "attendance.admin_certificates", permissions.can_manage_certificates, order=44),
 ]
 
 # Shown on the course area's run pages (staff's run page, the leaders' start page).
 run_links = [
-    RunLink(_l("Närvaro"), "attendance.run_attendance", permissions.can_view_run_attendance,
-            order=30),
+    RunLink(_l("Närvaro"), "attendance.run_attendance", permissions.can_view_run_attendance, order=30),
 ]
 
 from coursehub.attendance.views import (  # noqa: E402, F401

@@ -54,8 +54,7 @@ def certificate_pdf(certificate_id: int):
         organisation=current_app.config["COURSEHUB_ORGANISATION"],
         verify_url=link(url_for("attendance.verify_certificate", code=certificate.code)),
     )
-    response = current_app.response_class(pdf.render_certificate_pdf(content),
-                                          mimetype="application/pdf")
+    response = current_app.response_class(pdf.render_certificate_pdf(content), mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="intyg-{certificate.code}.pdf"'
     return response
 
@@ -69,11 +68,19 @@ def admin_certificates():
     page = queries.certificates_page(page=page_arg())
     # Certificates whose completion corrected marks no longer meet: staff decide on revoking.
     progress = queries.progress_for_users(list({c.user_id for c in page.items}))
-    lapsed = {(user_id, course.course_type.id)
-              for user_id, courses in progress.items() for course in courses
-              if course.rule_no_longer_met}
-    return render_template("attendance/admin_certificates.html", page=page, lapsed=lapsed,
-                           revoke_form=RevokeForm(formdata=None), reissue_form=ReissueForm())
+    lapsed = {
+        (user_id, course.course_type.id)
+        for user_id, courses in progress.items()
+        for course in courses
+        if course.rule_no_longer_met
+    }
+    return render_template(
+        "attendance/admin_certificates.html",
+        page=page,
+        lapsed=lapsed,
+        revoke_form=RevokeForm(formdata=None),
+        reissue_form=ReissueForm(),
+    )
 
 
 @bp.post("/admin/intyg/<int:certificate_id>/aterkalla")
@@ -86,12 +93,10 @@ def revoke_certificate(certificate_id: int):
     def revoke() -> None:
         if not form.validate():
             raise CoursehubError(next(iter(form.errors.values()))[0], field="reason")
-        services.revoke_certificate(certificate, reason=form.reason_text(), actor=actor(),
-                                    now=clock.now())
+        services.revoke_certificate(certificate, reason=form.reason_text(), actor=actor(), now=clock.now())
 
     if not attempt(revoke).ok:
-        return redirect(url_for("attendance.admin_certificates", _anchor=f"intyg-{certificate_id}"),
-                        code=303)
+        return redirect(url_for("attendance.admin_certificates", _anchor=f"intyg-{certificate_id}"), code=303)
     flash(_("Intyget %(code)s är återkallat.", code=certificate.code), "success")
     return redirect(url_for("attendance.admin_certificates"), code=303)
 

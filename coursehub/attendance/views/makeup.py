@@ -27,8 +27,7 @@ from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 def _load(form: MakeupForm) -> tuple[CourseSession | None, User | None]:
     if not form.validate():
         return None, None
-    return (get_or_none(CourseSession, form.session_id.data),
-            get_or_none(User, form.user_id.data))
+    return (get_or_none(CourseSession, form.session_id.data), get_or_none(User, form.user_id.data))
 
 
 def _sign_up(session: CourseSession | None, person: User, household: Household) -> None:
@@ -38,20 +37,31 @@ def _sign_up(session: CourseSession | None, person: User, household: Household) 
     def sign_up() -> None:
         if session is None:
             raise CoursehubError(_("Träffen finns inte längre. Välj en annan träff."))
-        enrollment_services.sign_up_for_makeup(session, household, [person],
-                                               actor=actor(), now=clock.now())
+        enrollment_services.sign_up_for_makeup(session, household, [person], actor=actor(), now=clock.now())
 
     outcome = attempt(sign_up, quiet=True)
     if isinstance(outcome.error, NotFoundError):
         abort(404)
     if outcome.error is not None:
-        flash(_("%(name)s kunde inte anmälas: %(reason)s Inget har ändrats.",
-                name=name, reason=outcome.error.message), ERROR)
+        flash(
+            _(
+                "%(name)s kunde inte anmälas: %(reason)s Inget har ändrats.",
+                name=name,
+                reason=outcome.error.message,
+            ),
+            ERROR,
+        )
         return
     session = known(session, "sign_up() raised for a missing session, returned above")
-    flash(_("%(name)s är anmäld till %(session)s, %(when)s. Träffen syns under Kommande träffar.",
-            name=name, session=session.title,
-            when=_local(session.starts_at)), "success")
+    flash(
+        _(
+            "%(name)s är anmäld till %(session)s, %(when)s. Träffen syns under Kommande träffar.",
+            name=name,
+            session=session.title,
+            when=_local(session.starts_at),
+        ),
+        "success",
+    )
 
 
 def _local(moment: datetime) -> str:
@@ -68,8 +78,7 @@ def family_makeup():
     session, person = _load(form)
     # The permission already refuses a person without a household (not the actor's own).
     household = person.household if person is not None else None
-    if (person is None or household is None
-            or not permissions.can_sign_up_own_makeup(current_user, person)):
+    if person is None or household is None or not permissions.can_sign_up_own_makeup(current_user, person):
         abort(404)
     _sign_up(session, person, household)
     return redirect(url_for("attendance.my_progress"), code=303)
@@ -83,18 +92,19 @@ def household_makeup():
     session, person = _load(form)
     household = person.household if person is not None else None
     # The permission refuses a missing household; a household implies its person.
-    if (person is None or household is None
-            or not permissions.can_sign_up_household_makeup(current_user, household)):
+    if (
+        person is None
+        or household is None
+        or not permissions.can_sign_up_household_makeup(current_user, household)
+    ):
         abort(404)
     household_id, municipality_id = household.id, household.municipality_id
     _sign_up(session, person, household)
     if permissions.can_view_municipal_progress(current_user) and (
         current_user.municipality_id == municipality_id
     ):
-        return redirect(url_for("attendance.municipal_progress", sida=form.page.data or None),
-                        code=303)
-    return redirect(url_for("attendance.household_progress", household_id=household_id),
-                    code=303)
+        return redirect(url_for("attendance.municipal_progress", sida=form.page.data or None), code=303)
+    return redirect(url_for("attendance.household_progress", household_id=household_id), code=303)
 
 
 @bp.get("/framsteg/hushall/<int:household_id>")
@@ -105,8 +115,11 @@ def household_progress(household_id: int):
     adults = queries.household_adults(household.id)
     progress = queries.progress_for_users([a.id for a in adults])
     return render_template(
-        "attendance/household_progress.html", household=household, adults=adults,
-        progress=progress, status_labels=STATUS_LABELS,
+        "attendance/household_progress.html",
+        household=household,
+        adults=adults,
+        progress=progress,
+        status_labels=STATUS_LABELS,
         makeup=queries.makeup_candidates(adults, progress, now=clock.now()),
         makeup_action=url_for("attendance.household_makeup"),
     )
@@ -120,9 +133,12 @@ def withdraw_absence(notice_id: int):
     if not WithdrawAbsenceForm().validate():
         abort(400)
     title, name = notice.session.title, notice.user.full_name
-    if attempt(lambda: services.withdraw_absence(notice, actor=actor(), now=clock.now()),
-               show=lambda error: flash(_("%(reason)s Inget har ändrats.", reason=error.message),
-                                        ERROR)).ok:
-        flash(_("Frånvaroanmälan för %(name)s till %(session)s är borttagen.",
-                name=name, session=title), "success")
+    if attempt(
+        lambda: services.withdraw_absence(notice, actor=actor(), now=clock.now()),
+        show=lambda error: flash(_("%(reason)s Inget har ändrats.", reason=error.message), ERROR),
+    ).ok:
+        flash(
+            _("Frånvaroanmälan för %(name)s till %(session)s är borttagen.", name=name, session=title),
+            "success",
+        )
     return redirect(url_for("attendance.my_progress", _anchor="kommande"), code=303)

@@ -18,15 +18,19 @@ from coursehub.lib.params import get_or_none, page_arg
 from coursehub.lib.work import actor, attempt
 
 
-def _render_my_progress(*, form: AbsenceForm | None = None, error: str | None = None,
-                        status: int = 200):
+def _render_my_progress(*, form: AbsenceForm | None = None, error: str | None = None, status: int = 200):
     adults = queries.household_adults(current_user.household_id)
     now = clock.now()
     progress = queries.progress_for_users([a.id for a in adults])
     upcoming = queries.upcoming_sessions_for_household(current_user.household_id, now=now)
     return render_template(
-        "attendance/my_progress.html", adults=adults, progress=progress, upcoming=upcoming,
-        status_labels=STATUS_LABELS, form=form or AbsenceForm(formdata=None), error=error,
+        "attendance/my_progress.html",
+        adults=adults,
+        progress=progress,
+        upcoming=upcoming,
+        status_labels=STATUS_LABELS,
+        form=form or AbsenceForm(formdata=None),
+        error=error,
         makeup=queries.makeup_candidates(adults, progress, now=now),
         makeup_action=url_for("attendance.family_makeup"),
     ), status
@@ -53,14 +57,12 @@ def report_absence():
     session = get_or_none(CourseSession, form.session_id.data)
     person = get_or_none(User, form.user_id.data)
 
-
     def report() -> None:
-        if session is None or person is None or not permissions.can_report_absence(
-            current_user, person
-        ):
+        if session is None or person is None or not permissions.can_report_absence(current_user, person):
             raise CoursehubError(_("Välj en av era kommande träffar."), field="session_id")
-        services.report_absence(session, person, reason=form.reason.data or "",
-                                actor=actor(), now=clock.now())
+        services.report_absence(
+            session, person, reason=form.reason.data or "", actor=actor(), now=clock.now()
+        )
 
     outcome = attempt(report, quiet=True)
     if outcome.error is not None:
@@ -78,7 +80,11 @@ def municipal_progress():
     page = queries.municipality_households_page(current_user.municipality_id, page=page_arg())
     adults = [adult for household in page.items for adult in household.adults]
     progress = queries.progress_for_users([adult.id for adult in adults])
-    return render_template("attendance/municipal_progress.html", page=page, progress=progress,
-                           status_labels=STATUS_LABELS,
-                           makeup=queries.makeup_candidates(adults, progress, now=clock.now()),
-                           makeup_action=url_for("attendance.household_makeup"))
+    return render_template(
+        "attendance/municipal_progress.html",
+        page=page,
+        progress=progress,
+        status_labels=STATUS_LABELS,
+        makeup=queries.makeup_candidates(adults, progress, now=clock.now()),
+        makeup_action=url_for("attendance.household_makeup"),
+    )

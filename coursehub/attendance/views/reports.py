@@ -40,8 +40,12 @@ def rates():
     dimension = _dimension()
     page = queries.attendance_rates(dimension, page=page_arg(), per_page=PER_PAGE)
     return render_template(
-        "attendance/rates.html", rows=page.items, dimension=dimension, page=page.page,
-        pages=page.pages, labels=DIMENSION_LABELS,
+        "attendance/rates.html",
+        rows=page.items,
+        dimension=dimension,
+        page=page.page,
+        pages=page.pages,
+        labels=DIMENSION_LABELS,
     )
 
 

@@ -24,8 +24,7 @@ def runs():
     """List the runs the leader leads (every run for staff), with links to their sheets."""
     if not permissions.can_list_attendance_runs(current_user):
         abort(403)
-    page = queries.runs_for_attendance(current_user, is_staff=is_staff(current_user),
-                                       page=page_arg())
+    page = queries.runs_for_attendance(current_user, is_staff=is_staff(current_user), page=page_arg())
     return render_template("attendance/runs.html", page=page)
 
 
@@ -33,8 +32,14 @@ def _load_session(session_id: int) -> CourseSession:
     return load_or_404(CourseSession, session_id, allowed=permissions.can_record_attendance)
 
 
-def _render_sheet(session: CourseSession, *, form: MarkForm | None = None, error: str | None = None,
-                  error_user_id: int | None = None, status: int = 200):
+def _render_sheet(
+    session: CourseSession,
+    *,
+    form: MarkForm | None = None,
+    error: str | None = None,
+    error_user_id: int | None = None,
+    status: int = 200,
+):
     now = clock.now()
     return render_template(
         "attendance/sheet.html",
@@ -68,37 +73,50 @@ def mark(session_id: int):
         return _render_sheet(session, form=form, error=message, status=422)
     person = get_or_none(User, form.user_id.data)
     if person is None:
-        return _render_sheet(session, form=form, status=422,
-                             error=_("Personen är inte anmäld till den här träffen."))
+        return _render_sheet(
+            session, form=form, status=422, error=_("Personen är inte anmäld till den här träffen.")
+        )
     person_id, course_type = person.id, session.run.course_type
     status = form.chosen_status()
 
     def record() -> bool:
         """Record the mark; say whether it undoes a completion already recorded."""
-        services.record_attendance(session, person, status=status,
-                                   remark=form.remark.data or "", actor=actor(), now=clock.now())
-        return status != AttendanceStatus.PRESENT and services.completion_no_longer_met(
-            person, course_type)
+        services.record_attendance(
+            session, person, status=status, remark=form.remark.data or "", actor=actor(), now=clock.now()
+        )
+        return status != AttendanceStatus.PRESENT and services.completion_no_longer_met(person, course_type)
 
     outcome = attempt(record, quiet=True)
     if outcome.error is not None:
-        return _render_sheet(session, form=form, error=outcome.error.message,
-                             error_user_id=person_id, status=422)
+        return _render_sheet(
+            session, form=form, error=outcome.error.message, error_user_id=person_id, status=422
+        )
     lapsed = outcome.value
-    flash(_("Sparat: %(name)s – %(status)s.", name=person.full_name,
-            status=STATUS_LABELS[status]), "success")
+    flash(_("Sparat: %(name)s – %(status)s.", name=person.full_name, status=STATUS_LABELS[status]), "success")
     if lapsed:
         # The completion stands; staff see the certificate flagged and decide (see services).
         if course_type.issues_certificate:
-            flash(_("Obs! %(name)s har redan slutfört kursen och fått intyg. Med den här ändringen "
+            flash(
+                _(
+                    "Obs! %(name)s har redan slutfört kursen och fått intyg. Med den här ändringen "
                     "uppfyller närvaron inte längre kursens krav. Personalen ser det i listan över "
-                    "intyg och avgör om intyget ska återkallas.", name=person.full_name), "warning")
+                    "intyg och avgör om intyget ska återkallas.",
+                    name=person.full_name,
+                ),
+                "warning",
+            )
         else:
-            flash(_("Obs! %(name)s har redan slutfört kursen. Med den här ändringen uppfyller "
+            flash(
+                _(
+                    "Obs! %(name)s har redan slutfört kursen. Med den här ändringen uppfyller "
                     "närvaron inte längre kursens krav. Kontakta personalen.",
-                    name=person.full_name), "warning")
-    return redirect(url_for("attendance.sheet", session_id=session.id, _anchor=f"person-{person.id}"),
-                    code=303)
+                    name=person.full_name,
+                ),
+                "warning",
+            )
+    return redirect(
+        url_for("attendance.sheet", session_id=session.id, _anchor=f"person-{person.id}"), code=303
+    )
 
 
 @bp.get("/admin/kurser/<int:run_id>/narvaro")
@@ -107,7 +125,12 @@ def run_attendance(run_id: int):
     """Show attendance per participant and theme for a run."""
     run = load_or_404(CourseRun, run_id, allowed=permissions.can_view_run_attendance)
     matrix = queries.run_matrix(run, page=page_arg())
-    return render_template("attendance/run.html", run=run, matrix=matrix, page=matrix.page,
-                           pages=matrix.pages,
-                           status_labels=STATUS_LABELS,
-                           links_households=permissions.is_staff(current_user))
+    return render_template(
+        "attendance/run.html",
+        run=run,
+        matrix=matrix,
+        page=matrix.page,
+        pages=matrix.pages,
+        status_labels=STATUS_LABELS,
+        links_households=permissions.is_staff(current_user),
+    )

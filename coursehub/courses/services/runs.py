@@ -63,8 +63,7 @@ def _checked_capacity(value: object) -> int:
     if number < 1:
         raise CourseError(_("Antalet platser måste vara minst 1."), field="capacity")
     if number > MAX_CAPACITY:
-        raise CourseError(_("Antalet platser får vara högst %(max)d.", max=MAX_CAPACITY),
-                          field="capacity")
+        raise CourseError(_("Antalet platser får vara högst %(max)d.", max=MAX_CAPACITY), field="capacity")
     return number
 
 
@@ -79,12 +78,12 @@ def _check_details(details: RunDetails) -> int:
     if details.online_url and not details.online_url.startswith("https://"):
         raise CourseError(_("Länken ska börja med https://"), field="online_url")
     if not details.is_open_to_all and not details.municipalities:
-        raise CourseError(_("Välj minst en kommun, eller öppna kursen för alla kommuner."),
-                          field="municipalities")
+        raise CourseError(
+            _("Välj minst en kommun, eller öppna kursen för alla kommuner."), field="municipalities"
+        )
     for leader in details.leaders:
         if not leader.is_active or not leader.has_role(*LEADER_ROLES):
-            raise CourseError(_("%(name)s kan inte vara kursledare.", name=leader.full_name),
-                              field="leaders")
+            raise CourseError(_("%(name)s kan inte vara kursledare.", name=leader.full_name), field="leaders")
     return capacity
 
 
@@ -92,8 +91,10 @@ def _check_window_before_first_session(run: CourseRun) -> None:
     first = _first_start(run)
     if first is not None and run.signup_closes_at > first:
         raise CourseError(
-            _("Anmälan måste stänga senast när den första träffen börjar (%(when)s).",
-              when=to_local(first).strftime("%Y-%m-%d %H:%M")),
+            _(
+                "Anmälan måste stänga senast när den första träffen börjar (%(when)s).",
+                when=to_local(first).strftime("%Y-%m-%d %H:%M"),
+            ),
             field="signup_closes_date",
         )
 
@@ -113,16 +114,22 @@ def _check_editable(run: CourseRun) -> None:
         raise CourseError(_("Kursomgången är inställd eller avslutad och kan inte ändras."))
 
 
-def propose_sessions(course_type: CourseType, *, first_date: date, start_time: time,
-                     end_time: time) -> list[tuple[CourseTheme, datetime, datetime]]:
+def propose_sessions(
+    course_type: CourseType, *, first_date: date, start_time: time, end_time: time
+) -> list[tuple[CourseTheme, datetime, datetime]]:
     """Return (theme, start, end) per active theme, weekly from `first_date`, in local wall-clock."""
     if end_time <= start_time:
         raise CourseError(_("Sluttiden måste vara efter starttiden."), field="end_time")
     proposal = []
     for week, theme in enumerate(course_type.active_themes):
         day = first_date + timedelta(weeks=week)
-        proposal.append((theme, local_moment(day, start_time, field="start_time", error=CourseError),
-                         local_moment(day, end_time, field="end_time", error=CourseError)))
+        proposal.append(
+            (
+                theme,
+                local_moment(day, start_time, field="start_time", error=CourseError),
+                local_moment(day, end_time, field="end_time", error=CourseError),
+            )
+        )
     return proposal
 
 
@@ -142,20 +149,33 @@ def _apply_details(run: CourseRun, details: RunDetails, capacity: int) -> None:
     run.leaders = list(details.leaders)
 
 
-def create_run(course_type: CourseType, *, actor: User, now: datetime, details: RunDetails,
-               first_date: date, start_time: time, end_time: time) -> CourseRun:
+def create_run(
+    course_type: CourseType,
+    *,
+    actor: User,
+    now: datetime,
+    details: RunDetails,
+    first_date: date,
+    start_time: time,
+    end_time: time,
+) -> CourseRun:
     """Create a draft run with one proposed session per active theme, weekly."""
     capacity = _check_details(details)
-    proposal = propose_sessions(course_type, first_date=first_date, start_time=start_time,
-                                end_time=end_time)
+    proposal = propose_sessions(course_type, first_date=first_date, start_time=start_time, end_time=end_time)
     run = CourseRun(course_type=course_type, status=RunStatus.DRAFT, created_at=now)
     _apply_details(run, details, capacity)
     for theme, starts_at, ends_at in proposal:
-        run.sessions.append(CourseSession(
-            status=SessionStatus.SCHEDULED,
-            theme=theme, title=theme.title, starts_at=starts_at, ends_at=ends_at,
-            venue=run.venue, online_url=run.online_url,
-        ))
+        run.sessions.append(
+            CourseSession(
+                status=SessionStatus.SCHEDULED,
+                theme=theme,
+                title=theme.title,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                venue=run.venue,
+                online_url=run.online_url,
+            )
+        )
     _refresh_starts_at(run)
     _check_window_before_first_session(run)
     db.session.add(run)
@@ -170,8 +190,7 @@ def update_run(run: CourseRun, *, actor: User, now: datetime, details: RunDetail
     capacity = _check_details(details)
     if run.status == RunStatus.PUBLISHED and not details.leaders:
         # The rule publishing checked keeps holding while the run is in the catalogue.
-        raise CourseError(_("En publicerad kursomgång behöver minst en kursledare."),
-                          field="leaders")
+        raise CourseError(_("En publicerad kursomgång behöver minst en kursledare."), field="leaders")
     old_capacity = run.capacity
     if capacity != old_capacity:
         try:
@@ -249,24 +268,40 @@ def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) ->
 
     def moved(moment: datetime) -> datetime:
         local = to_local(moment)
-        return local_moment(local.date() + shift, local.time().replace(tzinfo=None),
-                            field="first_date", error=CourseError)
+        return local_moment(
+            local.date() + shift, local.time().replace(tzinfo=None), field="first_date", error=CourseError
+        )
 
     copy = CourseRun(
-        course_type=run.course_type, title=run.title, edition=run.edition,
-        status=RunStatus.DRAFT, capacity=run.capacity,
-        signup_opens_at=moved(run.signup_opens_at), signup_closes_at=moved(run.signup_closes_at),
-        is_open_to_all=run.is_open_to_all, municipalities=list(run.municipalities),
-        venue=run.venue, online_url=run.online_url, description=run.description,
-        contact_name=run.contact_name, contact_email=run.contact_email,
-        leaders=list(run.leaders), created_at=now,
+        course_type=run.course_type,
+        title=run.title,
+        edition=run.edition,
+        status=RunStatus.DRAFT,
+        capacity=run.capacity,
+        signup_opens_at=moved(run.signup_opens_at),
+        signup_closes_at=moved(run.signup_closes_at),
+        is_open_to_all=run.is_open_to_all,
+        municipalities=list(run.municipalities),
+        venue=run.venue,
+        online_url=run.online_url,
+        description=run.description,
+        contact_name=run.contact_name,
+        contact_email=run.contact_email,
+        leaders=list(run.leaders),
+        created_at=now,
     )
     for session in sessions:
-        copy.sessions.append(CourseSession(
-            status=SessionStatus.SCHEDULED,
-            theme=session.theme, title=session.title, starts_at=moved(session.starts_at),
-            ends_at=moved(session.ends_at), venue=session.venue, online_url=session.online_url,
-        ))
+        copy.sessions.append(
+            CourseSession(
+                status=SessionStatus.SCHEDULED,
+                theme=session.theme,
+                title=session.title,
+                starts_at=moved(session.starts_at),
+                ends_at=moved(session.ends_at),
+                venue=session.venue,
+                online_url=session.online_url,
+            )
+        )
     _refresh_starts_at(copy)
     db.session.add(copy)
     db.session.flush()
@@ -299,24 +334,26 @@ def _checked_session(run: CourseRun, details: SessionDetails) -> tuple[datetime,
         raise CourseError(_("Länken ska börja med https://"), field="online_url")
     if not (details.title or details.theme):
         raise CourseError(_("Skriv en rubrik för träffen."), field="title")
-    return (local_moment(details.day, details.start_time, field="start_time", error=CourseError),
-            local_moment(details.day, details.end_time, field="end_time", error=CourseError))
+    return (
+        local_moment(details.day, details.start_time, field="start_time", error=CourseError),
+        local_moment(details.day, details.end_time, field="end_time", error=CourseError),
+    )
 
 
 def _session_changed(session: CourseSession, *, actor: User, now: datetime) -> None:
     events.session_changed.send(session, actor=actor, now=now)
 
 
-def update_session(session: CourseSession, *, actor: User, now: datetime,
-                   details: SessionDetails) -> CourseSession:
+def update_session(
+    session: CourseSession, *, actor: User, now: datetime, details: SessionDetails
+) -> CourseSession:
     """Change a session; a new time, place, title or theme raises its revision and sends the event."""
     run = session.run
     _check_editable(run)
     starts_at, ends_at = _checked_session(run, details)
     online_url = None if details.venue is not None else details.online_url
     moved = (starts_at, ends_at) != (session.starts_at, session.ends_at) or (
-        (details.venue.id if details.venue else None, online_url)
-        != (session.venue_id, session.online_url)
+        (details.venue.id if details.venue else None, online_url) != (session.venue_id, session.online_url)
     )
     if details.theme is not None and details.theme.id != session.theme_id:
         # A new theme brings its title unless staff wrote their own.
@@ -325,8 +362,7 @@ def update_session(session: CourseSession, *, actor: User, now: datetime,
         title = details.title or session.title
     session.starts_at, session.ends_at = starts_at, ends_at
     session.venue, session.online_url = details.venue, online_url
-    renamed = (details.theme.id if details.theme else None, title) != (
-        session.theme_id, session.title)
+    renamed = (details.theme.id if details.theme else None, title) != (session.theme_id, session.title)
     session.theme, session.title = details.theme, title
     _refresh_starts_at(run)
     _check_window_before_first_session(run)
@@ -336,13 +372,11 @@ def update_session(session: CourseSession, *, actor: User, now: datetime,
     db.session.flush()
     if changed:
         _session_changed(session, actor=actor, now=now)
-    logger.info("session updated id=%s moved=%s renamed=%s by=%s", session.id, moved, renamed,
-                actor.id)
+    logger.info("session updated id=%s moved=%s renamed=%s by=%s", session.id, moved, renamed, actor.id)
     return session
 
 
-def add_session(run: CourseRun, *, actor: User, now: datetime,
-                details: SessionDetails) -> CourseSession:
+def add_session(run: CourseRun, *, actor: User, now: datetime, details: SessionDetails) -> CourseSession:
     """Add a session to a run."""
     _check_editable(run)
     starts_at, ends_at = _checked_session(run, details)
@@ -350,8 +384,12 @@ def add_session(run: CourseRun, *, actor: User, now: datetime,
     if not title:
         title = known(details.theme, "_checked_session refused a session with no title and no theme").title
     session = CourseSession(
-        status=SessionStatus.SCHEDULED, theme=details.theme,
-        title=title, starts_at=starts_at, ends_at=ends_at, venue=details.venue,
+        status=SessionStatus.SCHEDULED,
+        theme=details.theme,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=details.venue,
         online_url=None if details.venue is not None else details.online_url,
     )
     run.sessions.append(session)
@@ -369,11 +407,11 @@ def remove_session(session: CourseSession, *, actor: User, now: datetime) -> Cou
     if run.status == RunStatus.DRAFT:
         run.sessions.remove(session)
     else:
-        remaining = [s for s in run.sessions
-                     if s.status == SessionStatus.SCHEDULED and s is not session]
+        remaining = [s for s in run.sessions if s.status == SessionStatus.SCHEDULED and s is not session]
         if not remaining:
-            raise CourseError(_("En publicerad kursomgång behöver minst en träff. "
-                                "Ställ in hela kursomgången i stället."))
+            raise CourseError(
+                _("En publicerad kursomgång behöver minst en träff. Ställ in hela kursomgången i stället.")
+            )
         session.status = SessionStatus.CANCELLED
         session.revision += 1
     _refresh_starts_at(run)

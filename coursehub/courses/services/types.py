@@ -58,8 +58,9 @@ def _check_type(details: TypeDetails, existing: CourseType | None) -> None:
         raise CourseError(_("Ange ett antal mellan 0 och 20."), field="allowed_absences")
 
 
-def create_course_type(*, actor: User, now: datetime, details: TypeDetails,
-                       themes: Sequence[ThemeDetails] = ()) -> CourseType:
+def create_course_type(
+    *, actor: User, now: datetime, details: TypeDetails, themes: Sequence[ThemeDetails] = ()
+) -> CourseType:
     """Create a course type, optionally with its first themes."""
     _check_type(details, None)
     course_type = CourseType(**details.__dict__, created_at=now)
@@ -72,8 +73,9 @@ def create_course_type(*, actor: User, now: datetime, details: TypeDetails,
     return course_type
 
 
-def update_course_type(course_type: CourseType, *, actor: User, now: datetime,
-                       details: TypeDetails) -> CourseType:
+def update_course_type(
+    course_type: CourseType, *, actor: User, now: datetime, details: TypeDetails
+) -> CourseType:
     """Change a course type's name, texts and completion settings."""
     _check_type(details, course_type)
     for key, value in details.__dict__.items():
@@ -97,8 +99,7 @@ def count_runs_of_type(course_type: CourseType) -> int:
     ).scalar_one()
 
 
-def add_theme(course_type: CourseType, *, actor: User, now: datetime,
-              details: ThemeDetails) -> CourseTheme:
+def add_theme(course_type: CourseType, *, actor: User, now: datetime, details: ThemeDetails) -> CourseTheme:
     """Add a theme at the end of the type's list; existing runs keep their sessions."""
     _check_theme(details)
     position = max((t.position for t in course_type.themes), default=0) + 1
@@ -110,8 +111,7 @@ def add_theme(course_type: CourseType, *, actor: User, now: datetime,
     return theme
 
 
-def update_theme(theme: CourseTheme, *, actor: User, now: datetime,
-                 details: ThemeDetails) -> CourseTheme:
+def update_theme(theme: CourseTheme, *, actor: User, now: datetime, details: ThemeDetails) -> CourseTheme:
     """Change a theme's texts; sessions of existing runs keep the title they were made with."""
     if theme.is_retired:
         raise CourseError(_("Temat är arkiverat och kan inte ändras."))
@@ -133,9 +133,7 @@ def remove_theme(theme: CourseTheme, *, actor: User, now: datetime) -> bool:
     course_type = theme.course_type
     if len(course_type.active_themes) <= 1:
         raise CourseError(_("En kurstyp behöver minst ett tema. Lägg till ett nytt tema först."))
-    used = db.session.scalar(
-        select(func.count(CourseSession.id)).where(CourseSession.theme_id == theme.id)
-    )
+    used = db.session.scalar(select(func.count(CourseSession.id)).where(CourseSession.theme_id == theme.id))
     if used:
         theme.is_retired = True
     else:

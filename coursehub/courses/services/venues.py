@@ -41,20 +41,25 @@ def sessions_held_at(venue: Venue, *, now: datetime) -> list[CourseSession]:
     A session's place is its own venue, or, when it has none, its run's venue (as the invites
     and reminders resolve it).
     """
-    return list(db.session.scalars(
-        select(CourseSession)
-        .join(CourseRun, CourseRun.id == CourseSession.run_id)
-        .where(
-            or_(CourseSession.venue_id == venue.id,
-                and_(CourseSession.venue_id.is_(None), CourseRun.venue_id == venue.id)),
-            CourseSession.status == SessionStatus.SCHEDULED,
-            CourseSession.starts_at > now,
-            CourseRun.status.in_((RunStatus.DRAFT, RunStatus.PUBLISHED)),
+    return list(
+        db.session.scalars(
+            select(CourseSession)
+            .join(CourseRun, CourseRun.id == CourseSession.run_id)
+            .where(
+                or_(
+                    CourseSession.venue_id == venue.id,
+                    and_(CourseSession.venue_id.is_(None), CourseRun.venue_id == venue.id),
+                ),
+                CourseSession.status == SessionStatus.SCHEDULED,
+                CourseSession.starts_at > now,
+                CourseRun.status.in_((RunStatus.DRAFT, RunStatus.PUBLISHED)),
+            )
+            .options(
+                joinedload(CourseSession.run).joinedload(CourseRun.venue), joinedload(CourseSession.venue)
+            )
+            .order_by(CourseSession.starts_at, CourseSession.id)
         )
-        .options(joinedload(CourseSession.run).joinedload(CourseRun.venue),
-                 joinedload(CourseSession.venue))
-        .order_by(CourseSession.starts_at, CourseSession.id)
-    ))
+    )
 
 
 def save_venue(venue: Venue | None, *, actor: User, now: datetime, details: VenueDetails) -> Venue:
@@ -69,8 +74,7 @@ def save_venue(venue: Venue | None, *, actor: User, now: datetime, details: Venu
     if venue is None:
         venue = Venue()
         db.session.add(venue)
-    place_changed = not is_new and any(
-        getattr(venue, key) != getattr(details, key) for key in PLACE_FIELDS)
+    place_changed = not is_new and any(getattr(venue, key) != getattr(details, key) for key in PLACE_FIELDS)
     for key, value in details.__dict__.items():
         setattr(venue, key, value)
     db.session.flush()

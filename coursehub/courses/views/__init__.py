@@ -18,6 +18,4 @@ nav_items = [
 ]
 
 
-
-
 from coursehub.courses.views import leader, manage, public, types  # noqa: E402,F401

@@ -63,10 +63,14 @@ def _by_id(items: Iterable[RowT], wanted: Iterable[int | None] | None) -> list[R
     return [index[i] for i in wanted or () if i in index]
 
 
-def _run_form(form_class: type[RunFormT], obj: CourseRun | None = None,
-              **extra: object) -> tuple[RunFormT, _RunLists]:
-    lists = _RunLists(venues=queries.all_venues(), leaders=queries.leader_candidates(),
-                      municipalities=queries.member_municipalities())
+def _run_form(
+    form_class: type[RunFormT], obj: CourseRun | None = None, **extra: object
+) -> tuple[RunFormT, _RunLists]:
+    lists = _RunLists(
+        venues=queries.all_venues(),
+        leaders=queries.leader_candidates(),
+        municipalities=queries.member_municipalities(),
+    )
     form = form_class(obj=obj, **lists, **extra)
     return form, lists
 
@@ -74,13 +78,18 @@ def _run_form(form_class: type[RunFormT], obj: CourseRun | None = None,
 def _run_details(form: RunForm, lists: _RunLists) -> services.RunDetails:
     venue = _by_id(lists["venues"], [form.venue.data])
     return services.RunDetails(
-        title=required(form.title), capacity=form.capacity.data,
-        signup_opens_at=local_moment(required(form.signup_opens_date),
-                                     required(form.signup_opens_time), field="signup_opens_time"),
-        signup_closes_at=local_moment(required(form.signup_closes_date),
-                                      required(form.signup_closes_time), field="signup_closes_time"),
-        edition=form.edition.data or "", description=form.description.data or "",
-        contact_name=form.contact_name.data or "", contact_email=form.contact_email.data or "",
+        title=required(form.title),
+        capacity=form.capacity.data,
+        signup_opens_at=local_moment(
+            required(form.signup_opens_date), required(form.signup_opens_time), field="signup_opens_time"
+        ),
+        signup_closes_at=local_moment(
+            required(form.signup_closes_date), required(form.signup_closes_time), field="signup_closes_time"
+        ),
+        edition=form.edition.data or "",
+        description=form.description.data or "",
+        contact_name=form.contact_name.data or "",
+        contact_email=form.contact_email.data or "",
         is_open_to_all=form.is_open_to_all.data,
         municipalities=_by_id(lists["municipalities"], form.municipalities.data),
         venue=venue[0] if venue else None,
@@ -96,8 +105,7 @@ def admin_runs():
     wanted = request.args.get("status", "")
     status = RunStatus(wanted) if wanted in {s.value for s in RunStatus} else None
     page = queries.admin_runs_page(status=status, page=page_arg())
-    return render_template("courses/admin_runs.html", page=page, status=status,
-                           statuses=list(RunStatus))
+    return render_template("courses/admin_runs.html", page=page, status=status, statuses=list(RunStatus))
 
 
 @bp.route("/admin/kurser/ny", methods=["GET", "POST"])
@@ -112,10 +120,18 @@ def new_run():
         course_type = _by_id(types, [form.course_type.data])[0]
         if not form.title.data:
             form.title.data = course_type.name
-        outcome = attempt(lambda: services.create_run(
-            course_type, actor=actor(), now=clock.now(), details=_run_details(form, lists),
-            first_date=required(form.first_date), start_time=required(form.start_time),
-            end_time=required(form.end_time)), form=form)
+        outcome = attempt(
+            lambda: services.create_run(
+                course_type,
+                actor=actor(),
+                now=clock.now(),
+                details=_run_details(form, lists),
+                first_date=required(form.first_date),
+                start_time=required(form.start_time),
+                end_time=required(form.end_time),
+            ),
+            form=form,
+        )
         if outcome.ok:
             run = known(outcome.value, "create_run returns the run it made")
             flash(_("Kursomgången är sparad som utkast. Kontrollera träffarna och publicera."), "success")
@@ -133,8 +149,12 @@ def manage_run(run_id: int):
 
 def _render_manage(run: CourseRun, publish_error: str | None = None, status: int = 200):
     return render_template(
-        "courses/manage_run.html", run=run, warnings=queries.session_warnings(run),
-        seats_left=run.seats_left, action_form=ActionForm(), publish_error=publish_error,
+        "courses/manage_run.html",
+        run=run,
+        warnings=queries.session_warnings(run),
+        seats_left=run.seats_left,
+        action_form=ActionForm(),
+        publish_error=publish_error,
         is_editable=run.status in (RunStatus.DRAFT, RunStatus.PUBLISHED),
     ), status
 
@@ -153,15 +173,21 @@ def edit_run(run_id: int):
         form.municipalities.data = [m.id for m in run.municipalities]
         form.venue.data = run.venue_id
     if form.validate_on_submit():
-        if attempt(lambda: services.update_run(run, actor=actor(), now=clock.now(),
-                                               details=_run_details(form, lists)), form=form).ok:
+        if attempt(
+            lambda: services.update_run(
+                run, actor=actor(), now=clock.now(), details=_run_details(form, lists)
+            ),
+            form=form,
+        ).ok:
             flash(_("Ändringarna är sparade."), "success")
             return redirect(url_for("courses.manage_run", run_id=run.id))
     return render_template("courses/run_form.html", form=form, run=run)
 
 
-def _session_form(run: CourseRun, obj: CourseSession | None = None,
-                  ) -> tuple[SessionForm, list[CourseTheme], list[Venue]]:
+def _session_form(
+    run: CourseRun,
+    obj: CourseSession | None = None,
+) -> tuple[SessionForm, list[CourseTheme], list[Venue]]:
     themes = run.course_type.active_themes
     if obj is not None and obj.theme is not None and obj.theme not in themes:
         themes = [*themes, obj.theme]
@@ -169,15 +195,19 @@ def _session_form(run: CourseRun, obj: CourseSession | None = None,
     return SessionForm(obj=obj, themes=themes, venues=venues), themes, venues
 
 
-def _session_details(form: SessionForm, themes: Sequence[CourseTheme],
-                     venues: Sequence[Venue]) -> services.SessionDetails:
+def _session_details(
+    form: SessionForm, themes: Sequence[CourseTheme], venues: Sequence[Venue]
+) -> services.SessionDetails:
     theme = _by_id(themes, [form.theme.data])
     venue = _by_id(venues, [form.venue.data])
     return services.SessionDetails(
-        day=required(form.day), start_time=required(form.start_time),
+        day=required(form.day),
+        start_time=required(form.start_time),
         end_time=required(form.end_time),
-        title=form.title.data or "", theme=theme[0] if theme else None,
-        venue=venue[0] if venue else None, online_url=None if venue else (form.online_url.data or None),
+        title=form.title.data or "",
+        theme=theme[0] if theme else None,
+        venue=venue[0] if venue else None,
+        online_url=None if venue else (form.online_url.data or None),
     )
 
 
@@ -193,9 +223,13 @@ def edit_session(run_id: int, session_id: int):
         form.day.data, form.start_time.data, form.end_time.data = start.date(), start.time(), end.time()
         form.theme.data, form.venue.data = session.theme_id, session.venue_id
     if form.validate_on_submit():
-        if attempt(lambda: services.update_session(
-                session, actor=actor(), now=clock.now(),
-                details=_session_details(form, themes, venues)), form=form, default="day").ok:
+        if attempt(
+            lambda: services.update_session(
+                session, actor=actor(), now=clock.now(), details=_session_details(form, themes, venues)
+            ),
+            form=form,
+            default="day",
+        ).ok:
             flash(_("Träffen är ändrad."), "success")
             return redirect(url_for("courses.manage_run", run_id=run.id))
     return render_template("courses/session_form.html", form=form, run=run, session=session)
@@ -211,9 +245,13 @@ def add_session(run_id: int):
         form.venue.data = run.venue_id
         form.online_url.data = run.online_url
     if form.validate_on_submit():
-        if attempt(lambda: services.add_session(
-                run, actor=actor(), now=clock.now(),
-                details=_session_details(form, themes, venues)), form=form, default="day").ok:
+        if attempt(
+            lambda: services.add_session(
+                run, actor=actor(), now=clock.now(), details=_session_details(form, themes, venues)
+            ),
+            form=form,
+            default="day",
+        ).ok:
             flash(_("Träffen är tillagd."), "success")
             return redirect(url_for("courses.manage_run", run_id=run.id))
     return render_template("courses/session_form.html", form=form, run=run, session=None)
@@ -227,8 +265,7 @@ def remove_session(run_id: int, session_id: int):
     session = _load_session(run, session_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    outcome = attempt(lambda: services.remove_session(session, actor=actor(), now=clock.now()),
-                      quiet=True)
+    outcome = attempt(lambda: services.remove_session(session, actor=actor(), now=clock.now()), quiet=True)
     if outcome.error is not None:
         return _render_manage(_load_run(run_id), publish_error=outcome.error.message, status=422)
     flash(_("Träffen är borttagen."), "success")
@@ -242,8 +279,7 @@ def publish_run(run_id: int):
     run = _load_run(run_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    outcome = attempt(lambda: services.publish_run(run, actor=actor(), now=clock.now()),
-                      quiet=True)
+    outcome = attempt(lambda: services.publish_run(run, actor=actor(), now=clock.now()), quiet=True)
     if outcome.error is not None:
         return _render_manage(_load_run(run_id), publish_error=outcome.error.message, status=422)
     flash(_("Kursomgången är publicerad och syns i kurskatalogen."), "success")
@@ -257,9 +293,11 @@ def cancel_run(run_id: int):
     run = _load_run(run_id)
     form = CancelRunForm()
     if form.validate_on_submit():
-        if attempt(lambda: services.cancel_run(run, actor=actor(), now=clock.now(),
-                                               reason=form.reason.data or ""),
-                   form=form, default="reason").ok:
+        if attempt(
+            lambda: services.cancel_run(run, actor=actor(), now=clock.now(), reason=form.reason.data or ""),
+            form=form,
+            default="reason",
+        ).ok:
             flash(_("Kursomgången är inställd."), "success")
             return redirect(url_for("courses.manage_run", run_id=run.id))
     return render_template("courses/cancel_run.html", form=form, run=run)
@@ -272,12 +310,15 @@ def copy_run(run_id: int):
     run = _load_run(run_id)
     form = CopyRunForm()
     if form.validate_on_submit():
-        outcome = attempt(lambda: services.copy_run(run, actor=actor(), now=clock.now(),
-                                                    first_date=required(form.first_date)),
-                          form=form, default="first_date")
+        outcome = attempt(
+            lambda: services.copy_run(
+                run, actor=actor(), now=clock.now(), first_date=required(form.first_date)
+            ),
+            form=form,
+            default="first_date",
+        )
         if outcome.ok:
             copy = known(outcome.value, "copy_run returns the copy it made")
             flash(_("Kopian är sparad som utkast."), "success")
             return redirect(url_for("courses.manage_run", run_id=copy.id))
     return render_template("courses/copy_run.html", form=form, run=run)
-

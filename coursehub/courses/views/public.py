@@ -49,11 +49,11 @@ def catalogue():
     months = _months(now)
     form.typ.choices = opts([(None, _l("Alla kurser"))] + [(t.id, t.name) for t in types])
     form.kommun.choices = opts([(None, _l("Alla kommuner"))] + [(m.id, m.name) for m in municipalities])
-    form.manad.choices = opts([("", _l("Alla månader"))] + [
-        (m.strftime("%Y-%m"), format_date(m, "LLLL y")) for m in months])
+    form.manad.choices = opts(
+        [("", _l("Alla månader"))] + [(m.strftime("%Y-%m"), format_date(m, "LLLL y")) for m in months]
+    )
     form.validate()
-    page = queries.catalogue_page(_filters(form, months), now=now,
-                                  page=page_arg())
+    page = queries.catalogue_page(_filters(form, months), now=now, page=page_arg())
     args = {k: v for k, v in request.args.items() if k != PAGE_KEY and v}
     return render_template("courses/catalogue.html", form=form, page=page, args=args)
 
@@ -77,8 +77,11 @@ def detail(run_id: int):
     now = clock.now()
     has_signup_page = "enrollment.sign_up" in current_app.view_functions
     return render_template(
-        "courses/detail.html", run=run, seats_left=run.seats_left,
-        signup_open=run.is_signup_open(now), has_signup_page=has_signup_page,
+        "courses/detail.html",
+        run=run,
+        seats_left=run.seats_left,
+        signup_open=run.is_signup_open(now),
+        has_signup_page=has_signup_page,
         is_public=run.status in permissions.PUBLIC_STATUSES,
         has_ended=run.status == RunStatus.COMPLETED,
     )
@@ -88,8 +91,12 @@ def detail(run_id: int):
 def schedule_ics(run_id: int):
     """Download the run's schedule as a calendar file."""
     run = _visible_run(run_id)
-    body = ical.run_calendar(run, now=clock.now(), online_label=_("På nätet"),
-                             url=url_for("courses.detail", run_id=run.id, _external=True))
+    body = ical.run_calendar(
+        run,
+        now=clock.now(),
+        online_label=_("På nätet"),
+        url=url_for("courses.detail", run_id=run.id, _external=True),
+    )
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="kurs-{run.id}.ics"'

@@ -21,17 +21,21 @@ staff_only = roles_required(*STAFF_ROLES)
 
 def _type_details(form: CourseTypeForm) -> services.TypeDetails:
     return services.TypeDetails(
-        name=required(form.name), kind=CourseKind(form.kind.data),
-        description=form.description.data or "", audience=form.audience.data or "",
+        name=required(form.name),
+        kind=CourseKind(form.kind.data),
+        description=form.description.data or "",
+        audience=form.audience.data or "",
         allowed_absences=required(form.allowed_absences),
-        allows_makeup=form.allows_makeup.data, issues_certificate=form.issues_certificate.data,
+        allows_makeup=form.allows_makeup.data,
+        issues_certificate=form.issues_certificate.data,
         requires_municipal_approval=form.requires_municipal_approval.data,
     )
 
 
 def _theme_details(form: ThemeForm) -> services.ThemeDetails:
     return services.ThemeDetails(
-        title=required(form.title), description=form.description.data or "",
+        title=required(form.title),
+        description=form.description.data or "",
         mandatory_content=form.mandatory_content.data or "",
         optional_exercises=form.optional_exercises.data or "",
         suggested_minutes=required(form.suggested_minutes),
@@ -54,9 +58,15 @@ def new_type():
     if request.method == "GET":
         form.allowed_absences.data = 0
     if form.validate_on_submit() & theme_form.validate():
-        outcome = attempt(lambda: services.create_course_type(
-            actor=actor(), now=clock.now(), details=_type_details(form),
-            themes=[_theme_details(theme_form)]), form=form)
+        outcome = attempt(
+            lambda: services.create_course_type(
+                actor=actor(),
+                now=clock.now(),
+                details=_type_details(form),
+                themes=[_theme_details(theme_form)],
+            ),
+            form=form,
+        )
         if outcome.ok:
             course_type = known(outcome.value, "create_course_type returns the type it made")
             flash(_("Kurstypen är sparad."), "success")
@@ -66,8 +76,12 @@ def new_type():
 
 def _render_type(course_type: CourseType, form, theme_form, status: int = 200):
     return render_template(
-        "courses/type_edit.html", course_type=course_type, form=form, theme_form=theme_form,
-        action_form=ActionForm(), runs_count=queries.runs_using_type(course_type.id),
+        "courses/type_edit.html",
+        course_type=course_type,
+        form=form,
+        theme_form=theme_form,
+        action_form=ActionForm(),
+        runs_count=queries.runs_using_type(course_type.id),
     ), status
 
 
@@ -78,9 +92,12 @@ def edit_type(type_id: int):
     course_type = load_or_404(CourseType, type_id)
     form = CourseTypeForm(obj=course_type)
     if form.validate_on_submit():
-        if attempt(lambda: services.update_course_type(course_type, actor=actor(), now=clock.now(),
-                                                       details=_type_details(form)),
-                   form=form).ok:
+        if attempt(
+            lambda: services.update_course_type(
+                course_type, actor=actor(), now=clock.now(), details=_type_details(form)
+            ),
+            form=form,
+        ).ok:
             flash(_("Kurstypen är sparad."), "success")
             return redirect(url_for("courses.edit_type", type_id=type_id))
     return _render_type(course_type, form, ThemeForm(prefix="theme", formdata=None))
@@ -93,17 +110,19 @@ def add_theme(type_id: int):
     course_type = load_or_404(CourseType, type_id)
     theme_form = ThemeForm(prefix="theme")
     if theme_form.validate_on_submit():
-        if attempt(lambda: services.add_theme(course_type, actor=actor(), now=clock.now(),
-                                              details=_theme_details(theme_form)),
-                   form=theme_form).ok:
+        if attempt(
+            lambda: services.add_theme(
+                course_type, actor=actor(), now=clock.now(), details=_theme_details(theme_form)
+            ),
+            form=theme_form,
+        ).ok:
             flash(_("Temat är tillagt. Kursomgångar som redan finns påverkas inte."), "success")
             return redirect(url_for("courses.edit_type", type_id=type_id))
     return _render_type(course_type, CourseTypeForm(obj=course_type, formdata=None), theme_form, 422)
 
 
 def _load_theme(type_id: int, theme_id: int) -> CourseTheme:
-    return load_or_404(CourseTheme, theme_id,
-                       allowed=lambda user, theme: theme.course_type_id == type_id)
+    return load_or_404(CourseTheme, theme_id, allowed=lambda user, theme: theme.course_type_id == type_id)
 
 
 @bp.route("/admin/kurstyper/<int:type_id>/teman/<int:theme_id>", methods=["GET", "POST"])
@@ -113,12 +132,17 @@ def edit_theme(type_id: int, theme_id: int):
     theme = _load_theme(type_id, theme_id)
     form = ThemeForm(obj=theme)
     if form.validate_on_submit():
-        if attempt(lambda: services.update_theme(theme, actor=actor(), now=clock.now(),
-                                                 details=_theme_details(form)), form=form).ok:
+        if attempt(
+            lambda: services.update_theme(
+                theme, actor=actor(), now=clock.now(), details=_theme_details(form)
+            ),
+            form=form,
+        ).ok:
             flash(_("Temat är sparat. Kursomgångar som redan finns behåller sina träffar."), "success")
             return redirect(url_for("courses.edit_type", type_id=type_id))
-    return render_template("courses/theme_form.html", form=form, theme=theme,
-                           runs_count=queries.runs_using_type(type_id))
+    return render_template(
+        "courses/theme_form.html", form=form, theme=theme, runs_count=queries.runs_using_type(type_id)
+    )
 
 
 @bp.post("/admin/kurstyper/<int:type_id>/teman/<int:theme_id>/ta-bort")
@@ -128,14 +152,20 @@ def remove_theme(type_id: int, theme_id: int):
     theme = _load_theme(type_id, theme_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    outcome = attempt(lambda: services.remove_theme(theme, actor=actor(), now=clock.now()),
-                      quiet=True)
+    outcome = attempt(lambda: services.remove_theme(theme, actor=actor(), now=clock.now()), quiet=True)
     if outcome.error is not None:
         form = CourseTypeForm(obj=theme.course_type, formdata=None)
         form.form_errors.append(outcome.error.message)
         return _render_type(theme.course_type, form, ThemeForm(prefix="theme", formdata=None), 422)
-    flash(_("Temat används i kursomgångar och är därför arkiverat: de behåller sina träffar, "
-            "nya omgångar får det inte.") if outcome.value else _("Temat är borttaget."), "success")
+    flash(
+        _(
+            "Temat används i kursomgångar och är därför arkiverat: de behåller sina träffar, "
+            "nya omgångar får det inte."
+        )
+        if outcome.value
+        else _("Temat är borttaget."),
+        "success",
+    )
     return redirect(url_for("courses.edit_type", type_id=type_id))
 
 
@@ -166,11 +196,16 @@ def _venue_page(venue: Venue | None):
     if form.validate_on_submit():
         chosen = next((m for m in municipalities if m.id == form.municipality.data), None)
         details = services.VenueDetails(
-            name=required(form.name), street=form.street.data or "", postcode=form.postcode.data or "",
-            city=form.city.data or "", municipality=chosen,
-            accessibility_notes=form.accessibility_notes.data or "")
-        if attempt(lambda: services.save_venue(venue, actor=actor(), now=clock.now(),
-                                               details=details), form=form).ok:
+            name=required(form.name),
+            street=form.street.data or "",
+            postcode=form.postcode.data or "",
+            city=form.city.data or "",
+            municipality=chosen,
+            accessibility_notes=form.accessibility_notes.data or "",
+        )
+        if attempt(
+            lambda: services.save_venue(venue, actor=actor(), now=clock.now(), details=details), form=form
+        ).ok:
             flash(_("Lokalen är sparad."), "success")
             return redirect(url_for("courses.admin_venues"))
     return render_template("courses/venue_form.html", form=form, venue=venue)

@@ -23,8 +23,7 @@ from coursehub.extensions import db
 logger = logging.getLogger(__name__)
 
 
-def cancel_enrollment(enrollment: Enrollment, *, actor: User, now: datetime,
-                      reason: str = "") -> Enrollment:
+def cancel_enrollment(enrollment: Enrollment, *, actor: User, now: datetime, reason: str = "") -> Enrollment:
     """Cancel a sign-up (by the family, its municipality or staff); free seats go on."""
     if not permissions.can_cancel_enrollment(actor, enrollment):
         raise NotFoundError(_("Anmälan finns inte."))
@@ -52,11 +51,13 @@ def cancel_enrollment(enrollment: Enrollment, *, actor: User, now: datetime,
 def cancel_run_enrollments(run: CourseRun, *, now: datetime, actor: User | None = None) -> int:
     """Cancel every active sign-up of a cancelled run and tell everyone; return how many."""
     run = common.lock_run(run)
-    rows = list(db.session.scalars(
-        select(Enrollment)
-        .where(Enrollment.run_id == run.id, Enrollment.status.in_(ACTIVE))
-        .options(selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user))
-    ))
+    rows = list(
+        db.session.scalars(
+            select(Enrollment)
+            .where(Enrollment.run_id == run.id, Enrollment.status.in_(ACTIVE))
+            .options(selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user))
+        )
+    )
     for enrollment in rows:
         was_confirmed = enrollment.status == EnrollmentStatus.CONFIRMED
         enrollment.status = EnrollmentStatus.CANCELLED
@@ -65,8 +66,9 @@ def cancel_run_enrollments(run: CourseRun, *, now: datetime, actor: User | None 
         enrollment.cancelled_by_id = actor.id if actor is not None else None
         enrollment.cancel_reason = "run cancelled"
         db.session.flush()
-        withdrawn = emails.queue_cancelled_email(enrollment, now=now, was_confirmed=was_confirmed,
-                                                 run_cancelled=True)
+        withdrawn = emails.queue_cancelled_email(
+            enrollment, now=now, was_confirmed=was_confirmed, run_cancelled=True
+        )
         _advance_offsets(withdrawn, run.id)
     common.recount_seats(run)
     logger.info("run %s cancelled: %s sign-ups cancelled", run.id, len(rows))
@@ -86,10 +88,11 @@ def notify_session_changed(session: CourseSession, *, now: datetime) -> int:
         common.lock_run(session.run)
     rows = db.session.scalars(
         select(Enrollment)
-        .where(Enrollment.run_id == session.run_id,
-               Enrollment.status == EnrollmentStatus.CONFIRMED,
-               or_(Enrollment.makeup_session_id.is_(None),
-                   Enrollment.makeup_session_id == session.id))
+        .where(
+            Enrollment.run_id == session.run_id,
+            Enrollment.status == EnrollmentStatus.CONFIRMED,
+            or_(Enrollment.makeup_session_id.is_(None), Enrollment.makeup_session_id == session.id),
+        )
         .options(selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user))
     )
     sent = 0

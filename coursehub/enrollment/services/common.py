@@ -29,11 +29,14 @@ def lock_run(run: CourseRun) -> CourseRun:
 
 def seats_taken(run_id: int) -> int:
     """Return the number of persons holding seats in the run (pending, confirmed, offered)."""
-    return db.session.scalar(
-        select(func.count(EnrollmentPerson.id))
-        .join(Enrollment, Enrollment.id == EnrollmentPerson.enrollment_id)
-        .where(Enrollment.run_id == run_id, Enrollment.status.in_(SEAT_HOLDING))
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(EnrollmentPerson.id))
+            .join(Enrollment, Enrollment.id == EnrollmentPerson.enrollment_id)
+            .where(Enrollment.run_id == run_id, Enrollment.status.in_(SEAT_HOLDING))
+        )
+        or 0
+    )
 
 
 def recount_seats(run: CourseRun) -> int:
@@ -85,8 +88,7 @@ def check_persons(household: Household, persons: Iterable[User]) -> list[User]:
     for person in persons:
         if person.household_id != household.id:
             # No name here: the ids are posted, and a name would tell who any id belongs to.
-            raise EnrollmentError(_("En av de valda personerna hör inte till hushållet."),
-                                  field="persons")
+            raise EnrollmentError(_("En av de valda personerna hör inte till hushållet."), field="persons")
         chosen[person.id] = person
     if not chosen:
         raise EnrollmentError(_("Välj minst en vuxen att anmäla."), field="persons")
@@ -113,20 +115,26 @@ def check_may_act_for(actor: User | None, household: Household) -> None:
 
 def municipal_workers(municipality_id: int) -> list[User]:
     """Return the active municipal workers of a municipality."""
-    return list(db.session.scalars(
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.MUNICIPAL, User.municipality_id == municipality_id,
-               User.deactivated_at.is_(None))
-        .order_by(User.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole, UserRole.user_id == User.id)
+            .where(
+                UserRole.role == Role.MUNICIPAL,
+                User.municipality_id == municipality_id,
+                User.deactivated_at.is_(None),
+            )
+            .order_by(User.id)
+        )
+    )
 
 
 def active_enrollment(run_id: int, household_id: int, scope: str) -> Enrollment | None:
     """Return the household's sign-up row for the run and scope, whatever its status."""
     return db.session.scalar(
         select(Enrollment)
-        .where(Enrollment.run_id == run_id, Enrollment.household_id == household_id,
-               Enrollment.scope == scope)
+        .where(
+            Enrollment.run_id == run_id, Enrollment.household_id == household_id, Enrollment.scope == scope
+        )
         .execution_options(populate_existing=True)
     )

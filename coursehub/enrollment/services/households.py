@@ -27,40 +27,71 @@ logger = logging.getLogger(__name__)
 __all__ = ["NewAdult", "confirm_household", "create_household", "register_family"]
 
 
-def _add_household(name: str, municipality: Municipality, adults: list[NewAdult], *,
-                   actor: User | None, now: datetime, confirmed: bool,
-                   run: CourseRun | None = None) -> Household:
+def _add_household(
+    name: str,
+    municipality: Municipality,
+    adults: list[NewAdult],
+    *,
+    actor: User | None,
+    now: datetime,
+    confirmed: bool,
+    run: CourseRun | None = None,
+) -> Household:
     try:
         return account_services.create_household(
-            name, municipality, adults, actor=actor, now=now, confirmed=confirmed,
-            run_title=run.title if run is not None else None)
+            name,
+            municipality,
+            adults,
+            actor=actor,
+            now=now,
+            confirmed=confirmed,
+            run_title=run.title if run is not None else None,
+        )
     except AccountError as error:
         # Shown by enrollment's pages like every other sign-up rule.
         raise EnrollmentError(error.message, field=error.field) from None
 
 
-def register_family(run: CourseRun, *, household_name: str, municipality: Municipality | None,
-                    adults: list[NewAdult], now: datetime, diet: str | None = "",
-                    accessibility: str | None = "", interpreter: str | None = "") -> Enrollment:
+def register_family(
+    run: CourseRun,
+    *,
+    household_name: str,
+    municipality: Municipality | None,
+    adults: list[NewAdult],
+    now: datetime,
+    diet: str | None = "",
+    accessibility: str | None = "",
+    interpreter: str | None = "",
+) -> Enrollment:
     """A family without an account signs up from a course page; its municipality confirms it."""
     common.check_run_takes_signups(run, now)
     if municipality is None or not common.is_in_audience(run, municipality):
-        raise EnrollmentError(_("Kursomgången är inte öppen för familjer från den kommunen."),
-                              field="municipality")
-    household = _add_household(household_name, municipality, adults, actor=None, now=now,
-                               confirmed=False, run=run)
+        raise EnrollmentError(
+            _("Kursomgången är inte öppen för familjer från den kommunen."), field="municipality"
+        )
+    household = _add_household(
+        household_name, municipality, adults, actor=None, now=now, confirmed=False, run=run
+    )
     first = household.adults[0]
-    enrollment = sign_up(run, household, list(household.adults), actor=first, now=now, diet=diet,
-                         accessibility=accessibility, interpreter=interpreter)
+    enrollment = sign_up(
+        run,
+        household,
+        list(household.adults),
+        actor=first,
+        now=now,
+        diet=diet,
+        accessibility=accessibility,
+        interpreter=interpreter,
+    )
     logger.info("family registered household=%s", household.id)
     return enrollment
 
 
-def create_household(*, name: str, municipality: Municipality, adults: list[NewAdult], actor: User,
-                     now: datetime) -> Household:
+def create_household(
+    *, name: str, municipality: Municipality, adults: list[NewAdult], actor: User, now: datetime
+) -> Household:
     """A municipal worker adds a household of their municipality; its adults are invited."""
-    if not (actor.is_staff or (actor.has_role(Role.MUNICIPAL)
-                               and actor.municipality_id == municipality.id)):
+    if not (actor.is_staff or (actor.has_role(Role.MUNICIPAL) and actor.municipality_id == municipality.id)):
         raise NotFoundError(_("Kommunen finns inte."))
     household = _add_household(name, municipality, adults, actor=actor, now=now, confirmed=True)
     logger.info("household %s created by municipality", household.id)

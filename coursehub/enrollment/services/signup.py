@@ -59,8 +59,7 @@ def _prepare_row(run: CourseRun, household: Household, scope: str) -> Enrollment
     return existing
 
 
-def _place(enrollment: Enrollment, seats: int, *, free: int, next_position: int,
-           now: datetime) -> None:
+def _place(enrollment: Enrollment, seats: int, *, free: int, next_position: int, now: datetime) -> None:
     """Give the sign-up seats when they fit, else put it last on the waiting list."""
     enrollment.offer_expires_at = None
     if seats <= free:
@@ -75,15 +74,24 @@ def _place(enrollment: Enrollment, seats: int, *, free: int, next_position: int,
         enrollment.waitlist_position = next_position
 
 
-def sign_up(run: CourseRun, household: Household, persons: list[User], *, actor: User,
-            now: datetime, diet: str | None = "", accessibility: str | None = "",
-            interpreter: str | None = "") -> Enrollment:
+def sign_up(
+    run: CourseRun,
+    household: Household,
+    persons: list[User],
+    *,
+    actor: User,
+    now: datetime,
+    diet: str | None = "",
+    accessibility: str | None = "",
+    interpreter: str | None = "",
+) -> Enrollment:
     """Sign up adults of `household` for `run`: confirmed, pending approval, or waitlisted."""
     common.check_may_act_for(actor, household)
     common.check_run_takes_signups(run, now)
     if not common.is_in_audience(run, household.municipality):
-        raise SignupClosedError(_("Kursomgången är inte öppen för familjer från %(name)s.",
-                                  name=household.municipality.name))
+        raise SignupClosedError(
+            _("Kursomgången är inte öppen för familjer från %(name)s.", name=household.municipality.name)
+        )
     chosen = common.check_persons(household, persons)
     run = common.lock_run(run)
     # The run may have changed while we waited for the lock.
@@ -125,8 +133,9 @@ def _announce(enrollment: Enrollment, *, now: datetime) -> None:
             emails.queue_approval_request_email(enrollment, worker, now=now)
 
 
-def sign_up_for_makeup(session: CourseSession, household: Household, persons: list[User], *,
-                       actor: User, now: datetime) -> Enrollment:
+def sign_up_for_makeup(
+    session: CourseSession, household: Household, persons: list[User], *, actor: User, now: datetime
+) -> Enrollment:
     """Sign up adults for one session of another run of their course type, to make up a theme."""
     common.check_may_act_for(actor, household)
     run = session.run
@@ -168,14 +177,20 @@ def sign_up_for_makeup(session: CourseSession, household: Household, persons: li
 def _attends_other_run(household: Household, run: CourseRun) -> bool:
     from sqlalchemy import select
 
-    return db.session.scalar(
-        select(Enrollment.id)
-        .join(CourseRun, CourseRun.id == Enrollment.run_id)
-        .where(Enrollment.household_id == household.id, Enrollment.run_id != run.id,
-               Enrollment.status == EnrollmentStatus.CONFIRMED,
-               CourseRun.course_type_id == run.course_type_id)
-        .limit(1)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(Enrollment.id)
+            .join(CourseRun, CourseRun.id == Enrollment.run_id)
+            .where(
+                Enrollment.household_id == household.id,
+                Enrollment.run_id != run.id,
+                Enrollment.status == EnrollmentStatus.CONFIRMED,
+                CourseRun.course_type_id == run.course_type_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _check_decidable(enrollment: Enrollment, actor: User) -> None:
@@ -209,8 +224,7 @@ def approve_enrollment(enrollment: Enrollment, *, actor: User, now: datetime) ->
     return enrollment
 
 
-def decline_enrollment(enrollment: Enrollment, *, actor: User, now: datetime,
-                       reason: str = "") -> Enrollment:
+def decline_enrollment(enrollment: Enrollment, *, actor: User, now: datetime, reason: str = "") -> Enrollment:
     """Decline a family's sign-up; its seats go to the waiting list."""
     _check_decidable(enrollment, actor)
     run = common.lock_run(enrollment.run)

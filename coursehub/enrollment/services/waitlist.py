@@ -25,12 +25,14 @@ logger = logging.getLogger(__name__)
 
 def waitlist(run_id: int) -> list[Enrollment]:
     """Return the run's waiting list in order."""
-    return list(db.session.scalars(
-        select(Enrollment)
-        .where(Enrollment.run_id == run_id, Enrollment.status == EnrollmentStatus.WAITLISTED)
-        .order_by(Enrollment.waitlist_position, Enrollment.id)
-        .execution_options(populate_existing=True)
-    ))
+    return list(
+        db.session.scalars(
+            select(Enrollment)
+            .where(Enrollment.run_id == run_id, Enrollment.status == EnrollmentStatus.WAITLISTED)
+            .order_by(Enrollment.waitlist_position, Enrollment.id)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def _offer_deadline(run: CourseRun, now: datetime) -> datetime:
@@ -96,10 +98,13 @@ def accept_offer(enrollment: Enrollment, *, actor: User, now: datetime) -> Enrol
 
 def expire_offers(*, now: datetime) -> int:
     """Let offers past their deadline lapse and pass the seats on; return how many lapsed."""
-    due = list(db.session.scalars(
-        select(Enrollment.id).where(Enrollment.status == EnrollmentStatus.OFFERED,
-                                    Enrollment.offer_expires_at <= now)
-    ))
+    due = list(
+        db.session.scalars(
+            select(Enrollment.id).where(
+                Enrollment.status == EnrollmentStatus.OFFERED, Enrollment.offer_expires_at <= now
+            )
+        )
+    )
     lapsed = 0
     for enrollment_id in due:
         enrollment = db.session.get_one(Enrollment, enrollment_id)  # just selected: it exists
@@ -121,8 +126,9 @@ def expire_offers(*, now: datetime) -> int:
     return lapsed
 
 
-def reorder_waitlist(enrollment: Enrollment, position: int, *, actor: User, now: datetime,
-                     reason: str) -> list[Enrollment]:
+def reorder_waitlist(
+    enrollment: Enrollment, position: int, *, actor: User, now: datetime, reason: str
+) -> list[Enrollment]:
     """Move a waiting household to `position` (1 = first); staff only, with a reason."""
     if not permissions.can_manage_waitlist(actor):
         raise NotFoundError(_("Anmälan finns inte."))
@@ -140,8 +146,9 @@ def reorder_waitlist(enrollment: Enrollment, position: int, *, actor: User, now:
     for number, row in enumerate(queue, start=1):
         row.waitlist_position = number
     db.session.flush()
-    audit.record(actor, "enrollment.waitlist_reorder", obj=enrollment,
-                 detail=f"position {position}: {reason}")
+    audit.record(
+        actor, "enrollment.waitlist_reorder", obj=enrollment, detail=f"position {position}: {reason}"
+    )
     fill_free_seats(run, now=now)
     logger.info("waitlist reordered run=%s", run.id)
     return queue
@@ -155,7 +162,6 @@ def check_capacity_change(run: CourseRun, new_capacity: int) -> None:
     taken = common.seats_taken(run.id)
     if new_capacity < taken:
         raise CapacityError(
-            _("Antalet platser kan inte bli lägre än antalet anmälda som redan har plats (%(n)d).",
-              n=taken),
+            _("Antalet platser kan inte bli lägre än antalet anmälda som redan har plats (%(n)d).", n=taken),
             field="capacity",
         )

@@ -21,8 +21,12 @@ nav_items = [
     NavItem(_l("Mina kurser"), "enrollment.my_courses", permissions.is_family, order=20),
     NavItem(_l("Hushåll i kommunen"), "enrollment.households", permissions.is_municipal, order=30),
     NavItem(_l("Godkännanden"), "enrollment.approvals", permissions.is_municipal, order=31),
-    NavItem(_l("Deltagare per kommun"), "enrollment.municipality_counts",
-            permissions.can_see_municipality_counts, order=60),
+    NavItem(
+        _l("Deltagare per kommun"),
+        "enrollment.municipality_counts",
+        permissions.can_see_municipality_counts,
+        order=60,
+    ),
 ]
 
 # Shown on the course area's run pages (staff's run page, the leaders' start page).

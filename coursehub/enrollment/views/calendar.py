@@ -43,8 +43,7 @@ def feed(token: str):
     if user is None:
         abort(404)
     sessions = queries.confirmed_sessions(user.id)
-    body = ical.build_feed([session_info(s) for s in sessions],
-                           name=_("Mina kurser"), now=clock.now())
+    body = ical.build_feed([session_info(s) for s in sessions], name=_("Mina kurser"), now=clock.now())
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'attachment; filename="mina-kurser.ics"'
     response.headers["Cache-Control"] = "no-store"

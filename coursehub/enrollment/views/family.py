@@ -21,10 +21,12 @@ from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
 STATUS_MESSAGES = {
     EnrollmentStatus.CONFIRMED: _l(
-        "Anmälan är bekräftad. Du får en bekräftelse med kalenderinbjudan per e-post."),
+        "Anmälan är bekräftad. Du får en bekräftelse med kalenderinbjudan per e-post."
+    ),
     EnrollmentStatus.PENDING: _l("Anmälan är mottagen och väntar på att kommunen godkänner den."),
     EnrollmentStatus.WAITLISTED: _l(
-        "Kursen är full. Ni står på reservlistan och får ett e-postmeddelande om en plats blir ledig."),
+        "Kursen är full. Ni står på reservlistan och får ett e-postmeddelande om en plats blir ledig."
+    ),
 }
 
 
@@ -40,8 +42,9 @@ def sign_up(run_id: int):
     """
     if not current_user.is_authenticated and request.method == "GET":
         run = load_run(run_id)
-        return render_template("enrollment/sign_up_choice.html", run=run,
-                               signup_open=run.is_signup_open(clock.now()))
+        return render_template(
+            "enrollment/sign_up_choice.html", run=run, signup_open=run.is_signup_open(clock.now())
+        )
     return _family_sign_up(run_id)
 
 
@@ -54,17 +57,31 @@ def _family_sign_up(run_id: int):
     form = SignUpForm(adults=household.adults)
     form.persons.validate_choice = False
     if form.validate_on_submit():
-        outcome = attempt(lambda: services.sign_up(
-            run, household, queries.users_by_ids(form.persons.data), actor=actor(),
-            now=clock.now(), diet=form.diet.data, accessibility=form.accessibility.data,
-            interpreter=form.interpreter.data), show=show_error(form))
+        outcome = attempt(
+            lambda: services.sign_up(
+                run,
+                household,
+                queries.users_by_ids(form.persons.data),
+                actor=actor(),
+                now=clock.now(),
+                diet=form.diet.data,
+                accessibility=form.accessibility.data,
+                interpreter=form.interpreter.data,
+            ),
+            show=show_error(form),
+        )
         if outcome.value is not None:  # signed up (else the error stands beside its field)
             flash(_status_message(outcome.value.status), "success")
             return redirect(url_for("enrollment.my_courses"))
     elif request.method == "GET":
         form.persons.data = [adult.id for adult in household.adults]
-    return render_template("enrollment/sign_up.html", run=run, form=form, household=household,
-                           signup_open=run.is_signup_open(clock.now()))
+    return render_template(
+        "enrollment/sign_up.html",
+        run=run,
+        form=form,
+        household=household,
+        signup_open=run.is_signup_open(clock.now()),
+    )
 
 
 @bp.route("/kurser/<int:run_id>/ny-familj", methods=["GET", "POST"])
@@ -73,16 +90,28 @@ def register_family(run_id: int):
     run = load_run(run_id)
     form = RegisterFamilyForm(municipalities=queries.audience_municipalities(run))
     if form.validate_on_submit():
-        adults = [services.NewAdult(name.data or "", email.data or "")
-                  for name, email in form.adult_rows()]
+        adults = [services.NewAdult(name.data or "", email.data or "") for name, email in form.adult_rows()]
         municipality = get_or_none(Municipality, form.municipality_id.data)
-        if attempt(lambda: services.register_family(
-                run, household_name=form.household_name.data or "", municipality=municipality,
-                adults=adults, now=clock.now(), diet=form.diet.data,
-                accessibility=form.accessibility.data, interpreter=form.interpreter.data),
-                show=show_error(form)).ok:
-            flash(_("Tack! Vi har skickat en inbjudan till varje vuxen att välja lösenord. "
-                    "Kommunen bekräftar er anmälan."), "success")
+        if attempt(
+            lambda: services.register_family(
+                run,
+                household_name=form.household_name.data or "",
+                municipality=municipality,
+                adults=adults,
+                now=clock.now(),
+                diet=form.diet.data,
+                accessibility=form.accessibility.data,
+                interpreter=form.interpreter.data,
+            ),
+            show=show_error(form),
+        ).ok:
+            flash(
+                _(
+                    "Tack! Vi har skickat en inbjudan till varje vuxen att välja lösenord. "
+                    "Kommunen bekräftar er anmälan."
+                ),
+                "success",
+            )
             return redirect(url_for("enrollment.register_family_done", run_id=run.id))
     return render_template("enrollment/register_family.html", run=run, form=form)
 
@@ -101,11 +130,16 @@ def my_courses():
     if not permissions.is_family(current_user):
         abort(404)
     now = clock.now()
-    page = queries.household_enrollments(current_user.household_id,
-                                         page=page_arg())
+    page = queries.household_enrollments(current_user.household_id, page=page_arg())
     feed = queries.feed_of(current_user.id)
-    return render_template("enrollment/my_courses.html", page=page, now=now, feed=feed,
-                           button_form=EmptyForm(), cancel_form=ReasonForm())
+    return render_template(
+        "enrollment/my_courses.html",
+        page=page,
+        now=now,
+        feed=feed,
+        button_form=EmptyForm(),
+        cancel_form=ReasonForm(),
+    )
 
 
 @bp.post("/anmalan/<int:enrollment_id>/avboka")
@@ -117,8 +151,11 @@ def cancel(enrollment_id: int):
     if not form.validate_on_submit():
         flash(first_error(form) or _("Kontrollera uppgifterna."), ERROR)
         return back("enrollment.my_courses")
-    if attempt(lambda: services.cancel_enrollment(enrollment, actor=actor(), now=clock.now(),
-                                                  reason=form.reason.data or "")).ok:
+    if attempt(
+        lambda: services.cancel_enrollment(
+            enrollment, actor=actor(), now=clock.now(), reason=form.reason.data or ""
+        )
+    ).ok:
         flash(_("Anmälan är avbokad."), "success")
     return back("enrollment.my_courses")
 

@@ -30,8 +30,7 @@ def households():
     """The municipality's households, a page at a time."""
     if not permissions.is_municipal(current_user):
         abort(404)
-    page = queries.municipality_households(current_user.municipality_id,
-                                           page=page_arg())
+    page = queries.municipality_households(current_user.municipality_id, page=page_arg())
     return render_template("enrollment/households.html", page=page)
 
 
@@ -43,11 +42,17 @@ def new_household():
         abort(404)
     form = NewHouseholdForm()
     if form.validate_on_submit():
-        adults = [services.NewAdult(name.data or "", email.data or "")
-                  for name, email in form.adult_rows()]
-        outcome = attempt(lambda: services.create_household(
-            name=form.household_name.data or "", municipality=current_user.municipality,
-            adults=adults, actor=actor(), now=clock.now()), show=show_error(form))
+        adults = [services.NewAdult(name.data or "", email.data or "") for name, email in form.adult_rows()]
+        outcome = attempt(
+            lambda: services.create_household(
+                name=form.household_name.data or "",
+                municipality=current_user.municipality,
+                adults=adults,
+                actor=actor(),
+                now=clock.now(),
+            ),
+            show=show_error(form),
+        )
         added = outcome.value  # the new household, or None when a rule was broken
         if added is not None:
             flash(_("Hushållet är tillagt och de vuxna har fått en inbjudan per e-post."), "success")
@@ -57,9 +62,15 @@ def new_household():
 
 def _household_page(household: Household, form: HouseholdSignUpForm):
     page = queries.household_enrollments(household.id, page=page_arg())
-    return render_template("enrollment/household.html", household=household, form=form,
-                           page=page, now=clock.now(), button_form=EmptyForm(),
-                           cancel_form=ReasonForm())
+    return render_template(
+        "enrollment/household.html",
+        household=household,
+        form=form,
+        page=page,
+        now=clock.now(),
+        button_form=EmptyForm(),
+        cancel_form=ReasonForm(),
+    )
 
 
 @bp.get("/kommun/hushall/<int:household_id>")
@@ -86,10 +97,19 @@ def sign_up_household(household_id: int):
         run = get_or_none(CourseRun, form.run_id.data)
         if run is None:
             form.run_id.errors = [*form.run_id.errors, _("Välj en kursomgång.")]
-        elif attempt(lambda: services.sign_up(
-                run, household, queries.users_by_ids(form.persons.data), actor=actor(),
-                now=clock.now(), diet=form.diet.data, accessibility=form.accessibility.data,
-                interpreter=form.interpreter.data), show=show_error(form)).ok:
+        elif attempt(
+            lambda: services.sign_up(
+                run,
+                household,
+                queries.users_by_ids(form.persons.data),
+                actor=actor(),
+                now=clock.now(),
+                diet=form.diet.data,
+                accessibility=form.accessibility.data,
+                interpreter=form.interpreter.data,
+            ),
+            show=show_error(form),
+        ).ok:
             flash(_("Hushållet är anmält."), "success")
             return redirect(url_for("enrollment.household", household_id=household.id))
     return _household_page(household, form)
@@ -100,8 +120,10 @@ def sign_up_household(household_id: int):
 def confirm_household(household_id: int):
     """Confirm a household that registered itself."""
     household = _own_household(household_id)
-    if EmptyForm().validate_on_submit() and attempt(
-            lambda: services.confirm_household(household, actor=actor(), now=clock.now())).ok:
+    if (
+        EmptyForm().validate_on_submit()
+        and attempt(lambda: services.confirm_household(household, actor=actor(), now=clock.now())).ok
+    ):
         flash(_("Hushållet är bekräftat."), "success")
     return redirect(url_for("enrollment.household", household_id=household.id))
 
@@ -112,10 +134,10 @@ def approvals():
     """Families' sign-ups that wait for the municipality's decision."""
     if not permissions.is_municipal(current_user):
         abort(404)
-    page = queries.pending_approvals(current_user.municipality_id,
-                                     page=page_arg())
-    return render_template("enrollment/approvals.html", page=page, button_form=EmptyForm(),
-                           decline_form=ReasonForm())
+    page = queries.pending_approvals(current_user.municipality_id, page=page_arg())
+    return render_template(
+        "enrollment/approvals.html", page=page, button_form=EmptyForm(), decline_form=ReasonForm()
+    )
 
 
 @bp.post("/anmalan/<int:enrollment_id>/godkann")
@@ -123,8 +145,10 @@ def approvals():
 def approve(enrollment_id: int):
     """Approve a family's sign-up."""
     enrollment = load_or_404(Enrollment, enrollment_id, allowed=permissions.can_decide_enrollment)
-    if EmptyForm().validate_on_submit() and attempt(
-            lambda: services.approve_enrollment(enrollment, actor=actor(), now=clock.now())).ok:
+    if (
+        EmptyForm().validate_on_submit()
+        and attempt(lambda: services.approve_enrollment(enrollment, actor=actor(), now=clock.now())).ok
+    ):
         flash(_("Anmälan är godkänd och familjen har fått besked."), "success")
     return back("enrollment.approvals")
 
@@ -136,8 +160,11 @@ def decline(enrollment_id: int):
     enrollment = load_or_404(Enrollment, enrollment_id, allowed=permissions.can_decide_enrollment)
     form = ReasonForm()
     if form.validate_on_submit():
-        if attempt(lambda: services.decline_enrollment(enrollment, actor=actor(), now=clock.now(),
-                                                       reason=form.reason.data or "")).ok:
+        if attempt(
+            lambda: services.decline_enrollment(
+                enrollment, actor=actor(), now=clock.now(), reason=form.reason.data or ""
+            )
+        ).ok:
             flash(_("Anmälan är avslagen och familjen har fått besked."), "success")
     else:
         flash(first_error(form) or _("Kontrollera uppgifterna."), ERROR)

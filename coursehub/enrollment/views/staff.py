@@ -31,9 +31,14 @@ def participants(run_id: int):
     run = _visible_run(run_id)
     page = queries.participants(run.id, page=page_arg())
     taken = run.seats_taken
-    return render_template("enrollment/participants.html", run=run, page=page, taken=taken,
-                           can_cancel=permissions.is_staff(current_user),
-                           cancel_form=ReasonForm())
+    return render_template(
+        "enrollment/participants.html",
+        run=run,
+        page=page,
+        taken=taken,
+        can_cancel=permissions.is_staff(current_user),
+        cancel_form=ReasonForm(),
+    )
 
 
 @bp.get("/kurser/<int:run_id>/deltagare/utskrift")
@@ -42,8 +47,9 @@ def participants_print(run_id: int):
     """A printable list of every participant (bounded by the run's capacity)."""
     run = _visible_run(run_id)
     rows = exports.participant_rows(queries.participants(run.id, page=None))
-    return render_template("enrollment/participants_print.html", run=run, rows=rows,
-                           headings=exports.headings())
+    return render_template(
+        "enrollment/participants_print.html", run=run, rows=rows, headings=exports.headings()
+    )
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
@@ -79,21 +85,26 @@ def participants_xlsx(run_id: int):
 def waitlist(run_id: int):
     """The run's waiting list, in order, with a form to move a household."""
     run = load_or_404(CourseRun, run_id)
-    return render_template("enrollment/waitlist.html", run=run, rows=queries.waitlist(run.id),
-                           form=ReorderForm())
+    return render_template(
+        "enrollment/waitlist.html", run=run, rows=queries.waitlist(run.id), form=ReorderForm()
+    )
 
 
 @bp.post("/anmalan/<int:enrollment_id>/flytta")
 @roles_required(*STAFF_ROLES)
 def reorder(enrollment_id: int):
     """Move a household on the waiting list, with a reason (audited)."""
-    enrollment = load_or_404(Enrollment, enrollment_id,
-                             allowed=lambda user, e: permissions.can_manage_waitlist(user))
+    enrollment = load_or_404(
+        Enrollment, enrollment_id, allowed=lambda user, e: permissions.can_manage_waitlist(user)
+    )
     form = ReorderForm()
     if form.validate_on_submit():
         position, reason = form.move()
-        if attempt(lambda: services.reorder_waitlist(enrollment, position, actor=actor(),
-                                                     now=clock.now(), reason=reason)).ok:
+        if attempt(
+            lambda: services.reorder_waitlist(
+                enrollment, position, actor=actor(), now=clock.now(), reason=reason
+            )
+        ).ok:
             flash(_("Reservlistan är ändrad."), "success")
             return redirect(url_for("enrollment.waitlist", run_id=enrollment.run_id))
     else:
