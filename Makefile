@@ -38,6 +38,7 @@ system-tools:
 
 lint: install-test
 	$(BIN)/ruff check coursehub tests
+	$(BIN)/ruff format --check coursehub tests
 	$(BIN)/bandit -q -r coursehub
 	$(BIN)/mypy
 
