@@ -61,6 +61,8 @@ class Defaults:
     COURSEHUB_LOGIN_DELAY_SECONDS = 30
     COURSEHUB_LOGIN_DELAY_MAX_SECONDS = 3600
     COURSEHUB_LOGIN_FAILURES_FORGET_HOURS = 24
+    # Password-reset mails per account and hour; more requests get the same answer and no mail.
+    COURSEHUB_RESET_MAILS_PER_HOUR = 3
 
     # Links sent by e-mail.
     COURSEHUB_RESET_TOKEN_HOURS = 2

@@ -680,12 +680,26 @@ def _spend_tokens(user: User, now: datetime) -> None:
 def request_password_reset(email: str, *, now: datetime) -> None:
     """E-mail a reset link if an active account has this address; otherwise do nothing.
 
-    The caller answers the same either way, so that nobody learns which addresses exist.
+    At most COURSEHUB_RESET_MAILS_PER_HOUR links per account and hour are sent; past the cap nothing
+    is sent. The caller answers the same in every case, so that nobody learns which addresses exist
+    or whether the cap was reached.
     """
     address = email_or_none(email) or normalise_login(email)[: MAX_EMAIL + 1]
     user = db.session.scalar(select(User).where(func.lower(User.email) == address))
     if user is None or not user.is_active:
         logger.info("password reset asked for an unknown address")
+        return
+    # At most COURSEHUB_RESET_MAILS_PER_HOUR mails per account and hour, so that nobody can flood an
+    # inbox; the page answers the same when the cap is reached.
+    sent = db.session.scalar(
+        select(func.count(AccountToken.id)).where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == TokenPurpose.RESET,
+            AccountToken.created_at > now - timedelta(hours=1),
+        )
+    )
+    if (sent or 0) >= current_app.config["COURSEHUB_RESET_MAILS_PER_HOUR"]:
+        logger.info("password reset cap reached user=%s", user.id)
         return
     # Only the newest reset link works: earlier ones that are still lying in the inbox expire now.
     db.session.execute(

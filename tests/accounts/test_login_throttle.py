@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
-from tests.accounts.test_views import LOGIN_FAILED, _text
+from coursehub.notifications.models import OutboxMessage
+from tests.accounts.test_views import LOGIN_FAILED, _text, _without_csrf_token
 from tests.factories import PASSWORD, UserFactory
 
 WAIT = "För många misslyckade inloggningar. Vänta en stund och försök igen."
@@ -67,3 +69,21 @@ def test_the_attackers_delay_doubles_with_each_failure_up_to_the_cap(app, client
     # Failures are forgotten after a day.
     clock.advance(hours=24)
     assert _post(client, owner.email, PASSWORD, "10.6.6.6").status_code == 302
+
+
+def test_reset_mails_are_capped_per_account_and_the_page_answers_the_same(client, db, clock):
+    UserFactory(email="anna@exempel.se")
+    db.session.commit()
+
+    def ask(email):
+        return _without_csrf_token(
+            client.post("/glomt-losenord", data={"email": email}, follow_redirects=True)
+        )
+
+    answers = {ask("anna@exempel.se") for _ in range(10)} | {ask("okand@exempel.se")}
+    assert len(answers) == 1
+    mails = db.session.scalar(select(func.count(OutboxMessage.id)))
+    assert mails == 3
+    clock.advance(hours=1, seconds=1)
+    ask("anna@exempel.se")
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 4
