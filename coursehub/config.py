@@ -54,7 +54,15 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     COURSEHUB_LOGIN_LIMIT_ADDRESS = "20 per 10 minutes"
-    COURSEHUB_LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"
+    # Growing delays after failed logins (accounts.services.check_login_throttle): after FREE failures
+    # on an account or from an address, the next try waits DELAY seconds, doubling with each further
+    # failure up to DELAY_MAX; failures older than FORGET_HOURS no longer count.
+    COURSEHUB_LOGIN_FREE_FAILURES = 5
+    COURSEHUB_LOGIN_DELAY_SECONDS = 30
+    COURSEHUB_LOGIN_DELAY_MAX_SECONDS = 3600
+    COURSEHUB_LOGIN_FAILURES_FORGET_HOURS = 24
+    # Password-reset mails per account and hour; more requests get the same answer and no mail.
+    COURSEHUB_RESET_MAILS_PER_HOUR = 3
 
     # Links sent by e-mail.
     COURSEHUB_RESET_TOKEN_HOURS = 2

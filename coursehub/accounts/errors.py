@@ -16,6 +16,13 @@ class LoginFailedError(AccountError):
         super().__init__(str(_l("Fel e-postadress, användarnamn eller lösenord.")))
 
 
+class LoginThrottledError(AccountError):
+    """Too many failed logins from this address (or on this account from an address that failed)."""
+
+    def __init__(self) -> None:
+        super().__init__(str(_l("För många misslyckade inloggningar. Vänta en stund och försök igen.")))
+
+
 class InvalidLinkError(AccountError):
     """A password or invitation link that is unknown, used already or expired."""
 

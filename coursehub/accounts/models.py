@@ -163,6 +163,19 @@ class AccountToken(Base):
         return self.used_at is None and now < self.expires_at
 
 
+class LoginThrottle(Base):
+    """Failed logins counted per account or per address (see services.check_login_throttle).
+
+    Kept in the database, not in process memory, so that every worker on every host counts together.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(300), primary_key=True)  # "address:…" or "account:…"
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime]
+
+
 class AuditOutcome(enum.StrEnum):
     OK = "ok"
     DENIED = "denied"

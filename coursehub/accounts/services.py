@@ -15,6 +15,9 @@ from typing import Any, cast
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import case as sa_case
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from coursehub import events
 from coursehub.accounts import audit, emails, passwords, permissions
@@ -23,11 +26,13 @@ from coursehub.accounts.errors import (
     EmailTakenError,
     InvalidLinkError,
     LoginFailedError,
+    LoginThrottledError,
     StaffAccountError,
 )
 from coursehub.accounts.models import (
     AccountToken,
     Household,
+    LoginThrottle,
     Municipality,
     Role,
     TokenPurpose,
@@ -202,6 +207,97 @@ def authenticate(login: str, password: str, *, now: datetime) -> User:
     db.session.flush()
     logger.info("login user=%s", user.id)
     return user
+
+
+# -- growing delays after failed logins ---------------------------------------------------------
+#
+# Failures are counted per address and per account (one counter per person, whether they type their
+# e-mail address or their username; a name that matches nobody counts on its own). After
+# COURSEHUB_LOGIN_FREE_FAILURES failures a counter is "waiting": the next try is refused until
+# COURSEHUB_LOGIN_DELAY_SECONDS after the last failure, a delay that doubles with each further failure,
+# capped at COURSEHUB_LOGIN_DELAY_MAX_SECONDS. A refused try is not checked and not counted.
+#
+# The owner is never locked out by somebody else: an address that is waiting is refused outright
+# (that is the attacker's own address), but a waiting *account* refuses only tries from addresses
+# that have failed themselves. A try from an address without failures is checked as usual, so the
+# owner who types the right password gets in while the account is attacked from elsewhere; an
+# attacker who spreads over many addresses gets one guess per address per delay, each of which then
+# waits. Counters live in the database (login_throttles) so that every worker counts together, and
+# are kept by an atomic upsert. A success clears nothing (an attacker with an account of their own
+# must not win new free tries by logging in); failures are forgotten after
+# COURSEHUB_LOGIN_FAILURES_FORGET_HOURS. Several people behind one address (a shared NAT) share its
+# counter: one of them guessing slows the others down there, never from elsewhere.
+
+
+def _throttle_keys(login: str, address: str) -> tuple[str, str]:
+    name = normalise_login(login)[:254]
+    user = find_user_by_login(name)
+    account = f"account:user:{user.id}" if user is not None else f"account:{name}"
+    return account, f"address:{address[:200]}"
+
+
+def _failures(key: str, now: datetime) -> tuple[int, datetime | None]:
+    """Return the failures that still count for `key`, and when the last one was."""
+    row = db.session.get(LoginThrottle, key)
+    if row is None:
+        return 0, None
+    forget = timedelta(hours=current_app.config["COURSEHUB_LOGIN_FAILURES_FORGET_HOURS"])
+    if row.last_failure_at + forget <= now:
+        return 0, None
+    return row.failures, row.last_failure_at
+
+
+def login_delay(failures: int) -> timedelta:
+    """Return how long the next try waits after `failures` failures (zero while they are free)."""
+    config = current_app.config
+    extra = failures - config["COURSEHUB_LOGIN_FREE_FAILURES"]
+    if extra < 0:
+        return timedelta(0)
+    cap = config["COURSEHUB_LOGIN_DELAY_MAX_SECONDS"]
+    return timedelta(seconds=min(cap, config["COURSEHUB_LOGIN_DELAY_SECONDS"] * 2 ** min(extra, 32)))
+
+
+def _waiting(failures: int, last: datetime | None, now: datetime) -> bool:
+    return last is not None and failures > 0 and now < last + login_delay(failures)
+
+
+def check_login_throttle(login: str, address: str, *, now: datetime) -> None:
+    """Raise LoginThrottledError when this try must wait (see the rules above)."""
+    account_key, address_key = _throttle_keys(login, address)
+    address_failures, address_last = _failures(address_key, now)
+    if _waiting(address_failures, address_last, now):
+        raise LoginThrottledError()
+    account_failures, account_last = _failures(account_key, now)
+    if address_failures and _waiting(account_failures, account_last, now):
+        raise LoginThrottledError()
+
+
+def record_login_failure(login: str, address: str, *, now: datetime) -> None:
+    """Count one failed login on the account and on the address (atomically, for every worker)."""
+    forget = timedelta(hours=current_app.config["COURSEHUB_LOGIN_FAILURES_FORGET_HOURS"])
+    postgresql = db.session.get_bind().dialect.name == "postgresql"
+    for key in _throttle_keys(login, address):
+        values = {"key": key, "failures": 1, "last_failure_at": now}
+        counted = {
+            # A failure after the old ones were forgotten starts the count again.
+            "failures": sa_case(
+                (LoginThrottle.last_failure_at <= now - forget, 1), else_=LoginThrottle.failures + 1
+            ),
+            "last_failure_at": now,
+        }
+        if postgresql:
+            db.session.execute(
+                pg_insert(LoginThrottle)
+                .values(values)
+                .on_conflict_do_update(index_elements=["key"], set_=counted)
+            )
+        else:
+            db.session.execute(
+                sqlite_insert(LoginThrottle)
+                .values(values)
+                .on_conflict_do_update(index_elements=["key"], set_=counted)
+            )
+    db.session.flush()
 
 
 def end_sessions(user: User) -> None:
@@ -584,12 +680,26 @@ def _spend_tokens(user: User, now: datetime) -> None:
 def request_password_reset(email: str, *, now: datetime) -> None:
     """E-mail a reset link if an active account has this address; otherwise do nothing.
 
-    The caller answers the same either way, so that nobody learns which addresses exist.
+    At most COURSEHUB_RESET_MAILS_PER_HOUR links per account and hour are sent; past the cap nothing
+    is sent. The caller answers the same in every case, so that nobody learns which addresses exist
+    or whether the cap was reached.
     """
     address = email_or_none(email) or normalise_login(email)[: MAX_EMAIL + 1]
     user = db.session.scalar(select(User).where(func.lower(User.email) == address))
     if user is None or not user.is_active:
         logger.info("password reset asked for an unknown address")
+        return
+    # At most COURSEHUB_RESET_MAILS_PER_HOUR mails per account and hour, so that nobody can flood an
+    # inbox; the page answers the same when the cap is reached.
+    sent = db.session.scalar(
+        select(func.count(AccountToken.id)).where(
+            AccountToken.user_id == user.id,
+            AccountToken.purpose == TokenPurpose.RESET,
+            AccountToken.created_at > now - timedelta(hours=1),
+        )
+    )
+    if (sent or 0) >= current_app.config["COURSEHUB_RESET_MAILS_PER_HOUR"]:
+        logger.info("password reset cap reached user=%s", user.id)
         return
     # Only the newest reset link works: earlier ones that are still lying in the inbox expire now.
     db.session.execute(

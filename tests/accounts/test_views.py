@@ -134,57 +134,8 @@ class TestRateLimits:
         return {
             "RATELIMIT_ENABLED": True,
             "COURSEHUB_LOGIN_LIMIT_ADDRESS": "8 per 10 minutes",
-            "COURSEHUB_LOGIN_LIMIT_ACCOUNT": "3 per 15 minutes",
+            "COURSEHUB_LOGIN_FREE_FAILURES": 20,
         }
-
-    def test_failures_on_one_account_lock_it_even_from_other_addresses(self, client, db):
-        user = UserFactory(email="anna@exempel.se", username="anna.svensson")
-        other = UserFactory()
-        db.session.commit()
-        for address, login in [
-            ("10.0.0.1", "anna@exempel.se"),
-            ("10.0.0.2", "ANNA@exempel.se"),
-            ("10.0.0.3", "anna@exempel.se"),
-        ]:
-            response = client.post(
-                "/logga-in",
-                data={"login": login, "password": "fel-fel-fel"},
-                environ_base={"REMOTE_ADDR": address},
-            )
-            assert LOGIN_FAILED in _text(response)
-        # Even the right password now waits, from a fresh address too.
-        response = client.post(
-            "/logga-in",
-            data={"login": user.email, "password": PASSWORD},
-            environ_base={"REMOTE_ADDR": "10.0.0.9"},
-        )
-        assert response.status_code == 429
-        assert "För många försök" in _text(response)
-        assert "Vänta en stund" in _text(response)
-        # Another account from the same address is not affected.
-        assert post_login(client, other.email).status_code == 302
-
-    def test_email_and_username_of_one_person_share_one_counter(self, client, db):
-        user = UserFactory(email="anna@exempel.se", username="anna.svensson")
-        db.session.commit()
-        for address, login in [
-            ("10.0.0.1", "anna@exempel.se"),
-            ("10.0.0.2", "anna.svensson"),
-            ("10.0.0.3", "Anna.Svensson"),
-        ]:
-            response = client.post(
-                "/logga-in",
-                data={"login": login, "password": "fel-fel-fel"},
-                environ_base={"REMOTE_ADDR": address},
-            )
-            assert LOGIN_FAILED in _text(response)
-        for login in (user.username, user.email):
-            response = client.post(
-                "/logga-in",
-                data={"login": login, "password": PASSWORD},
-                environ_base={"REMOTE_ADDR": "10.0.0.9"},
-            )
-            assert response.status_code == 429
 
     def test_failures_from_one_address_lock_that_address(self, client, db):
         users = [UserFactory() for _ in range(9)]

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from coursehub import clock
 from coursehub.accounts import permissions, services
-from coursehub.accounts.errors import AccountError, InvalidLinkError, LoginFailedError
+from coursehub.accounts.errors import AccountError, InvalidLinkError, LoginFailedError, LoginThrottledError
 from coursehub.accounts.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from coursehub.accounts.models import TokenPurpose
 from coursehub.extensions import limiter
@@ -24,18 +24,6 @@ def _address_limit() -> str:
     return current_app.config["COURSEHUB_LOGIN_LIMIT_ADDRESS"]
 
 
-def _account_limit() -> str:
-    return current_app.config["COURSEHUB_LOGIN_LIMIT_ACCOUNT"]
-
-
-def _account_key() -> str:
-    # One counter per person, whether they type their e-mail address or their username; a name
-    # that matches nobody counts on its own (normalised, so that case and spaces do not help).
-    login = services.normalise_login(request.form.get("login", ""))[:254]
-    user = services.find_user_by_login(login)
-    return f"login-account:user:{user.id}" if user is not None else f"login-account:{login}"
-
-
 def _failed(response) -> bool:
     # A failed login re-renders the form (200); a successful one redirects.
     return response.status_code == 200
@@ -43,20 +31,32 @@ def _failed(response) -> bool:
 
 @bp.route("/logga-in", methods=["GET", "POST"])
 @limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed, scope="login-address")
-@limiter.limit(
-    _account_limit, methods=["POST"], deduct_when=_failed, key_func=_account_key, scope="login-account"
-)
 def login():
-    """Log a person in by e-mail address or username."""
+    """Log a person in by e-mail address or username.
+
+    Failed logins make the next tries wait, growing, per account and per address, without ever
+    refusing the owner's right password from an address that has not failed
+    (services.check_login_throttle says how).
+    """
     form = LoginForm()
     if form.validate_on_submit():
         now = clock.now()
+        login_name, address = required(form.login), request.remote_addr or ""
+
+        def check_and_authenticate():
+            services.check_login_throttle(login_name, address, now=now)
+            return services.authenticate(login_name, required(form.password), now=now)
+
         outcome = attempt(
-            lambda: services.authenticate(required(form.login), required(form.password), now=now),
+            check_and_authenticate,
             form=form,
             default="password",
-            catch=LoginFailedError,
+            catch=(LoginFailedError, LoginThrottledError),
         )
+        if isinstance(outcome.error, LoginThrottledError):
+            return render_template("accounts/login.html", form=form), 429
+        if isinstance(outcome.error, LoginFailedError):
+            attempt(lambda: services.record_login_failure(login_name, address, now=now))
         if outcome.ok:
             user = outcome.value
             session.clear()  # a new session at login: nothing from before carries over
