@@ -93,7 +93,25 @@ def test_signing_up_twice_is_refused_with_a_message(db, client, fresh_login, mis
     fresh_login(client, asa)
     sign_up(client, "/mina-framsteg/igentagning", other.sessions[1], asa)
     page = html(client.get(sign_up(client, "/mina-framsteg/igentagning", other.sessions[1], asa).location))
-    assert "kunde inte anmälas" in page and "redan anmäl" in page
+    # The theme is now planned for her: the rule of planned themes answers first.
+    assert "kunde inte anmälas" in page and "redan en kommande träff" in page
+    assert makeups(db) == 1
+
+
+def test_a_theme_already_attended_or_already_planned_is_refused_with_a_message(
+    db, client, fresh_login, course_type, missed
+):
+    asa, other, _leader = missed
+    later = started_run(course_type, weeks_ago=-3, title="Vintern")
+    fresh_login(client, asa)
+    # Theme 1 she has already: not offered, and a posted id for it is refused.
+    page = html(client.get(sign_up(client, "/mina-framsteg/igentagning", other.sessions[0], asa).location))
+    assert "kunde inte anmälas" in page and "saknar inte" in page
+    assert makeups(db) == 0
+    # Theme 2 once planned in one run: another run's session of it is refused.
+    sign_up(client, "/mina-framsteg/igentagning", other.sessions[1], asa)
+    page = html(client.get(sign_up(client, "/mina-framsteg/igentagning", later.sessions[1], asa).location))
+    assert "kunde inte anmälas" in page and "redan en kommande träff" in page
     assert makeups(db) == 1
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from coursehub.accounts.models import User
-from coursehub.attendance.queries.progress import CourseProgress
+from coursehub.attendance.queries.progress import CourseProgress, progress_for_users
 from coursehub.courses.models import (
     CourseRun,
     CourseSession,
@@ -136,3 +137,29 @@ def makeup_candidates(
                 MakeupTheme(user.id, course.course_type.name, theme.title, options[:PER_THEME])
             )
     return result
+
+
+def makeup_refusal(person: User, session: CourseSession, *, now: datetime) -> str | None:
+    """Return why `person` may not make up a theme with `session` (in Swedish), or None.
+
+    The rules of `makeup_candidates`: the session's theme is one the person still lacks in a course
+    type that allows make-ups, and no session of that theme is already planned for them.
+    """
+    theme_id = session.theme_id
+    course_type = session.run.course_type
+    if theme_id is None or not course_type.allows_makeup:
+        return str(_("Träffen går inte att använda för att ta igen ett tema."))
+    progress = progress_for_users([person.id], course_type_ids=[course_type.id]).get(person.id, [])
+    lacking = {
+        row.theme.id
+        for course in progress
+        if course.course_type.id == course_type.id and not course.is_complete
+        for row in course.themes
+        if row.attended is None
+    }
+    if theme_id not in lacking:
+        return str(_("Personen saknar inte träffens tema och behöver inte ta igen det."))
+    _whole_runs, planned = _plans([person], now)
+    if theme_id in planned[person.id]:
+        return str(_("Personen har redan en kommande träff med det här temat."))
+    return None
