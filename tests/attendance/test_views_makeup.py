@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from coursehub.attendance import services
 from coursehub.attendance.models import AbsenceNotice
 from coursehub.enrollment.models import Enrollment
-from tests.attendance.conftest import enrol, family_member, started_run
+from tests.attendance.conftest import enrol, enrol_makeup, family_member, started_run
 from tests.factories import HouseholdFactory, MunicipalityFactory, UserFactory
 
 
@@ -86,6 +86,19 @@ def test_a_full_run_refuses_the_make_up_with_a_message(db, client, fresh_login, 
     page = html(client.get(response.location))
     assert "Åsa Öberg kunde inte anmälas" in page and "inte tillräckligt många platser" in page
     assert makeups(db) == 0
+
+
+def test_the_page_shows_the_sessions_own_free_seats(db, client, fresh_login, missed):
+    asa, other, _leader = missed
+    other.capacity = 2
+    enrol_makeup(other.sessions[0], family_member(), family_member())  # theme 1 is full, theme 2 is not
+    db.session.commit()
+    fresh_login(client, asa)
+    page = html(client.get("/mina-framsteg"))
+    assert "Platser kvar: 2." in page and "Anmäl till den här träffen" in page
+    response = sign_up(client, "/mina-framsteg/igentagning", other.sessions[1], asa)
+    assert "är anmäld till" in html(client.get(response.location))
+    assert makeups(db) == 2
 
 
 def test_signing_up_twice_is_refused_with_a_message(db, client, fresh_login, missed):

@@ -21,6 +21,7 @@ from coursehub.courses.models import (
     SessionStatus,
 )
 from coursehub.enrollment import queries as enrollment_queries
+from coursehub.enrollment.models import SEAT_HOLDING, Enrollment, EnrollmentPerson
 from coursehub.extensions import db
 from coursehub.lib.checks import known
 
@@ -31,7 +32,7 @@ MAX_SESSIONS = 300
 
 @dataclass(frozen=True)
 class MakeupOption:
-    """One session that would make up a missing theme, with the seats its run has left."""
+    """One session that would make up a missing theme, with the seats left at that session."""
 
     session: CourseSession
     seats_left: int
@@ -93,12 +94,25 @@ def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[
     return whole_runs, planned
 
 
+def _seats_held(run_ids: set[int]) -> dict[tuple[int, int | None], int]:
+    """Return persons holding seats per (run, make-up session); (run, None) for whole-run sign-ups."""
+    if not run_ids:
+        return {}
+    stmt = (
+        select(Enrollment.run_id, Enrollment.makeup_session_id, sa.func.count(EnrollmentPerson.id))
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .where(Enrollment.run_id.in_(run_ids), Enrollment.status.in_(SEAT_HOLDING))
+        .group_by(Enrollment.run_id, Enrollment.makeup_session_id)
+    )
+    return {(run_id, session_id): count for run_id, session_id, count in db.session.execute(stmt)}
+
+
 def makeup_candidates(
     users: list[User], progress: dict[int, list[CourseProgress]], *, now: datetime
 ) -> dict[int, list[MakeupTheme]]:
     """Return, per person, each missing theme of a make-up course type with sessions to book.
 
-    Runs two statements whatever the number of persons, course types and runs.
+    Runs three statements whatever the number of persons, course types and runs.
     """
     result: dict[int, list[MakeupTheme]] = {u.id: [] for u in users}
     whole_runs, planned = _plans(users, now)
@@ -125,9 +139,17 @@ def makeup_candidates(
         .limit(MAX_SESSIONS)
     )
     by_theme: dict[int, list[MakeupOption]] = defaultdict(list)
-    for session in db.session.scalars(stmt).unique():
+    sessions = list(db.session.scalars(stmt).unique())
+    held = _seats_held({s.run_id for s in sessions})
+    for session in sessions:
         theme_id = known(session.theme_id, "selected by theme_id IN (...) above")
-        by_theme[theme_id].append(MakeupOption(session, session.run.seats_left))
+        # A make-up needs a seat at its one session only (enrollment.services.common.seats_taken).
+        free = (
+            session.run.capacity
+            - held.get((session.run_id, None), 0)
+            - held.get((session.run_id, session.id), 0)
+        )
+        by_theme[theme_id].append(MakeupOption(session, max(free, 0)))
     for user, course, theme in wanted:
         # A person without a household is signed up for no run as a whole.
         own = whole_runs.get(user.household_id, set()) if user.household_id is not None else set()
