@@ -28,6 +28,7 @@ from coursehub.attendance.models import (
     Completion,
 )
 from coursehub.courses.models import CourseSession, CourseType, SessionStatus
+from coursehub.enrollment import services as enrollment_services
 from coursehub.errors import PermissionDeniedError
 from coursehub.extensions import db
 from coursehub.lib.database import lock_for_update
@@ -110,6 +111,22 @@ def record_attendance(
     logger.info("attendance mark %s session=%s status=%s", mark.id, session.id, status.value)
     evaluate_completion(person, session.run.course_type, actor=actor, now=now)
     return mark
+
+
+def sign_up_for_makeup(session: CourseSession, person: User, *, actor: User, now: datetime) -> None:
+    """Sign `person` up for `session` to make up a theme they lack and have not planned.
+
+    The theme rules live here, where progress is known; enrollment checks the run's audience,
+    the approval rule and the session's seats.
+    """
+    household = person.household
+    if household is None:
+        raise AttendanceError(_("Personen hör inte till något hushåll."))
+    reason = queries.makeup_refusal(person, session, now=now)
+    if reason is not None:
+        raise AttendanceError(reason)
+    enrollment_services.sign_up_for_makeup(session, household, [person], actor=actor, now=now)
+    logger.info("make-up checked session=%s", session.id)
 
 
 def _lock_person(person: User) -> None:

@@ -133,8 +133,10 @@ class CourseRun(Base):
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     # First session's start, kept by services so that the catalogue sorts and filters in SQL.
     starts_at: Mapped[datetime | None] = mapped_column(index=True)
-    # Persons holding seats (pending, confirmed or offered sign-ups, make-ups included), so that
-    # the catalogue filters and pages in SQL. Only enrollment writes it, under the run's row lock;
+    # The seats a whole-run sign-up cannot have: persons of whole-run sign-ups holding seats
+    # (pending, confirmed, offered) plus the most make-ups held at any one session (a make-up holds
+    # a seat at its one session only), so that the catalogue filters and pages in SQL. Only
+    # enrollment writes it (`enrollment.services.common.seats_taken`), under the run's row lock;
     # courses leaves it at its default.
     seats_taken: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     created_at: Mapped[datetime] = created_at_column()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from coursehub.attendance import services
 from coursehub.attendance.models import AbsenceNotice
 from coursehub.enrollment.models import Enrollment
-from tests.attendance.conftest import enrol, family_member, started_run
+from tests.attendance.conftest import enrol, enrol_makeup, family_member, started_run
 from tests.factories import HouseholdFactory, MunicipalityFactory, UserFactory
 
 
@@ -88,12 +88,43 @@ def test_a_full_run_refuses_the_make_up_with_a_message(db, client, fresh_login, 
     assert makeups(db) == 0
 
 
+def test_the_page_shows_the_sessions_own_free_seats(db, client, fresh_login, missed):
+    asa, other, _leader = missed
+    other.capacity = 2
+    enrol_makeup(other.sessions[0], family_member(), family_member())  # theme 1 is full, theme 2 is not
+    db.session.commit()
+    fresh_login(client, asa)
+    page = html(client.get("/mina-framsteg"))
+    assert "Platser kvar: 2." in page and "Anmäl till den här träffen" in page
+    response = sign_up(client, "/mina-framsteg/igentagning", other.sessions[1], asa)
+    assert "är anmäld till" in html(client.get(response.location))
+    assert makeups(db) == 2
+
+
 def test_signing_up_twice_is_refused_with_a_message(db, client, fresh_login, missed):
     asa, other, _leader = missed
     fresh_login(client, asa)
     sign_up(client, "/mina-framsteg/igentagning", other.sessions[1], asa)
     page = html(client.get(sign_up(client, "/mina-framsteg/igentagning", other.sessions[1], asa).location))
-    assert "kunde inte anmälas" in page and "redan anmäl" in page
+    # The theme is now planned for her: the rule of planned themes answers first.
+    assert "kunde inte anmälas" in page and "redan en kommande träff" in page
+    assert makeups(db) == 1
+
+
+def test_a_theme_already_attended_or_already_planned_is_refused_with_a_message(
+    db, client, fresh_login, course_type, missed
+):
+    asa, other, _leader = missed
+    later = started_run(course_type, weeks_ago=-3, title="Vintern")
+    fresh_login(client, asa)
+    # Theme 1 she has already: not offered, and a posted id for it is refused.
+    page = html(client.get(sign_up(client, "/mina-framsteg/igentagning", other.sessions[0], asa).location))
+    assert "kunde inte anmälas" in page and "saknar inte" in page
+    assert makeups(db) == 0
+    # Theme 2 once planned in one run: another run's session of it is refused.
+    sign_up(client, "/mina-framsteg/igentagning", other.sessions[1], asa)
+    page = html(client.get(sign_up(client, "/mina-framsteg/igentagning", later.sessions[1], asa).location))
+    assert "kunde inte anmälas" in page and "redan en kommande träff" in page
     assert makeups(db) == 1
 
 

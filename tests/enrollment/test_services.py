@@ -524,6 +524,66 @@ def test_make_up_needs_a_run_of_the_same_course_type(make_family):
         )
 
 
+def test_make_up_is_refused_outside_the_runs_audience(make_family):
+    course_type = CourseTypeFactory(allows_makeup=True)
+    own_run = CourseRunFactory(course_type=course_type)
+    elsewhere = CourseRunFactory(course_type=course_type, is_open_to_all=False)
+    elsewhere.municipalities.append(MunicipalityFactory(name="Vetlanda"))
+    household, adults = make_family(1)
+    _sign_up(own_run, household, adults)
+    with pytest.raises(SignupClosedError, match="inte öppen för familjer"):
+        services.sign_up_for_makeup(
+            elsewhere.sessions[1], household, adults, actor=adults[0], now=clock.now()
+        )
+    assert _count() == 1 and services.seats_taken(elsewhere.id) == 0
+
+
+def test_make_up_of_a_type_needing_approval_waits_for_the_municipality(make_family, worker, outbox):
+    course_type = CourseTypeFactory(allows_makeup=True, requires_municipal_approval=True)
+    own_run = CourseRunFactory(course_type=course_type)
+    other_run = CourseRunFactory(course_type=course_type)
+    household, adults = make_family(2)
+    _sign_up(own_run, household, adults, actor=worker)  # signed up by the municipality: confirmed
+    session = other_run.sessions[1]
+    makeup = services.sign_up_for_makeup(session, household, adults[:1], actor=adults[0], now=clock.now())
+    assert makeup.status == EnrollmentStatus.PENDING and makeup.needs_approval
+    assert [m.recipient for m in outbox(template_prefix="enrollment-approval")] == [worker.email]
+    by_worker = services.sign_up_for_makeup(
+        other_run.sessions[2], household, adults[1:], actor=worker, now=clock.now()
+    )
+    assert by_worker.status == EnrollmentStatus.CONFIRMED and not by_worker.needs_approval
+
+
+def test_a_make_up_holds_a_seat_for_its_one_session_only(make_family):
+    course_type = CourseTypeFactory(allows_makeup=True)
+    own_run = CourseRunFactory(course_type=course_type)
+    other_run = CourseRunFactory(course_type=course_type, capacity=2)
+    first, first_adults = make_family(1)
+    second, second_adults = make_family(2)
+    for household, adults in ((first, first_adults), (second, second_adults)):
+        _sign_up(own_run, household, adults)
+    services.sign_up_for_makeup(
+        other_run.sessions[0], first, first_adults, actor=first_adults[0], now=clock.now()
+    )
+    # The other session still has both its seats.
+    services.sign_up_for_makeup(
+        other_run.sessions[1], second, second_adults, actor=second_adults[0], now=clock.now()
+    )
+    # A whole-run sign-up needs a seat at every session: the second session has none left.
+    assert services.seats_taken(other_run.id) == 2
+    db.session.refresh(other_run)
+    assert other_run.seats_left == 0
+    late, late_adults = make_family(1)
+    _sign_up(own_run, late, late_adults)
+    with pytest.raises(CourseFullError, match="platser"):
+        services.sign_up_for_makeup(
+            other_run.sessions[1], late, late_adults, actor=late_adults[0], now=clock.now()
+        )
+    services.sign_up_for_makeup(
+        other_run.sessions[0], late, late_adults, actor=late_adults[0], now=clock.now()
+    )
+
+
 # -- calendar SEQUENCE across cancellations and new sign-ups --------------------------------------
 
 

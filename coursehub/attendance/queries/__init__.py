@@ -1,6 +1,6 @@
 """Reads for attendance pages; every function runs a fixed number of statements whatever the size."""
 
-from coursehub.attendance.queries.makeup import MakeupOption, MakeupTheme, makeup_candidates
+from coursehub.attendance.queries.makeup import MakeupOption, MakeupTheme, makeup_candidates, makeup_refusal
 from coursehub.attendance.queries.pages import (
     certificate_by_code,
     certificates_page,
@@ -48,6 +48,7 @@ __all__ = [
     "household_adults",
     "is_participant",
     "makeup_candidates",
+    "makeup_refusal",
     "municipality_households_page",
     "progress_for_users",
     "run_matrix",

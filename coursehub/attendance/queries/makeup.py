@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from coursehub.accounts.models import User
-from coursehub.attendance.queries.progress import CourseProgress
+from coursehub.attendance.queries.progress import CourseProgress, progress_for_users
 from coursehub.courses.models import (
     CourseRun,
     CourseSession,
@@ -20,6 +21,7 @@ from coursehub.courses.models import (
     SessionStatus,
 )
 from coursehub.enrollment import queries as enrollment_queries
+from coursehub.enrollment.models import SEAT_HOLDING, Enrollment, EnrollmentPerson
 from coursehub.extensions import db
 from coursehub.lib.checks import known
 
@@ -30,7 +32,7 @@ MAX_SESSIONS = 300
 
 @dataclass(frozen=True)
 class MakeupOption:
-    """One session that would make up a missing theme, with the seats its run has left."""
+    """One session that would make up a missing theme, with the seats left at that session."""
 
     session: CourseSession
     seats_left: int
@@ -92,12 +94,25 @@ def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[
     return whole_runs, planned
 
 
+def _seats_held(run_ids: set[int]) -> dict[tuple[int, int | None], int]:
+    """Return persons holding seats per (run, make-up session); (run, None) for whole-run sign-ups."""
+    if not run_ids:
+        return {}
+    stmt = (
+        select(Enrollment.run_id, Enrollment.makeup_session_id, sa.func.count(EnrollmentPerson.id))
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .where(Enrollment.run_id.in_(run_ids), Enrollment.status.in_(SEAT_HOLDING))
+        .group_by(Enrollment.run_id, Enrollment.makeup_session_id)
+    )
+    return {(run_id, session_id): count for run_id, session_id, count in db.session.execute(stmt)}
+
+
 def makeup_candidates(
     users: list[User], progress: dict[int, list[CourseProgress]], *, now: datetime
 ) -> dict[int, list[MakeupTheme]]:
     """Return, per person, each missing theme of a make-up course type with sessions to book.
 
-    Runs two statements whatever the number of persons, course types and runs.
+    Runs three statements whatever the number of persons, course types and runs.
     """
     result: dict[int, list[MakeupTheme]] = {u.id: [] for u in users}
     whole_runs, planned = _plans(users, now)
@@ -124,9 +139,17 @@ def makeup_candidates(
         .limit(MAX_SESSIONS)
     )
     by_theme: dict[int, list[MakeupOption]] = defaultdict(list)
-    for session in db.session.scalars(stmt).unique():
+    sessions = list(db.session.scalars(stmt).unique())
+    held = _seats_held({s.run_id for s in sessions})
+    for session in sessions:
         theme_id = known(session.theme_id, "selected by theme_id IN (...) above")
-        by_theme[theme_id].append(MakeupOption(session, session.run.seats_left))
+        # A make-up needs a seat at its one session only (enrollment.services.common.seats_taken).
+        free = (
+            session.run.capacity
+            - held.get((session.run_id, None), 0)
+            - held.get((session.run_id, session.id), 0)
+        )
+        by_theme[theme_id].append(MakeupOption(session, max(free, 0)))
     for user, course, theme in wanted:
         # A person without a household is signed up for no run as a whole.
         own = whole_runs.get(user.household_id, set()) if user.household_id is not None else set()
@@ -136,3 +159,29 @@ def makeup_candidates(
                 MakeupTheme(user.id, course.course_type.name, theme.title, options[:PER_THEME])
             )
     return result
+
+
+def makeup_refusal(person: User, session: CourseSession, *, now: datetime) -> str | None:
+    """Return why `person` may not make up a theme with `session` (in Swedish), or None.
+
+    The rules of `makeup_candidates`: the session's theme is one the person still lacks in a course
+    type that allows make-ups, and no session of that theme is already planned for them.
+    """
+    theme_id = session.theme_id
+    course_type = session.run.course_type
+    if theme_id is None or not course_type.allows_makeup:
+        return str(_("Träffen går inte att använda för att ta igen ett tema."))
+    progress = progress_for_users([person.id], course_type_ids=[course_type.id]).get(person.id, [])
+    lacking = {
+        row.theme.id
+        for course in progress
+        if course.course_type.id == course_type.id and not course.is_complete
+        for row in course.themes
+        if row.attended is None
+    }
+    if theme_id not in lacking:
+        return str(_("Personen saknar inte träffens tema och behöver inte ta igen det."))
+    _whole_runs, planned = _plans([person], now)
+    if theme_id in planned[person.id]:
+        return str(_("Personen har redan en kommande träff med det här temat."))
+    return None

@@ -17,7 +17,6 @@ from coursehub.attendance.forms import STATUS_LABELS, MakeupForm, WithdrawAbsenc
 from coursehub.attendance.models import AbsenceNotice
 from coursehub.attendance.views import bp
 from coursehub.courses.models import CourseSession
-from coursehub.enrollment import services as enrollment_services
 from coursehub.errors import CoursehubError, NotFoundError
 from coursehub.lib.checks import known
 from coursehub.lib.params import get_or_none
@@ -37,7 +36,7 @@ def _sign_up(session: CourseSession | None, person: User, household: Household) 
     def sign_up() -> None:
         if session is None:
             raise CoursehubError(_("Träffen finns inte längre. Välj en annan träff."))
-        enrollment_services.sign_up_for_makeup(session, household, [person], actor=actor(), now=clock.now())
+        services.sign_up_for_makeup(session, person, actor=actor(), now=clock.now())
 
     outcome = attempt(sign_up, quiet=True)
     if isinstance(outcome.error, NotFoundError):

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from coursehub.accounts.models import Household, Municipality, Role, User, UserRole
 from coursehub.courses.models import CourseRun, RunStatus
@@ -27,16 +27,48 @@ def lock_run(run: CourseRun) -> CourseRun:
     return lock_for_update(CourseRun, run.id)
 
 
-def seats_taken(run_id: int) -> int:
-    """Return the number of persons holding seats in the run (pending, confirmed, offered)."""
+def _persons_holding_seats(run_id: int) -> Select[int]:
     return (
-        db.session.scalar(
-            select(func.count(EnrollmentPerson.id))
-            .join(Enrollment, Enrollment.id == EnrollmentPerson.enrollment_id)
-            .where(Enrollment.run_id == run_id, Enrollment.status.in_(SEAT_HOLDING))
-        )
-        or 0
+        select(func.count(EnrollmentPerson.id))
+        .join(Enrollment, Enrollment.id == EnrollmentPerson.enrollment_id)
+        .where(Enrollment.run_id == run_id, Enrollment.status.in_(SEAT_HOLDING))
     )
+
+
+def _whole_run_seats(run_id: int) -> int:
+    """Return the persons of whole-run sign-ups holding seats in the run."""
+    stmt = _persons_holding_seats(run_id).where(Enrollment.makeup_session_id.is_(None))
+    return db.session.execute(stmt).scalar_one()
+
+
+def makeup_seats_taken(run_id: int, session_id: int) -> int:
+    """Return the persons holding a make-up seat at one session of the run."""
+    stmt = _persons_holding_seats(run_id).where(Enrollment.makeup_session_id == session_id)
+    return db.session.execute(stmt).scalar_one()
+
+
+def seats_taken(run_id: int) -> int:
+    """Return the seats a whole-run sign-up cannot have: what `CourseRun.seats_taken` stores.
+
+    A whole-run sign-up (pending, confirmed, offered) holds a seat at every session; a make-up
+    holds one at its one session only. A newcomer to the whole run needs a seat at every session,
+    so the count is the whole-run seat holders plus the most make-ups any one session has. A
+    make-up's own free seats are `capacity - whole-run holders - make-ups of that session`
+    (`free_makeup_seats`).
+    """
+    per_session = (
+        _persons_holding_seats(run_id)
+        .add_columns(Enrollment.makeup_session_id)
+        .where(Enrollment.makeup_session_id.is_not(None))
+        .group_by(Enrollment.makeup_session_id)
+    )
+    busiest = max((row[0] for row in db.session.execute(per_session)), default=0)
+    return _whole_run_seats(run_id) + busiest
+
+
+def free_makeup_seats(run: CourseRun, session_id: int) -> int:
+    """Return the seats left for make-ups at one session of `run`."""
+    return run.capacity - _whole_run_seats(run.id) - makeup_seats_taken(run.id, session_id)
 
 
 def recount_seats(run: CourseRun) -> int:

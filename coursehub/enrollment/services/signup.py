@@ -136,7 +136,12 @@ def _announce(enrollment: Enrollment, *, now: datetime) -> None:
 def sign_up_for_makeup(
     session: CourseSession, household: Household, persons: list[User], *, actor: User, now: datetime
 ) -> Enrollment:
-    """Sign up adults for one session of another run of their course type, to make up a theme."""
+    """Sign up adults for one session of another run of their course type, to make up a theme.
+
+    The rules of `sign_up` hold: the run's audience, and the course type's approval (a family's
+    make-up of a type that needs it waits, holding its seat; the municipality's own is confirmed).
+    The make-up holds a seat at its one session only (`common.seats_taken`).
+    """
     common.check_may_act_for(actor, household)
     run = session.run
     if not run.course_type.allows_makeup:
@@ -145,6 +150,10 @@ def sign_up_for_makeup(
         raise SignupClosedError(_("Träffen tar inte emot anmälningar."))
     if session.has_started(now):
         raise SignupClosedError(_("Träffen har redan börjat."))
+    if not common.is_in_audience(run, household.municipality):
+        raise SignupClosedError(
+            _("Kursomgången är inte öppen för familjer från %(name)s.", name=household.municipality.name)
+        )
     if not _attends_other_run(household, run):
         raise EnrollmentError(
             _("Hushållet går inte någon annan omgång av den här kursen och kan inte ta igen en träff.")
@@ -154,22 +163,23 @@ def sign_up_for_makeup(
     whole = common.active_enrollment(run.id, household.id, RUN_SCOPE)
     if whole is not None and whole.status in ACTIVE:
         raise AlreadySignedUpError(_("Hushållet är redan anmält till hela kursomgången."))
-    if run.capacity - common.seats_taken(run.id) < len(chosen):
+    if common.free_makeup_seats(run, session.id) < len(chosen):
         raise CourseFullError(_("Det finns inte tillräckligt många platser kvar på träffen."))
     enrollment = _prepare_row(run, household, makeup_scope(session.id))
     enrollment.makeup_session_id = session.id
     enrollment.makeup_session = session
-    enrollment.needs_approval = False
+    enrollment.needs_approval = not common.acts_for_municipality(actor, household) and (
+        run.course_type.requires_municipal_approval or not household.is_confirmed
+    )
     enrollment.signed_up_by_id = actor.id
     enrollment.created_at = now
     for person in chosen:
         enrollment.persons.append(EnrollmentPerson(user=person))
-    enrollment.status = EnrollmentStatus.CONFIRMED
-    enrollment.confirmed_at = now
-    enrollment.waitlist_position = enrollment.offer_expires_at = None
+    # Seats were checked above: a make-up is never waitlisted.
+    _place(enrollment, len(chosen), free=len(chosen), next_position=0, now=now)
     db.session.flush()
     common.recount_seats(run)
-    emails.queue_confirmed_email(enrollment, now=now)
+    _announce(enrollment, now=now)
     logger.info("make-up sign-up %s session=%s", enrollment.id, session.id)
     return enrollment
 
