@@ -165,12 +165,15 @@ def sign_up_for_makeup(
         raise AlreadySignedUpError(_("Hushållet är redan anmält till hela kursomgången."))
     if common.free_makeup_seats(run, session.id) < len(chosen):
         raise CourseFullError(_("Det finns inte tillräckligt många platser kvar på träffen."))
+    # Decided before the row exists: the check reads the database, and an autoflush of a row
+    # without its status yet would break the NOT NULL constraint.
+    needs_approval = not common.acts_for_municipality(actor, household) and (
+        run.course_type.requires_municipal_approval or not household.is_confirmed
+    )
     enrollment = _prepare_row(run, household, makeup_scope(session.id))
     enrollment.makeup_session_id = session.id
     enrollment.makeup_session = session
-    enrollment.needs_approval = not common.acts_for_municipality(actor, household) and (
-        run.course_type.requires_municipal_approval or not household.is_confirmed
-    )
+    enrollment.needs_approval = needs_approval
     enrollment.signed_up_by_id = actor.id
     enrollment.created_at = now
     for person in chosen:
