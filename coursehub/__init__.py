@@ -52,9 +52,11 @@ def create_app(config: dict | None = None) -> Flask:
     _init_areas(app)
 
     from coursehub import cli, health, web
+    from coursehub.lib import querycount
 
     health.init_app(app)
     web.init_app(app)
+    querycount.init_app(app)
     cli.init_app(app)
 
     if app.config["COURSEHUB_SCHEDULER"] == "inprocess":

@@ -84,3 +84,18 @@ def test_probes_are_never_rate_limited(app, client):
     statuses = [client.get(page).status_code for _ in range(5)]
     assert 429 in statuses
     limiter.reset()
+
+
+def test_query_count_header_is_off_by_default_and_counts_when_asked(app, client, template_database):
+    assert "X-Query-Count" not in client.get("/readyz").headers
+    url, drop = template_database()
+    counted = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url, "COURSEHUB_QUERY_COUNT_HEADER": True})
+    try:
+        with counted.app_context():
+            probe = counted.test_client()
+            assert probe.get("/healthz").headers["X-Query-Count"] == "0"
+            assert probe.get("/readyz").headers["X-Query-Count"] == "1"
+            _db.session.remove()
+            _db.engine.dispose()
+    finally:
+        drop()

@@ -58,15 +58,9 @@ class BenchRun:
     type_id: int
     is_basic: bool
     leader_ids: list[int]
+    starts_at: datetime  # of the first session, scheduled or (in a cancelled run) not
+    ends_at: datetime
     sessions: list[tuple[int, datetime, datetime]] = field(default_factory=list)  # scheduled only
-
-    @property
-    def starts_at(self) -> datetime:
-        return self.sessions[0][1]
-
-    @property
-    def ends_at(self) -> datetime:
-        return self.sessions[-1][2]
 
 
 def seed(ctx: BenchContext) -> None:
@@ -128,7 +122,9 @@ def seed(ctx: BenchContext) -> None:
                 "cancelled_at": starts[0] - timedelta(days=10) if cancelled else None,
             }
         )
-        bench_run = BenchRun(run_id, status, min(capacity, 500), type_id, is_basic, run_leader_ids)
+        bench_run = BenchRun(
+            run_id, status, min(capacity, 500), type_id, is_basic, run_leader_ids, starts[0], ends[-1]
+        )
         for (theme_id, theme_title), start, end in zip(themes, starts, ends, strict=True):
             started = start <= ctx.now
             sessions.append(
@@ -154,6 +150,7 @@ def seed(ctx: BenchContext) -> None:
     ctx.insert(CourseSession.__table__, sessions)
     ctx.insert(run_leaders, leaders)
     ctx.made["runs"] = made
+    ctx.targets["basic_type_id"] = basic_id
     _targets(ctx, made)
 
 
@@ -259,7 +256,7 @@ def _targets(ctx: BenchContext, runs: list[BenchRun]) -> None:
     """Pick the runs and sessions whose pages the benchmark visits."""
     leader = ctx.made["leader_ids"][0]
     upcoming = [r for r in runs if r.status == RunStatus.PUBLISHED and r.starts_at > ctx.now]
-    led = [r for r in runs if leader in r.leader_ids and r.status != RunStatus.CANCELLED]
+    led = [r for r in runs if leader in r.leader_ids and r.sessions]
     led_upcoming = [r for r in led if r in upcoming] or led
     held = [(s, r) for r in led for s in r.sessions if s[1] <= ctx.now]
     session = max(held, key=lambda pair: pair[0][1])[0] if held else led[0].sessions[0]
