@@ -111,7 +111,7 @@ mkdir -p "$RESULTS"
 {
     echo "coursehub load benchmark, scale $SCALE (seed $SEED), $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'), gunicorn $WORKERS workers, wrk $CONNECTIONS connections, ${DURATION}s per page, $(nproc) cores"
-    echo "data loaded in ${SEED_SECONDS}s"
+    echo "data loaded in ${SEED_SECONDS}s; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     printf '%-22s %9s %9s %9s %8s %8s %6s\n' page "req/s" "p50 ms" "p99 ms" "% healthz" queries status
 } | tee "$OUT"
