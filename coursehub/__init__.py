@@ -51,9 +51,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter  # before the areas add their routes
     _init_areas(app)
 
-    from coursehub import cli, web
+    from coursehub import cli, health, web
+    from coursehub.lib import querycount
 
+    health.init_app(app)
     web.init_app(app)
+    querycount.init_app(app)
     cli.init_app(app)
 
     if app.config["COURSEHUB_SCHEDULER"] == "inprocess":

@@ -1,4 +1,4 @@
-"""Flask commands: seed-demo, create-user, scheduler and outbox."""
+"""Flask commands: seed-demo, bench-seed, create-user, scheduler and outbox."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from flask.cli import with_appcontext
 
 from coursehub import clock
 from coursehub.extensions import db
+from coursehub.lib.bench import SCALES, BenchContext, bench_seeders, reset_sequences
 from coursehub.lib.demo import demo_seeders
 
 
 def init_app(app: Flask) -> None:
     """Register the commands on `app`."""
     app.cli.add_command(seed_demo)
+    app.cli.add_command(bench_seed)
     app.cli.add_command(create_user)
     app.cli.add_command(scheduler)
     app.cli.add_command(outbox)
@@ -40,6 +42,45 @@ def seed_demo():
     for roles, username, email in logins:
         click.echo(f"  {roles:<18} {username:<18} {email}")
     click.echo(f"  password for all: {DEMO_PASSWORD}")
+
+
+@click.command("bench-seed")
+@click.option("--scale", type=click.Choice(sorted(SCALES)), default="county", show_default=True)
+@click.option("--seed", "seed_value", type=int, default=2026, show_default=True, help="Same seed, same data.")
+@click.option(
+    "--targets", type=click.Path(dir_okay=False), help="Write the bench logins and page ids here (JSON)."
+)
+@with_appcontext
+def bench_seed(scale, seed_value, targets):
+    """Load the benchmark data set of a scale into an empty, migrated database (benchmarks/)."""
+    import json
+    import random
+    import time
+
+    from sqlalchemy import func, select
+
+    from coursehub.accounts.models import User
+
+    if db.session.scalar(select(func.count()).select_from(User)):
+        raise click.ClickException("bench-seed loads into an empty database; this one has users already.")
+    started = time.monotonic()
+    # Made-up data, reproducible from the seed on purpose: no secret comes from this generator.
+    rng = random.Random(seed_value)  # noqa: S311  # nosec B311
+    context = BenchContext(scale=SCALES[scale], rng=rng, now=clock.now())
+    try:
+        for seed in bench_seeders(current_app):
+            seed(context)
+        reset_sequences(db.metadata.sorted_tables)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    if targets:
+        with open(targets, "w", encoding="utf-8") as out:
+            json.dump(context.targets, out, indent=2)
+    click.echo(
+        f"bench data of scale {scale} (seed {seed_value}) loaded in {time.monotonic() - started:.1f} s"
+    )
 
 
 @click.command("create-user")

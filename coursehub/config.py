@@ -72,6 +72,10 @@ class Defaults:
     COURSEHUB_OFFER_HOURS = 48
     COURSEHUB_REMINDER_HOURS = 48
 
+    # Benchmarks only (benchmarks/run.sh): each response says how many SQL statements it ran,
+    # in an X-Query-Count header. Off by default: it tells outsiders something of the internals.
+    COURSEHUB_QUERY_COUNT_HEADER = False
+
     BABEL_DEFAULT_LOCALE = "sv"
     # The catalogues live at the project root, beside templates/, not inside the package.
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -73,3 +74,20 @@ def created_at_column():
     from coursehub.clock import now
 
     return mapped_column(UTCDateTime(), default=now, nullable=False)
+
+
+def include_for_dialect(dialect_name: str) -> Callable[..., bool]:
+    """Return an Alembic `include_object` that leaves out what the models make only on other databases.
+
+    An index declared with `Index.ddl_if(dialect=...)` exists on that database alone; Alembic's
+    comparison does not read `ddl_if`, so without this it would report it missing everywhere else.
+    """
+
+    def include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+        condition = getattr(obj, "_ddl_if", None)
+        if reflected or condition is None or condition.dialect is None:
+            return True
+        wanted = condition.dialect
+        return dialect_name == wanted if isinstance(wanted, str) else dialect_name in wanted
+
+    return include

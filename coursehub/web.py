@@ -21,7 +21,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.exceptions import SecurityError
 
-from coursehub import clock
+from coursehub import clock, health
 from coursehub.accounts.models import User
 from coursehub.extensions import db, login_manager
 from coursehub.lib.forms import EXPIRED_FORM_TITLE, expired_form_message
@@ -57,7 +57,8 @@ def _load_user(session_token: str) -> User | None:
 
 
 # Static files (ours and Bootstrap's) never load the user: no database query per stylesheet.
-STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+# Neither do the health probes (coursehub/health.py): a probe must not touch the session.
+STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"}) | health.ENDPOINTS
 
 
 def _is_static() -> bool:

@@ -6,7 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from coursehub.db import UTCDateTime
+from coursehub.db import UTCDateTime, include_for_dialect
 
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
@@ -35,6 +35,7 @@ def run_migrations_online():
     options.setdefault("compare_type", True)
     with target_db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
+        options.setdefault("include_object", include_for_dialect(connection.dialect.name))
         if sqlite:
             _sqlite_foreign_keys(connection, on=False)
         context.configure(

@@ -17,6 +17,7 @@ from coursehub.courses.models import (
     CourseTheme,
     CourseType,
     RunStatus,
+    SessionStatus,
     Venue,
 )
 from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
@@ -138,6 +139,7 @@ class CourseRunFactory(Base):
                 )
             )
         self.starts_at = min((s.starts_at for s in self.sessions), default=None)
+        self.ends_at = max((s.ends_at for s in self.sessions), default=None)
         db.session.flush()
 
     @factory.post_generation
@@ -155,6 +157,13 @@ class CourseSessionFactory(Base):
     title = "Träff"
     starts_at = factory.LazyFunction(lambda: clock.now() + timedelta(days=10))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=3))
+
+    @factory.post_generation
+    def run_times(self, create, extracted, **kwargs):
+        """Keep the run's last scheduled end as the courses services do."""
+        scheduled = [s for s in self.run.sessions if s.status == SessionStatus.SCHEDULED]
+        self.run.ends_at = max((s.ends_at for s in scheduled), default=None)
+        db.session.flush()
 
 
 class EnrollmentFactory(Base):

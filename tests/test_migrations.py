@@ -6,6 +6,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from coursehub import create_app
+from coursehub.db import include_for_dialect
 from coursehub.extensions import db
 
 
@@ -31,7 +32,10 @@ def test_models_and_migrations_agree(template_database):
         with app.app_context():
             upgrade()
             with db.engine.connect() as conn:
-                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                context = MigrationContext.configure(
+                    conn,
+                    opts={"compare_type": True, "include_object": include_for_dialect(conn.dialect.name)},
+                )
                 differences = compare_metadata(context, db.metadata)
             assert differences == [], f"models and migrations differ: {differences}"
     finally:

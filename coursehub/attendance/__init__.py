@@ -7,9 +7,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Join the app: blueprint, menu items and the attendance link on a run's pages."""
-    from coursehub.attendance import models, views  # noqa: F401 - models: every table known
+    from coursehub.attendance import bench, models, views  # noqa: F401 - models: every table known
+    from coursehub.lib.bench import add_bench_seeder
     from coursehub.lib.nav import add_nav_items, add_run_links
 
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
     add_run_links(app, views.run_links)
+    add_bench_seeder(app, bench.seed)

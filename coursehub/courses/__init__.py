@@ -7,7 +7,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Join the app: blueprint, menu items, the hourly job that completes runs, demo seeder."""
-    from coursehub.courses import demo, jobs, models, views  # noqa: F401 - models: every table known
+    from coursehub.courses import bench, demo, jobs, models, views  # noqa: F401 - models: every table known
+    from coursehub.lib.bench import add_bench_seeder
     from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items
     from coursehub.notifications.scheduler import JobSpec, add_jobs
@@ -21,3 +22,4 @@ def init_app(app: Flask) -> None:
         ],
     )
     add_demo_seeder(app, demo.seed)
+    add_bench_seeder(app, bench.seed)

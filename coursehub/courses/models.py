@@ -133,6 +133,9 @@ class CourseRun(Base):
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     # First session's start, kept by services so that the catalogue sorts and filters in SQL.
     starts_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Last scheduled session's end, kept by services with `starts_at`: the catalogue asks whether a
+    # run is over of the run itself, instead of scanning every session for its end.
+    ends_at: Mapped[datetime | None]
     # The seats a whole-run sign-up cannot have: persons of whole-run sign-ups holding seats
     # (pending, confirmed, offered) plus the most make-ups held at any one session (a make-up holds
     # a seat at its one session only), so that the catalogue filters and pages in SQL. Only
@@ -154,6 +157,8 @@ class CourseRun(Base):
         sa.CheckConstraint(f"capacity > 0 AND capacity <= {MAX_CAPACITY}", name="capacity_range"),
         sa.CheckConstraint("signup_closes_at > signup_opens_at", name="signup_window_order"),
         sa.CheckConstraint("seats_taken >= 0", name="seats_taken_not_negative"),
+        # The catalogue: published runs in order of their first session, paged in SQL.
+        sa.Index("ix_course_runs_status_starts_at", "status", "starts_at", "id"),
     )
 
     @property
@@ -197,6 +202,9 @@ class CourseSession(Base):
     )
     # Grows with every change of time or place; calendar invites use it as SEQUENCE.
     revision: Mapped[int] = mapped_column(default=0)
+    # When the participants' reminders were queued (enrollment's reminder job, through
+    # courses.services.mark_sessions_reminded): the job then looks only at sessions not reminded.
+    reminded_at: Mapped[datetime | None]
 
     run: Mapped[CourseRun] = relationship(back_populates="sessions")
     theme: Mapped[CourseTheme | None] = relationship()
@@ -209,3 +217,15 @@ class CourseSession(Base):
 
     def has_started(self, now: datetime) -> bool:
         return self.starts_at <= now
+
+
+# The staff run list: newest start first, runs without sessions (no start) last, paged in SQL.
+# PostgreSQL sorts NULL above every value and SQLite below, and SQLite's indexes cannot say NULLS
+# FIRST: so each database gets the index it reads backwards for `starts_at DESC NULLS LAST, id DESC`
+# (migrations and the drift check honour `ddl_if`, see coursehub.db.include_for_dialect).
+for _name, _columns in (
+    ("ix_course_runs_start_order", ()),
+    ("ix_course_runs_status_start_order", (CourseRun.status,)),
+):
+    sa.Index(_name, *_columns, CourseRun.starts_at.nulls_first(), CourseRun.id).ddl_if(dialect="postgresql")
+    sa.Index(_name, *_columns, CourseRun.starts_at, CourseRun.id).ddl_if(dialect="sqlite")

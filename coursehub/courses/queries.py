@@ -78,11 +78,8 @@ def _catalogue_conditions(filters: CatalogueFilters, now: datetime) -> list[Colu
     """Return the WHERE clauses of the catalogue for `filters`: all of them run in SQL."""
     conditions: list[ColumnElement[bool]] = [
         CourseRun.status == RunStatus.PUBLISHED,
-        exists().where(
-            CourseSession.run_id == CourseRun.id,
-            CourseSession.status == SessionStatus.SCHEDULED,
-            CourseSession.ends_at > now,
-        ),
+        # Not over yet: the run's stored last end (courses services keep it), no session scan.
+        CourseRun.ends_at > now,
     ]
     if filters.course_type_id:
         conditions.append(CourseRun.course_type_id == filters.course_type_id)

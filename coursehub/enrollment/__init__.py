@@ -8,7 +8,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Join the app: blueprint, menu items, run links, event receivers, jobs, demo seeder."""
     from coursehub import events
-    from coursehub.enrollment import demo, jobs, models, receivers, views  # noqa: F401
+    from coursehub.enrollment import bench, demo, jobs, models, receivers, views  # noqa: F401
+    from coursehub.lib.bench import add_bench_seeder
     from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items, add_run_links
     from coursehub.notifications.scheduler import JobSpec, add_jobs
@@ -29,3 +30,4 @@ def init_app(app: Flask) -> None:
         ],
     )
     add_demo_seeder(app, demo.seed)
+    add_bench_seeder(app, bench.seed)

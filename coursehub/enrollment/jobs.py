@@ -6,9 +6,10 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from coursehub.courses import services as course_services
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
 from coursehub.enrollment import emails, services
 from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
@@ -18,7 +19,14 @@ logger = logging.getLogger(__name__)
 
 
 def send_session_reminders(now: datetime) -> int:
-    """Queue one reminder per confirmed participant of each session starting soon."""
+    """Queue one reminder per confirmed participant of each session whose reminder time has come.
+
+    Looks only at sessions starting within the reminder horizon that have not been reminded yet
+    (an index on the start serves it), so with nothing due it runs one statement whatever the
+    history. The sign-ups of all due sessions are loaded together; each session is then marked
+    reminded (courses' service), so the next run skips it. A sign-up made after its session was
+    reminded gets no reminder: its confirmation has just told the family the time.
+    """
     horizon = now + timedelta(hours=current_app.config["COURSEHUB_REMINDER_HOURS"])
     sessions = list(
         db.session.scalars(
@@ -27,26 +35,39 @@ def send_session_reminders(now: datetime) -> int:
             .where(
                 CourseSession.starts_at > now,
                 CourseSession.starts_at <= horizon,
+                CourseSession.reminded_at.is_(None),
                 CourseSession.status == SessionStatus.SCHEDULED,
                 CourseRun.status == RunStatus.PUBLISHED,
             )
-            .order_by(CourseSession.starts_at)
+            .order_by(CourseSession.starts_at, CourseSession.id)
         )
     )
+    if not sessions:
+        return 0
+    by_run: dict[int, list[Enrollment]] = {}
+    for enrollment in db.session.scalars(
+        select(Enrollment)
+        .where(
+            Enrollment.run_id.in_({s.run_id for s in sessions}),
+            Enrollment.status == EnrollmentStatus.CONFIRMED,
+        )
+        .options(
+            # What the reminder's text shows, loaded for all at once.
+            selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user),
+            selectinload(Enrollment.household),
+            selectinload(Enrollment.run).selectinload(CourseRun.sessions),
+        )
+        .order_by(Enrollment.id)
+    ):
+        by_run.setdefault(enrollment.run_id, []).append(enrollment)
     queued = 0
     for session in sessions:
-        enrollments = db.session.scalars(
-            select(Enrollment)
-            .where(
-                Enrollment.run_id == session.run_id,
-                Enrollment.status == EnrollmentStatus.CONFIRMED,
-                or_(Enrollment.makeup_session_id.is_(None), Enrollment.makeup_session_id == session.id),
-            )
-            .options(selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user))
-        )
-        for enrollment in enrollments:
+        for enrollment in by_run.get(session.run_id, ()):
+            if enrollment.makeup_session_id not in (None, session.id):
+                continue  # a make-up of another session of the run
             for person in enrollment.persons:
                 queued += emails.queue_reminder_email(enrollment, session, person.user)
+    course_services.mark_sessions_reminded([s.id for s in sessions], now=now)
     logger.info("session reminders queued: %s", queued)
     return queued
 

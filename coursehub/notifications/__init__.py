@@ -7,10 +7,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Join the app: the outbox page, its menu item and the job that sends the outbox."""
+    from coursehub.lib.bench import add_bench_seeder
     from coursehub.lib.nav import add_nav_items
-    from coursehub.notifications import jobs, models, views  # noqa: F401 - models: every table known
+    from coursehub.notifications import bench, jobs, models, views  # noqa: F401 - models: every table known
     from coursehub.notifications.scheduler import JobSpec, add_jobs
 
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
     add_jobs(app, [JobSpec("outbox", jobs.send_outbox, minutes=1)])
+    add_bench_seeder(app, bench.seed)

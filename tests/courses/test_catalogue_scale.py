@@ -63,6 +63,7 @@ class Programme:
                     "is_open_to_all": True,
                     "venue_id": self.venue.id,
                     "starts_at": FIRST + timedelta(minutes=n),
+                    "ends_at": FIRST + timedelta(minutes=n + 180, weeks=1),  # the second session's end
                     "created_at": now,
                 }
                 for n in numbers
@@ -172,3 +173,20 @@ def test_the_catalogue_reads_as_much_with_5000_runs_as_with_100(client, db, quer
         assert len(after.statements) == len(before.statements) <= 6, after.statements
     # One count row, twenty runs, their forty sessions, and the filters' two choices.
     assert large[0].rows == small[0].rows == 63, (small[0].rows, large[0].rows)
+
+
+def test_the_staff_run_list_reads_as_much_with_5000_runs_as_with_100(client, db, login_as):
+    login_as(client, UserFactory(staff=True))
+    programme = Programme()
+    visits = {}
+    for size in (100, 5000):
+        programme.add(size - programme.count)
+        first_page, first = _visit(client, "/admin/kurser")
+        last_page, last = _visit(client, "/admin/kurser?status=published&sida=999999")
+        # Newest start first: the last run added heads the list, the first added ends it.
+        assert f"Omgång {size - 1:05d}" in first_page and f"Omgång {size - 2:05d}" in first_page
+        assert "Omgång 00000" in last_page and f"Omgång {size - 1:05d}" not in last_page
+        visits[size] = (first, last)
+    for before, after in zip(visits[100], visits[5000], strict=True):
+        assert len(after.statements) == len(before.statements), after.statements
+        assert after.rows == before.rows

@@ -176,6 +176,7 @@ def _bulk_runs(count: int) -> None:
                 "is_open_to_all": True,
                 "venue_id": venue.id,
                 "starts_at": first + timedelta(minutes=n),
+                "ends_at": first + timedelta(minutes=n + 180, weeks=1),  # the second session's end
                 "created_at": now,
             }
             for n in range(count)

@@ -16,7 +16,7 @@ from coursehub.enrollment.models import EnrollmentStatus
 from coursehub.extensions import db
 from coursehub.notifications.jobs import send_outbox
 from coursehub.notifications.models import OutboxMessage
-from tests.factories import CourseRunFactory, CourseTypeFactory
+from tests.factories import CourseRunFactory, CourseTypeFactory, EnrollmentFactory
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -48,6 +48,47 @@ def test_reminders_go_once_to_each_confirmed_participant(run, make_family, clock
     assert sorted(m.recipient for m in mails) == sorted(a.email for a in adults)
     assert {m.dedupe_key for m in mails} == {f"reminder:{first.id}:{a.id}" for a in adults}
     assert "Påminnelse" in mails[0].subject
+
+
+def _reminder_statements(families: int, past_runs: int, make_family, clock) -> tuple[int, int]:
+    """Return the statements of a reminder run with something due, then with nothing due."""
+    from tests.support.sql import count_traffic
+
+    for _ in range(past_runs):  # history: runs long over, with their participants
+        old = CourseRunFactory(capacity=20, sessions__start=clock.now - timedelta(days=400))
+        household, _adults = make_family(2)
+        EnrollmentFactory(run=old, household=household)
+    run = CourseRunFactory(capacity=2 * families)
+    for _ in range(families):
+        household, adults = make_family(2)
+        services.sign_up(run, household, adults, actor=adults[0], now=clock.now)
+    db.session.commit()
+    saved = clock.now
+    clock.set(run.sessions[0].starts_at - timedelta(hours=47))
+    with count_traffic(db.engine) as due:
+        assert jobs.send_session_reminders(clock.now) == 2 * families
+    db.session.commit()
+    clock.advance(minutes=15)
+    with count_traffic(db.engine) as idle:
+        assert jobs.send_session_reminders(clock.now) == 0
+    db.session.commit()
+    clock.set(saved)
+    return len(due.statements), len(idle.statements)
+
+
+def test_the_reminder_job_with_nothing_due_runs_two_statements_at_most_whatever_the_data(make_family, clock):
+    # Failed before (issue 24): every session in the window was read again with all its sign-ups
+    # and each participant's earlier reminder looked up, every quarter of an hour.
+    _due_small, idle_small = _reminder_statements(2, 0, make_family, clock)
+    _due_large, idle_large = _reminder_statements(6, 4, make_family, clock)
+    assert idle_small == idle_large <= 2
+
+
+def test_the_reminder_job_loads_what_is_due_in_a_fixed_number_of_queries(make_family, clock):
+    due_small, _idle = _reminder_statements(2, 0, make_family, clock)
+    due_large, _idle = _reminder_statements(6, 3, make_family, clock)
+    # Each reminder is one message written (and its earlier copy looked up); the rest is fixed.
+    assert due_large - due_small == (6 - 2) * 2 * 2
 
 
 def test_no_reminder_too_early_or_after_the_start(run, make_family, clock):

@@ -19,6 +19,7 @@ Receivers run in the same transaction; they flush, never commit, and may raise a
 to undo the change. `coursehub/events.py` documents each event's arguments and receivers.
 """
 
+from coursehub.courses.services.reminders import mark_sessions_reminded
 from coursehub.courses.services.runs import (
     RunDetails,
     SessionDetails,
@@ -64,6 +65,7 @@ __all__ = [
     "count_runs_of_type",
     "create_course_type",
     "create_run",
+    "mark_sessions_reminded",
     "move_theme",
     "propose_sessions",
     "publish_run",

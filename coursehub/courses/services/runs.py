@@ -105,8 +105,10 @@ def _first_start(run: CourseRun) -> datetime | None:
 
 
 def _refresh_starts_at(run: CourseRun) -> None:
+    """Keep the run's first start and last scheduled end (the catalogue filters and sorts on them)."""
     run.sessions.sort(key=lambda s: s.starts_at)
     run.starts_at = _first_start(run) or min((s.starts_at for s in run.sessions), default=None)
+    run.ends_at = max((s.ends_at for s in run.sessions if s.status == SessionStatus.SCHEDULED), default=None)
 
 
 def _check_editable(run: CourseRun) -> None:
@@ -250,6 +252,7 @@ def cancel_run(run: CourseRun, *, actor: User, now: datetime, reason: str = "") 
             # Calendars need a higher SEQUENCE to take in the cancellation.
             session.status = SessionStatus.CANCELLED
             session.revision += 1
+    run.ends_at = None  # nothing scheduled is left
     db.session.flush()
     events.run_cancelled.send(run, actor=actor, now=now, reason=reason)
     logger.info("run cancelled id=%s by=%s", run.id, actor.id)

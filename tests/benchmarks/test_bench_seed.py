@@ -1,0 +1,139 @@
+"""`flask bench-seed`: a tiny scale loads on both databases, keeps every rule, and the pages show it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+from flask import url_for
+
+from coursehub import create_app
+from coursehub.accounts.models import Household, User
+from coursehub.attendance.models import AttendanceMark, Completion
+from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
+from coursehub.enrollment.models import Enrollment, EnrollmentStatus
+from coursehub.extensions import db
+from coursehub.notifications.models import OutboxMessage
+from tests.support.seats import check_no_seat_drift
+
+
+def _load(runner, tmp_path, seed: int = 7) -> dict:
+    targets = tmp_path / f"targets-{seed}.json"
+    result = runner.invoke(
+        args=["bench-seed", "--scale", "tiny", "--seed", str(seed), "--targets", str(targets)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "loaded" in result.output
+    return json.loads(targets.read_text())
+
+
+def _fingerprint() -> list:
+    return [
+        db.session.execute(sa.select(Household.name).order_by(Household.id)).scalars().all(),
+        db.session.execute(sa.select(User.full_name).order_by(User.id)).scalars().all(),
+        db.session.execute(sa.select(CourseRun.title, CourseRun.seats_taken).order_by(CourseRun.id)).all(),
+        db.session.execute(sa.select(Enrollment.status).order_by(Enrollment.id)).scalars().all(),
+    ]
+
+
+def test_tiny_scale_loads_with_every_rule_kept(app, runner, tmp_path):
+    _load(runner, tmp_path)
+    db.session.rollback()
+    check_no_seat_drift(db.session)
+    count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))  # noqa: E731
+    assert count(Household) == 30
+    assert count(CourseRun) == 12
+    assert count(Enrollment) > 30
+    assert count(AttendanceMark) > 100
+    assert count(Completion) > 0
+    assert count(OutboxMessage) > 0
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL checked every key as the rows went in
+        assert db.session.execute(sa.text("PRAGMA foreign_key_check")).all() == []
+    # Each run's stored first start and last end agree with its scheduled sessions.
+    first_last = (
+        sa.select(
+            CourseSession.run_id, sa.func.min(CourseSession.starts_at), sa.func.max(CourseSession.ends_at)
+        )
+        .where(CourseSession.status == SessionStatus.SCHEDULED)
+        .group_by(CourseSession.run_id)
+    )
+    spans = {run_id: (start, end) for run_id, start, end in db.session.execute(first_last)}
+    for run in db.session.scalars(sa.select(CourseRun)):
+        if run.status == RunStatus.CANCELLED:
+            assert run.ends_at is None and run.id not in spans
+        else:
+            assert (run.starts_at, run.ends_at) == spans[run.id]
+    # Waiting lists are numbered from 1 without gaps.
+    waiting = db.session.execute(
+        sa.select(Enrollment.run_id, Enrollment.waitlist_position)
+        .where(Enrollment.status == EnrollmentStatus.WAITLISTED)
+        .order_by(Enrollment.run_id, Enrollment.waitlist_position)
+    ).all()
+    by_run: dict[int, list[int]] = {}
+    for run_id, position in waiting:
+        by_run.setdefault(run_id, []).append(position)
+    assert all(positions == list(range(1, len(positions) + 1)) for positions in by_run.values())
+
+
+def test_the_same_seed_gives_the_same_data(app, runner, tmp_path, template_database):
+    _load(runner, tmp_path, seed=11)
+    first = _fingerprint()
+    url, drop = template_database()
+    other = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
+    try:
+        with other.app_context():
+            _load(other.test_cli_runner(), tmp_path, seed=11)
+            again = _fingerprint()
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
+    assert again == first
+
+
+def test_bench_seed_refuses_a_database_with_data(app, runner, tmp_path):
+    _load(runner, tmp_path)
+    result = runner.invoke(args=["bench-seed", "--scale", "tiny"])
+    assert result.exit_code != 0
+    assert "empty database" in result.output
+
+
+@pytest.fixture
+def loaded(app, runner, tmp_path) -> dict:
+    targets = _load(runner, tmp_path)
+    db.session.rollback()
+    return targets
+
+
+def _login(client, login_as, username: str) -> None:
+    login_as(client, db.session.scalars(sa.select(User).where(User.username == username)).one())
+
+
+def test_the_key_pages_show_the_generated_data(app, client, login_as, loaded):
+    run = db.session.get(CourseRun, loaded["course_run_id"])
+    with app.test_request_context():
+        catalogue = url_for("courses.catalogue")
+        pages = {
+            "family": [url_for("enrollment.my_courses"), url_for("attendance.my_progress")],
+            "leader": [
+                url_for("attendance.sheet", session_id=loaded["sheet_session_id"]),
+                url_for("enrollment.participants", run_id=loaded["participants_run_id"]),
+            ],
+            "staff": [url_for("courses.admin_runs")],
+        }
+        detail = url_for("courses.detail", run_id=run.id)
+        feed = url_for("enrollment.feed", token=loaded["feed_token"])
+    text = client.get(catalogue).get_data(as_text=True)
+    assert run.title in text
+    assert run.title in client.get(detail).get_data(as_text=True)
+    assert client.get(catalogue + "?platser=y&sida=2").status_code == 200
+    calendar = client.get(feed)
+    assert calendar.status_code == 200 and b"BEGIN:VEVENT" in calendar.data
+    for role, urls in pages.items():
+        _login(client, login_as, loaded["logins"][role])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (role, url)
+    _login(client, login_as, loaded["logins"]["family"])
+    assert run.title in client.get(pages["family"][0]).get_data(as_text=True)
