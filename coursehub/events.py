@@ -49,6 +49,18 @@ Receivers: coursehub.enrollment.receivers.send_updated_invites
 """,
 )
 
+reminder_due: Final[Signal] = _events.signal(
+    "reminder-due",
+    doc="""\
+Reminders of a session are about to be queued. A receiver returns the ids of the users who must
+not be reminded (an iterable of int); the sender leaves them out. Nothing is changed by sending.
+
+Sender: the CourseSession, from enrollment.jobs.send_session_reminders.
+Keyword arguments: actor (None: a scheduled job), now (datetime).
+Receivers: coursehub.attendance.receivers.excused_from_session
+""",
+)
+
 capacity_changing: Final[Signal] = _events.signal(
     "capacity-changing",
     doc="""\

@@ -6,10 +6,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Join the app: blueprint, menu items and the attendance link on a run's pages."""
-    from coursehub.attendance import models, views  # noqa: F401 - models: every table known
+    """Join the app: blueprint, menu items, the attendance link on a run's pages, receivers."""
+    from coursehub import events
+    from coursehub.attendance import models, receivers, views  # noqa: F401 - models: every table known
     from coursehub.lib.nav import add_nav_items, add_run_links
 
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
     add_run_links(app, views.run_links)
+    events.reminder_due.connect(receivers.excused_from_session)

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from coursehub import events
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
 from coursehub.enrollment import emails, services
 from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
@@ -18,7 +19,11 @@ logger = logging.getLogger(__name__)
 
 
 def send_session_reminders(now: datetime) -> int:
-    """Queue one reminder per confirmed participant of each session starting soon."""
+    """Queue one reminder per confirmed participant of each session starting soon.
+
+    Higher areas name the people who must not be reminded (`events.reminder_due`): a person who
+    has reported absence for that session is not reminded of it.
+    """
     horizon = now + timedelta(hours=current_app.config["COURSEHUB_REMINDER_HOURS"])
     sessions = list(
         db.session.scalars(
@@ -35,6 +40,7 @@ def send_session_reminders(now: datetime) -> int:
     )
     queued = 0
     for session in sessions:
+        left_out = _left_out(session, now)
         enrollments = db.session.scalars(
             select(Enrollment)
             .where(
@@ -46,9 +52,17 @@ def send_session_reminders(now: datetime) -> int:
         )
         for enrollment in enrollments:
             for person in enrollment.persons:
+                if person.user_id in left_out:
+                    continue
                 queued += emails.queue_reminder_email(enrollment, session, person.user)
     logger.info("session reminders queued: %s", queued)
     return queued
+
+
+def _left_out(session: CourseSession, now: datetime) -> set[int]:
+    """Return the ids of the users that a receiver of `reminder_due` asks to leave out."""
+    answers = events.reminder_due.send(session, actor=None, now=now)
+    return {user_id for _receiver, user_ids in answers for user_id in (user_ids or ())}
 
 
 def expire_offers(now: datetime) -> int:
