@@ -42,7 +42,7 @@ session_changed: Final[Signal] = _events.signal(
 A session's time, place, title or theme changed, or it was cancelled; its revision grew.
 
 Sender: the CourseSession (flushed), from courses.services.update_session, update_run (when the
-run's place moves its sessions), remove_session and save_venue (a new name or address of a venue
+run's place moves its sessions), cancel_session and save_venue (a new name or address of a venue
 under sessions still to come).
 Keyword arguments: actor (User), now (datetime).
 Receivers: coursehub.enrollment.receivers.send_updated_invites

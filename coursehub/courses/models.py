@@ -197,6 +197,8 @@ class CourseSession(Base):
     )
     # Grows with every change of time or place; calendar invites use it as SEQUENCE.
     revision: Mapped[int] = mapped_column(default=0)
+    # Why staff cancelled the session; the families' mail and the run page show it.
+    cancel_reason: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
 
     run: Mapped[CourseRun] = relationship(back_populates="sessions")
     theme: Mapped[CourseTheme | None] = relationship()

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Protocol, TypedDict, TypeVar
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from coursehub import clock
@@ -16,6 +17,7 @@ from coursehub.courses import queries, services
 from coursehub.courses.forms import (
     ActionForm,
     CancelRunForm,
+    CancelSessionForm,
     CopyRunForm,
     NewRunForm,
     RunForm,
@@ -244,6 +246,7 @@ def add_session(run_id: int):
     if request.method == "GET":
         form.venue.data = run.venue_id
         form.online_url.data = run.online_url
+        form.theme.data = request.args.get("tema", type=int)  # a replacement of a cancelled session
     if form.validate_on_submit():
         if attempt(
             lambda: services.add_session(
@@ -260,7 +263,7 @@ def add_session(run_id: int):
 @bp.post("/admin/kurser/<int:run_id>/traffar/<int:session_id>/ta-bort")
 @staff_only
 def remove_session(run_id: int, session_id: int):
-    """Remove a session (from a draft) or cancel it (in a published run)."""
+    """Remove a session from a draft run (a published run's session is cancelled instead)."""
     run = _load_run(run_id)
     session = _load_session(run, session_id)
     if not ActionForm().validate_on_submit():
@@ -268,8 +271,35 @@ def remove_session(run_id: int, session_id: int):
     outcome = attempt(lambda: services.remove_session(session, actor=actor(), now=clock.now()), quiet=True)
     if outcome.error is not None:
         return _render_manage(_load_run(run_id), publish_error=outcome.error.message, status=422)
-    flash(_("Träffen är borttagen."), "success")
+    flash(_("Träffen är borttagen ur utkastet."), "success")
     return redirect(url_for("courses.manage_run", run_id=run.id))
+
+
+@bp.route("/admin/kurser/<int:run_id>/traffar/<int:session_id>/stall-in", methods=["GET", "POST"])
+@staff_only
+def cancel_session(run_id: int, session_id: int):
+    """Ask for a reason and a confirmation, then cancel one session and tell its families."""
+    run = _load_run(run_id)
+    session = _load_session(run, session_id)
+    form = CancelSessionForm()
+    if form.validate_on_submit():
+        if attempt(
+            lambda: services.cancel_session(
+                session, reason=required(form.reason), actor=actor(), now=clock.now()
+            ),
+            form=form,
+            default="reason",
+        ).ok:
+            flash(
+                _(
+                    "Träffen %(date)s är inställd och familjerna får besked. "
+                    "Lägg till en ersättningsträff om temat ska hållas ändå.",
+                    date=format_datetime(session.starts_at, "d MMMM y"),
+                ),
+                "success",
+            )
+            return redirect(url_for("courses.manage_run", run_id=run.id, _anchor=f"traff-{session.id}"))
+    return render_template("courses/cancel_session.html", form=form, run=run, session=session)
 
 
 @bp.post("/admin/kurser/<int:run_id>/publicera")
