@@ -71,6 +71,8 @@ class Defaults:
     # Courses and enrollment.
     COURSEHUB_OFFER_HOURS = 48
     COURSEHUB_REMINDER_HOURS = 48
+    # The attendance sheet takes marks from this many minutes before a session starts.
+    COURSEHUB_SHEET_OPENS_MINUTES = 30
 
     BABEL_DEFAULT_LOCALE = "sv"
     # The catalogues live at the project root, beside templates/, not inside the package.

@@ -9,9 +9,10 @@ def init_app(app: Flask) -> None:
     """Join the app: blueprint, menu items, the attendance link on a run's pages, receivers."""
     from coursehub import events
     from coursehub.attendance import models, receivers, views  # noqa: F401 - models: every table known
-    from coursehub.lib.nav import add_nav_items, add_run_links
+    from coursehub.lib.nav import add_nav_items, add_run_links, add_session_warnings
 
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
     add_run_links(app, views.run_links)
+    add_session_warnings(app, views.missing_attendance_warnings)
     events.reminder_due.connect(receivers.excused_from_session)

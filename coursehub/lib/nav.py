@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from flask import Flask
 
 NAV_KEY = "coursehub_nav"
 RUN_LINKS_KEY = "coursehub_run_links"
+SESSION_WARNINGS_KEY = "coursehub_session_warnings"
+
+# Warnings a higher area adds to a run's sessions on staff's run page: (run, now) -> {session id: texts}.
+SessionWarnings = Callable[[Any, datetime], dict[int, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,20 @@ def add_nav_items(app: Flask, items: Iterable[NavItem]) -> None:
 def add_run_links(app: Flask, links: Iterable[RunLink]) -> None:
     """Add an area's links about a run to the course pages of `app` (kept in order)."""
     _add_sorted(app, RUN_LINKS_KEY, links)
+
+
+def add_session_warnings(app: Flask, source: SessionWarnings) -> None:
+    """Let an area warn about a run's sessions on the staff's run page (courses cannot ask it)."""
+    app.extensions[SESSION_WARNINGS_KEY] = [*app.extensions.get(SESSION_WARNINGS_KEY, ()), source]
+
+
+def session_warnings(app: Flask, run: object, now: datetime) -> dict[int, list[str]]:
+    """Return every area's warnings about `run`'s sessions, per session id."""
+    merged: dict[int, list[str]] = {}
+    for source in app.extensions.get(SESSION_WARNINGS_KEY, ()):
+        for session_id, texts in source(run, now).items():
+            merged.setdefault(session_id, []).extend(texts)
+    return merged
 
 
 def _add_sorted(app: Flask, key: str, entries: Iterable) -> None:

@@ -1,9 +1,12 @@
 """The attendance blueprint: sheets, progress pages, certificates and attendance figures."""
 
+from datetime import datetime
+
 from flask import Blueprint
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from coursehub.attendance import permissions
+from coursehub.attendance import permissions, queries
 from coursehub.lib.nav import NavItem, RunLink
 
 bp = Blueprint("attendance", __name__)
@@ -25,6 +28,15 @@ nav_items = [
 run_links = [
     RunLink(_l("Närvaro"), "attendance.run_attendance", permissions.can_view_run_attendance, order=30),
 ]
+
+
+def missing_attendance_warnings(run, now: datetime) -> dict[int, list[str]]:
+    """Warn staff, on the run page, of sessions that ended without attendance taken."""
+    text = _(
+        "Närvaro saknas: träffen är slut men ingen närvaro är förd. För in den innan kursomgången avslutas."
+    )
+    return {s.id: [text] for s in queries.sessions_without_attendance([run.id], now).get(run.id, [])}
+
 
 from coursehub.attendance.views import (  # noqa: E402, F401
     certificates,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol, TypedDict, TypeVar
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
@@ -25,6 +25,7 @@ from coursehub.courses.forms import (
 )
 from coursehub.courses.models import CourseRun, CourseSession, CourseTheme, RunStatus, Venue
 from coursehub.courses.views import bp
+from coursehub.lib import nav
 from coursehub.lib.checks import known
 from coursehub.lib.forms import required
 from coursehub.lib.localtime import local_moment
@@ -149,11 +150,19 @@ def manage_run(run_id: int):
     return _render_manage(run)
 
 
+def _warnings(run: CourseRun) -> dict[int, list[str]]:
+    """The run's own warnings per session, then those the areas built on courses add."""
+    warnings = queries.session_warnings(run)
+    for session_id, texts in nav.session_warnings(current_app, run, clock.now()).items():
+        warnings.setdefault(session_id, []).extend(texts)
+    return warnings
+
+
 def _render_manage(run: CourseRun, publish_error: str | None = None, status: int = 200):
     return render_template(
         "courses/manage_run.html",
         run=run,
-        warnings=queries.session_warnings(run),
+        warnings=_warnings(run),
         seats_left=run.seats_left,
         action_form=ActionForm(),
         publish_error=publish_error,
