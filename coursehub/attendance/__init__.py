@@ -10,9 +10,11 @@ def init_app(app: Flask) -> None:
     from coursehub import events
     from coursehub.attendance import models, receivers, views  # noqa: F401 - models: every table known
     from coursehub.lib.nav import add_nav_items, add_run_links, add_session_warnings
+    from coursehub.lib.start import add_start_pages
 
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
     add_run_links(app, views.run_links)
     add_session_warnings(app, views.missing_attendance_warnings)
+    add_start_pages(app, views.start_pages)
     events.reminder_due.connect(receivers.excused_from_session)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -25,11 +25,19 @@ class NavItem:
     endpoint: str
     visible: Callable[[object], bool]
     order: int = 100
+    # What waits for the user there (one query); the label then carries it, "Godkännanden (3)".
+    count: Callable[[object], int] | None = None
 
 
 def visible_items(items, user) -> list[NavItem]:
-    """Return the menu items `user` may use, in order."""
-    return [item for item in items if item.visible(user)]
+    """Return the menu items `user` may use, in order, their labels with what waits there."""
+    shown = []
+    for item in items:
+        if not item.visible(user):
+            continue
+        waiting = item.count(user) if item.count is not None else 0
+        shown.append(replace(item, label=f"{item.label} ({waiting})") if waiting else item)
+    return shown
 
 
 @dataclass(frozen=True)

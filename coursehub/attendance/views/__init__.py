@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from coursehub.attendance import permissions, queries
 from coursehub.lib.nav import NavItem, RunLink
+from coursehub.lib.start import StartPage
 
 bp = Blueprint("attendance", __name__)
 
@@ -23,6 +24,9 @@ nav_items = [
     NavItem(_l("Närvarostatistik"), "attendance.rates", permissions.can_view_attendance_rates, order=43),
     NavItem(_l("Intyg"), "attendance.admin_certificates", permissions.can_manage_certificates, order=44),
 ]
+
+# A leader lands on tonight's meetings and their sheets after login (coursehub.lib.start).
+start_pages = [StartPage("attendance.runs", permissions.is_leader, order=30)]
 
 # Shown on the course area's run pages (staff's run page, the leaders' start page).
 run_links = [

@@ -3,9 +3,10 @@
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
-from coursehub.enrollment import permissions
+from coursehub.enrollment import permissions, queries
 from coursehub.enrollment.labels import STATUS_LABELS
 from coursehub.lib.nav import NavItem, RunLink
+from coursehub.lib.start import StartPage
 
 bp = Blueprint("enrollment", __name__)
 
@@ -20,13 +21,25 @@ def _add_status_labels(state):
 nav_items = [
     NavItem(_l("Mina kurser"), "enrollment.my_courses", permissions.is_family, order=20),
     NavItem(_l("Hushåll i kommunen"), "enrollment.households", permissions.is_municipal, order=30),
-    NavItem(_l("Godkännanden"), "enrollment.approvals", permissions.is_municipal, order=31),
+    NavItem(
+        _l("Godkännanden"),
+        "enrollment.approvals",
+        permissions.is_municipal,
+        order=31,
+        count=lambda user: queries.count_pending_approvals(getattr(user, "municipality_id", 0)),
+    ),
     NavItem(
         _l("Deltagare per kommun"),
         "enrollment.municipality_counts",
         permissions.can_see_municipality_counts,
         order=60,
     ),
+]
+
+# Where a family and a municipal worker land after login (coursehub.lib.start).
+start_pages = [
+    StartPage("enrollment.my_courses", permissions.is_family, order=10),
+    StartPage("enrollment.approvals", permissions.is_municipal, order=20),
 ]
 
 # Shown on the course area's run pages (staff's run page, the leaders' start page).
