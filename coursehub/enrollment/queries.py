@@ -188,6 +188,20 @@ def municipality_households(municipality_id: int, *, page: int = 1, per_page: in
     return paginate(stmt, page, per_page)
 
 
+def active_enrollment_of(household_id: int, run_id: int) -> Enrollment | None:
+    """Return the household's active whole-run sign-up for the run, if any (one query)."""
+    return db.session.scalar(
+        select(Enrollment)
+        .where(
+            Enrollment.household_id == household_id,
+            Enrollment.run_id == run_id,
+            Enrollment.scope == RUN_SCOPE,
+            Enrollment.status.in_(ACTIVE),
+        )
+        .limit(1)
+    )
+
+
 def _waiting_for(municipality_id: int) -> ColumnElement[bool]:
     return and_(
         Household.municipality_id == municipality_id,

@@ -84,6 +84,28 @@ def session_warnings(app: Flask, run: object, now: datetime) -> dict[int, list[s
     return merged
 
 
+OWN_STATUS_KEY = "coursehub_own_run_status"
+
+# A higher area tells a person their own standing on a run's page: (user, run) -> text or None.
+OwnStatus = Callable[[Any, Any], str | None]
+
+
+def add_own_run_status(app: Flask, source: OwnStatus) -> None:
+    """Let an area say, on a run's public page, where the logged-in person stands (signed up...)."""
+    app.extensions[OWN_STATUS_KEY] = [*app.extensions.get(OWN_STATUS_KEY, ()), source]
+
+
+def own_run_status(app: Flask, user: object, run: object) -> str | None:
+    """Return the first area's text about `user`'s own standing on `run`, or None."""
+    if user is None:
+        return None
+    for source in app.extensions.get(OWN_STATUS_KEY, ()):
+        text = source(user, run)
+        if text:
+            return text
+    return None
+
+
 def _add_sorted(app: Flask, key: str, entries: Iterable) -> None:
     merged = [*app.extensions.get(key, ()), *entries]
     # A stable sort: entries of equal order keep the order in which the areas were set up.

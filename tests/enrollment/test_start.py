@@ -146,3 +146,20 @@ def test_a_municipal_worker_lands_on_approvals_with_their_count_in_the_menu(clie
         page = html(client.get("/tillganglighet"))
     assert ">Godkännanden (2)</a>" in page
     assert len(many.statements) == len(few.statements)
+
+
+def test_the_course_page_shows_a_signed_up_family_its_status_instead_of_the_button(
+    client, login_as, db, clock
+):
+    run = CourseRunFactory(signup_closes_at=clock.now + timedelta(days=5))
+    household = HouseholdFactory()
+    adult = UserFactory(household=household, roles=[Role.FAMILY])
+    other = UserFactory(household=HouseholdFactory(), roles=[Role.FAMILY])
+    EnrollmentFactory(run=run, household=household, persons=[adult], waitlisted=True)
+    db.session.commit()
+    login_as(client, other)
+    assert "Anmäl dig till kursen" in html(client.get(f"/kurser/{run.id}"))
+    login_as(client, adult)
+    page = html(client.get(f"/kurser/{run.id}"))
+    assert "Ni är anmälda till kursen: Reservlista." in page
+    assert "Anmäl dig till kursen" not in page

@@ -1,10 +1,11 @@
 """Views of the enrollment area: one blueprint, split by who uses the pages."""
 
 from flask import Blueprint
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from coursehub.enrollment import permissions, queries
-from coursehub.enrollment.labels import STATUS_LABELS
+from coursehub.enrollment.labels import STATUS_LABELS, status_label
 from coursehub.lib.nav import NavItem, RunLink
 from coursehub.lib.start import StartPage
 
@@ -41,6 +42,20 @@ start_pages = [
     StartPage("enrollment.my_courses", permissions.is_family, order=10),
     StartPage("enrollment.approvals", permissions.is_municipal, order=20),
 ]
+
+
+def own_status(user, run) -> str | None:
+    """Tell a family, on a course's page, that it is signed up and how (instead of the button)."""
+    if not permissions.is_family(user):
+        return None
+    enrollment = queries.active_enrollment_of(user.household_id, run.id)
+    if enrollment is None:
+        return None
+    return _(
+        "Ni är anmälda till kursen: %(status)s. Se Mina kurser för detaljer.",
+        status=status_label(enrollment.status),
+    )
+
 
 # Shown on the course area's run pages (staff's run page, the leaders' start page).
 run_links = [
