@@ -71,6 +71,8 @@ class Defaults:
     # Courses and enrollment.
     COURSEHUB_OFFER_HOURS = 48
     COURSEHUB_REMINDER_HOURS = 48
+    # The attendance sheet takes marks from this many minutes before a session starts.
+    COURSEHUB_SHEET_OPENS_MINUTES = 30
 
     # Benchmarks only (benchmarks/run.sh): each response says how many SQL statements it ran,
     # in an X-Query-Count header. Off by default: it tells outsiders something of the internals.

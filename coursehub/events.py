@@ -42,10 +42,22 @@ session_changed: Final[Signal] = _events.signal(
 A session's time, place, title or theme changed, or it was cancelled; its revision grew.
 
 Sender: the CourseSession (flushed), from courses.services.update_session, update_run (when the
-run's place moves its sessions), remove_session and save_venue (a new name or address of a venue
+run's place moves its sessions), cancel_session and save_venue (a new name or address of a venue
 under sessions still to come).
 Keyword arguments: actor (User), now (datetime).
 Receivers: coursehub.enrollment.receivers.send_updated_invites
+""",
+)
+
+reminder_due: Final[Signal] = _events.signal(
+    "reminder-due",
+    doc="""\
+Reminders of a session are about to be queued. A receiver returns the ids of the users who must
+not be reminded (an iterable of int); the sender leaves them out. Nothing is changed by sending.
+
+Sender: the CourseSession, from enrollment.jobs.send_session_reminders.
+Keyword arguments: actor (None: a scheduled job), now (datetime).
+Receivers: coursehub.attendance.receivers.excused_from_session
 """,
 )
 

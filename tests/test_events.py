@@ -64,6 +64,7 @@ def test_the_event_map_lists_every_receiver_and_nothing_else(app):
     assert set(signals) == {
         "run_cancelled",
         "session_changed",
+        "reminder_due",
         "capacity_changing",
         "capacity_changed",
         "run_finished",

@@ -41,6 +41,12 @@ class MarkForm(BaseForm):
         return AttendanceStatus(required(self.status))  # InputRequired and AnyOf have passed
 
 
+class MarkAllForm(BaseForm):
+    """ "Alla närvarande": everyone not yet marked, of one household (its id) or of the whole list."""
+
+    household_id = IntegerField(validators=[Optional()])
+
+
 class AbsenceForm(BaseForm):
     """A family reports in advance that an adult will miss a session."""
 

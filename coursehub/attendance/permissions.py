@@ -23,6 +23,11 @@ def can_view_run_attendance(user, run) -> bool:
     return can_lead_run(user, run)
 
 
+def is_leader(user) -> bool:
+    """A course leader (the role itself, not staff): their start is the attendance page."""
+    return user is not None and user.has_role(Role.LEADER)
+
+
 def can_list_attendance_runs(user) -> bool:
     """Leaders and staff have a list of runs to mark attendance for."""
     return user is not None and user.has_role(*LEADER_ROLES)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from flask import current_app
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +43,27 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 
 
+def sheet_opens_at(session: CourseSession) -> datetime:
+    """Return when the session's sheet takes marks: the configured minutes before the start."""
+    return session.starts_at - timedelta(minutes=current_app.config["COURSEHUB_SHEET_OPENS_MINUTES"])
+
+
+def sheet_is_open(session: CourseSession, now: datetime) -> bool:
+    """Return True when marks may be recorded at `session` (from a little before its start)."""
+    return now >= sheet_opens_at(session)
+
+
+def not_open_message(session: CourseSession) -> str:
+    """Say, in words a leader at the door reads at a glance, when the sheet opens."""
+    return str(
+        _(
+            "Träffen har inte börjat än. Närvarolistan öppnar %(when)s, %(n)d minuter före start.",
+            when=format_datetime(sheet_opens_at(session), "EEEE d MMMM 'kl.' HH:mm"),
+            n=current_app.config["COURSEHUB_SHEET_OPENS_MINUTES"],
+        )
+    )
+
+
 def record_attendance(
     session: CourseSession,
     person: User,
@@ -67,10 +90,8 @@ def record_attendance(
         raise AttendanceError(_("Anteckningen får vara högst %(n)d tecken.", n=REMARK_MAX), field="remark")
     if session.status == SessionStatus.CANCELLED:
         raise AttendanceError(_("Träffen är inställd. Det går inte att föra närvaro för den."))
-    if not session.has_started(now):
-        raise SessionNotStartedError(
-            _("Träffen har inte börjat ännu. Närvaro kan föras först när träffen har börjat.")
-        )
+    if not sheet_is_open(session, now):
+        raise SessionNotStartedError(not_open_message(session))
     if not queries.is_participant(session, person.id):
         # No name here: the posted id may be anyone's, and a leader may only learn participants'.
         raise NotSignedUpError(_("Personen är inte anmäld till den här träffen."))
@@ -111,6 +132,34 @@ def record_attendance(
     logger.info("attendance mark %s session=%s status=%s", mark.id, session.id, status.value)
     evaluate_completion(person, session.run.course_type, actor=actor, now=now)
     return mark
+
+
+def mark_everyone_present(
+    session: CourseSession, *, household_id: int | None = None, actor: User, now: datetime
+) -> int:
+    """Mark every participant not yet marked (of one household, or all) present, in one go.
+
+    A person who reported absence in advance is marked "anmäld frånvaro" instead. Marks already
+    made stay as they are; single corrections are made afterwards, one tap each. Returns the
+    number of marks made.
+    """
+    if not permissions.can_record_attendance(actor, session):
+        raise PermissionDeniedError(_("Du får inte föra närvaro för den här träffen."))
+    groups = queries.attendance_sheet(session)
+    if household_id is not None:
+        groups = [g for g in groups if g.household.id == household_id]
+        if not groups:
+            raise NotSignedUpError(_("Familjen är inte anmäld till den här träffen."))
+    made = 0
+    for group in groups:
+        for row in group.rows:
+            if row.mark is not None:
+                continue
+            status = AttendanceStatus.EXCUSED if row.notice is not None else AttendanceStatus.PRESENT
+            record_attendance(session, row.user, status=status, actor=actor, now=now)
+            made += 1
+    logger.info("marked everyone present session=%s marks=%s", session.id, made)
+    return made
 
 
 def sign_up_for_makeup(session: CourseSession, person: User, *, actor: User, now: datetime) -> None:

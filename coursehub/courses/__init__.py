@@ -6,15 +6,17 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Join the app: blueprint, menu items, the hourly job that completes runs, demo seeder."""
+    """Join the app: blueprint, menu items, start page, the hourly job that completes runs, demo seeder."""
     from coursehub.courses import bench, demo, jobs, models, views  # noqa: F401 - models: every table known
     from coursehub.lib.bench import add_bench_seeder
     from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items
+    from coursehub.lib.start import add_start_pages
     from coursehub.notifications.scheduler import JobSpec, add_jobs
 
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
+    add_start_pages(app, views.start_pages)
     add_jobs(
         app,
         [

@@ -339,6 +339,18 @@ class CopyRunForm(BaseForm):
     )
 
 
+class CancelSessionForm(BaseForm):
+    """Cancel one session: the reason is required, since the families are told it."""
+
+    reason = TextAreaField(
+        _l("Anledning (skickas till familjerna)"),
+        validators=[
+            DataRequired(_l("Skriv varför träffen ställs in. Familjerna får läsa det.")),
+            Length(max=300, message=TOO_LONG),
+        ],
+    )
+
+
 class CancelRunForm(BaseForm):
     reason = TextAreaField(
         _l("Anledning (skickas till de anmälda)"), validators=[Length(max=300, message=TOO_LONG)]

@@ -205,6 +205,8 @@ class CourseSession(Base):
     # When the participants' reminders were queued (enrollment's reminder job, through
     # courses.services.mark_sessions_reminded): the job then looks only at sessions not reminded.
     reminded_at: Mapped[datetime | None]
+    # Why staff cancelled the session; the families' mail and the run page show it.
+    cancel_reason: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
 
     run: Mapped[CourseRun] = relationship(back_populates="sessions")
     theme: Mapped[CourseTheme | None] = relationship()

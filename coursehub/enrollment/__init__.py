@@ -11,12 +11,15 @@ def init_app(app: Flask) -> None:
     from coursehub.enrollment import bench, demo, jobs, models, receivers, views  # noqa: F401
     from coursehub.lib.bench import add_bench_seeder
     from coursehub.lib.demo import add_demo_seeder
-    from coursehub.lib.nav import add_nav_items, add_run_links
+    from coursehub.lib.nav import add_nav_items, add_own_run_status, add_run_links
+    from coursehub.lib.start import add_start_pages
     from coursehub.notifications.scheduler import JobSpec, add_jobs
 
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
     add_run_links(app, views.run_links)
+    add_start_pages(app, views.start_pages)
+    add_own_run_status(app, views.own_status)
     # Connecting the same receiver again (a second app in one process) keeps one connection.
     events.run_cancelled.connect(receivers.cancel_enrollments)
     events.session_changed.connect(receivers.send_updated_invites)

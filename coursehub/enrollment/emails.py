@@ -26,6 +26,7 @@ from coursehub.notifications.services import queue_email as _queue_email
 
 # Paths of the pages that e-mails link to (mails are written outside requests too, by jobs).
 MY_COURSES_PATH = "/mina-kurser"
+PROGRESS_PATH = "/mina-framsteg"  # where a family signs up to make up a missed theme
 APPROVALS_PATH = "/kommun/godkannanden"
 
 
@@ -186,6 +187,7 @@ def queue_session_changed_email(
         calendar_method="CANCEL" if cancelled else "REQUEST",
         session=session,
         is_cancelled=cancelled,
+        progress_url=link(PROGRESS_PATH),
         **_context(enrollment, user),
     )
     return cancelled and message is not None

@@ -40,6 +40,10 @@ class NeedsMixin:
     )
 
 
+class NeedsForm(NeedsMixin, BaseForm):
+    """A family changes its needs after signing up."""
+
+
 class SignUpForm(NeedsMixin, BaseForm):
     """A family or a municipal worker chooses the adults to sign up and tells their needs."""
 

@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from coursehub import events
 from coursehub.courses import services as course_services
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
 from coursehub.enrollment import emails, services
@@ -26,6 +27,9 @@ def send_session_reminders(now: datetime) -> int:
     history. The sign-ups of all due sessions are loaded together; each session is then marked
     reminded (courses' service), so the next run skips it. A sign-up made after its session was
     reminded gets no reminder: its confirmation has just told the family the time.
+
+    Higher areas name the people who must not be reminded (`events.reminder_due`): a person who
+    has reported absence for that session is not reminded of it.
     """
     horizon = now + timedelta(hours=current_app.config["COURSEHUB_REMINDER_HOURS"])
     sessions = list(
@@ -62,14 +66,23 @@ def send_session_reminders(now: datetime) -> int:
         by_run.setdefault(enrollment.run_id, []).append(enrollment)
     queued = 0
     for session in sessions:
+        left_out = _left_out(session, now)
         for enrollment in by_run.get(session.run_id, ()):
             if enrollment.makeup_session_id not in (None, session.id):
                 continue  # a make-up of another session of the run
             for person in enrollment.persons:
+                if person.user_id in left_out:
+                    continue
                 queued += emails.queue_reminder_email(enrollment, session, person.user)
     course_services.mark_sessions_reminded([s.id for s in sessions], now=now)
     logger.info("session reminders queued: %s", queued)
     return queued
+
+
+def _left_out(session: CourseSession, now: datetime) -> set[int]:
+    """Return the ids of the users that a receiver of `reminder_due` asks to leave out."""
+    answers = events.reminder_due.send(session, actor=None, now=now)
+    return {user_id for _receiver, user_ids in answers for user_id in (user_ids or ())}
 
 
 def expire_offers(now: datetime) -> int:

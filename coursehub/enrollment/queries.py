@@ -110,11 +110,41 @@ def household_enrollments(household_id: int, *, page: int = 1, per_page: int = P
         )
         .options(
             *_enrollment_options(),
-            joinedload(Enrollment.run).selectinload(CourseRun.sessions),
+            joinedload(Enrollment.run).selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
             joinedload(Enrollment.run).joinedload(CourseRun.venue),
         )
     )
     return paginate(stmt, page, per_page)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a confirmed sign-up has come: meetings held of all, and the next one."""
+
+    held: int
+    total: int
+    next_session: CourseSession | None
+    is_finished: bool
+
+
+def progress_of(enrollment: Enrollment, now: datetime) -> Progress | None:
+    """Return the progress of a confirmed sign-up from its loaded sessions (no query), else None."""
+    if enrollment.status != EnrollmentStatus.CONFIRMED:
+        return None
+    if enrollment.makeup_session is not None:
+        sessions = [enrollment.makeup_session]
+    else:
+        sessions = [s for s in enrollment.run.sessions if s.status == SessionStatus.SCHEDULED]
+    held = [s for s in sessions if s.ends_at <= now]
+    coming = sorted((s for s in sessions if s.ends_at > now), key=lambda s: s.starts_at)
+    finished = enrollment.run.status == RunStatus.COMPLETED or (bool(sessions) and not coming)
+    return Progress(len(held), len(sessions), coming[0] if coming else None, finished)
+
+
+def next_meeting(progress: Iterable[Progress | None]) -> CourseSession | None:
+    """Return the soonest next meeting among a household's sign-ups."""
+    coming = [p.next_session for p in progress if p is not None and p.next_session is not None]
+    return min(coming, key=lambda s: s.starts_at, default=None)
 
 
 @overload
@@ -158,16 +188,44 @@ def municipality_households(municipality_id: int, *, page: int = 1, per_page: in
     return paginate(stmt, page, per_page)
 
 
+def active_enrollment_of(household_id: int, run_id: int) -> Enrollment | None:
+    """Return the household's active whole-run sign-up for the run, if any (one query)."""
+    return db.session.scalar(
+        select(Enrollment)
+        .where(
+            Enrollment.household_id == household_id,
+            Enrollment.run_id == run_id,
+            Enrollment.scope == RUN_SCOPE,
+            Enrollment.status.in_(ACTIVE),
+        )
+        .limit(1)
+    )
+
+
+def _waiting_for(municipality_id: int) -> ColumnElement[bool]:
+    return and_(
+        Household.municipality_id == municipality_id,
+        Enrollment.needs_approval.is_(True),
+        Enrollment.status.in_(ACTIVE),
+    )
+
+
+def count_pending_approvals(municipality_id: int) -> int:
+    """Return how many sign-ups of the municipality's households wait for a decision (one query)."""
+    stmt = (
+        select(func.count(Enrollment.id))
+        .join(Household, Household.id == Enrollment.household_id)
+        .where(_waiting_for(municipality_id))
+    )
+    return db.session.scalar(stmt) or 0
+
+
 def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """Return a page of sign-ups of the municipality's households that wait for a decision."""
     stmt = (
         select(Enrollment)
         .join(Household, Household.id == Enrollment.household_id)
-        .where(
-            Household.municipality_id == municipality_id,
-            Enrollment.needs_approval.is_(True),
-            Enrollment.status.in_(ACTIVE),
-        )
+        .where(_waiting_for(municipality_id))
         .order_by(Enrollment.created_at, Enrollment.id)
         .options(*_enrollment_options(), joinedload(Enrollment.run))
     )

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 
 from flask import Flask
 
 NAV_KEY = "coursehub_nav"
 RUN_LINKS_KEY = "coursehub_run_links"
+SESSION_WARNINGS_KEY = "coursehub_session_warnings"
+
+# Warnings a higher area adds to a run's sessions on staff's run page: (run, now) -> {session id: texts}.
+SessionWarnings = Callable[[Any, datetime], dict[int, list[str]]]
 
 
 @dataclass(frozen=True)
@@ -19,11 +25,19 @@ class NavItem:
     endpoint: str
     visible: Callable[[object], bool]
     order: int = 100
+    # What waits for the user there (one query); the label then carries it, "Godkännanden (3)".
+    count: Callable[[object], int] | None = None
 
 
 def visible_items(items, user) -> list[NavItem]:
-    """Return the menu items `user` may use, in order."""
-    return [item for item in items if item.visible(user)]
+    """Return the menu items `user` may use, in order, their labels with what waits there."""
+    shown = []
+    for item in items:
+        if not item.visible(user):
+            continue
+        waiting = item.count(user) if item.count is not None else 0
+        shown.append(replace(item, label=f"{item.label} ({waiting})") if waiting else item)
+    return shown
 
 
 @dataclass(frozen=True)
@@ -54,6 +68,42 @@ def add_nav_items(app: Flask, items: Iterable[NavItem]) -> None:
 def add_run_links(app: Flask, links: Iterable[RunLink]) -> None:
     """Add an area's links about a run to the course pages of `app` (kept in order)."""
     _add_sorted(app, RUN_LINKS_KEY, links)
+
+
+def add_session_warnings(app: Flask, source: SessionWarnings) -> None:
+    """Let an area warn about a run's sessions on the staff's run page (courses cannot ask it)."""
+    app.extensions[SESSION_WARNINGS_KEY] = [*app.extensions.get(SESSION_WARNINGS_KEY, ()), source]
+
+
+def session_warnings(app: Flask, run: object, now: datetime) -> dict[int, list[str]]:
+    """Return every area's warnings about `run`'s sessions, per session id."""
+    merged: dict[int, list[str]] = {}
+    for source in app.extensions.get(SESSION_WARNINGS_KEY, ()):
+        for session_id, texts in source(run, now).items():
+            merged.setdefault(session_id, []).extend(texts)
+    return merged
+
+
+OWN_STATUS_KEY = "coursehub_own_run_status"
+
+# A higher area tells a person their own standing on a run's page: (user, run) -> text or None.
+OwnStatus = Callable[[Any, Any], str | None]
+
+
+def add_own_run_status(app: Flask, source: OwnStatus) -> None:
+    """Let an area say, on a run's public page, where the logged-in person stands (signed up...)."""
+    app.extensions[OWN_STATUS_KEY] = [*app.extensions.get(OWN_STATUS_KEY, ()), source]
+
+
+def own_run_status(app: Flask, user: object, run: object) -> str | None:
+    """Return the first area's text about `user`'s own standing on `run`, or None."""
+    if user is None:
+        return None
+    for source in app.extensions.get(OWN_STATUS_KEY, ()):
+        text = source(user, run)
+        if text:
+            return text
+    return None
 
 
 def _add_sorted(app: Flask, key: str, entries: Iterable) -> None:

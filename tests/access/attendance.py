@@ -58,6 +58,12 @@ RULES = [
         args=lambda user: {"session_id": _started_session(user).id},
         data=lambda user: {"user_id": "0", "status": "present"},
     ),
+    Rule(
+        "attendance.mark_all",
+        STAFF,
+        method="POST",
+        args=lambda user: {"session_id": _started_session(user).id},
+    ),
     Rule("attendance.run_attendance", STAFF, args=lambda user: {"run_id": _started_session(user).run_id}),
     Rule("attendance.my_progress", frozenset({"family"})),
     Rule("attendance.report_absence", frozenset({"family"}), method="POST"),

@@ -28,6 +28,11 @@ def _session_ids(user):
     return {"run_id": run.id, "session_id": run.sessions[-1].id}
 
 
+def _published_session_ids(user):
+    run = _run()
+    return {"run_id": run.id, "session_id": run.sessions[-1].id}
+
+
 def _type_id(user):
     from tests.factories import CourseTypeFactory
 
@@ -59,6 +64,7 @@ RULES = [
     Rule("courses.edit_session", STAFF, args=_session_ids),
     Rule("courses.add_session", STAFF, args=_run_id),
     Rule("courses.remove_session", STAFF, method="POST", args=_session_ids),
+    Rule("courses.cancel_session", STAFF, args=_published_session_ids),
     Rule("courses.publish_run", STAFF, method="POST", args=_draft_id),
     Rule("courses.cancel_run", STAFF, args=_run_id),
     Rule("courses.copy_run", STAFF, args=_run_id),

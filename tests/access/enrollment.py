@@ -105,6 +105,7 @@ RULES = [
     Rule("enrollment.revoke_feed", FAMILY, method="POST"),
     Rule("enrollment.feed", EVERYONE, args=_feed_token),
     Rule("enrollment.cancel", DECIDERS, method="POST", args=_enrollment_id),
+    Rule("enrollment.edit_needs", DECIDERS, args=_enrollment_id),
     Rule("enrollment.accept_offer", DECIDERS, method="POST", args=_enrollment_id),
     Rule("enrollment.households", MUNICIPAL),
     Rule("enrollment.new_household", MUNICIPAL),

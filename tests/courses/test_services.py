@@ -288,15 +288,48 @@ def test_changing_the_theme_brings_its_title_and_tells_the_calendars(basic_type,
     assert calls == [session.id]
 
 
-def test_removing_a_session_of_a_published_run_cancels_it(basic_type, staff, venue, leader):
+def test_cancelling_a_session_of_a_published_run_keeps_it_with_its_reason(basic_type, staff, venue, leader):
     calls = []
     run = make_run(basic_type, staff, venue, leaders=[leader])
     services.publish_run(run, actor=staff, now=clock.now())
     session = run.sessions[7]
     with events.session_changed.connected_to(lambda session, **kw: calls.append(session.id)):
-        services.remove_session(session, actor=staff, now=clock.now())
+        services.cancel_session(session, reason="  Kursledaren   är sjuk ", actor=staff, now=clock.now())
+    assert session in run.sessions
     assert session.status == SessionStatus.CANCELLED and session.revision == 1
+    assert session.cancel_reason == "Kursledaren är sjuk"
     assert calls == [session.id]
+
+
+def test_a_published_session_is_never_simply_removed(basic_type, staff, venue, leader):
+    run = make_run(basic_type, staff, venue, leaders=[leader])
+    services.publish_run(run, actor=staff, now=clock.now())
+    session = run.sessions[0]
+    with pytest.raises(CourseError) as caught:
+        services.remove_session(session, actor=staff, now=clock.now())
+    assert "ställ in träffen" in caught.value.message
+    assert session in run.sessions and session.status == SessionStatus.SCHEDULED
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 301])
+def test_cancelling_a_session_needs_a_short_reason(basic_type, staff, venue, leader, reason):
+    run = make_run(basic_type, staff, venue, leaders=[leader])
+    services.publish_run(run, actor=staff, now=clock.now())
+    session = run.sessions[0]
+    with pytest.raises(CourseError) as caught:
+        services.cancel_session(session, reason=reason, actor=staff, now=clock.now())
+    assert caught.value.field == "reason"
+    assert session.status == SessionStatus.SCHEDULED and session.cancel_reason == ""
+
+
+def test_a_session_that_has_started_cannot_be_cancelled(basic_type, staff, venue, leader):
+    run = make_run(basic_type, staff, venue, leaders=[leader])
+    services.publish_run(run, actor=staff, now=clock.now())
+    session = run.sessions[0]
+    with pytest.raises(CourseError) as caught:
+        services.cancel_session(session, reason="Storm", actor=staff, now=session.starts_at)
+    assert "redan börjat" in caught.value.message
+    assert session.status == SessionStatus.SCHEDULED
 
 
 def test_run_place_change_moves_the_sessions_held_there(basic_type, staff, venue, leader):

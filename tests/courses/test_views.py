@@ -635,3 +635,37 @@ def test_run_pages_link_to_what_the_areas_built_on_courses_offer(client, db, log
     assert f'href="/admin/kurser/{run.id}/narvaro"' in home
     assert f'href="/kurser/{run.id}/reservlista"' not in home  # staff reorder the list
     assert f"/kurser/{other.id}/deltagare" not in home
+
+
+def test_staff_cancel_a_session_with_a_reason_after_a_confirmation(staff_client, basic_type, staff, venue):
+    run = autumn_run(basic_type, staff, venue)
+    db.session.commit()
+    session = run.sessions[2]
+    manage = staff_client.get(f"/admin/kurser/{run.id}").get_data(as_text=True)
+    assert "Ta bort" not in manage  # a published run's session is cancelled, never removed
+    url = f"/admin/kurser/{run.id}/traffar/{session.id}/stall-in"
+    assert f'href="{url}"' in manage
+    confirm = text(staff_client.get(url))
+    assert "Ställ in träffen 20 oktober 2026?" in confirm
+    assert session.status == SessionStatus.SCHEDULED  # opening the page changes nothing
+
+    refused = staff_client.post(url, data={"reason": "   "})
+    assert 'id="reason-error"' in refused.get_data(as_text=True)
+    assert "Skriv varför träffen ställs in" in text(refused)
+    db.session.refresh(session)
+    assert session.status == SessionStatus.SCHEDULED
+
+    response = staff_client.post(url, data={"reason": "Kursledaren är sjuk"})
+    assert response.status_code == 302 and response.location.endswith(f"#traff-{session.id}")
+    db.session.refresh(session)
+    assert (session.status, session.cancel_reason) == (SessionStatus.CANCELLED, "Kursledaren är sjuk")
+    page = staff_client.get(f"/admin/kurser/{run.id}").get_data(as_text=True)
+    assert "Träffen 20 oktober 2026 är inställd" in page  # the flash
+    assert "Anledning: Kursledaren är sjuk" in page
+    assert f"/admin/kurser/{run.id}/traffar/ny?tema={session.theme_id}" in page
+    form = staff_client.get(f"/admin/kurser/{run.id}/traffar/ny?tema={session.theme_id}").get_data(
+        as_text=True
+    )
+    assert re.search(
+        rf'<option selected value="{session.theme_id}"|<option value="{session.theme_id}" selected', form
+    )

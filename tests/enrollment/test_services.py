@@ -715,10 +715,30 @@ def test_a_removed_session_then_a_cancelled_run_keep_each_cancel_higher(run, mak
     services.cancel_enrollment(first, actor=adults[0], now=clock.now())
     _sign_up(run, household, adults)
     removed = run.sessions[1]
-    course_services.remove_session(removed, actor=staff, now=clock.now())
+    course_services.cancel_session(removed, reason="Lokalen är stängd", actor=staff, now=clock.now())
     course_services.cancel_run(run, actor=staff, now=clock.now())
     invites = _invites(outbox, adults[0])
     assert [m for m, _s, _t in invites] == ["REQUEST", "CANCEL", "REQUEST", "CANCEL", "CANCEL"]
     assert list(invites[3][1]) == [f"session-{removed.id}@coursehub"]
     assert len(invites[4][1]) == len(run.sessions)
     _assert_calendar_can_follow(invites)
+
+
+def test_the_families_mail_of_a_cancelled_session_names_the_date_the_reason_and_the_make_up(
+    run, make_family, outbox, staff
+):
+    from coursehub.courses import services as course_services
+
+    household, adults = make_family(1)
+    _sign_up(run, household, adults)
+    cancelled = run.sessions[1]
+    course_services.cancel_session(cancelled, reason="Kursledaren är sjuk", actor=staff, now=clock.now())
+    [mail] = outbox(template_prefix="session-changed")
+    from babel.dates import format_date
+
+    when = format_date(clock.to_local(cancelled.starts_at), "d MMMM y", locale="sv")  # "13 oktober 2026"
+    for body in (mail.body_text, mail.body_html):
+        assert when in body
+        assert "Kursledaren är sjuk" in body
+        assert "ta igen temat" in body.lower() and "/mina-framsteg" in body
+    assert "Inställd träff" in mail.subject

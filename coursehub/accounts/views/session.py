@@ -14,6 +14,7 @@ from coursehub.accounts.forms import ForgotPasswordForm, LoginForm, SetPasswordF
 from coursehub.accounts.models import TokenPurpose
 from coursehub.extensions import limiter
 from coursehub.lib.forms import required
+from coursehub.lib.start import start_endpoint
 from coursehub.lib.urls import safe_next
 from coursehub.lib.work import actor, attempt
 
@@ -62,7 +63,10 @@ def login():
             session.clear()  # a new session at login: nothing from before carries over
             login_user(user)
             session["login_at"] = session["seen_at"] = now.timestamp()
-            return redirect(safe_next(request.args.get("next")))
+            wanted = request.args.get("next")
+            if not wanted:  # no page asked for: the person's own start page
+                return redirect(url_for(start_endpoint(current_app, user)))
+            return redirect(safe_next(wanted))
     return render_template("accounts/login.html", form=form)
 
 

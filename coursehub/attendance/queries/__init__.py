@@ -18,6 +18,7 @@ from coursehub.attendance.queries.progress import (
 )
 from coursehub.attendance.queries.reports import DIMENSIONS, RateRow, attendance_rates
 from coursehub.attendance.queries.sheet import (
+    Needs,
     RunMatrix,
     SheetHousehold,
     SheetRow,
@@ -26,6 +27,7 @@ from coursehub.attendance.queries.sheet import (
     run_matrix,
     runs_for_attendance,
     session_changes,
+    sessions_without_attendance,
 )
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "MakeupOption",
     "MakeupTheme",
     "MarkFact",
+    "Needs",
     "RateRow",
     "RunMatrix",
     "SheetHousehold",
@@ -54,5 +57,6 @@ __all__ = [
     "run_matrix",
     "runs_for_attendance",
     "session_changes",
+    "sessions_without_attendance",
     "upcoming_sessions_for_household",
 ]

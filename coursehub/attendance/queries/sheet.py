@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from coursehub.accounts.models import Household, User
@@ -14,8 +15,9 @@ from coursehub.attendance.models import (
     AttendanceChange,
     AttendanceMark,
 )
-from coursehub.courses.models import CourseRun, CourseSession
+from coursehub.courses.models import CourseRun, CourseSession, SessionStatus
 from coursehub.enrollment import queries as enrollment_queries
+from coursehub.enrollment.models import Enrollment
 from coursehub.extensions import db
 from coursehub.lib.pagination import Page, paginate
 
@@ -31,12 +33,25 @@ def is_participant(session: CourseSession, user_id: int) -> bool:
     return db.session.scalar(stmt) is not None
 
 
+@dataclass(frozen=True)
+class Needs:
+    """What a household told at sign-up that the leader should know (empty strings when none)."""
+
+    diet: str = ""
+    accessibility: str = ""
+    interpreter: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.diet or self.accessibility or self.interpreter)
+
+
 @dataclass
 class SheetRow:
     user: User
     is_makeup: bool
     mark: AttendanceMark | None = None
     notice: AbsenceNotice | None = None
+    needs: Needs = field(default_factory=Needs)
 
 
 @dataclass
@@ -45,16 +60,36 @@ class SheetHousehold:
     rows: list[SheetRow] = field(default_factory=list)
 
 
-def attendance_sheet(session: CourseSession) -> list[SheetHousehold]:
-    """Return the session's confirmed participants grouped by household, with marks and notices."""
+def _name_filter(search: str) -> ColumnElement[bool]:
+    """Return a condition matching people whose name contains `search` (wildcards taken literally)."""
+    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return User.full_name.ilike(f"%{escaped}%", escape="\\")
+
+
+def attendance_sheet(session: CourseSession, *, search: str = "") -> list[SheetHousehold]:
+    """Return the session's confirmed participants grouped by household, with marks and notices.
+
+    With `search`, only the people whose name contains it. Three statements whatever the size.
+    """
     taking_part = enrollment_queries.session_participants()
     stmt = (
-        select(User, Household, taking_part.c.is_makeup)
+        select(
+            User,
+            Household,
+            taking_part.c.is_makeup,
+            Enrollment.needs_diet,
+            Enrollment.needs_accessibility,
+            Enrollment.needs_interpreter,
+        )
         .join(taking_part, taking_part.c.user_id == User.id)
         .join(Household, taking_part.c.household_id == Household.id)
+        .join(Enrollment, Enrollment.id == taking_part.c.enrollment_id)
         .where(taking_part.c.session_id == session.id)
-        .order_by(Household.name, Household.id, User.full_name, User.id)
+        .order_by(Household.name, Household.id, User.full_name, User.id, taking_part.c.is_makeup)
     )
+    search = " ".join(search.split())
+    if search:
+        stmt = stmt.where(_name_filter(search))
     rows = db.session.execute(stmt).all()
     marks = {
         m.user_id: m
@@ -66,12 +101,13 @@ def attendance_sheet(session: CourseSession) -> list[SheetHousehold]:
     }
     groups: dict[int, SheetHousehold] = {}
     seen: set[int] = set()
-    for user, household, is_makeup in rows:
+    for user, household, is_makeup, diet, accessibility, interpreter in rows:
         if user.id in seen:  # signed up twice (run and make-up): one row is enough
             continue
         seen.add(user.id)
         group = groups.setdefault(household.id, SheetHousehold(household))
-        group.rows.append(SheetRow(user, bool(is_makeup), marks.get(user.id), notices.get(user.id)))
+        needs = Needs(diet or "", accessibility or "", interpreter or "")
+        group.rows.append(SheetRow(user, bool(is_makeup), marks.get(user.id), notices.get(user.id), needs))
     return list(groups.values())
 
 
@@ -145,3 +181,30 @@ def runs_for_attendance(user: User, *, is_staff: bool, page: int, per_page: int 
         )
     stmt = stmt.order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc())
     return paginate(stmt, page, per_page)
+
+
+def sessions_without_attendance(run_ids: list[int], now: datetime) -> dict[int, list[CourseSession]]:
+    """Return, per run, its sessions that have ended with participants but not one mark.
+
+    One statement whatever the number of runs; runs with nothing missing are left out.
+    """
+    if not run_ids:
+        return {}
+    taking_part = enrollment_queries.session_participants()
+    has_mark = select(AttendanceMark.id).where(AttendanceMark.session_id == CourseSession.id).exists()
+    has_people = select(taking_part.c.user_id).where(taking_part.c.session_id == CourseSession.id).exists()
+    stmt = (
+        select(CourseSession)
+        .where(
+            CourseSession.run_id.in_(run_ids),
+            CourseSession.status == SessionStatus.SCHEDULED,
+            CourseSession.ends_at <= now,
+            ~has_mark,
+            has_people,
+        )
+        .order_by(CourseSession.starts_at, CourseSession.id)
+    )
+    missing: dict[int, list[CourseSession]] = defaultdict(list)
+    for session in db.session.scalars(stmt):
+        missing[session.run_id].append(session)
+    return dict(missing)

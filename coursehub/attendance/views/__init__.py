@@ -1,10 +1,14 @@
 """The attendance blueprint: sheets, progress pages, certificates and attendance figures."""
 
+from datetime import datetime
+
 from flask import Blueprint
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from coursehub.attendance import permissions
+from coursehub.attendance import permissions, queries
 from coursehub.lib.nav import NavItem, RunLink
+from coursehub.lib.start import StartPage
 
 bp = Blueprint("attendance", __name__)
 
@@ -21,10 +25,22 @@ nav_items = [
     NavItem(_l("Intyg"), "attendance.admin_certificates", permissions.can_manage_certificates, order=44),
 ]
 
+# A leader lands on tonight's meetings and their sheets after login (coursehub.lib.start).
+start_pages = [StartPage("attendance.runs", permissions.is_leader, order=30)]
+
 # Shown on the course area's run pages (staff's run page, the leaders' start page).
 run_links = [
     RunLink(_l("Närvaro"), "attendance.run_attendance", permissions.can_view_run_attendance, order=30),
 ]
+
+
+def missing_attendance_warnings(run, now: datetime) -> dict[int, list[str]]:
+    """Warn staff, on the run page, of sessions that ended without attendance taken."""
+    text = _(
+        "Närvaro saknas: träffen är slut men ingen närvaro är förd. För in den innan kursomgången avslutas."
+    )
+    return {s.id: [text] for s in queries.sessions_without_attendance([run.id], now).get(run.id, [])}
+
 
 from coursehub.attendance.views import (  # noqa: E402, F401
     certificates,

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from coursehub import clock
 from coursehub.accounts.models import LEADER_ROLES, User
 from coursehub.accounts.permissions import is_staff, roles_required
 from coursehub.attendance import permissions, queries, services
-from coursehub.attendance.forms import STATUS_LABELS, MarkForm
+from coursehub.attendance.forms import STATUS_LABELS, MarkAllForm, MarkForm
 from coursehub.attendance.models import AttendanceStatus
 from coursehub.attendance.views import bp
+from coursehub.clock import to_local
+from coursehub.courses import queries as course_queries
 from coursehub.courses.models import CourseRun, CourseSession
 from coursehub.lib.params import get_or_none, page_arg
 from coursehub.lib.work import actor, attempt, load_or_404
@@ -21,15 +24,29 @@ from coursehub.lib.work import actor, attempt, load_or_404
 @bp.get("/narvaro")
 @roles_required(*LEADER_ROLES)
 def runs():
-    """List the runs the leader leads (every run for staff), with links to their sheets."""
+    """The leader's start: tonight's and the coming meetings, sheets left empty, every run led."""
     if not permissions.can_list_attendance_runs(current_user):
         abort(403)
+    now = clock.now()
     page = queries.runs_for_attendance(current_user, is_staff=is_staff(current_user), page=page_arg())
-    return render_template("attendance/runs.html", page=page)
+    coming = course_queries.next_sessions_for_leader(actor(), now=now)
+    today = to_local(now).date()
+    return render_template(
+        "attendance/runs.html",
+        page=page,
+        tonight=[s for s in coming if to_local(s.starts_at).date() == today],
+        coming=[s for s in coming if to_local(s.starts_at).date() != today],
+        missing=queries.sessions_without_attendance([run.id for run in page.items], now),
+    )
 
 
 def _load_session(session_id: int) -> CourseSession:
     return load_or_404(CourseSession, session_id, allowed=permissions.can_record_attendance)
+
+
+def _search_arg() -> str:
+    """Return the sheet's name filter (`?sok=`), kept short and plain."""
+    return " ".join(request.args.get("sok", "").split())[:100]
 
 
 def _render_sheet(
@@ -41,18 +58,33 @@ def _render_sheet(
     status: int = 200,
 ):
     now = clock.now()
+    search = _search_arg()
+    is_open = services.sheet_is_open(session, now)
     return render_template(
         "attendance/sheet.html",
         session=session,
         run=session.run,
-        households=queries.attendance_sheet(session),
+        households=queries.attendance_sheet(session, search=search),
         changes=queries.session_changes(session.id),
-        has_started=session.has_started(now),
+        is_open=is_open,
+        not_open_message=None if is_open else services.not_open_message(session),
+        search=search,
         status_labels=STATUS_LABELS,
         form=form or MarkForm(formdata=None),
+        all_form=MarkAllForm(formdata=None),
         error=error,
         error_user_id=error_user_id,
     ), status
+
+
+def _back_to_sheet(session: CourseSession, anchor: str | None = None):
+    """Go back to the sheet, with its name filter, at `anchor` (POST/redirect/GET)."""
+    search = _search_arg()
+    if search:
+        return redirect(
+            url_for("attendance.sheet", session_id=session.id, sok=search, _anchor=anchor), code=303
+        )
+    return redirect(url_for("attendance.sheet", session_id=session.id, _anchor=anchor), code=303)
 
 
 @bp.get("/traffar/<int:session_id>/narvaro")
@@ -60,6 +92,28 @@ def _render_sheet(
 def sheet(session_id: int):
     """Show the attendance sheet: the confirmed participants by household, three buttons each."""
     return _render_sheet(_load_session(session_id))
+
+
+@bp.post("/traffar/<int:session_id>/narvaro/alla")
+@roles_required(*LEADER_ROLES)
+def mark_all(session_id: int):
+    """Mark everyone not yet marked present (of one household, or the whole list) in one tap."""
+    session = _load_session(session_id)
+    form = MarkAllForm()
+    if not form.validate():
+        return _render_sheet(session, error=_("Välj en familj eller hela listan."), status=422)
+    household_id = form.household_id.data
+    outcome = attempt(
+        lambda: services.mark_everyone_present(
+            session, household_id=household_id, actor=actor(), now=clock.now()
+        ),
+        quiet=True,
+    )
+    if outcome.error is not None:
+        return _render_sheet(session, error=outcome.error.message, status=422)
+    made = outcome.value or 0
+    flash(ngettext("Sparat: %(num)d markering.", "Sparat: %(num)d markeringar.", made), "success")
+    return _back_to_sheet(session, f"household-{household_id}" if household_id else None)
 
 
 @bp.post("/traffar/<int:session_id>/narvaro")
@@ -114,9 +168,7 @@ def mark(session_id: int):
                 ),
                 "warning",
             )
-    return redirect(
-        url_for("attendance.sheet", session_id=session.id, _anchor=f"person-{person.id}"), code=303
-    )
+    return _back_to_sheet(session, f"person-{person.id}")
 
 
 @bp.get("/admin/kurser/<int:run_id>/narvaro")
@@ -128,6 +180,7 @@ def run_attendance(run_id: int):
     return render_template(
         "attendance/run.html",
         run=run,
+        missing=queries.sessions_without_attendance([run.id], clock.now()).get(run.id, []),
         matrix=matrix,
         page=matrix.page,
         pages=matrix.pages,

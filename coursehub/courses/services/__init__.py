@@ -6,8 +6,8 @@ courses sits below enrollment, so it never imports it. Instead its services send
 events of `coursehub.events`, and higher areas connect receivers in their `init_app`:
 
 - `cancel_run` sends `events.run_cancelled` after it has set the run's status;
-- `update_session` (and `update_run` when the run's place moves its sessions, `remove_session`
-  in a published run, and `save_venue` when a venue's name or address changes under sessions
+- `update_session` (and `update_run` when the run's place moves its sessions, `cancel_session`,
+  and `save_venue` when a venue's name or address changes under sessions
   still to come) sends `events.session_changed` after a session's time, place, title or theme
   changed, or it was cancelled, and its `revision` grew;
 - `update_run` sends `events.capacity_changing` before it changes the capacity (a receiver may
@@ -25,6 +25,7 @@ from coursehub.courses.services.runs import (
     SessionDetails,
     add_session,
     cancel_run,
+    cancel_session,
     copy_run,
     create_run,
     propose_sessions,
@@ -70,6 +71,7 @@ __all__ = [
     "propose_sessions",
     "publish_run",
     "remove_session",
+    "cancel_session",
     "remove_theme",
     "save_venue",
     "sessions_held_at",

@@ -404,22 +404,49 @@ def add_session(run: CourseRun, *, actor: User, now: datetime, details: SessionD
 
 
 def remove_session(session: CourseSession, *, actor: User, now: datetime) -> CourseRun:
-    """Remove a session from a draft, or cancel it in a published run (calendars must hear of it)."""
+    """Remove a session from a draft run; a published run's session is cancelled instead."""
     run = session.run
     _check_editable(run)
-    if run.status == RunStatus.DRAFT:
-        run.sessions.remove(session)
-    else:
-        remaining = [s for s in run.sessions if s.status == SessionStatus.SCHEDULED and s is not session]
-        if not remaining:
-            raise CourseError(
-                _("En publicerad kursomgång behöver minst en träff. Ställ in hela kursomgången i stället.")
-            )
-        session.status = SessionStatus.CANCELLED
-        session.revision += 1
+    if run.status != RunStatus.DRAFT:
+        raise CourseError(_("Kursomgången är publicerad: ställ in träffen i stället, med en anledning."))
+    run.sessions.remove(session)
     _refresh_starts_at(run)
     db.session.flush()
-    if run.status != RunStatus.DRAFT:
-        _session_changed(session, actor=actor, now=now)
     logger.info("session removed id=%s run=%s by=%s", session.id, run.id, actor.id)
     return run
+
+
+CANCEL_REASON_MAX = 300
+
+
+def cancel_session(session: CourseSession, *, reason: str, actor: User, now: datetime) -> CourseSession:
+    """Cancel one session of a published run, with a reason the participants are told.
+
+    Sends `events.session_changed`: the participants get the cancellation of their invite and a
+    mail that names the date and the reason.
+    """
+    run = session.run
+    _check_editable(run)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise CourseError(_("Skriv varför träffen ställs in. Familjerna får läsa det."), field="reason")
+    if len(reason) > CANCEL_REASON_MAX:
+        raise CourseError(_("Högst %(n)d tecken.", n=CANCEL_REASON_MAX), field="reason")
+    if run.status == RunStatus.DRAFT:
+        raise CourseError(_("Kursomgången är ett utkast: ta bort träffen i stället."))
+    if session.status != SessionStatus.SCHEDULED:
+        raise CourseError(_("Träffen är redan inställd."))
+    if session.has_started(now):
+        raise CourseError(_("Träffen har redan börjat och kan inte ställas in."))
+    if not any(s.status == SessionStatus.SCHEDULED and s is not session for s in run.sessions):
+        raise CourseError(
+            _("En publicerad kursomgång behöver minst en träff. Ställ in hela kursomgången i stället.")
+        )
+    session.status = SessionStatus.CANCELLED
+    session.cancel_reason = reason
+    session.revision += 1
+    _refresh_starts_at(run)
+    db.session.flush()
+    _session_changed(session, actor=actor, now=now)
+    logger.info("session cancelled id=%s run=%s by=%s", session.id, run.id, actor.id)
+    return session

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from coursehub.courses import permissions
 from coursehub.lib.nav import NavItem
+from coursehub.lib.start import StartPage
 
 bp = Blueprint("courses", __name__)
 
@@ -16,6 +17,9 @@ nav_items = [
     NavItem(_l("Mina kurser"), "courses.leader_home", permissions.can_lead_courses, order=20),
     NavItem(_l("Kursadministration"), "courses.admin_runs", permissions.can_manage_courses, order=80),
 ]
+
+# Staff land on the course programme after login (coursehub.lib.start).
+start_pages = [StartPage("courses.admin_runs", permissions.can_manage_courses, order=40)]
 
 
 from coursehub.courses.views import leader, manage, public, types  # noqa: E402,F401

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol, TypedDict, TypeVar
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from coursehub import clock
@@ -16,6 +17,7 @@ from coursehub.courses import queries, services
 from coursehub.courses.forms import (
     ActionForm,
     CancelRunForm,
+    CancelSessionForm,
     CopyRunForm,
     NewRunForm,
     RunForm,
@@ -23,6 +25,7 @@ from coursehub.courses.forms import (
 )
 from coursehub.courses.models import CourseRun, CourseSession, CourseTheme, RunStatus, Venue
 from coursehub.courses.views import bp
+from coursehub.lib import nav
 from coursehub.lib.checks import known
 from coursehub.lib.forms import required
 from coursehub.lib.localtime import local_moment
@@ -147,11 +150,19 @@ def manage_run(run_id: int):
     return _render_manage(run)
 
 
+def _warnings(run: CourseRun) -> dict[int, list[str]]:
+    """The run's own warnings per session, then those the areas built on courses add."""
+    warnings = queries.session_warnings(run)
+    for session_id, texts in nav.session_warnings(current_app, run, clock.now()).items():
+        warnings.setdefault(session_id, []).extend(texts)
+    return warnings
+
+
 def _render_manage(run: CourseRun, publish_error: str | None = None, status: int = 200):
     return render_template(
         "courses/manage_run.html",
         run=run,
-        warnings=queries.session_warnings(run),
+        warnings=_warnings(run),
         seats_left=run.seats_left,
         action_form=ActionForm(),
         publish_error=publish_error,
@@ -244,6 +255,7 @@ def add_session(run_id: int):
     if request.method == "GET":
         form.venue.data = run.venue_id
         form.online_url.data = run.online_url
+        form.theme.data = request.args.get("tema", type=int)  # a replacement of a cancelled session
     if form.validate_on_submit():
         if attempt(
             lambda: services.add_session(
@@ -260,7 +272,7 @@ def add_session(run_id: int):
 @bp.post("/admin/kurser/<int:run_id>/traffar/<int:session_id>/ta-bort")
 @staff_only
 def remove_session(run_id: int, session_id: int):
-    """Remove a session (from a draft) or cancel it (in a published run)."""
+    """Remove a session from a draft run (a published run's session is cancelled instead)."""
     run = _load_run(run_id)
     session = _load_session(run, session_id)
     if not ActionForm().validate_on_submit():
@@ -268,8 +280,35 @@ def remove_session(run_id: int, session_id: int):
     outcome = attempt(lambda: services.remove_session(session, actor=actor(), now=clock.now()), quiet=True)
     if outcome.error is not None:
         return _render_manage(_load_run(run_id), publish_error=outcome.error.message, status=422)
-    flash(_("Träffen är borttagen."), "success")
+    flash(_("Träffen är borttagen ur utkastet."), "success")
     return redirect(url_for("courses.manage_run", run_id=run.id))
+
+
+@bp.route("/admin/kurser/<int:run_id>/traffar/<int:session_id>/stall-in", methods=["GET", "POST"])
+@staff_only
+def cancel_session(run_id: int, session_id: int):
+    """Ask for a reason and a confirmation, then cancel one session and tell its families."""
+    run = _load_run(run_id)
+    session = _load_session(run, session_id)
+    form = CancelSessionForm()
+    if form.validate_on_submit():
+        if attempt(
+            lambda: services.cancel_session(
+                session, reason=required(form.reason), actor=actor(), now=clock.now()
+            ),
+            form=form,
+            default="reason",
+        ).ok:
+            flash(
+                _(
+                    "Träffen %(date)s är inställd och familjerna får besked. "
+                    "Lägg till en ersättningsträff om temat ska hållas ändå.",
+                    date=format_datetime(session.starts_at, "d MMMM y"),
+                ),
+                "success",
+            )
+            return redirect(url_for("courses.manage_run", run_id=run.id, _anchor=f"traff-{session.id}"))
+    return render_template("courses/cancel_session.html", form=form, run=run, session=session)
 
 
 @bp.post("/admin/kurser/<int:run_id>/publicera")

@@ -15,6 +15,7 @@ from coursehub.courses import ical, permissions, queries
 from coursehub.courses.forms import CatalogueFilterForm, opts
 from coursehub.courses.models import RunStatus
 from coursehub.courses.views import bp
+from coursehub.lib import nav
 from coursehub.lib.params import PAGE_KEY, page_arg
 
 MODES = {"plats": "onsite", "natet": "online"}
@@ -76,9 +77,11 @@ def detail(run_id: int):
     run = _visible_run(run_id)
     now = clock.now()
     has_signup_page = "enrollment.sign_up" in current_app.view_functions
+    user = current_user if current_user.is_authenticated else None
     return render_template(
         "courses/detail.html",
         run=run,
+        own_status=nav.own_run_status(current_app, user, run),
         seats_left=run.seats_left,
         signup_open=run.is_signup_open(now),
         has_signup_page=has_signup_page,

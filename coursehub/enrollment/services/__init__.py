@@ -19,6 +19,7 @@ from coursehub.enrollment.services.signup import (
     makeup_scope,
     sign_up,
     sign_up_for_makeup,
+    update_needs,
 )
 from coursehub.enrollment.services.waitlist import (
     accept_offer,
@@ -48,5 +49,6 @@ __all__ = [
     "revoke_calendar_feed",
     "seats_taken",
     "sign_up",
+    "update_needs",
     "sign_up_for_makeup",
 ]

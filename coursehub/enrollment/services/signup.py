@@ -257,3 +257,25 @@ def decline_enrollment(enrollment: Enrollment, *, actor: User, now: datetime, re
         fill_free_seats(run, now=now)
     logger.info("declined enrollment %s", enrollment.id)
     return enrollment
+
+
+NEEDS_LIMITS = {"diet": 300, "accessibility": 300, "interpreter": 100}
+
+
+def update_needs(
+    enrollment: Enrollment, *, diet: str, accessibility: str, interpreter: str, actor: User, now: datetime
+) -> Enrollment:
+    """Change what a household told at sign-up about diet, accessibility and an interpreter."""
+    if not enrollment.can_cancel(now):  # active, and the run has not ended or been cancelled
+        raise EnrollmentError(_("Anmälan är inte längre aktiv. Behoven kan inte ändras."))
+    values = {"diet": diet, "accessibility": accessibility, "interpreter": interpreter}
+    cleaned = {name: " ".join((value or "").split()) for name, value in values.items()}
+    for name, value in cleaned.items():
+        if len(value) > NEEDS_LIMITS[name]:
+            raise EnrollmentError(_("Högst %(n)d tecken.", n=NEEDS_LIMITS[name]), field=name)
+    enrollment.needs_diet = cleaned["diet"]
+    enrollment.needs_accessibility = cleaned["accessibility"]
+    enrollment.needs_interpreter = cleaned["interpreter"]
+    db.session.flush()
+    logger.info("needs updated enrollment=%s by=%s", enrollment.id, actor.id)
+    return enrollment

@@ -1,11 +1,13 @@
 """Views of the enrollment area: one blueprint, split by who uses the pages."""
 
 from flask import Blueprint
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from coursehub.enrollment import permissions
-from coursehub.enrollment.labels import STATUS_LABELS
+from coursehub.enrollment import permissions, queries
+from coursehub.enrollment.labels import STATUS_LABELS, status_label
 from coursehub.lib.nav import NavItem, RunLink
+from coursehub.lib.start import StartPage
 
 bp = Blueprint("enrollment", __name__)
 
@@ -20,7 +22,13 @@ def _add_status_labels(state):
 nav_items = [
     NavItem(_l("Mina kurser"), "enrollment.my_courses", permissions.is_family, order=20),
     NavItem(_l("Hushåll i kommunen"), "enrollment.households", permissions.is_municipal, order=30),
-    NavItem(_l("Godkännanden"), "enrollment.approvals", permissions.is_municipal, order=31),
+    NavItem(
+        _l("Godkännanden"),
+        "enrollment.approvals",
+        permissions.is_municipal,
+        order=31,
+        count=lambda user: queries.count_pending_approvals(getattr(user, "municipality_id", 0)),
+    ),
     NavItem(
         _l("Deltagare per kommun"),
         "enrollment.municipality_counts",
@@ -28,6 +36,26 @@ nav_items = [
         order=60,
     ),
 ]
+
+# Where a family and a municipal worker land after login (coursehub.lib.start).
+start_pages = [
+    StartPage("enrollment.my_courses", permissions.is_family, order=10),
+    StartPage("enrollment.approvals", permissions.is_municipal, order=20),
+]
+
+
+def own_status(user, run) -> str | None:
+    """Tell a family, on a course's page, that it is signed up and how (instead of the button)."""
+    if not permissions.is_family(user):
+        return None
+    enrollment = queries.active_enrollment_of(user.household_id, run.id)
+    if enrollment is None:
+        return None
+    return _(
+        "Ni är anmälda till kursen: %(status)s. Se Mina kurser för detaljer.",
+        status=status_label(enrollment.status),
+    )
+
 
 # Shown on the course area's run pages (staff's run page, the leaders' start page).
 run_links = [

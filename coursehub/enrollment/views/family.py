@@ -11,13 +11,17 @@ from coursehub import clock
 from coursehub.accounts.models import Municipality, Role
 from coursehub.accounts.permissions import login_required, roles_required
 from coursehub.enrollment import permissions, queries, services
-from coursehub.enrollment.forms import EmptyForm, ReasonForm, RegisterFamilyForm, SignUpForm
+from coursehub.enrollment.forms import EmptyForm, NeedsForm, ReasonForm, RegisterFamilyForm, SignUpForm
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.enrollment.views import bp
 from coursehub.enrollment.views._helpers import back, load_run, show_error
 from coursehub.lib.forms import first_error
 from coursehub.lib.params import get_or_none, page_arg
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
+
+# Where a family reports absence from a meeting (the attendance area's page; a path, since
+# enrollment does not know the areas built on it).
+ABSENCE_PATH = "/mina-framsteg"
 
 STATUS_MESSAGES = {
     EnrollmentStatus.CONFIRMED: _l(
@@ -132,14 +136,46 @@ def my_courses():
     now = clock.now()
     page = queries.household_enrollments(current_user.household_id, page=page_arg())
     feed = queries.feed_of(current_user.id)
+    progress = {e.id: queries.progress_of(e, now) for e in page.items}
     return render_template(
         "enrollment/my_courses.html",
         page=page,
+        progress=progress,
+        next_meeting=queries.next_meeting(progress.values()),
+        absence_url=ABSENCE_PATH,
         now=now,
         feed=feed,
         button_form=EmptyForm(),
         cancel_form=ReasonForm(),
     )
+
+
+@bp.route("/anmalan/<int:enrollment_id>/behov", methods=["GET", "POST"])
+@login_required
+def edit_needs(enrollment_id: int):
+    """Change the needs told at sign-up: diet, accessibility, an interpreter."""
+    enrollment = load_or_404(Enrollment, enrollment_id, allowed=permissions.can_cancel_enrollment)
+    form = NeedsForm()
+    if request.method == "GET":
+        form.diet.data = enrollment.needs_diet
+        form.accessibility.data = enrollment.needs_accessibility
+        form.interpreter.data = enrollment.needs_interpreter
+    if form.validate_on_submit():
+        if attempt(
+            lambda: services.update_needs(
+                enrollment,
+                diet=form.diet.data or "",
+                accessibility=form.accessibility.data or "",
+                interpreter=form.interpreter.data or "",
+                actor=actor(),
+                now=clock.now(),
+            ),
+            form=form,
+            default="diet",
+        ).ok:
+            flash(_("Behoven är sparade. Kursledarna ser dem på närvarolistan."), "success")
+            return back("enrollment.my_courses")
+    return render_template("enrollment/needs.html", form=form, enrollment=enrollment)
 
 
 @bp.post("/anmalan/<int:enrollment_id>/avboka")
