@@ -224,9 +224,10 @@ class _InviteMessage(Message):
     def _message(self) -> MIMEBase:
         outer = super()._message()
         alternative = MIMEMultipart("alternative")
-        for part in outer.get_payload():
-            for inner in part.get_payload() if part.is_multipart() else [part]:
-                alternative.attach(inner)
+        # Flask-Mail's multipart/mixed holds one multipart/alternative (text, then HTML).
+        for part in outer.walk():
+            if part.get_content_maintype() != "multipart":
+                alternative.attach(part)
         calendar = MIMEText(self.calendar.decode("utf-8"), "calendar", "utf-8")
         calendar.replace_header("Content-Type", f"text/calendar; method={self.method}; charset=UTF-8")
         alternative.attach(calendar)
