@@ -388,7 +388,7 @@ def test_rates_table_chart_and_exports(
     assert csv.headers["Content-Disposition"].startswith("attachment;")
     lines = csv.data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Tema;Närvarande;Frånvarande")
-    assert lines[1] == "Ett hem att växa i: Tema 1;1;0;0;1;100.0"
+    assert lines[1] == "Ett hem att växa i: Tema 1;1;0;0;1;100,0"
     xlsx = client.get("/admin/narvaro/statistik/export.xlsx?per=run")
     from openpyxl import load_workbook
 

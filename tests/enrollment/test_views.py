@@ -469,6 +469,7 @@ def test_leader_sees_participants_with_needs_and_exports(client, login_as, make_
     leader = UserFactory(leader=True)
     run = CourseRunFactory(leaders=[leader])
     household, adults = make_family(2)
+    adults[0].phone = "070-123 45 67"
     services.sign_up(
         run,
         household,
@@ -490,13 +491,16 @@ def test_leader_sees_participants_with_needs_and_exports(client, login_as, make_
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:2] == ["Namn", "E-postadress"]
     assert sorted(r[0] for r in rows[1:]) == sorted(a.full_name for a in adults)
-    assert rows[1][3] == municipality.name and rows[1][9 - 2] == "Rullstol"
+    assert rows[0][2] == "Telefon" and {r[2] for r in rows[1:]} == {"070-123 45 67", ""}
+    assert rows[1][4] == municipality.name and rows[1][8] == "Rullstol"
 
     response = client.get(f"/kurser/{run.id}/deltagare.xlsx")
     assert response.headers["Content-Disposition"].startswith("attachment;")
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[1][0] == "Namn" and {values[2][0], values[3][0]} == {a.full_name for a in adults}
+    assert values[0][0] == run.title and values[1][:3] == ["Namn", "E-postadress", "Telefon"]
+    assert {values[2][0], values[3][0]} == {a.full_name for a in adults}
+    assert sheet.freeze_panes == "A3" and sheet["A2"].font.bold
 
 
 def test_another_leader_gets_not_found(client, login_as):
@@ -637,7 +641,8 @@ def test_export_and_page_show_the_same_status_label(client, login_as, staff, mak
             io.StringIO(client.get(f"/kurser/{run.id}/deltagare.csv").data.decode("utf-8-sig")), delimiter=";"
         )
     )
-    assert rows[0][4] == "Status" and rows[1][4] == label
+    status = rows[0].index("Status")
+    assert rows[1][status] == label
     assert label in _text(client.get(f"/kurser/{run.id}/deltagare"))
 
 
