@@ -124,7 +124,7 @@ def test_every_course_mail_says_what_when_where_and_whom_to_ask(run, make_family
     venue = session.venue or run.venue
     for message in messages:
         assert message["Reply-To"] == "kontakt@familjehemsresurs.example"
-        text = message.get_body(preferencelist=("plain",)).get_content()
+        text = message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
         html = message.get_body(preferencelist=("html",)).get_content()
         first_name = adults[0].first_name
         for body in (text, html):
@@ -134,5 +134,7 @@ def test_every_course_mail_says_what_when_where_and_whom_to_ask(run, make_family
             assert venue.name in body
             assert "/mina-framsteg" in body and "/mina-kurser" in body
         assert html.index("Familjehemsresursen") < html.index(f"Hej {first_name}!")
+        assert "<a " not in html.split("</title>")[0]  # the title is the subject, nothing else
+        assert f"Hej {first_name}!\n\n" in text and "\n\n\n" not in text.strip()
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
         assert "max-width:600px" in html
