@@ -27,6 +27,7 @@ QUERY_KEYS = {
     "status",
     "termin",
     "per",  # staff's run list, counts per municipality, attendance figures
+    "kod",  # the public certificate check
 }
 # Flask-Login writes ?next= itself when it sends a person to the login page; the key is its own.
 LIBRARY_KEYS = {"next"}
