@@ -86,6 +86,8 @@ class Defaults:
     BOOTSTRAP_SERVE_LOCAL = True
 
     COURSEHUB_ORGANISATION = "Familjehemsresursen i Jönköpings län"
+    # Where people's questions and replies go: the Reply-To of every mail, the contact in invites.
+    COURSEHUB_CONTACT_EMAIL = "kontakt@familjehemsresurs.example"
     TRUSTED_HOSTS = None
     COURSEHUB_PROXY_HOPS = 0  # how many proxies in front set X-Forwarded-For/-Proto/-Host
     # The largest request body (werkzeug answers 413 above it, and above MAX_FORM_MEMORY_SIZE,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from fpdf import FPDF
 
@@ -39,6 +39,15 @@ class CertificateContent:
     organisation: str
     code: str
     verify_url: str
+    issued_at: datetime
+    session_count: int  # the course's extent: its meetings (one per theme) ...
+    total_minutes: int  # ... and their planned length together
+
+
+def _hours(minutes: int) -> str:
+    """Return hours as Swedes write them: 24, or 7,5."""
+    hours = minutes / 60
+    return str(int(hours)) if hours == int(hours) else f"{hours:.1f}".replace(".", ",")
 
 
 def _set_up_fonts(pdf: FPDF) -> tuple[str, bool]:
@@ -94,29 +103,49 @@ def render_certificate_pdf(content: CertificateContent) -> bytes:
         new_y="NEXT",
         align="C",
     )
+    if content.session_count:
+        pdf.multi_cell(
+            width,
+            8,
+            text(
+                ngettext(
+                    "Kursen omfattar %(num)d träff, sammanlagt %(hours)s timmar.",
+                    "Kursen omfattar %(num)d träffar, sammanlagt %(hours)s timmar.",
+                    content.session_count,
+                    hours=_hours(content.total_minutes),
+                )
+            ),
+            new_x="LMARGIN",
+            new_y="NEXT",
+            align="C",
+        )
     pdf.ln(8)
-    if content.themes:
+    # Only what the person did: a certificate never lists what they missed.
+    done = [line for line in content.themes if line.attended_at is not None]
+    if done:
         pdf.set_font(family, "B", 12)
-        pdf.cell(width, 8, text(_("Träffar och teman")), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(width, 8, text(_("Genomförda träffar")), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(family, "", 11)
-        for line in content.themes:
-            when = _date(line.attended_at) if line.attended_at else _("ej deltagit")
-            pdf.multi_cell(width, 6, text(f"{line.title}: {when}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(10)
-    pdf.set_font(family, "", 10)
-    pdf.multi_cell(
-        width,
-        6,
-        text(
-            _(
-                "Kontrollkod: %(code)s. Äktheten kan kontrolleras på %(url)s",
-                code=content.code,
-                url=content.verify_url,
+        for line in done:
+            pdf.multi_cell(
+                width, 6, text(f"{line.title}: {_date(line.attended_at)}"), new_x="LMARGIN", new_y="NEXT"
             )
-        ),
-        new_x="LMARGIN",
-        new_y="NEXT",
+    pdf.ln(10)
+    pdf.set_font(family, "", 11)
+    issued = _(
+        "Utfärdat %(date)s av %(organisation)s.",
+        date=_date(content.issued_at),
+        organisation=content.organisation,
     )
+    pdf.multi_cell(width, 7, text(issued), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font(family, "", 10)
+    check = _(
+        "Intyget kan kontrolleras på %(url)s med kontrollkoden %(code)s.",
+        url=content.verify_url,
+        code=content.code,
+    )
+    pdf.multi_cell(width, 6, text(check), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -128,7 +157,9 @@ def certificate_content(certificate, *, organisation: str, verify_url: str) -> C
         [certificate.user_id], course_type_ids=[certificate.course_type_id]
     )[certificate.user_id]
     themes = []
+    minutes = 0
     if progress:
+        minutes = sum(row.theme.suggested_minutes for row in progress[0].themes)
         themes = [
             ThemeLine(
                 row.theme.title,
@@ -145,4 +176,7 @@ def certificate_content(certificate, *, organisation: str, verify_url: str) -> C
         organisation=organisation,
         code=certificate.code,
         verify_url=verify_url,
+        issued_at=certificate.issued_at,
+        session_count=len(themes),
+        total_minutes=minutes,
     )

@@ -4,18 +4,50 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
+from flask_babel import gettext as _
+
 from coursehub.courses.models import CourseRun, CourseSession, SessionStatus
 from coursehub.lib import ical
 
 
+def contact_of(run: CourseRun) -> str:
+    """Return whom to ask about a run: its own contact, else the resource's contact address."""
+    if run.contact_email:
+        return ", ".join(part for part in (run.contact_name, run.contact_email) if part)
+    return str(current_app.config.get("COURSEHUB_CONTACT_EMAIL") or "")
+
+
+def describe(session: CourseSession, *, place: str, online_url: str | None, link: str | None) -> str:
+    """Return an event's DESCRIPTION: the theme, where to go, whom to ask and a link back."""
+    lines = [_("Tema: %(title)s", title=session.title)]
+    if session.theme is not None and session.theme.description:
+        lines.append(session.theme.description.strip())
+    if online_url:
+        lines.append(_("Länk till mötet: %(url)s", url=online_url))
+    elif place:
+        lines.append(_("Plats: %(place)s", place=place))
+    contact = contact_of(session.run)
+    if contact:
+        lines.append(_("Frågor: %(contact)s", contact=contact))
+    if link:
+        lines.append(_("Mer om kursen: %(url)s", url=link))
+    return "\n".join(lines)
+
+
 def session_info(
-    session: CourseSession, *, online_label: str | None = None, description: str = "", url: str | None = None
+    session: CourseSession,
+    *,
+    online_label: str | None = None,
+    url: str | None = None,
+    sequence_offset: int = 0,
 ) -> ical.SessionInfo:
     """Describe a session (with its run and venue loaded) for a calendar event.
 
     With `online_label` the event is for anyone: an online session says that label as its place and
-    the meeting link stays out. Without it the event is a participant's, carrying the link as its
-    place and URL (or `url` when given).
+    the meeting link stays out. Without it the event is a participant's, carrying the link in its
+    place and description. `url` is the page the event links back to; `sequence_offset` is the
+    person's calendar offset for the run (enrollment.sequences), 0 in files for anyone.
     """
     run = session.run
     # A session's own place wins; services copy the run's place to each session, so falling back
@@ -23,21 +55,25 @@ def session_info(
     place = session if session.venue is not None or session.online_url else run
     venue, online_url = place.venue, place.online_url
     public = online_label is not None
+    where = ical.location(
+        venue_name=venue.name if venue else None,
+        venue_address=venue.address if venue else None,
+        online_url=online_url,
+        online_label=online_label,
+    )
     return ical.SessionInfo(
         id=session.id,
         title=ical.event_title(run.title, session.title),
         starts_at=session.starts_at,
         ends_at=session.ends_at,
-        location=ical.location(
-            venue_name=venue.name if venue else None,
-            venue_address=venue.address if venue else None,
-            online_url=online_url,
-            online_label=online_label,
+        location=where,
+        description=describe(
+            session, place=where, online_url=None if public or venue else online_url, link=url
         ),
-        description=description,
         revision=session.revision,
         url=url if public else (url or online_url),
         is_cancelled=session.status == SessionStatus.CANCELLED,
+        sequence_offset=sequence_offset,
     )
 
 

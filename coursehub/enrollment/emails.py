@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from coursehub.accounts.models import User
-from coursehub.courses.ical import session_info
+from coursehub.courses.ical import contact_of, session_info
 from coursehub.courses.models import CourseSession, SessionStatus
 from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.sequences import calendar_offset
@@ -27,6 +27,8 @@ from coursehub.notifications.services import queue_email as _queue_email
 # Paths of the pages that e-mails link to (mails are written outside requests too, by jobs).
 MY_COURSES_PATH = "/mina-kurser"
 PROGRESS_PATH = "/mina-framsteg"  # where a family signs up to make up a missed theme
+# Absence is reported on the family's progress page (attendance), beside its coming meetings.
+ABSENCE_PATH = "/mina-framsteg#kommande"
 APPROVALS_PATH = "/kommun/godkannanden"
 
 
@@ -54,50 +56,74 @@ def _sessions_of(enrollment: Enrollment) -> list[CourseSession]:
     return [s for s in sessions if s.status == SessionStatus.SCHEDULED]
 
 
+def _path(endpoint: str, **values: Any) -> str:
+    """Build a path without a request (mails are also written by jobs and the CLI)."""
+    path: str = current_app.url_map.bind("localhost").build(endpoint, values)
+    return path
+
+
 def _invite(
-    enrollment: Enrollment,
-    user: User,
-    *,
-    now: datetime,
-    cancel: bool = False,
-    sessions: list[CourseSession] | None = None,
-) -> bytes | None:
-    sessions = _sessions_of(enrollment) if sessions is None else sessions
-    if not sessions:
-        return None
-    infos = [session_info(s) for s in sessions]
-    return ical.build_invite(
-        infos,
-        organizer=organizer(),
-        attendee=ical.Person(user.full_name, user.email),
-        now=now,
-        cancel=cancel,
+    session: CourseSession, enrollment: Enrollment, user: User, *, now: datetime, cancel: bool
+) -> bytes:
+    """Return one session's invite (or withdrawal) for one person: one event per message."""
+    info = session_info(
+        session,
+        url=link(_path("courses.detail", run_id=enrollment.run_id)),
         sequence_offset=calendar_offset(user.id, enrollment.run_id),
+    )
+    return ical.build_invite(
+        info, organizer=organizer(), attendee=ical.Person(user.full_name, user.email), now=now, cancel=cancel
     )
 
 
-def _my_courses_link() -> str:
-    return link(MY_COURSES_PATH)
-
-
 def _context(enrollment: Enrollment, user: User) -> dict[str, Any]:
+    run = enrollment.run
     return {
         "enrollment": enrollment,
-        "run": enrollment.run,
+        "run": run,
         "user": user,
+        "greeting_name": user.first_name,
         "household": enrollment.household,
         "sessions": _sessions_of(enrollment),
         "makeup_session": enrollment.makeup_session,
-        "my_courses_url": _my_courses_link(),
+        "my_courses_url": link(MY_COURSES_PATH),
+        "absence_url": link(ABSENCE_PATH),
+        "course_url": link(_path("courses.detail", run_id=run.id)),
+        "contact": contact_of(run),
         "persons": [p.user for p in enrollment.persons],
     }
 
 
+def _queue_invites(
+    enrollment: Enrollment,
+    user: User,
+    sessions: list[CourseSession],
+    *,
+    now: datetime,
+    cancel: bool,
+    key: str,
+) -> int:
+    """Queue one invite mail per session (Outlook reads one event per message); return how many."""
+    queued = 0
+    for session in sessions:
+        message = queue_email(
+            dedupe_key=f"{key}:{session.id}",
+            recipient=user.email,
+            template="enrollment_invite",
+            calendar_ics=_invite(session, enrollment, user, now=now, cancel=cancel),
+            calendar_method="CANCEL" if cancel else "REQUEST",
+            session=session,
+            is_cancelled=cancel,
+            **_context(enrollment, user),
+        )
+        queued += message is not None
+    return queued
+
+
 def queue_confirmed_email(enrollment: Enrollment, *, now: datetime) -> None:
-    """Tell every person of a confirmed sign-up, with a calendar invite for all sessions."""
+    """Tell every person of a confirmed sign-up, then send one calendar invite per session."""
     for person in enrollment.persons:
         user = person.user
-        ics = _invite(enrollment, user, now=now)
         stamp = _stamp(enrollment.confirmed_at or now)
         # The offset grows at each CANCEL, so a new sign-up's invite is never taken for an
         # earlier one, even within the same second.
@@ -106,9 +132,15 @@ def queue_confirmed_email(enrollment: Enrollment, *, now: datetime) -> None:
             dedupe_key=f"enrollment-confirmed:{enrollment.id}:{user.id}:{offset}:{stamp}",
             recipient=user.email,
             template="enrollment_confirmed",
-            calendar_ics=ics,
-            calendar_method="REQUEST" if ics else None,
             **_context(enrollment, user),
+        )
+        _queue_invites(
+            enrollment,
+            user,
+            _sessions_of(enrollment),
+            now=now,
+            cancel=False,
+            key=f"enrollment-invite:{enrollment.id}:{user.id}:{offset}:{stamp}",
         )
 
 
@@ -128,29 +160,27 @@ def queue_status_email(enrollment: Enrollment, event: str, *, now: datetime, **e
 def queue_cancelled_email(
     enrollment: Enrollment, *, now: datetime, was_confirmed: bool, run_cancelled: bool = False
 ) -> list[User]:
-    """Tell every person that the sign-up (or the whole run) is cancelled; withdraw the invite.
+    """Tell every person that the sign-up (or the whole run) is cancelled; withdraw each invite.
 
-    Return the users whose mail carries a CANCEL: the caller advances their calendar offsets
+    The notice is one mail; each session's withdrawal (CANCEL) is a mail of its own. Return the
+    users who were sent a CANCEL: the caller advances their calendar offsets
     (sequences.advance_after_cancel), so that a later invite is above this CANCEL.
     """
     template = "enrollment_run_cancelled" if run_cancelled else "enrollment_cancelled"
     withdrawn = []
     for person in enrollment.persons:
         user = person.user
-        ics = _invite(enrollment, user, now=now, cancel=True) if was_confirmed else None
-        if run_cancelled and was_confirmed and ics is None:
-            sessions = [enrollment.makeup_session] if enrollment.makeup_session else enrollment.run.sessions
-            ics = _invite(enrollment, user, now=now, cancel=True, sessions=list(sessions))
         offset = calendar_offset(user.id, enrollment.run_id)
-        message = queue_email(
-            dedupe_key=f"{template}:{enrollment.id}:{user.id}:{offset}:{_stamp(now)}",
-            recipient=user.email,
-            template=template,
-            calendar_ics=ics,
-            calendar_method="CANCEL" if ics else None,
-            **_context(enrollment, user),
-        )
-        if ics is not None and message is not None:
+        key = f"{template}:{enrollment.id}:{user.id}:{offset}:{_stamp(now)}"
+        queue_email(dedupe_key=key, recipient=user.email, template=template, **_context(enrollment, user))
+        if not was_confirmed:
+            continue
+        sessions = _sessions_of(enrollment)
+        if run_cancelled and not sessions:
+            sessions = (
+                [enrollment.makeup_session] if enrollment.makeup_session else list(enrollment.run.sessions)
+            )
+        if _queue_invites(enrollment, user, sessions, now=now, cancel=True, key=f"{key}:withdrawn"):
             withdrawn.append(user)
     return withdrawn
 
@@ -178,12 +208,11 @@ def queue_session_changed_email(
     Return True when a CANCEL was queued (the caller then advances the person's calendar offset).
     """
     cancelled = session.status != SessionStatus.SCHEDULED
-    ics = _invite(enrollment, user, now=now, cancel=cancelled, sessions=[session])
     message = queue_email(
         dedupe_key=f"session-changed:{session.id}:{session.revision}:{session.status}:{user.id}",
         recipient=user.email,
         template="enrollment_session_changed",
-        calendar_ics=ics,
+        calendar_ics=_invite(session, enrollment, user, now=now, cancel=cancelled),
         calendar_method="CANCEL" if cancelled else "REQUEST",
         session=session,
         is_cancelled=cancelled,

@@ -9,7 +9,11 @@ from coursehub.lib import spreadsheets
 
 
 def participant_rows(enrollments) -> list[list[str]]:
-    """Return one row per person: name, e-mail, household, municipality, status and needs."""
+    """Return one row per person: name, e-mail, phone, household, municipality, status and needs.
+
+    The phone number is there for the leaders, who call a family that is late or must be told of
+    a change at short notice.
+    """
     rows = []
     for enrollment in enrollments:
         household = enrollment.household
@@ -18,6 +22,7 @@ def participant_rows(enrollments) -> list[list[str]]:
                 [
                     person.user.full_name,
                     person.user.email,
+                    person.user.phone or "",
                     household.name,
                     household.municipality.name,
                     status_label(enrollment.status),
@@ -34,6 +39,7 @@ def headings() -> list[str]:
     return [
         _("Namn"),
         _("E-postadress"),
+        _("Telefon"),
         _("Hushåll"),
         _("Kommun"),
         _("Status"),
@@ -51,4 +57,7 @@ def to_csv(rows: list[list[str]]) -> bytes:
 
 def to_xlsx(rows: list[list[str]], *, title: str) -> bytes:
     """Return the run's title, the headings and the rows as an XLSX workbook."""
-    return spreadsheets.to_xlsx([[title], headings(), *rows], sheet_title=_("Deltagare"))
+    return spreadsheets.workbook_bytes(
+        [spreadsheets.Sheet(_("Deltagare"), headings(), rows, caption=title)],
+        title=_("Deltagare: %(title)s", title=title),
+    )

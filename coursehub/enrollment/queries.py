@@ -289,7 +289,9 @@ def confirmed_sessions(user_id: int) -> list[CourseSession]:
             )
             .order_by(CourseSession.starts_at)
             .options(
-                joinedload(CourseSession.run).joinedload(CourseRun.venue), joinedload(CourseSession.venue)
+                joinedload(CourseSession.run).joinedload(CourseRun.venue),
+                joinedload(CourseSession.venue),
+                joinedload(CourseSession.theme),
             )
         ).unique()
     )
@@ -358,3 +360,14 @@ def users_by_ids(ids: Iterable[int | str] | None) -> list[User]:
     if not wanted:
         return []
     return list(db.session.scalars(select(User).where(User.id.in_(wanted)).order_by(User.id)))
+
+
+def household_feed_holders(household_id: int) -> list[tuple[User, bool]]:
+    """Return the household's active adults, each with whether they have a calendar link."""
+    rows = db.session.execute(
+        select(User, CalendarFeed.user_id.is_not(None))
+        .outerjoin(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(User.household_id == household_id, User.deactivated_at.is_(None))
+        .order_by(User.id)
+    )
+    return [(user, bool(has_feed)) for user, has_feed in rows]

@@ -3,9 +3,16 @@
 Pure functions that take plain values (`SessionInfo`, `Person`) and return bytes, built with
 icalendar objects, never by joining strings. Each session has one stable UID
 (`session-<id>@coursehub`) in every file, so that calendar programs update or remove the event
-they already hold, whichever file it came from. Times are written as local Stockholm time with a
-TZID and a VTIMEZONE that states the EU rule as yearly RRULEs (read the same way by Outlook, Apple,
-Google and dateutil-based parsers; a long list of dates is not).
+they already hold, whichever file it came from. Its SEQUENCE has one source too,
+`event_sequence`: the session's revision plus the person's offset (raised after each CANCEL
+they were sent), so an invite, the person's own feed and the public schedule (offset 0) never
+disagree about which version of an event is newer.
+
+An invite (iMIP, RFC 6047) carries exactly one event: Outlook imports only the first event of a
+message, so `build_invite` takes one session, and invites go out one mail per session. Times are
+written as local Stockholm time with a TZID and a VTIMEZONE that states the EU rule as yearly
+RRULEs (read the same way by Outlook, Apple, Google and dateutil-based parsers; a long list of
+dates is not).
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -48,6 +56,15 @@ class SessionInfo:
     revision: int
     url: str | None = None
     is_cancelled: bool = False
+    sequence_offset: int = 0
+
+
+def event_sequence(info: SessionInfo, *, withdrawn: bool = False) -> int:
+    """Return the SEQUENCE of a session's event: the one rule for invites, feeds and schedules.
+
+    A withdrawal (CANCEL) is one above the invite it removes, so no client takes it as stale.
+    """
+    return info.revision + info.sequence_offset + (1 if withdrawn else 0)
 
 
 def event_title(run_title: str, session_title: str) -> str:
@@ -91,6 +108,10 @@ def stockholm_vtimezone() -> icalendar.Timezone:
     return zone
 
 
+# How often a subscribed calendar should be read again (RFC 7986 and Outlook's older property).
+FEED_REFRESH = timedelta(hours=6)
+
+
 def _calendar(*, method: str | None = None, name: str | None = None) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -99,8 +120,11 @@ def _calendar(*, method: str | None = None, name: str | None = None) -> icalenda
     if method:
         cal.add("method", method)
     if name:
+        cal.add("name", name)
         cal.add("x-wr-calname", name)
         cal.add("x-wr-timezone", TZID)
+        cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", icalendar.vDuration(FEED_REFRESH))
     cal.add_component(stockholm_vtimezone())
     return cal
 
@@ -120,7 +144,6 @@ def _event(
     organizer: Person | None = None,
     attendee: Person | None = None,
     withdrawn: bool = False,
-    sequence_offset: int = 0,
 ) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", session_uid(info.id))
@@ -134,8 +157,7 @@ def _event(
         event.add("description", info.description)
     if info.url:
         event.add("url", info.url)
-    # A withdrawal must not be older than the update it removes.
-    event.add("sequence", info.revision + sequence_offset + (1 if withdrawn else 0))
+    event.add("sequence", event_sequence(info, withdrawn=withdrawn))
     event.add("status", "CANCELLED" if withdrawn or info.is_cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     if organizer is not None:
@@ -150,30 +172,19 @@ def _in_order(sessions: Iterable[SessionInfo]) -> list[SessionInfo]:
 
 
 def build_invite(
-    sessions: Iterable[SessionInfo],
+    info: SessionInfo,
     *,
     organizer: Person,
     attendee: Person,
     now: datetime,
     cancel: bool = False,
-    sequence_offset: int = 0,
 ) -> bytes:
-    """Return an invite (METHOD:REQUEST) or its withdrawal (METHOD:CANCEL) for one attendee.
+    """Return the invite (METHOD:REQUEST) of one session, or its withdrawal (METHOD:CANCEL).
 
-    `sequence_offset` is the attendee's own offset for the run (enrollment's CalendarSequence).
+    One event per message: Outlook reads only the first event of an iMIP message.
     """
     cal = _calendar(method="CANCEL" if cancel else "REQUEST")
-    for info in _in_order(sessions):
-        cal.add_component(
-            _event(
-                info,
-                now=now,
-                organizer=organizer,
-                attendee=attendee,
-                withdrawn=cancel,
-                sequence_offset=sequence_offset,
-            )
-        )
+    cal.add_component(_event(info, now=now, organizer=organizer, attendee=attendee, withdrawn=cancel))
     return cal.to_ical()
 
 
@@ -183,3 +194,29 @@ def build_feed(sessions: Iterable[SessionInfo], *, name: str, now: datetime) -> 
     for info in _in_order(sessions):
         cal.add_component(_event(info, now=now))
     return cal.to_ical()
+
+
+@dataclass(frozen=True)
+class SubscribeLinks:
+    """The ways to subscribe to a feed: its own address, webcal://, Google and Outlook on the web."""
+
+    https: str
+    webcal: str
+    google: str
+    outlook: str
+
+
+def subscribe_links(feed_url: str, *, name: str) -> SubscribeLinks:
+    """Return the links that let a calendar program subscribe to `feed_url` (not download it once).
+
+    webcal:// opens the system's calendar program (Apple Calendar, Outlook, Thunderbird); Google
+    Calendar and Outlook on the web take the address as a parameter of their "add from URL" page.
+    """
+    webcal = "webcal://" + feed_url.split("://", 1)[-1]
+    return SubscribeLinks(
+        https=feed_url,
+        webcal=webcal,
+        google="https://calendar.google.com/calendar/render?" + urlencode({"cid": webcal}),
+        outlook="https://outlook.live.com/calendar/0/addfromweb?"
+        + urlencode({"url": feed_url, "name": name}),
+    )

@@ -32,11 +32,16 @@ import re
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import force_locale
-from flask_mail import Attachment, Connection, Message, sanitize_address
+from flask_mail import Connection, Message, sanitize_address
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -202,8 +207,39 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+class _InviteMessage(Message):
+    """A Flask-Mail message whose calendar part is an alternative of the text, not an attachment.
+
+    RFC 6047 and Outlook's reading of it ([MS-STANOICAL]): an invite is a multipart/alternative of
+    text/plain, text/html and `text/calendar; method=...`, inline. Flask-Mail would wrap the
+    alternatives in a multipart/mixed and give the calendar no method, so the message is built
+    here as the top-level multipart/alternative, with the headers Flask-Mail wrote.
+    """
+
+    def __init__(self, *, calendar: bytes, method: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.calendar = calendar
+        self.method = method
+
+    def _message(self) -> MIMEBase:
+        outer = super()._message()
+        alternative = MIMEMultipart("alternative")
+        # Flask-Mail's multipart/mixed holds one multipart/alternative (text, then HTML).
+        for part in outer.walk():
+            if part.get_content_maintype() != "multipart":
+                alternative.attach(part)
+        calendar = MIMEText(self.calendar.decode("utf-8"), "calendar", "utf-8")
+        calendar.replace_header("Content-Type", f"text/calendar; method={self.method}; charset=UTF-8")
+        alternative.attach(calendar)
+        for key, value in outer.items():
+            if key.lower() not in {"content-type", "mime-version", "content-transfer-encoding"}:
+                alternative[key] = value
+        alternative.policy = policy.SMTP
+        return alternative
+
+
 def _build(message: OutboxMessage) -> Message:
-    """Turn an outbox row into a Flask-Mail message: text, HTML alternative, calendar part.
+    """Turn an outbox row into a Flask-Mail message: text, HTML alternative, calendar alternative.
 
     Everything that can go wrong with this one message goes wrong here, before the SMTP
     conversation starts, and raises _GiveUp with a reason staff can read.
@@ -213,21 +249,22 @@ def _build(message: OutboxMessage) -> Message:
         raise _GiveUp("Meddelandet har ingen text (mallen kunde inte användas)")
     recipient = _recipient(message)
     try:
-        calendar = _calendar_attachment(message)
+        calendar = _calendar_part(message)
     except _CalendarProblem as error:
         raise _GiveUp(f"Kalenderfilen går inte att använda: {error}") from None
+    reply_to = current_app.config.get("COURSEHUB_CONTACT_EMAIL") or None
+    fields: dict[str, Any] = {
+        "subject": message.subject,
+        "recipients": [recipient],
+        "body": message.body_text,
+        "html": message.body_html or None,
+        "reply_to": reply_to,
+        # RFC 3834: out-of-office replies are not sent back to automatic mail.
+        "extra_headers": {"Auto-Submitted": "auto-generated"},
+    }
     try:
-        built = Message(
-            subject=message.subject,
-            recipients=[recipient],
-            body=message.body_text,
-            html=message.body_html or None,
-            # RFC 3834: out-of-office replies are not sent back to automatic mail.
-            extra_headers={"Auto-Submitted": "auto-generated"},
-        )
+        built = Message(**fields) if calendar is None else _InviteMessage(**fields, **calendar)
         built.msgId = _message_id(message)
-        if calendar is not None:
-            built.attachments.append(calendar)
         if built.has_bad_headers():
             raise ValueError("line break in a header")
         # Build the whole message once here, as Flask-Mail will when sending: a part that cannot
@@ -247,8 +284,8 @@ def _recipient(message: OutboxMessage) -> str:
             raise _GiveUp(f"Mottagarens adress går inte att skicka till: {error}") from None
 
 
-def _calendar_attachment(message: OutboxMessage) -> Attachment | None:
-    """Return the message's calendar part, or raise _CalendarProblem when it cannot be sent."""
+def _calendar_part(message: OutboxMessage) -> dict[str, Any] | None:
+    """Return the message's calendar and method, or raise _CalendarProblem when it cannot be sent."""
     data = message.calendar_ics
     if not data:
         return None
@@ -267,16 +304,13 @@ def _calendar_attachment(message: OutboxMessage) -> Attachment | None:
         raise _CalendarProblem("den har ingen händelse")
     if any("UID" not in event or "DTSTART" not in event for event in events):
         raise _CalendarProblem("en händelse saknar UID eller starttid")
+    if len({str(event["UID"]) for event in events}) != 1:
+        # Outlook imports only the first event of an invite: one session per message.
+        raise _CalendarProblem("den har fler än en händelse")
     # RFC 6047: the METHOD inside the file and the part's method parameter must agree.
     if str(calendar.get("METHOD", method)).upper() != method:
         raise _CalendarProblem(f"filens METHOD stämmer inte med meddelandets ({method})")
-    # Flask-Mail splits the content type once at "/" and writes the rest as it stands,
-    # so the parameters ride along into the part's Content-Type header.
-    return Attachment(
-        filename="inbjudan.ics",
-        content_type=f"text/calendar; method={method}; charset=UTF-8",
-        data=data,
-    )
+    return {"calendar": data, "method": method}
 
 
 def _message_id(message: OutboxMessage) -> str:

@@ -28,6 +28,8 @@ def render_email(name: str, /, **context: Any) -> tuple[str, str, str]:
     """Render templates/emails/<name>/{subject.txt,body.txt,body.html} into (subject, text, html)."""
     context.setdefault("organisation", current_app.config["COURSEHUB_ORGANISATION"])
     context.setdefault("base_url", current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/"))
+    context.setdefault("contact_email", current_app.config.get("COURSEHUB_CONTACT_EMAIL") or "")
+    context.setdefault("greeting_name", _greeting_name(context))
     # Rendered straight from the Jinja environment, without the page context processors: mail is
     # mostly written by jobs, outside any request, and must not depend on who is logged in.
     # Always in Swedish: the recipient's language is not known, and the sender's (the person who
@@ -38,6 +40,14 @@ def render_email(name: str, /, **context: Any) -> tuple[str, str, str]:
         text = env.get_template(f"emails/{name}/body.txt").render(context)
         html = env.get_template(f"emails/{name}/body.html").render(context)
     return _one_line(subject), text, html
+
+
+def _greeting_name(context: dict[str, Any]) -> str:
+    """Return the first name the one salutation of templates/emails/layout uses ("Hej Anna!")."""
+    user = context.get("user")
+    if user is not None and getattr(user, "first_name", None):
+        return str(user.first_name)
+    return str(context.get("first_name") or context.get("name") or "")
 
 
 def _one_line(value: str) -> str:
@@ -78,9 +88,12 @@ def queue_email(
     template: str,
     calendar_ics: bytes | None = None,
     calendar_method: str | None = None,
+    send_after: datetime | None = None,
     **context: Any,
 ) -> OutboxMessage | None:
     """Put a rendered e-mail into the outbox unless one with `dedupe_key` is already there.
+
+    `send_after` holds the message back until that moment (the outbox job sends it once due).
 
     Returns the new message, or None when the key was already queued. Flushes, never commits: the
     message is saved in the same transaction as the change it reports.
@@ -95,6 +108,7 @@ def queue_email(
         # One message that cannot be written must neither undo the change it reports nor stop a
         # job that queues many: it is kept as a failed message, with its reason, for staff.
         return _queue_unrenderable(dedupe_key, recipient, template, error)
+    now = clock.now()
     message = OutboxMessage(
         dedupe_key=dedupe_key[:200],
         recipient=_one_line(recipient),
@@ -103,8 +117,8 @@ def queue_email(
         body_html=html,
         calendar_ics=calendar_ics,
         calendar_method=calendar_method,
-        created_at=clock.now(),
-        next_attempt_at=clock.now(),
+        created_at=now,
+        next_attempt_at=max(now, send_after) if send_after is not None else now,
     )
     db.session.add(message)
     db.session.flush()

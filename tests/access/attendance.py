@@ -94,6 +94,7 @@ RULES = [
     Rule("attendance.rates", FIGURES),
     Rule("attendance.rates_chart", FIGURES),
     Rule("attendance.rates_export", FIGURES, args=lambda user: {"fmt": "csv"}),
+    Rule("attendance.verify_form", EVERYONE),
     Rule("attendance.verify_certificate", EVERYONE, args=lambda user: {"code": _certificate(user).code}),
     Rule("attendance.certificate_pdf", STAFF, args=lambda user: {"certificate_id": _certificate(user).id}),
     Rule("attendance.admin_certificates", STAFF),

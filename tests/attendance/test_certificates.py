@@ -24,10 +24,16 @@ def content(name: str) -> certificates.CertificateContent:
         name=name,
         course="Ett hem att växa i",
         completed_at=when,
-        themes=[certificates.ThemeLine("Barnets behov av närhet", when, "Hösten 2026")],
+        themes=[
+            certificates.ThemeLine("Barnets behov av närhet", when, "Hösten 2026"),
+            certificates.ThemeLine("Samarbete med föräldrar", None, ""),
+        ],
         organisation="Familjehemsresursen i Jönköpings län",
         code="ABCD2345EFGH",
         verify_url="http://coursehub.test/intyg/ABCD2345EFGH",
+        issued_at=datetime(2026, 10, 8, 9, 0, tzinfo=UTC),
+        session_count=8,
+        total_minutes=8 * 180,
     )
 
 
@@ -42,6 +48,18 @@ def test_core_fonts_carry_swedish_letters(monkeypatch):
     assert "Åsa Ängström-Öhrn" in text
     assert "Kursen slutfördes 6 oktober 2026." in text
     assert "Barnets behov av närhet: 6 oktober 2026" in text
+
+
+def test_the_pdf_lists_what_was_done_with_issue_date_issuer_extent_and_a_plain_check_line():
+    text = " ".join(text_of(certificates.render_certificate_pdf(content("Åsa Öberg"))).split())
+    assert "Barnets behov av närhet: 6 oktober 2026" in text
+    assert "Samarbete med föräldrar" not in text and "ej deltagit" not in text
+    assert "Kursen omfattar 8 träffar, sammanlagt 24 timmar." in text
+    assert "Utfärdat 8 oktober 2026 av Familjehemsresursen i Jönköpings län." in text
+    assert (
+        "Intyget kan kontrolleras på http://coursehub.test/intyg/ABCD2345EFGH med kontrollkoden ABCD2345EFGH."
+        in text
+    )
 
 
 def test_names_beyond_latin_1_come_out_whole_with_a_system_font_and_never_fail():

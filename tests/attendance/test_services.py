@@ -264,3 +264,28 @@ def test_a_correction_after_completion_keeps_the_completion_and_reports_it_no_lo
     services.record_attendance(run.sessions[0], person, status="present", actor=leader, now=clock.now)
     assert not services.completion_no_longer_met(person, run.course_type)
     assert count(db, Certificate) == 1
+
+
+def test_the_certificate_mail_waits_until_the_last_meeting_of_the_run_has_ended(
+    db, clock, leader, smtp_server
+):
+    """Two of three themes complete the course, but the family still has a meeting to go to."""
+    from coursehub.notifications.jobs import send_outbox
+
+    course_type = CourseTypeFactory(themes=3, allowed_absences=1)
+    run = started_run(course_type, weeks_ago=1, leaders=[leader])
+    person = family_member()
+    enrol(run, person)
+    first, second, last = run.sessions
+    clock.set(second.ends_at)
+    for session in (first, second):
+        services.record_attendance(session, person, status="present", actor=leader, now=clock.now)
+    assert count(db, Certificate) == 1
+    db.session.commit()
+    assert send_outbox(clock.now).sent == 0
+    clock.set(last.ends_at - (last.ends_at - last.starts_at) / 2)
+    assert send_outbox(clock.now).sent == 0
+    clock.set(last.ends_at)
+    assert send_outbox(clock.now).sent == 1
+    [mail] = smtp_server.wait_for(1)
+    assert mail["To"] == person.email and "intyg" in mail.get_body(preferencelist=("plain",)).get_content()

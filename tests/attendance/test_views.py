@@ -277,6 +277,17 @@ def test_public_page_confirms_a_genuine_certificate_with_name_course_and_date_on
     assert person.email not in page and person.household.name not in page
 
 
+def test_anyone_types_a_code_into_the_public_check_and_gets_the_answer(certificate, client):
+    empty = html(client.get("/intyg"))
+    assert 'name="kod"' in empty and 'method="get"' in empty and "Intyget" not in empty.split("<h1>")[-1][:60]
+    spaced = " ".join(certificate.code[i : i + 4] for i in range(0, len(certificate.code), 4)).lower()
+    response = client.get("/intyg", query_string={"kod": spaced})
+    assert response.status_code == 200
+    page = html(response)
+    assert "Intyget är äkta och gäller." in page and f'value="{certificate.code}"' in page
+    assert client.get("/intyg", query_string={"kod": "ABCDEFGHJK23"}).status_code == 404
+
+
 def test_public_page_says_a_forged_code_is_not_valid(client, db):
     response = client.get("/intyg/ABCDEFGHJK23")
     assert response.status_code == 404
@@ -388,7 +399,7 @@ def test_rates_table_chart_and_exports(
     assert csv.headers["Content-Disposition"].startswith("attachment;")
     lines = csv.data.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("Tema;Närvarande;Frånvarande")
-    assert lines[1] == "Ett hem att växa i: Tema 1;1;0;0;1;100.0"
+    assert lines[1] == "Ett hem att växa i: Tema 1;1;0;0;1;100,0"
     xlsx = client.get("/admin/narvaro/statistik/export.xlsx?per=run")
     from openpyxl import load_workbook
 

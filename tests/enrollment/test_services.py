@@ -45,8 +45,10 @@ def test_family_signs_up_both_adults_and_gets_a_confirmation_with_invite(run, ma
     assert services.seats_taken(run.id) == 2
     mails = outbox(template_prefix="enrollment-confirmed")
     assert sorted(m.recipient for m in mails) == sorted(a.email for a in adults)
-    assert all(m.calendar_method == "REQUEST" and b"METHOD:REQUEST" in m.calendar_ics for m in mails)
     assert "bekräftad" in mails[0].body_text
+    invites = outbox(template_prefix="enrollment-invite")
+    assert len(invites) == 2 * len(run.sessions)  # one per session and adult: Outlook reads one
+    assert all(m.calendar_method == "REQUEST" and b"METHOD:REQUEST" in m.calendar_ics for m in invites)
 
 
 def test_basic_training_sign_up_waits_for_the_municipality_who_is_told(
@@ -337,8 +339,10 @@ def test_family_cancels_and_the_invite_is_withdrawn(run, make_family, outbox):
     assert enrollment.status == EnrollmentStatus.CANCELLED
     assert enrollment.cancelled_by_id == adults[1].id
     mails = outbox(template_prefix="enrollment_cancelled")
-    assert len(mails) == 2
-    assert all(m.calendar_method == "CANCEL" and b"METHOD:CANCEL" in m.calendar_ics for m in mails)
+    notices = [m for m in mails if m.calendar_ics is None]
+    cancels = [m for m in mails if m.calendar_ics is not None]
+    assert len(notices) == 2 and len(cancels) == 2 * len(run.sessions)
+    assert all(m.calendar_method == "CANCEL" and b"METHOD:CANCEL" in m.calendar_ics for m in cancels)
 
 
 def test_municipality_and_staff_may_cancel_but_others_may_not(run, make_family, worker, staff):
@@ -367,9 +371,10 @@ def test_a_cancelled_run_cancels_every_sign_up_and_tells_everyone(run, make_fami
     statuses = set(db.session.scalars(select(Enrollment.status)))
     assert statuses == {EnrollmentStatus.CANCELLED}
     mails = outbox(template_prefix="enrollment_run_cancelled")
-    assert sorted(m.recipient for m in mails) == sorted(a.email for a in c_adults + w_adults)
+    notices = [m for m in mails if m.calendar_ics is None]
+    assert sorted(m.recipient for m in notices) == sorted(a.email for a in c_adults + w_adults)
     cancels = [m for m in mails if m.calendar_method == "CANCEL"]
-    assert sorted(m.recipient for m in cancels) == sorted(a.email for a in c_adults)
+    assert sorted({m.recipient for m in cancels}) == sorted(a.email for a in c_adults)
 
 
 # -- households and families without an account --------------------------------------------------
@@ -602,9 +607,28 @@ def _calendar(message):
     return message.calendar_method, seqs, summaries
 
 
+def _event_of(message):
+    """Return what one invite mail is about: the per-session mails of one event share it."""
+    key = message.dedupe_key
+    return key.rsplit(":", 1)[0] if key.startswith("enrollment-invite:") or ":withdrawn:" in key else key
+
+
 def _invites(outbox, user):
-    """Return every invite `user` got, in the order they were written."""
-    return [_calendar(m) for m in outbox(recipient=user.email) if m.calendar_ics]
+    """Return every invite `user` got, in order, a sign-up's or cancel's per-session mails as one."""
+    invites: list[tuple[str, dict, dict]] = []
+    last = None
+    for message in outbox(recipient=user.email):
+        if not message.calendar_ics:
+            continue
+        method, seqs, summaries = _calendar(message)
+        assert len(seqs) == 1  # one UID per message
+        if last == _event_of(message):
+            invites[-1][1].update(seqs)
+            invites[-1][2].update(summaries)
+        else:
+            invites.append((method, seqs, summaries))
+        last = _event_of(message)
+    return invites
 
 
 def _change_session(session, staff, **overrides):

@@ -228,6 +228,50 @@ def test_family_creates_downloads_and_revokes_its_feed(client, login_as, run, ma
     assert anonymous.get("/kalender/forfalskad-token.ics").status_code == 404
 
 
+def test_the_calendar_section_offers_subscribing_in_every_program_for_both_adults(
+    client, login_as, run, make_family
+):
+    household, adults = make_family(2)
+    services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    db.session.commit()
+    login_as(client, adults[0])
+    client.post("/mina-kurser/kalender")
+    token = db.session.get(CalendarFeed, adults[0].id).token
+    page = client.get("/mina-kurser").get_data(as_text=True)
+    assert f'href="webcal://localhost/kalender/{token}.ics"' in page
+    assert "https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Flocalhost%2Fkalender%2F" in page
+    assert (
+        f"https://outlook.live.com/calendar/0/addfromweb?url=http%3A%2F%2Flocalhost%2Fkalender%2F{token}.ics"
+        in page
+    )
+    assert 'data-copy-from="feed-url"' in page and "/static/js/copy-link.js" in page
+    assert "Så gör ni" in page
+    # Both adults are named, each with whether their own link exists.
+    assert f"{adults[0].full_name}: har en kalenderlänk" in page
+    assert f"{adults[1].full_name}: har ingen kalenderlänk ännu" in page
+
+
+def test_the_feed_and_the_invites_agree_on_each_events_sequence(client, login_as, run, make_family, outbox):
+    """After a cancel and a new sign-up the feed must not look older than the mail's invite."""
+    household, adults = make_family(1)
+    first = services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    services.cancel_enrollment(first, actor=adults[0], now=clock.now())
+    services.sign_up(run, household, adults, actor=adults[0], now=clock.now())
+    db.session.commit()
+    login_as(client, adults[0])
+    client.post("/mina-kurser/kalender")
+    token = db.session.get(CalendarFeed, adults[0].id).token
+    feed = icalendar.Calendar.from_ical(client.get(f"/kalender/{token}.ics").data)
+    in_feed = {str(e["UID"]): int(e["SEQUENCE"]) for e in feed.walk("VEVENT")}
+    latest = {}
+    for message in outbox(recipient=adults[0].email):
+        if message.calendar_method == "REQUEST":
+            [event] = icalendar.Calendar.from_ical(message.calendar_ics).walk("VEVENT")
+            latest[str(event["UID"])] = int(event["SEQUENCE"])
+    assert in_feed == latest and min(in_feed.values()) > 0
+    assert str(feed["X-WR-CALNAME"]).startswith("Kurser hos ")
+
+
 def _feed_uids(client, token):
     """Return the UIDs the feed lists, read by icalendar and by vobject (which must agree)."""
     import vobject
@@ -425,6 +469,7 @@ def test_leader_sees_participants_with_needs_and_exports(client, login_as, make_
     leader = UserFactory(leader=True)
     run = CourseRunFactory(leaders=[leader])
     household, adults = make_family(2)
+    adults[0].phone = "070-123 45 67"
     services.sign_up(
         run,
         household,
@@ -446,13 +491,16 @@ def test_leader_sees_participants_with_needs_and_exports(client, login_as, make_
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:2] == ["Namn", "E-postadress"]
     assert sorted(r[0] for r in rows[1:]) == sorted(a.full_name for a in adults)
-    assert rows[1][3] == municipality.name and rows[1][9 - 2] == "Rullstol"
+    assert rows[0][2] == "Telefon" and {r[2] for r in rows[1:]} == {"070-123 45 67", ""}
+    assert rows[1][4] == municipality.name and rows[1][8] == "Rullstol"
 
     response = client.get(f"/kurser/{run.id}/deltagare.xlsx")
     assert response.headers["Content-Disposition"].startswith("attachment;")
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert values[1][0] == "Namn" and {values[2][0], values[3][0]} == {a.full_name for a in adults}
+    assert values[0][0] == run.title and values[1][:3] == ["Namn", "E-postadress", "Telefon"]
+    assert {values[2][0], values[3][0]} == {a.full_name for a in adults}
+    assert sheet.freeze_panes == "A3" and sheet["A2"].font.bold
 
 
 def test_another_leader_gets_not_found(client, login_as):
@@ -593,7 +641,8 @@ def test_export_and_page_show_the_same_status_label(client, login_as, staff, mak
             io.StringIO(client.get(f"/kurser/{run.id}/deltagare.csv").data.decode("utf-8-sig")), delimiter=";"
         )
     )
-    assert rows[0][4] == "Status" and rows[1][4] == label
+    status = rows[0].index("Status")
+    assert rows[1][status] == label
     assert label in _text(client.get(f"/kurser/{run.id}/deltagare"))
 
 

@@ -31,15 +31,17 @@ def _info(session_id, starts_at, **extra):
 
 def test_every_file_has_the_same_prodid_uids_and_stockholm_zone():
     sessions = [_info(7, WINTER), _info(3, SUMMER)]
-    files = [
-        ical.build_feed(sessions, name="Schema", now=NOW),
-        ical.build_invite(sessions, organizer=ORGANIZER, attendee=ATTENDEE, now=NOW),
-        ical.build_invite(sessions, organizer=ORGANIZER, attendee=ATTENDEE, now=NOW, cancel=True),
+    invites = [
+        ical.build_invite(s, organizer=ORGANIZER, attendee=ATTENDEE, now=NOW, cancel=cancel)
+        for s in reversed(sessions)
+        for cancel in (False, True)
     ]
+    files = [ical.build_feed(sessions, name="Schema", now=NOW), *invites]
+    uids = []
     for data in files:
         cal = icalendar.Calendar.from_ical(data)
         assert str(cal["PRODID"]) == ical.PRODID
-        assert [str(e["UID"]) for e in cal.walk("VEVENT")] == ["session-3@coursehub", "session-7@coursehub"]
+        uids.append([str(e["UID"]) for e in cal.walk("VEVENT")])
         [zone] = cal.walk("VTIMEZONE")
         assert zone["TZID"] == "Europe/Stockholm"
         rules = {c.name: c for c in zone.subcomponents}
@@ -47,6 +49,9 @@ def test_every_file_has_the_same_prodid_uids_and_stockholm_zone():
         assert rules["STANDARD"]["RRULE"]["BYMONTH"] == [10]
         assert rules["DAYLIGHT"]["RRULE"]["BYDAY"] == ["-1SU"]
         assert rules["STANDARD"].decoded("DTSTART") == datetime(1996, 10, 27, 3, 0)  # noqa: DTZ001
+    # The feed lists both in time order; each invite carries exactly one (Outlook reads one).
+    assert uids[0] == ["session-3@coursehub", "session-7@coursehub"]
+    assert uids[1:] == [["session-3@coursehub"]] * 2 + [["session-7@coursehub"]] * 2
 
 
 def test_vobject_reads_local_six_pm_either_side_of_the_autumn_change_from_the_files_zone():
@@ -71,14 +76,12 @@ def test_a_feed_marks_a_cancelled_session_without_raising_its_sequence():
 
 
 def test_an_invite_names_organizer_and_attendee_and_a_withdrawal_raises_the_sequence():
-    info = _info(4, WINTER, revision=1, url="https://meet.example/abc")
+    info = _info(4, WINTER, revision=1, url="https://meet.example/abc", sequence_offset=2)
     request = vobject.readOne(
-        ical.build_invite([info], organizer=ORGANIZER, attendee=ATTENDEE, now=NOW, sequence_offset=2).decode()
+        ical.build_invite(info, organizer=ORGANIZER, attendee=ATTENDEE, now=NOW).decode()
     )
     cancel = vobject.readOne(
-        ical.build_invite(
-            [info], organizer=ORGANIZER, attendee=ATTENDEE, now=NOW, cancel=True, sequence_offset=2
-        ).decode()
+        ical.build_invite(info, organizer=ORGANIZER, attendee=ATTENDEE, now=NOW, cancel=True).decode()
     )
     assert (request.method.value, cancel.method.value) == ("REQUEST", "CANCEL")
     [asked], [withdrawn] = request.vevent_list, cancel.vevent_list
@@ -117,3 +120,16 @@ def test_a_location_and_description_with_line_breaks_stay_inside_their_propertie
     assert event.location.value == "Lokal\nORGANIZER:mailto:evil@example.com"
     assert event.description.value == "Rad ett\nRad två; komma,"
     assert not hasattr(event, "organizer")
+
+
+def test_a_feed_names_itself_and_says_how_often_to_read_it_again():
+    """Subscribed calendars show the name and refresh on their own (RFC 7986, Outlook's TTL)."""
+    data = ical.build_feed([_info(1, SUMMER)], name="Kurser hos resursen", now=NOW)
+    cal = icalendar.Calendar.from_ical(data)
+    assert str(cal["NAME"]) == str(cal["X-WR-CALNAME"]) == "Kurser hos resursen"
+    assert cal.decoded("REFRESH-INTERVAL") == ical.FEED_REFRESH
+    assert b"X-PUBLISHED-TTL:PT6H" in data
+    assert cal["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
+    other = vobject.readOne(data.decode())
+    assert other.contents["refresh-interval"][0].value == "PT6H"
+    assert other.x_published_ttl.value == "PT6H"

@@ -48,6 +48,22 @@ def test_message_arrives_with_swedish_subject_text_html_and_calendar_invitation(
     assert stored.sent_at == clock.now and stored.failed_at is None
 
 
+def test_invite_is_one_alternative_of_the_message_as_outlook_reads_it(
+    smtp_server, clock, queue_test_message, invitation_ics
+):
+    """RFC 6047 / [MS-STANOICAL]: text, HTML and the method part side by side, none attached."""
+    queue_test_message(calendar_ics=invitation_ics, calendar_method="REQUEST")
+    send_outbox(clock.now)
+    [received] = smtp_server.wait_for(1)
+    assert received.get_content_type() == "multipart/alternative"
+    parts = list(received.iter_parts())
+    assert [p.get_content_type() for p in parts] == ["text/plain", "text/html", "text/calendar"]
+    calendar = parts[2]
+    assert calendar.get_content_disposition() is None  # inline, not an attachment
+    assert calendar.get_param("method") == "REQUEST"
+    assert received["Reply-To"] == "kontakt@familjehemsresurs.example"
+
+
 def test_message_without_calendar_has_no_calendar_part(smtp_server, clock, queue_test_message):
     queue_test_message()
     send_outbox(clock.now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,10 +33,21 @@ def _may_manage(user, certificate: Certificate) -> bool:
     return permissions.can_manage_certificates(user)
 
 
+@bp.get("/intyg")
+def verify_form():
+    """The public check's own page: a code field (GET, ?kod=), and the answer once one is given."""
+    code = request.args.get("kod", "", type=str)
+    if not code.strip():
+        return render_template("attendance/verify.html", certificate=None, code="", asked=False)
+    return verify_certificate(code)
+
+
 @bp.get("/intyg/<code>")
 def verify_certificate(code: str):
     """Tell anyone whether a certificate is genuine; show only the name, course and date."""
     code = _normalise_code(code)  # only the code is ever echoed, never other text from the URL
+    if not code:
+        return render_template("attendance/verify.html", certificate=None, code="", asked=True), 404
     certificate = queries.certificate_by_code(code)
     if certificate is None:
         return render_template("attendance/verify.html", certificate=None, code=code), 404

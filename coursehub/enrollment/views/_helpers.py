@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
 
 from coursehub.accounts.permissions import is_staff
 from coursehub.courses.models import CourseRun, RunStatus
@@ -39,3 +40,8 @@ def back(default_endpoint: str, **values):
     """Redirect to the posted `next` page (same site only) or to a default page."""
     target = request.form.get("next")
     return redirect(safe_next(target) if target else url_for(default_endpoint, **values))
+
+
+def calendar_name() -> str:
+    """Return the name a subscribed calendar shows: the organisation's courses."""
+    return _("Kurser hos %(organisation)s", organisation=current_app.config["COURSEHUB_ORGANISATION"])

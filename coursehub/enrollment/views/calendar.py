@@ -9,9 +9,10 @@ from coursehub import clock
 from coursehub.accounts.models import Role
 from coursehub.accounts.permissions import roles_required
 from coursehub.courses.ical import session_info
-from coursehub.enrollment import queries, services
+from coursehub.enrollment import queries, sequences, services
 from coursehub.enrollment.forms import EmptyForm
 from coursehub.enrollment.views import bp
+from coursehub.enrollment.views._helpers import calendar_name
 from coursehub.lib import ical
 from coursehub.lib.work import actor, attempt
 
@@ -42,8 +43,20 @@ def feed(token: str):
     user = queries.feed_user(token)
     if user is None:
         abort(404)
-    sessions = queries.confirmed_sessions(user.id)
-    body = ical.build_feed([session_info(s) for s in sessions], name=_("Mina kurser"), now=clock.now())
+    offsets = sequences.calendar_offsets(user.id)
+    events = [
+        session_info(
+            s,
+            url=url_for("courses.detail", run_id=s.run_id, _external=True),
+            sequence_offset=offsets.get(s.run_id, 0),
+        )
+        for s in queries.confirmed_sessions(user.id)
+    ]
+    body = ical.build_feed(
+        events,
+        name=calendar_name(),
+        now=clock.now(),
+    )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'attachment; filename="mina-kurser.ics"'
     response.headers["Cache-Control"] = "no-store"

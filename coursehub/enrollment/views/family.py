@@ -14,7 +14,8 @@ from coursehub.enrollment import permissions, queries, services
 from coursehub.enrollment.forms import EmptyForm, NeedsForm, ReasonForm, RegisterFamilyForm, SignUpForm
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.enrollment.views import bp
-from coursehub.enrollment.views._helpers import back, load_run, show_error
+from coursehub.enrollment.views._helpers import back, calendar_name, load_run, show_error
+from coursehub.lib import ical
 from coursehub.lib.forms import first_error
 from coursehub.lib.params import get_or_none, page_arg
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
@@ -137,6 +138,12 @@ def my_courses():
     page = queries.household_enrollments(current_user.household_id, page=page_arg())
     feed = queries.feed_of(current_user.id)
     progress = {e.id: queries.progress_of(e, now) for e in page.items}
+    feed_name = calendar_name()
+    links = (
+        ical.subscribe_links(url_for("enrollment.feed", token=feed.token, _external=True), name=feed_name)
+        if feed is not None
+        else None
+    )
     return render_template(
         "enrollment/my_courses.html",
         page=page,
@@ -145,6 +152,8 @@ def my_courses():
         absence_url=ABSENCE_PATH,
         now=now,
         feed=feed,
+        feed_links=links,
+        adults=queries.household_feed_holders(current_user.household_id),
         button_form=EmptyForm(),
         cancel_form=ReasonForm(),
     )
