@@ -28,6 +28,11 @@ from coursehub.lib.params import as_id, get_or_none, page_arg
 from coursehub.lib.work import ERROR, actor, attempt
 
 
+def _status(form) -> int:
+    """422 for a form with mistakes; 200 when only its token was old (the CSRF handler says 400)."""
+    return 422 if form.errors and not form.csrf_token.errors else 200
+
+
 @bp.get("/amne/<int:subject_id>")
 @login_required
 def subject(subject_id: int):
@@ -61,7 +66,7 @@ def new_thread(subject_id: int):
         if outcome.ok and outcome.value is not None:
             flash(_("Tråden är startad."), "success")
             return redirect(url_for("forum.thread", thread_id=outcome.value.thread_id))
-    status = 422 if form.errors else 200
+    status = _status(form)
     return (
         render_template(
             "forum/new_thread.html",
@@ -204,7 +209,7 @@ def edit_post(post_id: int):
             reminder=CHILD_REMINDER,
             hint=MARKDOWN_HINT,
         ),
-        422 if form.errors else 200,
+        _status(form),
     )
 
 
