@@ -18,7 +18,7 @@ def test_a_thread_with_a_quoted_reply_reaches_the_starter_by_mail(
 ):
     page = phone_page
     network = NetworkFactory(name="Familjehemsnätverket")
-    subject = SubjectFactory(network=network, name="Rekrytering")
+    SubjectFactory(network=network, name="Rekrytering")
     maria = UserFactory(
         member=True, full_name="Maria Ek", username="maria.ek", email="maria.ek@jonkoping.example"
     )
