@@ -30,7 +30,8 @@ from coursehub.lib.work import ERROR, actor, attempt
 
 def _status(form) -> int:
     """422 for a form with mistakes; 200 when only its token was old (the CSRF handler says 400)."""
-    return 422 if form.errors and not form.csrf_token.errors else 200
+    token = getattr(form, "csrf_token", None)  # absent where CSRF is off (tests)
+    return 422 if form.errors and not (token is not None and token.errors) else 200
 
 
 @bp.get("/amne/<int:subject_id>")
