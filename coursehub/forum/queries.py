@@ -192,7 +192,7 @@ def members(network_id: int, *, page: int, per_page: int = 50) -> Page:
 
 def find_user(who: str) -> User | None:
     """Return the user with this username or e-mail address (either, case does not matter)."""
-    who = who.strip().lower()
+    who = who.replace("\x00", "").strip().lower()  # PostgreSQL refuses NUL in text
     return db.session.scalar(select(User).where(or_(User.username == who, User.email == who)))
 
 

@@ -263,3 +263,18 @@ def test_staff_manage_members_and_a_removed_member_loses_access(db, client, logi
     client.post(f"/natverk/medlemskap/{membership.id}/ta-bort")
     login_as(client, newcomer)
     assert client.get(f"/natverk/{forum.network.id}").status_code == 404
+
+
+def test_nul_bytes_are_dropped_on_both_databases(db, client, login_as, forum):
+    login_as(client, forum.anna)
+    response = client.post(
+        f"/natverk/amne/{forum.subject.id}/ny-trad", data={"title": "Fr\x00åga", "body": "Hej\x00 alla"}
+    )
+    assert response.status_code == 302
+    post = db.session.scalars(select(Post)).one()
+    assert post.body_source == "Hej alla" and post.thread.title == "Fråga"
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    login_as(client, staff)
+    refused = client.post(f"/natverk/{forum.network.id}/medlemmar", data={"who": "anna\x00.ek"})
+    assert refused.status_code == 422 and "redan medlem" in html(refused)
