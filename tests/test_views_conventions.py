@@ -16,6 +16,7 @@ TEMPLATES = PACKAGE.parent / "templates"
 # Every query-string key the app reads or writes: ASCII lower-case Swedish words.
 QUERY_KEYS = {
     "sida",  # a listing's page
+    "citera",  # the forum post a reply quotes
     "sok",
     "roll",
     "handelse",  # the user list and the audit log

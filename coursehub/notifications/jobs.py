@@ -260,7 +260,7 @@ def _build(message: OutboxMessage) -> Message:
         "html": message.body_html or None,
         "reply_to": reply_to,
         # RFC 3834: out-of-office replies are not sent back to automatic mail.
-        "extra_headers": {"Auto-Submitted": "auto-generated"},
+        "extra_headers": {**(message.headers or {}), "Auto-Submitted": "auto-generated"},
     }
     try:
         built = Message(**fields) if calendar is None else _InviteMessage(**fields, **calendar)

@@ -89,11 +89,13 @@ def queue_email(
     calendar_ics: bytes | None = None,
     calendar_method: str | None = None,
     send_after: datetime | None = None,
+    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> OutboxMessage | None:
     """Put a rendered e-mail into the outbox unless one with `dedupe_key` is already there.
 
     `send_after` holds the message back until that moment (the outbox job sends it once due).
+    `headers` are extra mail headers (List-Unsubscribe ...); their values are made one line.
 
     Returns the new message, or None when the key was already queued. Flushes, never commits: the
     message is saved in the same transaction as the change it reports.
@@ -117,6 +119,7 @@ def queue_email(
         body_html=html,
         calendar_ics=calendar_ics,
         calendar_method=calendar_method,
+        headers={name: _one_line(value) for name, value in headers.items()} if headers else None,
         created_at=now,
         next_attempt_at=max(now, send_after) if send_after is not None else now,
     )

@@ -62,6 +62,7 @@ def test_scheduler_command_builds_a_blocking_scheduler_with_every_job(app):
         "enrollment_expire_offers",
         "enrollment_session_reminders",
         "courses_complete_finished_runs",
+        "forum_daily_digests",
     }
 
 
