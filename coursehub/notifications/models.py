@@ -22,6 +22,8 @@ class OutboxMessage(Base):
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     calendar_ics: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
     calendar_method: Mapped[str | None] = mapped_column(sa.String(16))  # REQUEST or CANCEL
+    # Extra mail headers, name to value (List-Unsubscribe ...); values are checked free of CR/LF.
+    headers: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
     created_at: Mapped[datetime] = created_at_column()
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)

@@ -1,0 +1,16 @@
+"""The network forum: closed networks with subjects, threads, posts and notifications."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Join the app: blueprint, menu item, demo seeder."""
+    from coursehub.forum import demo, models, views  # noqa: F401 - models: every table known
+    from coursehub.lib.demo import add_demo_seeder
+    from coursehub.lib.nav import add_nav_items
+
+    app.register_blueprint(views.bp)
+    add_nav_items(app, views.nav_items)
+    add_demo_seeder(app, demo.seed)

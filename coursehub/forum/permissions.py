@@ -1,0 +1,79 @@
+"""Who may see and act in a network.
+
+A network and everything in it (subjects, threads, posts, feeds, mails) is seen by its members
+only; to anyone else it answers 404, as if it did not exist (SECURITY.md, Access). Staff and admins
+manage every network's membership and may read every network (they answer for what is written
+there), but they write in a network only as members, and moderate it only as its moderators.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from coursehub.accounts.permissions import is_staff
+from coursehub.extensions import db
+from coursehub.forum.models import Network, NetworkMembership
+
+
+def _user_id(user: Any) -> int | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.id
+
+
+def membership(user: Any, network: Network) -> NetworkMembership | None:
+    """Return `user`'s membership of `network`, or None."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return None
+    return db.session.scalar(
+        select(NetworkMembership).where(
+            NetworkMembership.network_id == network.id, NetworkMembership.user_id == user_id
+        )
+    )
+
+
+def is_member(user: Any, network: Network) -> bool:
+    """Whether `user` is a member of `network`."""
+    return membership(user, network) is not None
+
+
+def is_moderator(user: Any, network: Network) -> bool:
+    """Whether `user` moderates `network`."""
+    found = membership(user, network)
+    return found is not None and found.is_moderator
+
+
+def can_read_network(user: Any, network: Network) -> bool:
+    """Members read a network; staff and admins read every network."""
+    return _user_id(user) is not None and (is_staff(user) or is_member(user, network))
+
+
+def can_post(user: Any, network: Network) -> bool:
+    """Members write in their network."""
+    return is_member(user, network)
+
+
+def can_moderate(user: Any, network: Network) -> bool:
+    """Moderators arrange subjects, hide posts, lock, pin and move threads."""
+    return is_moderator(user, network)
+
+
+def can_manage_members(user: Any, network: Network | None = None) -> bool:
+    """Staff and admins add and remove members and name moderators, in every network."""
+    return is_staff(user)
+
+
+def in_any_network(user: Any) -> bool:
+    """Whether `user` is in some network (or is staff): the menu shows "Nätverk" to them."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return False
+    if is_staff(user):
+        return True
+    found = db.session.scalar(
+        select(NetworkMembership.id).where(NetworkMembership.user_id == user_id).limit(1)
+    )
+    return found is not None

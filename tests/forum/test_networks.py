@@ -1,0 +1,67 @@
+"""Networks are seen by their members (and staff) only; a member of one sees nothing of another."""
+
+from __future__ import annotations
+
+from tests.factories import UserFactory
+from tests.forum.factories import MembershipFactory, NetworkFactory, SubjectFactory
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_member_sees_own_network_and_its_subjects_but_not_another(db, client, login_as):
+    mine = MembershipFactory(network=NetworkFactory(name="Familjehemsnätverket")).network
+    member = mine.memberships[0].user
+    SubjectFactory(network=mine, name="Rekrytering")
+    other = NetworkFactory(name="Chefsnätverket")
+    SubjectFactory(network=other, name="Budget")
+    login_as(client, member)
+
+    listing = html(client.get("/natverk/"))
+    assert "Familjehemsnätverket" in listing
+    assert "Chefsnätverket" not in listing
+    page = client.get(f"/natverk/{mine.id}")
+    assert "Rekrytering" in html(page)
+    assert client.get(f"/natverk/{other.id}").status_code == 404
+
+
+def test_non_member_gets_404_and_no_menu_item(db, client, login_as):
+    network = NetworkFactory(name="Styrgruppen")
+    login_as(client, UserFactory(member=True))
+    response = client.get(f"/natverk/{network.id}")
+    assert response.status_code == 404
+    assert "Styrgruppen" not in html(response)
+    assert 'href="/natverk/"' not in html(client.get("/"))
+
+
+def test_member_has_the_menu_item_and_staff_see_every_network(db, client, login_as):
+    membership = MembershipFactory()
+    login_as(client, membership.user)
+    assert 'href="/natverk/"' in html(client.get("/"))
+    network = NetworkFactory(name="Kursledarna")
+    login_as(client, UserFactory(staff=True))
+    assert "Kursledarna" in html(client.get("/natverk/"))
+    assert client.get(f"/natverk/{network.id}").status_code == 200
+
+
+def test_demo_networks_hold_the_demo_members(app, db):
+    from sqlalchemy import select
+
+    from coursehub import clock
+    from coursehub.accounts import demo as accounts_demo
+    from coursehub.forum import demo
+    from coursehub.forum.models import Network
+
+    accounts_demo.seed(clock.now())
+    demo.seed(clock.now())
+    demo.seed(clock.now())  # idempotent
+    by_name = {n.name: n for n in db.session.scalars(select(Network))}
+    assert set(by_name) == {
+        "Familjehemsnätverket",
+        "Chefsnätverket barn och unga",
+        "Styrgruppen",
+        "Kursledarna",
+    }
+    members = {m.user.username for m in by_name["Familjehemsnätverket"].memberships}
+    assert "maria.ek" in members
