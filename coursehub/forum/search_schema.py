@@ -17,23 +17,25 @@ FTS_TABLE = "forum_search_fts"
 PG_INDEX = "ix_forum_search_entries_swedish"
 
 POSTGRESQL_CREATE = (
-    f"CREATE INDEX {PG_INDEX} ON forum_search_entries "
+    "CREATE INDEX ix_forum_search_entries_swedish ON forum_search_entries "
     "USING gin (to_tsvector('swedish'::regconfig, title || ' ' || body))",
 )
-POSTGRESQL_DROP = (f"DROP INDEX IF EXISTS {PG_INDEX}",)
+POSTGRESQL_DROP = ("DROP INDEX IF EXISTS ix_forum_search_entries_swedish",)
 
 SQLITE_CREATE = (
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(stemmed, content='forum_search_entries', "
+    "CREATE VIRTUAL TABLE forum_search_fts USING fts5(stemmed, content='forum_search_entries', "
     "content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
-    f"CREATE TRIGGER {FTS_TABLE}_ai AFTER INSERT ON forum_search_entries BEGIN "
-    f"INSERT INTO {FTS_TABLE}(rowid, stemmed) VALUES (new.id, new.stemmed); END",
-    f"CREATE TRIGGER {FTS_TABLE}_ad AFTER DELETE ON forum_search_entries BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, stemmed) VALUES ('delete', old.id, old.stemmed); END",
-    f"CREATE TRIGGER {FTS_TABLE}_au AFTER UPDATE ON forum_search_entries BEGIN "
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, stemmed) VALUES ('delete', old.id, old.stemmed); "
-    f"INSERT INTO {FTS_TABLE}(rowid, stemmed) VALUES (new.id, new.stemmed); END",
+    "CREATE TRIGGER forum_search_fts_ai AFTER INSERT ON forum_search_entries BEGIN "
+    "INSERT INTO forum_search_fts(rowid, stemmed) VALUES (new.id, new.stemmed); END",
+    "CREATE TRIGGER forum_search_fts_ad AFTER DELETE ON forum_search_entries BEGIN "
+    "INSERT INTO forum_search_fts(forum_search_fts, rowid, stemmed) "
+    "VALUES ('delete', old.id, old.stemmed); END",
+    "CREATE TRIGGER forum_search_fts_au AFTER UPDATE ON forum_search_entries BEGIN "
+    "INSERT INTO forum_search_fts(forum_search_fts, rowid, stemmed) "
+    "VALUES ('delete', old.id, old.stemmed); "
+    "INSERT INTO forum_search_fts(rowid, stemmed) VALUES (new.id, new.stemmed); END",
 )
-SQLITE_DROP = (f"DROP TABLE IF EXISTS {FTS_TABLE}",)  # its triggers go with the entries table
+SQLITE_DROP = ("DROP TABLE IF EXISTS forum_search_fts",)  # its triggers go with the entries table
 
 
 def is_search_structure(name: str | None) -> bool:

@@ -14,10 +14,44 @@ import unicodedata
 _VOWELS = frozenset("aeiouyäåö")
 _S_ENDINGS = frozenset("bcdfghjklmnoprtvy")
 _STEP1 = sorted(
-    (
-        "a arna erna heterna orna ad e ade ande arne are aste en anden aren heten ern ar er heter"
-        " or as arnas ernas ornas es ades andes ens arens hetens erns at andet het ast"
-    ).split(),
+    [
+        "a",
+        "arna",
+        "erna",
+        "heterna",
+        "orna",
+        "ad",
+        "e",
+        "ade",
+        "ande",
+        "arne",
+        "are",
+        "aste",
+        "en",
+        "anden",
+        "aren",
+        "heten",
+        "ern",
+        "ar",
+        "er",
+        "heter",
+        "or",
+        "as",
+        "arnas",
+        "ernas",
+        "ornas",
+        "es",
+        "ades",
+        "andes",
+        "ens",
+        "arens",
+        "hetens",
+        "erns",
+        "at",
+        "andet",
+        "het",
+        "ast",
+    ],
     key=len,
     reverse=True,
 )

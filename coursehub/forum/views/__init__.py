@@ -12,4 +12,4 @@ nav_items = [
     NavItem(_l("Nätverk"), "forum.networks", permissions.in_any_network, order=50),
 ]
 
-from coursehub.forum.views import networks  # noqa: E402, F401
+from coursehub.forum.views import documents, library, meetings, networks, search  # noqa: E402, F401
