@@ -27,6 +27,7 @@ QUERY_KEYS = {
     "status",
     "termin",
     "per",  # staff's run list, counts per municipality, attendance figures
+    "mapp",  # a folder of a network's documents
 }
 # Flask-Login writes ?next= itself when it sends a person to the login page; the key is its own.
 LIBRARY_KEYS = {"next"}

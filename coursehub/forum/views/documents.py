@@ -9,6 +9,7 @@ A body over even the raised limit gets the form back with a Swedish message besi
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -78,8 +79,9 @@ def send_version(version: DocumentVersion) -> Response:
     path = documents.file_path(version)
     if not path.is_file():
         abort(404)
+    # Read whole (at most the upload limit): no file is left open however the response ends.
     response = send_file(
-        path,
+        io.BytesIO(path.read_bytes()),
         mimetype=version.content_type,
         as_attachment=True,
         download_name=version.filename,
