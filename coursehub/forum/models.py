@@ -390,4 +390,4 @@ class SearchEntry(Base):
 
 from coursehub.forum import search_schema  # noqa: E402 - beside the table it extends
 
-search_schema.attach(SearchEntry.__table__)
+search_schema.attach(SearchEntry.__table__)  # type: ignore[arg-type]  # a Table, typed as FromClause

@@ -14,7 +14,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 
 QUERY_MAX = 200  # characters of a search
 SNIPPET = 220  # characters of a post shown around the first hit
-_entries = SearchEntry.__table__
+_entries = cast(sa.Table, SearchEntry.__table__)
 _fts = sa.table(FTS_TABLE, sa.column("rowid"), sa.column("rank"))
 
 
