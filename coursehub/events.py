@@ -104,7 +104,7 @@ An account was closed: it can no longer log in, its sessions and links are spent
 
 Sender: the User, from accounts.services.deactivate_user.
 Keyword arguments: actor (User), now (datetime).
-Receivers: none
+Receivers: coursehub.forum.receivers.end_notifications
 """,
 )
 

@@ -127,6 +127,7 @@ class Hit:
     network_name: str
     thread_id: int | None
     post_id: int | None
+    post_number: int | None
     document_id: int | None
     network_id: int
     title: Markup
@@ -144,9 +145,10 @@ def search(user_id: int, query: str, *, page: int, per_page: int = 20) -> Page:
     if not stems:
         return Page(items=[], page=1, per_page=per_page, total=0)
     stmt = (
-        select(SearchEntry, Network.name, Thread.title)
+        select(SearchEntry, Network.name, Thread.title, Post.number)
         .join(Network, Network.id == SearchEntry.network_id)
         .outerjoin(Thread, Thread.id == SearchEntry.thread_id)
+        .outerjoin(Post, Post.id == SearchEntry.post_id)
         .where(
             SearchEntry.network_id.in_(
                 select(NetworkMembership.network_id).where(NetworkMembership.user_id == user_id)
@@ -170,13 +172,18 @@ def search(user_id: int, query: str, *, page: int, per_page: int = 20) -> Page:
             .order_by(_fts.c.rank, SearchEntry.id.desc())
         )
     found = paginate(stmt, page, per_page, scalars=False)
-    found.items = [
-        _hit(entry, network_name, thread_title, stems) for entry, network_name, thread_title in found.items
-    ]
+    found.items = [_hit(*row, stems=stems) for row in found.items]
     return found
 
 
-def _hit(entry: SearchEntry, network_name: str, thread_title: str | None, stems: list[str]) -> Hit:
+def _hit(
+    entry: SearchEntry,
+    network_name: str,
+    thread_title: str | None,
+    post_number: int | None,
+    *,
+    stems: list[str],
+) -> Hit:
     title = entry.title if entry.kind != SearchKind.POST else (thread_title or "")
     return Hit(
         kind=entry.kind.value,
@@ -184,6 +191,7 @@ def _hit(entry: SearchEntry, network_name: str, thread_title: str | None, stems:
         network_id=entry.network_id,
         thread_id=entry.thread_id,
         post_id=entry.post_id,
+        post_number=post_number,
         document_id=entry.document_id,
         title=highlight(title, stems),
         snippet=highlight(_snippet(entry.body, stems), stems),

@@ -223,7 +223,7 @@ def _build(message: OutboxMessage) -> Message:
             body=message.body_text,
             html=message.body_html or None,
             # RFC 3834: out-of-office replies are not sent back to automatic mail.
-            extra_headers={"Auto-Submitted": "auto-generated"},
+            extra_headers={**(message.headers or {}), "Auto-Submitted": "auto-generated"},
         )
         built.msgId = _message_id(message)
         if calendar is not None:

@@ -78,9 +78,12 @@ def queue_email(
     template: str,
     calendar_ics: bytes | None = None,
     calendar_method: str | None = None,
+    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> OutboxMessage | None:
     """Put a rendered e-mail into the outbox unless one with `dedupe_key` is already there.
+
+    `headers` are extra mail headers (List-Unsubscribe ...); their values are made one line.
 
     Returns the new message, or None when the key was already queued. Flushes, never commits: the
     message is saved in the same transaction as the change it reports.
@@ -103,6 +106,7 @@ def queue_email(
         body_html=html,
         calendar_ics=calendar_ics,
         calendar_method=calendar_method,
+        headers={name: _one_line(value) for name, value in headers.items()} if headers else None,
         created_at=clock.now(),
         next_attempt_at=clock.now(),
     )

@@ -150,6 +150,7 @@ def build_world(role: str) -> World:
         "family": asa,
         "steering": UserFactory(roles=[Role.STEERING], full_name="Sten Styrgrupp"),
     }[role]
+    forum_token = _forum_world(user, leader, now)
     # Pages reached from an e-mail, a certificate or a typed address rather than from a link; the
     # participant list has no link to it from any page (yet), so it is visited directly too.
     extra = [(f"/intyg/{certificate_code}", 200)]
@@ -157,12 +158,49 @@ def build_world(role: str) -> World:
         extra += [(f"/kurser/{current.id}/deltagare", 200)]
     if role == "anonymous":
         extra += [
+            (f"/natverk/avregistrera/{forum_token}", 200),
             ("/aterstall-losenord/ogiltig-lank", 200),
             ("/inbjudan/ogiltig-lank", 200),
             ("/sidan-finns-inte", 404),
         ]
     db.session.commit()
     return World(user, extra)
+
+
+def _forum_world(user, leader, now) -> str:
+    """A network whose moderator is the member-role user, with a thread of a quoted, edited reply.
+
+    Returns an unsubscribe token of one of its members, for the page a mail's link opens.
+    """
+    from coursehub.forum.models import Delivery
+    from coursehub.forum.services import discussions, networks, notify
+
+    network = networks.create_network(
+        "Familjehemsnätverket", description="Nätverket för sekreterarna.", actor=None, now=now
+    )
+    members = [leader] + ([user] if user is not None and user.has_role(Role.MEMBER) else [])
+    for person in members:
+        networks.add_member(network, person, is_moderator=person is not leader, actor=None, now=now)
+    db.session.flush()
+    writer = members[-1]
+    subject = (
+        discussions.create_subject(network, "Rekrytering", actor=writer, now=now)
+        if writer is not leader
+        else None
+    )
+    if subject is None:
+        from coursehub.forum.models import Subject
+
+        subject = Subject(network=network, name="Rekrytering", position=1, created_at=now)
+        db.session.add(subject)
+        db.session.flush()
+    first = discussions.start_thread(
+        subject, "Informationsträffar", "Vi planerar **tre** träffar.", actor=leader, now=now
+    )
+    answer = discussions.reply(first.thread, "> Citat\n\nBra idé!", quoted=first, actor=writer, now=now)
+    discussions.edit_post(answer, "Bra idé, vi kommer!", actor=writer, now=now)
+    subscription = notify.follow(network, delivery=Delivery.DIGEST, actor=leader, now=now)
+    return notify.unsubscribe_token(leader.id, "sub", subscription.id)
 
 
 def structure_problems(page) -> list[str]:

@@ -97,11 +97,14 @@ def test_a_thread_moved_to_another_network_is_found_there_only(app):
 def test_the_search_page_links_hits_and_a_member_of_no_network_cannot_search(client, login_as):
     reader = member()
     network = user_network(reader)
-    thread_with_post(network, title="Placering av syskon", body="text")
+    thread, _post = thread_with_post(network, title="Placering av syskon", body="text")
     db.session.commit()
     login_as(client, reader)
     html = client.get("/natverk/sok?sok=placeringar").get_data(as_text=True)
     assert "1 träff" in html and "<mark>Placering</mark> av syskon" in html
+    assert f'href="/natverk/trad/{thread.id}"' in html
+    posts = client.get("/natverk/sok?sok=text").get_data(as_text=True)
+    assert f'href="/natverk/trad/{thread.id}/inlagg/1"' in posts
     assert client.get("/natverk/sok?sok=").status_code == 200
 
     from tests.factories import UserFactory

@@ -1,21 +1,22 @@
-"""The list of one's networks and a network's page."""
+"""The list of one's networks, a network's page, what is new, and its members."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from coursehub import clock
 from coursehub.accounts.permissions import is_staff, login_required
+from coursehub.errors import CoursehubError
 from coursehub.forum import permissions, queries
-from coursehub.forum.models import Network
+from coursehub.forum.forms import ButtonForm, MemberForm, SubjectForm
+from coursehub.forum.services import networks as network_services
 from coursehub.forum.views import bp
+from coursehub.forum.views.common import load_membership, load_network, standing
+from coursehub.lib.forms import required
 from coursehub.lib.params import page_arg
-from coursehub.lib.work import load_or_404
-
-
-def load_network(network_id: int) -> Network:
-    """Load a network the user may read, or answer 404 (a non-member must not learn it exists)."""
-    return load_or_404(Network, network_id, allowed=permissions.can_read_network)
+from coursehub.lib.work import actor, attempt
 
 
 @bp.get("/")
@@ -29,12 +30,106 @@ def networks():
 @bp.get("/<int:network_id>")
 @login_required
 def network(network_id: int):
-    """Show a network: its description and subjects."""
+    """Show a network: its subjects and its latest threads."""
     found = load_network(network_id)
     return render_template(
         "forum/network.html",
         network=found,
         subjects=queries.subjects(found.id),
-        can_moderate=permissions.can_moderate(current_user, found),
-        can_manage_members=permissions.can_manage_members(current_user, found),
+        counts=queries.thread_counts(found.id),
+        page=queries.network_threads(found.id, user_id=current_user.id, page=page_arg()),
+        standing=standing(found),
+        subject_form=SubjectForm(),
     )
+
+
+@bp.get("/<int:network_id>/nytt")
+@login_required
+def unread(network_id: int):
+    """The threads with posts the member has not read: new since their last visit."""
+    found = load_network(network_id)
+    return render_template(
+        "forum/unread.html",
+        network=found,
+        page=queries.unread_threads(found.id, user_id=current_user.id, page=page_arg()),
+        standing=standing(found),
+    )
+
+
+@bp.get("/<int:network_id>/medlemmar")
+@login_required
+def members(network_id: int):
+    """Who is in the network; staff add and remove members and name moderators here."""
+    found = load_network(network_id)
+    return _render_members(found, MemberForm())
+
+
+def _render_members(found, form: MemberForm, status: int = 200):
+    return (
+        render_template(
+            "forum/members.html",
+            network=found,
+            page=queries.members(found.id, page=page_arg()),
+            standing=standing(found),
+            form=form,
+            button=ButtonForm(),
+        ),
+        status,
+    )
+
+
+@bp.post("/<int:network_id>/medlemmar")
+@login_required
+def add_member(network_id: int):
+    """Staff add a member (by username or e-mail address)."""
+    found = load_network(network_id)
+    if not permissions.can_manage_members(current_user, found):
+        abort(404)
+    form = MemberForm()
+    if not form.validate():
+        return _render_members(found, form, 422)
+    user = queries.find_user(required(form.who))
+
+    def add():
+        if user is None:
+            raise CoursehubError(
+                _("Det finns ingen användare med det användarnamnet eller den adressen."), field="who"
+            )
+        return network_services.add_member(
+            found, user, is_moderator=bool(form.is_moderator.data), actor=actor(), now=clock.now()
+        )
+
+    outcome = attempt(add, form=form, default="who")
+    if not outcome.ok:
+        return _render_members(found, form, 422)
+    flash(_("%(name)s är nu medlem i nätverket.", name=user.full_name if user else ""), "success")
+    return redirect(url_for("forum.members", network_id=network_id))
+
+
+@bp.post("/medlemskap/<int:membership_id>/ta-bort")
+@login_required
+def remove_member(membership_id: int):
+    """Staff end a membership."""
+    membership = load_membership(membership_id)
+    network_id = membership.network_id
+    if (
+        ButtonForm().validate()
+        and attempt(lambda: network_services.remove_member(membership, actor=actor())).ok
+    ):
+        flash(_("Medlemskapet är avslutat."), "success")
+    return redirect(url_for("forum.members", network_id=network_id))
+
+
+@bp.post("/medlemskap/<int:membership_id>/moderator")
+@login_required
+def toggle_moderator(membership_id: int):
+    """Staff make a member a moderator, or a plain member again."""
+    membership = load_membership(membership_id)
+    network_id = membership.network_id
+    wanted = not membership.is_moderator
+    if (
+        ButtonForm().validate()
+        and attempt(lambda: network_services.set_moderator(membership, wanted, actor=actor())).ok
+    ):
+        flash(_("Ändringen är sparad."), "success")
+    return redirect(url_for("forum.members", network_id=network_id))

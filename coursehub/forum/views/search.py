@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from coursehub.accounts.permissions import permission_required
@@ -27,7 +27,8 @@ def _link(hit: searching.Hit) -> str:
     """The page a hit leads to: the document, the post in its thread, or the thread."""
     if hit.document_id is not None:
         return url_for("forum.document_detail", network_id=hit.network_id, document_id=hit.document_id)
-    if "forum.thread" in current_app.view_functions and hit.thread_id is not None:
-        url = url_for("forum.thread", network_id=hit.network_id, thread_id=hit.thread_id)
-        return f"{url}#inlagg-{hit.post_id}" if hit.post_id is not None else url
+    if hit.post_number is not None and hit.thread_id is not None:
+        return url_for("forum.post", thread_id=hit.thread_id, number=hit.post_number)
+    if hit.thread_id is not None:
+        return url_for("forum.thread", thread_id=hit.thread_id)
     return url_for("forum.network", network_id=hit.network_id)

@@ -1,0 +1,66 @@
+"""Loading forum rows for a view: a row of a network the user may not read answers 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_login import current_user
+
+from coursehub.forum import permissions
+from coursehub.forum.models import Network, NetworkMembership, Post, Subject, Thread
+from coursehub.lib.work import load_or_404
+
+
+def _reads(user: Any, row: Any) -> bool:
+    return permissions.can_read_network(user, row.network)
+
+
+def load_network(network_id: int) -> Network:
+    """Load a network the user may read, or answer 404 (a non-member must not learn it exists)."""
+    return load_or_404(Network, network_id, allowed=permissions.can_read_network)
+
+
+def load_subject(subject_id: int) -> Subject:
+    """Load a subject of a network the user may read, or 404."""
+    return load_or_404(Subject, subject_id, allowed=_reads)
+
+
+def load_thread(thread_id: int) -> Thread:
+    """Load a thread of a network the user may read, or 404."""
+    return load_or_404(Thread, thread_id, allowed=_reads)
+
+
+def load_post(post_id: int) -> Post:
+    """Load a post of a network the user may read, or 404."""
+    return load_or_404(
+        Post, post_id, allowed=lambda user, post: permissions.can_read_network(user, post.thread.network)
+    )
+
+
+def load_membership(membership_id: int) -> NetworkMembership:
+    """Load a membership for staff, who manage them; 404 for everyone else."""
+    return load_or_404(
+        NetworkMembership,
+        membership_id,
+        allowed=lambda user, m: permissions.can_manage_members(user, m.network),
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the user is in a network, read once per page: member, moderator, staff."""
+
+    is_member: bool
+    is_moderator: bool
+    can_manage_members: bool
+
+
+def standing(network: Network) -> Standing:
+    """Return the user's standing in `network` (one query)."""
+    found = permissions.membership(current_user, network)
+    return Standing(
+        is_member=found is not None,
+        is_moderator=found is not None and found.is_moderator,
+        can_manage_members=permissions.can_manage_members(current_user, network),
+    )

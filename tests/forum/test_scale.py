@@ -1,0 +1,88 @@
+"""The thread page and a network's thread list read a fixed number of statements at any size."""
+
+from __future__ import annotations
+
+from coursehub import clock
+from coursehub.extensions import db
+from coursehub.forum.models import Post, Thread
+from tests.forum.conftest import html
+from tests.support.sql import count_traffic
+
+
+def _thread_with(forum, posts: int) -> Thread:
+    now = clock.now()
+    thread = Thread(
+        network_id=forum.network.id, subject_id=forum.subject.id, title=f"Lång tråd {posts}",
+        author_id=forum.anna.id, created_at=now, last_post_at=now, post_count=posts,
+    )  # fmt: skip
+    db.session.add(thread)
+    db.session.flush()
+    authors = [forum.anna.id, forum.bo.id, forum.moderator.id]
+    db.session.execute(
+        Post.__table__.insert(),
+        [
+            {
+                "thread_id": thread.id,
+                "number": n,
+                "author_id": authors[n % 3],
+                "body_source": f"Inlägg {n}",
+                "body_html": f"<p>Inlägg {n}</p>",
+                "created_at": now,
+                "hidden_reason": "",
+            }  # fmt: skip
+            for n in range(1, posts + 1)
+        ],
+    )
+    return thread
+
+
+def _threads(forum, count: int) -> None:
+    now = clock.now()
+    db.session.execute(
+        Thread.__table__.insert(),
+        [
+            {
+                "network_id": forum.network.id,
+                "subject_id": forum.subject.id,
+                "title": f"Tråd {n}",
+                "author_id": forum.anna.id,
+                "created_at": now,
+                "last_post_at": now,
+                "post_count": 1,
+                "is_locked": False,
+                "is_pinned": False,
+            }  # fmt: skip
+            for n in range(count)
+        ],
+    )
+
+
+def _visit(client, url: str):
+    db.session.commit()
+    with count_traffic(db.engine) as traffic:
+        response = client.get(url)
+    assert response.status_code == 200
+    return html(response), len(traffic.statements)
+
+
+def test_the_thread_page_reads_as_much_with_1000_posts_as_with_30(db, client, login_as, forum):
+    small = _thread_with(forum, 30)
+    big = _thread_with(forum, 1000)
+    login_as(client, forum.moderator)
+    small_page, small_count = _visit(client, f"/natverk/trad/{small.id}?sida=2")
+    big_page, big_count = _visit(client, f"/natverk/trad/{big.id}?sida=40")
+    assert "Inlägg 26" in small_page and "Inlägg 30" in small_page
+    assert "Inlägg 976" in big_page and "Inlägg 1000" in big_page and "Inlägg 975<" not in big_page
+    assert big_count == small_count
+
+
+def test_a_networks_thread_list_reads_as_much_with_20000_threads_as_with_30(db, client, login_as, forum):
+    login_as(client, forum.bo)
+    _threads(forum, 30)
+    small_page, small_count = _visit(client, f"/natverk/{forum.network.id}")
+    _threads(forum, 20_000 - 30)
+    big_page, big_count = _visit(client, f"/natverk/{forum.network.id}?sida=400")
+    assert "Sida 400 av 800" in big_page and "Tråd" in small_page
+    assert big_count == small_count
+    _, subject_count = _visit(client, f"/natverk/amne/{forum.subject.id}?sida=3")
+    assert subject_count <= small_count
