@@ -80,3 +80,20 @@ def test_staff_publish_news_that_members_read(client, login_as):
     html = client.get("/natverk/nyheter").get_data(as_text=True)
     assert "Ny grundutbildning" in html and "&lt;script&gt;" in html and "<script>alert" not in html
     assert client.get("/natverk/nyheter/ny").status_code == 403
+
+
+def test_the_news_stand_on_the_members_start_page_and_not_for_a_family(client, login_as):
+    from coursehub import clock
+    from coursehub.forum import library
+
+    reader = member()
+    library.publish_news(
+        title="Gemensam rekryteringskampanj", body="Vi tar fram affischer.", actor=reader, now=clock.now()
+    )
+    family = UserFactory(family=True)
+    db.session.commit()
+    login_as(client, reader)
+    start = client.get("/natverk/").get_data(as_text=True)
+    assert "Nytt från utvecklingsarbetet" in start and "Gemensam rekryteringskampanj" in start
+    login_as(client, family)
+    assert "Gemensam rekryteringskampanj" not in client.get("/natverk/").get_data(as_text=True)
