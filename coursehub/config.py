@@ -95,6 +95,12 @@ class Defaults:
     # request.max_content_length for its own requests.
     MAX_CONTENT_LENGTH = 1024 * 1024
 
+    # Uploaded documents (the forum): the folder they are kept in, outside the package and
+    # static/ ("" means instance/uploads), and the largest file. Only the upload pages take
+    # bodies that large (coursehub/forum/views/documents.py); every other form keeps the limit above.
+    COURSEHUB_UPLOAD_DIR = ""
+    COURSEHUB_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+
 
 _BOOL = {
     "1": True,

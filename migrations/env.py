@@ -29,10 +29,18 @@ def _skip_empty(context_, revision, directives):
         directives[:] = []
 
 
+def _not_search_structure(name, type_, parent_names):
+    from coursehub.forum.search_schema import is_search_structure
+
+    return not is_search_structure(name)
+
+
 def run_migrations_online():
     options = dict(current_app.extensions["migrate"].configure_args)
     options.setdefault("process_revision_directives", _skip_empty)
     options.setdefault("compare_type", True)
+    # The forum's search index and FTS5 table are not models: autogenerate must not drop them.
+    options.setdefault("include_name", _not_search_structure)
     with target_db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         options.setdefault("include_object", include_for_dialect(connection.dialect.name))

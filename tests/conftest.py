@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from datetime import UTC, datetime
 
@@ -70,6 +71,9 @@ def _base_config(database_url: str) -> dict:
         "MAIL_SERVER": None,
         "SERVER_NAME_FOR_LINKS": "http://coursehub.test",
         "COURSEHUB_SCHEDULER": "",
+        # Uploaded files of every test go to one folder of the system's temporary files; a test
+        # that looks at the folder sets its own (tmp_path) through `app_config`.
+        "COURSEHUB_UPLOAD_DIR": os.path.join(tempfile.gettempdir(), "coursehub-test-uploads"),
     }
 
 

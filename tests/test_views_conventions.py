@@ -30,6 +30,7 @@ QUERY_KEYS = {
     "per",  # staff's run list, counts per municipality, attendance figures
     "tema",  # the theme proposed for a replacement session
     "kod",  # the public certificate check
+    "mapp",  # a folder of a network's documents
 }
 # Flask-Login writes ?next= itself when it sends a person to the login page; the key is its own.
 LIBRARY_KEYS = {"next"}

@@ -18,3 +18,15 @@ def init_app(app: Flask) -> None:
     events.user_deactivated.connect(receivers.end_notifications)
     add_jobs(app, [JobSpec("forum_daily_digests", jobs.send_daily_digests, cron={"hour": 7, "minute": 0})])
     add_demo_seeder(app, demo.seed)
+    _init_documents_and_search(app)
+
+
+def _init_documents_and_search(app: Flask) -> None:
+    """Documents, library, news, meetings and search: menu item, search index, upload clean-up."""
+    from coursehub.forum import documents, search
+    from coursehub.forum.views import library
+    from coursehub.lib.nav import add_nav_items
+
+    add_nav_items(app, library.nav_items)
+    search.keep_index_in_step()  # entries follow every flush of threads, posts and documents
+    documents.remove_files_on_rollback()  # a failed upload leaves no file behind

@@ -212,3 +212,182 @@ class DigestItem(Base):
         sa.UniqueConstraint("user_id", "post_id"),
         sa.Index("ix_forum_digest_items_due", "sent_at", "user_id"),
     )
+
+
+# --- Documents, the shared library, news, meetings and search (issue 19, points 3, 4, 5, 7) ---
+
+FILENAME_MAX = 160
+PLACE_MAX = 200
+URL_MAX = 500
+
+
+class DocumentFolder(Base):
+    """A folder of a network's documents (minutes, publications); no network: the shared library."""
+
+    __tablename__ = "forum_document_folders"
+
+    id: Mapped[intpk]
+    network_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("forum_networks.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(NAME_MAX))
+    created_at: Mapped[datetime] = created_at_column()
+
+    __table_args__ = (sa.UniqueConstraint("network_id", "name"),)
+
+
+class Document(Base):
+    """A document of a network, or of the shared library (no network); its files are versions."""
+
+    __tablename__ = "forum_documents"
+
+    id: Mapped[intpk]
+    network_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("forum_networks.id", ondelete="CASCADE"), index=True
+    )
+    folder_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("forum_document_folders.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime]  # when the newest version came
+    version_count: Mapped[int] = mapped_column(default=0)
+
+    folder: Mapped[DocumentFolder | None] = relationship()
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        order_by="DocumentVersion.number.desc()",
+    )
+
+    __table_args__ = (sa.Index("ix_forum_documents_listing", "network_id", "updated_at"),)
+
+
+class DocumentVersion(Base):
+    """One uploaded file of a document: who sent it, when, under which name, how large.
+
+    The file lies in the upload folder under `storage_key`, a random name: never the uploaded one.
+    """
+
+    __tablename__ = "forum_document_versions"
+
+    id: Mapped[intpk]
+    document_id: Mapped[int] = mapped_column(sa.ForeignKey("forum_documents.id", ondelete="CASCADE"))
+    number: Mapped[int]  # 1, 2, 3 ... within the document
+    storage_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    filename: Mapped[str] = mapped_column(sa.String(FILENAME_MAX))  # cleaned, shown and sent
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime]
+
+    document: Mapped[Document] = relationship(back_populates="versions")
+    uploaded_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("document_id", "number"),)
+
+
+class NewsItem(Base):
+    """News of the resource's joint development work, written by staff for every network member."""
+
+    __tablename__ = "forum_news"
+
+    id: Mapped[intpk]
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    body: Mapped[str] = mapped_column(sa.Text)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Meeting(Base):
+    """A network meeting: when, where (a place, an online link or both), agenda, minutes."""
+
+    __tablename__ = "forum_meetings"
+
+    id: Mapped[intpk]
+    network_id: Mapped[int] = mapped_column(sa.ForeignKey("forum_networks.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime]
+    place: Mapped[str] = mapped_column(sa.String(PLACE_MAX), default="")
+    online_url: Mapped[str] = mapped_column(sa.String(URL_MAX), default="")
+    agenda: Mapped[str] = mapped_column(sa.Text, default="")
+    minutes_document_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("forum_documents.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    minutes_document: Mapped[Document | None] = relationship()
+    attendances: Mapped[list[MeetingAttendance]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.Index("ix_forum_meetings_network_starts", "network_id", "starts_at"),
+        sa.CheckConstraint("place <> '' OR online_url <> ''", name="place_or_online"),
+    )
+
+    @property
+    def is_online(self) -> bool:
+        """Whether the meeting is held online (a link), wholly or in part."""
+        return bool(self.online_url)
+
+
+class MeetingAttendance(Base):
+    """A member who attended a meeting, as the network's moderator recorded it."""
+
+    __tablename__ = "forum_meeting_attendances"
+
+    id: Mapped[intpk]
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("forum_meetings.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="attendances")
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "user_id"),)
+
+
+class SearchKind(enum.StrEnum):
+    THREAD = "thread"
+    POST = "post"
+    DOCUMENT = "document"
+
+
+class SearchEntry(Base):
+    """The searchable text of a thread title, a visible post or a network document.
+
+    Written by coursehub/forum/search.py as threads, posts and documents are flushed. PostgreSQL
+    searches it through an expression index with the 'swedish' configuration; SQLite through an
+    FTS5 table over `stemmed`, the text's Swedish stems (coursehub/forum/stemming.py). Neither
+    structure is a model: search_schema.py creates them beside this table, and the migration too.
+    """
+
+    __tablename__ = "forum_search_entries"
+
+    id: Mapped[intpk]
+    kind: Mapped[SearchKind] = mapped_column(str_enum(SearchKind, "search_kind"))
+    ref_id: Mapped[int]  # the thread's, post's or document's id
+    network_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("forum_networks.id", ondelete="CASCADE"), index=True
+    )
+    thread_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("forum_threads.id", ondelete="CASCADE"), index=True
+    )
+    post_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("forum_posts.id", ondelete="CASCADE"), index=True
+    )
+    document_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("forum_documents.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.Text, default="")
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    stemmed: Mapped[str] = mapped_column(sa.Text, default="")
+    written_at: Mapped[datetime]
+
+    __table_args__ = (sa.UniqueConstraint("kind", "ref_id"),)
+
+
+from coursehub.forum import search_schema  # noqa: E402 - beside the table it extends
+
+search_schema.attach(SearchEntry.__table__)  # type: ignore[arg-type]  # a Table, typed as FromClause

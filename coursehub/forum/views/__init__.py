@@ -12,4 +12,13 @@ nav_items = [
     NavItem(_l("Nätverk"), "forum.networks", permissions.in_any_network, order=50),
 ]
 
-from coursehub.forum.views import discussions, moderation, networks, notices  # noqa: E402, F401
+from coursehub.forum.views import (  # noqa: E402, F401
+    discussions,
+    documents,
+    library,
+    meetings,
+    moderation,
+    networks,
+    notices,
+    search,
+)

@@ -24,7 +24,12 @@ from coursehub.lib.work import actor, attempt
 def networks():
     """List the networks the user is in (every network for staff); none is an empty list."""
     page = queries.networks_page(user_id=current_user.id, everything=is_staff(current_user), page=page_arg())
-    return render_template("forum/networks.html", page=page)
+    from coursehub.forum import permissions_documents, queries_documents
+
+    # The news of the joint development work, for those who read the library (issue 19, point 4).
+    news = queries_documents.latest_news() if permissions_documents.can_read_library(current_user) else []
+    can_search = permissions_documents.can_search(current_user)
+    return render_template("forum/networks.html", page=page, news=news, can_search=can_search)
 
 
 @bp.get("/<int:network_id>")

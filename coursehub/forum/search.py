@@ -1,0 +1,225 @@
+"""Full-text search over thread titles, posts and network documents, with Swedish stemming.
+
+The entries table (`SearchEntry`) is kept in step as threads, posts and documents are flushed, by
+whichever service writes them: `keep_index_in_step` listens to every flush and rewrites the entry
+of each new or changed thread, post and document. A hidden or deleted post leaves the index; a
+thread moved to another network takes its posts' entries along; deleting a row deletes its entry
+(foreign keys cascade). Search returns only what the searcher's networks hold, filtered in SQL,
+and pages in SQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+import sqlalchemy as sa
+from markupsafe import Markup, escape
+from sqlalchemy import event, func, literal_column, select
+from sqlalchemy.orm import Session
+
+from coursehub import clock
+from coursehub.extensions import db
+from coursehub.forum.models import (
+    Document,
+    Network,
+    NetworkMembership,
+    Post,
+    SearchEntry,
+    SearchKind,
+    Thread,
+)
+from coursehub.forum.search_schema import FTS_TABLE
+from coursehub.forum.stemming import stem, stem_text, words
+from coursehub.lib.pagination import Page, paginate
+
+logger = logging.getLogger(__name__)
+
+QUERY_MAX = 200  # characters of a search
+SNIPPET = 220  # characters of a post shown around the first hit
+_entries = cast(sa.Table, SearchEntry.__table__)
+_fts = sa.table(FTS_TABLE, sa.column("rowid"), sa.column("rank"))
+
+
+# --- keeping the index in step -------------------------------------------------------------
+
+
+def keep_index_in_step() -> None:
+    """Listen to every session's flushes (once per process; create_app may run many times)."""
+    if not event.contains(Session, "after_flush", _after_flush):
+        event.listen(Session, "after_flush", _after_flush)
+
+
+def _after_flush(session: Session, _flush_context: Any) -> None:
+    changed = [*session.new, *session.dirty]
+    if not any(isinstance(obj, Thread | Post | Document) for obj in changed):
+        return
+    connection = session.connection()
+    now = clock.now()
+    for obj in changed:
+        if isinstance(obj, Thread):
+            _index_thread(connection, obj, now)
+        elif isinstance(obj, Post):
+            _index_post(connection, obj, now)
+        elif isinstance(obj, Document):
+            _index_document(connection, obj, now)
+
+
+def _replace(connection: sa.Connection, kind: SearchKind, ref_id: int, row: dict | None) -> None:
+    same = (_entries.c.kind == kind.value, _entries.c.ref_id == ref_id)
+    if row is None:
+        connection.execute(sa.delete(_entries).where(*same))
+        return
+    values = row | {"stemmed": stem_text(f"{row.get('title', '')} {row.get('body', '')}")}
+    if connection.execute(sa.update(_entries).where(*same).values(**values)).rowcount == 0:
+        connection.execute(sa.insert(_entries).values(kind=kind.value, ref_id=ref_id, **values))
+
+
+def _index_thread(connection: sa.Connection, thread: Thread, now: datetime) -> None:
+    row = {"network_id": thread.network_id, "thread_id": thread.id, "title": thread.title, "body": ""}
+    _replace(connection, SearchKind.THREAD, thread.id, row | {"written_at": now})
+    # A thread moved to another network takes its posts' entries with it.
+    connection.execute(
+        sa.update(_entries)
+        .where(_entries.c.thread_id == thread.id, _entries.c.network_id != thread.network_id)
+        .values(network_id=thread.network_id)
+    )
+
+
+def _index_post(connection: sa.Connection, post: Post, now: datetime) -> None:
+    if not post.is_visible:
+        _replace(connection, SearchKind.POST, post.id, None)
+        return
+    network_id = connection.scalar(select(Thread.network_id).where(Thread.id == post.thread_id))
+    row = {
+        "network_id": network_id,
+        "thread_id": post.thread_id,
+        "post_id": post.id,
+        "body": post.body_source,
+        "written_at": now,
+    }
+    _replace(connection, SearchKind.POST, post.id, row)
+
+
+def _index_document(connection: sa.Connection, document: Document, now: datetime) -> None:
+    if document.network_id is None:
+        return  # the shared library is not a network's: it has its own list
+    row = {
+        "network_id": document.network_id,
+        "document_id": document.id,
+        "title": document.title,
+        "written_at": now,
+    }
+    _replace(connection, SearchKind.DOCUMENT, document.id, row)
+
+
+# --- searching -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result, its text escaped and the searched words marked."""
+
+    kind: str
+    network_name: str
+    thread_id: int | None
+    post_id: int | None
+    post_number: int | None
+    document_id: int | None
+    network_id: int
+    title: Markup
+    snippet: Markup
+
+
+def query_stems(query: str) -> list[str]:
+    """Return the distinct Swedish stems of the searched words, in order."""
+    return list(dict.fromkeys(stem(word) for word in words(query[:QUERY_MAX])))
+
+
+def search(user_id: int, query: str, *, page: int, per_page: int = 20) -> Page:
+    """Return one page of hits for `query` among the networks `user_id` is a member of."""
+    stems = query_stems(query)
+    if not stems:
+        return Page(items=[], page=1, per_page=per_page, total=0)
+    stmt = (
+        select(SearchEntry, Network.name, Thread.title, Post.number)
+        .join(Network, Network.id == SearchEntry.network_id)
+        .outerjoin(Thread, Thread.id == SearchEntry.thread_id)
+        .outerjoin(Post, Post.id == SearchEntry.post_id)
+        .where(
+            SearchEntry.network_id.in_(
+                select(NetworkMembership.network_id).where(NetworkMembership.user_id == user_id)
+            )
+        )
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        vector = func.to_tsvector(
+            literal_column("'swedish'::regconfig"),
+            SearchEntry.title.op("||")(literal_column("' '")).op("||")(SearchEntry.body),
+        )
+        wanted = func.plainto_tsquery(literal_column("'swedish'::regconfig"), query[:QUERY_MAX])
+        stmt = stmt.where(vector.op("@@")(wanted)).order_by(
+            func.ts_rank(vector, wanted).desc(), SearchEntry.id.desc()
+        )
+    else:
+        match = " ".join('"' + s.replace('"', '""') + '"' for s in stems)
+        stmt = (
+            stmt.join(_fts, _fts.c.rowid == SearchEntry.id)
+            .where(sa.text(f"{FTS_TABLE} MATCH :match").bindparams(match=match))
+            .order_by(_fts.c.rank, SearchEntry.id.desc())
+        )
+    found = paginate(stmt, page, per_page, scalars=False)
+    found.items = [_hit(*row, stems=stems) for row in found.items]
+    return found
+
+
+def _hit(
+    entry: SearchEntry,
+    network_name: str,
+    thread_title: str | None,
+    post_number: int | None,
+    *,
+    stems: list[str],
+) -> Hit:
+    title = entry.title if entry.kind != SearchKind.POST else (thread_title or "")
+    return Hit(
+        kind=entry.kind.value,
+        network_name=network_name,
+        network_id=entry.network_id,
+        thread_id=entry.thread_id,
+        post_id=entry.post_id,
+        post_number=post_number,
+        document_id=entry.document_id,
+        title=highlight(title, stems),
+        snippet=highlight(_snippet(entry.body, stems), stems),
+    )
+
+
+_TOKEN = re.compile(r"(\w+)", re.UNICODE)
+
+
+def _snippet(text: str, stems: list[str]) -> str:
+    """Return about SNIPPET characters of `text` around its first searched word."""
+    if len(text) <= SNIPPET:
+        return text
+    wanted = set(stems)
+    for found in _TOKEN.finditer(text):
+        if stem(found.group(1).lower()) in wanted:
+            start = max(0, found.start() - SNIPPET // 3)
+            return ("…" if start else "") + text[start : start + SNIPPET] + "…"
+    return text[:SNIPPET] + "…"
+
+
+def highlight(text: str, stems: list[str]) -> Markup:
+    """Escape `text`, then wrap each word whose stem was searched for in <mark>."""
+    wanted = set(stems)
+    parts = []
+    for piece in _TOKEN.split(text):
+        if piece and _TOKEN.fullmatch(piece) and stem(piece.lower()) in wanted:
+            parts.append(Markup("<mark>%s</mark>") % piece)
+        else:
+            parts.append(escape(piece))
+    return Markup("").join(parts)

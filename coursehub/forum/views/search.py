@@ -1,0 +1,34 @@
+"""Search in the networks one is a member of."""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+from flask_login import current_user
+
+from coursehub.accounts.permissions import permission_required
+from coursehub.forum import permissions_documents as rights
+from coursehub.forum import search as searching
+from coursehub.forum.views import bp
+from coursehub.lib.forms import normalise_text
+from coursehub.lib.params import page_arg
+
+
+@bp.get("/sok")
+@permission_required(rights.can_search)
+def search():
+    """Thread titles, posts and document titles of one's networks that hold the searched words."""
+    query = normalise_text(request.args.get("sok", ""))[: searching.QUERY_MAX]
+    page = searching.search(current_user.id, query, page=page_arg()) if query else None
+    links = [_link(hit) for hit in page.items] if page is not None else []
+    return render_template("forum/search.html", query=query, page=page, links=links)
+
+
+def _link(hit: searching.Hit) -> str:
+    """The page a hit leads to: the document, the post in its thread, or the thread."""
+    if hit.document_id is not None:
+        return url_for("forum.document_detail", network_id=hit.network_id, document_id=hit.document_id)
+    if hit.post_number is not None and hit.thread_id is not None:
+        return url_for("forum.post", thread_id=hit.thread_id, number=hit.post_number)
+    if hit.thread_id is not None:
+        return url_for("forum.thread", thread_id=hit.thread_id)
+    return url_for("forum.network", network_id=hit.network_id)

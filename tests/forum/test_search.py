@@ -1,0 +1,119 @@
+"""Search: Swedish stemming, only the searcher's networks, escaped highlights, pages in SQL."""
+
+from __future__ import annotations
+
+from coursehub import clock
+from coursehub.extensions import db
+from coursehub.forum import documents, search
+from coursehub.forum.stemming import stem
+from tests.forum.docs_support import PDF, member, thread_with_post
+from tests.forum.factories import NetworkFactory
+from tests.forum.test_documents import user_network
+
+
+def _titles(page) -> list[str]:
+    return [str(hit.title) for hit in page.items]
+
+
+def test_an_inflected_word_finds_a_thread_about_its_stem_in_ones_own_network_only(app):
+    reader = member()
+    network = user_network(reader)
+    thread_with_post(network, title="Frågor om placering av syskon", body="Hur gör ni?")
+    outsider = member()
+    db.session.commit()
+
+    found = search.search(reader.id, "placeringar", page=1)
+    assert found.total == 1
+    assert found.items[0].kind == "thread"
+    assert str(found.items[0].title) == "Frågor om <mark>placering</mark> av syskon"
+    assert search.search(outsider.id, "placeringar", page=1).total == 0
+    assert search.search(outsider.id, "placering", page=1).total == 0
+
+
+def test_posts_and_document_titles_are_found_and_hidden_posts_are_not(app):
+    reader = member()
+    network = user_network(reader)
+    _thread, post = thread_with_post(network, title="Utbildning", body="Vi pratade om familjehemmens behov.")
+    _thread2, hidden = thread_with_post(network, title="Annat", body="Familjehemmen i norra länet.")
+    documents.add_document(
+        network,
+        folder_id=None,
+        title="Familjehemmens handbok",
+        filename="h.pdf",
+        data=PDF,
+        actor=reader,
+        now=clock.now(),
+    )
+    db.session.flush()
+    hidden.hidden_at = clock.now()
+    db.session.commit()
+
+    found = search.search(reader.id, "familjehemmen", page=1)
+    kinds = sorted(hit.kind for hit in found.items)
+    assert kinds == ["document", "post"]
+    post_hit = next(hit for hit in found.items if hit.kind == "post")
+    assert post_hit.post_id == post.id and str(post_hit.title) == "Utbildning"
+    assert "<mark>familjehemmens</mark>" in str(post_hit.snippet)
+
+
+def test_a_script_in_a_post_is_escaped_before_words_are_marked(app):
+    reader = member()
+    network = user_network(reader)
+    thread_with_post(network, title="<b>Placering</b>", body='<script>alert("x")</script> placering')
+    db.session.commit()
+    hits = {hit.kind: hit for hit in search.search(reader.id, "placering", page=1).items}
+    assert str(hits["thread"].title) == "&lt;b&gt;<mark>Placering</mark>&lt;/b&gt;"
+    assert "<script>" not in str(hits["post"].snippet)
+    assert "&lt;script&gt;" in str(hits["post"].snippet)
+    assert "<mark>placering</mark>" in str(hits["post"].snippet)
+
+
+def test_results_come_a_page_at_a_time(app):
+    reader = member()
+    network = user_network(reader)
+    for n in range(25):
+        thread_with_post(network, title=f"Placering {n}", body="text")
+    db.session.commit()
+    first = search.search(reader.id, "placeringen", page=1, per_page=20)
+    second = search.search(reader.id, "placeringen", page=2, per_page=20)
+    assert (first.total, len(first.items), len(second.items)) == (25, 20, 5)
+    assert not set(_titles(first)) & set(_titles(second))
+
+
+def test_a_thread_moved_to_another_network_is_found_there_only(app):
+    reader = member()
+    network = user_network(reader)
+    other = NetworkFactory()
+    newcomer = member(other)
+    thread, _post = thread_with_post(network, title="Placering", body="om placering")
+    db.session.commit()
+    thread.network = other
+    thread.subject.network = other
+    db.session.commit()
+    assert search.search(reader.id, "placering", page=1).total == 0
+    assert search.search(newcomer.id, "placering", page=1).total == 2
+
+
+def test_the_search_page_links_hits_and_a_member_of_no_network_cannot_search(client, login_as):
+    reader = member()
+    network = user_network(reader)
+    thread, _post = thread_with_post(network, title="Placering av syskon", body="text")
+    db.session.commit()
+    login_as(client, reader)
+    html = client.get("/natverk/sok?sok=placeringar").get_data(as_text=True)
+    assert "1 träff" in html and "<mark>Placering</mark> av syskon" in html
+    assert f'href="/natverk/trad/{thread.id}"' in html
+    posts = client.get("/natverk/sok?sok=text").get_data(as_text=True)
+    assert f'href="/natverk/trad/{thread.id}/inlagg/1"' in posts
+    assert client.get("/natverk/sok?sok=").status_code == 200
+
+    from tests.factories import UserFactory
+
+    login_as(client, UserFactory(family=True))
+    assert client.get("/natverk/sok?sok=placering").status_code == 403
+
+
+def test_the_stemmer_joins_the_forms_of_a_word():
+    assert stem("placeringar") == stem("placering") == stem("placeringen")
+    assert stem("dokumenten") == stem("dokument")
+    assert stem("barnens") == stem("barn")
