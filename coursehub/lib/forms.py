@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Protocol, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import TextAreaField
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -55,14 +57,30 @@ def normalise_text(value):
     return value
 
 
+_LINE_BREAKS = re.compile(r"[\t\r\n]+")
+
+
+def single_line(value):
+    """Turn tabs and line breaks in text into one space (a one-line field cannot hold them)."""
+    if isinstance(value, str):
+        return _LINE_BREAKS.sub(" ", value)
+    return value
+
+
 class BaseForm(FlaskForm):
-    """Every form of the project: text is normalised; an old CSRF token gets a plain message."""
+    """Every form of the project: text is normalised; an old CSRF token gets a plain message.
+
+    The request has already stripped every other control character (coursehub/lib/request_input.py);
+    a field that is not a textarea also turns tabs and line breaks into spaces, so that no line break
+    reaches a name, a mail header or a spreadsheet cell.
+    """
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = list(unbound_field.kwargs.get("filters", []) or [])
             options = dict(options)
-            options["filters"] = [normalise_text, *filters]
+            one_line = [] if issubclass(unbound_field.field_class, TextAreaField) else [single_line]
+            options["filters"] = [*one_line, normalise_text, *filters]
             return unbound_field.bind(form=form, **options)
 
     def validate(self, extra_validators=None):
