@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, StringField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from coursehub.attendance.models import AttendanceStatus
 from coursehub.lib.forms import BaseForm, required
+from coursehub.lib.params import MAX_ID
 
 STATUS_LABELS = {
     AttendanceStatus.PRESENT: _l("Närvarande"),
@@ -19,7 +20,12 @@ STATUS_LABELS = {
 class MarkForm(BaseForm):
     """One tap on the sheet: a person and a status (the button pressed), with an optional remark."""
 
-    user_id = IntegerField(validators=[InputRequired(message=_l("Välj en person."))])
+    user_id = IntegerField(
+        validators=[
+            InputRequired(message=_l("Välj en person.")),
+            NumberRange(min=1, max=MAX_ID, message=_l("Välj en person.")),
+        ]
+    )
     # The value of the button pressed; a plain string field, since the sheet shows buttons.
     status = StringField(
         _l("Närvaro"),
