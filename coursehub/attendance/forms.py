@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, StringField
+from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from coursehub.attendance.models import AttendanceStatus
-from coursehub.lib.forms import BaseForm, required
+from coursehub.lib.forms import BaseForm, WholeNumber, required
 from coursehub.lib.params import MAX_ID
 
 STATUS_LABELS = {
@@ -20,7 +20,7 @@ STATUS_LABELS = {
 class MarkForm(BaseForm):
     """One tap on the sheet: a person and a status (the button pressed), with an optional remark."""
 
-    user_id = IntegerField(
+    user_id = WholeNumber(
         validators=[
             InputRequired(message=_l("Välj en person.")),
             NumberRange(min=1, max=MAX_ID, message=_l("Välj en person.")),
@@ -64,7 +64,7 @@ class MakeupForm(BaseForm):
     session_id = HiddenField(validators=[DataRequired(message=_l("Välj en träff."))])
     user_id = HiddenField(validators=[DataRequired(message=_l("Välj en person."))])
     # The page of the municipal list to come back to.
-    page = IntegerField(validators=[Optional()])
+    page = WholeNumber(validators=[Optional()])
 
 
 class WithdrawAbsenceForm(BaseForm):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
-    IntegerField,
     StringField,
     TextAreaField,
     widgets,
@@ -13,7 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from coursehub.lib.email_address import EmailAddress
-from coursehub.lib.forms import BaseForm, OfferedChoice, OfferedChoices, required
+from coursehub.lib.forms import BaseForm, OfferedChoice, OfferedChoices, WholeNumber, required
 from coursehub.lib.params import MAX_ID
 
 TOO_LONG = _l("Högst %(max)d tecken.")
@@ -103,7 +102,7 @@ class ReasonForm(BaseForm):
 class ReorderForm(BaseForm):
     """Staff move a household on the waiting list, with a reason."""
 
-    position = IntegerField(
+    position = WholeNumber(
         _l("Nytt nr i kön"),
         validators=[
             DataRequired(_l("Skriv ett nummer i kön.")),

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, TextAreaField
+from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import ValidationError
 
 from coursehub.lib.params import as_id
@@ -177,6 +177,29 @@ class OfferedChoices(SelectMultipleField):
             super().pre_validate(form)
         except ValidationError:
             raise ValidationError(str(CHOOSE_OFFERED)) from None
+
+
+# More digits than any id or count has; WTForms' NumberRange fails on a number past a float (10**400).
+MAX_DIGITS = 12
+
+
+class WholeNumber(IntegerField):
+    """A whole number in ASCII digits (a minus allowed), at most MAX_DIGITS of them.
+
+    WTForms' IntegerField takes any length, and its NumberRange then raises OverflowError (a 500)
+    on 10**400; here such a number, or anything else that is no whole number, gets a Swedish
+    message beside the field.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).strip()
+        digits = raw.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= MAX_DIGITS):
+            self.data = None
+            raise ValueError(str(_l("Skriv ett heltal med siffror, till exempel 24.")))
+        self.data = int(raw)
 
 
 # Dates that staff type stay within these years: a typo like 20266 or 0206 gets a message beside the

@@ -139,3 +139,22 @@ def test_a_posted_person_that_is_no_id_gets_a_message_beside_the_list(client, mu
     assert response.status_code == 200
     assert "Välj minst en vuxen att anmäla." in page and "Invalid" not in page
     assert db.session.scalar(select(func.count(Enrollment.id))) == 0
+
+
+@pytest.mark.parametrize("position", [str(10**400), HUGE, "٣"])
+def test_a_queue_place_past_any_number_gets_a_message(app, client, login_as, position):
+    from flask import url_for
+
+    from tests.factories import EnrollmentFactory
+
+    waiting = EnrollmentFactory(waitlisted=True)
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    login_as(client, staff)
+    with app.test_request_context():
+        url = url_for("enrollment.reorder", enrollment_id=waiting.id)
+    response = client.post(url, data={"position": position, "reason": "Förtur"}, follow_redirects=True)
+    page = _text(response)
+    assert response.status_code == 200
+    assert "Skriv ett nummer i kön." in page or "Numret i kön är för stort." in page
+    assert "Reservlistan är ändrad." not in page
