@@ -25,7 +25,7 @@ import re
 from typing import Any
 
 from flask import Request
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.utils import cached_property
 
 # Unicode category Cc: C0 controls, DEL and the C1 controls.
@@ -60,10 +60,8 @@ class _CleanParameters(ImmutableMultiDict):
     """Posted form fields (and uploaded files, left alone) as werkzeug parses them, cleaned."""
 
     def __init__(self, mapping: Any = None) -> None:
-        if mapping is None:
-            super().__init__()
-            return
-        pairs = mapping.items(multi=True) if isinstance(mapping, ImmutableMultiDict) else mapping
+        # Whatever werkzeug passes (pairs, a dict, a MultiDict), read as a MultiDict, then cleaned.
+        pairs = MultiDict(mapping).items(multi=True)
         super().__init__(
             [(_clean(key, multiline=True), _clean(value, multiline=True)) for key, value in pairs]
         )
