@@ -26,6 +26,7 @@ from coursehub.accounts.models import User
 from coursehub.extensions import db, login_manager
 from coursehub.lib.forms import EXPIRED_FORM_TITLE, expired_form_message
 from coursehub.lib.nav import visible_items, visible_run_links
+from coursehub.lib.request_input import CleanRequest
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -36,6 +37,9 @@ CSP = (
 
 def init_app(app: Flask) -> None:
     """Wire the request-wide hooks into `app`."""
+    # Control characters are stripped from path, query and form values as a request parses them,
+    # before any hook or view reads them (coursehub/lib/request_input.py says why and how).
+    app.request_class = CleanRequest
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the login page says why on its own
     login_manager.session_protection = "basic"

@@ -11,12 +11,15 @@ import os
 import shutil
 import tempfile
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import g
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, Phase, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from coursehub import clock as app_clock
 from coursehub import create_app
@@ -25,6 +28,35 @@ from coursehub.extensions import limiter
 from tests.support import require
 from tests.support.postgres import postgres_available, start_cluster
 from tests.support.smtp import SmtpServer
+
+# Hypothesis (tests/fuzz/): "ci" is bounded and derandomized, so a CI run is repeatable and stays
+# within a few minutes per database leg on two cores; "dev" tries more and keeps what failed in an
+# example database outside the repository. CI=true picks "ci"; HYPOTHESIS_PROFILE overrides.
+_SLOW_IS_EXPECTED = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+# No shrinking: one example is a whole request with its setup, and shrinking a failing form post
+# ran for minutes; the failing example is printed as it was found.
+_NO_SHRINK = [Phase.explicit, Phase.reuse, Phase.generate]
+settings.register_profile(
+    "ci",
+    max_examples=6,
+    deadline=timedelta(seconds=10),
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    phases=_NO_SHRINK,
+    suppress_health_check=_SLOW_IS_EXPECTED,
+)
+settings.register_profile(
+    "dev",
+    max_examples=40,
+    deadline=timedelta(seconds=10),
+    database=DirectoryBasedExampleDatabase(Path(tempfile.gettempdir()) / "coursehub-hypothesis"),
+    phases=_NO_SHRINK,
+    suppress_health_check=_SLOW_IS_EXPECTED,
+)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
 
 # A Tuesday morning in autumn term, before most test courses start.
 DEFAULT_NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from coursehub.accounts.models import Role
 from coursehub.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from coursehub.lib.email_address import EmailAddress
-from coursehub.lib.forms import BaseForm
+from coursehub.lib.forms import BaseForm, posted_id
 
 TOO_LONG = _l("Högst %(max)d tecken.")
 
@@ -57,15 +57,16 @@ class MultiCheckboxField(SelectMultipleField):
 class ChoiceField(SelectField):
     """A drop-down list; a value the page did not offer is refused with a Swedish message."""
 
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Välj bland alternativen som visas.")) from None
+
     def pre_validate(self, form):
         if not any(value == self.data for value in _offered_values(self)):
             raise ValidationError(_l("Välj bland alternativen som visas."))
-
-
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 class LoginForm(BaseForm):
@@ -169,7 +170,7 @@ class _UserFieldsForm(BaseForm):
         _l("Telefon"), validators=[Optional(), Length(max=30, message=TOO_LONG)], render_kw={"type": "tel"}
     )
     roles = MultiCheckboxField(_l("Roller"), choices=[], validate_choice=True)
-    municipality = ChoiceField(_l("Kommun"), coerce=_optional_int, choices=[], validators=[Optional()])
+    municipality = ChoiceField(_l("Kommun"), coerce=posted_id, choices=[], validators=[Optional()])
 
     def __init__(self, *args, grantable_roles=(), municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)

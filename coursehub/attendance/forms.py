@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, StringField
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
+from wtforms import HiddenField, StringField
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from coursehub.attendance.models import AttendanceStatus
-from coursehub.lib.forms import BaseForm, required
+from coursehub.lib.forms import BaseForm, WholeNumber, required
+from coursehub.lib.params import MAX_ID
 
 STATUS_LABELS = {
     AttendanceStatus.PRESENT: _l("Närvarande"),
@@ -19,7 +20,12 @@ STATUS_LABELS = {
 class MarkForm(BaseForm):
     """One tap on the sheet: a person and a status (the button pressed), with an optional remark."""
 
-    user_id = IntegerField(validators=[InputRequired(message=_l("Välj en person."))])
+    user_id = WholeNumber(
+        validators=[
+            InputRequired(message=_l("Välj en person.")),
+            NumberRange(min=1, max=MAX_ID, message=_l("Välj en person.")),
+        ]
+    )
     # The value of the button pressed; a plain string field, since the sheet shows buttons.
     status = StringField(
         _l("Närvaro"),
@@ -44,7 +50,7 @@ class MarkForm(BaseForm):
 class MarkAllForm(BaseForm):
     """ "Alla närvarande": everyone not yet marked, of one household (its id) or of the whole list."""
 
-    household_id = IntegerField(validators=[Optional()])
+    household_id = WholeNumber(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
 class AbsenceForm(BaseForm):
@@ -64,7 +70,7 @@ class MakeupForm(BaseForm):
     session_id = HiddenField(validators=[DataRequired(message=_l("Välj en träff."))])
     user_id = HiddenField(validators=[DataRequired(message=_l("Välj en person."))])
     # The page of the municipal list to come back to.
-    page = IntegerField(validators=[Optional()])
+    page = WholeNumber(validators=[Optional()])
 
 
 class WithdrawAbsenceForm(BaseForm):

@@ -11,7 +11,6 @@ from wtforms import (
     DateField,
     Field,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -25,14 +24,18 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from coursehub.courses.models import MAX_CAPACITY, CourseKind
 from coursehub.lib.email_address import EmailAddress
-from coursehub.lib.forms import BaseForm
+from coursehub.lib.forms import BaseForm, HttpsUrl, OfferedChoices, SaneDate, posted_id
 from coursehub.lib.params import as_id
 
 TOO_LONG = _l("Högst %(max)d tecken.")
 
 
 class LocalDateField(DateField):
-    """An HTML5 date input with a Swedish message for a date it cannot read."""
+    """An HTML5 date input with a Swedish message for a date it cannot read or out of range."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["validators"] = [*(kwargs.get("validators") or ()), SaneDate()]
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
         try:
@@ -90,8 +93,8 @@ class Choice(SelectField):
             raise ValidationError(str(_l("Välj ett av alternativen."))) from None
 
 
-class Choices(SelectMultipleField):
-    """A multiple choice that refuses, in Swedish, any value the page did not offer."""
+class Choices(OfferedChoices):
+    """A multiple choice that refuses, in Swedish, any value the page did not offer (or no id)."""
 
     def pre_validate(self, form):
         try:
@@ -249,12 +252,12 @@ class RunForm(BaseForm):
         validators=[DataRequired(_l("Ange ett klockslag."))],
     )
     is_open_to_all = BooleanField(_l("Öppen för alla medlemskommuner"), default=True)
-    municipalities = CheckboxChoices(_l("Kommuner (om kursen inte är öppen för alla)"), coerce=int)
+    municipalities = CheckboxChoices(_l("Kommuner (om kursen inte är öppen för alla)"), coerce=posted_id)
     venue = Choice(_l("Lokal"), coerce=int_or_none)
     online_url = StringField(
-        _l("Länk till mötet på nätet"), validators=[Optional(), Length(max=500, message=TOO_LONG)]
+        _l("Länk till mötet på nätet"), validators=[Optional(), Length(max=500, message=TOO_LONG), HttpsUrl()]
     )
-    leaders = CheckboxChoices(_l("Kursledare"), coerce=int)
+    leaders = CheckboxChoices(_l("Kursledare"), coerce=posted_id)
     contact_name = StringField(_l("Kontaktperson"), validators=[Length(max=120, message=TOO_LONG)])
     contact_email = StringField(
         _l("Kontaktpersonens e-postadress"),
@@ -314,7 +317,7 @@ class SessionForm(BaseForm):
     title = StringField(_l("Rubrik"), validators=[Length(max=200, message=TOO_LONG)])
     venue = Choice(_l("Lokal"), coerce=int_or_none)
     online_url = StringField(
-        _l("Länk till mötet på nätet"), validators=[Optional(), Length(max=500, message=TOO_LONG)]
+        _l("Länk till mötet på nätet"), validators=[Optional(), Length(max=500, message=TOO_LONG), HttpsUrl()]
     )
 
     def __init__(self, *args, themes=(), venues=(), **kwargs):

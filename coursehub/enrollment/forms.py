@@ -5,9 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     widgets,
@@ -15,14 +12,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from coursehub.lib.email_address import EmailAddress
-from coursehub.lib.forms import BaseForm, required
+from coursehub.lib.forms import BaseForm, OfferedChoice, OfferedChoices, WholeNumber, required
+from coursehub.lib.params import MAX_ID
 
 TOO_LONG = _l("Högst %(max)d tecken.")
 REASON_TOO_LONG = _l("Anledningen får vara högst %(max)d tecken.")
 
 
-class CheckboxList(SelectMultipleField):
-    """Several choices as a list of checkboxes."""
+class CheckboxList(OfferedChoices):
+    """Several choices as a list of checkboxes (records by id; anything else gets a message)."""
 
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
@@ -49,7 +47,6 @@ class SignUpForm(NeedsMixin, BaseForm):
 
     persons = CheckboxList(
         _l("Vilka vuxna anmäls?"),
-        coerce=int,
         validators=[DataRequired(_l("Välj minst en vuxen att anmäla."))],
     )
 
@@ -61,7 +58,7 @@ class SignUpForm(NeedsMixin, BaseForm):
 class HouseholdSignUpForm(SignUpForm):
     """A municipal worker picks the run as well."""
 
-    run_id = SelectField(_l("Kursomgång"), coerce=int, validators=[DataRequired(_l("Välj en kursomgång."))])
+    run_id = OfferedChoice(_l("Kursomgång"), validators=[DataRequired(_l("Välj en kursomgång."))])
 
     def __init__(self, *args, runs=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,9 +88,7 @@ class NewHouseholdForm(BaseForm):
 class RegisterFamilyForm(NeedsMixin, NewHouseholdForm):
     """A family without an account signs up from a course page."""
 
-    municipality_id = SelectField(
-        _l("Ansvarig kommun"), coerce=int, validators=[DataRequired(_l("Välj kommun."))]
-    )
+    municipality_id = OfferedChoice(_l("Ansvarig kommun"), validators=[DataRequired(_l("Välj kommun."))])
 
     def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,11 +106,12 @@ class ReasonForm(BaseForm):
 class ReorderForm(BaseForm):
     """Staff move a household on the waiting list, with a reason."""
 
-    position = IntegerField(
+    position = WholeNumber(
         _l("Nytt nr i kön"),
         validators=[
             DataRequired(_l("Skriv ett nummer i kön.")),
             NumberRange(min=1, message=_l("Numret i kön måste vara 1 eller högre.")),
+            NumberRange(max=MAX_ID, message=_l("Numret i kön är för stort.")),
         ],
     )
     reason = StringField(

@@ -1,12 +1,21 @@
-"""Shared form pieces: a base form with Swedish messages and NFC-normalised text."""
+"""Shared form pieces: a base form with Swedish messages and NFC-normalised text, and the bounds
+every form keeps to (ids, dates, web links), so that no posted value reaches the database wrong."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from typing import Protocol, TypeVar
+from datetime import date
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import ValidationError
+
+from coursehub.lib.params import as_id
+from coursehub.lib.request_input import has_control_characters
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -55,14 +64,30 @@ def normalise_text(value):
     return value
 
 
+_LINE_BREAKS = re.compile(r"[\t\r\n]+")
+
+
+def single_line(value):
+    """Turn tabs and line breaks in text into one space (a one-line field cannot hold them)."""
+    if isinstance(value, str):
+        return _LINE_BREAKS.sub(" ", value)
+    return value
+
+
 class BaseForm(FlaskForm):
-    """Every form of the project: text is normalised; an old CSRF token gets a plain message."""
+    """Every form of the project: text is normalised; an old CSRF token gets a plain message.
+
+    The request has already stripped every other control character (coursehub/lib/request_input.py);
+    a field that is not a textarea also turns tabs and line breaks into spaces, so that no line break
+    reaches a name, a mail header or a spreadsheet cell.
+    """
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             filters = list(unbound_field.kwargs.get("filters", []) or [])
             options = dict(options)
-            options["filters"] = [normalise_text, *filters]
+            one_line = [] if issubclass(unbound_field.field_class, TextAreaField) else [single_line]
+            options["filters"] = [*one_line, normalise_text, *filters]
             return unbound_field.bind(form=form, **options)
 
     def validate(self, extra_validators=None):
@@ -88,3 +113,144 @@ def first_error(form) -> str | None:
         if errors:
             return errors[0]
     return None
+
+
+# --- Bounds that every form keeps to -------------------------------------------------------------
+
+CHOOSE_OFFERED = _l("Välj bland alternativen som visas.")
+
+
+def posted_id(value: Any) -> int | None:
+    """Coerce a posted choice to a record id (None when nothing was chosen).
+
+    Anything that cannot be an id, a number past the database's integer (2**70) included, is a
+    ValueError, which the choice fields below turn into a message beside the field.
+    """
+    if value in (None, "", "None"):
+        return None
+    if value in (0, "0"):
+        return 0  # the "Välj …" line some lists offer; DataRequired refuses it with its own message
+    number = as_id(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
+
+
+class OfferedChoice(SelectField):
+    """A drop-down list of records by id: a value not offered, or no id, gets a Swedish message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", posted_id)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(str(CHOOSE_OFFERED)) from None
+
+    def pre_validate(self, form: Any) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(str(CHOOSE_OFFERED)) from None
+
+
+class OfferedChoices(SelectMultipleField):
+    """Several records by id: a value not offered, or no id, gets a Swedish message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", posted_id)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            # WTForms leaves `data` unset then, and the page could not show the choices again.
+            self.data = []
+            raise ValueError(str(CHOOSE_OFFERED)) from None
+
+    def pre_validate(self, form: Any) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(str(CHOOSE_OFFERED)) from None
+
+
+# More digits than any id or count has; WTForms' NumberRange fails on a number past a float (10**400).
+MAX_DIGITS = 12
+
+
+class WholeNumber(IntegerField):
+    """A whole number in ASCII digits (a minus allowed), at most MAX_DIGITS of them.
+
+    WTForms' IntegerField takes any length, and its NumberRange then raises OverflowError (a 500)
+    on 10**400; here such a number, or anything else that is no whole number, gets a Swedish
+    message beside the field.
+    """
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        raw = str(valuelist[0]).strip()
+        digits = raw.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= MAX_DIGITS):
+            self.data = None
+            raise ValueError(str(_l("Skriv ett heltal med siffror, till exempel 24.")))
+        self.data = int(raw)
+
+
+# Dates that staff type stay within these years: a typo like 20266 or 0206 gets a message beside the
+# field instead of a course in year 20266 or a date the clock cannot turn into UTC (a 500).
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+
+
+class SaneDate:
+    """A date between EARLIEST_YEAR and LATEST_YEAR (a validator for any date field)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        day = field.data
+        if isinstance(day, date) and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            raise ValidationError(
+                str(
+                    _l(
+                        "Ange ett datum mellan år %(first)d och %(last)d.",
+                        first=EARLIEST_YEAR,
+                        last=LATEST_YEAR,
+                    )
+                )
+            )
+
+
+BAD_LINK = _l("Skriv hela länken till mötet. Den ska börja med https:// och vara utan mellanslag.")
+# A web link (a meeting link) is at most this long: it is shown, mailed and put in calendar files.
+MAX_URL_LENGTH = 500
+
+
+class HttpsUrl:
+    """A web link that opens safely for everyone: https, a host name, no spaces or control characters."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        link = field.data
+        if not link:
+            return
+        if len(link) > MAX_URL_LENGTH:
+            raise ValidationError(str(_l("Länken får vara högst %(max)d tecken.", max=MAX_URL_LENGTH)))
+        try:
+            parts = urlsplit(link)
+            host = parts.hostname
+        except ValueError:
+            host = None
+            parts = None
+        if (
+            parts is None
+            or parts.scheme.lower() != "https"
+            or not host
+            or "." not in host
+            or has_control_characters(link)
+            or any(char.isspace() for char in link)
+        ):
+            raise ValidationError(str(BAD_LINK))
