@@ -6,9 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     RadioField,
-    SelectField,
     StringField,
     TextAreaField,
 )
@@ -18,7 +16,7 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import InputRequired, Optional
 
 from coursehub.forum.models import Delivery
-from coursehub.lib.forms import BaseForm
+from coursehub.lib.forms import BaseForm, OfferedChoice, WholeNumber
 
 CHILD_REMINDER = _l(
     "Skriv aldrig något som kan identifiera ett barn: inga namn, personnummer, adresser eller "
@@ -68,7 +66,7 @@ class HideForm(BaseForm):
 class MoveThreadForm(BaseForm):
     """A moderator moves a thread to another subject of the network."""
 
-    subject_id = SelectField(_l("Flytta till ämnesområde"), coerce=int, validate_choice=False)
+    subject_id = OfferedChoice(_l("Flytta till ämnesområde"), validate_choice=False)
 
 
 class MemberForm(BaseForm):
@@ -102,7 +100,7 @@ class NoticesForm(BaseForm):
 class ButtonForm(BaseForm):
     """A button with nothing to fill in (lock, pin, delete, unfollow ...): only the CSRF token."""
 
-    value = IntegerField(validators=[Optional()])
+    value = WholeNumber(validators=[Optional()])
 
 
 def subject_choices(subjects: list[tuple[int, str]]) -> list[SelectChoice]:
