@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import force_locale
 
 from coursehub.notifications.services import link, queue_email
@@ -56,6 +57,7 @@ def queue_family_invitation_email(user, *, token: str, run_title: str | None = N
             template="enrollment_invitation",
             user=user,
             run_title=run_title,
+            confirm_hours=current_app.config["COURSEHUB_REGISTER_CONFIRM_HOURS"],
             invitation_url=link(invitation_path(token)),
         )
 
