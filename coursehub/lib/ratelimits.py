@@ -18,10 +18,10 @@ from coursehub.extensions import limiter
 
 @dataclass(frozen=True)
 class Limit:
-    """One limit: a Flask-Limiter string ("5 per hour"), a scope and the key counted in it."""
+    """One limit: a Flask-Limiter string ("5 per hour"), a bucket (a name) and the key counted in it."""
 
     rule: str
-    scope: str
+    bucket: str
     key: str
 
 
@@ -34,8 +34,8 @@ def take(limits: list[Limit]) -> bool:
         return True
     strategy = limiter.limiter
     parsed = [(parse(limit.rule), limit) for limit in limits]
-    if not all(strategy.test(item, limit.scope, limit.key) for item, limit in parsed):
+    if not all(strategy.test(item, limit.bucket, limit.key) for item, limit in parsed):
         return False
     for item, limit in parsed:
-        strategy.hit(item, limit.scope, limit.key)
+        strategy.hit(item, limit.bucket, limit.key)
     return True
