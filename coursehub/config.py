@@ -64,6 +64,18 @@ class Defaults:
     # Password-reset mails per account and hour; more requests get the same answer and no mail.
     COURSEHUB_RESET_MAILS_PER_HOUR = 3
 
+    # A family registering itself (/kurser/<id>/ny-familj): rate limits per client address, per
+    # typed e-mail address and over everyone (Flask-Limiter strings; counted in
+    # RATELIMIT_STORAGE_URI, shared by every worker in production). Its sign-up holds no seat until
+    # an adult accepts the invitation, and lapses (the household with it) after CONFIRM_HOURS.
+    # Staff are warned when one municipality has more than WARN_UNCONFIRMED unconfirmed
+    # registrations in the last 24 hours.
+    COURSEHUB_REGISTER_LIMIT_ADDRESS = "5 per hour"
+    COURSEHUB_REGISTER_LIMIT_EMAIL = "3 per day"
+    COURSEHUB_REGISTER_LIMIT_ALL = "30 per hour"
+    COURSEHUB_REGISTER_CONFIRM_HOURS = 48
+    COURSEHUB_REGISTER_WARN_UNCONFIRMED = 5
+
     # Links sent by e-mail.
     COURSEHUB_RESET_TOKEN_HOURS = 2
     COURSEHUB_INVITATION_DAYS = 7

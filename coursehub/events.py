@@ -120,6 +120,18 @@ Receivers: coursehub.forum.receivers.end_notifications
 """,
 )
 
+invitation_accepted: Final[Signal] = _events.signal(
+    "invitation-accepted",
+    doc="""\
+A person chose a first password through the link in their invitation: their e-mail address is
+confirmed (flushed). A self-registered family's sign-up waits for this before it may hold a seat.
+
+Sender: the User, from accounts.services.set_password_by_link (invitation links only).
+Keyword arguments: actor (User, the same person), now (datetime).
+Receivers: coursehub.enrollment.receivers.go_on_with_signups
+""",
+)
+
 person_erased: Final[Signal] = _events.signal(
     "person-erased",
     doc="""\

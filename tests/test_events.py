@@ -70,6 +70,7 @@ def test_the_event_map_lists_every_receiver_and_nothing_else(app):
         "run_finished",
         "completion_recorded",
         "user_deactivated",
+        "invitation_accepted",
         "person_erased",
     }
     rows, wrong = [], []
@@ -187,3 +188,51 @@ def test_a_capacity_changing_receiver_vetoes_the_change_beside_the_field(client,
     assert asked == [(run.id, 20, 5, staff.id, app_clock.now())]  # asked before the change
     db.session.expire_all()
     assert db.session.get(CourseRun, run.id).capacity == 20
+
+
+def test_accepting_an_invitation_sends_invitation_accepted_but_a_reset_does_not(db, clock):
+    from coursehub.accounts import services as account_services
+    from coursehub.accounts.models import TokenPurpose
+    from tests.factories import UserFactory
+
+    invited = account_services.invite_user(
+        actor=UserFactory(staff=True),
+        full_name="Nils Ny",
+        email="nils@exempel.se",
+        roles=["leader"],
+        now=clock.now,
+    )
+    heard = []
+
+    def listen(sender, **kw):
+        heard.append((sender, kw["actor"], kw["now"]))
+
+    token = _link_token(db, invited.id)
+    with events.invitation_accepted.connected_to(listen):
+        account_services.set_password_by_link(
+            token,
+            TokenPurpose.INVITATION,
+            password="ett-langt-losenord",
+            confirm="ett-langt-losenord",
+            now=clock.now,
+        )
+        account_services.request_password_reset("nils@exempel.se", now=clock.now)
+        account_services.set_password_by_link(
+            _link_token(db, invited.id),
+            TokenPurpose.RESET,
+            password="ett-annat-langt-losenord",
+            confirm="ett-annat-langt-losenord",
+            now=clock.now,
+        )
+    assert heard == [(invited, invited, clock.now)]
+
+
+def _link_token(db, user_id):
+    import re
+
+    from sqlalchemy import select
+
+    from coursehub.notifications.models import OutboxMessage
+
+    body = db.session.scalars(select(OutboxMessage.body_text).order_by(OutboxMessage.id.desc())).first()
+    return re.search(r"/(?:inbjudan|aterstall-losenord)/(\S+)", body).group(1)

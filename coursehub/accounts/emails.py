@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import force_locale
 
 from coursehub.notifications.services import link, queue_email
@@ -56,5 +57,22 @@ def queue_family_invitation_email(user, *, token: str, run_title: str | None = N
             template="enrollment_invitation",
             user=user,
             run_title=run_title,
+            confirm_hours=current_app.config["COURSEHUB_REGISTER_CONFIRM_HOURS"],
             invitation_url=link(invitation_path(token)),
+        )
+
+
+def queue_registration_attempt_email(user, *, run_title: str, signup_path: str, now):
+    """Tell the owner of an address that someone tried to register a family with it.
+
+    At most one such mail per account and day (the dedupe key holds the date), whoever tries.
+    """
+    with force_locale("sv"):
+        return queue_email(
+            dedupe_key=f"accounts.registration_attempt:{user.id}:{now:%Y-%m-%d}",
+            recipient=user.email,
+            template="registration_attempt",
+            first_name=user.first_name,
+            run_title=run_title,
+            login_url=link(f"/logga-in?next={signup_path}"),
         )

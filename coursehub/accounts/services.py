@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy import case as sa_case
+from sqlalchemy import delete as sa_delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -447,8 +448,12 @@ class NewAdult:
     email: str
 
 
-def _check_adults(adults: list[NewAdult]) -> list[NewAdult]:
-    """Return the filled-in adults, cleaned; raise AccountError(field="adults") on the first fault."""
+def _check_adults(adults: list[NewAdult], *, existing: list[User] | None = None) -> list[NewAdult]:
+    """Return the filled-in adults, cleaned; raise AccountError(field="adults") on the first fault.
+
+    An address that already has an account is refused, unless `existing` is given: then its user
+    is added to `existing` and the adult is left out (a stranger's form must not tell who exists).
+    """
     cleaned = []
     seen = set()
     for adult in adults:
@@ -465,13 +470,17 @@ def _check_adults(adults: list[NewAdult]) -> list[NewAdult]:
         if email in seen:
             raise AccountError(_("Varje vuxen behöver en egen e-postadress."), field="adults")
         seen.add(email)
-        if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        owner = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        if owner is not None and existing is not None:
+            existing.append(owner)
+            continue
+        if owner is not None:
             raise AccountError(
                 _("Det finns redan ett konto med e-postadressen %(email)s. Logga in i stället.", email=email),
                 field="adults",
             )
         cleaned.append(NewAdult(name[:MAX_NAME], email))
-    if not cleaned:
+    if not cleaned and not existing:
         raise AccountError(_("Skriv namn och e-postadress för minst en vuxen."), field="adults")
     return cleaned
 
@@ -515,12 +524,7 @@ def create_household(
     field "adults" when no adult is complete, an address is refused or already has an account.
     """
     adults = _check_adults(adults)
-    name = " ".join((name or "").split())[:MAX_NAME] or _(
-        "Familjen %(name)s", name=adults[0].full_name.split()[-1]
-    )
-    household = Household(name=name, municipality=municipality, is_confirmed=False, created_at=now)
-    db.session.add(household)
-    db.session.flush()
+    household = _new_household(name, municipality, adults, now=now)
     if confirmed:
         # Only a worker adds a confirmed household (a family registering itself is not confirmed).
         worker = known(actor, "a confirmed household is added by a worker")
@@ -529,6 +533,77 @@ def create_household(
         add_family_adult(household, adult, actor=actor, now=now, run_title=run_title)
     db.session.refresh(household)
     return household
+
+
+def _new_household(
+    name: str, municipality: Municipality, adults: list[NewAdult], *, now: datetime
+) -> Household:
+    name = " ".join((name or "").split())[:MAX_NAME] or _(
+        "Familjen %(name)s", name=adults[0].full_name.split()[-1]
+    )
+    household = Household(name=name, municipality=municipality, is_confirmed=False, created_at=now)
+    db.session.add(household)
+    db.session.flush()
+    return household
+
+
+def create_unconfirmed_household(
+    name: str,
+    municipality: Municipality,
+    adults: list[NewAdult],
+    *,
+    now: datetime,
+    run_title: str,
+    signup_path: str,
+) -> Household | None:
+    """Create a self-registered (unconfirmed) household with the adults whose addresses are new.
+
+    An address that already has an account gets nothing created: its owner is told by mail that
+    someone tried to register with it (at most once a day), with the way to sign up by logging in.
+    Returns None when no adult was new. The caller answers the same in every case, so that the
+    form does not tell which addresses have accounts.
+    """
+    existing: list[User] = []
+    fresh = _check_adults(adults, existing=existing)
+    for owner in existing:
+        if owner.is_active:
+            emails.queue_registration_attempt_email(
+                owner, run_title=run_title, signup_path=signup_path, now=now
+            )
+    if existing:
+        logger.info("family registration named %d existing account(s)", len(existing))
+    if not fresh:
+        return None
+    household = _new_household(name, municipality, fresh, now=now)
+    for adult in fresh:
+        add_family_adult(household, adult, actor=None, now=now, run_title=run_title)
+    db.session.refresh(household)
+    return household
+
+
+def may_discard_household(household: Household) -> bool:
+    """Return True for a household nobody has vouched for: unconfirmed, no adult with a password."""
+    return not household.is_confirmed and all(adult.password_hash is None for adult in household.adults)
+
+
+def discard_unconfirmed_household(household: Household, *, now: datetime) -> bool:
+    """Delete a self-registered household whose adults never confirmed their addresses.
+
+    Kept (False) unless `may_discard_household`. The caller first removes what its own area holds
+    of the household (sign-ups).
+    """
+    if not may_discard_household(household):
+        return False
+    adults = list(household.adults)
+    for adult in adults:
+        db.session.execute(sa_delete(AccountToken).where(AccountToken.user_id == adult.id))
+        db.session.delete(adult)
+    db.session.flush()
+    audit.record(None, "household.lapse", obj=household)
+    db.session.delete(household)
+    db.session.flush()
+    logger.info("unconfirmed household %s removed", household.id)
+    return True
 
 
 def confirm_household(household: Household, *, actor: User, now: datetime) -> Household:
@@ -760,5 +835,8 @@ def set_password_by_link(
     end_sessions(user)
     action = "user.password_reset" if purpose == TokenPurpose.RESET else "user.invitation_accept"
     audit.record(user, action, obj=user)
+    if purpose == TokenPurpose.INVITATION:
+        # The address is confirmed now: a self-registered family's sign-up may go on (enrollment).
+        events.invitation_accepted.send(user, actor=user, now=now)
     logger.info("password set by link user=%s", user.id)
     return user

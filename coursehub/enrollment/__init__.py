@@ -25,11 +25,13 @@ def init_app(app: Flask) -> None:
     events.session_changed.connect(receivers.send_updated_invites)
     events.capacity_changing.connect(receivers.check_seats_taken)
     events.capacity_changed.connect(receivers.offer_free_seats)
+    events.invitation_accepted.connect(receivers.go_on_with_signups)
     add_jobs(
         app,
         [
             JobSpec("enrollment_expire_offers", jobs.expire_offers, minutes=10),
             JobSpec("enrollment_session_reminders", jobs.send_session_reminders, minutes=15),
+            JobSpec("enrollment_lapse_unconfirmed", jobs.lapse_unconfirmed_signups, minutes=15),
         ],
     )
     add_demo_seeder(app, demo.seed)

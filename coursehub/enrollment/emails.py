@@ -20,6 +20,7 @@ from coursehub.courses.models import CourseSession, SessionStatus
 from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.sequences import calendar_offset
 from coursehub.lib import ical
+from coursehub.lib.typed_text import inert
 from coursehub.notifications.models import OutboxMessage
 from coursehub.notifications.services import link
 from coursehub.notifications.services import queue_email as _queue_email
@@ -186,16 +187,22 @@ def queue_cancelled_email(
 
 
 def queue_approval_request_email(enrollment: Enrollment, worker: User, *, now: datetime) -> None:
-    """Ask a municipal worker to approve (or decline) a family's sign-up."""
+    """Ask a municipal worker to approve (or decline) a family's sign-up.
+
+    The household's name and the adults' names were typed by the family (a stranger, for a
+    family that registered itself): they stay out of the subject and are quoted, inert, as the
+    family's own words (`coursehub.lib.typed_text`).
+    """
+    household = enrollment.household
     queue_email(
         dedupe_key=f"enrollment-approval-request:{enrollment.id}:{worker.id}:{_stamp(now)}",
         recipient=worker.email,
         template="enrollment_approval_request",
-        enrollment=enrollment,
         run=enrollment.run,
-        household=enrollment.household,
         user=worker,
-        persons=[p.user for p in enrollment.persons],
+        is_new_household=not household.is_confirmed,
+        typed_household=inert(household.name),
+        typed_names=[inert(p.user.full_name) for p in enrollment.persons],
         approvals_url=link(APPROVALS_PATH),
     )
 

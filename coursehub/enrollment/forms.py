@@ -90,9 +90,21 @@ class RegisterFamilyForm(NeedsMixin, NewHouseholdForm):
 
     municipality_id = OfferedChoice(_l("Ansvarig kommun"), validators=[DataRequired(_l("Välj kommun."))])
 
+    # A honeypot: hidden from sight and from the tab order, and labelled so that a screen reader
+    # user knows to leave it empty. Scripts that fill every field fill it; see views.family.
+    homepage = StringField(
+        _l("Lämna det här fältet tomt (det stoppar automatiska anmälningar)"),
+        render_kw={"autocomplete": "off", "tabindex": "-1"},
+    )
+
     def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality_id.choices = [(0, _l("Välj kommun"))] + [(m.id, m.name) for m in municipalities]
+
+    @property
+    def is_from_a_script(self) -> bool:
+        """Return True when the hidden field was filled in (a person never sees it)."""
+        return bool((self.homepage.data or "").strip())
 
 
 class ReasonForm(BaseForm):

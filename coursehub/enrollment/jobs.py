@@ -88,3 +88,8 @@ def _left_out(session: CourseSession, now: datetime) -> set[int]:
 def expire_offers(now: datetime) -> int:
     """Let offers past their deadline lapse and offer the seats to the next household."""
     return services.expire_offers(now=now)
+
+
+def lapse_unconfirmed_signups(now: datetime) -> int:
+    """Remove self-registered sign-ups (and households) whose address was not confirmed in time."""
+    return services.lapse_unverified_signups(now=now)

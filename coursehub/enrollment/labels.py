@@ -13,6 +13,7 @@ STATUS_LABELS = {
     EnrollmentStatus.OFFERED: _l("Plats erbjuden"),
     EnrollmentStatus.CANCELLED: _l("Avbokad"),
     EnrollmentStatus.DECLINED: _l("Inte godkänd av kommunen"),
+    EnrollmentStatus.UNVERIFIED: _l("Väntar på att e-postadressen bekräftas"),
 }
 
 

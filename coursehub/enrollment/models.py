@@ -20,6 +20,10 @@ class EnrollmentStatus(enum.StrEnum):
     OFFERED = "offered"  # promoted from the waiting list, waiting for the family's answer
     CANCELLED = "cancelled"
     DECLINED = "declined"  # the municipality said no
+    # A family registered itself and no adult has confirmed the e-mail address yet (accepted the
+    # invitation). Holds no seat and is not active: on confirmation the sign-up goes through the
+    # normal rules (services.signup.sign_up); past the deadline it lapses and the household goes.
+    UNVERIFIED = "unverified"
 
 
 # The scope of a whole-run sign-up ("session:<id>" is a make-up). Private to enrollment: other areas

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import overload
 
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select
@@ -371,3 +371,33 @@ def household_feed_holders(household_id: int) -> list[tuple[User, bool]]:
         .order_by(User.id)
     )
     return [(user, bool(has_feed)) for user, has_feed in rows]
+
+
+@dataclass(frozen=True)
+class BusyMunicipality:
+    """A municipality with many registrations whose addresses nobody has confirmed."""
+
+    name: str
+    unconfirmed: int
+
+
+def busy_unconfirmed_municipalities(*, now: datetime, more_than: int) -> list[BusyMunicipality]:
+    """Return municipalities with more than `more_than` unconfirmed registrations in the last 24 h.
+
+    An unconfirmed registration is a self-registered family's sign-up still waiting for an adult
+    to accept the invitation (UNVERIFIED); many of them at once suggest a script. One query.
+    """
+    count = func.count(Enrollment.id)
+    rows = db.session.execute(
+        select(Municipality.name, count)
+        .join(Household, Household.municipality_id == Municipality.id)
+        .join(Enrollment, Enrollment.household_id == Household.id)
+        .where(
+            Enrollment.status == EnrollmentStatus.UNVERIFIED,
+            Enrollment.created_at > now - timedelta(hours=24),
+        )
+        .group_by(Municipality.id, Municipality.name)
+        .having(count > more_than)
+        .order_by(count.desc(), Municipality.name)
+    )
+    return [BusyMunicipality(name, unconfirmed) for name, unconfirmed in rows]

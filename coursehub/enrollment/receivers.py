@@ -33,3 +33,8 @@ def check_seats_taken(
 def offer_free_seats(run: CourseRun, *, actor: User | None, now: datetime, **_kw: object) -> None:
     """Offer seats that a raised capacity freed to the waiting list."""
     services.fill_free_seats(run, now=now)
+
+
+def go_on_with_signups(user: User, *, actor: User | None, now: datetime, **_kw: object) -> None:
+    """Let a self-registered family's waiting sign-ups go on once an adult confirmed the address."""
+    services.go_on_after_confirmation(user, now=now)

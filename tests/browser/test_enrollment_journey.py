@@ -1,14 +1,19 @@
 """A family signs up both adults for basic training, the municipality approves, the family sees the
-confirmation and downloads its calendar feed. Every page passes axe."""
+confirmation and downloads its calendar feed; a new family registers, confirms its address and only
+then holds a seat. Every page passes axe."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import icalendar
+from sqlalchemy import select
 
-from coursehub.accounts.models import Role
+from coursehub.accounts.models import Role, User
+from coursehub.courses.models import CourseRun
 from coursehub.extensions import db
+from coursehub.notifications.models import OutboxMessage
 from tests.factories import (
     CourseRunFactory,
     CourseTypeFactory,
@@ -16,6 +21,8 @@ from tests.factories import (
     MunicipalityFactory,
     UserFactory,
 )
+
+NEW_PASSWORD = "ett-eget-långt-lösenord"
 
 
 def _logout(page):
@@ -79,3 +86,62 @@ def test_family_signs_up_municipality_approves_family_gets_calendar(page, access
     calendar = icalendar.Calendar.from_ical(data)
     assert sorted(str(e["UID"]) for e in calendar.walk("VEVENT")) == session_uids
     assert all(e["DTSTART"].params["TZID"] == "Europe/Stockholm" for e in calendar.walk("VEVENT"))
+
+
+def test_a_new_family_registers_confirms_its_address_and_then_holds_its_seat(page, accessible, browser_login):
+    municipality = MunicipalityFactory(name="Eksjö")
+    worker = UserFactory(roles=[Role.MUNICIPAL], municipality=municipality, full_name="Kim Handläggare")
+    course_type = CourseTypeFactory(name="Ett hem att växa i", requires_municipal_approval=True, themes=3)
+    run = CourseRunFactory(course_type=course_type, title="Ett hem att växa i, våren 2027", capacity=6)
+    run_id = run.id
+    db.session.commit()
+
+    # A family without an account registers from the course page.
+    page.goto(f"/kurser/{run_id}/ny-familj")
+    accessible(page, context="register as a new family (with its hidden honeypot)")
+    page.get_by_label("Hushållets namn").fill("Familjen Lind")
+    page.locator("#adult1_name").fill("Lisa Lind")
+    page.locator("#adult1_email").fill("lisa.lind@exempel.se")
+    page.get_by_label("Ansvarig kommun").select_option(label="Eksjö")
+    page.get_by_role("button", name="Skicka anmälan").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Tack för er anmälan"
+    assert "gäller först när någon av er har öppnat länken" in page.locator("main").inner_text()
+    accessible(page, context="registered, address not yet confirmed")
+    db.session.rollback()  # see what the server thread has committed
+    assert db.session.get(CourseRun, run_id).seats_taken == 0  # nothing held before confirmation
+
+    # Lisa opens the invitation, chooses a password, logs in and sees the sign-up.
+    page.goto(_invitation_path("lisa.lind@exempel.se"))
+    accessible(page, context="invitation of a registered family")
+    page.get_by_label("Nytt lösenord").fill(NEW_PASSWORD)
+    page.get_by_label("Skriv lösenordet igen").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Spara lösenordet").click()
+    page.wait_for_load_state()
+    db.session.rollback()
+    lisa = db.session.scalar(select(User).where(User.email == "lisa.lind@exempel.se"))
+    assert db.session.get(CourseRun, run_id).seats_taken == 1  # held from the confirmation on
+    browser_login(page, lisa, NEW_PASSWORD)
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Mina kurser").click()
+    page.wait_for_load_state()
+    assert "Väntar på kommunens godkännande" in page.locator("#my-enrollments").inner_text()
+    accessible(page, context="my courses after confirming the address")
+    _logout(page)
+
+    # Now, and not before, the municipality has the sign-up to approve.
+    browser_login(page, worker)
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Godkännanden").click()
+    page.wait_for_load_state()
+    assert "Familjen Lind" in page.locator("#approvals").inner_text()
+
+
+def _invitation_path(recipient: str) -> str:
+    db.session.rollback()  # see what the server thread has committed
+    body = db.session.scalar(
+        select(OutboxMessage.body_text).where(
+            OutboxMessage.recipient == recipient, OutboxMessage.dedupe_key.like("enrollment-invitation:%")
+        )
+    )
+    found = re.search(r"http://coursehub\.test(/inbjudan/[A-Za-z0-9_-]+)", body or "")
+    assert found is not None, body
+    return found.group(1)

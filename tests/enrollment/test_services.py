@@ -22,6 +22,7 @@ from coursehub.enrollment.errors import (
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.errors import NotFoundError
 from coursehub.extensions import db
+from tests.enrollment.registration import accept_invitation
 from tests.factories import CourseRunFactory, CourseTypeFactory, MunicipalityFactory, UserFactory
 
 
@@ -393,7 +394,9 @@ def test_a_new_family_registers_from_the_course_page(run, municipality, worker, 
     )
     household = enrollment.household
     assert not household.is_confirmed
-    assert enrollment.status == EnrollmentStatus.PENDING and enrollment.needs_approval
+    # Nothing is held and nobody at the municipality is told until an address is confirmed.
+    assert enrollment.status == EnrollmentStatus.UNVERIFIED and services.seats_taken(run.id) == 0
+    assert outbox(template_prefix="enrollment-approval-request") == []
     users = list(db.session.scalars(select(User).where(User.household_id == household.id)))
     assert sorted(u.email for u in users) == ["asa@exempel.se", "orjan@exempel.se"]
     assert all(u.password_hash is None and u.has_role(Role.FAMILY) for u in users)
@@ -401,6 +404,9 @@ def test_a_new_family_registers_from_the_course_page(run, municipality, worker, 
     assert db.session.scalar(select(func.count()).select_from(AccountToken)) == 2
     invitations = outbox(template_prefix="enrollment-invitation")
     assert len(invitations) == 2 and "/inbjudan/" in invitations[0].body_text
+    accept_invitation(invitations[0])
+    assert enrollment.status == EnrollmentStatus.PENDING and enrollment.needs_approval
+    assert services.seats_taken(run.id) == 2
     assert [m.recipient for m in outbox(template_prefix="enrollment-approval-request")] == [worker.email]
     # The municipal worker's approval confirms the household and the sign-up together.
     services.approve_enrollment(enrollment, actor=worker, now=clock.now())
@@ -408,18 +414,23 @@ def test_a_new_family_registers_from_the_course_page(run, municipality, worker, 
     assert enrollment.status == EnrollmentStatus.CONFIRMED
 
 
-def test_a_new_family_with_a_known_email_is_refused(run, municipality, make_family):
+def test_a_new_family_with_a_known_email_creates_nothing_and_the_owner_is_told(
+    run, municipality, make_family, outbox
+):
     _household, adults = make_family(1)
-    with pytest.raises(EnrollmentError, match="finns redan ett konto") as caught:
-        services.register_family(
-            run,
-            household_name="",
-            municipality=municipality,
-            adults=[services.NewAdult("Ny Person", adults[0].email.upper())],
-            now=clock.now(),
-        )
-    assert caught.value.field == "adults"
+    enrollment = services.register_family(
+        run,
+        household_name="",
+        municipality=municipality,
+        adults=[services.NewAdult("Ny Person", adults[0].email.upper())],
+        now=clock.now(),
+    )
+    assert enrollment is None
     assert db.session.scalar(select(func.count()).select_from(Household)) == 1
+    [mail] = outbox()
+    assert mail.recipient == adults[0].email
+    assert "Någon försökte nyss anmäla en familj" in mail.body_text
+    assert f"/logga-in?next=/kurser/{run.id}/anmalan" in mail.body_text
 
 
 def test_a_new_family_s_invitations_are_audited(run, municipality, outbox):
@@ -445,6 +456,7 @@ def test_a_new_family_s_invitations_are_audited(run, municipality, outbox):
     ]
     [mail, _] = outbox(template_prefix="enrollment-invitation")
     assert f"Ni har anmält er till {run.title}." in mail.body_text
+    assert "Anmälan gäller först när du har valt lösenord. Gör det inom 48 timmar" in mail.body_text
 
 
 @pytest.mark.parametrize(

@@ -61,6 +61,7 @@ def test_scheduler_command_builds_a_blocking_scheduler_with_every_job(app):
         "outbox",
         "enrollment_expire_offers",
         "enrollment_session_reminders",
+        "enrollment_lapse_unconfirmed",
         "courses_complete_finished_runs",
         "forum_daily_digests",
     }

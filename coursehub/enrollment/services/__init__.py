@@ -11,6 +11,8 @@ from coursehub.enrollment.services.households import (
     NewAdult,
     confirm_household,
     create_household,
+    go_on_after_confirmation,
+    lapse_unverified_signups,
     register_family,
 )
 from coursehub.enrollment.services.signup import (
@@ -42,6 +44,8 @@ __all__ = [
     "decline_enrollment",
     "expire_offers",
     "fill_free_seats",
+    "go_on_after_confirmation",
+    "lapse_unverified_signups",
     "makeup_scope",
     "notify_session_changed",
     "register_family",

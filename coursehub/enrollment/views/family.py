@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +15,8 @@ from coursehub.enrollment.forms import EmptyForm, NeedsForm, ReasonForm, Registe
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.enrollment.views import bp
 from coursehub.enrollment.views._helpers import back, calendar_name, load_run, show_error
-from coursehub.lib import ical
+from coursehub.lib import ical, ratelimits
+from coursehub.lib.email_address import email_or_none
 from coursehub.lib.forms import first_error
 from coursehub.lib.params import get_or_none, page_arg
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
@@ -89,13 +90,60 @@ def _family_sign_up(run_id: int):
     )
 
 
+TOO_MANY = _l(
+    "Det har kommit många anmälningar på kort tid, så vi tar inte emot fler just nu. "
+    "Vänta en stund och försök igen. Inget av det ni skrev har sparats."
+)
+
+
+def _registration_limits(adults: list[services.NewAdult]) -> list[ratelimits.Limit]:
+    config = current_app.config
+    limits = [
+        ratelimits.Limit(config["COURSEHUB_REGISTER_LIMIT_ALL"], "register-family-all", "all"),
+        ratelimits.Limit(
+            config["COURSEHUB_REGISTER_LIMIT_ADDRESS"], "register-family-address", request.remote_addr or ""
+        ),
+    ]
+    for adult in adults:
+        # Counted on the address as stored, so that "Anna@X.se " and "anna@x.se" count together.
+        typed = email_or_none(adult.email) or adult.email.strip().lower()
+        if not typed:
+            continue  # a row left empty
+        limits.append(
+            ratelimits.Limit(config["COURSEHUB_REGISTER_LIMIT_EMAIL"], "register-family-email", typed)
+        )
+    return limits
+
+
+def _registered(run_id: int):
+    flash(
+        _(
+            "Tack! Vi har skickat ett e-postmeddelande till varje vuxen. Öppna länken i det och välj "
+            "lösenord inom %(hours)d timmar: först då gäller anmälan. Kommunen bekräftar sedan er anmälan.",
+            hours=current_app.config["COURSEHUB_REGISTER_CONFIRM_HOURS"],
+        ),
+        "success",
+    )
+    return redirect(url_for("enrollment.register_family_done", run_id=run_id))
+
+
 @bp.route("/kurser/<int:run_id>/ny-familj", methods=["GET", "POST"])
 def register_family(run_id: int):
-    """A family without an account signs up; accounts are created and invited by e-mail."""
+    """A family without an account signs up; accounts are created and invited by e-mail.
+
+    The answer is the same whether or not an address already had an account, and when the hidden
+    honeypot field was filled in (then nothing is created). Past a rate limit the form comes back
+    with a message and status 429.
+    """
     run = load_run(run_id)
     form = RegisterFamilyForm(municipalities=queries.audience_municipalities(run))
     if form.validate_on_submit():
+        if form.is_from_a_script:
+            return _registered(run.id)
         adults = [services.NewAdult(name.data or "", email.data or "") for name, email in form.adult_rows()]
+        if not ratelimits.take(_registration_limits(adults)):
+            flash(str(TOO_MANY), ERROR)
+            return render_template("enrollment/register_family.html", run=run, form=form), 429
         municipality = get_or_none(Municipality, form.municipality_id.data)
         if attempt(
             lambda: services.register_family(
@@ -110,14 +158,7 @@ def register_family(run_id: int):
             ),
             show=show_error(form),
         ).ok:
-            flash(
-                _(
-                    "Tack! Vi har skickat en inbjudan till varje vuxen att välja lösenord. "
-                    "Kommunen bekräftar er anmälan."
-                ),
-                "success",
-            )
-            return redirect(url_for("enrollment.register_family_done", run_id=run.id))
+            return _registered(run.id)
     return render_template("enrollment/register_family.html", run=run, form=form)
 
 
@@ -125,7 +166,11 @@ def register_family(run_id: int):
 def register_family_done(run_id: int):
     """Say what happens next after a family registered."""
     run = load_run(run_id)
-    return render_template("enrollment/register_family_done.html", run=run)
+    return render_template(
+        "enrollment/register_family_done.html",
+        run=run,
+        confirm_hours=current_app.config["COURSEHUB_REGISTER_CONFIRM_HOURS"],
+    )
 
 
 @bp.get("/mina-kurser")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -119,4 +119,20 @@ def municipality_counts():
     term = parse_term(request.args.get("termin")) or term_of(clock.now())
     rows = queries.municipality_counts(term)
     terms = terms_around(term)
-    return render_template("enrollment/municipality_counts.html", rows=rows, term=term, terms=terms)
+    # Staff (not the steering group) are warned of a flood of unconfirmed self-registrations.
+    busy = (
+        queries.busy_unconfirmed_municipalities(
+            now=clock.now(), more_than=current_app.config["COURSEHUB_REGISTER_WARN_UNCONFIRMED"]
+        )
+        if current_user.is_staff
+        else []
+    )
+    return render_template(
+        "enrollment/municipality_counts.html",
+        rows=rows,
+        term=term,
+        terms=terms,
+        busy=busy,
+        busy_threshold=current_app.config["COURSEHUB_REGISTER_WARN_UNCONFIRMED"],
+        confirm_hours=current_app.config["COURSEHUB_REGISTER_CONFIRM_HOURS"],
+    )
