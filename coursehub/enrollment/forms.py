@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from coursehub.lib.email_address import EmailAddress
-from coursehub.lib.forms import BaseForm, required
+from coursehub.lib.forms import BaseForm, optional_int, required
 
 TOO_LONG = _l("Högst %(max)d tecken.")
 REASON_TOO_LONG = _l("Anledningen får vara högst %(max)d tecken.")
@@ -57,11 +57,13 @@ class SignUpForm(NeedsMixin, BaseForm):
 class HouseholdSignUpForm(SignUpForm):
     """A municipal worker picks the run as well."""
 
-    run_id = SelectField(_l("Kursomgång"), coerce=int, validators=[DataRequired(_l("Välj en kursomgång."))])
+    run_id = SelectField(
+        _l("Kursomgång"), coerce=optional_int, validators=[DataRequired(_l("Välj en kursomgång."))]
+    )
 
     def __init__(self, *args, runs=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.run_id.choices = [(0, _l("Välj kursomgång"))] + [(run.id, run.title) for run in runs]
+        self.run_id.choices = [("", _l("Välj kursomgång"))] + [(run.id, run.title) for run in runs]
 
 
 class NewHouseholdForm(BaseForm):
@@ -88,12 +90,12 @@ class RegisterFamilyForm(NeedsMixin, NewHouseholdForm):
     """A family without an account signs up from a course page."""
 
     municipality_id = SelectField(
-        _l("Ansvarig kommun"), coerce=int, validators=[DataRequired(_l("Välj kommun."))]
+        _l("Ansvarig kommun"), coerce=optional_int, validators=[DataRequired(_l("Välj kommun."))]
     )
 
     def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipality_id.choices = [(0, _l("Välj kommun"))] + [(m.id, m.name) for m in municipalities]
+        self.municipality_id.choices = [("", _l("Välj kommun"))] + [(m.id, m.name) for m in municipalities]
 
 
 class ReasonForm(BaseForm):

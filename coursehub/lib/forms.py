@@ -7,6 +7,7 @@ from typing import Protocol, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.csrf.core import CSRFTokenField
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -48,6 +49,17 @@ def required(field: _Filled[T]) -> T:
     return field.data
 
 
+def optional_int(value: object) -> int | None:
+    """Coerce a select's value to an int; the placeholder option (value "") gives None.
+
+    A select whose first option says "Välj …" must give that option an empty value (valid HTML
+    for a required select), and None then fails DataRequired with the field's own message.
+    """
+    if value is None or value == "":
+        return None
+    return int(str(value))
+
+
 def normalise_text(value):
     """Strip and NFC-normalise text input; leave other values alone."""
     if isinstance(value, str):
@@ -63,6 +75,12 @@ class BaseForm(FlaskForm):
             filters = list(unbound_field.kwargs.get("filters", []) or [])
             options = dict(options)
             options["filters"] = [normalise_text, *filters]
+            if issubclass(unbound_field.field_class, CSRFTokenField):
+                # Several forms on one page would each render id="csrf_token": no id at all
+                # (a hidden field has no label to point at it).
+                render_kw = dict(unbound_field.kwargs.get("render_kw") or {})
+                render_kw["id"] = False
+                options["render_kw"] = render_kw
             return unbound_field.bind(form=form, **options)
 
     def validate(self, extra_validators=None):
