@@ -15,9 +15,8 @@ from flask import (
     request,
     session,
 )
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -234,7 +233,8 @@ def _register_error_pages(app: Flask) -> None:
             403,
             _("Ni har inte behörighet"),
             _(
-                "Den här sidan är inte öppen för ert konto. Logga in med ett annat konto, eller gå till startsidan."
+                "Den här sidan är inte öppen för ert konto. "
+                "Logga in med ett annat konto, eller gå till startsidan."
             ),
         )
 
@@ -244,7 +244,8 @@ def _register_error_pages(app: Flask) -> None:
             404,
             _("Sidan finns inte"),
             _(
-                "Vi hittar inte sidan ni söker. Den kan ha flyttats, eller så är adressen fel. Kontrollera adressen eller gå till startsidan."
+                "Vi hittar inte sidan ni söker. Den kan ha flyttats, eller så är adressen fel. "
+                "Kontrollera adressen eller gå till startsidan."
             ),
         )
 
