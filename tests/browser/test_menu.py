@@ -46,7 +46,9 @@ def test_without_javascript_the_menu_is_simply_shown(chromium, live_server, tmp_
     context.close()
 
 
-def test_at_1280_px_the_staff_menu_fits_one_line_without_a_button(chromium, live_server, tmp_path, db, browser_login):
+def test_at_1280_px_the_staff_menu_fits_one_line_without_a_button(
+    chromium, live_server, tmp_path, db, browser_login
+):
     admin = UserFactory(admin=True, full_name="Ada Admin")
     db.session.commit()
     context, page = open_start_page(chromium, live_server, tmp_path, viewport={"width": 1280, "height": 900})
@@ -54,7 +56,8 @@ def test_at_1280_px_the_staff_menu_fits_one_line_without_a_button(chromium, live
         browser_login(page, admin)
         assert not page.get_by_role("button", name="Meny").is_visible()
         tops = page.eval_on_selector_all(
-            "#site-menu .navbar-nav .nav-link", "links => links.map(a => Math.round(a.getBoundingClientRect().top))"
+            "#site-menu .navbar-nav .nav-link",
+            "links => links.map(a => Math.round(a.getBoundingClientRect().top))",
         )
         assert len(tops) >= 8 and len(set(tops)) == 1, tops
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280
