@@ -32,7 +32,8 @@ run: install
 	$(BIN)/flask seed-demo
 	COURSEHUB_SCHEDULER=inprocess $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-# Chromium and PostgreSQL come from Debian; installed only when missing and when we are root.
+# Chromium, PostgreSQL and Java (for the HTML checker) come from Debian; installed only when
+# missing and when we are root.
 system-tools:
 	@bash scripts/install-system-tools.sh
 

@@ -98,8 +98,16 @@ class Defaults:
     BOOTSTRAP_SERVE_LOCAL = True
 
     COURSEHUB_ORGANISATION = "Familjehemsresursen i Jönköpings län"
-    # Where people's questions and replies go: the Reply-To of every mail, the contact in invites.
+    # How people reach the organisation (coursehub.lib.organisation): shown in the footer, on the
+    # contact and error pages and in the accessibility statement. Data of one deployment, not code;
+    # in the environment the address lines and the weeks are separated by commas.
+    COURSEHUB_CONTACT_PHONE = "036-10 20 30"
+    COURSEHUB_CONTACT_PHONE_HOURS = "måndag–torsdag kl. 9–12"
     COURSEHUB_CONTACT_EMAIL = "kontakt@familjehemsresurs.example"
+    COURSEHUB_CONTACT_POSTAL_ADDRESS = ("Familjehemsresursen", "Box 100", "551 11 Jönköping")
+    COURSEHUB_CLOSURE_WEEKS = (28, 29, 30, 31, 52)  # ISO week numbers, every year
+    # The date the accessibility statement was last reviewed against the site (ISO date).
+    COURSEHUB_ACCESSIBILITY_REVIEWED = "2026-12-01"
     TRUSTED_HOSTS = None
     COURSEHUB_PROXY_HOPS = 0  # how many proxies in front set X-Forwarded-For/-Proto/-Host
     # The largest request body (werkzeug answers 413 above it, and above MAX_FORM_MEMORY_SIZE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.lists import format_list
 from flask import (
     Flask,
     current_app,
@@ -14,7 +15,7 @@ from flask import (
     request,
     session,
 )
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
@@ -26,6 +27,7 @@ from coursehub.accounts.models import User
 from coursehub.extensions import db, login_manager
 from coursehub.lib.forms import EXPIRED_FORM_TITLE, expired_form_message
 from coursehub.lib.nav import visible_items, visible_run_links
+from coursehub.lib.organisation import Organisation, organisation_details
 from coursehub.lib.request_input import CleanRequest
 
 CSP = (
@@ -49,6 +51,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_context)
     # A global, not a context variable, so that imported macros can call it too.
     app.jinja_env.globals["run_links"] = _run_links
+    app.jinja_env.globals["closure_text"] = _closure_text
     app.jinja_env.filters["local_datetime"] = _local_datetime
     app.jinja_env.filters["local_date"] = _local_date
     app.jinja_env.filters["local_time"] = lambda value: _local_datetime(value, "HH:mm")
@@ -123,8 +126,21 @@ def _template_context():
     return {
         "nav_items": items,
         "organisation": current_app.config["COURSEHUB_ORGANISATION"],
+        "org": organisation_details(current_app.config),
         "current_locale": session.get("locale", "sv") if has_request_context() else "sv",
     }
+
+
+def _closure_text(org: Organisation) -> str:
+    """Say in a sentence which weeks the organisation is closed: "Vi har stängt vecka 28–31 och 52."."""
+    spans = [str(a) if a == b else f"{a}–{b}" for a, b in org.closure_ranges()]
+    weeks = format_list(spans, locale=str(get_locale() or "sv"))
+    return ngettext(
+        "Vi har stängt vecka %(weeks)s.",
+        "Vi har stängt veckorna %(weeks)s.",
+        len(org.closure_weeks),
+        weeks=weeks,
+    )
 
 
 def _run_links(run) -> list:
@@ -159,6 +175,7 @@ def _bare_page(code: int, title: str, text: str) -> tuple[str, int]:
         text=text,
         lang=getattr(get_locale(), "language", "sv"),
         organisation=current_app.config["COURSEHUB_ORGANISATION"],
+        org=organisation_details(current_app.config),
         home=request.script_root + "/",
     )
     return html, code
@@ -217,14 +234,24 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(403)
     def forbidden(_error):
-        return page(403, _("Du har inte behörighet"), _("Du har inte behörighet att se den här sidan."))
+        return page(
+            403,
+            _("Ni har inte behörighet"),
+            _(
+                "Den här sidan är inte öppen för ert konto. "
+                "Logga in med ett annat konto, eller gå till startsidan."
+            ),
+        )
 
     @app.errorhandler(404)
     def not_found(_error):
         return page(
             404,
             _("Sidan finns inte"),
-            _("Vi hittar inte sidan du söker. Kontrollera adressen eller gå till startsidan."),
+            _(
+                "Vi hittar inte sidan ni söker. Den kan ha flyttats, eller så är adressen fel. "
+                "Kontrollera adressen eller gå till startsidan."
+            ),
         )
 
     @app.errorhandler(405)
@@ -240,14 +267,14 @@ def _register_error_pages(app: Flask) -> None:
         return page(
             429,
             _("För många försök"),
-            _("Du har gjort för många försök på kort tid. Vänta en stund och försök igen."),
+            _("Ni har gjort för många försök på kort tid. Vänta en stund och försök igen."),
         )
 
     @app.errorhandler(500)
     def server_error(_error):
         db.session.rollback()
         title = _("Något gick fel hos oss")
-        text = _("Ett fel uppstod. Inget du skrev har sparats. Försök igen om en stund.")
+        text = _("Ett fel uppstod hos oss. Inget ni skrev har sparats. Försök igen om en stund.")
         try:
             return page(500, title, text)
         except Exception:  # the full page reads the user (the database) and builds URLs

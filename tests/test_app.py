@@ -161,7 +161,7 @@ def failing_app(app):
     ("path", "status", "heading"),
     [
         ("/finns-inte", 404, "Sidan finns inte"),
-        ("/test/forbidden", 403, "Du har inte behörighet"),
+        ("/test/forbidden", 403, "Ni har inte behörighet"),
         ("/test/crash", 500, "Något gick fel hos oss"),
     ],
 )

@@ -62,7 +62,7 @@ class HouseholdSignUpForm(SignUpForm):
 
     def __init__(self, *args, runs=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.run_id.choices = [(0, _l("Välj kursomgång"))] + [(run.id, run.title) for run in runs]
+        self.run_id.choices = [("", _l("Välj kursomgång"))] + [(run.id, run.title) for run in runs]
 
 
 class NewHouseholdForm(BaseForm):
@@ -99,7 +99,7 @@ class RegisterFamilyForm(NeedsMixin, NewHouseholdForm):
 
     def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipality_id.choices = [(0, _l("Välj kommun"))] + [(m.id, m.name) for m in municipalities]
+        self.municipality_id.choices = [("", _l("Välj kommun"))] + [(m.id, m.name) for m in municipalities]
 
     @property
     def is_from_a_script(self) -> bool:

