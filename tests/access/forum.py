@@ -5,10 +5,16 @@ where the route is a moderator's); the other roles are in no network. Staff and 
 network and manage memberships, but write and moderate only as members.
 """
 
+import itertools
+
 from tests.access import EVERYONE, LOGGED_IN, STAFF, Rule
 
 READERS = STAFF | {"member"}
 MEMBER = frozenset({"member"})
+
+# Network names are unique: each network a rule builds gets the next number (an object's id() can
+# repeat once the object is gone, as it does when the fuzzer builds one per example).
+_NUMBERS = itertools.count(1)
 
 
 def network_for(user, *, moderator: bool = False):
@@ -20,7 +26,7 @@ def network_for(user, *, moderator: bool = False):
     from coursehub.forum.services import networks
 
     now = clock.now()
-    network = networks.create_network(f"Nätverk {networks.slugify(str(id(object())))}", actor=None, now=now)
+    network = networks.create_network(f"Nätverk {next(_NUMBERS)}", actor=None, now=now)
     db.session.add(Subject(network=network, name="Allmänt", position=1, created_at=now))
     if user is not None and user.has_role(Role.MEMBER):
         networks.add_member(network, user, is_moderator=moderator, actor=None, now=now)
