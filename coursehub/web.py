@@ -21,6 +21,7 @@ from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.exceptions import SecurityError
+from wtforms.fields.choices import RadioField, SelectFieldBase
 
 from coursehub import clock, health
 from coursehub.accounts.models import User
@@ -52,6 +53,10 @@ def init_app(app: Flask) -> None:
     # A global, not a context variable, so that imported macros can call it too.
     app.jinja_env.globals["run_links"] = _run_links
     app.jinja_env.globals["closure_text"] = _closure_text
+    # Any drop-down list (our id choices subclass SelectField): styled as a select, not a text box.
+    app.jinja_env.tests["select_field"] = lambda field: (
+        isinstance(field, SelectFieldBase) and not isinstance(field, RadioField)
+    )
     app.jinja_env.filters["local_datetime"] = _local_datetime
     app.jinja_env.filters["local_date"] = _local_date
     app.jinja_env.filters["local_time"] = lambda value: _local_datetime(value, "HH:mm")
