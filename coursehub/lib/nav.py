@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 NAV_KEY = "coursehub_nav"
 RUN_LINKS_KEY = "coursehub_run_links"
@@ -15,6 +16,10 @@ SESSION_WARNINGS_KEY = "coursehub_session_warnings"
 
 # Warnings a higher area adds to a run's sessions on staff's run page: (run, now) -> {session id: texts}.
 SessionWarnings = Callable[[Any, datetime], dict[int, list[str]]]
+
+
+# The disclosure that holds the staff's administration pages in the menu.
+ADMINISTRATION = _l("Administration")
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,9 @@ class NavItem:
     order: int = 100
     # What waits for the user there (one query); the label then carries it, "Godkännanden (3)".
     count: Callable[[object], int] | None = None
+    # Items with a group sit together under one disclosure in the menu (templates/base.html), so
+    # that the staff's many pages keep the menu on one line; the rest stand on their own.
+    group: object | None = None
 
 
 def visible_items(items, user) -> list[NavItem]:

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from coursehub import clock
 from coursehub.lib.forms import BaseForm, expired_form_message
-from coursehub.lib.nav import NavItem
+from coursehub.lib.nav import ADMINISTRATION, NavItem
 from coursehub.lib.params import page_arg
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 from coursehub.notifications import permissions, queries, services
@@ -22,7 +22,9 @@ from coursehub.notifications.models import OutboxMessage
 bp = Blueprint("notifications", __name__)
 
 nav_items = [
-    NavItem(_l("Utkorg"), "notifications.outbox", permissions.can_read_outbox, order=95),
+    NavItem(
+        _l("Utkorg"), "notifications.outbox", permissions.can_read_outbox, order=95, group=ADMINISTRATION
+    ),
 ]
 
 

@@ -17,6 +17,7 @@ from tests.factories import (
     HouseholdFactory,
     UserFactory,
 )
+from tests.support.browser import menu_link, open_menu
 
 
 def test_leader_marks_and_corrects_attendance_and_the_family_sees_it(phone_page, accessible, browser_login):
@@ -43,11 +44,11 @@ def test_leader_marks_and_corrects_attendance_and_the_family_sees_it(phone_page,
     db.session.commit()
 
     browser_login(page, leader)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Närvaro").click()
+    menu_link(page, "Närvaro").click()
     assert page.locator("h1").inner_text() == "Närvaro"
     accessible(page, context="leader's runs")
 
-    page.get_by_role("link", name="Tema 1,").click()
+    page.get_by_role("link", name="Tema 1,").first.click()
     assert page.locator("h1").inner_text() == "Närvaro: Tema 1"
     assert page.get_by_role("heading", name="Familjen Öberg").is_visible()
     accessible(page, context="attendance sheet")
@@ -75,9 +76,9 @@ def test_leader_marks_and_corrects_attendance_and_the_family_sees_it(phone_page,
     assert "Frånvarande" in changes.inner_text() and "Lena Ledare" in changes.inner_text()
     accessible(page, context="attendance sheet after a correction")
 
-    page.get_by_role("button", name="Logga ut").click()
+    open_menu(page).get_by_role("button", name="Logga ut").click()
     browser_login(page, asa)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Mina framsteg").click()
+    menu_link(page, "Mina framsteg").click()
     assert page.locator("h1").inner_text() == "Mina framsteg"
     themes = page.get_by_role("table", name="Teman i Ett hem att växa i").first
     first_row = themes.get_by_role("row", name="Tema 1")
@@ -107,7 +108,7 @@ def test_family_signs_up_for_a_make_up_session_at_phone_size(phone_page, accessi
     db.session.commit()
 
     browser_login(page, asa)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Mina framsteg").click()
+    menu_link(page, "Mina framsteg").click()
     offers = page.get_by_role("region", name="Ta igen missade teman")
     assert "Ett hem att växa i: Tema 2" in offers.inner_text()
     assert "Hösten 2026" in offers.inner_text() and "Platser kvar: 20." in offers.inner_text()

@@ -21,12 +21,13 @@ from tests.factories import (
     MunicipalityFactory,
     UserFactory,
 )
+from tests.support.browser import menu_link, open_menu
 
 NEW_PASSWORD = "ett-eget-långt-lösenord"
 
 
 def _logout(page):
-    page.get_by_role("button", name="Logga ut").click()
+    open_menu(page).get_by_role("button", name="Logga ut").click()
     page.wait_for_load_state()
 
 
@@ -59,7 +60,7 @@ def test_family_signs_up_municipality_approves_family_gets_calendar(page, access
 
     # The municipal worker approves.
     browser_login(page, worker)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Godkännanden").click()
+    menu_link(page, "Godkännanden").click()
     page.wait_for_load_state()
     assert "Familjen Öberg" in page.locator("#approvals").inner_text()
     accessible(page, context="approvals")
@@ -72,13 +73,13 @@ def test_family_signs_up_municipality_approves_family_gets_calendar(page, access
 
     # The family sees the confirmation and downloads its calendar feed.
     browser_login(page, second)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Mina kurser").click()
+    menu_link(page, "Mina kurser").click()
     page.wait_for_load_state()
     assert "Bekräftad" in page.locator("#my-enrollments").inner_text()
     accessible(page, context="my courses, confirmed")
     page.get_by_role("button", name="Skapa kalenderlänk").click()
     page.wait_for_load_state()
-    assert "/kalender/" in page.get_by_label("Din kalenderlänk").input_value()
+    assert "/kalender/" in page.get_by_label("Er kalenderlänk").input_value()
     accessible(page, context="my courses with feed")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Ladda ner kalenderfilen (.ics)").click()
@@ -122,7 +123,7 @@ def test_a_new_family_registers_confirms_its_address_and_then_holds_its_seat(pag
     lisa = db.session.scalar(select(User).where(User.email == "lisa.lind@exempel.se"))
     assert db.session.get(CourseRun, run_id).seats_taken == 1  # held from the confirmation on
     browser_login(page, lisa, NEW_PASSWORD)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Mina kurser").click()
+    menu_link(page, "Mina kurser").click()
     page.wait_for_load_state()
     assert "Väntar på kommunens godkännande" in page.locator("#my-enrollments").inner_text()
     accessible(page, context="my courses after confirming the address")
@@ -130,7 +131,7 @@ def test_a_new_family_registers_confirms_its_address_and_then_holds_its_seat(pag
 
     # Now, and not before, the municipality has the sign-up to approve.
     browser_login(page, worker)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Godkännanden").click()
+    menu_link(page, "Godkännanden").click()
     page.wait_for_load_state()
     assert "Familjen Lind" in page.locator("#approvals").inner_text()
 

@@ -7,6 +7,7 @@ from coursehub.extensions import db
 from coursehub.notifications.jobs import send_outbox
 from tests.factories import UserFactory
 from tests.forum.factories import MembershipFactory, NetworkFactory, SubjectFactory
+from tests.support.browser import menu_link, open_menu
 
 
 def _fits_phone(page) -> None:
@@ -29,7 +30,7 @@ def test_a_thread_with_a_quoted_reply_reaches_the_starter_by_mail(
     db.session.commit()
 
     browser_login(page, maria)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Nätverk").click()
+    menu_link(page, "Nätverk").click()
     page.get_by_role("link", name="Familjehemsnätverket").click()
     accessible(page, context="network page")
     _fits_phone(page)
@@ -46,7 +47,7 @@ def test_a_thread_with_a_quoted_reply_reaches_the_starter_by_mail(
     assert page.locator("article strong").first.inner_text() == "tre träffar"
     accessible(page, context="thread page")
     _fits_phone(page)
-    page.get_by_role("button", name="Logga ut").click()
+    open_menu(page).get_by_role("button", name="Logga ut").click()
 
     browser_login(page, nils)
     page.goto("/natverk/")
@@ -75,7 +76,7 @@ def test_a_thread_with_a_quoted_reply_reaches_the_starter_by_mail(
     assert "aprilträffen" in text
 
     # The link in the mail works logged out, and asks before it turns anything off.
-    page.get_by_role("button", name="Logga ut").click()
+    open_menu(page).get_by_role("button", name="Logga ut").click()
     path = "/natverk/avregistrera/" + message["List-Unsubscribe"].strip("<>").rsplit("/", 1)[1]
     page.goto(path)
     accessible(page, context="unsubscribe page")

@@ -56,9 +56,10 @@ def test_at_1280_px_the_staff_menu_fits_one_line_without_a_button(
         browser_login(page, admin)
         assert not page.get_by_role("button", name="Meny").is_visible()
         tops = page.eval_on_selector_all(
-            "#site-menu .navbar-nav .nav-link",
+            # The entries on the bar itself; the administration pages sit in their closed disclosure.
+            "#site-menu .navbar-nav > .nav-item > .nav-link, #site-menu .navbar-nav > .nav-item summary",
             "links => links.map(a => Math.round(a.getBoundingClientRect().top))",
         )
-        assert len(tops) >= 8 and len(set(tops)) == 1, tops
+        assert len(tops) >= 6 and len(set(tops)) == 1, tops
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     context.close()

@@ -145,3 +145,20 @@ def screenshot_on_failure(page: Any, path: str | os.PathLike[str]) -> Iterator[N
         except Exception as shot_error:  # noqa: BLE001 - never hide the original failure
             error.add_note(f"screenshot to {target} failed: {shot_error}")
         raise
+
+
+def open_menu(page):
+    """Open the main menu where it hides behind its button (a phone), and return the menu.
+
+    On a phone the menu is closed behind "Meny" (static/js/menu.js); a person taps the button, then
+    the link, and so does a journey.
+    """
+    button = page.get_by_role("button", name="Meny")
+    if button.is_visible() and button.get_attribute("aria-expanded") != "true":
+        button.click()
+    return page.get_by_role("navigation", name="Huvudmeny")
+
+
+def menu_link(page, name: str):
+    """Return the main menu's link `name`, opening the menu first where it is closed."""
+    return open_menu(page).get_by_role("link", name=name)

@@ -4,13 +4,15 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from coursehub.accounts import permissions
-from coursehub.lib.nav import NavItem
+from coursehub.lib.nav import ADMINISTRATION, NavItem
 
 bp = Blueprint("accounts", __name__)
 
 nav_items = [
-    NavItem(_l("Användare"), "accounts.admin_users", permissions.can_manage_users, order=90),
-    NavItem(_l("Logg"), "accounts.audit_log", permissions.can_read_audit_log, order=95),
+    NavItem(
+        _l("Användare"), "accounts.admin_users", permissions.can_manage_users, order=90, group=ADMINISTRATION
+    ),
+    NavItem(_l("Logg"), "accounts.audit_log", permissions.can_read_audit_log, order=95, group=ADMINISTRATION),
 ]
 
 from coursehub.accounts.views import admin, profile, session  # noqa: E402, F401 - register routes

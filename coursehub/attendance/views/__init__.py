@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from coursehub.attendance import permissions, queries
-from coursehub.lib.nav import NavItem, RunLink
+from coursehub.lib.nav import ADMINISTRATION, NavItem, RunLink
 from coursehub.lib.start import StartPage
 
 bp = Blueprint("attendance", __name__)
@@ -22,7 +22,13 @@ nav_items = [
         order=42,
     ),
     NavItem(_l("Närvarostatistik"), "attendance.rates", permissions.can_view_attendance_rates, order=43),
-    NavItem(_l("Intyg"), "attendance.admin_certificates", permissions.can_manage_certificates, order=44),
+    NavItem(
+        _l("Intyg"),
+        "attendance.admin_certificates",
+        permissions.can_manage_certificates,
+        order=44,
+        group=ADMINISTRATION,
+    ),
 ]
 
 # A leader lands on tonight's meetings and their sheets after login (coursehub.lib.start).
