@@ -12,6 +12,8 @@ from coursehub.accounts.models import User
 from coursehub.db import Base, created_at_column, intpk, str_enum
 
 NAME_MAX = 120
+# A network's description is shown under its name in the list of networks.
+DESCRIPTION_MAX = 1000
 SLUG_MAX = 80
 TITLE_MAX = 200
 POST_MAX = 20_000  # characters of Markdown source
