@@ -69,6 +69,15 @@ class MoveThreadForm(BaseForm):
     subject_id = OfferedChoice(_l("Flytta till ämnesområde"), validate_choice=False)
 
 
+class NetworkForm(BaseForm):
+    """Staff create a network or change its name and description."""
+
+    name = StringField(
+        _l("Nätverkets namn"), validators=[InputRequired(message=_l("Skriv ett namn på nätverket."))]
+    )
+    description = TextAreaField(_l("Beskrivning (visas för medlemmarna)"))
+
+
 class MemberForm(BaseForm):
     """Staff add a member by username or e-mail address."""
 

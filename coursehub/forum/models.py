@@ -12,6 +12,8 @@ from coursehub.accounts.models import User
 from coursehub.db import Base, created_at_column, intpk, str_enum
 
 NAME_MAX = 120
+# A network's description is shown under its name in the list of networks.
+DESCRIPTION_MAX = 1000
 SLUG_MAX = 80
 TITLE_MAX = 200
 POST_MAX = 20_000  # characters of Markdown source
@@ -355,7 +357,7 @@ class SearchKind(enum.StrEnum):
 
 
 class SearchEntry(Base):
-    """The searchable text of a thread title, a visible post or a network document.
+    """The searchable text of a thread title, a visible post, or a network's or the library's document.
 
     Written by coursehub/forum/search.py as threads, posts and documents are flushed. PostgreSQL
     searches it through an expression index with the 'swedish' configuration; SQLite through an
@@ -368,7 +370,8 @@ class SearchEntry(Base):
     id: Mapped[intpk]
     kind: Mapped[SearchKind] = mapped_column(str_enum(SearchKind, "search_kind"))
     ref_id: Mapped[int]  # the thread's, post's or document's id
-    network_id: Mapped[int] = mapped_column(
+    # None for a document of the shared library, which every library reader may find.
+    network_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("forum_networks.id", ondelete="CASCADE"), index=True
     )
     thread_id: Mapped[int | None] = mapped_column(

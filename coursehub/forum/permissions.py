@@ -66,6 +66,11 @@ def can_manage_members(user: Any, network: Network | None = None) -> bool:
     return is_staff(user)
 
 
+def can_manage_networks(user: Any) -> bool:
+    """Staff and admins create networks and change their names and descriptions."""
+    return _user_id(user) is not None and is_staff(user)
+
+
 def in_any_network(user: Any) -> bool:
     """Whether `user` is in some network (or is staff): the menu shows "Nätverk" to them."""
     user_id = _user_id(user)

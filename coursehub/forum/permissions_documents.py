@@ -58,5 +58,5 @@ def can_keep_library(user: Any) -> bool:
 
 
 def can_search(user: Any) -> bool:
-    """Whoever is in a network searches the networks they are in."""
-    return _logged_in(user) and permissions.in_any_network(user)
+    """Every library reader searches the library and the networks they read (staff: every one)."""
+    return can_read_library(user)

@@ -1,11 +1,12 @@
-"""Full-text search over thread titles, posts and network documents, with Swedish stemming.
+"""Full-text search over thread titles, posts and documents (networks' and the library's), Swedish stemming.
 
 The entries table (`SearchEntry`) is kept in step as threads, posts and documents are flushed, by
 whichever service writes them: `keep_index_in_step` listens to every flush and rewrites the entry
 of each new or changed thread, post and document. A hidden or deleted post leaves the index; a
 thread moved to another network takes its posts' entries along; deleting a row deletes its entry
 (foreign keys cascade). Search returns only what the searcher's networks hold, filtered in SQL,
-and pages in SQL.
+and pages in SQL; staff and admins search every network, and every library reader (municipal
+workers, network members, staff) finds the shared library's documents too.
 """
 
 from __future__ import annotations
@@ -105,8 +106,7 @@ def _index_post(connection: sa.Connection, post: Post, now: datetime) -> None:
 
 
 def _index_document(connection: sa.Connection, document: Document, now: datetime) -> None:
-    if document.network_id is None:
-        return  # the shared library is not a network's: it has its own list
+    # A library document (no network) is indexed too: every library reader may find it.
     row = {
         "network_id": document.network_id,
         "document_id": document.id,
@@ -124,12 +124,12 @@ class Hit:
     """One search result, its text escaped and the searched words marked."""
 
     kind: str
-    network_name: str
+    network_name: str | None  # None for a document of the shared library
     thread_id: int | None
     post_id: int | None
     post_number: int | None
     document_id: int | None
-    network_id: int
+    network_id: int | None
     title: Markup
     snippet: Markup
 
@@ -139,21 +139,38 @@ def query_stems(query: str) -> list[str]:
     return list(dict.fromkeys(stem(word) for word in words(query[:QUERY_MAX])))
 
 
-def search(user_id: int, query: str, *, page: int, per_page: int = 20) -> Page:
-    """Return one page of hits for `query` among the networks `user_id` is a member of."""
+def search(
+    user_id: int,
+    query: str,
+    *,
+    page: int,
+    per_page: int = 20,
+    every_network: bool = False,
+    library: bool = False,
+) -> Page:
+    """Return one page of hits for `query` among what `user_id` may read, filtered in SQL.
+
+    That is the networks `user_id` is a member of, or every network when `every_network` (staff
+    and admins read them all), and the shared library's documents when `library`.
+    """
     stems = query_stems(query)
     if not stems:
         return Page(items=[], page=1, per_page=per_page, total=0)
+    readable: sa.ColumnElement[bool]
+    if every_network:
+        readable = SearchEntry.network_id.is_not(None)
+    else:
+        readable = SearchEntry.network_id.in_(
+            select(NetworkMembership.network_id).where(NetworkMembership.user_id == user_id)
+        )
+    if library:
+        readable = sa.or_(readable, SearchEntry.network_id.is_(None))
     stmt = (
         select(SearchEntry, Network.name, Thread.title, Post.number)
-        .join(Network, Network.id == SearchEntry.network_id)
+        .outerjoin(Network, Network.id == SearchEntry.network_id)
         .outerjoin(Thread, Thread.id == SearchEntry.thread_id)
         .outerjoin(Post, Post.id == SearchEntry.post_id)
-        .where(
-            SearchEntry.network_id.in_(
-                select(NetworkMembership.network_id).where(NetworkMembership.user_id == user_id)
-            )
-        )
+        .where(readable)
     )
     if db.session.get_bind().dialect.name == "postgresql":
         vector = func.to_tsvector(
@@ -178,7 +195,7 @@ def search(user_id: int, query: str, *, page: int, per_page: int = 20) -> Page:
 
 def _hit(
     entry: SearchEntry,
-    network_name: str,
+    network_name: str | None,
     thread_title: str | None,
     post_number: int | None,
     *,

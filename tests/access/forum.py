@@ -120,7 +120,9 @@ def _pst(**kw):
 
 RULES = [
     Rule("forum.networks", LOGGED_IN),
+    Rule("forum.new_network", STAFF),
     Rule("forum.network", READERS, args=_net()),
+    Rule("forum.edit_network", STAFF, args=_net()),
     Rule("forum.unread", READERS, args=_net()),
     Rule("forum.members", READERS, args=_net()),
     Rule("forum.add_member", STAFF, method="POST", args=_net()),

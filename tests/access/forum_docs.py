@@ -85,5 +85,5 @@ RULES = [
     ),
     Rule("forum.meeting_detail", READERS, args=_meeting),
     Rule("forum.record_meeting", WRITERS, args=lambda user: _meeting(user, moderator=True)),
-    Rule("forum.search", READERS, args=_in_a_network),
+    Rule("forum.search", LIBRARY, args=_in_a_network),
 ]

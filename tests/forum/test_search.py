@@ -117,3 +117,81 @@ def test_the_stemmer_joins_the_forms_of_a_word():
     assert stem("placeringar") == stem("placering") == stem("placeringen")
     assert stem("dokumenten") == stem("dokument")
     assert stem("barnens") == stem("barn")
+
+
+def _library_poster(author):
+    return documents.add_document(
+        None,
+        folder_id=None,
+        title="Affisch om att bli familjehem",
+        filename="affisch.pdf",
+        data=PDF,
+        actor=author,
+        now=clock.now(),
+    )
+
+
+def test_a_library_document_is_found_by_an_inflected_word_by_every_library_reader(app):
+    from tests.factories import UserFactory
+
+    reader = member()
+    network_a = user_network(reader)
+    network_b = NetworkFactory(name="Chefsnätverket")
+    thread_with_post(network_b, title="Affischer för chefer", body="Bara för chefsnätverket.")
+    thread_with_post(network_a, title="Affischen i väntrummet", body="Den syns bra.")
+    poster = _library_poster(UserFactory(staff=True))
+    db.session.commit()
+
+    found = search.search(reader.id, "affischerna", page=1, library=True)
+    by_kind = {hit.kind: hit for hit in found.items}
+    assert found.total == 2  # the library's poster and the thread of network A; nothing of B
+    assert by_kind["document"].document_id == poster.id
+    assert by_kind["document"].network_id is None
+    assert str(by_kind["document"].title) == "<mark>Affisch</mark> om att bli familjehem"
+    assert by_kind["thread"].network_id == network_a.id
+    # Without the right to read the library, its documents are not among the hits.
+    assert search.search(reader.id, "affischerna", page=1).total == 1
+
+
+def test_staff_get_hits_from_every_network_and_the_library(app):
+    from tests.factories import UserFactory
+
+    staff = UserFactory(staff=True)
+    for name in ("Styrgruppen", "Kursledarna"):
+        thread_with_post(NetworkFactory(name=name), title=f"Placeringar i {name}", body="text")
+    _library_poster(staff)
+    db.session.commit()
+
+    assert search.search(staff.id, "placering", page=1).total == 0  # staff are in no network
+    everything = search.search(staff.id, "placering", page=1, every_network=True, library=True)
+    assert sorted(hit.network_name for hit in everything.items) == ["Kursledarna", "Styrgruppen"]
+    library = search.search(staff.id, "affischen", page=1, every_network=True, library=True)
+    assert [hit.kind for hit in library.items] == ["document"]
+
+
+def test_the_search_page_shows_library_documents_to_a_municipal_worker_and_links_them(app, client, login_as):
+    from tests.factories import UserFactory
+
+    worker = UserFactory(municipal=True)
+    hidden = NetworkFactory(name="Familjehemsnätverket")
+    thread_with_post(hidden, title="Affischer till mässan", body="Internt.")
+    poster = _library_poster(UserFactory(staff=True))
+    db.session.commit()
+    login_as(client, worker)
+
+    page = client.get("/natverk/sok?sok=affischerna").get_data(as_text=True)
+    assert f'href="/natverk/bibliotek/{poster.id}"' in page
+    assert "Biblioteket" in page
+    assert "Affischer till mässan" not in page
+    assert "1 träff" in page
+
+
+def test_staff_find_threads_of_a_network_they_are_not_in_on_the_search_page(app, client, login_as):
+    from tests.factories import UserFactory
+
+    staff = UserFactory(staff=True)
+    thread, _post = thread_with_post(NetworkFactory(name="Styrgruppen"), title="Placeringar", body="text")
+    db.session.commit()
+    login_as(client, staff)
+    page = client.get("/natverk/sok?sok=placering").get_data(as_text=True)
+    assert f'href="/natverk/trad/{thread.id}"' in page

@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from coursehub.accounts.models import User
 from coursehub.extensions import db
 from coursehub.forum.errors import ForumError
-from coursehub.forum.models import NAME_MAX, SLUG_MAX, Network, NetworkMembership
+from coursehub.forum.models import DESCRIPTION_MAX, NAME_MAX, SLUG_MAX, Network, NetworkMembership
 
 logger = logging.getLogger(__name__)
 
@@ -24,24 +24,55 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-")[:SLUG_MAX] or "natverk"
 
 
-def create_network(name: str, *, description: str = "", actor: User | None, now: datetime) -> Network:
-    """Create a network named `name`."""
+def _checked_name(name: str, *, other_than: int | None = None) -> str:
+    """Return `name` stripped, or raise a ForumError on the name field (empty, too long, taken)."""
     name = name.strip()
     if not name:
         raise ForumError(_("Skriv ett namn på nätverket."), field="name")
     if len(name) > NAME_MAX:
         raise ForumError(_("Namnet får vara högst %(max)d tecken.", max=NAME_MAX), field="name")
-    if db.session.scalar(select(Network.id).where(Network.name == name)) is not None:
+    taken = select(Network.id).where(Network.name == name)
+    if other_than is not None:
+        taken = taken.where(Network.id != other_than)
+    if db.session.scalar(taken) is not None:
         raise ForumError(_("Det finns redan ett nätverk med det namnet."), field="name")
+    return name
+
+
+def _checked_description(description: str) -> str:
+    """Return `description` stripped, or raise a ForumError when it is too long."""
+    description = description.strip()
+    if len(description) > DESCRIPTION_MAX:
+        raise ForumError(
+            _("Beskrivningen får vara högst %(max)d tecken.", max=DESCRIPTION_MAX), field="description"
+        )
+    return description
+
+
+def create_network(name: str, *, description: str = "", actor: User | None, now: datetime) -> Network:
+    """Create a network named `name`."""
+    name = _checked_name(name)
+    description = _checked_description(description)
     slug = base = slugify(name)
     number = 1
     while db.session.scalar(select(Network.id).where(Network.slug == slug)) is not None:
         number += 1
         slug = f"{base[: SLUG_MAX - 4]}-{number}"
-    network = Network(name=name, slug=slug, description=description.strip(), created_at=now)
+    network = Network(name=name, slug=slug, description=description, created_at=now)
     db.session.add(network)
     db.session.flush()
     logger.info("network %s created", network.id)
+    return network
+
+
+def update_network(
+    network: Network, name: str, *, description: str = "", actor: User | None, now: datetime
+) -> Network:
+    """Rename `network` and change its description (its slug stays, so links keep working)."""
+    network.name = _checked_name(name, other_than=network.id)
+    network.description = _checked_description(description)
+    db.session.flush()
+    logger.info("network %s changed", network.id)
     return network
 
 

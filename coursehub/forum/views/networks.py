@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,10 +10,12 @@ from coursehub import clock
 from coursehub.accounts.permissions import is_staff, login_required
 from coursehub.errors import CoursehubError
 from coursehub.forum import permissions, queries
-from coursehub.forum.forms import ButtonForm, MemberForm, SubjectForm
+from coursehub.forum.forms import ButtonForm, MemberForm, NetworkForm, SubjectForm
+from coursehub.forum.models import DESCRIPTION_MAX
 from coursehub.forum.services import networks as network_services
 from coursehub.forum.views import bp
 from coursehub.forum.views.common import load_membership, load_network, standing
+from coursehub.lib.checks import known
 from coursehub.lib.forms import required
 from coursehub.lib.params import page_arg
 from coursehub.lib.work import actor, attempt
@@ -29,7 +31,75 @@ def networks():
     # The news of the joint development work, for those who read the library (issue 19, point 4).
     news = queries_documents.latest_news() if permissions_documents.can_read_library(current_user) else []
     can_search = permissions_documents.can_search(current_user)
-    return render_template("forum/networks.html", page=page, news=news, can_search=can_search)
+    return render_template(
+        "forum/networks.html",
+        page=page,
+        news=news,
+        can_search=can_search,
+        can_manage=permissions.can_manage_networks(current_user),
+    )
+
+
+def _form_status(form: NetworkForm) -> int:
+    """422 for a form with mistakes; 200 when only its token was old (the CSRF handler says 400)."""
+    token = getattr(form, "csrf_token", None)  # absent where CSRF is off (tests)
+    return 422 if form.errors and not (token is not None and token.errors) else 200
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@login_required
+def new_network():
+    """Staff and admins create a network (a name and a description)."""
+    if not permissions.can_manage_networks(current_user):
+        abort(404)
+    form = NetworkForm()
+    if form.validate_on_submit():
+        outcome = attempt(
+            lambda: network_services.create_network(
+                form.name.data or "",
+                description=form.description.data or "",
+                actor=actor(),
+                now=clock.now(),
+            ),
+            form=form,
+            default="name",
+        )
+        if outcome.ok:
+            flash(_("Nätverket är skapat. Lägg till dess medlemmar."), "success")
+            created = known(outcome.value, "create_network returns the network")
+            return redirect(url_for("forum.members", network_id=created.id))
+    return render_template(
+        "forum/network_form.html", form=form, network=None, description_max=DESCRIPTION_MAX
+    ), _form_status(form)
+
+
+@bp.route("/<int:network_id>/andra", methods=["GET", "POST"])
+@login_required
+def edit_network(network_id: int):
+    """Staff and admins rename a network and change its description."""
+    found = load_network(network_id)
+    if not permissions.can_manage_networks(current_user):
+        abort(404)
+    initial = {"name": found.name, "description": found.description}
+    form = NetworkForm(data=initial if request.method == "GET" else None)
+    if form.validate_on_submit():
+        outcome = attempt(
+            lambda: network_services.update_network(
+                found,
+                form.name.data or "",
+                description=form.description.data or "",
+                actor=actor(),
+                now=clock.now(),
+            ),
+            form=form,
+            default="name",
+        )
+        if outcome.ok:
+            flash(_("Ändringen är sparad."), "success")
+            return redirect(url_for("forum.network", network_id=found.id))
+    return render_template(
+        "forum/network_form.html", form=form, network=found, description_max=DESCRIPTION_MAX
+    ), _form_status(form)
 
 
 @bp.get("/<int:network_id>")

@@ -1,11 +1,11 @@
-"""Search in the networks one is a member of."""
+"""Search in the networks one reads and in the shared library."""
 
 from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask_login import current_user
 
-from coursehub.accounts.permissions import permission_required
+from coursehub.accounts.permissions import is_staff, permission_required
 from coursehub.forum import permissions_documents as rights
 from coursehub.forum import search as searching
 from coursehub.forum.views import bp
@@ -16,15 +16,25 @@ from coursehub.lib.params import page_arg
 @bp.get("/sok")
 @permission_required(rights.can_search)
 def search():
-    """Thread titles, posts and document titles of one's networks that hold the searched words."""
+    """Thread titles, posts and document titles of one's networks and the library with the words."""
     query = normalise_text(request.args.get("sok", ""))[: searching.QUERY_MAX]
-    page = searching.search(current_user.id, query, page=page_arg()) if query else None
+    page = None
+    if query:
+        page = searching.search(
+            current_user.id,
+            query,
+            page=page_arg(),
+            every_network=is_staff(current_user),
+            library=rights.can_read_library(current_user),
+        )
     links = [_link(hit) for hit in page.items] if page is not None else []
     return render_template("forum/search.html", query=query, page=page, links=links)
 
 
 def _link(hit: searching.Hit) -> str:
     """The page a hit leads to: the document, the post in its thread, or the thread."""
+    if hit.document_id is not None and hit.network_id is None:
+        return url_for("forum.library_detail", document_id=hit.document_id)
     if hit.document_id is not None:
         return url_for("forum.document_detail", network_id=hit.network_id, document_id=hit.document_id)
     if hit.post_number is not None and hit.thread_id is not None:
