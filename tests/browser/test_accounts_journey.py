@@ -9,6 +9,7 @@ from sqlalchemy import select
 from coursehub.extensions import db
 from coursehub.notifications.models import OutboxMessage
 from tests.factories import UserFactory
+from tests.support.browser import menu_link
 
 NEW_PASSWORD = "ett-eget-långt-lösenord"
 LINK = re.compile(r"http://coursehub\.test(/inbjudan/[A-Za-z0-9_-]+)")
@@ -27,8 +28,7 @@ def test_staff_invite_a_user_who_sets_a_password_and_logs_in(page, accessible, b
     db.session.commit()
 
     browser_login(page, staff)
-    menu = page.get_by_role("navigation", name="Huvudmeny")
-    menu.get_by_role("link", name="Användare").click()
+    menu_link(page, "Användare").click()
     assert page.locator("h1").inner_text() == "Användare"
     accessible(page, context="user list")
 
@@ -53,7 +53,7 @@ def test_staff_invite_a_user_who_sets_a_password_and_logs_in(page, accessible, b
     assert page.get_by_text("Örjan Åström har fått en inbjudan till orjan@exempel.se").is_visible()
     accessible(page, context="edit user")
 
-    menu.get_by_role("link", name="Logg").click()
+    menu_link(page, "Logg").click()
     assert page.get_by_role("table").get_by_text("user.invite").is_visible()
     accessible(page, context="audit log")
     page.get_by_role("button", name="Logga ut").click()

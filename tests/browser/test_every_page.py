@@ -84,7 +84,9 @@ TOO_WIDE_JS = """() => {
 }"""
 # How many lines the menu's links take (their distinct vertical middles).
 MENU_LINES_JS = """() => {
-  const items = [...document.querySelectorAll('#site-menu .navbar-nav .nav-link')]
+  // The entries on the bar itself; the administration pages sit in their closed disclosure.
+  const items = [...document.querySelectorAll(
+    '#site-menu .navbar-nav > .nav-item > .nav-link, #site-menu .navbar-nav > .nav-item summary')]
     .filter(el => el.offsetParent !== null);
   const middles = items.map(el => { const b = el.getBoundingClientRect(); return b.top + b.height / 2; });
   const lines = [];

@@ -9,6 +9,7 @@ import pytest
 from coursehub.extensions import db
 from tests.factories import UserFactory
 from tests.notifications.factories import OutboxMessageFactory
+from tests.support.browser import menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +28,7 @@ def test_staff_reads_a_failed_message_and_puts_it_back_in_line(
     db.session.commit()
 
     browser_login(page, staff)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Utkorg").click()
+    menu_link(page, "Utkorg").click()
     assert page.locator("h1").inner_text() == "Utkorg"
     assert page.get_by_text("Ingen e-postserver är inställd").is_visible()
     first_row = page.locator("tbody tr").first
@@ -59,7 +60,7 @@ def test_staff_correct_the_address_of_a_failed_message(page, accessible, browser
     db.session.commit()
 
     browser_login(page, staff)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Utkorg").click()
+    menu_link(page, "Utkorg").click()
     page.get_by_role("link", name=re.compile(r"^Rätta adressen\W+Välkommen till kursen$")).click()
     assert page.locator("h1").inner_text() == "Rätta mottagarens adress"
     assert page.get_by_text("Delen före @ får bara ha").is_visible()
