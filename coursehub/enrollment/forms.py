@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
@@ -26,6 +28,14 @@ class CheckboxList(OfferedChoices):
     option_widget = widgets.CheckboxInput()
 
 
+class Needs(TypedDict):
+    """What a household tells about its needs, as the enrollment services take it."""
+
+    diet: str
+    accessibility: str
+    interpreter: str
+
+
 class NeedsMixin:
     diet = StringField(
         _l("Kost (allergier, specialkost)"), validators=[Optional(), Length(max=300, message=TOO_LONG)]
@@ -36,6 +46,14 @@ class NeedsMixin:
     interpreter = StringField(
         _l("Behov av tolk (vilket språk)"), validators=[Optional(), Length(max=100, message=TOO_LONG)]
     )
+
+    def needs(self) -> Needs:
+        """Return the needs as the enrollment services take them (keyword arguments)."""
+        return Needs(
+            diet=self.diet.data or "",
+            accessibility=self.accessibility.data or "",
+            interpreter=self.interpreter.data or "",
+        )
 
 
 class NeedsForm(NeedsMixin, BaseForm):

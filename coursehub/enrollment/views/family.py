@@ -70,9 +70,7 @@ def _family_sign_up(run_id: int):
                 queries.users_by_ids(form.persons.data),
                 actor=actor(),
                 now=clock.now(),
-                diet=form.diet.data,
-                accessibility=form.accessibility.data,
-                interpreter=form.interpreter.data,
+                **form.needs(),
             ),
             show=show_error(form),
         )
@@ -152,9 +150,7 @@ def register_family(run_id: int):
                 municipality=municipality,
                 adults=adults,
                 now=clock.now(),
-                diet=form.diet.data,
-                accessibility=form.accessibility.data,
-                interpreter=form.interpreter.data,
+                **form.needs(),
             ),
             show=show_error(form),
         ).ok:
@@ -218,9 +214,7 @@ def edit_needs(enrollment_id: int):
         if attempt(
             lambda: services.update_needs(
                 enrollment,
-                diet=form.diet.data or "",
-                accessibility=form.accessibility.data or "",
-                interpreter=form.interpreter.data or "",
+                **form.needs(),
                 actor=actor(),
                 now=clock.now(),
             ),

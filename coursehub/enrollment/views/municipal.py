@@ -104,9 +104,7 @@ def sign_up_household(household_id: int):
                 queries.users_by_ids(form.persons.data),
                 actor=actor(),
                 now=clock.now(),
-                diet=form.diet.data,
-                accessibility=form.accessibility.data,
-                interpreter=form.interpreter.data,
+                **form.needs(),
             ),
             show=show_error(form),
         ).ok:
