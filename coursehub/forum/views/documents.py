@@ -10,9 +10,10 @@ A body over even the raised limit gets the form back with a Swedish message besi
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -72,6 +73,52 @@ def form_status(form: Any, *, too_large: bool) -> int:
         return 413
     token = getattr(form, "csrf_token", None)
     return 400 if token is not None and token.errors else 200
+
+
+def upload_page(
+    network: Network | None,
+    *,
+    document: Document | None,
+    message: str,
+    done: Callable[[Document], str],
+    folders: list[tuple[int, str]] | None = None,
+) -> Any:
+    """The upload page of a network's documents or of the library (`network` None).
+
+    Without `document` it adds a new document (in one of `folders`, for a network); with one, a new
+    version of it. After a successful upload it says `message` and goes to `done(document)`.
+    """
+    too_large = request.method == "POST" and body_too_large()
+    if document is None:
+        form = upload_form(DocumentForm, too_large=too_large, folders=folders or [])
+    else:
+        form = upload_form(VersionForm, too_large=too_large)
+    if not too_large and form.validate_on_submit():
+        upload = form.file.data
+        filename, data = upload.filename or "", upload.read()
+
+        def save() -> Document:
+            if document is not None:
+                documents.add_version(document, filename=filename, data=data, actor=actor(), now=clock.now())
+                return document
+            return documents.add_document(
+                network,
+                folder_id=form.folder_id.data if network is not None else None,
+                title=form.title.data or "",
+                filename=filename,
+                data=data,
+                actor=actor(),
+                now=clock.now(),
+            )
+
+        outcome = attempt(save, form=form, default="file")
+        if outcome.ok and outcome.value is not None:
+            flash(message, "success")
+            return redirect(done(outcome.value))
+    limit_mb = max(1, documents.max_upload_bytes() // (1024 * 1024))
+    return render_template(
+        "forum/documents/upload.html", network=network, form=form, document=document, limit_mb=limit_mb
+    ), form_status(form, too_large=too_large)
 
 
 def send_version(version: DocumentVersion) -> Response:
@@ -146,36 +193,13 @@ def new_folder(network_id: int):
 def upload_document(network_id: int):
     """A member uploads a new document to the network."""
     network = load_network(network_id, rights.can_upload_documents)
-    too_large = request.method == "POST" and body_too_large()
-    folders = [(f.id, f.name) for f in queries_documents.document_folders(network.id)]
-    form = upload_form(DocumentForm, too_large=too_large, folders=folders)
-    if not too_large and form.validate_on_submit():
-        upload = form.file.data
-        outcome = attempt(
-            lambda: documents.add_document(
-                network,
-                folder_id=form.folder_id.data,
-                title=form.title.data or "",
-                filename=upload.filename or "",
-                data=upload.read(),
-                actor=actor(),
-                now=clock.now(),
-            ),
-            form=form,
-            default="file",
-        )
-        if outcome.ok and outcome.value is not None:
-            flash(_("Dokumentet är uppladdat."), "success")
-            return redirect(
-                url_for("forum.document_detail", network_id=network.id, document_id=outcome.value.id)
-            )
-    return render_template(
-        "forum/documents/upload.html", network=network, form=form, document=None, limit_mb=_limit_mb()
-    ), form_status(form, too_large=too_large)
-
-
-def _limit_mb() -> int:
-    return max(1, int(current_app.config["COURSEHUB_UPLOAD_MAX_BYTES"]) // (1024 * 1024))
+    return upload_page(
+        network,
+        document=None,
+        folders=[(f.id, f.name) for f in queries_documents.document_folders(network.id)],
+        message=_("Dokumentet är uppladdat."),
+        done=lambda added: url_for("forum.document_detail", network_id=network.id, document_id=added.id),
+    )
 
 
 @bp.get("/<int:network_id>/dokument/<int:document_id>")
@@ -197,24 +221,12 @@ def document_detail(network_id: int, document_id: int):
 def new_version(network_id: int, document_id: int):
     """A member uploads a new version of a document; the earlier ones stay."""
     network = load_network(network_id, rights.can_upload_documents)
-    document = load_document(network, document_id)
-    too_large = request.method == "POST" and body_too_large()
-    form = upload_form(VersionForm, too_large=too_large)
-    if not too_large and form.validate_on_submit():
-        upload = form.file.data
-        outcome = attempt(
-            lambda: documents.add_version(
-                document, filename=upload.filename or "", data=upload.read(), actor=actor(), now=clock.now()
-            ),
-            form=form,
-            default="file",
-        )
-        if outcome.ok:
-            flash(_("Den nya versionen är uppladdad."), "success")
-            return redirect(url_for("forum.document_detail", network_id=network.id, document_id=document.id))
-    return render_template(
-        "forum/documents/upload.html", network=network, form=form, document=document, limit_mb=_limit_mb()
-    ), form_status(form, too_large=too_large)
+    return upload_page(
+        network,
+        document=load_document(network, document_id),
+        message=_("Den nya versionen är uppladdad."),
+        done=lambda kept: url_for("forum.document_detail", network_id=network.id, document_id=kept.id),
+    )
 
 
 @bp.get("/<int:network_id>/dokument/<int:document_id>/version/<int:number>")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,28 +10,17 @@ from flask_login import current_user
 from coursehub import clock
 from coursehub.accounts.permissions import permission_required
 from coursehub.extensions import csrf
-from coursehub.forum import documents, library, queries_documents
+from coursehub.forum import library, queries_documents
 from coursehub.forum import permissions_documents as rights
-from coursehub.forum.forms_documents import DocumentForm, NewsForm, VersionForm
+from coursehub.forum.forms_documents import NewsForm
 from coursehub.forum.views import bp
-from coursehub.forum.views.documents import (
-    body_too_large,
-    form_status,
-    load_document,
-    send_version,
-    upload_form,
-    version_of,
-)
+from coursehub.forum.views.documents import load_document, send_version, upload_page, version_of
 from coursehub.lib.forms import required
 from coursehub.lib.nav import NavItem
 from coursehub.lib.params import page_arg
 from coursehub.lib.work import actor, attempt
 
 nav_items = [NavItem(_l("Bibliotek"), "forum.library_list", rights.can_read_library, order=51)]
-
-
-def _limit_mb() -> int:
-    return max(1, documents.max_upload_bytes() // (1024 * 1024))
 
 
 @bp.get("/bibliotek")
@@ -50,29 +39,12 @@ def library_list():
 @permission_required(rights.can_keep_library)
 def library_upload():
     """Staff add material to the library."""
-    too_large = request.method == "POST" and body_too_large()
-    form = upload_form(DocumentForm, too_large=too_large)
-    if not too_large and form.validate_on_submit():
-        upload = form.file.data
-        outcome = attempt(
-            lambda: documents.add_document(
-                None,
-                folder_id=None,
-                title=form.title.data or "",
-                filename=upload.filename or "",
-                data=upload.read(),
-                actor=actor(),
-                now=clock.now(),
-            ),
-            form=form,
-            default="file",
-        )
-        if outcome.ok and outcome.value is not None:
-            flash(_("Materialet är uppladdat."), "success")
-            return redirect(url_for("forum.library_detail", document_id=outcome.value.id))
-    return render_template(
-        "forum/documents/upload.html", network=None, form=form, document=None, limit_mb=_limit_mb()
-    ), form_status(form, too_large=too_large)
+    return upload_page(
+        None,
+        document=None,
+        message=_("Materialet är uppladdat."),
+        done=lambda added: url_for("forum.library_detail", document_id=added.id),
+    )
 
 
 @bp.get("/bibliotek/<int:document_id>")
@@ -94,24 +66,12 @@ def library_detail(document_id: int):
 @permission_required(rights.can_keep_library)
 def library_new_version(document_id: int):
     """Staff upload a new version of library material."""
-    document = load_document(None, document_id)
-    too_large = request.method == "POST" and body_too_large()
-    form = upload_form(VersionForm, too_large=too_large)
-    if not too_large and form.validate_on_submit():
-        upload = form.file.data
-        outcome = attempt(
-            lambda: documents.add_version(
-                document, filename=upload.filename or "", data=upload.read(), actor=actor(), now=clock.now()
-            ),
-            form=form,
-            default="file",
-        )
-        if outcome.ok:
-            flash(_("Den nya versionen är uppladdad."), "success")
-            return redirect(url_for("forum.library_detail", document_id=document.id))
-    return render_template(
-        "forum/documents/upload.html", network=None, form=form, document=document, limit_mb=_limit_mb()
-    ), form_status(form, too_large=too_large)
+    return upload_page(
+        None,
+        document=load_document(None, document_id),
+        message=_("Den nya versionen är uppladdad."),
+        done=lambda kept: url_for("forum.library_detail", document_id=kept.id),
+    )
 
 
 @bp.get("/bibliotek/<int:document_id>/version/<int:number>")
