@@ -158,7 +158,11 @@ class Target:
 
 
 def _fuzz(target, forms, client, login_as, recorder, *, method):
-    """Send examples drawn for `forms` to `target`; check no 500, no half-written row, no drift."""
+    """Send examples drawn for `forms` to `target`; check no 500, no half-written row, no drift.
+
+    Returns the status of every answer, so that the test can show what it saw.
+    """
+    statuses: list[int] = []
 
     @settings()  # the profile's settings (tests/conftest.py)
     @given(data=_strategy(forms))
@@ -173,6 +177,7 @@ def _fuzz(target, forms, client, login_as, recorder, *, method):
             response = client.post(url, data=data)
         else:
             response = client.get(url, query_string=data)
+        statuses.append(response.status_code)
         assert response.status_code < 500, (url, data)
         db.session.rollback()
         if method == "POST" and _refused(response, recorder.take(), client):
@@ -182,6 +187,7 @@ def _fuzz(target, forms, client, login_as, recorder, *, method):
         check_no_seat_drift(db.session)
 
     send_one()
+    return statuses
 
 
 # A long random text makes a long failing example to print; that is expected here.
@@ -197,7 +203,9 @@ def test_every_posted_form_takes_any_input_without_a_500(app, client, login_as, 
     _login(client, login_as, user)
     recorder = FormRecorder(monkeypatch)
     target = Target(app, endpoint, user)
-    _fuzz(target, target.forms(client, recorder), client, login_as, recorder, method="POST")
+    statuses = _fuzz(target, target.forms(client, recorder), client, login_as, recorder, method="POST")
+    assert statuses, f"no example was posted to {endpoint}"
+    assert max(statuses) < 500, statuses
 
 
 @pytest.mark.parametrize("role", QUERY_ROLES)
