@@ -234,12 +234,18 @@ def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PE
 
 def open_runs_for(municipality: Municipality, now: datetime, *, limit: int = 100) -> list[CourseRun]:
     """Return runs that take sign-ups now and are open to families of `municipality`."""
-    from coursehub.courses.models import run_municipalities
+    from coursehub.accounts.models import county_part_municipalities as in_part
+    from coursehub.courses.models import run_county_parts, run_municipalities
 
     listed = select(run_municipalities.c.run_id).where(
         run_municipalities.c.municipality_id == municipality.id
     )
-    conditions = [CourseRun.id.in_(listed)]
+    by_part = (
+        select(run_county_parts.c.run_id)
+        .join(in_part, in_part.c.county_part_id == run_county_parts.c.county_part_id)
+        .where(in_part.c.municipality_id == municipality.id)
+    )
+    conditions = [CourseRun.id.in_(listed), CourseRun.id.in_(by_part)]
     if municipality.is_member:
         conditions.append(CourseRun.is_open_to_all.is_(True))
     audience = or_(*conditions)
@@ -345,10 +351,16 @@ def municipality_counts(term: Term, *, limit: int = 1000) -> list[MunicipalityCo
 
 def audience_municipalities(run: CourseRun) -> list[Municipality]:
     """Return the municipalities whose families may sign up for `run`, by name."""
-    from coursehub.courses.models import run_municipalities
+    from coursehub.accounts.models import county_part_municipalities as in_part
+    from coursehub.courses.models import run_county_parts, run_municipalities
 
     listed = select(run_municipalities.c.municipality_id).where(run_municipalities.c.run_id == run.id)
-    condition: ColumnElement[bool] = Municipality.id.in_(listed)
+    by_part = (
+        select(in_part.c.municipality_id)
+        .join(run_county_parts, run_county_parts.c.county_part_id == in_part.c.county_part_id)
+        .where(run_county_parts.c.run_id == run.id)
+    )
+    condition: ColumnElement[bool] = or_(Municipality.id.in_(listed), Municipality.id.in_(by_part))
     if run.is_open_to_all:
         condition = or_(condition, Municipality.is_member.is_(True))
     return list(db.session.scalars(select(Municipality).where(condition).order_by(Municipality.name)))
