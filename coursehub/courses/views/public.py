@@ -30,7 +30,14 @@ def _months(now) -> list[date]:
     return months
 
 
-def _filters(form: CatalogueFilterForm, months: list[date]) -> queries.CatalogueFilters:
+def _offered(field, pairs: list[tuple[int, str]]) -> int | None:
+    """Return the field's id when the page offered it; an unknown one filters nothing away."""
+    return field.data if not field.errors and field.data in dict(pairs) else None
+
+
+def _filters(
+    form: CatalogueFilterForm, months: list[date], choices: queries.CatalogueChoices
+) -> queries.CatalogueFilters:
     wanted_month = next((m for m in months if m.strftime("%Y-%m") == form.manad.data), None)
     return queries.CatalogueFilters(
         course_type_id=form.typ.data if not form.typ.errors else None,
@@ -38,8 +45,8 @@ def _filters(form: CatalogueFilterForm, months: list[date]) -> queries.Catalogue
         month=wanted_month,
         mode=MODES.get(form.satt.data or "", ""),
         with_seats=bool(form.platser.data),
-        county_part_id=form.lansdel.data if not form.lansdel.errors else None,
-        home_kind_id=form.hemtyp.data if not form.hemtyp.errors else None,
+        county_part_id=_offered(form.lansdel, choices.county_parts),
+        home_kind_id=_offered(form.hemtyp, choices.home_kinds),
     )
 
 
@@ -58,7 +65,7 @@ def catalogue():
         [("", _l("Alla månader"))] + [(m.strftime("%Y-%m"), format_date(m, "LLLL y")) for m in months]
     )
     form.validate()
-    page = queries.catalogue_page(_filters(form, months), now=now, page=page_arg())
+    page = queries.catalogue_page(_filters(form, months, choices), now=now, page=page_arg())
     args = {k: v for k, v in request.args.items() if k != PAGE_KEY and v}
     return render_template(
         "courses/catalogue.html",
