@@ -7,7 +7,6 @@ import re
 from sqlalchemy import func, select
 
 from coursehub.accounts.models import CountyPart, HomeKind
-from coursehub.extensions import db
 from tests.factories import MunicipalityFactory, UserFactory
 
 

@@ -7,7 +7,6 @@ import re
 import pytest
 
 from coursehub.accounts.models import CountyPart, HomeKind
-from coursehub.extensions import db
 from tests.factories import CourseRunFactory, CourseTypeFactory, MunicipalityFactory
 
 
