@@ -349,6 +349,29 @@ def municipality_counts(term: Term, *, limit: int = 1000) -> list[MunicipalityCo
     return [MunicipalityCount(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class PartSum:
+    """The participants of one county part's municipalities in a term, summed over runs."""
+
+    part: str
+    persons: int
+    households: int
+
+
+def sums_per_part(rows: Iterable[MunicipalityCount], parts_of: dict[str, list[str]]) -> list[PartSum]:
+    """Sum the per-municipality rows per county part; a municipality in two parts counts in both.
+
+    `parts_of` maps a municipality's name to the names of its parts (`accounts.county.part_membership`).
+    """
+    persons: dict[str, int] = {}
+    households: dict[str, int] = {}
+    for row in rows:
+        for part in parts_of.get(row.municipality, ()):
+            persons[part] = persons.get(part, 0) + row.persons
+            households[part] = households.get(part, 0) + row.households
+    return [PartSum(part, persons[part], households[part]) for part in sorted(persons)]
+
+
 def audience_municipalities(run: CourseRun) -> list[Municipality]:
     """Return the municipalities whose families may sign up for `run`, by name."""
     from coursehub.accounts.models import county_part_municipalities as in_part

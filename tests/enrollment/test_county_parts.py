@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from coursehub import clock
@@ -105,3 +107,26 @@ def test_a_run_for_the_whole_county_still_takes_every_member_municipality(county
     assert services.sign_up(run, household, adults, actor=adults[0], now=clock.now()).status == (
         EnrollmentStatus.CONFIRMED
     )
+
+
+def test_the_figures_per_municipality_also_sum_per_part_and_say_when_one_is_in_both(
+    client, login_as, county_map, make_family
+):
+    town, _north, _south = county_map
+    run = CourseRunFactory(title="Trygga kvällar")
+    for name, adults in (("Habo", 2), ("Värnamo", 1), ("Vaggeryd", 2)):
+        household, members = make_family(adults, municipality=town[name])
+        services.sign_up(run, household, members, actor=members[0], now=clock.now())
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    login_as(client, staff)
+    page = client.get("/kurser/deltagare-per-kommun?termin=2026-HT").get_data(as_text=True).replace("\n", "")
+    sums = re.search(r'<table class="table" id="part-sums">.*?</table>', page).group(0)
+    # North: Habo 2 + Vaggeryd 2; south: Värnamo 1 + Vaggeryd 2 (Vaggeryd is in both).
+    assert re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)</td>', sums) == [
+        ("Norra länsdelen", "4", "2"),
+        ("Södra länsdelen", "3", "2"),
+    ]
+    note = re.search(r'id="shared-parts-note">(.*?)</p>', page).group(1)
+    assert "räknas därför i var och en av dem" in note
+    assert "Vaggeryd (Norra länsdelen, Södra länsdelen)" in note and "Habo" not in note
