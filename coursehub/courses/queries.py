@@ -202,9 +202,11 @@ def load_public_run(run_id: int) -> CourseRun | None:
         select(CourseRun)
         .where(CourseRun.id == run_id)
         .options(
-            joinedload(CourseRun.course_type),
+            joinedload(CourseRun.course_type).selectinload(CourseType.home_kinds),
             joinedload(CourseRun.venue),
             selectinload(CourseRun.leaders),
+            selectinload(CourseRun.county_parts),
+            selectinload(CourseRun.municipalities),
             selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
         )
     )

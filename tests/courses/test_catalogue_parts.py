@@ -54,3 +54,14 @@ def test_an_unknown_part_or_kind_filters_nothing_away(client, programme, bad):
         response = client.get(f"/kurser?{key}={bad}")
         assert response.status_code == 200
         assert len(_titles(response.get_data(as_text=True))) == 3
+
+
+def test_a_runs_page_says_whom_it_is_for(client, db, programme):
+    from sqlalchemy import select
+
+    from coursehub.courses.models import CourseRun
+
+    run = db.session.scalar(select(CourseRun).where(CourseRun.title == "B Jour i söder"))
+    page = client.get(f"/kurser/{run.id}").get_data(as_text=True)
+    assert re.search(r'run-audience">\s*Södra länsdelen\s*</dd>', page)
+    assert "Riktar sig till</dt><dd" in page and ">Jourhem</dd>" in page
