@@ -68,3 +68,22 @@ def test_each_demo_user_logs_in_and_sees_a_menu_that_fits(client, seeded, userna
     assert EXPECTED_MENU[username] <= menu, menu
     if username not in ("astrid.lind", "sara.berg"):
         assert not (menu & STAFF_ONLY), menu
+
+
+def test_seed_has_the_county_parts_and_a_run_for_the_south(client, seeded):
+    from coursehub.accounts.models import CountyPart, HomeKind
+
+    parts = {p.name: {m.name for m in p.municipalities} for p in db.session.scalars(select(CountyPart))}
+    assert "Värnamo" in parts["Södra länsdelen"] and "Habo" in parts["Norra länsdelen"]
+    assert not parts["Södra länsdelen"] & parts["Norra länsdelen"]
+    assert set(db.session.scalars(select(HomeKind.name))) == {
+        "Familjehem",
+        "Jourhem",
+        "Kontaktfamilj",
+        "Nätverkshem",
+    }
+    south = db.session.scalar(select(CountyPart.id).where(CountyPart.name == "Södra länsdelen"))
+    north = db.session.scalar(select(CountyPart.id).where(CountyPart.name == "Norra länsdelen"))
+    in_south = client.get(f"/kurser?lansdel={south}").get_data(as_text=True)
+    in_north = client.get(f"/kurser?lansdel={north}").get_data(as_text=True)
+    assert "Ett hem att växa i, Värnamo" in in_south and "Ett hem att växa i, Värnamo" not in in_north

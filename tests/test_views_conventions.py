@@ -24,7 +24,9 @@ QUERY_KEYS = {
     "kommun",
     "manad",
     "satt",
-    "platser",  # the public catalogue
+    "platser",
+    "lansdel",
+    "hemtyp",  # the public catalogue
     "status",
     "termin",
     "per",  # staff's run list, counts per municipality, attendance figures

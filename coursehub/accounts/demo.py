@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from coursehub.accounts import passwords, services
-from coursehub.accounts.models import Household, Municipality, Role, User
+from coursehub.accounts.models import CountyPart, HomeKind, Household, Municipality, Role, User
 from coursehub.extensions import db
 
 # The public demo password, printed by `make run` and written in the README.
@@ -29,6 +29,16 @@ MUNICIPALITIES = [
     ("Värnamo", "0683", True, 57.1860, 14.0400),
     ("Vetlanda", "0685", False, 57.4280, 15.0780),
 ]
+
+# The county's parts as the resource uses them: the north around Jönköping and the Höglandet towns,
+# the south around Värnamo (the Gnosjö region). Vetlanda is no member and in neither.
+COUNTY_PARTS = [
+    ("Norra länsdelen", ["0604", "0686", "0643", "0680", "0642", "0682", "0687"]),
+    ("Södra länsdelen", ["0662", "0617", "0684", "0665", "0683"]),
+]
+
+# The kinds of home families choose among; staff can add more.
+HOME_KINDS = ["Familjehem", "Jourhem", "Kontaktfamilj", "Nätverkshem"]
 
 # (username, full name, e-mail, roles, municipality code or None)
 USERS = [
@@ -67,9 +77,21 @@ def seed(now: datetime) -> list[tuple[str, str, str]]:
             db.session.add(user)
             services.set_roles(user, roles)
         logins.append((", ".join(r.value for r in roles), username, email))
+    _seed_county(by_code)
     _seed_family(by_code["0680"], demo_hash)
     db.session.flush()
     return logins
+
+
+def _seed_county(by_code: dict[str, Municipality]) -> None:
+    """Add the county parts and the kinds of home that are missing."""
+    parts = set(db.session.scalars(select(CountyPart.name)))
+    for name, codes in COUNTY_PARTS:
+        if name not in parts:
+            db.session.add(CountyPart(name=name, municipalities=[by_code[code] for code in codes]))
+    kinds = set(db.session.scalars(select(HomeKind.name)))
+    db.session.add_all(HomeKind(name=name) for name in HOME_KINDS if name not in kinds)
+    db.session.flush()
 
 
 def _seed_family(municipality: Municipality, demo_hash: str) -> None:
@@ -89,3 +111,6 @@ def _seed_family(municipality: Municipality, demo_hash: str) -> None:
     services.set_roles(johan, [Role.FAMILY])
     fatima.household = household
     johan.household = household
+    household.home_kinds = list(
+        db.session.scalars(select(HomeKind).where(HomeKind.name.in_(["Familjehem", "Jourhem"])))
+    )

@@ -230,3 +230,40 @@ class AuditFilterForm(BaseForm):
     def __init__(self, *args, actions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.handelse.choices = [("", _l("Alla händelser"))] + [(a, a) for a in actions]
+
+
+class CountyPartForm(BaseForm):
+    """Staff name a county part and choose its municipalities (the view passes the choices)."""
+
+    name = StringField(
+        _l("Namn"),
+        validators=[DataRequired(_l("Skriv ett namn.")), Length(max=80, message=TOO_LONG)],
+    )
+    municipalities = MultiCheckboxField(_l("Kommuner i länsdelen"), coerce=posted_id)
+
+    def __init__(self, *args: Any, municipalities: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.municipalities.choices = [(m.id, m.name) for m in municipalities]
+
+    def validate_municipalities(self, field: MultiCheckboxField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Välj minst en kommun i länsdelen."))
+
+
+class HomeKindForm(BaseForm):
+    """Staff add a kind of home to the list."""
+
+    name = StringField(
+        _l("Ny hemtyp"),
+        validators=[DataRequired(_l("Skriv ett namn.")), Length(max=80, message=TOO_LONG)],
+    )
+
+
+class HouseholdHomeKindsForm(BaseForm):
+    """The kinds of assignment a household has or is open to (the view passes the choices)."""
+
+    home_kinds = MultiCheckboxField(_l("Uppdrag"), coerce=posted_id)
+
+    def __init__(self, *args: Any, kinds: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.home_kinds.choices = [(k.id, k.name) for k in kinds]

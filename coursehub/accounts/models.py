@@ -54,6 +54,52 @@ class Municipality(Base):
         return f"<Municipality {self.code}>"
 
 
+county_part_municipalities = sa.Table(
+    "county_part_municipalities",
+    Base.metadata,
+    sa.Column("county_part_id", sa.ForeignKey("county_parts.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("municipality_id", sa.ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class CountyPart(Base):
+    """A named group of municipalities (länsdel) that staff define; a municipality may be in several."""
+
+    __tablename__ = "county_parts"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=county_part_municipalities, order_by="Municipality.name"
+    )
+
+    def __repr__(self) -> str:
+        return f"<CountyPart {self.id}>"
+
+
+class HomeKind(Base):
+    """A kind of assignment a family may have or be open to (familjehem, jourhem ...); staff extend it."""
+
+    __tablename__ = "home_kinds"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+
+    def __repr__(self) -> str:
+        return f"<HomeKind {self.id}>"
+
+
+household_home_kinds = sa.Table(
+    "household_home_kinds",
+    Base.metadata,
+    sa.Column("household_id", sa.ForeignKey("households.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("home_kind_id", sa.ForeignKey("home_kinds.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Household(Base):
     """A family of one or more adults, tied to the municipality responsible for it."""
 
@@ -73,6 +119,10 @@ class Household(Base):
     municipality: Mapped[Municipality] = relationship()
     adults: Mapped[list[User]] = relationship(
         back_populates="household", foreign_keys="User.household_id", order_by="User.id"
+    )
+    # The kinds of assignment the family has or is open to.
+    home_kinds: Mapped[list[HomeKind]] = relationship(
+        secondary=household_home_kinds, order_by="HomeKind.name"
     )
 
 

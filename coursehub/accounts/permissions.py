@@ -62,6 +62,11 @@ def can_read_audit_log(user) -> bool:
     return is_staff(user)
 
 
+def can_manage_county(user) -> bool:
+    """Staff define the county parts and the list of kinds of home."""
+    return is_staff(user)
+
+
 def permission_required(predicate):
     """Let a view through when `predicate(current_user)` holds; visitors go to the login page."""
 

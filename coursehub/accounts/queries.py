@@ -43,6 +43,15 @@ def municipalities() -> list[Municipality]:
     )
 
 
+def member_municipalities() -> list[Municipality]:
+    """Return the resource's member municipalities by name (those a county part can hold)."""
+    return list(
+        db.session.scalars(
+            select(Municipality).where(Municipality.is_member.is_(True)).order_by(Municipality.name)
+        )
+    )
+
+
 def audit_entries(*, action: str | None = None, page: int = 1, per_page: int = AUDIT_PER_PAGE) -> Page:
     """Return a page of the audit log, newest first, optionally of one action only."""
     stmt = select(AuditEntry).options(joinedload(AuditEntry.actor))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, StringField
+from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from coursehub.attendance.models import AttendanceStatus
-from coursehub.lib.forms import BaseForm, WholeNumber, required
+from coursehub.courses.forms import CheckboxChoices, opts
+from coursehub.lib.forms import BaseForm, WholeNumber, posted_id, required
 from coursehub.lib.params import MAX_ID
 
 STATUS_LABELS = {
@@ -95,3 +96,24 @@ class RevokeForm(BaseForm):
 
 class ReissueForm(BaseForm):
     """Staff issue a new certificate (new code); the old one is revoked."""
+
+
+class InviteGroupForm(BaseForm):
+    """Whom to invite to a run; the view passes the choices (staff see places, workers do not)."""
+
+    home_kinds = CheckboxChoices(_l("Hemtyper"), coerce=posted_id)
+    county_parts = CheckboxChoices(_l("Länsdelar"), coerce=posted_id)
+    municipalities = CheckboxChoices(_l("Kommuner"), coerce=posted_id)
+    without_basic_training = BooleanField(_l("Bara de som inte har gått grundutbildningen"))
+    # The button pressed: count first ("visa"), then send ("skicka").
+    atgard = StringField(validators=[Optional(), AnyOf(["visa", "skicka"], message=_l("Välj en knapp."))])
+
+    def __init__(self, *args, lists=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.home_kinds.choices = opts([(k.id, k.name) for k in getattr(lists, "home_kinds", ())])
+        self.county_parts.choices = opts([(p.id, p.name) for p in getattr(lists, "county_parts", ())])
+        self.municipalities.choices = opts([(m.id, m.name) for m in getattr(lists, "municipalities", ())])
+
+    @property
+    def sending(self) -> bool:
+        return self.atgard.data == "skicka"

@@ -89,3 +89,25 @@ def can_sign_up_household_makeup(user, household) -> bool:
 def can_withdraw_absence(actor, notice) -> bool:
     """The family that reported it (any adult of the person's household) withdraws a notice."""
     return can_view_own_progress(actor) and can_report_absence(actor, notice.user)
+
+
+def can_invite_group(user, run) -> bool:
+    """Staff invite families to a published run; a municipal worker their own municipality's,
+    when the run is open to it."""
+    from coursehub.courses.models import RunStatus
+    from coursehub.enrollment.services.common import is_in_audience
+
+    if user is None or run.status != RunStatus.PUBLISHED:
+        return False
+    if is_staff(user):
+        return True
+    return (
+        user.has_role(Role.MUNICIPAL)
+        and user.municipality is not None
+        and is_in_audience(run, user.municipality)
+    )
+
+
+def can_invite_own_families(user) -> bool:
+    """A municipal worker has a page of the runs they may invite their families to."""
+    return user is not None and user.has_role(Role.MUNICIPAL) and user.municipality_id is not None

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from coursehub.accounts.models import Municipality, User
+from coursehub.accounts.models import CountyPart, HomeKind, Municipality, User
 from coursehub.clock import LOCAL_TZ
 from coursehub.courses import services
 from coursehub.courses.models import CourseKind, CourseRun, CourseType, Venue
@@ -104,7 +104,10 @@ def seed(now: datetime) -> None:
             name=EVENING_NAME,
             kind=CourseKind.CONTINUING,
             description="En kväll om sömn, rutiner och lugna kvällar för barn som bär på oro.",
-            audience="Familjehem i alla medlemskommuner.",
+            audience="Familjehem och jourhem i alla medlemskommuner.",
+            home_kinds=tuple(
+                db.session.scalars(select(HomeKind).where(HomeKind.name.in_(["Familjehem", "Jourhem"])))
+            ),
         ),
         [
             services.ThemeDetails(
@@ -144,6 +147,7 @@ def seed(now: datetime) -> None:
         venues[VENUES[1][0]],
         None,
         leaders,
+        county_parts=list(db.session.scalars(select(CountyPart).where(CountyPart.name == "Södra länsdelen"))),
     )
     evening_day = now.date() + timedelta(days=24)
     _run(
@@ -201,6 +205,8 @@ def _run(
     venue: Venue | None,
     online_url: str | None,
     leaders: list[User],
+    *,
+    county_parts: Sequence[CountyPart] = (),
 ) -> None:
     if db.session.scalar(select(CourseRun.id).where(CourseRun.title == title)) is not None:
         return
@@ -216,6 +222,9 @@ def _run(
         leaders=leaders,
         contact_name="Sara Berg",
         contact_email="sara.berg@familjehemsresurs.example",
+        # A run for one part of the county; the rest are open to the whole county.
+        is_open_to_all=not county_parts,
+        county_parts=list(county_parts),
     )
     run = services.create_run(
         course_type,

@@ -147,6 +147,8 @@ class CatalogueFilterForm(BaseForm):
 
     typ = Choice(_l("Kurs"), coerce=int_or_none, validate_choice=False)
     kommun = Choice(_l("Kommun"), coerce=int_or_none, validate_choice=False)
+    lansdel = Choice(_l("Länsdel"), coerce=int_or_none, validate_choice=False)
+    hemtyp = Choice(_l("Hemtyp"), coerce=int_or_none, validate_choice=False)
     manad = Choice(_l("Månad"), validate_choice=False)
     satt = Choice(
         _l("Form"),
@@ -184,6 +186,12 @@ class CourseTypeForm(BaseForm):
     allows_makeup = BooleanField(_l("En missad träff får tas igen i en annan kursomgång"))
     issues_certificate = BooleanField(_l("Deltagarna får intyg"))
     requires_municipal_approval = BooleanField(_l("Familjens egen anmälan kräver kommunens godkännande"))
+    # Not named after the model's attribute: `obj=` would fill it with rows instead of ids.
+    aimed_at = CheckboxChoices(_l("Riktar sig till hemtyper"), coerce=posted_id)
+
+    def __init__(self, *args, home_kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.aimed_at.choices = opts([(k.id, k.name) for k in home_kinds])
 
     def validate_allowed_absences(self, field):
         _range(field, 0, 20, _l("Ange hur många träffar man får missa (0 om ingen)."))
@@ -251,7 +259,8 @@ class RunForm(BaseForm):
         default=time(23, 59),
         validators=[DataRequired(_l("Ange ett klockslag."))],
     )
-    is_open_to_all = BooleanField(_l("Öppen för alla medlemskommuner"), default=True)
+    is_open_to_all = BooleanField(_l("Öppen för hela länet (alla medlemskommuner)"), default=True)
+    county_parts = CheckboxChoices(_l("Länsdelar (om kursen inte är öppen för alla)"), coerce=posted_id)
     municipalities = CheckboxChoices(_l("Kommuner (om kursen inte är öppen för alla)"), coerce=posted_id)
     venue = Choice(_l("Lokal"), coerce=int_or_none)
     online_url = StringField(
@@ -264,8 +273,9 @@ class RunForm(BaseForm):
         validators=[Optional(), Length(max=254, message=TOO_LONG), EmailAddress()],
     )
 
-    def __init__(self, *args, venues=(), leaders=(), municipalities=(), **kwargs):
+    def __init__(self, *args, venues=(), leaders=(), municipalities=(), county_parts=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.county_parts.choices = opts([(p.id, p.name) for p in county_parts])
         self.venue.choices = opts(
             [(None, _l("Ingen lokal (kursen hålls på nätet)"))] + [(v.id, v.name) for v in venues]
         )

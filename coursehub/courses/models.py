@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coursehub.accounts.models import Municipality, User
+from coursehub.accounts.models import CountyPart, HomeKind, Municipality, User
 from coursehub.db import Base, created_at_column, intpk, str_enum
 
 
@@ -16,6 +16,14 @@ class CourseKind(enum.StrEnum):
     BASIC = "basic"  # grundutbildning, e.g. Ett hem att växa i
     CONTINUING = "continuing"  # fortbildning
     OTHER = "other"
+
+
+course_type_home_kinds = sa.Table(
+    "course_type_home_kinds",
+    Base.metadata,
+    sa.Column("course_type_id", sa.ForeignKey("course_types.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("home_kind_id", sa.ForeignKey("home_kinds.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class CourseType(Base):
@@ -38,6 +46,10 @@ class CourseType(Base):
         back_populates="course_type",
         order_by="CourseTheme.position",
         cascade="all, delete-orphan",
+    )
+    # The kinds of home the course is aimed at; none: every family.
+    home_kinds: Mapped[list[HomeKind]] = relationship(
+        secondary=course_type_home_kinds, order_by="HomeKind.name"
     )
 
     __table_args__ = (sa.CheckConstraint("allowed_absences >= 0", name="allowed_absences_not_negative"),)
@@ -108,6 +120,13 @@ run_municipalities = sa.Table(
     sa.Column("municipality_id", sa.ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True),
 )
 
+run_county_parts = sa.Table(
+    "run_county_parts",
+    Base.metadata,
+    sa.Column("run_id", sa.ForeignKey("course_runs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("county_part_id", sa.ForeignKey("county_parts.id", ondelete="CASCADE"), primary_key=True),
+)
+
 MAX_CAPACITY = 500
 
 
@@ -124,7 +143,8 @@ class CourseRun(Base):
     capacity: Mapped[int]  # in persons
     signup_opens_at: Mapped[datetime]
     signup_closes_at: Mapped[datetime]
-    # Audience: every member municipality, or only those in `municipalities`.
+    # Audience: every member municipality (the whole county), or else the municipalities in
+    # `municipalities` together with those of the county parts in `county_parts`.
     is_open_to_all: Mapped[bool] = mapped_column(default=True)
     venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venues.id"))
     online_url: Mapped[str | None] = mapped_column(sa.String(500))
@@ -149,6 +169,9 @@ class CourseRun(Base):
     venue: Mapped[Venue | None] = relationship()
     leaders: Mapped[list[User]] = relationship(secondary=run_leaders, order_by="User.full_name")
     municipalities: Mapped[list[Municipality]] = relationship(secondary=run_municipalities)
+    county_parts: Mapped[list[CountyPart]] = relationship(
+        secondary=run_county_parts, order_by="CountyPart.name"
+    )
     sessions: Mapped[list[CourseSession]] = relationship(
         back_populates="run", order_by="CourseSession.starts_at", cascade="all, delete-orphan"
     )

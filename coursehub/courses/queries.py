@@ -11,10 +11,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import holidays
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, String, and_, exists, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
-from coursehub.accounts.models import LEADER_ROLES, Municipality, User, UserRole
+from coursehub.accounts.models import (
+    LEADER_ROLES,
+    CountyPart,
+    HomeKind,
+    Municipality,
+    User,
+    UserRole,
+    county_part_municipalities,
+)
 from coursehub.clock import to_local
 from coursehub.courses.models import (
     CourseRun,
@@ -23,7 +31,10 @@ from coursehub.courses.models import (
     RunStatus,
     SessionStatus,
     Venue,
+    course_type_home_kinds,
+    run_county_parts,
     run_leaders,
+    run_municipalities,
 )
 from coursehub.extensions import db
 from coursehub.lib.localtime import local_moment
@@ -39,6 +50,10 @@ class CatalogueFilters:
     month: date | None = None  # first day of a month
     mode: str = ""  # "online", "onsite" or ""
     with_seats: bool = False
+    # Runs that families of this county part may come to (the whole county's included).
+    county_part_id: int | None = None
+    # Runs of course types aimed at this kind of home.
+    home_kind_id: int | None = None
 
 
 @dataclass
@@ -105,18 +120,80 @@ def _catalogue_conditions(filters: CatalogueFilters, now: datetime) -> list[Colu
         )
     if filters.with_seats:
         conditions.append(CourseRun.capacity > CourseRun.seats_taken)
+    if filters.county_part_id:
+        conditions.append(_open_to_part(filters.county_part_id))
+    if filters.home_kind_id:
+        conditions.append(
+            exists().where(
+                course_type_home_kinds.c.course_type_id == CourseRun.course_type_id,
+                course_type_home_kinds.c.home_kind_id == filters.home_kind_id,
+            )
+        )
     return conditions
 
 
-def catalogue_choices() -> tuple[list[CourseType], list[Municipality]]:
-    """Return the course types and the municipalities that have venues, for the filters."""
+def _open_to_part(part_id: int) -> ColumnElement[bool]:
+    """Return the runs open to the families of a county part: the whole county's, the part's own,
+    and those for a municipality in it."""
+    return or_(
+        CourseRun.is_open_to_all.is_(True),
+        exists().where(
+            run_county_parts.c.run_id == CourseRun.id, run_county_parts.c.county_part_id == part_id
+        ),
+        exists().where(
+            run_municipalities.c.run_id == CourseRun.id,
+            county_part_municipalities.c.municipality_id == run_municipalities.c.municipality_id,
+            county_part_municipalities.c.county_part_id == part_id,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CatalogueChoices:
+    """What the catalogue's filters offer, and the kinds of home each course type is aimed at."""
+
+    types: list[CourseType]
+    municipalities: list[tuple[int, str]]  # those with venues
+    county_parts: list[tuple[int, str]]
+    home_kinds: list[tuple[int, str]]
+    aimed_at: dict[int, list[str]]  # course type id -> names of the kinds of home
+
+
+def _tag(name: str) -> ColumnElement[str]:
+    """Return a constant naming which list a row of the choices' UNION belongs to."""
+    return literal_column(f"'{name}'", String)
+
+
+def catalogue_choices() -> CatalogueChoices:
+    """Return the catalogue's filter choices in two queries, whatever the number of runs.
+
+    The course types, then one UNION of the short lists (municipalities with venues, county parts,
+    kinds of home, and which kinds each type is aimed at): new filters add no statement.
+    """
     types = db.session.scalars(select(CourseType).order_by(CourseType.name)).all()
-    municipalities = db.session.scalars(
-        select(Municipality)
-        .where(exists().where(Venue.municipality_id == Municipality.id))
-        .order_by(Municipality.name)
-    ).all()
-    return list(types), list(municipalities)
+    lists = union_all(
+        select(
+            _tag("municipality").label("list"), Municipality.id.label("id"), Municipality.name.label("name")
+        ).where(exists().where(Venue.municipality_id == Municipality.id)),
+        select(_tag("part"), CountyPart.id, CountyPart.name),
+        select(_tag("kind"), HomeKind.id, HomeKind.name),
+        select(_tag("aim"), course_type_home_kinds.c.course_type_id, HomeKind.name).join(
+            HomeKind, HomeKind.id == course_type_home_kinds.c.home_kind_id
+        ),
+    ).subquery()
+    found: dict[str, list[tuple[int, str]]] = {"municipality": [], "part": [], "kind": [], "aim": []}
+    for list_name, ident, name in db.session.execute(select(lists).order_by(lists.c.name, lists.c.id)):
+        found[list_name].append((ident, name))
+    aimed_at: dict[int, list[str]] = {}
+    for type_id, kind_name in found["aim"]:
+        aimed_at.setdefault(type_id, []).append(kind_name)
+    return CatalogueChoices(
+        types=list(types),
+        municipalities=found["municipality"],
+        county_parts=found["part"],
+        home_kinds=found["kind"],
+        aimed_at=aimed_at,
+    )
 
 
 def load_public_run(run_id: int) -> CourseRun | None:
@@ -125,9 +202,11 @@ def load_public_run(run_id: int) -> CourseRun | None:
         select(CourseRun)
         .where(CourseRun.id == run_id)
         .options(
-            joinedload(CourseRun.course_type),
+            joinedload(CourseRun.course_type).selectinload(CourseType.home_kinds),
             joinedload(CourseRun.venue),
             selectinload(CourseRun.leaders),
+            selectinload(CourseRun.county_parts),
+            selectinload(CourseRun.municipalities),
             selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
         )
     )
@@ -283,6 +362,16 @@ def member_municipalities() -> list[Municipality]:
     )
 
 
+def all_county_parts() -> list[CountyPart]:
+    """Return every county part by name (a short list the resource's staff define)."""
+    return list(db.session.scalars(select(CountyPart).order_by(CountyPart.name)))
+
+
+def all_home_kinds() -> list[HomeKind]:
+    """Return every kind of home by name."""
+    return list(db.session.scalars(select(HomeKind).order_by(HomeKind.name)))
+
+
 def all_municipalities() -> list[Municipality]:
     """Return every municipality by name."""
     return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
@@ -307,6 +396,7 @@ def load_run_for_staff(run_id: int) -> CourseRun | None:
             joinedload(CourseRun.venue),
             selectinload(CourseRun.leaders),
             selectinload(CourseRun.municipalities),
+            selectinload(CourseRun.county_parts),
             selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
         )
     )

@@ -234,12 +234,18 @@ def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PE
 
 def open_runs_for(municipality: Municipality, now: datetime, *, limit: int = 100) -> list[CourseRun]:
     """Return runs that take sign-ups now and are open to families of `municipality`."""
-    from coursehub.courses.models import run_municipalities
+    from coursehub.accounts.models import county_part_municipalities as in_part
+    from coursehub.courses.models import run_county_parts, run_municipalities
 
     listed = select(run_municipalities.c.run_id).where(
         run_municipalities.c.municipality_id == municipality.id
     )
-    conditions = [CourseRun.id.in_(listed)]
+    by_part = (
+        select(run_county_parts.c.run_id)
+        .join(in_part, in_part.c.county_part_id == run_county_parts.c.county_part_id)
+        .where(in_part.c.municipality_id == municipality.id)
+    )
+    conditions = [CourseRun.id.in_(listed), CourseRun.id.in_(by_part)]
     if municipality.is_member:
         conditions.append(CourseRun.is_open_to_all.is_(True))
     audience = or_(*conditions)
@@ -343,12 +349,41 @@ def municipality_counts(term: Term, *, limit: int = 1000) -> list[MunicipalityCo
     return [MunicipalityCount(*row) for row in rows]
 
 
+@dataclass(frozen=True)
+class PartSum:
+    """The participants of one county part's municipalities in a term, summed over runs."""
+
+    part: str
+    persons: int
+    households: int
+
+
+def sums_per_part(rows: Iterable[MunicipalityCount], parts_of: dict[str, list[str]]) -> list[PartSum]:
+    """Sum the per-municipality rows per county part; a municipality in two parts counts in both.
+
+    `parts_of` maps a municipality's name to the names of its parts (`accounts.county.part_membership`).
+    """
+    persons: dict[str, int] = {}
+    households: dict[str, int] = {}
+    for row in rows:
+        for part in parts_of.get(row.municipality, ()):
+            persons[part] = persons.get(part, 0) + row.persons
+            households[part] = households.get(part, 0) + row.households
+    return [PartSum(part, persons[part], households[part]) for part in sorted(persons)]
+
+
 def audience_municipalities(run: CourseRun) -> list[Municipality]:
     """Return the municipalities whose families may sign up for `run`, by name."""
-    from coursehub.courses.models import run_municipalities
+    from coursehub.accounts.models import county_part_municipalities as in_part
+    from coursehub.courses.models import run_county_parts, run_municipalities
 
     listed = select(run_municipalities.c.municipality_id).where(run_municipalities.c.run_id == run.id)
-    condition: ColumnElement[bool] = Municipality.id.in_(listed)
+    by_part = (
+        select(in_part.c.municipality_id)
+        .join(run_county_parts, run_county_parts.c.county_part_id == in_part.c.county_part_id)
+        .where(run_county_parts.c.run_id == run.id)
+    )
+    condition: ColumnElement[bool] = or_(Municipality.id.in_(listed), Municipality.id.in_(by_part))
     if run.is_open_to_all:
         condition = or_(condition, Municipality.is_member.is_(True))
     return list(db.session.scalars(select(Municipality).where(condition).order_by(Municipality.name)))

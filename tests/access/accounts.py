@@ -14,6 +14,17 @@ def _other_user(user):
     return {"user_id": UserFactory().id}
 
 
+def _county_part(user):
+    from coursehub.accounts.models import CountyPart
+    from coursehub.extensions import db
+    from tests.factories import MunicipalityFactory
+
+    part = CountyPart(name="Norra länsdelen", municipalities=[MunicipalityFactory()])
+    db.session.add(part)
+    db.session.flush()
+    return {"part_id": part.id}
+
+
 def _bogus_token(user):
     return {"token": "ingen-giltig-lank"}
 
@@ -33,4 +44,9 @@ RULES = [
     Rule("accounts.deactivate_user", STAFF, method="POST", args=_other_user),
     Rule("accounts.reactivate_user", STAFF, method="POST", args=_other_user),
     Rule("accounts.audit_log", STAFF),
+    Rule("accounts.county_parts", STAFF),
+    Rule("accounts.edit_county_part", STAFF, args=_county_part),
+    Rule("accounts.home_kinds", STAFF),
+    # Only a family member with a household records its kinds of assignment; others get 404.
+    Rule("accounts.update_home_kinds", frozenset({"family"}), method="POST"),
 ]

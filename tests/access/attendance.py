@@ -20,6 +20,15 @@ def _started_session(user):
     return session
 
 
+def _open_run(user):
+    from coursehub.extensions import db
+    from tests.factories import CourseRunFactory
+
+    run = CourseRunFactory()
+    db.session.commit()
+    return {"run_id": run.id}
+
+
 def _certificate(user):
     from tests.attendance.factories import CertificateFactory
 
@@ -50,6 +59,10 @@ def _notice(user):
 
 RULES = [
     Rule("attendance.runs", LEADING),
+    # Staff invite families to any published run; a municipal worker (of a member municipality,
+    # which a run open to all includes) their own.
+    Rule("attendance.invite_group", STAFF | {"municipal"}, args=_open_run),
+    Rule("attendance.municipal_invites", frozenset({"municipal"})),
     Rule("attendance.sheet", STAFF, args=lambda user: {"session_id": _started_session(user).id}),
     Rule(
         "attendance.mark",

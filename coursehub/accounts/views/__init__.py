@@ -12,7 +12,17 @@ nav_items = [
     NavItem(
         _l("Användare"), "accounts.admin_users", permissions.can_manage_users, order=90, group=ADMINISTRATION
     ),
+    NavItem(
+        _l("Länsdelar"),
+        "accounts.county_parts",
+        permissions.can_manage_county,
+        order=91,
+        group=ADMINISTRATION,
+    ),
+    NavItem(
+        _l("Hemtyper"), "accounts.home_kinds", permissions.can_manage_county, order=92, group=ADMINISTRATION
+    ),
     NavItem(_l("Logg"), "accounts.audit_log", permissions.can_read_audit_log, order=95, group=ADMINISTRATION),
 ]
 
-from coursehub.accounts.views import admin, profile, session  # noqa: E402, F401 - register routes
+from coursehub.accounts.views import admin, county, profile, session  # noqa: E402, F401 - register routes

@@ -2,21 +2,38 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user
 
 from coursehub import clock
-from coursehub.accounts import permissions, services
+from coursehub.accounts import county, permissions, services
 from coursehub.accounts.errors import AccountError
-from coursehub.accounts.forms import ChangePasswordForm, PhoneForm, role_label
+from coursehub.accounts.forms import ChangePasswordForm, HouseholdHomeKindsForm, PhoneForm, role_label
+from coursehub.accounts.models import HomeKind, Role
+from coursehub.lib.checks import known
 from coursehub.lib.forms import required
 from coursehub.lib.work import actor, attempt
 
 from . import bp
 
 
-def _render(phone_form=None, password_form=None):
+def _records_home_kinds(user) -> bool:
+    """A family member records the kinds of assignment their household has or is open to."""
+    return user.household is not None and user.has_role(Role.FAMILY)
+
+
+def _home_kinds_form(user, formdata=None) -> HouseholdHomeKindsForm | None:
+    if not _records_home_kinds(user):
+        return None
+    if formdata is None:
+        return HouseholdHomeKindsForm(
+            formdata=None, kinds=county.home_kinds(), home_kinds=[k.id for k in user.household.home_kinds]
+        )
+    return HouseholdHomeKindsForm(kinds=county.home_kinds())
+
+
+def _render(phone_form=None, password_form=None, kinds_form=None):
     user = actor()
     return render_template(
         "accounts/profile.html",
@@ -24,6 +41,7 @@ def _render(phone_form=None, password_form=None):
         roles=sorted(role_label(role) for role in user.roles),
         phone_form=phone_form or PhoneForm(formdata=None, phone=user.phone),
         password_form=password_form or ChangePasswordForm(formdata=None),
+        kinds_form=kinds_form or _home_kinds_form(user),
     )
 
 
@@ -50,6 +68,26 @@ def update_phone():
             flash(_("Telefonnumret är sparat."), "success")
             return redirect(url_for("accounts.profile"))
     return _render(phone_form=form)
+
+
+@bp.post("/profil/uppdrag")
+@permissions.login_required
+def update_home_kinds():
+    """A family member records which kinds of assignment the household has or is open to."""
+    user = actor()
+    if not _records_home_kinds(user):
+        abort(404)
+    form = known(_home_kinds_form(user, formdata=True), "a family member with a household")
+    if form.validate_on_submit():
+        chosen = county.by_ids(HomeKind, form.home_kinds.data)
+        if attempt(
+            lambda: county.set_household_home_kinds(user.household, chosen, actor=user),
+            form=form,
+            default="home_kinds",
+        ).ok:
+            flash(_("Era uppdrag är sparade."), "success")
+            return redirect(url_for("accounts.profile"))
+    return _render(kinds_form=form)
 
 
 @bp.post("/profil/losenord")

@@ -21,6 +21,9 @@ nav_items = [
         permissions.can_view_municipal_progress,
         order=42,
     ),
+    NavItem(
+        _l("Bjud in familjer"), "attendance.municipal_invites", permissions.can_invite_own_families, order=39
+    ),
     NavItem(_l("Närvarostatistik"), "attendance.rates", permissions.can_view_attendance_rates, order=43),
     NavItem(
         _l("Intyg"),
@@ -37,6 +40,7 @@ start_pages = [StartPage("attendance.runs", permissions.is_leader, order=30)]
 # Shown on the course area's run pages (staff's run page, the leaders' start page).
 run_links = [
     RunLink(_l("Närvaro"), "attendance.run_attendance", permissions.can_view_run_attendance, order=30),
+    RunLink(_l("Bjud in familjer"), "attendance.invite_group", permissions.can_invite_group, order=35),
 ]
 
 
@@ -50,6 +54,7 @@ def missing_attendance_warnings(run, now: datetime) -> dict[int, list[str]]:
 
 from coursehub.attendance.views import (  # noqa: E402, F401
     certificates,
+    invites,
     makeup,
     progress,
     reports,

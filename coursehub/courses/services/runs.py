@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 
 from coursehub import events
-from coursehub.accounts.models import LEADER_ROLES, Municipality, User
+from coursehub.accounts.models import LEADER_ROLES, CountyPart, Municipality, User
 from coursehub.clock import to_local
 from coursehub.courses.errors import CourseError, PublishError
 from coursehub.courses.models import (
@@ -47,6 +47,8 @@ class RunDetails:
     contact_email: str = ""
     is_open_to_all: bool = True
     municipalities: list[Municipality] = field(default_factory=list)
+    # With `municipalities`: the audience when the run is not open to the whole county.
+    county_parts: list[CountyPart] = field(default_factory=list)
     venue: Venue | None = None
     online_url: str | None = None
     leaders: list[User] = field(default_factory=list)
@@ -77,9 +79,10 @@ def _check_details(details: RunDetails) -> int:
         raise CourseError(_("Välj en lokal eller skriv en länk till mötet på nätet."), field="venue")
     if details.online_url and not details.online_url.startswith("https://"):
         raise CourseError(_("Länken ska börja med https://"), field="online_url")
-    if not details.is_open_to_all and not details.municipalities:
+    if not details.is_open_to_all and not details.municipalities and not details.county_parts:
         raise CourseError(
-            _("Välj minst en kommun, eller öppna kursen för alla kommuner."), field="municipalities"
+            _("Välj minst en länsdel eller kommun, eller öppna kursen för hela länet."),
+            field="municipalities",
         )
     for leader in details.leaders:
         if not leader.is_active or not leader.has_role(*LEADER_ROLES):
@@ -146,6 +149,7 @@ def _apply_details(run: CourseRun, details: RunDetails, capacity: int) -> None:
     run.contact_email = details.contact_email
     run.is_open_to_all = details.is_open_to_all
     run.municipalities = [] if details.is_open_to_all else list(details.municipalities)
+    run.county_parts = [] if details.is_open_to_all else list(details.county_parts)
     run.venue = details.venue
     run.online_url = None if details.venue is not None else details.online_url
     run.leaders = list(details.leaders)
@@ -285,6 +289,7 @@ def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) ->
         signup_closes_at=moved(run.signup_closes_at),
         is_open_to_all=run.is_open_to_all,
         municipalities=list(run.municipalities),
+        county_parts=list(run.county_parts),
         venue=run.venue,
         online_url=run.online_url,
         description=run.description,

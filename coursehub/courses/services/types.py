@@ -10,7 +10,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from coursehub.accounts.models import User
+from coursehub.accounts.models import HomeKind, User
 from coursehub.courses.errors import CourseError
 from coursehub.courses.models import (
     CourseKind,
@@ -37,6 +37,8 @@ class TypeDetails:
     allows_makeup: bool = True
     issues_certificate: bool = False
     requires_municipal_approval: bool = False
+    # The kinds of home the course is aimed at (none: every family).
+    home_kinds: tuple[HomeKind, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def create_course_type(
 ) -> CourseType:
     """Create a course type, optionally with its first themes."""
     _check_type(details, None)
-    course_type = CourseType(**details.__dict__, created_at=now)
+    course_type = CourseType(**_columns(details), home_kinds=_aimed_at(details), created_at=now)
     for position, theme in enumerate(themes, start=1):
         _check_theme(theme)
         course_type.themes.append(CourseTheme(position=position, is_retired=False, **theme.__dict__))
@@ -78,11 +80,21 @@ def update_course_type(
 ) -> CourseType:
     """Change a course type's name, texts and completion settings."""
     _check_type(details, course_type)
-    for key, value in details.__dict__.items():
+    for key, value in _columns(details).items():
         setattr(course_type, key, value)
+    course_type.home_kinds = _aimed_at(details)
     db.session.flush()
     logger.info("course type updated id=%s by=%s", course_type.id, actor.id)
     return course_type
+
+
+def _columns(details: TypeDetails) -> dict[str, object]:
+    """Return the details that are columns of the course type (not its kinds of home)."""
+    return {key: value for key, value in details.__dict__.items() if key != "home_kinds"}
+
+
+def _aimed_at(details: TypeDetails) -> list[HomeKind]:
+    return sorted({kind.id: kind for kind in details.home_kinds}.values(), key=lambda kind: kind.name)
 
 
 def _check_theme(details: ThemeDetails) -> None:

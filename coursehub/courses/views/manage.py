@@ -10,7 +10,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from coursehub import clock
-from coursehub.accounts.models import STAFF_ROLES, Municipality, User
+from coursehub.accounts.models import STAFF_ROLES, CountyPart, Municipality, User
 from coursehub.accounts.permissions import roles_required
 from coursehub.clock import to_local
 from coursehub.courses import queries, services
@@ -50,6 +50,7 @@ class _RunLists(TypedDict):
     venues: list[Venue]
     leaders: list[User]
     municipalities: list[Municipality]
+    county_parts: list[CountyPart]
 
 
 def _load_run(run_id: int) -> CourseRun:
@@ -73,6 +74,7 @@ def _run_form(
         venues=queries.all_venues(),
         leaders=queries.leader_candidates(),
         municipalities=queries.member_municipalities(),
+        county_parts=queries.all_county_parts(),
     )
     form = form_class(obj=obj, **lists, **extra)
     return form, lists
@@ -95,6 +97,7 @@ def _run_details(form: RunForm, lists: _RunLists) -> services.RunDetails:
         contact_email=form.contact_email.data or "",
         is_open_to_all=form.is_open_to_all.data,
         municipalities=_by_id(lists["municipalities"], form.municipalities.data),
+        county_parts=_by_id(lists["county_parts"], form.county_parts.data),
         venue=venue[0] if venue else None,
         online_url=(form.online_url.data or None) if not venue else None,
         leaders=_by_id(lists["leaders"], form.leaders.data),
@@ -182,6 +185,7 @@ def edit_run(run_id: int):
         form.signup_closes_date.data, form.signup_closes_time.data = closes.date(), closes.time()
         form.leaders.data = [u.id for u in run.leaders]
         form.municipalities.data = [m.id for m in run.municipalities]
+        form.county_parts.data = [p.id for p in run.county_parts]
         form.venue.data = run.venue_id
     if form.validate_on_submit():
         if attempt(

@@ -30,7 +30,14 @@ def _months(now) -> list[date]:
     return months
 
 
-def _filters(form: CatalogueFilterForm, months: list[date]) -> queries.CatalogueFilters:
+def _offered(field, pairs: list[tuple[int, str]]) -> int | None:
+    """Return the field's id when the page offered it; an unknown one filters nothing away."""
+    return field.data if not field.errors and field.data in dict(pairs) else None
+
+
+def _filters(
+    form: CatalogueFilterForm, months: list[date], choices: queries.CatalogueChoices
+) -> queries.CatalogueFilters:
     wanted_month = next((m for m in months if m.strftime("%Y-%m") == form.manad.data), None)
     return queries.CatalogueFilters(
         course_type_id=form.typ.data if not form.typ.errors else None,
@@ -38,6 +45,8 @@ def _filters(form: CatalogueFilterForm, months: list[date]) -> queries.Catalogue
         month=wanted_month,
         mode=MODES.get(form.satt.data or "", ""),
         with_seats=bool(form.platser.data),
+        county_part_id=_offered(form.lansdel, choices.county_parts),
+        home_kind_id=_offered(form.hemtyp, choices.home_kinds),
     )
 
 
@@ -46,17 +55,27 @@ def catalogue():
     """List upcoming and running published course runs, with filters and seats left."""
     now = clock.now()
     form = CatalogueFilterForm(request.args)
-    types, municipalities = queries.catalogue_choices()
+    choices = queries.catalogue_choices()
     months = _months(now)
-    form.typ.choices = opts([(None, _l("Alla kurser"))] + [(t.id, t.name) for t in types])
-    form.kommun.choices = opts([(None, _l("Alla kommuner"))] + [(m.id, m.name) for m in municipalities])
+    form.typ.choices = opts([(None, _l("Alla kurser"))] + [(t.id, t.name) for t in choices.types])
+    form.kommun.choices = opts([(None, _l("Alla kommuner"))] + choices.municipalities)
+    form.lansdel.choices = opts([(None, _l("Hela länet"))] + choices.county_parts)
+    form.hemtyp.choices = opts([(None, _l("Alla hemtyper"))] + choices.home_kinds)
     form.manad.choices = opts(
         [("", _l("Alla månader"))] + [(m.strftime("%Y-%m"), format_date(m, "LLLL y")) for m in months]
     )
     form.validate()
-    page = queries.catalogue_page(_filters(form, months), now=now, page=page_arg())
+    page = queries.catalogue_page(_filters(form, months, choices), now=now, page=page_arg())
     args = {k: v for k, v in request.args.items() if k != PAGE_KEY and v}
-    return render_template("courses/catalogue.html", form=form, page=page, args=args)
+    return render_template(
+        "courses/catalogue.html",
+        form=form,
+        page=page,
+        args=args,
+        aimed_at=choices.aimed_at,
+        has_parts=bool(choices.county_parts),
+        has_kinds=bool(choices.home_kinds),
+    )
 
 
 def _visible_run(run_id: int):

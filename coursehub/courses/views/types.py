@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from coursehub import clock
-from coursehub.accounts.models import STAFF_ROLES
+from coursehub.accounts.models import STAFF_ROLES, HomeKind
 from coursehub.accounts.permissions import roles_required
 from coursehub.courses import queries, services
 from coursehub.courses.forms import ActionForm, CourseTypeForm, ThemeForm, VenueForm
@@ -19,7 +19,7 @@ from coursehub.lib.work import actor, attempt, load_or_404
 staff_only = roles_required(*STAFF_ROLES)
 
 
-def _type_details(form: CourseTypeForm) -> services.TypeDetails:
+def _type_details(form: CourseTypeForm, kinds: list[HomeKind]) -> services.TypeDetails:
     return services.TypeDetails(
         name=required(form.name),
         kind=CourseKind(form.kind.data),
@@ -29,6 +29,7 @@ def _type_details(form: CourseTypeForm) -> services.TypeDetails:
         allows_makeup=form.allows_makeup.data,
         issues_certificate=form.issues_certificate.data,
         requires_municipal_approval=form.requires_municipal_approval.data,
+        home_kinds=tuple(k for k in kinds if k.id in set(form.aimed_at.data or ())),
     )
 
 
@@ -53,7 +54,8 @@ def admin_types():
 @staff_only
 def new_type():
     """Create a course type; its first theme is entered on the same page."""
-    form = CourseTypeForm()
+    kinds = queries.all_home_kinds()
+    form = CourseTypeForm(home_kinds=kinds)
     theme_form = ThemeForm(prefix="theme")
     if request.method == "GET":
         form.allowed_absences.data = 0
@@ -62,7 +64,7 @@ def new_type():
             lambda: services.create_course_type(
                 actor=actor(),
                 now=clock.now(),
-                details=_type_details(form),
+                details=_type_details(form, kinds),
                 themes=[_theme_details(theme_form)],
             ),
             form=form,
@@ -72,6 +74,13 @@ def new_type():
             flash(_("Kurstypen är sparad."), "success")
             return redirect(url_for("courses.edit_type", type_id=course_type.id))
     return render_template("courses/type_new.html", form=form, theme_form=theme_form)
+
+
+def _stored_type_form(course_type: CourseType) -> CourseTypeForm:
+    """Return the type's form as stored, for a page that shows an error of another form."""
+    form = CourseTypeForm(obj=course_type, formdata=None, home_kinds=queries.all_home_kinds())
+    form.aimed_at.data = [k.id for k in course_type.home_kinds]
+    return form
 
 
 def _render_type(course_type: CourseType, form, theme_form, status: int = 200):
@@ -90,11 +99,14 @@ def _render_type(course_type: CourseType, form, theme_form, status: int = 200):
 def edit_type(type_id: int):
     """Change a course type's texts and completion settings; show its themes."""
     course_type = load_or_404(CourseType, type_id)
-    form = CourseTypeForm(obj=course_type)
+    kinds = queries.all_home_kinds()
+    form = CourseTypeForm(obj=course_type, home_kinds=kinds)
+    if request.method == "GET":
+        form.aimed_at.data = [k.id for k in course_type.home_kinds]
     if form.validate_on_submit():
         if attempt(
             lambda: services.update_course_type(
-                course_type, actor=actor(), now=clock.now(), details=_type_details(form)
+                course_type, actor=actor(), now=clock.now(), details=_type_details(form, kinds)
             ),
             form=form,
         ).ok:
@@ -118,7 +130,7 @@ def add_theme(type_id: int):
         ).ok:
             flash(_("Temat är tillagt. Kursomgångar som redan finns påverkas inte."), "success")
             return redirect(url_for("courses.edit_type", type_id=type_id))
-    return _render_type(course_type, CourseTypeForm(obj=course_type, formdata=None), theme_form, 422)
+    return _render_type(course_type, _stored_type_form(course_type), theme_form, 422)
 
 
 def _load_theme(type_id: int, theme_id: int) -> CourseTheme:
@@ -154,7 +166,7 @@ def remove_theme(type_id: int, theme_id: int):
         abort(400)
     outcome = attempt(lambda: services.remove_theme(theme, actor=actor(), now=clock.now()), quiet=True)
     if outcome.error is not None:
-        form = CourseTypeForm(obj=theme.course_type, formdata=None)
+        form = _stored_type_form(theme.course_type)
         form.form_errors.append(outcome.error.message)
         return _render_type(theme.course_type, form, ThemeForm(prefix="theme", formdata=None), 422)
     flash(

@@ -94,10 +94,34 @@ def next_waitlist_position(run_id: int) -> int:
 
 
 def is_in_audience(run: CourseRun, municipality: Municipality) -> bool:
-    """Return True when families of `municipality` may come to `run`."""
+    """Return True when families of `municipality` may come to `run`.
+
+    The whole county (every member municipality), or the chosen municipalities together with those
+    of the chosen county parts.
+    """
     if run.is_open_to_all and municipality.is_member:
         return True
-    return any(m.id == municipality.id for m in run.municipalities)
+    if any(m.id == municipality.id for m in run.municipalities):
+        return True
+    return any(m.id == municipality.id for part in run.county_parts for m in part.municipalities)
+
+
+def check_in_audience(run: CourseRun, municipality: Municipality) -> None:
+    """Raise SignupClosedError, saying whom the run is for, unless `municipality` is in its audience."""
+    if is_in_audience(run, municipality):
+        return
+    where = [part.name for part in run.county_parts] + [m.name for m in run.municipalities]
+    if where:
+        raise SignupClosedError(
+            _(
+                "Kursomgången är till för familjer i %(where)s och är inte öppen för familjer från %(name)s.",
+                where=", ".join(where),
+                name=municipality.name,
+            )
+        )
+    raise SignupClosedError(
+        _("Kursomgången är inte öppen för familjer från %(name)s.", name=municipality.name)
+    )
 
 
 def check_run_takes_signups(run: CourseRun, now: datetime) -> None:

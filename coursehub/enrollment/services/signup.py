@@ -88,10 +88,7 @@ def sign_up(
     """Sign up adults of `household` for `run`: confirmed, pending approval, or waitlisted."""
     common.check_may_act_for(actor, household)
     common.check_run_takes_signups(run, now)
-    if not common.is_in_audience(run, household.municipality):
-        raise SignupClosedError(
-            _("Kursomgången är inte öppen för familjer från %(name)s.", name=household.municipality.name)
-        )
+    common.check_in_audience(run, household.municipality)
     chosen = common.check_persons(household, persons)
     run = common.lock_run(run)
     # The run may have changed while we waited for the lock.
@@ -150,10 +147,7 @@ def sign_up_for_makeup(
         raise SignupClosedError(_("Träffen tar inte emot anmälningar."))
     if session.has_started(now):
         raise SignupClosedError(_("Träffen har redan börjat."))
-    if not common.is_in_audience(run, household.municipality):
-        raise SignupClosedError(
-            _("Kursomgången är inte öppen för familjer från %(name)s.", name=household.municipality.name)
-        )
+    common.check_in_audience(run, household.municipality)
     if not _attends_other_run(household, run):
         raise EnrollmentError(
             _("Hushållet går inte någon annan omgång av den här kursen och kan inte ta igen en träff.")

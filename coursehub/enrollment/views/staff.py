@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coursehub import clock
+from coursehub.accounts import county
 from coursehub.accounts.models import FIGURE_ROLES, LEADER_ROLES, STAFF_ROLES
 from coursehub.accounts.permissions import roles_required
 from coursehub.courses.models import CourseRun
@@ -118,6 +119,8 @@ def municipality_counts():
     """Confirmed participants per run and municipality in a term."""
     term = parse_term(request.args.get("termin")) or term_of(clock.now())
     rows = queries.municipality_counts(term)
+    membership = county.part_membership()
+    counted = {row.municipality for row in rows}
     terms = terms_around(term)
     # Staff (not the steering group) are warned of a flood of unconfirmed self-registrations.
     busy = (
@@ -130,6 +133,10 @@ def municipality_counts():
     return render_template(
         "enrollment/municipality_counts.html",
         rows=rows,
+        part_sums=queries.sums_per_part(rows, membership.parts_of),
+        # Only those with participants this term: they are the ones counted twice.
+        shared={name: membership.parts_of[name] for name in membership.shared() if name in counted},
+        has_parts=bool(membership.parts_of),
         term=term,
         terms=terms,
         busy=busy,

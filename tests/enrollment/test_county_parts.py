@@ -1,0 +1,132 @@
+"""A run for county parts: families of the parts' municipalities may sign up, others are refused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from coursehub import clock
+from coursehub.accounts import county
+from coursehub.enrollment import queries, services
+from coursehub.enrollment.errors import SignupClosedError
+from coursehub.enrollment.models import EnrollmentStatus
+from coursehub.extensions import db
+from tests.factories import CourseRunFactory, MunicipalityFactory, UserFactory
+
+
+@pytest.fixture
+def county_map():
+    """The county's two parts as the resource uses them (Habo north, Värnamo south)."""
+    staff = UserFactory(staff=True)
+    town = {
+        name: MunicipalityFactory(name=name)
+        for name in ("Habo", "Mullsjö", "Värnamo", "Gislaved", "Vaggeryd")
+    }
+    north = county.create_county_part(
+        name="Norra länsdelen", municipalities=[town["Habo"], town["Mullsjö"], town["Vaggeryd"]], actor=staff
+    )
+    south = county.create_county_part(
+        name="Södra länsdelen",
+        municipalities=[town["Värnamo"], town["Gislaved"], town["Vaggeryd"]],
+        actor=staff,
+    )
+    return town, north, south
+
+
+def _south_run(south):
+    run = CourseRunFactory(is_open_to_all=False, title="Jourhemsträff i söder")
+    run.county_parts.append(south)
+    db.session.flush()
+    return run
+
+
+def test_a_run_for_the_southern_part_accepts_varnamo_and_refuses_habo(county_map, make_family):
+    town, _north, south = county_map
+    run = _south_run(south)
+    from_varnamo, varnamo_adults = make_family(1, municipality=town["Värnamo"])
+    from_habo, habo_adults = make_family(1, municipality=town["Habo"])
+
+    enrollment = services.sign_up(run, from_varnamo, varnamo_adults, actor=varnamo_adults[0], now=clock.now())
+    assert enrollment.status == EnrollmentStatus.CONFIRMED
+
+    with pytest.raises(SignupClosedError) as refused:
+        services.sign_up(run, from_habo, habo_adults, actor=habo_adults[0], now=clock.now())
+    assert refused.value.message == (
+        "Kursomgången är till för familjer i Södra länsdelen och är inte öppen för familjer från Habo."
+    )
+    assert [e.household_id for e in run_enrollments(run)] == [from_varnamo.id]
+
+
+def run_enrollments(run):
+    from sqlalchemy import select
+
+    from coursehub.enrollment.models import Enrollment
+
+    return list(db.session.scalars(select(Enrollment).where(Enrollment.run_id == run.id)))
+
+
+def test_a_municipality_in_both_parts_is_in_the_audience_of_either(county_map, make_family):
+    town, north, _south = county_map
+    run = CourseRunFactory(is_open_to_all=False)
+    run.county_parts.append(north)
+    db.session.flush()
+    household, adults = make_family(1, municipality=town["Vaggeryd"])
+    assert services.sign_up(run, household, adults, actor=adults[0], now=clock.now()).status == (
+        EnrollmentStatus.CONFIRMED
+    )
+
+
+def test_parts_and_chosen_municipalities_add_up(county_map, make_family):
+    town, _north, south = county_map
+    run = _south_run(south)
+    run.municipalities.append(town["Habo"])
+    db.session.flush()
+    household, adults = make_family(1, municipality=town["Habo"])
+    assert services.sign_up(run, household, adults, actor=adults[0], now=clock.now()).status == (
+        EnrollmentStatus.CONFIRMED
+    )
+    shown = [m.name for m in queries.audience_municipalities(run)]
+    assert shown == sorted(["Gislaved", "Habo", "Vaggeryd", "Värnamo"])
+
+
+def test_a_municipal_worker_is_offered_only_runs_open_to_their_municipality(county_map):
+    town, _north, south = county_map
+    run = _south_run(south)
+    open_to_all = CourseRunFactory(title="För hela länet")
+    assert [r.id for r in queries.open_runs_for(town["Värnamo"], clock.now())] == sorted(
+        [run.id, open_to_all.id]
+    )
+    assert [r.id for r in queries.open_runs_for(town["Habo"], clock.now())] == [open_to_all.id]
+
+
+def test_a_run_for_the_whole_county_still_takes_every_member_municipality(county_map, make_family):
+    town, _north, _south = county_map
+    run = CourseRunFactory(is_open_to_all=True)
+    household, adults = make_family(1, municipality=town["Habo"])
+    assert services.sign_up(run, household, adults, actor=adults[0], now=clock.now()).status == (
+        EnrollmentStatus.CONFIRMED
+    )
+
+
+def test_the_figures_per_municipality_also_sum_per_part_and_say_when_one_is_in_both(
+    client, login_as, county_map, make_family
+):
+    town, _north, _south = county_map
+    run = CourseRunFactory(title="Trygga kvällar")
+    for name, adults in (("Habo", 2), ("Värnamo", 1), ("Vaggeryd", 2)):
+        household, members = make_family(adults, municipality=town[name])
+        services.sign_up(run, household, members, actor=members[0], now=clock.now())
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    login_as(client, staff)
+    page = client.get("/kurser/deltagare-per-kommun?termin=2026-HT").get_data(as_text=True).replace("\n", "")
+    sums = re.search(r'<table class="table" id="part-sums">.*?</table>', page).group(0)
+    # North: Habo 2 + Vaggeryd 2; south: Värnamo 1 + Vaggeryd 2 (Vaggeryd is in both).
+    assert re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)</td>', sums) == [
+        ("Norra länsdelen", "4", "2"),
+        ("Södra länsdelen", "3", "2"),
+    ]
+    note = re.search(r'id="shared-parts-note">(.*?)</p>', page).group(1)
+    assert "räknas därför i var och en av dem" in note
+    assert "Vaggeryd (Norra länsdelen, Södra länsdelen)" in note and "Habo" not in note
