@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import holidays
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from coursehub.accounts.models import LEADER_ROLES, Municipality, User, UserRole
 from coursehub.clock import to_local
 from coursehub.courses.models import (
+    FAMILY_AUDIENCES,
     CourseRun,
     CourseSession,
     CourseType,
@@ -39,6 +40,8 @@ class CatalogueFilters:
     month: date | None = None  # first day of a month
     mode: str = ""  # "online", "onsite" or ""
     with_seats: bool = False
+    # False for families and visitors: runs of course types for professionals only are left out.
+    for_professionals: bool = False
 
 
 @dataclass
@@ -83,6 +86,9 @@ def _catalogue_conditions(filters: CatalogueFilters, now: datetime) -> list[Colu
     ]
     if filters.course_type_id:
         conditions.append(CourseRun.course_type_id == filters.course_type_id)
+    if not filters.for_professionals:
+        # A subquery, not a join: the count and the page stay one statement each.
+        conditions.append(CourseRun.course_type_id.in_(_family_type_ids()))
     if filters.municipality_id:
         conditions.append(
             exists().where(Venue.id == CourseRun.venue_id, Venue.municipality_id == filters.municipality_id)
@@ -108,9 +114,19 @@ def _catalogue_conditions(filters: CatalogueFilters, now: datetime) -> list[Colu
     return conditions
 
 
-def catalogue_choices() -> tuple[list[CourseType], list[Municipality]]:
-    """Return the course types and the municipalities that have venues, for the filters."""
-    types = db.session.scalars(select(CourseType).order_by(CourseType.name)).all()
+def _family_type_ids() -> Select[int]:
+    return select(CourseType.id).where(CourseType.intended_for.in_(FAMILY_AUDIENCES))
+
+
+def catalogue_choices(*, for_professionals: bool = False) -> tuple[list[CourseType], list[Municipality]]:
+    """Return the course types and the municipalities that have venues, for the filters.
+
+    Without `for_professionals` (families, visitors) the types for professionals only are left out.
+    """
+    type_stmt = select(CourseType).order_by(CourseType.name)
+    if not for_professionals:
+        type_stmt = type_stmt.where(CourseType.intended_for.in_(FAMILY_AUDIENCES))
+    types = db.session.scalars(type_stmt).all()
     municipalities = db.session.scalars(
         select(Municipality)
         .where(exists().where(Venue.municipality_id == Municipality.id))
@@ -129,6 +145,7 @@ def load_public_run(run_id: int) -> CourseRun | None:
             joinedload(CourseRun.venue),
             selectinload(CourseRun.leaders),
             selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
+            selectinload(CourseRun.sessions).selectinload(CourseSession.speakers),
         )
     )
 

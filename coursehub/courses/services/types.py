@@ -18,6 +18,7 @@ from coursehub.courses.models import (
     CourseSession,
     CourseTheme,
     CourseType,
+    IntendedFor,
 )
 from coursehub.extensions import db
 
@@ -37,6 +38,7 @@ class TypeDetails:
     allows_makeup: bool = True
     issues_certificate: bool = False
     requires_municipal_approval: bool = False
+    intended_for: IntendedFor = IntendedFor.FAMILIES
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,10 @@ def _months(now) -> list[date]:
     return months
 
 
+def _viewer():
+    return current_user if current_user.is_authenticated else None
+
+
 def _filters(form: CatalogueFilterForm, months: list[date]) -> queries.CatalogueFilters:
     wanted_month = next((m for m in months if m.strftime("%Y-%m") == form.manad.data), None)
     return queries.CatalogueFilters(
@@ -38,6 +42,7 @@ def _filters(form: CatalogueFilterForm, months: list[date]) -> queries.Catalogue
         month=wanted_month,
         mode=MODES.get(form.satt.data or "", ""),
         with_seats=bool(form.platser.data),
+        for_professionals=permissions.sees_professional_courses(_viewer()),
     )
 
 
@@ -46,7 +51,9 @@ def catalogue():
     """List upcoming and running published course runs, with filters and seats left."""
     now = clock.now()
     form = CatalogueFilterForm(request.args)
-    types, municipalities = queries.catalogue_choices()
+    types, municipalities = queries.catalogue_choices(
+        for_professionals=permissions.sees_professional_courses(_viewer())
+    )
     months = _months(now)
     form.typ.choices = opts([(None, _l("Alla kurser"))] + [(t.id, t.name) for t in types])
     form.kommun.choices = opts([(None, _l("Alla kommuner"))] + [(m.id, m.name) for m in municipalities])
@@ -77,7 +84,7 @@ def detail(run_id: int):
     run = _visible_run(run_id)
     now = clock.now()
     has_signup_page = "enrollment.sign_up" in current_app.view_functions
-    user = current_user if current_user.is_authenticated else None
+    user = _viewer()
     return render_template(
         "courses/detail.html",
         run=run,
@@ -85,6 +92,11 @@ def detail(run_id: int):
         seats_left=run.seats_left,
         signup_open=run.is_signup_open(now),
         has_signup_page=has_signup_page,
+        # Courses never import enrollment: its page for professionals' sign-ups is looked up by name.
+        has_professional_page="enrollment.sign_up_professionals" in current_app.view_functions,
+        for_families=run.course_type.is_for_families,
+        for_professionals=run.course_type.is_for_professionals,
+        is_professional=permissions.sees_professional_courses(user),
         is_public=run.status in permissions.PUBLIC_STATUSES,
         has_ended=run.status == RunStatus.COMPLETED,
     )

@@ -10,7 +10,7 @@ from coursehub.accounts.models import STAFF_ROLES
 from coursehub.accounts.permissions import roles_required
 from coursehub.courses import queries, services
 from coursehub.courses.forms import ActionForm, CourseTypeForm, ThemeForm, VenueForm
-from coursehub.courses.models import CourseKind, CourseTheme, CourseType, Venue
+from coursehub.courses.models import CourseKind, CourseTheme, CourseType, IntendedFor, Venue
 from coursehub.courses.views import bp
 from coursehub.lib.checks import known
 from coursehub.lib.forms import required
@@ -29,6 +29,7 @@ def _type_details(form: CourseTypeForm) -> services.TypeDetails:
         allows_makeup=form.allows_makeup.data,
         issues_certificate=form.issues_certificate.data,
         requires_municipal_approval=form.requires_municipal_approval.data,
+        intended_for=IntendedFor(form.intended_for.data),
     )
 
 
