@@ -120,6 +120,17 @@ def test_the_waiting_list_and_an_offer_work_for_professionals(clock, pro_run, wo
     assert waiting.status == EnrollmentStatus.CONFIRMED and pro_run.seats_taken == 2
 
 
+def test_a_professional_is_reminded_of_a_session_like_a_family(clock, pro_run, worker, outbox):
+    from coursehub.enrollment import jobs
+
+    services.sign_up_professional(pro_run, worker, actor=worker, now=clock.now)
+    first = pro_run.sessions[0]
+    clock.set(first.starts_at - timedelta(hours=24))
+    assert jobs.send_session_reminders(clock.now) == 1
+    (reminder,) = outbox(worker.email, f"reminder:{first.id}:")
+    assert pro_run.title in reminder.subject or first.title in reminder.body_text
+
+
 def test_signing_up_twice_is_refused_beside_the_persons(clock, pro_run, worker):
     services.sign_up_professional(pro_run, worker, actor=worker, now=clock.now)
     with pytest.raises(AlreadySignedUpError) as refused:

@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 
 from coursehub.accounts.models import Household, Municipality, Role, User, UserRole
 from coursehub.courses.models import CourseRun, RunStatus
+from coursehub.enrollment import permissions
 from coursehub.enrollment.errors import EnrollmentError, SignupClosedError
 from coursehub.enrollment.models import SEAT_HOLDING, Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.errors import NotFoundError
@@ -179,11 +180,6 @@ def _is_colleague(actor: User, person: User | None) -> bool:
     )
 
 
-def is_professional(user: User) -> bool:
-    """Return True for those who may take a course for professionals (workers, members, staff)."""
-    return user.is_active and user.has_role(Role.MUNICIPAL, Role.MEMBER, Role.LEADER, Role.STAFF, Role.ADMIN)
-
-
 def may_sign_up_professional(actor: User | None, person: User) -> bool:
     """Return True when `actor` may sign `person` up for a course for professionals.
 
@@ -195,7 +191,7 @@ def may_sign_up_professional(actor: User | None, person: User) -> bool:
     if actor.is_staff:
         return True
     if actor.id == person.id:
-        return is_professional(person)
+        return person.is_active and permissions.is_professional(person)
     return _is_colleague(actor, person) and person.has_role(Role.MUNICIPAL)
 
 
