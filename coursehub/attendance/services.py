@@ -147,7 +147,7 @@ def mark_everyone_present(
         raise PermissionDeniedError(_("Du får inte föra närvaro för den här träffen."))
     groups = queries.attendance_sheet(session)
     if household_id is not None:
-        groups = [g for g in groups if g.household.id == household_id]
+        groups = [g for g in groups if g.household is not None and g.household.id == household_id]
         if not groups:
             raise NotSignedUpError(_("Familjen är inte anmäld till den här träffen."))
     made = 0

@@ -10,9 +10,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from coursehub.accounts.models import CountyPart, HomeKind, Municipality, User
-from coursehub.clock import LOCAL_TZ
+from coursehub.clock import LOCAL_TZ, to_local
 from coursehub.courses import services
-from coursehub.courses.models import CourseKind, CourseRun, CourseType, Venue
+from coursehub.courses.models import CourseKind, CourseRun, CourseSession, CourseType, IntendedFor, Venue
 from coursehub.extensions import db
 from coursehub.lib.localtime import local_moment
 
@@ -162,7 +162,80 @@ def seed(now: datetime) -> None:
         "https://moten.example/trygga-kvallar",
         leaders[:1],
     )
+    _seed_professional_courses(staff, now, venues[VENUES[0][0]], leaders)
     db.session.flush()
+
+
+def _seed_professional_courses(actor: User, now: datetime, venue: Venue, leaders: list[User]) -> None:
+    """An evening for new social workers, and a lecture for families and professionals with a guest."""
+    newcomers = _course_type(
+        actor,
+        now,
+        services.TypeDetails(
+            name="Introduktion för nya socialsekreterare",
+            kind=CourseKind.CONTINUING,
+            description="En kväll om familjehemsvården i länet: uppdragen, samarbetet med "
+            "familjehemsresursen och stödet till familjerna.",
+            audience="Socialsekreterare som är nya i familjehemsvården i medlemskommunerna.",
+            intended_for=IntendedFor.PROFESSIONALS,
+            issues_certificate=True,
+        ),
+        [services.ThemeDetails(title="Familjehemsvården i länet", suggested_minutes=150)],
+    )
+    lecture = _course_type(
+        actor,
+        now,
+        services.TypeDetails(
+            name="Barnets bästa i placeringen – föreläsning",
+            kind=CourseKind.CONTINUING,
+            description="En föreläsning för familjehem och socialsekreterare, med tid för frågor.",
+            audience="Familjehem och yrkesverksamma i medlemskommunerna.",
+            intended_for=IntendedFor.BOTH,
+        ),
+        [services.ThemeDetails(title="Barnets bästa", suggested_minutes=120)],
+    )
+    day = now.date() + timedelta(days=30)
+    _run(
+        newcomers,
+        actor,
+        now,
+        f"Introduktion för nya socialsekreterare, {_term(day)}",
+        day,
+        time(13, 0),
+        time(15, 30),
+        venue,
+        None,
+        leaders[:1],
+    )
+    lecture_day = now.date() + timedelta(days=45)
+    title = f"Barnets bästa i placeringen, {_term(lecture_day)}"
+    _run(lecture, actor, now, title, lecture_day, time(18, 0), time(20, 0), venue, None, leaders)
+    run = db.session.scalar(select(CourseRun).where(CourseRun.title == title))
+    if run is not None and run.sessions and not run.sessions[0].speakers:
+        _name_guest(run.sessions[0], actor, now)
+
+
+def _name_guest(session: CourseSession, actor: User, now: datetime) -> None:
+    start, end = to_local(session.starts_at), to_local(session.ends_at)
+    services.update_session(
+        session,
+        actor=actor,
+        now=now,
+        details=services.SessionDetails(
+            day=start.date(),
+            start_time=start.time(),
+            end_time=end.time(),
+            title=session.title,
+            theme=session.theme,
+            venue=session.venue,
+            online_url=session.online_url,
+            contents_note="Föreläsning och samtal om barnets rätt till sitt ursprung, med frågestund.",
+            speakers=(
+                services.SpeakerDetails("Eva Lind", "Barnpsykiater", "Region Jönköpings län"),
+                services.SpeakerDetails("Familjen Ek", "Familjehem sedan tio år"),
+            ),
+        ),
+    )
 
 
 def _course_type(

@@ -22,7 +22,16 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from coursehub.courses.models import MAX_CAPACITY, CourseKind
+from coursehub.courses.models import (
+    MAX_CAPACITY,
+    MAX_CONTENTS_NOTE,
+    MAX_SPEAKERS,
+    SPEAKER_NAME_LENGTH,
+    SPEAKER_ORGANISATION_LENGTH,
+    SPEAKER_TITLE_LENGTH,
+    CourseKind,
+    IntendedFor,
+)
 from coursehub.lib.email_address import EmailAddress
 from coursehub.lib.forms import BaseForm, HttpsUrl, OfferedChoices, SaneDate, posted_id
 from coursehub.lib.params import as_id
@@ -179,6 +188,17 @@ class CourseTypeForm(BaseForm):
         ),
     )
     description = TextAreaField(_l("Beskrivning"), validators=[Length(max=5000, message=TOO_LONG)])
+    intended_for = Choice(
+        _l("Vem kursen är till för"),
+        default=IntendedFor.FAMILIES.value,
+        choices=opts(
+            [
+                (IntendedFor.FAMILIES.value, _l("Familjer")),
+                (IntendedFor.PROFESSIONALS.value, _l("Yrkesverksamma (till exempel socialsekreterare)")),
+                (IntendedFor.BOTH.value, _l("Både familjer och yrkesverksamma")),
+            ]
+        ),
+    )
     audience = TextAreaField(_l("Målgrupp"), validators=[Length(max=2000, message=TOO_LONG)])
     allowed_absences = WholeNumberField(
         _l("Tillåten frånvaro (antal träffar)"), render_kw={"inputmode": "numeric"}
@@ -329,6 +349,17 @@ class SessionForm(BaseForm):
     online_url = StringField(
         _l("Länk till mötet på nätet"), validators=[Optional(), Length(max=500, message=TOO_LONG), HttpsUrl()]
     )
+    contents_note = TextAreaField(
+        _l("Det här händer på träffen utöver temat (frivilligt)"),
+        validators=[Optional(), Length(max=MAX_CONTENTS_NOTE, message=TOO_LONG)],
+    )
+
+    def speaker_rows(self) -> list[tuple[Field, Field, Field]]:
+        """Return the (name, title, organisation) fields of each speaker row, in order."""
+        return [
+            (self[f"speaker{n}_name"], self[f"speaker{n}_title"], self[f"speaker{n}_organisation"])
+            for n in range(1, MAX_SPEAKERS + 1)
+        ]
 
     def __init__(self, *args, themes=(), venues=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -344,6 +375,32 @@ class SessionForm(BaseForm):
     def validate_venue(self, field):
         if field.data is None and not (self.online_url.data or "").strip():
             raise ValidationError(str(_l("Välj en lokal eller skriv en länk till mötet på nätet.")))
+
+
+# One row of fields per speaker or guest (rows left empty are ignored); the limits are the
+# columns' own, so that a too long name gets its message beside the field.
+for _n in range(1, MAX_SPEAKERS + 1):
+    setattr(
+        SessionForm,
+        f"speaker{_n}_name",
+        StringField(_l("Namn"), validators=[Optional(), Length(max=SPEAKER_NAME_LENGTH, message=TOO_LONG)]),
+    )
+    setattr(
+        SessionForm,
+        f"speaker{_n}_title",
+        StringField(
+            _l("Titel eller yrke"),
+            validators=[Optional(), Length(max=SPEAKER_TITLE_LENGTH, message=TOO_LONG)],
+        ),
+    )
+    setattr(
+        SessionForm,
+        f"speaker{_n}_organisation",
+        StringField(
+            _l("Organisation"),
+            validators=[Optional(), Length(max=SPEAKER_ORGANISATION_LENGTH, message=TOO_LONG)],
+        ),
+    )
 
 
 class CopyRunForm(BaseForm):

@@ -19,10 +19,15 @@ def contact_of(run: CourseRun) -> str:
 
 
 def describe(session: CourseSession, *, place: str, online_url: str | None, link: str | None) -> str:
-    """Return an event's DESCRIPTION: the theme, where to go, whom to ask and a link back."""
+    """Return an event's DESCRIPTION: the theme, what else it holds and who comes, where to go,
+    whom to ask and a link back."""
     lines = [_("Tema: %(title)s", title=session.title)]
     if session.theme is not None and session.theme.description:
         lines.append(session.theme.description.strip())
+    if session.contents_note:
+        lines.append(session.contents_note)
+    if session.speakers:
+        lines.append(_("Gäster: %(names)s", names=session.guests_line))
     if online_url:
         lines.append(_("Länk till mötet: %(url)s", url=online_url))
     elif place:

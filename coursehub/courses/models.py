@@ -26,6 +26,19 @@ course_type_home_kinds = sa.Table(
 )
 
 
+class IntendedFor(enum.StrEnum):
+    """Whom a course type is for: foster families, professionals (social workers), or both."""
+
+    FAMILIES = "families"
+    PROFESSIONALS = "professionals"
+    BOTH = "both"
+
+
+# What families (and visitors) may see and sign up for; professionals see every course type.
+FAMILY_AUDIENCES = (IntendedFor.FAMILIES, IntendedFor.BOTH)
+PROFESSIONAL_AUDIENCES = (IntendedFor.PROFESSIONALS, IntendedFor.BOTH)
+
+
 class CourseType(Base):
     __tablename__ = "course_types"
 
@@ -34,6 +47,13 @@ class CourseType(Base):
     kind: Mapped[CourseKind] = mapped_column(str_enum(CourseKind, "course_kind"))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     audience: Mapped[str] = mapped_column(sa.Text, default="")
+    # Whom the course is for. A family never sees (nor signs up for) a run of a type for
+    # professionals only: the catalogue, the run's page and its calendar file leave it out.
+    intended_for: Mapped[IntendedFor] = mapped_column(
+        str_enum(IntendedFor, "intended_for"),
+        default=IntendedFor.FAMILIES,
+        server_default=IntendedFor.FAMILIES.value,
+    )
     # Completion settings: course-type settings, never constants in code.
     allowed_absences: Mapped[int] = mapped_column(default=0)
     allows_makeup: Mapped[bool] = mapped_column(default=True)
@@ -53,6 +73,14 @@ class CourseType(Base):
     )
 
     __table_args__ = (sa.CheckConstraint("allowed_absences >= 0", name="allowed_absences_not_negative"),)
+
+    @property
+    def is_for_families(self) -> bool:
+        return self.intended_for in FAMILY_AUDIENCES
+
+    @property
+    def is_for_professionals(self) -> bool:
+        return self.intended_for in PROFESSIONAL_AUDIENCES
 
     @property
     def active_themes(self) -> list[CourseTheme]:
@@ -128,6 +156,12 @@ run_county_parts = sa.Table(
 )
 
 MAX_CAPACITY = 500
+# A session's note of contents and its speakers (SessionSpeaker).
+MAX_CONTENTS_NOTE = 1000
+MAX_SPEAKERS = 4
+SPEAKER_NAME_LENGTH = 120
+SPEAKER_TITLE_LENGTH = 120
+SPEAKER_ORGANISATION_LENGTH = 160
 
 
 class CourseRun(Base):
@@ -230,10 +264,16 @@ class CourseSession(Base):
     reminded_at: Mapped[datetime | None]
     # Why staff cancelled the session; the families' mail and the run page show it.
     cancel_reason: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    # What the meeting holds beyond its theme (a guest's talk, a panel); shown on the run's page,
+    # in the calendar invite and on the attendance sheet.
+    contents_note: Mapped[str] = mapped_column(sa.String(MAX_CONTENTS_NOTE), default="", server_default="")
 
     run: Mapped[CourseRun] = relationship(back_populates="sessions")
     theme: Mapped[CourseTheme | None] = relationship()
     venue: Mapped[Venue | None] = relationship()
+    speakers: Mapped[list[SessionSpeaker]] = relationship(
+        back_populates="session", order_by="SessionSpeaker.position", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
@@ -242,6 +282,38 @@ class CourseSession(Base):
 
     def has_started(self, now: datetime) -> bool:
         return self.starts_at <= now
+
+    @property
+    def guests_line(self) -> str:
+        """Return the speakers as one line: "Name (title, organisation); …" (empty without any)."""
+        return "; ".join(speaker.label for speaker in self.speakers)
+
+
+class SessionSpeaker(Base):
+    """A speaker or guest at one session (a child psychiatrist, an experienced foster family)."""
+
+    __tablename__ = "session_speakers"
+
+    id: Mapped[intpk]
+    session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course_sessions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(SPEAKER_NAME_LENGTH))
+    title: Mapped[str] = mapped_column(sa.String(SPEAKER_TITLE_LENGTH), default="")
+    organisation: Mapped[str] = mapped_column(sa.String(SPEAKER_ORGANISATION_LENGTH), default="")
+
+    session: Mapped[CourseSession] = relationship(back_populates="speakers")
+
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "position"),
+        sa.CheckConstraint("length(name) > 0", name="speaker_name_not_empty"),
+    )
+
+    @property
+    def label(self) -> str:
+        details = ", ".join(part for part in (self.title, self.organisation) if part)
+        return f"{self.name} ({details})" if details else self.name
 
 
 # The staff run list: newest start first, runs without sessions (no start) last, paged in SQL.

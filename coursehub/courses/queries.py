@@ -11,7 +11,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import holidays
-from sqlalchemy import ColumnElement, String, and_, exists, func, literal_column, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import joinedload, selectinload
 
 from coursehub.accounts.models import (
@@ -25,6 +36,7 @@ from coursehub.accounts.models import (
 )
 from coursehub.clock import to_local
 from coursehub.courses.models import (
+    FAMILY_AUDIENCES,
     CourseRun,
     CourseSession,
     CourseType,
@@ -54,6 +66,8 @@ class CatalogueFilters:
     county_part_id: int | None = None
     # Runs of course types aimed at this kind of home.
     home_kind_id: int | None = None
+    # False for families and visitors: runs of course types for professionals only are left out.
+    for_professionals: bool = False
 
 
 @dataclass
@@ -98,6 +112,9 @@ def _catalogue_conditions(filters: CatalogueFilters, now: datetime) -> list[Colu
     ]
     if filters.course_type_id:
         conditions.append(CourseRun.course_type_id == filters.course_type_id)
+    if not filters.for_professionals:
+        # A subquery, not a join: the count and the page stay one statement each.
+        conditions.append(CourseRun.course_type_id.in_(_family_type_ids()))
     if filters.municipality_id:
         conditions.append(
             exists().where(Venue.id == CourseRun.venue_id, Venue.municipality_id == filters.municipality_id)
@@ -132,6 +149,10 @@ def _catalogue_conditions(filters: CatalogueFilters, now: datetime) -> list[Colu
     return conditions
 
 
+def _family_type_ids() -> Select[int]:
+    return select(CourseType.id).where(CourseType.intended_for.in_(FAMILY_AUDIENCES))
+
+
 def _open_to_part(part_id: int) -> ColumnElement[bool]:
     """Return the runs open to the families of a county part: the whole county's, the part's own,
     and those for a municipality in it."""
@@ -164,13 +185,17 @@ def _tag(name: str) -> ColumnElement[str]:
     return literal_column(f"'{name}'", String)
 
 
-def catalogue_choices() -> CatalogueChoices:
+def catalogue_choices(*, for_professionals: bool = False) -> CatalogueChoices:
     """Return the catalogue's filter choices in two queries, whatever the number of runs.
 
     The course types, then one UNION of the short lists (municipalities with venues, county parts,
-    kinds of home, and which kinds each type is aimed at): new filters add no statement.
+    kinds of home, and which kinds each type is aimed at): new filters add no statement. Without
+    `for_professionals` (families, visitors) the types for professionals only are left out.
     """
-    types = db.session.scalars(select(CourseType).order_by(CourseType.name)).all()
+    type_stmt = select(CourseType).order_by(CourseType.name)
+    if not for_professionals:
+        type_stmt = type_stmt.where(CourseType.intended_for.in_(FAMILY_AUDIENCES))
+    types = db.session.scalars(type_stmt).all()
     lists = union_all(
         select(
             _tag("municipality").label("list"), Municipality.id.label("id"), Municipality.name.label("name")
@@ -208,6 +233,7 @@ def load_public_run(run_id: int) -> CourseRun | None:
             selectinload(CourseRun.county_parts),
             selectinload(CourseRun.municipalities),
             selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
+            selectinload(CourseRun.sessions).selectinload(CourseSession.speakers),
         )
     )
 

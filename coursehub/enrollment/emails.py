@@ -200,8 +200,9 @@ def queue_approval_request_email(enrollment: Enrollment, worker: User, *, now: d
         template="enrollment_approval_request",
         run=enrollment.run,
         user=worker,
-        is_new_household=not household.is_confirmed,
-        typed_household=inert(household.name),
+        is_professional=household is None,
+        is_new_household=household is not None and not household.is_confirmed,
+        typed_household=inert(enrollment.participant_name),
         typed_names=[inert(p.user.full_name) for p in enrollment.persons],
         approvals_url=link(APPROVALS_PATH),
     )

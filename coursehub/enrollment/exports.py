@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from coursehub.enrollment.labels import status_label
+from coursehub.enrollment.labels import participant_kind_label, status_label
 from coursehub.lib import spreadsheets
 
 
 def participant_rows(enrollments) -> list[list[str]]:
-    """Return one row per person: name, e-mail, phone, household, municipality, status and needs.
+    """Return one row per person: name, e-mail, phone, household, municipality, status, needs, kind.
+
+    The kind says whether the person takes part as a family (familj) or as a professional
+    (yrkesverksam); a professional has no household, and their own municipality (if any).
 
     The phone number is there for the leaders, who call a family that is late or must be told of
     a change at short notice.
@@ -17,19 +20,21 @@ def participant_rows(enrollments) -> list[list[str]]:
     rows = []
     for enrollment in enrollments:
         household = enrollment.household
+        municipality = enrollment.municipality
         for person in enrollment.persons:
             rows.append(
                 [
                     person.user.full_name,
                     person.user.email,
                     person.user.phone or "",
-                    household.name,
-                    household.municipality.name,
+                    household.name if household is not None else "",
+                    municipality.name if municipality is not None else "",
                     status_label(enrollment.status),
                     enrollment.makeup_session.title if enrollment.makeup_session else "",
                     enrollment.needs_diet,
                     enrollment.needs_accessibility,
                     enrollment.needs_interpreter,
+                    participant_kind_label(enrollment.participant_kind),
                 ]
             )
     return rows
@@ -47,6 +52,7 @@ def headings() -> list[str]:
         _("Kost"),
         _("Tillgänglighet"),
         _("Tolk (språk)"),
+        _("Deltar som"),
     ]
 
 

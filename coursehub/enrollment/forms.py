@@ -160,3 +160,17 @@ class ReorderForm(BaseForm):
 
 class EmptyForm(BaseForm):
     """A button that only needs the CSRF token."""
+
+
+class ProfessionalSignUpForm(NeedsMixin, BaseForm):
+    """A professional signs up themselves (a municipal worker colleagues too; staff anyone by address)."""
+
+    persons = CheckboxList(_l("Vilka anmäls?"))
+    email = EmailField(
+        _l("Anmäl någon annan med e-postadress (frivilligt)"),
+        validators=[Optional(), Length(max=254, message=TOO_LONG), EmailAddress()],
+    )
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.persons.choices = [(person.id, person.full_name) for person in people]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from coursehub.enrollment.models import EnrollmentStatus
+from coursehub.enrollment.models import EnrollmentStatus, ParticipantKind
 
 STATUS_LABELS = {
     EnrollmentStatus.PENDING: _l("Väntar på kommunens godkännande"),
@@ -20,3 +20,14 @@ STATUS_LABELS = {
 def status_label(status: EnrollmentStatus | str) -> str:
     """Return the label of `status`, in the language of the request."""
     return str(STATUS_LABELS[EnrollmentStatus(status)])
+
+
+KIND_LABELS = {
+    ParticipantKind.FAMILY: _l("familj"),
+    ParticipantKind.PROFESSIONAL: _l("yrkesverksam"),
+}
+
+
+def participant_kind_label(kind: ParticipantKind | str) -> str:
+    """Return whether a participant comes as a family or a professional, in the request's language."""
+    return str(KIND_LABELS[ParticipantKind(kind)])

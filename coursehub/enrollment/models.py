@@ -1,4 +1,4 @@
-"""Sign-ups (anmälningar) of households to course runs, the persons they cover, calendar feeds."""
+"""Sign-ups (anmälningar) of households and professionals to course runs, their persons, calendar feeds."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coursehub.accounts.models import Household, User
+from coursehub.accounts.models import Household, Municipality, User
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus
 from coursehub.db import Base, created_at_column, intpk, str_enum
 
@@ -26,6 +26,13 @@ class EnrollmentStatus(enum.StrEnum):
     UNVERIFIED = "unverified"
 
 
+class ParticipantKind(enum.StrEnum):
+    """Who a sign-up is for: a foster family (a household) or a professional (a social worker)."""
+
+    FAMILY = "family"
+    PROFESSIONAL = "professional"
+
+
 # The scope of a whole-run sign-up ("session:<id>" is a make-up). Private to enrollment: other areas
 # ask queries.signup_persons / queries.session_participants, which say `whole_run` / `is_makeup`.
 RUN_SCOPE = "run"
@@ -36,13 +43,36 @@ ACTIVE = (*SEAT_HOLDING, EnrollmentStatus.WAITLISTED)
 
 
 class Enrollment(Base):
-    """A household's sign-up for a run, or for one session of it (a make-up of a missed theme)."""
+    """A sign-up for a run, or for one session of it (a make-up of a missed theme).
+
+    Two kinds share this one table, so that seats, the waiting list, approval, invites, reminders,
+    attendance, completion and certificates run through the same services for both:
+
+    - a family's sign-up (`participant_kind` "family"): `household_id` is set, and the persons
+      are adults of that household (one or two seats);
+    - a professional's sign-up ("professional", a course type for professionals or for both):
+      `household_id` is NULL and `professional_id` names the one person, who is also its one
+      EnrollmentPerson row. Uniqueness per run and scope is on `professional_id` there (NULLs
+      never collide, so each kind's unique constraint leaves the other kind alone).
+
+    A check constraint holds the shape: a family sign-up has a household and no professional, a
+    professional's has a professional and no household. Code that reads `household` asks
+    `is_professional` first (or `participant_name`, `municipality`, which answer for both).
+    """
 
     __tablename__ = "enrollments"
 
     id: Mapped[intpk]
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("course_runs.id", ondelete="CASCADE"), index=True)
-    household_id: Mapped[int] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    participant_kind: Mapped[ParticipantKind] = mapped_column(
+        str_enum(ParticipantKind, "participant_kind"),
+        default=ParticipantKind.FAMILY,
+        server_default=ParticipantKind.FAMILY.value,
+    )
+    # The family's household; NULL for a professional's sign-up.
+    household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    # The professional signed up; NULL for a family's sign-up.
+    professional_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     # Set for a make-up sign-up to a single session; NULL for the whole run.
     makeup_session_id: Mapped[int | None] = mapped_column(sa.ForeignKey("course_sessions.id"))
     # "run" for a whole-run sign-up, "session:<id>" for a make-up; unique per household and run.
@@ -68,7 +98,8 @@ class Enrollment(Base):
     created_at: Mapped[datetime] = created_at_column()
 
     run: Mapped[CourseRun] = relationship()
-    household: Mapped[Household] = relationship()
+    household: Mapped[Household | None] = relationship()
+    professional: Mapped[User | None] = relationship(foreign_keys=[professional_id])
     makeup_session: Mapped[CourseSession | None] = relationship()
     persons: Mapped[list[EnrollmentPerson]] = relationship(
         back_populates="enrollment", cascade="all, delete-orphan", order_by="EnrollmentPerson.id"
@@ -76,6 +107,13 @@ class Enrollment(Base):
 
     __table_args__ = (
         sa.UniqueConstraint("run_id", "household_id", "scope"),
+        sa.UniqueConstraint("run_id", "professional_id", "scope"),
+        sa.CheckConstraint(
+            "(participant_kind = 'family' AND household_id IS NOT NULL AND professional_id IS NULL)"
+            " OR (participant_kind = 'professional' AND household_id IS NULL"
+            " AND professional_id IS NOT NULL)",
+            name="participant_shape",
+        ),
         sa.CheckConstraint(
             "(status = 'waitlisted') = (waitlist_position IS NOT NULL)",
             name="waitlist_position_iff_waitlisted",
@@ -93,6 +131,30 @@ class Enrollment(Base):
     @property
     def holds_seats(self) -> bool:
         return self.status in SEAT_HOLDING
+
+    @property
+    def is_professional(self) -> bool:
+        return self.participant_kind == ParticipantKind.PROFESSIONAL
+
+    @property
+    def participant_name(self) -> str:
+        """Return the family's name, or the professional's own name."""
+        if self.household is not None:
+            return self.household.name
+        return self.professional.full_name if self.professional is not None else ""
+
+    @property
+    def municipality(self) -> Municipality | None:
+        """Return the household's municipality, or the professional's (None for one without)."""
+        if self.household is not None:
+            return self.household.municipality
+        return self.professional.municipality if self.professional is not None else None
+
+    @property
+    def municipality_id(self) -> int | None:
+        if self.household is not None:
+            return self.household.municipality_id
+        return self.professional.municipality_id if self.professional is not None else None
 
     @property
     def is_makeup(self) -> bool:

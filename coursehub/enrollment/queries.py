@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import overload
 
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from coursehub.accounts.models import Household, Municipality, User
@@ -93,6 +93,7 @@ def _enrollment_options() -> tuple[LoaderOption, ...]:
     return (
         selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user),
         joinedload(Enrollment.household).joinedload(Household.municipality),
+        joinedload(Enrollment.professional).joinedload(User.municipality),
         joinedload(Enrollment.makeup_session),
     )
 
@@ -153,11 +154,14 @@ def participants(run_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Pag
 def participants(run_id: int, *, page: None, per_page: int = PER_PAGE) -> list[Enrollment]: ...
 def participants(run_id: int, *, page: int | None = 1, per_page: int = PER_PAGE) -> Page | list[Enrollment]:
     """Return the run's seat-holding sign-ups (a page, or all when page is None)."""
+    # Families by their household's name, professionals by their own name, in one order.
+    professional = aliased(User)
     stmt = (
         select(Enrollment)
-        .join(Household, Household.id == Enrollment.household_id)
+        .outerjoin(Household, Household.id == Enrollment.household_id)
+        .outerjoin(professional, professional.id == Enrollment.professional_id)
         .where(Enrollment.run_id == run_id, Enrollment.status.in_(SEAT_HOLDING))
-        .order_by(Household.name, Enrollment.id)
+        .order_by(func.coalesce(Household.name, professional.full_name), Enrollment.id)
         .options(*_enrollment_options())
     )
     if page is None:
@@ -203,28 +207,29 @@ def active_enrollment_of(household_id: int, run_id: int) -> Enrollment | None:
 
 
 def _waiting_for(municipality_id: int) -> ColumnElement[bool]:
+    """Sign-ups of the municipality's households, or of its professionals, that wait for a decision."""
     return and_(
-        Household.municipality_id == municipality_id,
+        or_(
+            Enrollment.household_id.in_(
+                select(Household.id).where(Household.municipality_id == municipality_id)
+            ),
+            Enrollment.professional_id.in_(select(User.id).where(User.municipality_id == municipality_id)),
+        ),
         Enrollment.needs_approval.is_(True),
         Enrollment.status.in_(ACTIVE),
     )
 
 
 def count_pending_approvals(municipality_id: int) -> int:
-    """Return how many sign-ups of the municipality's households wait for a decision (one query)."""
-    stmt = (
-        select(func.count(Enrollment.id))
-        .join(Household, Household.id == Enrollment.household_id)
-        .where(_waiting_for(municipality_id))
-    )
+    """Return how many sign-ups of the municipality's households and professionals wait for a decision."""
+    stmt = select(func.count(Enrollment.id)).where(_waiting_for(municipality_id))
     return db.session.scalar(stmt) or 0
 
 
 def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """Return a page of sign-ups of the municipality's households that wait for a decision."""
+    """Return a page of sign-ups of the municipality's households and professionals waiting for a decision."""
     stmt = (
         select(Enrollment)
-        .join(Household, Household.id == Enrollment.household_id)
         .where(_waiting_for(municipality_id))
         .order_by(Enrollment.created_at, Enrollment.id)
         .options(*_enrollment_options(), joinedload(Enrollment.run))
@@ -235,7 +240,7 @@ def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PE
 def open_runs_for(municipality: Municipality, now: datetime, *, limit: int = 100) -> list[CourseRun]:
     """Return runs that take sign-ups now and are open to families of `municipality`."""
     from coursehub.accounts.models import county_part_municipalities as in_part
-    from coursehub.courses.models import run_county_parts, run_municipalities
+    from coursehub.courses.models import FAMILY_AUDIENCES, CourseType, run_county_parts, run_municipalities
 
     listed = select(run_municipalities.c.run_id).where(
         run_municipalities.c.municipality_id == municipality.id
@@ -258,6 +263,9 @@ def open_runs_for(municipality: Municipality, now: datetime, *, limit: int = 100
                 CourseRun.signup_closes_at > now,
                 or_(CourseRun.starts_at.is_(None), CourseRun.starts_at > now),
                 audience,
+                CourseRun.course_type_id.in_(
+                    select(CourseType.id).where(CourseType.intended_for.in_(FAMILY_AUDIENCES))
+                ),
             )
             .order_by(CourseRun.starts_at, CourseRun.id)
             .limit(limit)
@@ -436,3 +444,69 @@ def busy_unconfirmed_municipalities(*, now: datetime, more_than: int) -> list[Bu
         .order_by(count.desc(), Municipality.name)
     )
     return [BusyMunicipality(name, unconfirmed) for name, unconfirmed in rows]
+
+
+# -- professionals ---------------------------------------------------------------------------
+
+
+def professional_candidates(user: User, *, limit: int = 200) -> list[User]:
+    """Return whom `user` may sign up for a course for professionals: themselves first, then (a
+    municipal worker) the active municipal workers of their own municipality, by name."""
+    from coursehub.accounts.models import Role, UserRole
+
+    people = [user]
+    if user.has_role(Role.MUNICIPAL) and user.municipality_id is not None:
+        people.extend(
+            db.session.scalars(
+                select(User)
+                .join(UserRole, UserRole.user_id == User.id)
+                .where(
+                    UserRole.role == Role.MUNICIPAL,
+                    User.municipality_id == user.municipality_id,
+                    User.deactivated_at.is_(None),
+                    User.id != user.id,
+                )
+                .order_by(User.full_name, User.id)
+                .limit(limit)
+            )
+        )
+    return people
+
+
+def active_user_by_email(email: str) -> User | None:
+    """Return the active user with this (normalised) e-mail address, if any."""
+    return db.session.scalar(select(User).where(User.email == email, User.deactivated_at.is_(None)))
+
+
+def professional_enrollments(user_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Return a page of a professional's own sign-ups, active ones and newest runs first."""
+    stmt = (
+        select(Enrollment)
+        .join(CourseRun, CourseRun.id == Enrollment.run_id)
+        .where(Enrollment.professional_id == user_id)
+        .order_by(
+            case((Enrollment.status.in_(ACTIVE), 0), else_=1),
+            CourseRun.starts_at.desc(),
+            Enrollment.id.desc(),
+        )
+        .options(
+            *_enrollment_options(),
+            joinedload(Enrollment.run).selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
+            joinedload(Enrollment.run).joinedload(CourseRun.venue),
+        )
+    )
+    return paginate(stmt, page, per_page)
+
+
+def active_professional_enrollment_of(user_id: int, run_id: int) -> Enrollment | None:
+    """Return the professional's active whole-run sign-up for the run, if any (one query)."""
+    return db.session.scalar(
+        select(Enrollment)
+        .where(
+            Enrollment.professional_id == user_id,
+            Enrollment.run_id == run_id,
+            Enrollment.scope == RUN_SCOPE,
+            Enrollment.status.in_(ACTIVE),
+        )
+        .limit(1)
+    )

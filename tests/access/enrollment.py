@@ -11,6 +11,8 @@ FAMILY = frozenset({"family"})
 MUNICIPAL = frozenset({"municipal"})
 DECIDERS = STAFF | {"family", "municipal"}
 LEADING = STAFF | {"leader"}
+# Those who take courses for professionals: municipal workers, network members, leaders, staff.
+PROFESSIONALS = STAFF | {"leader", "municipal", "member"}
 
 
 def _commit():
@@ -23,6 +25,15 @@ def _run_id(user):
     from tests.factories import CourseRunFactory
 
     run = CourseRunFactory()
+    _commit()
+    return {"run_id": run.id}
+
+
+def _professional_run_id(user):
+    from coursehub.courses.models import IntendedFor
+    from tests.factories import CourseRunFactory, CourseTypeFactory
+
+    run = CourseRunFactory(course_type=CourseTypeFactory(intended_for=IntendedFor.PROFESSIONALS))
     _commit()
     return {"run_id": run.id}
 
@@ -101,6 +112,8 @@ RULES = [
     Rule("enrollment.register_family", EVERYONE, args=_run_id),
     Rule("enrollment.register_family_done", EVERYONE, args=_run_id),
     Rule("enrollment.my_courses", FAMILY),
+    Rule("enrollment.sign_up_professionals", PROFESSIONALS, args=_professional_run_id),
+    Rule("enrollment.my_professional_courses", PROFESSIONALS),
     Rule("enrollment.create_feed", FAMILY, method="POST"),
     Rule("enrollment.revoke_feed", FAMILY, method="POST"),
     Rule("enrollment.feed", EVERYONE, args=_feed_token),

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import selectinload
 
 from coursehub.accounts.models import Household, User
@@ -56,8 +56,24 @@ class SheetRow:
 
 @dataclass
 class SheetHousehold:
-    household: Household
+    """One group on the sheet: a family's adults, or a professional alone (household None)."""
+
+    household: Household | None
     rows: list[SheetRow] = field(default_factory=list)
+    professional: User | None = None
+
+    @property
+    def name(self) -> str:
+        if self.household is not None:
+            return self.household.name
+        return self.professional.full_name if self.professional is not None else ""
+
+    @property
+    def anchor(self) -> str:
+        """Return the group's id on the page (a family's keeps the form `household-<id>`)."""
+        if self.household is not None:
+            return f"household-{self.household.id}"
+        return f"professional-{self.professional.id if self.professional is not None else 0}"
 
 
 def _name_filter(search: str) -> ColumnElement[bool]:
@@ -82,10 +98,17 @@ def attendance_sheet(session: CourseSession, *, search: str = "") -> list[SheetH
             Enrollment.needs_interpreter,
         )
         .join(taking_part, taking_part.c.user_id == User.id)
-        .join(Household, taking_part.c.household_id == Household.id)
+        # A professional's sign-up has no household: the group is the person.
+        .outerjoin(Household, taking_part.c.household_id == Household.id)
         .join(Enrollment, Enrollment.id == taking_part.c.enrollment_id)
         .where(taking_part.c.session_id == session.id)
-        .order_by(Household.name, Household.id, User.full_name, User.id, taking_part.c.is_makeup)
+        .order_by(
+            func.coalesce(Household.name, User.full_name),
+            Household.id,
+            User.full_name,
+            User.id,
+            taking_part.c.is_makeup,
+        )
     )
     search = " ".join(search.split())
     if search:
@@ -99,13 +122,16 @@ def attendance_sheet(session: CourseSession, *, search: str = "") -> list[SheetH
         n.user_id: n
         for n in db.session.scalars(select(AbsenceNotice).where(AbsenceNotice.session_id == session.id))
     }
-    groups: dict[int, SheetHousehold] = {}
+    groups: dict[tuple[str, int], SheetHousehold] = {}
     seen: set[int] = set()
     for user, household, is_makeup, diet, accessibility, interpreter in rows:
         if user.id in seen:  # signed up twice (run and make-up): one row is enough
             continue
         seen.add(user.id)
-        group = groups.setdefault(household.id, SheetHousehold(household))
+        if household is not None:
+            group = groups.setdefault(("household", household.id), SheetHousehold(household))
+        else:
+            group = groups.setdefault(("professional", user.id), SheetHousehold(None, professional=user))
         needs = Needs(diet or "", accessibility or "", interpreter or "")
         group.rows.append(SheetRow(user, bool(is_makeup), marks.get(user.id), notices.get(user.id), needs))
     return list(groups.values())
@@ -133,7 +159,7 @@ def session_changes(session_id: int, *, limit: int = 30) -> list[AttendanceChang
 @dataclass
 class RunMatrix:
     sessions: list[CourseSession]
-    rows: list[tuple[User, Household, dict[int, AttendanceMark]]]
+    rows: list[tuple[User, Household | None, dict[int, AttendanceMark]]]
     total: int
     page: int = 1
     pages: int = 1
@@ -150,10 +176,11 @@ def run_matrix(run: CourseRun, *, page: int = 1, per_page: int = 50) -> RunMatri
     base = (
         select(User, Household)
         .join(signed_up, signed_up.c.user_id == User.id)
-        .join(Household, signed_up.c.household_id == Household.id)
+        .outerjoin(Household, signed_up.c.household_id == Household.id)
         .where(signed_up.c.run_id == run.id, signed_up.c.whole_run)
     )
-    shown = paginate(base.order_by(Household.name, User.full_name, User.id), page, per_page, scalars=False)
+    order = (func.coalesce(Household.name, User.full_name), User.full_name, User.id)
+    shown = paginate(base.order_by(*order), page, per_page, scalars=False)
     people = shown.items
     user_ids = [u.id for u, _h in people]
     marks: dict[int, dict[int, AttendanceMark]] = defaultdict(dict)

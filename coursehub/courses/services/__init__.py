@@ -23,6 +23,7 @@ from coursehub.courses.services.reminders import mark_sessions_reminded
 from coursehub.courses.services.runs import (
     RunDetails,
     SessionDetails,
+    SpeakerDetails,
     add_session,
     cancel_run,
     cancel_session,
@@ -56,6 +57,7 @@ from coursehub.courses.services.venues import (
 __all__ = [
     "RunDetails",
     "SessionDetails",
+    "SpeakerDetails",
     "ThemeDetails",
     "TypeDetails",
     "VenueDetails",

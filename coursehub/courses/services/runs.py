@@ -14,11 +14,17 @@ from coursehub.clock import to_local
 from coursehub.courses.errors import CourseError, PublishError
 from coursehub.courses.models import (
     MAX_CAPACITY,
+    MAX_CONTENTS_NOTE,
+    MAX_SPEAKERS,
+    SPEAKER_NAME_LENGTH,
+    SPEAKER_ORGANISATION_LENGTH,
+    SPEAKER_TITLE_LENGTH,
     CourseRun,
     CourseSession,
     CourseTheme,
     CourseType,
     RunStatus,
+    SessionSpeaker,
     SessionStatus,
     Venue,
 )
@@ -321,6 +327,15 @@ def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) ->
 
 
 @dataclass(frozen=True)
+class SpeakerDetails:
+    """A speaker or guest at a session, as typed on the session form."""
+
+    name: str
+    title: str = ""
+    organisation: str = ""
+
+
+@dataclass(frozen=True)
 class SessionDetails:
     day: date
     start_time: time
@@ -329,6 +344,61 @@ class SessionDetails:
     theme: CourseTheme | None = None
     venue: Venue | None = None
     online_url: str | None = None
+    # None leaves a session's note and speakers as they are (callers that do not edit them).
+    contents_note: str | None = None
+    speakers: tuple[SpeakerDetails, ...] | None = None
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def _checked_speakers(speakers: tuple[SpeakerDetails, ...]) -> list[SpeakerDetails]:
+    """Return the speakers cleaned (rows left empty dropped); raise beside the first bad field."""
+    cleaned = []
+    for number, speaker in enumerate(speakers, start=1):
+        name, title = _one_line(speaker.name), _one_line(speaker.title)
+        organisation = _one_line(speaker.organisation)
+        if not (name or title or organisation):
+            continue
+        if not name:
+            raise CourseError(_("Skriv gästens namn."), field=f"speaker{number}_name")
+        for part, value, limit in (
+            ("name", name, SPEAKER_NAME_LENGTH),
+            ("title", title, SPEAKER_TITLE_LENGTH),
+            ("organisation", organisation, SPEAKER_ORGANISATION_LENGTH),
+        ):
+            if len(value) > limit:
+                raise CourseError(_("Högst %(n)d tecken.", n=limit), field=f"speaker{number}_{part}")
+        cleaned.append(SpeakerDetails(name, title, organisation))
+    if len(cleaned) > MAX_SPEAKERS:
+        raise CourseError(_("Högst %(n)d gäster per träff.", n=MAX_SPEAKERS), field="speaker1_name")
+    return cleaned
+
+
+def _checked_note(note: str) -> str:
+    note = note.strip()
+    if len(note) > MAX_CONTENTS_NOTE:
+        raise CourseError(_("Högst %(n)d tecken.", n=MAX_CONTENTS_NOTE), field="contents_note")
+    return note
+
+
+def _set_contents(session: CourseSession, details: SessionDetails) -> None:
+    """Store the session's note and speakers (checked before anything of the session changed)."""
+    if details.contents_note is not None:
+        session.contents_note = _checked_note(details.contents_note)
+    if details.speakers is None:
+        return
+    speakers = _checked_speakers(details.speakers)
+    if session.speakers:
+        session.speakers.clear()
+        db.session.flush()  # the old rows go before new ones take their positions
+    for position, speaker in enumerate(speakers, start=1):
+        session.speakers.append(
+            SessionSpeaker(
+                position=position, name=speaker.name, title=speaker.title, organisation=speaker.organisation
+            )
+        )
 
 
 def _checked_session(run: CourseRun, details: SessionDetails) -> tuple[datetime, datetime]:
@@ -342,6 +412,11 @@ def _checked_session(run: CourseRun, details: SessionDetails) -> tuple[datetime,
         raise CourseError(_("Länken ska börja med https://"), field="online_url")
     if not (details.title or details.theme):
         raise CourseError(_("Skriv en rubrik för träffen."), field="title")
+    # Checked here, before the session changes: a bad guest leaves nothing half-saved.
+    if details.speakers is not None:
+        _checked_speakers(details.speakers)
+    if details.contents_note is not None:
+        _checked_note(details.contents_note)
     return (
         local_moment(details.day, details.start_time, field="start_time", error=CourseError),
         local_moment(details.day, details.end_time, field="end_time", error=CourseError),
@@ -372,6 +447,7 @@ def update_session(
     session.venue, session.online_url = details.venue, online_url
     renamed = (details.theme.id if details.theme else None, title) != (session.theme_id, session.title)
     session.theme, session.title = details.theme, title
+    _set_contents(session, details)
     _refresh_starts_at(run)
     _check_window_before_first_session(run)
     changed = moved or renamed
@@ -401,6 +477,7 @@ def add_session(run: CourseRun, *, actor: User, now: datetime, details: SessionD
         online_url=None if details.venue is not None else details.online_url,
     )
     run.sessions.append(session)
+    _set_contents(session, details)
     _refresh_starts_at(run)
     _check_window_before_first_session(run)
     db.session.flush()

@@ -18,6 +18,7 @@ from coursehub.courses.models import (
     CourseSession,
     CourseTheme,
     CourseType,
+    IntendedFor,
 )
 from coursehub.extensions import db
 
@@ -39,6 +40,7 @@ class TypeDetails:
     requires_municipal_approval: bool = False
     # The kinds of home the course is aimed at (none: every family).
     home_kinds: tuple[HomeKind, ...] = ()
+    intended_for: IntendedFor = IntendedFor.FAMILIES
 
 
 @dataclass(frozen=True)

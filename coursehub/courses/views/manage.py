@@ -223,7 +223,18 @@ def _session_details(
         theme=theme[0] if theme else None,
         venue=venue[0] if venue else None,
         online_url=None if venue else (form.online_url.data or None),
+        contents_note=form.contents_note.data or "",
+        speakers=tuple(
+            services.SpeakerDetails(name.data or "", title.data or "", organisation.data or "")
+            for name, title, organisation in form.speaker_rows()
+        ),
     )
+
+
+def _fill_speakers(form: SessionForm, session: CourseSession) -> None:
+    """Put the session's speakers into the form's rows (GET)."""
+    for (name, title, organisation), speaker in zip(form.speaker_rows(), session.speakers, strict=False):
+        name.data, title.data, organisation.data = speaker.name, speaker.title, speaker.organisation
 
 
 @bp.route("/admin/kurser/<int:run_id>/traffar/<int:session_id>", methods=["GET", "POST"])
@@ -237,6 +248,7 @@ def edit_session(run_id: int, session_id: int):
         start, end = to_local(session.starts_at), to_local(session.ends_at)
         form.day.data, form.start_time.data, form.end_time.data = start.date(), start.time(), end.time()
         form.theme.data, form.venue.data = session.theme_id, session.venue_id
+        _fill_speakers(form, session)
     if form.validate_on_submit():
         if attempt(
             lambda: services.update_session(

@@ -30,6 +30,10 @@ def _months(now) -> list[date]:
     return months
 
 
+def _viewer():
+    return current_user if current_user.is_authenticated else None
+
+
 def _offered(field, pairs: list[tuple[int, str]]) -> int | None:
     """Return the field's id when the page offered it; an unknown one filters nothing away."""
     return field.data if not field.errors and field.data in dict(pairs) else None
@@ -47,6 +51,7 @@ def _filters(
         with_seats=bool(form.platser.data),
         county_part_id=_offered(form.lansdel, choices.county_parts),
         home_kind_id=_offered(form.hemtyp, choices.home_kinds),
+        for_professionals=permissions.sees_professional_courses(_viewer()),
     )
 
 
@@ -55,7 +60,7 @@ def catalogue():
     """List upcoming and running published course runs, with filters and seats left."""
     now = clock.now()
     form = CatalogueFilterForm(request.args)
-    choices = queries.catalogue_choices()
+    choices = queries.catalogue_choices(for_professionals=permissions.sees_professional_courses(_viewer()))
     months = _months(now)
     form.typ.choices = opts([(None, _l("Alla kurser"))] + [(t.id, t.name) for t in choices.types])
     form.kommun.choices = opts([(None, _l("Alla kommuner"))] + choices.municipalities)
@@ -96,7 +101,7 @@ def detail(run_id: int):
     run = _visible_run(run_id)
     now = clock.now()
     has_signup_page = "enrollment.sign_up" in current_app.view_functions
-    user = current_user if current_user.is_authenticated else None
+    user = _viewer()
     return render_template(
         "courses/detail.html",
         run=run,
@@ -104,6 +109,11 @@ def detail(run_id: int):
         seats_left=run.seats_left,
         signup_open=run.is_signup_open(now),
         has_signup_page=has_signup_page,
+        # Courses never import enrollment: its page for professionals' sign-ups is looked up by name.
+        has_professional_page="enrollment.sign_up_professionals" in current_app.view_functions,
+        for_families=run.course_type.is_for_families,
+        for_professionals=run.course_type.is_for_professionals,
+        is_professional=permissions.sees_professional_courses(user),
         is_public=run.status in permissions.PUBLIC_STATUSES,
         has_ended=run.status == RunStatus.COMPLETED,
     )

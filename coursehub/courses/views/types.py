@@ -10,7 +10,7 @@ from coursehub.accounts.models import STAFF_ROLES, HomeKind
 from coursehub.accounts.permissions import roles_required
 from coursehub.courses import queries, services
 from coursehub.courses.forms import ActionForm, CourseTypeForm, ThemeForm, VenueForm
-from coursehub.courses.models import CourseKind, CourseTheme, CourseType, Venue
+from coursehub.courses.models import CourseKind, CourseTheme, CourseType, IntendedFor, Venue
 from coursehub.courses.views import bp
 from coursehub.lib.checks import known
 from coursehub.lib.forms import required
@@ -30,6 +30,7 @@ def _type_details(form: CourseTypeForm, kinds: list[HomeKind]) -> services.TypeD
         issues_certificate=form.issues_certificate.data,
         requires_municipal_approval=form.requires_municipal_approval.data,
         home_kinds=tuple(k for k in kinds if k.id in set(form.aimed_at.data or ())),
+        intended_for=IntendedFor(form.intended_for.data),
     )
 
 

@@ -21,6 +21,8 @@ from coursehub.enrollment.services.signup import (
     makeup_scope,
     sign_up,
     sign_up_for_makeup,
+    sign_up_professional,
+    sign_up_professionals,
     update_needs,
 )
 from coursehub.enrollment.services.waitlist import (
@@ -53,6 +55,8 @@ __all__ = [
     "revoke_calendar_feed",
     "seats_taken",
     "sign_up",
+    "sign_up_professional",
+    "sign_up_professionals",
     "update_needs",
     "sign_up_for_makeup",
 ]

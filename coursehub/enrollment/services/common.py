@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 
 from coursehub.accounts.models import Household, Municipality, Role, User, UserRole
 from coursehub.courses.models import CourseRun, RunStatus
+from coursehub.enrollment import permissions
 from coursehub.enrollment.errors import EnrollmentError, SignupClosedError
 from coursehub.enrollment.models import SEAT_HOLDING, Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.errors import NotFoundError
@@ -169,6 +170,55 @@ def check_may_act_for(actor: User | None, household: Household) -> None:
     raise NotFoundError(_("Hushållet finns inte."))
 
 
+def acts_for_enrollment(actor: User | None, enrollment: Enrollment) -> bool:
+    """Return True for those who act for the sign-up's family or professional (and staff).
+
+    For a professional's sign-up: staff, and municipal workers of the professional's municipality.
+    """
+    if enrollment.household is not None:
+        return acts_for_municipality(actor, enrollment.household)
+    if actor is None:
+        return False
+    return actor.is_staff or _is_colleague(actor, enrollment.professional)
+
+
+def check_may_act_for_enrollment(actor: User | None, enrollment: Enrollment) -> None:
+    """Raise NotFoundError unless `actor` is in the sign-up (an adult, the professional) or acts for it."""
+    if enrollment.household is not None:
+        check_may_act_for(actor, enrollment.household)
+        return
+    if actor is not None and actor.id == enrollment.professional_id:
+        return
+    if acts_for_enrollment(actor, enrollment):
+        return
+    raise NotFoundError(_("Anmälan finns inte."))
+
+
+def _is_colleague(actor: User, person: User | None) -> bool:
+    """Return True when `actor` is a municipal worker of `person`'s municipality."""
+    return (
+        person is not None
+        and person.municipality_id is not None
+        and actor.has_role(Role.MUNICIPAL)
+        and actor.municipality_id == person.municipality_id
+    )
+
+
+def may_sign_up_professional(actor: User | None, person: User) -> bool:
+    """Return True when `actor` may sign `person` up for a course for professionals.
+
+    A professional signs themselves up; a municipal worker signs up municipal workers of the same
+    municipality; staff sign up anyone.
+    """
+    if actor is None:
+        return False
+    if actor.is_staff:
+        return True
+    if actor.id == person.id:
+        return person.is_active and permissions.is_professional(person)
+    return _is_colleague(actor, person) and person.has_role(Role.MUNICIPAL)
+
+
 def municipal_workers(municipality_id: int) -> list[User]:
     """Return the active municipal workers of a municipality."""
     return list(
@@ -182,6 +232,15 @@ def municipal_workers(municipality_id: int) -> list[User]:
             )
             .order_by(User.id)
         )
+    )
+
+
+def professional_enrollment(run_id: int, user_id: int, scope: str) -> Enrollment | None:
+    """Return the professional's sign-up row for the run and scope, whatever its status."""
+    return db.session.scalar(
+        select(Enrollment)
+        .where(Enrollment.run_id == run_id, Enrollment.professional_id == user_id, Enrollment.scope == scope)
+        .execution_options(populate_existing=True)
     )
 
 

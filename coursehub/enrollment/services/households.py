@@ -182,7 +182,8 @@ def lapse_unverified_signups(*, now: datetime, batch: int = 500) -> int:
         )
     )
     for enrollment in due:
-        household = enrollment.household
+        # Only a self-registered family's sign-up is ever unverified: it has a household.
+        household = known(enrollment.household, "an unverified sign-up is a family's")
         if account_services.may_discard_household(household):
             db.session.delete(enrollment)
             db.session.flush()

@@ -71,7 +71,7 @@ def fill_free_seats(run: CourseRun, *, now: datetime) -> list[Enrollment]:
 
 def accept_offer(enrollment: Enrollment, *, actor: User, now: datetime) -> Enrollment:
     """Take the offered seats: confirmed, or pending where the municipality must approve."""
-    common.check_may_act_for(actor, enrollment.household)
+    common.check_may_act_for_enrollment(actor, enrollment)
     run = common.lock_run(enrollment.run)
     db.session.refresh(enrollment)
     if enrollment.status != EnrollmentStatus.OFFERED:
@@ -85,7 +85,7 @@ def accept_offer(enrollment: Enrollment, *, actor: User, now: datetime) -> Enrol
         enrollment.status = EnrollmentStatus.PENDING
         common.recount_seats(run)  # an offer held its seats already: the count stays
         emails.queue_status_email(enrollment, "pending", now=now)
-        for worker in common.municipal_workers(enrollment.household.municipality_id):
+        for worker in common.municipal_workers(enrollment.municipality_id or 0):
             emails.queue_approval_request_email(enrollment, worker, now=now)
     else:
         enrollment.status = EnrollmentStatus.CONFIRMED

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from coursehub.enrollment import permissions, queries
-from coursehub.enrollment.labels import STATUS_LABELS, status_label
+from coursehub.enrollment.labels import KIND_LABELS, STATUS_LABELS, status_label
 from coursehub.lib.nav import NavItem, RunLink
 from coursehub.lib.start import StartPage
 
@@ -17,10 +17,17 @@ def _add_status_labels(state):
     # A global (not a context variable) so that imported macros see it: enrollment/_macros.html
     # shows the same labels as the exports.
     state.app.jinja_env.globals["enrollment_status_labels"] = STATUS_LABELS
+    state.app.jinja_env.globals["participant_kind_labels"] = KIND_LABELS
 
 
 nav_items = [
     NavItem(_l("Mina kurser"), "enrollment.my_courses", permissions.is_family, order=20),
+    NavItem(
+        _l("Mina kurser"),
+        "enrollment.my_professional_courses",
+        permissions.has_own_professional_page,
+        order=21,
+    ),
     NavItem(_l("Hushåll i kommunen"), "enrollment.households", permissions.is_municipal, order=30),
     NavItem(
         _l("Godkännanden"),
@@ -45,16 +52,22 @@ start_pages = [
 
 
 def own_status(user, run) -> str | None:
-    """Tell a family, on a course's page, that it is signed up and how (instead of the button)."""
-    if not permissions.is_family(user):
-        return None
-    enrollment = queries.active_enrollment_of(user.household_id, run.id)
-    if enrollment is None:
-        return None
-    return _(
-        "Ni är anmälda till kursen: %(status)s. Se Mina kurser för detaljer.",
-        status=status_label(enrollment.status),
-    )
+    """Tell a family or a professional, on a course's page, that they are signed up and how."""
+    if permissions.is_family(user) and run.course_type.is_for_families:
+        enrollment = queries.active_enrollment_of(user.household_id, run.id)
+        if enrollment is not None:
+            return _(
+                "Ni är anmälda till kursen: %(status)s. Se Mina kurser för detaljer.",
+                status=status_label(enrollment.status),
+            )
+    elif permissions.is_professional(user) and run.course_type.is_for_professionals:
+        enrollment = queries.active_professional_enrollment_of(user.id, run.id)
+        if enrollment is not None:
+            return _(
+                "Du är anmäld till kursen: %(status)s. Se Mina kurser för detaljer.",
+                status=status_label(enrollment.status),
+            )
+    return None
 
 
 # Shown on the course area's run pages (staff's run page, the leaders' start page).
@@ -63,4 +76,4 @@ run_links = [
     RunLink(_l("Reservlista"), "enrollment.waitlist", permissions.can_manage_waitlist, order=20),
 ]
 
-from coursehub.enrollment.views import calendar, family, municipal, staff  # noqa: E402, F401
+from coursehub.enrollment.views import calendar, family, municipal, professionals, staff  # noqa: E402, F401

@@ -7,17 +7,20 @@ from flask_babel import gettext as _
 
 from coursehub.accounts.permissions import is_staff
 from coursehub.courses.models import CourseRun, RunStatus
+from coursehub.courses.permissions import sees_professional_courses
 from coursehub.lib.forms import show_domain_error
 from coursehub.lib.urls import safe_next
 from coursehub.lib.work import ERROR, load_or_404
 
 
 def _may_see(user, run: CourseRun) -> bool:
+    if not run.course_type.is_for_families and not sees_professional_courses(user):
+        return False  # a family never learns of a run for professionals only
     return run.status != RunStatus.DRAFT or is_staff(user)
 
 
 def load_run(run_id: int) -> CourseRun:
-    """Load a run or 404; drafts exist only for staff."""
+    """Load a run or 404; drafts exist only for staff, runs for professionals only for professionals."""
     return load_or_404(CourseRun, run_id, allowed=_may_see)
 
 
