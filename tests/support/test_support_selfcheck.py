@@ -12,6 +12,7 @@ from . import require
 from .browser import (
     LiveServer,
     assert_accessible,
+    axe_violations,
     screenshot_on_failure,
 )
 from .postgres import ReusedDatabase, postgres_available, start_cluster
@@ -280,6 +281,17 @@ def test_image_without_alt_fails_with_a_readable_report(live_server, page):
     assert "image-alt [critical]" in report
     assert "img" in report
     assert f"broken page at {live_server.url}/broken" in report
+
+
+def test_one_axe_pass_finds_wcag_and_asked_for_structure_problems_at_every_width(live_server, page):
+    """The every-page crawl runs axe-core once per width with its structure rules added."""
+    page.goto(live_server.url + "/broken")
+    page.evaluate("document.querySelector('p').outerHTML = '<h3>Hoppar över en nivå</h3>'")
+    for width in (1280, 390):  # the second pass on the same page reuses the axe-core it has
+        page.set_viewport_size({"width": width, "height": 800})
+        found = {violation["id"] for violation in axe_violations(page, also=("heading-order",))}
+        assert found == {"image-alt", "heading-order"}, (width, found)
+    assert {violation["id"] for violation in axe_violations(page)} == {"image-alt"}
 
 
 def test_screenshot_on_failure_saves_the_page_and_reraises(live_server, page, tmp_path):
