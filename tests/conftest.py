@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from coursehub import create_app
 from coursehub.extensions import db as _db
 from coursehub.extensions import limiter
 from tests.support import require
-from tests.support.postgres import postgres_available, start_cluster
+from tests.support.postgres import ReusedDatabase, postgres_available, start_cluster
 from tests.support.smtp import SmtpServer
 
 # Hypothesis (tests/fuzz/): "ci" is bounded and derandomized, so a CI run is repeatable and stays
@@ -54,9 +55,12 @@ settings.register_profile(
     phases=_NO_SHRINK,
     suppress_health_check=_SLOW_IS_EXPECTED,
 )
-settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
-)
+# The PostgreSQL leg tries 3 examples per form and role instead of 6 (pytest_configure): the fuzz
+# finds input-handling defects, which do not depend on the database, so every form and role is
+# still posted to there, and the SQLite leg tries the full profile.
+settings.register_profile("ci-postgresql", parent=settings.get_profile("ci"), max_examples=3)
+_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+settings.load_profile(_PROFILE)
 
 # A Tuesday morning in autumn term, before most test courses start.
 DEFAULT_NOW = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
@@ -71,8 +75,65 @@ def pytest_addoption(parser):
     )
 
 
+# What the PostgreSQL leg leaves to the SQLite leg. A test means something on PostgreSQL when it
+# touches SQL: services, queries, views, migrations, races, search. One that never opens the test
+# database (none of DATABASE_FIXTURES in its fixtures: pure lib functions, the support self-checks)
+# or that checks what does not depend on the database (the files below) runs on the SQLite leg
+# only. On the PostgreSQL leg such tests are deselected, not skipped, and the leg's summary line
+# says how many and why. The browser journeys that save data, the fuzz and every race stay on both.
+DATABASE_FIXTURES = frozenset(
+    {"app", "db", "app_database", "template_database", "pg_cluster", "db_engine_name"}
+)
+SQLITE_ONLY_FILES = {
+    # The HTML, axe-core and width checks of every page: markup is the same on every database.
+    "tests/browser/test_every_page.py": "the HTML and accessibility of pages",
+    "tests/test_i18n.py": "the translation catalogue",
+    "tests/test_glossary.py": "words on pages",
+    "tests/test_architecture.py": "imports between areas",
+    "tests/test_conventions.py": "code conventions",
+    "tests/test_views_conventions.py": "code conventions",
+}
+
+
+def sqlite_only_reason(item) -> str | None:
+    """Why `item` runs on the SQLite leg only, or None when it runs on both."""
+    marker = item.get_closest_marker("sqlite_only")
+    if marker is not None:
+        return marker.kwargs.get("reason") or (marker.args[0] if marker.args else "marked sqlite_only")
+    path = Path(str(item.path)).resolve().relative_to(Path(__file__).resolve().parent.parent).as_posix()
+    if path in SQLITE_ONLY_FILES:
+        return SQLITE_ONLY_FILES[path]
+    if not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return "no database"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--db") != "postgresql":
+        return
+    kept: list = []
+    left: list = []
+    for item in items:
+        (left if sqlite_only_reason(item) else kept).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+    config.stash[_LEFT_TO_SQLITE] = Counter(sqlite_only_reason(item) for item in left)
+
+
+_LEFT_TO_SQLITE = pytest.StashKey[Counter]()
+
+
+def _leg_profile(config) -> str:
+    return "ci-postgresql" if _PROFILE == "ci" and config.getoption("--db") == "postgresql" else _PROFILE
+
+
+def pytest_configure(config):
+    settings.load_profile(_leg_profile(config))
+
+
 def pytest_report_header(config):
-    return f"coursehub database leg: {config.getoption('--db')}"
+    return f"coursehub database leg: {config.getoption('--db')}, hypothesis profile: {_leg_profile(config)}"
 
 
 @pytest.fixture(scope="session")
@@ -149,6 +210,23 @@ def template_database(db_engine_name, pg_cluster, tmp_path_factory):
         yield make_copy
 
 
+@pytest.fixture(scope="session")
+def app_database(db_engine_name, pg_cluster, template_database):
+    """Return a function giving one test its database: (URL, what to do when the test is over).
+
+    SQLite: a copy of the template file per test (a millisecond). PostgreSQL: one copy of the
+    template that every test uses in turn and that is emptied after each (`ReusedDatabase`: a
+    fresh copy per test cost half a second). A test that needs a database of its own beside the
+    app's asks `template_database` for a copy.
+    """
+    if db_engine_name != "postgresql":
+        yield template_database
+        return
+    reused = ReusedDatabase(pg_cluster, "coursehub_template")
+    yield lambda: (reused.url(), reused.empty)
+    reused.close()
+
+
 @pytest.fixture
 def app_config() -> dict:
     """Extra settings for one test's app; override in a module to change them."""
@@ -170,8 +248,8 @@ class FreshGClient(FlaskClient):
 
 
 @pytest.fixture
-def app(template_database, app_config):
-    url, drop = template_database()
+def app(app_database, app_config):
+    url, drop = app_database()
     app = create_app({**_base_config(url), **app_config})
     app.test_client_class = FreshGClient
     app_clock.freeze(app, DEFAULT_NOW)
@@ -300,3 +378,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         f"coursehub leg: database={config.getoption('--db')}, browser journeys "
         f"passed={browser['passed']} failed={browser['failed']} skipped={browser['skipped']}"
     )
+    left = config.stash.get(_LEFT_TO_SQLITE, Counter())
+    if left:
+        reasons = ", ".join(f"{count} {reason}" for reason, count in left.most_common())
+        terminalreporter.write_line(
+            f"coursehub leg: {sum(left.values())} tests left to the SQLite leg, the same on every "
+            f"database ({reasons}; tests/conftest.py SQLITE_ONLY_FILES)"
+        )

@@ -35,14 +35,16 @@ from tests.factories import (
     UserFactory,
 )
 from tests.support import require
+from tests.support.browser import axe_violations, describe_violations
 from tests.support.html_checker import check_pages, checker_available
 
 MAX_PAGE_LOADS = 60
 VISITS_PER_ENDPOINT = 2
 DOWNLOAD_SUFFIXES = (".ics", ".csv", ".xlsx", ".pdf", ".svg")
 NEVER_FOLLOW = frozenset({"accounts.logout", "static"})
-# axe-core files these under "best-practice", not WCAG, so `accessible` does not run them; the house
-# rules (headings in order, one main landmark, unique landmarks) ask for them all the same.
+# axe-core files these under "best-practice", not WCAG, so `accessible` leaves them out; the house
+# rules (headings in order, one main landmark, unique landmarks) ask for them, so the crawl turns them
+# on in its one axe-core pass per page and width.
 STRUCTURE_RULES = (
     "heading-order",
     "page-has-heading-one",
@@ -236,19 +238,6 @@ def _forum_world(user, leader, now) -> str:
     return notify.unsubscribe_token(leader.id, "sub", subscription.id)
 
 
-def structure_problems(page) -> list[str]:
-    """Describe each heading, landmark and id problem axe-core's best-practice rules find."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    options = {"runOnly": {"type": "rule", "values": list(STRUCTURE_RULES)}, "resultTypes": ["violations"]}
-    violations = Axe().run(page, options=options).response["violations"]
-    return [
-        f"- {v['id']} [{v.get('impact')}]: {v['help']}\n    targets: "
-        + ", ".join(" >> ".join(map(str, n.get("target", []))) for n in v["nodes"][:3])
-        for v in violations
-    ]
-
-
 @dataclass
 class Crawl:
     """What a crawl of one role found."""
@@ -260,7 +249,7 @@ class Crawl:
     html: dict[str, str] = field(default_factory=dict)  # "role url" -> the HTML the server sent
 
 
-def crawl(page, app, base_url: str, accessible, role: str, extra_pages: list[tuple[str, int]]) -> Crawl:
+def crawl(page, app, base_url: str, role: str, extra_pages: list[tuple[str, int]]) -> Crawl:
     adapter = app.url_map.bind_to_environ(
         {
             "SERVER_NAME": urlsplit(base_url).netloc,
@@ -327,7 +316,7 @@ def crawl(page, app, base_url: str, accessible, role: str, extra_pages: list[tup
             result.problems.append(f"[{role}] HTTP {status} at {url} (from {found_on})")
         if response is not None and response.headers.get("content-type", "").startswith("text/html"):
             result.html[f"[{role}] {url}"] = response.text()
-        result.problems += check_page(page, accessible, role, endpoint, url)
+        result.problems += check_page(page, role, endpoint, url)
 
         hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
         for href in hrefs:
@@ -340,20 +329,24 @@ def crawl(page, app, base_url: str, accessible, role: str, extra_pages: list[tup
     return result
 
 
-def check_page(page, accessible, role: str, endpoint: str, url: str) -> list[str]:
+def check_page(page, role: str, endpoint: str, url: str) -> list[str]:
     """Check the page shown at 1280 px and again at 390 px; leave it at 1280 px."""
     problems = []
     for size in (DESKTOP, PHONE):
         where = f"[{role}, {size['width']} px]"
         page.set_viewport_size(size)
-        try:
-            accessible(page, context=f"{role}, {size['width']} px, {endpoint}")
-        except AssertionError as error:
-            problems.append(f"{where} {error}")
-        structure = structure_problems(page)
+        # One axe-core pass per width: the WCAG rules and the house structure rules together.
+        violations = axe_violations(page, also=STRUCTURE_RULES)
+        wcag = [v for v in violations if v["id"] not in STRUCTURE_RULES]
+        structure = [v for v in violations if v["id"] in STRUCTURE_RULES]
+        if wcag:
+            problems.append(
+                f"{where} {len(wcag)} accessibility violation(s) (WCAG 2.1 A/AA) on "
+                f"{role}, {size['width']} px, {endpoint} at {url}:\n" + describe_violations(wcag)
+            )
         if structure:
             problems.append(
-                f"{where} {len(structure)} structure problem(s) at {url}:\n" + "\n".join(structure)
+                f"{where} {len(structure)} structure problem(s) at {url}:\n" + describe_violations(structure)
             )
         too_wide = page.evaluate(TOO_WIDE_JS)
         if too_wide:
@@ -376,14 +369,14 @@ def html_problems(result: Crawl, folder) -> list[str]:
     return [f"{len(errors)} HTML error(s):\n" + "\n".join(map(str, errors))] if errors else []
 
 
-def check_every_page(page, app, live_server, accessible, browser_login, role: str, folder) -> Crawl:
+def check_every_page(page, app, live_server, browser_login, role: str, folder) -> Crawl:
     world = build_world(role)
     user = world.user
     if user is not None:
         browser_login(page, user)
         assert page.get_by_role("button", name="Logga ut").is_visible(), f"{role} is not logged in"
     page.set_viewport_size(DESKTOP)
-    result = crawl(page, app, live_server.url, accessible, role, world.extra_pages)
+    result = crawl(page, app, live_server.url, role, world.extra_pages)
     result.problems += html_problems(result, folder)
     print(f"{role}: {len(result.visited)} pages")
     for url in result.visited:
@@ -397,8 +390,8 @@ def check_every_page(page, app, live_server, accessible, browser_login, role: st
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_a_role_can_reach_fits_a_phone_and_is_accessible_and_valid(
-    role, page, app, live_server, accessible, browser_login, tmp_path
+    role, page, app, live_server, browser_login, tmp_path
 ):
-    result = check_every_page(page, app, live_server, accessible, browser_login, role, tmp_path / "html")
+    result = check_every_page(page, app, live_server, browser_login, role, tmp_path / "html")
     # The crawl really went somewhere: past the start page into the role's own pages.
     assert len(result.visited) >= 3, result.visited

@@ -12,9 +12,10 @@ from . import require
 from .browser import (
     LiveServer,
     assert_accessible,
+    axe_violations,
     screenshot_on_failure,
 )
-from .postgres import postgres_available, start_cluster
+from .postgres import ReusedDatabase, postgres_available, start_cluster
 from .smtp import SmtpServer
 
 SWEDISH_SUBJECT = "Välkommen – åäö"
@@ -52,6 +53,48 @@ def test_postgres_cluster_answers_queries_and_is_removed_on_stop():
     assert not base_dir.exists()
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(dsn, connect_timeout=2)
+
+
+def test_a_reused_database_is_as_fresh_as_a_new_copy_after_a_test():
+    """The PostgreSQL leg empties one copy between tests (conftest `app_database`): rows go, ids
+    start at 1 again, and a session a test left open in a transaction cannot block the next."""
+    require(postgres_available(), "PostgreSQL server binaries")
+    import psycopg
+
+    with start_cluster() as cluster:
+        template = cluster.create_database("template_db")
+        with psycopg.connect(template.replace("+psycopg", ""), autocommit=True) as conn:
+            conn.execute("CREATE TABLE parent (id serial PRIMARY KEY, name text)")
+            conn.execute("CREATE TABLE child (id serial PRIMARY KEY, parent_id int REFERENCES parent)")
+        reused = ReusedDatabase(cluster, "template_db")
+        try:
+            dsn = reused.url().replace("+psycopg", "")
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute("INSERT INTO parent (name) VALUES ('Åsa'), ('Göran')")
+                conn.execute("INSERT INTO child (parent_id) VALUES (2)")
+            left_open = psycopg.connect(dsn)
+            left_open.execute("SELECT * FROM parent FOR UPDATE")  # a lock a test forgot
+            reused.empty()
+            with pytest.raises(psycopg.OperationalError):  # the leftover session was ended
+                left_open.execute("SELECT 1")
+            left_open.close()
+            with psycopg.connect(reused.url().replace("+psycopg", ""), autocommit=True) as conn:
+                assert conn.execute("SELECT count(*) FROM child").fetchone() == (0,)
+                assert conn.execute("SELECT count(*) FROM parent").fetchone() == (0,)
+                assert conn.execute("INSERT INTO parent (name) VALUES ('Nils') RETURNING id").fetchone() == (
+                    1,
+                )
+                conn.execute("CREATE TABLE stray (id int)")  # a test that changed the tables
+            with pytest.raises(RuntimeError, match="stray"):
+                reused.empty()
+            with psycopg.connect(reused.url().replace("+psycopg", ""), autocommit=True) as conn:
+                tables = {
+                    row[0]
+                    for row in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+                }
+                assert tables == {"parent", "child"}, "a new copy of the template replaced it"
+        finally:
+            reused.close()
 
 
 # --- SMTP ---------------------------------------------------------------------------------------
@@ -238,6 +281,17 @@ def test_image_without_alt_fails_with_a_readable_report(live_server, page):
     assert "image-alt [critical]" in report
     assert "img" in report
     assert f"broken page at {live_server.url}/broken" in report
+
+
+def test_one_axe_pass_finds_wcag_and_asked_for_structure_problems_at_every_width(live_server, page):
+    """The every-page crawl runs axe-core once per width with its structure rules added."""
+    page.goto(live_server.url + "/broken")
+    page.evaluate("document.querySelector('p').outerHTML = '<h3>Hoppar över en nivå</h3>'")
+    for width in (1280, 390):  # the second pass on the same page reuses the axe-core it has
+        page.set_viewport_size({"width": width, "height": 800})
+        found = {violation["id"] for violation in axe_violations(page, also=("heading-order",))}
+        assert found == {"image-alt", "heading-order"}, (width, found)
+    assert {violation["id"] for violation in axe_violations(page)} == {"image-alt"}
 
 
 def test_screenshot_on_failure_saves_the_page_and_reraises(live_server, page, tmp_path):
