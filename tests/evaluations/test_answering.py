@@ -128,3 +128,10 @@ def test_optional_questions_may_be_left_empty(client, db):
     required_only = {f"q{q.id}": "3" for q in evaluation.version.questions if q.is_required}
     assert client.post(f"/utvardering/{token}", data=required_only).status_code == 302
     assert _count(Answer) == 1
+
+
+def test_the_link_page_is_not_cached_and_sends_no_referer(client, db):
+    _evaluation, (token,) = open_evaluation()
+    reply = client.get(f"/utvardering/{token}")
+    assert reply.headers["Cache-Control"] == "no-store"
+    assert reply.headers["Referrer-Policy"] == "no-referrer"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -15,12 +19,26 @@ from coursehub.evaluations.views import bp
 from coursehub.lib.work import attempt
 
 
+def _link_page(view: Callable[..., Any]) -> Callable[..., WerkzeugResponse]:
+    """Keep the personal link out of caches and out of the Referer header of links on the page."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> WerkzeugResponse:
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapped
+
+
 def _unusable() -> tuple[str, int]:
     """The same polite page for a used, closed or forged link: it tells nothing more."""
     return render_template("evaluations/link_unusable.html"), 404
 
 
 @bp.route("/utvardering/<token>", methods=["GET", "POST"])
+@_link_page
 def answer(token: str) -> str | tuple[str, int] | WerkzeugResponse:
     """Show the questions and store the answers without a name, once per link."""
     invitation = answering.usable_invitation(token, now=clock.now())
