@@ -1,0 +1,277 @@
+"""Evaluation forms and their versions, the askings, who is invited, and the anonymous answers.
+
+Anonymity is built into the tables (SECURITY.md, Privacy): a Response and its Answers hold no user,
+no invitation and no token, only the date of answering; a Response's key is random, so the order of
+the rows says nothing about who answered when. Who has answered (Invitation) is kept apart, only to
+stop a second answer and to send one reminder, and is deleted when the evaluation closes.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coursehub.accounts.models import User
+from coursehub.courses.models import CourseRun, CourseType
+from coursehub.db import Base, created_at_column, intpk, str_enum
+
+NAME_MAX = 120
+TITLE_MAX = 200
+QUESTION_MAX = 500
+LABEL_MAX = 80
+CHOICE_MAX = 200
+TEXT_ANSWER_MAX = 4000  # characters of one free-text answer
+RATING_LOW = 1
+RATING_HIGH = 5
+RESPONSE_KEY_LENGTH = 32
+
+
+class FormPurpose(enum.StrEnum):
+    COURSE = "course"  # a course evaluation, asked when a run ends
+    SURVEY = "survey"  # the yearly survey of the networks and the steering group
+
+
+class QuestionKind(enum.StrEnum):
+    RATING = "rating"  # 1-5 with labelled ends
+    YES_NO = "yes_no"
+    CHOICE = "choice"  # one of the question's choices
+    TEXT = "text"  # free text
+
+
+class EvaluationForm(Base):
+    """A named form; what is asked lives in its versions."""
+
+    __tablename__ = "evaluation_forms"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(sa.String(NAME_MAX), unique=True)
+    purpose: Mapped[FormPurpose] = mapped_column(str_enum(FormPurpose, "evaluation_form_purpose"))
+    created_at: Mapped[datetime] = created_at_column()
+
+    versions: Mapped[list[FormVersion]] = relationship(
+        back_populates="form", cascade="all, delete-orphan", order_by="FormVersion.number"
+    )
+
+    def __repr__(self) -> str:
+        return f"<EvaluationForm {self.id}>"
+
+
+class FormVersion(Base):
+    """One version of a form: a draft is edited, a published version never changes."""
+
+    __tablename__ = "evaluation_form_versions"
+
+    id: Mapped[intpk]
+    form_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_forms.id", ondelete="CASCADE"))
+    number: Mapped[int]  # 1, 2, 3 ... within the form
+    created_at: Mapped[datetime] = created_at_column()
+    published_at: Mapped[datetime | None]
+
+    form: Mapped[EvaluationForm] = relationship(back_populates="versions")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="version",
+        cascade="all, delete-orphan",
+        order_by="(Question.position, Question.id)",
+    )
+
+    __table_args__ = (
+        sa.UniqueConstraint("form_id", "number"),
+        sa.CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def __repr__(self) -> str:
+        return f"<FormVersion {self.id}>"
+
+
+class Question(Base):
+    """A question of a form version, in its place; a rating question may be the indicator."""
+
+    __tablename__ = "evaluation_questions"
+
+    id: Mapped[intpk]
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("evaluation_form_versions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind] = mapped_column(str_enum(QuestionKind, "evaluation_question_kind"))
+    text: Mapped[str] = mapped_column(sa.String(QUESTION_MAX))
+    is_required: Mapped[bool] = mapped_column(default=False)
+    # The words at the two ends of a rating scale ("Inte alls nöjd" ... "Mycket nöjd").
+    low_label: Mapped[str] = mapped_column(sa.String(LABEL_MAX), default="")
+    high_label: Mapped[str] = mapped_column(sa.String(LABEL_MAX), default="")
+    # A rating question whose top answer counts as "very satisfied" in the indicators.
+    is_indicator: Mapped[bool] = mapped_column(default=False)
+
+    version: Mapped[FormVersion] = relationship(back_populates="questions")
+    choices: Mapped[list[Choice]] = relationship(
+        back_populates="question", cascade="all, delete-orphan", order_by="(Choice.position, Choice.id)"
+    )
+
+    __table_args__ = (sa.CheckConstraint("NOT is_indicator OR kind = 'rating'", name="indicator_is_rating"),)
+
+    def __repr__(self) -> str:
+        return f"<Question {self.id}>"
+
+
+class Choice(Base):
+    """One of the answers a single-choice question offers."""
+
+    __tablename__ = "evaluation_choices"
+
+    id: Mapped[intpk]
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("evaluation_questions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(sa.String(CHOICE_MAX))
+
+    question: Mapped[Question] = relationship(back_populates="choices")
+
+    def __repr__(self) -> str:
+        return f"<Choice {self.id}>"
+
+
+class CourseTypeForm(Base):
+    """The evaluation form a course type's runs are evaluated with (kept here: courses sits lower)."""
+
+    __tablename__ = "evaluation_course_type_forms"
+
+    course_type_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("course_types.id", ondelete="CASCADE"), primary_key=True
+    )
+    form_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_forms.id", ondelete="CASCADE"), index=True)
+
+    course_type: Mapped[CourseType] = relationship()
+    form: Mapped[EvaluationForm] = relationship()
+
+
+class Evaluation(Base):
+    """One asking of a published form version: of a run's participants, or a year's survey."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[intpk]
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluation_form_versions.id"), index=True)
+    # A course evaluation has its run; a survey has its year. One evaluation per run.
+    run_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("course_runs.id", ondelete="CASCADE"), unique=True
+    )
+    survey_year: Mapped[int | None]
+    title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
+    created_at: Mapped[datetime] = created_at_column()
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    # When the one reminder is due, and when it went out.
+    remind_at: Mapped[datetime]
+    reminded_at: Mapped[datetime | None]
+    # Set by the closing job, which also deletes the invitations (the answered list).
+    closed_at: Mapped[datetime | None]
+    # How many were invited: the response rate outlives the answered list.
+    invited_count: Mapped[int] = mapped_column(default=0)
+
+    version: Mapped[FormVersion] = relationship()
+    run: Mapped[CourseRun | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("run_id IS NOT NULL OR survey_year IS NOT NULL", name="run_or_year"),
+        sa.CheckConstraint("closes_at > opens_at", name="closes_after_opening"),
+        sa.CheckConstraint("invited_count >= 0", name="invited_not_negative"),
+        sa.Index("ix_evaluations_open_closes_at", "closed_at", "closes_at"),
+        sa.Index("ix_evaluations_open_remind_at", "reminded_at", "remind_at"),
+    )
+
+    def is_open(self, now: datetime) -> bool:
+        """Return True while answers are taken."""
+        return self.closed_at is None and self.opens_at <= now < self.closes_at
+
+    def __repr__(self) -> str:
+        return f"<Evaluation {self.id}>"
+
+
+class Invitation(Base):
+    """The answered list: who was asked, by which link (its hash), whether they answered."""
+
+    __tablename__ = "evaluation_invitations"
+
+    id: Mapped[intpk]
+    evaluation_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluations.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The reminder carries a link of its own (only hashes are kept, so the first cannot be sent
+    # again); either link answers once.
+    reminder_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    answered_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+
+    evaluation: Mapped[Evaluation] = relationship()
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("evaluation_id", "user_id"),)
+
+    def __repr__(self) -> str:
+        return f"<Invitation {self.id}>"
+
+
+def new_response_key() -> str:
+    """Return a random key for a Response (insertion order must not show who answered when)."""
+    return secrets.token_hex(RESPONSE_KEY_LENGTH // 2)
+
+
+class Response(Base):
+    """One anonymous set of answers: no user, no link, only the date."""
+
+    __tablename__ = "evaluation_responses"
+
+    id: Mapped[str] = mapped_column(
+        sa.String(RESPONSE_KEY_LENGTH), primary_key=True, default=new_response_key
+    )
+    evaluation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("evaluations.id", ondelete="CASCADE"), index=True
+    )
+    answered_on: Mapped[date] = mapped_column(sa.Date)
+    may_quote: Mapped[bool] = mapped_column(default=False)  # "får citeras anonymt"
+
+    evaluation: Mapped[Evaluation] = relationship()
+    answers: Mapped[list[Answer]] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Response {self.id}>"
+
+
+class Answer(Base):
+    """The answer to one question: a number (rating 1-5, yes 1 / no 0), a choice, or a text."""
+
+    __tablename__ = "evaluation_answers"
+
+    response_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("evaluation_responses.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("evaluation_questions.id"), primary_key=True, index=True
+    )
+    value: Mapped[int | None]
+    choice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("evaluation_choices.id"))
+    text: Mapped[str | None] = mapped_column(sa.Text)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()
+    choice: Mapped[Choice | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "value IS NOT NULL OR choice_id IS NOT NULL OR text IS NOT NULL", name="has_an_answer"
+        ),
+        sa.CheckConstraint(f"value IS NULL OR value BETWEEN 0 AND {RATING_HIGH}", name="value_in_scale"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Answer {self.response_id}:{self.question_id}>"
