@@ -22,4 +22,4 @@ nav_items = [
 ]
 
 
-from coursehub.evaluations.views import forms  # noqa: E402,F401
+from coursehub.evaluations.views import forms, results  # noqa: E402,F401
