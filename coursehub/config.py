@@ -86,6 +86,10 @@ class Defaults:
     # The attendance sheet takes marks from this many minutes before a session starts.
     COURSEHUB_SHEET_OPENS_MINUTES = 30
 
+    # Evaluations: one reminder this many days after the invitation, closing after OPEN_DAYS.
+    COURSEHUB_EVALUATION_REMINDER_DAYS = 7
+    COURSEHUB_EVALUATION_OPEN_DAYS = 21
+
     # Benchmarks only (benchmarks/run.sh): each response says how many SQL statements it ran,
     # in an X-Query-Count header. Off by default: it tells outsiders something of the internals.
     COURSEHUB_QUERY_COUNT_HEADER = False

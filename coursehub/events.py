@@ -93,7 +93,7 @@ Sent once per run: a run already completed is not sent again.
 
 Sender: the CourseRun, from the hourly job courses.jobs.complete_finished_runs.
 Keyword arguments: actor (None: a scheduled job), now (datetime).
-Receivers: none
+Receivers: coursehub.evaluations.receivers.open_finished_run_evaluation
 """,
 )
 

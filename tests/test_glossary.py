@@ -61,6 +61,13 @@ STAFF_TEMPLATES = frozenset(
         "enrollment/participants.html",
         "enrollment/participants_print.html",
         "enrollment/waitlist.html",
+        "evaluations/_macros.html",  # staff's tabs
+        "evaluations/course_types.html",
+        "evaluations/form.html",
+        "evaluations/form_new.html",
+        "evaluations/forms.html",
+        "evaluations/question.html",
+        "evaluations/run.html",  # staff and the run's leaders
         "notifications/",
     }
 )

@@ -6,11 +6,24 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Join the app: blueprint and menu item."""
-    from coursehub.evaluations import models, views  # noqa: F401 - models: every table known
+    """Join the app: blueprint, menu item, run links, the run-finished receiver, jobs, demo seeder."""
+    from coursehub import events
+    from coursehub.evaluations import demo, jobs, models, receivers, views  # noqa: F401 - models: every table known
+    from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items, add_run_links
+    from coursehub.notifications.scheduler import JobSpec, add_jobs
 
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
+    add_run_links(app, views.run_links)
     add_nav_items(app, views.results.nav_items)
     add_run_links(app, views.results.run_links)
+    events.run_finished.connect(receivers.open_finished_run_evaluation)
+    add_jobs(
+        app,
+        [
+            JobSpec("evaluation_reminders", jobs.send_evaluation_reminders, cron={"hour": 9, "minute": 30}),
+            JobSpec("evaluation_closing", jobs.close_evaluations, cron={"hour": 0, "minute": 15}),
+        ],
+    )
+    add_demo_seeder(app, demo.seed)

@@ -205,6 +205,9 @@ class Invitation(Base):
     evaluation_id: Mapped[int] = mapped_column(sa.ForeignKey("evaluations.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # The reminder carries a link of its own (only hashes are kept, so the first cannot be sent
+    # again); either link answers once.
+    reminder_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = created_at_column()
     answered_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]

@@ -168,6 +168,7 @@ def upgrade():
         sa.Column("evaluation_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("reminder_token_hash", sa.String(length=64), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
@@ -186,6 +187,9 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_invitations")),
         sa.UniqueConstraint(
             "evaluation_id", "user_id", name=op.f("uq_evaluation_invitations_evaluation_id_user_id")
+        ),
+        sa.UniqueConstraint(
+            "reminder_token_hash", name=op.f("uq_evaluation_invitations_reminder_token_hash")
         ),
         sa.UniqueConstraint("token_hash", name=op.f("uq_evaluation_invitations_token_hash")),
     )

@@ -1,10 +1,92 @@
-"""Access rules of the evaluations area: staff build forms and open evaluations."""
+"""Access rules of the evaluations area: staff build forms and open evaluations; a run's leaders
+follow its response rate; anyone holding a link answers."""
 
 from coursehub.accounts.models import Role
-from tests.access import STAFF, Rule
+from tests.access import EVERYONE, STAFF, Rule
+
+RUN_FOLLOWERS = STAFF | {"leader"}
+
+
+def _form(user):
+    from tests.evaluations.support import published_form
+
+    return {"form_id": published_form(name=f"Formulär {id(user)}-{_next()}").id}
+
+
+def _draft_form(user):
+    from coursehub import clock
+    from coursehub.evaluations.models import FormPurpose
+    from coursehub.evaluations.services import forms
+
+    form = forms.create_form(
+        name=f"Utkast {_next()}", purpose=FormPurpose.COURSE, actor=None, now=clock.now()
+    )
+    return {"form_id": form.id}
+
+
+def _question(user):
+    from coursehub import clock
+    from coursehub.evaluations.models import EvaluationForm
+    from coursehub.evaluations.services import forms
+    from coursehub.extensions import db
+    from tests.evaluations.support import rating
+
+    form = db.session.get(EvaluationForm, _draft_form(user)["form_id"])
+    question = forms.add_question(forms.latest_version(form), rating(), actor=None, now=clock.now())
+    return {"question_id": question.id}
+
+
+def _course_type(user):
+    from tests.factories import CourseTypeFactory
+
+    return {"type_id": CourseTypeFactory().id}
+
+
+def _run(user):
+    """A run the visitor leads when they are a leader."""
+    from coursehub.accounts.models import Role
+    from tests.factories import CourseRunFactory
+
+    leaders = [user] if user is not None and user.has_role(Role.LEADER) else []
+    return {"run_id": CourseRunFactory(leaders=leaders).id}
+
+
+def _link(user):
+    from tests.evaluations.support import open_evaluation
+
+    _evaluation, tokens = open_evaluation(people=1)
+    return {"token": tokens[0]}
+
+
+_counter = iter(range(1, 10**9))
+
+
+def _next() -> int:
+    return next(_counter)
+
 
 RULES = [
     Rule("evaluations.forms", STAFF),
+    Rule("evaluations.new_form", STAFF),
+    Rule("evaluations.form", STAFF, args=_form),
+    Rule("evaluations.new_question", STAFF, args=_draft_form),
+    Rule("evaluations.edit_question", STAFF, args=_question),
+    Rule("evaluations.remove_question", STAFF, method="POST", args=_question),
+    Rule(
+        "evaluations.move_question",
+        STAFF,
+        method="POST",
+        args=_question,
+        data=lambda user: {"direction": "upp"},
+    ),
+    Rule("evaluations.publish", STAFF, method="POST", args=_draft_form),
+    Rule("evaluations.new_draft", STAFF, method="POST", args=_form),
+    Rule("evaluations.course_types", STAFF),
+    Rule("evaluations.set_course_type_form", STAFF, method="POST", args=_course_type),
+    Rule("evaluations.run_evaluation", RUN_FOLLOWERS, args=_run),
+    Rule("evaluations.open_early", STAFF, method="POST", args=_run),
+    Rule("evaluations.answer", EVERYONE, args=_link),
+    Rule("evaluations.thanks", EVERYONE),
 ]
 
 

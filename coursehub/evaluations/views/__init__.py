@@ -7,7 +7,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from coursehub.evaluations import permissions
-from coursehub.lib.nav import ADMINISTRATION, NavItem
+from coursehub.lib.nav import ADMINISTRATION, NavItem, RunLink
 
 bp = Blueprint("evaluations", __name__)
 
@@ -21,5 +21,9 @@ nav_items = [
     ),
 ]
 
+run_links = [
+    RunLink(_l("Utvärdering"), "evaluations.run_evaluation", permissions.can_view_run_evaluation, order=40),
+]
 
-from coursehub.evaluations.views import forms, results  # noqa: E402,F401
+
+from coursehub.evaluations.views import answer, forms, manage, results  # noqa: E402,F401
