@@ -198,11 +198,6 @@ def _free_texts(in_selection: ColumnElement[bool]) -> dict[int, list[str]]:
     return texts
 
 
-def evaluation_of_run(run_id: int) -> Evaluation | None:
-    """Return the evaluation of a course run, if it has one."""
-    return db.session.scalar(select(Evaluation).where(Evaluation.run_id == run_id))
-
-
 # -- comparisons: the runs of a course type, half-years -----------------------------------------
 
 

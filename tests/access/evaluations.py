@@ -164,4 +164,6 @@ RULES += [
     Rule("evaluations.trend_chart", FIGURES, args=_with_survey({"number": 1})),
     Rule("evaluations.trend_export", FIGURES, args=lambda user: {"fmt": "xlsx"}),
     Rule("evaluations.quotes", STAFF),
+    Rule("evaluations.surveys", STAFF),
+    Rule("evaluations.send_survey", STAFF),
 ]

@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from coursehub.accounts.permissions import login_required, permission_required
 from coursehub.courses.models import CourseRun, CourseType
+from coursehub.evaluations import queries as evaluation_queries
 from coursehub.evaluations import queries_results as queries
 from coursehub.evaluations import results_charts as charts
 from coursehub.evaluations import results_exports as exports
@@ -80,7 +81,7 @@ def results(evaluation_id: int) -> str:
 def run_results(run_id: int) -> str:
     """Show the results of a run's evaluation (the link on the run's pages)."""
     run = load_or_404(CourseRun, run_id, allowed=permissions.can_view_run_results)
-    evaluation = queries.evaluation_of_run(run.id)
+    evaluation = evaluation_queries.run_evaluation(run.id)
     if evaluation is None:
         return render_template("evaluations/results_none.html", run=run)
     return _results_page(evaluation)
@@ -135,6 +136,7 @@ def results_overview() -> str:
         surveys=queries.surveys_page(page=page_arg()),
         threshold=queries.min_answers(),
         can_read_quotes=permissions.can_read_quotes(current_user),
+        can_send_surveys=permissions.can_send_surveys(current_user),
     )
 
 
