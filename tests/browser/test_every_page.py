@@ -184,6 +184,7 @@ def build_world(role: str) -> World:
         "steering": UserFactory(roles=[Role.STEERING], full_name="Sten Styrgrupp"),
     }[role]
     forum_token = _forum_world(user, leader, now)
+    evaluation_token = _evaluations_world(short, finished, asa, now)
     # Pages reached from an e-mail, a certificate or a typed address rather than from a link; the
     # participant list has no link to it from any page (yet), so it is visited directly too.
     extra = [(f"/intyg/{certificate_code}", 200)]
@@ -195,9 +196,24 @@ def build_world(role: str) -> World:
             ("/aterstall-losenord/ogiltig-lank", 200),
             ("/inbjudan/ogiltig-lank", 200),
             ("/sidan-finns-inte", 404),
+            (f"/utvardering/{evaluation_token}", 200),
+            ("/utvardering/tack", 200),
+            ("/utvardering/ogiltig-lank", 404),
         ]
     db.session.commit()
     return World(user, extra)
+
+
+def _evaluations_world(course_type, run, participant, now) -> str:
+    """The finished run's evaluation open (its form in a new draft); returns the participant's link."""
+    from coursehub.evaluations.services import course, forms
+    from tests.evaluations.support import published_form, token_from_outbox
+
+    form = published_form(name="Utvärdering av fortsättningskursen")
+    forms.set_course_type_form(course_type, form, actor=None, now=now)
+    course.open_for_finished_run(run, actor=None, now=now)
+    forms.new_draft(form, actor=None, now=now)
+    return token_from_outbox(participant.email)
 
 
 def _forum_world(user, leader, now) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from coursehub import clock
@@ -26,11 +27,15 @@ def rating(text: str = "Hur nöjda är ni med kursen?", **kwargs) -> QuestionDet
     )
 
 
+_NUMBERS = itertools.count(1)
+
+
 def published_form(
-    *questions: QuestionDetails, name: str = "Kursutvärdering", purpose: FormPurpose = FormPurpose.COURSE
+    *questions: QuestionDetails, name: str | None = None, purpose: FormPurpose = FormPurpose.COURSE
 ) -> EvaluationForm:
     """A form whose version 1 holds `questions` (a required rating, a choice, a text by default)."""
     now = clock.now()
+    name = name or f"Kursutvärdering {next(_NUMBERS)}"
     form = forms.create_form(name=name, purpose=purpose, actor=None, now=now)
     version = forms.latest_version(form)
     for details in questions or (
@@ -82,6 +87,8 @@ def open_evaluation(form: EvaluationForm | None = None, *, people: int = 1):
         token, _hash = asking.new_token()
         tokens.append((user, token))
     _invite_with_tokens(evaluation, tokens)
+    # A refused answer rolls the request back, and the test shares the request's session.
+    db.session.commit()
     return evaluation, [token for _user, token in tokens]
 
 
@@ -135,3 +142,14 @@ def token_from_outbox(recipient: str) -> str:
     found = re.search(r"/utvardering/([A-Za-z0-9_-]+)", body or "")
     assert found, f"no evaluation link mailed to {recipient}"
     return found.group(1)
+
+
+def enrol_makeup(session, *people):
+    """A make-up sign-up of `people` (one household) for one session of another run."""
+    return EnrollmentFactory(
+        run=session.run,
+        household=people[0].household,
+        persons=list(people),
+        makeup_session=session,
+        scope=f"session:{session.id}",
+    )

@@ -64,6 +64,8 @@ def test_scheduler_command_builds_a_blocking_scheduler_with_every_job(app):
         "enrollment_lapse_unconfirmed",
         "courses_complete_finished_runs",
         "forum_daily_digests",
+        "evaluation_reminders",
+        "evaluation_closing",
     }
 
 
