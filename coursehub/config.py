@@ -125,6 +125,10 @@ class Defaults:
     COURSEHUB_UPLOAD_DIR = ""
     COURSEHUB_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 
+    # Evaluation results of any selection (a run, a course type, a half-year, a survey) are shown
+    # only once at least this many have answered, so that nobody can be picked out.
+    COURSEHUB_EVALUATION_MIN_ANSWERS = 5
+
 
 _BOOL = {
     "1": True,

@@ -16,6 +16,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
     add_run_links(app, views.run_links)
+    add_nav_items(app, views.results.nav_items)
+    add_run_links(app, views.results.run_links)
     events.run_finished.connect(receivers.open_finished_run_evaluation)
     add_jobs(
         app,

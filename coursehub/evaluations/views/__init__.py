@@ -26,4 +26,4 @@ run_links = [
 ]
 
 
-from coursehub.evaluations.views import answer, forms, manage  # noqa: E402,F401
+from coursehub.evaluations.views import answer, forms, manage, results, survey  # noqa: E402,F401

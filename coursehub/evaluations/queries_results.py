@@ -1,0 +1,453 @@
+"""Reads of evaluation results: counted in SQL, hidden below the anonymity threshold.
+
+Every function here runs a fixed number of queries whatever the number of answers: answers are
+counted with GROUP BY (question and value, or evaluation), never loaded one by one. A selection
+(a run, a course type, a half-year, a survey) with fewer answers than the threshold
+(COURSEHUB_EVALUATION_MIN_ANSWERS) gives its count only, and the pages show no results for it.
+There is nothing per municipality here: answers carry none, and in small municipalities a
+figure per municipality would point at people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import selectinload
+
+from coursehub.courses.models import CourseRun, CourseType
+from coursehub.evaluations.models import (
+    RATING_HIGH,
+    RATING_LOW,
+    Answer,
+    Evaluation,
+    Question,
+    QuestionKind,
+    Response,
+)
+from coursehub.extensions import db
+from coursehub.lib.pagination import Page, paginate
+from coursehub.lib.terms import Term, term_of
+
+DEFAULT_MIN_ANSWERS = 5
+QUOTES_PER_PAGE = 25
+
+
+def min_answers() -> int:
+    """Return the anonymity threshold: the fewest answers a selection needs to show results."""
+    return int(current_app.config.get("COURSEHUB_EVALUATION_MIN_ANSWERS", DEFAULT_MIN_ANSWERS))
+
+
+def share(part: int, whole: int) -> float | None:
+    """Return part / whole, or None when there is nothing to divide."""
+    return part / whole if whole else None
+
+
+# -- one evaluation: a run's or a year's survey -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    """How many chose one answer option of a question."""
+
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """One question's results: the distribution (or the free texts), and the indicator share."""
+
+    id: int
+    text: str
+    kind: QuestionKind
+    is_indicator: bool
+    options: list[OptionCount] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # free texts, unattributed, in random order
+
+    @property
+    def answered(self) -> int:
+        """Return how many answered this question."""
+        return len(self.texts) if self.kind == QuestionKind.TEXT else sum(o.count for o in self.options)
+
+    @property
+    def very_satisfied(self) -> float | None:
+        """Return the share giving the top answer, for an indicator question (else None)."""
+        if not self.is_indicator or not self.options:
+            return None
+        return share(self.options[-1].count, self.answered)
+
+    def option_share(self, option: OptionCount) -> float | None:
+        """Return the share of this question's answers that chose `option`."""
+        return share(option.count, self.answered)
+
+
+@dataclass(frozen=True)
+class EvaluationResults:
+    """The results of one evaluation; `questions` is empty when too few have answered."""
+
+    responses: int
+    threshold: int
+    questions: list[QuestionResult]
+
+    @property
+    def shown(self) -> bool:
+        """Whether enough have answered for results to be shown."""
+        return self.responses >= self.threshold
+
+
+def option_labels(question: Question) -> list[tuple[str, Any]]:
+    """Return (label, stored key) of each answer option of a question, in the form's order."""
+    if question.kind == QuestionKind.RATING:
+        labels = []
+        for value in range(RATING_LOW, RATING_HIGH + 1):
+            end = (
+                question.low_label
+                if value == RATING_LOW
+                else question.high_label
+                if value == RATING_HIGH
+                else ""
+            )
+            labels.append((f"{value} – {end}" if end else str(value), value))
+        return labels
+    if question.kind == QuestionKind.YES_NO:
+        return [(_("Ja"), 1), (_("Nej"), 0)]
+    if question.kind == QuestionKind.CHOICE:
+        return [(choice.text, choice.id) for choice in question.choices]
+    return []
+
+
+def _response_count(condition: ColumnElement[bool]) -> int:
+    return db.session.scalar(select(func.count()).select_from(Response).where(condition)) or 0
+
+
+def evaluation_results(evaluation: Evaluation, *, question_id: int | None = None) -> EvaluationResults:
+    """Return the results of one evaluation, or only its count when too few have answered.
+
+    Four queries when shown: the count, the questions (with their choices), the answers counted
+    per question and value, and the free texts in random order. With `question_id` only that
+    question (a chart) is read, and no free texts.
+    """
+    threshold = min_answers()
+    in_evaluation = Response.evaluation_id == evaluation.id
+    responses = _response_count(in_evaluation)
+    if responses < threshold:
+        return EvaluationResults(responses, threshold, [])
+    questions_stmt = (
+        select(Question)
+        .where(Question.version_id == evaluation.version_id)
+        .options(selectinload(Question.choices))
+        .order_by(Question.position, Question.id)
+    )
+    if question_id is not None:
+        questions_stmt = questions_stmt.where(Question.id == question_id)
+    questions = list(db.session.scalars(questions_stmt))
+    counts = _answer_counts(in_evaluation, question_id)
+    texts = _free_texts(in_evaluation) if question_id is None else {}
+    results = []
+    for question in questions:
+        options = [
+            OptionCount(label, counts.get((question.id, key), 0)) for label, key in option_labels(question)
+        ]
+        results.append(
+            QuestionResult(
+                question.id,
+                question.text,
+                question.kind,
+                question.is_indicator,
+                options,
+                texts.get(question.id, []),
+            )
+        )
+    return EvaluationResults(responses, threshold, results)
+
+
+def _answer_counts(in_selection: ColumnElement[bool], question_id: int | None) -> dict[tuple[int, Any], int]:
+    """Count the answers of the selection per question and value (a choice's id for choices)."""
+    key = sa.func.coalesce(Answer.choice_id, Answer.value)
+    stmt = (
+        select(Answer.question_id, key, func.count())
+        .join(Response, Answer.response_id == Response.id)
+        .where(in_selection, key.is_not(None))
+        .group_by(Answer.question_id, key)
+    )
+    if question_id is not None:
+        stmt = stmt.where(Answer.question_id == question_id)
+    return {(qid, value): int(n) for qid, value, n in db.session.execute(stmt)}
+
+
+def _free_texts(in_selection: ColumnElement[bool]) -> dict[int, list[str]]:
+    """Return the free texts per question, each question's in its own random order.
+
+    Random per row (not by the response's key), so that the n-th text of one question and the
+    n-th of another cannot be told to come from the same person.
+    """
+    stmt = (
+        select(Answer.question_id, Answer.text)
+        .join(Response, Answer.response_id == Response.id)
+        .where(in_selection, Answer.text.is_not(None), Answer.text != "")
+        .order_by(func.random())
+    )
+    texts: dict[int, list[str]] = {}
+    for qid, text in db.session.execute(stmt):
+        texts.setdefault(qid, []).append(str(text))
+    return texts
+
+
+# -- comparisons: the runs of a course type, half-years -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Responses of a selection and its indicator answers (top answers of all indicator answers)."""
+
+    label: str
+    responses: int
+    top: int
+    indicator_answers: int
+    threshold: int
+    evaluation_id: int | None = None  # a run's row links to its results
+
+    @property
+    def shown(self) -> bool:
+        """Whether enough have answered for the figures to be shown."""
+        return self.responses >= self.threshold
+
+    @property
+    def very_satisfied(self) -> float | None:
+        """Return the share very satisfied, or None when hidden or no indicator was answered."""
+        return share(self.top, self.indicator_answers) if self.shown else None
+
+
+def _per_evaluation() -> tuple[Any, Any]:
+    """Return subqueries of the responses and the indicator answers, each per evaluation."""
+    responses = (
+        select(Response.evaluation_id.label("evaluation_id"), func.count().label("n"))
+        .group_by(Response.evaluation_id)
+        .subquery()
+    )
+    top = sa.case((Answer.value == RATING_HIGH, 1), else_=0)
+    indicators = (
+        select(
+            Response.evaluation_id.label("evaluation_id"),
+            func.sum(top).label("top"),
+            func.count().label("answered"),
+        )
+        .join(Answer, Answer.response_id == Response.id)
+        .join(Question, Answer.question_id == Question.id)
+        .where(Question.is_indicator, Answer.value.is_not(None))
+        .group_by(Response.evaluation_id)
+        .subquery()
+    )
+    return responses, indicators
+
+
+def _course_rows_stmt(course_type_id: int | None) -> Select[Any]:
+    responses, indicators = _per_evaluation()
+    stmt = (
+        select(
+            Evaluation.id,
+            CourseRun.title,
+            CourseRun.starts_at,
+            func.coalesce(responses.c.n, 0),
+            func.coalesce(indicators.c.top, 0),
+            func.coalesce(indicators.c.answered, 0),
+        )
+        .join(CourseRun, Evaluation.run_id == CourseRun.id)
+        .outerjoin(responses, responses.c.evaluation_id == Evaluation.id)
+        .outerjoin(indicators, indicators.c.evaluation_id == Evaluation.id)
+    )
+    if course_type_id is not None:
+        stmt = stmt.where(CourseRun.course_type_id == course_type_id)
+    return stmt
+
+
+def runs_page(course_type_id: int, *, page: int, per_page: int = 25) -> Page:
+    """Return a page of the course type's evaluated runs (Figures), the latest first."""
+    stmt = _course_rows_stmt(course_type_id).order_by(
+        CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc()
+    )
+    result = paginate(stmt, page, per_page, scalars=False)
+    threshold = min_answers()
+    items = [
+        Figures(title, int(n), int(top), int(answered), threshold, evaluation_id=eid)
+        for eid, title, _starts, n, top, answered in result.items
+    ]
+    return Page(items=items, page=result.page, per_page=result.per_page, total=result.total)
+
+
+def terms_figures(course_type_id: int | None = None) -> list[Figures]:
+    """Return the course evaluations per half-year (of a type, or all), oldest first.
+
+    A run counts in the half-year its first meeting is in. One query, one row per evaluated run.
+    Only runs that reach the threshold themselves are added up: a half-year's figure less the
+    figures of its runs shown one by one would otherwise give away a run with too few answers.
+    The threshold then holds for each half-year's total too.
+    """
+    threshold = min_answers()
+    totals: dict[Term, list[int]] = {}
+    for _eid, _title, starts_at, n, top, answered in db.session.execute(_course_rows_stmt(course_type_id)):
+        if starts_at is None:
+            continue
+        sums = totals.setdefault(term_of(starts_at), [0, 0, 0])  # shown, if only as "too few"
+        if n < threshold:
+            continue
+        sums[0] += int(n)
+        sums[1] += int(top)
+        sums[2] += int(answered)
+    return [
+        Figures(term.label, sums[0], sums[1], sums[2], threshold) for term, sums in sorted(totals.items())
+    ]
+
+
+def course_types_evaluated() -> list[CourseType]:
+    """Return the course types that have at least one evaluated run, by name."""
+    has_evaluation = (
+        select(Evaluation.id)
+        .join(CourseRun, Evaluation.run_id == CourseRun.id)
+        .where(CourseRun.course_type_id == CourseType.id)
+        .exists()
+    )
+    return list(db.session.scalars(select(CourseType).where(has_evaluation).order_by(CourseType.name)))
+
+
+# -- the yearly survey ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyYear:
+    """One year's survey: its responses and the share very satisfied on each indicator."""
+
+    year: int
+    responses: int
+    threshold: int
+    # Indicator question text -> (top answers, answers); a question's text names the indicator
+    # across the years, since each form version has its own copy of its questions.
+    indicators: dict[str, tuple[int, int]]
+
+    @property
+    def shown(self) -> bool:
+        """Whether enough have answered for the year's figures to be shown."""
+        return self.responses >= self.threshold
+
+    def very_satisfied(self, indicator: str) -> float | None:
+        """Return the share very satisfied on `indicator`, or None when hidden or not asked."""
+        if not self.shown:
+            return None
+        top, answered = self.indicators.get(indicator, (0, 0))
+        return share(top, answered)
+
+
+@dataclass(frozen=True)
+class SurveyTrend:
+    """The yearly survey's indicators over the years, oldest year first."""
+
+    indicators: list[str]
+    years: list[SurveyYear]
+
+
+def survey_trend() -> SurveyTrend:
+    """Return the survey's indicators per year: two queries (responses, indicator answers)."""
+    is_survey = Evaluation.survey_year.is_not(None)
+    per_year = db.session.execute(
+        select(Evaluation.survey_year, func.count())
+        .select_from(Response)
+        .join(Evaluation, Response.evaluation_id == Evaluation.id)
+        .where(is_survey)
+        .group_by(Evaluation.survey_year)
+    ).all()
+    top = sa.case((Answer.value == RATING_HIGH, 1), else_=0)
+    rows = db.session.execute(
+        select(
+            Evaluation.survey_year, Question.text, func.min(Question.position), func.sum(top), func.count()
+        )
+        .select_from(Answer)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Evaluation, Response.evaluation_id == Evaluation.id)
+        .join(Question, Answer.question_id == Question.id)
+        .where(is_survey, Question.is_indicator, Answer.value.is_not(None))
+        .group_by(Evaluation.survey_year, Question.text)
+    ).all()
+    threshold = min_answers()
+    by_year: dict[int, dict[str, tuple[int, int]]] = {}
+    order: dict[str, tuple[int, int]] = {}  # indicator -> (latest year, its position): the newest order
+    for year, text, position, top_n, n in rows:
+        by_year.setdefault(year, {})[text] = (int(top_n), int(n))
+        if text not in order or year > order[text][0]:
+            order[text] = (year, position)
+    indicators = sorted(order, key=lambda text: (-order[text][0], order[text][1]))
+    counts = {int(year): int(n) for year, n in per_year if year is not None}
+    years = [SurveyYear(year, counts[year], threshold, by_year.get(year, {})) for year in sorted(counts)]
+    return SurveyTrend(indicators, years)
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    """A yearly survey in the staff's list."""
+
+    evaluation: Evaluation
+    responses: int
+
+
+def surveys_page(*, page: int, per_page: int = 25) -> Page:
+    """Return a page of the yearly surveys, the latest year first, with their response counts."""
+    responses = (
+        select(func.count())
+        .where(Response.evaluation_id == Evaluation.id)
+        .correlate(Evaluation)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(Evaluation, responses)
+        .where(Evaluation.survey_year.is_not(None))
+        .order_by(Evaluation.survey_year.desc(), Evaluation.id.desc())
+    )
+    result = paginate(stmt, page, per_page, scalars=False)
+    items = [SurveyRow(evaluation, int(n)) for evaluation, n in result.items]
+    return Page(items=items, page=result.page, per_page=result.per_page, total=result.total)
+
+
+# -- quotable free texts -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A free text its writer let be quoted anonymously, with what it answered."""
+
+    source: str  # the evaluation's title
+    question: str
+    text: str
+
+
+def quotes_page(*, page: int, per_page: int = QUOTES_PER_PAGE) -> Page:
+    """Return a page of quotable free texts from evaluations with enough answers.
+
+    Ordered by evaluation (latest first), question, then the text itself: the alphabet says
+    nothing about who wrote what, and a page number keeps its meaning between visits.
+    """
+    enough = (
+        select(Response.evaluation_id).group_by(Response.evaluation_id).having(func.count() >= min_answers())
+    )
+    stmt = (
+        select(Evaluation.title, Question.text, Answer.text)
+        .select_from(Answer)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Evaluation, Response.evaluation_id == Evaluation.id)
+        .join(Question, Answer.question_id == Question.id)
+        .where(
+            Response.may_quote,
+            Answer.text.is_not(None),
+            Answer.text != "",
+            Response.evaluation_id.in_(enough),
+        )
+        .order_by(
+            Evaluation.closes_at.desc(), Evaluation.id.desc(), Question.position, Question.id, Answer.text
+        )
+    )
+    result = paginate(stmt, page, per_page, scalars=False)
+    items = [Quote(source, question, text) for source, question, text in result.items]
+    return Page(items=items, page=result.page, per_page=result.per_page, total=result.total)
