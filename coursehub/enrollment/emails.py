@@ -22,7 +22,7 @@ from coursehub.enrollment.sequences import calendar_offset
 from coursehub.lib import ical
 from coursehub.lib.typed_text import inert
 from coursehub.notifications.models import OutboxMessage
-from coursehub.notifications.services import link
+from coursehub.notifications.services import Mail, link
 from coursehub.notifications.services import queue_email as _queue_email
 
 # Paths of the pages that e-mails link to (mails are written outside requests too, by jobs).
@@ -229,13 +229,11 @@ def queue_session_changed_email(
     return cancelled and message is not None
 
 
-def queue_reminder_email(enrollment: Enrollment, session: CourseSession, user: User) -> bool:
-    """Remind one participant of a session; returns False when the reminder was already queued."""
-    message = queue_email(
+def reminder_mail(enrollment: Enrollment, session: CourseSession, user: User) -> Mail:
+    """Return the reminder of `session` for one participant, for `queue_emails` (one key each)."""
+    return Mail(
         dedupe_key=f"reminder:{session.id}:{user.id}",
         recipient=user.email,
         template="enrollment_reminder",
-        session=session,
-        **_context(enrollment, user),
+        context={"session": session, **_context(enrollment, user)},
     )
-    return message is not None

@@ -15,6 +15,7 @@ from coursehub.courses.models import CourseRun, CourseSession, RunStatus, Sessio
 from coursehub.enrollment import emails, services
 from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.extensions import db
+from coursehub.notifications.services import queue_emails
 
 logger = logging.getLogger(__name__)
 
@@ -24,8 +25,9 @@ def send_session_reminders(now: datetime) -> int:
 
     Looks only at sessions starting within the reminder horizon that have not been reminded yet
     (an index on the start serves it), so with nothing due it runs one statement whatever the
-    history. The sign-ups of all due sessions are loaded together; each session is then marked
-    reminded (courses' service), so the next run skips it. A sign-up made after its session was
+    history. The sign-ups of all due sessions are loaded together and their reminders queued in
+    bulk (`queue_emails`: a fixed number of statements however many participants); each session
+    is then marked reminded (courses' service), so the next run skips it. A sign-up made after its session was
     reminded gets no reminder: its confirmation has just told the family the time.
 
     Higher areas name the people who must not be reminded (`events.reminder_due`): a person who
@@ -64,7 +66,7 @@ def send_session_reminders(now: datetime) -> int:
         .order_by(Enrollment.id)
     ):
         by_run.setdefault(enrollment.run_id, []).append(enrollment)
-    queued = 0
+    mails = []
     for session in sessions:
         left_out = _left_out(session, now)
         for enrollment in by_run.get(session.run_id, ()):
@@ -73,7 +75,9 @@ def send_session_reminders(now: datetime) -> int:
             for person in enrollment.persons:
                 if person.user_id in left_out:
                     continue
-                queued += emails.queue_reminder_email(enrollment, session, person.user)
+                mails.append(emails.reminder_mail(enrollment, session, person.user))
+    # One lookup of earlier copies and one bulk insert, however many participants are due.
+    queued = queue_emails(mails)
     course_services.mark_sessions_reminded([s.id for s in sessions], now=now)
     logger.info("session reminders queued: %s", queued)
     return queued

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from coursehub import clock
@@ -22,24 +25,36 @@ from coursehub.notifications.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 _HEADER_BREAKS = re.compile(r"[\r\n]+")
+# Dedupe keys looked up per statement (well below SQLite's limit on bound parameters).
+_KEYS_PER_LOOKUP = 5000
 
 
 def render_email(name: str, /, **context: Any) -> tuple[str, str, str]:
     """Render templates/emails/<name>/{subject.txt,body.txt,body.html} into (subject, text, html)."""
-    context.setdefault("organisation", current_app.config["COURSEHUB_ORGANISATION"])
-    context.setdefault("base_url", current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/"))
-    context.setdefault("contact_email", current_app.config.get("COURSEHUB_CONTACT_EMAIL") or "")
-    context.setdefault("greeting_name", _greeting_name(context))
+    _with_defaults(context)
     # Rendered straight from the Jinja environment, without the page context processors: mail is
     # mostly written by jobs, outside any request, and must not depend on who is logged in.
     # Always in Swedish: the recipient's language is not known, and the sender's (the person who
     # happened to trigger the mail) says nothing about it.
-    env = current_app.jinja_env
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = env.get_template(f"emails/{name}/subject.txt").render(context)
-        text = env.get_template(f"emails/{name}/body.txt").render(context)
-        html = env.get_template(f"emails/{name}/body.html").render(context)
+        return _render(name, context)
+
+
+def _render(name: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    env = current_app.jinja_env
+    subject = env.get_template(f"emails/{name}/subject.txt").render(context)
+    text = env.get_template(f"emails/{name}/body.txt").render(context)
+    html = env.get_template(f"emails/{name}/body.html").render(context)
     return _one_line(subject), text, html
+
+
+def _with_defaults(context: dict[str, Any]) -> dict[str, Any]:
+    """Return `context` with what every e-mail template expects (organisation, links, greeting)."""
+    context.setdefault("organisation", current_app.config["COURSEHUB_ORGANISATION"])
+    context.setdefault("base_url", current_app.config["SERVER_NAME_FOR_LINKS"].rstrip("/"))
+    context.setdefault("contact_email", current_app.config.get("COURSEHUB_CONTACT_EMAIL") or "")
+    context.setdefault("greeting_name", _greeting_name(context))
+    return context
 
 
 def _greeting_name(context: dict[str, Any]) -> str:
@@ -127,6 +142,90 @@ def queue_email(
     db.session.flush()
     logger.info("queued mail %s template=%s", message.id, template)
     return message
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One e-mail for `queue_emails`: what `queue_email` takes, as a value."""
+
+    dedupe_key: str
+    recipient: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    send_after: datetime | None = None
+
+
+def queue_emails(mails: Sequence[Mail]) -> int:
+    """Put many rendered e-mails into the outbox, skipping keys already queued; return how many.
+
+    For jobs that queue a mail per participant: the keys already there are read in one statement
+    (per 5,000) and the new messages written in one bulk insert, so the statements do not grow
+    with the number of mails. A message whose template fails is kept as a failed message, as
+    `queue_email` does. A key that a concurrent transaction queues first is skipped by the
+    database (ON CONFLICT DO NOTHING), never written twice. Flushes, never commits.
+    """
+    db.session.flush()
+    wanted = {mail.dedupe_key[:200]: mail for mail in mails}
+    keys = list(wanted)
+    for start in range(0, len(keys), _KEYS_PER_LOOKUP):
+        chunk = keys[start : start + _KEYS_PER_LOOKUP]
+        for key in db.session.scalars(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(chunk))
+        ):
+            wanted.pop(key, None)
+    if not wanted:
+        return 0
+    now = clock.now()
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        rows = [_row(key, mail, now) for key, mail in wanted.items()]
+    db.session.execute(_insert_skipping_duplicates(), rows)
+    logger.info("queued %d mails in bulk", len(rows))
+    return len(rows)
+
+
+def _row(key: str, mail: Mail, now: datetime) -> dict[str, Any]:
+    """Return the outbox row of one mail: rendered, or failed with its reason when it cannot be."""
+    row: dict[str, Any] = {
+        "dedupe_key": key,
+        "recipient": _one_line(mail.recipient)[:254],
+        "body_html": None,
+        "calendar_ics": None,
+        "calendar_method": None,
+        "headers": None,
+        "created_at": now,
+        "attempts": 0,
+        "next_attempt_at": max(now, mail.send_after) if mail.send_after is not None else now,
+        "last_error": None,
+        "sent_at": None,
+        "failed_at": None,
+    }
+    try:
+        subject, text, html = _render(mail.template, _with_defaults(dict(mail.context)))
+    except SQLAlchemyError:
+        raise
+    except Exception as error:
+        # Only the type: the error's text may carry what the template was given.
+        logger.error("mail not rendered: template=%s %s", mail.template, type(error).__name__)
+        row.update(
+            subject=f"({mail.template})"[:300],
+            body_text="",
+            failed_at=now,
+            last_error=f"Mallen kunde inte användas ({type(error).__name__})",
+        )
+        return row
+    row.update(subject=subject[:300], body_text=text, body_html=html)
+    return row
+
+
+def _insert_skipping_duplicates() -> Any:
+    """Return an INSERT into the outbox that leaves out a row whose dedupe key is already there."""
+    table = OutboxMessage.__table__
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    return insert(table)
 
 
 class OutboxError(CoursehubError):
