@@ -7,12 +7,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -219,7 +219,7 @@ def _row(key: str, mail: Mail, now: datetime) -> dict[str, Any]:
 
 def _insert_skipping_duplicates() -> Any:
     """Return an INSERT into the outbox that leaves out a row whose dedupe key is already there."""
-    table = OutboxMessage.__table__
+    table = cast(Table, OutboxMessage.__table__)
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
