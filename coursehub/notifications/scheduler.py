@@ -2,12 +2,28 @@
 
 Each area adds its jobs in its own `init_app` with `add_jobs(app, [JobSpec(...)])`; this module
 imports none of the areas. Jobs are plain functions `job(now)`; tests call them directly.
+
+Exactly one scheduler process should run (DESIGN.md), but a second one started by mistake, or two
+for a moment while a deployment replaces one, must not do any job's work twice. Every job is
+idempotent when runs follow each other; for runs at the same time:
+
+- PostgreSQL: `run_job` takes a session-level advisory lock named after the job
+  (`pg_try_advisory_lock`) on a connection of its own before it starts the job. A second
+  scheduler that finds the lock taken skips that turn (the other is doing the work) and logs it.
+  The lock is released when the job ends, and by PostgreSQL if the process dies.
+- SQLite: every job's transaction begins `BEGIN IMMEDIATE` (coursehub.lib.database), so a second
+  run waits for the first to commit and then finds nothing left to do.
+
+The outbox sender is not exclusive (`JobSpec(exclusive=False)`): several senders may run at once
+for throughput, and each message is claimed under its own row lock (notifications.jobs).
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +32,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
+from sqlalchemy import func, select
 
 from coursehub import clock
 from coursehub.extensions import db
@@ -34,6 +51,8 @@ class JobSpec:
     func: JobFunction
     minutes: int | None = None
     cron: dict[str, object] = field(default_factory=dict)
+    # Whether two schedulers must never run it at the same time (see the module docstring).
+    exclusive: bool = True
 
     def __post_init__(self) -> None:
         if (self.minutes is None) == (not self.cron):
@@ -62,14 +81,18 @@ def job_specs(app: Flask) -> list[JobSpec]:
     return list(app.extensions.get(JOBS_KEY, ()))
 
 
-def run_job(app: Flask, func: JobFunction, name: str | None = None) -> bool:
+def run_job(app: Flask, func: JobFunction, name: str | None = None, *, exclusive: bool = True) -> bool:
     """Run `func(now)` inside an app context and commit; roll back and log on error.
 
-    Returns True when the job went through. The session is removed either way, so that nothing
-    from one run leaks into the next.
+    Returns True when the job went through, or was skipped because another scheduler is running
+    it right now (`exclusive`, PostgreSQL only). The session is removed either way, so that
+    nothing from one run leaks into the next.
     """
-    name = name or getattr(func, "__name__", "job")
-    with app.app_context():
+    name = str(name or getattr(func, "__name__", "job"))
+    with app.app_context(), _job_lock(name, exclusive) as ours:
+        if not ours:
+            logger.info("scheduled job %s skipped: another scheduler is running it", name)
+            return True
         try:
             func(clock.now())
             db.session.commit()
@@ -82,6 +105,31 @@ def run_job(app: Flask, func: JobFunction, name: str | None = None) -> bool:
         finally:
             db.session.remove()
     return True
+
+
+def job_lock_key(name: str) -> int:
+    """Return the advisory lock key of a job: a signed 64-bit number fixed by its name."""
+    digest = hashlib.blake2b(f"coursehub-job:{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@contextmanager
+def _job_lock(name: str, exclusive: bool) -> Iterator[bool]:
+    """Hold the job's advisory lock (PostgreSQL) for the block; yield False when another has it."""
+    if not exclusive or db.engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = job_lock_key(name)
+    # A connection of its own: the job commits (and may change connection) while the lock holds.
+    with db.engine.connect() as connection:
+        ours = bool(connection.scalar(select(func.pg_try_advisory_lock(key))))
+        connection.commit()
+        try:
+            yield ours
+        finally:
+            if ours:
+                connection.scalar(select(func.pg_advisory_unlock(key)))
+                connection.commit()
 
 
 def build_scheduler(app: Flask, specs: list[JobSpec], blocking: bool):
@@ -97,6 +145,7 @@ def build_scheduler(app: Flask, specs: list[JobSpec], blocking: bool):
             run_job,
             spec.trigger(),
             args=(app, spec.func, spec.name),
+            kwargs={"exclusive": spec.exclusive},
             id=spec.name,
             name=spec.name,
             replace_existing=True,

@@ -12,7 +12,7 @@ from typing import Any, Protocol, cast
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Insert, Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -178,9 +178,10 @@ def queue_emails(mails: Sequence[Mail]) -> int:
     now = clock.now()
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         rows = [_row(key, mail, now) for key, mail in wanted.items()]
-    db.session.execute(_insert_skipping_duplicates(), rows)
-    logger.info("queued %d mails in bulk", len(rows))
-    return len(rows)
+    # What was really written comes back: a key another transaction queued meanwhile is skipped.
+    queued = len(db.session.execute(_insert_skipping_duplicates(), rows).all())
+    logger.info("queued %d mails in bulk", queued)
+    return queued
 
 
 def _row(key: str, mail: Mail, now: datetime) -> dict[str, Any]:
@@ -221,11 +222,14 @@ def _insert_skipping_duplicates() -> Any:
     """Return an INSERT into the outbox that leaves out a row whose dedupe key is already there."""
     table = cast(Table, OutboxMessage.__table__)
     dialect = db.session.get_bind().dialect.name
+    statement: Insert
     if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    return insert(table)
+        statement = postgresql.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    elif dialect == "sqlite":
+        statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    else:
+        statement = insert(table)
+    return statement.returning(table.c.id)
 
 
 class OutboxError(CoursehubError):
