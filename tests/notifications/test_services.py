@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 
 from coursehub.extensions import db
 from coursehub.notifications.models import OutboxMessage
-from coursehub.notifications.services import Mail, OutboxError, queue_email, queue_emails, retry_message
+from coursehub.notifications.services import (
+    Mail,
+    OutboxError,
+    Recipient,
+    queue_email,
+    queue_emails,
+    queue_emails_to_many,
+    retry_message,
+)
 from tests.factories import UserFactory
 from tests.notifications.factories import OutboxMessageFactory
 
@@ -122,3 +130,23 @@ def test_queue_emails_runs_the_same_statements_for_three_mails_or_thirty(clock, 
         return len(statements)
 
     assert queue(3, "few") == queue(30, "many")
+
+
+def test_queue_emails_to_many_renders_once_and_greets_each_recipient_by_name(clock):
+    recipients = [
+        Recipient("many:1", "anna@exempel.test", "Anna"),
+        Recipient("many:2", "bo@exempel.test", "<b>Bo</b>"),
+        Recipient("many:3", "cecilia@exempel.test", ""),
+    ]
+    assert queue_emails_to_many("test_message", {}, recipients) == 3
+    assert queue_emails_to_many("test_message", {}, recipients) == 0
+    db.session.commit()
+    stored = {m.recipient: m for m in db.session.scalars(select(OutboxMessage))}
+    assert "Hej Anna!" in stored["anna@exempel.test"].body_text
+    assert "<p>Hej Anna!</p>" in stored["anna@exempel.test"].body_html
+    # A name is text: escaped in the HTML part, as the template would have done.
+    assert "Hej <b>Bo</b>!" in stored["bo@exempel.test"].body_text
+    assert "Hej &lt;b&gt;Bo&lt;/b&gt;!" in stored["bo@exempel.test"].body_html
+    assert "Hej!" in stored["cecilia@exempel.test"].body_text
+    assert all("greeting" not in m.body_text + m.body_html for m in stored.values())
+    assert len({m.subject for m in stored.values()}) == 1
