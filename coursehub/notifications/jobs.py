@@ -43,6 +43,7 @@ import contextlib
 import logging
 import re
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
@@ -239,7 +240,23 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-class _InviteMessage(Message):
+class _BuiltOnce(Message):
+    """A Flask-Mail message that is turned into bytes once.
+
+    `_build` builds every message once to find what cannot be sent before the SMTP conversation
+    starts; Flask-Mail would build it again to send it. Building (Python's `email` package) is
+    most of what a message costs the sender, so the bytes of the first build are sent.
+    """
+
+    _built: bytes | None = None
+
+    def as_bytes(self) -> bytes:
+        if self._built is None:
+            self._built = super().as_bytes()
+        return self._built
+
+
+class _InviteMessage(_BuiltOnce):
     """A Flask-Mail message whose calendar part is an alternative of the text, not an attachment.
 
     RFC 6047 and Outlook's reading of it ([MS-STANOICAL]): an invite is a multipart/alternative of
@@ -295,8 +312,10 @@ def _build(message: OutboxMessage) -> Message:
         "extra_headers": {**(message.headers or {}), "Auto-Submitted": "auto-generated"},
     }
     try:
-        built = Message(**fields) if calendar is None else _InviteMessage(**fields, **calendar)
+        built = _BuiltOnce(**fields) if calendar is None else _InviteMessage(**fields, **calendar)
         built.msgId = _message_id(message)
+        # Fixed before the one build, so that the Date header sent is the one built.
+        built.date = time.time()
         if built.has_bad_headers():
             raise ValueError("line break in a header")
         # Build the whole message once here, as Flask-Mail will when sending: a part that cannot
