@@ -24,9 +24,11 @@ import multiprocessing
 import os
 import platform
 import random
+import shutil
 import sys
+import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,9 +95,11 @@ def seed(url: str, participants: int, seed_value: int) -> tuple[int, float]:
             .where(CourseSession.starts_at != next_meeting.scalar_subquery())
             .values(reminded_at=now)
         )
-        db.session.execute(sa.update(CourseSession).where(CourseSession.run_id.not_in(
-            sa.select(upcoming.c.run_id)
-        )).values(reminded_at=now))
+        db.session.execute(
+            sa.update(CourseSession)
+            .where(CourseSession.run_id.not_in(sa.select(upcoming.c.run_id)))
+            .values(reminded_at=now)
+        )
         due = db.session.scalar(
             sa.select(sa.func.count())
             .select_from(EnrollmentPerson)
@@ -220,42 +224,48 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
         if not postgres_available():
-            raise SystemExit("No PostgreSQL server binaries (apt-get install postgresql), and no DATABASE_URL.")
+            raise SystemExit(
+                "No PostgreSQL server binaries (apt-get install postgresql), and no DATABASE_URL."
+            )
         cluster = start_cluster()
         cluster.create_database("coursehub_jobs")
         url = cluster.url_for("coursehub_jobs")
     from coursehub.config import normalise_database_url
 
     url = normalise_database_url(url)
-    workdir = Path(os.environ.get("TMPDIR", "/tmp")) / f"coursehub-jobs-{os.getpid()}"
-    workdir.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="coursehub-jobs-"))
     try:
         due, seed_seconds = seed(url, args.participants, args.seed)
         queued, reminder_seconds, statements = time_reminders(url)
         sent, outbox_seconds, arrived, distinct = time_outbox(url, args.senders, workdir)
     finally:
+        shutil.rmtree(workdir, ignore_errors=True)
         if cluster is not None:
             cluster.stop()
     rate = sent / outbox_seconds if outbox_seconds else 0.0
     stamp = datetime.now(UTC)
+    reminders_met = "met" if reminder_seconds < REMINDER_TARGET_SECONDS else "MISSED"
+    outbox_met = "met" if rate >= OUTBOX_TARGET_PER_SECOND else "MISSED"
+    once = arrived == distinct == sent == queued
     report = "\n".join(
         [
             f"coursehub jobs benchmark, {stamp:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
             f"Python {platform.python_version()}",
-            f"data: {due} confirmed participants due (asked for {args.participants}), loaded in {seed_seconds:.0f} s",
-            f"reminder run: {queued} reminders queued in {reminder_seconds:.2f} s, {statements} SQL statements "
-            f"(target under {REMINDER_TARGET_SECONDS:.0f} s: {'met' if reminder_seconds < REMINDER_TARGET_SECONDS else 'MISSED'})",
-            f"outbox: {sent} sent by {args.senders} senders in {outbox_seconds:.2f} s = {rate:.0f} messages/s "
-            f"(target {OUTBOX_TARGET_PER_SECOND:.0f}/s: {'met' if rate >= OUTBOX_TARGET_PER_SECOND else 'MISSED'})",
+            f"data: {due} confirmed participants due (asked for {args.participants}), "
+            f"loaded in {seed_seconds:.0f} s",
+            f"reminder run: {queued} reminders queued in {reminder_seconds:.2f} s, "
+            f"{statements} SQL statements (target under {REMINDER_TARGET_SECONDS:.0f} s: {reminders_met})",
+            f"outbox: {sent} sent by {args.senders} senders in {outbox_seconds:.2f} s = "
+            f"{rate:.0f} messages/s (target {OUTBOX_TARGET_PER_SECOND:.0f}/s: {outbox_met})",
             f"arrived at the SMTP server: {arrived}, distinct Message-IDs: {distinct} "
-            f"({'each once' if arrived == distinct == sent == queued else 'NOT each once'})",
+            f"({'each once' if once else 'NOT each once'})",
         ]
     )
     print(report)
     results = ROOT / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
     (results / f"{stamp:%Y-%m-%d}-jobs-{args.participants}.txt").write_text(report + "\n", encoding="utf-8")
-    if not (arrived == distinct == sent == queued):
+    if not once:
         raise SystemExit(1)
 
 
