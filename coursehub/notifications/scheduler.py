@@ -33,6 +33,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from coursehub import clock
 from coursehub.extensions import db
@@ -89,10 +90,12 @@ def run_job(app: Flask, func: JobFunction, name: str | None = None, *, exclusive
     nothing from one run leaks into the next.
     """
     name = str(name or getattr(func, "__name__", "job"))
-    with app.app_context(), _job_lock(name, exclusive) as ours:
-        if not ours:
+    with app.app_context(), _job_lock(name, exclusive) as lock:
+        if lock == "taken":
             logger.info("scheduled job %s skipped: another scheduler is running it", name)
             return True
+        if lock == "failed":
+            return False
         try:
             func(clock.now())
             db.session.commit()
@@ -114,22 +117,38 @@ def job_lock_key(name: str) -> int:
 
 
 @contextmanager
-def _job_lock(name: str, exclusive: bool) -> Iterator[bool]:
-    """Hold the job's advisory lock (PostgreSQL) for the block; yield False when another has it."""
+def _job_lock(name: str, exclusive: bool) -> Iterator[str]:
+    """Hold the job's advisory lock (PostgreSQL) for the block.
+
+    Yields "ours" (run the job), "taken" (another scheduler is running it) or "failed" (the
+    database could not be asked, logged here as the job's failure, as run_job logs others).
+    """
     if not exclusive or db.engine.dialect.name != "postgresql":
-        yield True
+        yield "ours"
         return
     key = job_lock_key(name)
-    # A connection of its own: the job commits (and may change connection) while the lock holds.
-    with db.engine.connect() as connection:
+    try:
+        # A connection of its own: the job commits (and may change connection) while it holds.
+        connection = db.engine.connect()
         ours = bool(connection.scalar(select(func.pg_try_advisory_lock(key))))
         connection.commit()
+    except SQLAlchemyError as error:
+        logger.error("scheduled job %s failed (%s)", name, type(error).__name__)
+        yield "failed"
+        return
+    try:
+        yield "ours" if ours else "taken"
+    finally:
         try:
-            yield ours
-        finally:
             if ours:
                 connection.scalar(select(func.pg_advisory_unlock(key)))
                 connection.commit()
+        except SQLAlchemyError as error:
+            # Closing the database session for good releases its lock; back in the pool it would not.
+            logger.error("scheduled job %s: lock not released (%s)", name, type(error).__name__)
+            connection.invalidate()
+        finally:
+            connection.close()
 
 
 def build_scheduler(app: Flask, specs: list[JobSpec], blocking: bool):

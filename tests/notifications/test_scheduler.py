@@ -151,3 +151,16 @@ def test_a_job_another_scheduler_is_running_is_skipped_then_runs_again(app, db_e
     assert len(ran) == 3
     with db.engine.connect() as probe:
         assert probe.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) == 0
+
+
+def test_a_job_whose_database_cannot_be_reached_fails_and_says_so(caplog):
+    from tests.support.postgres import free_port
+
+    # A PostgreSQL address where nothing listens: the job's lock cannot even be asked for.
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/coursehub"
+    unreachable = create_app({**_base_config(url), "MAIL_SERVER": None})
+    ran = []
+    with caplog.at_level(logging.INFO, logger="coursehub"):
+        assert run_job(unreachable, ran.append, "courses_complete_finished_runs") is False
+    assert ran == []
+    assert "scheduled job courses_complete_finished_runs failed (OperationalError)" in caplog.text
