@@ -16,13 +16,13 @@ from flask_babel import force_locale
 
 from coursehub.accounts.models import User
 from coursehub.courses.ical import contact_of, session_info
-from coursehub.courses.models import CourseSession, SessionStatus
+from coursehub.courses.models import CourseRun, CourseSession, SessionStatus
 from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.sequences import calendar_offset
 from coursehub.lib import ical
 from coursehub.lib.typed_text import inert
 from coursehub.notifications.models import OutboxMessage
-from coursehub.notifications.services import link
+from coursehub.notifications.services import Recipient, link, queue_emails_to_many
 from coursehub.notifications.services import queue_email as _queue_email
 
 # Paths of the pages that e-mails link to (mails are written outside requests too, by jobs).
@@ -230,13 +230,24 @@ def queue_session_changed_email(
     return cancelled and message is not None
 
 
-def queue_reminder_email(enrollment: Enrollment, session: CourseSession, user: User) -> bool:
-    """Remind one participant of a session; returns False when the reminder was already queued."""
-    message = queue_email(
-        dedupe_key=f"reminder:{session.id}:{user.id}",
-        recipient=user.email,
-        template="enrollment_reminder",
-        session=session,
-        **_context(enrollment, user),
-    )
-    return message is not None
+def reminder_context(run: CourseRun, session: CourseSession) -> dict[str, Any]:
+    """Return what a session's reminder says, the same for every participant (no personal data)."""
+    return {
+        "run": run,
+        "session": session,
+        "contact": contact_of(run),
+        "course_url": link(_path("courses.detail", run_id=run.id)),
+        "my_courses_url": link(MY_COURSES_PATH),
+        "absence_url": link(ABSENCE_PATH),
+    }
+
+
+def reminder_recipient(session: CourseSession, user: User) -> Recipient:
+    """Return one participant of a session's reminder (`queue_emails_to_many`): one key each."""
+    return Recipient(f"reminder:{session.id}:{user.id}", user.email, user.first_name or "")
+
+
+def queue_reminders(run: CourseRun, session: CourseSession, users: list[User]) -> int:
+    """Queue the reminder of `session` for `users`: rendered once, greeting each by name."""
+    recipients = [reminder_recipient(session, user) for user in users]
+    return queue_emails_to_many("enrollment_reminder", reminder_context(run, session), recipients)

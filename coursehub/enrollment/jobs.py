@@ -24,9 +24,11 @@ def send_session_reminders(now: datetime) -> int:
 
     Looks only at sessions starting within the reminder horizon that have not been reminded yet
     (an index on the start serves it), so with nothing due it runs one statement whatever the
-    history. The sign-ups of all due sessions are loaded together; each session is then marked
-    reminded (courses' service), so the next run skips it. A sign-up made after its session was
-    reminded gets no reminder: its confirmation has just told the family the time.
+    history. The sign-ups of all due sessions are loaded together and their reminders queued in
+    bulk (`queue_emails_to_many`: rendered once per session, a fixed number of statements however
+    many participants); each session is then marked reminded (courses' service), so the next run
+    skips it. A sign-up made after its session was reminded gets no reminder: its confirmation
+    has just told the family the time.
 
     Higher areas name the people who must not be reminded (`events.reminder_due`): a person who
     has reported absence for that session is not reminded of it.
@@ -56,10 +58,9 @@ def send_session_reminders(now: datetime) -> int:
             Enrollment.status == EnrollmentStatus.CONFIRMED,
         )
         .options(
-            # What the reminder's text shows, loaded for all at once.
+            # Whom to remind, and the runs the reminders speak of, loaded for all at once.
             selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user),
-            selectinload(Enrollment.household),
-            selectinload(Enrollment.run).selectinload(CourseRun.sessions),
+            selectinload(Enrollment.run),
         )
         .order_by(Enrollment.id)
     ):
@@ -67,13 +68,16 @@ def send_session_reminders(now: datetime) -> int:
     queued = 0
     for session in sessions:
         left_out = _left_out(session, now)
-        for enrollment in by_run.get(session.run_id, ()):
-            if enrollment.makeup_session_id not in (None, session.id):
-                continue  # a make-up of another session of the run
-            for person in enrollment.persons:
-                if person.user_id in left_out:
-                    continue
-                queued += emails.queue_reminder_email(enrollment, session, person.user)
+        users = [
+            person.user
+            for enrollment in by_run.get(session.run_id, ())
+            # A make-up sign-up of another session of the run is not reminded of this one.
+            if enrollment.makeup_session_id in (None, session.id)
+            for person in enrollment.persons
+            if person.user_id not in left_out
+        ]
+        # One render per session and one bulk insert, however many participants it has.
+        queued += emails.queue_reminders(session.run, session, users)
     course_services.mark_sessions_reminded([s.id for s in sessions], now=now)
     logger.info("session reminders queued: %s", queued)
     return queued

@@ -14,5 +14,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
-    add_jobs(app, [JobSpec("outbox", jobs.send_outbox, minutes=1)])
+    # Not exclusive: several senders may share the outbox, each message claimed under a row lock.
+    add_jobs(app, [JobSpec("outbox", jobs.send_outbox, minutes=1, exclusive=False)])
     add_bench_seeder(app, bench.seed)

@@ -12,6 +12,19 @@ fails as a failed message without text, which this job never sends. Only what is
 about one message - the server cannot be reached, the sender address in the settings cannot be
 sent - is a retry for every message of the run, never a failure of theirs.
 
+Several senders at once (two scheduler processes, `flask outbox send` beside the scheduler, or
+more senders for throughput) share the outbox without sending anything twice:
+
+- A run first claims its batch in one statement: the due messages, oldest first, get
+  `next_attempt_at` moved a lease ahead (`CLAIM_LEASE`), so other senders no longer find them
+  due and take the next ones. On PostgreSQL the claim reads with `FOR UPDATE SKIP LOCKED`, so
+  two claims at the same moment take different rows without waiting; on SQLite the claim's
+  transaction holds the database's write lock (coursehub.lib.database), so claims take turns.
+  Should a sender die mid-batch, what it had not sent is due again when the lease runs out.
+- Each message is then locked on its own row again while it is sent and recorded (and checked
+  still unsent), so that even a message put back in line by staff during a run goes out once.
+- One SMTP connection serves the whole batch.
+
 No SMTPUTF8. The mail path sends plain ASCII envelopes and headers and does not use the SMTPUTF8
 extension (RFC 6531), even where the relay offers it: then every relay on the way, and the
 recipient's own server, would have to offer it too, and a refusal would come back days later as a
@@ -30,6 +43,7 @@ import contextlib
 import logging
 import re
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
@@ -43,7 +57,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_mail import Connection, Message, sanitize_address
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from coursehub.extensions import db
 from coursehub.lib.email_address import InvalidEmailAddress, normalise_email
@@ -52,6 +66,8 @@ from coursehub.notifications.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 100
+# How long a claimed batch stays with its sender: longer than a batch can take to send.
+CLAIM_LEASE = timedelta(minutes=10)
 MAX_BACKOFF = timedelta(hours=1)
 CALENDAR_METHODS = frozenset({"REQUEST", "CANCEL", "PUBLISH", "REPLY"})
 _ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>@]+>?")
@@ -85,15 +101,7 @@ def send_outbox(now: datetime) -> SendResult:
         # The embedded default has no mail server: messages stay pending, readable by staff.
         return SendResult()
     batch = int(current_app.config.get("COURSEHUB_OUTBOX_BATCH", DEFAULT_BATCH))
-    due_ids = list(
-        db.session.scalars(
-            select(OutboxMessage.id)
-            .where(*_is_due(now))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(batch)
-        )
-    )
-    db.session.commit()  # end the read; each message gets its own short transaction below
+    due_ids = _claim_batch(now, batch)
     counts = {"sent": 0, "retrying": 0, "failed": 0}
     sender = _Sender()
     try:
@@ -109,6 +117,27 @@ def send_outbox(now: datetime) -> SendResult:
             "outbox run: sent %d, retrying %d, failed %d", result.sent, result.retrying, result.failed
         )
     return result
+
+
+def _claim_batch(now: datetime, batch: int) -> list[int]:
+    """Claim up to `batch` due messages for this sender (see the module docstring); return their ids."""
+    due = (
+        select(OutboxMessage.id)
+        .where(*_is_due(now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .values(next_attempt_at=now + CLAIM_LEASE)
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    ids = sorted(claimed.scalars())  # ids grow with the time a message was queued: oldest first
+    db.session.commit()  # the claim holds; each message gets its own short transaction below
+    return ids
 
 
 def _is_due(now: datetime):
@@ -138,7 +167,7 @@ def _send_one(message_id: int, now: datetime, sender: _Sender) -> str | None:
 
 def _fail_after_error(message_id: int, now: datetime, reason: str) -> str | None:
     """Record, in a transaction of its own, that one message failed for `reason`."""
-    message = _claim(message_id, now)
+    message = _claim(message_id)
     if message is None:
         db.session.rollback()
         return None
@@ -149,7 +178,7 @@ def _fail_after_error(message_id: int, now: datetime, reason: str) -> str | None
 
 
 def _try_one(message_id: int, now: datetime, sender: _Sender) -> str | None:
-    message = _claim(message_id, now)
+    message = _claim(message_id)
     if message is None:
         db.session.rollback()  # another sender has it, or has already sent it
         return None
@@ -175,16 +204,20 @@ def _try_one(message_id: int, now: datetime, sender: _Sender) -> str | None:
     return outcome
 
 
-def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    """Lock one due message for this sender, or return None when it is taken or done.
+def _claim(message_id: int) -> OutboxMessage | None:
+    """Lock one claimed, unsent message for this sender, or return None when it is taken or done.
 
     PostgreSQL: the row lock (SKIP LOCKED) keeps a concurrent sender off it until we commit.
     SQLite: this transaction took the database's write lock at its BEGIN (coursehub.lib.database),
-    so a second sender waits for our commit and then no longer finds the row due.
+    so a second sender waits for our commit and then finds the row sent.
     """
     return db.session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.id == message_id, *_is_due(now))
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+        )
         .with_for_update(skip_locked=True)
         .execution_options(populate_existing=True)
     ).first()
@@ -207,7 +240,23 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-class _InviteMessage(Message):
+class _BuiltOnce(Message):
+    """A Flask-Mail message that is turned into bytes once.
+
+    `_build` builds every message once to find what cannot be sent before the SMTP conversation
+    starts; Flask-Mail would build it again to send it. Building (Python's `email` package) is
+    most of what a message costs the sender, so the bytes of the first build are sent.
+    """
+
+    _built: bytes | None = None
+
+    def as_bytes(self) -> bytes:
+        if self._built is None:
+            self._built = super().as_bytes()
+        return self._built
+
+
+class _InviteMessage(_BuiltOnce):
     """A Flask-Mail message whose calendar part is an alternative of the text, not an attachment.
 
     RFC 6047 and Outlook's reading of it ([MS-STANOICAL]): an invite is a multipart/alternative of
@@ -263,8 +312,10 @@ def _build(message: OutboxMessage) -> Message:
         "extra_headers": {**(message.headers or {}), "Auto-Submitted": "auto-generated"},
     }
     try:
-        built = Message(**fields) if calendar is None else _InviteMessage(**fields, **calendar)
+        built = _BuiltOnce(**fields) if calendar is None else _InviteMessage(**fields, **calendar)
         built.msgId = _message_id(message)
+        # Fixed before the one build, so that the Date header sent is the one built.
+        built.date = time.time()
         if built.has_bad_headers():
             raise ValueError("line break in a header")
         # Build the whole message once here, as Flask-Mail will when sending: a part that cannot

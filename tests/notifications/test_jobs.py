@@ -185,34 +185,40 @@ def test_without_a_mail_server_nothing_is_sent_and_messages_stay_pending(clock, 
     assert stored.is_pending and stored.attempts == 0
 
 
-def _race_two_senders(app, smtp_server, clock, queue_test_message) -> tuple[list[str], set[str]]:
-    """Queue 30 messages, run two senders at the same moment; return (delivered, queued)."""
-    recipients = {f"familj{n}@exempel.test" for n in range(30)}
+def _race_senders(app, smtp_server, clock, queue_test_message, *, senders: int, messages: int):
+    """Queue `messages`, run `senders` senders at the same moment, each until the outbox is empty.
+
+    Returns (delivered recipients, queued recipients, messages sent by each sender).
+    """
+    recipients = {f"familj{n}@exempel.test" for n in range(messages)}
     for recipient in sorted(recipients):
         queue_test_message(recipient)
     now = clock.now
-    start = threading.Barrier(2)
-    results: list[SendResult] = []
+    start = threading.Barrier(senders)
+    sent_by: list[int] = []
     errors: list[BaseException] = []
 
     def sender():
         try:
             with app.app_context():
                 start.wait()
-                results.append(send_outbox(now))
+                sent = 0
+                while (result := send_outbox(now)) != SendResult():
+                    sent += result.sent
+                sent_by.append(sent)
                 db.session.remove()
         except BaseException as error:  # surfaced below: a thread must not fail silently
             errors.append(error)
 
-    threads = [threading.Thread(target=sender) for _ in range(2)]
+    threads = [threading.Thread(target=sender) for _ in range(senders)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=120)
 
     assert not errors
-    assert sum(result.sent for result in results) == 30
-    smtp_server.wait_for(30)
+    assert sum(sent_by) == messages
+    smtp_server.wait_for(messages)
     delivered = [rcpt for _sender, rcpts in smtp_server.envelopes for rcpt in rcpts]
     db.session.expire_all()
     assert (
@@ -221,15 +227,33 @@ def _race_two_senders(app, smtp_server, clock, queue_test_message) -> tuple[list
         )
         == 0
     )
-    return delivered, recipients
+    return delivered, recipients, sent_by
 
 
 def test_two_senders_at_once_send_each_message_exactly_once(app, smtp_server, clock, queue_test_message):
     # PostgreSQL: each claim skips what the other holds (FOR UPDATE SKIP LOCKED). SQLite: each
     # claim's transaction holds the write lock from its BEGIN, so the other sender waits and then
     # finds the message sent (tests/lib/test_database.py shows that lock itself).
-    delivered, queued = _race_two_senders(app, smtp_server, clock, queue_test_message)
+    delivered, queued, _sent_by = _race_senders(
+        app, smtp_server, clock, queue_test_message, senders=2, messages=30
+    )
     assert sorted(delivered) == sorted(queued)  # every message once: none lost, none twice
+
+
+def test_four_senders_share_the_outbox_in_batches_and_send_each_message_once(
+    app, smtp_server, clock, queue_test_message, count_queries
+):
+    # Issue 24, point 5: several senders at once for throughput. Each claims a batch of its own
+    # (the claimed messages are no longer due for the others) and sends it over one connection.
+    app.config["COURSEHUB_OUTBOX_BATCH"] = 10
+    delivered, queued, sent_by = _race_senders(
+        app, smtp_server, clock, queue_test_message, senders=4, messages=80
+    )
+    assert sorted(delivered) == sorted(queued)  # every message once: none lost, none twice
+    assert len(sent_by) == 4
+    # One connection per batch (8 full batches, and at most one short one per sender), not one
+    # per message.
+    assert len(smtp_server.connections) <= 80 // 10 + 4
 
 
 def test_log_lines_carry_neither_recipients_nor_content(smtp_server, clock, queue_test_message, caplog):

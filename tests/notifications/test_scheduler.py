@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from coursehub import create_app
 from coursehub.extensions import db
@@ -125,3 +125,44 @@ def test_two_jobs_of_one_name_are_refused(app):
     with pytest.raises(ValueError, match="outbox"):
         add_jobs(app, [JobSpec("outbox", send_outbox, minutes=5)])
     assert [spec.name for spec in job_specs(app)].count("outbox") == 1
+
+
+def test_a_job_another_scheduler_is_running_is_skipped_then_runs_again(app, db_engine_name, caplog):
+    if db_engine_name != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's; SQLite serialises jobs with its write lock")
+    from sqlalchemy import func as sql_func
+
+    from coursehub.notifications.scheduler import job_lock_key
+
+    ran = []
+    key = job_lock_key("courses_complete_finished_runs")
+    with db.engine.connect() as other_scheduler:
+        assert other_scheduler.scalar(select(sql_func.pg_try_advisory_lock(key)))
+        with caplog.at_level(logging.INFO, logger="coursehub"):
+            assert run_job(app, ran.append, "courses_complete_finished_runs") is True
+        assert ran == []
+        assert "courses_complete_finished_runs skipped: another scheduler is running it" in caplog.text
+        # Another job is not held up, and a job that is not exclusive runs anyway.
+        assert run_job(app, ran.append, "enrollment_expire_offers") is True
+        assert run_job(app, ran.append, "courses_complete_finished_runs", exclusive=False) is True
+        assert len(ran) == 2
+        other_scheduler.scalar(select(sql_func.pg_advisory_unlock(key)))
+        other_scheduler.commit()
+    # Once the other has finished, the next turn runs it, and leaves no lock behind.
+    assert run_job(app, ran.append, "courses_complete_finished_runs") is True
+    assert len(ran) == 3
+    with db.engine.connect() as probe:
+        assert probe.scalar(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")) == 0
+
+
+def test_a_job_whose_database_cannot_be_reached_fails_and_says_so(caplog):
+    from tests.support.postgres import free_port
+
+    # A PostgreSQL address where nothing listens: the job's lock cannot even be asked for.
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/coursehub"
+    unreachable = create_app({**_base_config(url), "MAIL_SERVER": None})
+    ran = []
+    with caplog.at_level(logging.INFO, logger="coursehub"):
+        assert run_job(unreachable, ran.append, "courses_complete_finished_runs") is False
+    assert ran == []
+    assert "scheduled job courses_complete_finished_runs failed (OperationalError)" in caplog.text

@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 
 from coursehub.extensions import db
 from coursehub.notifications.models import OutboxMessage
-from coursehub.notifications.services import OutboxError, queue_email, retry_message
+from coursehub.notifications.services import (
+    Mail,
+    OutboxError,
+    Recipient,
+    queue_email,
+    queue_emails,
+    queue_emails_to_many,
+    retry_message,
+)
 from tests.factories import UserFactory
 from tests.notifications.factories import OutboxMessageFactory
 
@@ -74,3 +82,71 @@ def test_a_sent_message_cannot_be_retried(app, clock):
     # The message is for the staff page, so it is made in a request (the locale comes from there).
     with app.test_request_context(), pytest.raises(OutboxError, match="redan skickat"):
         retry_message(message, actor=None, now=clock.now)
+
+
+class _Unprintable:
+    def __str__(self) -> str:
+        raise RuntimeError("cannot be shown")
+
+
+def test_queue_emails_writes_each_new_key_once_and_skips_what_is_already_queued(clock):
+    queue_email(dedupe_key="bulk:1", recipient="anna@exempel.test", template="test_message", name="Anna")
+    mails = [
+        Mail("bulk:1", "anna@exempel.test", "test_message", {"name": "Anna"}),
+        Mail("bulk:2", "bo@exempel.test", "test_message", {"name": "Bo"}),
+        Mail("bulk:2", "bo@exempel.test", "test_message", {"name": "Bo"}),
+        Mail("bulk:3", "cecilia@exempel.test", "test_message", {"name": _Unprintable()}),
+        Mail(
+            "bulk:4",
+            "david@exempel.test",
+            "test_message",
+            {"name": "David"},
+            send_after=clock.now + timedelta(hours=2),
+        ),
+    ]
+    assert queue_emails(mails) == 3
+    assert queue_emails(mails) == 0  # a job run twice queues nothing the second time
+    db.session.commit()
+    stored = {m.dedupe_key: m for m in db.session.scalars(select(OutboxMessage))}
+    assert sorted(stored) == ["bulk:1", "bulk:2", "bulk:3", "bulk:4"]
+    bo = stored["bulk:2"]
+    assert "Hej Bo!" in bo.body_text and "<p>Hej Bo!</p>" in bo.body_html
+    assert bo.subject == "Testmeddelande från Familjehemsresursen i Jönköpings län"
+    assert bo.is_pending and bo.next_attempt_at == clock.now and bo.created_at == clock.now
+    # A template that fails keeps its message, failed with its reason, and the rest go on.
+    assert stored["bulk:3"].failed_at == clock.now
+    assert stored["bulk:3"].last_error == "Mallen kunde inte användas (RuntimeError)"
+    assert stored["bulk:4"].next_attempt_at == clock.now + timedelta(hours=2)
+
+
+def test_queue_emails_runs_the_same_statements_for_three_mails_or_thirty(clock, count_queries):
+    def queue(count: int, prefix: str) -> int:
+        mails = [
+            Mail(f"{prefix}:{n}", f"familj{n}@exempel.test", "test_message", {"name": "A"})
+            for n in range(count)
+        ]
+        with count_queries() as statements:
+            assert queue_emails(mails) == count
+        return len(statements)
+
+    assert queue(3, "few") == queue(30, "many")
+
+
+def test_queue_emails_to_many_renders_once_and_greets_each_recipient_by_name(clock):
+    recipients = [
+        Recipient("many:1", "anna@exempel.test", "Anna"),
+        Recipient("many:2", "bo@exempel.test", "<b>Bo</b>"),
+        Recipient("many:3", "cecilia@exempel.test", ""),
+    ]
+    assert queue_emails_to_many("test_message", {}, recipients) == 3
+    assert queue_emails_to_many("test_message", {}, recipients) == 0
+    db.session.commit()
+    stored = {m.recipient: m for m in db.session.scalars(select(OutboxMessage))}
+    assert "Hej Anna!" in stored["anna@exempel.test"].body_text
+    assert "<p>Hej Anna!</p>" in stored["anna@exempel.test"].body_html
+    # A name is text: escaped in the HTML part, as the template would have done.
+    assert "Hej <b>Bo</b>!" in stored["bo@exempel.test"].body_text
+    assert "Hej &lt;b&gt;Bo&lt;/b&gt;!" in stored["bo@exempel.test"].body_html
+    assert "Hej!" in stored["cecilia@exempel.test"].body_text
+    assert all("greeting" not in m.body_text + m.body_html for m in stored.values())
+    assert len({m.subject for m in stored.values()}) == 1

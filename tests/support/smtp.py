@@ -41,7 +41,9 @@ class _Handler:
         reply = self._server._rejection("data", envelope)
         if reply is not None:
             return reply
-        self._server._deliver(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+        self._server._deliver(
+            envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content, session.peer
+        )
         return "250 Message accepted for delivery"
 
 
@@ -54,6 +56,8 @@ class SmtpServer:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.raw: list[bytes] = []
+        # The client ends (address, port) that delivered messages: one per SMTP connection.
+        self.connections: set[object] = set()
         self._arrived = threading.Condition()
         self._reply: str | None = None
         self._stage = "rcpt"
@@ -86,6 +90,7 @@ class SmtpServer:
         with self._arrived:
             self.messages.clear()
             self.envelopes.clear()
+            self.connections.clear()
             self.raw.clear()
 
     def reject_with(self, reply: str | None, *, stage: str = "rcpt", times: int | None = None) -> None:
@@ -138,9 +143,10 @@ class SmtpServer:
             envelope._test_rejection = reply
             return reply
 
-    def _deliver(self, mail_from: str, rcpt_tos: list[str], content: bytes) -> None:
+    def _deliver(self, mail_from: str, rcpt_tos: list[str], content: bytes, peer: object = None) -> None:
         message = email.message_from_bytes(content, policy=email.policy.default)
         with self._arrived:
+            self.connections.add(peer)
             self.raw.append(content)
             self.messages.append(message)
             self.envelopes.append((mail_from, rcpt_tos))
