@@ -4,7 +4,7 @@ A response's key is random text and its answers are keyed by (response, question
 sequence in these tables shows the order in which people answered.
 
 Revision ID: da8ee624199c
-Revises: 7a1c5e9b2d40
+Revises: e1f2a3b4c5d6
 Created: 2026-12-02 00:21:52.988327
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "da8ee624199c"
-down_revision = "7a1c5e9b2d40"
+down_revision = "e1f2a3b4c5d6"
 branch_labels = None
 depends_on = None
 
