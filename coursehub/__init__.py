@@ -99,7 +99,16 @@ def _init_areas(app: Flask) -> None:
     tests/test_architecture.py). The order is the order of equal-ranked menu items, of the
     scheduled jobs and of the demo seeders (each seeder builds on the ones before).
     """
-    from coursehub import accounts, attendance, courses, enrollment, forum, notifications, pages
+    from coursehub import (
+        accounts,
+        attendance,
+        courses,
+        enrollment,
+        forum,
+        notifications,
+        pages,
+        recruitment,
+    )
 
-    for area in (pages, accounts, courses, enrollment, attendance, forum, notifications):
+    for area in (pages, accounts, courses, enrollment, attendance, forum, recruitment, notifications):
         area.init_app(app)

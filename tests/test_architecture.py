@@ -14,10 +14,10 @@ RANK = {
     "courses": 2,
     "enrollment": 3,
     "attendance": 4,
-    "evaluations": 4,
     "forum": 5,
-    "recruitment": 5,
-    "reports": 6,
+    "evaluations": 6,
+    "recruitment": 7,
+    "reports": 8,
 }
 NO_AREA_IMPORTS = {"notifications", "lib", "pages"}
 
