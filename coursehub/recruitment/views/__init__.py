@@ -14,4 +14,4 @@ bp = Blueprint("recruitment", __name__)
 
 nav_items = [NavItem(_l("Rekrytering"), "recruitment.board", permissions.can_read_cases, order=45)]
 
-from coursehub.recruitment.views import board  # noqa: E402, F401 - register routes
+from coursehub.recruitment.views import board, cases, public  # noqa: E402, F401 - register routes
