@@ -46,7 +46,7 @@ def _next_step(case: Case) -> Step | None:
 def _people(case: Case) -> list[tuple[str, str]]:
     """The adults and the children to check, as (value, label) choices: "adult-3", "child-4"."""
     age = int(current_app.config["COURSEHUB_RECRUITMENT_CHECK_AGE"])
-    choices = [(f"adult-{a.id}", a.full_name) for a in case.adults]
+    choices = [("", _("Välj"))] + [(f"adult-{a.id}", a.full_name) for a in case.adults]
     choices += [(f"child-{c.id}", _("Barn, %(age)d år", age=c.age)) for c in children_to_check(case, age)]
     return choices
 
