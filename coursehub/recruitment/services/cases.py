@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 NOTE_MAX = 4000
 REASON_MAX = 300
+CHANNEL_MAX = 80
 STEPS = list(Step)
 
 
@@ -174,10 +175,12 @@ def add_channel(name: str, *, actor: User | None) -> Channel:
     name = (name or "").strip()
     if not name:
         raise RecruitmentError(_("Skriv kanalens namn."), field="name")
+    if len(name) > CHANNEL_MAX:
+        raise RecruitmentError(_("Namnet får vara högst %(max)d tecken.", max=CHANNEL_MAX), field="name")
     if db.session.scalar(select(Channel.id).where(Channel.name == name)):
         raise RecruitmentError(_("Den kanalen finns redan."), field="name")
     position = len(list(db.session.scalars(select(Channel.id)))) + 1
-    channel = Channel(name=name[:80], position=position)
+    channel = Channel(name=name, position=position)
     db.session.add(channel)
     db.session.flush()
     audit.record(actor, "recruitment.channel.add", obj=channel)
