@@ -108,7 +108,18 @@ def _init_areas(app: Flask) -> None:
         forum,
         notifications,
         pages,
+        recruitment,
     )
 
-    for area in (pages, accounts, courses, enrollment, attendance, forum, evaluations, notifications):
+    for area in (
+        pages,
+        accounts,
+        courses,
+        enrollment,
+        attendance,
+        forum,
+        evaluations,
+        recruitment,
+        notifications,
+    ):
         area.init_app(app)

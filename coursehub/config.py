@@ -89,6 +89,12 @@ class Defaults:
     # Evaluations: one reminder this many days after the invitation, closing after OPEN_DAYS.
     COURSEHUB_EVALUATION_REMINDER_DAYS = 7
     COURSEHUB_EVALUATION_OPEN_DAYS = 21
+    # Recruitment: the first contact with a family that registered its interest is due within
+    # this many working days (weekends, public holidays and the closure weeks left out); register
+    # checks are made for every adult and every child in the home of at least CHECK_AGE years.
+    # The public interest registration has the family registration's rate limits.
+    COURSEHUB_RECRUITMENT_FIRST_CONTACT_DAYS = 10
+    COURSEHUB_RECRUITMENT_CHECK_AGE = 15
 
     # Benchmarks only (benchmarks/run.sh): each response says how many SQL statements it ran,
     # in an X-Query-Count header. Off by default: it tells outsiders something of the internals.

@@ -33,6 +33,8 @@ QUERY_KEYS = {
     "tema",  # the theme proposed for a replacement session
     "kod",  # the public certificate check
     "mapp",  # a folder of a network's documents
+    "handlaggare",
+    "kanal",  # the recruitment board's staff member and channel (with kommun, typ)
 }
 # Flask-Login writes ?next= itself when it sends a person to the login page; the key is its own.
 LIBRARY_KEYS = {"next"}

@@ -45,6 +45,7 @@ class Municipality(Base):
     name: Mapped[str] = mapped_column(sa.String(80), unique=True)
     code: Mapped[str] = mapped_column(sa.String(4), unique=True)  # SCB's four-digit code
     is_member: Mapped[bool] = mapped_column(default=True)
+    county: Mapped[str | None] = mapped_column(sa.String(40))  # e.g. "Jönköpings län"
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
 

@@ -120,6 +120,21 @@ def read_without_write_lock() -> None:
     setattr(g, _READS_ONLY, True)
 
 
+def write_from_here() -> None:
+    """Let the rest of this safe-method request write: a sensitive read that writes its audit row.
+
+    A page (GET) reads from a snapshot without SQLite's write lock, and a snapshot that has read
+    cannot become a writer once another writer has committed. So the snapshot ends here (nothing
+    was written in it) and the next transaction begins `BEGIN IMMEDIATE`, taking the lock before
+    it reads. On PostgreSQL there is nothing to do.
+    """
+    from coursehub.extensions import db
+
+    if has_request_context() and request.environ.get(_READS_ONLY):
+        db.session.commit()  # ends the read snapshot; nothing was written in it
+        request.environ[_READS_ONLY] = False
+
+
 def lock_for_update(model: type[M], ident: int) -> M:
     """Lock one row (by primary key) until the transaction ends, and return it freshly loaded.
 

@@ -187,6 +187,7 @@ def build_world(role: str) -> World:
     }[role]
     forum_token = _forum_world(user, leader, now)
     evaluation_token = _evaluations_world(short, finished, asa, now)
+    withdraw_token = _recruitment_world(home, now)
     # Pages reached from an e-mail, a certificate or a typed address rather than from a link; the
     # participant list has no link to it from any page (yet), so it is visited directly too.
     extra = [(f"/intyg/{certificate_code}", 200)]
@@ -201,6 +202,9 @@ def build_world(role: str) -> World:
             (f"/utvardering/{evaluation_token}", 200),
             ("/utvardering/tack", 200),
             ("/utvardering/ogiltig-lank", 404),
+            ("/bli-familjehem/tack", 200),
+            (f"/bli-familjehem/avbryt/{withdraw_token}", 200),
+            ("/bli-familjehem/avbryt/ogiltig-lank", 404),
         ]
     db.session.commit()
     return World(user, extra)
@@ -216,6 +220,36 @@ def _evaluations_world(course_type, run, participant, now) -> str:
     course.open_for_finished_run(run, actor=None, now=now)
     forms.new_draft(form, actor=None, now=now)
     return token_from_outbox(participant.email)
+
+
+def _recruitment_world(home, now) -> str:
+    """A family's case on the board, with a check, a note and a requirement; returns its withdrawal token."""
+    from coursehub.recruitment.models import ChecklistKind, CheckOutcome, Register, RequirementOutcome
+    from coursehub.recruitment.services import cases, checks
+    from coursehub.recruitment.services.registration import token_hash
+    from tests.recruitment.factories import CaseFactory, ChannelFactory, RequirementFactory
+
+    staff = UserFactory(roles=[Role.STAFF], full_name="Rut Rekryterare")
+    case = CaseFactory(municipality=home, channel=ChannelFactory(name="Informationskväll"), assigned_to=staff)
+    case.withdraw_token_hash = token_hash("en-giltig-lank-att-avbryta")
+    day = now.date()
+    checks.record_checklist_entry(
+        case, ChecklistKind.INTERVIEW, done_on=day, actor=staff, now=now, go_on=True
+    )
+    checks.set_identity_number(case, case.adults[0], "19811218-9876", actor=staff, now=now)
+    checks.record_register_check(
+        case,
+        case.adults[0],
+        Register.ENFORCEMENT,
+        CheckOutcome.NO_REMARK,
+        checked_on=day,
+        actor=staff,
+        now=now,
+    )
+    cases.add_note(case, "Ringde upp.\nFamiljen vill gå vidare.", actor=staff, now=now)
+    requirement = RequirementFactory(text="Rökfri miljö i hemmet")
+    cases.record_requirement(case, requirement, RequirementOutcome.MET, actor=staff, now=now)
+    return "en-giltig-lank-att-avbryta"
 
 
 def _forum_world(user, leader, now) -> str:

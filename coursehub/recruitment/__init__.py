@@ -1,0 +1,14 @@
+"""Recruitment: interest registrations, cases and their steps, checklists, requests, offers, matches."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Join the app: blueprint and menu item."""
+    from coursehub.lib.nav import add_nav_items
+    from coursehub.recruitment import models, views  # noqa: F401 - models: every table known
+
+    app.register_blueprint(views.bp)
+    add_nav_items(app, views.nav_items)

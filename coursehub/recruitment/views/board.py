@@ -1,0 +1,138 @@
+"""The staff's board (a column per step, with filters), a step's full list, and staff's lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from coursehub import clock
+from coursehub.lib.params import as_id, page_arg
+from coursehub.lib.work import actor, attempt
+from coursehub.recruitment import forms, permissions, queries
+from coursehub.recruitment.labels import KIND_LABELS, STEP_LABELS
+from coursehub.recruitment.models import AssignmentKind, Step
+from coursehub.recruitment.services import cases as case_services
+from coursehub.recruitment.views import bp
+
+# The board's query-string keys (Swedish, like the paths).
+FILTER_KEYS = {"municipality_id": "kommun", "staff_id": "handlaggare", "kind": "typ", "channel_id": "kanal"}
+
+
+def _filters() -> queries.BoardFilter:
+    kind = request.args.get("typ", "")
+    return queries.BoardFilter(
+        municipality_id=as_id(request.args.get("kommun")),
+        staff_id=as_id(request.args.get("handlaggare")),
+        kind=AssignmentKind(kind) if kind in set(AssignmentKind) else None,
+        channel_id=as_id(request.args.get("kanal")),
+    )
+
+
+def _filter_args(filters: queries.BoardFilter) -> dict[str, Any]:
+    values = {key: getattr(filters, name) for name, key in FILTER_KEYS.items()}
+    return {
+        key: (value.value if isinstance(value, AssignmentKind) else value)
+        for key, value in values.items()
+        if value
+    }
+
+
+def _choices() -> dict[str, Any]:
+    return {
+        "municipalities": queries.case_municipalities(),
+        "staff": queries.staff_members(),
+        "channels": queries.channels(active_only=False),
+        "kind_labels": KIND_LABELS,
+        "step_labels": STEP_LABELS,
+    }
+
+
+@bp.get("/rekrytering/")
+@permissions.case_reader_required("board")
+def board():
+    """The board of open cases, a column per step, with counts and cases past the contact deadline."""
+    permissions.record_read("board")
+    filters = _filters()
+    today = clock.to_local(clock.now()).date()
+    return render_template(
+        "recruitment/board.html",
+        columns=queries.board_columns(filters, today=today),
+        filters=filters,
+        filter_args=_filter_args(filters),
+        today=today,
+        **_choices(),
+    )
+
+
+@bp.get("/rekrytering/steg/<step>")
+@permissions.case_reader_required("board")
+def step_cases(step: str):
+    """Every open case of one step, paged."""
+    if step not in set(Step):
+        abort(404)
+    permissions.record_read("board")
+    filters = _filters()
+    return render_template(
+        "recruitment/step.html",
+        step=Step(step),
+        page=queries.step_page(Step(step), filters, page=page_arg()),
+        filter_args=_filter_args(filters),
+        today=clock.to_local(clock.now()).date(),
+        **_choices(),
+    )
+
+
+@bp.get("/rekrytering/listor")
+@permissions.case_reader_required("board")
+def lists():
+    """Staff's lists: where families heard of us, and the basic requirements."""
+    return render_template(
+        "recruitment/lists.html",
+        channels=queries.channels(active_only=False),
+        requirements=queries.requirements(active_only=False),
+        channel_form=forms.ListEntryForm(prefix="kanal"),
+        requirement_form=forms.ListEntryForm(prefix="krav"),
+    )
+
+
+@bp.post("/rekrytering/listor/kanaler")
+@permissions.case_reader_required("board")
+def add_channel():
+    """Add a channel to the list families choose from."""
+    form = forms.ListEntryForm(prefix="kanal")
+    if form.validate_on_submit():
+        if attempt(
+            lambda: case_services.add_channel(form.text.data or "", actor=actor()), form=form, default="text"
+        ).ok:
+            flash(_("Kanalen är tillagd."), "success")
+            return redirect(url_for("recruitment.lists"))
+    return _lists_again(channel_form=form)
+
+
+@bp.post("/rekrytering/listor/grundkrav")
+@permissions.case_reader_required("board")
+def add_requirement():
+    """Add a basic requirement to the resource's list."""
+    form = forms.ListEntryForm(prefix="krav")
+    if form.validate_on_submit():
+        if attempt(
+            lambda: case_services.add_requirement(form.text.data or "", actor=actor()),
+            form=form,
+            default="text",
+        ).ok:
+            flash(_("Grundkravet är tillagt."), "success")
+            return redirect(url_for("recruitment.lists"))
+    return _lists_again(requirement_form=form)
+
+
+def _lists_again(**given: Any) -> Any:
+    context = {
+        "channels": queries.channels(active_only=False),
+        "requirements": queries.requirements(active_only=False),
+        "channel_form": forms.ListEntryForm(prefix="kanal", formdata=None),
+        "requirement_form": forms.ListEntryForm(prefix="krav", formdata=None),
+    }
+    context.update(given)
+    return render_template("recruitment/lists.html", **context), 400

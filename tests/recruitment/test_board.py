@@ -1,0 +1,88 @@
+"""The staff's board: columns with counts, filters, the first-contact marker, and a fixed cost."""
+
+from datetime import timedelta
+
+from coursehub import clock
+from coursehub.extensions import db as _db
+from coursehub.recruitment.models import AssignmentKind, Case, CaseAdult, CaseKind, Step
+from tests.factories import MunicipalityFactory, UserFactory
+from tests.recruitment.factories import CaseFactory, ChannelFactory
+
+
+def _page(client, login_as, staff, query: str = "") -> str:
+    return login_as(client, staff).get(f"/rekrytering/{query}").get_data(as_text=True)
+
+
+def test_each_step_has_a_column_with_its_count_and_closed_cases_are_left_out(db, client, login_as, staff):
+    CaseFactory(step=Step.INTERVIEW)
+    CaseFactory(step=Step.INTERVIEW)
+    CaseFactory(step=Step.CHECKS)
+    CaseFactory(step=Step.INTERVIEW, closed_at=clock.now(), close_reason="Avslutat")
+    db.session.commit()
+    page = _page(client, login_as, staff)
+    assert 'Telefonintervju <span class="badge text-bg-secondary">2</span>' in page
+    assert 'Registerkontroller och BRA-fam <span class="badge text-bg-secondary">1</span>' in page
+    assert 'Hembesök <span class="badge text-bg-secondary">0</span>' in page
+
+
+def test_the_filters_narrow_the_board(db, client, login_as, staff):
+    here, there = MunicipalityFactory(name="Habo"), MunicipalityFactory(name="Aneby")
+    web = ChannelFactory(name="Sociala medier")
+    other_staff = UserFactory(staff=True, full_name="Olle Lind")
+    mine = CaseFactory(municipality=here, channel=web, assigned_to=staff,
+                       kinds=[CaseKind(kind=AssignmentKind.EMERGENCY)])  # fmt: skip
+    theirs = CaseFactory(municipality=there, assigned_to=other_staff)
+    db.session.commit()
+    everything = _page(client, login_as, staff)
+    assert mine.reference in everything and theirs.reference in everything
+    for query in (f"?kommun={here.id}", f"?handlaggare={staff.id}", "?typ=emergency", f"?kanal={web.id}"):
+        page = _page(client, login_as, staff, query)
+        assert mine.reference in page and theirs.reference not in page, query
+    assert "Sara Berg" in everything  # each case's assigned staff member
+
+
+def test_cases_past_the_first_contact_deadline_are_marked(db, client, login_as, staff):
+    late = CaseFactory(first_contact_due_on=(clock.now() - timedelta(days=1)).date())
+    contacted = CaseFactory(
+        first_contact_due_on=(clock.now() - timedelta(days=1)).date(), first_contact_at=clock.now()
+    )
+    in_time = CaseFactory()
+    db.session.commit()
+    page = _page(client, login_as, staff)
+    assert page.count("Första kontakt försenad") == 1
+    assert "1 försenad första kontakt" in page
+    card = page.split(late.reference, 1)[1].split("</li>", 1)[0]
+    assert "Första kontakt försenad" in card
+    assert contacted.reference in page and in_time.reference in page
+
+
+def _many_cases(count: int, municipality, start: int = 0) -> None:
+    now = clock.now()
+    steps = list(Step)
+    for n in range(start, start + count):
+        case = Case(
+            step=steps[n % 6], step_changed_at=now, registered_at=now - timedelta(minutes=n),
+            first_contact_due_on=(now - timedelta(days=n % 3)).date(), municipality=municipality,
+            street="Väg 1", postal_code="55111", city="Ort", min_child_age=0, max_child_age=10,
+            consent_at=now, consent_version="2026-12", reference=f"B-{n:05d}",
+            adults=[CaseAdult(first_name="Bo", last_name=f"Nr{n}", email=f"bo{n}@hem.test", phone="1")],
+            kinds=[CaseKind(kind=AssignmentKind.LONG_TERM)],
+        )  # fmt: skip
+        _db.session.add(case)
+    _db.session.commit()
+
+
+def test_the_board_runs_a_fixed_number_of_queries_with_2000_open_cases(
+    db, client, login_as, staff, count_queries
+):
+    municipality = MunicipalityFactory()
+    _many_cases(20, municipality)
+    login_as(client, staff)
+    with count_queries() as few:
+        assert client.get("/rekrytering/").status_code == 200
+    _many_cases(1980, municipality, start=20)
+    with count_queries() as many:
+        page = client.get("/rekrytering/").get_data(as_text=True)
+    assert len(many) == len(few)
+    assert 'Intresseanmälan <span class="badge text-bg-secondary">334</span>' in page
+    assert "Visa alla 334" in page
