@@ -86,6 +86,12 @@ class Defaults:
     # The attendance sheet takes marks from this many minutes before a session starts.
     COURSEHUB_SHEET_OPENS_MINUTES = 30
 
+    # Recruitment, after the presentation: how long the family's approval link works, and when a
+    # recruited family becomes a household and is signed up for basic training: "match" (when it
+    # is matched with a municipality's request) or "approval" (when it approves its presentation).
+    COURSEHUB_RECRUITMENT_PRESENTATION_LINK_DAYS = 30
+    COURSEHUB_RECRUITMENT_ENROL_ON = "match"
+
     # Benchmarks only (benchmarks/run.sh): each response says how many SQL statements it ran,
     # in an X-Query-Count header. Off by default: it tells outsiders something of the internals.
     COURSEHUB_QUERY_COUNT_HEADER = False
