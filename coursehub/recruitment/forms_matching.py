@@ -52,7 +52,10 @@ class RequestForm(BaseForm):
     )
     kind = Choice(
         _l("Typ av uppdrag"),
-        choices=lambda: opts((kind.value, label) for kind, label in KIND_LABELS.items()),
+        # An empty first choice: nothing is chosen for the worker (and the HTML rules want it).
+        choices=lambda: opts(
+            [("", _l("Välj typ av uppdrag")), *((k.value, label) for k, label in KIND_LABELS.items())]
+        ),
         validators=[InputRequired(_l("Välj typ av uppdrag."))],
     )
     proximity = RadioChoice(
@@ -105,6 +108,8 @@ class DecisionForm(BaseForm):
     decision_on = LocalDateField(_l("Nämndens beslut, datum"), validators=[InputRequired(A_DATE)])
     decision_outcome = Choice(
         _l("Beslut"),
-        choices=lambda: opts((value.value, label) for value, label in DECISION_LABELS.items()),
+        choices=lambda: opts(
+            [("", _l("Välj beslut")), *((v.value, label) for v, label in DECISION_LABELS.items())]
+        ),
         validators=[InputRequired(_l("Välj beslut."))],
     )

@@ -97,6 +97,7 @@ def test_presentation_request_offer_match_and_into_basic_training(phone_page, ac
     page.wait_for_load_state()
     _check(page, accessible, "new request")
     page.get_by_label("Barnets ålder (år)").fill("7")
+    page.get_by_label("Typ av uppdrag").select_option("long_term")
     page.get_by_label("Nära barnets kommun").check()
     page.get_by_label("Barnets behov").fill("Pojke som tycker om fotboll. Kallas Sigge.")
     page.get_by_role("button", name="Skicka förfrågan").click()
