@@ -95,6 +95,11 @@ class Defaults:
     # The public interest registration has the family registration's rate limits.
     COURSEHUB_RECRUITMENT_FIRST_CONTACT_DAYS = 10
     COURSEHUB_RECRUITMENT_CHECK_AGE = 15
+    # Recruitment, after the presentation: how long the family's approval link works, and when a
+    # recruited family becomes a household and is signed up for basic training: "match" (when it
+    # is matched with a municipality's request) or "approval" (when it approves its presentation).
+    COURSEHUB_RECRUITMENT_PRESENTATION_LINK_DAYS = 30
+    COURSEHUB_RECRUITMENT_ENROL_ON = "match"
 
     # Benchmarks only (benchmarks/run.sh): each response says how many SQL statements it ran,
     # in an X-Query-Count header. Off by default: it tells outsiders something of the internals.

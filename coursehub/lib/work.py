@@ -124,3 +124,12 @@ def load_or_404(
     if row is None or (allowed is not None and not allowed(current_user, row)):
         abort(404)
     return row
+
+
+def commit_audit_now() -> None:
+    """Commit the audit rows a page has written before it answers (a sensitive read, a refusal).
+
+    A read of sensitive data and a refused attempt are logged even when the page then fails or
+    answers 404 (SECURITY.md, Privacy); so their rows are committed at once, here at the edge.
+    """
+    db.session.commit()

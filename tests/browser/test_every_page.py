@@ -188,16 +188,21 @@ def build_world(role: str) -> World:
     forum_token = _forum_world(user, leader, now)
     evaluation_token = _evaluations_world(short, finished, asa, now)
     withdraw_token = _recruitment_world(home, now)
+    recruitment_pages = _matching_world(home, now)
     # Pages reached from an e-mail, a certificate or a typed address rather than from a link; the
     # participant list has no link to it from any page (yet), so it is visited directly too.
     extra = [(f"/intyg/{certificate_code}", 200)]
     if role in ("admin", "staff", "leader"):
         extra += [(f"/kurser/{current.id}/deltagare", 200)]
+    if role in ("admin", "staff"):
+        extra += [(path, 200) for path in recruitment_pages["staff"]]
     if role == "anonymous":
         extra += [
             (f"/natverk/avregistrera/{forum_token}", 200),
             ("/aterstall-losenord/ogiltig-lank", 200),
             ("/inbjudan/ogiltig-lank", 200),
+            (recruitment_pages["approval"], 200),
+            ("/presentation/ogiltig-lank", 200),
             ("/sidan-finns-inte", 404),
             (f"/utvardering/{evaluation_token}", 200),
             ("/utvardering/tack", 200),
@@ -286,6 +291,55 @@ def _forum_world(user, leader, now) -> str:
     discussions.edit_post(answer, "Bra idé, vi kommer!", actor=writer, now=now)
     subscription = notify.follow(network, delivery=Delivery.DIGEST, actor=leader, now=now)
     return notify.unsubscribe_token(leader.id, "sub", subscription.id)
+
+
+def _matching_world(home, now) -> dict:
+    """A request of `home` with a family that fits and one matched with it, and a presentation
+    waiting for its family's approval. Returns the staff's pages and the family's approval link.
+    """
+    import re
+
+    from sqlalchemy import select
+
+    from coursehub.notifications.models import OutboxMessage
+    from coursehub.recruitment.models import Step
+    from coursehub.recruitment.services import matching, presentation
+    from tests.recruitment.factories import CaseFactory
+
+    staff = UserFactory(roles=[Role.STAFF], full_name="Rut Rekryterare")
+    worker = UserFactory(roles=[Role.MUNICIPAL], municipality=home, full_name="Hugo Handläggare")
+    waiting = CaseFactory(step=Step.PRESENTATION)
+    presentation.save_presentation(waiting, text="Vi bor på landet.", actor=staff, now=now)
+    presentation.send_presentation(waiting, actor=staff, now=now)
+    mail = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    approval = re.search(r"(/presentation/[\w-]+)", mail.body_text).group(1)
+    fitting, matched = CaseFactory(step=Step.AVAILABLE), CaseFactory(step=Step.AVAILABLE)
+    requests = []
+    for needs in ("Behöver lugn och ro.", "Tycker om djur."):
+        requests.append(
+            matching.send_request(
+                municipality=home,
+                actor=worker,
+                child_age=6,
+                needs=needs,
+                kind="long_term",
+                wanted_start_on=None,
+                proximity="near",
+                confirmed_anonymous=False,
+                now=now,
+            )
+        )
+    offer = matching.make_offer(requests[1], matched, actor=staff, now=now)
+    for side in matching.SIDES:
+        matching.answer_offer(offer, side=side, answer="yes", actor=staff, now=now)
+    matching.record_match(offer, actor=staff, now=now)
+    staff_pages = [
+        f"/rekrytering/forfragningar/{requests[0].id}",
+        f"/rekrytering/arenden/{waiting.id}/presentation",
+        f"/rekrytering/arenden/{matched.id}/koppling",
+        f"/rekrytering/arenden/{fitting.id}/koppling",
+    ]
+    return {"staff": staff_pages, "approval": approval}
 
 
 @dataclass

@@ -15,3 +15,10 @@ bp = Blueprint("recruitment", __name__)
 nav_items = [NavItem(_l("Rekrytering"), "recruitment.board", permissions.can_read_cases, order=45)]
 
 from coursehub.recruitment.views import board, cases, public  # noqa: E402, F401 - register routes
+
+# Points 4-6 of issue 21: the presentation, requests and matching, into the courses.
+from coursehub.recruitment.views import matching as _matching  # noqa: E402, F401
+from coursehub.recruitment.views import presentation as _presentation  # noqa: E402, F401
+from coursehub.recruitment.views import requests as _requests  # noqa: E402
+
+nav_items += _requests.matching_nav_items

@@ -1,0 +1,146 @@
+"""At phone width: staff write and send a family's presentation, the family approves it by its link,
+a municipality asks for a family, staff offer this one, both say yes, the match is recorded, and
+the family is signed up for basic training. Every page passes axe and fits the screen.
+
+The case reaches step 6 (Presentation) through the recruitment services' moves, seeded here: the
+journey from the public form to step 6 is the case journey's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from coursehub.accounts.models import Role
+from coursehub.extensions import db
+from coursehub.notifications.models import OutboxMessage
+from coursehub.recruitment.models import AssignmentKind, CaseAdult, CaseKind, Step
+from tests.factories import CourseRunFactory, CourseTypeFactory, MunicipalityFactory, UserFactory
+from tests.recruitment.factories import CaseFactory
+from tests.support.browser import menu_link, open_menu
+
+FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def _check(page, accessible, context: str) -> None:
+    accessible(page, context=context)
+    assert page.evaluate(FITS), f"{context} is wider than the phone"
+
+
+def _logout(page):
+    open_menu(page).get_by_role("button", name="Logga ut").click()
+    page.wait_for_load_state()
+
+
+def _flash(page) -> str:
+    return page.locator(".flash-messages").inner_text()
+
+
+def test_presentation_request_offer_match_and_into_basic_training(phone_page, accessible, browser_login):
+    page = phone_page
+    jonkoping = MunicipalityFactory(name="Jönköping", latitude=57.7826, longitude=14.1618)
+    vaggeryd = MunicipalityFactory(name="Vaggeryd", latitude=57.4977, longitude=14.1474)
+    staff = UserFactory(roles=[Role.STAFF], full_name="Sara Medarbetare")
+    worker = UserFactory(roles=[Role.MUNICIPAL], municipality=jonkoping, full_name="Kim Handläggare")
+    basic = CourseTypeFactory(name="Ett hem att växa i", themes=3)
+    CourseRunFactory(course_type=basic, title="Ett hem att växa i, hösten 2026")
+    case = CaseFactory(
+        step=Step.PRESENTATION,
+        municipality=vaggeryd,
+        min_child_age=3,
+        max_child_age=12,
+        adults=[
+            CaseAdult(
+                position=1, first_name="Åsa", last_name="Öberg", email="asa@hem.test", phone="070-111 22 33"
+            )
+        ],
+        kinds=[CaseKind(kind=AssignmentKind.LONG_TERM)],
+    )
+    case_id, reference = case.id, case.reference
+    db.session.commit()
+
+    # Staff write the presentation and send it to the family.
+    browser_login(page, staff)
+    page.goto(f"/rekrytering/arenden/{case_id}/presentation")
+    _check(page, accessible, "presentation, empty")
+    page.get_by_label("Presentation av familjen").fill("Åsa bor i ett hus i Vaggeryd med stor trädgård.")
+    page.get_by_role("button", name="Spara ny version").click()
+    page.wait_for_load_state()
+    assert "Presentationen är sparad." in _flash(page)
+    page.get_by_role("button", name="Skicka version 1 till familjen för godkännande").click()
+    page.wait_for_load_state()
+    assert "Väntar på familjens godkännande" in page.locator("#presentation-status").inner_text()
+    _check(page, accessible, "presentation, sent")
+    _logout(page)
+
+    # The family approves it through the link in its mail; the link works once.
+    db.session.rollback()
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "asa@hem.test"))
+    link = re.search(r"http://coursehub.test(/presentation/\S+)", mail.body_text).group(1)
+    page.goto(link)
+    assert "stor trädgård" in page.locator("#presentation-text").inner_text()
+    _check(page, accessible, "the family's approval page")
+    page.get_by_role("button", name="Vi godkänner presentationen").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Tack för ert godkännande"
+    _check(page, accessible, "approved")
+    page.goto(link)
+    assert "redan godkänt" in page.locator("#refusal").inner_text()
+    _check(page, accessible, "a reused link")
+
+    # The municipality asks for a family; a name in the needs is warned about first.
+    browser_login(page, worker)
+    menu_link(page, "Förfrågningar om familjehem").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Ny förfrågan").click()
+    page.wait_for_load_state()
+    _check(page, accessible, "new request")
+    page.get_by_label("Barnets ålder (år)").fill("7")
+    page.get_by_label("Typ av uppdrag").select_option("long_term")
+    page.get_by_label("Nära barnets kommun").check()
+    page.get_by_label("Barnets behov").fill("Pojke som tycker om fotboll. Kallas Sigge.")
+    page.get_by_role("button", name="Skicka förfrågan").click()
+    page.wait_for_load_state()
+    assert "ord som kan vara namn (Sigge)" in page.locator("main").inner_text()
+    _check(page, accessible, "request warned")
+    page.get_by_label("Barnets behov").fill("Pojke som tycker om fotboll.")
+    page.get_by_role("button", name="Skicka förfrågan").click()
+    page.wait_for_load_state()
+    assert "Förfrågan är skickad" in _flash(page)
+    request_url = page.url
+    _check(page, accessible, "the municipality's request")
+    _logout(page)
+
+    # Staff see the family with its distance, offer it, record both answers and the match.
+    browser_login(page, staff)
+    menu_link(page, "Förfrågningar om familjehem").click()
+    page.wait_for_load_state()
+    _check(page, accessible, "staff's requests")
+    page.get_by_role("link", name="Jönköping", exact=True).click()
+    page.wait_for_load_state()
+    assert "32 km" in page.locator("#candidates").inner_text()
+    _check(page, accessible, "request with fitting families")
+    page.get_by_role("button", name=f"Erbjud ärende {reference}").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Familjens svar: ja").click()
+    page.wait_for_load_state()
+    page.get_by_role("button", name="Kommunens svar: ja").click()
+    page.wait_for_load_state()
+    _check(page, accessible, "offer answered by both")
+    page.get_by_role("button", name=f"Koppla ärende {reference} till Jönköping").click()
+    page.wait_for_load_state()
+    assert "Familjen är kopplad" in _flash(page)
+
+    # The case shows the family signed up for the basic training.
+    page.goto(f"/rekrytering/arenden/{case_id}/koppling")
+    assert "Ett hem att växa i, hösten 2026: Bekräftad" in page.locator("#case-enrollments").inner_text()
+    _check(page, accessible, "the case's match and courses")
+    _logout(page)
+
+    # The municipality now sees the family's presentation and contact details.
+    browser_login(page, worker)
+    page.goto(request_url)
+    family = page.locator("#matched-family").inner_text()
+    assert "Åsa Öberg" in family and "asa@hem.test" in family and "stor trädgård" in family
+    _check(page, accessible, "the matched family")
