@@ -68,6 +68,13 @@ STAFF_TEMPLATES = frozenset(
         "evaluations/forms.html",
         "evaluations/question.html",
         "evaluations/run.html",  # staff and the run's leaders
+        "evaluations/results_course_type.html",  # staff, the steering role, a run's leaders
+        "evaluations/results_none.html",
+        "evaluations/results_overview.html",
+        "accounts/county_parts.html",
+        "attendance/invite_group.html",  # staff and municipal workers
+        "recruitment/case.html",
+        "recruitment/case_matching.html",
         "notifications/",
     }
 )

@@ -131,7 +131,7 @@ def write_from_here() -> None:
     from coursehub.extensions import db
 
     if has_request_context() and request.environ.get(_READS_ONLY):
-        db.session.commit()  # ends the read snapshot; nothing was written in it
+        db.session.rollback()  # ends the read snapshot; nothing was written in it
         request.environ[_READS_ONLY] = False
 
 

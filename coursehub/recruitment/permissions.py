@@ -23,6 +23,7 @@ from coursehub.accounts.permissions import is_staff
 from coursehub.extensions import db, login_manager
 from coursehub.lib import database
 from coursehub.lib.params import as_id
+from coursehub.lib.work import commit_audit_now
 from coursehub.recruitment.models import Case
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,13 +65,13 @@ def record_denied(what: str, object_id: int | None = None) -> None:
         object_id=object_id,
         outcome=AuditOutcome.DENIED,
     )
-    db.session.commit()
+    commit_audit_now()
 
 
 def record_read(what: str, case: Case | None = None) -> None:
     """Write and commit the audit row of the current user's read of `case` (or of the board)."""
     audit.record(_actor(current_user), f"recruitment.{what}.read", obj=case)
-    db.session.commit()
+    commit_audit_now()
 
 
 def load_case(ident: object, *, what: str = "case") -> Case:

@@ -54,6 +54,17 @@ def test_a_step_out_of_order_is_refused(db, staff):
     assert case.step == Step.REGISTERED and len(case.history) == 0
 
 
+@pytest.mark.parametrize("step", [Step.PRESENTATION, Step.AVAILABLE, Step.MATCHED, Step.ASSESSMENT])
+def test_the_steps_after_the_presentation_are_never_taken_by_hand(db, staff, step):
+    # The family's approval, a match and the municipality's decisions move the case on; a hand
+    # move would show "matched" with no match behind it.
+    case = CaseFactory(step=step)
+    with pytest.raises(RecruitmentError, match="inte genom att flyttas för hand"):
+        cases.move_case(case, list(Step)[list(Step).index(step) + 1], actor=staff, now=clock.now())
+    assert case.step == step and len(case.history) == 0
+    assert cases.next_step_by_hand(case) is None
+
+
 def test_the_interview_with_a_decision_to_go_on_comes_before_the_checks(db, staff):
     case = CaseFactory(step=Step.INTERVIEW)
     with pytest.raises(RecruitmentError, match="telefonintervjun"):

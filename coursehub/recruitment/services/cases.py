@@ -35,6 +35,18 @@ NOTE_MAX = 4000
 REASON_MAX = 300
 CHANNEL_MAX = 80
 STEPS = list(Step)
+# Staff move a case by hand up to the presentation; the later steps follow from what happens
+# (the family approves its presentation, a match, the municipality's assessment and decision),
+# through services/later_steps.py, so a case never reads "matched" without its match.
+LAST_BY_HAND = Step.PRESENTATION
+
+
+def next_step_by_hand(case: Case) -> Step | None:
+    """Return the step staff may move `case` to by hand now, or None."""
+    index = STEPS.index(case.step)
+    if index >= STEPS.index(LAST_BY_HAND):
+        return None
+    return STEPS[index + 1]
 
 
 def _open(case: Case) -> None:
@@ -75,6 +87,14 @@ def move_case(case: Case, to_step: Step, *, actor: User | None, now: datetime) -
     """Move an open case to the next step, recording who and when; any other step is refused."""
     _open(case)
     index = STEPS.index(case.step)
+    if index >= STEPS.index(LAST_BY_HAND) and index + 1 < len(STEPS) and STEPS[index + 1] == to_step:
+        raise RecruitmentError(
+            _(
+                "Ärendet går vidare härifrån när familjen har godkänt sin presentation och när "
+                "en koppling har gjorts, inte genom att flyttas för hand."
+            ),
+            field="to_step",
+        )
     if index + 1 >= len(STEPS) or STEPS[index + 1] != to_step:
         raise RecruitmentError(
             _("Ärendet kan bara flyttas ett steg i taget, till nästa steg i ordningen."), field="to_step"

@@ -39,8 +39,7 @@ STEPS = list(Step)
 
 
 def _next_step(case: Case) -> Step | None:
-    index = STEPS.index(case.step)
-    return STEPS[index + 1] if index + 1 < len(STEPS) else None
+    return services.next_step_by_hand(case)
 
 
 def _people(case: Case) -> list[tuple[str, str]]:
