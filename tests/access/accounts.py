@@ -19,7 +19,9 @@ def _county_part(user):
     from coursehub.extensions import db
     from tests.factories import MunicipalityFactory
 
-    part = CountyPart(name="Norra länsdelen", municipalities=[MunicipalityFactory()])
+    municipality = MunicipalityFactory()
+    # A new name each call: the fuzz test asks for the arguments once per example.
+    part = CountyPart(name=f"Länsdel {municipality.name}", municipalities=[municipality])
     db.session.add(part)
     db.session.flush()
     return {"part_id": part.id}
