@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from coursehub.accounts import audit
 from coursehub.accounts.errors import AccountError
@@ -42,7 +42,8 @@ def _clean_name(name: str | None) -> str:
 
 
 def _name_taken(model: type[CountyPart] | type[HomeKind], name: str, own_id: int | None) -> bool:
-    stmt = select(model.id).where(func.lower(model.name) == name.lower())
+    # The exact name too: SQLite's lower() folds ASCII letters only (Å, Ê stay as they are).
+    stmt = select(model.id).where(or_(model.name == name, func.lower(model.name) == name.lower()))
     if own_id is not None:
         stmt = stmt.where(model.id != own_id)
     return db.session.scalar(stmt) is not None
