@@ -1,9 +1,10 @@
-"""At phone width: staff write and send a family's presentation, the family approves it by its link,
-a municipality asks for a family, staff offer this one, both say yes, the match is recorded, and
-the family is signed up for basic training. Every page passes axe and fits the screen.
+"""At phone width, from the public form to the basic training: a family registers its interest,
+staff find the case on the board and move it on, the family approves its presentation by its link, a
+municipality asks for a family, staff offer this one, both say yes, the match is recorded, and the
+family is signed up for basic training. Every page passes axe and fits the screen.
 
-The case reaches step 6 (Presentation) through the recruitment services' moves, seeded here: the
-journey from the public form to step 6 is the case journey's.
+Between the first move and the presentation (interview, register checks, home visit, references) the
+case is worked through the recruitment services, as the case tests do step by step.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ import re
 
 from sqlalchemy import select
 
+from coursehub import clock
 from coursehub.accounts.models import Role
 from coursehub.extensions import db
 from coursehub.notifications.models import OutboxMessage
-from coursehub.recruitment.models import AssignmentKind, CaseAdult, CaseKind, Step
+from coursehub.recruitment.models import Case, ChecklistKind, CheckOutcome, Register, Step
+from coursehub.recruitment.services import cases, checks
 from tests.factories import CourseRunFactory, CourseTypeFactory, MunicipalityFactory, UserFactory
-from tests.recruitment.factories import CaseFactory
 from tests.support.browser import menu_link, open_menu
 
 FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
@@ -37,27 +39,84 @@ def _flash(page) -> str:
     return page.locator(".flash-messages").inner_text()
 
 
+def _work_to_presentation(case: Case, staff) -> None:
+    now, today = clock.now(), clock.now().date()
+    checks.record_checklist_entry(
+        case, ChecklistKind.INTERVIEW, done_on=today, actor=staff, now=now, go_on=True
+    )
+    cases.move_case(case, Step.CHECKS, actor=staff, now=now)
+    adult = case.adults[0]
+    checks.set_identity_number(case, adult, "19811218-9876", actor=staff, now=now)
+    checks.record_checklist_entry(
+        case, ChecklistKind.QUESTIONNAIRE, done_on=today, actor=staff, now=now, adult=adult
+    )
+    for register in Register:
+        checks.record_register_check(
+            case, adult, register, CheckOutcome.NO_REMARK, checked_on=today, actor=staff, now=now
+        )
+    cases.move_case(case, Step.HOME_VISIT, actor=staff, now=now)
+    checks.record_checklist_entry(case, ChecklistKind.HOME_VISIT, done_on=today, actor=staff, now=now)
+    cases.move_case(case, Step.REFERENCES, actor=staff, now=now)
+    cases.move_case(case, Step.PRESENTATION, actor=staff, now=now)
+
+
 def test_presentation_request_offer_match_and_into_basic_training(phone_page, accessible, browser_login):
     page = phone_page
     jonkoping = MunicipalityFactory(name="Jönköping", latitude=57.7826, longitude=14.1618)
-    vaggeryd = MunicipalityFactory(name="Vaggeryd", latitude=57.4977, longitude=14.1474)
+    MunicipalityFactory(name="Vaggeryd", latitude=57.4977, longitude=14.1474)
     staff = UserFactory(roles=[Role.STAFF], full_name="Sara Medarbetare")
     worker = UserFactory(roles=[Role.MUNICIPAL], municipality=jonkoping, full_name="Kim Handläggare")
     basic = CourseTypeFactory(name="Ett hem att växa i", themes=3)
     CourseRunFactory(course_type=basic, title="Ett hem att växa i, hösten 2026")
-    case = CaseFactory(
-        step=Step.PRESENTATION,
-        municipality=vaggeryd,
-        min_child_age=3,
-        max_child_age=12,
-        adults=[
-            CaseAdult(
-                position=1, first_name="Åsa", last_name="Öberg", email="asa@hem.test", phone="070-111 22 33"
-            )
-        ],
-        kinds=[CaseKind(kind=AssignmentKind.LONG_TERM)],
-    )
+    db.session.commit()
+
+    # The family registers its interest on the public form, from the start page.
+    page.goto("/")
+    page.get_by_role("link", name="Gör en intresseanmälan").click()
+    page.wait_for_load_state()
+    _check(page, accessible, "the public interest registration")
+    page.locator("#adult1_first_name").fill("Åsa")
+    page.locator("#adult1_last_name").fill("Öberg")
+    page.locator("#adult1_email").fill("asa@hem.test")
+    page.locator("#adult1_phone").fill("070-111 22 33")
+    page.locator("#street").fill("Skogsvägen 3")
+    page.locator("#postal_code").fill("56831")
+    page.locator("#city").fill("Skillingaryd")
+    page.locator("#municipality_id").select_option(label="Vaggeryd")
+    page.locator("#housing").fill("Ett hus med fyra rum och en stor trädgård.")
+    page.locator("#experience").fill("Vi har haft barn i vårt hem som kontaktfamilj.")
+    page.get_by_label("Familjehem, längre placering").check()
+    page.locator("#min_child_age").fill("3")
+    page.locator("#max_child_age").fill("12")
+    page.get_by_role("button", name="Skicka intresseanmälan").click()
+    page.wait_for_load_state()
+    # Consent is asked for before anything is saved.
+    assert page.locator("h1").inner_text() == "Intresseanmälan: bli familjehem"
+    assert db.session.scalar(select(Case)) is None
+    page.locator("#consent").check()
+    page.get_by_role("button", name="Skicka intresseanmälan").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Tack för er intresseanmälan"
+    _check(page, accessible, "the registration's thank-you page")
+
+    # Staff find the new case on the board and make the first move by hand.
+    db.session.rollback()
+    case = db.session.scalar(select(Case))
     case_id, reference = case.id, case.reference
+    browser_login(page, staff)
+    menu_link(page, "Rekrytering").click()
+    page.wait_for_load_state()
+    _check(page, accessible, "the board")
+    page.get_by_role("link", name=reference).click()
+    page.wait_for_load_state()
+    _check(page, accessible, "the new case")
+    page.get_by_role("button", name=re.compile(r"^Flytta till 2\.")).click()
+    page.wait_for_load_state()
+    _logout(page)
+
+    # The interview, the register checks, the home visit and the references, through the services.
+    db.session.rollback()
+    _work_to_presentation(db.session.get(Case, case_id), staff)
     db.session.commit()
 
     # Staff write the presentation and send it to the family.
@@ -76,7 +135,12 @@ def test_presentation_request_offer_match_and_into_basic_training(phone_page, ac
 
     # The family approves it through the link in its mail; the link works once.
     db.session.rollback()
-    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == "asa@hem.test"))
+    # Her mail: the registration's confirmation first, then the presentation's link.
+    mails = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.recipient == "asa@hem.test").order_by(OutboxMessage.id)
+    ).all()
+    assert len(mails) == 2 and "/bli-familjehem/avbryt/" in mails[0].body_text
+    mail = mails[1]
     link = re.search(r"http://coursehub.test(/presentation/\S+)", mail.body_text).group(1)
     page.goto(link)
     assert "stor trädgård" in page.locator("#presentation-text").inner_text()
