@@ -87,3 +87,19 @@ def test_seed_has_the_county_parts_and_a_run_for_the_south(client, seeded):
     in_south = client.get(f"/kurser?lansdel={south}").get_data(as_text=True)
     in_north = client.get(f"/kurser?lansdel={north}").get_data(as_text=True)
     assert "Ett hem att växa i, Värnamo" in in_south and "Ett hem att växa i, Värnamo" not in in_north
+
+
+def test_seed_has_recruitment_cases_on_the_board_and_a_request(client, runner, seeded):
+    from coursehub.recruitment.models import Case, Channel, Request, Step
+
+    steps = sorted(c.step.value for c in db.session.scalars(select(Case)))
+    assert steps == sorted([Step.REGISTERED.value, Step.INTERVIEW.value, Step.CHECKS.value])
+    assert db.session.scalar(select(func.count()).select_from(Channel)) == 4
+    assert db.session.scalar(select(func.count()).select_from(Request)) == 1
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0, again.output
+    assert db.session.scalar(select(func.count()).select_from(Case)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Request)) == 1
+    client.post("/logga-in", data={"login": "sara.berg", "password": DEMO_PASSWORD})
+    board = client.get("/rekrytering/").get_data(as_text=True)
+    assert board.count('href="/rekrytering/arenden/') == 3
