@@ -19,11 +19,14 @@ from coursehub.accounts.models import Role
 from coursehub.courses.models import CourseRun, RunStatus
 from coursehub.enrollment import services
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
+from coursehub.evaluations.models import FormPurpose
+from coursehub.evaluations.services import asking, forms
 from coursehub.extensions import db
 from coursehub.forum.models import Delivery
 from coursehub.forum.services import notify
 from coursehub.notifications.models import OutboxMessage
 from coursehub.notifications.scheduler import job_specs, run_job
+from tests.evaluations.support import published_form
 from tests.factories import (
     CourseRunFactory,
     EnrollmentFactory,
@@ -41,6 +44,8 @@ EXPECTED = {
     "enrollment_lapse_unconfirmed": 1,
     "courses_complete_finished_runs": 1,
     "forum_daily_digests": 1,
+    "evaluation_reminders": 1,
+    "evaluation_closing": 1,
 }
 
 
@@ -71,6 +76,16 @@ def _scene(clock, forum) -> dict[str, int]:  # noqa: F811 - the fixture's value
         adults=[services.NewAdult("Eva Ek", "eva@exempel.se")],
         now=clock.now,
     )
+    # A survey opened eight days ago reminds its one invited member who has not answered (the
+    # reminder comes after 7 days); one opened 22 days ago closes (after 21).
+    form = published_form(name="Årsenkät", purpose=FormPurpose.SURVEY)
+    version = forms.published_version(form)
+    clock.set(now - timedelta(days=22))
+    closing = asking.create_evaluation(version, title="Årsenkät 2025", now=clock.now, survey_year=2025)
+    asking.invite_people(closing, [UserFactory()], now=clock.now)
+    clock.set(now - timedelta(days=8))
+    reminding = asking.create_evaluation(version, title="Årsenkät 2026", now=clock.now, survey_year=2026)
+    asking.invite_people(reminding, [UserFactory()], now=clock.now)
     clock.set(now)
     # A run whose last meeting is over is completed.
     finished = CourseRunFactory(sessions__start=now - timedelta(days=90))

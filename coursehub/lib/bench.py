@@ -101,7 +101,14 @@ def reset_sequences(tables: Iterable[sa.Table]) -> None:
     if db.session.get_bind().dialect.name != "postgresql":
         return
     for table in tables:
-        if "id" in table.c and table.c.id.primary_key and table.c.id.autoincrement is not False:
+        column = table.c.get("id")
+        # Integer ids only: a table keyed by a random text (evaluation responses) has no sequence.
+        if (
+            column is not None
+            and column.primary_key
+            and column.autoincrement is not False
+            and isinstance(column.type, sa.Integer)
+        ):
             after = sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0) + 1).scalar_subquery()
             sequence = sa.func.pg_get_serial_sequence(table.name, "id")
             db.session.execute(sa.select(sa.func.setval(sequence, after, False)))
