@@ -27,7 +27,7 @@ from coursehub import clock, health
 from coursehub.accounts.models import User
 from coursehub.extensions import db, login_manager
 from coursehub.lib.forms import EXPIRED_FORM_TITLE, expired_form_message
-from coursehub.lib.nav import visible_items, visible_run_links
+from coursehub.lib.nav import menu_groups, visible_items, visible_run_links
 from coursehub.lib.organisation import Organisation, organisation_details
 from coursehub.lib.request_input import CleanRequest
 
@@ -130,6 +130,7 @@ def _template_context():
     items = visible_items(current_app.extensions["coursehub_nav"], user)
     return {
         "nav_items": items,
+        "nav_groups": menu_groups(items),
         "organisation": current_app.config["COURSEHUB_ORGANISATION"],
         "org": organisation_details(current_app.config),
         "current_locale": session.get("locale", "sv") if has_request_context() else "sv",

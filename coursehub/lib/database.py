@@ -120,19 +120,14 @@ def read_without_write_lock() -> None:
     setattr(g, _READS_ONLY, True)
 
 
-def write_from_here() -> None:
-    """Let the rest of this safe-method request write: a sensitive read that writes its audit row.
+def reads_only_request() -> bool:
+    """Return whether this is a safe-method request still reading from a snapshot, without the lock."""
+    return has_request_context() and bool(request.environ.get(_READS_ONLY))
 
-    A page (GET) reads from a snapshot without SQLite's write lock, and a snapshot that has read
-    cannot become a writer once another writer has committed. So the snapshot ends here (nothing
-    was written in it) and the next transaction begins `BEGIN IMMEDIATE`, taking the lock before
-    it reads. On PostgreSQL there is nothing to do.
-    """
-    from coursehub.extensions import db
 
-    if has_request_context() and request.environ.get(_READS_ONLY):
-        db.session.rollback()  # ends the read snapshot; nothing was written in it
-        request.environ[_READS_ONLY] = False
+def end_reads_only() -> None:
+    """Let the rest of this request begin its transactions `BEGIN IMMEDIATE` (see `lib.work`)."""
+    request.environ[_READS_ONLY] = False
 
 
 def lock_for_update(model: type[M], ident: int) -> M:

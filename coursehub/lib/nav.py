@@ -20,6 +20,8 @@ SessionWarnings = Callable[[Any, datetime], dict[int, list[str]]]
 
 # The disclosure that holds the staff's administration pages in the menu.
 ADMINISTRATION = _l("Administration")
+# The disclosure that holds a municipal worker's pages about the municipality's families.
+MUNICIPALITY = _l("Kommunen")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,15 @@ class NavItem:
     # Items with a group sit together under one disclosure in the menu (templates/base.html), so
     # that the staff's many pages keep the menu on one line; the rest stand on their own.
     group: object | None = None
+
+
+def menu_groups(items: list[NavItem]) -> list[tuple[str, list[NavItem]]]:
+    """Return the grouped menu items as (group label, items), groups in the order they first appear."""
+    groups: dict[str, list[NavItem]] = {}
+    for item in items:
+        if item.group is not None:
+            groups.setdefault(str(item.group), []).append(item)
+    return list(groups.items())
 
 
 def visible_items(items, user) -> list[NavItem]:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
+from coursehub.lib import database
 from coursehub.lib.forms import show_domain_error
 from coursehub.lib.params import as_id
 
@@ -124,6 +125,20 @@ def load_or_404(
     if row is None or (allowed is not None and not allowed(current_user, row)):
         abort(404)
     return row
+
+
+def write_from_here() -> None:
+    """Let the rest of this safe-method request write: a sensitive read that writes its audit row.
+
+    A page (GET) reads from a snapshot without SQLite's write lock (lib/database.py), and a snapshot
+    that has read cannot become a writer once another writer has committed. So the snapshot ends
+    here, at the edge (nothing was written in it; a commit, not a rollback, so that what the request
+    has loaded stays as it is), and the next transaction begins `BEGIN IMMEDIATE`, taking the lock
+    before it reads. On PostgreSQL there is nothing to do.
+    """
+    if database.reads_only_request():
+        db.session.commit()
+        database.end_reads_only()
 
 
 def commit_audit_now() -> None:

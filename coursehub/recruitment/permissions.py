@@ -21,7 +21,7 @@ from coursehub.accounts import audit
 from coursehub.accounts.models import AuditOutcome
 from coursehub.accounts.permissions import is_staff
 from coursehub.extensions import db, login_manager
-from coursehub.lib import database
+from coursehub.lib import work
 from coursehub.lib.params import as_id
 from coursehub.lib.work import commit_audit_now
 from coursehub.recruitment.models import Case
@@ -57,7 +57,7 @@ def _actor(user: Any) -> Any:
 
 def record_denied(what: str, object_id: int | None = None) -> None:
     """Write and commit a "denied" audit row for the current user's refused attempt."""
-    database.write_from_here()
+    work.write_from_here()
     audit.record(
         _actor(current_user),
         f"recruitment.{what}.read",
@@ -82,7 +82,7 @@ def load_case(ident: object, *, what: str = "case") -> Case:
     if not can_read_cases(current_user):
         record_denied(what, number)
         abort(404)
-    database.write_from_here()
+    work.write_from_here()
     case = db.session.get(Case, number) if number is not None else None
     if case is None:
         abort(404)

@@ -17,7 +17,7 @@ from flask_login import current_user
 from coursehub.accounts import audit
 from coursehub.accounts.models import AuditOutcome, Role
 from coursehub.extensions import db
-from coursehub.lib import database
+from coursehub.lib import work
 from coursehub.lib.params import as_id
 from coursehub.lib.work import commit_audit_now
 from coursehub.recruitment.models import Offer, Request
@@ -62,7 +62,7 @@ def _actor() -> Any:
 
 def deny(what: str, object_type: str, object_id: int | None) -> None:
     """Write and commit a "denied" audit row for the current user's refused attempt."""
-    database.write_from_here()
+    work.write_from_here()
     audit.record(
         _actor(),
         f"recruitment.{what}.read",
@@ -76,7 +76,7 @@ def deny(what: str, object_type: str, object_id: int | None) -> None:
 def load_request(ident: object) -> Request:
     """Load a request the current user may see; else 404 and a denied row."""
     number = as_id(ident)
-    database.write_from_here()
+    work.write_from_here()
     request = db.session.get(Request, number) if number is not None else None
     if request is None or not can_see_request(current_user, request):
         deny("request", "recruitment_requests", number)
@@ -87,7 +87,7 @@ def load_request(ident: object) -> Request:
 def load_offer(ident: object) -> Offer:
     """Load an offer for staff who make and answer offers; else 404 and a denied row."""
     number = as_id(ident)
-    database.write_from_here()
+    work.write_from_here()
     offer = db.session.get(Offer, number) if number is not None else None
     if offer is None or not can_match(current_user):
         deny("offer", "recruitment_offers", number)

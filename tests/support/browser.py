@@ -181,12 +181,11 @@ def open_menu(page):
 
 
 def menu_link(page, name: str):
-    """Return the main menu's link `name`, opening the menu, and the administration disclosure
-    when the link sits in it, first (templates/base.html)."""
+    """Return the main menu's link `name`, opening the menu, and the disclosures of grouped pages
+    (Administration, Kommunen) until the link shows, first (templates/base.html)."""
     menu = open_menu(page)
     link = menu.get_by_role("link", name=name)
-    if not link.count():
-        closed = menu.locator("details:not([open]) > summary")
-        if closed.count():
-            closed.first.click()
+    closed = menu.locator("details:not([open]) > summary")
+    while not link.count() and closed.count():
+        closed.first.click()
     return link

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from coursehub.attendance import permissions, queries
-from coursehub.lib.nav import ADMINISTRATION, NavItem, RunLink
+from coursehub.lib.nav import ADMINISTRATION, MUNICIPALITY, NavItem, RunLink
 from coursehub.lib.start import StartPage
 
 bp = Blueprint("attendance", __name__)
@@ -20,9 +20,14 @@ nav_items = [
         "attendance.municipal_progress",
         permissions.can_view_municipal_progress,
         order=42,
+        group=MUNICIPALITY,
     ),
     NavItem(
-        _l("Bjud in familjer"), "attendance.municipal_invites", permissions.can_invite_own_families, order=39
+        _l("Bjud in familjer"),
+        "attendance.municipal_invites",
+        permissions.can_invite_own_families,
+        order=39,
+        group=MUNICIPALITY,
     ),
     NavItem(_l("Närvarostatistik"), "attendance.rates", permissions.can_view_attendance_rates, order=43),
     NavItem(

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from coursehub.enrollment import permissions, queries
 from coursehub.enrollment.labels import KIND_LABELS, STATUS_LABELS, status_label
-from coursehub.lib.nav import NavItem, RunLink
+from coursehub.lib.nav import MUNICIPALITY, NavItem, RunLink
 from coursehub.lib.start import StartPage
 
 bp = Blueprint("enrollment", __name__)
@@ -28,13 +28,20 @@ nav_items = [
         permissions.has_own_professional_page,
         order=21,
     ),
-    NavItem(_l("Hushåll i kommunen"), "enrollment.households", permissions.is_municipal, order=30),
+    NavItem(
+        _l("Hushåll i kommunen"),
+        "enrollment.households",
+        permissions.is_municipal,
+        order=30,
+        group=MUNICIPALITY,
+    ),
     NavItem(
         _l("Godkännanden"),
         "enrollment.approvals",
         permissions.is_municipal,
         order=31,
         count=lambda user: queries.count_pending_approvals(getattr(user, "municipality_id", 0)),
+        group=MUNICIPALITY,
     ),
     NavItem(
         _l("Deltagare per kommun"),

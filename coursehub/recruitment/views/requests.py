@@ -10,7 +10,7 @@ from flask_login import current_user
 from coursehub import clock
 from coursehub.accounts.models import Role
 from coursehub.accounts.permissions import roles_required
-from coursehub.lib.nav import ADMINISTRATION, NavItem
+from coursehub.lib.nav import ADMINISTRATION, MUNICIPALITY, NavItem
 from coursehub.lib.params import page_arg
 from coursehub.lib.work import actor, attempt
 from coursehub.recruitment import permissions_matching as permissions
@@ -41,7 +41,11 @@ LABELS = {
 # staff's list of every request (in the administration disclosure, keeping the menu on one line).
 matching_nav_items: list[NavItem] = [
     NavItem(
-        _l("Förfrågningar om familjehem"), "recruitment.my_requests", permissions.can_send_requests, order=35
+        _l("Förfrågningar om familjehem"),
+        "recruitment.my_requests",
+        permissions.can_send_requests,
+        order=35,
+        group=MUNICIPALITY,
     ),
     NavItem(
         _l("Förfrågningar om familjehem"),
