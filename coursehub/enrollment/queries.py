@@ -98,12 +98,12 @@ def _enrollment_options() -> tuple[LoaderOption, ...]:
     )
 
 
-def household_enrollments(household_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """Return a page of a household's sign-ups, newest runs first, runs and sessions loaded."""
+def _own_enrollments(whose: ColumnElement[bool], page: int, per_page: int) -> Page:
+    """Return a page of the sign-ups `whose` selects, active ones and newest runs first, runs loaded."""
     stmt = (
         select(Enrollment)
         .join(CourseRun, CourseRun.id == Enrollment.run_id)
-        .where(Enrollment.household_id == household_id)
+        .where(whose)
         .order_by(
             case((Enrollment.status.in_(ACTIVE), 0), else_=1),
             CourseRun.starts_at.desc(),
@@ -116,6 +116,11 @@ def household_enrollments(household_id: int, *, page: int = 1, per_page: int = P
         )
     )
     return paginate(stmt, page, per_page)
+
+
+def household_enrollments(household_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Return a page of a household's sign-ups, newest runs first, runs and sessions loaded."""
+    return _own_enrollments(Enrollment.household_id == household_id, page, per_page)
 
 
 @dataclass(frozen=True)
@@ -480,22 +485,7 @@ def active_user_by_email(email: str) -> User | None:
 
 def professional_enrollments(user_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """Return a page of a professional's own sign-ups, active ones and newest runs first."""
-    stmt = (
-        select(Enrollment)
-        .join(CourseRun, CourseRun.id == Enrollment.run_id)
-        .where(Enrollment.professional_id == user_id)
-        .order_by(
-            case((Enrollment.status.in_(ACTIVE), 0), else_=1),
-            CourseRun.starts_at.desc(),
-            Enrollment.id.desc(),
-        )
-        .options(
-            *_enrollment_options(),
-            joinedload(Enrollment.run).selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
-            joinedload(Enrollment.run).joinedload(CourseRun.venue),
-        )
-    )
-    return paginate(stmt, page, per_page)
+    return _own_enrollments(Enrollment.professional_id == user_id, page, per_page)
 
 
 def active_professional_enrollment_of(user_id: int, run_id: int) -> Enrollment | None:
