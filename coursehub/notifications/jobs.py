@@ -15,7 +15,7 @@ sent - is a retry for every message of the run, never a failure of theirs.
 Several senders at once (two scheduler processes, `flask outbox send` beside the scheduler, or
 more senders for throughput) share the outbox without sending anything twice:
 
-- A run first claims its batch in one statement: the due messages, oldest first, get
+- A run first claims its batch in one transaction: the due messages, oldest first, get
   `next_attempt_at` moved a lease ahead (`CLAIM_LEASE`), so other senders no longer find them
   due and take the next ones. On PostgreSQL the claim reads with `FOR UPDATE SKIP LOCKED`, so
   two claims at the same moment take different rows without waiting; on SQLite the claim's
@@ -120,24 +120,32 @@ def send_outbox(now: datetime) -> SendResult:
 
 
 def _claim_batch(now: datetime, batch: int) -> list[int]:
-    """Claim up to `batch` due messages for this sender (see the module docstring); return their ids."""
-    due = (
-        select(OutboxMessage.id)
-        .where(*_is_due(now))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(batch)
-        .with_for_update(skip_locked=True)
+    """Claim up to `batch` due messages for this sender (see the module docstring); return their ids.
+
+    Two statements in one transaction, never `UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE
+    SKIP LOCKED)`: PostgreSQL may run such a subquery more than once within the update, and each
+    run skips what the previous one locked, so one claim took more than `n` rows (a CI run claimed
+    3 of a batch of 2, and one of four senders took all 80). The ids read first are locked until
+    the commit, so the update moves exactly those.
+    """
+    due_ids = list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(*_is_due(now))
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
     )
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due.scalar_subquery()))
-        .values(next_attempt_at=now + CLAIM_LEASE)
-        .returning(OutboxMessage.id)
-        .execution_options(synchronize_session=False)
-    )
-    ids = sorted(claimed.scalars())  # ids grow with the time a message was queued: oldest first
+    if due_ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(due_ids))
+            .values(next_attempt_at=now + CLAIM_LEASE)
+            .execution_options(synchronize_session=False)
+        )
     db.session.commit()  # the claim holds; each message gets its own short transaction below
-    return ids
+    return due_ids
 
 
 def _is_due(now: datetime):
