@@ -10,9 +10,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Join the app: blueprint and menu items."""
+    """Join the app: blueprint, menu items and the staff's start page."""
     from coursehub.lib.nav import add_nav_items
+    from coursehub.lib.start import add_start_pages
     from coursehub.reports import views
 
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
+    add_start_pages(app, views.start_pages)
