@@ -6,7 +6,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import PasswordField, RadioField, SelectField, SelectMultipleField, StringField
+
+# types-WTForms predates SelectChoice (WTForms 3.3); see coursehub/courses/forms.py.
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -181,6 +184,39 @@ class _UserFieldsForm(BaseForm):
         ]
 
 
+# A person's gender, optional: "" is "Vill inte ange" (stored as NULL, "ej angivet" in reports).
+GENDER_CHOICES = [
+    ("woman", _l("Kvinna")),
+    ("man", _l("Man")),
+    ("another", _l("Annat")),
+    ("", _l("Vill inte ange")),
+]
+
+
+class GenderField(RadioField):
+    """The optional gender as radio buttons; `data` is None when the form posted no choice at all."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        choices = [SelectChoice(value, label) for value, label in GENDER_CHOICES]
+        super().__init__(_l("Kön"), choices=choices, default="", **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            self.data = None  # not posted: the view leaves the gender as it is
+            return
+        super().process_formdata(valuelist)
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None:
+            return
+        if self.data not in {value for value, _label in GENDER_CHOICES}:
+            raise ValidationError(str(_l("Välj ett av alternativen.")))
+
+
+class GenderForm(BaseForm):
+    gender = GenderField()
+
+
 class InviteUserForm(_UserFieldsForm):
     email = StringField(
         _l("E-postadress"),
@@ -199,7 +235,7 @@ class InviteUserForm(_UserFieldsForm):
 
 
 class EditUserForm(_UserFieldsForm):
-    pass
+    gender = GenderField()
 
 
 class UserSearchForm(BaseForm):

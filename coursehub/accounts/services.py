@@ -32,6 +32,7 @@ from coursehub.accounts.errors import (
 )
 from coursehub.accounts.models import (
     AccountToken,
+    Gender,
     Household,
     LoginThrottle,
     Municipality,
@@ -47,6 +48,9 @@ from coursehub.lib.checks import known
 from coursehub.lib.email_address import InvalidEmailAddress, email_or_none, normalise_email
 
 logger = logging.getLogger(__name__)
+
+# Passed as `gender` to update_user: leave the gender as it is (the form did not post one).
+KEEP_GENDER: object = object()
 
 MAX_NAME = 120
 MAX_EMAIL = 254
@@ -340,6 +344,30 @@ def update_phone(user: User, *, phone: str | None, actor: User) -> User:
     return user
 
 
+def parse_gender(value: object) -> Gender | None:
+    """Return the gender a form posted (None or "": not stated); refuse anything else."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Gender):
+        return value
+    if isinstance(value, str) and value in {gender.value for gender in Gender}:
+        return Gender(value)
+    raise AccountError(_("Välj ett av alternativen."), field="gender")
+
+
+def update_gender(user: User, *, gender: object, actor: User) -> User:
+    """Set or clear a person's gender: optional, and only counted (never shown by name) in reports.
+
+    A person sets their own on the profile page; staff set it where they may edit the account.
+    """
+    _check_may_edit(actor, user, own_too=False)
+    chosen = parse_gender(gender)
+    if user.gender != chosen:
+        user.gender = chosen
+        audit.record(actor, "user.update", obj=user, detail="gender")
+    return user
+
+
 # -- creating accounts ---------------------------------------------------------------------------
 
 
@@ -627,8 +655,9 @@ def update_user(
     roles: Iterable[str] | None,
     municipality: Municipality | None,
     now: datetime,
+    gender: object = KEEP_GENDER,
 ) -> User:
-    """Change name, phone, roles and municipality of an account.
+    """Change name, phone, roles, municipality and (unless KEEP_GENDER) gender of an account.
 
     `roles` are the roles chosen among those `actor` may grant; the roles `actor` may not grant
     stay as they are, whatever was posted. `roles=None` leaves the roles as they are. Only an
@@ -636,6 +665,7 @@ def update_user(
     """
     _check_may_edit(actor, user)
     name, phone = _clean_name(full_name), _clean_phone(phone)
+    new_gender = user.gender if gender is KEEP_GENDER else parse_gender(gender)
     if roles is None:
         wanted = set(user.roles)
     else:
@@ -657,11 +687,13 @@ def update_user(
             ("full_name", user.full_name, name),
             ("phone", user.phone, phone),
             ("municipality", user.municipality_id, getattr(municipality, "id", None)),
+            ("gender", user.gender, new_gender),
         )
         if old != new
     ]
     before = ",".join(sorted(user.roles))
     user.full_name, user.phone, user.municipality = name, phone, municipality
+    user.gender = new_gender
     set_roles(user, wanted)
     after = ",".join(sorted(wanted))
     parts = [",".join(changed)] if changed else []

@@ -263,6 +263,9 @@ class RunForm(BaseForm):
     edition = StringField(_l("Materialets upplaga"), validators=[Length(max=60, message=TOO_LONG)])
     description = TextAreaField(_l("Beskrivning"), validators=[Length(max=5000, message=TOO_LONG)])
     capacity = WholeNumberField(_l("Antal platser (personer)"), render_kw={"inputmode": "numeric"})
+    min_participants = WholeNumberField(
+        _l("Minsta antal deltagare (personer)"), render_kw={"inputmode": "numeric"}
+    )
     signup_opens_date = LocalDateField(
         _l("Anmälan öppnar, datum"), validators=[DataRequired(_l("Ange ett datum."))]
     )
@@ -311,6 +314,26 @@ class RunForm(BaseForm):
             raise ValidationError(str(_l("Antalet platser måste vara minst 1.")))
         if field.data > MAX_CAPACITY:
             raise ValidationError(str(_l("Antalet platser får vara högst %(max)d.", max=MAX_CAPACITY)))
+
+    def validate_min_participants(self, field):
+        if field.process_errors:
+            raise StopValidation()
+        if field.data is None:
+            return  # optional: no minimum
+        if field.data < 1:
+            raise ValidationError(
+                str(_l("Minsta antal deltagare måste vara minst 1, eller lämna fältet tomt."))
+            )
+        seats = self.capacity.data
+        if seats is not None and not self.capacity.process_errors and field.data > seats:
+            raise ValidationError(
+                str(
+                    _l(
+                        "Minsta antal deltagare får inte vara fler än antalet platser (%(seats)d).",
+                        seats=seats,
+                    )
+                )
+            )
 
     def validate_venue(self, field):
         if field.data is None and not (self.online_url.data or "").strip():

@@ -122,6 +122,9 @@ class Enrollment(Base):
             "(status = 'offered') = (offer_expires_at IS NOT NULL)",
             name="offer_deadline_iff_offered",
         ),
+        # Staff's start page finds the sign-ups waiting for a municipality's approval among all
+        # sign-ups ever made (the status alone does not narrow it: confirmed ones are most).
+        sa.Index("ix_enrollments_needs_approval_status", "needs_approval", "status"),
     )
 
     @property

@@ -39,6 +39,7 @@ RULES = [
     Rule("accounts.accept_invitation", EVERYONE, args=_bogus_token),
     Rule("accounts.profile", LOGGED_IN),
     Rule("accounts.update_phone", LOGGED_IN, method="POST", data=lambda user: {"phone": ""}),
+    Rule("accounts.update_gender", LOGGED_IN, method="POST", data=lambda user: {"gender": ""}),
     Rule("accounts.change_password", LOGGED_IN, method="POST"),
     Rule("accounts.admin_users", STAFF),
     Rule("accounts.invite_user", STAFF),

@@ -104,6 +104,7 @@ def edit_user(user_id):
             "phone": user.phone,
             "municipality": user.municipality_id,
             "roles": [role.value for role in grantable if role in user.roles],
+            "gender": user.gender.value if user.gender else "",
         },
     )
     if form.validate_on_submit():
@@ -117,6 +118,7 @@ def edit_user(user_id):
                 roles=form.roles.data,
                 municipality=municipality,
                 now=clock.now(),
+                gender=services.KEEP_GENDER if form.gender.data is None else form.gender.data,
             ),
             form=form,
             default="full_name",

@@ -9,7 +9,13 @@ from flask_login import login_user
 from coursehub import clock
 from coursehub.accounts import county, permissions, services
 from coursehub.accounts.errors import AccountError
-from coursehub.accounts.forms import ChangePasswordForm, HouseholdHomeKindsForm, PhoneForm, role_label
+from coursehub.accounts.forms import (
+    ChangePasswordForm,
+    GenderForm,
+    HouseholdHomeKindsForm,
+    PhoneForm,
+    role_label,
+)
 from coursehub.accounts.models import HomeKind, Role
 from coursehub.lib.checks import known
 from coursehub.lib.forms import required
@@ -33,7 +39,7 @@ def _home_kinds_form(user, formdata=None) -> HouseholdHomeKindsForm | None:
     return HouseholdHomeKindsForm(kinds=county.home_kinds())
 
 
-def _render(phone_form=None, password_form=None, kinds_form=None):
+def _render(phone_form=None, password_form=None, kinds_form=None, gender_form=None):
     user = actor()
     return render_template(
         "accounts/profile.html",
@@ -42,6 +48,7 @@ def _render(phone_form=None, password_form=None, kinds_form=None):
         phone_form=phone_form or PhoneForm(formdata=None, phone=user.phone),
         password_form=password_form or ChangePasswordForm(formdata=None),
         kinds_form=kinds_form or _home_kinds_form(user),
+        gender_form=gender_form or GenderForm(formdata=None, gender=user.gender.value if user.gender else ""),
     )
 
 
@@ -68,6 +75,24 @@ def update_phone():
             flash(_("Telefonnumret är sparat."), "success")
             return redirect(url_for("accounts.profile"))
     return _render(phone_form=form)
+
+
+@bp.post("/profil/kon")
+@permissions.login_required
+def update_gender():
+    """Set or clear one's own gender (optional; only counted in reports)."""
+    form = GenderForm()
+    if form.validate_on_submit():
+        user = actor()
+        if attempt(
+            lambda: services.update_gender(user, gender=form.gender.data or "", actor=user),
+            form=form,
+            default="gender",
+            catch=AccountError,
+        ).ok:
+            flash(_("Uppgiften om kön är sparad."), "success")
+            return redirect(url_for("accounts.profile"))
+    return _render(gender_form=form)
 
 
 @bp.post("/profil/uppdrag")

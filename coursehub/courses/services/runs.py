@@ -58,6 +58,30 @@ class RunDetails:
     venue: Venue | None = None
     online_url: str | None = None
     leaders: list[User] = field(default_factory=list)
+    # The fewest participants (persons) the run needs; None: no minimum. Checked here too.
+    min_participants: object = None
+
+
+def _checked_min_participants(value: object, capacity: int) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise CourseError(_("Ange minsta antal deltagare med siffror."), field="min_participants")
+    text = str(value).strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not digits.isascii() or not digits.isdigit():
+        raise CourseError(_("Ange minsta antal deltagare med siffror."), field="min_participants")
+    number = int(text)
+    if number < 1:
+        raise CourseError(
+            _("Minsta antal deltagare måste vara minst 1, eller lämna fältet tomt."), field="min_participants"
+        )
+    if number > capacity:
+        raise CourseError(
+            _("Minsta antal deltagare får inte vara fler än antalet platser (%(seats)d).", seats=capacity),
+            field="min_participants",
+        )
+    return number
 
 
 def _checked_capacity(value: object) -> int:
@@ -79,6 +103,7 @@ def _check_details(details: RunDetails) -> int:
     if not details.title:
         raise CourseError(_("Skriv en rubrik för kursomgången."), field="title")
     capacity = _checked_capacity(details.capacity)
+    _checked_min_participants(details.min_participants, capacity)
     if details.signup_closes_at <= details.signup_opens_at:
         raise CourseError(_("Anmälan måste stänga efter att den öppnar."), field="signup_closes_date")
     if details.venue is None and not details.online_url:
@@ -147,6 +172,7 @@ def propose_sessions(
 def _apply_details(run: CourseRun, details: RunDetails, capacity: int) -> None:
     run.title = details.title
     run.capacity = capacity
+    run.min_participants = _checked_min_participants(details.min_participants, capacity)
     run.signup_opens_at = details.signup_opens_at
     run.signup_closes_at = details.signup_closes_at
     run.edition = details.edition
@@ -291,6 +317,7 @@ def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) ->
         edition=run.edition,
         status=RunStatus.DRAFT,
         capacity=run.capacity,
+        min_participants=run.min_participants,
         signup_opens_at=moved(run.signup_opens_at),
         signup_closes_at=moved(run.signup_closes_at),
         is_open_to_all=run.is_open_to_all,

@@ -85,6 +85,7 @@ def _run_details(form: RunForm, lists: _RunLists) -> services.RunDetails:
     return services.RunDetails(
         title=required(form.title),
         capacity=form.capacity.data,
+        min_participants=form.min_participants.data,
         signup_opens_at=local_moment(
             required(form.signup_opens_date), required(form.signup_opens_time), field="signup_opens_time"
         ),

@@ -1,0 +1,22 @@
+"""The reports blueprint: staff's start page (what needs action now) and the report."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from coursehub.accounts.permissions import is_staff
+from coursehub.lib.nav import NavItem
+from coursehub.lib.start import StartPage
+
+bp = Blueprint("reports", __name__)
+
+from coursehub.reports.views import start as _start  # noqa: E402 - registers routes
+
+nav_items: list[NavItem] = [
+    NavItem(_l("Att göra"), "reports.start", is_staff, order=5, count=_start.waiting_total),
+]
+
+# Staff land on what needs action after login: before the run list (courses, 40) and the
+# attendance runs (attendance, 30) that staff landed on before.
+start_pages = [StartPage("reports.start", is_staff, order=25)]

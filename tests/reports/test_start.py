@@ -1,0 +1,247 @@
+"""Staff's start page: each item appears when its condition holds and not otherwise (boundaries
+of 14 days, 48 hours and 7 days), links to where it is handled, and counts in the menu, all in a
+fixed number of queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from coursehub.attendance.models import AttendanceMark, AttendanceStatus
+from coursehub.enrollment.models import EnrollmentStatus
+from coursehub.evaluations.models import Evaluation, Response
+from coursehub.evaluations.services import forms
+from coursehub.extensions import db
+from coursehub.lib.start import start_endpoint
+from coursehub.reports import queries_start
+from tests.evaluations.support import published_form
+from tests.factories import CourseRunFactory, CourseTypeFactory, EnrollmentFactory, UserFactory
+from tests.notifications.factories import OutboxMessageFactory
+from tests.recruitment.factories import CaseFactory
+
+NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Stockholm
+TODAY = date(2026, 12, 2)
+
+
+@pytest.fixture
+def now(clock):
+    clock.set(NOW)
+    return NOW
+
+
+def counts() -> dict[str, int]:
+    return queries_start.action_counts(queries_start.Moment(now=NOW, today=TODAY))
+
+
+def rows() -> dict[str, list[queries_start.ActionRow]]:
+    return queries_start.action_rows(queries_start.Moment(now=NOW, today=TODAY))
+
+
+def only(key: str, number: int) -> None:
+    """`key` has `number` rows needing action, every other item none."""
+    found = counts()
+    assert found == {item: (number if item == key else 0) for item in queries_start.ITEMS}
+    assert len(rows()[key]) == min(number, queries_start.ROWS_PER_ITEM)
+
+
+def test_nothing_needs_action_in_an_empty_database(now):
+    assert counts() == dict.fromkeys(queries_start.ITEMS, 0)
+
+
+def test_a_case_counts_from_the_day_after_its_first_contact_deadline(now):
+    CaseFactory(first_contact_due_on=TODAY)  # due today: not late yet
+    CaseFactory(first_contact_due_on=TODAY - timedelta(days=3), first_contact_at=NOW)  # contacted
+    CaseFactory(first_contact_due_on=TODAY - timedelta(days=3), closed_at=NOW)  # closed
+    late = CaseFactory(first_contact_due_on=TODAY - timedelta(days=1))
+    only("cases", 1)
+    assert rows()["cases"][0].ids == {"case_id": late.id}
+
+
+def test_sign_ups_waiting_for_approval_oldest_first(now):
+    newer = EnrollmentFactory(pending=True, needs_approval=True, created_at=NOW - timedelta(days=2))
+    older = EnrollmentFactory(pending=True, needs_approval=True, created_at=NOW - timedelta(days=9))
+    EnrollmentFactory(pending=True, needs_approval=False)  # waits for nothing from a municipality
+    EnrollmentFactory(status=EnrollmentStatus.DECLINED, needs_approval=True)  # decided
+    only("approvals", 2)
+    assert [row.ids["run_id"] for row in rows()["approvals"]] == [older.run_id, newer.run_id]
+    assert rows()["approvals"][0].at == NOW - timedelta(days=9)
+
+
+def _offer(expires_at: datetime):
+    return EnrollmentFactory(status=EnrollmentStatus.OFFERED, offer_expires_at=expires_at, confirmed_at=None)
+
+
+def test_offers_lapsing_within_48_hours(now):
+    _offer(NOW + timedelta(hours=48, minutes=1))
+    _offer(NOW - timedelta(minutes=1))  # already lapsed: the job handles it
+    lapsing = _offer(NOW + timedelta(hours=48))
+    only("offers", 1)
+    assert rows()["offers"][0].ids == {"run_id": lapsing.run_id}
+
+
+def _run(start: datetime, **kwargs):
+    return CourseRunFactory(course_type=CourseTypeFactory(themes=1), sessions__start=start, **kwargs)
+
+
+def test_runs_starting_within_14_days_with_free_seats(now):
+    soon = _run(NOW + timedelta(days=14))
+    _run(NOW + timedelta(days=14, minutes=1))  # later
+    _run(NOW + timedelta(days=3), draft=True)  # not published
+    full = _run(NOW + timedelta(days=5), capacity=1)
+    EnrollmentFactory(run=full)  # full, no minimum: fine
+    only("runs", 1)
+    assert rows()["runs"][0].ids == {"run_id": soon.id}
+    assert rows()["runs"][0].numbers == (20, 0, 0)
+
+
+def test_a_full_run_with_fewer_confirmed_than_its_minimum(now):
+    run = _run(NOW + timedelta(days=10), capacity=2, min_participants=2)
+    EnrollmentFactory(run=run, status=EnrollmentStatus.PENDING, confirmed_at=None)
+    EnrollmentFactory(run=run)
+    only("runs", 1)
+    assert rows()["runs"][0].numbers == (0, 1, 2)
+
+    pending = run  # once the second is confirmed, the run has its minimum
+    for enrollment in db.session.scalars(
+        db.select(EnrollmentFactory._meta.model).where(EnrollmentFactory._meta.model.run_id == pending.id)
+    ):
+        enrollment.status = EnrollmentStatus.CONFIRMED
+    db.session.flush()
+    only("runs", 0)
+
+
+def test_sessions_ended_without_attendance(now):
+    run = _run(NOW - timedelta(days=1, hours=3))  # one session, ended yesterday
+    EnrollmentFactory(run=run)
+    unmarked = run.sessions[0]
+    _run(NOW - timedelta(days=1, hours=3))  # nobody signed up: nothing to take
+    later = _run(NOW - timedelta(hours=2, minutes=59))  # still on (three hours long)
+    EnrollmentFactory(run=later)
+    only("attendance", 1)
+    assert rows()["attendance"][0].ids == {"session_id": unmarked.id}
+
+    person = run.sessions[0]
+    db.session.add(
+        AttendanceMark(
+            session_id=person.id,
+            user_id=db.session.scalars(
+                db.select(UserFactory._meta.model).order_by(UserFactory._meta.model.id)
+            )
+            .first()
+            .id,
+            status=AttendanceStatus.PRESENT,
+            recorded_at=NOW,
+        )
+    )
+    db.session.flush()
+    only("attendance", 0)
+
+
+def _evaluation(closes_at: datetime, *, asked: int, answered: int) -> Evaluation:
+    version = forms.published_version(published_form())
+    evaluation = Evaluation(
+        version=version,
+        survey_year=2026,
+        title="Årsenkäten 2026",
+        opens_at=NOW - timedelta(days=14),
+        closes_at=closes_at,
+        remind_at=NOW,
+        invited_count=asked,
+    )
+    db.session.add(evaluation)
+    db.session.flush()
+    db.session.add_all(Response(evaluation_id=evaluation.id, answered_on=TODAY) for _ in range(answered))
+    db.session.flush()
+    return evaluation
+
+
+def test_evaluations_closing_within_7_days_with_under_half_answered(now):
+    _evaluation(NOW + timedelta(days=7, minutes=1), asked=4, answered=1)  # closes later
+    _evaluation(NOW + timedelta(days=3), asked=4, answered=2)  # half have answered
+    _evaluation(NOW + timedelta(days=3), asked=0, answered=0)  # nobody asked
+    low = _evaluation(NOW + timedelta(days=7), asked=4, answered=1)
+    only("evaluations", 1)
+    row = rows()["evaluations"][0]
+    assert (row.title, row.numbers, row.ids) == (low.title, (1, 4), {})
+
+
+def test_failed_mail_not_dealt_with(now):
+    OutboxMessageFactory()  # waiting
+    OutboxMessageFactory(sent=True)
+    failed = OutboxMessageFactory(failed=True)
+    only("outbox", 1)
+    assert rows()["outbox"][0].ids == {"message_id": failed.id}
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_staff_land_on_the_start_page_and_others_do_not(app, now):
+    assert start_endpoint(app, UserFactory(staff=True)) == "reports.start"
+    assert start_endpoint(app, UserFactory(admin=True)) == "reports.start"
+    assert start_endpoint(app, UserFactory(leader=True)) != "reports.start"
+    assert start_endpoint(app, UserFactory(family=True)) != "reports.start"
+
+
+def test_the_page_links_each_row_to_where_it_is_handled(client, login_as, now):
+    run = _run(NOW + timedelta(days=5), min_participants=3, title="Vinterkursen")
+    failed = OutboxMessageFactory(failed=True, subject="Kallelse till träff")
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    login_as(client, staff)
+    html = client.get("/att-gora").get_data(as_text=True)
+    page = _text(html)
+    assert "Kursomgångar som börjar inom 14 dagar med lediga platser eller för få deltagare 1" in page
+    assert f'href="/admin/kurser/{run.id}">Vinterkursen</a>' in html
+    assert "20 lediga platser; bekräftade: 0 av minst 3" in page
+    assert f'href="/admin/utkorg/{failed.id}">Kallelse till träff</a>' in html
+    assert "Att göra (2)" in page  # the menu's count
+
+
+def test_the_menu_count_is_for_staff_only_and_costs_no_query_for_others(client, login_as, now, count_queries):
+    OutboxMessageFactory(failed=True)
+    family = UserFactory(family=True)
+    db.session.commit()
+    login_as(client, family)
+    with count_queries() as statements:
+        page = client.get("/mina-kurser").get_data(as_text=True)
+    assert "Att göra" not in page
+    assert not [s for s in statements if "outbox_messages" in s]
+
+
+def _history(size: int) -> None:
+    """`size` of each kind of row needing action, and as many that need none."""
+    for index in range(size):
+        CaseFactory(first_contact_due_on=TODAY - timedelta(days=1 + index))
+        CaseFactory(first_contact_due_on=TODAY - timedelta(days=1 + index), closed_at=NOW)
+        EnrollmentFactory(pending=True, needs_approval=True)
+        _offer(NOW + timedelta(hours=1 + index))
+        run = _run(NOW + timedelta(days=1, hours=index), min_participants=2)
+        EnrollmentFactory(run=run)
+        ended = _run(NOW - timedelta(days=2 + index))
+        EnrollmentFactory(run=ended)
+        _evaluation(NOW + timedelta(days=2), asked=4, answered=1)
+        OutboxMessageFactory(failed=True)
+        OutboxMessageFactory(sent=True)
+
+
+def test_the_page_runs_a_fixed_number_of_queries(client, login_as, now, count_queries):
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    login_as(client, staff)
+    sizes = []
+    for size in (1, 7):
+        _history(size)
+        db.session.commit()
+        with count_queries() as statements:
+            assert client.get("/att-gora").status_code == 200
+        sizes.append(len(statements))
+    assert sizes[0] == sizes[1]
+    found = counts()
+    assert found["outbox"] == 8 and found["cases"] == 8 and found["approvals"] == 8
