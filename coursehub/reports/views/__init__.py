@@ -9,3 +9,8 @@ from coursehub.lib.nav import NavItem
 bp = Blueprint("reports", __name__)
 
 nav_items: list[NavItem] = []
+
+# The views modules add their routes to `bp` when imported (after `bp` exists).
+from coursehub.reports.views import report  # noqa: E402
+
+nav_items.extend(report.nav_items)
