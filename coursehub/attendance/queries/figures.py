@@ -156,19 +156,34 @@ class GenderCount:
 
 
 def attendance(spans: Sequence[Span], municipality_ids: Sequence[int]) -> list[GenderCount]:
-    """Return marks present (count) of all marks (whole) per span and gender: one query."""
-    span = bucket(CourseSession.starts_at, spans)
+    """Return marks present (count) of all marks (whole) per span and gender: one query.
+
+    The marks are summed per session and gender first, so that the period of each session (a
+    CASE over every period's bounds) is worked out once per session rather than once per mark.
+    """
     present = func.sum(sa.case((AttendanceMark.status == AttendanceStatus.PRESENT, 1), else_=0))
-    stmt = (
-        select(span, _gender(), present, func.count(AttendanceMark.id))
-        .select_from(AttendanceMark)
-        .join(CourseSession, CourseSession.id == AttendanceMark.session_id)
-        .join(User, User.id == AttendanceMark.user_id)
-    )
-    rows = db.session.execute(
-        _people(stmt)
+    per_session = (
+        _people(
+            select(
+                AttendanceMark.session_id.label("session_id"),
+                _gender().label("gender"),
+                present.label("present"),
+                func.count(AttendanceMark.id).label("marks"),
+            )
+            .select_from(AttendanceMark)
+            .join(CourseSession, CourseSession.id == AttendanceMark.session_id)
+            .join(User, User.id == AttendanceMark.user_id)
+        )
         .where(within(CourseSession.starts_at, spans), of_ids(_home(), municipality_ids))
-        .group_by(span, _gender())
+        .group_by(AttendanceMark.session_id, _gender())
+        .subquery()
+    )
+    span = bucket(CourseSession.starts_at, spans)
+    rows = db.session.execute(
+        select(span, per_session.c.gender, func.sum(per_session.c.present), func.sum(per_session.c.marks))
+        .select_from(per_session)
+        .join(CourseSession, CourseSession.id == per_session.c.session_id)
+        .group_by(span, per_session.c.gender)
     ).all()
     return [GenderCount(key, _gender_value(g), int(p or 0), int(n)) for key, g, p, n in rows]
 

@@ -44,10 +44,13 @@ def _runs(periods: Sequence[Period], runs: list[queries.RunCount]) -> tuple[Figu
 def _participants(
     periods: Sequence[Period], counts: list[queries.ParticipantCount], families: list[int]
 ) -> tuple[Figure, Figure]:
+    summed: dict[tuple[str, ParticipantKind | None], int] = {}
+    for c in counts:
+        for kind in (None, c.kind):
+            summed[(c.span, kind)] = summed.get((c.span, kind), 0) + c.persons
+
     def total(kind: ParticipantKind | None = None) -> tuple[int, ...]:
-        return tuple(
-            sum(c.persons for c in counts if c.span == p.key and kind in (None, c.kind)) for p in periods
-        )
+        return tuple(summed.get((p.key, kind), 0) for p in periods)
 
     people = Figure(
         "participants",
@@ -79,8 +82,12 @@ def _places(
 ) -> tuple[Figure, Figure]:
     names = place_names(place.municipality_ids)
 
+    summed: dict[tuple[str, int], int] = {}
+    for c in counts:
+        summed[(c.span, c.municipality_id)] = summed.get((c.span, c.municipality_id), 0) + c.persons
+
     def persons(municipality_ids: Sequence[int], key: str) -> int:
-        return sum(c.persons for c in counts if c.span == key and c.municipality_id in municipality_ids)
+        return sum(summed.get((key, municipality_id), 0) for municipality_id in municipality_ids)
 
     by_municipality = tuple(
         Row(name, tuple(persons((municipality_id,), p.key) for p in periods))
