@@ -35,6 +35,8 @@ QUERY_KEYS = {
     "mapp",  # a folder of a network's documents
     "handlaggare",
     "kanal",  # the recruitment board's staff member and channel (with kommun, typ)
+    "period",
+    "omrade",  # the report's half-year or year, and its area (county, part, municipality)
 }
 # Flask-Login writes ?next= itself when it sends a person to the login page; the key is its own.
 LIBRARY_KEYS = {"next"}

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from coursehub.accounts.models import AuditEntry, Municipality, Role, User, UserRole
+from coursehub.accounts.models import (
+    AuditEntry,
+    CountyPart,
+    Municipality,
+    Role,
+    User,
+    UserRole,
+    county_part_municipalities,
+)
 from coursehub.extensions import db
 from coursehub.lib.pagination import Page, paginate
 
@@ -64,3 +75,31 @@ def audit_entries(*, action: str | None = None, page: int = 1, per_page: int = A
 def audit_actions() -> list[str]:
     """Return the actions that occur in the audit log, for its filter."""
     return list(db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
+
+
+@dataclass(frozen=True)
+class PlaceNames:
+    """The names of some municipalities, and the county parts they are in (for report rows)."""
+
+    municipalities: dict[int, str]  # id -> name
+    parts: dict[str, list[int]]  # part name -> ids of those municipalities in it
+
+
+def place_names(municipality_ids: Sequence[int]) -> PlaceNames:
+    """Return the names and county parts of `municipality_ids` (one query)."""
+    rows = db.session.execute(
+        select(Municipality.id, Municipality.name, CountyPart.name)
+        .outerjoin(
+            county_part_municipalities, county_part_municipalities.c.municipality_id == Municipality.id
+        )
+        .outerjoin(CountyPart, CountyPart.id == county_part_municipalities.c.county_part_id)
+        .where(Municipality.id.in_(list(municipality_ids) or [-1]))
+        .order_by(Municipality.name, CountyPart.name)
+    ).all()
+    names: dict[int, str] = {}
+    parts: dict[str, list[int]] = {}
+    for municipality_id, name, part in rows:
+        names[municipality_id] = name
+        if part is not None:
+            parts.setdefault(part, []).append(municipality_id)
+    return PlaceNames(names, dict(sorted(parts.items())))

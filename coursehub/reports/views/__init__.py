@@ -11,10 +11,13 @@ from coursehub.lib.start import StartPage
 
 bp = Blueprint("reports", __name__)
 
-from coursehub.reports.views import start as _start  # noqa: E402 - registers routes
+# The views modules add their routes to `bp` when imported (after `bp` exists).
+from coursehub.reports.views import report  # noqa: E402
+from coursehub.reports.views import start as _start  # noqa: E402
 
 nav_items: list[NavItem] = [
     NavItem(_l("Att göra"), "reports.start", is_staff, order=5, count=_start.waiting_total),
+    *report.nav_items,
 ]
 
 # Staff land on what needs action after login: before the run list (courses, 40) and the

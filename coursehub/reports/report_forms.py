@@ -1,0 +1,33 @@
+"""The choice of period and area above the report (a GET form: its keys are the page's address)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.validators import ValidationError
+
+from coursehub.lib.forms import BaseForm
+
+
+class ReportForm(BaseForm):
+    """Period ("2025h1", "2025") and area ("lan", "del-3", "kommun-12"), both from lists offered."""
+
+    class Meta:
+        csrf = False
+
+    period = SelectField(_l("Period"), validate_choice=False)
+    omrade = SelectField(_l("Område"), validate_choice=False)
+
+    def validate_period(self, field: Any) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(
+                str(_l("Välj en period i listan, till exempel ett halvår eller ett helt år."))
+            )
+
+    def validate_omrade(self, field: Any) -> None:
+        if field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(
+                str(_l("Välj ett område i listan: hela länet, en länsdel eller en kommun."))
+            )

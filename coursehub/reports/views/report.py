@@ -1,0 +1,157 @@
+"""The half-year and yearly report: the page, its charts, a printable page and the XLSX export.
+
+Every address takes the same two keys, `period` ("2025h1", "2025") and `omrade` ("lan",
+"del-3", "kommun-12"); without them the page shows the last whole half-year for the first area
+the visitor may choose. A key that names nothing gets a message beside its field; an area the
+visitor may not see answers 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from coursehub import clock
+from coursehub.accounts.permissions import permission_required
+from coursehub.clock import to_local
+from coursehub.lib.nav import NavItem
+from coursehub.reports import charts, exports
+from coursehub.reports.periods import (
+    Period,
+    half_year_of,
+    half_years_between,
+    parse_period,
+    reports_start,
+    series_for,
+    year_of,
+    years_between,
+)
+from coursehub.reports.report import SECTION_BUILDERS, Report, build_report, builders_of
+from coursehub.reports.report_forms import ReportForm
+from coursehub.reports.report_permissions import can_view_report
+from coursehub.reports.scope import Scope, may_see, parse_scope, scopes_for
+from coursehub.reports.views import bp
+
+nav_items: list[NavItem] = [NavItem(_l("Rapport"), "reports.report", can_view_report, order=15)]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the visitor asked for: the form (with any messages) and, when valid, period and area."""
+
+    form: ReportForm
+    period: Period | None
+    area: Scope | None
+
+
+def _period_choices(today: date, start: date) -> list[tuple[str, str]]:
+    """Every half-year and year from the start to today, newest first."""
+    first = min(start, today)
+    halves = half_years_between(half_year_of(first), half_year_of(today))
+    years = years_between(year_of(first), year_of(today))
+    choices = [(p.key, p.label) for p in reversed(halves)]
+    choices += [(p.key, _("helåret %(year)s", year=p.label)) for p in reversed(years)]
+    return choices
+
+
+def _default_period(today: date, start: date) -> Period:
+    """The last whole half-year; the current one when the resource is younger than that."""
+    current = half_year_of(today)
+    previous = half_year_of(date.fromordinal(current.first.toordinal() - 1))
+    return previous if previous.last >= start else current
+
+
+def _choice() -> Choice:
+    """Read and check the period and area asked for (403 for an area the visitor may not see)."""
+    today = to_local(clock.now()).date()
+    start = reports_start(current_app.config)
+    areas = scopes_for(current_user)
+    if not areas:
+        abort(403)
+    form = ReportForm(request.args)
+    form.period.choices = _period_choices(today, start)
+    form.omrade.choices = [(area.key, area.label) for area in areas]
+    if not request.args.get("period"):
+        form.period.data = _default_period(today, start).key
+    if not request.args.get("omrade"):
+        form.omrade.data = areas[0].key
+    asked_area = parse_scope(form.omrade.data or "")
+    if asked_area is not None and not may_see(current_user, asked_area):
+        abort(403)
+    if not form.validate():
+        return Choice(form, None, None)
+    return Choice(form, parse_period(form.period.data or ""), asked_area)
+
+
+def _report(chosen: Choice, *, section: str | None = None) -> Report | None:
+    """Build the report asked for (only `section` of it, when named), or None for a bad choice."""
+    if chosen.period is None or chosen.area is None:
+        return None
+    start = reports_start(current_app.config)
+    builders = builders_of(section) if section is not None else SECTION_BUILDERS
+    return build_report(chosen.area, series_for(chosen.period, start), clock.now(), builders=builders)
+
+
+def _title(report: Report) -> str:
+    return _("Rapport %(period)s – %(area)s", period=report.chosen.label, area=report.place.label)
+
+
+def _page(template: str) -> tuple[str, int]:
+    chosen = _choice()
+    report = _report(chosen)
+    status = 200 if report is not None else 400
+    return render_template(
+        template,
+        form=chosen.form,
+        report=report,
+        title=_title(report) if report else _("Rapport"),
+        keys={"period": chosen.form.period.data, "omrade": chosen.form.omrade.data},
+        unit_label=exports.unit_label,
+        cell=exports.cell,
+    ), status
+
+
+@bp.get("/rapport")
+@permission_required(can_view_report)
+def report() -> tuple[str, int]:
+    """Show the report for the chosen period and area: each figure's definition, chart and table."""
+    return _page("reports/report.html")
+
+
+@bp.get("/rapport/utskrift")
+@permission_required(can_view_report)
+def report_print() -> tuple[str, int]:
+    """Show the report shaped for printing (to paper or PDF) for the yearly account."""
+    return _page("reports/report_print.html")
+
+
+@bp.get("/rapport/rapport.xlsx")
+@permission_required(can_view_report)
+def report_xlsx() -> Response:
+    """Download the report as a workbook: a sheet per section, with the definitions."""
+    report = _report(_choice())
+    if report is None:
+        abort(404)
+    body = exports.report_xlsx(report, title=_title(report))
+    response = current_app.response_class(body, mimetype=exports.XLSX_MIMETYPE)
+    name = f"rapport-{report.chosen.key}-{report.place.key}.xlsx"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.get("/rapport/diagram/<section>/<figure>.svg")
+@permission_required(can_view_report)
+def report_chart(section: str, figure: str) -> Response:
+    """Return one figure's chart as an SVG image (no scripts); its table is on the page beside it."""
+    report = _report(_choice(), section=section)
+    found = report.figure(section, figure) if report is not None else None
+    if report is None or found is None:
+        abort(404)
+    response = current_app.response_class(charts.figure_svg(found, report.periods), mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = charts.SVG_CSP
+    return response
