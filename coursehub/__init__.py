@@ -109,6 +109,7 @@ def _init_areas(app: Flask) -> None:
         notifications,
         pages,
         recruitment,
+        reports,
     )
 
     for area in (
@@ -121,5 +122,6 @@ def _init_areas(app: Flask) -> None:
         evaluations,
         recruitment,
         notifications,
+        reports,
     ):
         area.init_app(app)

@@ -140,6 +140,9 @@ class Defaults:
     # only once at least this many have answered, so that nobody can be picked out.
     COURSEHUB_EVALUATION_MIN_ANSWERS = 5
 
+    # The resource's start (an ISO date): the report's series of half-years and years begins here.
+    COURSEHUB_REPORTS_START = "2024-01-01"
+
 
 _BOOL = {
     "1": True,

@@ -33,6 +33,14 @@ LEADER_ROLES = (Role.LEADER, *STAFF_ROLES)
 FIGURE_ROLES = (*STAFF_ROLES, Role.STEERING)
 
 
+class Gender(enum.StrEnum):
+    """A person's gender as they state it, optional; only used for counts in reports (NULL: not stated)."""
+
+    WOMAN = "woman"
+    MAN = "man"
+    ANOTHER = "another"
+
+
 def new_session_token() -> str:
     """Return a fresh random per-user session token."""
     return secrets.token_urlsafe(32)
@@ -140,6 +148,7 @@ class User(UserMixin, Base):
     session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
     municipality_id: Mapped[int | None] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("households.id"), index=True)
+    gender: Mapped[Gender | None] = mapped_column(str_enum(Gender, "gender"))
     deactivated_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = created_at_column()

@@ -175,6 +175,8 @@ class CourseRun(Base):
         str_enum(RunStatus, "run_status"), default=RunStatus.DRAFT, index=True
     )
     capacity: Mapped[int]  # in persons
+    # The fewest confirmed participants (persons) the run needs to be held; None: no minimum.
+    min_participants: Mapped[int | None]
     signup_opens_at: Mapped[datetime]
     signup_closes_at: Mapped[datetime]
     # Audience: every member municipality (the whole county), or else the municipalities in
@@ -214,6 +216,7 @@ class CourseRun(Base):
         sa.CheckConstraint(f"capacity > 0 AND capacity <= {MAX_CAPACITY}", name="capacity_range"),
         sa.CheckConstraint("signup_closes_at > signup_opens_at", name="signup_window_order"),
         sa.CheckConstraint("seats_taken >= 0", name="seats_taken_not_negative"),
+        sa.CheckConstraint("min_participants >= 1", name="min_participants_positive"),
         # The catalogue: published runs in order of their first session, paged in SQL.
         sa.Index("ix_course_runs_status_starts_at", "status", "starts_at", "id"),
     )
