@@ -52,8 +52,8 @@ def meeting_figures_by_period(
     bounds: Bounds, *, now: datetime, municipality_ids: Sequence[int] | None
 ) -> MeetingFigures:
     """Return the meetings held, online and attended per network and period, and people per gender."""
-    # One row per meeting counted, with its period: the grouping is by that column, since PostgreSQL
-    # would not see a CASE with bound parameters in SELECT and in GROUP BY as the same expression.
+    # One row per meeting counted, with its period: the three counts group by that one column
+    # (PostgreSQL matches a CASE in GROUP BY with SELECT's only when it is the same expression).
     counted = select(
         bucket_index(Meeting.starts_at, bounds).label("period"),
         Meeting.id.label("meeting_id"),
