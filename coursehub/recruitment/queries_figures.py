@@ -22,17 +22,19 @@ with the terms' bounds, the same on SQLite and PostgreSQL.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select
 
 from coursehub.accounts.models import Municipality
 from coursehub.clock import to_local
 from coursehub.extensions import db
 from coursehub.lib.database import is_postgres
+from coursehub.lib.spans import Span, bucket, of_ids, per_span, within
 from coursehub.lib.terms import Term
 from coursehub.recruitment.models import Case, Channel, Match, Offer, Request, Step, StepChange
 
@@ -100,16 +102,9 @@ def terms_between(first: Term, last: Term) -> list[Term]:
     return terms
 
 
-def _bucket(moment: Any, terms: list[Term]) -> ColumnElement[Any]:
-    """The half-year (as "2026-HT") a stored moment falls in; NULL outside the period."""
-    return case(
-        *[(and_(moment >= term.starts_at, moment < term.ends_at), literal(str(term))) for term in terms],
-        else_=sa.null(),
-    )
-
-
-def _in_period(moment: Any, terms: list[Term]) -> ColumnElement[bool]:
-    return and_(moment >= terms[0].starts_at, moment < terms[-1].ends_at)
+def spans_of(terms: Sequence[Term]) -> list[Span]:
+    """Return the half-years as spans keyed "2026-HT"."""
+    return [Span(str(term), term.starts_at, term.ends_at) for term in terms]
 
 
 def _grouped(term_col: ColumnElement[Any], municipality_col: Any, value: Any, stmt: Any) -> dict:
@@ -122,17 +117,17 @@ def _grouped(term_col: ColumnElement[Any], municipality_col: Any, value: Any, st
     return {(row.term, row.m): int(row.n) for row in rows}
 
 
-def _counts(terms: list[Term], now: datetime) -> dict[str, dict[tuple[str, int], int]]:
+def _counts(spans: Sequence[Span], now: datetime) -> dict[str, dict[tuple[str, int], int]]:
     """Each count per (half-year, municipality): six queries."""
-    registered = _bucket(Case.registered_at, terms)
+    registered = bucket(Case.registered_at, spans)
     counts: dict[str, dict[tuple[str, int], int]] = {}
     counts["registrations"] = _grouped(
         registered,
         Case.municipality_id,
         func.count(Case.id),
-        select().select_from(Case).where(_in_period(Case.registered_at, terms)),
+        select().select_from(Case).where(within(Case.registered_at, spans)),
     )
-    reached = _bucket(StepChange.at, terms)
+    reached = bucket(StepChange.at, spans)
     counts["presentable"] = _grouped(
         reached,
         Case.municipality_id,
@@ -140,34 +135,34 @@ def _counts(terms: list[Term], now: datetime) -> dict[str, dict[tuple[str, int],
         select()
         .select_from(StepChange)
         .join(Case, Case.id == StepChange.case_id)
-        .where(StepChange.to_step == Step.PRESENTATION, _in_period(StepChange.at, terms)),
+        .where(StepChange.to_step == Step.PRESENTATION, within(StepChange.at, spans)),
     )
     counts["requests"] = _grouped(
-        _bucket(Request.created_at, terms),
+        bucket(Request.created_at, spans),
         Request.municipality_id,
         func.count(Request.id),
-        select().select_from(Request).where(_in_period(Request.created_at, terms)),
+        select().select_from(Request).where(within(Request.created_at, spans)),
     )
     counts["offers"] = _grouped(
-        _bucket(Offer.offered_at, terms),
+        bucket(Offer.offered_at, spans),
         Request.municipality_id,
         func.count(Offer.id),
         select()
         .select_from(Offer)
         .join(Request, Request.id == Offer.request_id)
-        .where(_in_period(Offer.offered_at, terms)),
+        .where(within(Offer.offered_at, spans)),
     )
     counts["matches"] = _grouped(
-        _bucket(Match.matched_at, terms),
+        bucket(Match.matched_at, spans),
         Match.municipality_id,
         func.count(Match.id),
-        select().select_from(Match).where(_in_period(Match.matched_at, terms)),
+        select().select_from(Match).where(within(Match.matched_at, spans)),
     )
     counts["past_deadline"] = _grouped(
         registered,
         Case.municipality_id,
         func.count(Case.id),
-        select().select_from(Case).where(_in_period(Case.registered_at, terms), _late_first_contact(now)),
+        select().select_from(Case).where(within(Case.registered_at, spans), _late_first_contact(now)),
     )
     return counts
 
@@ -195,11 +190,14 @@ def _days_between(start: Any, end: Any) -> ColumnElement[Any]:
     return func.julianday(end) - func.julianday(start)
 
 
-def _medians(terms: list[Term], *, by_municipality: bool) -> dict[tuple[str, int, Step], float]:
+def _medians(
+    spans: Sequence[Span], *, by_municipality: bool, municipality_ids: Sequence[int] | None = None
+) -> dict[tuple[str, int, Step], float]:
     """The median days of a stay in each step, per half-year (and municipality): one query.
 
     A stay runs from a step change to the case's next one; the median is taken in SQL (the
     middle row, or the mean of the two middle rows, by row_number over the stays sorted).
+    With `municipality_ids`, only the cases of families living in those municipalities count.
     """
     left_at = func.lead(StepChange.at).over(
         partition_by=StepChange.case_id, order_by=(StepChange.at, StepChange.id)
@@ -212,9 +210,10 @@ def _medians(terms: list[Term], *, by_municipality: bool) -> dict[tuple[str, int
             Case.municipality_id.label("m"),
         )
         .join(Case, Case.id == StepChange.case_id)
+        .where(of_ids(Case.municipality_id, municipality_ids))
         .subquery()
     )
-    term_col = _bucket(stays.c.left_at, terms)
+    term_col = bucket(stays.c.left_at, spans)
     m_col = stays.c.m if by_municipality else literal(0)
     durations = (
         select(
@@ -223,7 +222,7 @@ def _medians(terms: list[Term], *, by_municipality: bool) -> dict[tuple[str, int
             stays.c.step,
             _days_between(stays.c.entered_at, stays.c.left_at).label("days"),
         )
-        .where(stays.c.left_at.is_not(None), _in_period(stays.c.left_at, terms))
+        .where(stays.c.left_at.is_not(None), within(stays.c.left_at, spans))
         .subquery()
     )
     groups = (durations.c.term, durations.c.m, durations.c.step)
@@ -244,13 +243,13 @@ def _medians(terms: list[Term], *, by_municipality: bool) -> dict[tuple[str, int
     return {(term, int(m), Step(step)): round(float(days), 1) for term, m, step, days in rows}
 
 
-def _channels(terms: list[Term]) -> dict[str, dict[str, int]]:
-    registered = _bucket(Case.registered_at, terms)
+def _channels(spans: Sequence[Span]) -> dict[str, dict[str, int]]:
+    registered = bucket(Case.registered_at, spans)
     rows = db.session.execute(
         select(registered, Channel.name, func.count(Case.id))
         .select_from(Case)
         .outerjoin(Channel, Channel.id == Case.channel_id)
-        .where(_in_period(Case.registered_at, terms))
+        .where(within(Case.registered_at, spans))
         .group_by(registered, Channel.name)
     ).all()
     result: dict[str, dict[str, int]] = defaultdict(dict)
@@ -262,13 +261,14 @@ def _channels(terms: list[Term]) -> dict[str, dict[str, int]]:
 def figures(first: Term, last: Term, *, now: datetime) -> Figures:
     """Return the recruitment figures of every half-year from `first` to `last` (eleven queries)."""
     terms = terms_between(first, last)
-    counts = _counts(terms, now)
+    spans = spans_of(terms)
+    counts = _counts(spans, now)
     before = (
         db.session.scalar(select(func.count(Case.id)).where(Case.registered_at < terms[0].starts_at)) or 0
     )
-    medians = _medians(terms, by_municipality=False)
-    local_medians = _medians(terms, by_municipality=True)
-    channels = _channels(terms)
+    medians = _medians(spans, by_municipality=False)
+    local_medians = _medians(spans, by_municipality=True)
+    channels = _channels(spans)
     per_term = []
     running = before
     for term in terms:
@@ -307,3 +307,111 @@ def _per_municipality(
         }
         rows.append(row)
     return rows
+
+
+# -- a series of periods for one group of municipalities (the report, issue 22) -----------------
+
+
+@dataclass
+class SeriesFigures:
+    """The recruitment figures of a series of spans for the families of some municipalities.
+
+    Every list holds one value per span, in the spans' order.
+    """
+
+    registrations: list[int]
+    registrations_total: list[int]  # every registration up to the span's end
+    presentable: list[int]
+    requests: list[int]
+    offers: list[int]
+    matches: list[int]
+    median_days: dict[Step, list[float | None]]
+    channels: list[tuple[str, list[int]]]  # (channel name, "" for none given), in the form's order
+
+
+def _span_counts(stmt: Any, moment: Any, value: Any, spans: Sequence[Span]) -> list[int]:
+    """Run `stmt` (joined and filtered) counting `value` per span of `moment`: one query."""
+    span = bucket(moment, spans)
+    rows = db.session.execute(
+        stmt.add_columns(span.label("span"), value.label("n")).where(within(moment, spans)).group_by(span)
+    ).all()
+    return per_span(spans, rows)
+
+
+def _series_channels(spans: Sequence[Span], municipality_ids: Sequence[int]) -> list[tuple[str, list[int]]]:
+    registered = bucket(Case.registered_at, spans)
+    rows = db.session.execute(
+        select(registered, Channel.name, func.min(Channel.position), func.count(Case.id))
+        .select_from(Case)
+        .outerjoin(Channel, Channel.id == Case.channel_id)
+        .where(within(Case.registered_at, spans), of_ids(Case.municipality_id, municipality_ids))
+        .group_by(registered, Channel.name)
+    ).all()
+    order: dict[str, tuple[int, str]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for span_key, name, position, n in rows:
+        # No channel given sorts last.
+        order[name or ""] = (position if name else 1 << 30, name or "")
+        counts[(name or "", span_key)] = int(n)
+    names = sorted(order, key=order.__getitem__)
+    return [(name, [counts.get((name, span.key), 0) for span in spans]) for name in names]
+
+
+def series_figures(spans: Sequence[Span], municipality_ids: Sequence[int]) -> SeriesFigures:
+    """Return the recruitment figures of each span, for families living in `municipality_ids`.
+
+    Requests count by the requesting municipality (a request has no family yet); everything
+    else by the family's own municipality, offers and matches included. Seven queries, whatever
+    the number of spans or the data size.
+    """
+    family_in = of_ids(Case.municipality_id, municipality_ids)
+    channels = _series_channels(spans, municipality_ids)
+    registrations = [sum(values[i] for _name, values in channels) for i in range(len(spans))]
+    before = (
+        db.session.scalar(
+            select(func.count(Case.id)).where(Case.registered_at < spans[0].starts_at, family_in)
+        )
+        or 0
+    )
+    totals = []
+    for n in registrations:
+        before += n
+        totals.append(before)
+    presentable = _span_counts(
+        select()
+        .select_from(StepChange)
+        .join(Case, Case.id == StepChange.case_id)
+        .where(StepChange.to_step == Step.PRESENTATION, family_in),
+        StepChange.at,
+        func.count(sa.distinct(StepChange.case_id)),
+        spans,
+    )
+    requests = _span_counts(
+        select().select_from(Request).where(of_ids(Request.municipality_id, municipality_ids)),
+        Request.created_at,
+        func.count(Request.id),
+        spans,
+    )
+    offers = _span_counts(
+        select().select_from(Offer).join(Case, Case.id == Offer.case_id).where(family_in),
+        Offer.offered_at,
+        func.count(Offer.id),
+        spans,
+    )
+    matches = _span_counts(
+        select().select_from(Match).join(Case, Case.id == Match.case_id).where(family_in),
+        Match.matched_at,
+        func.count(Match.id),
+        spans,
+    )
+    medians = _medians(spans, by_municipality=False, municipality_ids=municipality_ids)
+    return SeriesFigures(
+        registrations=registrations,
+        registrations_total=totals,
+        presentable=presentable,
+        requests=requests,
+        offers=offers,
+        matches=matches,
+        median_days={step: [medians.get((span.key, 0, step)) for span in spans] for step in Step},
+        channels=channels,
+    )
