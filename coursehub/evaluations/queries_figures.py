@@ -21,7 +21,7 @@ from coursehub.courses.models import CourseRun, run_county_parts, run_municipali
 from coursehub.evaluations.models import RATING_HIGH, Answer, Evaluation, Question, Response
 from coursehub.evaluations.queries_results import min_answers
 from coursehub.extensions import db
-from coursehub.lib.buckets import Bounds, bucket_index, within
+from coursehub.lib.spans import Span, bucket, within
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,9 @@ def _aimed_within(municipality_ids: Sequence[int]) -> sa.ColumnElement[bool]:
 
 
 def course_indicator_by_period(
-    bounds: Bounds, *, municipality_ids: Sequence[int] | None
+    spans: Sequence[Span], *, municipality_ids: Sequence[int] | None
 ) -> list[PeriodIndicator]:
-    """Return per span of `bounds` the course evaluations' indicator totals: one query.
+    """Return per span of `spans` the course evaluations' indicator totals: one query.
 
     `municipality_ids` None is the county (every run); otherwise `in_scope` holds the runs aimed
     only at those municipalities, and `all_runs` every run, for comparison.
@@ -106,7 +106,7 @@ def course_indicator_by_period(
     )
     per_run = (
         select(
-            bucket_index(CourseRun.starts_at, bounds).label("period"),
+            bucket(CourseRun.starts_at, spans).label("period"),
             (sa.true() if municipality_ids is None else _aimed_within(municipality_ids)).label("in_scope"),
             func.count(sa.distinct(Response.id)).label("n"),
             func.coalesce(func.sum(sa.case((indicator.c.value == RATING_HIGH, 1), else_=0)), 0).label("top"),
@@ -116,7 +116,7 @@ def course_indicator_by_period(
         .join(Evaluation, Response.evaluation_id == Evaluation.id)
         .join(CourseRun, Evaluation.run_id == CourseRun.id)
         .outerjoin(indicator, indicator.c.response_id == Response.id)
-        .where(within(CourseRun.starts_at, bounds))
+        .where(within(CourseRun.starts_at, spans))
         .group_by(Evaluation.id, CourseRun.id)
         .subquery()
     )
@@ -137,14 +137,14 @@ def course_indicator_by_period(
         .where(per_run.c.period.is_not(None))
         .group_by(per_run.c.period, per_run.c.in_scope)
     ).all()
-    sums: dict[tuple[int, bool], tuple[int, int, int, int]] = {
-        (int(period), bool(in_scope)): (int(n), int(kept), int(top), int(answered))
+    sums: dict[tuple[str, bool], tuple[int, int, int, int]] = {
+        (str(period), bool(in_scope)): (int(n), int(kept), int(top), int(answered))
         for period, in_scope, n, kept, top, answered in rows
     }
     result = []
-    for index in range(len(bounds)):
-        n, kept, top, answered = sums.get((index, True), (0, 0, 0, 0))
-        other = sums.get((index, False), (0, 0, 0, 0))
+    for span in spans:
+        n, kept, top, answered = sums.get((span.key, True), (0, 0, 0, 0))
+        other = sums.get((span.key, False), (0, 0, 0, 0))
         in_scope = IndicatorTotals(n, kept, top, answered, threshold)
         every_run = IndicatorTotals(
             n + other[0], kept + other[1], top + other[2], answered + other[3], threshold

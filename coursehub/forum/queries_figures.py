@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from coursehub.accounts.models import Gender, User
 from coursehub.extensions import db
 from coursehub.forum.models import Meeting, MeetingAttendance, Network
-from coursehub.lib.buckets import Bounds, bucket_index, within
+from coursehub.lib.spans import Span, bucket, within
 
 
 @dataclass(frozen=True)
@@ -49,17 +49,17 @@ def _in_scope(municipality_ids: Sequence[int] | None) -> sa.ColumnElement[bool]:
 
 
 def meeting_figures_by_period(
-    bounds: Bounds, *, now: datetime, municipality_ids: Sequence[int] | None
+    spans: Sequence[Span], *, now: datetime, municipality_ids: Sequence[int] | None
 ) -> MeetingFigures:
     """Return the meetings held, online and attended per network and period, and people per gender."""
     # One row per meeting counted, with its period: the three counts group by that one column
     # (PostgreSQL matches a CASE in GROUP BY with SELECT's only when it is the same expression).
     counted = select(
-        bucket_index(Meeting.starts_at, bounds).label("period"),
+        bucket(Meeting.starts_at, spans).label("period"),
         Meeting.id.label("meeting_id"),
         Meeting.network_id.label("network_id"),
         sa.case((Meeting.online_url != "", 1), else_=0).label("online"),
-    ).where(within(Meeting.starts_at, bounds), Meeting.starts_at <= now)
+    ).where(within(Meeting.starts_at, spans), Meeting.starts_at <= now)
     if municipality_ids is not None:
         counted = counted.where(
             select(MeetingAttendance.id)
@@ -93,32 +93,31 @@ def meeting_figures_by_period(
             attendances.c.period, attendances.c.gender, func.count(sa.distinct(attendances.c.user_id))
         ).group_by(attendances.c.period, attendances.c.gender)
     ).all()
-    return MeetingFigures(
-        _per_network(len(bounds), meeting_rows, attendance_rows), _per_gender(len(bounds), people_rows)
-    )
+    return MeetingFigures(_per_network(spans, meeting_rows, attendance_rows), _per_gender(spans, people_rows))
 
 
 def _per_network(
-    size: int, meeting_rows: Sequence[Any], attendance_rows: Sequence[Any]
+    spans: Sequence[Span], meeting_rows: Sequence[Any], attendance_rows: Sequence[Any]
 ) -> list[NetworkMeetings]:
+    position = {span.key: index for index, span in enumerate(spans)}
+    size = len(spans)
     found: dict[int, NetworkMeetings] = {}
-    for index, network_id, name, count, online in meeting_rows:
-        if index is None:
-            continue
+    for key, network_id, name, count, online in meeting_rows:
         entry = found.setdefault(
             network_id, NetworkMeetings(network_id, name, [0] * size, [0] * size, [0] * size)
         )
-        entry.held[index] = int(count)
-        entry.online[index] = int(online)
-    for index, network_id, count in attendance_rows:
-        if index is not None and network_id in found:
-            found[network_id].attendances[index] = int(count)
+        entry.held[position[key]] = int(count)
+        entry.online[position[key]] = int(online)
+    for key, network_id, count in attendance_rows:
+        if key in position and network_id in found:
+            found[network_id].attendances[position[key]] = int(count)
     return sorted(found.values(), key=lambda entry: (entry.name, entry.network_id))
 
 
-def _per_gender(size: int, rows: Sequence[Any]) -> dict[Gender | None, list[int]]:
-    people: dict[Gender | None, list[int]] = {gender: [0] * size for gender in (*Gender, None)}
-    for index, gender, count in rows:
-        if index is not None:
-            people[None if gender is None else Gender(gender)][index] = int(count)
+def _per_gender(spans: Sequence[Span], rows: Sequence[Any]) -> dict[Gender | None, list[int]]:
+    position = {span.key: index for index, span in enumerate(spans)}
+    people: dict[Gender | None, list[int]] = {gender: [0] * len(spans) for gender in (*Gender, None)}
+    for key, gender, count in rows:
+        if key in position:
+            people[None if gender is None else Gender(gender)][position[key]] = int(count)
     return people

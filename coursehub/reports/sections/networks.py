@@ -13,6 +13,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from coursehub.forum.queries_figures import MeetingFigures, NetworkMeetings, meeting_figures_by_period
+from coursehub.lib.spans import Span
 from coursehub.reports.figures import Figure, Row, Section, Value, gender_rows
 from coursehub.reports.periods import Period
 from coursehub.reports.scope import Scope
@@ -20,10 +21,10 @@ from coursehub.reports.scope import Scope
 
 def build_networks(where: Scope, periods: Sequence[Period], now: datetime) -> Section:
     """Return the networks section for `where` over `periods` (three queries)."""
-    bounds = [(period.starts_at(), period.ends_before()) for period in periods]
+    spans = [Span(period.key, period.starts_at(), period.ends_before()) for period in periods]
     county = where.kind == "county"
     found = meeting_figures_by_period(
-        bounds, now=now, municipality_ids=None if county else where.municipality_ids
+        spans, now=now, municipality_ids=None if county else where.municipality_ids
     )
     size = len(periods)
     return Section(

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from coursehub.evaluations.queries_figures import IndicatorTotals, course_indicator_by_period
 from coursehub.evaluations.queries_results import SurveyTrend, min_answers, survey_trend
+from coursehub.lib.spans import Span
 from coursehub.reports.figures import HIDDEN, Figure, Row, Section, Value
 from coursehub.reports.periods import Period
 from coursehub.reports.scope import Scope
@@ -26,9 +27,9 @@ def build_satisfaction(where: Scope, periods: Sequence[Period], now: datetime) -
 
     `now` changes nothing here: the answers given so far count, an evaluation still open included.
     """
-    bounds = [(period.starts_at(), period.ends_before()) for period in periods]
+    spans = [Span(period.key, period.starts_at(), period.ends_before()) for period in periods]
     county = where.kind == "county"
-    courses = course_indicator_by_period(bounds, municipality_ids=None if county else where.municipality_ids)
+    courses = course_indicator_by_period(spans, municipality_ids=None if county else where.municipality_ids)
     threshold = min_answers()
     figures = [
         _course_share(where, [p.in_scope for p in courses], [p.all_runs for p in courses], threshold),
