@@ -1,1 +1,1 @@
-"""The report's sections, one module each: builders of one Section for a scope over a series of periods."""
+"""The report's sections, one module each: a builder (place, periods, now) -> Section."""
