@@ -1,7 +1,8 @@
 """Reads of the documents, library, news and meeting pages, and the meeting figures by half-year.
 
-Each page runs a fixed number of queries whatever the data size. `meeting_figures` is what the
-reports use for the operations plan's figures (meetings held, share online, attendance).
+Each page runs a fixed number of queries whatever the data size. `meeting_figures` gives the
+meetings held, the share online and attendance per half-year; the report counts the same over
+any series of periods and scope with forum.queries_figures.
 """
 
 from __future__ import annotations
