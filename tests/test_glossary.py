@@ -26,6 +26,10 @@ STAFF_TEMPLATES = frozenset(
     {
         "attendance/_missing.html",  # leaders and staff: meetings without attendance taken
         "courses/cancel_session.html",  # staff cancel a meeting
+        "reports/start.html",  # staff: what needs action now
+        "reports/report.html",  # staff, steering and municipal workers: the report
+        "reports/report_print.html",  # the same report, printable
+        "reports/_report_macros.html",  # the report's figures and tables
         "accounts/admin_users.html",
         "accounts/audit_log.html",
         "accounts/edit_user.html",

@@ -16,13 +16,20 @@ from coursehub.reports.figures import Figure, Section, SectionBuilder
 from coursehub.reports.periods import Period
 from coursehub.reports.scope import Scope
 from coursehub.reports.sections.courses import build_courses
+from coursehub.reports.sections.networks import build_networks
 from coursehub.reports.sections.recruitment import build_recruitment
+from coursehub.reports.sections.satisfaction import build_satisfaction
 
 logger = logging.getLogger(__name__)
 
 # In report order: recruitment, courses, satisfaction, networks. A builder is named
 # build_<section key>, so that one section can be built alone (a chart asks for one figure).
-SECTION_BUILDERS: tuple[SectionBuilder, ...] = (build_recruitment, build_courses)
+SECTION_BUILDERS: tuple[SectionBuilder, ...] = (
+    build_recruitment,
+    build_courses,
+    build_satisfaction,
+    build_networks,
+)
 
 
 def builders_of(section_key: str) -> tuple[SectionBuilder, ...]:

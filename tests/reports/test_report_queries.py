@@ -44,4 +44,4 @@ def test_the_same_queries_for_one_or_six_half_years_and_any_data(app, clock, cou
     _add(municipality, 12, datetime(2024, 3, 1, 10, tzinfo=UTC))
     large = (_count(count_queries, one, clock), _count(count_queries, six, clock))
     assert small[0] == small[1] == large[0] == large[1]
-    assert small[0] <= 16
+    assert small[0] <= 24  # four sections, each a handful of aggregate queries
