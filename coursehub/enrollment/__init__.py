@@ -32,6 +32,12 @@ def init_app(app: Flask) -> None:
             JobSpec("enrollment_expire_offers", jobs.expire_offers, minutes=10),
             JobSpec("enrollment_session_reminders", jobs.send_session_reminders, minutes=15),
             JobSpec("enrollment_lapse_unconfirmed", jobs.lapse_unconfirmed_signups, minutes=15),
+            JobSpec("retention_ended_signups", jobs.remove_ended_signups, cron={"hour": 2, "minute": 10}),
+            JobSpec(
+                "retention_unconfirmed_households",
+                jobs.remove_unconfirmed_households,
+                cron={"hour": 2, "minute": 20},
+            ),
         ],
     )
     add_demo_seeder(app, demo.seed)

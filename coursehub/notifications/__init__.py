@@ -15,5 +15,11 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
     # Not exclusive: several senders may share the outbox, each message claimed under a row lock.
-    add_jobs(app, [JobSpec("outbox", jobs.send_outbox, minutes=1, exclusive=False)])
+    add_jobs(
+        app,
+        [
+            JobSpec("outbox", jobs.send_outbox, minutes=1, exclusive=False),
+            JobSpec("retention_mail_bodies", jobs.drop_delivered_mail_bodies, cron={"hour": 2, "minute": 40}),
+        ],
+    )
     add_bench_seeder(app, bench.seed)
