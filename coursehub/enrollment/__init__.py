@@ -8,14 +8,16 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Join the app: blueprint, menu items, run links, event receivers, jobs, demo seeder."""
     from coursehub import events
-    from coursehub.enrollment import bench, demo, jobs, models, receivers, views  # noqa: F401
+    from coursehub.enrollment import bench, demo, jobs, models, personal_data, receivers, views  # noqa: F401
     from coursehub.lib.bench import add_bench_seeder
     from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items, add_own_run_status, add_run_links
+    from coursehub.lib.personal_data import add_personal_data_provider
     from coursehub.lib.start import add_start_pages
     from coursehub.notifications.scheduler import JobSpec, add_jobs
 
     app.register_blueprint(views.bp)
+    add_personal_data_provider(app, personal_data.provider)
     add_nav_items(app, views.nav_items)
     add_run_links(app, views.run_links)
     add_start_pages(app, views.start_pages)

@@ -5,8 +5,8 @@ The contract (SECURITY.md, "A person can get an export of all their own data"; i
 - Each area that keeps rows about a person declares one `Provider` in its own module
   (`coursehub/<area>/personal_data.py`) and adds it with `add_personal_data_provider` in
   `init_app`. lib imports no area, so the person is typed as the `Person` protocol below (a
-  `User` fits it).
-- `tables` names every table the provider covers. tests/test_personal_data.py walks
+  `User` fits it; the name and phone let an area find mail and text that name the person).
+- `tables` names every table the provider covers. tests/test_personal_data_coverage.py walks
   `Base.metadata` and fails for a table that refers to a person (a foreign key to `users` or
   `households`, or an e-mail column) that no provider covers and no exclusion explains.
 - `export(person)` returns what the area holds about the person and their household:
@@ -50,14 +50,26 @@ class Person(Protocol):
     @property
     def email(self) -> str: ...
 
+    @property
+    def full_name(self) -> str: ...
+
+    @property
+    def phone(self) -> str | None: ...
+
 
 @dataclass(frozen=True)
 class ErasureContext:
-    """Why and by whom a person is erased, and when (the clock's time)."""
+    """Why and by whom a person is erased, and when (the clock's time).
+
+    `whole_household` is true when the person is the last adult of their household still holding
+    an account: then the rows about the household as a whole (its name, sign-ups' free text, its
+    recruitment case) are anonymised too; otherwise only the person's own rows are.
+    """
 
     actor_id: int | None
     reason: str
     now: datetime
+    whole_household: bool = False
 
 
 @dataclass(frozen=True)
