@@ -17,6 +17,7 @@ and registration time), at most `batch` rows per run; a second run finds nothing
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -105,8 +106,10 @@ def _remove_household(household: Household, context: ErasureContext) -> None:
         .where(Enrollment.household_id == household.id)
         .execution_options(synchronize_session=False)
     )
-    for adult in list(household.adults):
-        erase_person(current_app, adult, context)
+    adults = list(household.adults)
+    for number, adult in enumerate(adults, start=1):
+        # The last adult takes the household's own rows with them (the provider contract).
+        erase_person(current_app, adult, replace(context, whole_household=number == len(adults)))
     db.session.flush()
     # An area's erasure may have changed the adults, or taken the household already.
     db.session.expire(household)
