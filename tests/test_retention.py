@@ -343,6 +343,15 @@ def _mail() -> None:
                 created_at=at(2025, 2, 10),
                 sent_at=at(2025, 2, 10),
             ),
+            # The unconfirmed household's invitation, never delivered (no mail server then).
+            OutboxMessage(
+                dedupe_key="retention:invitation",
+                recipient="ulla@obekraftad.test",
+                subject="Välj ditt lösenord",
+                body_text="Hej Ulla Obekräftad! Välj ditt lösenord för Familjen Obekräftad.",
+                created_at=at(2026, 10, 1),
+                next_attempt_at=at(2026, 10, 1),
+            ),
             OutboxMessage(
                 dedupe_key="retention:failed",
                 recipient="trean@hem.test",
@@ -471,6 +480,9 @@ def test_retention_keeps_every_figure_of_past_half_years_and_removes_the_persona
         at(2025, 2, 10),
     )
     assert (sent.body_text, sent.body_html, sent.calendar_ics, sent.headers) == ("", None, None, None)
+    # The unconfirmed adult was erased through every area: the mail to them is empty and given up.
+    outbox = _texts(("outbox_messages",))
+    assert not [text for text in UNCONFIRMED if text in outbox]
     waiting = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == "retention:failed"))
     assert waiting.body_text == "Hej Öppen Trean!"  # not sent: not the delivery record yet
     assert (
