@@ -149,3 +149,22 @@ def test_staff_see_that_a_delivered_message_text_was_removed(app, clock, client,
 
     assert "Gunnel" not in page
     assert "Texten är gallrad 1 december 2026" in page and "gammal@exempel.se" in page
+
+
+def test_staff_see_that_an_anonymised_case_kept_only_what_the_figures_need(app, clock, client, login_as):
+    clock.set(TODAY)
+    case = _closed_case(TODAY - 6 * YEAR)
+    staff = UserFactory(roles=[Role.STAFF])
+    db.session.commit()
+    assert _jobs(app)["retention_cases"](TODAY) == 1
+    db.session.commit()
+
+    login_as(client, staff)
+    page = client.get(f"/rekrytering/arenden/{case.id}").get_data(as_text=True)
+
+    assert "Familjens uppgifter gallrades 1 december 2026" in page
+    assert "Ärendet avslutades 2 december 2020." in page  # no reason left to show
+    # Nothing that reads as a fact about the family: no address, no "no children", no "None".
+    for wrong in ("Adress", "Barn i hemmet", "None", "Alva"):
+        assert wrong not in page, wrong
+    assert case.municipality.name in page
