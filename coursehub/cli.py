@@ -1,4 +1,4 @@
-"""Flask commands: seed-demo, bench-seed, create-user, scheduler and outbox."""
+"""Flask commands: seed-demo, bench-seed, create-user, scheduler, outbox and retention."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(scheduler)
     app.cli.add_command(outbox)
+    app.cli.add_command(retention)
 
 
 @click.command("seed-demo")
@@ -139,3 +140,51 @@ def outbox_send():
 
     result = send_outbox(clock.now())
     click.echo(f"sent {result.sent}, retrying {result.retrying}, failed {result.failed}")
+
+
+# The scheduled jobs of every area whose names start so are the retention jobs (config.py has
+# their periods); `flask retention run` runs them by hand, as the scheduler does each night.
+RETENTION_PREFIX = "retention_"
+
+
+@click.group("retention")
+def retention():
+    """Remove or anonymise the personal data whose retention period has passed."""
+
+
+@retention.command("run")
+@click.option("--job", "names", multiple=True, help="Run only this retention job; may be repeated.")
+@with_appcontext
+def retention_run(names):
+    """Run the retention jobs now, each in its own transaction, as the scheduler runs them."""
+    from coursehub.notifications.scheduler import job_specs, run_job
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    specs = [spec for spec in job_specs(app) if spec.name.startswith(RETENTION_PREFIX)]
+    unknown = set(names) - {spec.name for spec in specs}
+    if unknown:
+        choices = ", ".join(spec.name for spec in specs)
+        raise click.ClickException(f"No retention job {', '.join(sorted(unknown))}; there are: {choices}.")
+    failed = []
+    for spec in specs:
+        if names and spec.name not in names:
+            continue
+        done: list[object] = []
+        ok = run_job(app, _keeping_result(spec.func, done), spec.name, exclusive=spec.exclusive)
+        if not ok:
+            failed.append(spec.name)
+            click.echo(f"{spec.name}: failed (see the log)")
+        else:
+            click.echo(f"{spec.name}: {done[0] if done else 'skipped, another scheduler is running it'}")
+    if failed:
+        raise click.ClickException(f"{len(failed)} retention job(s) failed.")
+
+
+def _keeping_result(func, results: list[object]):
+    """Return `func` as a job that also appends what it returned (the rows it handled) to `results`."""
+
+    def job(now):
+        results.append(func(now))
+
+    job.__name__ = getattr(func, "__name__", "job")
+    return job

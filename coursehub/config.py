@@ -143,6 +143,28 @@ class Defaults:
     # The resource's start (an ISO date): the report's series of half-years and years begins here.
     COURSEHUB_REPORTS_START = "2024-01-01"
 
+    # Retention (SECURITY.md, Privacy): how long personal data are kept, in days. The retention
+    # jobs (`flask retention run`, and nightly in the scheduler) anonymise what figures count and
+    # delete the rest; anonymous counts for the steering group's figures stay the same.
+    # - A recruitment case that was closed or withdrawn: anonymised this long after its last entry
+    #   (its end, a later note or step). Case files are commonly kept five years.
+    COURSEHUB_RETENTION_CASE_DAYS = 5 * 365
+    # - A self-registered household that nobody vouched for (not confirmed by its municipality, no
+    #   adult who chose a password): removed this long after it registered, with its adults.
+    COURSEHUB_RETENTION_UNCONFIRMED_DAYS = 30
+    # - A sign-up that was declined by the municipality, cancelled or lapsed: deleted this long
+    #   after it ended (no figure counts it; confirmed sign-ups are kept).
+    COURSEHUB_RETENTION_ENDED_SIGNUP_DAYS = 2 * 365
+    # - A sent e-mail: its body, calendar part and extra headers are dropped this long after it
+    #   was delivered; the row (recipient, subject, times) stays as the record of the delivery.
+    COURSEHUB_RETENTION_MAIL_BODY_DAYS = 90
+    # - An audit row: deleted this long after it was written. The law asks that the log of who
+    #   read a case be kept longer than the case itself, so keep this above CASE_DAYS.
+    COURSEHUB_RETENTION_AUDIT_DAYS = 10 * 365
+    # At most this many rows per job and run: a run's work is bounded by what is due, never by
+    # the history; what is left is taken by the next night's run.
+    COURSEHUB_RETENTION_BATCH = 500
+
 
 _BOOL = {
     "1": True,

@@ -135,10 +135,11 @@ Receivers: coursehub.enrollment.receivers.go_on_with_signups
 person_erased: Final[Signal] = _events.signal(
     "person-erased",
     doc="""\
-A person's personal data is being erased. Declared now so that areas can plan for it; nothing
-sends it yet: the erasure feature of a later issue will, from accounts services.
+A person's personal data was erased: every area's personal-data provider has run (flushed, not
+committed). The providers (coursehub/lib/personal_data.py) do the erasing; this tells anything
+else that wants to know.
 
-Sender: the User.
+Sender: the User, from accounts.privacy.erase_user.
 Keyword arguments: actor (User), now (datetime).
 Receivers: none
 """,

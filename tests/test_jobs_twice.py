@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from coursehub import events
-from coursehub.accounts.models import Role
+from coursehub.accounts.models import AuditEntry, Role
 from coursehub.courses.models import CourseRun, RunStatus
 from coursehub.enrollment import services
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
@@ -35,6 +35,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.forum.conftest import forum, start  # noqa: F401 - the forum fixture, for the digest
+from tests.recruitment.factories import CaseFactory
 
 # What each job does exactly once in the scene below (its return value, summed over both runs).
 EXPECTED = {
@@ -46,6 +47,12 @@ EXPECTED = {
     "forum_daily_digests": 1,
     "evaluation_reminders": 1,
     "evaluation_closing": 1,
+    # Retention: one row of each kind is past its period.
+    "retention_audit": 1,
+    "retention_mail_bodies": 1,
+    "retention_ended_signups": 1,
+    "retention_unconfirmed_households": 1,
+    "retention_cases": 1,
 }
 
 
@@ -96,10 +103,41 @@ def _scene(clock, forum) -> dict[str, int]:  # noqa: F811 - the fixture's value
     # A member who takes the daily digest has a new post waiting in it.
     notify.follow(forum.network, delivery=Delivery.DIGEST, actor=forum.moderator, now=clock.now)
     start(forum, forum.anna, title="Nytt om rekrytering")
+    _past_retention(now, municipality)
     db.session.commit()
     ids = {"finished": finished.id, "offered": offered.id}
     db.session.commit()  # end this test's read: on SQLite it holds the write lock the jobs need
     return ids
+
+
+def _past_retention(now, municipality) -> None:
+    """One row for each retention job, past its period (config.py's defaults)."""
+    db.session.add(AuditEntry(at=now - timedelta(days=11 * 365), action="user.login"))
+    db.session.add(
+        OutboxMessage(
+            dedupe_key="old:welcome",
+            recipient="gammal@exempel.se",
+            subject="Välkommen",
+            body_text="Hej Gammal!",
+            created_at=now - timedelta(days=100),
+            sent_at=now - timedelta(days=100),
+        )
+    )
+    EnrollmentFactory(
+        household=_family(municipality, 1)[0],
+        status=EnrollmentStatus.DECLINED,
+        confirmed_at=None,
+        decided_at=now - timedelta(days=3 * 365),
+    )
+    nobody = HouseholdFactory(
+        municipality=municipality, is_confirmed=False, created_at=now - timedelta(days=31)
+    )
+    UserFactory(household=nobody, roles=[Role.FAMILY], password_hash=None)
+    CaseFactory(
+        municipality=municipality,
+        registered_at=now - timedelta(days=7 * 365),
+        closed_at=now - timedelta(days=6 * 365),
+    )
 
 
 def _sign_up(run, municipality, adults: int, now) -> Enrollment:

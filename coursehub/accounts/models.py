@@ -134,6 +134,12 @@ class Household(Base):
         secondary=household_home_kinds, order_by="HomeKind.name"
     )
 
+    __table_args__ = (
+        # What retention looks for: unconfirmed households registered long ago (enrollment's
+        # services.retention); confirmed ones are most and never read by it.
+        sa.Index("ix_households_unconfirmed_created", "is_confirmed", "created_at"),
+    )
+
 
 class User(UserMixin, Base):
     __tablename__ = "users"
@@ -259,3 +265,6 @@ class AuditEntry(Base):
     detail: Mapped[str | None] = mapped_column(sa.String(300))  # a reason, never personal data
 
     actor: Mapped[User | None] = relationship()
+
+    # Retention deletes the oldest rows by time (audit.remove_expired_entries).
+    __table_args__ = (sa.Index("ix_audit_entries_at", "at"),)

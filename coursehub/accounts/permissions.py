@@ -105,3 +105,15 @@ def can_edit_account(user: User | None, target: User | None) -> bool:
 def can_change_activation(user: User | None, target: User | None) -> bool:
     """Deactivate or reactivate an account one may edit, other than one's own."""
     return can_edit_account(user, target) and user is not None and target is not None and user.id != target.id
+
+
+def can_export_person(user: User | None, target: User | None) -> bool:
+    """Staff take out a person's data for them (on request); anyone takes out their own."""
+    if user is None or target is None:
+        return False
+    return user.id == target.id or is_staff(user)
+
+
+def can_erase_person(user: User | None, target: User | None) -> bool:
+    """Erase a person on request: staff for families and others, admins for staff; never oneself."""
+    return can_change_activation(user, target)

@@ -14,6 +14,7 @@ from coursehub.courses import services as course_services
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
 from coursehub.enrollment import emails, services
 from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
+from coursehub.enrollment.services import retention
 from coursehub.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -97,3 +98,17 @@ def expire_offers(now: datetime) -> int:
 def lapse_unconfirmed_signups(now: datetime) -> int:
     """Remove self-registered sign-ups (and households) whose address was not confirmed in time."""
     return services.lapse_unverified_signups(now=now)
+
+
+def remove_ended_signups(now: datetime) -> int:
+    """Retention: delete declined, cancelled and lapsed sign-ups that ended before the period."""
+    return retention.remove_ended_signups(now=now, batch=_retention_batch())
+
+
+def remove_unconfirmed_households(now: datetime) -> int:
+    """Retention: remove self-registered households nobody vouched for, with their adults."""
+    return retention.remove_unconfirmed_households(now=now, batch=_retention_batch())
+
+
+def _retention_batch() -> int:
+    return int(current_app.config["COURSEHUB_RETENTION_BATCH"])

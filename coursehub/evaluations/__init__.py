@@ -8,12 +8,14 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Join the app: blueprint, menu item, run links, the run-finished receiver, jobs, demo seeder."""
     from coursehub import events
-    from coursehub.evaluations import demo, jobs, models, receivers, views  # noqa: F401 - models: every table known
+    from coursehub.evaluations import demo, jobs, models, personal_data, receivers, views  # noqa: F401 - models: every table known
     from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items, add_run_links
+    from coursehub.lib.personal_data import add_personal_data_provider
     from coursehub.notifications.scheduler import JobSpec, add_jobs
 
     app.register_blueprint(views.bp)
+    add_personal_data_provider(app, personal_data.provider)
     add_nav_items(app, views.nav_items)
     add_run_links(app, views.run_links)
     add_nav_items(app, views.results.nav_items)

@@ -61,6 +61,7 @@ from sqlalchemy import select, update
 
 from coursehub.extensions import db
 from coursehub.lib.email_address import InvalidEmailAddress, normalise_email
+from coursehub.notifications import services
 from coursehub.notifications.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -498,3 +499,8 @@ class _TimedConnection(Connection):
         if state.username and state.password:
             host.login(state.username, state.password)
         return host
+
+
+def drop_delivered_mail_bodies(now: datetime) -> int:
+    """Retention: drop the bodies of mail delivered before the period (the rows stay)."""
+    return services.drop_delivered_bodies(now=now, batch=int(current_app.config["COURSEHUB_RETENTION_BATCH"]))

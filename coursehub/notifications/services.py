@@ -7,14 +7,14 @@ import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar, cast
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import escape
-from sqlalchemy import Insert, Table, insert, select
+from sqlalchemy import Insert, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -353,3 +353,43 @@ def correct_recipient(
         actor.id if actor is not None else None,
     )
     return retry_message(message, actor=actor, now=now)
+
+
+def drop_delivered_bodies(*, now: datetime, batch: int) -> int:
+    """Drop the text, calendar part and headers of messages sent before the retention period.
+
+    The row stays (recipient, subject, times) as the record that the message was delivered; the
+    recipient's address is all it holds of them (no name is stored). Reads only what is due: the
+    index on (body_dropped_at, sent_at) yields the sent messages not yet emptied, oldest first,
+    at most `batch` per run; a second run finds them emptied and does nothing.
+    """
+    days = int(current_app.config["COURSEHUB_RETENTION_MAIL_BODY_DAYS"])
+    due = list(
+        db.session.scalars(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.body_dropped_at.is_(None), OutboxMessage.sent_at < now - timedelta(days=days)
+            )
+            .order_by(OutboxMessage.sent_at, OutboxMessage.id)
+            .limit(batch)
+        )
+    )
+    if not due:
+        return 0
+    result = db.session.execute(
+        update(OutboxMessage)
+        # Checked again in the update: a second scheduler that read the same ids changes nothing.
+        .where(OutboxMessage.id.in_(due), OutboxMessage.body_dropped_at.is_(None))
+        .values(
+            body_text="",
+            body_html=None,
+            calendar_ics=None,
+            calendar_method=None,
+            headers=None,
+            body_dropped_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    dropped = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    logger.info("outbox retention: bodies of %s sent messages dropped", dropped)
+    return dropped

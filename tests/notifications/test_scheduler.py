@@ -66,6 +66,11 @@ def test_scheduler_command_builds_a_blocking_scheduler_with_every_job(app):
         "forum_daily_digests",
         "evaluation_reminders",
         "evaluation_closing",
+        "retention_audit",
+        "retention_mail_bodies",
+        "retention_ended_signups",
+        "retention_unconfirmed_households",
+        "retention_cases",
     }
 
 

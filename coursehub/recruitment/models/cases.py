@@ -82,6 +82,9 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(index=True)
     close_reason: Mapped[str | None] = mapped_column(sa.String(REASON_MAX))
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # When retention removed the family's data from the ended case (services.retention): the
+    # dates, steps, municipality and channel stay for the figures.
+    anonymised_at: Mapped[datetime | None]
 
     municipality: Mapped[Municipality] = relationship()
     channel: Mapped[Channel | None] = relationship()
@@ -100,6 +103,9 @@ class Case(Base):
     __table_args__ = (
         sa.CheckConstraint("min_child_age >= 0 AND max_child_age <= 20", name="child_ages_in_range"),
         sa.CheckConstraint("min_child_age <= max_child_age", name="child_ages_in_order"),
+        # What retention looks for: ended long ago, not anonymised yet (services.retention).
+        sa.Index("ix_recruitment_cases_closed_retention", "anonymised_at", "closed_at"),
+        sa.Index("ix_recruitment_cases_withdrawn_retention", "anonymised_at", "withdrawn_at"),
     )
 
     @property

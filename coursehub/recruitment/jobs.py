@@ -1,0 +1,16 @@
+"""Scheduled work of the recruitment area: plain functions of `now`, each safe to run twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+
+from coursehub.recruitment.services import retention
+
+
+def anonymise_ended_cases(now: datetime) -> int:
+    """Retention: anonymise closed and withdrawn cases whose last entry is older than the period."""
+    return retention.anonymise_ended_cases(
+        now=now, batch=int(current_app.config["COURSEHUB_RETENTION_BATCH"])
+    )

@@ -1,0 +1,170 @@
+"""The retention jobs one by one: what is due and what is not, batches, bounded work, the command."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from coursehub.accounts.models import AuditEntry, Household, Role, User
+from coursehub.extensions import db
+from coursehub.notifications.models import OutboxMessage
+from coursehub.notifications.scheduler import job_specs
+from coursehub.recruitment.models import Case, Note
+from tests.factories import HouseholdFactory, MunicipalityFactory, UserFactory
+from tests.recruitment.factories import CaseFactory
+
+TODAY = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+YEAR = timedelta(days=365)
+
+
+def _jobs(app) -> dict:
+    return {spec.name: spec.func for spec in job_specs(app) if spec.name.startswith("retention_")}
+
+
+def _closed_case(closed_at: datetime) -> Case:
+    return CaseFactory(registered_at=closed_at - YEAR, closed_at=closed_at, close_reason="Avslutat")
+
+
+def test_a_case_is_anonymised_five_years_after_its_last_entry_in_batches(app, clock):
+    clock.set(TODAY)
+    due = [_closed_case(TODAY - 6 * YEAR) for _ in range(3)]
+    recent = _closed_case(TODAY - 4 * YEAR)
+    # Closed six years ago, but a note came four years ago: its last entry is too recent.
+    noted = _closed_case(TODAY - 6 * YEAR)
+    db.session.add(Note(case_id=noted.id, body="Familjen hörde av sig igen", created_at=TODAY - 4 * YEAR))
+    open_case = CaseFactory(registered_at=TODAY - 8 * YEAR)
+    db.session.commit()
+    app.config["COURSEHUB_RETENTION_BATCH"] = 2
+    anonymise = _jobs(app)["retention_cases"]
+
+    assert [anonymise(TODAY), anonymise(TODAY), anonymise(TODAY)] == [2, 1, 0]
+    db.session.expire_all()
+    assert all(db.session.get(Case, case.id).anonymised_at == TODAY for case in due)
+    for kept in (recent, noted, open_case):
+        case = db.session.get(Case, kept.id)
+        assert case.anonymised_at is None and case.adults and case.street == "Storgatan 1"
+
+
+def test_with_nothing_due_each_job_runs_one_statement_whatever_the_history(app, clock, count_queries):
+    clock.set(TODAY)
+
+    def statements_per_job() -> dict[str, int]:
+        counts = {}
+        for name, job in _jobs(app).items():
+            with count_queries() as statements:
+                assert job(TODAY) == 0, name
+            counts[name] = len(statements)
+        return counts
+
+    small = statements_per_job()
+    # A long history that retention has dealt with already: anonymised cases, emptied mail.
+    for _ in range(30):
+        _closed_case(TODAY - 6 * YEAR)
+        db.session.add(
+            OutboxMessage(
+                dedupe_key=f"old:{_}",
+                recipient="gammal@exempel.se",
+                subject="Välkommen",
+                body_text="Hej!",
+                sent_at=TODAY - YEAR,
+                created_at=TODAY - YEAR,
+            )
+        )
+    _jobs(app)["retention_cases"](TODAY)
+    _jobs(app)["retention_mail_bodies"](TODAY)
+    db.session.commit()
+    assert statements_per_job() == small == dict.fromkeys(small, 1)
+
+
+def test_an_unconfirmed_household_goes_only_when_nobody_vouched_for_it(app, clock):
+    clock.set(TODAY)
+    municipality = MunicipalityFactory()
+    old = TODAY - timedelta(days=31)
+
+    def household(*, confirmed: bool, password: bool, created_at=old) -> int:
+        found = HouseholdFactory(municipality=municipality, is_confirmed=confirmed, created_at=created_at)
+        UserFactory(household=found, roles=[Role.FAMILY], **({} if password else {"password_hash": None}))
+        return found.id
+
+    nobody = household(confirmed=False, password=False)
+    kept = [
+        household(confirmed=True, password=False),  # its municipality confirmed it
+        household(confirmed=False, password=True),  # an adult confirmed the address by choosing a password
+        household(confirmed=False, password=False, created_at=TODAY - timedelta(days=29)),  # still in time
+    ]
+    db.session.commit()
+    assert _jobs(app)["retention_unconfirmed_households"](TODAY) == 1
+    db.session.commit()
+    assert db.session.get(Household, nobody) is None
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.household_id == nobody)) == 0
+    assert all(db.session.get(Household, kept_id) is not None for kept_id in kept)
+    # Removing it was recorded (ids only), as the lapse of an unconfirmed household is.
+    assert (
+        db.session.scalar(select(AuditEntry.object_id).where(AuditEntry.action == "household.lapse"))
+        == nobody
+    )
+
+
+def test_flask_retention_run_runs_every_job_and_says_what_each_did(app, clock, runner):
+    clock.set(TODAY)
+    _closed_case(TODAY - 6 * YEAR)
+    db.session.commit()
+
+    result = runner.invoke(args=["retention", "run"])
+
+    assert result.exit_code == 0, result.output
+    lines = dict(line.split(": ") for line in result.output.strip().splitlines())
+    assert lines == {
+        "retention_audit": "0",
+        "retention_mail_bodies": "0",
+        "retention_ended_signups": "0",
+        "retention_unconfirmed_households": "0",
+        "retention_cases": "1",
+    }
+    only = runner.invoke(args=["retention", "run", "--job", "retention_cases"])
+    assert only.output.strip() == "retention_cases: 0"
+    wrong = runner.invoke(args=["retention", "run", "--job", "retention_everything"])
+    assert wrong.exit_code != 0 and "retention_cases" in wrong.output
+
+
+def test_staff_see_that_a_delivered_message_text_was_removed(app, clock, client, login_as):
+    clock.set(TODAY)
+    message = OutboxMessage(
+        dedupe_key="old:page",
+        recipient="gammal@exempel.se",
+        subject="Välkommen",
+        body_text="Hej Gunnel Gammal!",
+        sent_at=TODAY - YEAR,
+        created_at=TODAY - YEAR,
+    )
+    db.session.add(message)
+    staff = UserFactory(roles=[Role.STAFF])
+    db.session.commit()
+    assert _jobs(app)["retention_mail_bodies"](TODAY) == 1
+    db.session.commit()
+
+    login_as(client, staff)
+    page = client.get(f"/admin/utkorg/{message.id}").get_data(as_text=True)
+
+    assert "Gunnel" not in page
+    assert "Texten är gallrad 1 december 2026" in page and "gammal@exempel.se" in page
+
+
+def test_staff_see_that_an_anonymised_case_kept_only_what_the_figures_need(app, clock, client, login_as):
+    clock.set(TODAY)
+    case = _closed_case(TODAY - 6 * YEAR)
+    staff = UserFactory(roles=[Role.STAFF])
+    db.session.commit()
+    assert _jobs(app)["retention_cases"](TODAY) == 1
+    db.session.commit()
+
+    login_as(client, staff)
+    page = client.get(f"/rekrytering/arenden/{case.id}").get_data(as_text=True)
+
+    assert "Familjens uppgifter gallrades 1 december 2026" in page
+    assert "Ärendet avslutades 2 december 2020." in page  # no reason left to show
+    # Nothing that reads as a fact about the family: no address, no "no children", no "None".
+    for wrong in ("Adress", "Barn i hemmet", "None", "Alva"):
+        assert wrong not in page, wrong
+    assert case.municipality.name in page
