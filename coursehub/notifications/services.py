@@ -18,7 +18,7 @@ from sqlalchemy import Insert, Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from coursehub import clock
+from coursehub import clock, events
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 from coursehub.lib.email_address import InvalidEmailAddress, normalise_email
@@ -353,3 +353,8 @@ def correct_recipient(
         actor.id if actor is not None else None,
     )
     return retry_message(message, actor=actor, now=now)
+
+
+def record_message_read(message: OutboxMessage, *, actor: Actor, now: datetime) -> None:
+    """Tell the areas above that `actor` read `message`'s text; accounts writes the audit row."""
+    events.outbox_message_read.send(message, actor=actor, now=now)
