@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from coursehub import clock as app_clock
 from coursehub import events
-from coursehub.accounts.models import Role
+from coursehub.accounts.models import AuditEntry, Role
 from coursehub.courses.models import CourseRun, RunStatus
 from coursehub.enrollment import services
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
@@ -46,6 +47,7 @@ EXPECTED = {
     "forum_daily_digests": 1,
     "evaluation_reminders": 1,
     "evaluation_closing": 1,
+    "accounts_unusual_reads": 1,
 }
 
 
@@ -96,6 +98,19 @@ def _scene(clock, forum) -> dict[str, int]:  # noqa: F811 - the fixture's value
     # A member who takes the daily digest has a new post waiting in it.
     notify.follow(forum.network, delivery=Delivery.DIGEST, actor=forum.moderator, now=clock.now)
     start(forum, forum.anna, title="Nytt om rekrytering")
+    # A staff member read a case late yesterday evening: the one admin is mailed about it once.
+    yesterday = app_clock.to_local(now).date() - timedelta(days=1)
+    late = app_clock.local_to_utc(datetime.combine(yesterday, time(23, 30)))
+    db.session.add(
+        AuditEntry(
+            actor=UserFactory(staff=True),
+            action="recruitment.case.read",
+            object_type="recruitment_cases",
+            object_id=1,
+            at=late,
+        )
+    )
+    UserFactory(admin=True)
     db.session.commit()
     ids = {"finished": finished.id, "offered": offered.id}
     db.session.commit()  # end this test's read: on SQLite it holds the write lock the jobs need

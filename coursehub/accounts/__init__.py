@@ -10,13 +10,18 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Join the app: blueprint, menu items and demo seeder."""
-    from coursehub.accounts import bench, demo, models, views  # noqa: F401 - models: every table known
+    """Join the app: blueprint, menu items, event receivers, the daily job and demo seeder."""
+    from coursehub import events
+    from coursehub.accounts import bench, demo, jobs, models, receivers, views  # noqa: F401 - models: every table known
     from coursehub.lib.bench import add_bench_seeder
     from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items
+    from coursehub.notifications.scheduler import JobSpec, add_jobs
 
     app.register_blueprint(views.bp)
     add_nav_items(app, views.nav_items)
+    events.outbox_message_read.connect(receivers.audit_outbox_read)
+    # Early in the morning, so that admins find yesterday's unusual reads when they start work.
+    add_jobs(app, [JobSpec("accounts_unusual_reads", jobs.mail_unusual_reads, cron={"hour": 6, "minute": 5})])
     add_demo_seeder(app, demo.seed)
     add_bench_seeder(app, bench.seed)
