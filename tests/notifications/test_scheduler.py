@@ -66,6 +66,7 @@ def test_scheduler_command_builds_a_blocking_scheduler_with_every_job(app):
         "forum_daily_digests",
         "evaluation_reminders",
         "evaluation_closing",
+        "accounts_unusual_reads",
     }
 
 
