@@ -165,6 +165,14 @@ class Defaults:
     # the history; what is left is taken by the next night's run.
     COURSEHUB_RETENTION_BATCH = 500
 
+    # Unusual reads in the audit log (flagged on its page and in a daily mail to admins): one user
+    # reading this many distinct recruitment records within this many minutes, and any read outside
+    # these working hours (Stockholm time, from the first hour to the second, on weekdays that are
+    # no public holiday).
+    COURSEHUB_AUDIT_BURST_READS = 20
+    COURSEHUB_AUDIT_BURST_MINUTES = 10
+    COURSEHUB_AUDIT_WORKING_HOURS = (7, 19)
+
 
 _BOOL = {
     "1": True,

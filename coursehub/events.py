@@ -144,3 +144,15 @@ Keyword arguments: actor (User), now (datetime).
 Receivers: none
 """,
 )
+
+outbox_message_read: Final[Signal] = _events.signal(
+    "outbox-message-read",
+    doc="""\
+A staff member opened the page that shows one outbox message's text (SECURITY.md, Privacy: a read
+of personal data is audited). Nothing is changed by sending; the receiver writes the audit row.
+
+Sender: the OutboxMessage, from notifications.services.record_message_read.
+Keyword arguments: actor (User), now (datetime).
+Receivers: coursehub.accounts.receivers.audit_outbox_read
+""",
+)

@@ -72,6 +72,7 @@ def test_the_event_map_lists_every_receiver_and_nothing_else(app):
         "user_deactivated",
         "invitation_accepted",
         "person_erased",
+        "outbox_message_read",
     }
     rows, wrong = [], []
     for name, signal in sorted(signals.items()):

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from coursehub import clock as app_clock
 from coursehub import events
 from coursehub.accounts.models import AuditEntry, Role
 from coursehub.courses.models import CourseRun, RunStatus
@@ -53,6 +54,7 @@ EXPECTED = {
     "retention_ended_signups": 1,
     "retention_unconfirmed_households": 1,
     "retention_cases": 1,
+    "accounts_unusual_reads": 1,
 }
 
 
@@ -104,6 +106,19 @@ def _scene(clock, forum) -> dict[str, int]:  # noqa: F811 - the fixture's value
     notify.follow(forum.network, delivery=Delivery.DIGEST, actor=forum.moderator, now=clock.now)
     start(forum, forum.anna, title="Nytt om rekrytering")
     _past_retention(now, municipality)
+    # A staff member read a case late yesterday evening: the one admin is mailed about it once.
+    yesterday = app_clock.to_local(now).date() - timedelta(days=1)
+    late = app_clock.local_to_utc(datetime.combine(yesterday, time(23, 30)))
+    db.session.add(
+        AuditEntry(
+            actor=UserFactory(staff=True),
+            action="recruitment.case.read",
+            object_type="recruitment_cases",
+            object_id=1,
+            at=late,
+        )
+    )
+    UserFactory(admin=True)
     db.session.commit()
     ids = {"finished": finished.id, "offered": offered.id}
     db.session.commit()  # end this test's read: on SQLite it holds the write lock the jobs need

@@ -20,6 +20,15 @@ QUERY_KEYS = {
     "sok",
     "roll",
     "handelse",  # the user list and the audit log
+    # The audit log's other filters.
+    "person",
+    "utforare",
+    "posttyp",
+    "postnummer",
+    "utfall",
+    "fran",
+    "till",
+    "avvikande",
     "typ",
     "kommun",
     "manad",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from babel.dates import format_date
 from flask import current_app
 from flask_babel import force_locale
 
-from coursehub.notifications.services import link, queue_email
+from coursehub.notifications.services import Recipient, link, queue_email, queue_emails_to_many
 
 
 def reset_path(token: str) -> str:
@@ -76,3 +77,33 @@ def queue_registration_attempt_email(user, *, run_title: str, signup_path: str, 
             run_title=run_title,
             login_url=link(f"/logga-in?next={signup_path}"),
         )
+
+
+def queue_unusual_reads_emails(admins, readers, *, day, rules) -> int:
+    """Queue one mail per admin listing `day`'s unusual readers, with links; return how many.
+
+    One mail per admin and day, whoever runs the job and however often (the dedupe key holds the
+    day). Names of the readers only: no record, no content.
+    """
+    day_text = format_date(day, "d MMMM y", locale="sv")
+    lines = [
+        {
+            "name": reader.name,
+            "off_hours": reader.off_hours,
+            "burst": reader.most_records >= rules.burst_reads,
+            "most_records": reader.most_records,
+            "url": link(
+                f"/admin/logg?utforare={reader.actor_id}&fran={day:%Y-%m-%d}&till={day:%Y-%m-%d}&avvikande=j"
+            ),
+        }
+        for reader in readers
+    ]
+    recipients = [
+        Recipient(f"accounts.unusual_reads:{day:%Y-%m-%d}:{admin.id}", admin.email, admin.first_name)
+        for admin in admins
+    ]
+    return queue_emails_to_many(
+        "audit_unusual_reads",
+        {"day_text": day_text, "readers": lines, "minutes": rules.burst_minutes, "hours": rules.hours},
+        recipients,
+    )

@@ -6,17 +6,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField
 
 # types-WTForms predates SelectChoice (WTForms 3.3); see coursehub/courses/forms.py.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from coursehub.accounts.audit_review import MAX_FLAG_DAYS
 from coursehub.accounts.models import Role
 from coursehub.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from coursehub.lib.email_address import EmailAddress
-from coursehub.lib.forms import BaseForm, posted_id
+from coursehub.lib.forms import BaseForm, LocalDateField, WholeNumber, posted_id
 
 TOO_LONG = _l("Högst %(max)d tecken.")
 
@@ -256,16 +257,57 @@ class UserSearchForm(BaseForm):
         self.roll.choices = [("", _l("Alla roller"))] + [(role.value, role_label(role)) for role in Role]
 
 
+AUDIT_OUTCOMES = (("ok", _l("Utförd")), ("denied", _l("Nekad")))
+
+
 class AuditFilterForm(BaseForm):
+    """The audit log's filters; the field names are the query-string keys, Swedish like the paths."""
+
     class Meta:
         csrf = False
 
-    # The field name is the query-string key (?handelse=...), Swedish like the paths.
+    person = WholeNumber(
+        _l("Person (användarnummer)"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Skriv ett användarnummer, till exempel 42."))],
+        description=_l("Det personen har gjort och det som har gjorts med personens konto eller hushåll."),
+    )
+    utforare = WholeNumber(
+        _l("Utförd av (användarnummer)"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Skriv ett användarnummer, till exempel 42."))],
+    )
+    posttyp = ChoiceField(_l("Sorts post"), choices=[], validators=[Optional()])
+    postnummer = WholeNumber(
+        _l("Postens nummer"),
+        validators=[Optional(), NumberRange(min=1, message=_l("Skriv postens nummer, till exempel 42."))],
+    )
     handelse = ChoiceField(_l("Händelse"), choices=[], validators=[Optional()])
+    utfall = ChoiceField(_l("Utfall"), choices=[], validators=[Optional()])
+    fran = LocalDateField(_l("Från och med"), validators=[Optional()])
+    till = LocalDateField(_l("Till och med"), validators=[Optional()])
+    avvikande = BooleanField(_l("Bara avvikande läsningar"))
 
-    def __init__(self, *args, actions=(), **kwargs):
+    def __init__(
+        self, *args: Any, actions: Sequence[str] = (), object_types: Sequence[str] = (), **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
-        self.handelse.choices = [("", _l("Alla händelser"))] + [(a, a) for a in actions]
+        self.handelse.choices = [("", _l("Alla händelser")), *((a, a) for a in actions)]
+        self.posttyp.choices = [("", _l("Alla sorter")), *((t, t) for t in object_types)]
+        self.utfall.choices = [("", _l("Alla utfall")), *AUDIT_OUTCOMES]
+
+    def validate_postnummer(self, field: WholeNumber) -> None:
+        if field.data is not None and not self.posttyp.data:
+            raise ValidationError(_l("Välj också vilken sorts post numret gäller."))
+
+    def validate_till(self, field: LocalDateField) -> None:
+        if field.data is not None and self.fran.data is not None and field.data < self.fran.data:
+            raise ValidationError(_l("Slutdatumet kan inte vara före startdatumet."))
+
+    def validate_avvikande(self, field: BooleanField) -> None:
+        first, last = self.fran.data, self.till.data
+        if field.data and first is not None and last is not None and (last - first).days >= MAX_FLAG_DAYS:
+            raise ValidationError(
+                _l("Avvikande läsningar visas för högst %(days)d dagar åt gången.", days=MAX_FLAG_DAYS)
+            )
 
 
 class CountyPartForm(BaseForm):

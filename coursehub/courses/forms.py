@@ -8,7 +8,6 @@ from datetime import time
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     Field,
     SelectField,
     StringField,
@@ -33,24 +32,10 @@ from coursehub.courses.models import (
     IntendedFor,
 )
 from coursehub.lib.email_address import EmailAddress
-from coursehub.lib.forms import BaseForm, HttpsUrl, OfferedChoices, SaneDate, posted_id
+from coursehub.lib.forms import BaseForm, HttpsUrl, LocalDateField, OfferedChoices, posted_id
 from coursehub.lib.params import as_id
 
 TOO_LONG = _l("Högst %(max)d tecken.")
-
-
-class LocalDateField(DateField):
-    """An HTML5 date input with a Swedish message for a date it cannot read or out of range."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs["validators"] = [*(kwargs.get("validators") or ()), SaneDate()]
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(str(_l("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-10-06."))) from None
 
 
 class LocalTimeField(TimeField):

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import ValidationError
 
@@ -230,6 +230,20 @@ class SaneDate:
                     )
                 )
             )
+
+
+class LocalDateField(DateField):
+    """An HTML5 date input with a Swedish message for a date it cannot read or out of range."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["validators"] = [*(kwargs.get("validators") or ()), SaneDate()]
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(_l("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-10-06."))) from None
 
 
 BAD_LINK = _l("Skriv hela länken till mötet. Den ska börja med https:// och vara utan mellanslag.")

@@ -18,7 +18,7 @@ from sqlalchemy import Insert, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from coursehub import clock
+from coursehub import clock, events
 from coursehub.errors import CoursehubError
 from coursehub.extensions import db
 from coursehub.lib.email_address import InvalidEmailAddress, normalise_email
@@ -393,3 +393,8 @@ def drop_delivered_bodies(*, now: datetime, batch: int) -> int:
     dropped = int(result.rowcount or 0)  # type: ignore[attr-defined]
     logger.info("outbox retention: bodies of %s sent messages dropped", dropped)
     return dropped
+
+
+def record_message_read(message: OutboxMessage, *, actor: Actor, now: datetime) -> None:
+    """Tell the areas above that `actor` read `message`'s text; accounts writes the audit row."""
+    events.outbox_message_read.send(message, actor=actor, now=now)

@@ -14,7 +14,7 @@ from coursehub import clock
 from coursehub.lib.forms import BaseForm, expired_form_message
 from coursehub.lib.nav import ADMINISTRATION, NavItem
 from coursehub.lib.params import page_arg
-from coursehub.lib.work import ERROR, actor, attempt, load_or_404
+from coursehub.lib.work import ERROR, actor, attempt, commit_audit_now, load_or_404, write_from_here
 from coursehub.notifications import permissions, queries, services
 from coursehub.notifications.forms import RecipientForm
 from coursehub.notifications.models import OutboxMessage
@@ -63,10 +63,15 @@ def outbox():
 @bp.get("/admin/utkorg/<int:message_id>")
 @login_required
 def message(message_id: int):
-    """Show one message as it will be (or was) sent: subject, recipient and text."""
+    """Show one message as it will be (or was) sent: subject, recipient and text; the read is audited."""
     if not permissions.can_read_outbox(current_user):
         abort(403)
+    # The text is personal data: each read writes an audit row (who, which message; no content),
+    # committed before the page is shown.
+    write_from_here()
     found = load_or_404(OutboxMessage, message_id)
+    services.record_message_read(found, actor=actor(), now=clock.now())
+    commit_audit_now()
     return render_template(
         "notifications/message.html",
         message=found,

@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import cache
 
-import holidays
-
-
-@cache
-def _days_off(year: int) -> frozenset[date]:
-    """Return Sweden's public holidays of `year`, with Midsummer, Christmas and New Year's Eve.
-
-    The three eves are no public holidays by law, but the country takes them off: nobody would
-    answer the family's call.
-    """
-    # Sundays are weekends anyway; the package would list each one as a holiday otherwise.
-    found = holidays.country_holidays("SE", years=year, include_sundays=False)
-    days = set(found)
-    midsummer = next(day for day, name in found.items() if name == "Midsummer Day")
-    days |= {midsummer - timedelta(days=1), date(year, 12, 24), date(year, 12, 31)}
-    return frozenset(days)
+from coursehub.lib.workdays import is_weekday_at_work
 
 
 def is_working_day(day: date, closure_weeks: tuple[int, ...]) -> bool:
     """Whether the resource works on `day`: a weekday, no public holiday, not in a closure week."""
-    return (
-        day.weekday() < 5 and day not in _days_off(day.year) and day.isocalendar().week not in closure_weeks
-    )
+    return is_weekday_at_work(day) and day.isocalendar().week not in closure_weeks
 
 
 def add_working_days(start: date, days: int, closure_weeks: tuple[int, ...]) -> date:

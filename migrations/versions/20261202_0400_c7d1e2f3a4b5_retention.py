@@ -1,7 +1,7 @@
 """Retention (issue 23, point 3): markers of what retention has done, and the indexes it reads by.
 
 Revision ID: c7d1e2f3a4b5
-Revises: 5b2e8c1f9a37
+Revises: b8e4a2d0f3c5
 Created: 2026-12-02 04:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c7d1e2f3a4b5"
-down_revision = "5b2e8c1f9a37"
+down_revision = "b8e4a2d0f3c5"
 branch_labels = None
 depends_on = None
 

@@ -47,6 +47,9 @@ RULES = [
     Rule("accounts.deactivate_user", STAFF, method="POST", args=_other_user),
     Rule("accounts.reactivate_user", STAFF, method="POST", args=_other_user),
     Rule("accounts.audit_log", STAFF),
+    # Exports of the filtered log (each one writes an "audit.export" row).
+    Rule("accounts.audit_log_csv", STAFF),
+    Rule("accounts.audit_log_xlsx", STAFF),
     Rule("accounts.county_parts", STAFF),
     Rule("accounts.edit_county_part", STAFF, args=_county_part),
     Rule("accounts.home_kinds", STAFF),

@@ -1,4 +1,5 @@
-"""The accounts blueprint: login and links (`session`), own profile (`profile`), staff pages (`admin`)."""
+"""The accounts blueprint: login and links (`session`), own profile (`profile`), staff pages (`admin`,
+`audit`: the audit log)."""
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
@@ -25,4 +26,4 @@ nav_items = [
     NavItem(_l("Logg"), "accounts.audit_log", permissions.can_read_audit_log, order=95, group=ADMINISTRATION),
 ]
 
-from coursehub.accounts.views import admin, county, profile, session  # noqa: E402, F401 - register routes
+from coursehub.accounts.views import admin, audit, county, profile, session  # noqa: E402, F401 - register routes

@@ -1,4 +1,4 @@
-"""Staff pages: list, invite and edit users, deactivate and reactivate, read the audit log."""
+"""Staff pages: list, invite and edit users, deactivate and reactivate them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from coursehub import clock
 from coursehub.accounts import permissions, queries, services
 from coursehub.accounts.errors import StaffAccountError
 from coursehub.accounts.forms import (
-    AuditFilterForm,
     EditUserForm,
     InviteUserForm,
     UserSearchForm,
@@ -154,15 +153,3 @@ def reactivate_user(user_id):
     if attempt(lambda: services.reactivate_user(user, actor=actor(), now=clock.now())).ok:
         flash(_("Kontot för %(name)s är aktivt igen.", name=user.full_name), "success")
     return redirect(url_for("accounts.edit_user", user_id=user_id))
-
-
-@bp.get("/admin/logg")
-@permissions.permission_required(permissions.can_read_audit_log)
-def audit_log():
-    """Read who did what, newest first; filter by action."""
-    form = AuditFilterForm(formdata=request.args, actions=queries.audit_actions())
-    action = form.handelse.data if form.validate() and form.handelse.data else None
-    page = queries.audit_entries(action=action, page=page_arg())
-    return render_template(
-        "accounts/audit_log.html", form=form, page=page, args={"handelse": action} if action else {}
-    )
