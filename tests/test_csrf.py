@@ -59,19 +59,14 @@ def _url_args(rule, user) -> dict:
 def _pending_login(client, user) -> None:
     """Turn on a second factor for `user` and leave this client at the login's code step."""
     from coursehub import clock
-    from coursehub.accounts.views.second_factor import PENDING
+    from coursehub.accounts.views.second_factor import PENDING, pending_login
     from tests.accounts.second_factor_helpers import enable_second_factor
 
     enable_second_factor(user)
     db.session.commit()
     with client.session_transaction() as session:
         session.clear()
-        session[PENDING] = {
-            "user": user.id,
-            "token": user.session_token,
-            "at": clock.now().timestamp(),
-            "next": "",
-        }
+        session[PENDING] = pending_login(user, clock.now())
 
 
 @pytest.fixture

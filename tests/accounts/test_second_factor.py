@@ -195,6 +195,8 @@ def test_login_with_a_second_factor_asks_for_the_code_before_the_session_is_logg
     response = post_login(client, user.email)
     assert response.status_code == 302 and response.location.endswith("/logga-in/kod")
     assert not _logged_in(client)  # the password alone logs nobody in
+    with client.session_transaction() as session:  # the signed (readable) cookie holds no session token
+        assert user.session_token not in str(dict(session))
     clock.advance(seconds=30)
     response = client.post("/logga-in/kod", data={"code": "000000"})
     assert WRONG_CODE in _text(response) and not _logged_in(client)

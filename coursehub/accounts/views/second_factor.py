@@ -88,13 +88,22 @@ def after_password(user: User, now: datetime, wanted: str | None) -> Response:
     if not second_factor.is_enabled(user):
         return finish_login(user, now, wanted)
     session.clear()
-    session[PENDING] = {
+    session[PENDING] = pending_login(user, now, wanted)
+    return redirect(url_for("accounts.second_factor_login"))
+
+
+def pending_login(user: User, now: datetime, wanted: str | None = None) -> dict[str, object]:
+    """Return what the session keeps between the password and the code.
+
+    The session cookie is signed, not encrypted: it holds a hash of the user's session token (to
+    notice a logout everywhere or a reset meanwhile), never the token itself.
+    """
+    return {
         "user": user.id,
-        "token": user.session_token,
+        "token": services.hash_token(user.session_token),
         "at": now.timestamp(),
         "next": wanted or "",
     }
-    return redirect(url_for("accounts.second_factor_login"))
 
 
 def _pending_user(now: datetime) -> User | None:
@@ -107,7 +116,7 @@ def _pending_user(now: datetime) -> User | None:
     if (
         user is None
         or not user.is_active
-        or user.session_token != pending.get("token")  # logged out everywhere, or reset, meanwhile
+        or services.hash_token(user.session_token) != pending.get("token")  # sessions ended meanwhile
         or now.timestamp() - float(pending.get("at", 0)) > limit
     ):
         return None
