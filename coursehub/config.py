@@ -61,6 +61,11 @@ class Defaults:
     COURSEHUB_LOGIN_DELAY_SECONDS = 30
     COURSEHUB_LOGIN_DELAY_MAX_SECONDS = 3600
     COURSEHUB_LOGIN_FAILURES_FORGET_HOURS = 24
+    # The second factor (TOTP, coursehub/accounts/second_factor.py): when on, staff, admins and case
+    # readers must turn it on at their next login before anything else (an admin setting, kept here
+    # like every other setting). The login's code step must be done within STEP_MINUTES.
+    COURSEHUB_REQUIRE_SECOND_FACTOR = False
+    COURSEHUB_SECOND_FACTOR_STEP_MINUTES = 5
     # Password-reset mails per account and hour; more requests get the same answer and no mail.
     COURSEHUB_RESET_MAILS_PER_HOUR = 3
 

@@ -106,6 +106,9 @@ def current_user_app_setting(key: str):
 def _security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
+    if "frame-ancestors" not in headers["Content-Security-Policy"]:
+        # A view's own policy (a download, a chart) keeps its sources; no page may frame it either.
+        headers["Content-Security-Policy"] += "; frame-ancestors 'none'"
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")

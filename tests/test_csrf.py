@@ -56,6 +56,19 @@ def _url_args(rule, user) -> dict:
     return {"token": "en-giltig-lank"}
 
 
+def _pending_login(client, user) -> None:
+    """Turn on a second factor for `user` and leave this client at the login's code step."""
+    from coursehub import clock
+    from coursehub.accounts.views.second_factor import PENDING, pending_login
+    from tests.accounts.second_factor_helpers import enable_second_factor
+
+    enable_second_factor(user)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session.clear()
+        session[PENDING] = pending_login(user, clock.now())
+
+
 @pytest.fixture
 def app_config():
     return {"WTF_CSRF_ENABLED": True}
@@ -84,6 +97,8 @@ def test_a_form_with_an_old_token_comes_back_with_what_was_typed(app, client, lo
     db.session.commit()
     if user is not None:
         login_as(client, user)
+    if rule.endpoint == "accounts.second_factor_login":  # the code step has a form after a password
+        _pending_login(client, user)
     with app.test_request_context():
         url = url_for(rule.endpoint, **_url_args(rule, user))
     form_page = client.get(url).get_data(as_text=True)

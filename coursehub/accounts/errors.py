@@ -39,3 +39,7 @@ class StaffAccountError(PermissionDeniedError):
 
     def __init__(self) -> None:
         super().__init__(str(_l("Bara en administratör kan ändra konton för personal och administratörer.")))
+
+
+class SecondFactorError(AccountError):
+    """A code from the authenticator app or a recovery code that does not hold."""

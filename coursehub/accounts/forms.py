@@ -345,3 +345,43 @@ class HouseholdHomeKindsForm(BaseForm):
     def __init__(self, *args: Any, kinds: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.home_kinds.choices = [(k.id, k.name) for k in kinds]
+
+
+def _code_field(label, *, digits_only: bool) -> StringField:
+    render_kw = {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}
+    if digits_only:
+        render_kw["inputmode"] = "numeric"
+    return StringField(
+        label,
+        validators=[DataRequired(_l("Skriv koden.")), Length(max=40, message=TOO_LONG)],
+        render_kw=render_kw,
+    )
+
+
+def _password_field() -> PasswordField:
+    return PasswordField(
+        _l("Ditt lösenord"),
+        validators=[DataRequired(_l("Skriv ditt lösenord.")), Length(max=MAX_LENGTH, message=TOO_LONG)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class SecondFactorLoginForm(BaseForm):
+    """The second step of a login: a code from the app, or one of the recovery codes."""
+
+    code = _code_field(_l("Kod från appen eller en reservkod"), digits_only=False)
+
+
+class SecondFactorConfirmForm(BaseForm):
+    """The first code from the app, which turns the second factor on."""
+
+    code = _code_field(_l("Koden som appen visar"), digits_only=True)
+
+
+class SecondFactorOffForm(BaseForm):
+    password = _password_field()
+    code = _code_field(_l("Kod från appen eller en reservkod"), digits_only=False)
+
+
+class PasswordCheckForm(BaseForm):
+    password = _password_field()

@@ -275,3 +275,33 @@ class AuditEntry(Base):
         sa.Index("ix_audit_entries_action_at", "action", "at"),
         sa.Index("ix_audit_entries_object_at", "object_type", "object_id", "at"),
     )
+
+
+class SecondFactor(Base):
+    """A user's TOTP second factor (accounts.second_factor); one per user.
+
+    `secret` holds the TOTP secret sealed with a key derived from SECRET_KEY, so that a database dump
+    alone does not give it away. `enabled_at` is None while an enrolment waits for its first code.
+    `last_used_step` is the TOTP time step of the last code accepted: a code of that step or an
+    earlier one is refused, so that no code is accepted twice.
+    """
+
+    __tablename__ = "second_factors"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = created_at_column()
+    enabled_at: Mapped[datetime | None]
+    last_used_step: Mapped[int | None]
+
+
+class RecoveryCode(Base):
+    """A single-use code that stands in for a TOTP code; only a hash is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = created_at_column()
+    used_at: Mapped[datetime | None]

@@ -117,3 +117,18 @@ def can_export_person(user: User | None, target: User | None) -> bool:
 def can_erase_person(user: User | None, target: User | None) -> bool:
     """Erase a person on request: staff for families and others, admins for staff; never oneself."""
     return can_change_activation(user, target)
+
+
+def can_use_second_factor(user) -> bool:
+    """Staff, admins and whoever reads recruitment cases may turn on a second factor (TOTP).
+
+    recruitment.permissions.can_read_cases gives the cases to staff and admins today, so the one test
+    here covers all three; accounts may not import recruitment (a higher area), and
+    tests/accounts/test_second_factor.py fails if the case readers ever grow beyond it.
+    """
+    return user is not None and bool(getattr(user, "is_authenticated", False)) and is_staff(user)
+
+
+def can_reset_second_factor(user, target) -> bool:
+    """Only an admin takes away another person's second factor (when they have lost it)."""
+    return user is not None and target is not None and user.has_role(Role.ADMIN) and user.id != target.id

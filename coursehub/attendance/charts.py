@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from coursehub.lib.charts import SVG_CSP, Bar, bar_chart_svg
+from coursehub.lib.charts import Bar, bar_chart_svg, svg_csp
 
-__all__ = ["SVG_CSP", "rates_chart_svg"]
+__all__ = ["svg_csp", "rates_chart_svg"]
 
 
 def rates_chart_svg(rows, *, title: str) -> str:

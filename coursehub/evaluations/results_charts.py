@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from flask_babel import gettext as _
 from markupsafe import escape
 
-from coursehub.lib.charts import SVG_CSP, Bar, bar_chart_svg
+from coursehub.lib.charts import Bar, bar_chart_svg, svg_csp
 
-__all__ = ["SVG_CSP", "distribution_svg", "indicator_svg", "too_few_svg"]
+__all__ = ["svg_csp", "distribution_svg", "indicator_svg", "too_few_svg"]
 
 
 def distribution_svg(options: Sequence[tuple[str, int]], *, title: str) -> str:

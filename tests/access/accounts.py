@@ -27,6 +27,16 @@ def _county_part(user):
     return {"part_id": part.id}
 
 
+def _pending_enrolment(user):
+    """A second factor being turned on, for those who may have one: the enrolment page shows its form."""
+    from coursehub import clock
+    from coursehub.accounts import permissions, second_factor
+
+    if permissions.can_use_second_factor(user) and second_factor.factor_of(user) is None:
+        second_factor.begin_enrolment(user, now=clock.now())
+    return {}
+
+
 def _bogus_token(user):
     return {"token": "ingen-giltig-lank"}
 
@@ -55,4 +65,13 @@ RULES = [
     Rule("accounts.home_kinds", STAFF),
     # Only a family member with a household records its kinds of assignment; others get 404.
     Rule("accounts.update_home_kinds", frozenset({"family"}), method="POST"),
+    # The login's code step: without a password a moment ago it says to log in first (200).
+    Rule("accounts.second_factor_login", EVERYONE),
+    # One's own second factor: staff and admins (the case readers); to others there is no such page.
+    Rule("accounts.second_factor", STAFF),
+    Rule("accounts.second_factor_start", STAFF, method="POST"),
+    Rule("accounts.second_factor_enrol", STAFF, args=_pending_enrolment),
+    Rule("accounts.second_factor_codes", STAFF, method="POST"),
+    Rule("accounts.second_factor_off", STAFF, method="POST"),
+    Rule("accounts.reset_second_factor", frozenset({"admin"}), method="POST", args=_other_user),
 ]

@@ -26,3 +26,21 @@ def test_the_chart_grows_with_the_number_of_bars():
 
     assert height(2) == "0 0 800 200"
     assert height(10) == "0 0 800 420"
+
+
+def test_a_chart_needs_no_inline_styles_beyond_its_hashed_style_element():
+    import base64
+    import hashlib
+    import re
+
+    from coursehub.lib.charts import svg_csp
+
+    svg = bar_chart_svg([Bar("Nässjö", 80.0), Bar("Eksjö", 55.5)], title="Närvaro", series="Närvaro")
+    assert "style=" not in svg  # a style attribute could only be allowed by 'unsafe-inline'
+    bodies = re.findall(r"<style[^>]*>(.*?)</style>", svg, re.DOTALL)
+    assert bodies
+    policy = svg_csp(svg)
+    assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    for body in bodies:
+        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy

@@ -26,4 +26,11 @@ nav_items = [
     NavItem(_l("Logg"), "accounts.audit_log", permissions.can_read_audit_log, order=95, group=ADMINISTRATION),
 ]
 
-from coursehub.accounts.views import admin, audit, county, profile, session  # noqa: E402, F401 - register routes
+from coursehub.accounts.views import (  # noqa: E402, F401 - register routes
+    admin,
+    audit,
+    county,
+    profile,
+    second_factor,
+    session,
+)

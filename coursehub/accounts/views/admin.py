@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from coursehub import clock
-from coursehub.accounts import permissions, queries, services
+from coursehub.accounts import permissions, queries, second_factor, services
 from coursehub.accounts.errors import StaffAccountError
 from coursehub.accounts.forms import (
     EditUserForm,
@@ -132,6 +132,8 @@ def edit_user(user_id):
         user=user,
         fixed_roles=fixed_roles,
         can_change_activation=permissions.can_change_activation(actor(), user),
+        can_reset_second_factor=permissions.can_reset_second_factor(actor(), user)
+        and second_factor.factor_of(user) is not None,
     )
 
 

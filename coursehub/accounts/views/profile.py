@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_user
 
 from coursehub import clock
-from coursehub.accounts import county, permissions, services
+from coursehub.accounts import county, permissions, second_factor, services
 from coursehub.accounts.errors import AccountError
 from coursehub.accounts.forms import (
     ChangePasswordForm,
@@ -41,9 +41,12 @@ def _home_kinds_form(user, formdata=None) -> HouseholdHomeKindsForm | None:
 
 def _render(phone_form=None, password_form=None, kinds_form=None, gender_form=None):
     user = actor()
+    may_use_second_factor = permissions.can_use_second_factor(user)
     return render_template(
         "accounts/profile.html",
         user=user,
+        may_use_second_factor=may_use_second_factor,
+        second_factor_on=may_use_second_factor and second_factor.is_enabled(user),
         roles=sorted(role_label(role) for role in user.roles),
         phone_form=phone_form or PhoneForm(formdata=None, phone=user.phone),
         password_form=password_form or ChangePasswordForm(formdata=None),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from coursehub import clock
 from coursehub.accounts import permissions, services
@@ -13,12 +13,12 @@ from coursehub.accounts.errors import AccountError, InvalidLinkError, LoginFaile
 from coursehub.accounts.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from coursehub.accounts.models import TokenPurpose
 from coursehub.extensions import limiter
+from coursehub.lib.checks import known
 from coursehub.lib.forms import required
-from coursehub.lib.start import start_endpoint
-from coursehub.lib.urls import safe_next
 from coursehub.lib.work import actor, attempt
 
 from . import bp
+from . import second_factor as second_factor_views
 
 
 def _address_limit() -> str:
@@ -59,14 +59,10 @@ def login():
         if isinstance(outcome.error, LoginFailedError):
             attempt(lambda: services.record_login_failure(login_name, address, now=now))
         if outcome.ok:
-            user = outcome.value
-            session.clear()  # a new session at login: nothing from before carries over
-            login_user(user)
-            session["login_at"] = session["seen_at"] = now.timestamp()
-            wanted = request.args.get("next")
-            if not wanted:  # no page asked for: the person's own start page
-                return redirect(url_for(start_endpoint(current_app, user)))
-            return redirect(safe_next(wanted))
+            # Logged in now, or (with a second factor) only once the code step has passed.
+            return second_factor_views.after_password(
+                known(outcome.value, "a user"), now, request.args.get("next")
+            )
     return render_template("accounts/login.html", form=form)
 
 

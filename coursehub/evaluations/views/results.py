@@ -49,7 +49,7 @@ CHARTED = (QuestionKind.RATING, QuestionKind.YES_NO, QuestionKind.CHOICE)
 
 def _svg(body: str) -> Response:
     response = current_app.response_class(body, mimetype="image/svg+xml")
-    response.headers["Content-Security-Policy"] = charts.SVG_CSP
+    response.headers["Content-Security-Policy"] = charts.svg_csp(body)
     return response
 
 
