@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from coursehub.lib.charts import SVG_CSP, Bar, bar_chart_svg
+from coursehub.lib.charts import Bar, bar_chart_svg, svg_csp
 from coursehub.reports.figures import Figure, HiddenType, Value
 from coursehub.reports.periods import Period
 
-__all__ = ["SVG_CSP", "chart_bars", "figure_svg"]
+__all__ = ["chart_bars", "figure_svg", "svg_csp"]
 
 
 def _number(value: Value, unit: str) -> float:

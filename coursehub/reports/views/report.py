@@ -152,6 +152,7 @@ def report_chart(section: str, figure: str) -> Response:
     found = report.figure(section, figure) if report is not None else None
     if report is None or found is None:
         abort(404)
-    response = current_app.response_class(charts.figure_svg(found, report.periods), mimetype="image/svg+xml")
-    response.headers["Content-Security-Policy"] = charts.SVG_CSP
+    svg = charts.figure_svg(found, report.periods)
+    response = current_app.response_class(svg, mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = charts.svg_csp(svg)
     return response
