@@ -267,3 +267,15 @@ class HouseholdHomeKindsForm(BaseForm):
     def __init__(self, *args: Any, kinds: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.home_kinds.choices = [(k.id, k.name) for k in kinds]
+
+
+class ErasePersonForm(BaseForm):
+    """Staff erase a person's data on request, saying why (the reason goes to the audit log)."""
+
+    reason = StringField(
+        _l("Skäl"),
+        validators=[
+            DataRequired(message=_l("Skriv varför uppgifterna tas bort, till exempel vem som begärde det.")),
+            Length(max=300, message=TOO_LONG),
+        ],
+    )

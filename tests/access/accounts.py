@@ -52,3 +52,12 @@ RULES = [
     # Only a family member with a household records its kinds of assignment; others get 404.
     Rule("accounts.update_home_kinds", frozenset({"family"}), method="POST"),
 ]
+
+RULES += [
+    Rule("accounts.my_data", LOGGED_IN),
+    Rule("accounts.my_data_json", LOGGED_IN),
+    Rule("accounts.my_data_html", LOGGED_IN),
+    Rule("accounts.person_data_json", STAFF, args=_other_user),
+    Rule("accounts.person_data_html", STAFF, args=_other_user),
+    Rule("accounts.erase_person", STAFF, args=_other_user),
+]

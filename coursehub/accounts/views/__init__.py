@@ -25,4 +25,4 @@ nav_items = [
     NavItem(_l("Logg"), "accounts.audit_log", permissions.can_read_audit_log, order=95, group=ADMINISTRATION),
 ]
 
-from coursehub.accounts.views import admin, county, profile, session  # noqa: E402, F401 - register routes
+from coursehub.accounts.views import admin, county, privacy, profile, session  # noqa: E402, F401 - register routes
