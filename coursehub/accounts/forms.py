@@ -385,3 +385,15 @@ class SecondFactorOffForm(BaseForm):
 
 class PasswordCheckForm(BaseForm):
     password = _password_field()
+
+
+class ErasePersonForm(BaseForm):
+    """Staff erase a person's data on request, saying why (the reason goes to the audit log)."""
+
+    reason = StringField(
+        _l("Skäl"),
+        validators=[
+            DataRequired(message=_l("Skriv varför uppgifterna tas bort, till exempel vem som begärde det.")),
+            Length(max=300, message=TOO_LONG),
+        ],
+    )

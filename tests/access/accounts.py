@@ -75,3 +75,12 @@ RULES = [
     Rule("accounts.second_factor_off", STAFF, method="POST"),
     Rule("accounts.reset_second_factor", frozenset({"admin"}), method="POST", args=_other_user),
 ]
+
+RULES += [
+    Rule("accounts.my_data", LOGGED_IN),
+    Rule("accounts.my_data_json", LOGGED_IN),
+    Rule("accounts.my_data_html", LOGGED_IN),
+    Rule("accounts.person_data_json", STAFF, args=_other_user),
+    Rule("accounts.person_data_html", STAFF, args=_other_user),
+    Rule("accounts.erase_person", STAFF, args=_other_user),
+]

@@ -196,6 +196,9 @@ def build_world(role: str) -> World:
         extra += [(f"/kurser/{current.id}/deltagare", 200)]
     if role in ("admin", "staff"):
         extra += [(path, 200) for path in recruitment_pages["staff"]]
+        extra += [(f"/admin/anvandare/{nils.id}/radera", 200)]  # the erasure's confirm page
+    if role != "anonymous":
+        extra += [("/profil/mina-uppgifter", 200)]
     if role == "anonymous":
         extra += [
             (f"/natverk/avregistrera/{forum_token}", 200),

@@ -30,6 +30,7 @@ from coursehub.accounts.views import (  # noqa: E402, F401 - register routes
     admin,
     audit,
     county,
+    privacy,
     profile,
     second_factor,
     session,
