@@ -105,6 +105,7 @@ PAGES=(
     "forum thread 100 posts|/natverk/trad/$(target "['forum_thread_id']")|$MEMBER"
     "network thread list|/natverk/$(target "['forum_network_id']")|$MEMBER"
     "forum search|/natverk/sok?sok=$(target "['forum_search']")|$MEMBER"
+    "case board|/rekrytering/|$STAFF"
     # The report page is being built (issue 24, point 3): add its line here when it lands, e.g.
     # "report|/rapporter/...|$STAFF"
 )

@@ -157,3 +157,12 @@ def test_the_forum_pages_show_the_generated_discussions(app, client, login_as, l
     assert client.get(last_page).status_code == 200
     hits = client.get(search).get_data(as_text=True)
     assert "/natverk/trad/" in hits  # the search finds generated posts
+
+
+def test_the_case_board_shows_the_generated_open_cases(app, client, login_as, loaded):
+    with app.test_request_context():
+        board = url_for("recruitment.board")
+    _login(client, login_as, loaded["logins"]["staff"])
+    response = client.get(board)
+    assert response.status_code == 200
+    assert "/rekrytering/arenden/" in response.get_data(as_text=True)  # open cases, each a link
