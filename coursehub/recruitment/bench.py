@@ -46,6 +46,10 @@ def seed(ctx: BenchContext) -> None:
             at = min(at + timedelta(days=rng.randint(3, 40)), ctx.now - timedelta(minutes=1))
             changes.append(_change(change_id, cid, _STEPS[step - 1], _STEPS[step], at, staff_id))
             change_id += 1
+        # Most cases older than a year are closed, a month after their last step (not after now).
+        closed_at = at + timedelta(days=30) if closed else None
+        if closed_at is not None and closed_at >= ctx.now:
+            closed_at = None
         first, last = person_name(rng)
         youngest = rng.randint(0, 12)
         cases.append(
@@ -70,13 +74,10 @@ def seed(ctx: BenchContext) -> None:
                 "max_child_age": min(20, youngest + rng.randint(0, 8)),
                 "consent_at": registered,
                 "consent_version": "2026-1",
-                "withdraw_token_hash": None,
                 "withdrawn_at": None,
-                "closed_at": at + timedelta(days=30)
-                if closed and at + timedelta(days=30) < ctx.now
-                else None,
-                "close_reason": "Avslutat efter utredning" if closed else None,
-                "closed_by_id": staff_id if closed else None,
+                "closed_at": closed_at,
+                "close_reason": "Avslutat efter utredning" if closed_at else None,
+                "closed_by_id": staff_id if closed_at else None,
             }
         )
         for position in range(1, rng.choice((2, 3))):
@@ -96,9 +97,6 @@ def seed(ctx: BenchContext) -> None:
             adult_id += 1
         for kind in rng.sample(_KINDS, rng.randint(1, 2)):
             kinds.append({"case_id": cid, "kind": kind})
-    for row in cases:  # a case closed after "now" stays open
-        if row["closed_at"] is None:
-            row["close_reason"] = row["closed_by_id"] = None
     ctx.insert(Case.__table__, cases)
     ctx.insert(CaseAdult.__table__, adults)
     ctx.insert(CaseKind.__table__, kinds)
