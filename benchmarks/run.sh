@@ -82,7 +82,8 @@ login() {  # print the session cookie of a scripted login through the login form
 FAMILY="$(login "$(target "['logins']['family']")")"
 LEADER="$(login "$(target "['logins']['leader']")")"
 STAFF="$(login "$(target "['logins']['staff']")")"
-for cookie in "$FAMILY" "$LEADER" "$STAFF"; do
+MEMBER="$(login "$(target "['logins']['member']")")"  # a network member (the municipal worker)
+for cookie in "$FAMILY" "$LEADER" "$STAFF" "$MEMBER"; do
     [ -n "$cookie" ] || { echo "a scripted login failed" >&2; exit 1; }
 done
 
@@ -101,6 +102,12 @@ PAGES=(
     "attendance sheet|/traffar/$(target "['sheet_session_id']")/narvaro|$LEADER"
     "participant list|/kurser/$(target "['participants_run_id']")/deltagare|$LEADER"
     "staff run list|/admin/kurser|$STAFF"
+    "forum thread 100 posts|/natverk/trad/$(target "['forum_thread_id']")|$MEMBER"
+    "network thread list|/natverk/$(target "['forum_network_id']")|$MEMBER"
+    "forum search|/natverk/sok?sok=$(target "['forum_search']")|$MEMBER"
+    "case board|/rekrytering/|$STAFF"
+    # The report page is being built (issue 24, point 3): add its line here when it lands, e.g.
+    # "report|/rapporter/...|$STAFF"
 )
 
 to_ms() {  # wrk's "1.23ms" / "850.00us" / "1.02s" -> milliseconds

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from coursehub.accounts import passwords
 from coursehub.accounts.demo import MUNICIPALITIES
 from coursehub.accounts.models import Household, Municipality, Role, User, UserRole, new_session_token
+from coursehub.extensions import db
 from coursehub.lib.bench import (
     BENCH_PASSWORD,
     PLACE_ENDINGS,
@@ -124,14 +127,23 @@ def seed(ctx: BenchContext) -> None:
 
 
 def _municipalities(ctx: BenchContext) -> list[int]:
-    """Insert the member municipalities (the demo's county first, then made-up names); return ids."""
+    """Make the member municipalities (the demo's county first, then made-up names); return ids.
+
+    A migrated database already holds every Swedish municipality (migration 73cd42a9c9c5): those
+    wanted are marked members and used as they are; only what is missing is inserted.
+    """
+    table = Municipality.__table__
+    existing = {
+        code: (mid, name)
+        for mid, code, name in db.session.execute(sa.select(table.c.id, table.c.code, table.c.name))
+    }
     wanted = ctx.scale.municipalities
     rows = [
         {"name": name, "code": code, "is_member": True, "latitude": lat, "longitude": lon}
         for name, code, _member, lat, lon in MUNICIPALITIES[:wanted]
     ]
-    names = {row["name"] for row in rows}
-    codes = {row["code"] for row in rows}
+    names = {row["name"] for row in rows} | {name for _mid, name in existing.values()}
+    codes = {row["code"] for row in rows} | set(existing)
     code = 1000
     while len(rows) < wanted:
         name = ctx.rng.choice(PLACE_STEMS) + ctx.rng.choice(PLACE_ENDINGS)
@@ -150,8 +162,17 @@ def _municipalities(ctx: BenchContext) -> list[int]:
                 "longitude": round(ctx.rng.uniform(11.2, 23.8), 4),
             }
         )
-    first = ctx.next_id(Municipality.__table__)
-    for offset, row in enumerate(rows):
-        row["id"] = first + offset
-    ctx.insert(Municipality.__table__, rows)
-    return [first + offset for offset in range(len(rows))]
+    next_id = ctx.next_id(table)
+    ids, new_rows = [], []
+    for row in rows:
+        if row["code"] in existing:
+            ids.append(existing[row["code"]][0])
+            continue
+        row["id"] = next_id
+        next_id += 1
+        ids.append(row["id"])
+        new_rows.append(row)
+    if len(new_rows) < len(rows):
+        db.session.execute(sa.update(Municipality).where(Municipality.id.in_(ids)).values(is_member=True))
+    ctx.insert(table, new_rows)
+    return ids

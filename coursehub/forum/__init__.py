@@ -8,7 +8,8 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Join the app: blueprint, menu item, event receiver, the digest job, demo seeder."""
     from coursehub import events
-    from coursehub.forum import demo, jobs, models, personal_data, receivers, views  # noqa: F401 - models: every table known
+    from coursehub.forum import bench, demo, jobs, models, personal_data, receivers, views  # noqa: F401 - models: every table known
+    from coursehub.lib.bench import add_bench_seeder
     from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items
     from coursehub.lib.personal_data import add_personal_data_provider
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     events.user_deactivated.connect(receivers.end_notifications)
     add_jobs(app, [JobSpec("forum_daily_digests", jobs.send_daily_digests, cron={"hour": 7, "minute": 0})])
     add_demo_seeder(app, demo.seed)
+    add_bench_seeder(app, bench.seed)
     _init_documents_and_search(app)
 
 

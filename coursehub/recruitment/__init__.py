@@ -6,15 +6,17 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Join the app: blueprint, menu items, the retention job and demo seeder."""
+    """Join the app: blueprint, menu items, personal data, the retention job, bench and demo seeders."""
+    from coursehub.lib.bench import add_bench_seeder
     from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items
     from coursehub.lib.personal_data import add_personal_data_provider
     from coursehub.notifications.scheduler import JobSpec, add_jobs
-    from coursehub.recruitment import demo, jobs, models, personal_data, views  # noqa: F401 - models: every table known
+    from coursehub.recruitment import bench, demo, jobs, models, personal_data, views  # noqa: F401 - models: every table known
 
     app.register_blueprint(views.bp)
     add_personal_data_provider(app, personal_data.provider)
     add_nav_items(app, views.nav_items)
     add_jobs(app, [JobSpec("retention_cases", jobs.anonymise_ended_cases, cron={"hour": 2, "minute": 0})])
     add_demo_seeder(app, demo.seed)
+    add_bench_seeder(app, bench.seed)

@@ -14,6 +14,7 @@ from coursehub.attendance.models import AttendanceMark, Completion
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.extensions import db
+from coursehub.forum import bench as bench_forum
 from coursehub.notifications.models import OutboxMessage
 from tests.support.seats import check_no_seat_drift
 
@@ -137,3 +138,31 @@ def test_the_key_pages_show_the_generated_data(app, client, login_as, loaded):
             assert response.status_code == 200, (role, url)
     _login(client, login_as, loaded["logins"]["family"])
     assert run.title in client.get(pages["family"][0]).get_data(as_text=True)
+
+
+def test_the_forum_pages_show_the_generated_discussions(app, client, login_as, loaded):
+    # benchmarks/run.sh: the thread of 100 posts, its network's thread list and a search, as the
+    # bench member (the municipal worker) sees them.
+    with app.test_request_context():
+        thread = url_for("forum.thread", thread_id=loaded["forum_thread_id"])
+        last_page = url_for("forum.thread", thread_id=loaded["forum_thread_id"], sida=4)
+        network = url_for("forum.network", network_id=loaded["forum_network_id"])
+        search = url_for("forum.search", sok=loaded["forum_search"])
+    _login(client, login_as, loaded["logins"]["member"])
+    for url in (thread, network, search):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    text = client.get(thread).get_data(as_text=True)
+    assert any(sentence in text for sentence in bench_forum.SENTENCES)
+    assert client.get(last_page).status_code == 200
+    hits = client.get(search).get_data(as_text=True)
+    assert "/natverk/trad/" in hits  # the search finds generated posts
+
+
+def test_the_case_board_shows_the_generated_open_cases(app, client, login_as, loaded):
+    with app.test_request_context():
+        board = url_for("recruitment.board")
+    _login(client, login_as, loaded["logins"]["staff"])
+    response = client.get(board)
+    assert response.status_code == 200
+    assert "/rekrytering/arenden/" in response.get_data(as_text=True)  # open cases, each a link
