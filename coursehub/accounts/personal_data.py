@@ -1,11 +1,13 @@
 """Accounts' part of a person's data: the account, its roles and links, the household.
 
 Export: the account (name, e-mail, user name, phone, municipality, dates), its roles, the
-household with its adults and kinds of assignment, and the dates of the one-time links sent
-(never their hashes). Erasure keeps the user and household rows, which sign-ups, attendance and
-figures refer to, but replaces every name, address and number with a neutral text, removes the
-password and ends every session; the roles and links go. The household keeps its municipality
-and dates; its name goes when the person was its last adult (`ErasureContext.whole_household`).
+household with its adults and kinds of assignment, the dates of the one-time links sent (never
+their hashes), and whether a second factor is on with how many recovery codes are unused (never
+the secret or the codes' hashes). Erasure keeps the user and household rows, which sign-ups,
+attendance and figures refer to, but replaces every name, address and number with a neutral
+text, removes the password and ends every session; the roles, links and second factor go. The
+household keeps its municipality and dates; its name goes when the person was its last adult
+(`ErasureContext.whole_household`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from coursehub.accounts.models import (
     AccountToken,
     Household,
     LoginThrottle,
+    RecoveryCode,
+    SecondFactor,
     User,
     UserRole,
     new_session_token,
@@ -74,6 +78,16 @@ def export(person: Person) -> Rows:
             )
         ],
     }
+    second_factor = db.session.get(SecondFactor, user.id)
+    if second_factor is not None:
+        unused = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(RecoveryCode)
+            .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        )
+        rows["Tvåstegsverifiering"] = [
+            row({"Påslagen": second_factor.enabled_at, "Oanvända reservkoder": unused or 0})
+        ]
     household = user.household
     if household is not None:
         rows["Familj"] = [
@@ -105,6 +119,8 @@ def erase(person: Person, context: ErasureContext) -> None:
         user.deactivated_at = context.now
     db.session.execute(sa.delete(UserRole).where(UserRole.user_id == user.id))
     db.session.execute(sa.delete(AccountToken).where(AccountToken.user_id == user.id))
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    db.session.execute(sa.delete(SecondFactor).where(SecondFactor.user_id == user.id))
     db.session.execute(
         sa.delete(LoginThrottle).where(
             LoginThrottle.key.in_((f"account:user:{user.id}", f"account:{old_email}"))
@@ -120,7 +136,15 @@ def erase(person: Person, context: ErasureContext) -> None:
 
 provider = Provider(
     area="accounts",
-    tables=("users", "households", "household_home_kinds", "user_roles", "account_tokens"),
+    tables=(
+        "users",
+        "households",
+        "household_home_kinds",
+        "user_roles",
+        "account_tokens",
+        "second_factors",
+        "recovery_codes",
+    ),
     export=export,
     erase=erase,
 )

@@ -3,10 +3,10 @@
 Who may turn it on is `permissions.can_use_second_factor`; with COURSEHUB_REQUIRE_SECOND_FACTOR on,
 those people must enrol at their next login before they can do anything else (the views see to it).
 
-How the secret is kept: sealed with keys derived from SECRET_KEY (HMAC-SHA256 in counter mode as
-the key stream, then an HMAC-SHA256 tag over nonce and ciphertext, checked before anything is
-opened), so that a dump of the database alone does not give the secrets away. The consequence: a
-new SECRET_KEY makes every stored secret unreadable, and everyone enrols again (an admin resets).
+How the secret is kept: encrypted with Fernet (the `cryptography` library: AES in CBC mode with an
+HMAC-SHA256 tag, checked before anything is opened) under a key derived from SECRET_KEY, so that a
+dump of the database alone does not give the secrets away. The consequence: a new SECRET_KEY makes
+every stored secret unreadable, and everyone enrols again (an admin resets).
 
 A code is accepted once: the time step of the last accepted code is stored, and a conditional
 update takes the step only if it is later than the stored one, so two requests with the same code
@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pyotp
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select, update
@@ -42,9 +43,7 @@ logger = logging.getLogger(__name__)
 RECOVERY_CODES = 10
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read off paper
 _RECOVERY_LENGTH = 10
-_SEAL_VERSION = "v1"
-_NONCE = 16
-_TAG = 32
+_SEAL_VERSION = "v2"  # v2: Fernet
 # Codes of the step before and after the current one pass too (a phone's clock a little off).
 _WINDOW = 1
 
@@ -52,39 +51,26 @@ _WINDOW = 1
 # -- sealing the secret ---------------------------------------------------------------------------
 
 
-def _key(purpose: bytes) -> bytes:
+def _fernet() -> Fernet:
     secret_key = str(current_app.config["SECRET_KEY"]).encode("utf-8")
-    return hmac.new(secret_key, b"coursehub second factor " + purpose, hashlib.sha256).digest()
-
-
-def _key_stream(nonce: bytes, length: int) -> bytes:
-    key = _key(b"encryption")
-    blocks = (length + 31) // 32
-    return b"".join(
-        hmac.new(key, nonce + block.to_bytes(4, "big"), hashlib.sha256).digest() for block in range(blocks)
-    )[:length]
+    key = hmac.new(secret_key, b"coursehub second factor encryption", hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
 
 
 def seal(secret: str) -> str:
-    """Return `secret` encrypted and authenticated with keys derived from SECRET_KEY."""
-    plain = secret.encode("ascii")
-    nonce = secrets.token_bytes(_NONCE)
-    cipher = bytes(a ^ b for a, b in zip(plain, _key_stream(nonce, len(plain)), strict=True))
-    tag = hmac.new(_key(b"authentication"), nonce + cipher, hashlib.sha256).digest()
-    return f"{_SEAL_VERSION}.{base64.urlsafe_b64encode(nonce + cipher + tag).decode('ascii')}"
+    """Return `secret` encrypted and authenticated with a key derived from SECRET_KEY."""
+    return f"{_SEAL_VERSION}.{_fernet().encrypt(secret.encode('ascii')).decode('ascii')}"
 
 
 def unseal(sealed: str) -> str:
     """Return the secret that `seal` sealed; ValueError when it was not sealed with this SECRET_KEY."""
-    version, _dot, body = sealed.partition(".")
+    version, _dot, token = sealed.partition(".")
     if version != _SEAL_VERSION:
         raise ValueError("unknown seal")
-    raw = base64.urlsafe_b64decode(body.encode("ascii"))
-    nonce, cipher, tag = raw[:_NONCE], raw[_NONCE:-_TAG], raw[-_TAG:]
-    expected = hmac.new(_key(b"authentication"), nonce + cipher, hashlib.sha256).digest()
-    if len(raw) <= _NONCE + _TAG or not hmac.compare_digest(tag, expected):
-        raise ValueError("the seal does not hold")
-    return bytes(a ^ b for a, b in zip(cipher, _key_stream(nonce, len(cipher)), strict=True)).decode("ascii")
+    try:
+        return _fernet().decrypt(token.encode("ascii")).decode("ascii")
+    except InvalidToken as error:
+        raise ValueError("the seal does not hold") from error
 
 
 # -- reading ------------------------------------------------------------------------------------

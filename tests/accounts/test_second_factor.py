@@ -304,3 +304,24 @@ def test_an_admin_resets_from_the_user_page(client, db, clock, login_as):
     assert "är återställd" in _text(response)
     assert not second_factor.is_enabled(user)
     assert _audit_actions(db, user)[-1] == "user.second_factor_reset"
+
+
+def test_a_persons_export_says_the_second_factor_is_on_and_erasure_removes_it(db, clock):
+    from coursehub.accounts import privacy
+
+    staff = UserFactory(staff=True)
+    admin = UserFactory(admin=True)
+    secret, codes = enable_second_factor(staff)
+    exported = privacy.export_data(staff, actor=staff)["accounts"]["Tvåstegsverifiering"]
+    assert exported == [{"Påslagen": clock.now.isoformat(), "Oanvända reservkoder": len(codes)}]
+    assert secret not in str(exported)
+
+    privacy.erase_user(staff, actor=admin, reason="Begärt av personen", now=clock.now)
+    db.session.flush()
+    left = db.session.scalar(
+        select(func.count()).select_from(SecondFactor).where(SecondFactor.user_id == staff.id)
+    )
+    codes_left = db.session.scalar(
+        select(func.count()).select_from(RecoveryCode).where(RecoveryCode.user_id == staff.id)
+    )
+    assert (left, codes_left) == (0, 0)
