@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from coursehub.accounts.models import AuditEntry, Household, Role, User
+from coursehub.accounts.models import AuditEntry, Household, Municipality, Role, User
 from coursehub.attendance.models import AttendanceMark, AttendanceStatus
 from coursehub.attendance.queries.reports import DIMENSIONS, attendance_rates
 from coursehub.db import Base
@@ -48,6 +48,9 @@ from coursehub.recruitment.models import (
     StepChange,
 )
 from coursehub.recruitment.queries_figures import figures, terms_between
+from coursehub.reports.periods import Period, half_year, half_years_between
+from coursehub.reports.report import build_report
+from coursehub.reports.scope import Scope, parse_scope
 from tests.evaluations import results_data
 from tests.factories import (
     CourseRunFactory,
@@ -81,12 +84,18 @@ def at(year: int, month: int, day: int) -> datetime:
 def _report_figures(first: Term, last: Term, *, now: datetime) -> dict[str, Any]:
     """Every figure of the half-years `first`..`last` that the steering group reads, as plain values.
 
-    One place, so that the comparison can move to the new report (coursehub.reports, issue 22)
-    when it lands: build its report for the same periods here instead.
+    The steering group's report (coursehub.reports, issue 22) for the county and each municipality
+    over the same half-years, and beside it the areas' own figure pages, which staff read too.
     """
     terms = terms_between(first, last)
+    periods = half_years_between(_period(first), _period(last))
+    places = [
+        "lan",
+        *(f"kommun-{n}" for n in db.session.scalars(select(Municipality.id).order_by(Municipality.id))),
+    ]
     return _plain(
         {
+            "report": {key: build_report(_known(parse_scope(key)), periods, now).sections for key in places},
             "recruitment": [figures(term, term, now=now) for term in terms],
             "recruitment_range": figures(first, last, now=now),
             "participants": [municipality_counts(term) for term in terms],
@@ -97,6 +106,15 @@ def _report_figures(first: Term, last: Term, *, now: datetime) -> dict[str, Any]
             "evaluations": terms_figures(),
         }
     )
+
+
+def _period(term: Term) -> Period:
+    return half_year(term.year, 1 if term.half == Half.SPRING else 2)
+
+
+def _known(place: Scope | None) -> Scope:
+    assert place is not None
+    return place
 
 
 def _plain(value: Any) -> Any:
@@ -418,6 +436,12 @@ def test_retention_keeps_every_figure_of_past_half_years_and_removes_the_persona
     assert [t["registrations"] for r in before["recruitment"] for t in r["terms"]] == [1, 2, 1, 0]
     assert sum(row["persons"] for rows in before["participants"] for row in rows) == 3
     assert before["attendance"]["municipality"] and before["meetings"] and before["evaluations"]
+    county = {
+        figure["key"]: figure["rows"][0]["values"]
+        for section in before["report"]["lan"]
+        for figure in section["figures"]
+    }
+    assert county["registrations"] == [1, 2, 1, 0]
 
     audit_rows = db.session.scalar(select(func.count()).select_from(AuditEntry))
     clock.set(FAR_AHEAD)
