@@ -1,20 +1,15 @@
-"""Reads of the documents, library, news and meeting pages, and the meeting figures by half-year.
+"""Reads of the documents, library, news and meeting pages.
 
-Each page runs a fixed number of queries whatever the data size. `meeting_figures` gives the
-meetings held, the share online and attendance per half-year; the report counts the same over
-any series of periods and scope with forum.queries_figures.
+Each page runs a fixed number of queries whatever the data size. The meetings held, the share
+online and attendance per period are the report's (forum.queries_figures).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from coursehub.accounts.models import User
-from coursehub.clock import LOCAL_TZ
 from coursehub.extensions import db
 from coursehub.forum.models import (
     Document,
@@ -119,52 +114,3 @@ def latest_news(limit: int = 3) -> list[NewsItem]:
             select(NewsItem).order_by(NewsItem.published_at.desc(), NewsItem.id.desc()).limit(limit)
         )
     )
-
-
-@dataclass(frozen=True)
-class HalfYearMeetings:
-    """Meetings held in one half-year (e.g. "2026 H1"), the share online, and attendance."""
-
-    year: int
-    half: int  # 1: January-June, 2: July-December (Swedish time)
-    held: int
-    online: int
-    attendances: int
-
-    @property
-    def label(self) -> str:
-        return f"{self.year} H{self.half}"
-
-    @property
-    def online_share(self) -> float:
-        """Share of the meetings held that were online (0.0 when none was held)."""
-        return self.online / self.held if self.held else 0.0
-
-    @property
-    def average_attendance(self) -> float:
-        """Attendees per meeting held."""
-        return self.attendances / self.held if self.held else 0.0
-
-
-def meeting_figures(*, now: datetime, network_id: int | None = None) -> list[HalfYearMeetings]:
-    """Return, per half-year and oldest first, the meetings held before `now` (one network or all).
-
-    One query: each held meeting with its attendance count; the half-year is taken in Swedish
-    time, so a meeting on New Year's Eve evening counts in the year it was held.
-    """
-    attended = (
-        select(func.count(MeetingAttendance.id))
-        .where(MeetingAttendance.meeting_id == Meeting.id)
-        .correlate(Meeting)
-        .scalar_subquery()
-    )
-    stmt = select(Meeting.starts_at, Meeting.online_url, attended).where(Meeting.starts_at <= now)
-    if network_id is not None:
-        stmt = stmt.where(Meeting.network_id == network_id)
-    totals: dict[tuple[int, int], list[int]] = {}
-    for starts_at, online_url, count in db.session.execute(stmt):
-        local = starts_at.astimezone(LOCAL_TZ)
-        key = (local.year, 1 if local.month <= 6 else 2)
-        held, online, attendances = totals.get(key, [0, 0, 0])
-        totals[key] = [held + 1, online + (1 if online_url else 0), attendances + count]
-    return [HalfYearMeetings(year, half, *values) for (year, half), values in sorted(totals.items())]

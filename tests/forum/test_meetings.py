@@ -13,7 +13,6 @@ from coursehub.extensions import db
 from coursehub.forum import documents, meetings
 from coursehub.forum.errors import ForumError
 from coursehub.forum.models import Meeting, MeetingAttendance
-from coursehub.forum.queries_documents import meeting_figures
 from tests.forum.docs_support import PDF, member
 from tests.forum.test_documents import user_network
 
@@ -123,28 +122,3 @@ def test_a_member_who_is_no_moderator_cannot_record_and_an_outsider_sees_nothing
     login_as(client, outsider)
     assert client.get(f"/natverk/{network.id}/moten").status_code == 404
     assert client.get(f"/natverk/{network.id}/moten/{meeting.id}").status_code == 404
-
-
-def test_figures_per_half_year_count_meetings_held_the_share_online_and_attendance(app):
-    moderator = member(moderator=True)
-    network = user_network(moderator)
-    others = [member(network) for _ in range(3)]
-    spring = _meeting(network, moderator, starts_at=datetime(2026, 3, 1, 9, tzinfo=UTC))
-    _meeting(network, moderator, starts_at=datetime(2026, 5, 1, 9, tzinfo=UTC), online=True)
-    # New Year's Eve, 23:30 in Stockholm: still the second half of 2025 there.
-    _meeting(network, moderator, starts_at=datetime(2025, 12, 31, 22, 30, tzinfo=UTC), online=True)
-    _meeting(network, moderator, starts_at=clock.now() + timedelta(days=30))  # not held yet
-    meetings.record_meeting(
-        spring,
-        minutes_document_id=None,
-        attendee_ids=[u.id for u in others],
-        actor=moderator,
-        now=clock.now(),
-    )
-    figures = meeting_figures(now=clock.now(), network_id=network.id)
-    assert [(f.label, f.held, f.online, f.attendances) for f in figures] == [
-        ("2025 H2", 1, 1, 0),
-        ("2026 H1", 2, 1, 3),
-    ]
-    assert figures[1].online_share == 0.5 and figures[1].average_attendance == 1.5
-    assert meeting_figures(now=clock.now(), network_id=network.id + 999) == []
