@@ -311,6 +311,7 @@ def confirmed_sessions(user_id: int) -> list[CourseSession]:
                 joinedload(CourseSession.run).joinedload(CourseRun.venue),
                 joinedload(CourseSession.venue),
                 joinedload(CourseSession.theme),
+                selectinload(CourseSession.speakers),  # the invite names the guests
             )
         ).unique()
     )

@@ -669,3 +669,22 @@ def test_staff_cancel_a_session_with_a_reason_after_a_confirmation(staff_client,
     assert re.search(
         rf'<option selected value="{session.theme_id}"|<option value="{session.theme_id}" selected', form
     )
+
+
+def test_a_runs_schedule_file_runs_a_fixed_number_of_queries_however_many_meetings(client, count_queries):
+    from coursehub.courses.models import SessionSpeaker
+    from tests.factories import CourseRunFactory, CourseSessionFactory
+
+    counts = []
+    for meetings in (1, 6):
+        run = CourseRunFactory(sessions=False)
+        for n in range(meetings):
+            session = CourseSessionFactory(run=run, title=f"Träff {n + 1}")
+            db.session.add(SessionSpeaker(session=session, position=1, name="Gästen Gästsson"))
+        db.session.commit()
+        with client.application.app_context(), count_queries() as statements:
+            response = client.get(f"/kurser/{run.id}/schema.ics")
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count("Gästen Gästsson") == meetings
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts

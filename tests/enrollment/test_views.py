@@ -695,3 +695,28 @@ def test_a_run_title_like_a_formula_is_text_in_the_workbook(client, login_as, st
     sheet = load_workbook(io.BytesIO(body)).active
     assert sheet["A1"].data_type == "s"
     assert sheet["A1"].value == '\'=HYPERLINK("http://x")'
+
+
+def test_the_calendar_feed_runs_a_fixed_number_of_queries_however_many_courses(
+    client, make_family, count_queries
+):
+    # The benchmark found 86 statements for one feed at county scale: each meeting's guests were
+    # loaded one meeting at a time.
+    from coursehub.courses.models import SessionSpeaker
+
+    counts = []
+    for runs in (1, 6):
+        household, adults = make_family(1)
+        for _ in range(runs):
+            run = CourseRunFactory()
+            EnrollmentFactory(household=household, run=run, persons=adults)
+            for session in run.sessions:
+                db.session.add(SessionSpeaker(session=session, position=1, name="Gästen Gästsson"))
+        db.session.commit()
+        token = services.create_calendar_feed(adults[0], now=clock.now()).token
+        db.session.commit()
+        with client.application.app_context(), count_queries() as statements:
+            response = client.get(f"/kalender/{token}.ics")
+        assert response.status_code == 200 and "Gästen Gästsson" in response.get_data(as_text=True)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
