@@ -44,7 +44,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-import secrets
 import smtplib
 import time
 from dataclasses import dataclass
@@ -298,29 +297,13 @@ class _WirePolicy(EmailPolicy):
 _WIRE = _WirePolicy(linesep="\r\n")
 
 
-class _WireGenerator(BytesGenerator):
-    """The byte generator, with a boundary checked against the text by a substring search.
-
-    The standard one compiles a regular expression for every boundary it makes; a random token
-    that does not occur anywhere in the parts' text is as safe (stricter: not even inside a line).
-    """
-
-    @classmethod
-    def _make_boundary(cls, text: bytes | None = None) -> str:
-        while True:
-            # As long as the standard one (19 digits), so that headers fold as they did.
-            boundary = f"==============={secrets.randbelow(10**19):019d}=="
-            if text is None or boundary.encode("ascii") not in text:
-                return boundary
-
-
 class _BuiltOnce(Message):
     """A Flask-Mail message that is turned into bytes once, and cheaply.
 
     `_build` builds every message once to find what cannot be sent before the SMTP conversation
     starts; Flask-Mail would build it again to send it. Building (Python's `email` package) is
     most of what a message costs the sender, so the bytes of the first build are sent, written
-    with `_WIRE` and `_WireGenerator` (the bytes Flask-Mail would send, for less work).
+    with `_WIRE` and the standard byte generator (the bytes Flask-Mail would send, for less work).
     """
 
     _built: bytes | None = None
@@ -332,7 +315,7 @@ class _BuiltOnce(Message):
             for part in message.walk():
                 part.policy = _WIRE
             buffer = BytesIO()
-            _WireGenerator(buffer, mangle_from_=False, policy=_WIRE).flatten(message)
+            BytesGenerator(buffer, mangle_from_=False, policy=_WIRE).flatten(message)
             self._built = buffer.getvalue()
         return self._built
 
