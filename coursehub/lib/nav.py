@@ -22,6 +22,9 @@ SessionWarnings = Callable[[Any, datetime], dict[int, list[str]]]
 ADMINISTRATION = _l("Administration")
 # The disclosure that holds a municipal worker's pages about the municipality's families.
 MUNICIPALITY = _l("Kommunen")
+# The disclosure that holds the figures pages (the report, attendance rates, participants per
+# municipality, evaluation results), so that staff's menu keeps to one line at 1280 px.
+FIGURES = _l("Uppföljning")
 
 
 @dataclass(frozen=True)

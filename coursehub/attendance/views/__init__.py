@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from coursehub.attendance import permissions, queries
-from coursehub.lib.nav import ADMINISTRATION, MUNICIPALITY, NavItem, RunLink
+from coursehub.lib.nav import ADMINISTRATION, FIGURES, MUNICIPALITY, NavItem, RunLink
 from coursehub.lib.start import StartPage
 
 bp = Blueprint("attendance", __name__)
@@ -29,7 +29,13 @@ nav_items = [
         order=39,
         group=MUNICIPALITY,
     ),
-    NavItem(_l("Närvarostatistik"), "attendance.rates", permissions.can_view_attendance_rates, order=43),
+    NavItem(
+        _l("Närvarostatistik"),
+        "attendance.rates",
+        permissions.can_view_attendance_rates,
+        order=43,
+        group=FIGURES,
+    ),
     NavItem(
         _l("Intyg"),
         "attendance.admin_certificates",

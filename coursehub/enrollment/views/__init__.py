@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from coursehub.enrollment import permissions, queries
 from coursehub.enrollment.labels import KIND_LABELS, STATUS_LABELS, status_label
-from coursehub.lib.nav import MUNICIPALITY, NavItem, RunLink
+from coursehub.lib.nav import FIGURES, MUNICIPALITY, NavItem, RunLink
 from coursehub.lib.start import StartPage
 
 bp = Blueprint("enrollment", __name__)
@@ -48,6 +48,7 @@ nav_items = [
         "enrollment.municipality_counts",
         permissions.can_see_municipality_counts,
         order=60,
+        group=FIGURES,
     ),
 ]
 

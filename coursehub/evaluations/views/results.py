@@ -24,7 +24,7 @@ from coursehub.evaluations import results_exports as exports
 from coursehub.evaluations import results_permissions as permissions
 from coursehub.evaluations.models import Evaluation, QuestionKind
 from coursehub.evaluations.views import bp
-from coursehub.lib.nav import ADMINISTRATION, NavItem, RunLink
+from coursehub.lib.nav import FIGURES, NavItem, RunLink
 from coursehub.lib.params import page_arg
 from coursehub.lib.work import load_or_404
 
@@ -34,7 +34,7 @@ nav_items = [
         "evaluations.results_overview",
         permissions.can_view_figures,
         order=86,
-        group=ADMINISTRATION,
+        group=FIGURES,
     ),
 ]
 

@@ -19,7 +19,7 @@ from flask_login import current_user
 from coursehub import clock
 from coursehub.accounts.permissions import permission_required
 from coursehub.clock import to_local
-from coursehub.lib.nav import NavItem
+from coursehub.lib.nav import FIGURES, NavItem
 from coursehub.reports import charts, exports
 from coursehub.reports.periods import (
     Period,
@@ -37,7 +37,9 @@ from coursehub.reports.report_permissions import can_view_report
 from coursehub.reports.scope import Scope, may_see, parse_scope, scopes_for
 from coursehub.reports.views import bp
 
-nav_items: list[NavItem] = [NavItem(_l("Rapport"), "reports.report", can_view_report, order=15)]
+nav_items: list[NavItem] = [
+    NavItem(_l("Rapport"), "reports.report", can_view_report, order=15, group=FIGURES)
+]
 
 
 @dataclass(frozen=True)
