@@ -158,32 +158,35 @@ class GenderCount:
 def attendance(spans: Sequence[Span], municipality_ids: Sequence[int]) -> list[GenderCount]:
     """Return marks present (count) of all marks (whole) per span and gender: one query.
 
-    The marks are summed per session and gender first, so that the period of each session (a
-    CASE over every period's bounds) is worked out once per session rather than once per mark.
+    Each session's period (a CASE over every period's bounds) is worked out once per session, in
+    a materialised CTE; the marks are summed per person and period (a hash join on that small
+    list), and only those sums are joined to the people for their municipality and gender.
     """
     present = func.sum(sa.case((AttendanceMark.status == AttendanceStatus.PRESENT, 1), else_=0))
-    per_session = (
-        _people(
-            select(
-                AttendanceMark.session_id.label("session_id"),
-                _gender().label("gender"),
-                present.label("present"),
-                func.count(AttendanceMark.id).label("marks"),
-            )
-            .select_from(AttendanceMark)
-            .join(CourseSession, CourseSession.id == AttendanceMark.session_id)
-            .join(User, User.id == AttendanceMark.user_id)
+    sessions = (
+        select(CourseSession.id.label("session_id"), bucket(CourseSession.starts_at, spans).label("span"))
+        .where(within(CourseSession.starts_at, spans))
+        .cte("session_spans")
+        .prefix_with("MATERIALIZED")  # else PostgreSQL inlines it and runs the CASE once per mark
+    )
+    per_person = (
+        select(
+            AttendanceMark.user_id.label("user_id"),
+            sessions.c.span,
+            present.label("present"),
+            func.count(AttendanceMark.id).label("marks"),
         )
-        .where(within(CourseSession.starts_at, spans), of_ids(_home(), municipality_ids))
-        .group_by(AttendanceMark.session_id, _gender())
+        .join(sessions, sessions.c.session_id == AttendanceMark.session_id)
+        .group_by(AttendanceMark.user_id, sessions.c.span)
         .subquery()
     )
-    span = bucket(CourseSession.starts_at, spans)
+    stmt = (
+        select(per_person.c.span, _gender(), func.sum(per_person.c.present), func.sum(per_person.c.marks))
+        .select_from(per_person)
+        .join(User, User.id == per_person.c.user_id)
+    )
     rows = db.session.execute(
-        select(span, per_session.c.gender, func.sum(per_session.c.present), func.sum(per_session.c.marks))
-        .select_from(per_session)
-        .join(CourseSession, CourseSession.id == per_session.c.session_id)
-        .group_by(span, per_session.c.gender)
+        _people(stmt).where(of_ids(_home(), municipality_ids)).group_by(per_person.c.span, _gender())
     ).all()
     return [GenderCount(key, _gender_value(g), int(p or 0), int(n)) for key, g, p, n in rows]
 
