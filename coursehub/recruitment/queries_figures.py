@@ -226,6 +226,13 @@ def _medians(
         .subquery()
     )
     groups = (durations.c.term, durations.c.m, durations.c.step)
+    if is_postgres():
+        # One ordered-set aggregate per group instead of two window functions over every stay:
+        # the lower middle value (ascending) and the upper one (descending), averaged.
+        lower = func.percentile_disc(0.5).within_group(durations.c.days)
+        upper = func.percentile_disc(0.5).within_group(durations.c.days.desc())
+        medians = db.session.execute(select(*groups, (lower + upper) / 2).group_by(*groups)).all()
+        return {(term, int(m), Step(step)): round(float(days), 1) for term, m, step, days in medians}
     ranked = select(
         durations.c.term,
         durations.c.m,

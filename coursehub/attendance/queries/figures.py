@@ -59,37 +59,52 @@ class RunCount:
     online: int
 
 
-def _held_participations(spans: Sequence[Span], municipality_ids: Sequence[int], now: datetime) -> Any:
-    """The confirmed whole-run sign-up persons of held runs, joined to the person, filtered."""
+def _held_runs(spans: Sequence[Span], now: datetime) -> Any:
+    """The held runs of the spans with their span key and whether online: a materialised CTE.
+
+    Materialised so that the CASE placing a run in its span runs once per run, not once per
+    sign-up person joined to it.
+    """
+    online = sa.and_(CourseRun.venue_id.is_(None), CourseRun.online_url.is_not(None))
+    return (
+        select(
+            CourseRun.id.label("run_id"),
+            bucket(CourseRun.starts_at, spans).label("span"),
+            online.label("online"),
+        )
+        .where(CourseRun.status.in_(HELD), CourseRun.starts_at < now, within(CourseRun.starts_at, spans))
+        .cte("held_runs")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def _held_participations(runs: Any, municipality_ids: Sequence[int]) -> Any:
+    """The confirmed whole-run sign-up persons of the held `runs`, joined to the person, filtered."""
     stmt = (
         select()
         .select_from(EnrollmentPerson)
         .join(Enrollment, Enrollment.id == EnrollmentPerson.enrollment_id)
-        .join(CourseRun, CourseRun.id == Enrollment.run_id)
+        .join(runs, runs.c.run_id == Enrollment.run_id)
         .join(User, User.id == EnrollmentPerson.user_id)
     )
     return _people(stmt).where(
         Enrollment.status == EnrollmentStatus.CONFIRMED,
         Enrollment.makeup_session_id.is_(None),
-        CourseRun.status.in_(HELD),
-        CourseRun.starts_at < now,
-        within(CourseRun.starts_at, spans),
         of_ids(_home(), municipality_ids),
     )
 
 
 def runs_held(spans: Sequence[Span], municipality_ids: Sequence[int], now: datetime) -> list[RunCount]:
     """Return the runs held in each span and how many of them online: one query."""
-    span = bucket(CourseRun.starts_at, spans)
-    online = sa.and_(CourseRun.venue_id.is_(None), CourseRun.online_url.is_not(None))
+    runs = _held_runs(spans, now)
     rows = db.session.execute(
-        _held_participations(spans, municipality_ids, now)
+        _held_participations(runs, municipality_ids)
         .add_columns(
-            span.label("span"),
-            func.count(sa.distinct(CourseRun.id)),
-            func.count(sa.distinct(sa.case((online, CourseRun.id), else_=sa.null()))),
+            runs.c.span,
+            func.count(sa.distinct(runs.c.run_id)),
+            func.count(sa.distinct(sa.case((runs.c.online, runs.c.run_id), else_=sa.null()))),
         )
-        .group_by(span)
+        .group_by(runs.c.span)
     ).all()
     found = {key: (int(held), int(on)) for key, held, on in rows}
     return [RunCount(s.key, *found.get(s.key, (0, 0))) for s in spans]
@@ -113,10 +128,11 @@ def participants(
 
     A person has one municipality and one gender, so these add up to totals per part and county.
     """
-    span = bucket(CourseRun.starts_at, spans)
+    runs = _held_runs(spans, now)
+    span = runs.c.span
     home = _home()
     rows = db.session.execute(
-        _held_participations(spans, municipality_ids, now)
+        _held_participations(runs, municipality_ids)
         .add_columns(
             span,
             home,
@@ -134,12 +150,12 @@ def participants(
 
 def families(spans: Sequence[Span], municipality_ids: Sequence[int], now: datetime) -> list[int]:
     """Return the distinct households with a participant in each span: one query."""
-    span = bucket(CourseRun.starts_at, spans)
+    runs = _held_runs(spans, now)
     rows = db.session.execute(
-        _held_participations(spans, municipality_ids, now)
-        .add_columns(span, func.count(sa.distinct(Enrollment.household_id)))
+        _held_participations(runs, municipality_ids)
+        .add_columns(runs.c.span, func.count(sa.distinct(Enrollment.household_id)))
         .where(Enrollment.participant_kind == ParticipantKind.FAMILY)
-        .group_by(span)
+        .group_by(runs.c.span)
     ).all()
     counted = {key: int(n) for key, n in rows}
     return [counted.get(s.key, 0) for s in spans]
@@ -158,32 +174,35 @@ class GenderCount:
 def attendance(spans: Sequence[Span], municipality_ids: Sequence[int]) -> list[GenderCount]:
     """Return marks present (count) of all marks (whole) per span and gender: one query.
 
-    The marks are summed per session and gender first, so that the period of each session (a
-    CASE over every period's bounds) is worked out once per session rather than once per mark.
+    Each session's period (a CASE over every period's bounds) is worked out once per session, in
+    a materialised CTE; the marks are summed per person and period (a hash join on that small
+    list), and only those sums are joined to the people for their municipality and gender.
     """
     present = func.sum(sa.case((AttendanceMark.status == AttendanceStatus.PRESENT, 1), else_=0))
-    per_session = (
-        _people(
-            select(
-                AttendanceMark.session_id.label("session_id"),
-                _gender().label("gender"),
-                present.label("present"),
-                func.count(AttendanceMark.id).label("marks"),
-            )
-            .select_from(AttendanceMark)
-            .join(CourseSession, CourseSession.id == AttendanceMark.session_id)
-            .join(User, User.id == AttendanceMark.user_id)
+    sessions = (
+        select(CourseSession.id.label("session_id"), bucket(CourseSession.starts_at, spans).label("span"))
+        .where(within(CourseSession.starts_at, spans))
+        .cte("session_spans")
+        .prefix_with("MATERIALIZED")  # else PostgreSQL inlines it and runs the CASE once per mark
+    )
+    per_person = (
+        select(
+            AttendanceMark.user_id.label("user_id"),
+            sessions.c.span,
+            present.label("present"),
+            func.count(AttendanceMark.id).label("marks"),
         )
-        .where(within(CourseSession.starts_at, spans), of_ids(_home(), municipality_ids))
-        .group_by(AttendanceMark.session_id, _gender())
+        .join(sessions, sessions.c.session_id == AttendanceMark.session_id)
+        .group_by(AttendanceMark.user_id, sessions.c.span)
         .subquery()
     )
-    span = bucket(CourseSession.starts_at, spans)
+    stmt = (
+        select(per_person.c.span, _gender(), func.sum(per_person.c.present), func.sum(per_person.c.marks))
+        .select_from(per_person)
+        .join(User, User.id == per_person.c.user_id)
+    )
     rows = db.session.execute(
-        select(span, per_session.c.gender, func.sum(per_session.c.present), func.sum(per_session.c.marks))
-        .select_from(per_session)
-        .join(CourseSession, CourseSession.id == per_session.c.session_id)
-        .group_by(span, per_session.c.gender)
+        _people(stmt).where(of_ids(_home(), municipality_ids)).group_by(per_person.c.span, _gender())
     ).all()
     return [GenderCount(key, _gender_value(g), int(p or 0), int(n)) for key, g, p, n in rows]
 
