@@ -106,8 +106,8 @@ PAGES=(
     "network thread list|/natverk/$(target "['forum_network_id']")|$MEMBER"
     "forum search|/natverk/sok?sok=$(target "['forum_search']")|$MEMBER"
     "case board|/rekrytering/|$STAFF"
-    # The report page is being built (issue 24, point 3): add its line here when it lands, e.g.
-    # "report|/rapporter/...|$STAFF"
+    "staff start page|/att-gora|$STAFF"
+    "yearly report|/rapport?period=2025&omrade=lan|$STAFF"
 )
 
 to_ms() {  # wrk's "1.23ms" / "850.00us" / "1.02s" -> milliseconds

@@ -166,3 +166,13 @@ def test_the_case_board_shows_the_generated_open_cases(app, client, login_as, lo
     response = client.get(board)
     assert response.status_code == 200
     assert "/rekrytering/arenden/" in response.get_data(as_text=True)  # open cases, each a link
+
+
+def test_the_staff_start_page_and_the_report_answer_on_the_generated_data(app, client, login_as, loaded):
+    # benchmarks/run.sh drives both pages as staff.
+    _login(client, login_as, loaded["logins"]["staff"])
+    start = client.get("/att-gora")
+    assert start.status_code == 200 and "Att göra" in start.get_data(as_text=True)
+    report = client.get("/rapport?period=2025&omrade=lan")
+    assert report.status_code == 200
+    assert "Intresseanmälningar" in report.get_data(as_text=True)
