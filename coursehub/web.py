@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import SecurityError
 from wtforms.fields.choices import RadioField, SelectFieldBase
 
@@ -64,7 +65,15 @@ def init_app(app: Flask) -> None:
 
 
 def _load_user(session_token: str) -> User | None:
-    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    # The roles come in the same statement: every page asks them (the menu, the permissions), and
+    # the relationship's own "selectin" would cost a second round trip on every request.
+    user = (
+        db.session.scalars(
+            select(User).options(joinedload(User.role_rows)).where(User.session_token == session_token)
+        )
+        .unique()
+        .first()
+    )
     return user if user is not None and user.is_active else None
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from fpdf import FPDF
 
 from coursehub import clock
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 # A Unicode TTF font covers names beyond Latin-1 (e.g. ł, ő); fpdf2's core fonts are Latin-1 only.
 FONT_CANDIDATES = (
@@ -67,6 +70,10 @@ def _date(value: datetime | None) -> str:
 
 def render_certificate_pdf(content: CertificateContent) -> bytes:
     """Return the certificate as PDF bytes."""
+    # Imported on the first certificate, not with the app: fpdf2 brings fontTools, about 28 MB of
+    # resident memory in every worker that never makes a certificate (issue 24: workers < 150 MB).
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_title(_("Intyg") + f" {content.code}")
     pdf.set_author(content.organisation)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import g
 from sqlalchemy import select
 
 from coursehub.accounts.permissions import is_staff
@@ -78,7 +79,11 @@ def in_any_network(user: Any) -> bool:
         return False
     if is_staff(user):
         return True
-    found = db.session.scalar(
-        select(NetworkMembership.id).where(NetworkMembership.user_id == user_id).limit(1)
-    )
-    return found is not None
+    # Asked more than once per page (the menu, the documents' menu item): one statement per request.
+    remembered: dict[int, bool] = g.setdefault("forum_in_any_network", {})
+    if user_id not in remembered:
+        found = db.session.scalar(
+            select(NetworkMembership.id).where(NetworkMembership.user_id == user_id).limit(1)
+        )
+        remembered[user_id] = found is not None
+    return remembered[user_id]
