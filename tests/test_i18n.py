@@ -102,6 +102,21 @@ def test_plural_forms_work_in_english(app, compiled_catalogue):
         assert gettext("Kursomgång") == "Course run"
 
 
+def test_templates_follow_a_locale_forced_within_the_request(app, compiled_catalogue):
+    # Templates look the request's translations up once, not per string (coursehub.web); a mail
+    # rendered in Swedish inside an English page, and the page after it, must each get their own.
+    template = app.jinja_env.from_string(
+        "{{ _('Kurser') }}|{{ ngettext('%(num)d kurs hittades.', '%(num)d kurser hittades.', 3) }}"
+    )
+    with app.test_request_context():
+        with force_locale("en"):
+            assert template.render() == "Courses|3 courses found."
+            with force_locale("sv"):
+                assert template.render() == "Kurser|3 kurser hittades."
+            assert template.render() == "Courses|3 courses found."
+        assert template.render() == "Kurser|3 kurser hittades."
+
+
 def test_every_message_has_a_consistent_english_translation():
     untranslated, fuzzy, placeholders = [], [], []
     for message in _messages():
