@@ -17,7 +17,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="$ROOT/.venv/bin"
 PGBIN="${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 RESULTS="$ROOT/benchmarks/results"
-OUT="$RESULTS/$(date -u +%Y-%m-%d)-$SCALE.txt"
+OUT="$RESULTS/$(date -u +%Y-%m-%d-%H%M)-$SCALE.txt"
 
 need() { command -v "$1" >/dev/null 2>&1; }
 if ! need wrk; then
