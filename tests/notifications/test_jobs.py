@@ -330,3 +330,19 @@ def test_senders_keep_their_work_per_message_small_and_send_each_message_once(
     assert per_cpu_second >= MIN_MESSAGES_PER_CPU_SECOND, (
         f"{per_cpu_second:.0f} messages per CPU second ({len(delivered) / seconds:.0f} a second)"
     )
+
+
+def test_a_sender_locks_and_records_its_messages_a_group_at_a_time(
+    app, smtp_server, clock, queue_test_message, count_queries
+):
+    # Issue 24, point 5: a message's lock and record were three statements and a commit each;
+    # now the claimed batch is locked, sent and recorded ten messages at a time (RECORD_EVERY),
+    # so a sender dying at the wrong moment can repeat at most those ten, after its lease.
+    app.config["COURSEHUB_OUTBOX_BATCH"] = 100
+    _queue_many(queue_test_message, [f"familj{n}@exempel.test" for n in range(40)])
+    with count_queries() as statements:
+        assert send_outbox(clock.now) == SendResult(sent=40)
+    assert len(smtp_server.wait_for(40)) == 40
+    # The claim (read the ids, move them a lease ahead), then per group one lock and one record:
+    # 10 statements, where a lock and a record per message made 82.
+    assert len(statements) == 2 + 2 * (40 // 10)
