@@ -22,8 +22,8 @@ more senders for throughput) share the outbox without sending anything twice:
   transaction holds the database's write lock (coursehub.lib.database), so claims take turns.
   Should a sender die mid-batch, what it had not sent is due again when the lease runs out.
 - The batch is then sent a few messages at a time (`RECORD_EVERY`, 10): in one short
-  transaction, the group's rows are locked again (and checked still unsent, and read as they
-  are now), sent one by one, and recorded with one statement just before the commit, so that
+  transaction, the group's rows are locked again (waiting for a moment's lock of another
+  sender's claim; checked still unsent, and read as they are now), sent one by one, and recorded with one statement just before the commit, so that
   even a message put back in line by staff during a run goes out once. This costs two plain Core
   statements and a commit per group; a lock and a record per message had cost more than
   building and sending it. A message is recorded as sent within one group of being handed to
@@ -262,20 +262,25 @@ _SENT_COLUMNS = [
 
 
 def _lock(ids: list[int]) -> list[Row[Any]]:
-    """Lock those of `ids` that are still unsent and free, and read them as they are now.
+    """Lock those of `ids` that are still unsent, and read them as they are now.
 
-    Left out: a message another sender holds, or one already sent or failed. PostgreSQL: the
-    row locks (SKIP LOCKED) keep a concurrent sender off them until we commit. SQLite: this
-    transaction took the database's write lock at its BEGIN (coursehub.lib.database), so a
-    second sender waits for our commit and then finds the rows sent. The rows are read under
-    the lock, so a message that staff corrected and put back in line during the run is sent as
-    it reads now, and once.
+    Left out: a message already sent or failed. PostgreSQL: the row locks keep a concurrent
+    sender off them until we commit. A row another transaction holds is waited for, not skipped:
+    most often it is another sender's claim, whose FOR UPDATE locks a row for a moment before it
+    finds it no longer due, and skipping it left the message to wait out its lease; if it is
+    another sender that has the message (staff put it back in line during the run), its commit
+    shows the message sent and it is left out here. The rows are locked in id order, so two
+    groups never wait for each other in a circle. SQLite: this transaction took the database's
+    write lock at its BEGIN (coursehub.lib.database), so a second sender waits for our commit
+    and then finds the rows sent. The rows are read under the lock, so a message that staff
+    corrected and put back in line during the run is sent as it reads now, and once.
     """
     return list(
         db.session.execute(
             select(*_SENT_COLUMNS)
             .where(_OUTBOX.c.id.in_(ids), _OUTBOX.c.sent_at.is_(None), _OUTBOX.c.failed_at.is_(None))
-            .with_for_update(skip_locked=True)
+            .order_by(_OUTBOX.c.id)
+            .with_for_update()
         )
     )
 
