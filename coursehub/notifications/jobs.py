@@ -22,15 +22,17 @@ more senders for throughput) share the outbox without sending anything twice:
   transaction holds the database's write lock (coursehub.lib.database), so claims take turns.
   Should a sender die mid-batch, what it had not sent is due again when the lease runs out.
 - The batch is then sent a few messages at a time (`RECORD_EVERY`, 10): in one short
-  transaction, the group's rows are locked again (waiting for a moment's lock of another
-  sender's claim; checked still unsent, and read as they are now), sent one by one, and recorded with one statement just before the commit, so that
-  even a message put back in line by staff during a run goes out once. This costs two plain Core
-  statements and a commit per group; a lock and a record per message had cost more than
-  building and sending it. A message is recorded as sent within one group of being handed to
-  the server, and a group is recorded early when it has taken `RECORD_WITHIN` (a slow server):
-  should a sender die between a hand-over and its group's commit, those few messages (at most
-  one group) are due again when the lease runs out and are sent a second time. That window is
-  the price of the throughput; a lease run out is the only way a claimed message comes back.
+  transaction, the group's rows are locked again (waiting out a moment's lock of another
+  sender's claim; checked still unsent, and read as they are now), sent one by one, and
+  recorded with one statement just before the commit, so that even a message put back in line
+  by staff during a run goes out once. This costs two plain Core statements and a commit per
+  group; a lock and a record per message had cost more than building and sending it. A
+  message is recorded as sent within one group of being handed to the server, and a group is
+  recorded early when it has taken `RECORD_WITHIN` (a slow server): should a sender die between
+  a hand-over and its group's commit, those few messages (at most one group) are due again
+  when the lease runs out and are sent a second time. That window is the price of the
+  throughput (COURSEHUB_OUTBOX_RECORD_EVERY=1 narrows it to one message, at about half the
+  rate; README "Jobs at scale"); a lease run out is the only way a claimed message comes back.
 - One SMTP connection serves the whole batch.
 
 No SMTPUTF8. The mail path sends plain ASCII envelopes and headers and does not use the SMTPUTF8
