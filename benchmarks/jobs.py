@@ -8,17 +8,22 @@ DATABASE_URL when that is set to an empty PostgreSQL database. It loads the benc
 data (`bench-seed`, sized so that the upcoming runs hold about --participants confirmed people),
 marks every upcoming meeting but each run's next one as reminded already, and times one run of
 the reminder job (`enrollment_session_reminders`) with a horizon that reaches all of them: one
-reminder per confirmed participant. Then it starts an SMTP sink in a process of its own and
---senders outbox senders, each a process with its own app and connection looping
-`send_outbox` until the outbox is empty, and times them: messages per second, and whether each
-message arrived exactly once (by its Message-ID). Targets: the reminders in under 10 s, the
-outbox at 200 messages a second or more. The result is printed and written to
-benchmarks/results/<date>-jobs.txt.
+reminder per confirmed participant (--profile-reminders FILE writes its cProfile). Then it
+starts an SMTP sink in a process of its own and --senders outbox senders, each a process with
+its own app and connection looping `send_outbox` until the outbox is empty, and times them:
+messages per second, whether each message arrived exactly once (by its Message-ID), and the CPU
+milliseconds per message of the senders, the sink and the PostgreSQL cluster (from /proc, when
+the script started the cluster). --sink both (the default) runs the senders twice, against
+aiosmtpd and then, with the same messages put back in line, against a lean asyncio sink, so the
+sink's own cost shows. Targets: the reminders in under 10 s, the outbox at 200 messages a second
+or more. The result is printed and written to
+benchmarks/results/<date>-<time>-jobs-<participants>-<senders>senders.txt, with the load average.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import math
 import multiprocessing
 import os
@@ -28,6 +33,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,7 +44,7 @@ REMINDER_TARGET_SECONDS = 10.0
 OUTBOX_TARGET_PER_SECOND = 200.0
 
 
-def _config(url: str, smtp_port: int = 0) -> dict:
+def _config(url: str, smtp_port: int = 0, record_every: int = 10) -> dict:
     return {
         "ENV_NAME": "development",
         "SQLALCHEMY_DATABASE_URI": url,
@@ -50,6 +56,7 @@ def _config(url: str, smtp_port: int = 0) -> dict:
         "MAIL_PORT": smtp_port,
         "MAIL_TIMEOUT": 30,
         "COURSEHUB_OUTBOX_BATCH": 200,
+        "COURSEHUB_OUTBOX_RECORD_EVERY": record_every,
     }
 
 
@@ -115,7 +122,7 @@ def seed(url: str, participants: int, seed_value: int) -> tuple[int, float]:
     return int(due or 0), time.monotonic() - started
 
 
-def time_reminders(url: str) -> tuple[int, float, int]:
+def time_reminders(url: str, profile: str | None = None) -> tuple[int, float, int]:
     """Run the reminder job once; return (reminders queued, seconds, SQL statements)."""
     import sqlalchemy as sa
 
@@ -132,86 +139,258 @@ def time_reminders(url: str) -> tuple[int, float, int]:
 
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", count)
+        profiler = cProfile.Profile() if profile else None
         started = time.perf_counter()
+        if profiler is not None:
+            profiler.enable()
         queued = send_session_reminders(clock.now())
         db.session.commit()
         seconds = time.perf_counter() - started
+        if profiler is not None and profile:
+            profiler.disable()
+            profiler.dump_stats(profile)
         sa.event.remove(db.engine, "before_cursor_execute", count)
         db.engine.dispose()
     return queued, seconds, statements
 
 
-def _sink(port: int, ready, counter, ids_path: str, stop) -> None:
-    """An SMTP server that counts what it receives and writes each Message-ID to a file."""
-    from aiosmtpd.controller import Controller
+def _sink(kind: str, port: int, ready, counter, cpu, ids_path: str, stop) -> None:
+    """An SMTP server that counts what it receives and writes each Message-ID to a file.
 
+    `aiosmtpd`: the library's server, as the tests use it (it parses every command and keeps an
+    envelope per message). `lean`: a few lines of asyncio that answer just what smtplib asks, to
+    show what the senders reach when the server costs next to nothing. Either way the process
+    reports the CPU seconds it spent, so that the server's share of the 2 cores is known.
+    """
+    import asyncio
+    import re
+    import threading
+
+    message_id = re.compile(rb"^message-id:[ \t]*(\S+)", re.IGNORECASE | re.MULTILINE)
+    began = time.process_time()
     with open(ids_path, "w", encoding="ascii") as ids:
 
-        class Handler:
-            async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
-                for line in envelope.original_content.split(b"\r\n"):
-                    if line.lower().startswith(b"message-id:"):
-                        ids.write(line.split(b":", 1)[1].strip().decode("ascii", "replace") + "\n")
+        def received(data: bytes) -> None:
+            head = data.split(b"\r\n\r\n", 1)[0]
+            found = message_id.search(head)
+            ids.write((found.group(1) if found else b"-").decode("ascii", "replace") + "\n")
+            with counter.get_lock():
+                counter.value += 1
+
+        if kind == "aiosmtpd":
+            from aiosmtpd.controller import Controller
+
+            class Handler:
+                async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
+                    received(envelope.original_content)
+                    return "250 OK"
+
+            controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+            controller.start()
+            ready.set()
+            stop.wait()
+            controller.stop()
+        else:
+
+            async def session(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+                writer.write(b"220 sink ESMTP\r\n")
+                while line := await reader.readline():
+                    verb = line[:4].upper()
+                    if verb == b"EHLO":
+                        writer.write(b"250-sink\r\n250 8BITMIME\r\n")
+                    elif verb == b"DATA":
+                        writer.write(b"354 go on\r\n")
+                        received(await reader.readuntil(b"\r\n.\r\n"))
+                        writer.write(b"250 OK\r\n")
+                    elif verb == b"QUIT":
+                        writer.write(b"221 bye\r\n")
                         break
-                with counter.get_lock():
-                    counter.value += 1
-                return "250 OK"
+                    else:  # HELO, MAIL, RCPT, RSET, NOOP
+                        writer.write(b"250 OK\r\n")
+                    await writer.drain()
+                await writer.drain()
+                writer.close()
 
-        controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-        controller.start()
-        ready.set()
-        stop.wait()
-        controller.stop()
+            loop = asyncio.new_event_loop()
+            server = loop.run_until_complete(asyncio.start_server(session, "127.0.0.1", port, limit=2**22))
+            threading.Thread(target=lambda: (stop.wait(), loop.call_soon_threadsafe(loop.stop))).start()
+            ready.set()
+            loop.run_forever()
+            server.close()
         ids.flush()
+    cpu.value = time.process_time() - began
 
 
-def _sender(url: str, port: int, start, results) -> None:
+def _sender(url: str, port: int, record_every: int, start, results) -> None:
     from sqlalchemy.orm import configure_mappers
 
     from coursehub import clock, create_app
     from coursehub.extensions import db
     from coursehub.notifications.jobs import SendResult, send_outbox
 
-    app = create_app(_config(url, port))
+    app = create_app(_config(url, port, record_every))
     with app.app_context():
         configure_mappers()  # once per process, as in a running scheduler: not part of the rate
         start.wait()
+        began = time.process_time()
         sent = 0
         while (result := send_outbox(clock.now())) != SendResult():
             sent += result.sent
+        cpu = time.process_time() - began
         db.session.remove()
         db.engine.dispose()
-    results.put(sent)
+    results.put((sent, cpu))
 
 
-def time_outbox(url: str, senders: int, workdir: Path) -> tuple[int, float, int, int]:
-    """Send the whole outbox with `senders` processes; return (sent, seconds, arrived, distinct)."""
+@dataclass
+class OutboxRun:
+    """One timed run of the senders against one kind of SMTP sink."""
+
+    sink: str
+    record_every: int
+    load: str
+    sent: int
+    seconds: float
+    arrived: int
+    distinct: int
+    sender_cpu: float
+    sink_cpu: float
+    postgres_cpu: float | None
+    machine_cpu: float
+
+    def lines(self, senders: int) -> list[str]:
+        rate = self.sent / self.seconds if self.seconds else 0.0
+        met = "met" if rate >= OUTBOX_TARGET_PER_SECOND else "MISSED"
+        per = 1000 / max(self.sent, 1)
+        postgres = "?" if self.postgres_cpu is None else f"{self.postgres_cpu * per:.2f}"
+        return [
+            f"outbox, {self.sink} sink, recorded every {self.record_every} "
+            f"(load average {self.load}): {self.sent} sent by {senders} "
+            f"senders in {self.seconds:.2f} s = {rate:.0f} messages/s "
+            f"(target {OUTBOX_TARGET_PER_SECOND:.0f}/s: {met})",
+            f"  CPU ms per message: senders {self.sender_cpu * per:.2f}, "
+            f"SMTP sink {self.sink_cpu * per:.2f}, "
+            f"PostgreSQL {postgres}; the whole machine was busy {self.machine_cpu:.2f} of "
+            f"{os.cpu_count()} cores",
+            f"  arrived at the SMTP server: {self.arrived}, distinct Message-IDs: {self.distinct} "
+            f"({'each once' if self.once else 'NOT each once'})",
+        ]
+
+    @property
+    def once(self) -> bool:
+        return self.arrived == self.distinct == self.sent
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def _machine_jiffies() -> tuple[int, int]:
+    """(busy, all) CPU time of the whole machine so far, from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def _postgres_seconds(postmaster: int | None) -> float | None:
+    """CPU seconds of the PostgreSQL cluster so far: the postmaster, its ended and its living children."""
+    if postmaster is None:
+        return None
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, parent = int(stat.parent.name), int(fields[1])
+        if pid == postmaster:
+            ticks += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+        elif parent == postmaster:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def time_outbox(
+    url: str, senders: int, sink: str, record_every: int, workdir: Path, postmaster: int | None
+) -> OutboxRun:
+    """Send the whole outbox with `senders` processes against an SMTP sink of the kind `sink`."""
     from tests.support.postgres import free_port
 
     ctx = multiprocessing.get_context("spawn")
     port = free_port()
     ready, stop = ctx.Event(), ctx.Event()
     counter = ctx.Value("i", 0)
-    ids_path = str(workdir / "message-ids.txt")
-    sink = ctx.Process(target=_sink, args=(port, ready, counter, ids_path, stop))
-    sink.start()
+    sink_cpu = ctx.Value("d", 0.0)
+    ids_path = str(workdir / f"message-ids-{sink}.txt")
+    server = ctx.Process(target=_sink, args=(sink, port, ready, counter, sink_cpu, ids_path, stop))
+    server.start()
     if not ready.wait(30):
         raise SystemExit("the SMTP sink did not start")
     start = ctx.Barrier(senders + 1)
     results = ctx.Queue()
-    processes = [ctx.Process(target=_sender, args=(url, port, start, results)) for _ in range(senders)]
+    processes = [
+        ctx.Process(target=_sender, args=(url, port, record_every, start, results)) for _ in range(senders)
+    ]
     for process in processes:
         process.start()
-    start.wait()  # every sender has its app and connection: the clock starts now
+    load = _load()
+    start.wait()  # every sender has its app: the clock starts now
     began = time.perf_counter()
-    sent = sum(results.get(timeout=3600) for _ in processes)
+    machine_began, postgres_began = _machine_jiffies(), _postgres_seconds(postmaster)
+    outcomes = [results.get(timeout=3600) for _ in processes]
     seconds = time.perf_counter() - began
     for process in processes:
         process.join()
     stop.set()
-    sink.join()
+    server.join()
+    machine_busy, machine_all = (
+        now - then for now, then in zip(_machine_jiffies(), machine_began, strict=True)
+    )
+    postgres_ended = _postgres_seconds(postmaster)
     lines = Path(ids_path).read_text(encoding="ascii").splitlines()
-    return sent, seconds, len(lines), len(set(lines))
+    return OutboxRun(
+        sink=sink,
+        record_every=record_every,
+        load=load,
+        sent=sum(sent for sent, _cpu in outcomes),
+        seconds=seconds,
+        arrived=len(lines),
+        distinct=len(set(lines)),
+        sender_cpu=sum(cpu for _sent, cpu in outcomes),
+        sink_cpu=sink_cpu.value,
+        postgres_cpu=None
+        if postgres_began is None or postgres_ended is None
+        else postgres_ended - postgres_began,
+        machine_cpu=(os.cpu_count() or 1) * machine_busy / max(machine_all, 1),
+    )
+
+
+def _put_back_in_line(url: str, ids: list[int]) -> None:
+    """Make the messages of the first run unsent again, for a run against another sink."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "UPDATE outbox_messages SET sent_at = NULL, attempts = 0, last_error = NULL, "
+                "next_attempt_at = now() - interval '1 minute' WHERE id = ANY(:ids)"
+            ),
+            {"ids": ids},
+        )
+    engine.dispose()
+
+
+def _unsent_ids(url: str) -> list[int]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        ids = list(
+            connection.execute(sa.text("SELECT id FROM outbox_messages WHERE sent_at IS NULL")).scalars()
+        )
+    engine.dispose()
+    return ids
 
 
 def main() -> None:
@@ -219,6 +398,19 @@ def main() -> None:
     parser.add_argument("--participants", type=int, default=10_000)
     parser.add_argument("--senders", type=int, default=4)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--sink",
+        choices=["aiosmtpd", "lean", "both"],
+        default="both",
+        help="the SMTP server the senders deliver to (both: one run against each)",
+    )
+    parser.add_argument(
+        "--record-every",
+        type=int,
+        default=10,
+        help="messages a sender sends before it records them (COURSEHUB_OUTBOX_RECORD_EVERY)",
+    )
+    parser.add_argument("--profile-reminders", metavar="FILE", help="write a cProfile of the reminder run")
     args = parser.parse_args()
 
     from tests.support.postgres import postgres_available, start_cluster
@@ -236,39 +428,45 @@ def main() -> None:
     from coursehub.config import normalise_database_url
 
     url = normalise_database_url(url)
+    sinks = ["aiosmtpd", "lean"] if args.sink == "both" else [args.sink]
+    postmaster = None
+    if cluster is not None:
+        postmaster = int((cluster.data_dir / "postmaster.pid").read_text().split()[0])
     workdir = Path(tempfile.mkdtemp(prefix="coursehub-jobs-"))
+    runs: list[OutboxRun] = []
     try:
         due, seed_seconds = seed(url, args.participants, args.seed)
-        queued, reminder_seconds, statements = time_reminders(url)
-        sent, outbox_seconds, arrived, distinct = time_outbox(url, args.senders, workdir)
+        reminder_load = _load()
+        queued, reminder_seconds, statements = time_reminders(url, args.profile_reminders)
+        queued_ids = _unsent_ids(url)
+        for number, sink in enumerate(sinks):
+            if number:
+                _put_back_in_line(url, queued_ids)
+            runs.append(time_outbox(url, args.senders, sink, args.record_every, workdir, postmaster))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
         if cluster is not None:
             cluster.stop()
-    rate = sent / outbox_seconds if outbox_seconds else 0.0
     stamp = datetime.now(UTC)
     reminders_met = "met" if reminder_seconds < REMINDER_TARGET_SECONDS else "MISSED"
-    outbox_met = "met" if rate >= OUTBOX_TARGET_PER_SECOND else "MISSED"
-    once = arrived == distinct == sent == queued
-    report = "\n".join(
-        [
-            f"coursehub jobs benchmark, {stamp:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}",
-            f"data: {due} confirmed participants due (asked for {args.participants}), "
-            f"loaded in {seed_seconds:.0f} s",
-            f"reminder run: {queued} reminders queued in {reminder_seconds:.2f} s, "
-            f"{statements} SQL statements (target under {REMINDER_TARGET_SECONDS:.0f} s: {reminders_met})",
-            f"outbox: {sent} sent by {args.senders} senders in {outbox_seconds:.2f} s = "
-            f"{rate:.0f} messages/s (target {OUTBOX_TARGET_PER_SECOND:.0f}/s: {outbox_met})",
-            f"arrived at the SMTP server: {arrived}, distinct Message-IDs: {distinct} "
-            f"({'each once' if once else 'NOT each once'})",
-        ]
-    )
+    lines = [
+        f"coursehub jobs benchmark, {stamp:%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}",
+        f"data: {due} confirmed participants due (asked for {args.participants}), "
+        f"loaded in {seed_seconds:.0f} s",
+        f"reminder run (load average {reminder_load}): {queued} reminders queued in "
+        f"{reminder_seconds:.2f} s, {statements} SQL statements "
+        f"(target under {REMINDER_TARGET_SECONDS:.0f} s: {reminders_met})",
+    ]
+    for run in runs:
+        lines += run.lines(args.senders)
+    report = "\n".join(lines)
     print(report)
     results = ROOT / "benchmarks" / "results"
     results.mkdir(exist_ok=True)
-    (results / f"{stamp:%Y-%m-%d}-jobs-{args.participants}.txt").write_text(report + "\n", encoding="utf-8")
-    if not once:
+    name = f"{stamp:%Y-%m-%d-%H%M}-jobs-{args.participants}-{args.senders}senders.txt"
+    (results / name).write_text(report + "\n", encoding="utf-8")
+    if not all(run.once and run.sent == queued for run in runs):
         raise SystemExit(1)
 
 

@@ -9,7 +9,6 @@ failed with a reason staff can read, and the run returns normally.
 from __future__ import annotations
 
 import pytest
-from flask_mail import Message
 
 from coursehub.extensions import db
 from coursehub.notifications import jobs
@@ -139,7 +138,7 @@ def test_any_unexpected_error_with_one_message_fails_it_alone(
     bad = _batch_with(queue_test_message, recipient="cecilia@exempel.test")
     real_build = jobs._build
 
-    def breaks_on_the_bad_one(message: OutboxMessage) -> Message:
+    def breaks_on_the_bad_one(message: OutboxMessage) -> jobs._Mail:
         if message.id == bad.id:
             raise KeyError("something nobody foresaw")
         return real_build(message)
@@ -147,6 +146,11 @@ def test_any_unexpected_error_with_one_message_fails_it_alone(
     monkeypatch.setattr(jobs, "_build", breaks_on_the_bad_one)
     reason = _assert_others_delivered_and_bad_failed(smtp_server, clock, bad)
     assert reason == "Oväntat fel med meddelandet (KeyError)"
+
+
+def _mail(recipient: str, subject: str, **options: list[str]) -> jobs._Mail:
+    data = f"Subject: {subject}\r\nTo: {recipient}\r\n\r\nHej\r\n".encode()
+    return jobs._Mail("noreply@familjehemsresurs.example", [recipient], data, **options)
 
 
 def test_an_error_in_the_middle_of_the_smtp_conversation_does_not_spoil_the_next_message(
@@ -157,12 +161,8 @@ def test_an_error_in_the_middle_of_the_smtp_conversation_does_not_spoil_the_next
     sender = jobs._Sender()
     try:
         with pytest.raises(jobs._GiveUp, match="Oväntat fel när meddelandet skickades"):
-            sender.send(
-                Message(
-                    subject="Ett", recipients=["cecilia@exempel.test"], body="Hej", rcpt_options=["X-NOTE=å"]
-                )
-            )
-        sender.send(Message(subject="Två", recipients=[GOOD_AFTER], body="Hej"))
+            sender.send(_mail("cecilia@exempel.test", "Ett", rcpt_options=["X-NOTE=å"]))
+        sender.send(_mail(GOOD_AFTER, "Två"))
     finally:
         sender.close()
     smtp_server.wait_for(1)
