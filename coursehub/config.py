@@ -46,6 +46,9 @@ class Defaults:
     MAIL_DEFAULT_SENDER = "Familjehemsresursen <noreply@familjehemsresurs.example>"
     MAIL_TIMEOUT = 10
     COURSEHUB_OUTBOX_MAX_ATTEMPTS = 8
+    # A sender records what it sent once per this many messages (notifications.jobs): a sender that
+    # dies mid-group may send up to this many again after its lease; 1 halves the throughput.
+    COURSEHUB_OUTBOX_RECORD_EVERY = 10
 
     # Scheduler: "inprocess" only for `make run`; otherwise the web process starts none.
     COURSEHUB_SCHEDULER = ""

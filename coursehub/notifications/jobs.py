@@ -21,7 +21,7 @@ more senders for throughput) share the outbox without sending anything twice:
   two claims at the same moment take different rows without waiting; on SQLite the claim's
   transaction holds the database's write lock (coursehub.lib.database), so claims take turns.
   Should a sender die mid-batch, what it had not sent is due again when the lease runs out.
-- The batch is then sent a few messages at a time (`RECORD_EVERY`, 10): in one short
+- The batch is then sent a few messages at a time (COURSEHUB_OUTBOX_RECORD_EVERY, 10): in one short
   transaction, the group's rows are locked again (waiting out a moment's lock of another
   sender's claim; checked still unsent, and read as they are now), sent one by one, and
   recorded with one statement just before the commit, so that even a message put back in line
@@ -83,9 +83,8 @@ from coursehub.notifications.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 DEFAULT_BATCH = 100
-# Messages sent and then recorded in one transaction (see the module docstring): the most that a
-# sender dying at the wrong moment can send again, once its lease has run out.
-RECORD_EVERY = 10
+# Messages sent and then recorded in one transaction: the setting COURSEHUB_OUTBOX_RECORD_EVERY
+# (10; see the module docstring), the most that a sender dying at the wrong moment can send again.
 # ... or fewer, when the server is slow: a group is recorded once it has taken this long.
 RECORD_WITHIN = 1.0
 # How long a claimed batch stays with its sender: longer than a batch can take to send.
@@ -123,7 +122,7 @@ def send_outbox(now: datetime) -> SendResult:
         # The embedded default has no mail server: messages stay pending, readable by staff.
         return SendResult()
     batch = int(current_app.config.get("COURSEHUB_OUTBOX_BATCH", DEFAULT_BATCH))
-    group = max(1, int(current_app.config.get("COURSEHUB_OUTBOX_RECORD_EVERY", RECORD_EVERY)))
+    group = max(1, int(current_app.config["COURSEHUB_OUTBOX_RECORD_EVERY"]))
     due_ids = _claim_batch(now, batch)
     counts = {"sent": 0, "retrying": 0, "failed": 0}
     sender = _Sender()
