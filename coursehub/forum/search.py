@@ -229,13 +229,23 @@ def _hit(
 _TOKEN = re.compile(r"(\w+)", re.UNICODE)
 
 
+def _searched(word: str, wanted: frozenset[str]) -> bool:
+    """Whether `word` has one of the `wanted` stems.
+
+    A Swedish stem is the start of its word (Snowball's Swedish algorithm only shortens endings),
+    so a word that begins with none of them is not stemmed at all: most words of a hit.
+    """
+    lower = word.lower()
+    return any(lower.startswith(s) for s in wanted) and stem(lower) in wanted
+
+
 def _snippet(text: str, stems: list[str]) -> str:
     """Return about SNIPPET characters of `text` around its first searched word."""
     if len(text) <= SNIPPET:
         return text
-    wanted = set(stems)
+    wanted = frozenset(stems)
     for found in _TOKEN.finditer(text):
-        if stem(found.group(1).lower()) in wanted:
+        if _searched(found.group(1), wanted):
             start = max(0, found.start() - SNIPPET // 3)
             return ("…" if start else "") + text[start : start + SNIPPET] + "…"
     return text[:SNIPPET] + "…"
@@ -243,11 +253,13 @@ def _snippet(text: str, stems: list[str]) -> str:
 
 def highlight(text: str, stems: list[str]) -> Markup:
     """Escape `text`, then wrap each word whose stem was searched for in <mark>."""
-    wanted = set(stems)
+    wanted = frozenset(stems)
     parts = []
-    for piece in _TOKEN.split(text):
-        if piece and _TOKEN.fullmatch(piece) and stem(piece.lower()) in wanted:
-            parts.append(Markup("<mark>%s</mark>") % piece)
-        else:
-            parts.append(escape(piece))
+    done = 0  # escaped up to here; the text between marked words is escaped in one piece
+    for found in _TOKEN.finditer(text):
+        if _searched(found.group(1), wanted):
+            parts.append(escape(text[done : found.start()]))
+            parts.append(Markup("<mark>%s</mark>") % found.group(1))
+            done = found.end()
+    parts.append(escape(text[done:]))
     return Markup("").join(parts)
