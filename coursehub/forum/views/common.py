@@ -100,6 +100,7 @@ def load_thread_standing(thread_id: int) -> tuple[Thread, Standing]:
 
 def id_urls(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
     """Return a builder of `endpoint`'s URL for many ids: `url_for` runs once, not once per row."""
-    head, found, tail = url_for(endpoint, **values, **{key: _STAND_IN}).partition(str(_STAND_IN))
+    arguments: dict[str, Any] = {**values, key: _STAND_IN}
+    head, found, tail = url_for(endpoint, **arguments).partition(str(_STAND_IN))
     known(found or None, "the stand-in id is in the URL")
     return lambda ident: f"{head}{ident}{tail}"
