@@ -360,7 +360,7 @@ class SearchEntry(Base):
     """The searchable text of a thread title, a visible post, or a network's or the library's document.
 
     Written by coursehub/forum/search.py as threads, posts and documents are flushed. PostgreSQL
-    searches it through an expression index with the 'swedish' configuration; SQLite through an
+    searches it through a stored 'swedish' text-search vector and its GIN index; SQLite through an
     FTS5 table over `stemmed`, the text's Swedish stems (coursehub/forum/stemming.py). Neither
     structure is a model: search_schema.py creates them beside this table, and the migration too.
     """

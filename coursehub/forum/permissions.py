@@ -52,6 +52,11 @@ def can_read_network(user: Any, network: Network) -> bool:
     return _user_id(user) is not None and (is_staff(user) or is_member(user, network))
 
 
+def can_read_network_as(user: Any, *, is_member: bool) -> bool:
+    """`can_read_network` when the caller has already looked up whether `user` is a member."""
+    return _user_id(user) is not None and (is_staff(user) or is_member)
+
+
 def can_post(user: Any, network: Network) -> bool:
     """Members write in their network."""
     return is_member(user, network)

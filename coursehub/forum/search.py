@@ -19,8 +19,8 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 from markupsafe import Markup, escape
-from sqlalchemy import event, func, literal_column, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, event, func, literal_column, select
+from sqlalchemy.orm import Session, aliased
 
 from coursehub import clock
 from coursehub.extensions import db
@@ -33,7 +33,7 @@ from coursehub.forum.models import (
     SearchKind,
     Thread,
 )
-from coursehub.forum.search_schema import FTS_TABLE
+from coursehub.forum.search_schema import FTS_TABLE, PG_VECTOR
 from coursehub.forum.stemming import stem, stem_text, words
 from coursehub.lib.pagination import Page, paginate
 
@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 QUERY_MAX = 200  # characters of a search
 SNIPPET = 220  # characters of a post shown around the first hit
+MOST = 1000  # hits ranked and counted: the newest that have every word (the page says "at least")
 _entries = cast(sa.Table, SearchEntry.__table__)
 _fts = sa.table(FTS_TABLE, sa.column("rowid"), sa.column("rank"))
 
@@ -151,7 +152,9 @@ def search(
     """Return one page of hits for `query` among what `user_id` may read, filtered in SQL.
 
     That is the networks `user_id` is a member of, or every network when `every_network` (staff
-    and admins read them all), and the shared library's documents when `library`.
+    and admins read them all), and the shared library's documents when `library`. The hits are the
+    newest MOST entries with every searched word, ranked best first; a total of MOST says there
+    may be more (`capped`).
     """
     stems = query_stems(query)
     if not stems:
@@ -165,32 +168,40 @@ def search(
         )
     if library:
         readable = sa.or_(readable, SearchEntry.network_id.is_(None))
-    stmt = (
-        select(SearchEntry, Network.name, Thread.title, Post.number)
-        .outerjoin(Network, Network.id == SearchEntry.network_id)
-        .outerjoin(Thread, Thread.id == SearchEntry.thread_id)
-        .outerjoin(Post, Post.id == SearchEntry.post_id)
-        .where(readable)
-    )
+    # The newest MOST readable entries with every word, each with its rank, found through the index
+    # (the planner walks the entries newest first for a common word, or the index for a rare one) ...
+    newest: Select[Any]
     if db.session.get_bind().dialect.name == "postgresql":
-        vector = func.to_tsvector(
-            literal_column("'swedish'::regconfig"),
-            SearchEntry.title.op("||")(literal_column("' '")).op("||")(SearchEntry.body),
-        )
+        vector: sa.ColumnElement[Any] = literal_column(f"{_entries.name}.{PG_VECTOR}")
         wanted = func.plainto_tsquery(literal_column("'swedish'::regconfig"), query[:QUERY_MAX])
-        stmt = stmt.where(vector.op("@@")(wanted)).order_by(
-            func.ts_rank(vector, wanted).desc(), SearchEntry.id.desc()
+        newest = select(SearchEntry, (-func.ts_rank(vector, wanted)).label("rank")).where(
+            vector.op("@@")(wanted)
         )
-    else:
+    else:  # FTS5's rank: the better the hit, the lower
         match = " ".join('"' + s.replace('"', '""') + '"' for s in stems)
-        stmt = (
-            stmt.join(_fts, _fts.c.rowid == SearchEntry.id)
+        newest = (
+            select(SearchEntry, _fts.c.rank.label("rank"))
+            .join(_fts, _fts.c.rowid == SearchEntry.id)
             .where(sa.text(f"{FTS_TABLE} MATCH :match").bindparams(match=match))
-            .order_by(_fts.c.rank, SearchEntry.id.desc())
         )
+    chosen = newest.where(readable).order_by(SearchEntry.id.desc()).limit(MOST).subquery()
+    entry = aliased(SearchEntry, chosen)
+    # ... and those ranked, the best first: the work is bounded whatever the forum's size. Names
+    # and numbers are subqueries of the select list, looked up for the rows of the page only.
+    stmt = select(
+        entry,
+        select(Network.name).where(Network.id == entry.network_id).scalar_subquery(),
+        select(Thread.title).where(Thread.id == entry.thread_id).scalar_subquery(),
+        select(Post.number).where(Post.id == entry.post_id).scalar_subquery(),
+    ).order_by(chosen.c.rank, entry.id.desc())
     found = paginate(stmt, page, per_page, scalars=False)
     found.items = [_hit(*row, stems=stems) for row in found.items]
     return found
+
+
+def capped(found: Page) -> bool:
+    """Whether a search's hits stopped at MOST (there may be more; the page asks for more words)."""
+    return found.total >= MOST
 
 
 def _hit(
@@ -218,13 +229,23 @@ def _hit(
 _TOKEN = re.compile(r"(\w+)", re.UNICODE)
 
 
+def _searched(word: str, wanted: frozenset[str]) -> bool:
+    """Whether `word` has one of the `wanted` stems.
+
+    A Swedish stem is the start of its word (Snowball's Swedish algorithm only shortens endings),
+    so a word that begins with none of them is not stemmed at all: most words of a hit.
+    """
+    lower = word.lower()
+    return any(lower.startswith(s) for s in wanted) and stem(lower) in wanted
+
+
 def _snippet(text: str, stems: list[str]) -> str:
     """Return about SNIPPET characters of `text` around its first searched word."""
     if len(text) <= SNIPPET:
         return text
-    wanted = set(stems)
+    wanted = frozenset(stems)
     for found in _TOKEN.finditer(text):
-        if stem(found.group(1).lower()) in wanted:
+        if _searched(found.group(1), wanted):
             start = max(0, found.start() - SNIPPET // 3)
             return ("…" if start else "") + text[start : start + SNIPPET] + "…"
     return text[:SNIPPET] + "…"
@@ -232,11 +253,13 @@ def _snippet(text: str, stems: list[str]) -> str:
 
 def highlight(text: str, stems: list[str]) -> Markup:
     """Escape `text`, then wrap each word whose stem was searched for in <mark>."""
-    wanted = set(stems)
+    wanted = frozenset(stems)
     parts = []
-    for piece in _TOKEN.split(text):
-        if piece and _TOKEN.fullmatch(piece) and stem(piece.lower()) in wanted:
-            parts.append(Markup("<mark>%s</mark>") % piece)
-        else:
-            parts.append(escape(piece))
+    done = 0  # escaped up to here; the text between marked words is escaped in one piece
+    for found in _TOKEN.finditer(text):
+        if _searched(found.group(1), wanted):
+            parts.append(escape(text[done : found.start()]))
+            parts.append(Markup("<mark>%s</mark>") % found.group(1))
+            done = found.end()
+    parts.append(escape(text[done:]))
     return Markup("").join(parts)

@@ -80,6 +80,27 @@ def test_results_come_a_page_at_a_time(app):
     assert not set(_titles(first)) & set(_titles(second))
 
 
+def test_a_common_word_ranks_the_newest_hits_and_the_page_says_there_may_be_more(
+    client, login_as, monkeypatch
+):
+    monkeypatch.setattr(search, "MOST", 3)
+    reader = member()
+    network = user_network(reader)
+    for n in range(5):  # the newest post, in "Syskon 4", says the word thrice: it ranks first
+        body = "placering placering placering" if n == 4 else "placering"
+        thread_with_post(network, title=f"Syskon {n}" if n else "Syskon i familjehem", body=body)
+    db.session.commit()
+    found = search.search(reader.id, "placering", page=1)
+    assert found.total == 3 and search.capped(found)
+    assert _titles(found)[0] == "Syskon 4"
+    assert {str(hit.title) for hit in found.items} == {"Syskon 4", "Syskon 3", "Syskon 2"}
+    login_as(client, reader)
+    html = client.get("/natverk/sok?sok=placering").get_data(as_text=True)
+    assert "Minst 3 träffar" in html and "de 3 senaste" in html
+    few = client.get("/natverk/sok?sok=familjehem").get_data(as_text=True)
+    assert "1 träff" in few and "Minst" not in few
+
+
 def test_a_thread_moved_to_another_network_is_found_there_only(app):
     reader = member()
     network = user_network(reader)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import url_for
 from flask_login import current_user
 
 from coursehub.forum import permissions
 from coursehub.forum.models import Network, NetworkMembership, Post, Subject, Thread
+from coursehub.lib.checks import known
 from coursehub.lib.work import load_or_404
+
+_STAND_IN = 2_147_483_647  # an id no row has: url_for builds with it, the real id takes its place
 
 
 def _reads(user: Any, row: Any) -> bool:
@@ -64,3 +69,38 @@ def standing(network: Network) -> Standing:
         is_moderator=found is not None and found.is_moderator,
         can_manage_members=permissions.can_manage_members(current_user, network),
     )
+
+
+def _reads_with(standing_of: Standing, user: Any) -> bool:
+    """`permissions.can_read_network`, from a standing already read."""
+    return permissions.can_read_network_as(user, is_member=standing_of.is_member)
+
+
+def load_network_standing(network_id: int) -> tuple[Network, Standing]:
+    """`load_network` and `standing` in one membership query (a page that needs both)."""
+    found: list[Standing] = []
+
+    def allowed(user: Any, network: Network) -> bool:
+        found.append(standing(network))
+        return _reads_with(found[0], user)
+
+    return load_or_404(Network, network_id, allowed=allowed), found[0]
+
+
+def load_thread_standing(thread_id: int) -> tuple[Thread, Standing]:
+    """`load_thread` and `standing` of its network in one membership query."""
+    found: list[Standing] = []
+
+    def allowed(user: Any, thread: Thread) -> bool:
+        found.append(standing(thread.network))
+        return _reads_with(found[0], user)
+
+    return load_or_404(Thread, thread_id, allowed=allowed), found[0]
+
+
+def id_urls(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
+    """Return a builder of `endpoint`'s URL for many ids: `url_for` runs once, not once per row."""
+    arguments: dict[str, Any] = {**values, key: _STAND_IN}
+    head, found, tail = url_for(endpoint, **arguments).partition(str(_STAND_IN))
+    known(found or None, "the stand-in id is in the URL")
+    return lambda ident: f"{head}{ident}{tail}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,7 +25,15 @@ from coursehub.forum.models import Post, Thread
 from coursehub.forum.services import discussions
 from coursehub.forum.text import quote
 from coursehub.forum.views import bp
-from coursehub.forum.views.common import load_post, load_subject, load_thread, standing
+from coursehub.forum.views.common import (
+    Standing,
+    id_urls,
+    load_post,
+    load_subject,
+    load_thread,
+    load_thread_standing,
+    standing,
+)
 from coursehub.lib.params import as_id, get_or_none, page_arg
 from coursehub.lib.work import ERROR, actor, attempt
 
@@ -81,8 +91,56 @@ def new_thread(subject_id: int):
     )
 
 
-def _render_thread(thread: Thread, form: PostForm | None = None, status: int = 200):
-    here = standing(thread.network)
+@dataclass(frozen=True)
+class PostLinks:
+    """The addresses of one post's buttons on the thread page."""
+
+    quote: str
+    edit: str
+    delete: str
+    history: str
+    hide: str
+    unhide: str
+
+
+def _post_links(thread: Thread, page: int, post_ids: list[int]) -> dict[int, PostLinks]:
+    """Each post's button addresses, from one `url_for` per kind of link."""
+    quote = id_urls("forum.thread", "citera", thread_id=thread.id, sida=page)
+    edit, delete = id_urls("forum.edit_post", "post_id"), id_urls("forum.delete_post", "post_id")
+    history, hide = id_urls("forum.post_history", "post_id"), id_urls("forum.hide_post", "post_id")
+    unhide = id_urls("forum.unhide_post", "post_id")
+    return {
+        ident: PostLinks(
+            quote=quote(ident),
+            edit=edit(ident),
+            delete=delete(ident),
+            history=history(ident),
+            hide=hide(ident),
+            unhide=unhide(ident),
+        )
+        for ident in post_ids
+    }
+
+
+def _post_words() -> dict[str, str]:
+    """The thread page's words with a post's number in them, translated once for the page.
+
+    Plain text: the template fills them in with `%` and escapes the whole (these words hold no
+    character that escaping changes; what is put in, a moderator's reason, is escaped as before).
+    """
+    return {
+        "number": _("Inlägg %(n)d"),
+        "post": _("inlägg %(n)d"),
+        "hide": _("Dölj inlägg %(n)d"),
+        "edited": _("ändrat %(when)s"),
+        "hidden": _("Inlägget är dolt av en moderator: %(reason)s"),
+    }
+
+
+def _render_thread(
+    thread: Thread, form: PostForm | None = None, status: int = 200, here: Standing | None = None
+):
+    here = here or standing(thread.network)
     page, last_read = queries.thread_posts(thread, user_id=current_user.id, page=page_arg())
     form = form or PostForm()
     quoted = as_id(request.args.get("citera")) if form.body.data is None else None
@@ -93,9 +151,9 @@ def _render_thread(thread: Thread, form: PostForm | None = None, status: int = 2
             form.body.data = quote(name, source.body_source)
             form.quoted_post_id.data = str(source.id)
     move_form = MoveThreadForm()
-    move_form.subject_id.choices = subject_choices(
-        [(s.id, s.name) for s in queries.subjects(thread.network_id)]
-    )
+    # Only moderators see the move form; kept in hand, the subjects also give `thread.subject`.
+    subjects = queries.subjects(thread.network_id) if here.is_moderator else []
+    move_form.subject_id.choices = subject_choices([(s.id, s.name) for s in subjects])
     move_form.subject_id.data = thread.subject_id
     return (
         render_template(
@@ -114,6 +172,8 @@ def _render_thread(thread: Thread, form: PostForm | None = None, status: int = 2
             reminder=CHILD_REMINDER,
             hint=MARKDOWN_HINT,
             user_id=current_user.id,
+            links=_post_links(thread, page.page, [row.post.id for row in page.items]),
+            words=_post_words(),
         ),
         status,
     )
@@ -123,7 +183,8 @@ def _render_thread(thread: Thread, form: PostForm | None = None, status: int = 2
 @login_required
 def thread(thread_id: int):
     """A thread's posts, a page at a time, with new posts marked and the reply form."""
-    return _render_thread(load_thread(thread_id))
+    found, here = load_thread_standing(thread_id)
+    return _render_thread(found, here=here)
 
 
 @bp.get("/trad/<int:thread_id>/inlagg/<int:number>")

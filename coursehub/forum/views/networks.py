@@ -14,7 +14,7 @@ from coursehub.forum.forms import ButtonForm, MemberForm, NetworkForm, SubjectFo
 from coursehub.forum.models import DESCRIPTION_MAX
 from coursehub.forum.services import networks as network_services
 from coursehub.forum.views import bp
-from coursehub.forum.views.common import load_membership, load_network, standing
+from coursehub.forum.views.common import load_membership, load_network, load_network_standing, standing
 from coursehub.lib.checks import known
 from coursehub.lib.forms import required
 from coursehub.lib.params import page_arg
@@ -106,14 +106,14 @@ def edit_network(network_id: int):
 @login_required
 def network(network_id: int):
     """Show a network: its subjects and its latest threads."""
-    found = load_network(network_id)
+    found, here = load_network_standing(network_id)
     return render_template(
         "forum/network.html",
         network=found,
         subjects=queries.subjects(found.id),
         counts=queries.thread_counts(found.id),
         page=queries.network_threads(found.id, user_id=current_user.id, page=page_arg()),
-        standing=standing(found),
+        standing=here,
         subject_form=SubjectForm(),
     )
 

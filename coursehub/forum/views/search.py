@@ -28,7 +28,8 @@ def search():
             library=rights.can_read_library(current_user),
         )
     links = [_link(hit) for hit in page.items] if page is not None else []
-    return render_template("forum/search.html", query=query, page=page, links=links)
+    capped = page is not None and searching.capped(page)
+    return render_template("forum/search.html", query=query, page=page, links=links, capped=capped)
 
 
 def _link(hit: searching.Hit) -> str:
