@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -107,7 +108,8 @@ def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[
     )
     whole_runs: dict[int, set[int]] = defaultdict(set)
     planned: dict[int, set[int]] = defaultdict(set)
-    for is_run, owner_id, item_id in db.session.execute(sa.union_all(whole, coming)):
+    rows: list[Any] = list(db.session.execute(sa.union_all(whole, coming)))
+    for is_run, owner_id, item_id in rows:
         (whole_runs if is_run else planned)[owner_id].add(item_id)
     return whole_runs, planned
 
