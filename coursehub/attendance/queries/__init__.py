@@ -18,6 +18,7 @@ from coursehub.attendance.queries.progress import (
 )
 from coursehub.attendance.queries.reports import DIMENSIONS, RateRow, attendance_rates
 from coursehub.attendance.queries.sheet import (
+    SHEET_SESSION_OPTIONS,
     Needs,
     RunMatrix,
     SheetChange,
@@ -37,6 +38,7 @@ from coursehub.attendance.queries.sheet import (
 
 __all__ = [
     "DIMENSIONS",
+    "SHEET_SESSION_OPTIONS",
     "CourseProgress",
     "MakeupOption",
     "MakeupTheme",

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Subquery, and_, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from coursehub.accounts.models import Household, User
 from coursehub.attendance.models import (
@@ -22,6 +22,13 @@ from coursehub.enrollment import queries as enrollment_queries
 from coursehub.enrollment.models import RUN_SCOPE, Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.extensions import db
 from coursehub.lib.pagination import Page, paginate
+
+# The sheet's session with what the permission check and the page read of it, in one statement:
+# its run and the run's leaders (their roles only when asked), and the session's speakers.
+SHEET_SESSION_OPTIONS = (
+    joinedload(CourseSession.run).joinedload(CourseRun.leaders).lazyload(User.role_rows),
+    joinedload(CourseSession.speakers),
+)
 
 
 def _signed_up_for(session: CourseSession) -> Subquery:

@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from coursehub import clock
 from coursehub.accounts.models import LEADER_ROLES, User
@@ -41,17 +40,12 @@ def runs():
     )
 
 
-# The sheet's session with what the permission check and the page read of it, in one statement:
-# its run and the run's leaders (their roles only when asked), and the session's speakers.
-_SHEET_SESSION = (
-    joinedload(CourseSession.run).joinedload(CourseRun.leaders).lazyload(User.role_rows),
-    joinedload(CourseSession.speakers),
-)
-
-
 def _load_session(session_id: int) -> CourseSession:
     return load_or_404(
-        CourseSession, session_id, allowed=permissions.can_record_attendance, options=_SHEET_SESSION
+        CourseSession,
+        session_id,
+        allowed=permissions.can_record_attendance,
+        options=queries.SHEET_SESSION_OPTIONS,
     )
 
 
