@@ -150,14 +150,15 @@ def mark_everyone_present(
         groups = [g for g in groups if g.household is not None and g.household.id == household_id]
         if not groups:
             raise NotSignedUpError(_("Familjen är inte anmäld till den här träffen."))
+    unmarked = [row for group in groups for row in group.rows if row.mark is None]
+    people = {
+        u.id: u for u in db.session.scalars(select(User).where(User.id.in_([r.user.id for r in unmarked])))
+    }
     made = 0
-    for group in groups:
-        for row in group.rows:
-            if row.mark is not None:
-                continue
-            status = AttendanceStatus.EXCUSED if row.notice is not None else AttendanceStatus.PRESENT
-            record_attendance(session, row.user, status=status, actor=actor, now=now)
-            made += 1
+    for row in unmarked:
+        status = AttendanceStatus.EXCUSED if row.notice is not None else AttendanceStatus.PRESENT
+        record_attendance(session, people[row.user.id], status=status, actor=actor, now=now)
+        made += 1
     logger.info("marked everyone present session=%s marks=%s", session.id, made)
     return made
 

@@ -18,9 +18,15 @@ from coursehub.attendance.queries.progress import (
 )
 from coursehub.attendance.queries.reports import DIMENSIONS, RateRow, attendance_rates
 from coursehub.attendance.queries.sheet import (
+    SHEET_SESSION_OPTIONS,
     Needs,
     RunMatrix,
+    SheetChange,
+    SheetFamily,
     SheetHousehold,
+    SheetMark,
+    SheetNotice,
+    SheetPerson,
     SheetRow,
     attendance_sheet,
     is_participant,
@@ -32,6 +38,7 @@ from coursehub.attendance.queries.sheet import (
 
 __all__ = [
     "DIMENSIONS",
+    "SHEET_SESSION_OPTIONS",
     "CourseProgress",
     "MakeupOption",
     "MakeupTheme",
@@ -39,7 +46,12 @@ __all__ = [
     "Needs",
     "RateRow",
     "RunMatrix",
+    "SheetChange",
+    "SheetFamily",
     "SheetHousehold",
+    "SheetMark",
+    "SheetNotice",
+    "SheetPerson",
     "SheetRow",
     "ThemeProgress",
     "UpcomingSession",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -20,8 +21,7 @@ from coursehub.courses.models import (
     RunStatus,
     SessionStatus,
 )
-from coursehub.enrollment import queries as enrollment_queries
-from coursehub.enrollment.models import SEAT_HOLDING, Enrollment, EnrollmentPerson
+from coursehub.enrollment.models import ACTIVE, RUN_SCOPE, SEAT_HOLDING, Enrollment, EnrollmentPerson
 from coursehub.extensions import db
 from coursehub.lib.checks import known
 
@@ -61,36 +61,56 @@ class MakeupTheme:
 
 def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     """Return the runs each household is signed up for as a whole, and the themes each person
-    still has an upcoming session of (in their own run or a make-up already booked)."""
+    still has an upcoming session of (in their own run or a make-up already booked).
+
+    One statement of two indexed parts, each bounded by what the page shows rather than by the
+    household's history: the households' active whole-run sign-ups (`ix_enrollments_household_id`),
+    and the persons' active sign-ups (`ix_enrollment_persons_user_id`) with only their sessions
+    still to come. A make-up sign-up belongs to the run of its session, so sessions are found by
+    run, without enrollment's `OR` across the session and sign-up tables.
+    """
     user_ids = [u.id for u in users]
     household_ids = {u.household_id for u in users if u.household_id is not None}
-    # A run without sessions drops out here; it has no session to offer as a make-up either.
-    taking_part = enrollment_queries.session_participants(active=True)
-    stmt = (
+    whole = (
         select(
-            taking_part.c.household_id,
-            taking_part.c.run_id,
-            taking_part.c.is_makeup,
-            taking_part.c.user_id,
-            CourseSession.theme_id,
-            CourseSession.starts_at,
-            CourseSession.status,
+            sa.literal(True).label("is_run"),
+            Enrollment.household_id.label("owner_id"),
+            Enrollment.run_id.label("item_id"),
         )
-        .join(CourseSession, CourseSession.id == taking_part.c.session_id)
-        .where(sa.or_(taking_part.c.household_id.in_(household_ids), taking_part.c.user_id.in_(user_ids)))
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .where(
+            Enrollment.household_id.in_(household_ids),
+            Enrollment.status.in_(ACTIVE),
+            Enrollment.makeup_session_id.is_(None),
+        )
+    )
+    coming = (
+        select(
+            sa.literal(False).label("is_run"),
+            EnrollmentPerson.user_id.label("owner_id"),
+            CourseSession.theme_id.label("item_id"),
+        )
+        .join(Enrollment, Enrollment.id == EnrollmentPerson.enrollment_id)
+        .join(
+            CourseSession,
+            sa.and_(
+                CourseSession.run_id == Enrollment.run_id,
+                sa.or_(Enrollment.scope == RUN_SCOPE, Enrollment.makeup_session_id == CourseSession.id),
+            ),
+        )
+        .where(
+            EnrollmentPerson.user_id.in_(user_ids),
+            Enrollment.status.in_(ACTIVE),
+            CourseSession.theme_id.is_not(None),
+            CourseSession.starts_at > now,
+            CourseSession.status == SessionStatus.SCHEDULED,
+        )
     )
     whole_runs: dict[int, set[int]] = defaultdict(set)
     planned: dict[int, set[int]] = defaultdict(set)
-    for household_id, run_id, is_makeup, user_id, theme_id, starts_at, status in db.session.execute(stmt):
-        if not is_makeup:
-            whole_runs[household_id].add(run_id)
-        if (
-            theme_id is not None
-            and starts_at is not None
-            and starts_at > now
-            and status == SessionStatus.SCHEDULED
-        ):
-            planned[user_id].add(theme_id)
+    rows: list[Any] = list(db.session.execute(sa.union_all(whole, coming)))
+    for is_run, owner_id, item_id in rows:
+        (whole_runs if is_run else planned)[owner_id].add(item_id)
     return whole_runs, planned
 
 
@@ -112,7 +132,8 @@ def makeup_candidates(
 ) -> dict[int, list[MakeupTheme]]:
     """Return, per person, each missing theme of a make-up course type with sessions to book.
 
-    Runs three statements whatever the number of persons, course types and runs.
+    At most three statements whatever the number of persons, course types and runs (one when
+    nothing is lacking).
     """
     result: dict[int, list[MakeupTheme]] = {u.id: [] for u in users}
     whole_runs, planned = _plans(users, now)
@@ -125,6 +146,8 @@ def makeup_candidates(
                 if row.attended is None and row.theme.id not in planned[user.id]:
                     wanted.append((user, course, row.theme))
     theme_ids = {theme.id for _u, _c, theme in wanted}
+    if not theme_ids:  # nothing lacking, or everything planned: no sessions to look for
+        return result
     stmt = (
         select(CourseSession)
         .join(CourseRun, CourseSession.run_id == CourseRun.id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from coursehub.accounts.models import Household, User
 from coursehub.attendance.models import Certificate, Completion
@@ -42,7 +42,10 @@ def household_adults(household_id: int) -> list[User]:
     """Return the adults of a household by name."""
     return list(
         db.session.scalars(
-            select(User).where(User.household_id == household_id).order_by(User.full_name, User.id)
+            select(User)
+            .where(User.household_id == household_id)
+            .order_by(User.full_name, User.id)
+            .options(lazyload(User.role_rows))  # the pages show names; roles only if asked
         )
     )
 

@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from coursehub.accounts.models import User
 from coursehub.attendance.models import (
@@ -25,6 +25,7 @@ from coursehub.courses.models import (
     SessionStatus,
 )
 from coursehub.enrollment import queries as enrollment_queries
+from coursehub.enrollment.models import RUN_SCOPE, Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.extensions import db
 from coursehub.lib.checks import known
 
@@ -175,13 +176,16 @@ def progress_for_users(
         home_runs[(user_id, type_id)]  # noqa: B018 - taking part at all makes the type show
         if whole_run:
             home_runs[(user_id, type_id)].add(run_id)
+    # The certificates come joined to their completion: one statement, not two.
     completions = {
         (c.user_id, c.course_type_id): c
         for c in db.session.scalars(
             select(Completion)
+            .outerjoin(Completion.certificates)
             .where(Completion.user_id.in_(user_ids))
-            .options(selectinload(Completion.certificates))
-        )
+            .options(contains_eager(Completion.certificates))
+            .order_by(Completion.id, Certificate.id)
+        ).unique()
     }
     if course_type_ids is not None:
         completions = {k: v for k, v in completions.items() if k[1] in course_type_ids}
@@ -191,8 +195,8 @@ def progress_for_users(
         for t in db.session.scalars(
             select(CourseType)
             .where(CourseType.id.in_({k[1] for k in keys} or {-1}))
-            .options(selectinload(CourseType.themes))
-        )
+            .options(joinedload(CourseType.themes))
+        ).unique()
     }
     for user_id, type_id in sorted(keys, key=lambda k: (k[0], types[k[1]].name)):
         progress = evaluate_rule(
@@ -215,27 +219,38 @@ class UpcomingSession:
 def upcoming_sessions_for_household(
     household_id: int, *, now: datetime, limit: int = 30
 ) -> list[UpcomingSession]:
-    """Return the sessions not yet started that the household's adults take part in."""
-    taking_part = enrollment_queries.session_participants()
+    """Return the sessions not yet started that the household's adults take part in.
+
+    One statement: the household's confirmed sign-ups (`ix_enrollments_household_id`), the
+    sessions of their runs (a make-up: its one session), each with its run and the person's
+    advance notice joined. A make-up sign-up belongs to the run of its session, so the sessions
+    are found by run, without enrollment's `OR` across the session and sign-up tables.
+    """
     stmt = (
-        select(CourseSession, User)
-        .join(taking_part, taking_part.c.session_id == CourseSession.id)
-        .join(User, taking_part.c.user_id == User.id)
+        select(CourseSession, User, AbsenceNotice)
+        .select_from(Enrollment)
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .join(
+            CourseSession,
+            and_(
+                CourseSession.run_id == Enrollment.run_id,
+                or_(Enrollment.scope == RUN_SCOPE, Enrollment.makeup_session_id == CourseSession.id),
+            ),
+        )
+        .join(User, User.id == EnrollmentPerson.user_id)
+        .outerjoin(
+            AbsenceNotice,
+            and_(AbsenceNotice.session_id == CourseSession.id, AbsenceNotice.user_id == User.id),
+        )
         .where(
-            taking_part.c.household_id == household_id,
+            Enrollment.household_id == household_id,
+            Enrollment.status == EnrollmentStatus.CONFIRMED,
             CourseSession.starts_at > now,
             CourseSession.status == SessionStatus.SCHEDULED,
         )
-        .options(selectinload(CourseSession.run))
+        # The page shows names and titles: the run comes joined, the people's roles only if asked.
+        .options(joinedload(CourseSession.run), lazyload(User.role_rows))
         .order_by(CourseSession.starts_at, User.full_name)
         .limit(limit)
     )
-    rows = db.session.execute(stmt).all()
-    session_ids = {s.id for s, _u in rows}
-    notices = {
-        (n.session_id, n.user_id): n
-        for n in db.session.scalars(
-            select(AbsenceNotice).where(AbsenceNotice.session_id.in_(session_ids or {-1}))
-        )
-    }
-    return [UpcomingSession(s, u, notices.get((s.id, u.id))) for s, u in rows]
+    return [UpcomingSession(s, u, n) for s, u, n in db.session.execute(stmt)]

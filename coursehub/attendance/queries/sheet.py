@@ -5,31 +5,65 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Subquery, and_, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from coursehub.accounts.models import Household, User
 from coursehub.attendance.models import (
     AbsenceNotice,
     AttendanceChange,
     AttendanceMark,
+    AttendanceStatus,
 )
 from coursehub.courses.models import CourseRun, CourseSession, SessionStatus
 from coursehub.enrollment import queries as enrollment_queries
-from coursehub.enrollment.models import Enrollment
+from coursehub.enrollment.models import RUN_SCOPE, Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.extensions import db
 from coursehub.lib.pagination import Page, paginate
+
+# The sheet's session with what the permission check and the page read of it, in one statement:
+# its run and the run's leaders (their roles only when asked), and the session's speakers.
+SHEET_SESSION_OPTIONS = (
+    joinedload(CourseSession.run).joinedload(CourseRun.leaders).lazyload(User.role_rows),
+    joinedload(CourseSession.speakers),
+)
+
+
+def _signed_up_for(session: CourseSession) -> Subquery:
+    """Return one row per person confirmed for `session`: its run's whole-run sign-ups and the
+    make-ups of this one session.
+
+    A make-up sign-up belongs to the run of its session (enrollment.services.signup), so both are
+    found through the run's sign-ups (`ix_enrollments_run_id`): the same rows as
+    `enrollment_queries.session_participants()` for this session, without its `OR` across the
+    session and sign-up tables that made PostgreSQL read every confirmed sign-up.
+    Columns: `user_id`, `household_id`, `enrollment_id`, `is_makeup` and the household's needs.
+    """
+    return (
+        select(
+            EnrollmentPerson.user_id,
+            Enrollment.household_id,
+            Enrollment.id.label("enrollment_id"),
+            Enrollment.makeup_session_id.is_not(None).label("is_makeup"),
+            Enrollment.needs_diet,
+            Enrollment.needs_accessibility,
+            Enrollment.needs_interpreter,
+        )
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .where(
+            Enrollment.run_id == session.run_id,
+            Enrollment.status == EnrollmentStatus.CONFIRMED,
+            or_(Enrollment.scope == RUN_SCOPE, Enrollment.makeup_session_id == session.id),
+        )
+    ).subquery("signed_up")
 
 
 def is_participant(session: CourseSession, user_id: int) -> bool:
     """Return True when `user_id` is a confirmed participant of `session`."""
-    taking_part = enrollment_queries.session_participants()
-    stmt = (
-        select(taking_part.c.enrollment_id)
-        .where(taking_part.c.session_id == session.id, taking_part.c.user_id == user_id)
-        .limit(1)
-    )
+    signed_up = _signed_up_for(session)
+    stmt = select(signed_up.c.enrollment_id).where(signed_up.c.user_id == user_id).limit(1)
     return db.session.scalar(stmt) is not None
 
 
@@ -45,12 +79,40 @@ class Needs:
         return bool(self.diet or self.accessibility or self.interpreter)
 
 
+class SheetPerson(NamedTuple):
+    """A participant as the sheet shows them."""
+
+    id: int
+    full_name: str
+
+
+class SheetFamily(NamedTuple):
+    """A household as the sheet shows it."""
+
+    id: int
+    name: str
+
+
+class SheetMark(NamedTuple):
+    """The mark a person has at the session."""
+
+    status: AttendanceStatus
+    remark: str
+
+
+class SheetNotice(NamedTuple):
+    """A person's advance notice of absence from the session."""
+
+    reported_at: datetime
+    reason: str
+
+
 @dataclass
 class SheetRow:
-    user: User
+    user: SheetPerson
     is_makeup: bool
-    mark: AttendanceMark | None = None
-    notice: AbsenceNotice | None = None
+    mark: SheetMark | None = None
+    notice: SheetNotice | None = None
     needs: Needs = field(default_factory=Needs)
 
 
@@ -58,9 +120,9 @@ class SheetRow:
 class SheetHousehold:
     """One group on the sheet: a family's adults, or a professional alone (household None)."""
 
-    household: Household | None
+    household: SheetFamily | None
     rows: list[SheetRow] = field(default_factory=list)
-    professional: User | None = None
+    professional: SheetPerson | None = None
 
     @property
     def name(self) -> str:
@@ -75,6 +137,10 @@ class SheetHousehold:
             return f"household-{self.household.id}"
         return f"professional-{self.professional.id if self.professional is not None else 0}"
 
+    @property
+    def has_unmarked(self) -> bool:
+        return any(row.mark is None for row in self.rows)
+
 
 def _name_filter(search: str) -> ColumnElement[bool]:
     """Return a condition matching people whose name contains `search` (wildcards taken literally)."""
@@ -85,72 +151,110 @@ def _name_filter(search: str) -> ColumnElement[bool]:
 def attendance_sheet(session: CourseSession, *, search: str = "") -> list[SheetHousehold]:
     """Return the session's confirmed participants grouped by household, with marks and notices.
 
-    With `search`, only the people whose name contains it. Three statements whatever the size.
+    With `search`, only the people whose name contains it. One statement whatever the size: the
+    columns the sheet shows, the mark and the notice joined to each person.
     """
-    taking_part = enrollment_queries.session_participants()
+    signed_up = _signed_up_for(session)
     stmt = (
         select(
-            User,
-            Household,
-            taking_part.c.is_makeup,
-            Enrollment.needs_diet,
-            Enrollment.needs_accessibility,
-            Enrollment.needs_interpreter,
+            User.id,
+            User.full_name,
+            Household.id,
+            Household.name,
+            signed_up.c.is_makeup,
+            signed_up.c.needs_diet,
+            signed_up.c.needs_accessibility,
+            signed_up.c.needs_interpreter,
+            AttendanceMark.status,
+            AttendanceMark.remark,
+            AbsenceNotice.reported_at,
+            AbsenceNotice.reason,
         )
-        .join(taking_part, taking_part.c.user_id == User.id)
+        .join(signed_up, signed_up.c.user_id == User.id)
         # A professional's sign-up has no household: the group is the person.
-        .outerjoin(Household, taking_part.c.household_id == Household.id)
-        .join(Enrollment, Enrollment.id == taking_part.c.enrollment_id)
-        .where(taking_part.c.session_id == session.id)
+        .outerjoin(Household, signed_up.c.household_id == Household.id)
+        .outerjoin(
+            AttendanceMark,
+            and_(AttendanceMark.session_id == session.id, AttendanceMark.user_id == User.id),
+        )
+        .outerjoin(
+            AbsenceNotice,
+            and_(AbsenceNotice.session_id == session.id, AbsenceNotice.user_id == User.id),
+        )
         .order_by(
             func.coalesce(Household.name, User.full_name),
             Household.id,
             User.full_name,
             User.id,
-            taking_part.c.is_makeup,
+            signed_up.c.is_makeup,
         )
     )
     search = " ".join(search.split())
     if search:
         stmt = stmt.where(_name_filter(search))
-    rows = db.session.execute(stmt).all()
-    marks = {
-        m.user_id: m
-        for m in db.session.scalars(select(AttendanceMark).where(AttendanceMark.session_id == session.id))
-    }
-    notices = {
-        n.user_id: n
-        for n in db.session.scalars(select(AbsenceNotice).where(AbsenceNotice.session_id == session.id))
-    }
     groups: dict[tuple[str, int], SheetHousehold] = {}
     seen: set[int] = set()
-    for user, household, is_makeup, diet, accessibility, interpreter in rows:
-        if user.id in seen:  # signed up twice (run and make-up): one row is enough
+    for row in db.session.execute(stmt):
+        (user_id, full_name, household_id, household_name, is_makeup, diet, accessibility, interpreter) = row[
+            :8
+        ]
+        mark_status, mark_remark, reported_at, reason = row[8:]
+        if user_id in seen:  # signed up twice (run and make-up): one row is enough
             continue
-        seen.add(user.id)
-        if household is not None:
-            group = groups.setdefault(("household", household.id), SheetHousehold(household))
+        seen.add(user_id)
+        person = SheetPerson(user_id, full_name)
+        if household_id is not None:
+            group = groups.setdefault(
+                ("household", household_id), SheetHousehold(SheetFamily(household_id, household_name))
+            )
         else:
-            group = groups.setdefault(("professional", user.id), SheetHousehold(None, professional=user))
-        needs = Needs(diet or "", accessibility or "", interpreter or "")
-        group.rows.append(SheetRow(user, bool(is_makeup), marks.get(user.id), notices.get(user.id), needs))
+            group = groups.setdefault(("professional", user_id), SheetHousehold(None, professional=person))
+        group.rows.append(
+            SheetRow(
+                person,
+                bool(is_makeup),
+                SheetMark(mark_status, mark_remark or "") if mark_status is not None else None,
+                SheetNotice(reported_at, reason or "") if reported_at is not None else None,
+                Needs(diet or "", accessibility or "", interpreter or ""),
+            )
+        )
     return list(groups.values())
 
 
-def session_changes(session_id: int, *, limit: int = 30) -> list[AttendanceChange]:
-    """Return the latest corrections of marks at a session, newest first."""
+class SheetChange(NamedTuple):
+    """A correction of a mark as the sheet lists it."""
+
+    changed_at: datetime
+    person_name: str
+    from_status: AttendanceStatus
+    from_remark: str
+    to_status: AttendanceStatus
+    to_remark: str
+    changed_by_name: str | None
+
+
+def session_changes(session_id: int, *, limit: int = 30) -> list[SheetChange]:
+    """Return the latest corrections of marks at a session, newest first (one statement)."""
+    person = aliased(User)
+    changer = aliased(User)
     stmt = (
-        select(AttendanceChange)
-        .join(AttendanceMark, AttendanceChange.mark_id == AttendanceMark.id)
-        .where(AttendanceMark.session_id == session_id)
-        .options(
-            selectinload(AttendanceChange.changed_by),
-            selectinload(AttendanceChange.mark).selectinload(AttendanceMark.user),
+        select(
+            AttendanceChange.changed_at,
+            person.full_name,
+            AttendanceChange.from_status,
+            AttendanceChange.from_remark,
+            AttendanceChange.to_status,
+            AttendanceChange.to_remark,
+            changer.full_name,
         )
+        .join(AttendanceMark, AttendanceChange.mark_id == AttendanceMark.id)
+        .join(person, person.id == AttendanceMark.user_id)
+        .outerjoin(changer, changer.id == AttendanceChange.changed_by_id)
+        .where(AttendanceMark.session_id == session_id)
         .order_by(AttendanceChange.id.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+    return [SheetChange(*row) for row in db.session.execute(stmt)]
 
 
 # -- per run -----------------------------------------------------------------------------------

@@ -41,7 +41,12 @@ def runs():
 
 
 def _load_session(session_id: int) -> CourseSession:
-    return load_or_404(CourseSession, session_id, allowed=permissions.can_record_attendance)
+    return load_or_404(
+        CourseSession,
+        session_id,
+        allowed=permissions.can_record_attendance,
+        options=queries.SHEET_SESSION_OPTIONS,
+    )
 
 
 def _search_arg() -> str:
