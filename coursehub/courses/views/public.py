@@ -14,7 +14,7 @@ from coursehub import clock
 from coursehub.courses import ical, permissions, queries
 from coursehub.courses.forms import CatalogueFilterForm, opts
 from coursehub.courses.models import RunStatus
-from coursehub.courses.views import bp
+from coursehub.courses.views import bp, url_prefix
 from coursehub.lib import nav
 from coursehub.lib.params import PAGE_KEY, page_arg
 
@@ -62,7 +62,7 @@ def catalogue():
     form = CatalogueFilterForm(request.args)
     choices = queries.catalogue_choices(for_professionals=permissions.sees_professional_courses(_viewer()))
     months = _months(now)
-    form.typ.choices = opts([(None, _l("Alla kurser"))] + [(t.id, t.name) for t in choices.types])
+    form.typ.choices = opts([(None, _l("Alla kurser"))] + choices.types)
     form.kommun.choices = opts([(None, _l("Alla kommuner"))] + choices.municipalities)
     form.lansdel.choices = opts([(None, _l("Hela länet"))] + choices.county_parts)
     form.hemtyp.choices = opts([(None, _l("Alla hemtyper"))] + choices.home_kinds)
@@ -77,6 +77,8 @@ def catalogue():
         form=form,
         page=page,
         args=args,
+        # Each card's link is this plus the run's id: one url_for per page, not one per card.
+        detail_url=url_prefix("courses.detail", "run_id"),
         aimed_at=choices.aimed_at,
         has_parts=bool(choices.county_parts),
         has_kinds=bool(choices.home_kinds),
