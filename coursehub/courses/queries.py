@@ -318,6 +318,60 @@ def load_public_run(run_id: int) -> CourseRun | None:
     )
 
 
+def load_run_page(run_id: int) -> CourseRun | None:
+    """Return a run for its public page: the run with its type and venue, and its sessions with
+    their venues and speakers, in two statements. The page's names come from `run_page_names`."""
+    return db.session.scalar(
+        select(CourseRun)
+        .where(CourseRun.id == run_id)
+        .options(
+            joinedload(CourseRun.course_type),
+            joinedload(CourseRun.venue),
+            selectinload(CourseRun.sessions).options(
+                joinedload(CourseSession.venue), joinedload(CourseSession.speakers)
+            ),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class RunPageNames:
+    """The short lists of names a run's page shows."""
+
+    leaders: list[str]  # by name
+    county_parts: list[str]  # by name
+    municipalities: list[str]  # by name
+    home_kinds: list[str]  # the course type's, by name
+
+
+def run_page_names(run: CourseRun) -> RunPageNames:
+    """Return the names of the run's leaders, audience and the kinds of home its type is aimed
+    at in one UNION, instead of a statement (and full rows: users with their roles) for each."""
+    lists = union_all(
+        select(_tag("leader").label("list"), User.full_name.label("name"))
+        .join(run_leaders, run_leaders.c.user_id == User.id)
+        .where(run_leaders.c.run_id == run.id),
+        select(_tag("part"), CountyPart.name)
+        .join(run_county_parts, run_county_parts.c.county_part_id == CountyPart.id)
+        .where(run_county_parts.c.run_id == run.id),
+        select(_tag("municipality"), Municipality.name)
+        .join(run_municipalities, run_municipalities.c.municipality_id == Municipality.id)
+        .where(run_municipalities.c.run_id == run.id),
+        select(_tag("kind"), HomeKind.name)
+        .join(course_type_home_kinds, course_type_home_kinds.c.home_kind_id == HomeKind.id)
+        .where(course_type_home_kinds.c.course_type_id == run.course_type_id),
+    ).subquery()
+    found: dict[str, list[str]] = {"leader": [], "part": [], "municipality": [], "kind": []}
+    for list_name, name in db.session.execute(select(lists).order_by(lists.c.name)):
+        found[list_name].append(name)
+    return RunPageNames(
+        leaders=found["leader"],
+        county_parts=found["part"],
+        municipalities=found["municipality"],
+        home_kinds=found["kind"],
+    )
+
+
 def admin_runs_page(*, status: RunStatus | None, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """Return one page of every run for staff, newest first by start."""
     base = select(CourseRun)

@@ -85,8 +85,8 @@ def catalogue():
     )
 
 
-def _visible_run(run_id: int):
-    run = queries.load_public_run(run_id)
+def _visible_run(run_id: int, load=queries.load_public_run):
+    run = load(run_id)
     user = current_user if current_user.is_authenticated else None
     if run is None or not permissions.can_view_run(user, run):
         abort(404)
@@ -100,13 +100,14 @@ def detail(run_id: int):
     A completed run keeps its page (links in e-mails and certificates still work), saying that
     the course has ended instead of offering seats and a sign-up.
     """
-    run = _visible_run(run_id)
+    run = _visible_run(run_id, queries.load_run_page)
     now = clock.now()
     has_signup_page = "enrollment.sign_up" in current_app.view_functions
     user = _viewer()
     return render_template(
         "courses/detail.html",
         run=run,
+        names=queries.run_page_names(run),
         own_status=nav.own_run_status(current_app, user, run),
         seats_left=run.seats_left,
         signup_open=run.is_signup_open(now),
