@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
+from babel.dates import format_date as babel_format_date
 from flask import abort, current_app, make_response, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,6 +30,13 @@ def _months(now) -> list[date]:
         months.append(first)
         first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return months
+
+
+@lru_cache(maxsize=512)
+def _month_label(month: date, locale: str) -> str:
+    """Return a month's name and year ("december 2026") in `locale`, as Flask-Babel's format_date
+    writes it. Remembered: a calendar fact, no data, and twelve Babel calls a catalogue page."""
+    return babel_format_date(month, "LLLL y", locale=locale)
 
 
 def _viewer():
@@ -67,7 +76,8 @@ def catalogue():
     form.lansdel.choices = opts([(None, _l("Hela länet"))] + choices.county_parts)
     form.hemtyp.choices = opts([(None, _l("Alla hemtyper"))] + choices.home_kinds)
     form.manad.choices = opts(
-        [("", _l("Alla månader"))] + [(m.strftime("%Y-%m"), format_date(m, "LLLL y")) for m in months]
+        [("", _l("Alla månader"))]
+        + [(m.strftime("%Y-%m"), _month_label(m, str(get_locale()))) for m in months]
     )
     form.validate()
     page = queries.catalogue_page(_filters(form, months, choices), now=now, page=page_arg())
