@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     Field,
@@ -19,7 +20,7 @@ from wtforms import (
 # do not know the name; it is Any to mypy until they catch up.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, Select, TextInput
 
 from coursehub.courses.models import (
     MAX_CAPACITY,
@@ -87,6 +88,29 @@ class Choice(SelectField):
             raise ValidationError(str(_l("Välj ett av alternativen."))) from None
 
 
+# html_params sorts the attributes: "selected" comes before "value".
+_OPTION = Markup('<option value="%s">%s</option>')
+_CHOSEN_OPTION = Markup('<option selected value="%s">%s</option>')
+
+
+class QuickSelect(Select):
+    """WTForms' select with the same HTML, each plain option written by one template.
+
+    WTForms builds each option through `html_params` and a Markup of its own: with a municipality
+    per option (290 nationally) that was most of the catalogue's form. Options with attributes of
+    their own go the ordinary way.
+    """
+
+    # WTForms 3.3 passes one Choice (the stubs still know the 3.2 signature of value, label, selected).
+    @classmethod
+    def render_option(cls, choice, **kwargs):  # type: ignore[override]
+        if kwargs or choice.render_kw:
+            return super().render_option(choice, **kwargs)
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        # Markup's % escapes the value and the label, as html_params and escape() do.
+        return (_CHOSEN_OPTION if choice.selected else _OPTION) % (value, choice.label or choice.value)
+
+
 class Choices(OfferedChoices):
     """A multiple choice that refuses, in Swedish, any value the page did not offer (or no id)."""
 
@@ -139,14 +163,15 @@ class CatalogueFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    typ = Choice(_l("Kurs"), coerce=int_or_none, validate_choice=False)
-    kommun = Choice(_l("Kommun"), coerce=int_or_none, validate_choice=False)
-    lansdel = Choice(_l("Länsdel"), coerce=int_or_none, validate_choice=False)
-    hemtyp = Choice(_l("Hemtyp"), coerce=int_or_none, validate_choice=False)
-    manad = Choice(_l("Månad"), validate_choice=False)
+    typ = Choice(_l("Kurs"), coerce=int_or_none, validate_choice=False, widget=QuickSelect())
+    kommun = Choice(_l("Kommun"), coerce=int_or_none, validate_choice=False, widget=QuickSelect())
+    lansdel = Choice(_l("Länsdel"), coerce=int_or_none, validate_choice=False, widget=QuickSelect())
+    hemtyp = Choice(_l("Hemtyp"), coerce=int_or_none, validate_choice=False, widget=QuickSelect())
+    manad = Choice(_l("Månad"), validate_choice=False, widget=QuickSelect())
     satt = Choice(
         _l("Form"),
         validate_choice=False,
+        widget=QuickSelect(),
         choices=opts(
             [
                 ("", _l("På plats och på nätet")),

@@ -124,7 +124,12 @@ class Venue(Base):
 
     @property
     def address(self) -> str:
-        return ", ".join(p for p in (self.street, f"{self.postcode} {self.city}".strip()) if p)
+        return venue_address(self.street, self.postcode, self.city)
+
+
+def venue_address(street: str, postcode: str, city: str) -> str:
+    """Return a venue's address as one line: "Storgatan 1, 553 16 Jönköping" (parts left out when empty)."""
+    return ", ".join(p for p in (street, f"{postcode} {city}".strip()) if p)
 
 
 class RunStatus(enum.StrEnum):

@@ -47,6 +47,7 @@ from coursehub.courses.models import (
     run_county_parts,
     run_leaders,
     run_municipalities,
+    venue_address,
 )
 from coursehub.extensions import db
 from coursehub.lib.localtime import local_moment
@@ -70,36 +71,109 @@ class CatalogueFilters:
     for_professionals: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
+class CatalogueVenue:
+    """The venue's name and address, as a catalogue card shows them (the `place` macro)."""
+
+    name: str
+    address: str
+
+
+@dataclass(frozen=True)
 class CatalogueRow:
-    run: CourseRun
+    """One card of the catalogue: only the columns it shows, read in the page's one statement."""
+
+    id: int
+    title: str
+    course_type_id: int
+    type_name: str
+    starts_at: datetime | None
+    online_url: str | None
+    venue: CatalogueVenue | None
+    municipality: str | None
     seats_left: int
+    sessions: int  # scheduled sessions
 
 
 def catalogue_page(
     filters: CatalogueFilters, *, now: datetime, page: int = 1, per_page: int = PER_PAGE
 ) -> Page:
-    """Return one page of upcoming or running published runs: a count, then one page in SQL."""
+    """Return one page of upcoming or running published runs: a count, then one page in SQL.
+
+    The page is one statement of columns: the runs' ids are paged in a subquery, then joined to
+    what the cards show, with the scheduled sessions counted for those twenty runs only.
+    """
     conditions = _catalogue_conditions(filters, now)
     total = db.session.execute(select(func.count(CourseRun.id)).where(*conditions)).scalar_one()
     page = page_number(page, total, per_page)
-    runs = (
-        db.session.scalars(
-            select(CourseRun)
-            .where(*conditions)
-            .options(
-                joinedload(CourseRun.course_type),
-                joinedload(CourseRun.venue).joinedload(Venue.municipality),
-                selectinload(CourseRun.sessions),
-            )
-            .order_by(CourseRun.starts_at, CourseRun.id)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-        .unique()
-        .all()
+    chosen = (
+        select(CourseRun.id)
+        .where(*conditions)
+        .order_by(CourseRun.starts_at, CourseRun.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .subquery()
     )
-    items = [CatalogueRow(run, run.seats_left) for run in runs]
+    scheduled = (
+        select(func.count(CourseSession.id))
+        .where(CourseSession.run_id == CourseRun.id, CourseSession.status == SessionStatus.SCHEDULED)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(
+            CourseRun.id,
+            CourseRun.title,
+            CourseRun.course_type_id,
+            CourseType.name,
+            CourseRun.starts_at,
+            CourseRun.online_url,
+            CourseRun.capacity - CourseRun.seats_taken,
+            scheduled,
+            Venue.id,
+            Venue.name,
+            Venue.street,
+            Venue.postcode,
+            Venue.city,
+            Municipality.name,
+        )
+        .join(chosen, chosen.c.id == CourseRun.id)
+        .join(CourseType, CourseType.id == CourseRun.course_type_id)
+        .outerjoin(Venue, Venue.id == CourseRun.venue_id)
+        .outerjoin(Municipality, Municipality.id == Venue.municipality_id)
+        .order_by(CourseRun.starts_at, CourseRun.id)
+    ).all()
+    items = [
+        CatalogueRow(
+            id=run_id,
+            title=title,
+            course_type_id=type_id,
+            type_name=type_name,
+            starts_at=starts_at,
+            online_url=online_url,
+            venue=None
+            if venue_id is None
+            else CatalogueVenue(venue_name, venue_address(street, postcode, city)),
+            municipality=municipality,
+            seats_left=max(free, 0),
+            sessions=sessions,
+        )
+        for (
+            run_id,
+            title,
+            type_id,
+            type_name,
+            starts_at,
+            online_url,
+            free,
+            sessions,
+            venue_id,
+            venue_name,
+            street,
+            postcode,
+            city,
+            municipality,
+        ) in rows
+    ]
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
@@ -173,7 +247,7 @@ def _open_to_part(part_id: int) -> ColumnElement[bool]:
 class CatalogueChoices:
     """What the catalogue's filters offer, and the kinds of home each course type is aimed at."""
 
-    types: list[CourseType]
+    types: list[tuple[int, str]]  # course types by name
     municipalities: list[tuple[int, str]]  # those with venues
     county_parts: list[tuple[int, str]]
     home_kinds: list[tuple[int, str]]
@@ -186,34 +260,40 @@ def _tag(name: str) -> ColumnElement[str]:
 
 
 def catalogue_choices(*, for_professionals: bool = False) -> CatalogueChoices:
-    """Return the catalogue's filter choices in two queries, whatever the number of runs.
+    """Return the catalogue's filter choices in one query, whatever the number of runs.
 
-    The course types, then one UNION of the short lists (municipalities with venues, county parts,
-    kinds of home, and which kinds each type is aimed at): new filters add no statement. Without
+    One UNION of the short lists (course types, municipalities with venues, county parts, kinds
+    of home, and which kinds each type is aimed at): new filters add no statement. Without
     `for_professionals` (families, visitors) the types for professionals only are left out.
     """
-    type_stmt = select(CourseType).order_by(CourseType.name)
+    types = select(_tag("type").label("list"), CourseType.id.label("id"), CourseType.name.label("name"))
     if not for_professionals:
-        type_stmt = type_stmt.where(CourseType.intended_for.in_(FAMILY_AUDIENCES))
-    types = db.session.scalars(type_stmt).all()
+        types = types.where(CourseType.intended_for.in_(FAMILY_AUDIENCES))
     lists = union_all(
-        select(
-            _tag("municipality").label("list"), Municipality.id.label("id"), Municipality.name.label("name")
-        ).where(exists().where(Venue.municipality_id == Municipality.id)),
+        types,
+        select(_tag("municipality"), Municipality.id, Municipality.name).where(
+            exists().where(Venue.municipality_id == Municipality.id)
+        ),
         select(_tag("part"), CountyPart.id, CountyPart.name),
         select(_tag("kind"), HomeKind.id, HomeKind.name),
         select(_tag("aim"), course_type_home_kinds.c.course_type_id, HomeKind.name).join(
             HomeKind, HomeKind.id == course_type_home_kinds.c.home_kind_id
         ),
     ).subquery()
-    found: dict[str, list[tuple[int, str]]] = {"municipality": [], "part": [], "kind": [], "aim": []}
+    found: dict[str, list[tuple[int, str]]] = {
+        "type": [],
+        "municipality": [],
+        "part": [],
+        "kind": [],
+        "aim": [],
+    }
     for list_name, ident, name in db.session.execute(select(lists).order_by(lists.c.name, lists.c.id)):
         found[list_name].append((ident, name))
     aimed_at: dict[int, list[str]] = {}
     for type_id, kind_name in found["aim"]:
         aimed_at.setdefault(type_id, []).append(kind_name)
     return CatalogueChoices(
-        types=list(types),
+        types=found["type"],
         municipalities=found["municipality"],
         county_parts=found["part"],
         home_kinds=found["kind"],
@@ -238,18 +318,110 @@ def load_public_run(run_id: int) -> CourseRun | None:
     )
 
 
-def admin_runs_page(*, status: RunStatus | None, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """Return one page of every run for staff, newest first by start."""
-    base = select(CourseRun)
-    if status is not None:
-        base = base.where(CourseRun.status == status)
-    return paginate(
-        base.options(joinedload(CourseRun.course_type), selectinload(CourseRun.leaders)).order_by(
-            CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc()
-        ),
-        page,
-        per_page,
+def load_run_page(run_id: int) -> CourseRun | None:
+    """Return a run for its public page: the run with its type and venue, and its sessions with
+    their venues and speakers, in two statements. The page's names come from `run_page_names`."""
+    return db.session.scalar(
+        select(CourseRun)
+        .where(CourseRun.id == run_id)
+        .options(
+            joinedload(CourseRun.course_type),
+            joinedload(CourseRun.venue),
+            selectinload(CourseRun.sessions).options(
+                joinedload(CourseSession.venue), joinedload(CourseSession.speakers)
+            ),
+        )
     )
+
+
+@dataclass(frozen=True)
+class RunPageNames:
+    """The short lists of names a run's page shows."""
+
+    leaders: list[str]  # by name
+    county_parts: list[str]  # by name
+    municipalities: list[str]  # by name
+    home_kinds: list[str]  # the course type's, by name
+
+
+def run_page_names(run: CourseRun) -> RunPageNames:
+    """Return the names of the run's leaders, audience and the kinds of home its type is aimed
+    at in one UNION, instead of a statement (and full rows: users with their roles) for each."""
+    lists = union_all(
+        select(_tag("leader").label("list"), User.full_name.label("name"))
+        .join(run_leaders, run_leaders.c.user_id == User.id)
+        .where(run_leaders.c.run_id == run.id),
+        select(_tag("part"), CountyPart.name)
+        .join(run_county_parts, run_county_parts.c.county_part_id == CountyPart.id)
+        .where(run_county_parts.c.run_id == run.id),
+        select(_tag("municipality"), Municipality.name)
+        .join(run_municipalities, run_municipalities.c.municipality_id == Municipality.id)
+        .where(run_municipalities.c.run_id == run.id),
+        select(_tag("kind"), HomeKind.name)
+        .join(course_type_home_kinds, course_type_home_kinds.c.home_kind_id == HomeKind.id)
+        .where(course_type_home_kinds.c.course_type_id == run.course_type_id),
+    ).subquery()
+    found: dict[str, list[str]] = {"leader": [], "part": [], "municipality": [], "kind": []}
+    for list_name, name in db.session.execute(select(lists).order_by(lists.c.name)):
+        found[list_name].append(name)
+    return RunPageNames(
+        leaders=found["leader"],
+        county_parts=found["part"],
+        municipalities=found["municipality"],
+        home_kinds=found["kind"],
+    )
+
+
+@dataclass(frozen=True)
+class AdminRunRow:
+    """One row of the staff's run list: only the columns it shows."""
+
+    id: int
+    title: str
+    type_name: str
+    starts_at: datetime | None
+    status: RunStatus
+    leaders: list[str]  # by name
+
+
+def admin_runs_page(*, status: RunStatus | None, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Return one page of every run for staff, newest first by start, as AdminRunRow.
+
+    Three statements: the count, the page's columns, and the leaders' names of its runs.
+    """
+    conditions = [] if status is None else [CourseRun.status == status]
+    # The count reads the runs' index alone (no join: every run has its type).
+    total = db.session.execute(select(func.count(CourseRun.id)).where(*conditions)).scalar_one()
+    page = page_number(page, total, per_page)
+    rows = db.session.execute(
+        select(CourseRun.id, CourseRun.title, CourseType.name, CourseRun.starts_at, CourseRun.status)
+        .join(CourseType, CourseType.id == CourseRun.course_type_id)
+        .where(*conditions)
+        .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    leaders: dict[int, list[str]] = {}
+    if rows:
+        for run_id, name in db.session.execute(
+            select(run_leaders.c.run_id, User.full_name)
+            .join(User, User.id == run_leaders.c.user_id)
+            .where(run_leaders.c.run_id.in_([row[0] for row in rows]))
+            .order_by(User.full_name)
+        ):
+            leaders.setdefault(run_id, []).append(name)
+    items = [
+        AdminRunRow(
+            id=run_id,
+            title=title,
+            type_name=type_name,
+            starts_at=starts_at,
+            status=run_status,
+            leaders=leaders.get(run_id, []),
+        )
+        for run_id, title, type_name, starts_at, run_status in rows
+    ]
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 def leader_runs_page(user: User, *, page: int = 1, per_page: int = PER_PAGE) -> Page:

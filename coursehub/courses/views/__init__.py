@@ -3,7 +3,9 @@ leaders' start page (leader.py)."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, url_for
 from flask_babel import lazy_gettext as _l
 
 from coursehub.courses import permissions
@@ -23,6 +25,23 @@ nav_items = [
         group=ADMINISTRATION,
     ),
 ]
+
+# A whole number no route has as a default: it stands for the id while the URL is built once.
+_ID_SLOT = 987654321
+
+
+def url_prefix(endpoint: str, key: str) -> str:
+    """Return the URL of `endpoint` up to its id `key`, which comes last: a list adds each row's id.
+
+    One `url_for` for a page instead of one per row ("/kurser/" for courses.detail and run_id).
+    """
+    values: dict[str, Any] = {key: _ID_SLOT}
+    url = url_for(endpoint, **values)
+    slot = str(_ID_SLOT)
+    if not url.endswith(slot):
+        raise ValueError(f"{endpoint}: {key} is not the URL's last part ({url})")
+    return url.removesuffix(slot)
+
 
 # Staff land on the course programme after login (coursehub.lib.start).
 start_pages = [StartPage("courses.admin_runs", permissions.can_manage_courses, order=40)]

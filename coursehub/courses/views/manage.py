@@ -24,7 +24,7 @@ from coursehub.courses.forms import (
     SessionForm,
 )
 from coursehub.courses.models import CourseRun, CourseSession, CourseTheme, RunStatus, Venue
-from coursehub.courses.views import bp
+from coursehub.courses.views import bp, url_prefix
 from coursehub.lib import nav
 from coursehub.lib.checks import known
 from coursehub.lib.forms import required
@@ -112,7 +112,14 @@ def admin_runs():
     wanted = request.args.get("status", "")
     status = RunStatus(wanted) if wanted in {s.value for s in RunStatus} else None
     page = queries.admin_runs_page(status=status, page=page_arg())
-    return render_template("courses/admin_runs.html", page=page, status=status, statuses=list(RunStatus))
+    return render_template(
+        "courses/admin_runs.html",
+        page=page,
+        status=status,
+        statuses=list(RunStatus),
+        # Each row's link is this plus the run's id: one url_for per page, not one per row.
+        manage_url=url_prefix("courses.manage_run", "run_id"),
+    )
 
 
 @bp.route("/admin/kurser/ny", methods=["GET", "POST"])

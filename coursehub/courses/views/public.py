@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
+from babel.dates import format_date as babel_format_date
 from flask import abort, current_app, make_response, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,7 +16,7 @@ from coursehub import clock
 from coursehub.courses import ical, permissions, queries
 from coursehub.courses.forms import CatalogueFilterForm, opts
 from coursehub.courses.models import RunStatus
-from coursehub.courses.views import bp
+from coursehub.courses.views import bp, url_prefix
 from coursehub.lib import nav
 from coursehub.lib.params import PAGE_KEY, page_arg
 
@@ -28,6 +30,13 @@ def _months(now) -> list[date]:
         months.append(first)
         first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return months
+
+
+@lru_cache(maxsize=512)
+def _month_label(month: date, locale: str) -> str:
+    """Return a month's name and year ("december 2026") in `locale`, as Flask-Babel's format_date
+    writes it. Remembered: a calendar fact, no data, and twelve Babel calls a catalogue page."""
+    return babel_format_date(month, "LLLL y", locale=locale)
 
 
 def _viewer():
@@ -62,12 +71,13 @@ def catalogue():
     form = CatalogueFilterForm(request.args)
     choices = queries.catalogue_choices(for_professionals=permissions.sees_professional_courses(_viewer()))
     months = _months(now)
-    form.typ.choices = opts([(None, _l("Alla kurser"))] + [(t.id, t.name) for t in choices.types])
+    form.typ.choices = opts([(None, _l("Alla kurser"))] + choices.types)
     form.kommun.choices = opts([(None, _l("Alla kommuner"))] + choices.municipalities)
     form.lansdel.choices = opts([(None, _l("Hela länet"))] + choices.county_parts)
     form.hemtyp.choices = opts([(None, _l("Alla hemtyper"))] + choices.home_kinds)
     form.manad.choices = opts(
-        [("", _l("Alla månader"))] + [(m.strftime("%Y-%m"), format_date(m, "LLLL y")) for m in months]
+        [("", _l("Alla månader"))]
+        + [(m.strftime("%Y-%m"), _month_label(m, str(get_locale()))) for m in months]
     )
     form.validate()
     page = queries.catalogue_page(_filters(form, months, choices), now=now, page=page_arg())
@@ -77,14 +87,16 @@ def catalogue():
         form=form,
         page=page,
         args=args,
+        # Each card's link is this plus the run's id: one url_for per page, not one per card.
+        detail_url=url_prefix("courses.detail", "run_id"),
         aimed_at=choices.aimed_at,
         has_parts=bool(choices.county_parts),
         has_kinds=bool(choices.home_kinds),
     )
 
 
-def _visible_run(run_id: int):
-    run = queries.load_public_run(run_id)
+def _visible_run(run_id: int, load=queries.load_public_run):
+    run = load(run_id)
     user = current_user if current_user.is_authenticated else None
     if run is None or not permissions.can_view_run(user, run):
         abort(404)
@@ -98,13 +110,14 @@ def detail(run_id: int):
     A completed run keeps its page (links in e-mails and certificates still work), saying that
     the course has ended instead of offering seats and a sign-up.
     """
-    run = _visible_run(run_id)
+    run = _visible_run(run_id, queries.load_run_page)
     now = clock.now()
     has_signup_page = "enrollment.sign_up" in current_app.view_functions
     user = _viewer()
     return render_template(
         "courses/detail.html",
         run=run,
+        names=queries.run_page_names(run),
         own_status=nav.own_run_status(current_app, user, run),
         seats_left=run.seats_left,
         signup_open=run.is_signup_open(now),
