@@ -22,6 +22,7 @@ NAME_MAX = 80
 REASON_MAX = 300
 TEXT_MAX = 4000
 IDENTITY_NUMBER_LENGTH = 12  # the canonical form: YYYYMMDDNNNN
+OPEN_CASE = "closed_at IS NULL AND withdrawn_at IS NULL"  # the predicate of Case.is_open, in SQL
 
 
 class Channel(Base):
@@ -106,6 +107,18 @@ class Case(Base):
         # What retention looks for: ended long ago, not anonymised yet (services.retention).
         sa.Index("ix_recruitment_cases_closed_retention", "anonymised_at", "closed_at"),
         sa.Index("ix_recruitment_cases_withdrawn_retention", "anonymised_at", "withdrawn_at"),
+        # The board (queries.board_columns): each step's oldest open cases as one short range, and
+        # the counts per step from the index alone, however many cases have ended over the years.
+        sa.Index(
+            "ix_recruitment_cases_open_board",
+            "step",
+            "registered_at",
+            "id",
+            "first_contact_due_on",
+            "first_contact_at",
+            sqlite_where=sa.text(OPEN_CASE),
+            postgresql_where=sa.text(OPEN_CASE),
+        ),
     )
 
     @property
