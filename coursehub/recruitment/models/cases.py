@@ -23,6 +23,7 @@ REASON_MAX = 300
 TEXT_MAX = 4000
 IDENTITY_NUMBER_LENGTH = 12  # the canonical form: YYYYMMDDNNNN
 OPEN_CASE = "closed_at IS NULL AND withdrawn_at IS NULL"  # the predicate of Case.is_open, in SQL
+AWAITING_CONTACT = OPEN_CASE + " AND first_contact_at IS NULL"
 
 
 class Channel(Base):
@@ -118,6 +119,15 @@ class Case(Base):
             "first_contact_at",
             sqlite_where=sa.text(OPEN_CASE),
             postgresql_where=sa.text(OPEN_CASE),
+        ),
+        # Staff's start page (reports.queries_start): open cases nobody has contacted yet, by
+        # deadline; the late ones are a range of it, counted and listed without reading the rest.
+        sa.Index(
+            "ix_recruitment_cases_awaiting_contact",
+            "first_contact_due_on",
+            "id",
+            sqlite_where=sa.text(AWAITING_CONTACT),
+            postgresql_where=sa.text(AWAITING_CONTACT),
         ),
     )
 
