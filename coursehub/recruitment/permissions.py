@@ -69,9 +69,19 @@ def record_denied(what: str, object_id: int | None = None) -> None:
 
 
 def record_read(what: str, case: Case | None = None) -> None:
-    """Write and commit the audit row of the current user's read of `case` (or of the board)."""
+    """Write and commit the audit row of the current user's read of `case` (or of the board).
+
+    The rows already loaded (the user and their roles, the case) are kept rather than expired by
+    the commit: the page goes on reading them, and expiring them cost two more statements.
+    """
     audit.record(_actor(current_user), f"recruitment.{what}.read", obj=case)
-    commit_audit_now()
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        commit_audit_now()
+    finally:
+        session.expire_on_commit = expiring
 
 
 def load_case(ident: object, *, what: str = "case") -> Case:

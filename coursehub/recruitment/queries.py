@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Row, Select, exists, func, select, union_all
 from sqlalchemy.orm import selectinload
 
 from coursehub.accounts.models import STAFF_ROLES, Municipality, User, UserRole
@@ -16,6 +16,7 @@ from coursehub.recruitment.models import (
     AssignmentKind,
     BasicRequirement,
     Case,
+    CaseAdult,
     CaseKind,
     CaseRequirement,
     Channel,
@@ -47,79 +48,130 @@ class BoardFilter:
         return self == BoardFilter()
 
 
+class Card(NamedTuple):
+    """What a case's card on the board or a step's list shows (open cases only)."""
+
+    id: int
+    reference: str | None
+    step: Step
+    registered_at: datetime
+    first_contact_due_on: date
+    first_contact_at: datetime | None
+    adult_name: str | None  # the first adult's name
+    municipality_name: str
+    staff_name: str | None  # whom the case is given to
+
+    def is_past_first_contact(self, today: date) -> bool:
+        """Whether nobody has contacted the family yet and the deadline has passed."""
+        return self.first_contact_at is None and today > self.first_contact_due_on
+
+
 @dataclass
 class Column:
     """One step's column of the board: its count and the first cases in it."""
 
     step: Step
     count: int = 0
-    cases: list[Case] = field(default_factory=list)
+    cases: list[Card] = field(default_factory=list)
     past_deadline: int = 0
 
 
-def _open_cases(filters: BoardFilter) -> Select[Any]:
-    stmt = select(Case).where(Case.closed_at.is_(None), Case.withdrawn_at.is_(None))
+def _card_columns() -> tuple[Any, ...]:
+    """The columns of a Card, from Case joined with its municipality and (outer) its staff member."""
+    first_adult = (
+        select(CaseAdult.first_name + " " + CaseAdult.last_name)
+        .where(CaseAdult.case_id == Case.id)
+        .order_by(CaseAdult.position, CaseAdult.id)
+        .limit(1)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+    return (
+        Case.id,
+        Case.reference,
+        Case.step,
+        Case.registered_at,
+        Case.first_contact_due_on,
+        Case.first_contact_at,
+        first_adult.label("adult_name"),
+        Municipality.name.label("municipality_name"),
+        User.full_name.label("staff_name"),
+    )
+
+
+def _with_card_joins(stmt: Select[Any]) -> Select[Any]:
+    return stmt.join(Municipality, Municipality.id == Case.municipality_id).outerjoin(
+        User, User.id == Case.assigned_to_id
+    )
+
+
+def _open_case_conditions(filters: BoardFilter) -> list[Any]:
+    """The conditions on Case of the open cases the filters let through."""
+    conditions: list[Any] = [Case.closed_at.is_(None), Case.withdrawn_at.is_(None)]
     if filters.municipality_id is not None:
-        stmt = stmt.where(Case.municipality_id == filters.municipality_id)
+        conditions.append(Case.municipality_id == filters.municipality_id)
     if filters.staff_id is not None:
-        stmt = stmt.where(Case.assigned_to_id == filters.staff_id)
+        conditions.append(Case.assigned_to_id == filters.staff_id)
     if filters.channel_id is not None:
-        stmt = stmt.where(Case.channel_id == filters.channel_id)
+        conditions.append(Case.channel_id == filters.channel_id)
     if filters.kind is not None:
-        stmt = stmt.where(exists().where(CaseKind.case_id == Case.id, CaseKind.kind == filters.kind))
-    return stmt
+        conditions.append(exists().where(CaseKind.case_id == Case.id, CaseKind.kind == filters.kind))
+    return conditions
 
 
 def board_columns(filters: BoardFilter, *, today: date) -> list[Column]:
     """Return a column per step: the number of open cases, how many are past the first-contact
-    deadline, and the first BOARD_CASES_PER_STEP cases (oldest first). Four queries."""
-    base = _open_cases(filters).subquery()
-    late = base.c.first_contact_at.is_(None) & (base.c.first_contact_due_on < today)
+    deadline, and the first BOARD_CASES_PER_STEP cases (oldest first). Two queries.
+
+    Each step's first cases are one short index range each (ix_recruitment_cases_open_board),
+    so the cost does not grow with the number of open cases; the counts read that index only.
+    """
+    conditions = _open_case_conditions(filters)
+    late = Case.first_contact_at.is_(None) & (Case.first_contact_due_on < today)
     counts = db.session.execute(
-        select(base.c.step, func.count(), func.count().filter(late)).group_by(base.c.step)
+        select(Case.step, func.count(), func.count().filter(late)).where(*conditions).group_by(Case.step)
     ).all()
     by_step = {step: (count, past) for step, count, past in counts}
-    ranked = (
-        _open_cases(filters)
-        .add_columns(
-            func.row_number()
-            .over(partition_by=Case.step, order_by=(Case.registered_at, Case.id))
-            .label("rank")
-        )
-        .subquery()
-    )
-    shown = (
-        select(Case)
-        .join(ranked, ranked.c.id == Case.id)
-        .where(ranked.c.rank <= BOARD_CASES_PER_STEP)
+    # Each step's first cases: one short range of ix_recruitment_cases_open_board per step.
+    firsts = [
+        _with_card_joins(select(*_card_columns()))
+        .where(Case.step == step, *conditions)
         .order_by(Case.registered_at, Case.id)
-        .options(selectinload(Case.adults), selectinload(Case.assigned_to), selectinload(Case.municipality))
-    )
+        .limit(BOARD_CASES_PER_STEP)
+        .subquery()
+        for step in Step
+        if by_step.get(step, (0, 0))[0]
+    ]
     columns = {}
     for step in Step:
         count, past = by_step.get(step, (0, 0))
         columns[step] = Column(step, count=count, past_deadline=past)
-    for case in db.session.scalars(shown):
-        columns[case.step].cases.append(case)
+    if firsts:
+        for row in db.session.execute(union_all(*(select(first) for first in firsts))):
+            card = Card(*row)
+            columns[card.step].cases.append(card)
+    for column in columns.values():
+        column.cases.sort(key=lambda card: (card.registered_at, card.id))  # oldest first
     return list(columns.values())
 
 
 def step_page(step: Step, filters: BoardFilter, *, page: int) -> Page:
-    """Return a page of a step's open cases, oldest first."""
+    """Return a page of a step's open cases (Cards), oldest first."""
     stmt = (
-        _open_cases(filters)
-        .where(Case.step == step)
+        _with_card_joins(select(*_card_columns()))
+        .where(Case.step == step, *_open_case_conditions(filters))
         .order_by(Case.registered_at, Case.id)
-        .options(selectinload(Case.adults), selectinload(Case.assigned_to), selectinload(Case.municipality))
     )
-    return paginate(stmt, page, CASES_PER_PAGE)
+    found = paginate(stmt, page, CASES_PER_PAGE, scalars=False)
+    found.items = [Card(*row) for row in found.items]
+    return found
 
 
-def staff_members() -> list[User]:
-    """Return the active staff and admins, by name: whom a case can be given to."""
+def staff_members() -> list[Row[tuple[int, str]]]:
+    """Return the active staff and admins (id, full_name), by name: whom a case can be given to."""
     return list(
-        db.session.scalars(
-            select(User)
+        db.session.execute(
+            select(User.id, User.full_name)
             .where(
                 User.deactivated_at.is_(None),
                 exists().where(UserRole.user_id == User.id, UserRole.role.in_(STAFF_ROLES)),
@@ -150,12 +202,16 @@ def municipalities() -> list[Municipality]:
     return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
 
 
-def case_municipalities() -> list[Municipality]:
-    """Return the municipalities that have open cases: the board's filter offers these."""
+def case_municipalities() -> list[Row[tuple[int, str]]]:
+    """Return the municipalities (id, name) that have open cases: the board's filter offers these."""
     has_case = exists().where(
         Case.municipality_id == Municipality.id, Case.closed_at.is_(None), Case.withdrawn_at.is_(None)
     )
-    return list(db.session.scalars(select(Municipality).where(has_case).order_by(Municipality.name)))
+    return list(
+        db.session.execute(
+            select(Municipality.id, Municipality.name).where(has_case).order_by(Municipality.name)
+        )
+    )
 
 
 @dataclass

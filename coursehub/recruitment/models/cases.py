@@ -22,6 +22,8 @@ NAME_MAX = 80
 REASON_MAX = 300
 TEXT_MAX = 4000
 IDENTITY_NUMBER_LENGTH = 12  # the canonical form: YYYYMMDDNNNN
+OPEN_CASE = "closed_at IS NULL AND withdrawn_at IS NULL"  # the predicate of Case.is_open, in SQL
+AWAITING_CONTACT = OPEN_CASE + " AND first_contact_at IS NULL"
 
 
 class Channel(Base):
@@ -106,6 +108,27 @@ class Case(Base):
         # What retention looks for: ended long ago, not anonymised yet (services.retention).
         sa.Index("ix_recruitment_cases_closed_retention", "anonymised_at", "closed_at"),
         sa.Index("ix_recruitment_cases_withdrawn_retention", "anonymised_at", "withdrawn_at"),
+        # The board (queries.board_columns): each step's oldest open cases as one short range, and
+        # the counts per step from the index alone, however many cases have ended over the years.
+        sa.Index(
+            "ix_recruitment_cases_open_board",
+            "step",
+            "registered_at",
+            "id",
+            "first_contact_due_on",
+            "first_contact_at",
+            sqlite_where=sa.text(OPEN_CASE),
+            postgresql_where=sa.text(OPEN_CASE),
+        ),
+        # Staff's start page (reports.queries_start): open cases nobody has contacted yet, by
+        # deadline; the late ones are a range of it, counted and listed without reading the rest.
+        sa.Index(
+            "ix_recruitment_cases_awaiting_contact",
+            "first_contact_due_on",
+            "id",
+            sqlite_where=sa.text(AWAITING_CONTACT),
+            postgresql_where=sa.text(AWAITING_CONTACT),
+        ),
     )
 
     @property

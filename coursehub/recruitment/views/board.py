@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from coursehub import clock
@@ -39,6 +41,38 @@ def _filter_args(filters: queries.BoardFilter) -> dict[str, Any]:
     }
 
 
+@dataclass
+class CardTexts:
+    """What the cards of one page say, worked out once per page rather than once per card."""
+
+    case_url: str  # the case page's address without the id
+    dates: dict[int, str]  # case id -> the local date of registration
+    staff: dict[str, str]  # staff member's name -> "Handläggare: name"
+    no_staff: str
+    late: str
+
+
+def _card_texts(cards: list[queries.Card]) -> CardTexts:
+    # What the `local_date` filter writes ("d MMMM y", e.g. "28 september 2017"), with Babel asked
+    # once per month for the month's name rather than once per card.
+    months: dict[tuple[int, int], str] = {}
+    dates = {}
+    for card in cards:
+        day = clock.to_local(card.registered_at).date()
+        month = months.get((day.year, day.month))
+        if month is None:
+            month = months[day.year, day.month] = format_date(day.replace(day=1), "MMMM")
+        dates[card.id] = f"{day.day} {month} {day.year}"
+    names = {card.staff_name for card in cards if card.staff_name is not None}
+    return CardTexts(
+        case_url=url_for("recruitment.case", case_id=0).removesuffix("0"),
+        dates=dates,
+        staff={name: _("Handläggare: %(name)s", name=name) for name in names},
+        no_staff=_("Ingen handläggare"),
+        late=_("Första kontakt försenad"),
+    )
+
+
 def _choices() -> dict[str, Any]:
     return {
         "municipalities": queries.case_municipalities(),
@@ -56,9 +90,11 @@ def board():
     permissions.record_read("board")
     filters = _filters()
     today = clock.to_local(clock.now()).date()
+    columns = queries.board_columns(filters, today=today)
     return render_template(
         "recruitment/board.html",
-        columns=queries.board_columns(filters, today=today),
+        columns=columns,
+        texts=_card_texts([card for column in columns for card in column.cases]),
         filters=filters,
         filter_args=_filter_args(filters),
         today=today,
@@ -74,10 +110,12 @@ def step_cases(step: str):
         abort(404)
     permissions.record_read("board")
     filters = _filters()
+    page = queries.step_page(Step(step), filters, page=page_arg())
     return render_template(
         "recruitment/step.html",
         step=Step(step),
-        page=queries.step_page(Step(step), filters, page=page_arg()),
+        page=page,
+        texts=_card_texts(page.items),
         filter_args=_filter_args(filters),
         today=clock.to_local(clock.now()).date(),
         **_choices(),
