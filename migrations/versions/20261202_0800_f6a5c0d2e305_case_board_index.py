@@ -12,7 +12,7 @@ Staff's start page (and the menu's count on every staff page) counts and lists t
 without it that is the same 550 pages at national scale, with it a range of the index.
 
 Revision ID: f6a5c0d2e305
-Revises: e4a7c9d21b56
+Revises: f6a4c0d2e304
 Created: 2026-12-02 04:40:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "f6a5c0d2e305"
-down_revision = "e4a7c9d21b56"
+down_revision = "f6a4c0d2e304"
 branch_labels = None
 depends_on = None
 
