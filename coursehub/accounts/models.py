@@ -198,7 +198,9 @@ class UserRole(Base):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), primary_key=True)
+    # Indexed on its own for "everyone with a role" (staff lists, the case board's filter): the
+    # primary key leads with the user.
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), primary_key=True, index=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
 
