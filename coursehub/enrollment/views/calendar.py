@@ -44,14 +44,13 @@ def feed(token: str):
     if user is None:
         abort(404)
     offsets = sequences.calendar_offsets(user.id)
-    events = [
-        session_info(
-            s,
-            url=url_for("courses.detail", run_id=s.run_id, _external=True),
-            sequence_offset=offsets.get(s.run_id, 0),
-        )
-        for s in queries.confirmed_sessions(user.id)
-    ]
+    sessions = queries.confirmed_sessions(user.id)
+    # Each run's page once, not once per session: a feed holds every session of every run.
+    urls = {
+        run_id: url_for("courses.detail", run_id=run_id, _external=True)
+        for run_id in {s.run_id for s in sessions}
+    }
+    events = [session_info(s, url=urls[s.run_id], sequence_offset=offsets.get(s.run_id, 0)) for s in sessions]
     body = ical.build_feed(
         events,
         name=calendar_name(),
