@@ -92,7 +92,9 @@ def session_participants(*, active: bool = False) -> Subquery:
 
 def _enrollment_options() -> tuple[LoaderOption, ...]:
     return (
-        selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user),
+        # The persons with their users in one statement; the users' roles only if asked for
+        # (lists show names: no statement for roles nobody reads).
+        selectinload(Enrollment.persons).joinedload(EnrollmentPerson.user).lazyload(User.role_rows),
         joinedload(Enrollment.household).joinedload(Household.municipality),
         joinedload(Enrollment.professional).joinedload(User.municipality),
         joinedload(Enrollment.makeup_session),
@@ -499,15 +501,23 @@ def users_by_ids(ids: Iterable[int | str] | None) -> list[User]:
     return list(db.session.scalars(select(User).where(User.id.in_(wanted)).order_by(User.id)))
 
 
-def household_feed_holders(household_id: int) -> list[tuple[User, bool]]:
+@dataclass(frozen=True)
+class Adult:
+    """An adult of a household, by name."""
+
+    id: int
+    full_name: str
+
+
+def household_feed_holders(household_id: int) -> list[tuple[Adult, bool]]:
     """Return the household's active adults, each with whether they have a calendar link."""
     rows = db.session.execute(
-        select(User, CalendarFeed.user_id.is_not(None))
+        select(User.id, User.full_name, CalendarFeed.user_id.is_not(None))
         .outerjoin(CalendarFeed, CalendarFeed.user_id == User.id)
         .where(User.household_id == household_id, User.deactivated_at.is_(None))
         .order_by(User.id)
     )
-    return [(user, bool(has_feed)) for user, has_feed in rows]
+    return [(Adult(user_id, name), bool(has_feed)) for user_id, name, has_feed in rows]
 
 
 @dataclass(frozen=True)
