@@ -368,12 +368,12 @@ def open_runs_for(municipality: Municipality, now: datetime, *, limit: int = 100
     )
 
 
-def feed_user(token: str) -> User | None:
-    """Return the user whose private feed address carries `token`."""
+def feed_user_id(token: str) -> int | None:
+    """Return the id of the active user whose private feed address carries `token`."""
     if not token or len(token) > 64:
         return None
     return db.session.scalar(
-        select(User)
+        select(User.id)
         .join(CalendarFeed, CalendarFeed.user_id == User.id)
         .where(CalendarFeed.token == token, User.deactivated_at.is_(None))
     )
@@ -503,21 +503,22 @@ def users_by_ids(ids: Iterable[int | str] | None) -> list[User]:
 
 @dataclass(frozen=True)
 class Adult:
-    """An adult of a household, by name."""
+    """An adult of a household, by name, with their calendar feed's token (None without one)."""
 
     id: int
     full_name: str
+    feed_token: str | None
 
 
 def household_feed_holders(household_id: int) -> list[tuple[Adult, bool]]:
     """Return the household's active adults, each with whether they have a calendar link."""
     rows = db.session.execute(
-        select(User.id, User.full_name, CalendarFeed.user_id.is_not(None))
+        select(User.id, User.full_name, CalendarFeed.token)
         .outerjoin(CalendarFeed, CalendarFeed.user_id == User.id)
         .where(User.household_id == household_id, User.deactivated_at.is_(None))
         .order_by(User.id)
     )
-    return [(Adult(user_id, name), bool(has_feed)) for user_id, name, has_feed in rows]
+    return [(Adult(user_id, name, token), token is not None) for user_id, name, token in rows]
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,11 @@ def revoke_feed():
 @bp.get("/kalender/<token>.ics")
 def feed(token: str):
     """Serve a user's confirmed sessions as a calendar; the token is the only key."""
-    user = queries.feed_user(token)
-    if user is None:
+    user_id = queries.feed_user_id(token)
+    if user_id is None:
         abort(404)
-    offsets = sequences.calendar_offsets(user.id)
-    sessions = queries.confirmed_sessions(user.id)
+    offsets = sequences.calendar_offsets(user_id)
+    sessions = queries.confirmed_sessions(user_id)
     # Each run's page once, not once per session: a feed holds every session of every run.
     urls = {
         run_id: url_for("courses.detail", run_id=run_id, _external=True)
