@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from coursehub.accounts.models import FIGURE_ROLES, STAFF_ROLES, Role
 from coursehub.accounts.permissions import is_staff
+from coursehub.enrollment import queries
 
 
 def is_family(user) -> bool:
@@ -95,7 +96,7 @@ def can_see_participants(user, run) -> bool:
     """Staff and the run's own leaders see its participants and exports."""
     if user is None or run is None:
         return False
-    return is_staff(user) or (user.has_role(Role.LEADER) and run.is_led_by(user))
+    return is_staff(user) or (user.has_role(Role.LEADER) and queries.leads_run(run, user))
 
 
 def can_manage_waitlist(user, run=None) -> bool:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import overload
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, exists, func, inspect, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -21,6 +21,7 @@ from coursehub.enrollment.models import (
     Enrollment,
     EnrollmentPerson,
     EnrollmentStatus,
+    ParticipantKind,
 )
 from coursehub.extensions import db
 from coursehub.lib.pagination import Page, paginate
@@ -91,7 +92,9 @@ def session_participants(*, active: bool = False) -> Subquery:
 
 def _enrollment_options() -> tuple[LoaderOption, ...]:
     return (
-        selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user),
+        # The persons with their users in one statement; the users' roles only if asked for
+        # (lists show names: no statement for roles nobody reads).
+        selectinload(Enrollment.persons).joinedload(EnrollmentPerson.user).lazyload(User.role_rows),
         joinedload(Enrollment.household).joinedload(Household.municipality),
         joinedload(Enrollment.professional).joinedload(User.municipality),
         joinedload(Enrollment.makeup_session),
@@ -172,6 +175,93 @@ def participants(run_id: int, *, page: int | None = 1, per_page: int = PER_PAGE)
     if page is None:
         return list(db.session.scalars(stmt).unique())
     return paginate(stmt, page, per_page)
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    """One seat-holding sign-up as the participant list shows it (no ORM objects: a page of 25)."""
+
+    id: int
+    names: list[str]  # the persons, in the order they were added
+    household_name: str | None  # None for a professional
+    participant_kind: ParticipantKind
+    municipality_name: str | None
+    status: EnrollmentStatus
+    waitlist_position: int | None
+    offer_expires_at: datetime | None
+    needs_approval: bool
+    makeup_title: str | None
+    needs_diet: str
+    needs_accessibility: str
+    needs_interpreter: str
+
+
+def participant_page(run_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Return a page of the run's seat-holding sign-ups as ParticipantRow, in `participants` order.
+
+    Three statements whatever the page holds: the count, the rows, the persons' names.
+    """
+    professional = aliased(User)
+    home = aliased(Municipality)
+    professionals_home = aliased(Municipality)
+    stmt = (
+        select(
+            Enrollment.id,
+            Household.name,
+            Enrollment.participant_kind,
+            # A sign-up has a household or a professional, never both (participant_shape).
+            func.coalesce(home.name, professionals_home.name),
+            Enrollment.status,
+            Enrollment.waitlist_position,
+            Enrollment.offer_expires_at,
+            Enrollment.needs_approval,
+            CourseSession.title,
+            Enrollment.needs_diet,
+            Enrollment.needs_accessibility,
+            Enrollment.needs_interpreter,
+        )
+        .outerjoin(Household, Household.id == Enrollment.household_id)
+        .outerjoin(home, home.id == Household.municipality_id)
+        .outerjoin(professional, professional.id == Enrollment.professional_id)
+        .outerjoin(professionals_home, professionals_home.id == professional.municipality_id)
+        .outerjoin(CourseSession, CourseSession.id == Enrollment.makeup_session_id)
+        .where(Enrollment.run_id == run_id, Enrollment.status.in_(SEAT_HOLDING))
+        .order_by(func.coalesce(Household.name, professional.full_name), Enrollment.id)
+    )
+    rows = paginate(stmt, page, per_page, scalars=False)
+    names = _person_names([row[0] for row in rows.items])
+    rows.items = [ParticipantRow(row[0], names.get(row[0], []), *row[1:]) for row in rows.items]
+    return rows
+
+
+def _person_names(enrollment_ids: list[int]) -> dict[int, list[str]]:
+    """Return the names of each sign-up's persons, in the order they were added (one query)."""
+    names: dict[int, list[str]] = {}
+    if not enrollment_ids:
+        return names
+    rows = db.session.execute(
+        select(EnrollmentPerson.enrollment_id, User.full_name)
+        .join(User, User.id == EnrollmentPerson.user_id)
+        .where(EnrollmentPerson.enrollment_id.in_(enrollment_ids))
+        .order_by(EnrollmentPerson.id)
+    )
+    for enrollment_id, name in rows:
+        names.setdefault(enrollment_id, []).append(name)
+    return names
+
+
+def leads_run(run: CourseRun, user: User) -> bool:
+    """Return True when `user` leads `run`: from the run's leaders when a page loaded them, else
+    one EXISTS query (instead of loading every leader with their roles)."""
+    if "leaders" not in inspect(run).unloaded:
+        return run.is_led_by(user)
+    from coursehub.courses.models import run_leaders
+
+    return bool(
+        db.session.scalar(
+            select(exists().where(run_leaders.c.run_id == run.id, run_leaders.c.user_id == user.id))
+        )
+    )
 
 
 def waitlist(run_id: int) -> list[Enrollment]:
@@ -278,12 +368,12 @@ def open_runs_for(municipality: Municipality, now: datetime, *, limit: int = 100
     )
 
 
-def feed_user(token: str) -> User | None:
-    """Return the user whose private feed address carries `token`."""
+def feed_user_id(token: str) -> int | None:
+    """Return the id of the active user whose private feed address carries `token`."""
     if not token or len(token) > 64:
         return None
     return db.session.scalar(
-        select(User)
+        select(User.id)
         .join(CalendarFeed, CalendarFeed.user_id == User.id)
         .where(CalendarFeed.token == token, User.deactivated_at.is_(None))
     )
@@ -411,15 +501,24 @@ def users_by_ids(ids: Iterable[int | str] | None) -> list[User]:
     return list(db.session.scalars(select(User).where(User.id.in_(wanted)).order_by(User.id)))
 
 
-def household_feed_holders(household_id: int) -> list[tuple[User, bool]]:
+@dataclass(frozen=True)
+class Adult:
+    """An adult of a household, by name, with their calendar feed's token (None without one)."""
+
+    id: int
+    full_name: str
+    feed_token: str | None
+
+
+def household_feed_holders(household_id: int) -> list[tuple[Adult, bool]]:
     """Return the household's active adults, each with whether they have a calendar link."""
     rows = db.session.execute(
-        select(User, CalendarFeed.user_id.is_not(None))
+        select(User.id, User.full_name, CalendarFeed.token)
         .outerjoin(CalendarFeed, CalendarFeed.user_id == User.id)
         .where(User.household_id == household_id, User.deactivated_at.is_(None))
         .order_by(User.id)
     )
-    return [(user, bool(has_feed)) for user, has_feed in rows]
+    return [(Adult(user_id, name, token), token is not None) for user_id, name, token in rows]
 
 
 @dataclass(frozen=True)

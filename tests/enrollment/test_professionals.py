@@ -296,6 +296,7 @@ def test_participants_sheet_and_exports_say_which_kind_each_participant_is(
     login_as(client, staff)
     page = _text(client.get(f"/kurser/{both.id}/deltagare"))
     assert "yrkesverksam" in page and "familj" in page
+    assert worker.full_name in page and adults[0].full_name in page
     body = client.get(f"/kurser/{both.id}/deltagare.csv").data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     kinds = {row[0]: row[-1] for row in rows[1:]}

@@ -720,3 +720,41 @@ def test_the_calendar_feed_runs_a_fixed_number_of_queries_however_many_courses(
         assert response.status_code == 200 and "Gästen Gästsson" in response.get_data(as_text=True)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_participant_list_rows_say_who_where_from_and_what_a_make_up_is_for(client, login_as, staff):
+    """Each row: the persons, a family's household, the municipality (a professional's own), the
+    status and, for a make-up, which meeting it makes up."""
+    north, south = MunicipalityFactory(name="Norrby"), MunicipalityFactory(name="Söderby")
+    run, other = CourseRunFactory(capacity=20), CourseRunFactory(capacity=20)
+    household = Household(name="Familjen Ek", municipality=north)
+    adults = [UserFactory(household=household, full_name=n, roles=[Role.FAMILY]) for n in ("Ada Ek", "Bo Ek")]
+    EnrollmentFactory(run=run, household=household, persons=adults, needs_diet="Vegetarisk")
+    professional = UserFactory(full_name="Kim Yrkesverksam", municipality=south, roles=[Role.MUNICIPAL])
+    EnrollmentFactory(
+        run=run,
+        household=None,
+        professional=professional,
+        participant_kind="professional",
+        persons=[professional],
+        pending=True,
+    )
+    guests = Household(name="Familjen Al", municipality=north)
+    guest = UserFactory(household=guests, full_name="Cy Al", roles=[Role.FAMILY])
+    EnrollmentFactory(run=other, household=guests, persons=[guest])
+    session = run.sessions[0]
+    EnrollmentFactory(
+        run=run, household=guests, persons=[guest], makeup_session=session, scope=f"session:{session.id}"
+    )
+    db.session.commit()
+    login_as(client, staff)
+    page = _text(client.get(f"/kurser/{run.id}/deltagare"))
+    rows = page.split("<tr>")[2:]  # after the heading row; ordered by household or own name
+    assert [r.split("</th>")[0].split('scope="row">')[1] for r in rows] == [
+        "Cy Al<br><small>Familjen Al</small>",
+        "Ada Ek<br>Bo Ek<br><small>Familjen Ek</small>",
+        "Kim Yrkesverksam",
+    ]
+    assert f"Tar igen: {session.title}" in rows[0] and "Norrby" in rows[0]
+    assert "Vegetarisk" in rows[1] and "Norrby" in rows[1] and "Tar igen" not in rows[1]
+    assert "Söderby" in rows[2] and "yrkesverksam" in rows[2] and "Väntar" in rows[2]

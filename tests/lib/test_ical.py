@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import icalendar
 import vobject
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coursehub.lib import ical
 
@@ -133,3 +135,77 @@ def test_a_feed_names_itself_and_says_how_often_to_read_it_again():
     other = vobject.readOne(data.decode())
     assert other.contents["refresh-interval"][0].value == "PT6H"
     assert other.x_published_ttl.value == "PT6H"
+
+
+def _feed_by_icalendar(sessions, *, name, now):
+    """The feed as icalendar objects write it: what calendar clients received before build_feed
+    wrote its events directly."""
+    cal = ical._calendar(name=name)
+    for info in sorted(sessions, key=lambda s: s.starts_at):
+        cal.add_component(ical._event(info, now=now))
+    return cal.to_ical()
+
+
+# Text a person or the database may hold: the escaped characters, line breaks of every kind, a
+# literal "\N", carets, multi-byte letters and emoji (so folds land inside characters and beside
+# escapes), tabs and other control characters; no lone surrogates (they are not UTF-8).
+_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("\\;,:\r\n^\"' Nna-åäöÅÉ€😀\t\x00\x7f")),
+        st.characters(exclude_categories=("Cs",)),
+    ),
+    max_size=300,
+)
+# The feed's name comes from the settings (icalendar writes it unescaped and refuses a line feed).
+_NAME = st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\n"), max_size=80)
+_URL_CHARACTERS = st.characters(codec="ascii", exclude_characters="\r\n")
+_MOMENT = st.datetimes(
+    min_value=datetime(1990, 1, 1),  # noqa: DTZ001
+    max_value=datetime(2100, 1, 1),  # noqa: DTZ001
+    timezones=st.just(UTC),
+)
+
+
+@st.composite
+def _sessions(draw):
+    starts = draw(_MOMENT)
+    return ical.SessionInfo(
+        id=draw(st.integers(min_value=1, max_value=10**9)),
+        title=draw(_TEXT),
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=draw(st.integers(min_value=0, max_value=24 * 60))),
+        location=draw(_TEXT),
+        description=draw(_TEXT),
+        revision=draw(st.integers(min_value=0, max_value=10**6)),
+        # A URL is url_for's (icalendar refuses CR and LF in one; url_for never makes them).
+        url=draw(st.one_of(st.none(), st.just(""), st.text(_URL_CHARACTERS, max_size=200))),
+        is_cancelled=draw(st.booleans()),
+        sequence_offset=draw(st.integers(min_value=0, max_value=1000)),
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sessions=st.lists(_sessions(), max_size=4), name=_NAME, now=_MOMENT)
+def test_a_feed_is_byte_for_byte_what_icalendar_writes(sessions, name, now):
+    """Calendar clients keep receiving the same bytes: same events, UIDs, SEQUENCE, times, folds."""
+    assert ical.build_feed(sessions, name=name, now=now) == _feed_by_icalendar(sessions, name=name, now=now)
+
+
+def test_a_feed_of_the_sessions_a_family_sees_is_byte_for_byte_what_icalendar_writes():
+    sessions = [
+        _info(
+            n,
+            SUMMER + timedelta(days=7 * n),
+            title="Ett hem att växa i, hösten 2026: Närhet, anknytning och omsorg" * (n % 3 + 1),
+            description="Tema: Närhet\nVad ett barn behöver; för att känna sig tryggt.\\" * (n % 4 + 1),
+            url=f"https://kurser.example/kurser/{n}",
+            revision=n,
+            sequence_offset=2 * n,
+            is_cancelled=n % 5 == 0,
+        )
+        for n in range(40)
+    ]
+    now = datetime(2026, 12, 2, 7, 23, 26, 123456, tzinfo=UTC)
+    assert ical.build_feed(sessions, name="Kurser hos Familjehemsresursen i Jönköpings län", now=now) == (
+        _feed_by_icalendar(sessions, name="Kurser hos Familjehemsresursen i Jönköpings län", now=now)
+    )

@@ -40,18 +40,17 @@ def revoke_feed():
 @bp.get("/kalender/<token>.ics")
 def feed(token: str):
     """Serve a user's confirmed sessions as a calendar; the token is the only key."""
-    user = queries.feed_user(token)
-    if user is None:
+    user_id = queries.feed_user_id(token)
+    if user_id is None:
         abort(404)
-    offsets = sequences.calendar_offsets(user.id)
-    events = [
-        session_info(
-            s,
-            url=url_for("courses.detail", run_id=s.run_id, _external=True),
-            sequence_offset=offsets.get(s.run_id, 0),
-        )
-        for s in queries.confirmed_sessions(user.id)
-    ]
+    offsets = sequences.calendar_offsets(user_id)
+    sessions = queries.confirmed_sessions(user_id)
+    # Each run's page once, not once per session: a feed holds every session of every run.
+    urls = {
+        run_id: url_for("courses.detail", run_id=run_id, _external=True)
+        for run_id in {s.run_id for s in sessions}
+    }
+    events = [session_info(s, url=urls[s.run_id], sequence_offset=offsets.get(s.run_id, 0)) for s in sessions]
     body = ical.build_feed(
         events,
         name=calendar_name(),

@@ -177,11 +177,13 @@ def my_courses():
         abort(404)
     now = clock.now()
     page = queries.household_enrollments(current_user.household_id, page=page_arg())
-    feed = queries.feed_of(current_user.id)
+    adults = queries.household_feed_holders(current_user.household_id)
+    # The logged-in adult is one of the household's active adults: their token comes with the list.
+    feed = next((adult.feed_token for adult, _has in adults if adult.id == current_user.id), None)
     progress = {e.id: queries.progress_of(e, now) for e in page.items}
     feed_name = calendar_name()
     links = (
-        ical.subscribe_links(url_for("enrollment.feed", token=feed.token, _external=True), name=feed_name)
+        ical.subscribe_links(url_for("enrollment.feed", token=feed, _external=True), name=feed_name)
         if feed is not None
         else None
     )
@@ -194,7 +196,7 @@ def my_courses():
         now=now,
         feed=feed,
         feed_links=links,
-        adults=queries.household_feed_holders(current_user.household_id),
+        adults=adults,
         button_form=EmptyForm(),
         cancel_form=ReasonForm(),
     )

@@ -30,7 +30,7 @@ def _visible_run(run_id: int):
 def participants(run_id: int):
     """The run's participants with municipality and needs, a page at a time."""
     run = _visible_run(run_id)
-    page = queries.participants(run.id, page=page_arg())
+    page = queries.participant_page(run.id, page=page_arg())
     taken = run.seats_taken
     return render_template(
         "enrollment/participants.html",
