@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
 from coursehub.accounts.permissions import is_staff
 from coursehub.extensions import db
@@ -87,8 +87,10 @@ def in_any_network(user: Any) -> bool:
     # Asked more than once per page (the menu, the documents' menu item): one statement per request.
     remembered: dict[int, bool] = g.setdefault("forum_in_any_network", {})
     if user_id not in remembered:
-        found = db.session.scalar(
-            select(NetworkMembership.id).where(NetworkMembership.user_id == user_id).limit(1)
+        # EXISTS, not a LIMIT 1 read: with a few people in many networks (the bench's national
+        # set: 121 people, 36,300 memberships) the planner expects ~300 rows a person and scans
+        # the table for a LIMIT 1 (2.7 ms for someone in none); EXISTS reads the index (0.1 ms).
+        remembered[user_id] = bool(
+            db.session.scalar(select(exists().where(NetworkMembership.user_id == user_id)))
         )
-        remembered[user_id] = found is not None
     return remembered[user_id]
