@@ -21,7 +21,8 @@ from coursehub.courses.models import (
     RunStatus,
     SessionStatus,
 )
-from coursehub.enrollment.models import ACTIVE, RUN_SCOPE, SEAT_HOLDING, Enrollment, EnrollmentPerson
+from coursehub.enrollment import queries as enrollment_queries
+from coursehub.enrollment.models import ACTIVE, SEAT_HOLDING, Enrollment, EnrollmentPerson
 from coursehub.extensions import db
 from coursehub.lib.checks import known
 
@@ -95,7 +96,7 @@ def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[
             CourseSession,
             sa.and_(
                 CourseSession.run_id == Enrollment.run_id,
-                sa.or_(Enrollment.scope == RUN_SCOPE, Enrollment.makeup_session_id == CourseSession.id),
+                enrollment_queries.takes_part_in(CourseSession.id),
             ),
         )
         .where(

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from coursehub.accounts.models import User
@@ -25,7 +25,7 @@ from coursehub.courses.models import (
     SessionStatus,
 )
 from coursehub.enrollment import queries as enrollment_queries
-from coursehub.enrollment.models import RUN_SCOPE, Enrollment, EnrollmentPerson, EnrollmentStatus
+from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.extensions import db
 from coursehub.lib.checks import known
 
@@ -234,7 +234,7 @@ def upcoming_sessions_for_household(
             CourseSession,
             and_(
                 CourseSession.run_id == Enrollment.run_id,
-                or_(Enrollment.scope == RUN_SCOPE, Enrollment.makeup_session_id == CourseSession.id),
+                enrollment_queries.takes_part_in(CourseSession.id),
             ),
         )
         .join(User, User.id == EnrollmentPerson.user_id)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Subquery, and_, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from coursehub.accounts.models import Household, User
@@ -19,7 +19,7 @@ from coursehub.attendance.models import (
 )
 from coursehub.courses.models import CourseRun, CourseSession, SessionStatus
 from coursehub.enrollment import queries as enrollment_queries
-from coursehub.enrollment.models import RUN_SCOPE, Enrollment, EnrollmentPerson, EnrollmentStatus
+from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.extensions import db
 from coursehub.lib.pagination import Page, paginate
 
@@ -55,7 +55,7 @@ def _signed_up_for(session: CourseSession) -> Subquery:
         .where(
             Enrollment.run_id == session.run_id,
             Enrollment.status == EnrollmentStatus.CONFIRMED,
-            or_(Enrollment.scope == RUN_SCOPE, Enrollment.makeup_session_id == session.id),
+            enrollment_queries.takes_part_in(session.id),
         )
     ).subquery("signed_up")
 
