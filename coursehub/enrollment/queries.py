@@ -417,11 +417,6 @@ def confirmed_sessions(user_id: int) -> list[CourseSession]:
     )
 
 
-def feed_of(user_id: int) -> CalendarFeed | None:
-    """Return the user's calendar feed, if any."""
-    return db.session.get(CalendarFeed, user_id)
-
-
 @dataclass(frozen=True)
 class MunicipalityCount:
     """Participants of one municipality in one run."""
