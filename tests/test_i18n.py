@@ -213,7 +213,7 @@ DATE_FILTER_MOMENTS = [
     datetime(2026, 3, 29, 1, 0, tzinfo=UTC),  # the first minute of summer time
     datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # the hour that comes twice
     datetime(2026, 12, 31, 23, 30, tzinfo=UTC),  # a new year in Sweden, not yet in UTC
-    datetime(2026, 6, 10, 12, 0),  # naive, as SQLite returns it: UTC
+    datetime(2026, 6, 10, 12, 0, tzinfo=UTC).replace(tzinfo=None),  # naive, as SQLite returns it: UTC
     datetime(2026, 6, 10, 12, 0, tzinfo=ZoneInfo("America/New_York")),  # another zone
 ]
 
@@ -237,4 +237,5 @@ def test_the_date_filters_write_what_flask_babel_writes(app, locale):
         assert filters["local_datetime"](None) == filters["local_date"](None) == ""
     with app.test_request_context("/"), force_locale("sv"):
         # One known text, so that the comparison above cannot pass with both sides wrong.
-        assert filters["local_datetime"](datetime(2026, 7, 1, 22, 15, tzinfo=UTC)) == "torsdag 2 juli 2026 kl. 00:15"
+        summer_night = datetime(2026, 7, 1, 22, 15, tzinfo=UTC)
+        assert filters["local_datetime"](summer_night) == "torsdag 2 juli 2026 kl. 00:15"
