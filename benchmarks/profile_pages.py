@@ -11,7 +11,10 @@ request, and the functions with the most time of their own.
 
 The targets file is the one `flask bench-seed --targets` writes; page names are those of
 benchmarks/run.sh ("catalogue", "forum thread 100 posts", …). Without names it times every page
-and prints no profile, one line each: a table to compare before and after a change.
+and prints no profile, one line each: a table to compare before and after a change. It ends with
+the floors ("floor: ok, family", "floor: layout, staff", …): what a request costs before a page
+does anything of its own, on two routes this script adds to its own app (an "ok" and an empty page
+in the site's layout), anonymous and logged in.
 """
 
 from __future__ import annotations
@@ -59,6 +62,38 @@ def pages(targets: dict) -> dict[str, tuple[str, str | None]]:
     }
 
 
+def floors(targets: dict) -> dict[str, tuple[str, str | None]]:
+    """What every page pays before its own work, on two routes only this script adds (see
+    `add_floor_routes`): a view that answers "ok", and an empty page in the site's layout, each
+    anonymous and logged in. The difference is the cost of the session, the user and the menu."""
+    logins = targets["logins"]
+    return {
+        "floor: ok, anonymous": (FLOOR_PATH, None),
+        "floor: ok, family": (FLOOR_PATH, logins["family"]),
+        "floor: ok, staff": (FLOOR_PATH, logins["staff"]),
+        "floor: layout, anonymous": (LAYOUT_PATH, None),
+        "floor: layout, family": (LAYOUT_PATH, logins["family"]),
+        "floor: layout, member": (LAYOUT_PATH, logins["member"]),
+        "floor: layout, staff": (LAYOUT_PATH, logins["staff"]),
+    }
+
+
+FLOOR_PATH = "/_bench/ok"
+LAYOUT_PATH = "/_bench/layout"
+
+
+def add_floor_routes(app) -> None:
+    """Add the two measuring routes to this process's app (never to the app itself)."""
+    from flask import render_template
+
+    empty = app.jinja_env.from_string(
+        '{% extends "base.html" %}{% block title %}Tom sida{% endblock %}{% block content %}{% endblock %}'
+    )
+    app.add_url_rule(FLOOR_PATH, "bench_ok", lambda: "ok")
+    # render_template with a compiled template runs the context processors as a page does.
+    app.add_url_rule(LAYOUT_PATH, "bench_layout", lambda: render_template(empty))
+
+
 class SqlClock:
     """Time spent inside the database driver, and the statements run."""
 
@@ -103,9 +138,10 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("DATABASE_URL must name the loaded database")
     targets = json.loads(Path(options.targets).read_text())
-    known = pages(targets)
+    known = pages(targets) | floors(targets)
     names = options.names or list(known)
     app = create_app({"COURSEHUB_SCHEDULER": "", "RATELIMIT_ENABLED": False})
+    add_floor_routes(app)
     with app.app_context():
         from coursehub.extensions import db
 
