@@ -7,6 +7,7 @@ item. Both run a fixed number of statements whatever the amount of history.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -55,14 +56,42 @@ class ActionRow:
 
 
 # -- the conditions, each once ---------------------------------------------------------------------
+#
+# Every statement is built once, with the moment as bound parameters (`_AT`), and run with the
+# moment's values (`_values`): building them (signup_persons above all) cost more CPU than the
+# database spent on them, on every staff page.
 
 
-def _late_cases(moment: Moment) -> ColumnElement[bool]:
+class _Bounds:
+    """The moment's bounds as bound parameters (untyped: each takes the type of its column)."""
+
+    now: Any = sa.bindparam("now")
+    today: Any = sa.bindparam("today")
+    offers_until: Any = sa.bindparam("offers_until")
+    runs_until: Any = sa.bindparam("runs_until")
+    evaluations_until: Any = sa.bindparam("evaluations_until")
+
+
+_AT = _Bounds()
+
+
+def _values(moment: Moment) -> dict[str, Any]:
+    """The values of `_AT`'s parameters at `moment`."""
+    return {
+        "now": moment.now,
+        "today": moment.today,
+        "offers_until": moment.now + OFFER_LAPSE_WITHIN,
+        "runs_until": moment.now + RUN_STARTS_WITHIN,
+        "evaluations_until": moment.now + EVALUATION_CLOSES_WITHIN,
+    }
+
+
+def _late_cases(at: _Bounds) -> ColumnElement[bool]:
     return sa.and_(
         Case.closed_at.is_(None),
         Case.withdrawn_at.is_(None),
         Case.first_contact_at.is_(None),
-        Case.first_contact_due_on < moment.today,
+        Case.first_contact_due_on < at.today,
     )
 
 
@@ -70,11 +99,11 @@ def _waiting_approval() -> ColumnElement[bool]:
     return sa.and_(Enrollment.needs_approval.is_(True), Enrollment.status.in_(ACTIVE))
 
 
-def _lapsing_offers(moment: Moment) -> ColumnElement[bool]:
+def _lapsing_offers(at: _Bounds) -> ColumnElement[bool]:
     return sa.and_(
         Enrollment.status == EnrollmentStatus.OFFERED,
-        Enrollment.offer_expires_at > moment.now,
-        Enrollment.offer_expires_at <= moment.now + OFFER_LAPSE_WITHIN,
+        Enrollment.offer_expires_at > at.now,
+        Enrollment.offer_expires_at <= at.offers_until,
     )
 
 
@@ -90,11 +119,11 @@ def _confirmed_persons() -> sa.ScalarSelect[Any]:
     )
 
 
-def _runs_short(moment: Moment) -> ColumnElement[bool]:
+def _runs_short(at: _Bounds) -> ColumnElement[bool]:
     return sa.and_(
         CourseRun.status == RunStatus.PUBLISHED,
-        CourseRun.starts_at > moment.now,
-        CourseRun.starts_at <= moment.now + RUN_STARTS_WITHIN,
+        CourseRun.starts_at > at.now,
+        CourseRun.starts_at <= at.runs_until,
         sa.or_(
             CourseRun.seats_taken < CourseRun.capacity,
             sa.and_(
@@ -104,7 +133,7 @@ def _runs_short(moment: Moment) -> ColumnElement[bool]:
     )
 
 
-def _sessions_unmarked(moment: Moment) -> ColumnElement[bool]:
+def _sessions_unmarked(at: _Bounds) -> ColumnElement[bool]:
     # Someone confirmed for the whole run, or for this one session as a make-up: both are rows of
     # the session's run in signup_persons, so the run's index finds them.
     persons = enrollment_queries.signup_persons()
@@ -117,15 +146,22 @@ def _sessions_unmarked(moment: Moment) -> ColumnElement[bool]:
         )
         .exists()
     )
+    # A run's first session starts at its starts_at (kept by courses' services), so only runs that
+    # have begun can have a session that ended: the index on (status, starts_at) finds the running
+    # runs, and only their sessions are read, not those of every published run to come.
     in_running_run = (
         select(CourseRun.id)
-        .where(CourseRun.id == CourseSession.run_id, CourseRun.status == RunStatus.PUBLISHED)
+        .where(
+            CourseRun.id == CourseSession.run_id,
+            CourseRun.status == RunStatus.PUBLISHED,
+            CourseRun.starts_at <= at.now,
+        )
         .correlate_except(CourseRun)  # the row query joins the run too
         .exists()
     )
     return sa.and_(
         CourseSession.status == SessionStatus.SCHEDULED,
-        CourseSession.ends_at <= moment.now,
+        CourseSession.ends_at <= at.now,
         in_running_run,
         ~has_mark,
         has_people,
@@ -142,12 +178,12 @@ def _answered() -> sa.ScalarSelect[Any]:
     )
 
 
-def _evaluations_low(moment: Moment) -> ColumnElement[bool]:
+def _evaluations_low(at: _Bounds) -> ColumnElement[bool]:
     return sa.and_(
         Evaluation.closed_at.is_(None),
-        Evaluation.opens_at <= moment.now,
-        Evaluation.closes_at > moment.now,
-        Evaluation.closes_at <= moment.now + EVALUATION_CLOSES_WITHIN,
+        Evaluation.opens_at <= at.now,
+        Evaluation.closes_at > at.now,
+        Evaluation.closes_at <= at.evaluations_until,
         Evaluation.invited_count > 0,
         _answered() < Evaluation.invited_count * LOW_RESPONSE_RATE,
     )
@@ -165,18 +201,23 @@ def _count(entity: Any, condition: ColumnElement[bool]) -> sa.ScalarSelect[Any]:
     return select(func.count()).select_from(entity).where(condition).correlate(None).scalar_subquery()
 
 
-def action_counts(moment: Moment) -> dict[str, int]:
-    """Return how many of each item need action now (one statement)."""
+@functools.cache
+def _counts_statement() -> Select[Any]:
     counts: dict[str, sa.ScalarSelect[Any]] = {
-        "cases": _count(Case, _late_cases(moment)),
+        "cases": _count(Case, _late_cases(_AT)),
         "approvals": _count(Enrollment, _waiting_approval()),
-        "offers": _count(Enrollment, _lapsing_offers(moment)),
-        "runs": _count(CourseRun, _runs_short(moment)),
-        "attendance": _count(CourseSession, _sessions_unmarked(moment)),
-        "evaluations": _count(Evaluation, _evaluations_low(moment)),
+        "offers": _count(Enrollment, _lapsing_offers(_AT)),
+        "runs": _count(CourseRun, _runs_short(_AT)),
+        "attendance": _count(CourseSession, _sessions_unmarked(_AT)),
+        "evaluations": _count(Evaluation, _evaluations_low(_AT)),
         "outbox": _count(OutboxMessage, _failed_mail()),
     }
-    row = db.session.execute(select(*(value.label(key) for key, value in counts.items()))).one()
+    return select(*(value.label(key) for key, value in counts.items()))
+
+
+def action_counts(moment: Moment) -> dict[str, int]:
+    """Return how many of each item need action now (one statement)."""
+    row = db.session.execute(_counts_statement(), _values(moment)).one()
     return {key: int(getattr(row, key) or 0) for key in ITEMS}
 
 
@@ -207,41 +248,67 @@ def _enrollment_rows(condition: ColumnElement[bool], order: Any, at: Any) -> Sel
     )
 
 
-def action_rows(moment: Moment) -> dict[str, list[ActionRow]]:
-    """Return the oldest or most urgent ROWS_PER_ITEM rows of each item (one statement per item)."""
-    rows: dict[str, list[ActionRow]] = {}
-    cases = db.session.execute(
-        select(Case.id, Case.reference, Case.first_contact_due_on, Municipality.name)
+@functools.cache
+def _row_statements() -> dict[str, Select[Any]]:
+    """Each item's statement for its first rows, built once (the moment is bound at execution)."""
+    return {
+        "cases": select(Case.id, Case.reference, Case.first_contact_due_on, Municipality.name)
         .join(Municipality, Municipality.id == Case.municipality_id)
-        .where(_late_cases(moment))
+        .where(_late_cases(_AT))
         .order_by(Case.first_contact_due_on, Case.id)
-        .limit(ROWS_PER_ITEM)
-    ).all()
-    rows["cases"] = [
-        ActionRow(row.reference or str(row.id), row.name, row.first_contact_due_on, {"case_id": row.id})
-        for row in cases
-    ]
-    for key, condition, order, at in (
-        ("approvals", _waiting_approval(), Enrollment.created_at, Enrollment.created_at),
-        ("offers", _lapsing_offers(moment), Enrollment.offer_expires_at, Enrollment.offer_expires_at),
-    ):
-        found = db.session.execute(_enrollment_rows(condition, order, at)).all()
-        rows[key] = [ActionRow(row.name, row.title, row.at, {"run_id": row.run_id}) for row in found]
-    confirmed = _confirmed_persons().label("confirmed")
-    runs = db.session.execute(
-        select(
+        .limit(ROWS_PER_ITEM),
+        "approvals": _enrollment_rows(_waiting_approval(), Enrollment.created_at, Enrollment.created_at),
+        "offers": _enrollment_rows(
+            _lapsing_offers(_AT), Enrollment.offer_expires_at, Enrollment.offer_expires_at
+        ),
+        "runs": select(
             CourseRun.id,
             CourseRun.title,
             CourseRun.starts_at,
             CourseRun.capacity,
             CourseRun.seats_taken,
             CourseRun.min_participants,
-            confirmed,
+            _confirmed_persons().label("confirmed"),
         )
-        .where(_runs_short(moment))
+        .where(_runs_short(_AT))
         .order_by(CourseRun.starts_at, CourseRun.id)
-        .limit(ROWS_PER_ITEM)
-    ).all()
+        .limit(ROWS_PER_ITEM),
+        "attendance": select(
+            CourseSession.id, CourseSession.title, CourseSession.ends_at, CourseRun.title.label("run_title")
+        )
+        .join(CourseRun, CourseRun.id == CourseSession.run_id)
+        .where(_sessions_unmarked(_AT))
+        .order_by(CourseSession.ends_at, CourseSession.id)
+        .limit(ROWS_PER_ITEM),
+        "evaluations": select(
+            Evaluation.id,
+            Evaluation.run_id,
+            Evaluation.title,
+            Evaluation.closes_at,
+            Evaluation.invited_count,
+            _answered().label("answered"),
+        )
+        .where(_evaluations_low(_AT))
+        .order_by(Evaluation.closes_at, Evaluation.id)
+        .limit(ROWS_PER_ITEM),
+        "outbox": select(OutboxMessage.id, OutboxMessage.subject, OutboxMessage.failed_at)
+        .where(_failed_mail())
+        .order_by(OutboxMessage.failed_at, OutboxMessage.id)
+        .limit(ROWS_PER_ITEM),
+    }
+
+
+def action_rows(moment: Moment) -> dict[str, list[ActionRow]]:
+    """Return the oldest or most urgent ROWS_PER_ITEM rows of each item (one statement per item)."""
+    values = _values(moment)
+    found = {key: db.session.execute(statement, values).all() for key, statement in _row_statements().items()}
+    rows: dict[str, list[ActionRow]] = {}
+    rows["cases"] = [
+        ActionRow(row.reference or str(row.id), row.name, row.first_contact_due_on, {"case_id": row.id})
+        for row in found["cases"]
+    ]
+    for key in ("approvals", "offers"):
+        rows[key] = [ActionRow(row.name, row.title, row.at, {"run_id": row.run_id}) for row in found[key]]
     rows["runs"] = [
         ActionRow(
             row.title,
@@ -250,34 +317,12 @@ def action_rows(moment: Moment) -> dict[str, list[ActionRow]]:
             {"run_id": row.id},
             (max(row.capacity - row.seats_taken, 0), row.confirmed, row.min_participants or 0),
         )
-        for row in runs
+        for row in found["runs"]
     ]
-    sessions = db.session.execute(
-        select(
-            CourseSession.id, CourseSession.title, CourseSession.ends_at, CourseRun.title.label("run_title")
-        )
-        .join(CourseRun, CourseRun.id == CourseSession.run_id)
-        .where(_sessions_unmarked(moment))
-        .order_by(CourseSession.ends_at, CourseSession.id)
-        .limit(ROWS_PER_ITEM)
-    ).all()
     rows["attendance"] = [
-        ActionRow(row.run_title, row.title, row.ends_at, {"session_id": row.id}) for row in sessions
+        ActionRow(row.run_title, row.title, row.ends_at, {"session_id": row.id})
+        for row in found["attendance"]
     ]
-    answered = _answered().label("answered")
-    evaluations = db.session.execute(
-        select(
-            Evaluation.id,
-            Evaluation.run_id,
-            Evaluation.title,
-            Evaluation.closes_at,
-            Evaluation.invited_count,
-            answered,
-        )
-        .where(_evaluations_low(moment))
-        .order_by(Evaluation.closes_at, Evaluation.id)
-        .limit(ROWS_PER_ITEM)
-    ).all()
     rows["evaluations"] = [
         ActionRow(
             row.title,
@@ -286,13 +331,9 @@ def action_rows(moment: Moment) -> dict[str, list[ActionRow]]:
             {"run_id": row.run_id} if row.run_id is not None else {},
             (row.answered, row.invited_count),
         )
-        for row in evaluations
+        for row in found["evaluations"]
     ]
-    messages = db.session.execute(
-        select(OutboxMessage.id, OutboxMessage.subject, OutboxMessage.failed_at)
-        .where(_failed_mail())
-        .order_by(OutboxMessage.failed_at, OutboxMessage.id)
-        .limit(ROWS_PER_ITEM)
-    ).all()
-    rows["outbox"] = [ActionRow(row.subject, "", row.failed_at, {"message_id": row.id}) for row in messages]
+    rows["outbox"] = [
+        ActionRow(row.subject, "", row.failed_at, {"message_id": row.id}) for row in found["outbox"]
+    ]
     return rows

@@ -245,3 +245,15 @@ def test_the_page_runs_a_fixed_number_of_queries(client, login_as, now, count_qu
     assert sizes[0] == sizes[1]
     found = counts()
     assert found["outbox"] == 8 and found["cases"] == 8 and found["approvals"] == 8
+
+
+def test_a_running_run_counts_its_ended_sessions_only(now):
+    # The count reads only runs that have begun (their starts_at), and of those the ended sessions.
+    running = CourseRunFactory(
+        course_type=CourseTypeFactory(themes=3), sessions__start=NOW - timedelta(weeks=1, hours=1)
+    )
+    EnrollmentFactory(run=running)
+    coming = _run(NOW + timedelta(days=20))  # published, not begun: nothing has ended
+    EnrollmentFactory(run=coming)
+    only("attendance", 1)
+    assert rows()["attendance"][0].ids == {"session_id": running.sessions[0].id}

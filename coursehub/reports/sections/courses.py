@@ -156,13 +156,14 @@ def _dated(
 
 
 def build_courses(place: Scope, periods: Sequence[Period], now: datetime) -> Section:
-    """Return the course figures of each period for the people of `place` (seven queries)."""
+    """Return the course figures of each period for the people of `place` (five queries)."""
     bounds = spans(periods)
     ids = place.municipality_ids
-    counts = queries.participants(bounds, ids, now)
+    taking_part = queries.participation(bounds, ids, now)
+    counts = taking_part.participants
     figures = (
-        *_runs(periods, queries.runs_held(bounds, ids, now)),
-        *_participants(periods, counts, queries.families(bounds, ids, now)),
+        *_runs(periods, taking_part.runs),
+        *_participants(periods, counts, taking_part.families),
         *_places(periods, place, counts),
         _attendance(periods, queries.attendance(bounds, ids)),
         _dated(
