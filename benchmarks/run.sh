@@ -6,6 +6,9 @@
 # writes the same to benchmarks/results/<date>-<scale>.txt. See benchmarks/README.md.
 #
 #   benchmarks/run.sh [county|national|tiny]     (environment: DURATION=10 CONNECTIONS=16 WORKERS=2 SEED=2026)
+#
+# To measure again without loading again: LOADED_DATABASE_URL names a database that bench-seed
+# loaded (migrated to the newest revision here first) and TARGETS the file its --targets wrote.
 set -euo pipefail
 
 SCALE="${1:-county}"
@@ -43,21 +46,28 @@ cleanup() {
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] && chown postgres:postgres "$WORK"
 
-PG_PORT="$(free_port)"
-as_pg "$PGBIN/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
-as_pg "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w \
-    -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
-
-export DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
 export SECRET_KEY="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export COURSEHUB_SCHEDULER="" COURSEHUB_QUERY_COUNT_HEADER=1 FLASK_APP=coursehub PYTHONPATH="$ROOT"
 cd "$ROOT"
-"$VENV/flask" db upgrade >/dev/null 2>&1
-echo "loading scale $SCALE (seed $SEED)..."
-SEED_STARTED=$(date +%s)
-"$VENV/flask" bench-seed --scale "$SCALE" --seed "$SEED" --targets "$WORK/targets.json"
-SEED_SECONDS=$(( $(date +%s) - SEED_STARTED ))
-as_pg "$PGBIN/psql" -h "$WORK" -p "$PG_PORT" -U postgres -q -c "VACUUM ANALYZE" postgres
+if [ -n "${LOADED_DATABASE_URL:-}" ]; then
+    [ -n "${TARGETS:-}" ] || { echo "LOADED_DATABASE_URL needs TARGETS (the file bench-seed --targets wrote)" >&2; exit 1; }
+    export DATABASE_URL="$LOADED_DATABASE_URL"
+    "$VENV/flask" db upgrade >/dev/null 2>&1
+    cp "$TARGETS" "$WORK/targets.json"
+    SEED_SECONDS="(loaded before)"
+else
+    PG_PORT="$(free_port)"
+    as_pg "$PGBIN/initdb" -D "$WORK/pg" -U postgres -A trust -E UTF8 --locale=C.UTF-8 --no-sync >/dev/null
+    as_pg "$PGBIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg.log" -w \
+        -o "-p $PG_PORT -k $WORK -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
+    export DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
+    "$VENV/flask" db upgrade >/dev/null 2>&1
+    echo "loading scale $SCALE (seed $SEED)..."
+    SEED_STARTED=$(date +%s)
+    "$VENV/flask" bench-seed --scale "$SCALE" --seed "$SEED" --targets "$WORK/targets.json"
+    SEED_SECONDS="$(( $(date +%s) - SEED_STARTED ))s"
+    as_pg "$PGBIN/psql" -h "$WORK" -p "$PG_PORT" -U postgres -q -c "VACUUM ANALYZE" postgres
+fi
 
 APP_PORT="$(free_port)"
 BASE="http://127.0.0.1:$APP_PORT"
@@ -118,7 +128,7 @@ mkdir -p "$RESULTS"
 {
     echo "coursehub load benchmark, scale $SCALE (seed $SEED), $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}'), gunicorn $WORKERS workers, wrk $CONNECTIONS connections, ${DURATION}s per page, $(nproc) cores"
-    echo "data loaded in ${SEED_SECONDS}s; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "data loaded in ${SEED_SECONDS}; load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     printf '%-22s %9s %9s %9s %8s %8s %6s\n' page "req/s" "p50 ms" "p99 ms" "% healthz" queries status
 } | tee "$OUT"
