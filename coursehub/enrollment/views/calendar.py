@@ -9,7 +9,7 @@ from coursehub import clock
 from coursehub.accounts.models import Role
 from coursehub.accounts.permissions import roles_required
 from coursehub.courses.ical import session_info
-from coursehub.enrollment import queries, sequences, services
+from coursehub.enrollment import queries, services
 from coursehub.enrollment.forms import EmptyForm
 from coursehub.enrollment.views import bp
 from coursehub.enrollment.views._helpers import calendar_name
@@ -43,14 +43,13 @@ def feed(token: str):
     user_id = queries.feed_user_id(token)
     if user_id is None:
         abort(404)
-    offsets = sequences.calendar_offsets(user_id)
-    sessions = queries.confirmed_sessions(user_id)
+    sessions = queries.feed_sessions(user_id)
     # Each run's page once, not once per session: a feed holds every session of every run.
     urls = {
         run_id: url_for("courses.detail", run_id=run_id, _external=True)
-        for run_id in {s.run_id for s in sessions}
+        for run_id in {s.run_id for s, _offset in sessions}
     }
-    events = [session_info(s, url=urls[s.run_id], sequence_offset=offsets.get(s.run_id, 0)) for s in sessions]
+    events = [session_info(s, url=urls[s.run_id], sequence_offset=offset) for s, offset in sessions]
     body = ical.build_feed(
         events,
         name=calendar_name(),
