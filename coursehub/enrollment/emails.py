@@ -22,7 +22,7 @@ from coursehub.enrollment.sequences import calendar_offset
 from coursehub.lib import ical
 from coursehub.lib.typed_text import inert
 from coursehub.notifications.models import OutboxMessage
-from coursehub.notifications.services import Recipient, link, queue_emails_to_many
+from coursehub.notifications.services import Recipient, link, queue_emails_to_groups
 from coursehub.notifications.services import queue_email as _queue_email
 
 # Paths of the pages that e-mails link to (mails are written outside requests too, by jobs).
@@ -242,12 +242,19 @@ def reminder_context(run: CourseRun, session: CourseSession) -> dict[str, Any]:
     }
 
 
-def reminder_recipient(session: CourseSession, user: User) -> Recipient:
-    """Return one participant of a session's reminder (`queue_emails_to_many`): one key each."""
-    return Recipient(f"reminder:{session.id}:{user.id}", user.email, user.first_name or "")
+def reminder_recipient(session: CourseSession, user_id: int, email: str, full_name: str) -> Recipient:
+    """Return one participant of a session's reminder (`queue_emails_to_groups`): one key each.
+
+    Made from the user's columns, not a User: the greeting is the first name as `User.first_name`
+    has it (the full name up to its first space).
+    """
+    return Recipient(f"reminder:{session.id}:{user_id}", email, full_name.split(" ", 1)[0])
 
 
-def queue_reminders(run: CourseRun, session: CourseSession, users: list[User]) -> int:
-    """Queue the reminder of `session` for `users`: rendered once, greeting each by name."""
-    recipients = [reminder_recipient(session, user) for user in users]
-    return queue_emails_to_many("enrollment_reminder", reminder_context(run, session), recipients)
+def queue_reminders(reminders: list[tuple[CourseSession, list[Recipient]]]) -> int:
+    """Queue the reminders of many sessions: each session's rendered once, greeting each by name.
+
+    The keys already queued are looked up and the new messages written for all sessions at once.
+    """
+    groups = [(reminder_context(session.run, session), recipients) for session, recipients in reminders]
+    return queue_emails_to_groups("enrollment_reminder", groups)

@@ -7,9 +7,10 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
 from coursehub import events
+from coursehub.accounts.models import User
 from coursehub.courses import services as course_services
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
 from coursehub.enrollment import emails, services
@@ -25,14 +26,17 @@ def send_session_reminders(now: datetime) -> int:
 
     Looks only at sessions starting within the reminder horizon that have not been reminded yet
     (an index on the start serves it), so with nothing due it runs one statement whatever the
-    history. The sign-ups of all due sessions are loaded together and their reminders queued in
-    bulk (`queue_emails_to_many`: rendered once per session, a fixed number of statements however
-    many participants); each session is then marked reminded (courses' service), so the next run
-    skips it. A sign-up made after its session was reminded gets no reminder: its confirmation
-    has just told the family the time.
+    history. Whom to remind is read for all due sessions in one statement, as plain rows of the
+    columns the mail needs (no sign-up, person or user objects); the reminders of all of them are
+    queued together (`queue_emails_to_groups`: each session's mail rendered once, one lookup of
+    the keys already queued and one insert, however many sessions and participants); the
+    sessions are then marked reminded (courses' service), so the next run skips them. A sign-up
+    made after its session was reminded gets no reminder: its confirmation has just told the
+    family the time. Two runs at once (two schedulers) write each reminder once: the insert
+    skips a key the other has written.
 
-    Higher areas name the people who must not be reminded (`events.reminder_due`): a person who
-    has reported absence for that session is not reminded of it.
+    Higher areas name the people who must not be reminded (`events.reminder_due`, sent once per
+    session): a person who has reported absence for that session is not reminded of it.
     """
     horizon = now + timedelta(hours=current_app.config["COURSEHUB_REMINDER_HOURS"])
     sessions = list(
@@ -47,38 +51,38 @@ def send_session_reminders(now: datetime) -> int:
                 CourseRun.status == RunStatus.PUBLISHED,
             )
             .order_by(CourseSession.starts_at, CourseSession.id)
+            # The runs the reminders speak of, from the join already made.
+            .options(contains_eager(CourseSession.run))
         )
     )
     if not sessions:
         return 0
-    by_run: dict[int, list[Enrollment]] = {}
-    for enrollment in db.session.scalars(
-        select(Enrollment)
+    # Whom to remind, as plain rows of the columns the mail needs: no sign-up, person or user
+    # objects (10,000 of each cost seconds to load), in the order of the sign-ups and their persons.
+    by_run: dict[int, list[tuple[int | None, int, str, str]]] = {}
+    for run_id, makeup_session_id, user_id, email, full_name in db.session.execute(
+        select(Enrollment.run_id, Enrollment.makeup_session_id, User.id, User.email, User.full_name)
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .join(User, User.id == EnrollmentPerson.user_id)
         .where(
             Enrollment.run_id.in_({s.run_id for s in sessions}),
             Enrollment.status == EnrollmentStatus.CONFIRMED,
         )
-        .options(
-            # Whom to remind, and the runs the reminders speak of, loaded for all at once.
-            selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user),
-            selectinload(Enrollment.run),
-        )
-        .order_by(Enrollment.id)
+        .order_by(Enrollment.id, EnrollmentPerson.id)
     ):
-        by_run.setdefault(enrollment.run_id, []).append(enrollment)
-    queued = 0
+        by_run.setdefault(run_id, []).append((makeup_session_id, user_id, email, full_name))
+    reminders = []
     for session in sessions:
         left_out = _left_out(session, now)
-        users = [
-            person.user
-            for enrollment in by_run.get(session.run_id, ())
+        recipients = [
+            emails.reminder_recipient(session, user_id, email, full_name)
+            for makeup_session_id, user_id, email, full_name in by_run.get(session.run_id, ())
             # A make-up sign-up of another session of the run is not reminded of this one.
-            if enrollment.makeup_session_id in (None, session.id)
-            for person in enrollment.persons
-            if person.user_id not in left_out
+            if makeup_session_id in (None, session.id) and user_id not in left_out
         ]
-        # One render per session and one bulk insert, however many participants it has.
-        queued += emails.queue_reminders(session.run, session, users)
+        reminders.append((session, recipients))
+    # One render per session; one lookup and one bulk insert for all of them.
+    queued = emails.queue_reminders(reminders)
     course_services.mark_sessions_reminded([s.id for s in sessions], now=now)
     logger.info("session reminders queued: %s", queued)
     return queued

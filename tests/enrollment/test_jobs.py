@@ -95,6 +95,39 @@ def test_the_reminder_job_queues_in_a_fixed_number_of_statements_whatever_the_pa
     assert due_large == due_small
 
 
+def test_the_reminders_of_many_meetings_are_looked_up_and_written_in_one_statement_each(make_family, clock):
+    # Issue 24, point 5: each due meeting cost its own lookup of earlier reminders and its own
+    # insert (196 meetings: 400 statements of 10,000 reminders). Now every due meeting's
+    # reminders are looked up together and written in one statement; each meeting's own text.
+    from tests.support.sql import count_traffic
+
+    start = clock.now + timedelta(days=10)
+    runs = [CourseRunFactory(capacity=4, sessions__start=start + timedelta(hours=n)) for n in range(3)]
+    adults_of = {}
+    for run in runs:
+        household, adults = make_family(2)
+        services.sign_up(run, household, adults, actor=adults[0], now=clock.now)
+        adults_of[run.id] = adults
+    db.session.commit()
+    clock.set(start - timedelta(hours=40))  # all three within the 48 hours
+    with count_traffic(db.engine) as due:
+        assert jobs.send_session_reminders(clock.now) == 6
+    db.session.commit()
+    touching = [s for s in due.statements if "outbox_messages" in s]
+    assert len(touching) == 2  # one lookup, one insert
+    assert len([s for s in touching if s.lstrip().upper().startswith("INSERT")]) == 1
+    mails = _reminders()
+    assert [m.dedupe_key for m in mails] == [
+        f"reminder:{run.sessions[0].id}:{adult.id}" for run in runs for adult in adults_of[run.id]
+    ]
+    for run in runs:
+        for adult in adults_of[run.id]:
+            mail = next(m for m in mails if m.dedupe_key == f"reminder:{run.sessions[0].id}:{adult.id}")
+            assert mail.recipient == adult.email
+            assert f"Hej {adult.first_name}!" in mail.body_text
+            assert run.title in mail.body_text and run.sessions[0].title in mail.subject
+
+
 def test_no_reminder_too_early_or_after_the_start(run, make_family, clock):
     household, adults = make_family(1)
     services.sign_up(run, household, adults, actor=adults[0], now=clock.now)

@@ -15,7 +15,9 @@ from coursehub.notifications.services import (
     Recipient,
     queue_email,
     queue_emails,
+    queue_emails_to_groups,
     queue_emails_to_many,
+    render_email,
     retry_message,
 )
 from tests.factories import UserFactory
@@ -150,3 +152,67 @@ def test_queue_emails_to_many_renders_once_and_greets_each_recipient_by_name(clo
     assert "Hej!" in stored["cecilia@exempel.test"].body_text
     assert all("greeting" not in m.body_text + m.body_html for m in stored.values())
     assert len({m.subject for m in stored.values()}) == 1
+
+
+def test_queue_emails_to_groups_writes_for_each_recipient_what_rendering_their_own_mail_gives(clock):
+    # Issue 24, point 5: the reminder job queues the mails of every due meeting at once, each
+    # meeting's mail rendered once and greeted per person (on PostgreSQL the database puts the
+    # names in). Each message must still be exactly the mail rendered for that person alone.
+    names = ["Anna", "<b>Bo</b> & \\co", 'Cecilia "Cissi"', "", "Åsa\nRad två", "{Dan},"]
+    groups = [
+        (
+            {"organisation": f"Resurs {number}"},
+            [
+                Recipient(f"groups:{number}:{n}", f" person{n}.{number}@exempel.test ", name)
+                for n, name in enumerate(names)
+            ],
+        )
+        for number in range(3)
+    ]
+    assert queue_emails_to_groups("test_message", groups) == 18
+    assert queue_emails_to_groups("test_message", groups) == 0  # a job run twice
+    db.session.commit()
+    stored = list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    # Written in the order given: groups, then recipients.
+    assert [m.dedupe_key for m in stored] == [r.dedupe_key for _c, rs in groups for r in rs]
+    for (context, recipients), start in zip(groups, range(0, 18, 6), strict=True):
+        for recipient, message in zip(recipients, stored[start : start + 6], strict=True):
+            subject, text, html = render_email(
+                "test_message", **context, greeting_name=recipient.greeting_name
+            )
+            assert (message.subject, message.body_text, message.body_html) == (subject, text, html)
+            assert message.recipient == recipient.address.strip()
+            assert message.created_at == message.next_attempt_at == clock.now
+            assert message.is_pending and message.attempts == 0 and message.headers is None
+            assert message.calendar_ics is None and message.last_error is None
+
+
+def test_queue_emails_to_groups_keeps_a_group_whose_template_fails_as_failed_messages(clock):
+    groups = [
+        ({"organisation": _Unprintable()}, [Recipient("broken:1", "anna@exempel.test", "Anna")]),
+        ({}, [Recipient("fine:1", "bo@exempel.test", "Bo")]),
+    ]
+    assert queue_emails_to_groups("test_message", groups) == 2
+    db.session.commit()
+    stored = {m.dedupe_key: m for m in db.session.scalars(select(OutboxMessage))}
+    broken = stored["broken:1"]
+    assert broken.failed_at == clock.now and broken.subject == "(test_message)"
+    assert broken.last_error == "Mallen kunde inte användas (RuntimeError)"
+    assert broken.body_text == "" and broken.body_html is None
+    assert "Hej Bo!" in stored["fine:1"].body_text and stored["fine:1"].failed_at is None
+
+
+def test_queue_emails_to_groups_runs_the_same_statements_for_one_group_or_twenty(clock, count_queries):
+    def queue(groups: int, prefix: str) -> int:
+        batch = [
+            (
+                {"organisation": f"Resurs {g}"},
+                [Recipient(f"{prefix}:{g}:{n}", f"p{n}@exempel.test", "A") for n in range(5)],
+            )
+            for g in range(groups)
+        ]
+        with count_queries() as statements:
+            assert queue_emails_to_groups("test_message", batch) == 5 * groups
+        return len(statements)
+
+    assert queue(1, "one") == queue(20, "twenty")
