@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     Field,
@@ -21,6 +21,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, Select, TextInput
+from wtforms.widgets.core import html_params
 
 from coursehub.courses.models import (
     MAX_CAPACITY,
@@ -94,12 +95,38 @@ _CHOSEN_OPTION = Markup('<option selected value="%s">%s</option>')
 
 
 class QuickSelect(Select):
-    """WTForms' select with the same HTML, each plain option written by one template.
+    """WTForms' select with the same HTML, its plain options written in one loop.
 
-    WTForms builds each option through `html_params` and a Markup of its own: with a municipality
-    per option (290 nationally) that was most of the catalogue's form. Options with attributes of
-    their own go the ordinary way.
+    WTForms turns each offered choice into a second object, a third with `selected` worked out,
+    and builds each option through `html_params` and a Markup of its own: with a municipality
+    per option (290 nationally) that was most of the catalogue's form. A select of plain
+    options (the SelectChoice that `opts` makes, no group, no attributes of their own) is
+    written here straight from `field.choices`; any other goes the ordinary way.
     """
+
+    def __call__(self, field, **kwargs):
+        choices = field.choices
+        if self.multiple or not isinstance(choices, list) or not all(_plain(c) for c in choices):
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = getattr(field, "flags", {})
+        for k in dir(flags):
+            if k in self.validation_attrs and k not in kwargs:
+                kwargs[k] = getattr(flags, k)
+        coerce, data = field.coerce, field.data
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        for choice in choices:
+            value = choice.value
+            # escape() as html_params and WTForms' render_option call it (a quarter of Markup's %);
+            # selected as SelectField.iter_choices decides it, written first as html_params sorts.
+            html.append(
+                f"<option{' selected' if coerce(value) == data else ''} "
+                f'value="{escape(str(value) if isinstance(value, bool) else value)}">'
+                f"{escape(choice.label or value)}</option>"
+            )
+        html.append("</select>")
+        # As WTForms' Select returns it: every value and label above went through escape().
+        return Markup("".join(html))  # noqa: S704
 
     # WTForms 3.3 passes one Choice (the stubs still know the 3.2 signature of value, label, selected).
     @classmethod
@@ -109,6 +136,11 @@ class QuickSelect(Select):
         value = str(choice.value) if isinstance(choice.value, bool) else choice.value
         # Markup's % escapes the value and the label, as html_params and escape() do.
         return (_CHOSEN_OPTION if choice.selected else _OPTION) % (value, choice.label or choice.value)
+
+
+def _plain(choice) -> bool:
+    """Whether a choice is an option without a group or attributes of its own."""
+    return type(choice) is SelectChoice and not choice.render_kw and choice.optgroup is None
 
 
 class Choices(OfferedChoices):
