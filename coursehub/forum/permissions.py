@@ -77,6 +77,14 @@ def can_manage_networks(user: Any) -> bool:
     return _user_id(user) is not None and is_staff(user)
 
 
+def remember_member(user: Any) -> None:
+    """Note that `user` was just found a member of a network: `in_any_network` (the menu) then
+    answers without asking the database again in this request."""
+    user_id = _user_id(user)
+    if user_id is not None:
+        g.setdefault("forum_in_any_network", {})[user_id] = True
+
+
 def in_any_network(user: Any) -> bool:
     """Whether `user` is in some network (or is staff): the menu shows "Nätverk" to them."""
     user_id = _user_id(user)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from coursehub.accounts.models import User
 from coursehub.extensions import db
@@ -46,14 +46,26 @@ def subjects(network_id: int) -> list[Subject]:
     )
 
 
-def thread_counts(network_id: int) -> dict[int, int]:
-    """Return the number of threads per subject of a network."""
-    rows = db.session.execute(
-        select(Thread.subject_id, func.count(Thread.id))
+def subjects_with_counts(network_id: int) -> list[tuple[Subject, int]]:
+    """Return the subjects of a network in the moderators' order, each with its number of threads.
+
+    One statement: the threads are counted per subject of the network (the network's listing
+    index) and joined to its subjects. A thread is always in a subject of its own network
+    (services.discussions.move_thread), so the counts add up to the network's threads.
+    """
+    counts = (
+        select(Thread.subject_id, func.count(Thread.id).label("threads"))
         .where(Thread.network_id == network_id)
         .group_by(Thread.subject_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Subject, func.coalesce(counts.c.threads, 0))
+        .outerjoin(counts, counts.c.subject_id == Subject.id)
+        .where(Subject.network_id == network_id)
+        .order_by(Subject.position, Subject.id)
     ).all()
-    return {int(subject_id): int(count) for subject_id, count in rows}
+    return [(subject, int(count)) for subject, count in rows]
 
 
 @dataclass(frozen=True)
@@ -65,8 +77,13 @@ class ThreadRow:
     unread: int
 
 
-def _thread_rows(stmt: Select[Thread, str, int], page: int, user_id: int) -> Page:
-    result = paginate(stmt, page, THREADS_PER_PAGE, scalars=False)
+def _thread_rows(stmt: Select[Thread, str, int], page: int, user_id: int, total: int | None = None) -> Page:
+    if total is None:
+        result = paginate(stmt, page, THREADS_PER_PAGE, scalars=False)
+    else:  # the caller has counted the threads already: no COUNT statement
+        number = page_number(page, total, THREADS_PER_PAGE)
+        rows = db.session.execute(stmt.limit(THREADS_PER_PAGE).offset((number - 1) * THREADS_PER_PAGE)).all()
+        result = Page(items=list(rows), page=number, per_page=THREADS_PER_PAGE, total=total)
     result.items = [
         ThreadRow(thread=thread, author_name=name or "", unread=max(0, thread.post_count - (read or 0)))
         for thread, name, read in result.items
@@ -92,14 +109,17 @@ def subject_threads(subject_id: int, *, user_id: int, page: int) -> Page:
     return _thread_rows(stmt, page, user_id)
 
 
-def network_threads(network_id: int, *, user_id: int, page: int) -> Page:
-    """Return a page of a network's threads, the latest activity first."""
+def network_threads(network_id: int, *, user_id: int, page: int, total: int | None = None) -> Page:
+    """Return a page of a network's threads, the latest activity first.
+
+    `total`, the network's number of threads when the caller knows it, saves the COUNT.
+    """
     stmt = (
         _threads_stmt(user_id)
         .where(Thread.network_id == network_id)
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
     )
-    return _thread_rows(stmt, page, user_id)
+    return _thread_rows(stmt, page, user_id, total)
 
 
 def unread_threads(network_id: int, *, user_id: int, page: int) -> Page:
@@ -119,33 +139,125 @@ def unread_threads(network_id: int, *, user_id: int, page: int) -> Page:
 class PostRow:
     """A post on a thread page, with its author's name and whether the reader has seen it."""
 
-    post: Post
+    post: Any  # a row of POST_COLUMNS: read like a Post, without an ORM object per post
     author_name: str
     author_username: str
     is_new: bool
 
 
-def thread_posts(thread: Thread, *, user_id: int, page: int) -> tuple[Page, int]:
-    """Return a page of a thread's posts (by number, one query) and the reader's last read number."""
-    page = page_number(page, thread.post_count, POSTS_PER_PAGE)
-    first = (page - 1) * POSTS_PER_PAGE + 1
+# What the thread page shows of a post (not its Markdown source, which only quoting and editing read).
+POST_COLUMNS = (
+    Post.id,
+    Post.number,
+    Post.author_id,
+    Post.body_html,
+    Post.created_at,
+    Post.edited_at,
+    Post.deleted_at,
+    Post.hidden_at,
+    Post.hidden_reason,
+)
+
+
+@dataclass(frozen=True)
+class ThreadVisit:
+    """A thread with its network and subject, and where the reader stands in it."""
+
+    thread: Thread
+    is_member: bool
+    is_moderator: bool
+    last_read: int
+
+
+def thread_visit(thread_id: int, *, user_id: int) -> ThreadVisit | None:
+    """Return a thread with its network and subject, the reader's membership of that network and
+    how far they have read, in one statement; None when there is no such thread."""
+    row = db.session.execute(
+        select(Thread, NetworkMembership.id, NetworkMembership.is_moderator, ThreadRead.last_read_number)
+        .options(joinedload(Thread.network), joinedload(Thread.subject))
+        .outerjoin(
+            NetworkMembership,
+            (NetworkMembership.network_id == Thread.network_id) & (NetworkMembership.user_id == user_id),
+        )
+        .outerjoin(ThreadRead, (ThreadRead.thread_id == Thread.id) & (ThreadRead.user_id == user_id))
+        .where(Thread.id == thread_id)
+    ).first()
+    if row is None:
+        return None
+    thread, membership_id, moderator, read = row
+    return ThreadVisit(
+        thread=thread, is_member=membership_id is not None, is_moderator=bool(moderator), last_read=read or 0
+    )
+
+
+def network_visit(network_id: int, *, user_id: int) -> tuple[Network, bool, bool] | None:
+    """Return a network, whether `user_id` is a member and whether a moderator, in one statement."""
+    row = db.session.execute(
+        select(Network, NetworkMembership.id, NetworkMembership.is_moderator)
+        .outerjoin(
+            NetworkMembership,
+            (NetworkMembership.network_id == Network.id) & (NetworkMembership.user_id == user_id),
+        )
+        .where(Network.id == network_id)
+    ).first()
+    if row is None:
+        return None
+    network, membership_id, moderator = row
+    return network, membership_id is not None, bool(moderator)
+
+
+def subject_visit(subject_id: int, *, user_id: int) -> tuple[Subject, bool, bool] | None:
+    """Return a subject with its network, whether `user_id` is a member of that network and whether
+    a moderator, in one statement."""
+    row = db.session.execute(
+        select(Subject, NetworkMembership.id, NetworkMembership.is_moderator)
+        .options(joinedload(Subject.network))
+        .outerjoin(
+            NetworkMembership,
+            (NetworkMembership.network_id == Subject.network_id) & (NetworkMembership.user_id == user_id),
+        )
+        .where(Subject.id == subject_id)
+    ).first()
+    if row is None:
+        return None
+    subject, membership_id, moderator = row
+    return subject, membership_id is not None, bool(moderator)
+
+
+def _last_read(thread_id: int, user_id: int) -> int:
     read = db.session.scalar(
         select(ThreadRead.last_read_number).where(
-            ThreadRead.thread_id == thread.id, ThreadRead.user_id == user_id
+            ThreadRead.thread_id == thread_id, ThreadRead.user_id == user_id
         )
     )
-    last_read = read or 0
+    return read or 0
+
+
+def thread_posts(
+    thread: Thread, *, user_id: int, page: int, last_read: int | None = None
+) -> tuple[Page, int]:
+    """Return a page of a thread's posts (by number, one query) and the reader's last read number.
+
+    `last_read`, when the caller has read it already (`thread_visit`), saves a statement.
+    """
+    page = page_number(page, thread.post_count, POSTS_PER_PAGE)
+    first = (page - 1) * POSTS_PER_PAGE + 1
+    if last_read is None:
+        last_read = _last_read(thread.id, user_id)
     rows = db.session.execute(
-        select(Post, User.full_name, User.username)
+        select(*POST_COLUMNS, User.full_name, User.username)
         .outerjoin(User, User.id == Post.author_id)
         .where(Post.thread_id == thread.id, Post.number.between(first, first + POSTS_PER_PAGE - 1))
         .order_by(Post.number)
     ).all()
     items = [
         PostRow(
-            post=post, author_name=name or "", author_username=username or "", is_new=post.number > last_read
+            post=row,
+            author_name=row.full_name or "",
+            author_username=row.username or "",
+            is_new=row.number > last_read,
         )
-        for post, name, username in rows
+        for row in rows
     ]
     return Page(items=items, page=page, per_page=POSTS_PER_PAGE, total=thread.post_count), last_read
 

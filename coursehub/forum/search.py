@@ -185,7 +185,10 @@ def search(
             .where(sa.text(f"{FTS_TABLE} MATCH :match").bindparams(match=match))
         )
     chosen = newest.where(readable).order_by(SearchEntry.id.desc()).limit(MOST).subquery()
-    entry = aliased(SearchEntry, chosen)
+    # ... counted in the same statement (a window over the at most MOST rows chosen): a COUNT of its
+    # own would find them all a second time ...
+    counted = select(chosen, func.count().over().label("total")).subquery()
+    entry = aliased(SearchEntry, counted)
     # ... and those ranked, the best first: the work is bounded whatever the forum's size. Names
     # and numbers are subqueries of the select list, looked up for the rows of the page only.
     stmt = select(
@@ -193,8 +196,17 @@ def search(
         select(Network.name).where(Network.id == entry.network_id).scalar_subquery(),
         select(Thread.title).where(Thread.id == entry.thread_id).scalar_subquery(),
         select(Post.number).where(Post.id == entry.post_id).scalar_subquery(),
-    ).order_by(chosen.c.rank, entry.id.desc())
-    found = paginate(stmt, page, per_page, scalars=False)
+        counted.c.total,
+    ).order_by(counted.c.rank, entry.id.desc())
+    number = max(1, page)
+    rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).all()
+    if rows or number == 1:
+        found = Page(
+            items=[row[:4] for row in rows], page=number, per_page=per_page, total=rows[0][4] if rows else 0
+        )
+    else:  # a page beyond the last (a hand-typed address): count, and show the last page
+        found = paginate(stmt, page, per_page, scalars=False)
+        found.items = [row[:4] for row in found.items]
     found.items = [_hit(*row, stems=stems) for row in found.items]
     return found
 

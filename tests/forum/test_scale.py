@@ -111,3 +111,56 @@ def test_the_thread_page_of_1000_posts_answers_well_under_100_ms_on_postgresql(
         assert response.status_code == 200
     assert "Inlägg 1000" in html(response)
     assert statistics.median(timings[2:]) < 0.1, f"thread page took {sorted(timings)} s"
+
+
+def _membership_reads(statements: list[str]) -> int:
+    return sum("forum_memberships" in statement for statement in statements)
+
+
+@pytest.mark.parametrize(
+    ("page", "statements"),
+    [
+        # the user with roles, then the thread with its network, subject, the reader's membership and
+        # how far they have read, then the page of posts
+        ("thread", 3),
+        # the user, the network with the membership, the subjects with their thread counts, the threads
+        ("network", 4),
+        # the user, the subject with its network and the membership, the COUNT, the threads
+        ("subject", 4),
+    ],
+)
+def test_a_members_forum_pages_read_the_membership_once_in_a_fixed_number_of_statements(
+    db, client, login_as, forum, page, statements
+):
+    # The membership comes in the statement that loads the page's thread, subject or network, and
+    # the menu's "Nätverk" (in_any_network) asks nothing more once it has been found.
+    thread = _thread_with(forum, 30)
+    _threads(forum, 40)
+    login_as(client, forum.bo)
+    url = {
+        "thread": f"/natverk/trad/{thread.id}",
+        "network": f"/natverk/{forum.network.id}",
+        "subject": f"/natverk/amne/{forum.subject.id}",
+    }[page]
+    db.session.commit()
+    with count_traffic(db.engine) as traffic:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert _membership_reads(traffic.statements) == 1, traffic.statements
+    assert len(traffic.statements) == statements, traffic.statements
+
+
+def test_the_network_page_counts_its_threads_from_the_subjects(db, client, login_as, forum):
+    from tests.forum.factories import SubjectFactory
+
+    other = SubjectFactory(network=forum.network, name="Utbildning")
+    _threads(forum, 30)
+    db.session.execute(
+        Thread.__table__.update().where(Thread.title.in_(["Tråd 1", "Tråd 2"])).values(subject_id=other.id)
+    )
+    login_as(client, forum.bo)
+    page, _ = _visit(client, f"/natverk/{forum.network.id}")
+    assert "(28 trådar)" in page and "(2 trådar)" in page
+    assert "Sida 1 av 2" in page  # 30 threads, 25 a page
+    last, _ = _visit(client, f"/natverk/{forum.network.id}?sida=9")
+    assert "Sida 2 av 2" in last and last.count('class="border-bottom py-2"') == 5

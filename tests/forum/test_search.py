@@ -216,3 +216,21 @@ def test_staff_find_threads_of_a_network_they_are_not_in_on_the_search_page(app,
     login_as(client, staff)
     page = client.get("/natverk/sok?sok=placering").get_data(as_text=True)
     assert f'href="/natverk/trad/{thread.id}"' in page
+
+
+def test_a_page_of_hits_and_their_number_come_in_one_statement_and_a_page_beyond_the_last_shows_the_last(app):
+    from tests.support.sql import count_traffic
+
+    reader = member()
+    network = user_network(reader)
+    for n in range(25):
+        thread_with_post(network, title=f"Placering {n}", body="text")
+    db.session.commit()
+    reader_id = reader.id
+    with count_traffic(db.engine) as traffic:
+        second = search.search(reader_id, "placeringen", page=2, per_page=20)
+    assert len(traffic.statements) == 1
+    assert (second.page, second.total, len(second.items)) == (2, 25, 5)
+    beyond = search.search(reader_id, "placeringen", page=9, per_page=20)
+    assert (beyond.page, beyond.total, _titles(beyond)) == (2, 25, _titles(second))
+    assert search.search(reader_id, "ingenting", page=3, per_page=20).total == 0

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
+from flask import abort, url_for
 from flask_login import current_user
 
-from coursehub.forum import permissions
+from coursehub.forum import permissions, queries
 from coursehub.forum.models import Network, NetworkMembership, Post, Subject, Thread
 from coursehub.lib.checks import known
+from coursehub.lib.params import as_id
 from coursehub.lib.work import load_or_404
 
 _STAND_IN = 2_147_483_647  # an id no row has: url_for builds with it, the real id takes its place
@@ -76,26 +77,54 @@ def _reads_with(standing_of: Standing, user: Any) -> bool:
     return permissions.can_read_network_as(user, is_member=standing_of.is_member)
 
 
+def _standing_of(is_member: bool, is_moderator: bool) -> Standing:
+    if is_member:
+        permissions.remember_member(current_user)  # the menu's "Nätverk" needs no statement of its own
+    return Standing(
+        is_member=is_member,
+        is_moderator=is_member and is_moderator,
+        can_manage_members=permissions.can_manage_members(current_user),
+    )
+
+
 def load_network_standing(network_id: int) -> tuple[Network, Standing]:
-    """`load_network` and `standing` in one membership query (a page that needs both)."""
-    found: list[Standing] = []
+    """`load_network` and `standing`, the network and the membership in one statement."""
+    number = as_id(network_id)
+    found = queries.network_visit(number, user_id=current_user.id) if number is not None else None
+    if found is None:
+        abort(404)
+    network, is_member, is_moderator = found
+    here = _standing_of(is_member, is_moderator)
+    if not _reads_with(here, current_user):
+        abort(404)
+    return network, here
 
-    def allowed(user: Any, network: Network) -> bool:
-        found.append(standing(network))
-        return _reads_with(found[0], user)
 
-    return load_or_404(Network, network_id, allowed=allowed), found[0]
+def load_subject_standing(subject_id: int) -> tuple[Subject, Standing]:
+    """`load_subject` and `standing` of its network, the subject, its network and the membership in
+    one statement."""
+    number = as_id(subject_id)
+    found = queries.subject_visit(number, user_id=current_user.id) if number is not None else None
+    if found is None:
+        abort(404)
+    subject, is_member, is_moderator = found
+    here = _standing_of(is_member, is_moderator)
+    if not _reads_with(here, current_user):
+        abort(404)
+    return subject, here
 
 
-def load_thread_standing(thread_id: int) -> tuple[Thread, Standing]:
-    """`load_thread` and `standing` of its network in one membership query."""
-    found: list[Standing] = []
-
-    def allowed(user: Any, thread: Thread) -> bool:
-        found.append(standing(thread.network))
-        return _reads_with(found[0], user)
-
-    return load_or_404(Thread, thread_id, allowed=allowed), found[0]
+def load_thread_visit(thread_id: int) -> tuple[queries.ThreadVisit, Standing]:
+    """`load_thread` and `standing` of its network, with the thread's network and subject and how far
+    the reader has read, in one statement."""
+    number = as_id(thread_id)
+    visit = queries.thread_visit(number, user_id=current_user.id) if number is not None else None
+    if visit is None:
+        abort(404)
+    here = _standing_of(visit.is_member, visit.is_moderator)
+    if not _reads_with(here, current_user):
+        abort(404)
+    return visit, here
 
 
 def id_urls(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:

@@ -11,6 +11,7 @@ from flask_login import current_user
 from coursehub import clock
 from coursehub.accounts.permissions import login_required
 from coursehub.forum import queries
+from coursehub.forum.dates import short_datetimes
 from coursehub.forum.forms import (
     CHILD_REMINDER,
     MARKDOWN_HINT,
@@ -30,8 +31,9 @@ from coursehub.forum.views.common import (
     id_urls,
     load_post,
     load_subject,
+    load_subject_standing,
     load_thread,
-    load_thread_standing,
+    load_thread_visit,
     standing,
 )
 from coursehub.lib.params import as_id, get_or_none, page_arg
@@ -48,13 +50,14 @@ def _status(form) -> int:
 @login_required
 def subject(subject_id: int):
     """A subject's threads, pinned first, with the reader's unread counts."""
-    found = load_subject(subject_id)
+    found, here = load_subject_standing(subject_id)
     return render_template(
         "forum/subject.html",
+        when=short_datetimes(),
         subject=found,
         network=found.network,
         page=queries.subject_threads(found.id, user_id=current_user.id, page=page_arg()),
-        standing=standing(found.network),
+        standing=here,
     )
 
 
@@ -138,10 +141,16 @@ def _post_words() -> dict[str, str]:
 
 
 def _render_thread(
-    thread: Thread, form: PostForm | None = None, status: int = 200, here: Standing | None = None
+    thread: Thread,
+    form: PostForm | None = None,
+    status: int = 200,
+    here: Standing | None = None,
+    last_read: int | None = None,
 ):
     here = here or standing(thread.network)
-    page, last_read = queries.thread_posts(thread, user_id=current_user.id, page=page_arg())
+    page, last_read = queries.thread_posts(
+        thread, user_id=current_user.id, page=page_arg(), last_read=last_read
+    )
     form = form or PostForm()
     quoted = as_id(request.args.get("citera")) if form.body.data is None else None
     if quoted is not None:
@@ -158,6 +167,7 @@ def _render_thread(
     return (
         render_template(
             "forum/thread.html",
+            when=short_datetimes(),
             thread=thread,
             network=thread.network,
             subject=thread.subject,
@@ -183,8 +193,8 @@ def _render_thread(
 @login_required
 def thread(thread_id: int):
     """A thread's posts, a page at a time, with new posts marked and the reply form."""
-    found, here = load_thread_standing(thread_id)
-    return _render_thread(found, here=here)
+    visit, here = load_thread_visit(thread_id)
+    return _render_thread(visit.thread, here=here, last_read=visit.last_read)
 
 
 @bp.get("/trad/<int:thread_id>/inlagg/<int:number>")

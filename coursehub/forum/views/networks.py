@@ -10,6 +10,7 @@ from coursehub import clock
 from coursehub.accounts.permissions import is_staff, login_required
 from coursehub.errors import CoursehubError
 from coursehub.forum import permissions, queries
+from coursehub.forum.dates import short_datetimes
 from coursehub.forum.forms import ButtonForm, MemberForm, NetworkForm, SubjectForm
 from coursehub.forum.models import DESCRIPTION_MAX
 from coursehub.forum.services import networks as network_services
@@ -107,12 +108,16 @@ def edit_network(network_id: int):
 def network(network_id: int):
     """Show a network: its subjects and its latest threads."""
     found, here = load_network_standing(network_id)
+    subjects = queries.subjects_with_counts(found.id)
+    # The subjects' counts add up to the network's threads: the thread list needs no COUNT of its own.
+    total = sum(count for _subject, count in subjects)
     return render_template(
         "forum/network.html",
+        when=short_datetimes(),
         network=found,
-        subjects=queries.subjects(found.id),
-        counts=queries.thread_counts(found.id),
-        page=queries.network_threads(found.id, user_id=current_user.id, page=page_arg()),
+        subjects=[subject for subject, _count in subjects],
+        counts={subject.id: count for subject, count in subjects},
+        page=queries.network_threads(found.id, user_id=current_user.id, page=page_arg(), total=total),
         standing=here,
         subject_form=SubjectForm(),
     )
@@ -125,6 +130,7 @@ def unread(network_id: int):
     found = load_network(network_id)
     return render_template(
         "forum/unread.html",
+        when=short_datetimes(),
         network=found,
         page=queries.unread_threads(found.id, user_id=current_user.id, page=page_arg()),
         standing=standing(found),
