@@ -68,10 +68,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from coursehub.lib import database
+    from coursehub.lib import database, work
 
     db.init_app(app)
     database.configure_engine_events(app)
+    work.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

@@ -95,12 +95,54 @@ def _on_sqlite_end(_connection: Connection) -> None:
         request.environ[_READS_ONLY] = True  # the request's work is done: what follows only reads
 
 
+# In `Connection.info` on PostgreSQL: whether the current transaction has sent anything but a SELECT.
+_WROTE = "coursehub_wrote"
+
+
+def _on_pg_begin(connection: Connection) -> None:
+    connection.info[_WROTE] = False
+
+
+def _on_pg_statement(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    if not connection.info.get(_WROTE, True) and statement.lstrip()[:6].upper() != "SELECT":
+        connection.info[_WROTE] = True
+
+
+# In `Session.info`: the connection of the session's transaction, while it has one.
+_CONNECTION = "coursehub_connection"
+
+
+def _on_session_begin(session: Any, _transaction: Any, connection: Connection) -> None:
+    session.info[_CONNECTION] = connection
+
+
+def _on_session_transaction_end(session: Any, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CONNECTION, None)
+
+
+def only_read(session: Any) -> bool:
+    """Return whether `session`'s transaction has a connection and sent it nothing but SELECTs.
+
+    Anything else (an INSERT, an UPDATE, a WITH that might write) counts as a write, and so does
+    every transaction on SQLite, where nothing keeps count.
+    """
+    connection = session.info.get(_CONNECTION)
+    return connection is not None and connection.info.get(_WROTE, True) is False
+
+
 def configure_engine_events(app: Flask) -> None:
     """Attach per-connection settings and SQLite's transaction handling to the app's engine."""
     from coursehub.extensions import db
 
     with app.app_context():
         engine: Engine = db.engine
+        if engine.dialect.name == "postgresql" and not event.contains(engine, "begin", _on_pg_begin):
+            event.listen(engine, "begin", _on_pg_begin)
+            event.listen(engine, "before_cursor_execute", _on_pg_statement)
+        if not event.contains(db.session, "after_begin", _on_session_begin):
+            event.listen(db.session, "after_begin", _on_session_begin)
+            event.listen(db.session, "after_transaction_end", _on_session_transaction_end)
         if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _on_sqlite_connect):
             event.listen(engine, "connect", _on_sqlite_connect)
             event.listen(engine, "begin", _on_sqlite_begin)
