@@ -196,6 +196,7 @@ def _counted_marks(user_ids: list[int], course_type_ids: list[int] | None) -> sa
         marks.c.title,
         marks.c.theme_id,
         marks.c.course_type_id,
+        sa.cast(sa.null(), sa.Boolean).label("whole_run"),  # None: a mark (see progress_for_users)
     ).where(sa.or_(marks.c.latest_rank == 1, sa.and_(marks.c.is_present, marks.c.first_rank == 1)))
 
 
@@ -206,24 +207,38 @@ def progress_for_users(
     result: dict[int, list[CourseProgress]] = {uid: [] for uid in user_ids}
     if not user_ids:
         return result
+    # The marks and the sign-ups in one statement: a sign-up row has `whole_run` (True or False),
+    # a mark row None there.
     mark_stmt = _counted_marks(user_ids, course_type_ids)
     signed_up = enrollment_queries.signup_persons()
     enrol_stmt = (
-        select(signed_up.c.user_id, signed_up.c.run_id, signed_up.c.whole_run, CourseRun.course_type_id)
+        select(
+            signed_up.c.user_id,
+            sa.null(),
+            sa.null(),
+            sa.null(),
+            signed_up.c.run_id,
+            sa.null(),
+            sa.null(),
+            CourseRun.course_type_id,
+            signed_up.c.whole_run,
+        )
         .join(CourseRun, signed_up.c.run_id == CourseRun.id)
         .where(signed_up.c.user_id.in_(user_ids))
     )
     if course_type_ids is not None:
         enrol_stmt = enrol_stmt.where(CourseRun.course_type_id.in_(course_type_ids))
     facts: dict[tuple[int, int], list[MarkFact]] = defaultdict(list)
-    for row in db.session.execute(mark_stmt):
-        fact = MarkFact(*row)
-        facts[(fact.user_id, fact.course_type_id)].append(fact)
     home_runs: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for user_id, run_id, whole_run, type_id in db.session.execute(enrol_stmt):
-        home_runs[(user_id, type_id)]  # noqa: B018 - taking part at all makes the type show
-        if whole_run:
-            home_runs[(user_id, type_id)].add(run_id)
+    for row in db.session.execute(sa.union_all(mark_stmt, enrol_stmt)):
+        if row.whole_run is None:
+            fact = MarkFact(*row[:8])
+            facts[(fact.user_id, fact.course_type_id)].append(fact)
+        else:
+            user_id, run_id, type_id = row[0], row[4], row[7]
+            home_runs[(user_id, type_id)]  # noqa: B018 - taking part at all makes the type show
+            if row.whole_run:
+                home_runs[(user_id, type_id)].add(run_id)
     # The certificates come joined to their completion: one statement, not two.
     completions = {
         (c.user_id, c.course_type_id): c
