@@ -18,6 +18,15 @@ STATUS_LABELS = {
 }
 
 
+def status_labels() -> dict[AttendanceStatus, str]:
+    """Return STATUS_LABELS translated once, for a page that shows them on every row.
+
+    A lazy label is translated again each time a template prints or escapes it (a sheet of 40
+    people printed them 200 times a request); plain strings are not.
+    """
+    return {status: str(label) for status, label in STATUS_LABELS.items()}
+
+
 class MarkForm(BaseForm):
     """One tap on the sheet: a person and a status (the button pressed), with an optional remark."""
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from coursehub.attendance import queries, services
 from coursehub.attendance.models import AbsenceNotice, AttendanceMark, AttendanceStatus
 from coursehub.courses.models import SessionStatus
-from tests.attendance.conftest import enrol, family_member, started_run
+from coursehub.enrollment.models import EnrollmentStatus
+from tests.attendance.conftest import enrol, enrol_makeup, family_member, started_run
 from tests.factories import HouseholdFactory
 
 
@@ -155,6 +156,23 @@ def test_sessions_that_ended_without_marks_are_named(db, clock, course_type, lea
     assert queries.sessions_without_attendance([run.id], clock.now) == {run.id: [first]}
     first.status = SessionStatus.CANCELLED
     assert queries.sessions_without_attendance([run.id], clock.now) == {}
+
+
+def test_a_make_up_sign_up_makes_only_its_own_session_lack_attendance(db, clock, course_type, leader):
+    """A run whose only sign-up is a make-up of one session: that session lacks marks, not the
+    others; a cancelled or unconfirmed sign-up makes none lack them."""
+    run = started_run(course_type, weeks_ago=2, leaders=[leader])
+    first, second, _third = run.sessions
+    assert queries.sessions_without_attendance([run.id], clock.now) == {}
+    makeup = enrol_makeup(second, family_member())
+    db.session.flush()
+    assert queries.sessions_without_attendance([run.id], clock.now) == {run.id: [second]}
+    makeup.status = EnrollmentStatus.CANCELLED
+    db.session.flush()
+    assert queries.sessions_without_attendance([run.id], clock.now) == {}
+    enrol(run, family_member())
+    db.session.flush()
+    assert queries.sessions_without_attendance([run.id], clock.now) == {run.id: [first, second]}
 
 
 def test_the_leader_start_shows_tonight_with_its_sheet_and_warns_of_sheets_left_empty(

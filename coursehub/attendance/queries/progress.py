@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import and_, select
-from sqlalchemy.orm import contains_eager, joinedload, lazyload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from coursehub.accounts.models import User
 from coursehub.attendance.models import (
@@ -136,6 +138,68 @@ def evaluate_rule(course_type: CourseType, facts: list[MarkFact], home_run_ids: 
     )
 
 
+def _counted_marks(user_ids: list[int], course_type_ids: list[int] | None) -> sa.Select[Any]:
+    """Select only the marks `evaluate_rule` can use, not a person's every mark.
+
+    Per person, course type and theme: the latest mark of any status (shown when the theme is not
+    attended) and the earliest present mark (the one that counts), per run where the type allows
+    no make-up (themes count within one run). `evaluate_rule` gives the same answer on these as on
+    every mark, and the rows handed to Python are bounded by the themes (times the runs of a type
+    without make-up), not by how many times a person has come.
+    """
+    is_present = AttendanceMark.status == AttendanceStatus.PRESENT
+    per_run = sa.case((CourseType.allows_makeup, sa.null()), else_=CourseRun.id)
+    ranked = (
+        select(
+            AttendanceMark.user_id,
+            AttendanceMark.status,
+            CourseSession.id.label("session_id"),
+            CourseSession.starts_at,
+            CourseRun.id.label("run_id"),
+            CourseRun.title,
+            CourseSession.theme_id,
+            CourseRun.course_type_id,
+            is_present.label("is_present"),
+            sa.func.row_number()
+            .over(
+                partition_by=(
+                    AttendanceMark.user_id,
+                    CourseRun.course_type_id,
+                    CourseSession.theme_id,
+                    per_run,
+                    is_present,
+                ),
+                order_by=(CourseSession.starts_at, CourseSession.id),
+            )
+            .label("first_rank"),
+            sa.func.row_number()
+            .over(
+                partition_by=(AttendanceMark.user_id, CourseRun.course_type_id, CourseSession.theme_id),
+                order_by=(CourseSession.starts_at.desc(), CourseSession.id.desc()),
+            )
+            .label("latest_rank"),
+        )
+        .join(CourseSession, AttendanceMark.session_id == CourseSession.id)
+        .join(CourseRun, CourseSession.run_id == CourseRun.id)
+        .join(CourseType, CourseRun.course_type_id == CourseType.id)
+        .where(AttendanceMark.user_id.in_(user_ids))
+    )
+    if course_type_ids is not None:
+        ranked = ranked.where(CourseRun.course_type_id.in_(course_type_ids))
+    marks = ranked.subquery("ranked_marks")
+    return select(
+        marks.c.user_id,
+        marks.c.status,
+        marks.c.session_id,
+        marks.c.starts_at,
+        marks.c.run_id,
+        marks.c.title,
+        marks.c.theme_id,
+        marks.c.course_type_id,
+        sa.cast(sa.null(), sa.Boolean).label("whole_run"),  # None: a mark (see progress_for_users)
+    ).where(sa.or_(marks.c.latest_rank == 1, sa.and_(marks.c.is_present, marks.c.first_rank == 1)))
+
+
 def progress_for_users(
     user_ids: list[int], *, course_type_ids: list[int] | None = None
 ) -> dict[int, list[CourseProgress]]:
@@ -143,39 +207,38 @@ def progress_for_users(
     result: dict[int, list[CourseProgress]] = {uid: [] for uid in user_ids}
     if not user_ids:
         return result
-    mark_stmt = (
-        select(
-            AttendanceMark.user_id,
-            AttendanceMark.status,
-            CourseSession.id,
-            CourseSession.starts_at,
-            CourseRun.id,
-            CourseRun.title,
-            CourseSession.theme_id,
-            CourseRun.course_type_id,
-        )
-        .join(CourseSession, AttendanceMark.session_id == CourseSession.id)
-        .join(CourseRun, CourseSession.run_id == CourseRun.id)
-        .where(AttendanceMark.user_id.in_(user_ids))
-    )
+    # The marks and the sign-ups in one statement: a sign-up row has `whole_run` (True or False),
+    # a mark row None there.
+    mark_stmt = _counted_marks(user_ids, course_type_ids)
     signed_up = enrollment_queries.signup_persons()
     enrol_stmt = (
-        select(signed_up.c.user_id, signed_up.c.run_id, signed_up.c.whole_run, CourseRun.course_type_id)
+        select(
+            signed_up.c.user_id,
+            sa.null(),
+            sa.null(),
+            sa.null(),
+            signed_up.c.run_id,
+            sa.null(),
+            sa.null(),
+            CourseRun.course_type_id,
+            signed_up.c.whole_run,
+        )
         .join(CourseRun, signed_up.c.run_id == CourseRun.id)
         .where(signed_up.c.user_id.in_(user_ids))
     )
     if course_type_ids is not None:
-        mark_stmt = mark_stmt.where(CourseRun.course_type_id.in_(course_type_ids))
         enrol_stmt = enrol_stmt.where(CourseRun.course_type_id.in_(course_type_ids))
     facts: dict[tuple[int, int], list[MarkFact]] = defaultdict(list)
-    for row in db.session.execute(mark_stmt):
-        fact = MarkFact(*row)
-        facts[(fact.user_id, fact.course_type_id)].append(fact)
     home_runs: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for user_id, run_id, whole_run, type_id in db.session.execute(enrol_stmt):
-        home_runs[(user_id, type_id)]  # noqa: B018 - taking part at all makes the type show
-        if whole_run:
-            home_runs[(user_id, type_id)].add(run_id)
+    for row in db.session.execute(sa.union_all(mark_stmt, enrol_stmt)):
+        if row.whole_run is None:
+            fact = MarkFact(*row[:8])
+            facts[(fact.user_id, fact.course_type_id)].append(fact)
+        else:
+            user_id, run_id, type_id = row[0], row[4], row[7]
+            home_runs[(user_id, type_id)]  # noqa: B018 - taking part at all makes the type show
+            if row.whole_run:
+                home_runs[(user_id, type_id)].add(run_id)
     # The certificates come joined to their completion: one statement, not two.
     completions = {
         (c.user_id, c.course_type_id): c
@@ -209,11 +272,22 @@ def progress_for_users(
     return result
 
 
-@dataclass
+@dataclass(frozen=True)
 class UpcomingSession:
-    session: CourseSession
-    user: User
-    notice: AbsenceNotice | None
+    """One coming session of one adult of the household, with their advance notice if any.
+
+    Plain columns, not ORM objects: the page lists up to 30 of them and reads nothing else.
+    """
+
+    session_id: int
+    session_title: str
+    starts_at: datetime
+    run_title: str
+    user_id: int
+    user_name: str
+    notice_id: int | None
+    notice_reported_at: datetime | None
+    notice_reason: str | None
 
 
 def upcoming_sessions_for_household(
@@ -222,12 +296,22 @@ def upcoming_sessions_for_household(
     """Return the sessions not yet started that the household's adults take part in.
 
     One statement: the household's confirmed sign-ups (`ix_enrollments_household_id`), the
-    sessions of their runs (a make-up: its one session), each with its run and the person's
-    advance notice joined. A make-up sign-up belongs to the run of its session, so the sessions
-    are found by run, without enrollment's `OR` across the session and sign-up tables.
+    sessions of their runs (a make-up: its one session), each with its run's title and the
+    person's advance notice joined. A make-up sign-up belongs to the run of its session, so the
+    sessions are found by run, without enrollment's `OR` across the session and sign-up tables.
     """
     stmt = (
-        select(CourseSession, User, AbsenceNotice)
+        select(
+            CourseSession.id,
+            CourseSession.title,
+            CourseSession.starts_at,
+            CourseRun.title,
+            User.id,
+            User.full_name,
+            AbsenceNotice.id,
+            AbsenceNotice.reported_at,
+            AbsenceNotice.reason,
+        )
         .select_from(Enrollment)
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
         .join(
@@ -237,6 +321,7 @@ def upcoming_sessions_for_household(
                 enrollment_queries.takes_part_in(CourseSession.id),
             ),
         )
+        .join(CourseRun, CourseRun.id == CourseSession.run_id)
         .join(User, User.id == EnrollmentPerson.user_id)
         .outerjoin(
             AbsenceNotice,
@@ -248,9 +333,7 @@ def upcoming_sessions_for_household(
             CourseSession.starts_at > now,
             CourseSession.status == SessionStatus.SCHEDULED,
         )
-        # The page shows names and titles: the run comes joined, the people's roles only if asked.
-        .options(joinedload(CourseSession.run), lazyload(User.role_rows))
         .order_by(CourseSession.starts_at, User.full_name)
         .limit(limit)
     )
-    return [UpcomingSession(s, u, n) for s, u, n in db.session.execute(stmt)]
+    return [UpcomingSession(*row) for row in db.session.execute(stmt)]

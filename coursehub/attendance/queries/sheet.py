@@ -317,13 +317,25 @@ def runs_for_attendance(user: User, *, is_staff: bool, page: int, per_page: int 
 def sessions_without_attendance(run_ids: list[int], now: datetime) -> dict[int, list[CourseSession]]:
     """Return, per run, its sessions that have ended with participants but not one mark.
 
-    One statement whatever the number of runs; runs with nothing missing are left out.
+    One statement whatever the number of runs; runs with nothing missing are left out. A session
+    has participants when its run has a confirmed sign-up with a person that comes to it (the whole
+    run, or a make-up of this session: a make-up belongs to the run of its session), found through
+    the run's sign-ups (`ix_enrollments_run_id`), without enrollment's `session_participants()`
+    and its `OR` across the session and sign-up tables.
     """
     if not run_ids:
         return {}
-    taking_part = enrollment_queries.session_participants()
     has_mark = select(AttendanceMark.id).where(AttendanceMark.session_id == CourseSession.id).exists()
-    has_people = select(taking_part.c.user_id).where(taking_part.c.session_id == CourseSession.id).exists()
+    has_people = (
+        select(EnrollmentPerson.id)
+        .join(Enrollment, Enrollment.id == EnrollmentPerson.enrollment_id)
+        .where(
+            Enrollment.run_id == CourseSession.run_id,
+            Enrollment.status == EnrollmentStatus.CONFIRMED,
+            enrollment_queries.takes_part_in(CourseSession.id),
+        )
+        .exists()
+    )
     stmt = (
         select(CourseSession)
         .where(

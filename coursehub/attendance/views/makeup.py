@@ -13,7 +13,7 @@ from coursehub import clock
 from coursehub.accounts.models import STAFF_ROLES, Household, Role, User
 from coursehub.accounts.permissions import roles_required
 from coursehub.attendance import permissions, queries, services
-from coursehub.attendance.forms import STATUS_LABELS, MakeupForm, WithdrawAbsenceForm
+from coursehub.attendance.forms import MakeupForm, WithdrawAbsenceForm, status_labels
 from coursehub.attendance.models import AbsenceNotice
 from coursehub.attendance.views import bp
 from coursehub.courses.models import CourseSession
@@ -118,7 +118,7 @@ def household_progress(household_id: int):
         household=household,
         adults=adults,
         progress=progress,
-        status_labels=STATUS_LABELS,
+        status_labels=status_labels(),
         makeup=queries.makeup_candidates(adults, progress, now=clock.now()),
         makeup_action=url_for("attendance.household_makeup"),
     )

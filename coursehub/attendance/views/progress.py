@@ -10,7 +10,7 @@ from coursehub import clock
 from coursehub.accounts.models import Role, User
 from coursehub.accounts.permissions import roles_required
 from coursehub.attendance import permissions, queries, services
-from coursehub.attendance.forms import STATUS_LABELS, AbsenceForm
+from coursehub.attendance.forms import AbsenceForm, status_labels
 from coursehub.attendance.views import bp
 from coursehub.courses.models import CourseSession
 from coursehub.errors import CoursehubError
@@ -28,7 +28,7 @@ def _render_my_progress(*, form: AbsenceForm | None = None, error: str | None = 
         adults=adults,
         progress=progress,
         upcoming=upcoming,
-        status_labels=STATUS_LABELS,
+        status_labels=status_labels(),
         form=form or AbsenceForm(formdata=None),
         error=error,
         makeup=queries.makeup_candidates(adults, progress, now=now),
@@ -84,7 +84,7 @@ def municipal_progress():
         "attendance/municipal_progress.html",
         page=page,
         progress=progress,
-        status_labels=STATUS_LABELS,
+        status_labels=status_labels(),
         makeup=queries.makeup_candidates(adults, progress, now=clock.now()),
         makeup_action=url_for("attendance.household_makeup"),
     )

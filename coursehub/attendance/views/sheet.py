@@ -11,7 +11,7 @@ from coursehub import clock
 from coursehub.accounts.models import LEADER_ROLES, User
 from coursehub.accounts.permissions import is_staff, roles_required
 from coursehub.attendance import permissions, queries, services
-from coursehub.attendance.forms import STATUS_LABELS, MarkAllForm, MarkForm
+from coursehub.attendance.forms import STATUS_LABELS, MarkAllForm, MarkForm, status_labels
 from coursehub.attendance.models import AttendanceStatus
 from coursehub.attendance.views import bp
 from coursehub.clock import to_local
@@ -74,7 +74,7 @@ def _render_sheet(
         is_open=is_open,
         not_open_message=None if is_open else services.not_open_message(session),
         search=search,
-        status_labels=STATUS_LABELS,
+        status_labels=status_labels(),
         form=form or MarkForm(formdata=None),
         all_form=MarkAllForm(formdata=None),
         error=error,
@@ -189,6 +189,6 @@ def run_attendance(run_id: int):
         matrix=matrix,
         page=matrix.page,
         pages=matrix.pages,
-        status_labels=STATUS_LABELS,
+        status_labels=status_labels(),
         links_households=permissions.is_staff(current_user),
     )
