@@ -10,11 +10,14 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     Date,
     Executable,
+    Integer,
     Row,
     Select,
+    String,
     bindparam,
     exists,
     func,
+    literal,
     select,
     true,
     union_all,
@@ -283,16 +286,55 @@ def municipalities() -> list[Municipality]:
     return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
 
 
-def case_municipalities() -> list[Row[tuple[int, str]]]:
-    """Return the municipalities (id, name) that have open cases: the board's filter offers these."""
+class Choice(NamedTuple):
+    """One entry of a filter's list."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class BoardChoices:
+    """What the board's filters offer."""
+
+    municipalities: list[Choice]  # those with open cases, by name
+    staff: list[Choice]  # the active staff and admins, by name
+    channels: list[Choice]  # every channel, in staff's order
+
+
+@functools.cache
+def _board_choices_statement() -> Executable:
     has_case = exists().where(
         Case.municipality_id == Municipality.id, Case.closed_at.is_(None), Case.withdrawn_at.is_(None)
     )
-    return list(
-        db.session.execute(
-            select(Municipality.id, Municipality.name).where(has_case).order_by(Municipality.name)
-        )
+    is_staff = exists().where(UserRole.user_id == User.id, UserRole.role.in_(STAFF_ROLES))
+    no_position, no_name = literal(0, Integer), literal("", String)
+    lists = union_all(
+        select(
+            literal("municipality", String).label("list"),
+            Municipality.id.label("id"),
+            Municipality.name.label("name"),
+            no_position.label("position"),
+            Municipality.name.label("sort_name"),
+        ).where(has_case),
+        select(literal("staff", String), User.id, User.full_name, no_position, User.full_name).where(
+            User.deactivated_at.is_(None), is_staff
+        ),
+        select(literal("channel", String), Channel.id, Channel.name, Channel.position, no_name),
+    ).subquery()
+    return select(lists.c.list, lists.c.id, lists.c.name).order_by(
+        lists.c.position, lists.c.sort_name, lists.c.id
     )
+
+
+def board_choices() -> BoardChoices:
+    """Return the board's filter lists in one query: the municipalities that have open cases
+    (ix_recruitment_cases_open_municipality) and the active staff by name, and every channel in
+    staff's order (as staff_members and channels(active_only=False) give them)."""
+    found: dict[str, list[Choice]] = {"municipality": [], "staff": [], "channel": []}
+    for list_name, ident, name in db.session.execute(_board_choices_statement()):
+        found[list_name].append(Choice(ident, name))
+    return BoardChoices(municipalities=found["municipality"], staff=found["staff"], channels=found["channel"])
 
 
 @dataclass

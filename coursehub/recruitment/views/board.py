@@ -84,10 +84,11 @@ def _card_lines(cards: list[queries.Card], today: date) -> list[CardLine]:
 
 
 def _choices() -> dict[str, Any]:
+    choices = queries.board_choices()  # one statement for the three lists
     return {
-        "municipalities": queries.case_municipalities(),
-        "staff": queries.staff_members(),
-        "channels": queries.channels(active_only=False),
+        "municipalities": choices.municipalities,
+        "staff": choices.staff,
+        "channels": choices.channels,
         "kind_labels": KIND_LABELS,
         "step_labels": STEP_LABELS,
     }
