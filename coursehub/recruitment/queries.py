@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, Select, exists, func, select, union_all
+from sqlalchemy import (
+    Date,
+    Executable,
+    Integer,
+    Row,
+    Select,
+    String,
+    bindparam,
+    exists,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+    values,
+)
+from sqlalchemy import column as sql_column
 from sqlalchemy.orm import selectinload
 
 from coursehub.accounts.models import STAFF_ROLES, Municipality, User, UserRole
 from coursehub.extensions import db
+from coursehub.lib.database import is_postgres
 from coursehub.lib.pagination import Page, paginate
 from coursehub.recruitment.models import (
     AssignmentKind,
@@ -119,6 +137,85 @@ def _open_case_conditions(filters: BoardFilter) -> list[Any]:
     return conditions
 
 
+# The board's filters as bound parameters: (BoardFilter field, its condition on Case).
+_BOARD_FILTERS: tuple[tuple[str, Any], ...] = (
+    ("municipality_id", Case.municipality_id == bindparam("municipality_id")),
+    ("staff_id", Case.assigned_to_id == bindparam("staff_id")),
+    ("channel_id", Case.channel_id == bindparam("channel_id")),
+    ("kind", exists().where(CaseKind.case_id == Case.id, CaseKind.kind == bindparam("kind"))),
+)
+
+
+@functools.cache
+def _board_statements(used: tuple[bool, ...], postgres: bool) -> tuple[Executable, Executable]:
+    """The board's two statements for the filters in use (a flag per _BOARD_FILTERS), built once:
+    building them cost more than running them, and an unchanged statement reuses its cache key.
+
+    The first cases of each step come, on PostgreSQL, from one short range of
+    ix_recruitment_cases_open_board per step in a LATERAL join over the steps (a union of ten
+    branches, as SQLite needs, cost PostgreSQL more to plan than to run).
+    """
+    conditions: list[Any] = [Case.closed_at.is_(None), Case.withdrawn_at.is_(None)]
+    conditions += [condition for (_name, condition), on in zip(_BOARD_FILTERS, used, strict=True) if on]
+    late = Case.first_contact_at.is_(None) & (Case.first_contact_due_on < bindparam("today", type_=Date))
+    counts: Executable = (
+        select(Case.step, func.count(), func.count().filter(late)).where(*conditions).group_by(Case.step)
+    )
+    if not postgres:
+        branches = [
+            _with_card_joins(select(*_card_columns()))
+            .where(Case.step == step, *conditions)
+            .order_by(Case.registered_at, Case.id)
+            .limit(BOARD_CASES_PER_STEP)
+            .subquery()
+            for step in Step
+        ]
+        return counts, union_all(*(select(branch) for branch in branches))
+    steps = values(sql_column("step", Case.step.type), name="steps").data([(step,) for step in Step])
+    cases = (
+        select(
+            Case.id,
+            Case.reference,
+            Case.step,
+            Case.registered_at,
+            Case.first_contact_due_on,
+            Case.first_contact_at,
+            Case.municipality_id,
+            Case.assigned_to_id,
+        )
+        .where(Case.step == steps.c.step, *conditions)
+        .order_by(Case.registered_at, Case.id)
+        .limit(BOARD_CASES_PER_STEP)
+        .lateral("firsts")
+    )
+    first_adult = (
+        select(CaseAdult.first_name + " " + CaseAdult.last_name)
+        .where(CaseAdult.case_id == cases.c.id)
+        .order_by(CaseAdult.position, CaseAdult.id)
+        .limit(1)
+        .correlate(cases)
+        .scalar_subquery()
+    )
+    firsts: Executable = (
+        select(
+            cases.c.id,
+            cases.c.reference,
+            cases.c.step,
+            cases.c.registered_at,
+            cases.c.first_contact_due_on,
+            cases.c.first_contact_at,
+            first_adult.label("adult_name"),
+            Municipality.name.label("municipality_name"),
+            User.full_name.label("staff_name"),
+        )
+        .select_from(steps)
+        .join(cases, true())
+        .join(Municipality, Municipality.id == cases.c.municipality_id)
+        .outerjoin(User, User.id == cases.c.assigned_to_id)
+    )
+    return counts, firsts
+
+
 def board_columns(filters: BoardFilter, *, today: date) -> list[Column]:
     """Return a column per step: the number of open cases, how many are past the first-contact
     deadline, and the first BOARD_CASES_PER_STEP cases (oldest first). Two queries.
@@ -126,28 +223,15 @@ def board_columns(filters: BoardFilter, *, today: date) -> list[Column]:
     Each step's first cases are one short index range each (ix_recruitment_cases_open_board),
     so the cost does not grow with the number of open cases; the counts read that index only.
     """
-    conditions = _open_case_conditions(filters)
-    late = Case.first_contact_at.is_(None) & (Case.first_contact_due_on < today)
-    counts = db.session.execute(
-        select(Case.step, func.count(), func.count().filter(late)).where(*conditions).group_by(Case.step)
-    ).all()
-    by_step = {step: (count, past) for step, count, past in counts}
-    # Each step's first cases: one short range of ix_recruitment_cases_open_board per step.
-    firsts = [
-        _with_card_joins(select(*_card_columns()))
-        .where(Case.step == step, *conditions)
-        .order_by(Case.registered_at, Case.id)
-        .limit(BOARD_CASES_PER_STEP)
-        .subquery()
-        for step in Step
-        if by_step.get(step, (0, 0))[0]
-    ]
-    columns = {}
-    for step in Step:
-        count, past = by_step.get(step, (0, 0))
-        columns[step] = Column(step, count=count, past_deadline=past)
-    if firsts:
-        for row in db.session.execute(union_all(*(select(first) for first in firsts))):
+    given = {name: getattr(filters, name) for name, _condition in _BOARD_FILTERS}
+    used = tuple(value is not None for value in given.values())
+    counts, firsts = _board_statements(used, is_postgres())
+    params: dict[str, Any] = {name: value for name, value in given.items() if value is not None}
+    columns = {step: Column(step) for step in Step}
+    for step, count, past in db.session.execute(counts, {**params, "today": today}):
+        columns[step].count, columns[step].past_deadline = count, past
+    if any(column.count for column in columns.values()):
+        for row in db.session.execute(firsts, params):
             card = Card(*row)
             columns[card.step].cases.append(card)
     for column in columns.values():
@@ -202,16 +286,55 @@ def municipalities() -> list[Municipality]:
     return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
 
 
-def case_municipalities() -> list[Row[tuple[int, str]]]:
-    """Return the municipalities (id, name) that have open cases: the board's filter offers these."""
+class Choice(NamedTuple):
+    """One entry of a filter's list."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class BoardChoices:
+    """What the board's filters offer."""
+
+    municipalities: list[Choice]  # those with open cases, by name
+    staff: list[Choice]  # the active staff and admins, by name
+    channels: list[Choice]  # every channel, in staff's order
+
+
+@functools.cache
+def _board_choices_statement() -> Executable:
     has_case = exists().where(
         Case.municipality_id == Municipality.id, Case.closed_at.is_(None), Case.withdrawn_at.is_(None)
     )
-    return list(
-        db.session.execute(
-            select(Municipality.id, Municipality.name).where(has_case).order_by(Municipality.name)
-        )
+    is_staff = exists().where(UserRole.user_id == User.id, UserRole.role.in_(STAFF_ROLES))
+    no_position, no_name = literal(0, Integer), literal("", String)
+    lists = union_all(
+        select(
+            literal("municipality", String).label("list"),
+            Municipality.id.label("id"),
+            Municipality.name.label("name"),
+            no_position.label("position"),
+            Municipality.name.label("sort_name"),
+        ).where(has_case),
+        select(literal("staff", String), User.id, User.full_name, no_position, User.full_name).where(
+            User.deactivated_at.is_(None), is_staff
+        ),
+        select(literal("channel", String), Channel.id, Channel.name, Channel.position, no_name),
+    ).subquery()
+    return select(lists.c.list, lists.c.id, lists.c.name).order_by(
+        lists.c.position, lists.c.sort_name, lists.c.id
     )
+
+
+def board_choices() -> BoardChoices:
+    """Return the board's filter lists in one query: the municipalities that have open cases
+    (ix_recruitment_cases_open_municipality) and the active staff by name, and every channel in
+    staff's order (as staff_members and channels(active_only=False) give them)."""
+    found: dict[str, list[Choice]] = {"municipality": [], "staff": [], "channel": []}
+    for list_name, ident, name in db.session.execute(_board_choices_statement()):
+        found[list_name].append(Choice(ident, name))
+    return BoardChoices(municipalities=found["municipality"], staff=found["staff"], channels=found["channel"])
 
 
 @dataclass

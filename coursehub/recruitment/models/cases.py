@@ -120,6 +120,14 @@ class Case(Base):
             sqlite_where=sa.text(OPEN_CASE),
             postgresql_where=sa.text(OPEN_CASE),
         ),
+        # The board's municipality filter (queries.board_choices): the municipalities that have
+        # open cases, from this small index alone rather than a probe per municipality.
+        sa.Index(
+            "ix_recruitment_cases_open_municipality",
+            "municipality_id",
+            sqlite_where=sa.text(OPEN_CASE),
+            postgresql_where=sa.text(OPEN_CASE),
+        ),
         # Staff's start page (reports.queries_start): open cases nobody has contacted yet, by
         # deadline; the late ones are a range of it, counted and listed without reading the rest.
         sa.Index(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
@@ -41,43 +41,54 @@ def _filter_args(filters: queries.BoardFilter) -> dict[str, Any]:
     }
 
 
-@dataclass
-class CardTexts:
-    """What the cards of one page say, worked out once per page rather than once per card."""
+class CardLine(NamedTuple):
+    """A case's card as the page shows it, its texts worked out in Python once per page rather
+    than in the template card by card."""
 
-    case_url: str  # the case page's address without the id
-    dates: dict[int, str]  # case id -> the local date of registration
-    staff: dict[str, str]  # staff member's name -> "Handläggare: name"
-    no_staff: str
-    late: str
+    href: str
+    reference: str | None
+    adult_name: str | None
+    where_when: str  # "municipality · the local date of registration"
+    staff: str  # "Handläggare: name", or "Ingen handläggare"
+    late: bool  # past the first-contact deadline
 
 
-def _card_texts(cards: list[queries.Card]) -> CardTexts:
-    # What the `local_date` filter writes ("d MMMM y", e.g. "28 september 2017"), with Babel asked
-    # once per month for the month's name rather than once per card.
+def _card_lines(cards: list[queries.Card], today: date) -> list[CardLine]:
+    # The date as the `local_date` filter writes it ("d MMMM y", e.g. "28 september 2017"), with
+    # Babel asked once per month for the month's name rather than once per card.
     months: dict[tuple[int, int], str] = {}
-    dates = {}
+    staff: dict[str, str] = {}
+    no_staff = _("Ingen handläggare")
+    case_url = url_for("recruitment.case", case_id=0).removesuffix("0")
+    lines = []
     for card in cards:
         day = clock.to_local(card.registered_at).date()
         month = months.get((day.year, day.month))
         if month is None:
             month = months[day.year, day.month] = format_date(day.replace(day=1), "MMMM")
-        dates[card.id] = f"{day.day} {month} {day.year}"
-    names = {card.staff_name for card in cards if card.staff_name is not None}
-    return CardTexts(
-        case_url=url_for("recruitment.case", case_id=0).removesuffix("0"),
-        dates=dates,
-        staff={name: _("Handläggare: %(name)s", name=name) for name in names},
-        no_staff=_("Ingen handläggare"),
-        late=_("Första kontakt försenad"),
-    )
+        if card.staff_name is None:
+            staff_text = no_staff
+        elif (staff_text := staff.get(card.staff_name)) is None:
+            staff_text = staff[card.staff_name] = _("Handläggare: %(name)s", name=card.staff_name)
+        lines.append(
+            CardLine(
+                href=f"{case_url}{card.id}",
+                reference=card.reference,
+                adult_name=card.adult_name,
+                where_when=f"{card.municipality_name} · {day.day} {month} {day.year}",
+                staff=staff_text,
+                late=card.is_past_first_contact(today),
+            )
+        )
+    return lines
 
 
 def _choices() -> dict[str, Any]:
+    choices = queries.board_choices()  # one statement for the three lists
     return {
-        "municipalities": queries.case_municipalities(),
-        "staff": queries.staff_members(),
-        "channels": queries.channels(active_only=False),
+        "municipalities": choices.municipalities,
+        "staff": choices.staff,
+        "channels": choices.channels,
         "kind_labels": KIND_LABELS,
         "step_labels": STEP_LABELS,
     }
@@ -94,10 +105,10 @@ def board():
     return render_template(
         "recruitment/board.html",
         columns=columns,
-        texts=_card_texts([card for column in columns for card in column.cases]),
+        lines={column.step: _card_lines(column.cases, today) for column in columns},
+        late=_("Första kontakt försenad"),
         filters=filters,
         filter_args=_filter_args(filters),
-        today=today,
         **_choices(),
     )
 
@@ -115,9 +126,9 @@ def step_cases(step: str):
         "recruitment/step.html",
         step=Step(step),
         page=page,
-        texts=_card_texts(page.items),
+        lines=_card_lines(page.items, clock.to_local(clock.now()).date()),
+        late=_("Första kontakt försenad"),
         filter_args=_filter_args(filters),
-        today=clock.to_local(clock.now()).date(),
         **_choices(),
     )
 
