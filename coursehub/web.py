@@ -52,6 +52,10 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
     app.before_request(_enforce_session_timeouts)
+    # The session cookie is sent only when the session changed, not on every request (Flask's
+    # default for a permanent session): the idle time-out refreshes it once a minute
+    # (`_enforce_session_timeouts`), and re-signing it on every page cost each logged-in request.
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     # A global, not a context variable, so that imported macros can call it too.
@@ -115,6 +119,10 @@ def _is_static() -> bool:
     return request.endpoint in STATIC_ENDPOINTS
 
 
+# How stale the session's "seen_at" may grow before a request writes it anew, in seconds.
+SEEN_AT_GRANULARITY = 60
+
+
 def _enforce_session_timeouts():
     """End a session that has been idle too long or has lasted too long in all."""
     if _is_static() or not current_user.is_authenticated:
@@ -130,8 +138,12 @@ def _enforce_session_timeouts():
         flash(_("Du har loggats ut eftersom det gått en stund. Logga in igen."), "info")
         g.timed_out = True
         return None
-    session["seen_at"] = now
-    session.permanent = True
+    # Written (and so the cookie re-signed and sent) only once a minute, not on every request: a
+    # session then ends between 29 and 30 idle minutes, and the cookie's own expiry, set from the
+    # same moment, agrees with it (SESSION_REFRESH_EACH_REQUEST is off, see `init_app`).
+    if now - seen >= SEEN_AT_GRANULARITY or not session.permanent:
+        session["seen_at"] = now
+        session.permanent = True
     return None
 
 
