@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
@@ -17,6 +18,7 @@ from flask import (
     render_template,
     request,
     session,
+    url_for,
 )
 from flask_babel import get_locale, get_translations, ngettext
 from flask_babel import gettext as _
@@ -31,7 +33,7 @@ from coursehub import clock, health
 from coursehub.accounts.models import User
 from coursehub.extensions import db, login_manager
 from coursehub.lib.forms import EXPIRED_FORM_TITLE, expired_form_message
-from coursehub.lib.nav import menu_groups, visible_items, visible_run_links
+from coursehub.lib.nav import menu_groups, menu_links, visible_items, visible_run_links
 from coursehub.lib.organisation import Organisation, organisation_details
 from coursehub.lib.request_input import CleanRequest
 
@@ -179,15 +181,70 @@ def _template_context():
     from flask import current_app
 
     # E-mails are rendered outside requests too (jobs, commands): there is no user then.
-    user = current_user if has_request_context() and current_user.is_authenticated else None
+    user = _request_user()
     items = visible_items(current_app.extensions["coursehub_nav"], user)
+    links = menu_links(items, _menu_text(), _menu_url())
     return {
-        "nav_items": items,
-        "nav_groups": menu_groups(items),
+        "nav_items": links,
+        "nav_groups": menu_groups(links),
         "organisation": current_app.config["COURSEHUB_ORGANISATION"],
         "org": organisation_details(current_app.config),
         "current_locale": session.get("locale", "sv") if has_request_context() else "sv",
     }
+
+
+def _request_user() -> User | None:
+    """Return the request's logged-in user, or None (outside requests, or nobody logged in).
+
+    The user object itself, not `current_user`: the menu's checks read the user often, and each
+    read through the proxy looks the user up again in the request context.
+    """
+    if has_request_context() and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+MENU_TEXT_KEY = "coursehub_menu_text"
+MENU_URL_KEY = "coursehub_menu_url"
+
+
+def _menu_text() -> Callable[[object], str]:
+    """Return how the menu translates a lazy label in this request's language, remembered per app.
+
+    The translation of a label in a language never changes while the app runs. A label is found
+    by its id together with the label itself, so that an id a collected object had is never taken
+    for it (the cache holds the labels alive; there are some thirty).
+    """
+    cache: dict[tuple[str, int], tuple[object, str]] = current_app.extensions.setdefault(MENU_TEXT_KEY, {})
+    locale = str(get_locale())
+
+    def text(label: object) -> str:
+        found = cache.get((locale, id(label)))
+        if found is None or found[0] is not label:
+            found = cache[locale, id(label)] = (label, str(label))
+        return found[1]
+
+    return text
+
+
+def _menu_url() -> Callable[[str], str]:
+    """Return how the menu builds an endpoint's URL, remembered per app and script root.
+
+    The menu's endpoints take no arguments, the app adds no URL defaults, and a URL built within a
+    request is a path under the script root: the same for every request under that root.
+    """
+    if not has_request_context():
+        return url_for
+    cache: dict[tuple[str, str], str] = current_app.extensions.setdefault(MENU_URL_KEY, {})
+    root = request.script_root
+
+    def url(endpoint: str) -> str:
+        found = cache.get((root, endpoint))
+        if found is None:
+            found = cache[root, endpoint] = url_for(endpoint)
+        return found
+
+    return url
 
 
 def _closure_text(org: Organisation) -> str:
@@ -206,7 +263,7 @@ def _run_links(run) -> list:
     """Return the links about `run` that areas built on courses offer to the current user."""
     from flask import current_app
 
-    user = current_user if has_request_context() and current_user.is_authenticated else None
+    user = _request_user()
     return visible_run_links(current_app.extensions["coursehub_run_links"], user, run)
 
 
