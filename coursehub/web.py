@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from babel.dates import DateTimePattern, parse_pattern
 from babel.lists import format_list
@@ -37,6 +38,8 @@ from coursehub.lib.nav import menu_groups, menu_links, visible_items, visible_ru
 from coursehub.lib.organisation import Organisation, organisation_details
 from coursehub.lib.request_input import CleanRequest
 
+T = TypeVar("T")
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
@@ -63,6 +66,10 @@ def init_app(app: Flask) -> None:
     # A global, not a context variable, so that imported macros can call it too.
     app.jinja_env.globals["run_links"] = _run_links
     app.jinja_env.globals["closure_text"] = _closure_text
+    # What the layout builds the same for every request under a script root (links, asset tags).
+    app.jinja_env.globals["fixed_url_for"] = _fixed_url_for
+    app.jinja_env.globals["bootstrap_css"] = lambda: _remembered(("bootstrap_css",), _bootstrap().load_css)
+    app.jinja_env.globals["bootstrap_js"] = lambda: _remembered(("bootstrap_js",), _bootstrap().load_js)
     # Any drop-down list (our id choices subclass SelectField): styled as a select, not a text box.
     app.jinja_env.tests["select_field"] = lambda field: (
         isinstance(field, SelectFieldBase) and not isinstance(field, RadioField)
@@ -249,10 +256,47 @@ def _menu_url() -> Callable[[str], str]:
     return url
 
 
+LAYOUT_CACHE_KEY = "coursehub_layout_cache"
+
+
+def _remembered(key: tuple, make: Callable[[], T]) -> T:
+    """Return what `make` returns for this app under this request's script root, made once.
+
+    For what every page's layout builds alike: a link to an endpoint without arguments, a static
+    file's URL, Bootstrap's tags (from the app's settings and a URL). A URL built within a request
+    is a path under the script root (the app adds no URL defaults and has no subdomains), so it is
+    the same for every request under that root. Outside a request it is made every time.
+    """
+    if not has_request_context():
+        return make()
+    cache: dict[tuple, Any] = current_app.extensions.setdefault(LAYOUT_CACHE_KEY, {})
+    full = (request.script_root, *key)
+    found = cache.get(full)
+    if found is None:
+        found = cache[full] = make()
+    return found
+
+
+def _fixed_url_for(endpoint: str, **values: Any) -> str:
+    """Return url_for(endpoint, **values), built once per script root (see `_remembered`)."""
+    return _remembered(("url", endpoint, *sorted(values.items())), lambda: url_for(endpoint, **values))
+
+
+def _bootstrap() -> Any:
+    return current_app.jinja_env.globals["bootstrap"]
+
+
 def _closure_text(org: Organisation) -> str:
     """Say in a sentence which weeks the organisation is closed: "Vi har stängt vecka 28–31 och 52."."""
+    return _closure_sentence(org, str(get_locale() or "sv"))
+
+
+# The same sentence on every page in a language while the settings stay (Babel's list and plural
+# formatting cost about 70 µs a page); keyed by the details, so another app's settings get theirs.
+@lru_cache(maxsize=32)
+def _closure_sentence(org: Organisation, locale: str) -> str:
     spans = [str(a) if a == b else f"{a}–{b}" for a, b in org.closure_ranges()]
-    weeks = format_list(spans, locale=str(get_locale() or "sv"))
+    weeks = format_list(spans, locale=locale)
     return ngettext(
         "Vi har stängt vecka %(weeks)s.",
         "Vi har stängt veckorna %(weeks)s.",

@@ -56,3 +56,23 @@ def test_the_menu_links_are_built_under_each_script_root(app, client, db, login_
     assert "/admin/anvandare" in plain
     assert mounted == ["/kurshubb" + href for href in plain]
     assert again == plain
+
+
+def test_the_layouts_own_links_are_built_under_each_script_root(app, client, db, login_as):
+    login_as(client, UserFactory(roles=["family"]))
+    db.session.commit()
+    layout = re.compile(r'(?:href|src|action)="(/[^"]*)"')
+    plain = layout.findall(client.get("/").get_data(as_text=True))
+    mounted = layout.findall(client.get("/", base_url="http://localhost/kurshubb").get_data(as_text=True))
+    for path in (
+        "/static/css/coursehub.css",
+        "/static/js/menu.js",
+        "/profil",
+        "/logga-ut",
+        "/sprak",
+        "/kontakt",
+    ):
+        assert path in plain
+        assert "/kurshubb" + path in mounted
+    assert any(path.startswith("/bootstrap/static/") for path in plain)
+    assert all(path.startswith("/kurshubb/") for path in mounted)
