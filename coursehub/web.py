@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from babel.dates import DateTimePattern, parse_pattern
 from babel.lists import format_list
@@ -17,12 +19,13 @@ from flask import (
     render_template,
     request,
     session,
+    url_for,
 )
 from flask_babel import get_locale, get_translations, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import SecurityError
 from wtforms.fields.choices import RadioField, SelectFieldBase
@@ -31,9 +34,11 @@ from coursehub import clock, health
 from coursehub.accounts.models import User
 from coursehub.extensions import db, login_manager
 from coursehub.lib.forms import EXPIRED_FORM_TITLE, expired_form_message
-from coursehub.lib.nav import menu_groups, visible_items, visible_run_links
+from coursehub.lib.nav import menu_groups, menu_links, visible_items, visible_run_links
 from coursehub.lib.organisation import Organisation, organisation_details
 from coursehub.lib.request_input import CleanRequest
+
+T = TypeVar("T")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -52,11 +57,19 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
     app.before_request(_enforce_session_timeouts)
+    # The session cookie is sent only when the session changed, not on every request (Flask's
+    # default for a permanent session): the idle time-out refreshes it once a minute
+    # (`_enforce_session_timeouts`), and re-signing it on every page cost each logged-in request.
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     # A global, not a context variable, so that imported macros can call it too.
     app.jinja_env.globals["run_links"] = _run_links
     app.jinja_env.globals["closure_text"] = _closure_text
+    # What the layout builds the same for every request under a script root (links, asset tags).
+    app.jinja_env.globals["fixed_url_for"] = _fixed_url_for
+    app.jinja_env.globals["bootstrap_css"] = lambda: _remembered(("bootstrap_css",), _bootstrap().load_css)
+    app.jinja_env.globals["bootstrap_js"] = lambda: _remembered(("bootstrap_js",), _bootstrap().load_js)
     # Any drop-down list (our id choices subclass SelectField): styled as a select, not a text box.
     app.jinja_env.tests["select_field"] = lambda field: (
         isinstance(field, SelectFieldBase) and not isinstance(field, RadioField)
@@ -93,16 +106,18 @@ def _install_request_translations(app: Flask) -> None:
     )
 
 
-def _load_user(session_token: str) -> User | None:
+@lru_cache(maxsize=1)
+def _user_by_token() -> Select[User]:
+    """Return the statement that loads a session's user, built once, on first use (the mappers are
+    all configured by then). Built anew on every request, with its eager-load option and its cache
+    key, it cost some 190 Python calls a request; a statement kept keeps its cache key too."""
     # The roles come in the same statement: every page asks them (the menu, the permissions), and
     # the relationship's own "selectin" would cost a second round trip on every request.
-    user = (
-        db.session.scalars(
-            select(User).options(joinedload(User.role_rows)).where(User.session_token == session_token)
-        )
-        .unique()
-        .first()
-    )
+    return select(User).options(joinedload(User.role_rows)).where(User.session_token == bindparam("token"))
+
+
+def _load_user(session_token: str) -> User | None:
+    user = db.session.scalars(_user_by_token(), {"token": session_token}).unique().first()
     return user if user is not None and user.is_active else None
 
 
@@ -113,6 +128,10 @@ STATIC_ENDPOINTS = frozenset({"static", "bootstrap.static"}) | health.ENDPOINTS
 
 def _is_static() -> bool:
     return request.endpoint in STATIC_ENDPOINTS
+
+
+# How stale the session's "seen_at" may grow before a request writes it anew, in seconds.
+SEEN_AT_GRANULARITY = 60
 
 
 def _enforce_session_timeouts():
@@ -130,8 +149,12 @@ def _enforce_session_timeouts():
         flash(_("Du har loggats ut eftersom det gått en stund. Logga in igen."), "info")
         g.timed_out = True
         return None
-    session["seen_at"] = now
-    session.permanent = True
+    # Written (and so the cookie re-signed and sent) only once a minute, not on every request: a
+    # session then ends between 29 and 30 idle minutes, and the cookie's own expiry, set from the
+    # same moment, agrees with it (SESSION_REFRESH_EACH_REQUEST is off, see `init_app`).
+    if now - seen >= SEEN_AT_GRANULARITY or not session.permanent:
+        session["seen_at"] = now
+        session.permanent = True
     return None
 
 
@@ -167,21 +190,113 @@ def _template_context():
     from flask import current_app
 
     # E-mails are rendered outside requests too (jobs, commands): there is no user then.
-    user = current_user if has_request_context() and current_user.is_authenticated else None
+    user = _request_user()
     items = visible_items(current_app.extensions["coursehub_nav"], user)
+    links = menu_links(items, _menu_text(), _menu_url())
     return {
-        "nav_items": items,
-        "nav_groups": menu_groups(items),
+        "nav_items": links,
+        "nav_groups": menu_groups(links),
         "organisation": current_app.config["COURSEHUB_ORGANISATION"],
         "org": organisation_details(current_app.config),
         "current_locale": session.get("locale", "sv") if has_request_context() else "sv",
     }
 
 
+def _request_user() -> User | None:
+    """Return the request's logged-in user, or None (outside requests, or nobody logged in).
+
+    The user object itself, not `current_user`: the menu's checks read the user often, and each
+    read through the proxy looks the user up again in the request context.
+    """
+    if has_request_context() and current_user.is_authenticated:
+        return current_user._get_current_object()
+    return None
+
+
+MENU_TEXT_KEY = "coursehub_menu_text"
+MENU_URL_KEY = "coursehub_menu_url"
+
+
+def _menu_text() -> Callable[[object], str]:
+    """Return how the menu translates a lazy label in this request's language, remembered per app.
+
+    The translation of a label in a language never changes while the app runs. A label is found
+    by its id together with the label itself, so that an id a collected object had is never taken
+    for it (the cache holds the labels alive; there are some thirty).
+    """
+    cache: dict[tuple[str, int], tuple[object, str]] = current_app.extensions.setdefault(MENU_TEXT_KEY, {})
+    locale = str(get_locale())
+
+    def text(label: object) -> str:
+        found = cache.get((locale, id(label)))
+        if found is None or found[0] is not label:
+            found = cache[locale, id(label)] = (label, str(label))
+        return found[1]
+
+    return text
+
+
+def _menu_url() -> Callable[[str], str]:
+    """Return how the menu builds an endpoint's URL, remembered per app and script root.
+
+    The menu's endpoints take no arguments, the app adds no URL defaults, and a URL built within a
+    request is a path under the script root: the same for every request under that root.
+    """
+    if not has_request_context():
+        return url_for
+    cache: dict[tuple[str, str], str] = current_app.extensions.setdefault(MENU_URL_KEY, {})
+    root = request.script_root
+
+    def url(endpoint: str) -> str:
+        found = cache.get((root, endpoint))
+        if found is None:
+            found = cache[root, endpoint] = url_for(endpoint)
+        return found
+
+    return url
+
+
+LAYOUT_CACHE_KEY = "coursehub_layout_cache"
+
+
+def _remembered(key: tuple, make: Callable[[], T]) -> T:
+    """Return what `make` returns for this app under this request's script root, made once.
+
+    For what every page's layout builds alike: a link to an endpoint without arguments, a static
+    file's URL, Bootstrap's tags (from the app's settings and a URL). A URL built within a request
+    is a path under the script root (the app adds no URL defaults and has no subdomains), so it is
+    the same for every request under that root. Outside a request it is made every time.
+    """
+    if not has_request_context():
+        return make()
+    cache: dict[tuple, Any] = current_app.extensions.setdefault(LAYOUT_CACHE_KEY, {})
+    full = (request.script_root, *key)
+    found = cache.get(full)
+    if found is None:
+        found = cache[full] = make()
+    return found
+
+
+def _fixed_url_for(endpoint: str, **values: Any) -> str:
+    """Return url_for(endpoint, **values), built once per script root (see `_remembered`)."""
+    return _remembered(("url", endpoint, *sorted(values.items())), lambda: url_for(endpoint, **values))
+
+
+def _bootstrap() -> Any:
+    return current_app.jinja_env.globals["bootstrap"]
+
+
 def _closure_text(org: Organisation) -> str:
     """Say in a sentence which weeks the organisation is closed: "Vi har stängt vecka 28–31 och 52."."""
+    return _closure_sentence(org, str(get_locale() or "sv"))
+
+
+# The same sentence on every page in a language while the settings stay (Babel's list and plural
+# formatting cost about 70 µs a page); keyed by the details, so another app's settings get theirs.
+@lru_cache(maxsize=32)
+def _closure_sentence(org: Organisation, locale: str) -> str:
     spans = [str(a) if a == b else f"{a}–{b}" for a, b in org.closure_ranges()]
-    weeks = format_list(spans, locale=str(get_locale() or "sv"))
+    weeks = format_list(spans, locale=locale)
     return ngettext(
         "Vi har stängt vecka %(weeks)s.",
         "Vi har stängt veckorna %(weeks)s.",
@@ -194,7 +309,7 @@ def _run_links(run) -> list:
     """Return the links about `run` that areas built on courses offer to the current user."""
     from flask import current_app
 
-    user = current_user if has_request_context() and current_user.is_authenticated else None
+    user = _request_user()
     return visible_run_links(current_app.extensions["coursehub_run_links"], user, run)
 
 

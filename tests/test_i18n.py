@@ -239,3 +239,28 @@ def test_the_date_filters_write_what_flask_babel_writes(app, locale):
         # One known text, so that the comparison above cannot pass with both sides wrong.
         summer_night = datetime(2026, 7, 1, 22, 15, tzinfo=UTC)
         assert filters["local_datetime"](summer_night) == "torsdag 2 juli 2026 kl. 00:15"
+
+
+def test_the_menu_and_footer_follow_the_language_though_their_texts_are_remembered(
+    app, client, db, login_as, compiled_catalogue
+):
+    # The layout remembers each menu label's translation per language (coursehub.web._menu_text):
+    # each language must still get its own, the grouped pages' disclosures too.
+    from tests.factories import UserFactory
+
+    staff = UserFactory(roles=["staff"])
+    db.session.commit()
+    login_as(client, staff)
+    for _round in range(2):
+        swedish = _switch(client, "sv")
+        assert ">Kurser</a>" in swedish
+        assert '<summary class="nav-link">Uppföljning</summary>' in swedish
+        assert '<summary class="nav-link">Administration</summary>' in swedish
+        assert "Follow-up" not in swedish
+        assert "Vi har stängt veckorna 28–31 och 52." in swedish  # the footer's remembered sentence
+        english = _switch(client, "en")
+        assert ">Courses</a>" in english
+        assert '<summary class="nav-link">Follow-up</summary>' in english
+        assert ">Kurser</a>" not in english
+        assert "Uppföljning" not in english
+        assert "We are closed in weeks 28–31 and 52." in english

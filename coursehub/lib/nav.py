@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 NAV_KEY = "coursehub_nav"
 RUN_LINKS_KEY = "coursehub_run_links"
@@ -42,12 +43,45 @@ class NavItem:
     group: object | None = None
 
 
-def menu_groups(items: list[NavItem]) -> list[tuple[str, list[NavItem]]]:
-    """Return the grouped menu items as (group label, items), groups in the order they first appear."""
-    groups: dict[str, list[NavItem]] = {}
-    for item in items:
-        if item.group is not None:
-            groups.setdefault(str(item.group), []).append(item)
+@dataclass(frozen=True, slots=True)
+class MenuLink:
+    """One link of the menu as the layout shows it: its text in the request's language, its URL."""
+
+    label: str  # Markup for a declared label (a lazy string is not escaped either), else plain text
+    endpoint: str
+    href: str
+    group: str | None
+
+
+def menu_links(
+    items: list[NavItem], text: Callable[[object], str], url: Callable[[str], str]
+) -> list[MenuLink]:
+    """Return `items` (from `visible_items`) as the layout's links, with `text` and `url` resolved.
+
+    `text` translates a lazy label and `url` builds an endpoint's URL; the layout passes cached
+    ones (coursehub/web.py): both are the same for every request in a language, and a lazy string
+    looks its translations up anew each time it is read (the staff's menu read 47 a page).
+    """
+    # A declared label is our own text from the catalogues, and the lazy string gave it to the
+    # template unescaped (its __html__): Markup keeps the page as it was. A label with its count
+    # is a plain string, escaped as before.
+    return [
+        MenuLink(
+            label=item.label if isinstance(item.label, str) else Markup(text(item.label)),  # noqa: S704  # nosec B704
+            endpoint=item.endpoint,
+            href=url(item.endpoint),
+            group=None if item.group is None else text(item.group),
+        )
+        for item in items
+    ]
+
+
+def menu_groups(links: list[MenuLink]) -> list[tuple[str, list[MenuLink]]]:
+    """Return the grouped menu links as (group label, links), groups in the order they first appear."""
+    groups: dict[str, list[MenuLink]] = {}
+    for link in links:
+        if link.group is not None:
+            groups.setdefault(link.group, []).append(link)
     return list(groups.items())
 
 

@@ -119,6 +119,35 @@ def test_idle_session_times_out(client, db, clock, form_login):
     assert "Du har loggats ut eftersom det gått en stund" in _text(page)
 
 
+def test_a_request_within_a_minute_of_the_last_refresh_sends_no_cookie(client, db, clock, form_login):
+    form_login(client, UserFactory())
+    assert "Set-Cookie" in client.get("/profil").headers  # the session becomes permanent
+    clock.advance(seconds=59)
+    response = client.get("/profil")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    clock.advance(seconds=2)
+    response = client.get("/profil")
+    assert response.status_code == 200
+    assert "Set-Cookie" in response.headers
+
+
+def test_idle_time_counts_from_the_last_refresh_of_the_session(client, db, clock, form_login):
+    form_login(client, UserFactory())
+    assert client.get("/profil").status_code == 200
+    clock.advance(seconds=50)
+    assert client.get("/profil").status_code == 200  # too soon to write the session anew
+    clock.advance(minutes=29, seconds=11)  # 30 min 1 s after the last refresh, 29 min 11 s idle
+    assert _goes_to_login(client.get("/profil"))
+
+
+def test_steady_use_keeps_the_session_though_most_requests_write_nothing(client, db, clock, form_login):
+    form_login(client, UserFactory())
+    for _ in range(60):  # every 45 seconds for 45 minutes
+        clock.advance(seconds=45)
+        assert client.get("/profil").status_code == 200
+
+
 def test_session_ends_after_ten_hours_even_when_in_use(client, db, clock, form_login):
     form_login(client, UserFactory())
     for _ in range(39):  # every 15 minutes for 9 h 45 min
