@@ -11,7 +11,6 @@ from flask_login import current_user
 from coursehub import clock
 from coursehub.accounts.permissions import login_required
 from coursehub.forum import queries
-from coursehub.forum.dates import short_datetimes
 from coursehub.forum.forms import (
     CHILD_REMINDER,
     MARKDOWN_HINT,
@@ -53,7 +52,6 @@ def subject(subject_id: int):
     found, here = load_subject_standing(subject_id)
     return render_template(
         "forum/subject.html",
-        when=short_datetimes(),
         subject=found,
         network=found.network,
         page=queries.subject_threads(found.id, user_id=current_user.id, page=page_arg()),
@@ -167,7 +165,6 @@ def _render_thread(
     return (
         render_template(
             "forum/thread.html",
-            when=short_datetimes(),
             thread=thread,
             network=thread.network,
             subject=thread.subject,

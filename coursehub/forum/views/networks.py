@@ -10,7 +10,6 @@ from coursehub import clock
 from coursehub.accounts.permissions import is_staff, login_required
 from coursehub.errors import CoursehubError
 from coursehub.forum import permissions, queries
-from coursehub.forum.dates import short_datetimes
 from coursehub.forum.forms import ButtonForm, MemberForm, NetworkForm, SubjectForm
 from coursehub.forum.models import DESCRIPTION_MAX
 from coursehub.forum.services import networks as network_services
@@ -113,7 +112,6 @@ def network(network_id: int):
     total = sum(count for _subject, count in subjects)
     return render_template(
         "forum/network.html",
-        when=short_datetimes(),
         network=found,
         subjects=[subject for subject, _count in subjects],
         counts={subject.id: count for subject, count in subjects},
@@ -130,7 +128,6 @@ def unread(network_id: int):
     found = load_network(network_id)
     return render_template(
         "forum/unread.html",
-        when=short_datetimes(),
         network=found,
         page=queries.unread_threads(found.id, user_id=current_user.id, page=page_arg()),
         standing=standing(found),
