@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from flask import abort, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from coursehub.forum import permissions, queries
 from coursehub.forum.models import Network, NetworkMembership, Post, Subject, Thread
 from coursehub.lib.checks import known
+from coursehub.lib.pagination import Page
 from coursehub.lib.params import as_id
 from coursehub.lib.work import load_or_404
 
@@ -137,3 +140,20 @@ def id_urls(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
     head, found, tail = url_for(endpoint, **arguments).partition(str(_STAND_IN))
     known(found or None, "the stand-in id is in the URL")
     return lambda ident: f"{head}{ident}{tail}"
+
+
+def thread_list_words(page: Page) -> dict[str, Any]:
+    """The words of a thread list (templates/forum/_macros.html), translated once for the page.
+
+    The counts are translated once per number the page shows, not once per thread. Plain text:
+    the template fills in a name or a date with `%` and escapes the whole (the words hold no
+    character that escaping changes; tests/forum/test_networks.py checks it for every language).
+    """
+    posts = {row.thread.post_count for row in page.items}
+    unread = {row.unread for row in page.items if row.unread}
+    return {
+        "started": _("Startad av %(name)s"),
+        "latest": _("senast %(when)s"),
+        "posts": {n: ngettext("%(num)d inlägg", "%(num)d inlägg", n) for n in posts},
+        "unread": {n: ngettext("%(num)d nytt", "%(num)d nya", n) for n in unread},
+    }

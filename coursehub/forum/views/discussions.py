@@ -33,6 +33,7 @@ from coursehub.forum.views.common import (
     load_thread,
     load_thread_visit,
     standing,
+    thread_list_words,
 )
 from coursehub.lib.params import as_id, get_or_none, page_arg
 from coursehub.lib.work import ERROR, actor, attempt
@@ -49,11 +50,13 @@ def _status(form) -> int:
 def subject(subject_id: int):
     """A subject's threads, pinned first, with the reader's unread counts."""
     found, here = load_subject_standing(subject_id)
+    page = queries.subject_threads(found.id, user_id=current_user.id, page=page_arg())
     return render_template(
         "forum/subject.html",
         subject=found,
         network=found.network,
-        page=queries.subject_threads(found.id, user_id=current_user.id, page=page_arg()),
+        page=page,
+        words=thread_list_words(page),
         standing=here,
     )
 
