@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from coursehub import clock
 from coursehub.extensions import db
 from coursehub.forum import documents, search
@@ -234,3 +236,36 @@ def test_a_page_of_hits_and_their_number_come_in_one_statement_and_a_page_beyond
     beyond = search.search(reader_id, "placeringen", page=9, per_page=20)
     assert (beyond.page, beyond.total, _titles(beyond)) == (2, 25, _titles(second))
     assert search.search(reader_id, "ingenting", page=3, per_page=20).total == 0
+
+
+def test_the_marked_words_are_those_a_word_by_word_stemming_finds():
+    # search._searched_words stems only the words that begin with a stem; every word stemmed
+    # (`_searched`, the rule) must mark the same words, also where lower-casing is not one to one.
+    rng = random.Random(24)
+    pieces = [
+        *["Handledning", "handledningen", "HANDLEDARE", "handla", "hand", "händer", "Händelse"],
+        *["placering", "Placeringar", "syskon", "SYSKONEN", "barn", "barnen", "ÖVER", "över"],
+        "İstanbul",
+        "ΟΔΟΣ",
+        "Ⅰ",
+        "Ⓐ",
+        "ß",
+        "ﬁn",
+        "a_b",
+        "12",
+        "x1handledning",
+    ]
+    separators = [" ", "  ", ", ", ". ", "-", "'", "’", "\n", "_", "…", "<b>", "&"]
+    queries = ["handledning", "placering syskon", "barn hand", "över", "istanbul ΟΔΟΣ", "fin", "a_b 12"]
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) + rng.choice(separators) for _ in range(rng.randint(0, 12)))
+        wanted = frozenset(search.query_stems(rng.choice(queries)))
+        rule = [f.span() for f in search._TOKEN.finditer(text) if search._searched(f.group(1), wanted)]
+        assert [f.span() for f in search._searched_words(text, search._Stems(sorted(wanted)))] == rule, (
+            text,
+            wanted,
+        )
+    assert [
+        f.group(1)
+        for f in search._searched_words("Handledare och handledning", search._Stems(["handledning"]))
+    ] == ["handledning"]
