@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from markupsafe import Markup
+
 from coursehub import clock
 from coursehub.extensions import db
 from coursehub.forum import documents, search
@@ -269,3 +271,38 @@ def test_the_marked_words_are_those_a_word_by_word_stemming_finds():
         f.group(1)
         for f in search._searched_words("Handledare och handledning", search._Stems(["handledning"]))
     ] == ["handledning"]
+
+
+def test_the_search_page_links_every_kind_of_hit_where_url_for_does(app):
+    from flask import url_for
+
+    from coursehub.forum.views.search import _links
+
+    def hit(**ids) -> search.Hit:
+        fields = {
+            "thread_id": None,
+            "post_id": None,
+            "post_number": None,
+            "document_id": None,
+            "network_id": None,
+        }
+        return search.Hit(kind="", network_name=None, title=Markup(""), snippet=Markup(""), **(fields | ids))
+
+    hits = [
+        hit(document_id=7),
+        hit(document_id=8, network_id=3),
+        hit(thread_id=12, post_id=5, post_number=40),
+        hit(thread_id=13, post_id=6, post_number=2),
+        hit(thread_id=14),
+        hit(network_id=9),
+    ]
+    with app.test_request_context("/"):
+        assert _links(hits) == [
+            url_for("forum.library_detail", document_id=7),
+            url_for("forum.document_detail", network_id=3, document_id=8),
+            url_for("forum.post", thread_id=12, number=40),
+            url_for("forum.post", thread_id=13, number=2),
+            url_for("forum.thread", thread_id=14),
+            url_for("forum.network", network_id=9),
+        ]
+        assert _links([]) == []

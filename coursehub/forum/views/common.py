@@ -134,6 +134,20 @@ def load_thread_visit(thread_id: int) -> tuple[queries.ThreadVisit, Standing]:
     return _load_visit(thread_id, _thread_visit)
 
 
+def url_template(endpoint: str, *keys: str) -> str:
+    """Return `endpoint`'s URL as a `str.format` template with a slot for each id in `keys`, in order.
+
+    One `url_for` for many rows; `template.format(*ids)` writes what `url_for` would.
+    """
+    arguments: dict[str, Any] = {key: _STAND_IN - n for n, key in enumerate(keys)}
+    url = url_for(endpoint, **arguments)
+    known("{" not in url and "}" not in url or None, "a URL has no braces (url_for quotes them)")
+    for n, key in enumerate(keys):
+        known(str(arguments[key]) in url or None, "the stand-in id is in the URL")
+        url = url.replace(str(arguments[key]), f"{{{n}}}")
+    return url
+
+
 def id_urls(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
     """Return a builder of `endpoint`'s URL for many ids: `url_for` runs once, not once per row."""
     arguments: dict[str, Any] = {**values, key: _STAND_IN}
