@@ -90,11 +90,11 @@ def test_thread_list_and_post_words_hold_nothing_that_escaping_changes(app, loca
     )
     with app.test_request_context("/"), force_locale(locale):
         words = thread_list_words(page)
-        texts = [words["started"], words["latest"], *words["posts"].values(), *words["unread"].values()]
-        texts += _post_words().values()
-    assert sorted(words["posts"]) == [1, 2, 25] and sorted(words["unread"]) == [1, 2, 25]
+        texts = [words.started, words.latest, *words.posts.values(), *words.unread.values()]
+        texts += vars(_post_words()).values()
+    assert sorted(words.posts) == [1, 2, 25] and sorted(words.unread) == [1, 2, 25]
     for text in texts:
         assert str(escape(text)) == text, text
     if locale == "en":
-        assert words["posts"][1] == "1 post" and words["posts"][2] == "2 posts"
-        assert words["started"] % {"name": "Anna"} == "Started by Anna"
+        assert words.posts[1] == "1 post" and words.posts[2] == "2 posts"
+        assert words.started % {"name": "Anna"} == "Started by Anna"

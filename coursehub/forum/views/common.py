@@ -156,7 +156,17 @@ def id_urls(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
     return lambda ident: f"{head}{ident}{tail}"
 
 
-def thread_list_words(page: Page) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ListWords:
+    """The words of a thread list (attributes, which Jinja reads first), the counts by number."""
+
+    started: str
+    latest: str
+    posts: dict[int, str]
+    unread: dict[int, str]
+
+
+def thread_list_words(page: Page) -> ListWords:
     """The words of a thread list (templates/forum/_macros.html), translated once for the page.
 
     The counts are translated once per number the page shows, not once per thread. Plain text:
@@ -165,9 +175,9 @@ def thread_list_words(page: Page) -> dict[str, Any]:
     """
     posts = {row.thread.post_count for row in page.items}
     unread = {row.unread for row in page.items if row.unread}
-    return {
-        "started": _("Startad av %(name)s"),
-        "latest": _("senast %(when)s"),
-        "posts": {n: ngettext("%(num)d inlägg", "%(num)d inlägg", n) for n in posts},
-        "unread": {n: ngettext("%(num)d nytt", "%(num)d nya", n) for n in unread},
-    }
+    return ListWords(
+        started=_("Startad av %(name)s"),
+        latest=_("senast %(when)s"),
+        posts={n: ngettext("%(num)d inlägg", "%(num)d inlägg", n) for n in posts},
+        unread={n: ngettext("%(num)d nytt", "%(num)d nya", n) for n in unread},
+    )

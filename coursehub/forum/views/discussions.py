@@ -125,19 +125,30 @@ def _post_links(thread: Thread, page: int, post_ids: list[int]) -> dict[int, Pos
     }
 
 
-def _post_words() -> dict[str, str]:
+@dataclass(frozen=True)
+class PostWords:
+    """The thread page's words with a post's number in them (attributes: Jinja reads them first)."""
+
+    number: str
+    post: str
+    hide: str
+    edited: str
+    hidden: str
+
+
+def _post_words() -> PostWords:
     """The thread page's words with a post's number in them, translated once for the page.
 
     Plain text: the template fills them in with `%` and escapes the whole (these words hold no
     character that escaping changes; what is put in, a moderator's reason, is escaped as before).
     """
-    return {
-        "number": _("Inlägg %(n)d"),
-        "post": _("inlägg %(n)d"),
-        "hide": _("Dölj inlägg %(n)d"),
-        "edited": _("ändrat %(when)s"),
-        "hidden": _("Inlägget är dolt av en moderator: %(reason)s"),
-    }
+    return PostWords(
+        number=_("Inlägg %(n)d"),
+        post=_("inlägg %(n)d"),
+        hide=_("Dölj inlägg %(n)d"),
+        edited=_("ändrat %(when)s"),
+        hidden=_("Inlägget är dolt av en moderator: %(reason)s"),
+    )
 
 
 def _render_thread(
