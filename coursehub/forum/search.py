@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -207,7 +208,8 @@ def search(
     else:  # a page beyond the last (a hand-typed address): count, and show the last page
         found = paginate(stmt, page, per_page, scalars=False)
         found.items = [row[:4] for row in found.items]
-    found.items = [_hit(*row, stems=stems) for row in found.items]
+    marking = _Stems(stems)  # one for the page: a word met in several hits is stemmed once
+    found.items = [_hit(*row, stems=marking) for row in found.items]
     return found
 
 
@@ -222,7 +224,7 @@ def _hit(
     thread_title: str | None,
     post_number: int | None,
     *,
-    stems: list[str],
+    stems: _Stems,
 ) -> Hit:
     title = entry.title if entry.kind != SearchKind.POST else (thread_title or "")
     return Hit(
@@ -251,27 +253,64 @@ def _searched(word: str, wanted: frozenset[str]) -> bool:
     return any(lower.startswith(s) for s in wanted) and stem(lower) in wanted
 
 
-def _snippet(text: str, stems: list[str]) -> str:
+class _Stems:
+    """The searched stems, and which words met so far have one of them (`_searched`)."""
+
+    def __init__(self, stems: list[str]) -> None:
+        self.wanted = frozenset(stems)
+        self._seen: dict[str, bool] = {}
+
+    def searched(self, word: str) -> bool:
+        """`_searched(word, self.wanted)`, each word stemmed once."""
+        found = self._seen.get(word)
+        if found is None:
+            found = self._seen[word] = _searched(word, self.wanted)
+        return found
+
+
+def _searched_words(text: str, stems: _Stems) -> Iterator[re.Match[str]]:
+    """The words of `text` (`_TOKEN` matches, in order) that have one of the `wanted` stems.
+
+    Only words that begin with a stem can have it (`_searched`), so the lower-cased text is
+    searched for the stems and only the words starting where one is found are stemmed: a few
+    words of a hit, not every word. That holds while lower-casing keeps each character in its
+    place and does not look at its neighbours (no character grows, no capital sigma) and the
+    stems are whole words; otherwise every word is tried, as `_searched` says.
+    """
+    wanted = stems.wanted
+    lower = text.lower()
+    if len(lower) != len(text) or "Σ" in text or not all(_TOKEN.fullmatch(s) for s in wanted):
+        yield from (found for found in _TOKEN.finditer(text) if stems.searched(found.group(1)))
+        return
+    # A stem is made of word characters, so a found stem never reaches past its word: the
+    # non-overlapping search misses no word's start.
+    for place in re.finditer("|".join(map(re.escape, sorted(wanted))), lower):
+        start = place.start()
+        if start and _TOKEN.match(text, start - 1):
+            continue  # within a word, not at its start
+        found = _TOKEN.match(text, start)
+        if found is not None and stems.searched(found.group(1)):
+            yield found
+
+
+def _snippet(text: str, stems: _Stems) -> str:
     """Return about SNIPPET characters of `text` around its first searched word."""
     if len(text) <= SNIPPET:
         return text
-    wanted = frozenset(stems)
-    for found in _TOKEN.finditer(text):
-        if _searched(found.group(1), wanted):
-            start = max(0, found.start() - SNIPPET // 3)
-            return ("…" if start else "") + text[start : start + SNIPPET] + "…"
+    for found in _searched_words(text, stems):
+        start = max(0, found.start() - SNIPPET // 3)
+        return ("…" if start else "") + text[start : start + SNIPPET] + "…"
     return text[:SNIPPET] + "…"
 
 
-def highlight(text: str, stems: list[str]) -> Markup:
+def highlight(text: str, stems: list[str] | _Stems) -> Markup:
     """Escape `text`, then wrap each word whose stem was searched for in <mark>."""
-    wanted = frozenset(stems)
+    marking = stems if isinstance(stems, _Stems) else _Stems(stems)
     parts = []
     done = 0  # escaped up to here; the text between marked words is escaped in one piece
-    for found in _TOKEN.finditer(text):
-        if _searched(found.group(1), wanted):
-            parts.append(escape(text[done : found.start()]))
-            parts.append(Markup("<mark>%s</mark>") % found.group(1))
-            done = found.end()
+    for found in _searched_words(text, marking):
+        parts.append(escape(text[done : found.start()]))
+        parts.append(Markup("<mark>%s</mark>") % found.group(1))
+        done = found.end()
     parts.append(escape(text[done:]))
     return Markup("").join(parts)

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+import pytest
+from flask_babel import force_locale
+from markupsafe import escape
+
+from coursehub.forum.queries import ThreadRow
+from coursehub.forum.views.common import thread_list_words
+from coursehub.forum.views.discussions import _post_words
+from coursehub.lib.pagination import Page
 from tests.factories import UserFactory
 from tests.forum.factories import MembershipFactory, NetworkFactory, SubjectFactory
 
@@ -65,3 +75,26 @@ def test_demo_networks_hold_the_demo_members(app, db):
     }
     members = {m.user.username for m in by_name["Familjehemsnätverket"].memberships}
     assert "maria.ek" in members
+
+
+@pytest.mark.parametrize("locale", ["sv", "en"])
+def test_thread_list_and_post_words_hold_nothing_that_escaping_changes(app, locale):
+    # The thread list and the thread page fill these words in with `%` and escape the whole, where
+    # `_()` in the template escaped only what was filled in: the same text only while this holds.
+    threads = [SimpleNamespace(post_count=n) for n in (1, 2, 25)]
+    page = Page(
+        items=[ThreadRow(thread=t, author_name="", unread=t.post_count) for t in threads],
+        page=1,
+        per_page=25,
+        total=3,
+    )
+    with app.test_request_context("/"), force_locale(locale):
+        words = thread_list_words(page)
+        texts = [words.started, words.latest, *words.posts.values(), *words.unread.values()]
+        texts += vars(_post_words()).values()
+    assert sorted(words.posts) == [1, 2, 25] and sorted(words.unread) == [1, 2, 25]
+    for text in texts:
+        assert str(escape(text)) == text, text
+    if locale == "en":
+        assert words.posts[1] == "1 post" and words.posts[2] == "2 posts"
+        assert words.started % {"name": "Anna"} == "Started by Anna"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
+from markupsafe import Markup
+
 from coursehub import clock
 from coursehub.extensions import db
 from coursehub.forum import documents, search
@@ -234,3 +238,71 @@ def test_a_page_of_hits_and_their_number_come_in_one_statement_and_a_page_beyond
     beyond = search.search(reader_id, "placeringen", page=9, per_page=20)
     assert (beyond.page, beyond.total, _titles(beyond)) == (2, 25, _titles(second))
     assert search.search(reader_id, "ingenting", page=3, per_page=20).total == 0
+
+
+def test_the_marked_words_are_those_a_word_by_word_stemming_finds():
+    # search._searched_words stems only the words that begin with a stem; every word stemmed
+    # (`_searched`, the rule) must mark the same words, also where lower-casing is not one to one.
+    rng = random.Random(24)
+    pieces = [
+        *["Handledning", "handledningen", "HANDLEDARE", "handla", "hand", "händer", "Händelse"],
+        *["placering", "Placeringar", "syskon", "SYSKONEN", "barn", "barnen", "ÖVER", "över"],
+        "İstanbul",
+        "ΟΔΟΣ",
+        "Ⅰ",
+        "Ⓐ",
+        "ß",
+        "ﬁn",
+        "a_b",
+        "12",
+        "x1handledning",
+    ]
+    separators = [" ", "  ", ", ", ". ", "-", "'", "’", "\n", "_", "…", "<b>", "&"]
+    queries = ["handledning", "placering syskon", "barn hand", "över", "istanbul ΟΔΟΣ", "fin", "a_b 12"]
+    for _ in range(400):
+        text = "".join(rng.choice(pieces) + rng.choice(separators) for _ in range(rng.randint(0, 12)))
+        wanted = frozenset(search.query_stems(rng.choice(queries)))
+        rule = [f.span() for f in search._TOKEN.finditer(text) if search._searched(f.group(1), wanted)]
+        assert [f.span() for f in search._searched_words(text, search._Stems(sorted(wanted)))] == rule, (
+            text,
+            wanted,
+        )
+    assert [
+        f.group(1)
+        for f in search._searched_words("Handledare och handledning", search._Stems(["handledning"]))
+    ] == ["handledning"]
+
+
+def test_the_search_page_links_every_kind_of_hit_where_url_for_does(app):
+    from flask import url_for
+
+    from coursehub.forum.views.search import _links
+
+    def hit(**ids) -> search.Hit:
+        fields = {
+            "thread_id": None,
+            "post_id": None,
+            "post_number": None,
+            "document_id": None,
+            "network_id": None,
+        }
+        return search.Hit(kind="", network_name=None, title=Markup(""), snippet=Markup(""), **(fields | ids))
+
+    hits = [
+        hit(document_id=7),
+        hit(document_id=8, network_id=3),
+        hit(thread_id=12, post_id=5, post_number=40),
+        hit(thread_id=13, post_id=6, post_number=2),
+        hit(thread_id=14),
+        hit(network_id=9),
+    ]
+    with app.test_request_context("/"):
+        assert _links(hits) == [
+            url_for("forum.library_detail", document_id=7),
+            url_for("forum.document_detail", network_id=3, document_id=8),
+            url_for("forum.post", thread_id=12, number=40),
+            url_for("forum.post", thread_id=13, number=2),
+            url_for("forum.thread", thread_id=14),
+            url_for("forum.network", network_id=9),
+        ]
+        assert _links([]) == []

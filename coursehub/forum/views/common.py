@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from flask import abort, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from coursehub.forum import permissions, queries
 from coursehub.forum.models import Network, NetworkMembership, Post, Subject, Thread
 from coursehub.lib.checks import known
+from coursehub.lib.pagination import Page
 from coursehub.lib.params import as_id
 from coursehub.lib.work import load_or_404
 
+_Row = TypeVar("_Row")
+_Found = TypeVar("_Found", covariant=True)
 _STAND_IN = 2_147_483_647  # an id no row has: url_for builds with it, the real id takes its place
 
 
@@ -87,44 +92,60 @@ def _standing_of(is_member: bool, is_moderator: bool) -> Standing:
     )
 
 
-def load_network_standing(network_id: int) -> tuple[Network, Standing]:
-    """`load_network` and `standing`, the network and the membership in one statement."""
-    number = as_id(network_id)
-    found = queries.network_visit(number, user_id=current_user.id) if number is not None else None
+class _Visit(Protocol[_Found]):
+    """A query of a row with the reader's membership of its network: (row, is_member, is_moderator)."""
+
+    def __call__(self, number: int, /, *, user_id: int) -> tuple[_Found, bool, bool] | None: ...
+
+
+def _load_visit(ident: int, look_up: _Visit[_Row]) -> tuple[_Row, Standing]:
+    """Return the row `look_up` finds with the reader's standing in its network (one statement), or
+    answer 404: no such row, or a network the reader may not read."""
+    number = as_id(ident)
+    found = look_up(number, user_id=current_user.id) if number is not None else None
     if found is None:
         abort(404)
-    network, is_member, is_moderator = found
+    row, is_member, is_moderator = found
     here = _standing_of(is_member, is_moderator)
     if not _reads_with(here, current_user):
         abort(404)
-    return network, here
+    return row, here
+
+
+def load_network_standing(network_id: int) -> tuple[Network, Standing]:
+    """`load_network` and `standing`, the network and the membership in one statement."""
+    return _load_visit(network_id, queries.network_visit)
 
 
 def load_subject_standing(subject_id: int) -> tuple[Subject, Standing]:
     """`load_subject` and `standing` of its network, the subject, its network and the membership in
     one statement."""
-    number = as_id(subject_id)
-    found = queries.subject_visit(number, user_id=current_user.id) if number is not None else None
-    if found is None:
-        abort(404)
-    subject, is_member, is_moderator = found
-    here = _standing_of(is_member, is_moderator)
-    if not _reads_with(here, current_user):
-        abort(404)
-    return subject, here
+    return _load_visit(subject_id, queries.subject_visit)
+
+
+def _thread_visit(number: int, /, *, user_id: int) -> tuple[queries.ThreadVisit, bool, bool] | None:
+    visit = queries.thread_visit(number, user_id=user_id)
+    return None if visit is None else (visit, visit.is_member, visit.is_moderator)
 
 
 def load_thread_visit(thread_id: int) -> tuple[queries.ThreadVisit, Standing]:
     """`load_thread` and `standing` of its network, with the thread's network and subject and how far
     the reader has read, in one statement."""
-    number = as_id(thread_id)
-    visit = queries.thread_visit(number, user_id=current_user.id) if number is not None else None
-    if visit is None:
-        abort(404)
-    here = _standing_of(visit.is_member, visit.is_moderator)
-    if not _reads_with(here, current_user):
-        abort(404)
-    return visit, here
+    return _load_visit(thread_id, _thread_visit)
+
+
+def url_template(endpoint: str, *keys: str) -> str:
+    """Return `endpoint`'s URL as a `str.format` template with a slot for each id in `keys`, in order.
+
+    One `url_for` for many rows; `template.format(*ids)` writes what `url_for` would.
+    """
+    arguments: dict[str, Any] = {key: _STAND_IN - n for n, key in enumerate(keys)}
+    url = url_for(endpoint, **arguments)
+    known("{" not in url and "}" not in url or None, "a URL has no braces (url_for quotes them)")
+    for n, key in enumerate(keys):
+        known(str(arguments[key]) in url or None, "the stand-in id is in the URL")
+        url = url.replace(str(arguments[key]), f"{{{n}}}")
+    return url
 
 
 def id_urls(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
@@ -133,3 +154,30 @@ def id_urls(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
     head, found, tail = url_for(endpoint, **arguments).partition(str(_STAND_IN))
     known(found or None, "the stand-in id is in the URL")
     return lambda ident: f"{head}{ident}{tail}"
+
+
+@dataclass(frozen=True)
+class ListWords:
+    """The words of a thread list (attributes, which Jinja reads first), the counts by number."""
+
+    started: str
+    latest: str
+    posts: dict[int, str]
+    unread: dict[int, str]
+
+
+def thread_list_words(page: Page) -> ListWords:
+    """The words of a thread list (templates/forum/_macros.html), translated once for the page.
+
+    The counts are translated once per number the page shows, not once per thread. Plain text:
+    the template fills in a name or a date with `%` and escapes the whole (the words hold no
+    character that escaping changes; tests/forum/test_networks.py checks it for every language).
+    """
+    posts = {row.thread.post_count for row in page.items}
+    unread = {row.unread for row in page.items if row.unread}
+    return ListWords(
+        started=_("Startad av %(name)s"),
+        latest=_("senast %(when)s"),
+        posts={n: ngettext("%(num)d inlägg", "%(num)d inlägg", n) for n in posts},
+        unread={n: ngettext("%(num)d nytt", "%(num)d nya", n) for n in unread},
+    )

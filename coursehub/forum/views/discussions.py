@@ -11,12 +11,10 @@ from flask_login import current_user
 from coursehub import clock
 from coursehub.accounts.permissions import login_required
 from coursehub.forum import queries
-from coursehub.forum.dates import short_datetimes
 from coursehub.forum.forms import (
     CHILD_REMINDER,
     MARKDOWN_HINT,
     ButtonForm,
-    HideForm,
     MoveThreadForm,
     PostForm,
     ThreadForm,
@@ -35,6 +33,7 @@ from coursehub.forum.views.common import (
     load_thread,
     load_thread_visit,
     standing,
+    thread_list_words,
 )
 from coursehub.lib.params import as_id, get_or_none, page_arg
 from coursehub.lib.work import ERROR, actor, attempt
@@ -51,12 +50,13 @@ def _status(form) -> int:
 def subject(subject_id: int):
     """A subject's threads, pinned first, with the reader's unread counts."""
     found, here = load_subject_standing(subject_id)
+    page = queries.subject_threads(found.id, user_id=current_user.id, page=page_arg())
     return render_template(
         "forum/subject.html",
-        when=short_datetimes(),
         subject=found,
         network=found.network,
-        page=queries.subject_threads(found.id, user_id=current_user.id, page=page_arg()),
+        page=page,
+        words=thread_list_words(page),
         standing=here,
     )
 
@@ -125,19 +125,30 @@ def _post_links(thread: Thread, page: int, post_ids: list[int]) -> dict[int, Pos
     }
 
 
-def _post_words() -> dict[str, str]:
+@dataclass(frozen=True)
+class PostWords:
+    """The thread page's words with a post's number in them (attributes: Jinja reads them first)."""
+
+    number: str
+    post: str
+    hide: str
+    edited: str
+    hidden: str
+
+
+def _post_words() -> PostWords:
     """The thread page's words with a post's number in them, translated once for the page.
 
     Plain text: the template fills them in with `%` and escapes the whole (these words hold no
     character that escaping changes; what is put in, a moderator's reason, is escaped as before).
     """
-    return {
-        "number": _("Inlägg %(n)d"),
-        "post": _("inlägg %(n)d"),
-        "hide": _("Dölj inlägg %(n)d"),
-        "edited": _("ändrat %(when)s"),
-        "hidden": _("Inlägget är dolt av en moderator: %(reason)s"),
-    }
+    return PostWords(
+        number=_("Inlägg %(n)d"),
+        post=_("inlägg %(n)d"),
+        hide=_("Dölj inlägg %(n)d"),
+        edited=_("ändrat %(when)s"),
+        hidden=_("Inlägget är dolt av en moderator: %(reason)s"),
+    )
 
 
 def _render_thread(
@@ -167,7 +178,6 @@ def _render_thread(
     return (
         render_template(
             "forum/thread.html",
-            when=short_datetimes(),
             thread=thread,
             network=thread.network,
             subject=thread.subject,
@@ -176,8 +186,6 @@ def _render_thread(
             last_on_page=max((row.post.number for row in page.items), default=0),
             standing=here,
             form=form,
-            button=ButtonForm(),
-            hide_form=HideForm(),
             move_form=move_form,
             reminder=CHILD_REMINDER,
             hint=MARKDOWN_HINT,

@@ -10,12 +10,17 @@ from coursehub import clock
 from coursehub.accounts.permissions import is_staff, login_required
 from coursehub.errors import CoursehubError
 from coursehub.forum import permissions, queries
-from coursehub.forum.dates import short_datetimes
 from coursehub.forum.forms import ButtonForm, MemberForm, NetworkForm, SubjectForm
 from coursehub.forum.models import DESCRIPTION_MAX
 from coursehub.forum.services import networks as network_services
 from coursehub.forum.views import bp
-from coursehub.forum.views.common import load_membership, load_network, load_network_standing, standing
+from coursehub.forum.views.common import (
+    load_membership,
+    load_network,
+    load_network_standing,
+    standing,
+    thread_list_words,
+)
 from coursehub.lib.checks import known
 from coursehub.lib.forms import required
 from coursehub.lib.params import page_arg
@@ -111,15 +116,16 @@ def network(network_id: int):
     subjects = queries.subjects_with_counts(found.id)
     # The subjects' counts add up to the network's threads: the thread list needs no COUNT of its own.
     total = sum(count for _subject, count in subjects)
+    page = queries.network_threads(found.id, user_id=current_user.id, page=page_arg(), total=total)
     return render_template(
         "forum/network.html",
-        when=short_datetimes(),
         network=found,
         subjects=[subject for subject, _count in subjects],
         counts={subject.id: count for subject, count in subjects},
-        page=queries.network_threads(found.id, user_id=current_user.id, page=page_arg(), total=total),
+        page=page,
+        words=thread_list_words(page),
         standing=here,
-        subject_form=SubjectForm(),
+        subject_form=SubjectForm() if here.is_moderator else None,  # only moderators add subjects
     )
 
 
@@ -128,11 +134,12 @@ def network(network_id: int):
 def unread(network_id: int):
     """The threads with posts the member has not read: new since their last visit."""
     found = load_network(network_id)
+    page = queries.unread_threads(found.id, user_id=current_user.id, page=page_arg())
     return render_template(
         "forum/unread.html",
-        when=short_datetimes(),
         network=found,
-        page=queries.unread_threads(found.id, user_id=current_user.id, page=page_arg()),
+        page=page,
+        words=thread_list_words(page),
         standing=standing(found),
     )
 
