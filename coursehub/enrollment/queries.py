@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, overload
+from typing import overload
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, func, inspect, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, exists, func, inspect, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, aliased, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -25,7 +25,7 @@ from coursehub.enrollment.models import (
     ParticipantKind,
 )
 from coursehub.extensions import db
-from coursehub.lib.pagination import Page, paginate
+from coursehub.lib.pagination import Page, paginate, paginate_counted
 from coursehub.lib.terms import Term
 
 PER_PAGE = 25
@@ -140,30 +140,7 @@ def _own_enrollments(whose: ColumnElement[bool], page: int, per_page: int) -> Pa
             contains_eager(Enrollment.run).selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
         )
     )
-    return _paginate_counted(stmt, page, per_page)
-
-
-def _paginate_counted(
-    stmt: Select[*tuple[Any, ...]], page: int, per_page: int, *, scalars: bool = True
-) -> Page:
-    """Return a page as lib.pagination.paginate does, the total counted in the same statement.
-
-    `COUNT(*) OVER ()` rides along with the page's rows, so one statement does what paginate's
-    COUNT and LIMIT/OFFSET do in two (and the COUNT does not plan every join of the row query
-    again). Only a page past the last has no rows to carry the total: then paginate clamps it to
-    the last page, as before. `stmt` must not eager-join a collection (the count would count its
-    rows).
-    """
-    page = max(1, page)
-    if page < 10**6:  # a hand-typed page=10**20 goes straight to paginate's clamping
-        rows = db.session.execute(
-            stmt.add_columns(func.count().over()).limit(per_page).offset((page - 1) * per_page)
-        ).all()
-        if rows or page == 1:
-            total = rows[0][-1] if rows else 0
-            items = [row[0] if scalars else row[:-1] for row in rows]
-            return Page(items=items, page=page, per_page=per_page, total=total)
-    return paginate(stmt, page, per_page, scalars=scalars)
+    return paginate_counted(stmt, page, per_page)
 
 
 def household_enrollments(household_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
@@ -280,7 +257,7 @@ def participant_page(run_id: int, *, page: int = 1, per_page: int = PER_PAGE) ->
         .where(Enrollment.run_id == run_id, Enrollment.status.in_(SEAT_HOLDING))
         .order_by(func.coalesce(Household.name, professional.full_name), Enrollment.id)
     )
-    rows = _paginate_counted(stmt, page, per_page, scalars=False)
+    rows = paginate_counted(stmt, page, per_page, scalars=False)
     names = _person_names([row[0] for row in rows.items])
     rows.items = [ParticipantRow(row[0], names.get(row[0], []), *row[1:]) for row in rows.items]
     return rows
