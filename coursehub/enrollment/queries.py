@@ -5,14 +5,30 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import overload
+from typing import Any, overload
 
-from sqlalchemy import ColumnElement, Subquery, and_, case, exists, func, inspect, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, aliased, contains_eager, joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, func, inspect, or_, select
+from sqlalchemy.orm import (
+    InstrumentedAttribute,
+    aliased,
+    contains_eager,
+    joinedload,
+    selectinload,
+)
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from coursehub.accounts.models import Household, Municipality, User
-from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
+from coursehub.courses.ical import SessionFacts, contact_line
+from coursehub.courses.models import (
+    CourseRun,
+    CourseSession,
+    CourseTheme,
+    RunStatus,
+    SessionSpeaker,
+    SessionStatus,
+    Venue,
+    venue_address,
+)
 from coursehub.enrollment.models import (
     ACTIVE,
     RUN_SCOPE,
@@ -408,47 +424,132 @@ def feed_user_id(token: str) -> int | None:
     )
 
 
-def confirmed_sessions(user_id: int) -> list[CourseSession]:
+def confirmed_sessions(user_id: int) -> list[SessionFacts]:
     """Return every scheduled session the user is confirmed for (whole runs and make-ups)."""
     return [session for session, _offset in feed_sessions(user_id)]
 
 
-def feed_sessions(user_id: int) -> list[tuple[CourseSession, int]]:
+def feed_sessions(user_id: int) -> list[tuple[SessionFacts, int]]:
     """Return every scheduled session the user is confirmed for, each with the person's calendar
     SEQUENCE offset for its run (enrollment.sequences; 0 without a row), in order of start.
 
-    Two statements: the sessions with their run, both places, the theme and the offset joined,
-    then the guests (selected by id: joining a collection costs more to de-duplicate than the
-    statement it saves).
+    Two statements: the sessions' columns with their run's, both places', the theme's and the
+    offset joined, then the guests. A feed holds every session a person was ever confirmed for,
+    so the rows become plain SessionFacts, not a session, a run, two venues and a theme object each.
     """
     mine = (
         select(Enrollment.run_id, Enrollment.makeup_session_id)
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
         .where(EnrollmentPerson.user_id == user_id, Enrollment.status == EnrollmentStatus.CONFIRMED)
     ).subquery()
-    offset = func.coalesce(CalendarSequence.sequence_offset, 0)
+    own, runs = _SESSION_VENUE, _RUN_VENUE
     rows = db.session.execute(
-        select(CourseSession, offset)
-        .join(mine, mine.c.run_id == CourseSession.run_id)
-        .join(CourseRun, CourseRun.id == CourseSession.run_id)
+        _feed_selection(
+            select(
+                CourseSession.id,
+                CourseSession.run_id,
+                CourseRun.title,
+                CourseSession.title,
+                CourseSession.starts_at,
+                CourseSession.ends_at,
+                CourseSession.venue_id,
+                CourseSession.online_url,
+                own.name,
+                own.street,
+                own.postcode,
+                own.city,
+                CourseRun.online_url,
+                runs.name,
+                runs.street,
+                runs.postcode,
+                runs.city,
+                CourseTheme.description,
+                CourseSession.contents_note,
+                CourseRun.contact_name,
+                CourseRun.contact_email,
+                CourseSession.revision,
+                func.coalesce(CalendarSequence.sequence_offset, 0),
+            ),
+            mine,
+        )
+        .outerjoin(own, own.id == CourseSession.venue_id)
+        .outerjoin(runs, runs.id == CourseRun.venue_id)
+        .outerjoin(CourseTheme, CourseTheme.id == CourseSession.theme_id)
         .outerjoin(
             CalendarSequence,
             and_(CalendarSequence.user_id == user_id, CalendarSequence.run_id == CourseSession.run_id),
         )
+        .order_by(CourseSession.starts_at)
+    ).all()
+    guests = _feed_guests(mine) if rows else {}
+    contacts: dict[int, str] = {}
+    sessions = []
+    for row in rows:
+        values: tuple[Any, ...] = tuple(row)
+        id_, run_id, run_title, title, starts_at, ends_at, venue_id, online_url = values[:8]
+        # The session's own place when it has one, else the run's (as SessionFacts.of).
+        if venue_id is not None or online_url:
+            name, street, postcode, city = values[8:12]
+        else:
+            online_url, name, street, postcode, city = values[12:17]
+        description, note, contact_name, contact_email, revision, offset = values[17:]
+        if run_id not in contacts:
+            contacts[run_id] = contact_line(contact_name, contact_email)
+        facts = SessionFacts(
+            id=id_,
+            run_id=run_id,
+            run_title=run_title,
+            title=title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue_name=name,
+            venue_address=None if name is None else venue_address(street, postcode, city),
+            online_url=online_url,
+            theme_description=description or "",
+            contents_note=note,
+            guests_line=guests.get(id_, ""),
+            contact=contacts[run_id],
+            revision=revision,
+            is_cancelled=False,  # only scheduled sessions
+        )
+        sessions.append((facts, offset))
+    return sessions
+
+
+# Made once, as the participant lists' aliases are: aliased() is costly to build.
+_SESSION_VENUE = aliased(Venue, name="session_venue")
+_RUN_VENUE = aliased(Venue, name="run_venue")
+
+
+def _feed_selection(stmt: Select[*tuple[Any, ...]], mine: Subquery) -> Select[*tuple[Any, ...]]:
+    """Return `stmt` (selecting from course_sessions) limited to the sessions of a feed."""
+    return (
+        stmt.join(mine, mine.c.run_id == CourseSession.run_id)
+        .join(CourseRun, CourseRun.id == CourseSession.run_id)
         .where(
             CourseSession.status == SessionStatus.SCHEDULED,
             CourseRun.status != RunStatus.CANCELLED,
             or_(mine.c.makeup_session_id.is_(None), mine.c.makeup_session_id == CourseSession.id),
         )
-        .order_by(CourseSession.starts_at)
-        .options(
-            contains_eager(CourseSession.run).joinedload(CourseRun.venue),
-            joinedload(CourseSession.venue),
-            joinedload(CourseSession.theme),
-            selectinload(CourseSession.speakers),  # the invite names the guests
-        )
-    ).unique()
-    return [(session, offset) for session, offset in rows]
+    )
+
+
+def _feed_guests(mine: Subquery) -> dict[int, str]:
+    """Return the guests line of each feed session that has guests, in one statement.
+
+    The sessions are chosen again by the feed's own filter rather than by a list of their ids: a
+    statement of a hundred ids is parsed anew for every feed (psycopg caches only short statements),
+    one of a fixed text is not.
+    """
+    speakers: dict[int, list[SessionSpeaker]] = {}
+    for speaker in db.session.scalars(
+        select(SessionSpeaker)
+        .where(SessionSpeaker.session_id.in_(_feed_selection(select(CourseSession.id), mine)))
+        .order_by(SessionSpeaker.session_id, SessionSpeaker.position)
+    ):
+        speakers.setdefault(speaker.session_id, []).append(speaker)
+    # As CourseSession.guests_line joins them.
+    return {id_: "; ".join(s.label for s in listed) for id_, listed in speakers.items()}
 
 
 @dataclass(frozen=True)
