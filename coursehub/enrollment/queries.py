@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, overload
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, func, inspect, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    inspect,
+    or_,
+    select,
+)
 from sqlalchemy.orm import (
     InstrumentedAttribute,
     aliased,
@@ -437,13 +451,58 @@ def feed_sessions(user_id: int) -> list[tuple[SessionFacts, int]]:
     offset joined, then the guests. A feed holds every session a person was ever confirmed for,
     so the rows become plain SessionFacts, not a session, a run, two venues and a theme object each.
     """
+    sessions_stmt, guests_stmt = _feed_statements()
+    rows = db.session.execute(sessions_stmt, {"feed_user_id": user_id}).all()
+    guests = _feed_guests(guests_stmt, user_id) if rows else {}
+    contacts: dict[int, str] = {}
+    sessions = []
+    for row in rows:
+        values: tuple[Any, ...] = tuple(row)
+        id_, run_id, run_title, title, starts_at, ends_at, venue_id, online_url = values[:8]
+        # The session's own place when it has one, else the run's (as SessionFacts.of).
+        if venue_id is not None or online_url:
+            name, street, postcode, city = values[8:12]
+        else:
+            online_url, name, street, postcode, city = values[12:17]
+        description, note, contact_name, contact_email, revision, offset = values[17:]
+        if run_id not in contacts:
+            contacts[run_id] = contact_line(contact_name, contact_email)
+        facts = SessionFacts(
+            id=id_,
+            run_id=run_id,
+            run_title=run_title,
+            title=title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue_name=name,
+            venue_address=None if name is None else venue_address(street, postcode, city),
+            online_url=online_url,
+            theme_description=description or "",
+            contents_note=note,
+            guests_line=guests.get(id_, ""),
+            contact=contacts[run_id],
+            revision=revision,
+            is_cancelled=False,  # only scheduled sessions
+        )
+        sessions.append((facts, offset))
+    return sessions
+
+
+@functools.cache
+def _feed_statements() -> tuple[Select[*tuple[Any, ...]], Select[SessionSpeaker]]:
+    """Return the feed's two statements, built once: the person is a bound parameter, feed_user_id.
+
+    Building a select of two dozen columns, five joins and a subquery cost more calls than
+    turning its rows into SessionFacts; the statements do not change from one feed to the next.
+    """
+    user_id = bindparam("feed_user_id", type_=Integer)
     mine = (
         select(Enrollment.run_id, Enrollment.makeup_session_id)
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
         .where(EnrollmentPerson.user_id == user_id, Enrollment.status == EnrollmentStatus.CONFIRMED)
     ).subquery()
     own, runs = _SESSION_VENUE, _RUN_VENUE
-    rows = db.session.execute(
+    sessions = (
         _feed_selection(
             select(
                 CourseSession.id,
@@ -480,40 +539,13 @@ def feed_sessions(user_id: int) -> list[tuple[SessionFacts, int]]:
             and_(CalendarSequence.user_id == user_id, CalendarSequence.run_id == CourseSession.run_id),
         )
         .order_by(CourseSession.starts_at)
-    ).all()
-    guests = _feed_guests(mine) if rows else {}
-    contacts: dict[int, str] = {}
-    sessions = []
-    for row in rows:
-        values: tuple[Any, ...] = tuple(row)
-        id_, run_id, run_title, title, starts_at, ends_at, venue_id, online_url = values[:8]
-        # The session's own place when it has one, else the run's (as SessionFacts.of).
-        if venue_id is not None or online_url:
-            name, street, postcode, city = values[8:12]
-        else:
-            online_url, name, street, postcode, city = values[12:17]
-        description, note, contact_name, contact_email, revision, offset = values[17:]
-        if run_id not in contacts:
-            contacts[run_id] = contact_line(contact_name, contact_email)
-        facts = SessionFacts(
-            id=id_,
-            run_id=run_id,
-            run_title=run_title,
-            title=title,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            venue_name=name,
-            venue_address=None if name is None else venue_address(street, postcode, city),
-            online_url=online_url,
-            theme_description=description or "",
-            contents_note=note,
-            guests_line=guests.get(id_, ""),
-            contact=contacts[run_id],
-            revision=revision,
-            is_cancelled=False,  # only scheduled sessions
-        )
-        sessions.append((facts, offset))
-    return sessions
+    )
+    guests = (
+        select(SessionSpeaker)
+        .where(SessionSpeaker.session_id.in_(_feed_selection(select(CourseSession.id), mine)))
+        .order_by(SessionSpeaker.session_id, SessionSpeaker.position)
+    )
+    return sessions, guests
 
 
 # Made once, as the participant lists' aliases are: aliased() is costly to build.
@@ -534,7 +566,7 @@ def _feed_selection(stmt: Select[*tuple[Any, ...]], mine: Subquery) -> Select[*t
     )
 
 
-def _feed_guests(mine: Subquery) -> dict[int, str]:
+def _feed_guests(stmt: Select[SessionSpeaker], user_id: int) -> dict[int, str]:
     """Return the guests line of each feed session that has guests, in one statement.
 
     The sessions are chosen again by the feed's own filter rather than by a list of their ids: a
@@ -542,11 +574,7 @@ def _feed_guests(mine: Subquery) -> dict[int, str]:
     one of a fixed text is not.
     """
     speakers: dict[int, list[SessionSpeaker]] = {}
-    for speaker in db.session.scalars(
-        select(SessionSpeaker)
-        .where(SessionSpeaker.session_id.in_(_feed_selection(select(CourseSession.id), mine)))
-        .order_by(SessionSpeaker.session_id, SessionSpeaker.position)
-    ):
+    for speaker in db.session.scalars(stmt, {"feed_user_id": user_id}):
         speakers.setdefault(speaker.session_id, []).append(speaker)
     # As CourseSession.guests_line joins them.
     return {id_: "; ".join(s.label for s in listed) for id_, listed in speakers.items()}
