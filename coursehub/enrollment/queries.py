@@ -147,9 +147,10 @@ def _own_enrollments(whose: ColumnElement[bool], page: int, per_page: int) -> Pa
 
     For the pages of one household or one professional: every row has the same owner, so the
     household and the professional are not joined (a row that asks for them loads them once, from
-    the identity map after the first). The run comes from the join that orders the rows; four
-    tables in all, so PostgreSQL plans the statement in well under a millisecond (nine before:
-    planning took longer than running it).
+    the identity map after the first). The run comes from the join that orders the rows; three
+    tables in all (the run's venue is not joined: none of these pages shows it), so PostgreSQL
+    plans the statement in well under a millisecond (nine before: planning took longer than
+    running it).
     """
     stmt = (
         select(Enrollment)
@@ -166,7 +167,6 @@ def _own_enrollments(whose: ColumnElement[bool], page: int, per_page: int) -> Pa
             .load_only(User.full_name)
             .lazyload(User.role_rows),
             joinedload(Enrollment.makeup_session),
-            contains_eager(Enrollment.run).joinedload(CourseRun.venue),
             contains_eager(Enrollment.run).selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
         )
     )
