@@ -14,8 +14,13 @@ from coursehub.lib import ical
 
 def contact_of(run: CourseRun) -> str:
     """Return whom to ask about a run: its own contact, else the resource's contact address."""
-    if run.contact_email:
-        return ", ".join(part for part in (run.contact_name, run.contact_email) if part)
+    return contact_line(run.contact_name, run.contact_email)
+
+
+def contact_line(contact_name: str | None, contact_email: str | None) -> str:
+    """Return whom to ask about a run from its contact columns (`contact_of` for a loaded run)."""
+    if contact_email:
+        return ", ".join(part for part in (contact_name, contact_email) if part)
     return str(current_app.config.get("COURSEHUB_CONTACT_EMAIL") or "")
 
 
@@ -47,8 +52,61 @@ class EventWords:
         )
 
 
+@dataclass(frozen=True)
+class SessionFacts:
+    """What an event tells of one session, its run and its place, as plain values.
+
+    `SessionFacts.of` reads them from a loaded session; a feed of every session a person was ever
+    confirmed for reads them from the columns instead (enrollment.queries.feed_sessions), without
+    building a session, a run, a venue and a theme object per row. The place is the session's own
+    when it has a venue or a meeting link, else the run's: `venue_name` is None without a venue.
+    """
+
+    id: int
+    run_id: int
+    run_title: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    venue_name: str | None
+    venue_address: str | None
+    online_url: str | None
+    theme_description: str  # "" without a theme
+    contents_note: str
+    guests_line: str  # "" without guests
+    contact: str  # contact_of(run)
+    revision: int
+    is_cancelled: bool
+
+    @classmethod
+    def of(cls, session: CourseSession) -> SessionFacts:
+        """Return the facts of a session with its run, venues, theme and speakers loaded."""
+        run = session.run
+        # A session's own place wins; services copy the run's place to each session, so falling
+        # back to the run only covers sessions made before that.
+        place = session if session.venue is not None or session.online_url else run
+        venue = place.venue
+        return cls(
+            id=session.id,
+            run_id=session.run_id,
+            run_title=run.title,
+            title=session.title,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            venue_name=venue.name if venue else None,
+            venue_address=venue.address if venue else None,
+            online_url=place.online_url,
+            theme_description=session.theme.description if session.theme is not None else "",
+            contents_note=session.contents_note,
+            guests_line=session.guests_line if session.speakers else "",
+            contact=contact_of(run),
+            revision=session.revision,
+            is_cancelled=session.status == SessionStatus.CANCELLED,
+        )
+
+
 def describe(
-    session: CourseSession,
+    facts: SessionFacts,
     *,
     place: str,
     online_url: str | None,
@@ -58,20 +116,19 @@ def describe(
     """Return an event's DESCRIPTION: the theme, what else it holds and who comes, where to go,
     whom to ask and a link back."""
     words = words or EventWords.current()
-    lines = [words.theme % {"title": session.title}]
-    if session.theme is not None and session.theme.description:
-        lines.append(session.theme.description.strip())
-    if session.contents_note:
-        lines.append(session.contents_note)
-    if session.speakers:
-        lines.append(words.guests % {"names": session.guests_line})
+    lines = [words.theme % {"title": facts.title}]
+    if facts.theme_description:
+        lines.append(facts.theme_description.strip())
+    if facts.contents_note:
+        lines.append(facts.contents_note)
+    if facts.guests_line:
+        lines.append(words.guests % {"names": facts.guests_line})
     if online_url:
         lines.append(words.meeting_link % {"url": online_url})
     elif place:
         lines.append(words.place % {"place": place})
-    contact = contact_of(session.run)
-    if contact:
-        lines.append(words.questions % {"contact": contact})
+    if facts.contact:
+        lines.append(words.questions % {"contact": facts.contact})
     if link:
         lines.append(words.more % {"url": link})
     return "\n".join(lines)
@@ -85,7 +142,25 @@ def session_info(
     sequence_offset: int = 0,
     words: EventWords | None = None,
 ) -> ical.SessionInfo:
-    """Describe a session (with its run and venue loaded) for a calendar event.
+    """Describe a session (with its run and venue loaded) for a calendar event (see `event_info`)."""
+    return event_info(
+        SessionFacts.of(session),
+        online_label=online_label,
+        url=url,
+        sequence_offset=sequence_offset,
+        words=words,
+    )
+
+
+def event_info(
+    facts: SessionFacts,
+    *,
+    online_label: str | None = None,
+    url: str | None = None,
+    sequence_offset: int = 0,
+    words: EventWords | None = None,
+) -> ical.SessionInfo:
+    """Describe a session for a calendar event from its facts.
 
     With `online_label` the event is for anyone: an online session says that label as its place and
     the meeting link stays out. Without it the event is a participant's, carrying the link in its
@@ -93,30 +168,30 @@ def session_info(
     person's calendar offset for the run (enrollment.sequences), 0 in files for anyone. A file of
     many events passes one `words` (EventWords.current()) to them all.
     """
-    run = session.run
-    # A session's own place wins; services copy the run's place to each session, so falling back
-    # to the run only covers sessions made before that.
-    place = session if session.venue is not None or session.online_url else run
-    venue, online_url = place.venue, place.online_url
     public = online_label is not None
     where = ical.location(
-        venue_name=venue.name if venue else None,
-        venue_address=venue.address if venue else None,
-        online_url=online_url,
+        venue_name=facts.venue_name,
+        venue_address=facts.venue_address,
+        online_url=facts.online_url,
         online_label=online_label,
     )
+    has_venue = facts.venue_name is not None
     return ical.SessionInfo(
-        id=session.id,
-        title=ical.event_title(run.title, session.title),
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
+        id=facts.id,
+        title=ical.event_title(facts.run_title, facts.title),
+        starts_at=facts.starts_at,
+        ends_at=facts.ends_at,
         location=where,
         description=describe(
-            session, place=where, online_url=None if public or venue else online_url, link=url, words=words
+            facts,
+            place=where,
+            online_url=None if public or has_venue else facts.online_url,
+            link=url,
+            words=words,
         ),
-        revision=session.revision,
-        url=url if public else (url or online_url),
-        is_cancelled=session.status == SessionStatus.CANCELLED,
+        revision=facts.revision,
+        url=url if public else (url or facts.online_url),
+        is_cancelled=facts.is_cancelled,
         sequence_offset=sequence_offset,
     )
 

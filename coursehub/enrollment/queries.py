@@ -2,17 +2,47 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, overload
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, func, inspect, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, aliased, contains_eager, joinedload, selectinload
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    inspect,
+    or_,
+    select,
+)
+from sqlalchemy.orm import (
+    InstrumentedAttribute,
+    aliased,
+    contains_eager,
+    joinedload,
+    selectinload,
+)
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from coursehub.accounts.models import Household, Municipality, User
-from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
+from coursehub.courses.ical import SessionFacts, contact_line
+from coursehub.courses.models import (
+    CourseRun,
+    CourseSession,
+    CourseTheme,
+    RunStatus,
+    SessionSpeaker,
+    SessionStatus,
+    Venue,
+    venue_address,
+)
 from coursehub.enrollment.models import (
     ACTIVE,
     RUN_SCOPE,
@@ -25,7 +55,7 @@ from coursehub.enrollment.models import (
     ParticipantKind,
 )
 from coursehub.extensions import db
-from coursehub.lib.pagination import Page, paginate
+from coursehub.lib.pagination import Page, paginate, paginate_counted
 from coursehub.lib.terms import Term
 
 PER_PAGE = 25
@@ -117,9 +147,10 @@ def _own_enrollments(whose: ColumnElement[bool], page: int, per_page: int) -> Pa
 
     For the pages of one household or one professional: every row has the same owner, so the
     household and the professional are not joined (a row that asks for them loads them once, from
-    the identity map after the first). The run comes from the join that orders the rows; four
-    tables in all, so PostgreSQL plans the statement in well under a millisecond (nine before:
-    planning took longer than running it).
+    the identity map after the first). The run comes from the join that orders the rows; three
+    tables in all (the run's venue is not joined: none of these pages shows it), so PostgreSQL
+    plans the statement in well under a millisecond (nine before: planning took longer than
+    running it).
     """
     stmt = (
         select(Enrollment)
@@ -136,34 +167,10 @@ def _own_enrollments(whose: ColumnElement[bool], page: int, per_page: int) -> Pa
             .load_only(User.full_name)
             .lazyload(User.role_rows),
             joinedload(Enrollment.makeup_session),
-            contains_eager(Enrollment.run).joinedload(CourseRun.venue),
             contains_eager(Enrollment.run).selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
         )
     )
-    return _paginate_counted(stmt, page, per_page)
-
-
-def _paginate_counted(
-    stmt: Select[*tuple[Any, ...]], page: int, per_page: int, *, scalars: bool = True
-) -> Page:
-    """Return a page as lib.pagination.paginate does, the total counted in the same statement.
-
-    `COUNT(*) OVER ()` rides along with the page's rows, so one statement does what paginate's
-    COUNT and LIMIT/OFFSET do in two (and the COUNT does not plan every join of the row query
-    again). Only a page past the last has no rows to carry the total: then paginate clamps it to
-    the last page, as before. `stmt` must not eager-join a collection (the count would count its
-    rows).
-    """
-    page = max(1, page)
-    if page < 10**6:  # a hand-typed page=10**20 goes straight to paginate's clamping
-        rows = db.session.execute(
-            stmt.add_columns(func.count().over()).limit(per_page).offset((page - 1) * per_page)
-        ).all()
-        if rows or page == 1:
-            total = rows[0][-1] if rows else 0
-            items = [row[0] if scalars else row[:-1] for row in rows]
-            return Page(items=items, page=page, per_page=per_page, total=total)
-    return paginate(stmt, page, per_page, scalars=scalars)
+    return paginate_counted(stmt, page, per_page)
 
 
 def household_enrollments(household_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
@@ -280,7 +287,7 @@ def participant_page(run_id: int, *, page: int = 1, per_page: int = PER_PAGE) ->
         .where(Enrollment.run_id == run_id, Enrollment.status.in_(SEAT_HOLDING))
         .order_by(func.coalesce(Household.name, professional.full_name), Enrollment.id)
     )
-    rows = _paginate_counted(stmt, page, per_page, scalars=False)
+    rows = paginate_counted(stmt, page, per_page, scalars=False)
     names = _person_names([row[0] for row in rows.items])
     rows.items = [ParticipantRow(row[0], names.get(row[0], []), *row[1:]) for row in rows.items]
     return rows
@@ -431,47 +438,146 @@ def feed_user_id(token: str) -> int | None:
     )
 
 
-def confirmed_sessions(user_id: int) -> list[CourseSession]:
+def confirmed_sessions(user_id: int) -> list[SessionFacts]:
     """Return every scheduled session the user is confirmed for (whole runs and make-ups)."""
     return [session for session, _offset in feed_sessions(user_id)]
 
 
-def feed_sessions(user_id: int) -> list[tuple[CourseSession, int]]:
+def feed_sessions(user_id: int) -> list[tuple[SessionFacts, int]]:
     """Return every scheduled session the user is confirmed for, each with the person's calendar
     SEQUENCE offset for its run (enrollment.sequences; 0 without a row), in order of start.
 
-    Two statements: the sessions with their run, both places, the theme and the offset joined,
-    then the guests (selected by id: joining a collection costs more to de-duplicate than the
-    statement it saves).
+    Two statements: the sessions' columns with their run's, both places', the theme's and the
+    offset joined, then the guests. A feed holds every session a person was ever confirmed for,
+    so the rows become plain SessionFacts, not a session, a run, two venues and a theme object each.
     """
+    sessions_stmt, guests_stmt = _feed_statements()
+    rows = db.session.execute(sessions_stmt, {"feed_user_id": user_id}).all()
+    guests = _feed_guests(guests_stmt, user_id) if rows else {}
+    contacts: dict[int, str] = {}
+    sessions = []
+    for row in rows:
+        values: tuple[Any, ...] = tuple(row)
+        id_, run_id, run_title, title, starts_at, ends_at, venue_id, online_url = values[:8]
+        # The session's own place when it has one, else the run's (as SessionFacts.of).
+        if venue_id is not None or online_url:
+            name, street, postcode, city = values[8:12]
+        else:
+            online_url, name, street, postcode, city = values[12:17]
+        description, note, contact_name, contact_email, revision, offset = values[17:]
+        if run_id not in contacts:
+            contacts[run_id] = contact_line(contact_name, contact_email)
+        facts = SessionFacts(
+            id=id_,
+            run_id=run_id,
+            run_title=run_title,
+            title=title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue_name=name,
+            venue_address=None if name is None else venue_address(street, postcode, city),
+            online_url=online_url,
+            theme_description=description or "",
+            contents_note=note,
+            guests_line=guests.get(id_, ""),
+            contact=contacts[run_id],
+            revision=revision,
+            is_cancelled=False,  # only scheduled sessions
+        )
+        sessions.append((facts, offset))
+    return sessions
+
+
+@functools.cache
+def _feed_statements() -> tuple[Select[*tuple[Any, ...]], Select[SessionSpeaker]]:
+    """Return the feed's two statements, built once: the person is a bound parameter, feed_user_id.
+
+    Building a select of two dozen columns, five joins and a subquery cost more calls than
+    turning its rows into SessionFacts; the statements do not change from one feed to the next.
+    """
+    user_id = bindparam("feed_user_id", type_=Integer)
     mine = (
         select(Enrollment.run_id, Enrollment.makeup_session_id)
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
         .where(EnrollmentPerson.user_id == user_id, Enrollment.status == EnrollmentStatus.CONFIRMED)
     ).subquery()
-    offset = func.coalesce(CalendarSequence.sequence_offset, 0)
-    rows = db.session.execute(
-        select(CourseSession, offset)
-        .join(mine, mine.c.run_id == CourseSession.run_id)
-        .join(CourseRun, CourseRun.id == CourseSession.run_id)
+    own, runs = _SESSION_VENUE, _RUN_VENUE
+    sessions = (
+        _feed_selection(
+            select(
+                CourseSession.id,
+                CourseSession.run_id,
+                CourseRun.title,
+                CourseSession.title,
+                CourseSession.starts_at,
+                CourseSession.ends_at,
+                CourseSession.venue_id,
+                CourseSession.online_url,
+                own.name,
+                own.street,
+                own.postcode,
+                own.city,
+                CourseRun.online_url,
+                runs.name,
+                runs.street,
+                runs.postcode,
+                runs.city,
+                CourseTheme.description,
+                CourseSession.contents_note,
+                CourseRun.contact_name,
+                CourseRun.contact_email,
+                CourseSession.revision,
+                func.coalesce(CalendarSequence.sequence_offset, 0),
+            ),
+            mine,
+        )
+        .outerjoin(own, own.id == CourseSession.venue_id)
+        .outerjoin(runs, runs.id == CourseRun.venue_id)
+        .outerjoin(CourseTheme, CourseTheme.id == CourseSession.theme_id)
         .outerjoin(
             CalendarSequence,
             and_(CalendarSequence.user_id == user_id, CalendarSequence.run_id == CourseSession.run_id),
         )
+        .order_by(CourseSession.starts_at)
+    )
+    guests = (
+        select(SessionSpeaker)
+        .where(SessionSpeaker.session_id.in_(_feed_selection(select(CourseSession.id), mine)))
+        .order_by(SessionSpeaker.session_id, SessionSpeaker.position)
+    )
+    return sessions, guests
+
+
+# Made once, as the participant lists' aliases are: aliased() is costly to build.
+_SESSION_VENUE = aliased(Venue, name="session_venue")
+_RUN_VENUE = aliased(Venue, name="run_venue")
+
+
+def _feed_selection(stmt: Select[*tuple[Any, ...]], mine: Subquery) -> Select[*tuple[Any, ...]]:
+    """Return `stmt` (selecting from course_sessions) limited to the sessions of a feed."""
+    return (
+        stmt.join(mine, mine.c.run_id == CourseSession.run_id)
+        .join(CourseRun, CourseRun.id == CourseSession.run_id)
         .where(
             CourseSession.status == SessionStatus.SCHEDULED,
             CourseRun.status != RunStatus.CANCELLED,
             or_(mine.c.makeup_session_id.is_(None), mine.c.makeup_session_id == CourseSession.id),
         )
-        .order_by(CourseSession.starts_at)
-        .options(
-            contains_eager(CourseSession.run).joinedload(CourseRun.venue),
-            joinedload(CourseSession.venue),
-            joinedload(CourseSession.theme),
-            selectinload(CourseSession.speakers),  # the invite names the guests
-        )
-    ).unique()
-    return [(session, offset) for session, offset in rows]
+    )
+
+
+def _feed_guests(stmt: Select[SessionSpeaker], user_id: int) -> dict[int, str]:
+    """Return the guests line of each feed session that has guests, in one statement.
+
+    The sessions are chosen again by the feed's own filter rather than by a list of their ids: a
+    statement of a hundred ids is parsed anew for every feed (psycopg caches only short statements),
+    one of a fixed text is not.
+    """
+    speakers: dict[int, list[SessionSpeaker]] = {}
+    for speaker in db.session.scalars(stmt, {"feed_user_id": user_id}):
+        speakers.setdefault(speaker.session_id, []).append(speaker)
+    # As CourseSession.guests_line joins them.
+    return {id_: "; ".join(s.label for s in listed) for id_, listed in speakers.items()}
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The one page object and `paginate`: a COUNT and a LIMIT/OFFSET query, the page clamped."""
+"""The one page object, `paginate` (a COUNT and a LIMIT/OFFSET query, the page clamped) and
+`paginate_counted` (the rows and their total in one statement)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coursehub.accounts.models import Household, Municipality
-from coursehub.lib.pagination import Page, page_number, paginate
+from coursehub.lib.pagination import Page, page_number, paginate, paginate_counted
 from tests.factories import HouseholdFactory, MunicipalityFactory
 
 
@@ -82,3 +83,87 @@ def test_paginate_can_return_rows_of_several_columns(db):
     )
     page = paginate(stmt, 1, 10, scalars=False)
     assert [tuple(row) for row in page.items] == [("Ek", "Gnosjö")]
+
+
+def _seven_households():
+    home = MunicipalityFactory()
+    other = MunicipalityFactory()
+    for n in range(7):
+        HouseholdFactory(name=f"Familj {n:02d}", municipality=home)
+    HouseholdFactory(name="Familj 00 annan", municipality=other)
+    return home, other
+
+
+def _household_names(municipality_id):
+    return select(Household).where(Household.municipality_id == municipality_id).order_by(Household.name)
+
+
+def test_paginate_counted_reads_a_middle_page_and_its_total_in_one_statement(db, count_queries):
+    home, _ = _seven_households()
+    db.session.flush()
+    db.session.expunge_all()
+
+    with count_queries() as statements:
+        page = paginate_counted(_household_names(home.id), 2, 3)
+    assert [h.name for h in page.items] == ["Familj 03", "Familj 04", "Familj 05"]
+    assert (page.page, page.pages, page.total) == (2, 3, 7)
+    assert (page.has_prev, page.has_next) == (True, True)
+    selects = [s for s in statements if "households" in s]
+    assert len(selects) == 1
+    assert "count(*) over ()" in selects[0].lower()
+
+
+def test_paginate_counted_reads_the_last_page_in_one_statement(db, count_queries):
+    home, _ = _seven_households()
+    db.session.flush()
+
+    with count_queries() as statements:
+        page = paginate_counted(_household_names(home.id), 3, 3)
+    assert ([h.name for h in page.items], page.page, page.total) == (["Familj 06"], 3, 7)
+    assert not page.has_next
+    assert len([s for s in statements if "households" in s]) == 1
+
+
+def test_paginate_counted_shows_the_last_page_for_a_page_past_it(db, count_queries):
+    home, _ = _seven_households()
+    db.session.flush()
+
+    for asked in (4, 99, 10**20):
+        page = paginate_counted(_household_names(home.id), asked, 3)
+        assert ([h.name for h in page.items], page.page, page.total) == (["Familj 06"], 3, 7)
+    # Past the last page no row carries the total: paginate's COUNT and its clamped page follow.
+    with count_queries() as statements:
+        paginate_counted(_household_names(home.id), 4, 3)
+    assert len([s for s in statements if "households" in s]) == 3
+
+
+def test_paginate_counted_gives_an_empty_first_page_for_no_rows(db, count_queries):
+    home, other = _seven_households()
+    db.session.flush()
+    nowhere = home.id + other.id + 1000
+
+    with count_queries() as statements:
+        first = paginate_counted(_household_names(nowhere), 1, 3)
+    assert (first.page, first.items, first.total, first.pages) == (1, [], 0, 1)
+    assert len([s for s in statements if "households" in s]) == 1
+    for asked in (0, 5):
+        page = paginate_counted(_household_names(nowhere), asked, 3)
+        assert (page.page, page.items, page.total, page.pages) == (1, [], 0, 1)
+
+
+def test_paginate_counted_can_return_rows_of_several_columns(db):
+    municipality = MunicipalityFactory(name="Gnosjö")
+    HouseholdFactory(name="Ek", municipality=municipality)
+    HouseholdFactory(name="Al", municipality=municipality)
+    db.session.flush()
+    stmt = (
+        select(Household.name, Municipality.name)
+        .join(Municipality)
+        .where(Municipality.id == municipality.id)
+        .order_by(Household.name)
+    )
+    page = paginate_counted(stmt, 1, 10, scalars=False)
+    assert [tuple(row) for row in page.items] == [("Al", "Gnosjö"), ("Ek", "Gnosjö")]
+    assert page.total == 2
+    beyond = paginate_counted(stmt, 2, 1, scalars=False)
+    assert ([tuple(row) for row in beyond.items], beyond.page) == ([("Ek", "Gnosjö")], 2)

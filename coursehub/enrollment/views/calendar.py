@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from coursehub import clock
 from coursehub.accounts.models import Role
 from coursehub.accounts.permissions import roles_required
-from coursehub.courses.ical import EventWords, session_info
+from coursehub.courses.ical import EventWords, event_info
 from coursehub.enrollment import queries, services
 from coursehub.enrollment.forms import EmptyForm
 from coursehub.enrollment.views import bp
@@ -51,7 +51,7 @@ def feed(token: str):
     }
     words = EventWords.current()
     events = [
-        session_info(s, url=urls[s.run_id], sequence_offset=offset, words=words) for s, offset in sessions
+        event_info(s, url=urls[s.run_id], sequence_offset=offset, words=words) for s, offset in sessions
     ]
     body = ical.build_feed(
         events,

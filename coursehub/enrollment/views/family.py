@@ -14,7 +14,7 @@ from coursehub.enrollment import permissions, queries, services
 from coursehub.enrollment.forms import EmptyForm, NeedsForm, ReasonForm, RegisterFamilyForm, SignUpForm
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.enrollment.views import bp
-from coursehub.enrollment.views._helpers import back, calendar_name, load_run, show_error
+from coursehub.enrollment.views._helpers import IdUrl, back, calendar_name, load_run, show_error
 from coursehub.lib import ical, ratelimits
 from coursehub.lib.email_address import email_or_none
 from coursehub.lib.forms import first_error
@@ -199,7 +199,18 @@ def my_courses():
         adults=adults,
         button_form=EmptyForm(),
         cancel_form=ReasonForm(),
+        urls=_row_urls(),
     )
+
+
+def _row_urls() -> dict[str, IdUrl]:
+    """Return the addresses a row of "my courses" links to, each built once for the page."""
+    return {
+        "run": IdUrl.of("courses.detail", "run_id"),
+        "accept": IdUrl.of("enrollment.accept_offer", "enrollment_id"),
+        "cancel": IdUrl.of("enrollment.cancel", "enrollment_id"),
+        "needs": IdUrl.of("enrollment.edit_needs", "enrollment_id"),
+    }
 
 
 @bp.route("/anmalan/<int:enrollment_id>/behov", methods=["GET", "POST"])
