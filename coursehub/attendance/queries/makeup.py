@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from coursehub.accounts.models import User
@@ -134,7 +134,7 @@ def _seats_held(run_ids: set[int]) -> dict[tuple[int, int | None], int]:
 
 
 @functools.cache
-def _seats_statement() -> sa.Select[Any]:
+def _seats_statement() -> Executable:
     return (
         select(Enrollment.run_id, Enrollment.makeup_session_id, sa.func.count(EnrollmentPerson.id))
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)

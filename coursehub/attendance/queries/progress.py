@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import Executable, and_, bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from coursehub.accounts.models import User
@@ -296,7 +296,7 @@ def progress_for_users(
 
 
 @functools.cache
-def _upcoming_statement() -> sa.Select[Any]:
+def _upcoming_statement() -> Executable:
     """`upcoming_sessions_for_household`'s statement, built once (values bound at execution)."""
     return (
         select(

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, Subquery, and_, bindparam, func, select
+from sqlalchemy import BindParameter, Executable, Select, Subquery, and_, bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from coursehub.accounts.models import Household, User
@@ -158,7 +158,7 @@ def _sheet_statement(searching: bool) -> Select[Any]:
     """The sheet's statement (`searching`: with the bound name filter `pattern`), built once:
     building it cost more than running it, and an unchanged statement reuses its cache key."""
     signed_up = _signed_up_for()
-    session_id = bindparam("session_id")
+    session_id: BindParameter[int] = bindparam("session_id")
     stmt = (
         select(
             User.id,
@@ -257,7 +257,7 @@ class SheetChange(NamedTuple):
 
 
 @functools.cache
-def _changes_statement() -> Select[Any]:
+def _changes_statement() -> Executable:
     """`session_changes`' statement, built once: its two aliases of users cost more to build than
     the statement costs to run."""
     person = aliased(User)
