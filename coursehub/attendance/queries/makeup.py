@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -9,7 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from coursehub.accounts.models import User
@@ -60,18 +61,9 @@ class MakeupTheme:
     options: list[MakeupOption]
 
 
-def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
-    """Return the runs each household is signed up for as a whole, and the themes each person
-    still has an upcoming session of (in their own run or a make-up already booked).
-
-    One statement of two indexed parts, each bounded by what the page shows rather than by the
-    household's history: the households' active whole-run sign-ups (`ix_enrollments_household_id`),
-    and the persons' active sign-ups (`ix_enrollment_persons_user_id`) with only their sessions
-    still to come. A make-up sign-up belongs to the run of its session, so sessions are found by
-    run, without enrollment's `OR` across the session and sign-up tables.
-    """
-    user_ids = [u.id for u in users]
-    household_ids = {u.household_id for u in users if u.household_id is not None}
+@functools.cache
+def _plans_statement() -> sa.CompoundSelect[Any]:
+    """`_plans`' statement, built once (values bound at execution)."""
     whole = (
         select(
             sa.literal(True).label("is_run"),
@@ -80,7 +72,7 @@ def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[
         )
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
         .where(
-            Enrollment.household_id.in_(household_ids),
+            Enrollment.household_id.in_(bindparam("household_ids", expanding=True)),
             Enrollment.status.in_(ACTIVE),
             Enrollment.makeup_session_id.is_(None),
         )
@@ -100,16 +92,34 @@ def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[
             ),
         )
         .where(
-            EnrollmentPerson.user_id.in_(user_ids),
+            EnrollmentPerson.user_id.in_(bindparam("user_ids", expanding=True)),
             Enrollment.status.in_(ACTIVE),
             CourseSession.theme_id.is_not(None),
-            CourseSession.starts_at > now,
+            CourseSession.starts_at > bindparam("now"),
             CourseSession.status == SessionStatus.SCHEDULED,
         )
     )
+    return sa.union_all(whole, coming)
+
+
+def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Return the runs each household is signed up for as a whole, and the themes each person
+    still has an upcoming session of (in their own run or a make-up already booked).
+
+    One statement of two indexed parts, each bounded by what the page shows rather than by the
+    household's history: the households' active whole-run sign-ups (`ix_enrollments_household_id`),
+    and the persons' active sign-ups (`ix_enrollment_persons_user_id`) with only their sessions
+    still to come. A make-up sign-up belongs to the run of its session, so sessions are found by
+    run, without enrollment's `OR` across the session and sign-up tables.
+    """
+    values = {
+        "user_ids": [u.id for u in users],
+        "household_ids": sorted({u.household_id for u in users if u.household_id is not None}),
+        "now": now,
+    }
     whole_runs: dict[int, set[int]] = defaultdict(set)
     planned: dict[int, set[int]] = defaultdict(set)
-    rows: list[Any] = list(db.session.execute(sa.union_all(whole, coming)))
+    rows: list[Any] = list(db.session.execute(_plans_statement(), values))
     for is_run, owner_id, item_id in rows:
         (whole_runs if is_run else planned)[owner_id].add(item_id)
     return whole_runs, planned
@@ -119,13 +129,38 @@ def _seats_held(run_ids: set[int]) -> dict[tuple[int, int | None], int]:
     """Return persons holding seats per (run, make-up session); (run, None) for whole-run sign-ups."""
     if not run_ids:
         return {}
-    stmt = (
+    rows = db.session.execute(_seats_statement(), {"run_ids": sorted(run_ids)})
+    return {(run_id, session_id): count for run_id, session_id, count in rows}
+
+
+@functools.cache
+def _seats_statement() -> Executable:
+    return (
         select(Enrollment.run_id, Enrollment.makeup_session_id, sa.func.count(EnrollmentPerson.id))
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
-        .where(Enrollment.run_id.in_(run_ids), Enrollment.status.in_(SEAT_HOLDING))
+        .where(
+            Enrollment.run_id.in_(bindparam("run_ids", expanding=True)), Enrollment.status.in_(SEAT_HOLDING)
+        )
         .group_by(Enrollment.run_id, Enrollment.makeup_session_id)
     )
-    return {(run_id, session_id): count for run_id, session_id, count in db.session.execute(stmt)}
+
+
+@functools.cache
+def _sessions_statement() -> sa.Select[Any]:
+    """The coming sessions of the bound themes in published runs, built once."""
+    return (
+        select(CourseSession)
+        .join(CourseRun, CourseSession.run_id == CourseRun.id)
+        .where(
+            CourseSession.theme_id.in_(bindparam("theme_ids", expanding=True)),
+            CourseSession.starts_at > bindparam("now"),
+            CourseSession.status == SessionStatus.SCHEDULED,
+            CourseRun.status == RunStatus.PUBLISHED,
+        )
+        .options(joinedload(CourseSession.venue), joinedload(CourseSession.run).joinedload(CourseRun.venue))
+        .order_by(CourseSession.starts_at, CourseSession.id)
+        .limit(MAX_SESSIONS)
+    )
 
 
 def makeup_candidates(
@@ -149,21 +184,9 @@ def makeup_candidates(
     theme_ids = {theme.id for _u, _c, theme in wanted}
     if not theme_ids:  # nothing lacking, or everything planned: no sessions to look for
         return result
-    stmt = (
-        select(CourseSession)
-        .join(CourseRun, CourseSession.run_id == CourseRun.id)
-        .where(
-            CourseSession.theme_id.in_(theme_ids),
-            CourseSession.starts_at > now,
-            CourseSession.status == SessionStatus.SCHEDULED,
-            CourseRun.status == RunStatus.PUBLISHED,
-        )
-        .options(joinedload(CourseSession.venue), joinedload(CourseSession.run).joinedload(CourseRun.venue))
-        .order_by(CourseSession.starts_at, CourseSession.id)
-        .limit(MAX_SESSIONS)
-    )
     by_theme: dict[int, list[MakeupOption]] = defaultdict(list)
-    sessions = list(db.session.scalars(stmt).unique())
+    values = {"theme_ids": sorted(theme_ids), "now": now}
+    sessions = list(db.session.scalars(_sessions_statement(), values).unique())
     held = _seats_held({s.run_id for s in sessions})
     for session in sessions:
         theme_id = known(session.theme_id, "selected by theme_id IN (...) above")

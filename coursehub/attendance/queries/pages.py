@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import functools
+from typing import Any
+
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import lazyload, selectinload
 
 from coursehub.accounts.models import Household, User
@@ -38,16 +41,19 @@ def certificates_page(*, page: int, per_page: int = 25) -> Page:
     return paginate(stmt, page, per_page)
 
 
+@functools.cache
+def _adults_statement() -> Select[Any]:
+    return (
+        select(User)
+        .where(User.household_id == bindparam("household_id"))
+        .order_by(User.full_name, User.id)
+        .options(lazyload(User.role_rows))  # the pages show names; roles only if asked
+    )
+
+
 def household_adults(household_id: int) -> list[User]:
     """Return the adults of a household by name."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.household_id == household_id)
-            .order_by(User.full_name, User.id)
-            .options(lazyload(User.role_rows))  # the pages show names; roles only if asked
-        )
-    )
+    return list(db.session.scalars(_adults_statement(), {"household_id": household_id}))
 
 
 def municipality_households_page(municipality_id: int, *, page: int, per_page: int = 20) -> Page:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import and_, select
+from sqlalchemy import Executable, and_, bindparam, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from coursehub.accounts.models import User
@@ -138,8 +139,9 @@ def evaluate_rule(course_type: CourseType, facts: list[MarkFact], home_run_ids: 
     )
 
 
-def _counted_marks(user_ids: list[int], course_type_ids: list[int] | None) -> sa.Select[Any]:
-    """Select only the marks `evaluate_rule` can use, not a person's every mark.
+def _counted_marks(by_type: bool) -> sa.Select[Any]:
+    """Select only the marks `evaluate_rule` can use, not a person's every mark, of the persons
+    `mark_user_ids` (and with `by_type`, of the course types `mark_type_ids`).
 
     Per person, course type and theme: the latest mark of any status (shown when the theme is not
     attended) and the earliest present mark (the one that counts), per run where the type allows
@@ -182,10 +184,10 @@ def _counted_marks(user_ids: list[int], course_type_ids: list[int] | None) -> sa
         .join(CourseSession, AttendanceMark.session_id == CourseSession.id)
         .join(CourseRun, CourseSession.run_id == CourseRun.id)
         .join(CourseType, CourseRun.course_type_id == CourseType.id)
-        .where(AttendanceMark.user_id.in_(user_ids))
+        .where(AttendanceMark.user_id.in_(bindparam("mark_user_ids", expanding=True)))
     )
-    if course_type_ids is not None:
-        ranked = ranked.where(CourseRun.course_type_id.in_(course_type_ids))
+    if by_type:
+        ranked = ranked.where(CourseRun.course_type_id.in_(bindparam("mark_type_ids", expanding=True)))
     marks = ranked.subquery("ranked_marks")
     return select(
         marks.c.user_id,
@@ -200,16 +202,11 @@ def _counted_marks(user_ids: list[int], course_type_ids: list[int] | None) -> sa
     ).where(sa.or_(marks.c.latest_rank == 1, sa.and_(marks.c.is_present, marks.c.first_rank == 1)))
 
 
-def progress_for_users(
-    user_ids: list[int], *, course_type_ids: list[int] | None = None
-) -> dict[int, list[CourseProgress]]:
-    """Return each user's progress per course type they take part in (fixed number of queries)."""
-    result: dict[int, list[CourseProgress]] = {uid: [] for uid in user_ids}
-    if not user_ids:
-        return result
-    # The marks and the sign-ups in one statement: a sign-up row has `whole_run` (True or False),
-    # a mark row None there.
-    mark_stmt = _counted_marks(user_ids, course_type_ids)
+@functools.cache
+def _facts_statement(by_type: bool) -> sa.CompoundSelect[Any]:
+    """The marks and the sign-ups of the bound persons in one statement, built once: a sign-up
+    row has `whole_run` (True or False), a mark row None there. With `by_type`, only those of
+    the bound course types."""
     signed_up = enrollment_queries.signup_persons()
     enrol_stmt = (
         select(
@@ -224,13 +221,50 @@ def progress_for_users(
             signed_up.c.whole_run,
         )
         .join(CourseRun, signed_up.c.run_id == CourseRun.id)
-        .where(signed_up.c.user_id.in_(user_ids))
+        .where(signed_up.c.user_id.in_(bindparam("signup_user_ids", expanding=True)))
     )
+    if by_type:
+        enrol_stmt = enrol_stmt.where(
+            CourseRun.course_type_id.in_(bindparam("signup_type_ids", expanding=True))
+        )
+    return sa.union_all(_counted_marks(by_type), enrol_stmt)
+
+
+@functools.cache
+def _completions_statement() -> sa.Select[Any]:
+    # The certificates come joined to their completion: one statement, not two.
+    return (
+        select(Completion)
+        .outerjoin(Completion.certificates)
+        .where(Completion.user_id.in_(bindparam("user_ids", expanding=True)))
+        .options(contains_eager(Completion.certificates))
+        .order_by(Completion.id, Certificate.id)
+    )
+
+
+@functools.cache
+def _types_statement() -> sa.Select[Any]:
+    return (
+        select(CourseType)
+        .where(CourseType.id.in_(bindparam("type_ids", expanding=True)))
+        .options(joinedload(CourseType.themes))
+    )
+
+
+def progress_for_users(
+    user_ids: list[int], *, course_type_ids: list[int] | None = None
+) -> dict[int, list[CourseProgress]]:
+    """Return each user's progress per course type they take part in (fixed number of queries)."""
+    result: dict[int, list[CourseProgress]] = {uid: [] for uid in user_ids}
+    if not user_ids:
+        return result
+    values: dict[str, list[int]] = {"mark_user_ids": list(user_ids), "signup_user_ids": list(user_ids)}
     if course_type_ids is not None:
-        enrol_stmt = enrol_stmt.where(CourseRun.course_type_id.in_(course_type_ids))
+        values |= {"mark_type_ids": list(course_type_ids), "signup_type_ids": list(course_type_ids)}
+    rows = db.session.execute(_facts_statement(course_type_ids is not None), values)
     facts: dict[tuple[int, int], list[MarkFact]] = defaultdict(list)
     home_runs: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for row in db.session.execute(sa.union_all(mark_stmt, enrol_stmt)):
+    for row in rows:
         if row.whole_run is None:
             fact = MarkFact(*row[:8])
             facts[(fact.user_id, fact.course_type_id)].append(fact)
@@ -239,27 +273,16 @@ def progress_for_users(
             home_runs[(user_id, type_id)]  # noqa: B018 - taking part at all makes the type show
             if row.whole_run:
                 home_runs[(user_id, type_id)].add(run_id)
-    # The certificates come joined to their completion: one statement, not two.
     completions = {
         (c.user_id, c.course_type_id): c
-        for c in db.session.scalars(
-            select(Completion)
-            .outerjoin(Completion.certificates)
-            .where(Completion.user_id.in_(user_ids))
-            .options(contains_eager(Completion.certificates))
-            .order_by(Completion.id, Certificate.id)
-        ).unique()
+        for c in db.session.scalars(_completions_statement(), {"user_ids": list(user_ids)}).unique()
     }
     if course_type_ids is not None:
         completions = {k: v for k, v in completions.items() if k[1] in course_type_ids}
     keys = set(facts) | set(home_runs) | set(completions)
     types = {
         t.id: t
-        for t in db.session.scalars(
-            select(CourseType)
-            .where(CourseType.id.in_({k[1] for k in keys} or {-1}))
-            .options(joinedload(CourseType.themes))
-        ).unique()
+        for t in db.session.scalars(_types_statement(), {"type_ids": sorted({k[1] for k in keys})}).unique()
     }
     for user_id, type_id in sorted(keys, key=lambda k: (k[0], types[k[1]].name)):
         progress = evaluate_rule(
@@ -270,6 +293,47 @@ def progress_for_users(
             progress.certificates = list(progress.completion.certificates)
         result[user_id].append(progress)
     return result
+
+
+@functools.cache
+def _upcoming_statement() -> Executable:
+    """`upcoming_sessions_for_household`'s statement, built once (values bound at execution)."""
+    return (
+        select(
+            CourseSession.id,
+            CourseSession.title,
+            CourseSession.starts_at,
+            CourseRun.title,
+            User.id,
+            User.full_name,
+            AbsenceNotice.id,
+            AbsenceNotice.reported_at,
+            AbsenceNotice.reason,
+        )
+        .select_from(Enrollment)
+        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
+        .join(
+            CourseSession,
+            and_(
+                CourseSession.run_id == Enrollment.run_id,
+                enrollment_queries.takes_part_in(CourseSession.id),
+            ),
+        )
+        .join(CourseRun, CourseRun.id == CourseSession.run_id)
+        .join(User, User.id == EnrollmentPerson.user_id)
+        .outerjoin(
+            AbsenceNotice,
+            and_(AbsenceNotice.session_id == CourseSession.id, AbsenceNotice.user_id == User.id),
+        )
+        .where(
+            Enrollment.household_id == bindparam("household_id"),
+            Enrollment.status == EnrollmentStatus.CONFIRMED,
+            CourseSession.starts_at > bindparam("now"),
+            CourseSession.status == SessionStatus.SCHEDULED,
+        )
+        .order_by(CourseSession.starts_at, User.full_name)
+        .limit(bindparam("limit"))
+    )
 
 
 @dataclass(frozen=True)
@@ -300,40 +364,5 @@ def upcoming_sessions_for_household(
     person's advance notice joined. A make-up sign-up belongs to the run of its session, so the
     sessions are found by run, without enrollment's `OR` across the session and sign-up tables.
     """
-    stmt = (
-        select(
-            CourseSession.id,
-            CourseSession.title,
-            CourseSession.starts_at,
-            CourseRun.title,
-            User.id,
-            User.full_name,
-            AbsenceNotice.id,
-            AbsenceNotice.reported_at,
-            AbsenceNotice.reason,
-        )
-        .select_from(Enrollment)
-        .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
-        .join(
-            CourseSession,
-            and_(
-                CourseSession.run_id == Enrollment.run_id,
-                enrollment_queries.takes_part_in(CourseSession.id),
-            ),
-        )
-        .join(CourseRun, CourseRun.id == CourseSession.run_id)
-        .join(User, User.id == EnrollmentPerson.user_id)
-        .outerjoin(
-            AbsenceNotice,
-            and_(AbsenceNotice.session_id == CourseSession.id, AbsenceNotice.user_id == User.id),
-        )
-        .where(
-            Enrollment.household_id == household_id,
-            Enrollment.status == EnrollmentStatus.CONFIRMED,
-            CourseSession.starts_at > now,
-            CourseSession.status == SessionStatus.SCHEDULED,
-        )
-        .order_by(CourseSession.starts_at, User.full_name)
-        .limit(limit)
-    )
-    return [UpcomingSession(*row) for row in db.session.execute(stmt)]
+    values = {"household_id": household_id, "now": now, "limit": limit}
+    return [UpcomingSession(*row) for row in db.session.execute(_upcoming_statement(), values)]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Subquery, and_, func, select
+from sqlalchemy import BindParameter, Executable, Select, Subquery, and_, bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from coursehub.accounts.models import Household, User
@@ -31,9 +32,9 @@ SHEET_SESSION_OPTIONS = (
 )
 
 
-def _signed_up_for(session: CourseSession) -> Subquery:
-    """Return one row per person confirmed for `session`: its run's whole-run sign-ups and the
-    make-ups of this one session.
+def _signed_up_for() -> Subquery:
+    """Return one row per person confirmed for the session of the bound `session_id` (of the run
+    `run_id`): its run's whole-run sign-ups and the make-ups of this one session.
 
     A make-up sign-up belongs to the run of its session (enrollment.services.signup), so both are
     found through the run's sign-ups (`ix_enrollments_run_id`): the same rows as
@@ -53,18 +54,28 @@ def _signed_up_for(session: CourseSession) -> Subquery:
         )
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
         .where(
-            Enrollment.run_id == session.run_id,
+            Enrollment.run_id == bindparam("run_id"),
             Enrollment.status == EnrollmentStatus.CONFIRMED,
-            enrollment_queries.takes_part_in(session.id),
+            enrollment_queries.takes_part_in(bindparam("session_id")),
         )
     ).subquery("signed_up")
 
 
+def _session_values(session: CourseSession) -> dict[str, int]:
+    return {"run_id": session.run_id, "session_id": session.id}
+
+
+@functools.cache
+def _participant_statement() -> Select[Any]:
+    """`is_participant`'s statement, built once (building it cost more than running it)."""
+    signed_up = _signed_up_for()
+    return select(signed_up.c.enrollment_id).where(signed_up.c.user_id == bindparam("user_id")).limit(1)
+
+
 def is_participant(session: CourseSession, user_id: int) -> bool:
     """Return True when `user_id` is a confirmed participant of `session`."""
-    signed_up = _signed_up_for(session)
-    stmt = select(signed_up.c.enrollment_id).where(signed_up.c.user_id == user_id).limit(1)
-    return db.session.scalar(stmt) is not None
+    values = _session_values(session) | {"user_id": user_id}
+    return db.session.scalar(_participant_statement(), values) is not None
 
 
 @dataclass(frozen=True)
@@ -142,19 +153,12 @@ class SheetHousehold:
         return any(row.mark is None for row in self.rows)
 
 
-def _name_filter(search: str) -> ColumnElement[bool]:
-    """Return a condition matching people whose name contains `search` (wildcards taken literally)."""
-    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return User.full_name.ilike(f"%{escaped}%", escape="\\")
-
-
-def attendance_sheet(session: CourseSession, *, search: str = "") -> list[SheetHousehold]:
-    """Return the session's confirmed participants grouped by household, with marks and notices.
-
-    With `search`, only the people whose name contains it. One statement whatever the size: the
-    columns the sheet shows, the mark and the notice joined to each person.
-    """
-    signed_up = _signed_up_for(session)
+@functools.cache
+def _sheet_statement(searching: bool) -> Select[Any]:
+    """The sheet's statement (`searching`: with the bound name filter `pattern`), built once:
+    building it cost more than running it, and an unchanged statement reuses its cache key."""
+    signed_up = _signed_up_for()
+    session_id: BindParameter[int] = bindparam("session_id")
     stmt = (
         select(
             User.id,
@@ -175,11 +179,11 @@ def attendance_sheet(session: CourseSession, *, search: str = "") -> list[SheetH
         .outerjoin(Household, signed_up.c.household_id == Household.id)
         .outerjoin(
             AttendanceMark,
-            and_(AttendanceMark.session_id == session.id, AttendanceMark.user_id == User.id),
+            and_(AttendanceMark.session_id == session_id, AttendanceMark.user_id == User.id),
         )
         .outerjoin(
             AbsenceNotice,
-            and_(AbsenceNotice.session_id == session.id, AbsenceNotice.user_id == User.id),
+            and_(AbsenceNotice.session_id == session_id, AbsenceNotice.user_id == User.id),
         )
         .order_by(
             func.coalesce(Household.name, User.full_name),
@@ -189,12 +193,31 @@ def attendance_sheet(session: CourseSession, *, search: str = "") -> list[SheetH
             signed_up.c.is_makeup,
         )
     )
+    if searching:
+        stmt = stmt.where(User.full_name.ilike(bindparam("pattern"), escape="\\"))
+    return stmt
+
+
+def _name_pattern(search: str) -> str:
+    """Return the LIKE pattern for names that contain `search` (wildcards taken literally)."""
+    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def attendance_sheet(session: CourseSession, *, search: str = "") -> list[SheetHousehold]:
+    """Return the session's confirmed participants grouped by household, with marks and notices.
+
+    With `search`, only the people whose name contains it. One statement whatever the size: the
+    columns the sheet shows, the mark and the notice joined to each person.
+    """
     search = " ".join(search.split())
+    values: dict[str, Any] = _session_values(session)
     if search:
-        stmt = stmt.where(_name_filter(search))
+        values["pattern"] = _name_pattern(search)
+    rows = db.session.execute(_sheet_statement(bool(search)), values)
     groups: dict[tuple[str, int], SheetHousehold] = {}
     seen: set[int] = set()
-    for row in db.session.execute(stmt):
+    for row in rows:
         (user_id, full_name, household_id, household_name, is_makeup, diet, accessibility, interpreter) = row[
             :8
         ]
@@ -233,11 +256,13 @@ class SheetChange(NamedTuple):
     changed_by_name: str | None
 
 
-def session_changes(session_id: int, *, limit: int = 30) -> list[SheetChange]:
-    """Return the latest corrections of marks at a session, newest first (one statement)."""
+@functools.cache
+def _changes_statement() -> Executable:
+    """`session_changes`' statement, built once: its two aliases of users cost more to build than
+    the statement costs to run."""
     person = aliased(User)
     changer = aliased(User)
-    stmt = (
+    return (
         select(
             AttendanceChange.changed_at,
             person.full_name,
@@ -250,11 +275,16 @@ def session_changes(session_id: int, *, limit: int = 30) -> list[SheetChange]:
         .join(AttendanceMark, AttendanceChange.mark_id == AttendanceMark.id)
         .join(person, person.id == AttendanceMark.user_id)
         .outerjoin(changer, changer.id == AttendanceChange.changed_by_id)
-        .where(AttendanceMark.session_id == session_id)
+        .where(AttendanceMark.session_id == bindparam("session_id"))
         .order_by(AttendanceChange.id.desc())
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    return [SheetChange(*row) for row in db.session.execute(stmt)]
+
+
+def session_changes(session_id: int, *, limit: int = 30) -> list[SheetChange]:
+    """Return the latest corrections of marks at a session, newest first (one statement)."""
+    rows = db.session.execute(_changes_statement(), {"session_id": session_id, "limit": limit})
+    return [SheetChange(*row) for row in rows]
 
 
 # -- per run -----------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from coursehub.lib.params import get_or_none, page_arg
 from coursehub.lib.work import actor, attempt
 
 
-def _render_my_progress(*, form: AbsenceForm | None = None, error: str | None = None, status: int = 200):
+def _render_my_progress(*, error: str | None = None, status: int = 200):
     adults = queries.household_adults(current_user.household_id)
     now = clock.now()
     progress = queries.progress_for_users([a.id for a in adults])
@@ -29,7 +29,6 @@ def _render_my_progress(*, form: AbsenceForm | None = None, error: str | None = 
         progress=progress,
         upcoming=upcoming,
         status_labels=status_labels(),
-        form=form or AbsenceForm(formdata=None),
         error=error,
         makeup=queries.makeup_candidates(adults, progress, now=now),
         makeup_action=url_for("attendance.family_makeup"),
@@ -53,7 +52,7 @@ def report_absence():
         abort(404)
     form = AbsenceForm()
     if not form.validate():
-        return _render_my_progress(form=form, error=next(iter(form.errors.values()))[0], status=422)
+        return _render_my_progress(error=next(iter(form.errors.values()))[0], status=422)
     session = get_or_none(CourseSession, form.session_id.data)
     person = get_or_none(User, form.user_id.data)
 
@@ -66,7 +65,7 @@ def report_absence():
 
     outcome = attempt(report, quiet=True)
     if outcome.error is not None:
-        return _render_my_progress(form=form, error=outcome.error.message, status=422)
+        return _render_my_progress(error=outcome.error.message, status=422)
     flash(_("Frånvaron är anmäld. Kursledarna ser den på närvarolistan."), "success")
     return redirect(url_for("attendance.my_progress", _anchor="kommande"), code=303)
 

@@ -57,7 +57,6 @@ def _search_arg() -> str:
 def _render_sheet(
     session: CourseSession,
     *,
-    form: MarkForm | None = None,
     error: str | None = None,
     error_user_id: int | None = None,
     status: int = 200,
@@ -75,8 +74,6 @@ def _render_sheet(
         not_open_message=None if is_open else services.not_open_message(session),
         search=search,
         status_labels=status_labels(),
-        form=form or MarkForm(formdata=None),
-        all_form=MarkAllForm(formdata=None),
         error=error,
         error_user_id=error_user_id,
     ), status
@@ -129,12 +126,10 @@ def mark(session_id: int):
     form = MarkForm()
     if not form.validate():
         message = next(iter(form.errors.values()))[0]
-        return _render_sheet(session, form=form, error=message, status=422)
+        return _render_sheet(session, error=message, status=422)
     person = get_or_none(User, form.user_id.data)
     if person is None:
-        return _render_sheet(
-            session, form=form, status=422, error=_("Personen är inte anmäld till den här träffen.")
-        )
+        return _render_sheet(session, status=422, error=_("Personen är inte anmäld till den här träffen."))
     person_id, course_type = person.id, session.run.course_type
     status = form.chosen_status()
 
@@ -147,9 +142,7 @@ def mark(session_id: int):
 
     outcome = attempt(record, quiet=True)
     if outcome.error is not None:
-        return _render_sheet(
-            session, form=form, error=outcome.error.message, error_user_id=person_id, status=422
-        )
+        return _render_sheet(session, error=outcome.error.message, error_user_id=person_id, status=422)
     lapsed = outcome.value
     flash(_("Sparat: %(name)s – %(status)s.", name=person.full_name, status=STATUS_LABELS[status]), "success")
     if lapsed:
