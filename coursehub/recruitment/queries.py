@@ -22,9 +22,8 @@ from sqlalchemy import (
     select,
     true,
     union_all,
-    values,
 )
-from sqlalchemy import column as sql_column
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import selectinload
 
 from coursehub.accounts.models import STAFF_ROLES, Municipality, User, UserRole
@@ -184,7 +183,12 @@ def _board_statements(used: tuple[bool, ...], postgres: bool) -> tuple[Executabl
             for step in Step
         ]
         return counts, union_all(*(select(branch) for branch in branches))
-    steps = values(sql_column("step", Case.step.type), name="steps").data([(step,) for step in Step])
+    # unnest(ARRAY[...]) rather than VALUES: SQLAlchemy caches no statement with VALUES in it.
+    steps = (
+        func.unnest(postgresql.array([step.value for step in Step], type_=String))
+        .table_valued("step")
+        .render_derived(name="steps")
+    )
     cases = (
         select(*_case_columns(Case), Case.municipality_id, Case.assigned_to_id)
         .where(Case.step == steps.c.step, *conditions)
