@@ -103,3 +103,22 @@ def test_the_board_statements_can_be_cached_so_they_are_compiled_once():
         for postgres in (False, True):
             for statement in queries._board_statements(used, postgres):
                 assert statement._generate_cache_key() is not None, (used, postgres)
+
+
+def test_the_filter_form_shows_the_chosen_filters(db, client, login_as, staff):
+    here, there = MunicipalityFactory(name="Habo"), MunicipalityFactory(name="Aneby")
+    web, paper = ChannelFactory(name="Sociala medier"), ChannelFactory(name="Tidning")
+    CaseFactory(municipality=here, channel=web, assigned_to=staff)
+    CaseFactory(municipality=there, channel=paper)
+    db.session.commit()
+    page = _page(
+        client, login_as, staff, f"?kommun={here.id}&handlaggare={staff.id}&typ=emergency&kanal={web.id}"
+    )
+    assert f'<option value="{here.id}" selected>Habo</option>' in page
+    assert f'<option value="{there.id}" >Aneby</option>' in page
+    assert f'<option value="{staff.id}" selected>Sara Berg</option>' in page
+    assert '<option value="emergency" selected>Jourhem</option>' in page
+    assert f'<option value="{web.id}" selected>Sociala medier</option>' in page
+    assert f'<option value="{paper.id}" >Tidning</option>' in page
+    plain = _page(client, login_as, staff)
+    assert " selected>" not in plain.split('id="filter-kommun"', 1)[1].split("</form>", 1)[0]
