@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from coursehub import clock
 from coursehub.accounts.models import User
@@ -37,6 +38,11 @@ from coursehub.recruitment.views import bp
 
 STEPS = list(Step)
 
+# What the case page shows of the case's own rows, loaded in the case's statement instead of a
+# statement each when the page reads them: the municipality, the channel and the adults (the one
+# collection joined, so no row is repeated for another's; the adults come in their order).
+CASE_PAGE_LOADS = (joinedload(Case.municipality), joinedload(Case.channel), joinedload(Case.adults))
+
 
 def _next_step(case: Case) -> Step | None:
     return services.next_step_by_hand(case)
@@ -59,7 +65,7 @@ def _person(case: Case, value: str | None) -> CaseAdult | CaseChild | None:
     return next((person for person in people if person.id == number), None)
 
 
-def _forms(case: Case) -> dict[str, Any]:
+def _forms(case: Case, file: queries.CaseFile) -> dict[str, Any]:
     people = _people(case)
     identity = forms.IdentityNumberForm(prefix="pnr")
     identity.person.choices = people
@@ -75,19 +81,23 @@ def _forms(case: Case) -> dict[str, Any]:
         "checklist_form": forms.ChecklistForm(prefix="lista", adults=case.adults),
         "identity_form": identity,
         "check_form": check,
-        "requirement_form": forms.RequirementForm(prefix="krav", requirements=queries.requirements()),
+        # The active ones of the requirements the page lists anyway (in the same order).
+        "requirement_form": forms.RequirementForm(
+            prefix="krav", requirements=[r for r in file.requirements if r.is_active]
+        ),
     }
 
 
 def _render(case: Case, status: int = 200, **given: Any) -> Any:
-    context = _forms(case)
+    file = queries.case_file(case)
+    context = _forms(case, file)
     context.update(given)
     age = int(current_app.config["COURSEHUB_RECRUITMENT_CHECK_AGE"])
     return (
         render_template(
             "recruitment/case.html",
             case=case,
-            file=queries.case_file(case),
+            file=file,
             next_step=_next_step(case),
             checked_children=children_to_check(case, age),
             check_age=age,
@@ -113,7 +123,7 @@ def _done(case: Case, message: str, anchor: str) -> Any:
 @permissions.case_reader_required("case")
 def case(case_id: int):
     """The case: the family's data, the step history, checklists, checks, notes and requirements."""
-    found = permissions.load_case(case_id, what="case")
+    found = permissions.load_case(case_id, what="case", options=CASE_PAGE_LOADS)
     permissions.record_read("notes", found)
     permissions.record_read("checks", found)
     return _render(found)
