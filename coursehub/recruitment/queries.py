@@ -336,6 +336,12 @@ class CaseFile:
     placements: list[Placement]
 
 
+# What the case page shows of the case's own rows, loaded in the case's statement instead of a
+# statement each when the page reads them (permissions.load_case's options): the municipality, the
+# channel and the adults (the one collection joined, so no row repeats; the adults in their order).
+CASE_PAGE_LOADS = (joinedload(Case.municipality), joinedload(Case.channel), joinedload(Case.adults))
+
+
 def _with_person(relationship: Any) -> Any:
     """Load a row's staff member (who did it) in the same statement, without their roles: the
     page shows the name only (a selectin load cost a statement for the users and one for

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
 
 from coursehub import clock
 from coursehub.accounts.models import User
@@ -37,11 +36,6 @@ from coursehub.recruitment.services import checks as check_services
 from coursehub.recruitment.views import bp
 
 STEPS = list(Step)
-
-# What the case page shows of the case's own rows, loaded in the case's statement instead of a
-# statement each when the page reads them: the municipality, the channel and the adults (the one
-# collection joined, so no row is repeated for another's; the adults come in their order).
-CASE_PAGE_LOADS = (joinedload(Case.municipality), joinedload(Case.channel), joinedload(Case.adults))
 
 
 def _next_step(case: Case) -> Step | None:
@@ -123,7 +117,7 @@ def _done(case: Case, message: str, anchor: str) -> Any:
 @permissions.case_reader_required("case")
 def case(case_id: int):
     """The case: the family's data, the step history, checklists, checks, notes and requirements."""
-    found = permissions.load_case(case_id, what="case", options=CASE_PAGE_LOADS)
+    found = permissions.load_case(case_id, what="case", options=queries.CASE_PAGE_LOADS)
     permissions.record_read("notes", found)
     permissions.record_read("checks", found)
     return _render(found)
