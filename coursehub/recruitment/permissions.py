@@ -10,7 +10,7 @@ that neither a later error nor the refusal itself loses them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -84,8 +84,10 @@ def record_read(what: str, case: Case | None = None) -> None:
         session.expire_on_commit = expiring
 
 
-def load_case(ident: object, *, what: str = "case") -> Case:
-    """Load a case the current user may read, writing the read's audit row; else 404 and a denied row."""
+def load_case(ident: object, *, what: str = "case", options: Sequence[Any] = ()) -> Case:
+    """Load a case the current user may read, writing the read's audit row; else 404 and a denied row.
+
+    `options` are loader options for the case's statement (what the page reads of it)."""
     if what not in READ_SUBJECTS:
         raise ValueError(what)
     number = as_id(ident)
@@ -93,7 +95,7 @@ def load_case(ident: object, *, what: str = "case") -> Case:
         record_denied(what, number)
         abort(404)
     work.write_from_here()
-    case = db.session.get(Case, number) if number is not None else None
+    case = db.session.get(Case, number, options=options) if number is not None else None
     if case is None:
         abort(404)
     record_read(what, case)

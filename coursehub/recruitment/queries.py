@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     Date,
     Executable,
+    FromClause,
     Integer,
     Row,
     Select,
@@ -21,10 +22,9 @@ from sqlalchemy import (
     select,
     true,
     union_all,
-    values,
 )
-from sqlalchemy import column as sql_column
-from sqlalchemy.orm import selectinload
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import joinedload
 
 from coursehub.accounts.models import STAFF_ROLES, Municipality, User, UserRole
 from coursehub.extensions import db
@@ -94,32 +94,44 @@ class Column:
     past_deadline: int = 0
 
 
-def _card_columns() -> tuple[Any, ...]:
-    """The columns of a Card, from Case joined with its municipality and (outer) its staff member."""
+def _case_columns(case: Any) -> tuple[Any, ...]:
+    """The case's own columns of a Card, from `case`: the Case entity, or a subquery's `.c` of them."""
+    return (
+        case.id,
+        case.reference,
+        case.step,
+        case.registered_at,
+        case.first_contact_due_on,
+        case.first_contact_at,
+    )
+
+
+def _card_columns(cases: FromClause | None = None) -> tuple[Any, ...]:
+    """The columns of a Card, in its order: from Case, or from `cases`, a subquery of
+    _case_columns(Case) (the board's LATERAL join on PostgreSQL); either joined with its
+    municipality and (outer) its staff member (_with_card_joins)."""
+    case: Any = Case if cases is None else cases.c
     first_adult = (
         select(CaseAdult.first_name + " " + CaseAdult.last_name)
-        .where(CaseAdult.case_id == Case.id)
+        .where(CaseAdult.case_id == case.id)
         .order_by(CaseAdult.position, CaseAdult.id)
         .limit(1)
-        .correlate(Case)
+        .correlate(Case if cases is None else cases)
         .scalar_subquery()
     )
     return (
-        Case.id,
-        Case.reference,
-        Case.step,
-        Case.registered_at,
-        Case.first_contact_due_on,
-        Case.first_contact_at,
+        *_case_columns(case),
         first_adult.label("adult_name"),
         Municipality.name.label("municipality_name"),
         User.full_name.label("staff_name"),
     )
 
 
-def _with_card_joins(stmt: Select[Any]) -> Select[Any]:
-    return stmt.join(Municipality, Municipality.id == Case.municipality_id).outerjoin(
-        User, User.id == Case.assigned_to_id
+def _with_card_joins(stmt: Select[Any], cases: FromClause | None = None) -> Select[Any]:
+    """Join `stmt` (over Case, or over `cases` as in _card_columns) with what a Card shows besides."""
+    case: Any = Case if cases is None else cases.c
+    return stmt.join(Municipality, Municipality.id == case.municipality_id).outerjoin(
+        User, User.id == case.assigned_to_id
     )
 
 
@@ -171,47 +183,21 @@ def _board_statements(used: tuple[bool, ...], postgres: bool) -> tuple[Executabl
             for step in Step
         ]
         return counts, union_all(*(select(branch) for branch in branches))
-    steps = values(sql_column("step", Case.step.type), name="steps").data([(step,) for step in Step])
+    # unnest(ARRAY[...]) rather than VALUES: SQLAlchemy caches no statement with VALUES in it.
+    steps = (
+        func.unnest(postgresql.array([step.value for step in Step], type_=String))
+        .table_valued("step")
+        .render_derived(name="steps")
+    )
     cases = (
-        select(
-            Case.id,
-            Case.reference,
-            Case.step,
-            Case.registered_at,
-            Case.first_contact_due_on,
-            Case.first_contact_at,
-            Case.municipality_id,
-            Case.assigned_to_id,
-        )
+        select(*_case_columns(Case), Case.municipality_id, Case.assigned_to_id)
         .where(Case.step == steps.c.step, *conditions)
         .order_by(Case.registered_at, Case.id)
         .limit(BOARD_CASES_PER_STEP)
         .lateral("firsts")
     )
-    first_adult = (
-        select(CaseAdult.first_name + " " + CaseAdult.last_name)
-        .where(CaseAdult.case_id == cases.c.id)
-        .order_by(CaseAdult.position, CaseAdult.id)
-        .limit(1)
-        .correlate(cases)
-        .scalar_subquery()
-    )
-    firsts: Executable = (
-        select(
-            cases.c.id,
-            cases.c.reference,
-            cases.c.step,
-            cases.c.registered_at,
-            cases.c.first_contact_due_on,
-            cases.c.first_contact_at,
-            first_adult.label("adult_name"),
-            Municipality.name.label("municipality_name"),
-            User.full_name.label("staff_name"),
-        )
-        .select_from(steps)
-        .join(cases, true())
-        .join(Municipality, Municipality.id == cases.c.municipality_id)
-        .outerjoin(User, User.id == cases.c.assigned_to_id)
+    firsts: Executable = _with_card_joins(
+        select(*_card_columns(cases)).select_from(steps).join(cases, true()), cases
     )
     return counts, firsts
 
@@ -350,35 +336,49 @@ class CaseFile:
     placements: list[Placement]
 
 
+# What the case page shows of the case's own rows, loaded in the case's statement instead of a
+# statement each when the page reads them (permissions.load_case's options): the municipality, the
+# channel and the adults (the one collection joined, so no row repeats; the adults in their order).
+CASE_PAGE_LOADS = (joinedload(Case.municipality), joinedload(Case.channel), joinedload(Case.adults))
+
+
+def _with_person(relationship: Any) -> Any:
+    """Load a row's staff member (who did it) in the same statement, without their roles: the
+    page shows the name only (a selectin load cost a statement for the users and one for
+    their roles, per list)."""
+    return joinedload(relationship).lazyload(User.role_rows)
+
+
 def case_file(case: Case) -> CaseFile:
-    """Return the case's history, checklist, checks, notes, requirements and placements."""
+    """Return the case's history, checklist, checks, notes, requirements and placements: seven
+    statements whatever their number."""
     history = db.session.scalars(
         select(StepChange)
         .where(StepChange.case_id == case.id)
         .order_by(StepChange.at, StepChange.id)
-        .options(selectinload(StepChange.actor))
+        .options(_with_person(StepChange.actor))
     )
     entries = db.session.scalars(
         select(ChecklistEntry)
         .where(ChecklistEntry.case_id == case.id)
         .order_by(ChecklistEntry.done_on, ChecklistEntry.id)
-        .options(selectinload(ChecklistEntry.done_by))
+        .options(_with_person(ChecklistEntry.done_by))
     )
     checks = db.session.scalars(
         select(RegisterCheck)
         .where(RegisterCheck.case_id == case.id)
         .order_by(RegisterCheck.checked_on, RegisterCheck.id)
-        .options(selectinload(RegisterCheck.checked_by))
+        .options(_with_person(RegisterCheck.checked_by))
     )
     notes = db.session.scalars(
         select(Note)
         .where(Note.case_id == case.id)
         .order_by(Note.created_at.desc(), Note.id.desc())
-        .options(selectinload(Note.author))
+        .options(_with_person(Note.author))
     )
     outcomes = db.session.scalars(select(CaseRequirement).where(CaseRequirement.case_id == case.id))
     placements = db.session.scalars(
-        select(Placement).where(Placement.case_id == case.id).options(selectinload(Placement.municipality))
+        select(Placement).where(Placement.case_id == case.id).options(joinedload(Placement.municipality))
     )
     return CaseFile(
         history=list(history),

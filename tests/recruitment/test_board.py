@@ -1,9 +1,11 @@
 """The staff's board: columns with counts, filters, the first-contact marker, and a fixed cost."""
 
+import itertools
 from datetime import timedelta
 
 from coursehub import clock
 from coursehub.extensions import db as _db
+from coursehub.recruitment import queries
 from coursehub.recruitment.models import AssignmentKind, Case, CaseAdult, CaseKind, Step
 from tests.factories import MunicipalityFactory, UserFactory
 from tests.recruitment.factories import CaseFactory, ChannelFactory
@@ -92,3 +94,31 @@ def test_the_board_runs_a_fixed_number_of_queries_with_2000_open_cases(
     assert len(many) == len(few)
     assert 'Intresseanmälan <span class="badge text-bg-secondary">334</span>' in page
     assert "Visa alla 334" in page
+
+
+def test_the_board_statements_can_be_cached_so_they_are_compiled_once():
+    # SQLAlchemy compiles a statement that has no cache key again on every request (2-3 ms for the
+    # cards' LATERAL join); a VALUES list is one such.
+    for used in itertools.product((False, True), repeat=len(queries._BOARD_FILTERS)):
+        for postgres in (False, True):
+            for statement in queries._board_statements(used, postgres):
+                assert statement._generate_cache_key() is not None, (used, postgres)
+
+
+def test_the_filter_form_shows_the_chosen_filters(db, client, login_as, staff):
+    here, there = MunicipalityFactory(name="Habo"), MunicipalityFactory(name="Aneby")
+    web, paper = ChannelFactory(name="Sociala medier"), ChannelFactory(name="Tidning")
+    CaseFactory(municipality=here, channel=web, assigned_to=staff)
+    CaseFactory(municipality=there, channel=paper)
+    db.session.commit()
+    page = _page(
+        client, login_as, staff, f"?kommun={here.id}&handlaggare={staff.id}&typ=emergency&kanal={web.id}"
+    )
+    assert f'<option value="{here.id}" selected>Habo</option>' in page
+    assert f'<option value="{there.id}" >Aneby</option>' in page
+    assert f'<option value="{staff.id}" selected>Sara Berg</option>' in page
+    assert '<option value="emergency" selected>Jourhem</option>' in page
+    assert f'<option value="{web.id}" selected>Sociala medier</option>' in page
+    assert f'<option value="{paper.id}" >Tidning</option>' in page
+    plain = _page(client, login_as, staff)
+    assert " selected>" not in plain.split('id="filter-kommun"', 1)[1].split("</form>", 1)[0]

@@ -7,20 +7,23 @@ from sqlalchemy import select
 
 from coursehub import clock
 from coursehub.accounts.models import AuditEntry, AuditOutcome
+from coursehub.lib.database import is_postgres
 from coursehub.recruitment.errors import RecruitmentError
 from coursehub.recruitment.models import (
     Case,
+    CaseAdult,
     CaseChild,
     ChecklistKind,
     CheckOutcome,
+    Placement,
     Register,
     RegisterCheck,
     RequirementOutcome,
     Step,
 )
 from coursehub.recruitment.services import cases, checks
-from tests.factories import UserFactory
-from tests.recruitment.factories import CaseFactory, RequirementFactory
+from tests.factories import MunicipalityFactory, UserFactory
+from tests.recruitment.factories import CaseFactory, ChannelFactory, RequirementFactory
 
 VALID = "19811218-9876"
 TODAY = date(2026, 9, 1)
@@ -284,3 +287,58 @@ def test_a_refused_post_writes_a_denied_row_and_changes_nothing(db, client, logi
     outcomes = db.session.scalars(select(AuditEntry.outcome).where(AuditEntry.actor_id == user.id)).all()
     assert outcomes == [AuditOutcome.DENIED]
     assert db.session.scalars(select(RegisterCheck)).all() == []
+
+
+def test_a_full_case_page_runs_a_fixed_number_of_statements(db, client, login_as, staff, count_queries):
+    """A case with two adults, children, kinds, a channel, a placement and, by two staff members,
+    steps, checklist entries, register checks, notes and requirement outcomes."""
+    other = UserFactory(staff=True, full_name="Olle Lind")
+    case = CaseFactory(step=Step.INTERVIEW, channel=ChannelFactory(name="Annons"), assigned_to=staff)
+    case.adults.append(
+        CaseAdult(position=2, first_name="Per", last_name="Ek", email="per@hem.test", phone="2")
+    )
+    case.children.append(CaseChild(position=1, age=9))
+    db.session.flush()
+    db.session.add(Placement(case_id=case.id, municipality=MunicipalityFactory(name="Vetlanda")))
+    now = clock.now()
+    adult = case.adults[0]
+    checks.set_identity_number(case, adult, VALID, actor=staff, now=now)
+    for actor in (staff, other):
+        _interview(case, actor)
+        checks.record_register_check(
+            case,
+            adult,
+            Register.CRIMINAL_RECORD,
+            CheckOutcome.NO_REMARK,
+            checked_on=TODAY,
+            actor=actor,
+            now=now,
+        )
+        cases.add_note(case, f"Samtal med familjen ({actor.full_name}).", actor=actor, now=now)
+        requirement = RequirementFactory(text=f"Krav {actor.full_name}")
+        cases.record_requirement(case, requirement, RequirementOutcome.MET, actor=actor, now=now)
+    cases.move_case(case, Step.CHECKS, actor=other, now=now)
+    RequirementFactory(text="Inte längre i bruk", is_active=False)
+    db.session.commit()
+    path = f"/rekrytering/arenden/{case.id}"
+    login_as(client, staff)
+    db.session.expunge_all()  # as a request finds it: nothing loaded yet
+    with count_queries() as statements:
+        page = client.get(path).get_data(as_text=True)
+    for shown in (
+        "Per Ek",
+        "Annons",
+        "Vetlanda",
+        "Olle Lind",
+        "Samtal med familjen (Olle Lind).",
+        "Krav Sara Berg",
+    ):
+        assert shown in page, shown
+    offered = page.split('name="krav-requirement_id"', 1)[1].split("</select>", 1)[0]
+    assert "Krav Olle Lind" in offered and "Inte längre i bruk" not in offered  # the active ones
+    # 29 on PostgreSQL before the page loaded the staff members' names with the rows they did (not
+    # with their roles), the requirements once, and the municipality, channel and adults with the
+    # case. SQLite has one more: its reading snapshot ends with a commit before the audit rows
+    # (lib.work.write_from_here), and the logged-in user is read again.
+    expected = 16 if is_postgres() else 17
+    assert len(statements) == expected, "\n".join(" ".join(s.split())[:150] for s in statements)

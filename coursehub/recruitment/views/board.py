@@ -53,34 +53,42 @@ class CardLine(NamedTuple):
     late: bool  # past the first-contact deadline
 
 
-def _card_lines(cards: list[queries.Card], today: date) -> list[CardLine]:
-    # The date as the `local_date` filter writes it ("d MMMM y", e.g. "28 september 2017"), with
-    # Babel asked once per month for the month's name rather than once per card.
-    months: dict[tuple[int, int], str] = {}
-    staff: dict[str, str] = {}
-    no_staff = _("Ingen handläggare")
-    case_url = url_for("recruitment.case", case_id=0).removesuffix("0")
-    lines = []
-    for card in cards:
-        day = clock.to_local(card.registered_at).date()
-        month = months.get((day.year, day.month))
-        if month is None:
-            month = months[day.year, day.month] = format_date(day.replace(day=1), "MMMM")
-        if card.staff_name is None:
-            staff_text = no_staff
-        elif (staff_text := staff.get(card.staff_name)) is None:
-            staff_text = staff[card.staff_name] = _("Handläggare: %(name)s", name=card.staff_name)
-        lines.append(
-            CardLine(
-                href=f"{case_url}{card.id}",
-                reference=card.reference,
-                adult_name=card.adult_name,
-                where_when=f"{card.municipality_name} · {day.day} {month} {day.year}",
-                staff=staff_text,
-                late=card.is_past_first_contact(today),
+class _CardTexts:
+    """What the cards of one page share, worked out once for the page: the month names, the
+    staff members' lines, the case URL up to its id."""
+
+    def __init__(self, today: date) -> None:
+        self.today = today
+        self.months: dict[int, str] = {}
+        self.staff: dict[str, str] = {}
+        self.no_staff = _("Ingen handläggare")
+        self.case_url = url_for("recruitment.case", case_id=0).removesuffix("0")
+
+    def lines(self, cards: list[queries.Card]) -> list[CardLine]:
+        """Return the cards' lines. The date as the `local_date` filter writes it ("d MMMM y",
+        e.g. "28 september 2017"), with Babel asked once per month for the month's name."""
+        months, staff, case_url, today = self.months, self.staff, self.case_url, self.today
+        lines = []
+        for card in cards:
+            day = clock.to_local(card.registered_at).date()
+            month = months.get(day.month)
+            if month is None:
+                month = months[day.month] = format_date(day.replace(day=1), "MMMM")
+            if card.staff_name is None:
+                staff_text = self.no_staff
+            elif (staff_text := staff.get(card.staff_name)) is None:
+                staff_text = staff[card.staff_name] = _("Handläggare: %(name)s", name=card.staff_name)
+            lines.append(
+                CardLine(
+                    href=f"{case_url}{card.id}",
+                    reference=card.reference,
+                    adult_name=card.adult_name,
+                    where_when=f"{card.municipality_name} · {day.day} {month} {day.year}",
+                    staff=staff_text,
+                    late=card.is_past_first_contact(today),
+                )
             )
-        )
-    return lines
+        return lines
 
 
 def _choices() -> dict[str, Any]:
@@ -102,10 +110,11 @@ def board():
     filters = _filters()
     today = clock.to_local(clock.now()).date()
     columns = queries.board_columns(filters, today=today)
+    texts = _CardTexts(today)
     return render_template(
         "recruitment/board.html",
         columns=columns,
-        lines={column.step: _card_lines(column.cases, today) for column in columns},
+        lines={column.step: texts.lines(column.cases) for column in columns},
         late=_("Första kontakt försenad"),
         filters=filters,
         filter_args=_filter_args(filters),
@@ -126,7 +135,7 @@ def step_cases(step: str):
         "recruitment/step.html",
         step=Step(step),
         page=page,
-        lines=_card_lines(page.items, clock.to_local(clock.now()).date()),
+        lines=_CardTexts(clock.to_local(clock.now()).date()).lines(page.items),
         late=_("Första kontakt försenad"),
         filter_args=_filter_args(filters),
         **_choices(),

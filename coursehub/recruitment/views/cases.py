@@ -59,7 +59,7 @@ def _person(case: Case, value: str | None) -> CaseAdult | CaseChild | None:
     return next((person for person in people if person.id == number), None)
 
 
-def _forms(case: Case) -> dict[str, Any]:
+def _forms(case: Case, file: queries.CaseFile) -> dict[str, Any]:
     people = _people(case)
     identity = forms.IdentityNumberForm(prefix="pnr")
     identity.person.choices = people
@@ -75,19 +75,23 @@ def _forms(case: Case) -> dict[str, Any]:
         "checklist_form": forms.ChecklistForm(prefix="lista", adults=case.adults),
         "identity_form": identity,
         "check_form": check,
-        "requirement_form": forms.RequirementForm(prefix="krav", requirements=queries.requirements()),
+        # The active ones of the requirements the page lists anyway (in the same order).
+        "requirement_form": forms.RequirementForm(
+            prefix="krav", requirements=[r for r in file.requirements if r.is_active]
+        ),
     }
 
 
 def _render(case: Case, status: int = 200, **given: Any) -> Any:
-    context = _forms(case)
+    file = queries.case_file(case)
+    context = _forms(case, file)
     context.update(given)
     age = int(current_app.config["COURSEHUB_RECRUITMENT_CHECK_AGE"])
     return (
         render_template(
             "recruitment/case.html",
             case=case,
-            file=queries.case_file(case),
+            file=file,
             next_step=_next_step(case),
             checked_children=children_to_check(case, age),
             check_age=age,
@@ -113,7 +117,7 @@ def _done(case: Case, message: str, anchor: str) -> Any:
 @permissions.case_reader_required("case")
 def case(case_id: int):
     """The case: the family's data, the step history, checklists, checks, notes and requirements."""
-    found = permissions.load_case(case_id, what="case")
+    found = permissions.load_case(case_id, what="case", options=queries.CASE_PAGE_LOADS)
     permissions.record_read("notes", found)
     permissions.record_read("checks", found)
     return _render(found)
