@@ -54,6 +54,8 @@ from coursehub.lib.localtime import local_moment
 from coursehub.lib.pagination import Page, page_number, paginate
 
 PER_PAGE = 20
+# Past this page number a list's OFFSET would overflow PostgreSQL's bigint; no list is that long.
+_FAR_PAGE = 10**12
 
 
 @dataclass(frozen=True)
@@ -387,20 +389,32 @@ class AdminRunRow:
 def admin_runs_page(*, status: RunStatus | None, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """Return one page of every run for staff, newest first by start, as AdminRunRow.
 
-    Three statements: the count, the page's columns, and the leaders' names of its runs.
+    Two statements: the page's columns with the count of the runs beside them, and the leaders'
+    names of its runs. A page past the last, with no row to carry the count, counts on its own
+    and shows the last page (two more).
     """
     conditions = [] if status is None else [CourseRun.status == status]
-    # The count reads the runs' index alone (no join: every run has its type).
-    total = db.session.execute(select(func.count(CourseRun.id)).where(*conditions)).scalar_one()
-    page = page_number(page, total, per_page)
-    rows = db.session.execute(
-        select(CourseRun.id, CourseRun.title, CourseType.name, CourseRun.starts_at, CourseRun.status)
+    # The count reads the runs' index alone (no join: every run has its type). Uncorrelated, it
+    # is counted once for the statement, not per row.
+    total = select(func.count(CourseRun.id)).where(*conditions).correlate(None).scalar_subquery()
+    listed = (
+        select(CourseRun.id, CourseRun.title, CourseType.name, CourseRun.starts_at, CourseRun.status, total)
         .join(CourseType, CourseType.id == CourseRun.course_type_id)
         .where(*conditions)
         .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc())
         .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    )
+    page = max(1, page)
+    # A hand-typed page number too large for an OFFSET is past the last page anyway.
+    rows = db.session.execute(listed.offset((page - 1) * per_page)).all() if page < _FAR_PAGE else []
+    if rows:
+        counted = rows[0][5]
+    else:
+        counted = db.session.execute(select(func.count(CourseRun.id)).where(*conditions)).scalar_one()
+        last = page_number(page, counted, per_page)
+        if counted and last != page:
+            rows = db.session.execute(listed.offset((last - 1) * per_page)).all()
+        page = last
     leaders: dict[int, list[str]] = {}
     if rows:
         for run_id, name in db.session.execute(
@@ -419,9 +433,9 @@ def admin_runs_page(*, status: RunStatus | None, page: int = 1, per_page: int = 
             status=run_status,
             leaders=leaders.get(run_id, []),
         )
-        for run_id, title, type_name, starts_at, run_status in rows
+        for run_id, title, type_name, starts_at, run_status, _total in rows
     ]
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return Page(items=items, page=page, per_page=per_page, total=counted)
 
 
 def leader_runs_page(user: User, *, page: int = 1, per_page: int = PER_PAGE) -> Page:

@@ -120,7 +120,9 @@ def test_sessions_ended_without_attendance(now):
     later = _run(NOW - timedelta(hours=2, minutes=59))  # still on (three hours long)
     EnrollmentFactory(run=later)
     only("attendance", 1)
-    assert rows()["attendance"][0].ids == {"session_id": unmarked.id}
+    (row,) = rows()["attendance"]
+    assert row.ids == {"session_id": unmarked.id}
+    assert (row.title, row.detail, row.at) == (run.title, unmarked.title, unmarked.ends_at)
 
     person = run.sessions[0]
     db.session.add(

@@ -19,6 +19,7 @@ from flask_login import current_user
 from coursehub import clock
 from coursehub.accounts.permissions import permission_required
 from coursehub.clock import to_local
+from coursehub.courses.forms import opts
 from coursehub.lib.nav import FIGURES, NavItem
 from coursehub.reports import charts, exports
 from coursehub.reports.periods import (
@@ -76,8 +77,8 @@ def _choice() -> Choice:
     if not areas:
         abort(403)
     form = ReportForm(request.args)
-    form.period.choices = _period_choices(today, start)
-    form.omrade.choices = [(area.key, area.label) for area in areas]
+    form.period.choices = opts(_period_choices(today, start))
+    form.omrade.choices = opts((area.key, area.label) for area in areas)
     if not request.args.get("period"):
         form.period.data = _default_period(today, start).key
     if not request.args.get("omrade"):
@@ -114,7 +115,7 @@ def _page(template: str) -> tuple[str, int]:
         title=_title(report) if report else _("Rapport"),
         keys={"period": chosen.form.period.data, "omrade": chosen.form.omrade.data},
         unit_label=exports.unit_label,
-        cell=exports.cell,
+        cell=exports.cell_html,
     ), status
 
 

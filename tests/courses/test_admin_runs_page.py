@@ -1,0 +1,42 @@
+"""The staff's run list: one page of runs, their count and their leaders in two statements."""
+
+from __future__ import annotations
+
+from coursehub.courses import queries
+from coursehub.courses.models import RunStatus
+from coursehub.extensions import db
+from tests.factories import CourseRunFactory
+
+
+def _runs(n: int, **kwargs) -> list:
+    runs = [CourseRunFactory(**kwargs) for _ in range(n)]
+    db.session.flush()
+    return runs
+
+
+def test_a_page_and_its_count_come_in_one_statement_and_the_leaders_in_another(db, count_queries):
+    _runs(3)
+    _runs(2, draft=True)
+    with count_queries() as statements:
+        page = queries.admin_runs_page(status=None, page=2, per_page=2)
+    assert len(statements) == 2, statements
+    assert (page.page, page.total, len(page.items), page.pages) == (2, 5, 2, 3)
+    with count_queries() as statements:
+        drafts = queries.admin_runs_page(status=RunStatus.DRAFT, page=1, per_page=2)
+    assert len(statements) == 2, statements
+    assert (drafts.total, {run.status for run in drafts.items}) == (2, {RunStatus.DRAFT})
+
+
+def test_a_page_past_the_last_shows_the_last(db, count_queries):
+    runs = _runs(3)
+    last = queries.admin_runs_page(status=None, page=99, per_page=2)
+    assert (last.page, last.total, len(last.items)) == (2, 3, 1)
+    assert last.items == queries.admin_runs_page(status=None, page=2, per_page=2).items
+    far = queries.admin_runs_page(status=None, page=10**30, per_page=2)
+    assert (far.page, far.total, far.items) == (2, 3, last.items)
+    assert {item.id for item in last.items} <= {run.id for run in runs}
+
+
+def test_no_runs_is_one_empty_page(db):
+    page = queries.admin_runs_page(status=RunStatus.CANCELLED, page=5)
+    assert (page.page, page.total, page.items, page.pages) == (1, 0, [], 1)

@@ -1,0 +1,42 @@
+"""How the report writes a value in its tables (the page, the printable page)."""
+
+from __future__ import annotations
+
+import pytest
+
+from coursehub.reports import exports
+from coursehub.reports.figures import HIDDEN
+
+# The template macro that wrote each cell until reports.exports.cell_html took its place: the
+# page must stay byte for byte what it was.
+_MACRO = """{% macro value(v, unit) -%}
+  {%- set shown = cell(v, unit) -%}
+  {%- if shown == "" -%}<span aria-label="{{ _('inget att räkna') }}">·</span>
+  {%- elif unit == "share" -%}{{ ("%.1f"|format(shown))|replace(".", ",") }} %
+  {%- elif unit == "days" -%}{{ ("%.1f"|format(shown))|replace(".", ",") }}
+  {%- else -%}{{ shown }}{%- endif -%}
+{%- endmacro %}[{{ value(v, unit) }}]"""
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (12, "count", "12"),
+        (0, "count", "0"),
+        (None, "count", '<span aria-label="inget att räkna">·</span>'),
+        (HIDDEN, "count", "–"),
+        (0.125, "share", "12,5 %"),
+        (0.0, "share", "0,0 %"),
+        (1, "share", "100,0 %"),
+        (None, "share", '<span aria-label="inget att räkna">·</span>'),
+        (3, "days", "3,0"),
+        (12.25, "days", "12,2"),
+        (None, "days", '<span aria-label="inget att räkna">·</span>'),
+    ],
+)
+def test_a_cell_is_written_as_the_macro_wrote_it(app, value, unit, shown):
+    with app.test_request_context("/rapport"):
+        template = app.jinja_env.from_string(_MACRO)
+        by_macro = template.render(v=value, unit=unit, cell=exports.cell)
+        assert by_macro == f"[{shown}]"
+        assert f"[{exports.cell_html(value, unit)}]" == by_macro
