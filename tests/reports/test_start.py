@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from coursehub.attendance.models import AttendanceMark, AttendanceStatus
+from coursehub.courses.models import RunStatus
 from coursehub.enrollment.models import EnrollmentStatus
 from coursehub.evaluations.models import Evaluation, Response
 from coursehub.evaluations.services import forms
@@ -259,3 +260,28 @@ def test_a_running_run_counts_its_ended_sessions_only(now):
     EnrollmentFactory(run=coming)
     only("attendance", 1)
     assert rows()["attendance"][0].ids == {"session_id": running.sessions[0].id}
+
+
+@pytest.mark.parametrize("status", [RunStatus.COMPLETED, RunStatus.CANCELLED])
+def test_the_ended_sessions_of_a_run_no_longer_published_need_no_attendance(now, status):
+    run = _run(NOW - timedelta(days=1, hours=3))
+    EnrollmentFactory(run=run)
+    only("attendance", 1)
+    run.status = status
+    db.session.flush()
+    only("attendance", 0)
+
+
+def test_the_unmarked_sessions_name_the_published_status_in_their_sql(client, login_as, now, count_queries):
+    # Written into the SQL, not bound: PostgreSQL's generic plan for a prepared statement (psycopg
+    # prepares one run five times) otherwise knows no status, and read every session ever held
+    # instead of those of the few running runs.
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    login_as(client, staff)
+    with count_queries() as statements:
+        assert client.get("/att-gora").status_code == 200
+    reading_sessions = [s for s in statements if "FROM course_sessions" in s]
+    assert len(reading_sessions) == 2  # the count in the menu's statement, the page's rows
+    for statement in reading_sessions:
+        assert "course_runs.status = 'published'" in statement
