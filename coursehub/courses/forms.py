@@ -4,6 +4,7 @@ the services turn them into UTC moments."""
 from __future__ import annotations
 
 from datetime import time
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -106,7 +107,10 @@ class QuickSelect(Select):
 
     def __call__(self, field, **kwargs):
         choices = field.choices
-        if self.multiple or not isinstance(choices, list) or not all(_plain(c) for c in choices):
+        written = type(choices) is WrittenOptions and choices.coerce is field.coerce and not self.multiple
+        if not written and (
+            self.multiple or not isinstance(choices, list) or not all(_plain(c) for c in choices)
+        ):
             return super().__call__(field, **kwargs)
         kwargs.setdefault("id", field.id)
         flags = getattr(field, "flags", {})
@@ -114,6 +118,8 @@ class QuickSelect(Select):
             if k in self.validation_attrs and k not in kwargs:
                 kwargs[k] = getattr(flags, k)
         coerce, data = field.coerce, field.data
+        if written:
+            return choices.select(f"<select {html_params(name=field.name, **kwargs)}>", data)
         html = [f"<select {html_params(name=field.name, **kwargs)}>"]
         for choice in choices:
             value = choice.value
@@ -136,6 +142,55 @@ class QuickSelect(Select):
         value = str(choice.value) if isinstance(choice.value, bool) else choice.value
         # Markup's % escapes the value and the label, as html_params and escape() do.
         return (_CHOSEN_OPTION if choice.selected else _OPTION) % (value, choice.label or choice.value)
+
+
+class WrittenOptions(list):
+    """Plain options (as `opts` makes them) with each option's HTML written once, for QuickSelect.
+
+    Made by `written_options`, which remembers them by their values, labels and coerce: the same
+    choices (the catalogue's 290 municipalities, in one language) are escaped and written once per
+    process, not on every request; a new or renamed choice is a new key, written at once. Only
+    which option is selected is worked out per request.
+    """
+
+    def __init__(self, pairs, coerce) -> None:
+        super().__init__(SelectChoice(value, label) for value, label in pairs)
+        self.coerce = coerce
+        self._options: list[str] = []
+        self._chosen: list[str] = []
+        # coerce(value) -> the positions of the options it selects (== as SelectField decides it).
+        self._positions: dict[object, list[int]] = {}
+        for position, choice in enumerate(self):
+            value = choice.value
+            shown = escape(str(value) if isinstance(value, bool) else value)
+            label = escape(choice.label or value)
+            self._options.append(f'<option value="{shown}">{label}</option>')
+            self._chosen.append(f'<option selected value="{shown}">{label}</option>')
+            self._positions.setdefault(coerce(value), []).append(position)
+
+    def select(self, opening: str, data) -> Markup:
+        """Return the select: `opening`, the options with those equal to `data` selected, the end."""
+        html = [opening, *self._options, "</select>"]
+        try:
+            positions = self._positions.get(data, ())
+        except TypeError:  # data no dict key can be: compare as SelectField does
+            positions = [i for i, choice in enumerate(self) if self.coerce(choice.value) == data]
+        for position in positions:
+            html[position + 1] = self._chosen[position]
+        # As WTForms' Select returns it: every value and label went through escape().
+        return Markup("".join(html))  # noqa: S704  # nosec B704
+
+
+@lru_cache(maxsize=64)
+def written_options(pairs: tuple[tuple[object, str], ...], coerce) -> WrittenOptions:
+    """Return the options of `pairs` (value, label as plain text) with their HTML written once.
+
+    Keyed by the whole of `pairs`: a municipality added or renamed is another key, shown at once.
+    The labels must be plain str (a lazy translation is str()-ed first, so each language is a key).
+    `coerce` is the field's (QuickSelect writes the list only for a field with the same one).
+    Callers must not change the list they get: it is shared.
+    """
+    return WrittenOptions(pairs, coerce)
 
 
 def _plain(choice) -> bool:

@@ -9,13 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
+from typing import Any
 
 import holidays
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
+    Integer,
     Select,
     String,
     and_,
+    bindparam,
     exists,
     func,
     literal_column,
@@ -103,47 +108,15 @@ def catalogue_page(
     """Return one page of upcoming or running published runs: a count, then one page in SQL.
 
     The page is one statement of columns: the runs' ids are paged in a subquery, then joined to
-    what the cards show, with the scheduled sessions counted for those twenty runs only.
+    what the cards show, with the scheduled sessions counted for those twenty runs only. Both
+    statements are built once per set of filters in use, their values bound per request.
     """
-    conditions = _catalogue_conditions(filters, now)
-    total = db.session.execute(select(func.count(CourseRun.id)).where(*conditions)).scalar_one()
+    values = _catalogue_values(filters, now)
+    count, page_rows = _catalogue_statements(tuple(sorted(values)))
+    total = db.session.execute(count, values).scalar_one()
     page = page_number(page, total, per_page)
-    chosen = (
-        select(CourseRun.id)
-        .where(*conditions)
-        .order_by(CourseRun.starts_at, CourseRun.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-        .subquery()
-    )
-    scheduled = (
-        select(func.count(CourseSession.id))
-        .where(CourseSession.run_id == CourseRun.id, CourseSession.status == SessionStatus.SCHEDULED)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(
-            CourseRun.id,
-            CourseRun.title,
-            CourseRun.course_type_id,
-            CourseType.name,
-            CourseRun.starts_at,
-            CourseRun.online_url,
-            CourseRun.capacity - CourseRun.seats_taken,
-            scheduled,
-            Venue.id,
-            Venue.name,
-            Venue.street,
-            Venue.postcode,
-            Venue.city,
-            Municipality.name,
-        )
-        .join(chosen, chosen.c.id == CourseRun.id)
-        .join(CourseType, CourseType.id == CourseRun.course_type_id)
-        .outerjoin(Venue, Venue.id == CourseRun.venue_id)
-        .outerjoin(Municipality, Municipality.id == Venue.municipality_id)
-        .order_by(CourseRun.starts_at, CourseRun.id)
-    ).all()
+    values["per_page"], values["skip"] = per_page, (page - 1) * per_page
+    rows = db.session.execute(page_rows, values).all()
     items = [
         CatalogueRow(
             id=run_id,
@@ -179,47 +152,124 @@ def catalogue_page(
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
-def _catalogue_conditions(filters: CatalogueFilters, now: datetime) -> list[ColumnElement[bool]]:
-    """Return the WHERE clauses of the catalogue for `filters`: all of them run in SQL."""
+def _catalogue_values(filters: CatalogueFilters, now: datetime) -> dict[str, object]:
+    """Return the bound values of the catalogue's statements for `filters`: one per filter in use
+    (flags without a value, such as "online" or "with seats", are a key with the value True)."""
+    values: dict[str, object] = {"now": now}
+    if filters.course_type_id:
+        values["course_type_id"] = filters.course_type_id
+    if not filters.for_professionals:
+        values["families_only"] = True
+    if filters.municipality_id:
+        values["municipality_id"] = filters.municipality_id
+    if filters.mode == "online":
+        values["online"] = True
+    elif filters.mode == "onsite":
+        values["onsite"] = True
+    if filters.month:
+        following = (filters.month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        values["month_start"] = local_moment(filters.month, datetime.min.time())
+        values["month_end"] = local_moment(following, datetime.min.time())
+    if filters.with_seats:
+        values["with_seats"] = True
+    if filters.county_part_id:
+        values["county_part_id"] = filters.county_part_id
+    if filters.home_kind_id:
+        values["home_kind_id"] = filters.home_kind_id
+    return values
+
+
+# Flags of _catalogue_values: they choose a condition, they are no parameter of the statement.
+_FLAGS = frozenset({"families_only", "online", "onsite", "with_seats"})
+
+
+@cache
+def _catalogue_statements(keys: tuple[str, ...]) -> tuple[Select[int], Select[*tuple[Any, ...]]]:
+    """Return the count and the page statement for the filters in `keys` (sorted names of
+    _catalogue_values), with bound parameters: built once per combination (at most 2**9)."""
+    conditions = _catalogue_conditions(frozenset(keys))
+    count = select(func.count(CourseRun.id)).where(*conditions)
+    chosen = (
+        select(CourseRun.id)
+        .where(*conditions)
+        .order_by(CourseRun.starts_at, CourseRun.id)
+        .limit(bindparam("per_page", type_=Integer))
+        .offset(bindparam("skip", type_=Integer))
+        .subquery()
+    )
+    scheduled = (
+        select(func.count(CourseSession.id))
+        .where(CourseSession.run_id == CourseRun.id, CourseSession.status == SessionStatus.SCHEDULED)
+        .scalar_subquery()
+    )
+    page_rows = (
+        select(
+            CourseRun.id,
+            CourseRun.title,
+            CourseRun.course_type_id,
+            CourseType.name,
+            CourseRun.starts_at,
+            CourseRun.online_url,
+            CourseRun.capacity - CourseRun.seats_taken,
+            scheduled,
+            Venue.id,
+            Venue.name,
+            Venue.street,
+            Venue.postcode,
+            Venue.city,
+            Municipality.name,
+        )
+        .join(chosen, chosen.c.id == CourseRun.id)
+        .join(CourseType, CourseType.id == CourseRun.course_type_id)
+        .outerjoin(Venue, Venue.id == CourseRun.venue_id)
+        .outerjoin(Municipality, Municipality.id == Venue.municipality_id)
+        .order_by(CourseRun.starts_at, CourseRun.id)
+    )
+    return count, page_rows
+
+
+def _catalogue_conditions(keys: frozenset[str]) -> list[ColumnElement[bool]]:
+    """Return the WHERE clauses of the catalogue for the filters named in `keys` (those of
+    _catalogue_values), their values as bound parameters of the same names: all run in SQL."""
     conditions: list[ColumnElement[bool]] = [
         CourseRun.status == RunStatus.PUBLISHED,
         # Not over yet: the run's stored last end (courses services keep it), no session scan.
-        CourseRun.ends_at > now,
+        CourseRun.ends_at > bindparam("now", type_=CourseRun.ends_at.type),
     ]
-    if filters.course_type_id:
-        conditions.append(CourseRun.course_type_id == filters.course_type_id)
-    if not filters.for_professionals:
+    if "course_type_id" in keys:
+        conditions.append(CourseRun.course_type_id == bindparam("course_type_id", type_=Integer))
+    if "families_only" in keys:
         # A subquery, not a join: the count and the page stay one statement each.
         conditions.append(CourseRun.course_type_id.in_(_family_type_ids()))
-    if filters.municipality_id:
+    if "municipality_id" in keys:
         conditions.append(
-            exists().where(Venue.id == CourseRun.venue_id, Venue.municipality_id == filters.municipality_id)
+            exists().where(
+                Venue.id == CourseRun.venue_id,
+                Venue.municipality_id == bindparam("municipality_id", type_=Integer),
+            )
         )
-    if filters.mode == "online":
+    if "online" in keys:
         conditions.append(CourseRun.venue_id.is_(None))
-    elif filters.mode == "onsite":
+    elif "onsite" in keys:
         conditions.append(CourseRun.venue_id.is_not(None))
-    if filters.month:
-        following = (filters.month.replace(day=28) + timedelta(days=4)).replace(day=1)
-        start = local_moment(filters.month, datetime.min.time())
-        end = local_moment(following, datetime.min.time())
+    if "month_start" in keys:
         conditions.append(
             exists().where(
                 CourseSession.run_id == CourseRun.id,
                 CourseSession.status == SessionStatus.SCHEDULED,
-                CourseSession.starts_at >= start,
-                CourseSession.starts_at < end,
+                CourseSession.starts_at >= bindparam("month_start", type_=CourseSession.starts_at.type),
+                CourseSession.starts_at < bindparam("month_end", type_=CourseSession.starts_at.type),
             )
         )
-    if filters.with_seats:
+    if "with_seats" in keys:
         conditions.append(CourseRun.capacity > CourseRun.seats_taken)
-    if filters.county_part_id:
-        conditions.append(_open_to_part(filters.county_part_id))
-    if filters.home_kind_id:
+    if "county_part_id" in keys:
+        conditions.append(_open_to_part(bindparam("county_part_id", type_=Integer)))
+    if "home_kind_id" in keys:
         conditions.append(
             exists().where(
                 course_type_home_kinds.c.course_type_id == CourseRun.course_type_id,
-                course_type_home_kinds.c.home_kind_id == filters.home_kind_id,
+                course_type_home_kinds.c.home_kind_id == bindparam("home_kind_id", type_=Integer),
             )
         )
     return conditions
@@ -229,7 +279,7 @@ def _family_type_ids() -> Select[int]:
     return select(CourseType.id).where(CourseType.intended_for.in_(FAMILY_AUDIENCES))
 
 
-def _open_to_part(part_id: int) -> ColumnElement[bool]:
+def _open_to_part(part_id: int | BindParameter[int]) -> ColumnElement[bool]:
     """Return the runs open to the families of a county part: the whole county's, the part's own,
     and those for a municipality in it."""
     return or_(

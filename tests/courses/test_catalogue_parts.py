@@ -65,3 +65,17 @@ def test_a_runs_page_says_whom_it_is_for(client, db, programme):
     page = client.get(f"/kurser/{run.id}").get_data(as_text=True)
     assert re.search(r'run-audience">\s*Södra länsdelen\s*</dd>', page)
     assert "Riktar sig till</dt><dd" in page and ">Jourhem</dd>" in page
+
+
+def test_the_catalogues_statements_are_built_once_per_filter_set_and_bound_per_request(client, programme):
+    from coursehub.courses.queries import _catalogue_statements
+
+    client.get(f"/kurser?lansdel={programme['south'].id}&hemtyp={programme['jour'].id}")
+    built = _catalogue_statements.cache_info().misses
+    north = client.get(f"/kurser?lansdel={programme['north'].id}&hemtyp={programme['jour'].id}")
+    south = client.get(f"/kurser?lansdel={programme['south'].id}&hemtyp={programme['network'].id}")
+    assert _catalogue_statements.cache_info().misses == built  # the same statements, other values
+    assert _titles(north.get_data(as_text=True)) == []
+    assert _titles(south.get_data(as_text=True)) == []
+    again = client.get(f"/kurser?lansdel={programme['south'].id}&hemtyp={programme['jour'].id}")
+    assert _titles(again.get_data(as_text=True)) == ["B Jour i söder"]

@@ -11,7 +11,7 @@ from wtforms import Form
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.widgets import Select
 
-from coursehub.courses.forms import Choice, QuickSelect, int_or_none, opts
+from coursehub.courses.forms import Choice, QuickSelect, int_or_none, opts, written_options
 
 
 class _Form(Form):
@@ -58,3 +58,52 @@ def test_quick_select_marks_the_lazy_translated_option_and_escapes_it():
         html = QuickSelect()(form.month)
         assert html == Select()(form.month)
     assert '<option selected value="&lt;b&gt;">&lt;i&gt;x&lt;/i&gt;</option>' in html
+
+
+_PLACES = ((None, "Alla kommuner"), (7, "Habo"), (8, 'Ås & "Öje" <x>'), (9, ""))
+_MONTHS = (("", "Alla månader"), ("2026-11", "november 2026"), ("<b>", ""))
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [{}, {"place": "7", "month": "2026-11"}, {"place": "9", "month": "<b>"}, {"place": "x", "month": "?"}],
+)
+def test_written_options_write_what_wtforms_writes(posted):
+    plain, written = _Form(MultiDict(posted)), _Form(MultiDict(posted))
+    plain.place.choices, plain.month.choices = opts(_PLACES), opts(_MONTHS)
+    written.place.choices = written_options(_PLACES, int_or_none)
+    written.month.choices = written_options(_MONTHS, str)
+    plain.validate()
+    written.validate()
+    for ours, theirs in ((written.place, plain.place), (written.month, plain.month)):
+        for attrs in (
+            {},
+            {"class": "form-select is-invalid", "aria-describedby": "a b", "aria-invalid": "true"},
+        ):
+            assert QuickSelect()(ours, **attrs) == Select()(theirs, **attrs)
+
+
+def test_written_options_show_a_new_choice_at_once_and_keep_the_selection_per_request():
+    before = written_options(_PLACES, int_or_none)
+    assert written_options(_PLACES, int_or_none) is before  # written once for the same choices
+    after = written_options((*_PLACES, (10, "Nyköping")), int_or_none)
+    form = _Form(MultiDict({"place": "10"}))
+    form.place.choices = after
+    form.validate()
+    html = QuickSelect()(form.place)
+    assert '<option selected value="10">Nyköping</option>' in html
+    form = _Form(MultiDict({"place": "7"}))
+    form.place.choices = after
+    form.validate()
+    html = QuickSelect()(form.place)
+    assert '<option selected value="7">Habo</option>' in html
+    assert '<option value="10">Nyköping</option>' in html
+    assert html.count("selected") == 1
+
+
+def test_written_options_of_another_coerce_go_the_ordinary_way():
+    form = _Form(MultiDict({"place": "7"}))
+    form.place.choices = written_options(_PLACES, str)  # not the field's coerce
+    form.validate()
+    assert QuickSelect()(form.place) == Select()(form.place)
+    assert '<option selected value="7">Habo</option>' in QuickSelect()(form.place)

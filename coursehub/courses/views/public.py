@@ -9,12 +9,11 @@ from babel.dates import format_date as babel_format_date
 from flask import abort, current_app, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coursehub import clock
 from coursehub.courses import ical, permissions, queries
-from coursehub.courses.forms import CatalogueFilterForm, opts
+from coursehub.courses.forms import CatalogueFilterForm, int_or_none, written_options
 from coursehub.courses.models import RunStatus
 from coursehub.courses.views import bp, url_prefix
 from coursehub.lib import nav
@@ -71,13 +70,15 @@ def catalogue():
     form = CatalogueFilterForm(request.args)
     choices = queries.catalogue_choices(for_professionals=permissions.sees_professional_courses(_viewer()))
     months = _months(now)
-    form.typ.choices = opts([(None, _l("Alla kurser"))] + choices.types)
-    form.kommun.choices = opts([(None, _l("Alla kommuner"))] + choices.municipalities)
-    form.lansdel.choices = opts([(None, _l("Hela länet"))] + choices.county_parts)
-    form.hemtyp.choices = opts([(None, _l("Alla hemtyper"))] + choices.home_kinds)
-    form.manad.choices = opts(
-        [("", _l("Alla månader"))]
-        + [(m.strftime("%Y-%m"), _month_label(m, str(get_locale()))) for m in months]
+    locale = str(get_locale())
+    # Each list's options are written once per content and language (written_options is keyed
+    # by all of it: a new municipality or type is a new key), only the selected one per request.
+    form.typ.choices = written_options(((None, _("Alla kurser")), *choices.types), int_or_none)
+    form.kommun.choices = written_options(((None, _("Alla kommuner")), *choices.municipalities), int_or_none)
+    form.lansdel.choices = written_options(((None, _("Hela länet")), *choices.county_parts), int_or_none)
+    form.hemtyp.choices = written_options(((None, _("Alla hemtyper")), *choices.home_kinds), int_or_none)
+    form.manad.choices = written_options(
+        (("", _("Alla månader")), *((m.strftime("%Y-%m"), _month_label(m, locale)) for m in months)), str
     )
     form.validate()
     page = queries.catalogue_page(_filters(form, months, choices), now=now, page=page_arg())
