@@ -71,3 +71,18 @@ def test_family_progress_is_progress_of_from_plain_rows(db, make_family):
         [(1, 3, False), (0, 1, False), (1, 1, True), (1, 1, True), (0, 0, False), (0, 3, False)]
     )
     assert queries.next_meeting(queries.family_progress(page.items, now).values()).title == "Möte"
+
+
+def test_persons_names_are_the_persons_in_their_order(db, make_family):
+    household, (first, second) = make_family(2)
+    both = EnrollmentFactory(household=household, persons=[second, first])
+    one = EnrollmentFactory(household=household, persons=[first])
+    db.session.commit()
+    names = queries.persons_names([both.id, one.id, 0])
+    assert names == {
+        both.id: [p.user.full_name for p in both.persons],
+        one.id: [first.full_name],
+        0: [],
+    }
+    assert names[both.id] == [second.full_name, first.full_name]
+    assert queries.persons_names([]) == {}

@@ -197,6 +197,7 @@ def my_courses():
         feed=feed,
         feed_links=links,
         adults=adults,
+        names=queries.persons_names(e.id for e in page.items),
         button_form=EmptyForm(),
         cancel_form=ReasonForm(),
         urls=_row_urls(),
