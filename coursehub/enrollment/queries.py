@@ -142,7 +142,14 @@ def _enrollment_options() -> tuple[LoaderOption, ...]:
     )
 
 
-def _own_enrollments(whose: ColumnElement[bool], page: int, per_page: int) -> Page:
+def _own_enrollments(
+    whose: ColumnElement[bool],
+    page: int,
+    per_page: int,
+    *,
+    with_sessions: bool = True,
+    with_persons: bool = True,
+) -> Page:
     """Return a page of the sign-ups `whose` selects, active ones and newest runs first, runs loaded.
 
     For the pages of one household or one professional: every row has the same owner, so the
@@ -150,8 +157,18 @@ def _own_enrollments(whose: ColumnElement[bool], page: int, per_page: int) -> Pa
     the identity map after the first). The run comes from the join that orders the rows; three
     tables in all (the run's venue is not joined: none of these pages shows it), so PostgreSQL
     plans the statement in well under a millisecond (nine before: planning took longer than
-    running it).
+    running it). Without `with_sessions` the runs' sessions are not loaded, without
+    `with_persons` the sign-ups' persons.
     """
+    persons = (
+        selectinload(Enrollment.persons)
+        .joinedload(EnrollmentPerson.user)
+        .load_only(User.full_name)
+        .lazyload(User.role_rows),
+    )
+    run = contains_eager(Enrollment.run)
+    if with_sessions:
+        run = run.selectinload(CourseRun.sessions).joinedload(CourseSession.venue)
     stmt = (
         select(Enrollment)
         .join(CourseRun, CourseRun.id == Enrollment.run_id)
@@ -161,14 +178,7 @@ def _own_enrollments(whose: ColumnElement[bool], page: int, per_page: int) -> Pa
             CourseRun.starts_at.desc(),
             Enrollment.id.desc(),
         )
-        .options(
-            selectinload(Enrollment.persons)
-            .joinedload(EnrollmentPerson.user)
-            .load_only(User.full_name)
-            .lazyload(User.role_rows),
-            joinedload(Enrollment.makeup_session),
-            contains_eager(Enrollment.run).selectinload(CourseRun.sessions).joinedload(CourseSession.venue),
-        )
+        .options(*(persons if with_persons else ()), joinedload(Enrollment.makeup_session), run)
     )
     return paginate_counted(stmt, page, per_page)
 
@@ -184,7 +194,7 @@ class Progress:
 
     held: int
     total: int
-    next_session: CourseSession | None
+    next_session: CourseSession | Meeting | None
     is_finished: bool
 
 
@@ -202,7 +212,104 @@ def progress_of(enrollment: Enrollment, now: datetime) -> Progress | None:
     return Progress(len(held), len(sessions), coming[0] if coming else None, finished)
 
 
-def next_meeting(progress: Iterable[Progress | None]) -> CourseSession | None:
+@dataclass(frozen=True)
+class Place:
+    """Where a meeting is held, as the place macro shows it."""
+
+    name: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A scheduled session of a run as the family courses page shows it (not an ORM object)."""
+
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    online_url: str | None
+    venue: Place | None
+    run: CourseRun
+
+
+def family_courses(household_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Return a page of a household's sign-ups, newest runs first, runs loaded but not their
+    sessions nor the sign-ups' persons (family_progress and persons_names read what the page
+    needs of them as plain rows)."""
+    return _own_enrollments(
+        Enrollment.household_id == household_id, page, per_page, with_sessions=False, with_persons=False
+    )
+
+
+def persons_names(enrollment_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Return the names of each sign-up's persons, in the order of Enrollment.persons: one
+    statement of plain names instead of loading the persons and their users as ORM objects."""
+    names: dict[int, list[str]] = {enrollment_id: [] for enrollment_id in enrollment_ids}
+    if names:
+        rows = db.session.execute(
+            select(EnrollmentPerson.enrollment_id, User.full_name)
+            .join(User, User.id == EnrollmentPerson.user_id)
+            .where(EnrollmentPerson.enrollment_id.in_(names))
+            .order_by(EnrollmentPerson.id)
+        )
+        for enrollment_id, name in rows:
+            names[enrollment_id].append(name)
+    return names
+
+
+def family_progress(enrollments: Iterable[Enrollment], now: datetime) -> dict[int, Progress | None]:
+    """Return progress_of for every sign-up, from one statement of the runs' scheduled sessions.
+
+    Only the columns the page shows are read, each session a plain Meeting instead of an ORM
+    object with its venue (building those cost most of the family courses page's time). A
+    make-up sign-up's progress is its loaded make-up session, as in progress_of.
+    """
+    enrollments = list(enrollments)
+    runs = {
+        e.run_id for e in enrollments if e.status == EnrollmentStatus.CONFIRMED and e.makeup_session is None
+    }
+    by_run: dict[int, list[Meeting]] = {run_id: [] for run_id in runs}
+    if runs:
+        loaded = {e.run_id: e.run for e in enrollments}
+        rows = db.session.execute(
+            select(
+                CourseSession.run_id,
+                CourseSession.title,
+                CourseSession.starts_at,
+                CourseSession.ends_at,
+                CourseSession.online_url,
+                CourseSession.venue_id,
+                Venue.name,
+                Venue.street,
+                Venue.postcode,
+                Venue.city,
+            )
+            .outerjoin(Venue, Venue.id == CourseSession.venue_id)
+            .where(CourseSession.run_id.in_(runs), CourseSession.status == SessionStatus.SCHEDULED)
+            .order_by(CourseSession.starts_at, CourseSession.id)
+        )
+        for run_id, title, starts_at, ends_at, online_url, venue_id, name, street, postcode, city in rows:
+            place = Place(name, venue_address(street, postcode, city)) if venue_id is not None else None
+            by_run[run_id].append(Meeting(title, starts_at, ends_at, online_url, place, loaded[run_id]))
+    progress: dict[int, Progress | None] = {}
+    for e in enrollments:
+        if e.status != EnrollmentStatus.CONFIRMED:
+            progress[e.id] = None
+        elif e.makeup_session is not None:
+            progress[e.id] = progress_of(e, now)
+        else:
+            progress[e.id] = _progress(e.run, by_run[e.run_id], now)
+    return progress
+
+
+def _progress(run: CourseRun, sessions: list[Meeting], now: datetime) -> Progress:
+    held = sum(1 for s in sessions if s.ends_at <= now)
+    coming = [s for s in sessions if s.ends_at > now]  # in order of their start
+    finished = run.status == RunStatus.COMPLETED or (bool(sessions) and not coming)
+    return Progress(held, len(sessions), coming[0] if coming else None, finished)
+
+
+def next_meeting(progress: Iterable[Progress | None]) -> CourseSession | Meeting | None:
     """Return the soonest next meeting among a household's sign-ups."""
     coming = [p.next_session for p in progress if p is not None and p.next_session is not None]
     return min(coming, key=lambda s: s.starts_at, default=None)

@@ -176,11 +176,11 @@ def my_courses():
     if not permissions.is_family(current_user):
         abort(404)
     now = clock.now()
-    page = queries.household_enrollments(current_user.household_id, page=page_arg())
+    page = queries.family_courses(current_user.household_id, page=page_arg())
     adults = queries.household_feed_holders(current_user.household_id)
     # The logged-in adult is one of the household's active adults: their token comes with the list.
     feed = next((adult.feed_token for adult, _has in adults if adult.id == current_user.id), None)
-    progress = {e.id: queries.progress_of(e, now) for e in page.items}
+    progress = queries.family_progress(page.items, now)
     feed_name = calendar_name()
     links = (
         ical.subscribe_links(url_for("enrollment.feed", token=feed, _external=True), name=feed_name)
@@ -197,6 +197,7 @@ def my_courses():
         feed=feed,
         feed_links=links,
         adults=adults,
+        names=queries.persons_names(e.id for e in page.items),
         button_form=EmptyForm(),
         cancel_form=ReasonForm(),
         urls=_row_urls(),
