@@ -40,7 +40,7 @@ def rows() -> dict[str, list[queries_start.ActionRow]]:
     return queries_start.action_rows(queries_start.Moment(now=NOW, today=TODAY))
 
 
-def only(key: str, number: int) -> None:
+def assert_only(key: str, number: int) -> None:
     """`key` has `number` rows needing action, every other item none."""
     found = counts()
     assert found == {item: (number if item == key else 0) for item in queries_start.ITEMS}
@@ -56,7 +56,7 @@ def test_a_case_counts_from_the_day_after_its_first_contact_deadline(now):
     CaseFactory(first_contact_due_on=TODAY - timedelta(days=3), first_contact_at=NOW)  # contacted
     CaseFactory(first_contact_due_on=TODAY - timedelta(days=3), closed_at=NOW)  # closed
     late = CaseFactory(first_contact_due_on=TODAY - timedelta(days=1))
-    only("cases", 1)
+    assert_only("cases", 1)
     assert rows()["cases"][0].ids == {"case_id": late.id}
 
 
@@ -65,7 +65,7 @@ def test_sign_ups_waiting_for_approval_oldest_first(now):
     older = EnrollmentFactory(pending=True, needs_approval=True, created_at=NOW - timedelta(days=9))
     EnrollmentFactory(pending=True, needs_approval=False)  # waits for nothing from a municipality
     EnrollmentFactory(status=EnrollmentStatus.DECLINED, needs_approval=True)  # decided
-    only("approvals", 2)
+    assert_only("approvals", 2)
     assert [row.ids["run_id"] for row in rows()["approvals"]] == [older.run_id, newer.run_id]
     assert rows()["approvals"][0].at == NOW - timedelta(days=9)
 
@@ -78,7 +78,7 @@ def test_offers_lapsing_within_48_hours(now):
     _offer(NOW + timedelta(hours=48, minutes=1))
     _offer(NOW - timedelta(minutes=1))  # already lapsed: the job handles it
     lapsing = _offer(NOW + timedelta(hours=48))
-    only("offers", 1)
+    assert_only("offers", 1)
     assert rows()["offers"][0].ids == {"run_id": lapsing.run_id}
 
 
@@ -92,7 +92,7 @@ def test_runs_starting_within_14_days_with_free_seats(now):
     _run(NOW + timedelta(days=3), draft=True)  # not published
     full = _run(NOW + timedelta(days=5), capacity=1)
     EnrollmentFactory(run=full)  # full, no minimum: fine
-    only("runs", 1)
+    assert_only("runs", 1)
     assert rows()["runs"][0].ids == {"run_id": soon.id}
     assert rows()["runs"][0].numbers == (20, 0, 0)
 
@@ -101,7 +101,7 @@ def test_a_full_run_with_fewer_confirmed_than_its_minimum(now):
     run = _run(NOW + timedelta(days=10), capacity=2, min_participants=2)
     EnrollmentFactory(run=run, status=EnrollmentStatus.PENDING, confirmed_at=None)
     EnrollmentFactory(run=run)
-    only("runs", 1)
+    assert_only("runs", 1)
     assert rows()["runs"][0].numbers == (0, 1, 2)
 
     pending = run  # once the second is confirmed, the run has its minimum
@@ -110,7 +110,7 @@ def test_a_full_run_with_fewer_confirmed_than_its_minimum(now):
     ):
         enrollment.status = EnrollmentStatus.CONFIRMED
     db.session.flush()
-    only("runs", 0)
+    assert_only("runs", 0)
 
 
 def test_sessions_ended_without_attendance(now):
@@ -120,7 +120,7 @@ def test_sessions_ended_without_attendance(now):
     _run(NOW - timedelta(days=1, hours=3))  # nobody signed up: nothing to take
     later = _run(NOW - timedelta(hours=2, minutes=59))  # still on (three hours long)
     EnrollmentFactory(run=later)
-    only("attendance", 1)
+    assert_only("attendance", 1)
     (row,) = rows()["attendance"]
     assert row.ids == {"session_id": unmarked.id}
     assert (row.title, row.detail, row.at) == (run.title, unmarked.title, unmarked.ends_at)
@@ -139,7 +139,7 @@ def test_sessions_ended_without_attendance(now):
         )
     )
     db.session.flush()
-    only("attendance", 0)
+    assert_only("attendance", 0)
 
 
 def _evaluation(closes_at: datetime, *, asked: int, answered: int) -> Evaluation:
@@ -165,7 +165,7 @@ def test_evaluations_closing_within_7_days_with_under_half_answered(now):
     _evaluation(NOW + timedelta(days=3), asked=4, answered=2)  # half have answered
     _evaluation(NOW + timedelta(days=3), asked=0, answered=0)  # nobody asked
     low = _evaluation(NOW + timedelta(days=7), asked=4, answered=1)
-    only("evaluations", 1)
+    assert_only("evaluations", 1)
     row = rows()["evaluations"][0]
     assert (row.title, row.numbers, row.ids) == (low.title, (1, 4), {})
 
@@ -174,7 +174,7 @@ def test_failed_mail_not_dealt_with(now):
     OutboxMessageFactory()  # waiting
     OutboxMessageFactory(sent=True)
     failed = OutboxMessageFactory(failed=True)
-    only("outbox", 1)
+    assert_only("outbox", 1)
     assert rows()["outbox"][0].ids == {"message_id": failed.id}
 
 
@@ -258,7 +258,7 @@ def test_a_running_run_counts_its_ended_sessions_only(now):
     EnrollmentFactory(run=running)
     coming = _run(NOW + timedelta(days=20))  # published, not begun: nothing has ended
     EnrollmentFactory(run=coming)
-    only("attendance", 1)
+    assert_only("attendance", 1)
     assert rows()["attendance"][0].ids == {"session_id": running.sessions[0].id}
 
 
@@ -266,10 +266,10 @@ def test_a_running_run_counts_its_ended_sessions_only(now):
 def test_the_ended_sessions_of_a_run_no_longer_published_need_no_attendance(now, status):
     run = _run(NOW - timedelta(days=1, hours=3))
     EnrollmentFactory(run=run)
-    only("attendance", 1)
+    assert_only("attendance", 1)
     run.status = status
     db.session.flush()
-    only("attendance", 0)
+    assert_only("attendance", 0)
 
 
 def test_the_unmarked_sessions_name_the_published_status_in_their_sql(client, login_as, now, count_queries):
