@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
@@ -51,27 +48,3 @@ def back(default_endpoint: str, **values):
 def calendar_name() -> str:
     """Return the name a subscribed calendar shows: the organisation's courses."""
     return _("Kurser hos %(organisation)s", organisation=current_app.config["COURSEHUB_ORGANISATION"])
-
-
-# A whole number no route has as a default: it stands for the id while the URL is built once.
-_ID_SLOT = 987654321
-
-
-@dataclass(frozen=True)
-class IdUrl:
-    """An endpoint's URL around its one id, built once for a list: `IdUrl.of(endpoint, key)(5)` is
-    `url_for(endpoint, key=5)` without a url_for per row (as courses.views.url_prefix, where the
-    id need not come last)."""
-
-    head: str
-    tail: str
-
-    def __call__(self, id_: int) -> str:
-        return f"{self.head}{id_}{self.tail}"
-
-    @classmethod
-    def of(cls, endpoint: str, key: str) -> IdUrl:
-        """Return the URL of `endpoint` split around its id `key`."""
-        values: dict[str, Any] = {key: _ID_SLOT}
-        head, _slot, tail = url_for(endpoint, **values).partition(str(_ID_SLOT))
-        return cls(head, tail)

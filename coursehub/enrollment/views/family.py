@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,11 +16,12 @@ from coursehub.enrollment import permissions, queries, services
 from coursehub.enrollment.forms import EmptyForm, NeedsForm, ReasonForm, RegisterFamilyForm, SignUpForm
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.enrollment.views import bp
-from coursehub.enrollment.views._helpers import IdUrl, back, calendar_name, load_run, show_error
+from coursehub.enrollment.views._helpers import back, calendar_name, load_run, show_error
 from coursehub.lib import ical, ratelimits
 from coursehub.lib.email_address import email_or_none
 from coursehub.lib.forms import first_error
 from coursehub.lib.params import get_or_none, page_arg
+from coursehub.lib.urls import id_urls
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
 # Where a family reports absence from a meeting (the attendance area's page; a path, since
@@ -204,13 +207,13 @@ def my_courses():
     )
 
 
-def _row_urls() -> dict[str, IdUrl]:
+def _row_urls() -> dict[str, Callable[[int], str]]:
     """Return the addresses a row of "my courses" links to, each built once for the page."""
     return {
-        "run": IdUrl.of("courses.detail", "run_id"),
-        "accept": IdUrl.of("enrollment.accept_offer", "enrollment_id"),
-        "cancel": IdUrl.of("enrollment.cancel", "enrollment_id"),
-        "needs": IdUrl.of("enrollment.edit_needs", "enrollment_id"),
+        "run": id_urls("courses.detail", "run_id"),
+        "accept": id_urls("enrollment.accept_offer", "enrollment_id"),
+        "cancel": id_urls("enrollment.cancel", "enrollment_id"),
+        "needs": id_urls("enrollment.edit_needs", "enrollment_id"),
     }
 
 

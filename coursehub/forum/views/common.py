@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from flask import abort, url_for
+from flask import abort
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from coursehub.forum import permissions, queries
 from coursehub.forum.models import Network, NetworkMembership, Post, Subject, Thread
-from coursehub.lib.checks import known
 from coursehub.lib.pagination import Page
 from coursehub.lib.params import as_id
 from coursehub.lib.work import load_or_404
 
 _Row = TypeVar("_Row")
 _Found = TypeVar("_Found", covariant=True)
-_STAND_IN = 2_147_483_647  # an id no row has: url_for builds with it, the real id takes its place
 
 
 def _reads(user: Any, row: Any) -> bool:
@@ -132,28 +129,6 @@ def load_thread_visit(thread_id: int) -> tuple[queries.ThreadVisit, Standing]:
     """`load_thread` and `standing` of its network, with the thread's network and subject and how far
     the reader has read, in one statement."""
     return _load_visit(thread_id, _thread_visit)
-
-
-def url_template(endpoint: str, *keys: str) -> str:
-    """Return `endpoint`'s URL as a `str.format` template with a slot for each id in `keys`, in order.
-
-    One `url_for` for many rows; `template.format(*ids)` writes what `url_for` would.
-    """
-    arguments: dict[str, Any] = {key: _STAND_IN - n for n, key in enumerate(keys)}
-    url = url_for(endpoint, **arguments)
-    known("{" not in url and "}" not in url or None, "a URL has no braces (url_for quotes them)")
-    for n, key in enumerate(keys):
-        known(str(arguments[key]) in url or None, "the stand-in id is in the URL")
-        url = url.replace(str(arguments[key]), f"{{{n}}}")
-    return url
-
-
-def id_urls(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
-    """Return a builder of `endpoint`'s URL for many ids: `url_for` runs once, not once per row."""
-    arguments: dict[str, Any] = {**values, key: _STAND_IN}
-    head, found, tail = url_for(endpoint, **arguments).partition(str(_STAND_IN))
-    known(found or None, "the stand-in id is in the URL")
-    return lambda ident: f"{head}{ident}{tail}"
 
 
 @dataclass(frozen=True)

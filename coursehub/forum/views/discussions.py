@@ -26,7 +26,6 @@ from coursehub.forum.text import quote
 from coursehub.forum.views import bp
 from coursehub.forum.views.common import (
     Standing,
-    id_urls,
     load_post,
     load_subject,
     load_subject_standing,
@@ -36,6 +35,7 @@ from coursehub.forum.views.common import (
     thread_list_words,
 )
 from coursehub.lib.params import as_id, get_or_none, page_arg
+from coursehub.lib.urls import id_urls
 from coursehub.lib.work import ERROR, actor, attempt
 
 

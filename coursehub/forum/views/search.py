@@ -11,9 +11,9 @@ from coursehub.accounts.permissions import is_staff, permission_required
 from coursehub.forum import permissions_documents as rights
 from coursehub.forum import search as searching
 from coursehub.forum.views import bp
-from coursehub.forum.views.common import url_template
 from coursehub.lib.forms import normalise_text
 from coursehub.lib.params import page_arg
+from coursehub.lib.urls import url_template
 
 
 @bp.get("/sok")
