@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, overload
@@ -206,10 +206,7 @@ def progress_of(enrollment: Enrollment, now: datetime) -> Progress | None:
         sessions = [enrollment.makeup_session]
     else:
         sessions = [s for s in enrollment.run.sessions if s.status == SessionStatus.SCHEDULED]
-    held = [s for s in sessions if s.ends_at <= now]
-    coming = sorted((s for s in sessions if s.ends_at > now), key=lambda s: s.starts_at)
-    finished = enrollment.run.status == RunStatus.COMPLETED or (bool(sessions) and not coming)
-    return Progress(len(held), len(sessions), coming[0] if coming else None, finished)
+    return _progress(enrollment.run, sorted(sessions, key=lambda s: s.starts_at), now)
 
 
 @dataclass(frozen=True)
@@ -302,7 +299,8 @@ def family_progress(enrollments: Iterable[Enrollment], now: datetime) -> dict[in
     return progress
 
 
-def _progress(run: CourseRun, sessions: list[Meeting], now: datetime) -> Progress:
+def _progress(run: CourseRun, sessions: Sequence[CourseSession | Meeting], now: datetime) -> Progress:
+    """The progress rule, from a run's scheduled sessions (or a make-up's one) in order of start."""
     held = sum(1 for s in sessions if s.ends_at <= now)
     coming = [s for s in sessions if s.ends_at > now]  # in order of their start
     finished = run.status == RunStatus.COMPLETED or (bool(sessions) and not coming)
