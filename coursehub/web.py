@@ -192,7 +192,7 @@ def _template_context():
     # E-mails are rendered outside requests too (jobs, commands): there is no user then.
     user = _request_user()
     items = visible_items(current_app.extensions["coursehub_nav"], user)
-    links = menu_links(items, _menu_text(), _menu_url())
+    links = menu_links(items, _menu_text(), _fixed_url_for)
     return {
         "nav_items": links,
         "nav_groups": menu_groups(links),
@@ -214,7 +214,6 @@ def _request_user() -> User | None:
 
 
 MENU_TEXT_KEY = "coursehub_menu_text"
-MENU_URL_KEY = "coursehub_menu_url"
 
 
 def _menu_text() -> Callable[[object], str]:
@@ -234,26 +233,6 @@ def _menu_text() -> Callable[[object], str]:
         return found[1]
 
     return text
-
-
-def _menu_url() -> Callable[[str], str]:
-    """Return how the menu builds an endpoint's URL, remembered per app and script root.
-
-    The menu's endpoints take no arguments, the app adds no URL defaults, and a URL built within a
-    request is a path under the script root: the same for every request under that root.
-    """
-    if not has_request_context():
-        return url_for
-    cache: dict[tuple[str, str], str] = current_app.extensions.setdefault(MENU_URL_KEY, {})
-    root = request.script_root
-
-    def url(endpoint: str) -> str:
-        found = cache.get((root, endpoint))
-        if found is None:
-            found = cache[root, endpoint] = url_for(endpoint)
-        return found
-
-    return url
 
 
 LAYOUT_CACHE_KEY = "coursehub_layout_cache"
