@@ -90,9 +90,11 @@ class Choice(SelectField):
             raise ValidationError(str(_l("Välj ett av alternativen."))) from None
 
 
-# html_params sorts the attributes: "selected" comes before "value".
-_OPTION = Markup('<option value="%s">%s</option>')
-_CHOSEN_OPTION = Markup('<option selected value="%s">%s</option>')
+def _option(value: object, label: object, *, selected: bool) -> str:
+    """One plain option as WTForms writes it, value and label through escape() as html_params and
+    render_option put them ("selected" first: html_params sorts the attributes)."""
+    shown = escape(str(value) if isinstance(value, bool) else value)
+    return f'<option{" selected" if selected else ""} value="{shown}">{escape(label or value)}</option>'
 
 
 class QuickSelect(Select):
@@ -123,13 +125,8 @@ class QuickSelect(Select):
         html = [f"<select {html_params(name=field.name, **kwargs)}>"]
         for choice in choices:
             value = choice.value
-            # escape() as html_params and WTForms' render_option call it (a quarter of Markup's %);
-            # selected as SelectField.iter_choices decides it, written first as html_params sorts.
-            html.append(
-                f"<option{' selected' if coerce(value) == data else ''} "
-                f'value="{escape(str(value) if isinstance(value, bool) else value)}">'
-                f"{escape(choice.label or value)}</option>"
-            )
+            # selected as SelectField.iter_choices decides it
+            html.append(_option(value, choice.label, selected=coerce(value) == data))
         html.append("</select>")
         # As WTForms' Select returns it: every value and label above went through escape().
         return Markup("".join(html))  # noqa: S704  # nosec B704
@@ -139,9 +136,8 @@ class QuickSelect(Select):
     def render_option(cls, choice, **kwargs):  # type: ignore[override]
         if kwargs or choice.render_kw:
             return super().render_option(choice, **kwargs)
-        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
-        # Markup's % escapes the value and the label, as html_params and escape() do.
-        return (_CHOSEN_OPTION if choice.selected else _OPTION) % (value, choice.label or choice.value)
+        # _option escaped the value and the label.
+        return Markup(_option(choice.value, choice.label, selected=choice.selected))  # noqa: S704  # nosec B704
 
 
 class WrittenOptions(list):
@@ -162,10 +158,8 @@ class WrittenOptions(list):
         self._positions: dict[object, list[int]] = {}
         for position, choice in enumerate(self):
             value = choice.value
-            shown = escape(str(value) if isinstance(value, bool) else value)
-            label = escape(choice.label or value)
-            self._options.append(f'<option value="{shown}">{label}</option>')
-            self._chosen.append(f'<option selected value="{shown}">{label}</option>')
+            self._options.append(_option(value, choice.label, selected=False))
+            self._chosen.append(_option(value, choice.label, selected=True))
             self._positions.setdefault(coerce(value), []).append(position)
 
     def select(self, opening: str, data) -> Markup:
