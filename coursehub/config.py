@@ -84,7 +84,9 @@ class Defaults:
     COURSEHUB_REGISTER_CONFIRM_HOURS = 48
     COURSEHUB_REGISTER_WARN_UNCONFIRMED = 5
 
-    # Links sent by e-mail.
+    # Links sent by e-mail. Refused personal links (unknown, used or out of date) per client address,
+    # summed over every personal-link page (coursehub.lib.ratelimits.personal_link).
+    COURSEHUB_LINK_LIMIT_ADDRESS = "20 per 10 minutes"
     COURSEHUB_RESET_TOKEN_HOURS = 2
     COURSEHUB_INVITATION_DAYS = 7
 

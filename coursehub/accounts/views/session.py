@@ -13,6 +13,7 @@ from coursehub.accounts.errors import AccountError, InvalidLinkError, LoginFaile
 from coursehub.accounts.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from coursehub.accounts.models import TokenPurpose
 from coursehub.extensions import limiter
+from coursehub.lib import ratelimits
 from coursehub.lib.checks import known
 from coursehub.lib.forms import required
 from coursehub.lib.work import actor, attempt
@@ -104,6 +105,7 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str, done: s
     try:
         link = services.find_link(token, purpose, now=now)
     except InvalidLinkError as error:
+        ratelimits.refused_link()
         return render_template("accounts/link_invalid.html", message=error.message, purpose=purpose.value)
     form = SetPasswordForm()
     if form.validate_on_submit():
@@ -116,6 +118,7 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str, done: s
             catch=AccountError,
         )
         if isinstance(outcome.error, InvalidLinkError):
+            ratelimits.refused_link()
             return render_template(
                 "accounts/link_invalid.html", message=outcome.error.message, purpose=purpose.value
             )
@@ -129,6 +132,7 @@ def _set_password_page(token: str, purpose: TokenPurpose, template: str, done: s
 
 
 @bp.route("/aterstall-losenord/<token>", methods=["GET", "POST"])
+@ratelimits.personal_link
 def reset_password(token):
     """Choose a new password through the link in a reset mail."""
     return _set_password_page(
@@ -140,6 +144,7 @@ def reset_password(token):
 
 
 @bp.route("/inbjudan/<token>", methods=["GET", "POST"])
+@ratelimits.personal_link
 def accept_invitation(token):
     """Choose a first password through the link in an invitation mail."""
     return _set_password_page(

@@ -16,6 +16,7 @@ from coursehub.evaluations.forms import AnswerForm
 from coursehub.evaluations.models import RATING_HIGH, RATING_LOW, TEXT_ANSWER_MAX
 from coursehub.evaluations.services import answering
 from coursehub.evaluations.views import bp
+from coursehub.lib import ratelimits
 from coursehub.lib.work import attempt
 
 
@@ -34,10 +35,12 @@ def _link_page(view: Callable[..., Any]) -> Callable[..., WerkzeugResponse]:
 
 def _unusable() -> tuple[str, int]:
     """The same polite page for a used, closed or forged link: it tells nothing more."""
+    ratelimits.refused_link()
     return render_template("evaluations/link_unusable.html"), 404
 
 
 @bp.route("/utvardering/<token>", methods=["GET", "POST"])
+@ratelimits.personal_link
 @_link_page
 def answer(token: str) -> str | tuple[str, int] | WerkzeugResponse:
     """Show the questions and store the answers without a name, once per link."""

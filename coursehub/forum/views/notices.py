@@ -15,6 +15,7 @@ from coursehub.forum.models import Delivery, Network, Subject, Subscription, Thr
 from coursehub.forum.services import notify
 from coursehub.forum.views import bp
 from coursehub.forum.views.common import load_network, load_subject, load_thread, standing
+from coursehub.lib import ratelimits
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
 
@@ -124,10 +125,12 @@ def set_notices(network_id: int):
 
 
 @bp.get("/avregistrera/<token>")
+@ratelimits.personal_link
 def unsubscribe(token: str):
     """The page an unsubscribe link opens (logged in or not): what it turns off, and a button."""
     request_ = notify.read_unsubscribe_token(token)
     if request_ is None:
+        ratelimits.refused_link()
         abort(404)
     what = notify.describe_unsubscribe(request_)
     return render_template("forum/unsubscribe.html", token=token, what=what, done=False)
@@ -135,10 +138,12 @@ def unsubscribe(token: str):
 
 @bp.post("/avregistrera/<token>")
 @csrf.exempt  # RFC 8058: mail programs post here without a form; the signed token is the proof
+@ratelimits.personal_link
 def unsubscribe_one_click(token: str):
     """Turn off what the link names: the page's button and the mail program's one click."""
     request_ = notify.read_unsubscribe_token(token)
     if request_ is None:
+        ratelimits.refused_link()
         abort(404)
     what = notify.describe_unsubscribe(request_)
     attempt(lambda: notify.unsubscribe(request_, now=clock.now()))

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from coursehub import clock
+from coursehub.lib import ratelimits
 from coursehub.lib.work import actor, attempt
 from coursehub.recruitment import permissions
 from coursehub.recruitment.forms_matching import ButtonForm, PresentationForm
@@ -65,16 +66,19 @@ def send_presentation(case_id: int):
 
 
 @bp.get("/presentation/<token>")
+@ratelimits.personal_link
 def approval(token: str):
     """The family reads its presentation, or learns politely why the link does not work."""
     try:
         page = services.find_approval(token, now=clock.now())
     except services.PresentationLinkError as error:
+        ratelimits.refused_link()
         return render_template("recruitment/approval_refused.html", message=error.message)
     return render_template("recruitment/approval.html", page=page, form=ButtonForm())
 
 
 @bp.post("/presentation/<token>")
+@ratelimits.personal_link
 def approve(token: str):
     """The family approves the presentation it was sent."""
     form = ButtonForm()
@@ -82,5 +86,6 @@ def approve(token: str):
         return approval(token)
     outcome = attempt(lambda: services.approve_presentation(token, now=clock.now()), quiet=True)
     if outcome.error is not None:
+        ratelimits.refused_link()
         return render_template("recruitment/approval_refused.html", message=outcome.error.message)
     return render_template("recruitment/approval_done.html")

@@ -111,9 +111,11 @@ def registered():
 
 
 @bp.route("/bli-familjehem/avbryt/<token>", methods=["GET", "POST"])
+@ratelimits.personal_link
 def withdraw(token: str):
     """The family withdraws its registration by the link in its mail (GET asks, POST does it)."""
     if registration.case_of_withdraw_token(token) is None:
+        ratelimits.refused_link()
         return render_template("recruitment/withdraw.html", form=None, token=token), 404
     form = forms.WithdrawForm()
     if form.validate_on_submit() and attempt(lambda: registration.withdraw_case(token, now=clock.now())).ok:
