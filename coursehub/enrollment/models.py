@@ -40,6 +40,11 @@ RUN_SCOPE = "run"
 # Statuses whose persons count against the run's capacity.
 SEAT_HOLDING = (EnrollmentStatus.PENDING, EnrollmentStatus.CONFIRMED, EnrollmentStatus.OFFERED)
 ACTIVE = (*SEAT_HOLDING, EnrollmentStatus.WAITLISTED)
+# Waiting for the municipality's approval, in SQL: the predicate of a partial index, written as the
+# staff's start page writes its condition (statuses as literals) so that the planner can use it.
+AWAITING_APPROVAL = "needs_approval IS true AND status IN ({})".format(
+    ", ".join(f"'{status.value}'" for status in ACTIVE)
+)
 
 
 class Enrollment(Base):
@@ -125,6 +130,14 @@ class Enrollment(Base):
         # Staff's start page finds the sign-ups waiting for a municipality's approval among all
         # sign-ups ever made (the status alone does not narrow it: confirmed ones are most).
         sa.Index("ix_enrollments_needs_approval_status", "needs_approval", "status"),
+        # ... and its oldest few in order: a short range of this small index, not a sort of them all.
+        sa.Index(
+            "ix_enrollments_awaiting_approval",
+            "created_at",
+            "id",
+            sqlite_where=sa.text(AWAITING_APPROVAL),
+            postgresql_where=sa.text(AWAITING_APPROVAL),
+        ),
     )
 
     @property
