@@ -41,10 +41,11 @@ RUN_SCOPE = "run"
 SEAT_HOLDING = (EnrollmentStatus.PENDING, EnrollmentStatus.CONFIRMED, EnrollmentStatus.OFFERED)
 ACTIVE = (*SEAT_HOLDING, EnrollmentStatus.WAITLISTED)
 # Waiting for the municipality's approval, in SQL: the predicate of a partial index, written as the
-# staff's start page writes its condition (statuses as literals) so that the planner can use it.
-AWAITING_APPROVAL = "needs_approval IS true AND status IN ({})".format(
-    ", ".join(f"'{status.value}'" for status in ACTIVE)
-)
+# staff's start page's condition is rendered (statuses as literals; SQLAlchemy writes the boolean
+# as 1 on SQLite, whose planner matches the terms' text) so that each database's planner uses it.
+_ACTIVE_IN = "status IN ({})".format(", ".join(f"'{status.value}'" for status in ACTIVE))
+AWAITING_APPROVAL = f"needs_approval IS true AND {_ACTIVE_IN}"
+AWAITING_APPROVAL_SQLITE = f"needs_approval IS 1 AND {_ACTIVE_IN}"
 
 
 class Enrollment(Base):
@@ -135,7 +136,7 @@ class Enrollment(Base):
             "ix_enrollments_awaiting_approval",
             "created_at",
             "id",
-            sqlite_where=sa.text(AWAITING_APPROVAL),
+            sqlite_where=sa.text(AWAITING_APPROVAL_SQLITE),
             postgresql_where=sa.text(AWAITING_APPROVAL),
         ),
     )

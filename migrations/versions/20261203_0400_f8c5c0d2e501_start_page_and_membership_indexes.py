@@ -4,7 +4,8 @@
   first. The start page's five oldest were found by reading all 654 through
   ix_enrollments_needs_approval_status and sorting them (253 buffers at national scale); from
   this partial index they are its first five entries (3 buffers). Its predicate is the page's
-  condition as the page writes it, statuses as literals, so the planner can prove it.
+  condition as the page writes it, statuses as literals, so the planner can prove it (on
+  SQLite the boolean as SQLAlchemy writes it there, 1: SQLite matches the terms' text).
 - ix_forum_memberships_user_id_network_id replaces ix_forum_memberships_user_id: a person's
   networks (search, the network list) from the index alone, 233 -> 4 buffers for someone in
   300 networks. The unique (network_id, user_id) does not serve a lookup by user_id.
@@ -26,7 +27,9 @@ down_revision = "f7b5c0d2e405"
 branch_labels = None
 depends_on = None
 
-AWAITING_APPROVAL = "needs_approval IS true AND status IN ('pending', 'confirmed', 'offered', 'waitlisted')"
+ACTIVE_IN = "status IN ('pending', 'confirmed', 'offered', 'waitlisted')"
+AWAITING_APPROVAL = f"needs_approval IS true AND {ACTIVE_IN}"
+AWAITING_APPROVAL_SQLITE = f"needs_approval IS 1 AND {ACTIVE_IN}"  # as SQLAlchemy writes it there
 FAILED = "failed_at IS NOT NULL AND sent_at IS NULL"
 
 
@@ -36,7 +39,7 @@ def upgrade():
             "ix_enrollments_awaiting_approval",
             ["created_at", "id"],
             unique=False,
-            sqlite_where=sa.text(AWAITING_APPROVAL),
+            sqlite_where=sa.text(AWAITING_APPROVAL_SQLITE),
             postgresql_where=sa.text(AWAITING_APPROVAL),
         )
     with op.batch_alter_table("forum_memberships") as batch:

@@ -302,3 +302,15 @@ def test_the_approvals_name_the_active_statuses_in_their_sql(client, login_as, n
     for statement in waiting:
         assert condition in statement
     assert AWAITING_APPROVAL.endswith(condition.replace("enrollments.", ""))
+
+
+def test_the_approvals_condition_is_the_predicate_of_their_index_as_this_database_writes_it(app):
+    # PostgreSQL proves the index's predicate from the condition; SQLite matches the terms' text
+    # (it writes the boolean as 1): either way the two must say the same thing.
+    from coursehub.enrollment.models import Enrollment
+
+    dialect = db.engine.dialect
+    index = next(i for i in Enrollment.__table__.indexes if i.name == "ix_enrollments_awaiting_approval")
+    predicate = str(index.dialect_options[dialect.name]["where"])
+    condition = str(queries_start._waiting_approval().compile(dialect=dialect))
+    assert condition.replace("enrollments.", "") == predicate
