@@ -174,7 +174,12 @@ def search(
     newest: Select[Any]
     if db.session.get_bind().dialect.name == "postgresql":
         vector: sa.ColumnElement[Any] = literal_column(f"{_entries.name}.{PG_VECTOR}")
-        wanted = func.plainto_tsquery(literal_column("'swedish'::regconfig"), query[:QUERY_MAX])
+        # The words written into the SQL (quoted by SQLAlchemy), not bound: psycopg prepares a
+        # statement run five times, and a generic plan cannot tell a common word from a rare one:
+        # forced, it read the index's every hit for a common word (21,327 buffers at national
+        # scale, 383 ms) where the plan for the word walks the newest entries (876, 5 ms).
+        searched = sa.literal(query[:QUERY_MAX], sa.String(), literal_execute=True)
+        wanted = func.plainto_tsquery(literal_column("'swedish'::regconfig"), searched)
         newest = select(SearchEntry, (-func.ts_rank(vector, wanted)).label("rank")).where(
             vector.op("@@")(wanted)
         )

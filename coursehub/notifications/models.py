@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from coursehub.db import Base, created_at_column, intpk
 
+# A message given up on and not sent since, in SQL (the predicate of the failed messages' index).
+FAILED = "failed_at IS NOT NULL AND sent_at IS NULL"
+
 
 class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
@@ -37,6 +40,15 @@ class OutboxMessage(Base):
     __table_args__ = (
         # What retention looks for: sent long ago, body not dropped yet (services.drop_delivered_bodies).
         sa.Index("ix_outbox_messages_body_retention", "body_dropped_at", "sent_at"),
+        # The failed messages, oldest first (the staff's start page): failed ones are kept until
+        # someone retries them, so they are read from an index of their own, in its order.
+        sa.Index(
+            "ix_outbox_messages_failed",
+            "failed_at",
+            "id",
+            sqlite_where=sa.text(FAILED),
+            postgresql_where=sa.text(FAILED),
+        ),
     )
 
     @property

@@ -72,3 +72,21 @@ def test_kinds_of_home_are_unique_and_a_household_records_its_own(staff):
     county.set_household_home_kinds(household, [jour, jour], actor=staff)
     assert [k.name for k in household.home_kinds] == ["Jourhem"]
     assert [k.name for k in county.home_kinds()] == ["Familjehem", "Jourhem"]
+
+
+def test_place_names_name_the_ids_in_their_sql_and_the_parts_they_are_in(staff):
+    # Written into the SQL, not bound: a prepared statement's generic plan probed the primary key
+    # once per bound id (hundreds for a national report) where the plan for the ids reads the table.
+    from coursehub.accounts.queries import place_names
+    from tests.support.sql import count_traffic
+
+    vaggeryd, eksjo, outside = (MunicipalityFactory(name=name) for name in ("Vaggeryd", "Eksjö", "Aneby"))
+    county.create_county_part(name="Norr", municipalities=[vaggeryd, eksjo], actor=staff)
+    db.session.flush()
+    with count_traffic(db.engine) as traffic:
+        names = place_names([vaggeryd.id, eksjo.id])
+    assert names.municipalities == {vaggeryd.id: "Vaggeryd", eksjo.id: "Eksjö"}
+    assert names.parts == {"Norr": [eksjo.id, vaggeryd.id]}
+    assert f"municipalities.id IN ({vaggeryd.id}, {eksjo.id})" in traffic.statements[0]
+    assert outside.id not in names.municipalities
+    assert place_names([]).municipalities == {}

@@ -11,7 +11,7 @@ import pytest
 
 from coursehub.attendance.models import AttendanceMark, AttendanceStatus
 from coursehub.courses.models import RunStatus
-from coursehub.enrollment.models import EnrollmentStatus
+from coursehub.enrollment.models import AWAITING_APPROVAL, EnrollmentStatus
 from coursehub.evaluations.models import Evaluation, Response
 from coursehub.evaluations.services import forms
 from coursehub.extensions import db
@@ -285,3 +285,32 @@ def test_the_unmarked_sessions_name_the_published_status_in_their_sql(client, lo
     assert len(reading_sessions) == 2  # the count in the menu's statement, the page's rows
     for statement in reading_sessions:
         assert "course_runs.status = 'published'" in statement
+
+
+def test_the_approvals_name_the_active_statuses_in_their_sql(client, login_as, now, count_queries):
+    # Written into the SQL, not bound, and as the predicate of ix_enrollments_awaiting_approval
+    # says it: a generic plan for a prepared statement cannot prove a bound IN implies the
+    # index's predicate, and read every waiting sign-up through the wider index to sort them.
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    login_as(client, staff)
+    with count_queries() as statements:
+        assert client.get("/att-gora").status_code == 200
+    waiting = [s for s in statements if "enrollments.needs_approval IS " in s]
+    assert len(waiting) == 2  # the count in the menu's statement, the page's rows
+    condition = "enrollments.status IN ('pending', 'confirmed', 'offered', 'waitlisted')"
+    for statement in waiting:
+        assert condition in statement
+    assert AWAITING_APPROVAL.endswith(condition.replace("enrollments.", ""))
+
+
+def test_the_approvals_condition_is_the_predicate_of_their_index_as_this_database_writes_it(app):
+    # PostgreSQL proves the index's predicate from the condition; SQLite matches the terms' text
+    # (it writes the boolean as 1): either way the two must say the same thing.
+    from coursehub.enrollment.models import Enrollment
+
+    dialect = db.engine.dialect
+    index = next(i for i in Enrollment.__table__.indexes if i.name == "ix_enrollments_awaiting_approval")
+    predicate = str(index.dialect_options[dialect.name]["where"])
+    condition = str(queries_start._waiting_approval().compile(dialect=dialect))
+    assert condition.replace("enrollments.", "") == predicate

@@ -173,15 +173,18 @@ class CaseAdult(Base):
     __tablename__ = "recruitment_adults"
 
     id: Mapped[intpk]
-    case_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("recruitment_cases.id", ondelete="CASCADE"), index=True
-    )
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("recruitment_cases.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(default=1)
     first_name: Mapped[str] = mapped_column(sa.String(NAME_MAX))
     last_name: Mapped[str] = mapped_column(sa.String(NAME_MAX))
     email: Mapped[str] = mapped_column(sa.String(254), index=True)  # stored lower-case
     phone: Mapped[str] = mapped_column(sa.String(30))
     identity_number: Mapped[str | None] = mapped_column(sa.String(IDENTITY_NUMBER_LENGTH))
+
+    __table_args__ = (
+        # A case's adults in their order (the board card's first adult: no sort per card).
+        sa.Index("ix_recruitment_adults_case_id_position", "case_id", "position", "id"),
+    )
 
     case: Mapped[Case] = relationship(back_populates="adults")
 
