@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from coursehub.accounts.models import User
@@ -67,7 +67,7 @@ def subjects_with_counts(network_id: int) -> list[tuple[Subject, int]]:
 
 @cache
 def _subjects_with_counts_stmt() -> Select[Subject, int]:
-    network_id = bindparam("network_id")
+    network_id: BindParameter[int] = bindparam("network_id")
     counts = (
         select(Thread.subject_id, func.count(Thread.id).label("threads"))
         .where(Thread.network_id == network_id)
@@ -227,7 +227,7 @@ def thread_visit(thread_id: int, *, user_id: int) -> ThreadVisit | None:
 
 @cache
 def _thread_visit_stmt() -> Select[Thread, int, bool, int]:
-    user_id = bindparam("user_id")
+    user_id: BindParameter[int] = bindparam("user_id")
     return (
         select(Thread, NetworkMembership.id, NetworkMembership.is_moderator, ThreadRead.last_read_number)
         .options(joinedload(Thread.network), joinedload(Thread.subject))
@@ -315,7 +315,7 @@ def thread_posts(
 
 
 @cache
-def _thread_posts_stmt() -> Select[Any]:
+def _thread_posts_stmt() -> Select[*tuple[Any, ...]]:
     return (
         select(*POST_COLUMNS, User.full_name, User.username)
         .outerjoin(User, User.id == Post.author_id)
