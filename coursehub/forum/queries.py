@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from coursehub.accounts.models import User
@@ -37,13 +38,20 @@ def networks_page(*, user_id: int, everything: bool, page: int, per_page: int = 
     return paginate(stmt, page, per_page)
 
 
+# The statements of the thread page and the thread lists are built once per process (`cache`), their
+# values bound per request: built anew each time, a statement cost more Python than running it.
+@cache
+def _subjects_stmt() -> Select[Subject]:
+    return (
+        select(Subject)
+        .where(Subject.network_id == bindparam("network_id"))
+        .order_by(Subject.position, Subject.id)
+    )
+
+
 def subjects(network_id: int) -> list[Subject]:
     """Return the subjects of a network, in the moderators' order."""
-    return list(
-        db.session.scalars(
-            select(Subject).where(Subject.network_id == network_id).order_by(Subject.position, Subject.id)
-        )
-    )
+    return list(db.session.scalars(_subjects_stmt(), {"network_id": network_id}))
 
 
 def subjects_with_counts(network_id: int) -> list[tuple[Subject, int]]:
@@ -53,19 +61,25 @@ def subjects_with_counts(network_id: int) -> list[tuple[Subject, int]]:
     index) and joined to its subjects. A thread is always in a subject of its own network
     (services.discussions.move_thread), so the counts add up to the network's threads.
     """
+    rows = db.session.execute(_subjects_with_counts_stmt(), {"network_id": network_id}).all()
+    return [(subject, int(count)) for subject, count in rows]
+
+
+@cache
+def _subjects_with_counts_stmt() -> Select[Subject, int]:
+    network_id: BindParameter[int] = bindparam("network_id")
     counts = (
         select(Thread.subject_id, func.count(Thread.id).label("threads"))
         .where(Thread.network_id == network_id)
         .group_by(Thread.subject_id)
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         select(Subject, func.coalesce(counts.c.threads, 0))
         .outerjoin(counts, counts.c.subject_id == Subject.id)
         .where(Subject.network_id == network_id)
         .order_by(Subject.position, Subject.id)
-    ).all()
-    return [(subject, int(count)) for subject, count in rows]
+    )
 
 
 @dataclass(frozen=True)
@@ -84,11 +98,15 @@ def _thread_rows(stmt: Select[Thread, str, int], page: int, user_id: int, total:
         number = page_number(page, total, THREADS_PER_PAGE)
         rows = db.session.execute(stmt.limit(THREADS_PER_PAGE).offset((number - 1) * THREADS_PER_PAGE)).all()
         result = Page(items=list(rows), page=number, per_page=THREADS_PER_PAGE, total=total)
-    result.items = [
-        ThreadRow(thread=thread, author_name=name or "", unread=max(0, thread.post_count - (read or 0)))
-        for thread, name, read in result.items
-    ]
+    result.items = _listed(result.items)
     return result
+
+
+def _listed(rows: Any) -> list[ThreadRow]:
+    return [
+        ThreadRow(thread=thread, author_name=name or "", unread=max(0, thread.post_count - (read or 0)))
+        for thread, name, read in rows
+    ]
 
 
 def _threads_stmt(user_id: int) -> Select[Thread, str, int]:
@@ -114,12 +132,38 @@ def network_threads(network_id: int, *, user_id: int, page: int, total: int | No
 
     `total`, the network's number of threads when the caller knows it, saves the COUNT.
     """
+    if total is not None:  # the caller has counted the threads: the statement built once, no COUNT
+        number = page_number(page, total, THREADS_PER_PAGE)
+        values = {
+            "network_id": network_id,
+            "user_id": user_id,
+            "limit": THREADS_PER_PAGE,
+            "offset": (number - 1) * THREADS_PER_PAGE,
+        }
+        rows = db.session.execute(_network_page_stmt(), values).all()
+        return Page(items=_listed(rows), page=number, per_page=THREADS_PER_PAGE, total=total)
     stmt = (
         _threads_stmt(user_id)
         .where(Thread.network_id == network_id)
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
     )
     return _thread_rows(stmt, page, user_id, total)
+
+
+@cache
+def _network_page_stmt() -> Select[Thread, str, int]:
+    """A page of a network's threads (`network_threads`), the reader and the page bound per request."""
+    return (
+        select(Thread, User.full_name, ThreadRead.last_read_number)
+        .outerjoin(User, User.id == Thread.author_id)
+        .outerjoin(
+            ThreadRead, (ThreadRead.thread_id == Thread.id) & (ThreadRead.user_id == bindparam("user_id"))
+        )
+        .where(Thread.network_id == bindparam("network_id"))
+        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
 
 
 def unread_threads(network_id: int, *, user_id: int, page: int) -> Page:
@@ -172,16 +216,7 @@ class ThreadVisit:
 def thread_visit(thread_id: int, *, user_id: int) -> ThreadVisit | None:
     """Return a thread with its network and subject, the reader's membership of that network and
     how far they have read, in one statement; None when there is no such thread."""
-    row = db.session.execute(
-        select(Thread, NetworkMembership.id, NetworkMembership.is_moderator, ThreadRead.last_read_number)
-        .options(joinedload(Thread.network), joinedload(Thread.subject))
-        .outerjoin(
-            NetworkMembership,
-            (NetworkMembership.network_id == Thread.network_id) & (NetworkMembership.user_id == user_id),
-        )
-        .outerjoin(ThreadRead, (ThreadRead.thread_id == Thread.id) & (ThreadRead.user_id == user_id))
-        .where(Thread.id == thread_id)
-    ).first()
+    row = db.session.execute(_thread_visit_stmt(), {"thread_id": thread_id, "user_id": user_id}).first()
     if row is None:
         return None
     thread, membership_id, moderator, read = row
@@ -190,20 +225,41 @@ def thread_visit(thread_id: int, *, user_id: int) -> ThreadVisit | None:
     )
 
 
-def network_visit(network_id: int, *, user_id: int) -> tuple[Network, bool, bool] | None:
-    """Return a network, whether `user_id` is a member and whether a moderator, in one statement."""
-    row = db.session.execute(
-        select(Network, NetworkMembership.id, NetworkMembership.is_moderator)
+@cache
+def _thread_visit_stmt() -> Select[Thread, int, bool, int]:
+    user_id: BindParameter[int] = bindparam("user_id")
+    return (
+        select(Thread, NetworkMembership.id, NetworkMembership.is_moderator, ThreadRead.last_read_number)
+        .options(joinedload(Thread.network), joinedload(Thread.subject))
         .outerjoin(
             NetworkMembership,
-            (NetworkMembership.network_id == Network.id) & (NetworkMembership.user_id == user_id),
+            (NetworkMembership.network_id == Thread.network_id) & (NetworkMembership.user_id == user_id),
         )
-        .where(Network.id == network_id)
-    ).first()
+        .outerjoin(ThreadRead, (ThreadRead.thread_id == Thread.id) & (ThreadRead.user_id == user_id))
+        .where(Thread.id == bindparam("thread_id"))
+    )
+
+
+def network_visit(network_id: int, *, user_id: int) -> tuple[Network, bool, bool] | None:
+    """Return a network, whether `user_id` is a member and whether a moderator, in one statement."""
+    row = db.session.execute(_network_visit_stmt(), {"network_id": network_id, "user_id": user_id}).first()
     if row is None:
         return None
     network, membership_id, moderator = row
     return network, membership_id is not None, bool(moderator)
+
+
+@cache
+def _network_visit_stmt() -> Select[Network, int, bool]:
+    return (
+        select(Network, NetworkMembership.id, NetworkMembership.is_moderator)
+        .outerjoin(
+            NetworkMembership,
+            (NetworkMembership.network_id == Network.id)
+            & (NetworkMembership.user_id == bindparam("user_id")),
+        )
+        .where(Network.id == bindparam("network_id"))
+    )
 
 
 def subject_visit(subject_id: int, *, user_id: int) -> tuple[Subject, bool, bool] | None:
@@ -244,12 +300,8 @@ def thread_posts(
     first = (page - 1) * POSTS_PER_PAGE + 1
     if last_read is None:
         last_read = _last_read(thread.id, user_id)
-    rows = db.session.execute(
-        select(*POST_COLUMNS, User.full_name, User.username)
-        .outerjoin(User, User.id == Post.author_id)
-        .where(Post.thread_id == thread.id, Post.number.between(first, first + POSTS_PER_PAGE - 1))
-        .order_by(Post.number)
-    ).all()
+    values = {"thread_id": thread.id, "first": first, "last": first + POSTS_PER_PAGE - 1}
+    rows = db.session.execute(_thread_posts_stmt(), values).all()
     items = [
         PostRow(
             post=row,
@@ -260,6 +312,19 @@ def thread_posts(
         for row in rows
     ]
     return Page(items=items, page=page, per_page=POSTS_PER_PAGE, total=thread.post_count), last_read
+
+
+@cache
+def _thread_posts_stmt() -> Select[*tuple[Any, ...]]:
+    return (
+        select(*POST_COLUMNS, User.full_name, User.username)
+        .outerjoin(User, User.id == Post.author_id)
+        .where(
+            Post.thread_id == bindparam("thread_id"),
+            Post.number.between(bindparam("first"), bindparam("last")),
+        )
+        .order_by(Post.number)
+    )
 
 
 def page_of_post(number: int) -> int:

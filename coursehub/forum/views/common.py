@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from flask import abort
+from flask_babel import get_translations
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from coursehub.forum import permissions, queries
@@ -144,15 +144,19 @@ class ListWords:
 def thread_list_words(page: Page) -> ListWords:
     """The words of a thread list (templates/forum/_macros.html), translated once for the page.
 
-    The counts are translated once per number the page shows, not once per thread. Plain text:
-    the template fills in a name or a date with `%` and escapes the whole (the words hold no
-    character that escaping changes; tests/forum/test_networks.py checks it for every language).
+    The counts are translated once per number the page shows, not once per thread, from the
+    request's translations looked up once (what Flask-Babel's `ngettext` does for each call: the
+    plural for `n`, `%(num)d` filled in). Plain text: the template fills in a name or a date with
+    `%` and escapes the whole (the words hold no character that escaping changes;
+    tests/forum/test_networks.py checks it for every language).
     """
     posts = {row.thread.post_count for row in page.items}
     unread = {row.unread for row in page.items if row.unread}
+    # Named as the extraction keyword, so that `pybabel extract` still finds the counts' words.
+    ngettext = get_translations().ungettext
     return ListWords(
         started=_("Startad av %(name)s"),
         latest=_("senast %(when)s"),
-        posts={n: ngettext("%(num)d inlägg", "%(num)d inlägg", n) for n in posts},
-        unread={n: ngettext("%(num)d nytt", "%(num)d nya", n) for n in unread},
+        posts={n: ngettext("%(num)d inlägg", "%(num)d inlägg", n) % {"num": n} for n in posts},
+        unread={n: ngettext("%(num)d nytt", "%(num)d nya", n) % {"num": n} for n in unread},
     )
