@@ -35,6 +35,8 @@ def cell_html(value: Value, unit: str) -> Markup:
     Written here rather than by a template macro called for every cell (290 municipalities by
     the periods at national size): a macro call costs Jinja ten times this.
     """
+    if isinstance(value, HiddenType):  # a share or days kept back is the mark, not a number
+        return escape(HIDDEN_MARK)
     shown = cell(value, unit)
     if shown == "":
         return Markup('<span aria-label="%s">·</span>') % _("inget att räkna")

@@ -40,3 +40,10 @@ def test_a_cell_is_written_as_the_macro_wrote_it(app, value, unit, shown):
         by_macro = template.render(v=value, unit=unit, cell=exports.cell)
         assert by_macro == f"[{shown}]"
         assert f"[{exports.cell_html(value, unit)}]" == by_macro
+
+
+@pytest.mark.parametrize("unit", ["count", "share", "days"])
+def test_a_value_kept_back_is_written_as_its_mark_whatever_the_unit(unit):
+    """A share kept back by the anonymity threshold (satisfaction) once stopped the page: "%.1f" of "–"."""
+    assert exports.cell_html(HIDDEN, unit) == "–"
+    assert exports.cell(HIDDEN, unit) == "–"
