@@ -115,7 +115,7 @@ def _page(template: str) -> tuple[str, int]:
         title=_title(report) if report else _("Rapport"),
         keys={"period": chosen.form.period.data, "omrade": chosen.form.omrade.data},
         unit_label=exports.unit_label,
-        cell=exports.cell_html,
+        rows=exports.rows_html,
     ), status
 
 
