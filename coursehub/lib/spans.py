@@ -13,7 +13,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, and_, case, literal
+from sqlalchemy import ColumnElement, Integer, and_, any_, bindparam, case, literal
+from sqlalchemy.dialects import postgresql
+
+from coursehub.lib.database import is_postgres
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,14 @@ def per_span(spans: Sequence[Span], rows: Any) -> list[int]:
 
 
 def of_ids(column: Any, ids: Sequence[int] | None) -> ColumnElement[bool]:
-    """True for rows whose `column` is one of `ids`; every row when `ids` is None."""
+    """True for rows whose `column` is one of `ids`; every row when `ids` is None.
+
+    On PostgreSQL `= ANY(:ids)`, the ids bound as one array: an IN list binds each id on its own
+    (290 municipalities at national size), so every run re-renders and re-parses a statement of
+    that many parameters, and its text changes with their number. SQLite has no arrays: IN there.
+    """
     if ids is None:
         return sa.true()
+    if is_postgres():
+        return column == any_(bindparam(None, [int(i) for i in ids], type_=postgresql.ARRAY(Integer)))
     return column.in_(list(ids) or [-1])

@@ -142,6 +142,23 @@ def test_a_municipal_worker_reads_only_their_own_municipality(data, client, logi
     assert client.get(f"/rapport/rapport.xlsx?period=2026&omrade=kommun-{a.id}").status_code == 403
 
 
+@pytest.mark.parametrize("area", ["lan", "kommun"])
+def test_the_area_asked_for_is_found_among_the_visitors_areas_without_asking_again(
+    data, client, login_as, count_queries, area
+):
+    """The menu of areas has every area the visitor may see: parsing the key anew was a second query."""
+    a, _b = data
+    login_as(client, UserFactory(staff=True))
+    key = "lan" if area == "lan" else f"kommun-{a.id}"
+    with count_queries() as statements:
+        response = client.get(f"/rapport?period=2026&omrade={key}")
+    assert response.status_code == 200
+    label = "Hela länet" if area == "lan" else "A-stad"
+    assert f"Rapport 2026 – {label}" in response.get_data(as_text=True)
+    parse_scope_query = re.compile(r"FROM municipalities\s+WHERE municipalities\.(is_member|id) ")
+    assert not [s for s in statements if parse_scope_query.search(s)]
+
+
 @pytest.mark.parametrize("role", ["family", "leader", "member"])
 def test_others_are_refused(data, client, login_as, role):
     login_as(client, UserFactory(**{role: True}))

@@ -83,12 +83,20 @@ def _choice() -> Choice:
         form.period.data = _default_period(today, start).key
     if not request.args.get("omrade"):
         form.omrade.data = areas[0].key
-    asked_area = parse_scope(form.omrade.data or "")
+    asked_area = _area(areas, form.omrade.data or "")
     if asked_area is not None and not may_see(current_user, asked_area):
         abort(403)
     if not form.validate():
         return Choice(form, None, None)
     return Choice(form, parse_period(form.period.data or ""), asked_area)
+
+
+def _area(areas: list[Scope], key: str) -> Scope | None:
+    """The area a key names: one of the visitor's own areas (no query), else what parse_scope finds.
+
+    An area the visitor may not choose is still parsed, so that it answers 403 rather than 400.
+    """
+    return next((area for area in areas if area.key == key), None) or parse_scope(key)
 
 
 def _report(chosen: Choice, *, section: str | None = None) -> Report | None:
@@ -115,7 +123,7 @@ def _page(template: str) -> tuple[str, int]:
         title=_title(report) if report else _("Rapport"),
         keys={"period": chosen.form.period.data, "omrade": chosen.form.omrade.data},
         unit_label=exports.unit_label,
-        cell=exports.cell_html,
+        rows=exports.rows_html,
     ), status
 
 
