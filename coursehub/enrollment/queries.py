@@ -295,6 +295,9 @@ def _meeting(row: Any, run: CourseRun) -> Meeting:
 def family_progress(enrollments: Iterable[Enrollment], now: datetime) -> dict[int, Progress | None]:
     """Return progress_of for every sign-up, from one statement of the runs' scheduled sessions.
 
+    For a page of a family's sign-ups, and of a professional's (their runs' sessions need not be
+    loaded either).
+
     Only the columns the page shows are read, as plain rows instead of ORM objects with their
     venues (building those cost most of the family courses page's time); only each sign-up's next
     session becomes a Meeting, the one the page shows. A make-up sign-up's progress is its loaded
@@ -888,8 +891,12 @@ def active_user_by_email(email: str) -> User | None:
 
 
 def professional_enrollments(user_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """Return a page of a professional's own sign-ups, active ones and newest runs first."""
-    return _own_enrollments(Enrollment.professional_id == user_id, page, per_page)
+    """Return a page of a professional's own sign-ups, active ones and newest runs first, runs
+    loaded but not their sessions nor the sign-ups' persons (family_progress reads the progress
+    from plain rows; the page shows no names)."""
+    return _own_enrollments(
+        Enrollment.professional_id == user_id, page, per_page, with_sessions=False, with_persons=False
+    )
 
 
 def active_professional_enrollment_of(user_id: int, run_id: int) -> Enrollment | None:
