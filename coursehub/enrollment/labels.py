@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
 
 from coursehub.enrollment.models import EnrollmentStatus, ParticipantKind
@@ -20,6 +22,11 @@ STATUS_LABELS = {
 def status_label(status: EnrollmentStatus | str) -> str:
     """Return the label of `status`, in the language of the request."""
     return str(STATUS_LABELS[EnrollmentStatus(status)])
+
+
+def status_labels(statuses: Iterable[EnrollmentStatus]) -> dict[EnrollmentStatus, str]:
+    """Return the labels of `statuses`, each translated once (a list's rows share a few statuses)."""
+    return {status: status_label(status) for status in set(statuses)}
 
 
 KIND_LABELS = {

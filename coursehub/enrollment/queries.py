@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, overload
 
@@ -238,56 +238,79 @@ def family_courses(household_id: int, *, page: int = 1, per_page: int = PER_PAGE
     )
 
 
+@functools.cache
+def _persons_names_statement() -> Select[int, str]:
+    """`persons_names`'s statement, built once (the ids are bound at execution)."""
+    return (
+        select(EnrollmentPerson.enrollment_id, User.full_name)
+        .join(User, User.id == EnrollmentPerson.user_id)
+        .where(EnrollmentPerson.enrollment_id.in_(bindparam("enrollment_ids", expanding=True)))
+        .order_by(EnrollmentPerson.id)
+    )
+
+
 def persons_names(enrollment_ids: Iterable[int]) -> dict[int, list[str]]:
     """Return the names of each sign-up's persons, in the order of Enrollment.persons: one
     statement of plain names instead of loading the persons and their users as ORM objects."""
     names: dict[int, list[str]] = {enrollment_id: [] for enrollment_id in enrollment_ids}
     if names:
-        rows = db.session.execute(
-            select(EnrollmentPerson.enrollment_id, User.full_name)
-            .join(User, User.id == EnrollmentPerson.user_id)
-            .where(EnrollmentPerson.enrollment_id.in_(names))
-            .order_by(EnrollmentPerson.id)
-        )
+        rows = db.session.execute(_persons_names_statement(), {"enrollment_ids": list(names)})
         for enrollment_id, name in rows:
             names[enrollment_id].append(name)
     return names
 
 
+@functools.cache
+def _meetings_statement() -> Select[*tuple[Any, ...]]:
+    """`family_progress`'s statement, built once (the runs are bound at execution)."""
+    return (
+        select(
+            CourseSession.run_id,
+            CourseSession.title,
+            CourseSession.starts_at,
+            CourseSession.ends_at,
+            CourseSession.online_url,
+            CourseSession.venue_id,
+            Venue.name,
+            Venue.street,
+            Venue.postcode,
+            Venue.city,
+        )
+        .outerjoin(Venue, Venue.id == CourseSession.venue_id)
+        .where(
+            CourseSession.run_id.in_(bindparam("run_ids", expanding=True)),
+            CourseSession.status == SessionStatus.SCHEDULED,
+        )
+        .order_by(CourseSession.starts_at, CourseSession.id)
+    )
+
+
+def _meeting(row: Any, run: CourseRun) -> Meeting:
+    """Return a row of `_meetings_statement` as the Meeting the page shows."""
+    _run_id, title, starts_at, ends_at, online_url, venue_id, name, street, postcode, city = row
+    place = Place(name, venue_address(street, postcode, city)) if venue_id is not None else None
+    return Meeting(title, starts_at, ends_at, online_url, place, run)
+
+
 def family_progress(enrollments: Iterable[Enrollment], now: datetime) -> dict[int, Progress | None]:
     """Return progress_of for every sign-up, from one statement of the runs' scheduled sessions.
 
-    Only the columns the page shows are read, each session a plain Meeting instead of an ORM
-    object with its venue (building those cost most of the family courses page's time). A
-    make-up sign-up's progress is its loaded make-up session, as in progress_of.
+    For a page of a family's sign-ups, and of a professional's (their runs' sessions need not be
+    loaded either).
+
+    Only the columns the page shows are read, as plain rows instead of ORM objects with their
+    venues (building those cost most of the family courses page's time); only each sign-up's next
+    session becomes a Meeting, the one the page shows. A make-up sign-up's progress is its loaded
+    make-up session, as in progress_of.
     """
     enrollments = list(enrollments)
     runs = {
         e.run_id for e in enrollments if e.status == EnrollmentStatus.CONFIRMED and e.makeup_session is None
     }
-    by_run: dict[int, list[Meeting]] = {run_id: [] for run_id in runs}
+    by_run: dict[int, list[Any]] = {run_id: [] for run_id in runs}
     if runs:
-        loaded = {e.run_id: e.run for e in enrollments}
-        rows = db.session.execute(
-            select(
-                CourseSession.run_id,
-                CourseSession.title,
-                CourseSession.starts_at,
-                CourseSession.ends_at,
-                CourseSession.online_url,
-                CourseSession.venue_id,
-                Venue.name,
-                Venue.street,
-                Venue.postcode,
-                Venue.city,
-            )
-            .outerjoin(Venue, Venue.id == CourseSession.venue_id)
-            .where(CourseSession.run_id.in_(runs), CourseSession.status == SessionStatus.SCHEDULED)
-            .order_by(CourseSession.starts_at, CourseSession.id)
-        )
-        for run_id, title, starts_at, ends_at, online_url, venue_id, name, street, postcode, city in rows:
-            place = Place(name, venue_address(street, postcode, city)) if venue_id is not None else None
-            by_run[run_id].append(Meeting(title, starts_at, ends_at, online_url, place, loaded[run_id]))
+        for row in db.session.execute(_meetings_statement(), {"run_ids": sorted(runs)}):
+            by_run[row[0]].append(row)
     progress: dict[int, Progress | None] = {}
     for e in enrollments:
         if e.status != EnrollmentStatus.CONFIRMED:
@@ -295,12 +318,17 @@ def family_progress(enrollments: Iterable[Enrollment], now: datetime) -> dict[in
         elif e.makeup_session is not None:
             progress[e.id] = progress_of(e, now)
         else:
-            progress[e.id] = _progress(e.run, by_run[e.run_id], now)
+            found = _progress(e.run, by_run[e.run_id], now)
+            if found.next_session is not None:
+                found = replace(found, next_session=_meeting(found.next_session, e.run))
+            progress[e.id] = found
     return progress
 
 
-def _progress(run: CourseRun, sessions: Sequence[CourseSession | Meeting], now: datetime) -> Progress:
-    """The progress rule, from a run's scheduled sessions (or a make-up's one) in order of start."""
+def _progress(run: CourseRun, sessions: Sequence[Any], now: datetime) -> Progress:
+    """The progress rule, from a run's scheduled sessions (or a make-up's one) in order of start.
+
+    A session is anything with `starts_at` and `ends_at`: an ORM session, a Meeting, a row."""
     held = sum(1 for s in sessions if s.ends_at <= now)
     coming = [s for s in sessions if s.ends_at > now]  # in order of their start
     finished = run.status == RunStatus.COMPLETED or (bool(sessions) and not coming)
@@ -783,14 +811,20 @@ class Adult:
     feed_token: str | None
 
 
-def household_feed_holders(household_id: int) -> list[tuple[Adult, bool]]:
-    """Return the household's active adults, each with whether they have a calendar link."""
-    rows = db.session.execute(
+@functools.cache
+def _feed_holders_statement() -> Select[int, str, str]:
+    """`household_feed_holders`'s statement, built once (the household is bound at execution)."""
+    return (
         select(User.id, User.full_name, CalendarFeed.token)
         .outerjoin(CalendarFeed, CalendarFeed.user_id == User.id)
-        .where(User.household_id == household_id, User.deactivated_at.is_(None))
+        .where(User.household_id == bindparam("household_id"), User.deactivated_at.is_(None))
         .order_by(User.id)
     )
+
+
+def household_feed_holders(household_id: int) -> list[tuple[Adult, bool]]:
+    """Return the household's active adults, each with whether they have a calendar link."""
+    rows = db.session.execute(_feed_holders_statement(), {"household_id": household_id})
     return [(Adult(user_id, name, token), token is not None) for user_id, name, token in rows]
 
 
@@ -857,8 +891,12 @@ def active_user_by_email(email: str) -> User | None:
 
 
 def professional_enrollments(user_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """Return a page of a professional's own sign-ups, active ones and newest runs first."""
-    return _own_enrollments(Enrollment.professional_id == user_id, page, per_page)
+    """Return a page of a professional's own sign-ups, active ones and newest runs first, runs
+    loaded but not their sessions nor the sign-ups' persons (family_progress reads the progress
+    from plain rows; the page shows no names)."""
+    return _own_enrollments(
+        Enrollment.professional_id == user_id, page, per_page, with_sessions=False, with_persons=False
+    )
 
 
 def active_professional_enrollment_of(user_id: int, run_id: int) -> Enrollment | None:

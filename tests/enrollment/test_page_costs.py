@@ -4,9 +4,10 @@ statements whatever the history holds, and pages whose total rides along with th
 from __future__ import annotations
 
 from coursehub import clock
+from coursehub.courses.models import IntendedFor
 from coursehub.enrollment import queries, services
 from coursehub.enrollment.models import CalendarFeed
-from tests.factories import CourseRunFactory, EnrollmentFactory, UserFactory
+from tests.factories import CourseRunFactory, CourseTypeFactory, EnrollmentFactory, UserFactory
 from tests.support.sql import count_traffic
 
 
@@ -99,3 +100,21 @@ def test_the_feed_runs_three_statements_however_many_runs_it_holds(client, db, m
     # (4 before: the offsets were a statement of their own).
     assert len(few.statements) == len(many.statements) == 3, many.statements
     assert body.count(b"BEGIN:VEVENT") > 4
+
+
+def test_the_professional_courses_page_reads_progress_from_the_sessions_rows(client, login_as, db, worker):
+    going = CourseRunFactory(course_type=CourseTypeFactory(intended_for=IntendedFor.PROFESSIONALS, themes=3))
+    other = CourseRunFactory(course_type=CourseTypeFactory(intended_for=IntendedFor.PROFESSIONALS, themes=2))
+    for run in (going, other):
+        services.sign_up_professionals(run, [worker], actor=worker, now=clock.now())
+    db.session.commit()
+    login_as(client, worker)
+    client.get("/mina-kurser/yrkesverksam")
+    db.session.commit()
+    with count_traffic(db.engine) as traffic:
+        page = client.get("/mina-kurser/yrkesverksam").get_data(as_text=True)
+    assert "0 av 3 träffar" in page and "0 av 2 träffar" in page
+    # The user with roles, the page with its total, the runs' sessions, the menu's count of
+    # approvals and its network membership (6 before: the sign-ups' persons with their users, and
+    # the runs' sessions with their venues as ORM objects, though the page shows no names nor places).
+    assert len(traffic.statements) == 5, "\n".join(s[:160] for s in traffic.statements)

@@ -14,6 +14,7 @@ from coursehub.accounts.models import Municipality, Role
 from coursehub.accounts.permissions import login_required, roles_required
 from coursehub.enrollment import permissions, queries, services
 from coursehub.enrollment.forms import EmptyForm, NeedsForm, ReasonForm, RegisterFamilyForm, SignUpForm
+from coursehub.enrollment.labels import status_labels
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.enrollment.views import bp
 from coursehub.enrollment.views._helpers import back, calendar_name, load_run, show_error
@@ -201,8 +202,8 @@ def my_courses():
         feed_links=links,
         adults=adults,
         names=queries.persons_names(e.id for e in page.items),
+        status_labels=status_labels(e.status for e in page.items),
         button_form=EmptyForm(),
-        cancel_form=ReasonForm(),
         urls=_row_urls(),
     )
 

@@ -89,7 +89,7 @@ def my_professional_courses():
     return render_template(
         "enrollment/my_professional_courses.html",
         page=page,
-        progress={e.id: queries.progress_of(e, now) for e in page.items},
+        progress=queries.family_progress(page.items, now),
         now=now,
         button_form=EmptyForm(),
         cancel_form=ReasonForm(),
