@@ -248,18 +248,26 @@ def step_page(step: Step, filters: BoardFilter, *, page: int) -> Page:
     return found
 
 
+def _is_staff() -> Any:
+    """Whether the user (User) has a staff role. The roles as literals: as parameters,
+    PostgreSQL's generic plan took a third of all users for staff and scanned every user
+    (1,857 buffers at national size, against 14), so it planned the statement on every run."""
+    roles = [_sql(role.value, UserRole.role.type) for role in STAFF_ROLES]
+    return exists().where(UserRole.user_id == User.id, UserRole.role.in_(roles))
+
+
+@functools.cache
+def _staff_members_statement() -> Executable:
+    return (
+        select(User.id, User.full_name)
+        .where(User.deactivated_at.is_(None), _is_staff())
+        .order_by(User.full_name, User.id)
+    )
+
+
 def staff_members() -> list[Row[tuple[int, str]]]:
     """Return the active staff and admins (id, full_name), by name: whom a case can be given to."""
-    return list(
-        db.session.execute(
-            select(User.id, User.full_name)
-            .where(
-                User.deactivated_at.is_(None),
-                exists().where(UserRole.user_id == User.id, UserRole.role.in_(STAFF_ROLES)),
-            )
-            .order_by(User.full_name, User.id)
-        )
-    )
+    return list(db.session.execute(_staff_members_statement()))
 
 
 def channels(*, active_only: bool = True) -> list[Channel]:
@@ -304,10 +312,7 @@ def _board_choices_statement() -> Executable:
     has_case = exists().where(
         Case.municipality_id == Municipality.id, Case.closed_at.is_(None), Case.withdrawn_at.is_(None)
     )
-    # The roles as literals: as parameters, PostgreSQL's generic plan counted a third of all users
-    # as staff and scanned every user (1,857 buffers at national size, against 14).
-    roles = [_sql(role.value, UserRole.role.type) for role in STAFF_ROLES]
-    is_staff = exists().where(UserRole.user_id == User.id, UserRole.role.in_(roles))
+    is_staff = _is_staff()
     no_position, no_name = _sql(0, Integer), _sql("", String)
     lists = union_all(
         select(
