@@ -68,13 +68,17 @@ def record_denied(what: str, object_id: int | None = None) -> None:
     commit_audit_now()
 
 
-def record_read(what: str, case: Case | None = None) -> None:
-    """Write and commit the audit row of the current user's read of `case` (or of the board).
+def record_read(what: str, case: Case | None = None, *, also: Sequence[str] = ()) -> None:
+    """Write and commit the audit row of the current user's read of `case` (or of the board), and
+    a row for each of `also`, the further subjects the same page shows (the case page's notes and
+    checks), all in one commit.
 
     The rows already loaded (the user and their roles, the case) are kept rather than expired by
     the commit: the page goes on reading them, and expiring them cost two more statements.
     """
-    audit.record(_actor(current_user), f"recruitment.{what}.read", obj=case)
+    actor = _actor(current_user)
+    for subject in (what, *also):
+        audit.record(actor, f"recruitment.{subject}.read", obj=case)
     session = db.session()
     expiring = session.expire_on_commit
     session.expire_on_commit = False
@@ -84,12 +88,16 @@ def record_read(what: str, case: Case | None = None) -> None:
         session.expire_on_commit = expiring
 
 
-def load_case(ident: object, *, what: str = "case", options: Sequence[Any] = ()) -> Case:
+def load_case(
+    ident: object, *, what: str = "case", also: Sequence[str] = (), options: Sequence[Any] = ()
+) -> Case:
     """Load a case the current user may read, writing the read's audit row; else 404 and a denied row.
 
+    `also` names further subjects the page shows, each with its audit row in the same commit;
     `options` are loader options for the case's statement (what the page reads of it)."""
-    if what not in READ_SUBJECTS:
-        raise ValueError(what)
+    for subject in (what, *also):
+        if subject not in READ_SUBJECTS:
+            raise ValueError(subject)
     number = as_id(ident)
     if not can_read_cases(current_user):
         record_denied(what, number)
@@ -98,7 +106,7 @@ def load_case(ident: object, *, what: str = "case", options: Sequence[Any] = ())
     case = db.session.get(Case, number, options=options) if number is not None else None
     if case is None:
         abort(404)
-    record_read(what, case)
+    record_read(what, case, also=also)
     return case
 
 

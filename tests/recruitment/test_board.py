@@ -3,10 +3,14 @@
 import itertools
 from datetime import timedelta
 
+from flask_babel import format_date
+from sqlalchemy.dialects import postgresql
+
 from coursehub import clock
 from coursehub.extensions import db as _db
 from coursehub.recruitment import queries
 from coursehub.recruitment.models import AssignmentKind, Case, CaseAdult, CaseKind, Step
+from coursehub.recruitment.views import board as board_views
 from tests.factories import MunicipalityFactory, UserFactory
 from tests.recruitment.factories import CaseFactory, ChannelFactory
 
@@ -105,6 +109,17 @@ def test_the_board_statements_can_be_cached_so_they_are_compiled_once():
                 assert statement._generate_cache_key() is not None, (used, postgres)
 
 
+def test_the_unfiltered_board_statements_bind_no_constants_so_postgresql_plans_them_once():
+    # psycopg prepares a statement after a few runs; one whose constants (the steps, the staff
+    # roles, the column's length) are bound was planned again on every run, and its generic plan
+    # took a third of all users for staff.
+    dialect = postgresql.dialect()
+    _counts, cards = queries._board_statements((False,) * len(queries._BOARD_FILTERS), True)
+    for statement in (cards, queries._board_choices_statement(), queries._staff_members_statement()):
+        assert statement.compile(dialect=dialect).params == {}
+    assert "'staff'" in str(queries._board_choices_statement().compile(dialect=dialect))
+
+
 def test_the_filter_form_shows_the_chosen_filters(db, client, login_as, staff):
     here, there = MunicipalityFactory(name="Habo"), MunicipalityFactory(name="Aneby")
     web, paper = ChannelFactory(name="Sociala medier"), ChannelFactory(name="Tidning")
@@ -122,3 +137,56 @@ def test_the_filter_form_shows_the_chosen_filters(db, client, login_as, staff):
     assert f'<option value="{paper.id}" >Tidning</option>' in page
     plain = _page(client, login_as, staff)
     assert " selected>" not in plain.split('id="filter-kommun"', 1)[1].split("</form>", 1)[0]
+
+
+# The cards and options as the board's macros wrote them before the view wrote them itself.
+_CARDS_MACRO = """{% for href, reference, adult_name, where_when, staff, is_late in lines %}
+<li class="card mb-2">
+  <div class="card-body p-2">
+    <a class="fw-semibold" href="{{ href }}">{{ reference }}</a>
+    {% if adult_name is not none %}<span>{{ adult_name }}</span>{% endif %}
+    <div class="small text-body-secondary">{{ where_when }}</div>
+    <div class="small">{{ staff }}</div>
+    {% if is_late %}<span class="badge text-bg-danger">{{ late }}</span>{% endif %}
+  </div>
+</li>
+{% endfor %}"""
+_OPTIONS_MACRO = (
+    '{% for id, name in choices %}<option value="{{ id }}" {% if id == chosen %}selected{% endif %}>'
+    "{{ name }}</option>{% endfor %}"
+)
+
+
+def test_the_written_cards_and_options_are_the_html_the_macros_wrote(app):
+    now = clock.now()
+    today = clock.to_local(now).date()
+    odd = "<Ö & 'Å\"> "
+    cards = [
+        queries.Card(7, "R-1", Step.INTERVIEW, now, today, None, "Bo Ek", "Habo", "Sara Berg"),
+        queries.Card(8, None, Step.INTERVIEW, now - timedelta(days=40), today - timedelta(days=2), None,
+                     None, odd, None),
+        queries.Card(9, odd, Step.CHECKS, now - timedelta(days=400), today - timedelta(days=2), now,
+                     odd, "Habo", odd),
+    ]  # fmt: skip
+    with app.test_request_context("/rekrytering/"):
+        lines = []
+        for card in cards:
+            day = clock.to_local(card.registered_at).date()
+            staff_line = "Ingen handläggare" if card.staff_name is None else f"Handläggare: {card.staff_name}"
+            lines.append(
+                (
+                    f"/rekrytering/arenden/{card.id}",
+                    card.reference,
+                    card.adult_name,
+                    f"{card.municipality_name} · {format_date(day, 'd MMMM y')}",
+                    staff_line,
+                    card.is_past_first_contact(today),
+                )
+            )
+        expected = app.jinja_env.from_string(_CARDS_MACRO).render(lines=lines, late="Första kontakt försenad")
+        assert board_views._Cards(today).write(cards) == expected
+        assert expected.count("<li") == 3 and "&lt;Ö &amp; &#39;Å&#34;&gt;" in expected and "None" in expected
+        choices = [queries.Choice(1, "Habo"), queries.Choice(2, odd)]
+        for chosen in (None, 1, 2):
+            written = app.jinja_env.from_string(_OPTIONS_MACRO).render(choices=choices, chosen=chosen)
+            assert board_views._options(choices, chosen) == written

@@ -3,7 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from coursehub import clock
 from coursehub.accounts.models import AuditEntry, AuditOutcome
@@ -261,6 +262,30 @@ def test_reading_a_case_writes_audit_rows_for_the_case_its_notes_and_checks(db, 
         ("recruitment.checks.read", staff.id, AuditOutcome.OK),
     }
     assert all(r.detail is None for r in rows)  # no content
+
+
+def _commits_of(client, path: str) -> int:
+    commits = []
+
+    def count(_session) -> None:
+        commits.append(1)
+
+    event.listen(Session, "after_commit", count)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(Session, "after_commit", count)
+    return len(commits)
+
+
+def test_the_case_page_commits_its_three_audit_rows_at_once(db, client, login_as, staff):
+    # Each commit is a round trip (and a BEGIN after it); the case page committed its rows for the
+    # case, its notes and its checks one by one. It commits as often as a page with one row.
+    case = CaseFactory()
+    db.session.commit()
+    login_as(client, staff)
+    one_row = _commits_of(client, f"/rekrytering/arenden/{case.id}/koppling")
+    assert _commits_of(client, f"/rekrytering/arenden/{case.id}") == one_row
 
 
 @pytest.mark.parametrize("role", ["family", "municipal", "member", "leader", "steering"])

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from coursehub import clock
 from coursehub.lib.params import as_id, page_arg
@@ -41,62 +42,75 @@ def _filter_args(filters: queries.BoardFilter) -> dict[str, Any]:
     }
 
 
-class CardLine(NamedTuple):
-    """A case's card as the page shows it, its texts worked out in Python once per page rather
-    than in the template card by card."""
+class _Cards:
+    """The cards of one page's lists, written as HTML once per page: what the cards share (the
+    month names, the municipalities, the staff members' lines, the case URL up to its id) is
+    escaped once, and each card costs an f-string with its reference and adult escaped.
 
-    href: str
-    reference: str | None
-    adult_name: str | None
-    where_when: str  # "municipality · the local date of registration"
-    staff: str  # "Handläggare: name", or "Ingen handläggare"
-    late: bool  # past the first-contact deadline
-
-
-class _CardTexts:
-    """What the cards of one page share, worked out once for the page: the month names, the
-    staff members' lines, the case URL up to its id."""
+    Written in Python rather than by a macro: a Jinja loop over a column's cards unpacked each
+    card's fields and escaped five of them, some 250 cards a page at national size. The HTML is
+    the macro's, character for character (tests/recruitment/test_board.py compares them).
+    """
 
     def __init__(self, today: date) -> None:
         self.today = today
         self.months: dict[int, str] = {}
+        self.places: dict[str, str] = {}
         self.staff: dict[str, str] = {}
-        self.no_staff = _("Ingen handläggare")
-        self.case_url = url_for("recruitment.case", case_id=0).removesuffix("0")
+        self.no_staff = str(escape(_("Ingen handläggare")))
+        self.late = f'<span class="badge text-bg-danger">{escape(_("Första kontakt försenad"))}</span>'
+        self.case_url = str(escape(url_for("recruitment.case", case_id=0).removesuffix("0")))
 
-    def lines(self, cards: list[queries.Card]) -> list[CardLine]:
-        """Return the cards' lines. The date as the `local_date` filter writes it ("d MMMM y",
+    def write(self, cards: list[queries.Card]) -> Markup:
+        """Return the cards' list items. The date as the `local_date` filter writes it ("d MMMM y",
         e.g. "28 september 2017"), with Babel asked once per month for the month's name."""
-        months, staff, case_url, today = self.months, self.staff, self.case_url, self.today
-        lines = []
+        months, places, staff, today = self.months, self.places, self.staff, self.today
+        html = []
         for card in cards:
             day = clock.to_local(card.registered_at).date()
             month = months.get(day.month)
             if month is None:
-                month = months[day.month] = format_date(day.replace(day=1), "MMMM")
-            if card.staff_name is None:
-                staff_text = self.no_staff
-            elif (staff_text := staff.get(card.staff_name)) is None:
-                staff_text = staff[card.staff_name] = _("Handläggare: %(name)s", name=card.staff_name)
-            lines.append(
-                CardLine(
-                    href=f"{case_url}{card.id}",
-                    reference=card.reference,
-                    adult_name=card.adult_name,
-                    where_when=f"{card.municipality_name} · {day.day} {month} {day.year}",
-                    staff=staff_text,
-                    late=card.is_past_first_contact(today),
-                )
+                month = months[day.month] = str(escape(format_date(day.replace(day=1), "MMMM")))
+            place = places.get(card.municipality_name)
+            if place is None:
+                place = places[card.municipality_name] = str(escape(card.municipality_name))
+            name = card.staff_name
+            if name is None:
+                staff_line = self.no_staff
+            elif (known := staff.get(name)) is not None:
+                staff_line = known
+            else:
+                staff_line = staff[name] = str(escape(_("Handläggare: %(name)s", name=name)))
+            adult = "" if card.adult_name is None else f"<span>{escape(card.adult_name)}</span>"
+            late = self.late if card.is_past_first_contact(today) else ""
+            html.append(
+                f'\n<li class="card mb-2">\n  <div class="card-body p-2">\n'
+                f'    <a class="fw-semibold" href="{self.case_url}{card.id}">{escape(card.reference)}</a>\n'
+                f"    {adult}\n"
+                f'    <div class="small text-body-secondary">{place} · {day.day} {month} {day.year}</div>\n'
+                f'    <div class="small">{staff_line}</div>\n'
+                f"    {late}\n  </div>\n</li>\n"
             )
-        return lines
+        # Every text above went through escape().
+        return Markup("".join(html))  # noqa: S704  # nosec B704
 
 
-def _choices() -> dict[str, Any]:
+def _options(choices: list[queries.Choice], chosen: int | None) -> Markup:
+    """A filter's options as the filter form wrote them, the chosen one selected."""
+    html = "".join(
+        f'<option value="{ident}" {"selected" if ident == chosen else ""}>{escape(name)}</option>'
+        for ident, name in choices
+    )
+    # Each name went through escape(); the ids are ints.
+    return Markup(html)  # noqa: S704  # nosec B704
+
+
+def _choices(filters: queries.BoardFilter) -> dict[str, Any]:
     choices = queries.board_choices()  # one statement for the three lists
     return {
-        "municipalities": choices.municipalities,
-        "staff": choices.staff,
-        "channels": choices.channels,
+        "municipality_options": _options(choices.municipalities, filters.municipality_id),
+        "staff_options": _options(choices.staff, filters.staff_id),
+        "channel_options": _options(choices.channels, filters.channel_id),
         "kind_labels": KIND_LABELS,
         "step_labels": STEP_LABELS,
     }
@@ -110,15 +124,14 @@ def board():
     filters = _filters()
     today = clock.to_local(clock.now()).date()
     columns = queries.board_columns(filters, today=today)
-    texts = _CardTexts(today)
+    cards = _Cards(today)
     return render_template(
         "recruitment/board.html",
         columns=columns,
-        lines={column.step: texts.lines(column.cases) for column in columns},
-        late=_("Första kontakt försenad"),
+        cards={column.step: cards.write(column.cases) for column in columns},
         filters=filters,
         filter_args=_filter_args(filters),
-        **_choices(),
+        **_choices(filters),
     )
 
 
@@ -135,10 +148,9 @@ def step_cases(step: str):
         "recruitment/step.html",
         step=Step(step),
         page=page,
-        lines=_CardTexts(clock.to_local(clock.now()).date()).lines(page.items),
-        late=_("Första kontakt försenad"),
+        cards=_Cards(clock.to_local(clock.now()).date()).write(page.items),
         filter_args=_filter_args(filters),
-        **_choices(),
+        step_labels=STEP_LABELS,
     )
 
 
