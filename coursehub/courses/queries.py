@@ -23,7 +23,6 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
-    literal_column,
     or_,
     select,
     union_all,
@@ -57,6 +56,7 @@ from coursehub.courses.models import (
 from coursehub.extensions import db
 from coursehub.lib.localtime import local_moment
 from coursehub.lib.pagination import Page, page_number, paginate
+from coursehub.lib.sqlconst import written
 
 PER_PAGE = 20
 # Past this page number a list's OFFSET would overflow PostgreSQL's bigint; no list is that long.
@@ -308,7 +308,7 @@ class CatalogueChoices:
 
 def _tag(name: str) -> ColumnElement[str]:
     """Return a constant naming which list a row of the choices' UNION belongs to."""
-    return literal_column(f"'{name}'", String)
+    return written(name, String)
 
 
 def catalogue_choices(*, for_professionals: bool = False) -> CatalogueChoices:

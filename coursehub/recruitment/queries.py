@@ -18,7 +18,6 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
-    literal_column,
     select,
     true,
     union_all,
@@ -30,6 +29,7 @@ from coursehub.accounts.models import STAFF_ROLES, Municipality, User, UserRole
 from coursehub.extensions import db
 from coursehub.lib.database import is_postgres
 from coursehub.lib.pagination import Page, paginate
+from coursehub.lib.sqlconst import written, written_all
 from coursehub.recruitment.models import (
     AssignmentKind,
     BasicRequirement,
@@ -106,13 +106,9 @@ def _case_columns(case: Any) -> tuple[Any, ...]:
     )
 
 
-def _sql(value: str | int, type_: Any) -> Any:
-    """A constant of the code written into the SQL rather than bound: a statement of the board
-    with no parameters is planned once per connection (psycopg prepares it), where a bound
-    constant let PostgreSQL plan it again on every run. Only for the code's own constants
-    (step and role names, counts), never for input."""
-    text = str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
-    return literal_column(text, type_)
+# The code's constants (step and role names, counts) are written into the board's SQL
+# (lib.sqlconst): a statement of the board with no parameters is planned once per connection
+# (psycopg prepares it), where a bound constant let PostgreSQL plan it again on every run.
 
 
 def _card_columns(cases: FromClause | None = None) -> tuple[Any, ...]:
@@ -121,10 +117,10 @@ def _card_columns(cases: FromClause | None = None) -> tuple[Any, ...]:
     municipality and (outer) its staff member (_with_card_joins)."""
     case: Any = Case if cases is None else cases.c
     first_adult = (
-        select(CaseAdult.first_name + _sql(" ", String) + CaseAdult.last_name)
+        select(CaseAdult.first_name + written(" ", String) + CaseAdult.last_name)
         .where(CaseAdult.case_id == case.id)
         .order_by(CaseAdult.position, CaseAdult.id)
-        .limit(_sql(1, Integer))
+        .limit(written(1, Integer))
         .correlate(Case if cases is None else cases)
         .scalar_subquery()
     )
@@ -190,14 +186,14 @@ def _board_statements(used: tuple[bool, ...], postgres: bool) -> tuple[Executabl
             _with_card_joins(select(*_card_columns()))
             .where(Case.step == step, *conditions)
             .order_by(Case.registered_at, Case.id)
-            .limit(_sql(BOARD_CASES_PER_STEP, Integer))
+            .limit(written(BOARD_CASES_PER_STEP, Integer))
             .subquery()
             for step in Step
         ]
         return counts, union_all(*(select(branch) for branch in branches))
     # unnest(ARRAY[...]) rather than VALUES: SQLAlchemy caches no statement with VALUES in it.
     steps = (
-        func.unnest(postgresql.array([_sql(step.value, String) for step in Step], type_=String))
+        func.unnest(postgresql.array(list[Any](written_all(Step, String)), type_=String))
         .table_valued("step")
         .render_derived(name="steps")
     )
@@ -205,10 +201,12 @@ def _board_statements(used: tuple[bool, ...], postgres: bool) -> tuple[Executabl
         select(*_case_columns(Case), Case.municipality_id, Case.assigned_to_id)
         .where(Case.step == steps.c.step, *conditions)
         .order_by(Case.registered_at, Case.id)
-        .limit(_sql(BOARD_CASES_PER_STEP, Integer))
+        .limit(written(BOARD_CASES_PER_STEP, Integer))
         .lateral("cases")
     )
-    found = select(cases).select_from(steps).join(cases, true()).offset(_sql(0, Integer)).subquery("firsts")
+    found = (
+        select(cases).select_from(steps).join(cases, true()).offset(written(0, Integer)).subquery("firsts")
+    )
     firsts: Executable = _with_card_joins(select(*_card_columns(found)), found)
     return counts, firsts
 
@@ -252,7 +250,7 @@ def _is_staff() -> Any:
     """Whether the user (User) has a staff role. The roles as literals: as parameters,
     PostgreSQL's generic plan took a third of all users for staff and scanned every user
     (1,857 buffers at national size, against 14), so it planned the statement on every run."""
-    roles = [_sql(role.value, UserRole.role.type) for role in STAFF_ROLES]
+    roles = [written(role.value, UserRole.role.type) for role in STAFF_ROLES]
     return exists().where(UserRole.user_id == User.id, UserRole.role.in_(roles))
 
 
@@ -313,19 +311,19 @@ def _board_choices_statement() -> Executable:
         Case.municipality_id == Municipality.id, Case.closed_at.is_(None), Case.withdrawn_at.is_(None)
     )
     is_staff = _is_staff()
-    no_position, no_name = _sql(0, Integer), _sql("", String)
+    no_position, no_name = written(0, Integer), written("", String)
     lists = union_all(
         select(
-            _sql("municipality", String).label("list"),
+            written("municipality", String).label("list"),
             Municipality.id.label("id"),
             Municipality.name.label("name"),
             no_position.label("position"),
             Municipality.name.label("sort_name"),
         ).where(has_case),
-        select(_sql("staff", String), User.id, User.full_name, no_position, User.full_name).where(
+        select(written("staff", String), User.id, User.full_name, no_position, User.full_name).where(
             User.deactivated_at.is_(None), is_staff
         ),
-        select(_sql("channel", String), Channel.id, Channel.name, Channel.position, no_name),
+        select(written("channel", String), Channel.id, Channel.name, Channel.position, no_name),
     ).subquery()
     return select(lists.c.list, lists.c.id, lists.c.name).order_by(
         lists.c.position, lists.c.sort_name, lists.c.id

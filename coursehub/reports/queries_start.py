@@ -22,6 +22,7 @@ from coursehub.enrollment import queries as enrollment_queries
 from coursehub.enrollment.models import ACTIVE, Enrollment, EnrollmentStatus
 from coursehub.evaluations.models import Evaluation, Response
 from coursehub.extensions import db
+from coursehub.lib.sqlconst import written, written_all
 from coursehub.notifications.models import OutboxMessage
 from coursehub.recruitment.models import Case
 
@@ -88,7 +89,7 @@ def _values(moment: Moment) -> dict[str, Any]:
 
 # The published status as a literal in the SQL, for the planner's statistics even in a generic plan
 # (written at compile time: a literal_execute parameter cost some 18 calls on each run).
-_PUBLISHED: ColumnElement[Any] = sa.literal_column(f"'{RunStatus.PUBLISHED.value}'", CourseRun.status.type)
+_PUBLISHED: ColumnElement[Any] = written(RunStatus.PUBLISHED, CourseRun.status.type)
 
 
 def _late_cases(at: _Bounds) -> ColumnElement[bool]:
@@ -104,9 +105,7 @@ def _late_cases(at: _Bounds) -> ColumnElement[bool]:
 # condition implies the predicate of ix_enrollments_awaiting_approval (enrollment.models'
 # AWAITING_APPROVAL) and read every waiting sign-up through the wider index to sort them
 # (253 buffers at national scale rather than 3).
-_ACTIVE: tuple[ColumnElement[Any], ...] = tuple(
-    sa.literal_column(f"'{status.value}'", Enrollment.status.type) for status in ACTIVE
-)
+_ACTIVE: tuple[ColumnElement[Any], ...] = written_all(ACTIVE, Enrollment.status.type)
 
 
 def _waiting_approval() -> ColumnElement[bool]:

@@ -1,0 +1,34 @@
+"""lib.sqlconst: the code's constants written into the SQL, quoted, and read back as themselves."""
+
+from __future__ import annotations
+
+import enum
+
+import pytest
+from sqlalchemy import Integer, String, select
+
+from coursehub.lib.sqlconst import written, written_all
+
+
+class Colour(enum.Enum):
+    RED = "röd"
+
+
+def test_written_constants_come_back_as_themselves_from_the_database(db):
+    row = db.session.execute(
+        select(written("O'Hara", String), written(25, Integer), written(Colour.RED, String))
+    ).one()
+    assert tuple(row) == ("O'Hara", 25, "röd")
+
+
+def test_written_constants_are_in_the_statement_text_not_its_parameters(db):
+    statement = select(*written_all(["a", "b'c"], String))
+    compiled = statement.compile(db.engine)
+    assert compiled.params == {}
+    assert "'a'" in str(compiled) and "'b''c'" in str(compiled)
+
+
+@pytest.mark.parametrize("value", [True, 1.5, None, b"bytes"])
+def test_only_texts_and_whole_numbers_are_written(value):
+    with pytest.raises(TypeError):
+        written(value, String)
