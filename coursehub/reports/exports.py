@@ -44,16 +44,14 @@ def _nothing() -> str:
 
 
 def _cell_text(value: Value, unit: str, nothing: str | None = None) -> str:
-    """A cell as safe HTML text, as `cell` shows it; `nothing`: the dot, when the caller has it."""
-    if value is None:
+    """A cell as safe HTML text, the value as `cell` shows it; `nothing`: the dot, when the caller has it."""
+    shown = cell(value, unit)
+    if shown == "":
         return nothing if nothing is not None else _nothing()
-    if isinstance(value, HiddenType):  # a share or days kept back is the mark, not a number
-        return HIDDEN_MARK
-    if unit == "share":
-        return f"{round(float(value) * 100, 1):.1f}".replace(".", ",") + " %"
-    if unit == "days":
-        return f"{round(float(value), 1):.1f}".replace(".", ",")
-    return str(escape(value))
+    if isinstance(shown, float) and unit in ("share", "days"):  # not the mark of a value kept back
+        text = f"{shown:.1f}".replace(".", ",")
+        return text + " %" if unit == "share" else text
+    return str(escape(shown))
 
 
 def rows_html(figure: Figure) -> Markup:
