@@ -109,7 +109,8 @@ def _listed(rows: Any) -> list[ThreadRow]:
     ]
 
 
-def _threads_stmt(user_id: int) -> Select[Thread, str, int]:
+def _threads_stmt(user_id: int | BindParameter[int]) -> Select[Thread, str, int]:
+    """Threads with their author's name and how far `user_id` (a value, or bound later) has read."""
     return (
         select(Thread, User.full_name, ThreadRead.last_read_number)
         .outerjoin(User, User.id == Thread.author_id)
@@ -154,11 +155,7 @@ def network_threads(network_id: int, *, user_id: int, page: int, total: int | No
 def _network_page_stmt() -> Select[Thread, str, int]:
     """A page of a network's threads (`network_threads`), the reader and the page bound per request."""
     return (
-        select(Thread, User.full_name, ThreadRead.last_read_number)
-        .outerjoin(User, User.id == Thread.author_id)
-        .outerjoin(
-            ThreadRead, (ThreadRead.thread_id == Thread.id) & (ThreadRead.user_id == bindparam("user_id"))
-        )
+        _threads_stmt(bindparam("user_id"))
         .where(Thread.network_id == bindparam("network_id"))
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
         .limit(bindparam("limit"))
