@@ -56,6 +56,7 @@ from coursehub.enrollment.models import (
 )
 from coursehub.extensions import db
 from coursehub.lib.pagination import Page, paginate, paginate_counted
+from coursehub.lib.sqlconst import written, written_all
 from coursehub.lib.terms import Term
 
 PER_PAGE = 25
@@ -64,8 +65,15 @@ PER_PAGE = 25
 # -- who takes part: the one door for other areas (attendance) -----------------------------------
 
 
+# signup_persons' statuses and scope written into the SQL (lib.sqlconst): bound, they were the
+# parameters that made PostgreSQL plan the staff menu's count anew on every request.
+_ACTIVE_WRITTEN = written_all(ACTIVE, Enrollment.status.type)
+_CONFIRMED_WRITTEN = written(EnrollmentStatus.CONFIRMED, Enrollment.status.type)
+_RUN_SCOPE_WRITTEN = written(RUN_SCOPE, Enrollment.scope.type)
+
+
 def _taking_part(active: bool) -> ColumnElement[bool]:
-    return Enrollment.status.in_(ACTIVE) if active else Enrollment.status == EnrollmentStatus.CONFIRMED
+    return Enrollment.status.in_(_ACTIVE_WRITTEN) if active else Enrollment.status == _CONFIRMED_WRITTEN
 
 
 def signup_persons(*, active: bool = False) -> Subquery:
@@ -83,7 +91,7 @@ def signup_persons(*, active: bool = False) -> Subquery:
             EnrollmentPerson.user_id,
             Enrollment.household_id,
             Enrollment.run_id,
-            (Enrollment.scope == RUN_SCOPE).label("whole_run"),
+            (Enrollment.scope == _RUN_SCOPE_WRITTEN).label("whole_run"),
             Enrollment.makeup_session_id,
         )
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
@@ -502,8 +510,10 @@ def _waiting_for(municipality_id: int) -> ColumnElement[bool]:
             ),
             Enrollment.professional_id.in_(select(User.id).where(User.municipality_id == municipality_id)),
         ),
+        # Written as ix_enrollments_awaiting_approval's predicate says it, so that the plan of the
+        # prepared statement (bound municipality) can read that index alone.
         Enrollment.needs_approval.is_(True),
-        Enrollment.status.in_(ACTIVE),
+        Enrollment.status.in_(_ACTIVE_WRITTEN),
     )
 
 

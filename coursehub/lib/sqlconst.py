@@ -14,6 +14,7 @@ are bound, or, where their plan matters, passed with `literal_execute` so SQLAlc
 
 from __future__ import annotations
 
+import math
 from enum import Enum
 from typing import Any
 
@@ -21,13 +22,16 @@ from sqlalchemy import literal_column
 from sqlalchemy.sql.expression import ColumnElement
 
 
-def written(value: str | int | Enum, type_: Any) -> ColumnElement[Any]:
-    """Return `value` (an enum's value, a text or a whole number) as SQL text of `type_`."""
+def written(value: str | int | float | Enum, type_: Any) -> ColumnElement[Any]:
+    """Return `value` (an enum's value, a text, a whole or a finite decimal number) as SQL text of
+    `type_`."""
     if isinstance(value, Enum):
         value = value.value
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise TypeError(f"not a constant to write into SQL: {value!r}")
-    text = str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
+    if isinstance(value, float) and not math.isfinite(value):
+        raise TypeError(f"not a finite number: {value!r}")
+    text = repr(value) if isinstance(value, int | float) else "'" + value.replace("'", "''") + "'"
     return literal_column(text, type_)
 
 

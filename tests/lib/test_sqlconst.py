@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 
 import pytest
-from sqlalchemy import Integer, String, select
+from sqlalchemy import Integer, Numeric, String, select
 
 from coursehub.lib.sqlconst import written, written_all
 
@@ -28,7 +28,11 @@ def test_written_constants_are_in_the_statement_text_not_its_parameters(db):
     assert "'a'" in str(compiled) and "'b''c'" in str(compiled)
 
 
-@pytest.mark.parametrize("value", [True, 1.5, None, b"bytes"])
-def test_only_texts_and_whole_numbers_are_written(value):
+def test_a_decimal_number_is_written_as_itself(db):
+    assert db.session.execute(select(written(0.5, Numeric) * 4)).scalar_one() == 2
+
+
+@pytest.mark.parametrize("value", [True, float("nan"), float("inf"), None, b"bytes"])
+def test_only_texts_and_finite_numbers_are_written(value):
     with pytest.raises(TypeError):
         written(value, String)

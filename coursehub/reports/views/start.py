@@ -14,7 +14,7 @@ _CACHE = "reports_action_counts"
 
 def _moment() -> queries_start.Moment:
     now = clock.now()
-    return queries_start.Moment(now=now, today=clock.to_local(now).date())
+    return queries_start.Moment.at(now, clock.to_local(now).date())
 
 
 def action_counts() -> dict[str, int]:
