@@ -116,7 +116,7 @@ class Household(Base):
 
     id: Mapped[intpk]
     name: Mapped[str] = mapped_column(sa.String(120))
-    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id"))
     # A household that registered itself counts only once a municipal worker has confirmed it.
     is_confirmed: Mapped[bool] = mapped_column(default=False)
     confirmed_at: Mapped[datetime | None]
@@ -138,6 +138,8 @@ class Household(Base):
         # What retention looks for: unconfirmed households registered long ago (enrollment's
         # services.retention); confirmed ones are most and never read by it.
         sa.Index("ix_households_unconfirmed_created", "is_confirmed", "created_at"),
+        # A municipality's households, their ids from the index alone (the members' menu count).
+        sa.Index("ix_households_municipality_id_id", "municipality_id", "id"),
     )
 
 
