@@ -207,3 +207,38 @@ def test_the_staff_run_list_reads_as_much_with_5000_runs_as_with_100(client, db,
     for before, after in zip(visits[100], visits[5000], strict=True):
         assert len(after.statements) == len(before.statements), after.statements
         assert after.rows == before.rows
+
+
+def test_the_catalogue_binds_nothing_and_keeps_its_text_for_a_minute(client, db, clock):
+    # Bound, any value (the moment, a filter, the page) made PostgreSQL plan the catalogue's
+    # statements anew on every visit; written in, with the moment a whole minute, each prepared
+    # statement is planned once a minute (courses.queries._catalogue_conditions).
+    import sqlalchemy as sa
+
+    programme = Programme()
+    programme.add(30)
+    month = (FIRST + timedelta(days=40)).strftime("%Y-%m")
+    url = (
+        f"/kurser?typ={programme.course_type.id}&kommun={programme.venue.municipality_id}&manad={month}"
+        f"&lansdel={programme.part.id}&hemtyp={programme.kind.id}&platser=y&satt=plats&sida=2"
+    )
+
+    def statements() -> list[str]:
+        seen: list[tuple[str, object]] = []
+        listener = lambda conn, cursor, statement, parameters, *rest: seen.append((statement, parameters))  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        if db.engine.dialect.name == "postgresql":  # SQLite's LIMIT binds its OFFSET; no plans kept
+            assert [parameters for _, parameters in seen if parameters] == []
+        return [statement for statement, _ in seen]
+
+    clock.set(FIRST + timedelta(seconds=5))
+    first = statements()
+    assert any(f"home_kind_id = {programme.kind.id}" in statement for statement in first)
+    clock.set(FIRST + timedelta(seconds=55))
+    assert statements() == first
+    clock.set(FIRST + timedelta(minutes=1))
+    assert statements() != first
