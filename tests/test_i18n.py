@@ -11,7 +11,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -117,6 +117,18 @@ def test_templates_follow_a_locale_forced_within_the_request(app, compiled_catal
                 assert template.render() == "Kurser|3 kurser hittades."
             assert template.render() == "Courses|3 courses found."
         assert template.render() == "Kurser|3 kurser hittades."
+
+
+def test_the_date_filters_follow_a_locale_forced_within_the_request(app):
+    # The filters read the locale where Flask-Babel keeps it (coursehub.web._request_locale);
+    # a locale forced for a while, and the request's own after it, must each be the one used.
+    local_date = app.jinja_env.filters["local_date"]
+    day = date(2026, 7, 1)
+    with app.test_request_context("/"):
+        assert local_date(day) == "1 juli 2026"
+        with force_locale("en"):
+            assert local_date(day) == "1 July 2026"
+        assert local_date(day) == "1 juli 2026"
 
 
 def test_every_message_has_a_consistent_english_translation():
