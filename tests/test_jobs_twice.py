@@ -27,6 +27,7 @@ from coursehub.forum.models import Delivery
 from coursehub.forum.services import notify
 from coursehub.notifications.models import OutboxMessage
 from coursehub.notifications.scheduler import job_specs, run_job
+from coursehub.recruitment.models import Request, RequestStatus
 from tests.evaluations.support import published_form
 from tests.factories import (
     CourseRunFactory,
@@ -54,6 +55,7 @@ EXPECTED = {
     "retention_ended_signups": 1,
     "retention_unconfirmed_households": 1,
     "retention_cases": 1,
+    "retention_requests": 1,
     "accounts_unusual_reads": 1,
 }
 
@@ -152,6 +154,17 @@ def _past_retention(now, municipality) -> None:
         municipality=municipality,
         registered_at=now - timedelta(days=7 * 365),
         closed_at=now - timedelta(days=6 * 365),
+    )
+    db.session.add(
+        Request(
+            municipality_id=municipality.id,
+            child_age=4,
+            kind="long_term",
+            needs="Behöver en familj med trädgård",
+            status=RequestStatus.CLOSED,
+            created_at=now - timedelta(days=7 * 365),
+            closed_at=now - timedelta(days=6 * 365),
+        )
     )
 
 

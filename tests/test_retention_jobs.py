@@ -8,9 +8,11 @@ from sqlalchemy import func, select
 
 from coursehub.accounts.models import AuditEntry, Household, Role, User
 from coursehub.extensions import db
+from coursehub.lib.terms import Half, Term
 from coursehub.notifications.models import OutboxMessage
 from coursehub.notifications.scheduler import job_specs
-from coursehub.recruitment.models import Case, Note
+from coursehub.recruitment.models import Case, Note, Request, RequestStatus
+from coursehub.recruitment.queries_figures import figures
 from tests.factories import HouseholdFactory, MunicipalityFactory, UserFactory
 from tests.recruitment.factories import CaseFactory
 
@@ -46,6 +48,59 @@ def test_a_case_is_anonymised_five_years_after_its_last_entry_in_batches(app, cl
         assert case.anonymised_at is None and case.adults and case.street == "Storgatan 1"
 
 
+NEEDS = "Flickan är rädd för hundar och behöver hjälp med läxorna"
+
+
+def _request(status: RequestStatus, closed_at: datetime | None, *, created_at: datetime) -> Request:
+    request = Request(
+        municipality_id=MunicipalityFactory().id,
+        child_age=8,
+        kind="long_term",
+        needs=NEEDS,
+        status=status,
+        created_at=created_at,
+        closed_at=closed_at,
+    )
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def test_an_ended_request_loses_its_free_text_five_years_after_it_ended_in_batches(app, clock):
+    clock.set(TODAY)
+    sent = datetime(2020, 3, 2, 10, 0, tzinfo=UTC)  # spring 2020: six years and more ago
+    due = [
+        _request(RequestStatus.MATCHED, TODAY - 6 * YEAR, created_at=sent),
+        _request(RequestStatus.CLOSED, TODAY - 6 * YEAR, created_at=sent),
+        _request(RequestStatus.CLOSED, TODAY - 5 * YEAR - timedelta(days=2), created_at=sent),
+    ]
+    kept = [
+        _request(RequestStatus.CLOSED, TODAY - 4 * YEAR, created_at=sent),  # ended too recently
+        _request(RequestStatus.OPEN, None, created_at=sent),  # still open, however old
+    ]
+    db.session.commit()
+    spring = Term(2020, Half.SPRING)
+    before = figures(spring, spring, now=TODAY)
+    assert before.term(spring).requests == 5
+    app.config["COURSEHUB_RETENTION_BATCH"] = 2
+    blank = _jobs(app)["retention_requests"]
+
+    assert [blank(TODAY), blank(TODAY), blank(TODAY)] == [2, 1, 0]
+    db.session.commit()
+    db.session.expire_all()
+    for request in due:
+        found = db.session.get(Request, request.id)
+        # Only the text goes: the figures count the rest (who asked, when, how it ended).
+        assert (found.needs, found.status, found.closed_at, found.child_age) == (
+            "",
+            request.status,
+            request.closed_at,
+            8,
+        )
+    assert all(db.session.get(Request, request.id).needs == NEEDS for request in kept)
+    assert figures(spring, spring, now=TODAY) == before
+
+
 def test_with_nothing_due_each_job_runs_one_statement_whatever_the_history(app, clock, count_queries):
     clock.set(TODAY)
 
@@ -71,7 +126,9 @@ def test_with_nothing_due_each_job_runs_one_statement_whatever_the_history(app, 
                 created_at=TODAY - YEAR,
             )
         )
+        _request(RequestStatus.CLOSED, TODAY - 6 * YEAR, created_at=TODAY - 7 * YEAR)
     _jobs(app)["retention_cases"](TODAY)
+    _jobs(app)["retention_requests"](TODAY)
     _jobs(app)["retention_mail_bodies"](TODAY)
     db.session.commit()
     assert statements_per_job() == small == dict.fromkeys(small, 1)
@@ -121,6 +178,7 @@ def test_flask_retention_run_runs_every_job_and_says_what_each_did(app, clock, r
         "retention_ended_signups": "0",
         "retention_unconfirmed_households": "0",
         "retention_cases": "1",
+        "retention_requests": "0",
     }
     only = runner.invoke(args=["retention", "run", "--job", "retention_cases"])
     assert only.output.strip() == "retention_cases: 0"
