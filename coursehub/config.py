@@ -169,6 +169,8 @@ class Defaults:
     COURSEHUB_RETENTION_ENDED_SIGNUP_DAYS = 2 * 365
     # - A sent e-mail: its body, calendar part and extra headers are dropped this long after it
     #   was delivered; the row (recipient, subject, times) stays as the record of the delivery.
+    #   One that could not be sent (failed) loses them as long after it failed, and then can no
+    #   longer be sent again.
     COURSEHUB_RETENTION_MAIL_BODY_DAYS = 90
     # - An audit row: deleted this long after it was written. The law asks that the log of who
     #   read a case be kept longer than the case itself, so keep this above CASE_DAYS.

@@ -51,7 +51,7 @@ EXPECTED = {
     "evaluation_closing": 1,
     # Retention: one row of each kind is past its period.
     "retention_audit": 1,
-    "retention_mail_bodies": 1,
+    "retention_mail_bodies": 2,
     "retention_ended_signups": 1,
     "retention_unconfirmed_households": 1,
     "retention_cases": 1,
@@ -140,6 +140,17 @@ def _past_retention(now, municipality) -> None:
             sent_at=now - timedelta(days=100),
         )
     )
+    # A message given up on 100 days ago: its text goes too (no retry can send it any more).
+    db.session.add(
+        OutboxMessage(
+            dedupe_key="old:failed",
+            recipient="gammal@exempel.se",
+            subject="Välkommen",
+            body_text="Hej Gammal!",
+            created_at=now - timedelta(days=100),
+            failed_at=now - timedelta(days=100),
+        )
+    )
     EnrollmentFactory(
         household=_family(municipality, 1)[0],
         status=EnrollmentStatus.DECLINED,
@@ -212,7 +223,9 @@ def _effect(result: object) -> int:
 def _pending() -> int:
     db.session.expire_all()
     count = db.session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
     )
     db.session.commit()  # end this test's read: on SQLite it holds the write lock the jobs need
     return int(count or 0)
