@@ -157,7 +157,9 @@ class Defaults:
     # jobs (`flask retention run`, and nightly in the scheduler) anonymise what figures count and
     # delete the rest; anonymous counts for the steering group's figures stay the same.
     # - A recruitment case that was closed or withdrawn: anonymised this long after its last entry
-    #   (its end, a later note or step). Case files are commonly kept five years.
+    #   (its end, a later note or step). Case files are commonly kept five years. A municipality's
+    #   request that was matched or closed loses its free text (the child's needs) as long after it
+    #   ended: it belongs to the same matching record as the offers and the match on the case.
     COURSEHUB_RETENTION_CASE_DAYS = 5 * 365
     # - A self-registered household that nobody vouched for (not confirmed by its municipality, no
     #   adult who chose a password): removed this long after it registered, with its adults.
@@ -167,6 +169,8 @@ class Defaults:
     COURSEHUB_RETENTION_ENDED_SIGNUP_DAYS = 2 * 365
     # - A sent e-mail: its body, calendar part and extra headers are dropped this long after it
     #   was delivered; the row (recipient, subject, times) stays as the record of the delivery.
+    #   One that could not be sent (failed) loses them as long after it failed, and then can no
+    #   longer be sent again.
     COURSEHUB_RETENTION_MAIL_BODY_DAYS = 90
     # - An audit row: deleted this long after it was written. The law asks that the log of who
     #   read a case be kept longer than the case itself, so keep this above CASE_DAYS.

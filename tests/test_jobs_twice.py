@@ -27,6 +27,7 @@ from coursehub.forum.models import Delivery
 from coursehub.forum.services import notify
 from coursehub.notifications.models import OutboxMessage
 from coursehub.notifications.scheduler import job_specs, run_job
+from coursehub.recruitment.models import Request, RequestStatus
 from tests.evaluations.support import published_form
 from tests.factories import (
     CourseRunFactory,
@@ -50,10 +51,11 @@ EXPECTED = {
     "evaluation_closing": 1,
     # Retention: one row of each kind is past its period.
     "retention_audit": 1,
-    "retention_mail_bodies": 1,
+    "retention_mail_bodies": 2,
     "retention_ended_signups": 1,
     "retention_unconfirmed_households": 1,
     "retention_cases": 1,
+    "retention_requests": 1,
     "accounts_unusual_reads": 1,
 }
 
@@ -138,6 +140,17 @@ def _past_retention(now, municipality) -> None:
             sent_at=now - timedelta(days=100),
         )
     )
+    # A message given up on 100 days ago: its text goes too (no retry can send it any more).
+    db.session.add(
+        OutboxMessage(
+            dedupe_key="old:failed",
+            recipient="gammal@exempel.se",
+            subject="Välkommen",
+            body_text="Hej Gammal!",
+            created_at=now - timedelta(days=100),
+            failed_at=now - timedelta(days=100),
+        )
+    )
     EnrollmentFactory(
         household=_family(municipality, 1)[0],
         status=EnrollmentStatus.DECLINED,
@@ -152,6 +165,17 @@ def _past_retention(now, municipality) -> None:
         municipality=municipality,
         registered_at=now - timedelta(days=7 * 365),
         closed_at=now - timedelta(days=6 * 365),
+    )
+    db.session.add(
+        Request(
+            municipality_id=municipality.id,
+            child_age=4,
+            kind="long_term",
+            needs="Behöver en familj med trädgård",
+            status=RequestStatus.CLOSED,
+            created_at=now - timedelta(days=7 * 365),
+            closed_at=now - timedelta(days=6 * 365),
+        )
     )
 
 
@@ -199,7 +223,9 @@ def _effect(result: object) -> int:
 def _pending() -> int:
     db.session.expire_all()
     count = db.session.scalar(
-        select(func.count()).select_from(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
     )
     db.session.commit()  # end this test's read: on SQLite it holds the write lock the jobs need
     return int(count or 0)

@@ -43,6 +43,7 @@ from coursehub.recruitment.models import (
     Register,
     RegisterCheck,
     Request,
+    RequestStatus,
     Step,
     StepChange,
 )
@@ -74,6 +75,11 @@ LATE_FAMILY = ("Sena", "Fyran", "fyran@hem.test", "Dröjsmålsvägen 4")
 UNCONFIRMED = ("Ulla Obekräftad", "ulla@obekraftad.test", "Familjen Obekräftad")
 # What it must leave: the family of the case that is still open (matched).
 OPEN_FAMILY = ("Öppen", "Trean", "trean@hem.test")
+# What municipalities wrote about the child in their requests (one matched, one closed).
+REQUEST_NEEDS = (
+    "Barnet behöver en lugn familj nära skolan i B-by",
+    "Syskonen vill bo tillsammans och har kontakt med sin mormor",
+)
 
 
 def at(year: int, month: int, day: int) -> datetime:
@@ -235,8 +241,27 @@ def _recruitment(a, b) -> dict[str, int]:
         closed_at=at(2026, 5, 1),
         close_reason="Sena Fyran ville vänta",
     )
-    request = Request(municipality_id=b.id, child_age=6, kind="long_term", created_at=at(2026, 2, 15))
-    db.session.add(request)
+    matched_needs, closed_needs = REQUEST_NEEDS
+    request = Request(
+        municipality_id=b.id,
+        child_age=6,
+        kind="long_term",
+        needs=matched_needs,
+        created_at=at(2026, 2, 15),
+        status=RequestStatus.MATCHED,
+        closed_at=at(2026, 4, 1),
+    )
+    # Autumn 2025: a request the municipality closed itself (no family was needed any more).
+    closed = Request(
+        municipality_id=a.id,
+        child_age=9,
+        kind="short_term",
+        needs=closed_needs,
+        created_at=at(2025, 10, 20),
+        status=RequestStatus.CLOSED,
+        closed_at=at(2025, 11, 3),
+    )
+    db.session.add_all([request, closed])
     db.session.flush()
     offer = Offer(case_id=going_on.id, request_id=request.id, offered_at=at(2026, 3, 15))
     db.session.add(offer)
@@ -400,6 +425,7 @@ def _retention_jobs(app):
     specs = [spec for spec in job_specs(app) if spec.name.startswith("retention_")]
     assert {spec.name for spec in specs} == {
         "retention_cases",
+        "retention_requests",
         "retention_ended_signups",
         "retention_unconfirmed_households",
         "retention_mail_bodies",
@@ -440,6 +466,9 @@ def test_retention_keeps_every_figure_of_past_half_years_and_removes_the_persona
         for figure in section["figures"]
     }
     assert county["registrations"] == [1, 2, 1, 0]
+    # Requests count by when they were sent: the closed one in autumn 2025, the matched in spring 2026.
+    assert county["requests"] == [0, 1, 1, 0]
+    assert [t["requests"] for r in before["recruitment"] for t in r["terms"]] == [0, 1, 1, 0]
     assert any(county["network_meetings"])
 
     audit_rows = db.session.scalar(select(func.count()).select_from(AuditEntry))
@@ -448,6 +477,7 @@ def test_retention_keeps_every_figure_of_past_half_years_and_removes_the_persona
     db.session.commit()
     assert done == {
         "retention_cases": 3,  # the closed, the withdrawn and the late one; not the matched
+        "retention_requests": 2,  # the matched and the closed request lose their free text
         "retention_ended_signups": 3,
         "retention_unconfirmed_households": 1,
         "retention_mail_bodies": 1,
@@ -469,10 +499,17 @@ def test_retention_keeps_every_figure_of_past_half_years_and_removes_the_persona
         "flyttar",
         "varm och trygg",
         "Villa",
+        *REQUEST_NEEDS,
     ):
         assert gone not in recruitment, gone
     for kept in OPEN_FAMILY:  # an open case is not touched
         assert kept in recruitment
+    requests = db.session.scalars(select(Request).order_by(Request.created_at)).all()
+    # What the figures count stays: who asked, when, for what kind of assignment, and how it ended.
+    assert [(r.status, r.closed_at, r.kind, r.child_age, r.needs) for r in requests] == [
+        (RequestStatus.CLOSED, at(2025, 11, 3), "short_term", 9, ""),
+        (RequestStatus.MATCHED, at(2026, 4, 1), "long_term", 6, ""),
+    ]
     ended = db.session.get(Case, history["cases"]["ended"])
     assert ended.anonymised_at == FAR_AHEAD and ended.closed_at == at(2025, 5, 1)
     assert not ended.adults and not ended.children and ended.street == ""

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
 from coursehub.accounts.models import AuditEntry, Household, Role, User
 from coursehub.extensions import db
+from coursehub.lib.terms import Half, Term
 from coursehub.notifications.models import OutboxMessage
 from coursehub.notifications.scheduler import job_specs
-from coursehub.recruitment.models import Case, Note
+from coursehub.recruitment.models import Case, Note, Request, RequestStatus
+from coursehub.recruitment.queries_figures import figures
 from tests.factories import HouseholdFactory, MunicipalityFactory, UserFactory
 from tests.recruitment.factories import CaseFactory
 
@@ -46,6 +49,59 @@ def test_a_case_is_anonymised_five_years_after_its_last_entry_in_batches(app, cl
         assert case.anonymised_at is None and case.adults and case.street == "Storgatan 1"
 
 
+NEEDS = "Flickan är rädd för hundar och behöver hjälp med läxorna"
+
+
+def _request(status: RequestStatus, closed_at: datetime | None, *, created_at: datetime) -> Request:
+    request = Request(
+        municipality_id=MunicipalityFactory().id,
+        child_age=8,
+        kind="long_term",
+        needs=NEEDS,
+        status=status,
+        created_at=created_at,
+        closed_at=closed_at,
+    )
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def test_an_ended_request_loses_its_free_text_five_years_after_it_ended_in_batches(app, clock):
+    clock.set(TODAY)
+    sent = datetime(2020, 3, 2, 10, 0, tzinfo=UTC)  # spring 2020: six years and more ago
+    due = [
+        _request(RequestStatus.MATCHED, TODAY - 6 * YEAR, created_at=sent),
+        _request(RequestStatus.CLOSED, TODAY - 6 * YEAR, created_at=sent),
+        _request(RequestStatus.CLOSED, TODAY - 5 * YEAR - timedelta(days=2), created_at=sent),
+    ]
+    kept = [
+        _request(RequestStatus.CLOSED, TODAY - 4 * YEAR, created_at=sent),  # ended too recently
+        _request(RequestStatus.OPEN, None, created_at=sent),  # still open, however old
+    ]
+    db.session.commit()
+    spring = Term(2020, Half.SPRING)
+    before = figures(spring, spring, now=TODAY)
+    assert before.term(spring).requests == 5
+    app.config["COURSEHUB_RETENTION_BATCH"] = 2
+    blank = _jobs(app)["retention_requests"]
+
+    assert [blank(TODAY), blank(TODAY), blank(TODAY)] == [2, 1, 0]
+    db.session.commit()
+    db.session.expire_all()
+    for request in due:
+        found = db.session.get(Request, request.id)
+        # Only the text goes: the figures count the rest (who asked, when, how it ended).
+        assert (found.needs, found.status, found.closed_at, found.child_age) == (
+            "",
+            request.status,
+            request.closed_at,
+            8,
+        )
+    assert all(db.session.get(Request, request.id).needs == NEEDS for request in kept)
+    assert figures(spring, spring, now=TODAY) == before
+
+
 def test_with_nothing_due_each_job_runs_one_statement_whatever_the_history(app, clock, count_queries):
     clock.set(TODAY)
 
@@ -71,7 +127,19 @@ def test_with_nothing_due_each_job_runs_one_statement_whatever_the_history(app, 
                 created_at=TODAY - YEAR,
             )
         )
+        _request(RequestStatus.CLOSED, TODAY - 6 * YEAR, created_at=TODAY - 7 * YEAR)
+        db.session.add(
+            OutboxMessage(
+                dedupe_key=f"failed:{_}",
+                recipient="gammal@exempel.se",
+                subject="Välkommen",
+                body_text="Hej!",
+                failed_at=TODAY - YEAR,
+                created_at=TODAY - YEAR,
+            )
+        )
     _jobs(app)["retention_cases"](TODAY)
+    _jobs(app)["retention_requests"](TODAY)
     _jobs(app)["retention_mail_bodies"](TODAY)
     db.session.commit()
     assert statements_per_job() == small == dict.fromkeys(small, 1)
@@ -121,6 +189,7 @@ def test_flask_retention_run_runs_every_job_and_says_what_each_did(app, clock, r
         "retention_ended_signups": "0",
         "retention_unconfirmed_households": "0",
         "retention_cases": "1",
+        "retention_requests": "0",
     }
     only = runner.invoke(args=["retention", "run", "--job", "retention_cases"])
     assert only.output.strip() == "retention_cases: 0"
@@ -168,3 +237,82 @@ def test_staff_see_that_an_anonymised_case_kept_only_what_the_figures_need(app, 
     for wrong in ("Adress", "Barn i hemmet", "None", "Alva"):
         assert wrong not in page, wrong
     assert case.municipality.name in page
+
+
+def _message(key: str, **times) -> OutboxMessage:
+    message = OutboxMessage(
+        dedupe_key=key,
+        recipient="greta@exempel.se",
+        subject="Välkommen",
+        body_text="Hej Greta Gammal!",
+        body_html="<p>Hej Greta Gammal!</p>",
+        headers={"List-Unsubscribe": "<https://kurser.example.se/avregistrera/hemlig>"},
+        attempts=8,
+        last_error="Servern svarade 550 5.1.1 Mailbox unavailable",
+        created_at=TODAY - YEAR,
+        **times,
+    )
+    db.session.add(message)
+    return message
+
+
+def test_a_failed_message_loses_its_text_once_the_period_has_passed_since_it_failed(app, clock):
+    clock.set(TODAY)
+    period = timedelta(days=app.config["COURSEHUB_RETENTION_MAIL_BODY_DAYS"])
+    due = _message("failed:old", failed_at=TODAY - period - timedelta(days=1))
+    recent = _message("failed:recent", failed_at=TODAY - period + timedelta(days=1))
+    waiting = _message("waiting:old", next_attempt_at=TODAY - YEAR)  # still in line: it will be sent
+    db.session.commit()
+    drop = _jobs(app)["retention_mail_bodies"]
+
+    assert [drop(TODAY), drop(TODAY)] == [1, 0]
+    db.session.commit()
+    db.session.expire_all()
+    found = db.session.get(OutboxMessage, due.id)
+    assert (found.body_text, found.body_html, found.headers, found.body_dropped_at) == ("", None, None, TODAY)
+    # The row stays as the record that it could not be sent, as a sent message's row does.
+    assert (found.recipient, found.subject, found.failed_at, found.sent_at, found.last_error) == (
+        "greta@exempel.se",
+        "Välkommen",
+        due.failed_at,
+        None,
+        "Servern svarade 550 5.1.1 Mailbox unavailable",
+    )
+    for kept in (recent, waiting):
+        message = db.session.get(OutboxMessage, kept.id)
+        assert message.body_text == "Hej Greta Gammal!" and message.body_dropped_at is None
+
+
+def _plan(statement: str, parameters, db_engine_name: str) -> str:
+    """The database's plan of one captured statement, with the parameters it ran with."""
+    explain = "EXPLAIN QUERY PLAN " if db_engine_name == "sqlite" else "EXPLAIN "
+    rows = db.session.connection().exec_driver_sql(explain + statement, parameters).all()
+    return "\n".join(" ".join(str(value) for value in row) for row in rows)
+
+
+def test_the_mail_body_retention_reads_failed_messages_through_their_index(app, clock, db_engine_name):
+    clock.set(TODAY)
+    captured: list[tuple[str, object]] = []
+
+    def listener(conn, cursor, statement, parameters, *args):
+        captured.append((statement, parameters))
+
+    sqlalchemy_event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert _jobs(app)["retention_mail_bodies"](TODAY) == 0
+    finally:
+        sqlalchemy_event.remove(db.engine, "before_cursor_execute", listener)
+
+    [(statement, parameters)] = captured
+    plan = _plan(statement, parameters, db_engine_name)
+    if db_engine_name == "postgresql":
+        # The failed messages are few and have an index of their own (partial: failed, not sent),
+        # which the statement's conditions imply; the sent ones are read through an index too.
+        assert "ix_outbox_messages_failed" in plan, plan
+        assert "Seq Scan" not in plan, plan
+    else:
+        # SQLite's planner, without statistics, prefers (body_dropped_at, sent_at) for the failed
+        # part (both IS NULL: the unsent messages that still have their text); it reads the
+        # outbox through indexes only, never the whole table.
+        assert plan.count("SEARCH outbox_messages USING") == 2, plan
+        assert "SCAN outbox_messages" not in plan, plan

@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
         app,
         [
             JobSpec("outbox", jobs.send_outbox, minutes=1, exclusive=False),
-            JobSpec("retention_mail_bodies", jobs.drop_delivered_mail_bodies, cron={"hour": 2, "minute": 40}),
+            JobSpec("retention_mail_bodies", jobs.drop_mail_bodies, cron={"hour": 2, "minute": 40}),
         ],
     )
     add_bench_seeder(app, bench.seed)

@@ -712,6 +712,6 @@ class _TimedConnection(Connection):
         return host
 
 
-def drop_delivered_mail_bodies(now: datetime) -> int:
-    """Retention: drop the bodies of mail delivered before the period (the rows stay)."""
-    return services.drop_delivered_bodies(now=now, batch=int(current_app.config["COURSEHUB_RETENTION_BATCH"]))
+def drop_mail_bodies(now: datetime) -> int:
+    """Retention: drop the bodies of mail delivered or given up on before the period (the rows stay)."""
+    return services.drop_mail_bodies(now=now, batch=int(current_app.config["COURSEHUB_RETENTION_BATCH"]))

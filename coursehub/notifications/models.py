@@ -33,15 +33,16 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     failed_at: Mapped[datetime | None]  # gave up (a 5xx reply, or too many attempts)
-    # When retention dropped the body, calendar part and headers of the sent message (the row
-    # stays as the record of the delivery); see services.drop_delivered_bodies.
+    # When retention dropped the body, calendar part and headers of the sent or failed message
+    # (the row stays as the record of the delivery, or of its failure); see services.drop_mail_bodies.
     body_dropped_at: Mapped[datetime | None]
 
     __table_args__ = (
-        # What retention looks for: sent long ago, body not dropped yet (services.drop_delivered_bodies).
+        # What retention looks for: sent long ago, body not dropped yet (services.drop_mail_bodies).
         sa.Index("ix_outbox_messages_body_retention", "body_dropped_at", "sent_at"),
-        # The failed messages, oldest first (the staff's start page): failed ones are kept until
-        # someone retries them, so they are read from an index of their own, in its order.
+        # The failed messages, oldest first (the staff's start page, and retention, which empties
+        # them after a while): failed ones are kept until someone retries them, so they are read
+        # from an index of their own, in its order.
         sa.Index(
             "ix_outbox_messages_failed",
             "failed_at",

@@ -35,6 +35,7 @@ def outbox_page(page: int, per_page: int = PER_PAGE) -> Page:
                 OutboxMessage.last_error,
                 OutboxMessage.sent_at,
                 OutboxMessage.failed_at,
+                OutboxMessage.body_dropped_at,
             )
         )
         .order_by(

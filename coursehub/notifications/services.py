@@ -16,18 +16,22 @@ from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import (
     JSON,
+    ColumnElement,
     Insert,
     Integer,
     String,
     Table,
     Text,
+    and_,
     any_,
     bindparam,
     func,
     insert,
     literal,
     null,
+    or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy import cast as cast_
@@ -453,13 +457,21 @@ class Actor(Protocol):
     def id(self) -> int: ...
 
 
+def _refuse_without_text(message: OutboxMessage) -> None:
+    """Refuse to send again a failed message whose text retention removed (drop_mail_bodies)."""
+    if message.body_dropped_at is not None:
+        raise OutboxError(_("Texten i meddelandet är gallrad, så det kan inte skickas igen."))
+
+
 def retry_message(message: OutboxMessage, *, actor: Actor | None, now: datetime) -> OutboxMessage:
     """Put an unsent (waiting or failed) message back in line to be sent by the next outbox run.
 
     The attempt counter starts over, so that the message gets the full series of retries again.
+    A failed message whose text retention removed stays failed: there is nothing left to send.
     """
     if message.sent_at is not None:
         raise OutboxError(_("Meddelandet är redan skickat."))
+    _refuse_without_text(message)
     message.failed_at = None
     message.attempts = 0
     message.next_attempt_at = now
@@ -480,6 +492,7 @@ def correct_recipient(
     """
     if message.failed_at is None or message.sent_at is not None:
         raise OutboxError(_("Bara ett meddelande som inte kunde skickas kan få en ny mottagare."))
+    _refuse_without_text(message)
     try:
         address = normalise_email(recipient)
     except InvalidEmailAddress as error:
@@ -494,31 +507,61 @@ def correct_recipient(
     return retry_message(message, actor=actor, now=now)
 
 
-def drop_delivered_bodies(*, now: datetime, batch: int) -> int:
-    """Drop the text, calendar part and headers of messages sent before the retention period.
+def _sent_long_ago(cutoff: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Sent before `cutoff`, body still there (the index on (body_dropped_at, sent_at))."""
+    return (OutboxMessage.body_dropped_at.is_(None), OutboxMessage.sent_at < cutoff)
 
-    The row stays (recipient, subject, times) as the record that the message was delivered; the
-    recipient's address is all it holds of them (no name is stored). Reads only what is due: the
-    index on (body_dropped_at, sent_at) yields the sent messages not yet emptied, oldest first,
-    at most `batch` per run; a second run finds them emptied and does nothing.
+
+def _failed_long_ago(cutoff: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Given up on before `cutoff` and not sent since, body still there.
+
+    `sent_at IS NULL` with `failed_at < cutoff` is the predicate of ix_outbox_messages_failed
+    (models.FAILED), so the planner may read the failed messages from that small index, oldest
+    first; the few already emptied are skipped there.
     """
-    days = int(current_app.config["COURSEHUB_RETENTION_MAIL_BODY_DAYS"])
-    due = list(
-        db.session.scalars(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.body_dropped_at.is_(None), OutboxMessage.sent_at < now - timedelta(days=days)
-            )
-            .order_by(OutboxMessage.sent_at, OutboxMessage.id)
-            .limit(batch)
-        )
+    return (
+        OutboxMessage.failed_at < cutoff,
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.body_dropped_at.is_(None),
     )
+
+
+def drop_mail_bodies(*, now: datetime, batch: int) -> int:
+    """Drop the text, calendar part and headers of messages sent or given up on before the period.
+
+    The row stays (recipient, subject, times, the last error) as the record that the message was
+    delivered, or that it could not be; the recipient's address is all it holds of them (no name is
+    stored). A failed message without its text cannot be retried (`retry_message` refuses it).
+    Reads only what is due, in one statement: the sent messages not yet emptied through the index
+    on (body_dropped_at, sent_at), the failed ones through theirs, oldest first, at most `batch`
+    per run; a second run finds them emptied and does nothing.
+    """
+    cutoff = now - timedelta(days=int(current_app.config["COURSEHUB_RETENTION_MAIL_BODY_DAYS"]))
+    sent = (
+        select(OutboxMessage.id)
+        .where(*_sent_long_ago(cutoff))
+        .order_by(OutboxMessage.sent_at, OutboxMessage.id)
+        .limit(batch)
+        .subquery()
+    )
+    failed = (
+        select(OutboxMessage.id)
+        .where(*_failed_long_ago(cutoff))
+        .order_by(OutboxMessage.failed_at, OutboxMessage.id)
+        .limit(batch)
+        .subquery()
+    )
+    due = list(db.session.scalars(union_all(select(sent.c.id), select(failed.c.id)).limit(batch)))
     if not due:
         return 0
     result = db.session.execute(
         update(OutboxMessage)
-        # Checked again in the update: a second scheduler that read the same ids changes nothing.
-        .where(OutboxMessage.id.in_(due), OutboxMessage.body_dropped_at.is_(None))
+        # Checked again in the update: a second scheduler that read the same ids changes nothing,
+        # and a failed message that staff put back in line meanwhile keeps its text.
+        .where(
+            OutboxMessage.id.in_(due),
+            or_(and_(*_sent_long_ago(cutoff)), and_(*_failed_long_ago(cutoff))),
+        )
         .values(
             body_text="",
             body_html=None,
@@ -530,7 +573,7 @@ def drop_delivered_bodies(*, now: datetime, batch: int) -> int:
         .execution_options(synchronize_session=False)
     )
     dropped = int(result.rowcount or 0)  # type: ignore[attr-defined]
-    logger.info("outbox retention: bodies of %s sent messages dropped", dropped)
+    logger.info("outbox retention: bodies of %s sent or failed messages dropped", dropped)
     return dropped
 
 

@@ -105,6 +105,7 @@ def _can_correct(message: OutboxMessage) -> bool:
     return (
         message.failed_at is not None
         and message.sent_at is None
+        and message.body_dropped_at is None  # nothing left to send (services.retry_message)
         and permissions.can_correct_recipient(current_user)
     )
 
@@ -125,7 +126,10 @@ def correct_recipient(message_id: int) -> str | Response:
         abort(403)
     found = load_or_404(OutboxMessage, message_id)
     if not _can_correct(found):
-        flash(_("Bara ett meddelande som inte kunde skickas kan få en ny mottagare."), ERROR)
+        if found.body_dropped_at is not None:
+            flash(_("Texten i meddelandet är gallrad, så det kan inte skickas igen."), ERROR)
+        else:
+            flash(_("Bara ett meddelande som inte kunde skickas kan få en ny mottagare."), ERROR)
         return redirect(url_for(".message", message_id=found.id))
     form = _recipient_form(found)
     if form.validate_on_submit():

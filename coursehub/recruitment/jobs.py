@@ -14,3 +14,8 @@ def anonymise_ended_cases(now: datetime) -> int:
     return retention.anonymise_ended_cases(
         now=now, batch=int(current_app.config["COURSEHUB_RETENTION_BATCH"])
     )
+
+
+def blank_ended_requests(now: datetime) -> int:
+    """Retention: blank the free text of matched and closed requests that ended before the period."""
+    return retention.blank_ended_requests(now=now, batch=int(current_app.config["COURSEHUB_RETENTION_BATCH"]))

@@ -66,6 +66,14 @@ def test_only_a_failed_message_gets_a_new_recipient(clock, state):
         correct_recipient(message, "ny@exempel.test", actor=None, now=clock.now)
 
 
+def test_a_message_whose_text_retention_removed_gets_no_new_recipient(app, clock):
+    message = OutboxMessageFactory(failed=True, recipient=BAD_ADDRESS, body_text="", body_html=None)
+    message.body_dropped_at = clock.now
+    with app.test_request_context(), pytest.raises(OutboxError, match="Texten i meddelandet är gallrad"):
+        correct_recipient(message, "asa.oberg@exempel.test", actor=None, now=clock.now)
+    assert message.recipient == BAD_ADDRESS and message.failed_at is not None
+
+
 # --- the pages --------------------------------------------------------------------------------
 
 

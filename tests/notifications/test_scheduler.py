@@ -71,6 +71,7 @@ def test_scheduler_command_builds_a_blocking_scheduler_with_every_job(app):
         "retention_ended_signups",
         "retention_unconfirmed_households",
         "retention_cases",
+        "retention_requests",
         "accounts_unusual_reads",
     }
 

@@ -86,6 +86,17 @@ def test_a_sent_message_cannot_be_retried(app, clock):
         retry_message(message, actor=None, now=clock.now)
 
 
+def test_a_failed_message_whose_text_retention_removed_is_not_put_back_in_line(app, clock):
+    message = OutboxMessageFactory(failed=True, attempts=8, body_text="", body_html=None)
+    failed_at = message.failed_at
+    message.body_dropped_at = clock.now
+    clock.advance(hours=3)
+    with app.test_request_context(), pytest.raises(OutboxError, match="Texten i meddelandet är gallrad"):
+        retry_message(message, actor=None, now=clock.now)
+    # Still given up on: the outbox job would otherwise pick up a message without text.
+    assert (message.failed_at, message.attempts, message.is_pending) == (failed_at, 8, False)
+
+
 class _Unprintable:
     def __str__(self) -> str:
         raise RuntimeError("cannot be shown")

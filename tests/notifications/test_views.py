@@ -87,6 +87,34 @@ def test_retry_of_a_sent_message_says_it_is_already_sent(staff_client, clock):
     assert db.session.get(OutboxMessage, message.id).sent_at == sent_at
 
 
+def test_retry_of_a_message_whose_text_was_removed_says_so_and_sends_nothing(
+    staff_client, smtp_server, clock
+):
+    message = OutboxMessageFactory(
+        failed=True, subject="Gammal kallelse", body_text="", body_html=None, body_dropped_at=clock.now
+    )
+    db.session.commit()
+
+    page = staff_client.get(f"/admin/utkorg/{message.id}").get_data(as_text=True)
+    # The page says why there is no text, and offers no retry and no new address.
+    assert "ett meddelande som inte kunde skickas sparas bara en tid" in page
+    assert "Försök igen nu" not in page and 'name="recipient"' not in page
+    [row] = _rows(staff_client.get("/admin/utkorg").get_data(as_text=True))
+    assert "Gammal kallelse" in row and "Försök igen nu" not in row and "Rätta adressen" not in row
+
+    # A retry posted anyway (an old page, a second tab) is refused with the reason.
+    response = staff_client.post(f"/admin/utkorg/{message.id}/forsok-igen", follow_redirects=True)
+    assert "Texten i meddelandet är gallrad, så det kan inte skickas igen." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not db.session.get(OutboxMessage, message.id).is_pending
+    assert send_outbox(clock.now).sent == 0 and smtp_server.messages == []
+    # The address form, reached by an old link, says the same instead of offering a new address.
+    correction = staff_client.get(f"/admin/utkorg/{message.id}/mottagare", follow_redirects=True)
+    html = correction.get_data(as_text=True)
+    assert "Texten i meddelandet är gallrad, så det kan inte skickas igen." in html
+    assert 'name="recipient"' not in html
+
+
 def test_retry_is_refused_on_get(staff_client):
     message = OutboxMessageFactory(failed=True)
     assert staff_client.get(f"/admin/utkorg/{message.id}/forsok-igen").status_code == 405

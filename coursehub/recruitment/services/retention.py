@@ -1,4 +1,4 @@
-"""Retention of ended recruitment cases (SECURITY.md, Privacy; issue 23, point 3).
+"""Retention of ended recruitment cases and requests (SECURITY.md, Privacy; issue 23, point 3).
 
 A case that was closed, or withdrawn by the family, is anonymised COURSEHUB_RETENTION_CASE_DAYS
 after its last entry: its end, or a later note or step change. Case files are commonly kept five
@@ -18,6 +18,13 @@ goes by the outbox's own retention (its bodies), and the audit log keeps only id
 
 `anonymised_at` marks a case done: the job reads only ended cases not yet anonymised, through two
 indexes ((anonymised_at, closed_at) and (anonymised_at, withdrawn_at)), at most `batch` a run.
+
+A municipality's request (`blank_ended_requests`) describes a child in its free text, the needs.
+Once it has ended — matched, or closed by the municipality or staff — nothing more is written on it
+or its offers (services.matching refuses them), so its end is its last entry; the needs are blanked
+the same COURSEHUB_RETENTION_CASE_DAYS after it: the request is part of the same matching record as
+the offers and the match on the family's case, kept as long. What the figures count stays: the
+request, who asked and when, the kind of assignment, the child's age, how and when it ended.
 """
 
 from __future__ import annotations
@@ -38,10 +45,15 @@ from coursehub.recruitment.models import (
     Presentation,
     PresentationVersion,
     RegisterCheck,
+    Request,
+    RequestStatus,
     StepChange,
 )
 
 logger = logging.getLogger(__name__)
+
+# A request that has ended: matched with a family, or closed without one.
+ENDED_REQUESTS = (RequestStatus.MATCHED, RequestStatus.CLOSED)
 
 
 def _ended_before(cutoff: datetime) -> ColumnElement[bool]:
@@ -56,9 +68,13 @@ def _ended_before(cutoff: datetime) -> ColumnElement[bool]:
     )
 
 
+def _cutoff(now: datetime) -> datetime:
+    return now - timedelta(days=int(current_app.config["COURSEHUB_RETENTION_CASE_DAYS"]))
+
+
 def anonymise_ended_cases(*, now: datetime, batch: int) -> int:
     """Anonymise the cases that ended before the retention period; return how many."""
-    cutoff = now - timedelta(days=int(current_app.config["COURSEHUB_RETENTION_CASE_DAYS"]))
+    cutoff = _cutoff(now)
     due = list(
         db.session.scalars(select(Case.id).where(_ended_before(cutoff)).order_by(Case.id).limit(batch))
     )
@@ -110,3 +126,28 @@ def _remove_case_data(case_ids: list[int]) -> None:
         .values(text="")
     )
     run(update(Presentation).where(Presentation.case_id.in_(case_ids)).values(approval_token_hash=None))
+
+
+def _request_due(cutoff: datetime) -> ColumnElement[bool]:
+    """A request that ended before `cutoff` and still holds free text (a blanked one is done)."""
+    return and_(Request.status.in_(ENDED_REQUESTS), Request.closed_at < cutoff, Request.needs != "")
+
+
+def blank_ended_requests(*, now: datetime, batch: int) -> int:
+    """Blank the free text of the requests that ended before the retention period; return how many."""
+    cutoff = _cutoff(now)
+    due = list(
+        db.session.scalars(select(Request.id).where(_request_due(cutoff)).order_by(Request.id).limit(batch))
+    )
+    if not due:
+        return 0
+    result = db.session.execute(
+        update(Request)
+        # Checked again in the update: a second scheduler that read the same ids changes nothing.
+        .where(Request.id.in_(due), _request_due(cutoff))
+        .values(needs="")
+        .execution_options(synchronize_session=False)
+    )
+    blanked = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    logger.info("recruitment retention: free text of %s ended requests blanked", blanked)
+    return blanked
