@@ -107,7 +107,7 @@ def _report_figures(first: Term, last: Term, *, now: datetime) -> dict[str, Any]
             "attendance": {
                 dimension: attendance_rates(dimension, per_page=500).items for dimension in DIMENSIONS
             },
-            "evaluations": terms_figures(),
+            "evaluations": terms_figures(now=now),
         }
     )
 

@@ -192,6 +192,19 @@ class Evaluation(Base):
         """Return True while answers are taken."""
         return self.closed_at is None and self.opens_at <= now < self.closes_at
 
+    def has_closed(self, now: datetime) -> bool:
+        """Return True once no more answers are taken: closed by the job, or past its closing time.
+
+        Results are read only then (queries_results): results read at 5 answers and again at 6
+        would give away the sixth person's answers. `closed_clause` is the same rule in SQL.
+        """
+        return self.closed_at is not None or self.closes_at <= now
+
+    @classmethod
+    def closed_clause(cls, now: datetime) -> sa.ColumnElement[bool]:
+        """Return SQL true for an evaluation that `has_closed(now)`."""
+        return sa.or_(cls.closed_at.is_not(None), cls.closes_at <= now)
+
     def __repr__(self) -> str:
         return f"<Evaluation {self.id}>"
 

@@ -1,8 +1,10 @@
 """The course evaluations' indicator over a series of periods, for the reports, in one query.
 
 As in queries_results.terms_figures, a run counts in the period its first meeting is in, and only
-runs whose own evaluation reached the anonymity threshold are added up: a period's figure less the
-figures of its runs shown one by one must not give away a run with too few answers. Answers carry
+runs whose own evaluation has closed and reached the anonymity threshold are added up: a period's
+figure less the figures of its runs shown one by one must not give away a run with too few
+answers, and a figure read before and after one more answer to an evaluation still open must not
+give that answer away (the answers of open evaluations are counted apart). Answers carry
 no municipality, so there is no split per municipality; a scope narrower than the county counts
 the runs aimed only at that scope's municipalities (the run's audience), never the answerers'.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,16 +31,17 @@ from coursehub.lib.spans import Span, bucket, within
 class IndicatorTotals:
     """A period's course evaluations: answers counted and kept back, and the indicator's answers."""
 
-    responses: int  # answers of the runs that reached the threshold (the counted ones)
-    kept_back: int  # answers of evaluated runs below the threshold (counted nowhere)
+    responses: int  # answers of the closed runs that reached the threshold (the counted ones)
+    kept_back: int  # answers of closed evaluations below the threshold (counted nowhere)
     top: int  # indicator answers giving the top of the scale, in the counted runs
     indicator_answers: int  # indicator answers in the counted runs
     threshold: int
+    still_open: int = 0  # answers of evaluations still open (counted once they have closed)
 
     @property
     def answered(self) -> bool:
         """Whether anyone answered a course evaluation of the period at all."""
-        return self.responses + self.kept_back > 0
+        return self.responses + self.kept_back + self.still_open > 0
 
     @property
     def shown(self) -> bool:
@@ -90,12 +94,13 @@ def _aimed_within(municipality_ids: Sequence[int]) -> sa.ColumnElement[bool]:
 
 
 def course_indicator_by_period(
-    spans: Sequence[Span], *, municipality_ids: Sequence[int] | None
+    spans: Sequence[Span], *, municipality_ids: Sequence[int] | None, now: datetime
 ) -> list[PeriodIndicator]:
     """Return per span of `spans` the course evaluations' indicator totals: one query.
 
     `municipality_ids` None is the county (every run); otherwise `in_scope` holds the runs aimed
-    only at those municipalities, and `all_runs` every run, for comparison.
+    only at those municipalities, and `all_runs` every run, for comparison. Evaluations still
+    open at `now` give only their number of answers (`still_open`).
     """
     threshold = min_answers()
     indicator = (
@@ -111,6 +116,7 @@ def course_indicator_by_period(
             func.count(sa.distinct(Response.id)).label("n"),
             func.coalesce(func.sum(sa.case((indicator.c.value == RATING_HIGH, 1), else_=0)), 0).label("top"),
             func.count(indicator.c.value).label("answered"),
+            Evaluation.closed_clause(now).label("closed"),
         )
         .select_from(Response)
         .join(Evaluation, Response.evaluation_id == Evaluation.id)
@@ -120,7 +126,9 @@ def course_indicator_by_period(
         .group_by(Evaluation.id, CourseRun.id)
         .subquery()
     )
-    counted = per_run.c.n >= threshold
+    closed = per_run.c.closed.is_(True)
+    counted = sa.and_(closed, per_run.c.n >= threshold)
+    kept_back = sa.and_(closed, per_run.c.n < threshold)
 
     def counted_sum(column: Any, when: Any) -> Any:
         return func.coalesce(func.sum(sa.case((when, column), else_=0)), 0)
@@ -130,24 +138,24 @@ def course_indicator_by_period(
             per_run.c.period,
             per_run.c.in_scope,
             counted_sum(per_run.c.n, counted),
-            counted_sum(per_run.c.n, ~counted),
+            counted_sum(per_run.c.n, kept_back),
             counted_sum(per_run.c.top, counted),
             counted_sum(per_run.c.answered, counted),
+            counted_sum(per_run.c.n, sa.not_(closed)),
         )
         .where(per_run.c.period.is_not(None))
         .group_by(per_run.c.period, per_run.c.in_scope)
     ).all()
-    sums: dict[tuple[str, bool], tuple[int, int, int, int]] = {
-        (str(period), bool(in_scope)): (int(n), int(kept), int(top), int(answered))
-        for period, in_scope, n, kept, top, answered in rows
+    sums: dict[tuple[str, bool], tuple[int, int, int, int, int]] = {
+        (str(period), bool(in_scope)): (int(n), int(kept), int(top), int(answered), int(still_open))
+        for period, in_scope, n, kept, top, answered, still_open in rows
     }
     result = []
     for span in spans:
-        n, kept, top, answered = sums.get((span.key, True), (0, 0, 0, 0))
-        other = sums.get((span.key, False), (0, 0, 0, 0))
-        in_scope = IndicatorTotals(n, kept, top, answered, threshold)
-        every_run = IndicatorTotals(
-            n + other[0], kept + other[1], top + other[2], answered + other[3], threshold
-        )
+        mine = sums.get((span.key, True), (0, 0, 0, 0, 0))
+        other = sums.get((span.key, False), (0, 0, 0, 0, 0))
+        in_scope = IndicatorTotals(mine[0], mine[1], mine[2], mine[3], threshold, still_open=mine[4])
+        both = [a + b for a, b in zip(mine, other, strict=True)]
+        every_run = IndicatorTotals(both[0], both[1], both[2], both[3], threshold, still_open=both[4])
         result.append(PeriodIndicator(every_run, in_scope))
     return result

@@ -1,9 +1,16 @@
-"""Reads of evaluation results: counted in SQL, hidden below the anonymity threshold.
+"""Reads of evaluation results: counted in SQL, only of closed evaluations, hidden below the threshold.
 
 Every function here runs a fixed number of queries whatever the number of answers: answers are
 counted with GROUP BY (question and value, or evaluation), never loaded one by one. A selection
 (a run, a course type, a half-year, a survey) with fewer answers than the threshold
 (COURSEHUB_EVALUATION_MIN_ANSWERS) gives its count only, and the pages show no results for it.
+
+Results come only from evaluations that have closed (`Evaluation.has_closed(now)`, in SQL
+`Evaluation.closed_clause(now)`): results read at 5 answers and again at 6, while answers still
+come in, would give away the sixth person's answers. An evaluation still open gives its count and
+its closing time only; a selection of several (a half-year, a year's survey, the quotes) leaves
+the open ones out. This is the one place that rule lives: every function here that reads answers
+takes `now` and applies it (so does queries_figures, for the reports).
 There is nothing per municipality here: answers carry none, and in small municipalities a
 figure per municipality would point at people.
 """
@@ -11,6 +18,7 @@ figure per municipality would point at people.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -88,16 +96,17 @@ class QuestionResult:
 
 @dataclass(frozen=True)
 class EvaluationResults:
-    """The results of one evaluation; `questions` is empty when too few have answered."""
+    """The results of one evaluation; `questions` is empty while it is open or too few have answered."""
 
     responses: int
     threshold: int
     questions: list[QuestionResult]
+    is_open: bool = False  # still taking answers: results wait until it has closed
 
     @property
     def shown(self) -> bool:
-        """Whether enough have answered for results to be shown."""
-        return self.responses >= self.threshold
+        """Whether the evaluation has closed and enough have answered for results to be shown."""
+        return not self.is_open and self.responses >= self.threshold
 
 
 def option_labels(question: Question) -> list[tuple[str, Any]]:
@@ -125,8 +134,10 @@ def _response_count(condition: ColumnElement[bool]) -> int:
     return db.session.scalar(select(func.count()).select_from(Response).where(condition)) or 0
 
 
-def evaluation_results(evaluation: Evaluation, *, question_id: int | None = None) -> EvaluationResults:
-    """Return the results of one evaluation, or only its count when too few have answered.
+def evaluation_results(
+    evaluation: Evaluation, *, now: datetime, question_id: int | None = None
+) -> EvaluationResults:
+    """Return the results of one evaluation, or only its count while open or when too few have answered.
 
     Four queries when shown: the count, the questions (with their choices), the answers counted
     per question and value, and the free texts in random order. With `question_id` only that
@@ -135,6 +146,8 @@ def evaluation_results(evaluation: Evaluation, *, question_id: int | None = None
     threshold = min_answers()
     in_evaluation = Response.evaluation_id == evaluation.id
     responses = _response_count(in_evaluation)
+    if not evaluation.has_closed(now):
+        return EvaluationResults(responses, threshold, [], is_open=True)
     if responses < threshold:
         return EvaluationResults(responses, threshold, [])
     questions_stmt = (
@@ -211,11 +224,17 @@ class Figures:
     indicator_answers: int
     threshold: int
     evaluation_id: int | None = None  # a run's row links to its results
+    closes_at: datetime | None = None  # set on a run's row while its evaluation is still open
+
+    @property
+    def is_open(self) -> bool:
+        """Whether this is a run whose evaluation still takes answers (its figures wait)."""
+        return self.closes_at is not None
 
     @property
     def shown(self) -> bool:
-        """Whether enough have answered for the figures to be shown."""
-        return self.responses >= self.threshold
+        """Whether the evaluation has closed and enough have answered for the figures to be shown."""
+        return not self.is_open and self.responses >= self.threshold
 
     @property
     def very_satisfied(self) -> float | None:
@@ -246,7 +265,7 @@ def _per_evaluation() -> tuple[Any, Any]:
     return responses, indicators
 
 
-def _course_rows_stmt(course_type_id: int | None) -> Select[Any]:
+def _course_rows_stmt(course_type_id: int | None, now: datetime) -> Select[Any]:
     responses, indicators = _per_evaluation()
     stmt = (
         select(
@@ -256,6 +275,8 @@ def _course_rows_stmt(course_type_id: int | None) -> Select[Any]:
             func.coalesce(responses.c.n, 0),
             func.coalesce(indicators.c.top, 0),
             func.coalesce(indicators.c.answered, 0),
+            Evaluation.closed_clause(now),
+            Evaluation.closes_at,
         )
         .join(CourseRun, Evaluation.run_id == CourseRun.id)
         .outerjoin(responses, responses.c.evaluation_id == Evaluation.id)
@@ -266,35 +287,42 @@ def _course_rows_stmt(course_type_id: int | None) -> Select[Any]:
     return stmt
 
 
-def runs_page(course_type_id: int, *, page: int, per_page: int = 25) -> Page:
-    """Return a page of the course type's evaluated runs (Figures), the latest first."""
-    stmt = _course_rows_stmt(course_type_id).order_by(
+def runs_page(course_type_id: int, *, now: datetime, page: int, per_page: int = 25) -> Page:
+    """Return a page of the course type's evaluated runs (Figures), the latest first.
+
+    A run whose evaluation is still open gives no figures, only its closing time.
+    """
+    stmt = _course_rows_stmt(course_type_id, now).order_by(
         CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc()
     )
     result = paginate(stmt, page, per_page, scalars=False)
     threshold = min_answers()
     items = [
         Figures(title, int(n), int(top), int(answered), threshold, evaluation_id=eid)
-        for eid, title, _starts, n, top, answered in result.items
+        if closed
+        else Figures(title, 0, 0, 0, threshold, evaluation_id=eid, closes_at=closes_at)
+        for eid, title, _starts, n, top, answered, closed, closes_at in result.items
     ]
     return Page(items=items, page=result.page, per_page=result.per_page, total=result.total)
 
 
-def terms_figures(course_type_id: int | None = None) -> list[Figures]:
+def terms_figures(course_type_id: int | None = None, *, now: datetime) -> list[Figures]:
     """Return the course evaluations per half-year (of a type, or all), oldest first.
 
     A run counts in the half-year its first meeting is in. One query, one row per evaluated run.
-    Only runs that reach the threshold themselves are added up: a half-year's figure less the
-    figures of its runs shown one by one would otherwise give away a run with too few answers.
-    The threshold then holds for each half-year's total too.
+    Only runs whose evaluation has closed and reached the threshold are added up: a half-year's
+    figure less the figures of its runs shown one by one would otherwise give away a run with too
+    few answers, and a half-year's figure read before and after one more answer to an open run
+    would give that answer away. The threshold then holds for each half-year's total too.
     """
     threshold = min_answers()
     totals: dict[Term, list[int]] = {}
-    for _eid, _title, starts_at, n, top, answered in db.session.execute(_course_rows_stmt(course_type_id)):
+    rows = db.session.execute(_course_rows_stmt(course_type_id, now))
+    for _eid, _title, starts_at, n, top, answered, closed, _closes_at in rows:
         if starts_at is None:
             continue
         sums = totals.setdefault(term_of(starts_at), [0, 0, 0])  # shown, if only as "too few"
-        if n < threshold:
+        if not closed or n < threshold:
             continue
         sums[0] += int(n)
         sums[1] += int(top)
@@ -350,9 +378,12 @@ class SurveyTrend:
     years: list[SurveyYear]
 
 
-def survey_trend() -> SurveyTrend:
-    """Return the survey's indicators per year: two queries (responses, indicator answers)."""
-    is_survey = Evaluation.survey_year.is_not(None)
+def survey_trend(*, now: datetime) -> SurveyTrend:
+    """Return the survey's indicators per year: two queries (responses, indicator answers).
+
+    Only surveys that have closed count: a year whose survey is still open is left out.
+    """
+    is_survey = sa.and_(Evaluation.survey_year.is_not(None), Evaluation.closed_clause(now))
     per_year = db.session.execute(
         select(Evaluation.survey_year, func.count())
         .select_from(Response)
@@ -423,8 +454,8 @@ class Quote:
     text: str
 
 
-def quotes_page(*, page: int, per_page: int = QUOTES_PER_PAGE) -> Page:
-    """Return a page of quotable free texts from evaluations with enough answers.
+def quotes_page(*, now: datetime, page: int, per_page: int = QUOTES_PER_PAGE) -> Page:
+    """Return a page of quotable free texts from closed evaluations with enough answers.
 
     Ordered by evaluation (latest first), question, then the text itself: the alphabet says
     nothing about who wrote what, and a page number keeps its meaning between visits.
@@ -443,6 +474,7 @@ def quotes_page(*, page: int, per_page: int = QUOTES_PER_PAGE) -> Page:
             Answer.text.is_not(None),
             Answer.text != "",
             Response.evaluation_id.in_(enough),
+            Evaluation.closed_clause(now),
         )
         .order_by(
             Evaluation.closes_at.desc(), Evaluation.id.desc(), Question.position, Question.id, Answer.text

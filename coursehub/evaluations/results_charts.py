@@ -13,7 +13,7 @@ from markupsafe import escape
 
 from coursehub.lib.charts import Bar, bar_chart_svg, svg_csp
 
-__all__ = ["svg_csp", "distribution_svg", "indicator_svg", "too_few_svg"]
+__all__ = ["svg_csp", "distribution_svg", "indicator_svg", "still_open_svg", "too_few_svg"]
 
 
 def distribution_svg(options: Sequence[tuple[str, int]], *, title: str) -> str:
@@ -39,7 +39,16 @@ def indicator_svg(points: Sequence[tuple[str, float]], *, title: str) -> str:
 
 def too_few_svg() -> str:
     """Return an image that says only that too few have answered (a chart of a hidden selection)."""
-    message = escape(_("För få svar för att visa resultat"))
+    return _notice_svg(_("För få svar för att visa resultat"))
+
+
+def still_open_svg() -> str:
+    """Return an image that says only that the results wait until the evaluation has closed."""
+    return _notice_svg(_("Resultaten visas när utvärderingen har stängt."))
+
+
+def _notice_svg(text: str) -> str:
+    message = escape(text)
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<svg xmlns="http://www.w3.org/2000/svg" width="800" height="80" viewBox="0 0 800 80" role="img">'

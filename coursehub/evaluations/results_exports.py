@@ -1,12 +1,16 @@
-"""CSV and XLSX exports of evaluation results; below the threshold they hold only the notice."""
+"""CSV and XLSX exports of evaluation results; while open or below the threshold only a notice."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 
+from coursehub import clock
+from coursehub.evaluations.models import Evaluation
 from coursehub.evaluations.queries_results import EvaluationResults, Figures, SurveyTrend
 from coursehub.lib import spreadsheets
 
@@ -21,12 +25,24 @@ def too_few() -> str:
     return str(_("För få svar för att visa resultat"))
 
 
+def still_open(closes_at: datetime) -> str:
+    """Return the notice of an evaluation still open: its closing date, and when results come."""
+    return str(
+        _(
+            "Öppen till %(when)s. Resultaten visas när utvärderingen har stängt.",
+            when=format_date(clock.to_local(closes_at).date(), "d MMMM y"),
+        )
+    )
+
+
 def _percent(value: float | None) -> Any:
     return round(value * 100, 1) if value is not None else ""
 
 
-def evaluation_table(results: EvaluationResults) -> list[list[Any]]:
+def evaluation_table(results: EvaluationResults, evaluation: Evaluation) -> list[list[Any]]:
     """Return one evaluation's results as rows: the counts per option, then the free texts."""
+    if results.is_open:
+        return [[_("Antal svarande"), results.responses], [still_open(evaluation.closes_at)]]
     if not results.shown:
         return [[too_few()]]
     rows: list[list[Any]] = [[_("Fråga"), _("Svar"), _("Antal"), _("Andel (%)")]]
@@ -45,7 +61,9 @@ def figures_table(rows: Sequence[Figures], label: str) -> list[list[Any]]:
     """Return figures per run or half-year: responses and share very satisfied, or the notice."""
     table: list[list[Any]] = [[label, _("Antal svarande"), _("Andel mycket nöjda (%)")]]
     for row in rows:
-        if row.shown:
+        if row.closes_at is not None:
+            table.append([row.label, still_open(row.closes_at), ""])
+        elif row.shown:
             table.append([row.label, row.responses, _percent(row.very_satisfied)])
         else:
             table.append([row.label, too_few(), ""])

@@ -78,9 +78,18 @@ def survey_form(name: str = "Årsenkät", *, published: bool = True) -> FormVers
 
 
 def evaluation(
-    version: FormVersion, *, run: Any = None, year: int | None = None, title: str = ""
+    version: FormVersion,
+    *,
+    run: Any = None,
+    year: int | None = None,
+    title: str = "",
+    still_open: bool = False,
 ) -> Evaluation:
-    """An open evaluation of a run, or a year's survey."""
+    """An evaluation of a run, or a year's survey: closed by the closing job, or still open.
+
+    Results are shown only once an evaluation has closed, so a test that reads them needs a
+    closed one (the default); `still_open` gives one that takes answers for 20 more days.
+    """
     now = clock.now()
     found = Evaluation(
         version=version,
@@ -90,6 +99,7 @@ def evaluation(
         opens_at=now - timedelta(days=1),
         closes_at=now + timedelta(days=20),
         remind_at=now + timedelta(days=7),
+        closed_at=None if still_open else now,
         invited_count=0,
     )
     db.session.add(found)

@@ -231,3 +231,20 @@ def test_the_section_runs_three_queries_whatever_the_periods_and_the_data(place,
                 build_satisfaction(scope, periods, NOW)
             counts.append(len(statements))
     assert counts == [3, 3, 3, 3]
+
+
+def test_a_run_whose_evaluation_is_still_open_counts_only_as_answers_apart(courses):
+    version = data.course_form(name="Kursutvärdering, öppen")
+    run = CourseRunFactory(sessions__start=datetime(2026, 2, 17, 16, tzinfo=UTC))
+    data.answer_course(data.evaluation(version, run=run, still_open=True), [1] * 6)
+
+    section = build_satisfaction(courses.scopes()["county"], HALF_YEARS, NOW)
+
+    # The share is that of the closed runs alone, as in the county test above.
+    assert _values(_figure(section, "course_very_satisfied")) == [("Mycket nöjda", [7 / 11, 9 / 12, 1.0])]
+    assert _values(_figure(section, "course_answers")) == [
+        ("Antal svar", [16, 12, 15]),
+        ("i kursomgångar med minst 5 svar", [12, 12, 5]),
+        ("i kursomgångar med färre än 5 svar", [4, 0, 4]),
+        ("i kursomgångar vars utvärdering fortfarande är öppen", [0, 0, 6]),
+    ]

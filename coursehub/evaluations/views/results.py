@@ -1,9 +1,10 @@
 """Evaluation results: one run's or survey's answers, comparisons, the survey's indicators, quotes.
 
 Staff and the steering group read every result; a run's own leaders read their runs' (any other
-run answers 404). A selection with fewer answers than the threshold shows one notice, in the page,
-its charts and its exports alike. Charts are images of their own; the table beside each is its
-text alternative.
+run answers 404). An evaluation still open shows how many have answered and when it closes, and
+a selection with fewer answers than the threshold shows one notice, in the page, its charts and
+its exports alike (queries_results decides, from the request's reading of the clock). Charts are
+images of their own; the table beside each is its text alternative.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from coursehub import clock
 from coursehub.accounts.permissions import login_required, permission_required
 from coursehub.courses.models import CourseRun, CourseType
 from coursehub.evaluations import queries as evaluation_queries
@@ -91,7 +93,7 @@ def _results_page(evaluation: Evaluation) -> str:
     return render_template(
         "evaluations/results.html",
         evaluation=evaluation,
-        results=queries.evaluation_results(evaluation),
+        results=queries.evaluation_results(evaluation, now=clock.now()),
         charted=CHARTED,
     )
 
@@ -101,7 +103,9 @@ def _results_page(evaluation: Evaluation) -> str:
 def question_chart(evaluation_id: int, question_id: int) -> Response:
     """Return one question's distribution as an SVG image (no scripts)."""
     evaluation = _evaluation(evaluation_id)
-    results = queries.evaluation_results(evaluation, question_id=question_id)
+    results = queries.evaluation_results(evaluation, now=clock.now(), question_id=question_id)
+    if results.is_open:
+        return _svg(charts.still_open_svg())
     if not results.shown:
         return _svg(charts.too_few_svg())
     if not results.questions or results.questions[0].kind not in CHARTED:
@@ -113,9 +117,9 @@ def question_chart(evaluation_id: int, question_id: int) -> Response:
 @bp.get("/admin/utvarderingar/<int:evaluation_id>/resultat/export.<any(csv, xlsx):fmt>")
 @login_required
 def results_export(evaluation_id: int, fmt: str) -> Response:
-    """Download one evaluation's results as CSV or XLSX (only the notice when too few answered)."""
+    """Download one evaluation's results as CSV or XLSX (only a notice while open or too few answered)."""
     evaluation = _evaluation(evaluation_id)
-    rows = exports.evaluation_table(queries.evaluation_results(evaluation))
+    rows = exports.evaluation_table(queries.evaluation_results(evaluation, now=clock.now()), evaluation)
     return _download(
         rows, fmt, name=f"utvardering-{evaluation.id}", sheet_title=_("Resultat"), caption=evaluation.title
     )
@@ -128,11 +132,12 @@ def results_export(evaluation_id: int, fmt: str) -> Response:
 @permission_required(permissions.can_view_figures)
 def results_overview() -> str:
     """List the course types to compare, every half-year, the surveys and the survey's indicators."""
+    now = clock.now()
     return render_template(
         "evaluations/results_overview.html",
         course_types=queries.course_types_evaluated(),
-        terms=queries.terms_figures(),
-        trend=queries.survey_trend(),
+        terms=queries.terms_figures(now=now),
+        trend=queries.survey_trend(now=now),
         surveys=queries.surveys_page(page=page_arg()),
         threshold=queries.min_answers(),
         can_read_quotes=permissions.can_read_quotes(current_user),
@@ -145,11 +150,12 @@ def results_overview() -> str:
 def course_type_results(course_type_id: int) -> str:
     """Compare the evaluated runs of one course type, and its half-years."""
     course_type = load_or_404(CourseType, course_type_id)
+    now = clock.now()
     return render_template(
         "evaluations/results_course_type.html",
         course_type=course_type,
-        runs=queries.runs_page(course_type.id, page=page_arg()),
-        terms=queries.terms_figures(course_type.id),
+        runs=queries.runs_page(course_type.id, now=now, page=page_arg()),
+        terms=queries.terms_figures(course_type.id, now=now),
     )
 
 
@@ -158,14 +164,14 @@ def course_type_results(course_type_id: int) -> str:
 def course_type_chart(course_type_id: int) -> Response:
     """Return the course type's share very satisfied per half-year as an SVG image."""
     course_type = load_or_404(CourseType, course_type_id)
-    return _terms_svg(queries.terms_figures(course_type.id), course_type.name)
+    return _terms_svg(queries.terms_figures(course_type.id, now=clock.now()), course_type.name)
 
 
 @bp.get("/admin/utvarderingar/resultat/halvar.svg")
 @permission_required(permissions.can_view_figures)
 def terms_chart() -> Response:
     """Return every course evaluation's share very satisfied per half-year as an SVG image."""
-    return _terms_svg(queries.terms_figures(), _("Alla kurser"))
+    return _terms_svg(queries.terms_figures(now=clock.now()), _("Alla kurser"))
 
 
 def _terms_svg(terms: list[queries.Figures], what: str) -> Response:
@@ -180,8 +186,9 @@ def _terms_svg(terms: list[queries.Figures], what: str) -> Response:
 def course_type_export(course_type_id: int, fmt: str) -> Response:
     """Download the comparison of a course type's runs and half-years as CSV or XLSX."""
     course_type = load_or_404(CourseType, course_type_id)
-    runs = queries.runs_page(course_type.id, page=1, per_page=exports.EXPORT_LIMIT).items
-    terms = queries.terms_figures(course_type.id)
+    now = clock.now()
+    runs = queries.runs_page(course_type.id, now=now, page=1, per_page=exports.EXPORT_LIMIT).items
+    terms = queries.terms_figures(course_type.id, now=now)
     rows = [
         *exports.figures_table(runs, _("Kursomgång")),
         [],
@@ -203,7 +210,7 @@ def course_type_export(course_type_id: int, fmt: str) -> Response:
 @permission_required(permissions.can_view_figures)
 def trend_chart(number: int) -> Response:
     """Return one of the survey's indicators (1, 2, 3 ...) over the years as an SVG image."""
-    trend = queries.survey_trend()
+    trend = queries.survey_trend(now=clock.now())
     if not 1 <= number <= len(trend.indicators):
         abort(404)
     indicator = trend.indicators[number - 1]
@@ -218,7 +225,7 @@ def trend_chart(number: int) -> Response:
 @permission_required(permissions.can_view_figures)
 def trend_export(fmt: str) -> Response:
     """Download the survey's indicators per year as CSV or XLSX."""
-    rows = exports.trend_table(queries.survey_trend())
+    rows = exports.trend_table(queries.survey_trend(now=clock.now()))
     return _download(
         rows,
         fmt,
@@ -235,4 +242,5 @@ def trend_export(fmt: str) -> Response:
 @permission_required(permissions.can_read_quotes)
 def quotes() -> str:
     """List the free texts whose writers let them be quoted anonymously."""
-    return render_template("evaluations/results_quotes.html", page=queries.quotes_page(page=page_arg()))
+    page = queries.quotes_page(now=clock.now(), page=page_arg())
+    return render_template("evaluations/results_quotes.html", page=page)

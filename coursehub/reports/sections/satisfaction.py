@@ -25,17 +25,20 @@ from coursehub.reports.scope import Scope
 def build_satisfaction(where: Scope, periods: Sequence[Period], now: datetime) -> Section:
     """Return the satisfaction section for `where` over `periods` (three queries).
 
-    `now` changes nothing here: the answers given so far count, an evaluation still open included.
+    Only evaluations closed at `now` give figures: one still open counts only as a number of
+    answers (results read before and after one more answer would give that answer away).
     """
     spans = [Span(period.key, period.starts_at(), period.ends_before()) for period in periods]
     county = where.kind == "county"
-    courses = course_indicator_by_period(spans, municipality_ids=None if county else where.municipality_ids)
+    courses = course_indicator_by_period(
+        spans, municipality_ids=None if county else where.municipality_ids, now=now
+    )
     threshold = min_answers()
     figures = [
         _course_share(where, [p.in_scope for p in courses], [p.all_runs for p in courses], threshold),
         _course_answers(where, [p.in_scope for p in courses], threshold),
     ]
-    figures += _survey_figures(where, periods, survey_trend(), threshold)
+    figures += _survey_figures(where, periods, survey_trend(now=now), threshold)
     return Section(key="satisfaction", title=_("Nöjdhet"), figures=tuple(figures))
 
 
@@ -69,7 +72,7 @@ def _course_share(
     definition = _(
         "Andelen svar på kursutvärderingens indikatorfråga (betyg 1–5) som gav högsta betyget, 5, "
         "i utvärderingar av %(runs)s vars första träff låg i perioden; en kursomgång räknas bara "
-        "om minst %(n)s har svarat på dess utvärdering.",
+        "när dess utvärdering har stängt och minst %(n)s har svarat på den.",
         runs=_runs_clause(where),
         n=threshold,
     )
@@ -99,21 +102,29 @@ def _course_share(
 def _course_answers(where: Scope, in_scope: list[IndicatorTotals], threshold: int) -> Figure:
     definition = _(
         "Antalet inskickade kursutvärderingar för %(runs)s vars första träff låg i perioden, "
-        "uppdelat på kursomgångar med minst %(n)s svar (de räknas i andelen mycket nöjda) och med färre.",
+        "uppdelat på kursomgångar med minst %(n)s svar (de räknas i andelen mycket nöjda) och med färre; "
+        "svar på en utvärdering som fortfarande är öppen räknas för sig tills den har stängt.",
         runs=_runs_clause(where),
         n=threshold,
     )
-    rows = (
-        Row(_("Antal svar"), tuple(t.responses + t.kept_back for t in in_scope)),
+    rows = [
+        Row(_("Antal svar"), tuple(t.responses + t.kept_back + t.still_open for t in in_scope)),
         Row(_("i kursomgångar med minst %(n)s svar", n=threshold), tuple(t.responses for t in in_scope)),
         Row(_("i kursomgångar med färre än %(n)s svar", n=threshold), tuple(t.kept_back for t in in_scope)),
-    )
+    ]
+    if any(t.still_open for t in in_scope):  # the row appears only while an evaluation is open
+        rows.append(
+            Row(
+                _("i kursomgångar vars utvärdering fortfarande är öppen"),
+                tuple(t.still_open for t in in_scope),
+            )
+        )
     return Figure(
         key="course_answers",
         title=_("Svar på kursutvärderingar"),
         definition=definition,
         unit="count",
-        rows=rows,
+        rows=tuple(rows),
     )
 
 
