@@ -226,7 +226,13 @@ def _evaluations_low(at: _Bounds) -> ColumnElement[bool]:
 
 
 def _failed_mail() -> ColumnElement[bool]:
-    return sa.and_(OutboxMessage.failed_at.is_not(None), OutboxMessage.sent_at.is_(None))
+    # Not one whose text retention dropped (notifications.services.drop_mail_bodies): it cannot be
+    # sent again, so nothing is left to do about it.
+    return sa.and_(
+        OutboxMessage.failed_at.is_not(None),
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.body_dropped_at.is_(None),
+    )
 
 
 # -- the counts, in one statement ------------------------------------------------------------------

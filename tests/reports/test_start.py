@@ -174,6 +174,8 @@ def test_failed_mail_not_dealt_with(now):
     OutboxMessageFactory()  # waiting
     OutboxMessageFactory(sent=True)
     failed = OutboxMessageFactory(failed=True)
+    # Its text dropped by retention: it can no longer be sent, so there is nothing to do.
+    OutboxMessageFactory(failed=True, body_text="", body_html=None, body_dropped_at=NOW)
     assert_only("outbox", 1)
     assert rows()["outbox"][0].ids == {"message_id": failed.id}
 
