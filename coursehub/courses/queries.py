@@ -56,7 +56,7 @@ from coursehub.courses.models import (
 from coursehub.extensions import db
 from coursehub.lib.localtime import local_moment
 from coursehub.lib.pagination import Page, page_number, paginate
-from coursehub.lib.sqlconst import written, written_all
+from coursehub.lib.sqlconst import start_of_minute, written, written_all
 
 PER_PAGE = 20
 # Past this page number a list's OFFSET would overflow PostgreSQL's bigint; no list is that long.
@@ -157,7 +157,7 @@ def _catalogue_values(filters: CatalogueFilters, now: datetime) -> dict[str, obj
     (flags without a value, such as "online" or "with seats", are a key with the value True)."""
     # The start of the minute: the statements' text then stays the same for a minute (see
     # _catalogue_conditions), and a run over less than a minute ago shows until the next.
-    values: dict[str, object] = {"now": now.replace(second=0, microsecond=0)}
+    values: dict[str, object] = {"now": start_of_minute(now)}
     if filters.course_type_id:
         values["course_type_id"] = filters.course_type_id
     if not filters.for_professionals:

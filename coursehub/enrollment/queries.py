@@ -66,14 +66,15 @@ PER_PAGE = 25
 
 
 # signup_persons' statuses and scope written into the SQL (lib.sqlconst): bound, they were the
-# parameters that made PostgreSQL plan the staff menu's count anew on every request.
-_ACTIVE_WRITTEN = written_all(ACTIVE, Enrollment.status.type)
+# parameters that made PostgreSQL plan the staff menu's count anew on every request. The active
+# statuses are public for the areas above that name them in their own statements (reports).
+ACTIVE_WRITTEN = written_all(ACTIVE, Enrollment.status.type)
 _CONFIRMED_WRITTEN = written(EnrollmentStatus.CONFIRMED, Enrollment.status.type)
 _RUN_SCOPE_WRITTEN = written(RUN_SCOPE, Enrollment.scope.type)
 
 
 def _taking_part(active: bool) -> ColumnElement[bool]:
-    return Enrollment.status.in_(_ACTIVE_WRITTEN) if active else Enrollment.status == _CONFIRMED_WRITTEN
+    return Enrollment.status.in_(ACTIVE_WRITTEN) if active else Enrollment.status == _CONFIRMED_WRITTEN
 
 
 def signup_persons(*, active: bool = False) -> Subquery:
@@ -513,7 +514,7 @@ def _waiting_for(municipality_id: int) -> ColumnElement[bool]:
         # Written as ix_enrollments_awaiting_approval's predicate says it, so that the plan of the
         # prepared statement (bound municipality) can read that index alone.
         Enrollment.needs_approval.is_(True),
-        Enrollment.status.in_(_ACTIVE_WRITTEN),
+        Enrollment.status.in_(ACTIVE_WRITTEN),
     )
 
 

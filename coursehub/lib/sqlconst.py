@@ -15,6 +15,7 @@ are bound, or, where their plan matters, passed with `literal_execute` so SQLAlc
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -38,3 +39,9 @@ def written(value: str | int | float | Enum, type_: Any) -> ColumnElement[Any]:
 def written_all(values: Any, type_: Any) -> tuple[ColumnElement[Any], ...]:
     """Return each of `values` written into the SQL (for an IN list of statuses or roles)."""
     return tuple(written(value, type_) for value in values)
+
+
+def start_of_minute(moment: datetime) -> datetime:
+    """Return `moment` rounded down to its minute: a moment written into a statement (with
+    `literal_execute`) then gives the same SQL text, and the same prepared plan, for a minute."""
+    return moment.replace(second=0, microsecond=0)

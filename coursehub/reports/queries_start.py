@@ -19,10 +19,10 @@ from coursehub.accounts.models import Household, Municipality, User
 from coursehub.attendance.models import AttendanceMark
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
 from coursehub.enrollment import queries as enrollment_queries
-from coursehub.enrollment.models import ACTIVE, Enrollment, EnrollmentStatus
+from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.evaluations.models import Evaluation, Response
 from coursehub.extensions import db
-from coursehub.lib.sqlconst import written, written_all
+from coursehub.lib.sqlconst import start_of_minute, written
 from coursehub.notifications.models import OutboxMessage
 from coursehub.recruitment.models import Case
 
@@ -51,7 +51,7 @@ class Moment:
     @classmethod
     def at(cls, now: datetime, today: date) -> Moment:
         """The moment of the minute `now` falls in; `today` is the local date of `now`."""
-        return cls(now=now.replace(second=0, microsecond=0), today=today)
+        return cls(now=start_of_minute(now), today=today)
 
 
 @dataclass(frozen=True)
@@ -120,15 +120,15 @@ def _late_cases(at: _Bounds) -> ColumnElement[bool]:
     )
 
 
-# The active statuses as literals too: with them bound, a generic plan could not prove the
-# condition implies the predicate of ix_enrollments_awaiting_approval (enrollment.models'
-# AWAITING_APPROVAL) and read every waiting sign-up through the wider index to sort them
-# (253 buffers at national scale rather than 3).
-_ACTIVE: tuple[ColumnElement[Any], ...] = written_all(ACTIVE, Enrollment.status.type)
-
-
 def _waiting_approval() -> ColumnElement[bool]:
-    return sa.and_(Enrollment.needs_approval.is_(True), Enrollment.status.in_(_ACTIVE))
+    # The active statuses as literals too: with them bound, a generic plan could not prove the
+    # condition implies the predicate of ix_enrollments_awaiting_approval (enrollment.models'
+    # AWAITING_APPROVAL) and read every waiting sign-up through the wider index to sort them
+    # (253 buffers at national scale rather than 3).
+    return sa.and_(
+        Enrollment.needs_approval.is_(True),
+        Enrollment.status.in_(enrollment_queries.ACTIVE_WRITTEN),
+    )
 
 
 def _lapsing_offers(at: _Bounds) -> ColumnElement[bool]:
@@ -279,6 +279,11 @@ def _run_title() -> sa.ScalarSelect[Any]:
     return select(CourseRun.title).where(CourseRun.id == CourseSession.run_id).scalar_subquery()
 
 
+# The number of rows written in too: with anything bound, PostgreSQL planned most of the rows'
+# statements anew on every visit (0.4-0.7 ms of bind each at national scale).
+_ROWS: ColumnElement[Any] = written(ROWS_PER_ITEM, sa.Integer())
+
+
 def _enrollment_rows(condition: ColumnElement[bool], order: Any, at: Any) -> Select[Any]:
     # The first few sign-ups are found before the join: else PostgreSQL joins every waiting
     # sign-up (650 at national scale) to a hash of every run to keep five.
@@ -297,14 +302,9 @@ def _enrollment_rows(condition: ColumnElement[bool], order: Any, at: Any) -> Sel
     )
 
 
-# The number of rows written in too: with anything bound, PostgreSQL planned most of the rows'
-# statements anew on every visit (0.4-0.7 ms of bind each at national scale).
-_ROWS: ColumnElement[Any] = written(ROWS_PER_ITEM, sa.Integer())
-
-
 @functools.cache
 def _row_statements() -> dict[str, Select[Any]]:
-    """Each item's statement for its first rows, built once (the moment is bound at execution)."""
+    """Each item's statement for its first rows, built once (the moment is written in as each runs)."""
     return {
         "cases": select(Case.id, Case.reference, Case.first_contact_due_on, Municipality.name)
         .join(Municipality, Municipality.id == Case.municipality_id)

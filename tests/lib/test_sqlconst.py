@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Integer, Numeric, String, select
 
-from coursehub.lib.sqlconst import written, written_all
+from coursehub.lib.sqlconst import start_of_minute, written, written_all
 
 
 class Colour(enum.Enum):
@@ -36,3 +37,10 @@ def test_a_decimal_number_is_written_as_itself(db):
 def test_only_texts_and_finite_numbers_are_written(value):
     with pytest.raises(TypeError):
         written(value, String)
+
+
+def test_moments_within_one_minute_give_one_moment_to_write():
+    first = datetime(2026, 3, 2, 9, 41, 0, tzinfo=UTC)
+    assert start_of_minute(datetime(2026, 3, 2, 9, 41, 59, 999999, tzinfo=UTC)) == first
+    assert start_of_minute(first) == first
+    assert start_of_minute(datetime(2026, 3, 2, 9, 42, tzinfo=UTC)) != first
