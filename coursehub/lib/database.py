@@ -36,6 +36,7 @@ transaction first (commit or roll back), as a second writer would have to.
 
 from __future__ import annotations
 
+import re
 from typing import Any, TypeVar
 
 from flask import Flask, g, has_app_context, has_request_context, request
@@ -103,8 +104,25 @@ def _on_pg_begin(connection: Connection) -> None:
     connection.info[_WROTE] = False
 
 
+# A word that makes a statement beginning with WITH a write: a data-modifying CTE, or the
+# INSERT/UPDATE/DELETE/MERGE the CTEs lead into. Anywhere in the text, quoted or not: a false
+# alarm (a column or a literal of that name) only ends the transaction as before, with ROLLBACK.
+_WRITING_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def cannot_write(statement: str) -> bool:
+    """Return whether `statement` cannot write: a SELECT, a WITH without a writing word anywhere
+    (the report's figures are queries with CTEs), or a SET LOCAL, which ends with its transaction."""
+    head = statement.lstrip()[:9].upper()
+    if head.startswith("SELECT"):
+        return True
+    if head.startswith("WITH"):
+        return _WRITING_WORD.search(statement) is None
+    return head == "SET LOCAL"
+
+
 def _on_pg_statement(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
-    if not connection.info.get(_WROTE, True) and statement.lstrip()[:6].upper() != "SELECT":
+    if not connection.info.get(_WROTE, True) and not cannot_write(statement):
         connection.info[_WROTE] = True
 
 
@@ -124,8 +142,8 @@ def _on_session_transaction_end(session: Any, transaction: Any) -> None:
 def only_read(session: Any) -> bool:
     """Return whether `session`'s transaction has a connection and sent it nothing but SELECTs.
 
-    Anything else (an INSERT, an UPDATE, a WITH that might write) counts as a write, and so does
-    every transaction on SQLite, where nothing keeps count.
+    Anything else (an INSERT, an UPDATE, a WITH that might write: `cannot_write`) counts as a write,
+    and so does every transaction on SQLite, where nothing keeps count.
     """
     connection = session.info.get(_CONNECTION)
     return connection is not None and connection.info.get(_WROTE, True) is False
@@ -197,3 +215,19 @@ def is_postgres() -> bool:
     from coursehub.extensions import db
 
     return db.engine.dialect.name == "postgresql"
+
+
+def plan_for_values() -> None:
+    """Have PostgreSQL plan each further statement of this transaction for its own values.
+
+    For a transaction of a few heavy statements whose best plan depends on the values they are
+    run with (the report's aggregates over the periods and municipalities asked for). psycopg
+    prepares a statement once it has run five times on a connection, and PostgreSQL may then keep
+    one generic plan for it, made without the values; planning each run anew costs a few
+    milliseconds against the hundreds such a statement takes. The other pages' statements on the
+    connection keep their plans: `SET LOCAL` ends with the transaction. Nothing on SQLite.
+    """
+    from coursehub.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        db.session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from coursehub.lib.database import plan_for_values
 from coursehub.reports.figures import Figure, Section, SectionBuilder
 from coursehub.reports.periods import Period
 from coursehub.reports.scope import Scope
@@ -68,7 +69,12 @@ def build_report(
     *,
     builders: Sequence[SectionBuilder] = SECTION_BUILDERS,
 ) -> Report:
-    """Return the report of `place` for `periods` (oldest first), every section of `builders`."""
+    """Return the report of `place` for `periods` (oldest first), every section of `builders`.
+
+    Its statements are planned for the periods and municipalities asked for (`plan_for_values`):
+    kept generic once prepared, the national yearly report took 1.7 s instead of 0.95.
+    """
+    plan_for_values()
     sections = tuple(build(place, periods, now) for build in builders)
     logger.info("report built: scope %s, %d periods", place.key, len(periods))
     return Report(place, tuple(periods), sections, now)

@@ -10,11 +10,11 @@ import sqlite3
 
 import pytest
 from flask import request
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
 from coursehub.courses.models import CourseRun
-from coursehub.lib.database import lock_for_update
+from coursehub.lib.database import cannot_write, lock_for_update, plan_for_values
 from tests.factories import CourseRunFactory
 
 
@@ -92,3 +92,44 @@ def test_a_lock_asked_for_while_reading_takes_the_write_lock_or_refuses(app, db,
     assert client.get("/test/las").text == "locked=True"
     # The snapshot is stale: counting from it could oversell, so SQLite refuses the upgrade.
     assert client.get("/test/las?annan=1").text == "refused"
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "SELECT 1",
+        "  select id FROM users FOR UPDATE",
+        "WITH held AS MATERIALIZED (SELECT 1 AS n) SELECT count(*) FROM held",
+        "SET LOCAL plan_cache_mode = force_custom_plan",
+    ],
+)
+def test_statements_that_cannot_write_let_a_reading_request_end_with_commit(statement):
+    assert cannot_write(statement)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "INSERT INTO audit_entries (action) VALUES ('x')",
+        "UPDATE users SET phone = NULL",
+        "WITH gone AS (DELETE FROM sessions RETURNING id) SELECT count(*) FROM gone",
+        "WITH probe AS (SELECT 1 AS n) INSERT INTO t SELECT n FROM probe",
+        "with probe as (select 1 as n) update t set n = 2",
+        "WITH src AS (SELECT 1 AS n) MERGE INTO t USING src ON true WHEN MATCHED THEN DO NOTHING",
+        "SET plan_cache_mode = force_custom_plan",  # outlives the transaction: not for a reading page
+        "DELETE FROM users",
+    ],
+)
+def test_anything_that_might_write_ends_the_request_as_before(statement):
+    assert not cannot_write(statement)
+
+
+def test_plan_for_values_lasts_for_its_transaction_only(db, db_engine_name, count_queries):
+    with count_queries() as statements:
+        plan_for_values()
+    if db_engine_name != "postgresql":
+        assert statements == []  # SQLite prepares nothing and has no such setting
+        return
+    assert db.session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
+    db.session.commit()
+    assert db.session.scalar(text("SHOW plan_cache_mode")) == "auto"
