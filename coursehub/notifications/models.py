@@ -11,6 +11,8 @@ from coursehub.db import Base, created_at_column, intpk
 
 # A message given up on and not sent since, in SQL (the predicate of the failed messages' index).
 FAILED = "failed_at IS NOT NULL AND sent_at IS NULL"
+# A message neither sent nor given up on (the predicate of the waiting messages' index).
+WAITING = "sent_at IS NULL AND failed_at IS NULL"
 
 
 class OutboxMessage(Base):
@@ -31,7 +33,7 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
     last_error: Mapped[str | None] = mapped_column(sa.String(500))
-    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]  # gave up (a 5xx reply, or too many attempts)
     # When retention dropped the body, calendar part and headers of the sent or failed message
     # (the row stays as the record of the delivery, or of its failure); see services.drop_mail_bodies.
@@ -49,6 +51,18 @@ class OutboxMessage(Base):
             "id",
             sqlite_where=sa.text(FAILED),
             postgresql_where=sa.text(FAILED),
+        ),
+        # The sent messages, newest first, for the outbox page: with the id, so that the many
+        # sent in the same second (a job's batch) come in order from the index too.
+        sa.Index("ix_outbox_messages_sent_at_id", "sent_at", "id"),
+        # The waiting messages in the order they go out, for the staff's outbox page (queries):
+        # a handful at any time, however many were sent over the years.
+        sa.Index(
+            "ix_outbox_messages_waiting",
+            "created_at",
+            "id",
+            sqlite_where=sa.text(WAITING),
+            postgresql_where=sa.text(WAITING),
         ),
     )
 

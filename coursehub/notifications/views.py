@@ -50,11 +50,12 @@ def outbox():
     """List failed and waiting messages first, then the latest sent."""
     if not permissions.can_read_outbox(current_user):
         abort(403)
-    page = queries.outbox_page(page_arg())
+    counts = queries.outbox_counts()
+    page = queries.outbox_page(page_arg(), counts)
     return render_template(
         "notifications/outbox.html",
         page=page,
-        counts=queries.outbox_counts(),
+        counts=counts,
         mail_server_configured=bool(current_app.config.get("MAIL_SERVER")),
         retry_form=RetryForm(),
     )
