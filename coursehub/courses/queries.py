@@ -462,7 +462,11 @@ def admin_runs_page(*, status: RunStatus | None, page: int = 1, per_page: int = 
     names of its runs. A page past the last, with no row to carry the count, counts on its own
     and shows the last page (two more).
     """
-    conditions = [] if status is None else [CourseRun.status == status]
+    # The status, the page size and the offset are written into the SQL: bound, a LIMIT and an
+    # OFFSET of unknown size made the plan kept for any values look costlier than planning each
+    # request anew, which PostgreSQL then did (0.9 ms of 1.1 at national scale). Written, each
+    # page's statement is planned once per connection.
+    conditions = [] if status is None else [CourseRun.status == written(status, CourseRun.status.type)]
     # The count reads the runs' index alone (no join: every run has its type). Uncorrelated, it
     # is counted once for the statement, not per row.
     total = select(func.count(CourseRun.id)).where(*conditions).correlate(None).scalar_subquery()
@@ -471,18 +475,22 @@ def admin_runs_page(*, status: RunStatus | None, page: int = 1, per_page: int = 
         .join(CourseType, CourseType.id == CourseRun.course_type_id)
         .where(*conditions)
         .order_by(CourseRun.starts_at.desc().nulls_last(), CourseRun.id.desc())
-        .limit(per_page)
+        .limit(written(per_page, Integer()))
+        .offset(bindparam("skip", type_=Integer, literal_execute=True))
     )
     page = max(1, page)
     # A hand-typed page number too large for an OFFSET is past the last page anyway.
-    rows = db.session.execute(listed.offset((page - 1) * per_page)).all() if page < _FAR_PAGE else []
+    if page < _FAR_PAGE:
+        rows = db.session.execute(listed, {"skip": (page - 1) * per_page}).all()
+    else:
+        rows = []
     if rows:
         counted = rows[0][5]
     else:
         counted = db.session.execute(select(func.count(CourseRun.id)).where(*conditions)).scalar_one()
         last = page_number(page, counted, per_page)
         if counted and last != page:
-            rows = db.session.execute(listed.offset((last - 1) * per_page)).all()
+            rows = db.session.execute(listed, {"skip": (last - 1) * per_page}).all()
         page = last
     leaders: dict[int, list[str]] = {}
     if rows:
