@@ -36,7 +36,8 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]  # gave up (a 5xx reply, or too many attempts)
     # When retention dropped the body, calendar part and headers of the sent or failed message
-    # (the row stays as the record of the delivery, or of its failure); see services.drop_mail_bodies.
+    # (the row stays as the record of the delivery, or of its failure; services.drop_mail_bodies),
+    # or the recipient's erasure emptied it (personal_data.erase). Such a message is not sent again.
     body_dropped_at: Mapped[datetime | None]
 
     __table_args__ = (

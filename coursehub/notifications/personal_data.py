@@ -47,7 +47,11 @@ def _person_strings(person: Person) -> list[str]:
 
 
 def erase(person: Person, context: ErasureContext) -> None:
-    """Empty the person's own mail; take their name, address and phone out of mail to others."""
+    """Empty the person's own mail; take their name, address and phone out of mail to others.
+
+    Their own mail is emptied as retention empties old mail (`body_dropped_at`), so that no one
+    can send it again or redirect it (`retry_message`, `correct_recipient`): nothing of it is left.
+    """
     for message in db.session.scalars(sa.select(OutboxMessage).where(_to_person(person))):
         message.recipient = f"borttagen-{person.id}@borttagen.invalid"
         message.subject = ERASED
@@ -55,6 +59,7 @@ def erase(person: Person, context: ErasureContext) -> None:
         message.body_html = None
         message.calendar_ics = None
         message.headers = None
+        message.body_dropped_at = context.now
         if message.is_pending:
             message.failed_at = context.now
             message.last_error = "Mottagaren är borttagen."

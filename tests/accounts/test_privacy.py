@@ -23,7 +23,9 @@ from coursehub.errors import PermissionDeniedError
 from coursehub.extensions import db
 from coursehub.forum.services.discussions import start_thread
 from coursehub.lib.terms import Half, Term
+from coursehub.notifications import services as outbox
 from coursehub.notifications.models import OutboxMessage
+from coursehub.notifications.services import OutboxError
 from coursehub.recruitment.models import CaseAdult, Note, StepChange
 from coursehub.recruitment.models.households import CaseHousehold
 from coursehub.recruitment.queries_figures import figures
@@ -221,3 +223,30 @@ def test_erasure_needs_a_reason_is_refused_for_oneself_and_happens_once(app, wor
     privacy.erase_user(anna, actor=staff, reason="Begäran", now=clock.now)
     with pytest.raises(AccountError):
         privacy.erase_user(anna, actor=staff, reason="Begäran", now=clock.now)
+
+
+def test_mail_to_an_erased_person_cannot_be_sent_again_or_to_another_address(app, world, clock):
+    anna, staff = world["anna"], world["staff"]
+    db.session.add(
+        OutboxMessage(
+            dedupe_key="to-anna-waiting",
+            recipient=EMAIL,
+            subject="Påminnelse",
+            body_text=f"Hej {NAME}, välkommen i morgon!",
+            created_at=clock.now,
+            next_attempt_at=clock.now + timedelta(hours=1),
+        )
+    )
+    db.session.commit()
+    privacy.erase_user(anna, actor=staff, reason="Personen begärde radering per telefon", now=clock.now)
+    db.session.commit()
+    waiting = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.dedupe_key == "to-anna-waiting")
+    ).one()
+    assert waiting.failed_at is not None and waiting.body_text == ""
+    # Nothing is left to send, and no one may send the emptied message anywhere else.
+    with pytest.raises(OutboxError):
+        outbox.retry_message(waiting, actor=staff, now=clock.now)
+    with pytest.raises(OutboxError):
+        outbox.correct_recipient(waiting, "ny.adress@exempel.test", actor=staff, now=clock.now)
+    assert waiting.failed_at is not None and waiting.recipient.endswith("@borttagen.invalid")
