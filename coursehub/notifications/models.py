@@ -11,6 +11,8 @@ from coursehub.db import Base, created_at_column, intpk
 
 # A message given up on and not sent since, in SQL (the predicate of the failed messages' index).
 FAILED = "failed_at IS NOT NULL AND sent_at IS NULL"
+# Where the mail of an erased person is addressed once their address is gone (personal_data.erase).
+ERASED_RECIPIENT_DOMAIN = "borttagen.invalid"
 # A message neither sent nor given up on (the predicate of the waiting messages' index).
 WAITING = "sent_at IS NULL AND failed_at IS NULL"
 
@@ -66,6 +68,11 @@ class OutboxMessage(Base):
             postgresql_where=sa.text(WAITING),
         ),
     )
+
+    @property
+    def recipient_erased(self) -> bool:
+        """Whether the message was to a person since erased (its text went with their data)."""
+        return self.recipient.endswith("@" + ERASED_RECIPIENT_DOMAIN)
 
     @property
     def is_pending(self) -> bool:

@@ -225,7 +225,9 @@ def test_erasure_needs_a_reason_is_refused_for_oneself_and_happens_once(app, wor
         privacy.erase_user(anna, actor=staff, reason="Begäran", now=clock.now)
 
 
-def test_mail_to_an_erased_person_cannot_be_sent_again_or_to_another_address(app, world, clock):
+def test_mail_to_an_erased_person_cannot_be_sent_again_or_to_another_address(
+    app, world, clock, client, login_as
+):
     anna, staff = world["anna"], world["staff"]
     db.session.add(
         OutboxMessage(
@@ -250,3 +252,7 @@ def test_mail_to_an_erased_person_cannot_be_sent_again_or_to_another_address(app
     with pytest.raises(OutboxError):
         outbox.correct_recipient(waiting, "ny.adress@exempel.test", actor=staff, now=clock.now)
     assert waiting.failed_at is not None and waiting.recipient.endswith("@borttagen.invalid")
+    # Staff see why the text is gone, and no button to send it again or elsewhere.
+    page = login_as(client, staff).get(f"/admin/utkorg/{waiting.id}").get_data(as_text=True)
+    assert "när mottagarens uppgifter raderades" in page
+    assert "Försök igen" not in page and "Rätta mottagarens adress" not in page
