@@ -25,7 +25,7 @@ from coursehub.accounts.models import (
     new_session_token,
 )
 from coursehub.extensions import db
-from coursehub.lib.personal_data import ErasureContext, Person, Provider, Rows, row
+from coursehub.lib.personal_data import ERASED_DOMAIN, ErasureContext, Person, Provider, Rows, row
 
 ERASED_NAME = "Borttagen person"
 ERASED_HOUSEHOLD = "Borttagen familj"
@@ -33,12 +33,12 @@ ERASED_HOUSEHOLD = "Borttagen familj"
 
 def erased_email(user_id: int) -> str:
     """The address an erased account keeps: unique, never deliverable (.invalid, RFC 2606)."""
-    return f"borttagen-{user_id}@borttagen.invalid"
+    return f"borttagen-{user_id}{ERASED_DOMAIN}"
 
 
 def is_erased(user: User) -> bool:
     """Whether `user`'s personal data has been erased (the account keeps an undeliverable address)."""
-    return user.email.endswith("@borttagen.invalid")
+    return user.email.endswith(ERASED_DOMAIN)
 
 
 def _user(person: Person) -> User:

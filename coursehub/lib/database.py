@@ -229,5 +229,5 @@ def plan_for_values() -> None:
     """
     from coursehub.extensions import db
 
-    if db.engine.dialect.name == "postgresql":
+    if is_postgres():
         db.session.connection().exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")

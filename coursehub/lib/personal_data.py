@@ -33,6 +33,8 @@ from typing import Protocol
 from flask import Flask
 
 PROVIDERS_KEY = "coursehub_personal_data_providers"
+# The domain of every address erasure leaves behind: never deliverable (.invalid, RFC 2606).
+ERASED_DOMAIN = "@borttagen.invalid"
 
 JsonValue = str | int | float | bool | None
 Rows = dict[str, list[dict[str, JsonValue]]]

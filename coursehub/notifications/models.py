@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coursehub.db import Base, created_at_column, intpk
+from coursehub.lib.personal_data import ERASED_DOMAIN
 
 # A message given up on and not sent since, in SQL (the predicate of the failed messages' index).
 FAILED = "failed_at IS NOT NULL AND sent_at IS NULL"
-# Where the mail of an erased person is addressed once their address is gone (personal_data.erase).
-ERASED_RECIPIENT_DOMAIN = "borttagen.invalid"
+# A sent message whose text retention has not dropped yet (the predicate of retention's index).
+SENT_WITH_BODY = "sent_at IS NOT NULL AND body_dropped_at IS NULL"
 # A message neither sent nor given up on (the predicate of the waiting messages' index).
 WAITING = "sent_at IS NULL AND failed_at IS NULL"
 
@@ -43,8 +44,15 @@ class OutboxMessage(Base):
     body_dropped_at: Mapped[datetime | None]
 
     __table_args__ = (
-        # What retention looks for: sent long ago, body not dropped yet (services.drop_mail_bodies).
-        sa.Index("ix_outbox_messages_body_retention", "body_dropped_at", "sent_at"),
+        # What retention looks for, oldest first: sent mail that still has its text
+        # (services.drop_mail_bodies). Partial, so the years of mail already emptied are not in it.
+        sa.Index(
+            "ix_outbox_messages_sent_with_body",
+            "sent_at",
+            "id",
+            sqlite_where=sa.text(SENT_WITH_BODY),
+            postgresql_where=sa.text(SENT_WITH_BODY),
+        ),
         # The failed messages, oldest first (the staff's start page, and retention, which empties
         # them after a while): failed ones are kept until someone retries them, so they are read
         # from an index of their own, in its order.
@@ -72,7 +80,7 @@ class OutboxMessage(Base):
     @property
     def recipient_erased(self) -> bool:
         """Whether the message was to a person since erased (its text went with their data)."""
-        return self.recipient.endswith("@" + ERASED_RECIPIENT_DOMAIN)
+        return self.recipient.endswith(ERASED_DOMAIN)
 
     @property
     def is_pending(self) -> bool:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from coursehub.extensions import db
-from coursehub.lib.personal_data import ErasureContext, Person, Provider, Rows, row
-from coursehub.notifications.models import ERASED_RECIPIENT_DOMAIN, OutboxMessage
+from coursehub.lib.personal_data import ERASED_DOMAIN, ErasureContext, Person, Provider, Rows, row
+from coursehub.notifications.models import OutboxMessage
 
 ERASED = "[borttaget]"
 
@@ -53,7 +53,7 @@ def erase(person: Person, context: ErasureContext) -> None:
     can send it again or redirect it (`retry_message`, `correct_recipient`): nothing of it is left.
     """
     for message in db.session.scalars(sa.select(OutboxMessage).where(_to_person(person))):
-        message.recipient = f"borttagen-{person.id}@{ERASED_RECIPIENT_DOMAIN}"
+        message.recipient = f"borttagen-{person.id}{ERASED_DOMAIN}"
         message.subject = ERASED
         message.body_text = ""
         message.body_html = None

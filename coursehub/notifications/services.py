@@ -508,7 +508,7 @@ def correct_recipient(
 
 
 def _sent_long_ago(cutoff: datetime) -> tuple[ColumnElement[bool], ...]:
-    """Sent before `cutoff`, body still there (the index on (body_dropped_at, sent_at))."""
+    """Sent before `cutoff`, body still there (read from ix_outbox_messages_sent_with_body)."""
     return (OutboxMessage.body_dropped_at.is_(None), OutboxMessage.sent_at < cutoff)
 
 
@@ -532,8 +532,8 @@ def drop_mail_bodies(*, now: datetime, batch: int) -> int:
     The row stays (recipient, subject, times, the last error) as the record that the message was
     delivered, or that it could not be; the recipient's address is all it holds of them (no name is
     stored). A failed message without its text cannot be retried (`retry_message` refuses it).
-    Reads only what is due, in one statement: the sent messages not yet emptied through the index
-    on (body_dropped_at, sent_at), the failed ones through theirs, oldest first, at most `batch`
+    Reads only what is due, in one statement: the sent messages not yet emptied through their
+    partial index, the failed ones through theirs, oldest first, at most `batch`
     per run; a second run finds them emptied and does nothing.
     """
     cutoff = now - timedelta(days=int(current_app.config["COURSEHUB_RETENTION_MAIL_BODY_DAYS"]))

@@ -24,7 +24,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from coursehub.extensions import db
-from coursehub.lib.personal_data import ErasureContext, Person, Provider, Rows, row
+from coursehub.lib.personal_data import ERASED_DOMAIN, ErasureContext, Person, Provider, Rows, row
 from coursehub.recruitment.models import (
     Case,
     CaseAdult,
@@ -34,8 +34,6 @@ from coursehub.recruitment.models import (
     PresentationVersion,
 )
 from coursehub.recruitment.models.households import CaseHousehold
-
-ERASED_DOMAIN = "@borttagen.invalid"
 
 
 def _cases(person: Person) -> list[Case]:
