@@ -73,13 +73,23 @@ def pytest_addoption(parser):
         default=os.environ.get("COURSEHUB_TEST_DB", "sqlite"),
         help="database the tests run on",
     )
+    parser.addoption(
+        "--tests",
+        choices=("all", "per-database", "once"),
+        default="all",
+        help=(
+            "which tests: all (on PostgreSQL, those that touch the database), per-database (only "
+            "those, on either database), or once (only those that are the same on every database)"
+        ),
+    )
 
 
-# What the PostgreSQL leg leaves to the SQLite leg. A test means something on PostgreSQL when it
+# What runs once rather than on each database. A test means something on PostgreSQL when it
 # touches SQL: services, queries, views, migrations, races, search. One that never opens the test
 # database (none of DATABASE_FIXTURES in its fixtures: pure lib functions, the support self-checks)
-# or that checks what does not depend on the database (the files below) runs on the SQLite leg
-# only. On the PostgreSQL leg such tests are deselected, not skipped, and the leg's summary line
+# or that checks what does not depend on the database (the files below) runs once, on SQLite:
+# `make test` runs them after the PostgreSQL leg (`--tests=once`), and each database leg leaves
+# them out (`--tests=per-database`); they are deselected, not skipped, and the leg's summary line
 # says how many and why. The browser journeys that save data, the fuzz and every race stay on both.
 DATABASE_FIXTURES = frozenset(
     {"app", "db", "app_database", "template_database", "pg_cluster", "db_engine_name"}
@@ -111,16 +121,22 @@ def sqlite_only_reason(item) -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
-    if config.getoption("--db") != "postgresql":
+    """Keep the tests `--tests` and `--db` ask for. `make test` (scripts/run-tests.sh) runs the
+    per-database tests on each database, one leg per core, and the tests that are the same on
+    every database once, on SQLite, after the PostgreSQL leg: the legs then end about together."""
+    part = config.getoption("--tests")
+    if part == "all" and config.getoption("--db") != "postgresql":
         return
+    once = part == "once"
     kept: list = []
     left: list = []
     for item in items:
-        (left if sqlite_only_reason(item) else kept).append(item)
+        (kept if (sqlite_only_reason(item) is not None) == once else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
-    config.stash[_LEFT_TO_SQLITE] = Counter(sqlite_only_reason(item) for item in left)
+    if not once:
+        config.stash[_LEFT_TO_SQLITE] = Counter(sqlite_only_reason(item) for item in left)
 
 
 _LEFT_TO_SQLITE = pytest.StashKey[Counter]()
@@ -384,6 +400,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if left:
         reasons = ", ".join(f"{count} {reason}" for reason, count in left.most_common())
         terminalreporter.write_line(
-            f"coursehub leg: {sum(left.values())} tests left to the SQLite leg, the same on every "
-            f"database ({reasons}; tests/conftest.py SQLITE_ONLY_FILES)"
+            f"coursehub leg: {sum(left.values())} tests left to the run of the tests that are the "
+            f"same on every database, on SQLite ({reasons}; tests/conftest.py SQLITE_ONLY_FILES)"
         )
