@@ -3,7 +3,8 @@
 Every write and rule for documents lives here (views only call these). A file is written to the
 upload folder (setting COURSEHUB_UPLOAD_DIR, by default instance/uploads: outside the package and
 outside static/) under a random name, after its rows are flushed; if the transaction then rolls
-back, the file is removed again, so a failed upload leaves no orphan file on disk.
+back, the file is removed again, so a failed upload leaves no orphan file on disk. A deleted
+document's files are removed once its deletion is committed, and stay if it rolls back.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from coursehub.forum.uploads import check_upload
 logger = logging.getLogger(__name__)
 
 _NEW_FILES = "forum_new_files"  # Session.info key: files written in the open transaction
+_OLD_FILES = "forum_old_files"  # Session.info key: files of rows deleted in the open transaction
 
 
 def upload_dir() -> Path:
@@ -134,6 +136,22 @@ def _add_version(
     return version
 
 
+def delete_document(document: Document, *, actor: Any) -> None:
+    """Delete `document` with every version; their files go from the disk once this is committed.
+
+    A meeting whose minutes it was keeps its place, without minutes (the key is set to NULL), and
+    its search entry goes with it (a cascading key). Whether `actor` may is the view's to check
+    (permissions_documents.can_delete_document).
+    """
+    folder = upload_dir()
+    files = [str(folder / version.storage_key) for version in document.versions]
+    document_id = document.id
+    db.session.delete(document)
+    db.session.flush()
+    db.session.info.setdefault(_OLD_FILES, []).extend(files)
+    logger.info("document %s deleted by user %s (%s files)", document_id, actor.id, len(files))
+
+
 def _write_file(storage_key: str, data: bytes) -> None:
     path = upload_dir() / storage_key
     db.session.info.setdefault(_NEW_FILES, []).append(str(path))
@@ -142,16 +160,20 @@ def _write_file(storage_key: str, data: bytes) -> None:
 
 
 def remove_files_on_rollback() -> None:
-    """Remove files written in a transaction that rolls back (once per process)."""
+    """Remove files written in a transaction that rolls back, and files of documents deleted in one
+    that commits (once per process)."""
     if not event.contains(Session, "after_rollback", _after_rollback):
         event.listen(Session, "after_rollback", _after_rollback)
         event.listen(Session, "after_commit", _after_commit)
 
 
 def _after_rollback(session: Session) -> None:
+    session.info.pop(_OLD_FILES, None)  # the rows are back: their files stay
     for name in session.info.pop(_NEW_FILES, []):
         Path(name).unlink(missing_ok=True)
 
 
 def _after_commit(session: Session) -> None:
     session.info.pop(_NEW_FILES, None)
+    for name in session.info.pop(_OLD_FILES, []):
+        Path(name).unlink(missing_ok=True)

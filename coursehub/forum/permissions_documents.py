@@ -13,7 +13,7 @@ from typing import Any
 from coursehub.accounts.models import Role
 from coursehub.accounts.permissions import is_staff
 from coursehub.forum import permissions
-from coursehub.forum.models import Network
+from coursehub.forum.models import Document, Network
 
 
 def _logged_in(user: Any) -> bool:
@@ -28,6 +28,18 @@ def can_read_documents(user: Any, network: Network) -> bool:
 def can_upload_documents(user: Any, network: Network) -> bool:
     """Members upload documents and new versions."""
     return permissions.is_member(user, network)
+
+
+def can_delete_document(user: Any, network: Network | None, document: Document) -> bool:
+    """In a network: the member who uploaded the document, its moderators and staff delete it (a
+    wrong file must be taken away at once). In the library: staff."""
+    if network is None:
+        return can_keep_library(user)
+    if not _logged_in(user):
+        return False
+    if is_staff(user) or permissions.is_moderator(user, network):
+        return True
+    return document.created_by_id == user.id and permissions.is_member(user, network)
 
 
 def can_manage_folders(user: Any, network: Network) -> bool:

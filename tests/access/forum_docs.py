@@ -70,9 +70,12 @@ RULES = [
     Rule("forum.document_detail", READERS, args=_document),
     Rule("forum.new_version", WRITERS, args=_document),
     Rule("forum.download_version", READERS, args=lambda user: _document(user) | {"number": 1}),
+    # Staff and the network's moderators (the uploader too: tests/forum/test_document_delete.py).
+    Rule("forum.delete_document", READERS, method="POST", args=lambda user: _document(user, moderator=True)),
     Rule("forum.library_list", LIBRARY),
     Rule("forum.library_upload", STAFF),
     Rule("forum.library_detail", LIBRARY, args=lambda user: _document(user, in_network=False)),
+    Rule("forum.library_delete", STAFF, method="POST", args=lambda user: _document(user, in_network=False)),
     Rule("forum.library_new_version", STAFF, args=lambda user: _document(user, in_network=False)),
     Rule(
         "forum.library_download", LIBRARY, args=lambda user: _document(user, in_network=False) | {"number": 1}

@@ -22,13 +22,14 @@ from coursehub import clock
 from coursehub.extensions import csrf
 from coursehub.forum import documents, queries_documents
 from coursehub.forum import permissions_documents as rights
+from coursehub.forum.forms import ButtonForm
 from coursehub.forum.forms_documents import DocumentForm, FolderForm, VersionForm
 from coursehub.forum.models import Document, DocumentVersion, Network
 from coursehub.forum.uploads import too_large_message
 from coursehub.forum.views import bp
 from coursehub.lib.forms import required
 from coursehub.lib.params import as_id, page_arg
-from coursehub.lib.work import actor, attempt, load_or_404
+from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
 FORM_ROOM = 64 * 1024  # the other fields of an upload form, beside the file
 
@@ -141,6 +142,19 @@ def send_version(version: DocumentVersion) -> Response:
     return response
 
 
+def remove(document: Document, *, done: str, back: str) -> Any:
+    """Delete `document` (the caller checked who may) and go to `done`; a stale form goes `back`."""
+    title = document.title
+    if ButtonForm().validate():
+        outcome = attempt(lambda: documents.delete_document(document, actor=actor()))
+        if outcome.ok:
+            flash(_("Dokumentet ”%(title)s” är borttaget med alla sina versioner.", title=title), "success")
+            return redirect(done)
+    else:
+        flash(_("Dokumentet kunde inte tas bort. Försök igen."), ERROR)
+    return redirect(back)
+
+
 def version_of(document: Document, number: int) -> DocumentVersion:
     """Return the version `number` of `document`, or 404."""
     found = next((v for v in document.versions if v.number == number), None)
@@ -213,6 +227,21 @@ def document_detail(network_id: int, document_id: int):
         document=document,
         versions=queries_documents.document_versions(document.id),
         can_upload=rights.can_upload_documents(current_user, network),
+        can_delete=rights.can_delete_document(current_user, network, document),
+    )
+
+
+@bp.post("/<int:network_id>/dokument/<int:document_id>/ta-bort")
+def delete_document(network_id: int, document_id: int):
+    """The uploader, a moderator or staff delete a document with all its versions and files."""
+    network = load_network(network_id, rights.can_read_documents)
+    document = load_document(network, document_id)
+    if not rights.can_delete_document(current_user, network, document):
+        abort(404)
+    return remove(
+        document,
+        done=url_for("forum.documents_list", network_id=network.id),
+        back=url_for("forum.document_detail", network_id=network.id, document_id=document.id),
     )
 
 

@@ -14,7 +14,7 @@ from coursehub.forum import library, queries_documents
 from coursehub.forum import permissions_documents as rights
 from coursehub.forum.forms_documents import NewsForm
 from coursehub.forum.views import bp
-from coursehub.forum.views.documents import load_document, send_version, upload_page, version_of
+from coursehub.forum.views.documents import load_document, remove, send_version, upload_page, version_of
 from coursehub.lib.forms import required
 from coursehub.lib.nav import NavItem
 from coursehub.lib.params import page_arg
@@ -58,6 +58,7 @@ def library_detail(document_id: int):
         document=document,
         versions=queries_documents.document_versions(document.id),
         can_upload=rights.can_keep_library(current_user),
+        can_delete=rights.can_keep_library(current_user),
     )
 
 
@@ -71,6 +72,18 @@ def library_new_version(document_id: int):
         document=load_document(None, document_id),
         message=_("Den nya versionen är uppladdad."),
         done=lambda kept: url_for("forum.library_detail", document_id=kept.id),
+    )
+
+
+@bp.post("/bibliotek/<int:document_id>/ta-bort")
+@permission_required(rights.can_keep_library)
+def library_delete(document_id: int):
+    """Staff delete library material with all its versions and files."""
+    document = load_document(None, document_id)
+    return remove(
+        document,
+        done=url_for("forum.library_list"),
+        back=url_for("forum.library_detail", document_id=document.id),
     )
 
 
