@@ -58,7 +58,7 @@ def library_detail(document_id: int):
         document=document,
         versions=queries_documents.document_versions(document.id),
         can_upload=rights.can_keep_library(current_user),
-        can_delete=rights.can_keep_library(current_user),
+        can_delete=rights.can_delete_document(current_user, None, document),
     )
 
 
