@@ -33,4 +33,5 @@ def _init_documents_and_search(app: Flask) -> None:
 
     add_nav_items(app, library.nav_items)
     search.keep_index_in_step()  # entries follow every flush of threads, posts and documents
-    documents.remove_files_on_rollback()  # a failed upload leaves no file behind
+    # A failed upload leaves no file behind; a deleted document's files go once that is committed.
+    documents.keep_files_with_transactions()

@@ -159,9 +159,10 @@ def _write_file(storage_key: str, data: bytes) -> None:
         handle.write(data)
 
 
-def remove_files_on_rollback() -> None:
-    """Remove files written in a transaction that rolls back, and files of documents deleted in one
-    that commits (once per process)."""
+def keep_files_with_transactions() -> None:
+    """Keep the upload folder in step with the database (once per process): files written in a
+    transaction that rolls back are removed, and so are the files of documents deleted in one that
+    commits."""
     if not event.contains(Session, "after_rollback", _after_rollback):
         event.listen(Session, "after_rollback", _after_rollback)
         event.listen(Session, "after_commit", _after_commit)
