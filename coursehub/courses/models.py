@@ -209,7 +209,9 @@ class CourseRun(Base):
     course_type: Mapped[CourseType] = relationship()
     venue: Mapped[Venue | None] = relationship()
     leaders: Mapped[list[User]] = relationship(secondary=run_leaders, order_by="User.full_name")
-    municipalities: Mapped[list[Municipality]] = relationship(secondary=run_municipalities)
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=run_municipalities, order_by="Municipality.name"
+    )
     county_parts: Mapped[list[CountyPart]] = relationship(
         secondary=run_county_parts, order_by="CountyPart.name"
     )

@@ -224,7 +224,11 @@ def test_the_export_holds_the_filtered_rows_and_is_itself_audited(db, client, lo
     assert any("user.update" in row for row in values)
     assert not any("recruitment.case.read" in row for row in values)
     db.session.rollback()
-    exports = list(db.session.scalars(select(AuditEntry).where(AuditEntry.action == "audit.export")))
+    exports = list(
+        db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "audit.export").order_by(AuditEntry.id)
+        )
+    )
     assert [(e.actor_id, e.detail) for e in exports] == [
         (staff.id, f"csv, 1 rows; utforare={other.id}"),
         (staff.id, "xlsx, 1 rows; handelse=user.update"),

@@ -130,3 +130,18 @@ def test_the_figures_per_municipality_also_sum_per_part_and_say_when_one_is_in_b
     note = re.search(r'id="shared-parts-note">(.*?)</p>', page).group(1)
     assert "räknas därför i var och en av dem" in note
     assert "Vaggeryd (Norra länsdelen, Södra länsdelen)" in note and "Habo" not in note
+
+
+def test_the_refusal_names_the_runs_municipalities_in_alphabetical_order(county_map, make_family):
+    town, _north, _south = county_map
+    run = CourseRunFactory(is_open_to_all=False, title="Kväll för Värnamo och Gislaved")
+    run.municipalities.extend([town["Värnamo"], town["Gislaved"]])
+    db.session.flush()
+    db.session.expire(run)  # read the run's municipalities back as a family's request would
+    from_habo, habo_adults = make_family(1, municipality=town["Habo"])
+
+    with pytest.raises(SignupClosedError) as refused:
+        services.sign_up(run, from_habo, habo_adults, actor=habo_adults[0], now=clock.now())
+    assert refused.value.message == (
+        "Kursomgången är till för familjer i Gislaved, Värnamo och är inte öppen för familjer från Habo."
+    )
