@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from sqlalchemy import select
 
 from coursehub import clock as app_clock
 from coursehub.courses.models import CourseSession
@@ -125,8 +126,6 @@ def test_a_guest_row_with_a_title_but_no_name_gets_a_message(staff_client, run):
 
 
 def test_the_invite_of_a_session_with_a_guest_names_the_guest(app, run, staff):
-    from sqlalchemy import select
-
     from coursehub.accounts.models import Role
     from coursehub.courses import services as course_services
     from coursehub.enrollment import services as enrollment_services
@@ -158,3 +157,45 @@ def test_the_invite_of_a_session_with_a_guest_names_the_guest(app, run, staff):
     described = {str(e["UID"]): str(e["DESCRIPTION"]) for e in events}
     assert len(described) == len(run.sessions)
     assert sum("Gäster: Eva Lind (Barnpsykiater)" in d for d in described.values()) == 1
+
+
+def test_a_copied_run_keeps_each_meetings_guests_and_note(staff_client, run):
+    session = run.sessions[2]
+    staff_client.post(
+        f"/admin/kurser/{run.id}/traffar/{session.id}",
+        data=session_form(
+            session,
+            contents_note="Panel med familjer som tagit emot syskon.",
+            speaker1_name="Eva Lind",
+            speaker1_title="Barnpsykiater",
+            speaker2_name="Familjen Ek",
+        ),
+    )
+    first_day = app_clock.to_local(run.sessions[0].starts_at).date() + timedelta(weeks=26)
+    response = staff_client.post(
+        f"/admin/kurser/{run.id}/kopiera", data={"first_date": first_day.isoformat()}
+    )
+    assert response.status_code == 302
+
+    db.session.expire_all()
+    copy_id = int(response.location.rstrip("/").split("/")[-1])
+    copied = db.session.get(CourseSession, _session_ids(copy_id)[2])
+    assert copied.contents_note == "Panel med familjer som tagit emot syskon."
+    assert [(s.position, s.label) for s in copied.speakers] == [
+        (1, "Eva Lind (Barnpsykiater)"),
+        (2, "Familjen Ek"),
+    ]
+    # The original keeps its own: the copy's guests are rows of their own.
+    original = db.session.get(CourseSession, session.id)
+    assert [s.id for s in original.speakers] != [s.id for s in copied.speakers]
+    assert [s.label for s in original.speakers] == ["Eva Lind (Barnpsykiater)", "Familjen Ek"]
+    others = [db.session.get(CourseSession, i) for i in _session_ids(copy_id)]
+    assert [bool(s.speakers or s.contents_note) for s in others].count(True) == 1
+
+
+def _session_ids(run_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(CourseSession.id).where(CourseSession.run_id == run_id).order_by(CourseSession.starts_at)
+        )
+    )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from coursehub import events
 from coursehub.accounts.models import LEADER_ROLES, CountyPart, Municipality, User
@@ -298,11 +299,13 @@ def cancel_run(run: CourseRun, *, actor: User, now: datetime, reason: str = "") 
 def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) -> CourseRun:
     """Make a new draft like `run`, its sessions moved so that the first falls on `first_date`.
 
-    Each session keeps its local wall-clock time and weekday distance, across summer time changes.
+    Each session keeps its local wall-clock time and weekday distance, across summer time changes,
+    and its note of contents and speakers (staff change what differs in the draft).
     """
     sessions = [s for s in run.sessions if s.status == SessionStatus.SCHEDULED]
     if not sessions:
         raise CourseError(_("Kursomgången har inga träffar att kopiera."), field="first_date")
+    speakers = _speakers_of(sessions)
     shift = first_date - to_local(sessions[0].starts_at).date()
 
     def moved(moment: datetime) -> datetime:
@@ -341,6 +344,16 @@ def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) ->
                 ends_at=moved(session.ends_at),
                 venue=session.venue,
                 online_url=session.online_url,
+                contents_note=session.contents_note,
+                speakers=[
+                    SessionSpeaker(
+                        position=speaker.position,
+                        name=speaker.name,
+                        title=speaker.title,
+                        organisation=speaker.organisation,
+                    )
+                    for speaker in speakers.get(session.id, ())
+                ],
             )
         )
     _refresh_starts_at(copy)
@@ -348,6 +361,18 @@ def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) ->
     db.session.flush()
     logger.info("run copied id=%s from=%s by=%s", copy.id, run.id, actor.id)
     return copy
+
+
+def _speakers_of(sessions: list[CourseSession]) -> dict[int, list[SessionSpeaker]]:
+    """Return the speakers of `sessions` by session id, in their order (one statement)."""
+    found: dict[int, list[SessionSpeaker]] = {}
+    for speaker in db.session.scalars(
+        select(SessionSpeaker)
+        .where(SessionSpeaker.session_id.in_([session.id for session in sessions]))
+        .order_by(SessionSpeaker.session_id, SessionSpeaker.position)
+    ):
+        found.setdefault(speaker.session_id, []).append(speaker)
+    return found
 
 
 # -- sessions ---------------------------------------------------------------------------------
