@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from coursehub.extensions import db
@@ -35,7 +36,7 @@ def test_staff_invite_a_user_who_sets_a_password_and_logs_in(page, accessible, b
     page.get_by_label("Sök på namn, e-post eller användarnamn").fill("holm")
     page.get_by_role("button", name="Sök", exact=True).click()
     table = page.get_by_role("table")
-    assert table.get_by_role("link", name="Lars Holm").is_visible()
+    expect(table.get_by_role("link", name="Lars Holm")).to_be_visible()
     assert table.get_by_text("Maria Ek").count() == 0
     accessible(page, context="user search")
 
@@ -45,16 +46,16 @@ def test_staff_invite_a_user_who_sets_a_password_and_logs_in(page, accessible, b
     page.get_by_label("E-postadress", exact=True).fill("lars@exempel.se")
     page.get_by_label("Kursledare").check()
     page.get_by_role("button", name="Skapa konto och skicka inbjudan").click()
-    assert page.get_by_text("Det finns redan ett konto med den här e-postadressen.").is_visible()
+    expect(page.get_by_text("Det finns redan ett konto med den här e-postadressen.")).to_be_visible()
     accessible(page, context="invite form with an error")
     page.get_by_label("E-postadress", exact=True).fill("orjan@exempel.se")
     page.get_by_role("button", name="Skapa konto och skicka inbjudan").click()
     assert page.locator("h1").inner_text() == "Örjan Åström"
-    assert page.get_by_text("Örjan Åström har fått en inbjudan till orjan@exempel.se").is_visible()
+    expect(page.get_by_text("Örjan Åström har fått en inbjudan till orjan@exempel.se")).to_be_visible()
     accessible(page, context="edit user")
 
     menu_link(page, "Logg").click()
-    assert page.get_by_role("table").get_by_text("user.invite").is_visible()
+    expect(page.get_by_role("table").get_by_text("user.invite")).to_be_visible()
     accessible(page, context="audit log")
     page.get_by_role("button", name="Logga ut").click()
 
@@ -64,13 +65,13 @@ def test_staff_invite_a_user_who_sets_a_password_and_logs_in(page, accessible, b
     page.get_by_label("Nytt lösenord").fill(NEW_PASSWORD)
     page.get_by_label("Skriv lösenordet igen").fill("inte-samma-lösenord")
     page.get_by_role("button", name="Spara lösenordet").click()
-    assert page.get_by_text("Lösenorden är inte lika.").is_visible()
+    expect(page.get_by_text("Lösenorden är inte lika.")).to_be_visible()
     accessible(page, context="invitation with an error")
     page.get_by_label("Nytt lösenord").fill(NEW_PASSWORD)
     page.get_by_label("Skriv lösenordet igen").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Spara lösenordet").click()
     assert page.locator("h1").inner_text() == "Logga in"
-    assert page.get_by_text("Ditt lösenord är sparat.").is_visible()
+    expect(page.get_by_text("Ditt lösenord är sparat.")).to_be_visible()
     accessible(page, context="login after invitation")
 
     page.get_by_label("E-postadress eller användarnamn").fill("orjan.astrom")
@@ -78,7 +79,7 @@ def test_staff_invite_a_user_who_sets_a_password_and_logs_in(page, accessible, b
     page.get_by_role("button", name="Logga in").last.click()
     page.get_by_role("link", name="Örjan Åström").click()
     assert page.locator("h1").inner_text() == "Mitt konto"
-    assert page.get_by_text("Kursledare").is_visible()
+    expect(page.get_by_text("Kursledare")).to_be_visible()
     accessible(page, context="profile of the invited user")
 
 
@@ -88,7 +89,7 @@ def test_forgotten_password_pages_are_accessible(page, accessible):
     accessible(page, context="forgot password")
     page.get_by_label("E-postadress").fill("okand@exempel.se")
     page.get_by_role("button", name="Skicka länk").click()
-    assert page.get_by_text("Om det finns ett konto med den adressen").is_visible()
+    expect(page.get_by_text("Om det finns ett konto med den adressen")).to_be_visible()
     page.goto("/aterstall-losenord/en-gammal-lank")
-    assert page.get_by_text("Länken gäller inte.").is_visible()
+    expect(page.get_by_text("Länken gäller inte.")).to_be_visible()
     accessible(page, context="invalid link")

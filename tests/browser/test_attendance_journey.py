@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from coursehub import clock
@@ -50,7 +51,7 @@ def test_leader_marks_and_corrects_attendance_and_the_family_sees_it(phone_page,
 
     page.get_by_role("link", name="Tema 1,").first.click()
     assert page.locator("h1").inner_text() == "Närvaro: Tema 1"
-    assert page.get_by_role("heading", name="Familjen Öberg").is_visible()
+    expect(page.get_by_role("heading", name="Familjen Öberg")).to_be_visible()
     accessible(page, context="attendance sheet")
 
     asa_row = page.locator(f"#person-{asa.id}")

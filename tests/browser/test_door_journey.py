@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from coursehub.accounts.models import Role
@@ -44,7 +45,7 @@ def test_a_family_logs_in_and_sees_its_next_meeting(phone_page, accessible, brow
     assert page.locator("h1").inner_text() == "Mina kurser"
     card = page.get_by_role("region", name="Er nästa träff")
     assert "Tema 1" in card.inner_text() and "tisdag 6 oktober 2026 kl. 18:00" in card.inner_text()
-    assert card.get_by_role("link", name="Anmäl frånvaro").is_visible()
+    expect(card.get_by_role("link", name="Anmäl frånvaro")).to_be_visible()
     assert "0 av 3 träffar, nästa:" in page.locator("#my-enrollments").inner_text()
     accessible(page, context="family start page")
 
@@ -92,7 +93,7 @@ def test_staff_cancel_a_meeting_with_a_reason_and_the_family_mail_names_the_date
     assert "Träffen 13 oktober 2026 är inställd" in page.get_by_role("status").first.inner_text()
     row = page.locator(f"#traff-{session.id}")
     assert "Kursledaren är sjuk" in row.inner_text()
-    assert row.get_by_role("link", name="Lägg till en ersättningsträff").is_visible()
+    expect(row.get_by_role("link", name="Lägg till en ersättningsträff")).to_be_visible()
     accessible(page, context="run page after a cancellation")
 
     db.session.rollback()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from playwright.sync_api import expect
+
 from coursehub.extensions import db
 from tests.evaluations import results_data as data
 from tests.factories import CourseRunFactory, CourseTypeFactory, UserFactory
@@ -35,7 +37,7 @@ def test_staff_see_results_once_five_have_answered(phone_page, accessible, brows
     browser_login(page, staff)
 
     page.goto(f"/admin/utvarderingar/{found.id}/resultat")
-    assert page.get_by_text(TOO_FEW).is_visible()
+    expect(page.get_by_text(TOO_FEW)).to_be_visible()
     assert page.locator("table").count() == 0 and page.locator("img.result-chart").count() == 0
     accessible(page, context="results with four answers")
 
@@ -43,16 +45,18 @@ def test_staff_see_results_once_five_have_answered(phone_page, accessible, brows
     data.answer_course(found, [5], text="Bra med många reflektionsövningar", may_quote=True)
     db.session.commit()
     page.reload()
-    assert page.get_by_text("Andel mycket nöjda: 60 %").is_visible()
+    expect(page.get_by_text("Andel mycket nöjda: 60 %")).to_be_visible()
     chart = page.locator("img.result-chart").first
     assert chart.evaluate("img => img.complete && img.naturalWidth > 0")  # the SVG loaded under the CSP
-    assert page.get_by_role("table", name="Svaren på fråga 1").is_visible()
-    assert page.get_by_text("Bra med många reflektionsövningar").is_visible()
+    expect(page.get_by_role("table", name="Svaren på fråga 1")).to_be_visible()
+    expect(page.get_by_text("Bra med många reflektionsövningar")).to_be_visible()
     accessible(page, context="results with five answers")
     assert _fits(page)
 
     page.goto("/admin/utvarderingar/resultat")
-    assert page.get_by_role("table", name="Årsenkätens indikatorer per år: andel mycket nöjda").is_visible()
+    expect(
+        page.get_by_role("table", name="Årsenkätens indikatorer per år: andel mycket nöjda")
+    ).to_be_visible()
     accessible(page, context="results overview")
     assert _fits(page)
 
@@ -62,17 +66,17 @@ def test_staff_see_results_once_five_have_answered(phone_page, accessible, brows
     assert _fits(page)
 
     page.goto("/admin/utvarderingar/citat")
-    assert page.get_by_text("Superbra föreläsare, tydliga, med humor").first.is_visible()
+    expect(page.get_by_text("Superbra föreläsare, tydliga, med humor").first).to_be_visible()
     accessible(page, context="quotable texts")
 
     page.goto("/admin/utvarderingar/arsenkat/skicka")
     page.get_by_role("button", name="Skicka enkäten").click()
-    assert page.get_by_text("Välj minst ett nätverk eller en roll.").first.is_visible()
+    expect(page.get_by_text("Välj minst ett nätverk eller en roll.").first).to_be_visible()
     accessible(page, context="sending the survey, with a mistake")
     page.get_by_label("Formulär").select_option(label="Årsenkät (version 1)")
     page.get_by_label("Familjehemsnätverket").check()
     page.get_by_role("button", name="Skicka enkäten").click()
     assert page.locator("h1").inner_text() == "Årsenkäten"
-    assert page.get_by_text("Årsenkäten är skickad till 1 person.").is_visible()
+    expect(page.get_by_text("Årsenkäten är skickad till 1 person.")).to_be_visible()
     accessible(page, context="the surveys sent")
     assert _fits(page)

@@ -3,6 +3,7 @@ thanked, and is refused politely when the link is used again."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from coursehub import clock
@@ -26,7 +27,7 @@ def test_a_participant_answers_once_by_the_mailed_link(phone_page, accessible):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # fits 390 px
 
     page.get_by_role("button", name="Skicka svaren").click()  # the required rating left out
-    assert page.get_by_text("Svara på frågan.").is_visible()
+    expect(page.get_by_text("Svara på frågan.")).to_be_visible()
     accessible(page, context="answering page with a missing answer")
 
     page.get_by_role("group", name="Hur nöjda är ni med kursen?").get_by_label("5").check()
@@ -43,5 +44,5 @@ def test_a_participant_answers_once_by_the_mailed_link(phone_page, accessible):
 
     page.goto(f"/utvardering/{token}")
     assert page.locator("h1").inner_text() == "Länken går inte att använda"
-    assert page.get_by_text("Har ni redan svarat? Då är era svar sparade. Tack!").is_visible()
+    expect(page.get_by_text("Har ni redan svarat? Då är era svar sparade. Tack!")).to_be_visible()
     accessible(page, context="a used link")

@@ -1,6 +1,7 @@
 """Each demo role logs in, sees a navigation that fits it, and every page passes axe."""
 
 import pytest
+from playwright.sync_api import expect
 
 from coursehub.extensions import db
 from tests.factories import UserFactory
@@ -23,7 +24,7 @@ def test_each_role_logs_in_and_sees_its_menu(page, accessible, browser_login, ro
     user = UserFactory(**{role: True}) if role in ("municipal", "family") else UserFactory(roles=[role])
     db.session.commit()
     browser_login(page, user)
-    assert page.get_by_role("button", name="Logga ut").is_visible()
+    expect(page.get_by_role("button", name="Logga ut")).to_be_visible()
     shows_users = menu_link(page, "Användare").count() == 1
     assert shows_users == (role in ("admin", "staff"))
     accessible(page, context=f"start page as {role}")

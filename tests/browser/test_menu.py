@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from tests.factories import UserFactory
 from tests.support.browser import screenshot_on_failure
 
@@ -29,7 +31,7 @@ def test_on_a_phone_the_menu_opens_and_closes_with_its_button(chromium, live_ser
 
         button.click()
         assert button.get_attribute("aria-expanded") == "true"
-        assert courses.is_visible()
+        expect(courses).to_be_visible()
         accessible(page, context="the open menu at 390 px")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -42,7 +44,7 @@ def test_without_javascript_the_menu_is_simply_shown(chromium, live_server, tmp_
     context, page = open_start_page(chromium, live_server, tmp_path, viewport=PHONE, javascript=False)
     with screenshot_on_failure(page, tmp_path / "no-js-menu.png"):
         assert not page.get_by_role("button", name="Meny").is_visible()
-        assert page.locator("#site-menu").get_by_role("link", name="Kurser", exact=True).is_visible()
+        expect(page.locator("#site-menu").get_by_role("link", name="Kurser", exact=True)).to_be_visible()
     context.close()
 
 

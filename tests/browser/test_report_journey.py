@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from playwright.sync_api import expect
+
 from coursehub.extensions import db
 from tests.factories import (
     CourseRunFactory,
@@ -40,8 +42,8 @@ def test_staff_open_the_yearly_report_and_export_it(phone_page, accessible, brow
     page.get_by_label("Period").select_option(label="helåret 2026")
     page.get_by_label("Område").select_option(label="Hela länet")
     page.get_by_role("button", name="Visa").click()
-    assert page.get_by_role("heading", name="Rapport 2026 – Hela länet").is_visible()
-    assert page.get_by_role("table", name="Intresseanmälningar (antal)").is_visible()
+    expect(page.get_by_role("heading", name="Rapport 2026 – Hela länet")).to_be_visible()
+    expect(page.get_by_role("table", name="Intresseanmälningar (antal)")).to_be_visible()
     chart = page.locator("img.report-chart").first
     chart.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from coursehub.extensions import db
 from tests.accounts.second_factor_helpers import code_at
 from tests.factories import PASSWORD, UserFactory
@@ -44,14 +46,14 @@ def test_staff_enrol_log_in_with_a_code_and_use_a_recovery_code_once(phone_page,
     assert page.locator("h1").inner_text() == "Tvåstegsverifiering"
     _check(page, accessible, "second factor, off")
     page.get_by_role("button", name="Slå på tvåstegsverifiering").click()
-    assert page.get_by_role("img", name="QR-kod med nyckeln för appen").is_visible()
+    expect(page.get_by_role("img", name="QR-kod med nyckeln för appen")).to_be_visible()
     _check(page, accessible, "enrolment")
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     page.get_by_label("Koden som appen visar").fill(
         "000000" if code_at(secret, clock.now) != "000000" else "111111"
     )
     page.get_by_role("button", name="Slå på", exact=True).click()
-    assert page.get_by_text("Koden stämmer inte.").is_visible()
+    expect(page.get_by_text("Koden stämmer inte.")).to_be_visible()
     _check(page, accessible, "enrolment with a wrong code")
     page.get_by_label("Koden som appen visar").fill(code_at(secret, clock.now))
     page.get_by_role("button", name="Slå på", exact=True).click()
@@ -79,13 +81,13 @@ def test_staff_enrol_log_in_with_a_code_and_use_a_recovery_code_once(phone_page,
     _log_in_with_password(page, staff)
     page.get_by_label("Kod från appen eller en reservkod").fill(codes[0])
     page.get_by_role("button", name="Logga in").last.click()
-    assert page.get_by_text("Du loggade in med en reservkod. Du har 9 kvar.").is_visible()
+    expect(page.get_by_text("Du loggade in med en reservkod. Du har 9 kvar.")).to_be_visible()
     _check(page, accessible, "logged in with a recovery code")
     _log_out(page)
     _log_in_with_password(page, staff)
     page.get_by_label("Kod från appen eller en reservkod").fill(codes[0])
     page.get_by_role("button", name="Logga in").last.click()
-    assert page.get_by_text("Koden stämmer inte.").is_visible()
+    expect(page.get_by_text("Koden stämmer inte.")).to_be_visible()
     _check(page, accessible, "a recovery code used twice")
     page.goto("/profil")
     assert page.locator("h1").inner_text() == "Logga in"

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from playwright.sync_api import expect
+
 from coursehub import clock
 from coursehub.extensions import db
 from tests.factories import CourseRunFactory, CourseTypeFactory, EnrollmentFactory, UserFactory
@@ -31,7 +33,7 @@ def test_staff_land_on_what_needs_action_and_follow_a_run(phone_page, accessible
     browser_login(page, staff)
     assert page.url.endswith("/att-gora")
     assert page.locator("h1").inner_text() == "Att göra"
-    assert page.get_by_text("11 lediga platser; bekräftade: 1 av minst 6").is_visible()
+    expect(page.get_by_text("11 lediga platser; bekräftade: 1 av minst 6")).to_be_visible()
     accessible(page, context="staff start page")
     assert _fits(page)
 
