@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from coursehub import events
 from coursehub.accounts.models import LEADER_ROLES, CountyPart, Municipality, User
@@ -305,7 +306,7 @@ def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) ->
     sessions = [s for s in run.sessions if s.status == SessionStatus.SCHEDULED]
     if not sessions:
         raise CourseError(_("Kursomgången har inga träffar att kopiera."), field="first_date")
-    speakers = _speakers_of(sessions)
+    _load_speakers(sessions)
     shift = first_date - to_local(sessions[0].starts_at).date()
 
     def moved(moment: datetime) -> datetime:
@@ -352,7 +353,7 @@ def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) ->
                         title=speaker.title,
                         organisation=speaker.organisation,
                     )
-                    for speaker in speakers.get(session.id, ())
+                    for speaker in session.speakers
                 ],
             )
         )
@@ -363,16 +364,13 @@ def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) ->
     return copy
 
 
-def _speakers_of(sessions: list[CourseSession]) -> dict[int, list[SessionSpeaker]]:
-    """Return the speakers of `sessions` by session id, in their order (one statement)."""
-    found: dict[int, list[SessionSpeaker]] = {}
-    for speaker in db.session.scalars(
-        select(SessionSpeaker)
-        .where(SessionSpeaker.session_id.in_([session.id for session in sessions]))
-        .order_by(SessionSpeaker.session_id, SessionSpeaker.position)
-    ):
-        found.setdefault(speaker.session_id, []).append(speaker)
-    return found
+def _load_speakers(sessions: list[CourseSession]) -> None:
+    """Load the speakers of `sessions` through their relationship, all in one statement."""
+    db.session.scalars(
+        select(CourseSession)
+        .where(CourseSession.id.in_([session.id for session in sessions]))
+        .options(selectinload(CourseSession.speakers))
+    ).all()
 
 
 # -- sessions ---------------------------------------------------------------------------------
