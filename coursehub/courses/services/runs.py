@@ -365,7 +365,8 @@ def copy_run(run: CourseRun, *, actor: User, now: datetime, first_date: date) ->
 
 
 def _load_speakers(sessions: list[CourseSession]) -> None:
-    """Load the speakers of `sessions` through their relationship, all in one statement."""
+    """Load the speakers of `sessions` through their relationship: one statement for all of them
+    (and one reading the sessions again, which are already loaded)."""
     db.session.scalars(
         select(CourseSession)
         .where(CourseSession.id.in_([session.id for session in sessions]))
