@@ -2,11 +2,14 @@
 
 The database is SQLite by default; `--db=postgresql` (or DATABASE_URL=postgresql...) runs the same
 tests against a throwaway PostgreSQL cluster. The schema is built once per run into a template,
-and every test gets its own copy of it, so tests may commit as the application does.
+and every test gets its own copy of it, so tests may commit as the application does. The app
+itself is made once per run and lent to each test as it was made (`SharedApp`), unless a module
+asks for settings of its own.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import tempfile
@@ -17,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import g
+from flask import Flask, g
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
@@ -220,8 +223,11 @@ def template_database(db_engine_name, pg_cluster, tmp_path_factory):
         admin.dispose()
     else:
 
-        def make_copy():
-            target = template_file.with_name(f"t_{uuid.uuid4().hex[:12]}.sqlite")
+        def make_copy(target: Path | None = None):
+            target = target or template_file.with_name(f"t_{uuid.uuid4().hex[:12]}.sqlite")
+            # A copy laid over an earlier one must not meet that one's write-ahead log.
+            for leftover in ("-wal", "-shm"):
+                target.with_name(target.name + leftover).unlink(missing_ok=True)
             shutil.copyfile(template_file, target)
             return f"sqlite:///{target}", lambda: target.unlink(missing_ok=True)
 
@@ -229,19 +235,22 @@ def template_database(db_engine_name, pg_cluster, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app_database(db_engine_name, pg_cluster, template_database):
+def app_database(db_engine_name, pg_cluster, template_database, tmp_path_factory):
     """Return a function giving one test its database: (URL, what to do when the test is over).
 
-    SQLite: a copy of the template file per test (a millisecond). PostgreSQL: one copy of the
-    template that every test uses in turn and that is emptied after each (`ReusedDatabase`: a
-    fresh copy per test cost half a second). A test that needs a database of its own beside the
-    app's asks `template_database` for a copy.
+    SQLite: a copy of the template file per test (a millisecond); with `fixed=True` the copy is
+    laid at the same place every time, so that the URL stays and the shared app (`SharedApp`) can
+    be lent again. PostgreSQL: one copy of the template that every test uses in turn and that is
+    emptied after each (`ReusedDatabase`: a fresh copy per test cost half a second), at one URL
+    either way. A test that needs a database of its own beside the app's asks `template_database`
+    for a copy.
     """
     if db_engine_name != "postgresql":
-        yield template_database
+        fixed_place = tmp_path_factory.mktemp("shared-db") / "app.sqlite"
+        yield lambda fixed=False: template_database(fixed_place if fixed else None)
         return
     reused = ReusedDatabase(pg_cluster, "coursehub_template")
-    yield lambda: (reused.url(), reused.empty)
+    yield lambda fixed=False: (reused.url(), reused.empty)
     reused.close()
 
 
@@ -265,11 +274,101 @@ class FreshGClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def app(app_database, app_config):
-    url, drop = app_database()
-    app = create_app({**_base_config(url), **app_config})
+def _new_app(url: str, settings: dict) -> Flask:
+    app = create_app({**_base_config(url), **settings})
     app.test_client_class = FreshGClient
+    return app
+
+
+class SharedApp:
+    """An app with the tests' default settings, lent to one test after another.
+
+    `create_app` costs a fifth of a second: Werkzeug compiles a URL builder for each of some 240
+    routes. Made once per run instead of once per test, that is about ten minutes less for each
+    database leg. A test must still meet the app as a fresh one would be, so each loan starts from
+    the settings and the extensions' entries as they were when the app was made (a test's changes
+    to `app.config`, the SMTP fixture's mail settings, the layout's cached links). A test that
+    changes what the app is made of (adds a route, a request hook, a template global or a database
+    event listener) leaves it unfit to lend again: `whole()` then says no and the next test gets
+    a new one.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.app = _new_app(url, {})
+        self._settings = copy.deepcopy(dict(self.app.config))
+        self._extensions = self._entries(self.app.extensions)
+        self._shape = self._shape_of(self.app)
+
+    @staticmethod
+    def _entries(extensions: dict) -> dict:
+        # The lists and dicts that areas fill at start (menus, personal-data providers, jobs) are
+        # copied, so that a test that appends to one appends to its own loan's copy.
+        return {
+            key: copy.copy(value) if isinstance(value, list | dict) else value
+            for key, value in extensions.items()
+        }
+
+    @staticmethod
+    def _shape_of(app: Flask) -> tuple:
+        hooks = (
+            app.before_request_funcs,
+            app.after_request_funcs,
+            app.teardown_request_funcs,
+            app.template_context_processors,
+            app.url_value_preprocessors,
+            app.url_default_functions,
+            app.error_handler_spec,
+        )
+        with app.app_context():
+            engine = _db.engine
+        events = ("before_cursor_execute", "after_cursor_execute", "begin", "commit", "rollback")
+        return (
+            sorted(rule.endpoint + " " + rule.rule for rule in app.url_map.iter_rules()),
+            [sum(len(value) for value in hook.values()) for hook in hooks],
+            len(app.teardown_appcontext_funcs),
+            sorted(app.jinja_env.globals),
+            sorted(app.jinja_env.filters),
+            [len(getattr(engine.dispatch, name)) for name in events],
+            [len(getattr(engine.pool.dispatch, name)) for name in ("connect", "checkout")],
+        )
+
+    def lend(self) -> Flask:
+        """Return the app with its settings and extensions as they were when it was made."""
+        self.app.config.clear()
+        self.app.config.update(copy.deepcopy(self._settings))
+        self.app.extensions.clear()
+        self.app.extensions.update(self._entries(self._extensions))
+        return self.app
+
+    def whole(self) -> bool:
+        """Say whether the app is still made of what it was made of (routes, hooks, listeners)."""
+        return self._shape_of(self.app) == self._shape
+
+
+@pytest.fixture(scope="session")
+def shared_apps() -> dict[str, SharedApp]:
+    """The shared apps of this run, by database URL (one, unless a test spoilt one)."""
+    return {}
+
+
+@pytest.fixture
+def app(request, app_database, app_config, shared_apps):
+    """The app of one test, in an app context, with a fresh database and the clock frozen.
+
+    With the default settings the app is the run's shared one (`SharedApp`); a module that asks
+    for other settings (`app_config`), or a test marked `own_app` because it adds routes or hooks,
+    gets an app of its own.
+    """
+    shared = None
+    if app_config or request.node.get_closest_marker("own_app"):
+        url, drop = app_database()
+        app = _new_app(url, app_config)
+    else:
+        url, drop = app_database(fixed=True)
+        if url not in shared_apps:
+            shared_apps[url] = SharedApp(url)
+        shared = shared_apps[url]
+        app = shared.lend()
     app_clock.freeze(app, DEFAULT_NOW)
     if app.config["RATELIMIT_ENABLED"]:
         limiter.reset()  # the memory store belongs to the one Limiter object of the process
@@ -277,6 +376,8 @@ def app(app_database, app_config):
         yield app
         _db.session.remove()
         _db.engine.dispose()
+    if shared is not None and not shared.whole():
+        del shared_apps[url]
     drop()
 
 

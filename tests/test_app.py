@@ -157,6 +157,7 @@ def failing_app(app):
     return app
 
 
+@pytest.mark.own_app("adds routes that fail on purpose")
 @pytest.mark.parametrize(
     ("path", "status", "heading"),
     [
@@ -174,6 +175,7 @@ def test_error_pages_are_swedish_without_traceback(failing_app, path, status, he
     assert "Traceback" not in html and "boom" not in html
 
 
+@pytest.mark.own_app("adds routes that fail on purpose")
 def test_expired_form_messages_say_what_to_do(app, client):
     from flask_wtf.csrf import CSRFError
 
@@ -371,6 +373,7 @@ def test_a_too_large_body_gets_the_swedish_413_page(app, size):
     assert "Traceback" not in html and "Request Entity Too Large" not in html
 
 
+@pytest.mark.own_app("adds routes that fail on purpose")
 def test_when_the_full_error_page_fails_the_bare_one_is_shown(failing_app):
     """The 500 page must come out even when the full layout cannot be rendered (no database)."""
 

@@ -52,6 +52,7 @@ def test_a_job_or_service_transaction_holds_the_write_lock_from_its_first_read(d
     assert _writer_can_start(database_file)
 
 
+@pytest.mark.own_app("adds a route that probes the lock")
 def test_a_form_post_holds_the_write_lock_and_a_page_does_not(app, db, database_file):
     @app.route("/test/skrivlas", methods=["GET", "POST"])
     def probe():
@@ -68,6 +69,7 @@ def test_a_form_post_holds_the_write_lock_and_a_page_does_not(app, db, database_
     assert client.get("/test/skrivlas").text == "True True"
 
 
+@pytest.mark.own_app("adds a route that probes the lock")
 def test_a_lock_asked_for_while_reading_takes_the_write_lock_or_refuses(app, db, database_file):
     run_id = CourseRunFactory().id
     db.session.commit()
