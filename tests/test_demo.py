@@ -83,8 +83,8 @@ def test_seed_has_the_county_parts_and_a_run_for_the_south(client, seeded):
         "Kontaktfamilj",
         "Nätverkshem",
     }
-    south = db.session.scalar(select(CountyPart.id).where(CountyPart.name == "Södra länsdelen"))
-    north = db.session.scalar(select(CountyPart.id).where(CountyPart.name == "Norra länsdelen"))
+    south = db.session.scalars(select(CountyPart.id).where(CountyPart.name == "Södra länsdelen")).one()
+    north = db.session.scalars(select(CountyPart.id).where(CountyPart.name == "Norra länsdelen")).one()
     in_south = client.get(f"/kurser?lansdel={south}").get_data(as_text=True)
     in_north = client.get(f"/kurser?lansdel={north}").get_data(as_text=True)
     assert "Ett hem att växa i, Värnamo" in in_south and "Ett hem att växa i, Värnamo" not in in_north

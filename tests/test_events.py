@@ -142,7 +142,7 @@ def test_a_completion_sends_completion_recorded_once(app, db, clock):
         attendance_services.record_attendance(
             run.sessions[0], person, status="present", remark="Kom sent", actor=leader, now=clock.now
         )
-    completion = db.session.scalar(select(Completion))
+    completion = db.session.scalars(select(Completion)).one()
     assert completion is not None
     assert recorder.calls == [(completion, {"actor": leader, "now": clock.now})]
 

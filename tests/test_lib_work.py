@@ -96,7 +96,7 @@ def test_show_and_quiet_leave_the_message_to_the_caller(app, db):
 def test_catch_narrows_the_expected_errors(app, db):
     with app.test_request_context(), pytest.raises(CoursehubError):
         attempt(_add_then_fail(db, CoursehubError("Oväntat.")), catch=NotFoundError)
-    assert db.session.scalar(select(Municipality).where(Municipality.name == "Halvfärdig"))
+    assert db.session.scalars(select(Municipality).where(Municipality.name == "Halvfärdig")).one()
     db.session.rollback()  # what the 500 handler does with an unexpected error
     with app.test_request_context():
         outcome = attempt(_add_then_fail(db, NotFoundError("Finns inte.")), catch=NotFoundError)
@@ -111,8 +111,9 @@ def test_a_twin_that_committed_first_gets_the_services_own_answer_not_a_500(app,
 
     def add_unless_taken():
         calls.append(len(calls) + 1)
-        if len(calls) > 1 and db.session.scalar(
-            select(Municipality.id).where(Municipality.name == existing.name)
+        if (
+            len(calls) > 1
+            and db.session.scalars(select(Municipality.id).where(Municipality.name == existing.name)).one()
         ):
             raise CoursehubError("Kommunen finns redan.", field="name")
         return _add(db, existing.name)  # the first call checked before the twin committed

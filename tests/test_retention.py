@@ -535,7 +535,7 @@ def test_retention_keeps_every_figure_of_past_half_years_and_removes_the_persona
         == 3
     )
 
-    sent = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == "retention:sent"))
+    sent = db.session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key == "retention:sent")).one()
     assert (sent.recipient, sent.subject, sent.sent_at) == (
         "ettan@hem.test",
         "Tack för er intresseanmälan",
@@ -545,7 +545,9 @@ def test_retention_keeps_every_figure_of_past_half_years_and_removes_the_persona
     # The unconfirmed adult was erased through every area: the mail to them is empty and given up.
     outbox = _texts(("outbox_messages",))
     assert not [text for text in UNCONFIRMED if text in outbox]
-    waiting = db.session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == "retention:failed"))
+    waiting = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key == "retention:failed")
+    ).one()
     assert waiting.body_text == "Hej Öppen Trean!"  # not sent: not the delivery record yet
     assert (
         db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.at < at(2026, 1, 1)))

@@ -170,7 +170,7 @@ def test_an_unconfirmed_household_goes_only_when_nobody_vouched_for_it(app, cloc
     assert all(db.session.get(Household, kept_id) is not None for kept_id in kept)
     # Removing it was recorded (ids only), as the lapse of an unconfirmed household is.
     assert (
-        db.session.scalar(select(AuditEntry.object_id).where(AuditEntry.action == "household.lapse"))
+        db.session.scalars(select(AuditEntry.object_id).where(AuditEntry.action == "household.lapse")).one()
         == nobody
     )
 

@@ -165,7 +165,7 @@ def test_a_household_s_adults_are_invited_through_the_same_audited_path(db, cloc
     assert eva.email == "eva@exempel.se" and eva.roles == {Role.FAMILY} and eva.password_hash is None
     row = db.session.scalar(select(AccountToken).where(AccountToken.user_id == eva.id))
     assert row.purpose == TokenPurpose.INVITATION and row.created_by_id == worker.id
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.invite"))
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.invite")).one()
     assert (entry.actor_id, entry.object_id, entry.detail) == (worker.id, eva.id, "family")
     [mail] = outbox_for("eva@exempel.se")
     assert "Ni har anmält er till Ett hem att växa i, hösten." in mail.body_text
@@ -401,7 +401,7 @@ def test_staff_edit_keeps_the_roles_they_may_not_grant(db, clock):
             municipality=None,
             now=clock.now,
         )
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.update"))
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.update")).one()
     assert entry.actor_id == staff.id and entry.object_id == user.id
     assert "roles family,leader -> member" in entry.detail
 
@@ -510,7 +510,7 @@ def test_every_changed_field_is_named_in_the_audit_row(db, clock):
         municipality=municipality,
         now=clock.now,
     )
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "user.update"))
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "user.update")).one()
     assert entry.detail == "full_name,phone,municipality; roles member -> member,municipal"
     assert "Nytt Namn" not in entry.detail and "036" not in entry.detail
 

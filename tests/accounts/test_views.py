@@ -304,7 +304,7 @@ def test_staff_invites_a_user_who_sets_a_password_and_logs_in(app, client, db, l
     login_as(client, staff)
     response = _invite(client)
     assert response.status_code == 302
-    user = db.session.scalar(select(User).where(User.email == "orjan@exempel.se"))
+    user = db.session.scalars(select(User).where(User.email == "orjan@exempel.se")).one()
     assert user.username == "orjan.astrom" and user.roles == {Role.LEADER}
     assert "Örjan Åström har fått en inbjudan" in _text(client.get(response.location))
 
@@ -369,7 +369,7 @@ def test_an_invited_address_with_an_international_domain_is_stored_in_ascii(clie
     login_as(client, UserFactory(staff=True))
     db.session.commit()
     assert _invite(client, email="Orjan@Bücher.de").status_code == 302
-    user = db.session.scalar(select(User).where(User.full_name == "Örjan Åström"))
+    user = db.session.scalars(select(User).where(User.full_name == "Örjan Åström")).one()
     assert user.email == "orjan@xn--bcher-kva.de"
     assert [m.recipient for m in db.session.scalars(select(OutboxMessage))] == [user.email]
 
@@ -390,7 +390,7 @@ def test_municipal_worker_is_invited_with_a_municipality(client, db, login_as):
     assert (
         _invite(client, roles=["municipal", "member"], municipality=str(municipality.id)).status_code == 302
     )
-    user = db.session.scalar(select(User).where(User.email == "orjan@exempel.se"))
+    user = db.session.scalars(select(User).where(User.email == "orjan@exempel.se")).one()
     assert user.municipality == municipality
 
 

@@ -80,7 +80,7 @@ def test_two_reissues_at_once_leave_one_valid_certificate_and_a_message(app, clo
     enrol(run, person)
     with app.test_request_context():
         services.record_attendance(run.sessions[0], person, status="present", actor=leader, now=clock.now)
-    certificate_id, staff_id, now = db.session.scalar(select(Certificate.id)), staff.id, clock.now
+    certificate_id, staff_id, now = db.session.scalars(select(Certificate.id)).one(), staff.id, clock.now
     db.session.commit()
     first_read, second_started, first_done = threading.Event(), threading.Event(), threading.Event()
     outcomes: list[str] = []

@@ -38,13 +38,13 @@ def count(db, model):
 
 def test_attending_every_theme_completes_the_course_dated_by_the_last_session(db, clock, run, person, leader):
     mark_all(run, person, leader, ["present", "present", "present"], clock.now)
-    completion = db.session.scalar(select(Completion))
+    completion = db.session.scalars(select(Completion)).one()
     assert completion.user_id == person.id
     assert completion.completed_at == run.sessions[2].starts_at
-    certificate = db.session.scalar(select(Certificate))
+    certificate = db.session.scalars(select(Certificate)).one()
     assert certificate.is_valid and len(certificate.code) >= 10
     assert not set(certificate.code) & set("01OIL")
-    mail = db.session.scalar(select(OutboxMessage))
+    mail = db.session.scalars(select(OutboxMessage)).one()
     assert mail.recipient == person.email
     assert "Ett hem att växa i" in mail.subject
     assert f"http://coursehub.test/intyg/{certificate.code}" in mail.body_text
@@ -63,7 +63,7 @@ def test_allowed_absences_complete_the_course_at_the_session_that_met_the_rule(d
     person = family_member()
     enrol(run, person)
     mark_all(run, person, leader, ["present", "excused", "present"], clock.now)
-    completion = db.session.scalar(select(Completion))
+    completion = db.session.scalars(select(Completion)).one()
     assert completion.completed_at == run.sessions[2].starts_at
     assert completion.completing_session_id == run.sessions[2].id
 
@@ -76,7 +76,7 @@ def test_a_theme_made_up_in_another_run_counts_when_make_up_is_allowed(
     makeup_session = other.sessions[1]  # theme 2, one week ago
     enrol_makeup(makeup_session, person)
     services.record_attendance(makeup_session, person, status="present", actor=leader, now=clock.now)
-    completion = db.session.scalar(select(Completion))
+    completion = db.session.scalars(select(Completion)).one()
     assert completion is not None
     assert completion.completed_at == makeup_session.starts_at
     assert count(db, Certificate) == 1
@@ -170,7 +170,7 @@ def test_a_correction_is_logged_with_who_when_and_from_what_to_what(db, clock, r
         session, person, status="present", remark="Kom sent", actor=staff, now=later
     )
     assert (mark.status, mark.remark, mark.recorded_by_id) == ("present", "Kom sent", staff.id)
-    change = db.session.scalar(select(AttendanceChange))
+    change = db.session.scalars(select(AttendanceChange)).one()
     assert (change.from_status, change.to_status) == ("absent", "present")
     assert (change.changed_by_id, change.changed_at) == (staff.id, later)
     # The same mark again is no change and logs nothing.
@@ -206,7 +206,7 @@ def test_absence_cannot_be_reported_after_the_session_began(db, clock, run, pers
 
 def test_revoke_needs_a_reason_and_reissue_gives_a_new_code(db, clock, run, person, leader, staff):
     mark_all(run, person, leader, ["present"] * 3, clock.now)
-    certificate = db.session.scalar(select(Certificate))
+    certificate = db.session.scalars(select(Certificate)).one()
     with pytest.raises(CoursehubError) as caught:
         services.revoke_certificate(certificate, reason="  ", actor=staff, now=clock.now)
     assert caught.value.field == "reason" and certificate.is_valid
@@ -248,7 +248,7 @@ def test_a_retired_theme_is_no_longer_needed(db, clock, leader):
     services.record_attendance(
         run.sessions[2], person, status="present", remark="Sen", actor=leader, now=clock.now
     )
-    completion = db.session.scalar(select(Completion))
+    completion = db.session.scalars(select(Completion)).one()
     assert completion is not None and completion.completed_at == run.sessions[2].starts_at
 
 
@@ -259,7 +259,7 @@ def test_a_correction_after_completion_keeps_the_completion_and_reports_it_no_lo
     assert not services.completion_no_longer_met(person, run.course_type)
     services.record_attendance(run.sessions[0], person, status="absent", actor=leader, now=clock.now)
     assert count(db, Completion) == 1
-    assert db.session.scalar(select(Certificate)).is_valid
+    assert db.session.scalars(select(Certificate)).one().is_valid
     assert services.completion_no_longer_met(person, run.course_type)
     services.record_attendance(run.sessions[0], person, status="present", actor=leader, now=clock.now)
     assert not services.completion_no_longer_met(person, run.course_type)

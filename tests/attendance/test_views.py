@@ -69,7 +69,7 @@ def test_one_tap_saves_and_returns_to_the_person_on_the_sheet(db, client, fresh_
     page = html(client.get(response.location))
     assert "Sparat: Åsa Öberg-Älvsjö – Närvarande." in page
     assert 'aria-pressed="true"' in page and "Tog med kaka" in page
-    mark = db.session.scalar(select(AttendanceMark))
+    mark = db.session.scalars(select(AttendanceMark)).one()
     assert (mark.status, mark.remark, mark.recorded_by_id) == ("present", "Tog med kaka", leader.id)
 
 
@@ -264,7 +264,7 @@ def certificate(request_context, db, run, person, leader) -> Certificate:
                 session, person, status="present", actor=leader, now=run.sessions[-1].starts_at
             )
     db.session.commit()
-    return db.session.scalar(select(Certificate))
+    return db.session.scalars(select(Certificate)).one()
 
 
 def test_public_page_confirms_a_genuine_certificate_with_name_course_and_date_only(
@@ -313,7 +313,7 @@ def test_staff_reissue_gives_a_new_code_and_the_old_one_stops_working(
     old_code = certificate.code
     fresh_login(client, staff)
     assert client.post(f"/admin/intyg/{certificate.id}/nytt").status_code == 303
-    new = db.session.scalar(select(Certificate).where(Certificate.revoked_at.is_(None)))
+    new = db.session.scalars(select(Certificate).where(Certificate.revoked_at.is_(None))).one()
     assert new.code != old_code
     assert client.get(f"/intyg/{old_code}").status_code == 410
     assert client.get(f"/intyg/{new.code}").status_code == 200
@@ -364,7 +364,7 @@ def test_staff_download_the_pdf(certificate, app, client, run, person, leader, s
 def test_the_certificate_email_links_to_the_public_check(certificate, app, db, run, person, leader):
     from coursehub.notifications.models import OutboxMessage
 
-    mail = db.session.scalar(select(OutboxMessage))
+    mail = db.session.scalars(select(OutboxMessage)).one()
     assert mail.recipient == person.email
     assert f"http://coursehub.test/intyg/{certificate.code}" in mail.body_text
     assert f'href="http://coursehub.test/intyg/{certificate.id}/pdf"' in mail.body_html
@@ -485,7 +485,7 @@ def test_a_present_mark_corrected_to_absent_after_completion_warns_the_leader_an
     with request_context():
         for session in run.sessions:
             services.record_attendance(session, person, status="present", actor=leader, now=session.starts_at)
-    certificate = db.session.scalar(select(Certificate))
+    certificate = db.session.scalars(select(Certificate)).one()
     code = certificate.code
     fresh_login(client, staff)
     assert "uppfyller inte längre" not in html(client.get("/admin/intyg"))

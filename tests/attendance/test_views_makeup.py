@@ -174,7 +174,7 @@ def test_withdrawing_a_notice_removes_it_from_the_sheet(db, client, fresh_login,
     client.post(
         "/mina-framsteg/franvaro", data={"session_id": session.id, "user_id": anna.id, "reason": "Jobbresa"}
     )
-    notice = db.session.scalar(select(AbsenceNotice))
+    notice = db.session.scalars(select(AbsenceNotice)).one()
     fresh_login(client, leader)
     assert "Jobbresa" in html(client.get(f"/traffar/{session.id}/narvaro"))
 
@@ -202,7 +202,7 @@ def test_a_notice_cannot_be_taken_back_once_the_session_has_begun(
     enrol(run, anna)
     fresh_login(client, anna)
     client.post("/mina-framsteg/franvaro", data={"session_id": run.sessions[0].id, "user_id": anna.id})
-    notice = db.session.scalar(select(AbsenceNotice))
+    notice = db.session.scalars(select(AbsenceNotice)).one()
     clock.set(run.sessions[0].starts_at + timedelta(minutes=1))
     fresh_login(client, anna)
     response = client.post(f"/mina-framsteg/franvaro/{notice.id}/ta-tillbaka")

@@ -18,7 +18,7 @@ LINK = re.compile(r"http://coursehub\.test(/inbjudan/[A-Za-z0-9_-]+)")
 
 def _invitation_path(recipient: str) -> str:
     db.session.rollback()  # see what the server thread has committed
-    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.recipient == recipient))
+    message = db.session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == recipient)).one()
     return LINK.search(message.body_text).group(1)
 
 

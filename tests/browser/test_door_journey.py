@@ -68,7 +68,7 @@ def test_a_leader_opens_tonights_sheet_from_the_start_page_and_marks_with_one_ta
     page.wait_for_url(f"**/narvaro#person-{asa.id}")
     assert "Markerat: Närvarande" in page.locator(f"#person-{asa.id}").inner_text()
     db.session.rollback()  # see what the server committed
-    mark = db.session.scalar(select(AttendanceMark))
+    mark = db.session.scalars(select(AttendanceMark)).one()
     assert (mark.user_id, mark.status.value) == (asa.id, "present")
 
 

@@ -120,7 +120,7 @@ def test_a_new_family_registers_confirms_its_address_and_then_holds_its_seat(pag
     page.get_by_role("button", name="Spara lösenordet").click()
     page.wait_for_load_state()
     db.session.rollback()
-    lisa = db.session.scalar(select(User).where(User.email == "lisa.lind@exempel.se"))
+    lisa = db.session.scalars(select(User).where(User.email == "lisa.lind@exempel.se")).one()
     assert db.session.get(CourseRun, run_id).seats_taken == 1  # held from the confirmation on
     browser_login(page, lisa, NEW_PASSWORD)
     menu_link(page, "Mina kurser").click()
@@ -138,11 +138,11 @@ def test_a_new_family_registers_confirms_its_address_and_then_holds_its_seat(pag
 
 def _invitation_path(recipient: str) -> str:
     db.session.rollback()  # see what the server thread has committed
-    body = db.session.scalar(
+    body = db.session.scalars(
         select(OutboxMessage.body_text).where(
             OutboxMessage.recipient == recipient, OutboxMessage.dedupe_key.like("enrollment-invitation:%")
         )
-    )
+    ).one()
     found = re.search(r"http://coursehub\.test(/inbjudan/[A-Za-z0-9_-]+)", body or "")
     assert found is not None, body
     return found.group(1)

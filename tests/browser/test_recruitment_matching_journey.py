@@ -101,7 +101,7 @@ def test_presentation_request_offer_match_and_into_basic_training(phone_page, ac
 
     # Staff find the new case on the board and make the first move by hand.
     db.session.rollback()
-    case = db.session.scalar(select(Case))
+    case = db.session.scalars(select(Case)).one()
     case_id, reference = case.id, case.reference
     browser_login(page, staff)
     menu_link(page, "Rekrytering").click()

@@ -61,7 +61,7 @@ def test_a_runs_page_says_whom_it_is_for(client, db, programme):
 
     from coursehub.courses.models import CourseRun
 
-    run = db.session.scalar(select(CourseRun).where(CourseRun.title == "B Jour i söder"))
+    run = db.session.scalars(select(CourseRun).where(CourseRun.title == "B Jour i söder")).one()
     page = client.get(f"/kurser/{run.id}").get_data(as_text=True)
     assert re.search(r'run-audience">\s*Södra länsdelen\s*</dd>', page)
     assert "Riktar sig till</dt><dd" in page and ">Jourhem</dd>" in page

@@ -17,7 +17,7 @@ def test_demo_seed_is_idempotent_and_spans_a_time_change(db):
     demo.seed(now)
     db.session.commit()
 
-    basic = db.session.scalar(select(CourseType).where(CourseType.name == "Ett hem att växa i"))
+    basic = db.session.scalars(select(CourseType).where(CourseType.name == "Ett hem att växa i")).one()
     assert len(basic.active_themes) == 8
     assert (
         basic.allowed_absences,

@@ -24,7 +24,7 @@ def test_staff_set_a_minimum_and_see_it_on_the_run_page(staff_client, basic_type
         "/admin/kurser/ny", data=new_run_form(basic_type, venue, leader, min_participants="6")
     )
     assert response.status_code == 302
-    run = db.session.scalar(select(CourseRun))
+    run = db.session.scalars(select(CourseRun)).one()
     assert run.min_participants == 6
     assert "Minsta antal deltagare 6 personer" in text(staff_client.get(response.location))
 

@@ -115,7 +115,9 @@ def test_catalogue_filters(client, db):
         online_url="https://moten.example/k",
         sessions__start=utc(2026, 12, 1, 17),
     )
-    EnrollmentFactory(run=db.session.scalar(select(CourseRun).where(CourseRun.title == "Grund i Värnamo")))
+    EnrollmentFactory(
+        run=db.session.scalars(select(CourseRun).where(CourseRun.title == "Grund i Värnamo")).one()
+    )
     db.session.commit()
 
     def titles(query):
@@ -361,7 +363,7 @@ def test_staff_create_a_run_from_a_type(staff_client, basic_type, venue, leader)
     db.session.commit()
     response = staff_client.post("/admin/kurser/ny", data=new_run_form(basic_type, venue, leader))
     assert response.status_code == 302
-    run = db.session.scalar(select(CourseRun))
+    run = db.session.scalars(select(CourseRun)).one()
     assert run.title == "Ett hem att växa i" and run.status == RunStatus.DRAFT
     assert len(run.sessions) == 8 and run.leaders == [leader]
     page = text(staff_client.get(response.location))
@@ -489,7 +491,7 @@ def test_staff_copy_and_cancel(staff_client, basic_type, staff, venue):
     run = autumn_run(basic_type, staff, venue)
     response = staff_client.post(f"/admin/kurser/{run.id}/kopiera", data={"first_date": "2027-01-12"})
     assert response.status_code == 302
-    copy = db.session.scalar(select(CourseRun).where(CourseRun.id != run.id))
+    copy = db.session.scalars(select(CourseRun).where(CourseRun.id != run.id)).one()
     assert copy.status == RunStatus.DRAFT
     assert clock.to_local(copy.sessions[0].starts_at).strftime("%Y-%m-%d %H:%M") == "2027-01-12 18:00"
 

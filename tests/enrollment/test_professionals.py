@@ -87,8 +87,8 @@ def test_a_professionals_path_from_sign_up_through_approval_attendance_to_certif
     clock.set(pro_run.sessions[-1].ends_at + timedelta(hours=1))
     for session in pro_run.sessions:
         attendance_services.record_attendance(session, member, status="present", actor=leader, now=clock.now)
-    completion = db.session.scalar(select(Completion).where(Completion.user_id == member.id))
-    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == member.id))
+    completion = db.session.scalars(select(Completion).where(Completion.user_id == member.id)).one()
+    certificate = db.session.scalars(select(Certificate).where(Certificate.user_id == member.id)).one()
     assert completion is not None and certificate is not None and certificate.is_valid
     (told,) = outbox(member.email, "attendance.certificate_issued")
     assert certificate.code in told.body_text
@@ -113,7 +113,7 @@ def test_the_waiting_list_and_an_offer_work_for_professionals(clock, pro_run, wo
     services.sign_up_professionals(pro_run, [worker, colleague], actor=worker, now=clock.now)
     waiting = services.sign_up_professional(pro_run, third, actor=third, now=clock.now)
     assert waiting.status == EnrollmentStatus.WAITLISTED and waiting.waitlist_position == 1
-    first = db.session.scalar(select(Enrollment).where(Enrollment.professional_id == worker.id))
+    first = db.session.scalars(select(Enrollment).where(Enrollment.professional_id == worker.id)).one()
     services.cancel_enrollment(first, actor=worker, now=clock.now)
     assert waiting.status == EnrollmentStatus.OFFERED
     services.accept_offer(waiting, actor=third, now=clock.now)

@@ -238,7 +238,7 @@ def test_a_freed_seat_goes_to_the_first_household_that_fits(run, make_family, ou
 
 
 def _enrollment_of(household):
-    return db.session.scalar(select(Enrollment).where(Enrollment.household_id == household.id))
+    return db.session.scalars(select(Enrollment).where(Enrollment.household_id == household.id)).one()
 
 
 def test_accepting_an_offer_confirms(run, make_family, outbox):
@@ -295,7 +295,9 @@ def test_staff_reorder_the_list_with_a_reason(run, make_family, staff):
     waiting = [_sign_up(run, *make_family(1)) for _ in range(3)]
     services.reorder_waitlist(waiting[2], 1, actor=staff, now=clock.now(), reason="Förtur enligt kommunen")
     assert [w.waitlist_position for w in waiting] == [2, 3, 1]
-    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "enrollment.waitlist_reorder"))
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "enrollment.waitlist_reorder")
+    ).one()
     assert entry.actor_id == staff.id and "Förtur" in entry.detail
 
 

@@ -46,7 +46,7 @@ def test_family_sees_its_adults_and_signs_up_both(client, login_as, run, make_fa
     assert response.status_code == 302 and response.location.endswith("/mina-kurser")
     mine = _text(client.get("/mina-kurser"))
     assert "Anmälan är bekräftad" in mine and "Bekräftad" in mine and run.title in mine
-    enrollment = db.session.scalar(select(Enrollment))
+    enrollment = db.session.scalars(select(Enrollment)).one()
     assert enrollment.needs_diet == "Glutenfri" and len(enrollment.persons) == 2
 
 
@@ -296,7 +296,7 @@ def test_the_feed_leaves_out_cancelled_sign_ups_and_cancelled_runs(client, make_
     everything = _feed_uids(client, feed.token)
     assert len(everything) == sum(len(r.sessions) for r in (kept, dropped, called_off))
 
-    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.run_id == dropped.id))
+    enrollment = db.session.scalars(select(Enrollment).where(Enrollment.run_id == dropped.id)).one()
     services.cancel_enrollment(enrollment, actor=adults[0], now=clock.now())
     course_services.cancel_run(called_off, actor=staff, now=clock.now())
     db.session.commit()
@@ -331,7 +331,7 @@ def test_worker_signs_up_a_household_of_their_municipality(client, login_as, bas
         data={"run_id": str(basic_run.id), "persons": [str(a.id) for a in adults]},
     )
     assert response.status_code == 302
-    enrollment = db.session.scalar(select(Enrollment))
+    enrollment = db.session.scalars(select(Enrollment)).one()
     assert enrollment.status == EnrollmentStatus.CONFIRMED  # no further approval
 
 
@@ -375,7 +375,7 @@ def test_worker_adds_a_household_whose_adults_are_invited(client, login_as, work
         data={"household_name": "Familjen Berg", "adult1_name": "Bo Berg", "adult1_email": "bo@exempel.se"},
     )
     assert response.status_code == 302
-    household = db.session.scalar(select(Household).where(Household.name == "Familjen Berg"))
+    household = db.session.scalars(select(Household).where(Household.name == "Familjen Berg")).one()
     assert household.is_confirmed and household.municipality_id == worker.municipality_id
     assert "Familjen Berg" in _text(client.get("/kommun/hushall"))
 
@@ -396,7 +396,7 @@ def test_a_new_family_registers_through_the_course_page(client, run, municipalit
         },
     )
     assert response.status_code == 302
-    enrollment = db.session.scalar(select(Enrollment))
+    enrollment = db.session.scalars(select(Enrollment)).one()
     assert enrollment.status == EnrollmentStatus.UNVERIFIED and not enrollment.household.is_confirmed
     done = _text(client.get(response.headers["Location"]))
     assert "välj lösenord inom 48 timmar" in done and "gäller först när" in done
@@ -621,9 +621,9 @@ def test_the_invitation_link_of_a_new_family_opens_the_accounts_page(client, run
         now=clock.now(),
     )
     db.session.commit()
-    body = db.session.scalar(
+    body = db.session.scalars(
         select(OutboxMessage.body_text).where(OutboxMessage.dedupe_key.like("enrollment-invitation:%"))
-    )
+    ).one()
     path = re.search(r"http://coursehub\.test(/inbjudan/\S+)", body).group(1)
     response = client.get(path)
     assert response.status_code == 200

@@ -26,7 +26,7 @@ def test_a_person_answers_every_question_and_is_thanked(client, db):
     assert reply.status_code == 302 and reply.location.endswith("/utvardering/tack")
     assert "Tack för era svar" in client.get(reply.location).get_data(as_text=True)
 
-    response = db.session.scalar(select(Response))
+    response = db.session.scalars(select(Response)).one()
     assert response.may_quote is True
     values = {a.question.kind: (a.value, a.choice_id, a.text) for a in response.answers}
     assert values[QuestionKind.RATING] == (5, None, None)

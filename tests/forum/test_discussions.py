@@ -40,7 +40,7 @@ def test_a_member_starts_a_thread_in_markdown_and_another_replies_quoting_it(db,
     )
     page = html(client.get(f"/natverk/trad/{thread.id}"))
     assert "<blockquote>" in page and "Vi använder en checklista." in page
-    reply = db.session.scalar(select(Post).where(Post.number == 2))
+    reply = db.session.scalars(select(Post).where(Post.number == 2)).one()
     assert reply.quoted_post_id == first.id
 
 
@@ -218,7 +218,7 @@ def test_moderators_create_and_arrange_subjects(db, client, login_as, forum):
     assert "redan ett ämnesområde med det namnet" in html(duplicate)
     from coursehub.forum.models import Subject
 
-    newest = db.session.scalar(select(Subject).where(Subject.name == "Handledning"))
+    newest = db.session.scalars(select(Subject).where(Subject.name == "Handledning")).one()
     client.post(f"/natverk/amne/{newest.id}/flytta-upp")
     names = [s.name for s in db.session.scalars(select(Subject).order_by(Subject.position))]
     assert names == ["Handledning", "Rekrytering"]
@@ -255,7 +255,9 @@ def test_staff_manage_members_and_a_removed_member_loses_access(db, client, logi
     assert unknown.status_code == 422 and "Det finns ingen användare" in html(unknown)
     from coursehub.forum.models import NetworkMembership
 
-    membership = db.session.scalar(select(NetworkMembership).where(NetworkMembership.user_id == newcomer.id))
+    membership = db.session.scalars(
+        select(NetworkMembership).where(NetworkMembership.user_id == newcomer.id)
+    ).one()
     assert membership.is_moderator
     login_as(client, newcomer)
     assert client.get(f"/natverk/{forum.network.id}").status_code == 200

@@ -25,7 +25,9 @@ def test_staff_create_a_network_and_are_sent_to_add_its_members(db, client, logi
         "/natverk/ny",
         data={"name": "  Nätverket för familjehemssekreterare ", "description": "Vi ses varje månad."},
     )
-    network = db.session.scalar(select(Network).where(Network.name == "Nätverket för familjehemssekreterare"))
+    network = db.session.scalars(
+        select(Network).where(Network.name == "Nätverket för familjehemssekreterare")
+    ).one()
     assert network is not None
     assert network.description == "Vi ses varje månad."
     assert response.status_code == 302

@@ -53,7 +53,9 @@ def test_one_click_unsubscribe_works_logged_out_and_get_only_asks(db, client, fo
     path = "/natverk/avregistrera/" + mail.headers["List-Unsubscribe"].strip("<>").rsplit("/", 1)[1]
     page = client.get(path)
     assert "Vill du sluta få e-post när någon nämner dig" in html(page)
-    membership = db.session.scalar(select(NetworkMembership).where(NetworkMembership.user_id == forum.bo.id))
+    membership = db.session.scalars(
+        select(NetworkMembership).where(NetworkMembership.user_id == forum.bo.id)
+    ).one()
     assert membership.notify_mentions  # GET changed nothing
     done = client.post(path, data={"List-Unsubscribe": "One-Click"})
     assert done.status_code == 200 and "Klart" in html(done)
@@ -84,7 +86,9 @@ def test_followers_get_mail_at_once_or_one_digest_sent_once(db, forum, clock):
 def test_a_digest_never_carries_a_network_to_someone_who_left_it(db, forum, clock):
     notify.follow(forum.network, delivery=Delivery.DIGEST, actor=forum.bo, now=clock.now)
     start(forum, forum.anna, title="Internt")
-    membership = db.session.scalar(select(NetworkMembership).where(NetworkMembership.user_id == forum.bo.id))
+    membership = db.session.scalars(
+        select(NetworkMembership).where(NetworkMembership.user_id == forum.bo.id)
+    ).one()
     from coursehub.forum.services import networks
 
     networks.remove_member(membership, actor=None)

@@ -103,7 +103,7 @@ def test_a_good_meeting_link_is_saved(staff_client):
         "/admin/kurser/ny", data=_new_run(venue="None", online_url="https://möte.exempel.se/123?pwd=ab")
     )
     assert response.status_code == 302
-    assert db.session.scalar(select(CourseRun.online_url)) == "https://möte.exempel.se/123?pwd=ab"
+    assert db.session.scalars(select(CourseRun.online_url)).one() == "https://möte.exempel.se/123?pwd=ab"
 
 
 @pytest.mark.parametrize("posted", [HUGE, "tre", "-4"])

@@ -31,7 +31,7 @@ def test_a_posted_name_is_saved_without_control_characters(client, login_as):
         "/admin/lokaler/ny", data={"name": "Kurs\x00lokalen\x1b[31m", "city": "Väx\x7fjö\x85"}
     )
     assert response.status_code == 302
-    venue = db.session.scalar(select(Venue))
+    venue = db.session.scalars(select(Venue)).one()
     assert (venue.name, venue.city) == ("Kurslokalen[31m", "Växjö")
 
 
@@ -44,7 +44,7 @@ def test_a_textarea_keeps_its_line_breaks_and_a_line_field_gets_a_space(client, 
         data={"name": "Stora\r\nsalen\t", "accessibility_notes": "Hiss.\r\n\tRamp\x00 vid entrén."},
     )
     assert response.status_code == 302
-    venue = db.session.scalar(select(Venue))
+    venue = db.session.scalars(select(Venue)).one()
     assert venue.name == "Stora salen"
     assert venue.accessibility_notes == "Hiss.\r\n\tRamp vid entrén."
 

@@ -80,7 +80,7 @@ def test_a_match_makes_a_household_of_the_requester_and_signs_it_up_for_the_next
     assert household.municipality_id == requester.id and household.is_confirmed
     assert [adult.email for adult in household.adults] == [case.adults[0].email]
     assert _invitations() == 1
-    enrollment = db.session.scalar(select(Enrollment).where(Enrollment.household_id == household.id))
+    enrollment = db.session.scalars(select(Enrollment).where(Enrollment.household_id == household.id)).one()
     assert (enrollment.run_id, enrollment.status) == (first.id, EnrollmentStatus.CONFIRMED)
     assert later.id != first.id
     templates = set(db.session.scalars(select(OutboxMessage.subject)))
@@ -128,11 +128,13 @@ def test_the_setting_approval_brings_the_family_in_when_it_approves(staff, basic
     case = CaseFactory(step=Step.PRESENTATION, municipality=home, assigned_to=staff)
     presentation_services.save_presentation(case, text="Vi", actor=staff, now=clock.now)
     presentation_services.send_presentation(case, actor=staff, now=clock.now)
-    token = re.search(r"/presentation/([\w-]+)", db.session.scalar(select(OutboxMessage.body_text))).group(1)
+    token = re.search(
+        r"/presentation/([\w-]+)", db.session.scalars(select(OutboxMessage.body_text)).one()
+    ).group(1)
     presentation_services.approve_presentation(token, now=clock.now)
     household = into_courses.case_household(case).household
     assert household.municipality_id == home.id
-    assert db.session.scalar(select(Enrollment.run_id)) == run.id
+    assert db.session.scalars(select(Enrollment.run_id)).one() == run.id
 
 
 def test_the_case_page_shows_the_sign_up(client, login_as, requester, staff, basic, clock):

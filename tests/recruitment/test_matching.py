@@ -109,7 +109,7 @@ def test_a_confirmed_request_is_sent_with_its_warning_noted(worker, clock):
     )
     assert request.status == RequestStatus.OPEN
     assert request.municipality_id == worker.municipality_id
-    row = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "recruitment.request.send"))
+    row = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "recruitment.request.send")).one()
     assert row.detail == "warned"
 
 
@@ -219,7 +219,7 @@ def test_a_match_hands_the_family_to_the_requesting_municipality(staff, clock, o
     assert match.municipality_id == offer.request.municipality_id
     assert offer.request.status == RequestStatus.MATCHED
     assert offer.case.step == Step.MATCHED
-    change = db.session.scalar(select(StepChange).where(StepChange.case_id == offer.case_id))
+    change = db.session.scalars(select(StepChange).where(StepChange.case_id == offer.case_id)).one()
     assert (change.from_step, change.to_step, change.actor_id) == (Step.AVAILABLE, Step.MATCHED, staff.id)
     with pytest.raises(RecruitmentError):
         matching.answer_offer(offer, side="family", answer="no", actor=staff, now=clock.now)
@@ -313,4 +313,4 @@ def test_the_request_form_warns_then_sends_when_confirmed(app, client, login_as,
 
     response = client.post("/kommun/forfragningar/ny", data={**data, "confirm_anonymous": "y"})
     assert response.status_code == 302
-    assert db.session.scalar(select(Request.needs)) == "Pojke. Mamma Lisa bor nära."
+    assert db.session.scalars(select(Request.needs)).one() == "Pojke. Mamma Lisa bor nära."

@@ -61,7 +61,7 @@ def test_the_presentation_is_written_only_in_its_step(staff, clock):
 
 def test_sending_mails_a_link_without_content_and_keeps_only_its_hash(case, staff, clock):
     token = _sent(case, staff, clock)
-    mail = db.session.scalar(select(OutboxMessage))
+    mail = db.session.scalars(select(OutboxMessage)).one()
     assert mail.recipient == case.adults[0].email
     assert "katt" not in mail.body_text and "katt" not in mail.body_html
     presentation = services.presentation_of(case)
@@ -76,7 +76,7 @@ def test_the_family_approves_once_and_the_case_becomes_available(case, staff, cl
     assert presentation.approved_at == clock.now
     assert presentation.approved_version_id == presentation.versions[-1].id
     assert case.step == Step.AVAILABLE
-    change = db.session.scalar(select(StepChange).where(StepChange.case_id == case.id))
+    change = db.session.scalars(select(StepChange).where(StepChange.case_id == case.id)).one()
     assert (change.from_step, change.to_step, change.actor_id) == (Step.PRESENTATION, Step.AVAILABLE, None)
     with pytest.raises(services.PresentationLinkError, match="redan godkänt"):
         services.approve_presentation(token, now=clock.now)
