@@ -347,7 +347,7 @@ class SharedApp:
 
 @pytest.fixture(scope="session")
 def shared_apps() -> dict[str, SharedApp]:
-    """The shared apps of this run, by database URL (one, unless a test spoilt one)."""
+    """The shared app of this run, by database URL: one, as a leg's URL stays; a spoilt one is dropped."""
     return {}
 
 
