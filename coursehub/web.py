@@ -383,7 +383,7 @@ def _register_error_pages(app: Flask) -> None:
     def too_large(_error):
         return page(
             413,
-            _("Det du skickade var för stort"),
+            _("Det som skickades var för stort"),
             _("Sidan tar inte emot så mycket på en gång. Gå tillbaka, gör texten kortare och försök igen."),
         )
 

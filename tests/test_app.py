@@ -368,7 +368,7 @@ def test_a_too_large_body_gets_the_swedish_413_page(app, size):
     )
     html = response.get_data(as_text=True)
     assert response.status_code == 413
-    assert "Det du skickade var för stort" in html
+    assert "Det som skickades var för stort" in html
     assert '<html lang="sv">' in html
     assert "Traceback" not in html and "Request Entity Too Large" not in html
 

@@ -1,4 +1,5 @@
-"""Families read plain words: the staff words of docs/glossary.md stay out of what families read.
+"""Families read plain words: the staff words of docs/glossary.md stay out of what families read,
+and families are addressed as "ni", never "du".
 
 Every template is taken to be read by families unless it is listed in STAFF_TEMPLATES below (a
 page or e-mail only staff, leaders or municipal workers see), so a new page is checked from the
@@ -80,16 +81,66 @@ STAFF_TEMPLATES = frozenset(
         "recruitment/case.html",
         "recruitment/case_matching.html",
         "notifications/",
+        "evaluations/survey_send.html",  # staff send the yearly survey
+        "emails/test_message/",  # staff try the mail server
     }
 )
+# Templates families read that may still say "du" (docs/glossary.md, "How we write"): an account
+# page or e-mail speaks to the one person who holds the account, and the forum and the courses
+# for professionals speak to professionals. A single line of a family template that speaks about
+# the reader's own account (their username, password or address) may end with `{# account #}`.
+ONE_PERSON_TEMPLATES = frozenset(
+    {
+        "accounts/accept_invitation.html",
+        "accounts/forgot_password.html",
+        "accounts/link_invalid.html",
+        "accounts/profile.html",
+        "accounts/recovery_codes.html",
+        "accounts/reset_password.html",
+        "accounts/second_factor.html",
+        "accounts/second_factor_login.html",
+        "emails/invitation/",
+        "emails/password_reset/",
+        "emails/registration_attempt/",  # to the one person whose address someone used
+        "forum/",
+        "emails/forum_digest/",
+        "emails/forum_post/",
+        "enrollment/my_professional_courses.html",
+        "enrollment/sign_up_professionals.html",
+    }
+)
+YOU_WORD = re.compile(r"\b(?:du|dig|din|ditt|dina)\b", re.IGNORECASE)
+ACCOUNT_LINE_MARK = "{# account #}"
+
 # Family e-mails that issue 17, point 6 (the e-mail texts) rewrites; each entry goes when its
 # staff word does (the test below fails on a stale entry).
 PENDING_REWRITE: frozenset[str] = frozenset()
 
 
+def _listed(name: str, entries: frozenset[str]) -> bool:
+    return any(name == entry or (entry.endswith("/") and name.startswith(entry)) for entry in entries)
+
+
 def is_staff_template(name: str) -> bool:
     """Return whether the template `name` (relative to templates/) is read by staff only."""
-    return any(name == entry or (entry.endswith("/") and name.startswith(entry)) for entry in STAFF_TEMPLATES)
+    return _listed(name, STAFF_TEMPLATES)
+
+
+def you_words_in(text: str) -> list[tuple[int, str]]:
+    """Return (line number, word) for each "du", "dig", "din", "ditt" or "dina" on a line not
+    marked as speaking about the reader's own account."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.rstrip().endswith(ACCOUNT_LINE_MARK):
+            continue
+        found += [(number, match.group(0)) for match in YOU_WORD.finditer(line)]
+    return found
+
+
+def you_words_in_page(html: str) -> list[str]:
+    """Return the "du" words in what a page shows (its text, not its markup or scripts)."""
+    shown = re.sub(r"<(script|style)\b.*?</\1>|<[^>]*>", " ", html, flags=re.DOTALL | re.IGNORECASE)
+    return [match.group(0) for match in YOU_WORD.finditer(shown)]
 
 
 def staff_words_in(text: str) -> list[tuple[int, str]]:
@@ -121,6 +172,34 @@ def test_family_facing_templates_use_no_staff_words():
             hint = next((v for k, v in STAFF_WORDS.items() if word.lower().startswith(k)), instead)
             problems.append(f"templates/{name}:{number}: {word!r} is a staff word; families read {hint!r}")
     assert not problems, "Staff words in templates families read (docs/glossary.md):\n" + "\n".join(problems)
+
+
+def test_templates_families_read_address_them_as_ni():
+    problems = [
+        f"templates/{name}:{number}: {word!r}"
+        for path in family_templates()
+        if not _listed(name := path.relative_to(TEMPLATES).as_posix(), ONE_PERSON_TEMPLATES)
+        for number, word in you_words_in(path.read_text(encoding="utf-8"))
+    ]
+    assert not problems, 'Families are addressed as "ni" (docs/glossary.md):\n' + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('<p>{{ _("Här ser du kurser. Välj en för att anmäla dig.") }}</p>', ["du", "dig"]),
+        ('<p>{{ _("Din kommun godkänner. Dina val och ditt schema.") }}</p>', ["Din", "Dina", "ditt"]),
+        ('<p>{{ _("Ditt användarnamn är %(u)s.", u=u) }}</p>{# account #}', []),
+        ('<p>{{ _("Ni kan ställa er på reservlistan. Dinosaurier och dukar.") }}</p>', []),
+    ],
+)
+def test_the_ni_check_finds_du_and_honours_the_account_mark(line, expected):
+    assert [word for _number, word in you_words_in(line)] == expected
+
+
+def test_the_page_check_reads_the_text_not_the_markup():
+    page = '<a href="/du/din" title="x">Ni anmäler er</a><script>var du = 1;</script><p>Anmäl dig</p>'
+    assert you_words_in_page(page) == ["dig"]
 
 
 def test_pending_rewrites_still_need_it():

@@ -200,7 +200,7 @@ def report_absence(
 ) -> AbsenceNotice:
     """Record a family's advance notice that `person` will miss `session`."""
     if not permissions.can_report_absence(actor, person):
-        raise PermissionDeniedError(_("Du kan bara anmäla frånvaro för din egen familj."))
+        raise PermissionDeniedError(_("Ni kan bara anmäla frånvaro för er egen familj."))
     reason = (reason or "").strip()
     if len(reason) > REMARK_MAX:
         raise AttendanceError(_("Meddelandet får vara högst %(n)d tecken.", n=REMARK_MAX), field="reason")
@@ -228,7 +228,7 @@ def report_absence(
 def withdraw_absence(notice: AbsenceNotice, *, actor: User, now: datetime) -> None:
     """Withdraw an advance absence notice before the session; the sheet no longer shows it."""
     if not permissions.can_report_absence(actor, notice.user):
-        raise PermissionDeniedError(_("Du kan bara ändra frånvaro för din egen familj."))
+        raise PermissionDeniedError(_("Ni kan bara ändra frånvaro för er egen familj."))
     session = notice.session
     if session.has_started(now):
         raise AttendanceError(_("Träffen har redan börjat. Frånvaroanmälan går inte att ta tillbaka nu."))

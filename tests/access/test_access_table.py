@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import url_for
 
 from coursehub import create_app
 from tests.access import ANONYMOUS, ROLES, all_rules, user_for
+from tests.test_glossary import you_words_in_page
 
 IGNORED = {"static", "bootstrap.static"}
 TABLE = all_rules()
+# Families and visitors are addressed as "ni" (docs/glossary.md). An account page speaks to the one
+# person who holds the account ("ditt lösenord"), and the forum's unsubscribe links come from mail
+# to one network member: those may say "du".
+FAMILY_VOICE = {ANONYMOUS, "family"}
+ONE_PERSON_ENDPOINT = re.compile(r"accounts\.|forum\.unsubscribe")
 
 
 def test_every_route_has_an_entry_and_every_entry_a_route():
@@ -39,6 +47,10 @@ def test_route_answers_each_role_as_the_table_says(app, client, login_as, endpoi
         assert response.status_code not in (401, 403, 404, 405), (url, response.status_code)
         assert not to_login, f"{url} sent an allowed {role} to the login page"
         assert response.status_code < 500
+        if role in FAMILY_VOICE and response.status_code == 200 and response.mimetype == "text/html":
+            if not ONE_PERSON_ENDPOINT.match(endpoint):
+                found = you_words_in_page(response.get_data(as_text=True))
+                assert not found, f"{url} says {found} to a {role}; families read ni (docs/glossary.md)"
     elif role == ANONYMOUS:
         assert to_login or response.status_code == 404, (url, response.status_code)
     else:

@@ -34,7 +34,7 @@ def test_a_worker_signs_herself_and_a_colleague_up_for_an_evening_for_social_wor
     assert "Introduktion för nya socialsekreterare, hösten" in page.locator("main").inner_text()
     page.goto(f"/kurser/{run_id}")
     accessible(page, context="course page for professionals")
-    page.get_by_role("link", name="Anmäl dig som yrkesverksam").click()
+    page.get_by_role("link", name="Anmälan för yrkesverksamma").click()
     page.wait_for_load_state()
     accessible(page, context="professionals' sign-up form")
     assert page.get_by_label("Karin Sjö (du själv)").is_checked()

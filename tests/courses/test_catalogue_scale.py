@@ -144,7 +144,7 @@ def _visit(client, url: str):
 
 def _expected_cards(numbers) -> list[tuple[str, str]]:
     return [
-        (f"Omgång {n:05d}", "1" if not _is_full(n) else "Fullbokad – du kan ställa dig på reservlistan")
+        (f"Omgång {n:05d}", "1" if not _is_full(n) else "Fullbokad – ni kan ställa er på reservlistan")
         for n in numbers
     ]
 

@@ -234,7 +234,7 @@ def test_course_page_links_to_sign_up_while_it_is_open(app, client, basic_type, 
     run = autumn_run(basic_type, staff, venue)
     response = client.get(f"/kurser/{run.id}")
     if "enrollment.sign_up" in app.view_functions:
-        assert "Anmäl dig till kursen" in text(response)
+        assert "Anmäl er till kursen" in text(response)
     else:
         assert "Kontakta din familjehemssekreterare" in text(response)
     run.signup_closes_at = utc(2026, 8, 30)
@@ -549,7 +549,7 @@ def test_a_completed_run_has_left_the_catalogue_and_its_page_says_it_has_ended(
     assert response.status_code == 200
     page = text(response)
     assert "Den här kursen är avslutad." in page
-    assert "Så anmäler du dig" not in page and "Lediga platser" not in page
+    assert "Så anmäler ni er" not in page and "Lediga platser" not in page
     assert "tisdag 24 november 2026" in page  # the schedule is still there to read
     assert client.get(f"/kurser/{run.id}/schema.ics").status_code == 200
 

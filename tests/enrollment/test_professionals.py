@@ -209,7 +209,7 @@ def test_families_and_visitors_do_not_see_a_run_for_professionals(
     catalogue = _text(client.get("/kurser"))
     assert pro_run.title in catalogue and run.title in catalogue
     page = _text(client.get(f"/kurser/{pro_run.id}"))
-    assert "Anmäl dig som yrkesverksam" in page
+    assert "Anmälan för yrkesverksamma" in page
     calendar = icalendar.Calendar.from_ical(client.get(f"/kurser/{pro_run.id}/schema.ics").data)
     assert len(calendar.walk("VEVENT")) == 2
 

@@ -458,7 +458,7 @@ def test_a_new_family_s_invitations_are_audited(run, municipality, outbox):
     ]
     [mail, _] = outbox(template_prefix="enrollment-invitation")
     assert f"Ni har anmält er till {run.title}." in mail.body_text
-    assert "Anmälan gäller först när du har valt lösenord. Gör det inom 48 timmar" in mail.body_text
+    assert "Anmälan gäller först när lösenordet är valt. Gör det inom 48 timmar" in mail.body_text
 
 
 @pytest.mark.parametrize(

@@ -158,8 +158,8 @@ def test_the_course_page_shows_a_signed_up_family_its_status_instead_of_the_butt
     EnrollmentFactory(run=run, household=household, persons=[adult], waitlisted=True)
     db.session.commit()
     login_as(client, other)
-    assert "Anmäl dig till kursen" in html(client.get(f"/kurser/{run.id}"))
+    assert "Anmäl er till kursen" in html(client.get(f"/kurser/{run.id}"))
     login_as(client, adult)
     page = html(client.get(f"/kurser/{run.id}"))
     assert "Ni är anmälda till kursen: Reservlista." in page
-    assert "Anmäl dig till kursen" not in page
+    assert "Anmäl er till kursen" not in page

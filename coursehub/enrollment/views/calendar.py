@@ -23,7 +23,7 @@ def create_feed():
     """Create (or renew) the private feed address; an earlier address stops working."""
     if EmptyForm().validate_on_submit():
         if attempt(lambda: services.create_calendar_feed(actor(), now=clock.now())).ok:
-            flash(_("Din kalenderlänk är klar. Lägg till den i ditt kalenderprogram."), "success")
+            flash(_("Kalenderlänken är klar. Lägg till den i kalenderprogrammet."), "success")
     return redirect(url_for("enrollment.my_courses"))
 
 

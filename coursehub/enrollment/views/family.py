@@ -31,7 +31,7 @@ ABSENCE_PATH = "/mina-framsteg"
 
 STATUS_MESSAGES = {
     EnrollmentStatus.CONFIRMED: _l(
-        "Anmälan är bekräftad. Du får en bekräftelse med kalenderinbjudan per e-post."
+        "Anmälan är bekräftad. Ni får en bekräftelse med kalenderinbjudan per e-post."
     ),
     EnrollmentStatus.PENDING: _l("Anmälan är mottagen och väntar på att kommunen godkänner den."),
     EnrollmentStatus.WAITLISTED: _l(
