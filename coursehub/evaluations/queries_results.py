@@ -17,7 +17,7 @@ figure per municipality would point at people.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -303,7 +303,7 @@ def runs_page(course_type_id: int, *, now: datetime, page: int, per_page: int = 
         else Figures(title, 0, 0, 0, threshold, evaluation_id=eid, closes_at=closes_at)
         for eid, title, _starts, n, top, answered, closed, closes_at in result.items
     ]
-    return Page(items=items, page=result.page, per_page=result.per_page, total=result.total)
+    return replace(result, items=items)
 
 
 def terms_figures(course_type_id: int | None = None, *, now: datetime) -> list[Figures]:
@@ -439,7 +439,7 @@ def surveys_page(*, page: int, per_page: int = 25) -> Page:
     )
     result = paginate(stmt, page, per_page, scalars=False)
     items = [SurveyRow(evaluation, int(n)) for evaluation, n in result.items]
-    return Page(items=items, page=result.page, per_page=result.per_page, total=result.total)
+    return replace(result, items=items)
 
 
 # -- quotable free texts -------------------------------------------------------------------------
@@ -482,4 +482,4 @@ def quotes_page(*, now: datetime, page: int, per_page: int = QUOTES_PER_PAGE) ->
     )
     result = paginate(stmt, page, per_page, scalars=False)
     items = [Quote(source, question, text) for source, question, text in result.items]
-    return Page(items=items, page=result.page, per_page=result.per_page, total=result.total)
+    return replace(result, items=items)

@@ -1,5 +1,11 @@
 """One page of a listing: the `Page` object every paged list returns, and `paginate` and
-`paginate_counted` that fill it."""
+`paginate_counted` that fill it.
+
+`paginate` counts at most COUNT_AHEAD rows past the first row of the page asked for: a list that
+grows with the years (the audit log, users, sent mail) costs the same to page through with ten
+years of history as with one. Beyond that the page says "Sida 3 av minst 43" and offers the next
+page; going on moves the counted window along.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,11 @@ from sqlalchemy import Select, func, select
 
 from coursehub.extensions import db
 
+# How many rows past the page's first `paginate` counts: 40 pages of 25.
+COUNT_AHEAD = 1000
+# A page number beyond this is past the last page of any list here (and too big for an OFFSET).
+FAR_PAGE = 10**6
+
 
 @dataclass
 class Page:
@@ -20,10 +31,14 @@ class Page:
     page: int
     per_page: int
     total: int
+    # False when the list holds more than `total` rows, which is then where the count stopped.
+    total_known: bool = True
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        """The number of pages; with `total_known` false, the least it can be."""
+        counted = self.total if self.total_known else self.total + 1
+        return max(1, math.ceil(counted / self.per_page))
 
     @property
     def has_prev(self) -> bool:
@@ -50,21 +65,31 @@ def page_number(page: int, total: int, per_page: int) -> int:
 def paginate(stmt: Select[*tuple[Any, ...]], page: int, per_page: int, *, scalars: bool = True) -> Page:
     """Return one page of `stmt`'s results in two queries: a COUNT, then LIMIT/OFFSET.
 
-    A page beyond the last shows the last page. `stmt` must be ordered, so that pages do not
-    overlap; with `scalars` (one entity per row) the items are the entities, otherwise the rows.
+    The COUNT stops COUNT_AHEAD rows past the page's first row (`total_known` is false when there
+    are more), so it reads no further into a long list than the next forty pages. A page beyond
+    the last shows the last page. `stmt` must be ordered, so that pages do not overlap; with
+    `scalars` (one entity per row) the items are the entities, otherwise the rows.
     """
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    page = page_number(page, total, per_page)
+    asked = min(max(1, page), FAR_PAGE)
+    enough = (asked - 1) * per_page + COUNT_AHEAD
+    counted = db.session.scalar(
+        select(func.count()).select_from(stmt.order_by(None).limit(enough + 1).subquery())
+    )
+    total, total_known = (enough, False) if counted and counted > enough else (counted or 0, True)
+    page = asked if not total_known else page_number(asked, total, per_page)
     result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     # unique(): a joined eager load of a collection repeats the parent row.
     items = list(result.unique().scalars()) if scalars else list(result.all())
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return Page(items=items, page=page, per_page=per_page, total=total, total_known=total_known)
 
 
 def paginate_counted(
     stmt: Select[*tuple[Any, ...]], page: int, per_page: int, *, scalars: bool = True
 ) -> Page:
     """Return a page as `paginate` does, the total counted in the same statement as the rows.
+
+    For lists bounded by their owner (a family's sign-ups, a run's participants): the total is
+    every row's count, however many there are, so a list that grows with the years uses `paginate`.
 
     `COUNT(*) OVER ()` rides along with the page's rows, so one statement does what paginate's
     COUNT and LIMIT/OFFSET do in two (and the COUNT does not plan every join of the row query
@@ -73,7 +98,7 @@ def paginate_counted(
     count the collection's rows, and a page would hold fewer parents than `per_page`).
     """
     page = max(1, page)
-    if page < 10**6:  # a hand-typed page=10**20 goes straight to paginate's clamping
+    if page < FAR_PAGE:  # a hand-typed page=10**20 goes straight to paginate's clamping
         rows = db.session.execute(
             stmt.add_columns(func.count().over()).limit(per_page).offset((page - 1) * per_page)
         ).all()

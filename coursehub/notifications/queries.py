@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import load_only
 
 from coursehub.extensions import db
-from coursehub.lib.pagination import Page, page_number
+from coursehub.lib.pagination import COUNT_AHEAD, FAR_PAGE, Page, page_number
 from coursehub.notifications.models import OutboxMessage
 
 PER_PAGE = 25
@@ -48,20 +48,36 @@ class OutboxCounts:
     failed: int
     waiting: int
     sent: int
+    # False when more mail was sent than `sent`, where the count stopped (lib.pagination's rule).
+    sent_known: bool = True
 
     @property
     def total(self) -> int:
         return self.failed + self.waiting + self.sent
 
 
-def outbox_counts() -> OutboxCounts:
-    """Return how many messages failed, wait and were sent: one statement, each from its index."""
+def outbox_counts(page: int = 1, per_page: int = PER_PAGE) -> OutboxCounts:
+    """Return how many messages failed, wait and were sent: one statement, each from its index.
 
-    def count(condition: ColumnElement[bool]) -> Any:
-        return select(func.count()).select_from(OutboxMessage).where(condition).scalar_subquery()
+    The sent mail, which grows with every year, is counted only as far as the list is paged
+    through plus COUNT_AHEAD, as `paginate` counts (the unsent parts are always counted whole).
+    """
 
-    failed, waiting, sent = db.session.execute(select(count(_FAILED), count(_WAITING), count(_SENT))).one()
-    return OutboxCounts(failed=failed or 0, waiting=waiting or 0, sent=sent or 0)
+    def count(condition: ColumnElement[bool], limit: int | None = None) -> Any:
+        ids = select(OutboxMessage.id).where(condition)
+        if limit is not None:
+            ids = ids.limit(limit)
+        return select(func.count()).select_from(ids.subquery()).scalar_subquery()
+
+    asked = min(max(1, page), FAR_PAGE)
+    enough = (asked - 1) * per_page + COUNT_AHEAD
+    failed, waiting, sent = db.session.execute(
+        select(count(_FAILED), count(_WAITING), count(_SENT, enough + 1))
+    ).one()
+    sent_known = (sent or 0) <= enough
+    return OutboxCounts(
+        failed=failed or 0, waiting=waiting or 0, sent=sent if sent_known else enough, sent_known=sent_known
+    )
 
 
 def outbox_page(page: int, counts: OutboxCounts, per_page: int = PER_PAGE) -> Page:
@@ -70,7 +86,7 @@ def outbox_page(page: int, counts: OutboxCounts, per_page: int = PER_PAGE) -> Pa
     `counts` are the parts' sizes (`outbox_counts`); a message that changed part in between
     may show twice or not at all on this page, as in any list read while it changes.
     """
-    page = page_number(page, counts.total, per_page)
+    page = page_number(page, counts.total, per_page) if counts.sent_known else min(max(1, page), FAR_PAGE)
     start, end = (page - 1) * per_page, page * per_page
     parts = []
     first = 0
@@ -105,4 +121,6 @@ def outbox_page(page: int, counts: OutboxCounts, per_page: int = PER_PAGE) -> Pa
         .join(chosen, chosen.c.id == OutboxMessage.id)
         .order_by(*_LIST_ORDER)
     ).all()
-    return Page(items=list(items), page=page, per_page=per_page, total=counts.total)
+    return Page(
+        items=list(items), page=page, per_page=per_page, total=counts.total, total_known=counts.sent_known
+    )

@@ -50,8 +50,9 @@ def outbox():
     """List failed and waiting messages first, then the latest sent."""
     if not permissions.can_read_outbox(current_user):
         abort(403)
-    counts = queries.outbox_counts()
-    page = queries.outbox_page(page_arg(), counts)
+    asked = page_arg()
+    counts = queries.outbox_counts(asked)
+    page = queries.outbox_page(asked, counts)
     return render_template(
         "notifications/outbox.html",
         page=page,

@@ -167,3 +167,39 @@ def test_paginate_counted_can_return_rows_of_several_columns(db):
     assert page.total == 2
     beyond = paginate_counted(stmt, 2, 1, scalars=False)
     assert ([tuple(row) for row in beyond.items], beyond.page) == ([("Ek", "Gnosjö")], 2)
+
+
+def test_paginate_counts_no_further_than_count_ahead_past_the_page(db, count_queries, monkeypatch):
+    monkeypatch.setattr("coursehub.lib.pagination.COUNT_AHEAD", 5)
+    home = MunicipalityFactory()
+    for n in range(20):
+        HouseholdFactory(name=f"Familj {n:02d}", municipality=home)
+    db.session.flush()
+
+    with count_queries() as statements:
+        first = paginate(_household_names(home.id), 1, 3)
+    # Rows 1-6 counted: more than 5, so at least 2 pages, and a next one to go to.
+    assert (first.total, first.total_known, first.pages, first.has_next) == (5, False, 2, True)
+    assert [h.name for h in first.items] == ["Familj 00", "Familj 01", "Familj 02"]
+    assert "LIMIT" in next(s for s in statements if "count(*)" in s.lower())
+
+    further = paginate(_household_names(home.id), 4, 3)  # rows 10-12; counted up to row 15
+    assert ([h.name for h in further.items], further.total, further.total_known) == (
+        ["Familj 09", "Familj 10", "Familj 11"],
+        14,
+        False,
+    )
+    near_end = paginate(_household_names(home.id), 6, 3)  # the count reaches the end: all 20
+    assert (near_end.total, near_end.total_known, near_end.pages, near_end.has_next) == (20, True, 7, True)
+    assert paginate(_household_names(home.id), 10**20, 3).page == 7  # past the end: the last page
+
+
+def test_a_page_of_a_list_counted_in_part_says_at_least(app):
+    macro = app.jinja_env.get_template("macros/forms.html").module.pagination
+    with app.test_request_context("/"):
+        partly = str(
+            macro(Page(items=[], page=3, per_page=25, total=1050, total_known=False), "courses.catalogue")
+        )
+        whole = str(macro(Page(items=[], page=3, per_page=25, total=1050), "courses.catalogue"))
+    assert "Sida 3 av minst 43" in partly and "Nästa" in partly
+    assert "Sida 3 av 42" in whole

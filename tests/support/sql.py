@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -67,3 +68,33 @@ def count_traffic(engine: sa.Engine):
         yield traffic
     finally:
         sa.event.remove(engine, "after_cursor_execute", after_execute)
+
+
+def page_buffers(client, path: str, engine: sa.Engine, session) -> dict[str, int]:
+    """Return the buffers PostgreSQL reads for each statement a GET of `path` runs (its first 60
+    characters -> shared buffers hit or read, EXPLAIN ANALYZE BUFFERS), for a check that a page
+    reads the same whatever the years of rows behind it. `session` runs the EXPLAINs after."""
+    seen: list[tuple[str, object]] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+    read: dict[str, int] = {}
+    for statement, parameters in seen:
+        explain = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement
+        plan = session.connection().exec_driver_sql(explain, parameters).scalar_one()
+        top = (plan if isinstance(plan, list) else json.loads(plan))[0]
+        buffers = _buffers(top["Plan"])  # the rows' and indexes' pages, not the planner's catalogue reads
+        key = " ".join(statement.split())[:60]
+        read[key] = read.get(key, 0) + buffers
+    return read
+
+
+def _buffers(node: dict) -> int:
+    return node.get("Shared Hit Blocks", 0) + node.get("Shared Read Blocks", 0)

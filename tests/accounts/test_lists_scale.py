@@ -1,0 +1,107 @@
+"""The staff's lists that grow with the years, the audit log and the accounts: a page reads the same
+with five times the history behind it (lib.distinct for the log's filter choices, lib.pagination's
+bounded count, the accounts read by name from ix_users_full_name_id)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from coursehub.accounts.models import AuditEntry, AuditOutcome, User
+from coursehub.extensions import db
+from coursehub.lib.pagination import COUNT_AHEAD
+from tests.factories import UserFactory
+from tests.support.sql import page_buffers
+
+ACTIONS = ("user.read", "household.read", "recruitment.case.read", "user.update", "login.ok", "export.csv")
+OBJECT_TYPES = ("users", "households", "recruitment_cases", None)
+
+
+@pytest.fixture
+def postgres_only(db_engine_name):
+    if db_engine_name != "postgresql":
+        pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
+
+
+def _add_log(actor_id: int, count: int, first: int, start) -> None:
+    db.session.execute(
+        sa.insert(AuditEntry),
+        [
+            {
+                "at": start - timedelta(minutes=7 * n),
+                "actor_id": actor_id,
+                "actor_roles": "staff",
+                "action": ACTIONS[n % len(ACTIONS)],
+                "object_type": OBJECT_TYPES[n % len(OBJECT_TYPES)],
+                "object_id": n % 500 if OBJECT_TYPES[n % len(OBJECT_TYPES)] else None,
+                "outcome": AuditOutcome.OK,
+            }
+            for n in range(first, first + count)
+        ],
+    )
+    db.session.execute(sa.text("ANALYZE audit_entries"))
+    db.session.commit()
+
+
+def _add_accounts(count: int, first: int) -> None:
+    db.session.execute(
+        sa.insert(User),
+        [
+            {
+                "email": f"historik{n}@exempel.test",
+                "username": f"historik.{n}",
+                "full_name": f"Historik {n:06d}",
+                "session_token": f"historik-{n}",
+            }
+            for n in range(first, first + count)
+        ],
+    )
+    db.session.execute(sa.text("ANALYZE users"))
+    db.session.commit()
+
+
+def _total(read: dict[str, int]) -> int:
+    return sum(read.values())
+
+
+def test_the_audit_log_reads_the_same_with_five_times_the_entries(client, login_as, clock, postgres_only):
+    staff = UserFactory(staff=True)
+    login_as(client, staff)
+    _add_log(staff.id, 4_000, 0, clock.now)
+    small = page_buffers(client, "/admin/logg", db.engine, db.session)
+    _add_log(staff.id, 16_000, 4_000, clock.now)
+    big = page_buffers(client, "/admin/logg", db.engine, db.session)
+    # Each statement: the filter choices one index probe per value, the count up to COUNT_AHEAD
+    # rows, the page 50 rows. A deeper index adds a buffer a probe, no more. Read whole, the two
+    # lists of choices and the count grew with the log: 4,000 -> 20,000 entries added some 300.
+    assert _total(big) <= _total(small) * 1.2 + 20, (small, big)
+
+    page = client.get("/admin/logg").get_data(as_text=True)
+    assert f"Sida 1 av minst {COUNT_AHEAD // 50 + 1}" in page
+
+    def choices(name: str) -> list[str]:
+        [select] = re.findall(rf'<select[^>]* name="{name}"[^>]*>(.*?)</select>', page, re.DOTALL)
+        return [value for value in re.findall(r'<option value="([^"]*)"', select) if value]
+
+    # Every action and kind of record in the log is a choice, once and in order.
+    assert choices("handelse") == sorted(ACTIONS)
+    assert choices("posttyp") == sorted(kind for kind in OBJECT_TYPES if kind)
+
+
+def test_the_account_list_reads_the_same_with_five_times_the_accounts(client, login_as, postgres_only):
+    login_as(client, UserFactory(admin=True))
+    _add_accounts(4_000, 0)
+    small = page_buffers(client, "/admin/anvandare?sida=3", db.engine, db.session)
+    _add_accounts(16_000, 4_000)
+    big = page_buffers(client, "/admin/anvandare?sida=3", db.engine, db.session)
+    # The page's 25 accounts from the name index, the count up to COUNT_AHEAD past them. Sorting
+    # every account by name read them all (4,000 -> 20,000: some 250 more buffers).
+    assert _total(big) <= _total(small) * 1.2 + 20, (small, big)
+
+    page = client.get("/admin/anvandare?q=historik&sida=3").get_data(as_text=True)
+    assert "Historik 000050" in page and "Historik 000074" in page  # names 51-75, in order
+    assert "Historik 000049" not in page and "Historik 000075" not in page
+    assert f"Fler än {2 * 25 + COUNT_AHEAD} användare hittades." in page
