@@ -10,18 +10,21 @@ numbers go.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from coursehub.enrollment.models import CalendarFeed, CalendarSequence, Enrollment, EnrollmentPerson
 from coursehub.extensions import db
 from coursehub.lib.personal_data import ErasureContext, Person, Provider, Rows, row
 
 
-def _enrollments(person: Person, *, household: bool = True) -> list[Enrollment]:
+def _enrollments(person: Person, *options: ORMOption, household: bool = True) -> list[Enrollment]:
     own = sa.select(EnrollmentPerson.enrollment_id).where(EnrollmentPerson.user_id == person.id)
     conditions = [Enrollment.id.in_(own), Enrollment.professional_id == person.id]
     if household and person.household_id is not None:
         conditions.append(Enrollment.household_id == person.household_id)
-    return list(db.session.scalars(sa.select(Enrollment).where(sa.or_(*conditions)).order_by(Enrollment.id)))
+    stmt = sa.select(Enrollment).where(sa.or_(*conditions)).order_by(Enrollment.id).options(*options)
+    return list(db.session.scalars(stmt))
 
 
 def export(person: Person) -> Rows:
@@ -43,7 +46,11 @@ def export(person: Person) -> Rows:
                     "Tolk": enrollment.needs_interpreter,
                 }
             )
-            for enrollment in _enrollments(person)
+            for enrollment in _enrollments(
+                person,
+                selectinload(Enrollment.run),
+                selectinload(Enrollment.persons).selectinload(EnrollmentPerson.user),
+            )
         ],
         "Kalenderflöde": [row({"Skapat": feed.created_at})] if feed is not None else [],
     }

@@ -10,6 +10,7 @@ account is anonymised.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from coursehub.evaluations.models import Invitation
 from coursehub.extensions import db
@@ -21,7 +22,10 @@ ANONYMOUS = "Svaren på utvärderingar är anonyma och kan inte kopplas till er.
 def export(person: Person) -> Rows:
     """Return the evaluations the person was asked to answer, and a note that answers are anonymous."""
     invitations = db.session.scalars(
-        sa.select(Invitation).where(Invitation.user_id == person.id).order_by(Invitation.id)
+        sa.select(Invitation)
+        .where(Invitation.user_id == person.id)
+        .order_by(Invitation.id)
+        .options(selectinload(Invitation.evaluation))
     )
     return {
         "Om utvärderingar": [row({"Anmärkning": ANONYMOUS})],

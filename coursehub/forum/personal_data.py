@@ -14,6 +14,8 @@ meetings they started stay for the others, under an anonymised author (the accou
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from coursehub.extensions import db
 from coursehub.forum.models import (
@@ -32,8 +34,9 @@ from coursehub.forum.models import (
 from coursehub.lib.personal_data import ErasureContext, Person, Provider, Rows, row
 
 
-def _posts(person: Person) -> list[Post]:
-    return list(db.session.scalars(sa.select(Post).where(Post.author_id == person.id).order_by(Post.id)))
+def _posts(person: Person, *options: ORMOption) -> list[Post]:
+    stmt = sa.select(Post).where(Post.author_id == person.id).order_by(Post.id).options(*options)
+    return list(db.session.scalars(stmt))
 
 
 def export(person: Person) -> Rows:
@@ -43,6 +46,7 @@ def export(person: Person) -> Rows:
         sa.select(DocumentVersion)
         .where(DocumentVersion.uploaded_by_id == person.id)
         .order_by(DocumentVersion.id)
+        .options(selectinload(DocumentVersion.document))
     )
     news = db.session.scalars(
         sa.select(NewsItem).where(NewsItem.author_id == person.id).order_by(NewsItem.id)
@@ -51,6 +55,7 @@ def export(person: Person) -> Rows:
         sa.select(NetworkMembership)
         .where(NetworkMembership.user_id == person.id)
         .order_by(NetworkMembership.id)
+        .options(selectinload(NetworkMembership.network))
     )
     subscriptions = db.session.scalars(
         sa.select(Subscription).where(Subscription.user_id == person.id).order_by(Subscription.id)
@@ -59,6 +64,7 @@ def export(person: Person) -> Rows:
         sa.select(MeetingAttendance)
         .where(MeetingAttendance.user_id == person.id)
         .order_by(MeetingAttendance.id)
+        .options(selectinload(MeetingAttendance.meeting))
     )
     documents = db.session.scalars(
         sa.select(Document).where(Document.created_by_id == person.id).order_by(Document.id)
@@ -76,7 +82,7 @@ def export(person: Person) -> Rows:
                     "Text": post.body_source,
                 }
             )
-            for post in _posts(person)
+            for post in _posts(person, selectinload(Post.thread))
         ],
         "Trådar": [row({"Rubrik": thread.title, "Startad": thread.created_at}) for thread in threads],
         "Dokument": [row({"Titel": document.title, "Skapat": document.created_at}) for document in documents],

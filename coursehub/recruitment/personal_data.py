@@ -22,6 +22,8 @@ municipality, channel, kinds and the outcomes of checks and matches, which figur
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from coursehub.extensions import db
 from coursehub.lib.personal_data import ERASED_DOMAIN, ErasureContext, Person, Provider, Rows, row
@@ -36,7 +38,7 @@ from coursehub.recruitment.models import (
 from coursehub.recruitment.models.households import CaseHousehold
 
 
-def _cases(person: Person) -> list[Case]:
+def _cases(person: Person, *options: ORMOption) -> list[Case]:
     by_email = sa.select(CaseAdult.case_id).where(CaseAdult.email == person.email.lower())
     conditions = [Case.id.in_(by_email)]
     if person.household_id is not None:
@@ -45,12 +47,20 @@ def _cases(person: Person) -> list[Case]:
                 sa.select(CaseHousehold.case_id).where(CaseHousehold.household_id == person.household_id)
             )
         )
-    return list(db.session.scalars(sa.select(Case).where(sa.or_(*conditions)).order_by(Case.id)))
+    stmt = sa.select(Case).where(sa.or_(*conditions)).order_by(Case.id).options(*options)
+    return list(db.session.scalars(stmt))
 
 
 def export(person: Person) -> Rows:
     """Return the person's own registrations and the dates of each case's course (see the rule)."""
-    cases = _cases(person)
+    cases = _cases(
+        person,
+        selectinload(Case.municipality),
+        selectinload(Case.children),
+        selectinload(Case.kinds),
+        selectinload(Case.adults),
+        selectinload(Case.history),
+    )
     own_email = person.email.lower()
     return {
         "Intresseanmälningar": [
