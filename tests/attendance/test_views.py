@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from coursehub.attendance import services
 from coursehub.attendance.models import AbsenceNotice, AttendanceChange, AttendanceMark, Certificate
+from coursehub.lib.terms import term_of
 from tests.attendance.conftest import enrol, family_member, started_run
 from tests.factories import HouseholdFactory, MunicipalityFactory, UserFactory
 
@@ -387,7 +388,11 @@ def test_rates_table_chart_and_exports(
     fresh_login(client, staff)
     page = html(client.get("/admin/narvaro/statistik?per=run"))
     assert "<td>50 %</td>" in page
-    assert 'src="/admin/narvaro/statistik/diagram.svg?per=run&amp;sida=1"' in page
+    term = term_of(run.sessions[0].starts_at)  # the current term is the one shown first
+    assert f'src="/admin/narvaro/statistik/diagram.svg?per=run&amp;termin={term}&amp;sida=1"' in page
+    # Another half-year counts only its own sessions' marks: none here.
+    earlier = html(client.get(f"/admin/narvaro/statistik?per=run&termin={term.previous()}"))
+    assert f"Ingen närvaro är förd för terminen {term.previous()}." in earlier and "50 %" not in earlier
     chart = client.get("/admin/narvaro/statistik/diagram.svg?per=run")
     assert chart.mimetype == "image/svg+xml"
     assert b"<svg" in chart.data and b"<script" not in chart.data

@@ -70,10 +70,13 @@ def count_traffic(engine: sa.Engine):
         sa.event.remove(engine, "after_cursor_execute", after_execute)
 
 
-def page_buffers(client, path: str, engine: sa.Engine, session) -> dict[str, int]:
+def page_buffers(
+    client, path: str, engine: sa.Engine, session, *, table: str | None = None
+) -> dict[str, int]:
     """Return the buffers PostgreSQL reads for each statement a GET of `path` runs (its first 60
     characters -> shared buffers hit or read, EXPLAIN ANALYZE BUFFERS), for a check that a page
-    reads the same whatever the years of rows behind it. `session` runs the EXPLAINs after."""
+    reads the same whatever the years of rows behind it. `session` runs the EXPLAINs after.
+    With `table`, only the buffers of the scans of that table (and its indexes) are counted."""
     seen: list[tuple[str, object]] = []
 
     def before(conn, cursor, statement, parameters, context, executemany):
@@ -90,7 +93,8 @@ def page_buffers(client, path: str, engine: sa.Engine, session) -> dict[str, int
         explain = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement
         plan = session.connection().exec_driver_sql(explain, parameters).scalar_one()
         top = (plan if isinstance(plan, list) else json.loads(plan))[0]
-        buffers = _buffers(top["Plan"])  # the rows' and indexes' pages, not the planner's catalogue reads
+        # The rows' and indexes' pages, not the planner's catalogue reads.
+        buffers = _buffers(top["Plan"]) if table is None else _scan_buffers(top["Plan"], table)
         key = " ".join(statement.split())[:60]
         read[key] = read.get(key, 0) + buffers
     return read
@@ -98,3 +102,10 @@ def page_buffers(client, path: str, engine: sa.Engine, session) -> dict[str, int
 
 def _buffers(node: dict) -> int:
     return node.get("Shared Hit Blocks", 0) + node.get("Shared Read Blocks", 0)
+
+
+def _scan_buffers(node: dict, table: str) -> int:
+    """The buffers of the plan's scans of `table` (a scan's own figures include its index's)."""
+    if node.get("Relation Name") == table:
+        return _buffers(node)
+    return sum(_scan_buffers(child, table) for child in node.get("Plans", []))
