@@ -74,11 +74,11 @@ def find_user_by_login(login: str) -> User | None:
     login = normalise_login(login)
     if not login:
         return None
-    # An address is looked up in its stored form (an internationalised domain in ASCII).
+    # An address is looked up in its stored form (an internationalised domain in ASCII, lower
+    # case: normalise_email), so that the unique index on it finds it. lower(email) read every
+    # account instead: 46 ms for each login with the national bench set's 55,000 accounts.
     address = (email_or_none(login) if "@" in login else None) or login
-    return db.session.scalar(
-        select(User).where(or_(func.lower(User.email) == address, User.username == login))
-    )
+    return db.session.scalar(select(User).where(or_(User.email == address, User.username == login)))
 
 
 def suggest_username(full_name: str) -> str:
@@ -124,7 +124,7 @@ def _clean_email(email: str, *, user: User | None = None) -> str:
         email = normalise_email(email)
     except InvalidEmailAddress as error:
         raise AccountError(str(error), field="email") from None
-    other = db.session.scalar(select(User.id).where(func.lower(User.email) == email))
+    other = db.session.scalar(select(User.id).where(User.email == email))
     if other is not None and (user is None or other != user.id):
         raise EmailTakenError()
     return email
@@ -498,7 +498,7 @@ def _check_adults(adults: list[NewAdult], *, existing: list[User] | None = None)
         if email in seen:
             raise AccountError(_("Varje vuxen behöver en egen e-postadress."), field="adults")
         seen.add(email)
-        owner = db.session.scalar(select(User).where(func.lower(User.email) == email))
+        owner = db.session.scalar(select(User).where(User.email == email))
         if owner is not None and existing is not None:
             existing.append(owner)
             continue
@@ -792,7 +792,7 @@ def request_password_reset(email: str, *, now: datetime) -> None:
     or whether the cap was reached.
     """
     address = email_or_none(email) or normalise_login(email)[: MAX_EMAIL + 1]
-    user = db.session.scalar(select(User).where(func.lower(User.email) == address))
+    user = db.session.scalar(select(User).where(User.email == address))
     if user is None or not user.is_active:
         logger.info("password reset asked for an unknown address")
         return

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from coursehub.accounts import services
 from coursehub.accounts.models import AuditEntry, AuditOutcome, User
 from coursehub.extensions import db
 from coursehub.lib.pagination import COUNT_AHEAD
@@ -105,3 +106,31 @@ def test_the_account_list_reads_the_same_with_five_times_the_accounts(client, lo
     assert "Historik 000050" in page and "Historik 000074" in page  # names 51-75, in order
     assert "Historik 000049" not in page and "Historik 000075" not in page
     assert f"Fler än {2 * 25 + COUNT_AHEAD} användare hittades." in page
+
+
+def test_an_account_is_found_by_its_address_from_an_index_not_by_reading_every_account(app, postgres_only):
+    _add_accounts(4_000, 0)
+    seen: list[tuple[str, object]] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT") and "FROM users" in statement:
+            seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        with app.test_request_context():
+            by_address = services.find_user_by_login("  Historik17@Exempel.TEST ")
+            by_username = services.find_user_by_login("historik.18")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", before)
+    assert by_address is not None and by_address.full_name == "Historik 000017"
+    assert by_username is not None and by_username.full_name == "Historik 000018"
+    for statement, parameters in seen:
+        plan = db.session.connection().exec_driver_sql(
+            "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters
+        )
+        top = plan.scalar_one()[0]["Plan"]
+        read = top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+        # Two unique indexes and the row: a handful of buffers. lower(email) read all 4,000
+        # accounts (some 80 buffers here, 46 ms a login with 55,000).
+        assert read <= 12, (read, statement)
