@@ -50,6 +50,27 @@ def test_failed_then_waiting_oldest_first_then_sent_newest_first_across_pages(st
     assert "Väntar: 4. Misslyckade: 3." in staff_client.get("/admin/utkorg").get_data(as_text=True)
 
 
+def _add_sent(now, count: int, first: int) -> None:
+    """`count` messages sent in the hours before `now`, one an hour: years of history."""
+    db.session.execute(
+        sa.insert(OutboxMessage),
+        [
+            {
+                "dedupe_key": f"history:{n}",
+                "recipient": f"familj{n}@exempel.test",
+                "subject": f"Historik {n}",
+                "body_text": "Hej!",
+                "created_at": now - timedelta(hours=n),
+                "sent_at": now - timedelta(hours=n) + timedelta(minutes=1),
+                "attempts": 1,
+            }
+            for n in range(first, first + count)
+        ],
+    )
+    db.session.execute(sa.text("ANALYZE outbox_messages"))
+    db.session.commit()
+
+
 def _buffers(plan: dict) -> int:
     return plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
 
@@ -81,28 +102,7 @@ def test_a_page_reads_its_own_rows_not_the_years_of_mail_before_them(staff_clien
         pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
     OutboxMessageFactory(failed=True, subject="Fel 00")
     OutboxMessageFactory(subject="Väntar 00")
-    start = clock.now
-
-    def add_sent(count: int, first: int) -> None:
-        db.session.execute(
-            sa.insert(OutboxMessage),
-            [
-                {
-                    "dedupe_key": f"history:{n}",
-                    "recipient": f"familj{n}@exempel.test",
-                    "subject": f"Historik {n}",
-                    "body_text": "Hej!",
-                    "created_at": start - timedelta(hours=n),
-                    "sent_at": start - timedelta(hours=n) + timedelta(minutes=1),
-                    "attempts": 1,
-                }
-                for n in range(first, first + count)
-            ],
-        )
-        db.session.execute(sa.text("ANALYZE outbox_messages"))
-        db.session.commit()
-
-    add_sent(20_000, 0)  # some years of a county's mail
+    _add_sent(clock.now, 20_000, 0)  # some years of a county's mail
     read = (_page_buffers(staff_client, 1), _page_buffers(staff_client, 2), _page_buffers(staff_client, 40))
     # The 25 rows by their primary key (3 buffers each), and the parts' indexes up to the page
     # (page 40 walks past 975 sent entries first): under 100. Sorting the whole outbox to find
@@ -114,29 +114,9 @@ def test_the_whole_page_reads_the_same_with_ten_times_the_mail_sent(staff_client
     if db_engine_name != "postgresql":
         pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
     OutboxMessageFactory(subject="Väntar 00")
-
-    def add_sent(count: int, first: int) -> None:
-        db.session.execute(
-            sa.insert(OutboxMessage),
-            [
-                {
-                    "dedupe_key": f"history:{n}",
-                    "recipient": f"familj{n}@exempel.test",
-                    "subject": f"Historik {n}",
-                    "body_text": "Hej!",
-                    "created_at": clock.now - timedelta(hours=n),
-                    "sent_at": clock.now - timedelta(hours=n) + timedelta(minutes=1),
-                    "attempts": 1,
-                }
-                for n in range(first, first + count)
-            ],
-        )
-        db.session.execute(sa.text("ANALYZE outbox_messages"))
-        db.session.commit()
-
-    add_sent(2_000, 0)
+    _add_sent(clock.now, 2_000, 0)
     small = sum(page_buffers(staff_client, "/admin/utkorg?sida=2", db.engine, db.session).values())
-    add_sent(18_000, 2_000)
+    _add_sent(clock.now, 18_000, 2_000)
     big = sum(page_buffers(staff_client, "/admin/utkorg?sida=2", db.engine, db.session).values())
     # The parts' counts stop COUNT_AHEAD sent messages past the page; counted whole, the sent
     # mail's count read its index from end to end (2,000 -> 20,000 messages: some 50 more).
