@@ -62,6 +62,18 @@ def page_number(page: int, total: int, per_page: int) -> int:
     return min(max(1, page), max(1, math.ceil(total / per_page)))
 
 
+def count_limit(page: int, per_page: int) -> int:
+    """Return how many rows a count for `page` reads at most: COUNT_AHEAD past the page's first.
+    A count that finds more than this stops there, and the total is not known."""
+    return (min(max(1, page), FAR_PAGE) - 1) * per_page + COUNT_AHEAD
+
+
+def shown_page(page: int, total: int, per_page: int, *, total_known: bool) -> int:
+    """Return the page to show: within the pages when the total is known, else the page asked
+    for (the counted rows reach past it)."""
+    return page_number(page, total, per_page) if total_known else min(max(1, page), FAR_PAGE)
+
+
 def paginate(stmt: Select[*tuple[Any, ...]], page: int, per_page: int, *, scalars: bool = True) -> Page:
     """Return one page of `stmt`'s results in two queries: a COUNT, then LIMIT/OFFSET.
 
@@ -70,13 +82,12 @@ def paginate(stmt: Select[*tuple[Any, ...]], page: int, per_page: int, *, scalar
     the last shows the last page. `stmt` must be ordered, so that pages do not overlap; with
     `scalars` (one entity per row) the items are the entities, otherwise the rows.
     """
-    asked = min(max(1, page), FAR_PAGE)
-    enough = (asked - 1) * per_page + COUNT_AHEAD
+    enough = count_limit(page, per_page)
     counted = db.session.scalar(
         select(func.count()).select_from(stmt.order_by(None).limit(enough + 1).subquery())
     )
     total, total_known = (enough, False) if counted and counted > enough else (counted or 0, True)
-    page = asked if not total_known else page_number(asked, total, per_page)
+    page = shown_page(page, total, per_page, total_known=total_known)
     result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
     # unique(): a joined eager load of a collection repeats the parent row.
     items = list(result.unique().scalars()) if scalars else list(result.all())

@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import load_only
 
 from coursehub.extensions import db
-from coursehub.lib.pagination import COUNT_AHEAD, FAR_PAGE, Page, page_number
+from coursehub.lib.pagination import Page, count_limit, shown_page
 from coursehub.notifications.models import OutboxMessage
 
 PER_PAGE = 25
@@ -69,8 +69,7 @@ def outbox_counts(page: int = 1, per_page: int = PER_PAGE) -> OutboxCounts:
             ids = ids.limit(limit)
         return select(func.count()).select_from(ids.subquery()).scalar_subquery()
 
-    asked = min(max(1, page), FAR_PAGE)
-    enough = (asked - 1) * per_page + COUNT_AHEAD
+    enough = count_limit(page, per_page)
     failed, waiting, sent = db.session.execute(
         select(count(_FAILED), count(_WAITING), count(_SENT, enough + 1))
     ).one()
@@ -86,7 +85,7 @@ def outbox_page(page: int, counts: OutboxCounts, per_page: int = PER_PAGE) -> Pa
     `counts` are the parts' sizes (`outbox_counts`); a message that changed part in between
     may show twice or not at all on this page, as in any list read while it changes.
     """
-    page = page_number(page, counts.total, per_page) if counts.sent_known else min(max(1, page), FAR_PAGE)
+    page = shown_page(page, counts.total, per_page, total_known=counts.sent_known)
     start, end = (page - 1) * per_page, page * per_page
     parts = []
     first = 0

@@ -15,7 +15,7 @@ from coursehub.accounts.models import AuditEntry, AuditOutcome, User
 from coursehub.extensions import db
 from coursehub.lib.pagination import COUNT_AHEAD
 from tests.factories import UserFactory
-from tests.support.sql import page_buffers
+from tests.support.sql import page_buffers, statement_buffers
 
 ACTIONS = ("user.read", "household.read", "recruitment.case.read", "user.update", "login.ok", "export.csv")
 OBJECT_TYPES = ("users", "households", "recruitment_cases", None)
@@ -126,11 +126,7 @@ def test_an_account_is_found_by_its_address_from_an_index_not_by_reading_every_a
     assert by_address is not None and by_address.full_name == "Historik 000017"
     assert by_username is not None and by_username.full_name == "Historik 000018"
     for statement, parameters in seen:
-        plan = db.session.connection().exec_driver_sql(
-            "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters
-        )
-        top = plan.scalar_one()[0]["Plan"]
-        read = top.get("Shared Hit Blocks", 0) + top.get("Shared Read Blocks", 0)
+        read = statement_buffers(db.session, statement, parameters)
         # Two unique indexes and the row: a handful of buffers. lower(email) read all 4,000
         # accounts (some 80 buffers here, 46 ms a login with 55,000).
         assert read <= 12, (read, statement)

@@ -3,7 +3,6 @@ the number of messages sent before (notifications.queries)."""
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
 
@@ -14,7 +13,7 @@ from coursehub.extensions import db
 from coursehub.notifications.models import OutboxMessage
 from tests.factories import UserFactory
 from tests.notifications.factories import OutboxMessageFactory
-from tests.support.sql import page_buffers
+from tests.support.sql import page_buffers, statement_buffers
 
 
 @pytest.fixture
@@ -71,10 +70,6 @@ def _add_sent(now, count: int, first: int) -> None:
     db.session.commit()
 
 
-def _buffers(plan: dict) -> int:
-    return plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
-
-
 def _page_buffers(staff_client, page: int) -> int:
     """The buffers PostgreSQL reads for the statement of the page's messages (EXPLAIN ANALYZE)."""
     seen: list[tuple[str, dict]] = []
@@ -89,12 +84,7 @@ def _page_buffers(staff_client, page: int) -> int:
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", listener)
     [(statement, parameters)] = seen
-    explained = db.session.connection().exec_driver_sql(
-        "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters
-    )
-    raw = explained.scalar_one()
-    plan = (raw if isinstance(raw, list) else json.loads(raw))[0]["Plan"]
-    return _buffers(plan)
+    return statement_buffers(db.session, statement, parameters)
 
 
 def test_a_page_reads_its_own_rows_not_the_years_of_mail_before_them(staff_client, clock, db_engine_name):

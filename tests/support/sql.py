@@ -90,14 +90,19 @@ def page_buffers(
         sa.event.remove(engine, "before_cursor_execute", before)
     read: dict[str, int] = {}
     for statement, parameters in seen:
-        explain = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement
-        plan = session.connection().exec_driver_sql(explain, parameters).scalar_one()
-        top = (plan if isinstance(plan, list) else json.loads(plan))[0]
-        # The rows' and indexes' pages, not the planner's catalogue reads.
-        buffers = _buffers(top["Plan"]) if table is None else _scan_buffers(top["Plan"], table)
         key = " ".join(statement.split())[:60]
-        read[key] = read.get(key, 0) + buffers
+        read[key] = read.get(key, 0) + statement_buffers(session, statement, parameters, table=table)
     return read
+
+
+def statement_buffers(session, statement: str, parameters, *, table: str | None = None) -> int:
+    """Return the shared buffers PostgreSQL reads running `statement` (EXPLAIN ANALYZE BUFFERS):
+    the rows' and indexes' pages, not the planner's catalogue reads; with `table`, only those of
+    the scans of that table."""
+    explain = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement
+    plan = session.connection().exec_driver_sql(explain, parameters).scalar_one()
+    top = (plan if isinstance(plan, list) else json.loads(plan))[0]["Plan"]
+    return _buffers(top) if table is None else _scan_buffers(top, table)
 
 
 def _buffers(node: dict) -> int:
