@@ -736,17 +736,17 @@ class MunicipalityCount:
     households: int
 
 
-def municipality_counts(term: Term, *, limit: int = 1000) -> list[MunicipalityCount]:
-    """Return confirmed participants per run and municipality for runs starting in `term`."""
-    start, end = term.starts_at, term.ends_at
-    rows = db.session.execute(
+def _term_participants(term: Term) -> Select[*tuple[Any, ...]]:
+    """Confirmed participants (persons, households) per run and municipality, runs starting in
+    `term`; ordered as the page lists them."""
+    return (
         select(
             CourseRun.id,
             CourseRun.title,
             CourseRun.starts_at,
             Municipality.name,
-            func.count(EnrollmentPerson.id),
-            func.count(func.distinct(Enrollment.household_id)),
+            func.count(EnrollmentPerson.id).label("persons"),
+            func.count(func.distinct(Enrollment.household_id)).label("households"),
         )
         .join(Enrollment, Enrollment.run_id == CourseRun.id)
         .join(EnrollmentPerson, EnrollmentPerson.enrollment_id == Enrollment.id)
@@ -754,15 +754,46 @@ def municipality_counts(term: Term, *, limit: int = 1000) -> list[MunicipalityCo
         .join(Municipality, Municipality.id == Household.municipality_id)
         .where(
             Enrollment.status == EnrollmentStatus.CONFIRMED,
-            CourseRun.starts_at >= start,
-            CourseRun.starts_at < end,
+            CourseRun.starts_at >= term.starts_at,
+            CourseRun.starts_at < term.ends_at,
             CourseRun.status != RunStatus.CANCELLED,
         )
         .group_by(CourseRun.id, CourseRun.title, CourseRun.starts_at, Municipality.name)
         .order_by(CourseRun.starts_at, CourseRun.id, Municipality.name)
-        .limit(limit)
     )
-    return [MunicipalityCount(*row) for row in rows]
+
+
+def municipality_counts(term: Term, *, page: int = 1, per_page: int = 50) -> Page:
+    """Return one page of confirmed participants per run and municipality for runs starting in
+    `term` (items are MunicipalityCount), with the term's row count, in one statement."""
+    counted = paginate_counted(_term_participants(term), page, per_page, scalars=False)
+    counted.items = [MunicipalityCount(*row) for row in counted.items]
+    return counted
+
+
+@dataclass(frozen=True)
+class MunicipalityTotal:
+    """One municipality's rows of a term summed over its runs (a household in two runs is counted
+    in each, as the rows count it)."""
+
+    municipality: str
+    persons: int
+    households: int
+
+
+def municipality_totals(term: Term) -> list[MunicipalityTotal]:
+    """Return the term's per-run rows summed per municipality, by name: at most one row for each
+    municipality, however many runs the term has."""
+    rows = _term_participants(term).order_by(None).subquery()
+    summed = (
+        select(rows.c.name, func.sum(rows.c.persons), func.sum(rows.c.households))
+        .group_by(rows.c.name)
+        .order_by(rows.c.name)
+    )
+    return [
+        MunicipalityTotal(name, int(persons), int(households))
+        for name, persons, households in db.session.execute(summed)
+    ]
 
 
 @dataclass(frozen=True)
@@ -774,14 +805,14 @@ class PartSum:
     households: int
 
 
-def sums_per_part(rows: Iterable[MunicipalityCount], parts_of: dict[str, list[str]]) -> list[PartSum]:
-    """Sum the per-municipality rows per county part; a municipality in two parts counts in both.
+def sums_per_part(totals: Iterable[MunicipalityTotal], parts_of: dict[str, list[str]]) -> list[PartSum]:
+    """Sum the per-municipality totals per county part; a municipality in two parts counts in both.
 
     `parts_of` maps a municipality's name to the names of its parts (`accounts.county.part_membership`).
     """
     persons: dict[str, int] = {}
     households: dict[str, int] = {}
-    for row in rows:
+    for row in totals:
         for part in parts_of.get(row.municipality, ()):
             persons[part] = persons.get(part, 0) + row.persons
             households[part] = households.get(part, 0) + row.households

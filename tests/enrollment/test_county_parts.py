@@ -145,3 +145,39 @@ def test_the_refusal_names_the_runs_municipalities_in_alphabetical_order(county_
     assert refused.value.message == (
         "Kursomgången är till för familjer i Gislaved, Värnamo och är inte öppen för familjer från Habo."
     )
+
+
+def test_the_figures_per_municipality_are_paged_and_the_sums_count_every_page(
+    client, login_as, county_map, make_family, monkeypatch
+):
+    from coursehub.enrollment.views import staff as staff_views
+
+    monkeypatch.setattr(staff_views, "MUNICIPALITY_ROWS_PER_PAGE", 2, raising=False)
+    town, _north, _south = county_map
+    run = CourseRunFactory(title="Trygga kvällar")
+    for name, adults in (("Habo", 2), ("Värnamo", 1), ("Vaggeryd", 2)):
+        household, members = make_family(adults, municipality=town[name])
+        services.sign_up(run, household, members, actor=members[0], now=clock.now())
+    db.session.commit()
+    login_as(client, UserFactory(staff=True))
+
+    def read(page_number):
+        page = client.get(f"/kurser/deltagare-per-kommun?termin=2026-HT&sida={page_number}")
+        text = page.get_data(as_text=True).replace("\n", "")
+        rows = re.search(r'<table class="table" id="municipality-counts">.*?</table>', text).group(0)
+        sums = re.search(r'<table class="table" id="part-sums">.*?</table>', text).group(0)
+        shown = re.findall(r"<td>[^<]*</td><td>([^<]+)</td><td>\d+</td><td>\d+</td>", rows)
+        counted = re.findall(r'<th scope="row">([^<]+)</th><td>(\d+)</td><td>(\d+)</td>', sums)
+        return text, shown, counted
+
+    first, shown, counted = read(1)
+    assert shown == ["Habo", "Vaggeryd"]
+    assert "Sida 1 av 2" in first and "termin=2026-HT" in re.search(
+        r'href="([^"]*sida=2[^"]*)"', first
+    ).group(1)
+    # The sums are the whole term's, whichever page is shown, and so is the note on Vaggeryd.
+    whole = [("Norra länsdelen", "4", "2"), ("Södra länsdelen", "3", "2")]
+    assert counted == whole
+    last, shown, counted = read(2)
+    assert shown == ["Värnamo"] and counted == whole
+    assert "Vaggeryd (Norra länsdelen, Södra länsdelen)" in last

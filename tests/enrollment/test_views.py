@@ -593,6 +593,24 @@ def test_participant_list_runs_a_fixed_number_of_queries(client, login_as, staff
     assert counts[0] == counts[1], counts
 
 
+def test_participants_per_municipality_runs_a_fixed_number_of_queries(client, login_as, staff, count_queries):
+    """One run from one municipality, then many runs from many: the same statements, whatever
+    the term holds (the rows are a page of them, the part sums one statement)."""
+    counts = []
+    for runs in (1, 6):
+        for _ in range(runs):
+            run = CourseRunFactory(capacity=100)
+            for _ in range(3):
+                EnrollmentFactory(run=run, household=_household_with_adults(1))
+        db.session.commit()
+        login_as(client, staff)
+        with client.application.app_context(), count_queries() as statements:
+            response = client.get("/kurser/deltagare-per-kommun?termin=2026-HT")
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+
+
 def test_family_page_runs_a_fixed_number_of_queries(client, login_as, count_queries):
     few = _household_with_adults(2)
     many = _household_with_adults(2)

@@ -20,6 +20,10 @@ from coursehub.lib.params import page_arg
 from coursehub.lib.terms import parse_term, term_of, terms_around
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
+# Rows (run × municipality) on one page of the participants per municipality; a national term
+# has thousands.
+MUNICIPALITY_ROWS_PER_PAGE = 50
+
 
 def _visible_run(run_id: int):
     return load_or_404(CourseRun, run_id, allowed=permissions.can_see_participants)
@@ -118,9 +122,10 @@ def reorder(enrollment_id: int):
 def municipality_counts():
     """Confirmed participants per run and municipality in a term."""
     term = parse_term(request.args.get("termin")) or term_of(clock.now())
-    rows = queries.municipality_counts(term)
+    page = queries.municipality_counts(term, page=page_arg(), per_page=MUNICIPALITY_ROWS_PER_PAGE)
+    totals = queries.municipality_totals(term)
     membership = county.part_membership()
-    counted = {row.municipality for row in rows}
+    counted = {row.municipality for row in totals}
     terms = terms_around(term)
     # Staff (not the steering group) are warned of a flood of unconfirmed self-registrations.
     busy = (
@@ -132,8 +137,8 @@ def municipality_counts():
     )
     return render_template(
         "enrollment/municipality_counts.html",
-        rows=rows,
-        part_sums=queries.sums_per_part(rows, membership.parts_of),
+        page=page,
+        part_sums=queries.sums_per_part(totals, membership.parts_of),
         # Only those with participants this term: they are the ones counted twice.
         shared={name: membership.parts_of[name] for name in membership.shared() if name in counted},
         has_parts=bool(membership.parts_of),
