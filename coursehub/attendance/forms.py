@@ -7,9 +7,10 @@ from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional
 
 from coursehub.attendance.models import AttendanceStatus
-from coursehub.courses.forms import CheckboxChoices, opts
+from coursehub.courses.forms import CheckboxChoices
 from coursehub.lib.forms import BaseForm, WholeNumber, posted_id, required
 from coursehub.lib.params import MAX_ID
+from coursehub.lib.quick_select import opts
 
 STATUS_LABELS = {
     AttendanceStatus.PRESENT: _l("Närvarande"),

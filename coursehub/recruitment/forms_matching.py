@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from coursehub.courses.forms import Choice, LocalDateField, opts
+from coursehub.courses.forms import Choice, LocalDateField
 from coursehub.lib.forms import BaseForm, WholeNumber
+from coursehub.lib.quick_select import opts
 from coursehub.recruitment.labels import DECISION_LABELS, KIND_LABELS, PROXIMITY_LABELS
 from coursehub.recruitment.services.matching import MAX_CHILD_AGE, MAX_NEEDS
 from coursehub.recruitment.services.presentation import MAX_TEXT

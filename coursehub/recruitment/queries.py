@@ -284,9 +284,10 @@ def requirements(*, active_only: bool = True) -> list[BasicRequirement]:
     return list(db.session.scalars(stmt))
 
 
-def municipalities() -> list[Municipality]:
+def municipalities() -> list[Choice]:
     """Return every municipality of Sweden, by name (a family may live outside the county)."""
-    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+    rows = db.session.execute(select(Municipality.id, Municipality.name).order_by(Municipality.name))
+    return [Choice(*row) for row in rows]
 
 
 class Choice(NamedTuple):

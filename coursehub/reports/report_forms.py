@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import ValidationError
 
-from coursehub.courses.forms import QuickSelect
 from coursehub.lib.forms import BaseForm
+from coursehub.lib.quick_select import QuickSelect
 
 
 class ReportForm(BaseForm):

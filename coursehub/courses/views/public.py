@@ -13,11 +13,12 @@ from flask_login import current_user
 
 from coursehub import clock
 from coursehub.courses import ical, permissions, queries
-from coursehub.courses.forms import CatalogueFilterForm, int_or_none, written_options
+from coursehub.courses.forms import CatalogueFilterForm, int_or_none
 from coursehub.courses.models import RunStatus
 from coursehub.courses.views import bp, url_prefix
 from coursehub.lib import nav
 from coursehub.lib.params import PAGE_KEY, page_arg
+from coursehub.lib.quick_select import written_options
 
 MODES = {"plats": "onsite", "natet": "online"}
 

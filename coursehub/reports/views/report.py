@@ -19,8 +19,8 @@ from flask_login import current_user
 from coursehub import clock
 from coursehub.accounts.permissions import permission_required
 from coursehub.clock import to_local
-from coursehub.courses.forms import opts
 from coursehub.lib.nav import FIGURES, NavItem
+from coursehub.lib.quick_select import opts
 from coursehub.reports import charts, exports
 from coursehub.reports.periods import (
     Period,

@@ -1,4 +1,4 @@
-"""The catalogue's selects are written by QuickSelect: the same HTML as WTForms' own Select."""
+"""QuickSelect (the catalogue's filters, every OfferedChoice) writes the same HTML as WTForms' Select."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from wtforms import Form
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.widgets import Select
 
-from coursehub.courses.forms import Choice, QuickSelect, int_or_none, opts, written_options
+from coursehub.courses.forms import Choice, int_or_none
+from coursehub.lib.forms import OfferedChoice, posted_id
+from coursehub.lib.quick_select import QuickSelect, opts, written_options
 
 
 class _Form(Form):
@@ -107,3 +109,23 @@ def test_written_options_of_another_coerce_go_the_ordinary_way():
     form.validate()
     assert QuickSelect()(form.place) == Select()(form.place)
     assert '<option selected value="7">Habo</option>' in QuickSelect()(form.place)
+
+
+class _Offered(Form):
+    home = OfferedChoice("Kommun ni bor i")
+
+
+@pytest.mark.parametrize(
+    "posted", [{}, {"home": ""}, {"home": "8"}, {"home": "x"}, {"home": "99"}, {"home": "0"}]
+)
+def test_an_offered_choice_of_written_options_writes_what_wtforms_writes(posted):
+    """The public forms' municipality lists (written once) against WTForms' own, after any post."""
+    places = (("", "Välj kommun"), (7, "Habo"), (8, 'Ås & "Öje" <x>'))
+    plain, written = _Offered(MultiDict(posted)), _Offered(MultiDict(posted))
+    plain.home.choices = opts(places)
+    written.home.choices = written_options(places, posted_id)
+    assert plain.validate() == written.validate()
+    assert plain.home.errors == written.home.errors
+    assert isinstance(written.home.widget, QuickSelect)
+    for attrs in ({}, {"class": "form-select is-invalid", "aria-invalid": "true"}):
+        assert written.home(**attrs) == Select()(plain.home, **attrs)
