@@ -38,6 +38,7 @@ from coursehub.extensions import db, login_manager
 from coursehub.lib.forms import EXPIRED_FORM_TITLE, expired_form_message
 from coursehub.lib.nav import menu_groups, menu_links, visible_items, visible_run_links
 from coursehub.lib.organisation import Organisation, organisation_details
+from coursehub.lib.quick_select import checkboxes
 from coursehub.lib.request_input import CleanRequest
 
 T = TypeVar("T")
@@ -66,6 +67,7 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     # A global, not a context variable, so that imported macros can call it too.
+    app.jinja_env.globals["checkboxes"] = checkboxes
     app.jinja_env.globals["run_links"] = _run_links
     app.jinja_env.globals["closure_text"] = _closure_text
     # What the layout builds the same for every request under a script root (links, asset tags).

@@ -68,7 +68,9 @@ class WholeNumberField(Field):
 
 
 class Choice(SelectField):
-    """A select whose refusal of an unoffered value is in Swedish."""
+    """A select whose refusal of an unoffered value is in Swedish (written by QuickSelect)."""
+
+    widget = QuickSelect()
 
     def process_formdata(self, valuelist):
         try:
@@ -131,15 +133,14 @@ class CatalogueFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    typ = Choice(_l("Kurs"), coerce=int_or_none, validate_choice=False, widget=QuickSelect())
-    kommun = Choice(_l("Kommun"), coerce=int_or_none, validate_choice=False, widget=QuickSelect())
-    lansdel = Choice(_l("Länsdel"), coerce=int_or_none, validate_choice=False, widget=QuickSelect())
-    hemtyp = Choice(_l("Hemtyp"), coerce=int_or_none, validate_choice=False, widget=QuickSelect())
-    manad = Choice(_l("Månad"), validate_choice=False, widget=QuickSelect())
+    typ = Choice(_l("Kurs"), coerce=int_or_none, validate_choice=False)
+    kommun = Choice(_l("Kommun"), coerce=int_or_none, validate_choice=False)
+    lansdel = Choice(_l("Länsdel"), coerce=int_or_none, validate_choice=False)
+    hemtyp = Choice(_l("Hemtyp"), coerce=int_or_none, validate_choice=False)
+    manad = Choice(_l("Månad"), validate_choice=False)
     satt = Choice(
         _l("Form"),
         validate_choice=False,
-        widget=QuickSelect(),
         choices=opts(
             [
                 ("", _l("På plats och på nätet")),

@@ -9,11 +9,12 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
+from wtforms.validators import DataRequired
 from wtforms.widgets import Select
 
-from coursehub.courses.forms import Choice, int_or_none
+from coursehub.courses.forms import CheckboxChoices, Choice, int_or_none
 from coursehub.lib.forms import OfferedChoice, posted_id
-from coursehub.lib.quick_select import QuickSelect, opts, written_options
+from coursehub.lib.quick_select import QuickSelect, _checkboxes_by_wtforms, checkboxes, opts, written_options
 
 
 class _Form(Form):
@@ -129,3 +130,40 @@ def test_an_offered_choice_of_written_options_writes_what_wtforms_writes(posted)
     assert isinstance(written.home.widget, QuickSelect)
     for attrs in ({}, {"class": "form-select is-invalid", "aria-invalid": "true"}):
         assert written.home(**attrs) == Select()(plain.home, **attrs)
+
+
+class _Boxes(Form):
+    places = CheckboxChoices("Kommuner")
+    needed = CheckboxChoices("Ledare", validators=[DataRequired()])
+    styled = CheckboxChoices("Teman", render_kw={"data-x": "1"})
+
+
+_BOXES = ((7, "Habo"), (8, 'Ås & "Öje" <x>'), (9, ""))
+
+
+@pytest.mark.parametrize(
+    ("posted", "ticked"),
+    [({}, 0), ({"places": ["8"]}, 1), ({"places": ["7", "9"]}, 2), ({"places": ["x"]}, 0)],
+)
+def test_checkboxes_write_what_the_options_widgets_write(posted, ticked):
+    """The run form's municipalities and leaders, written in one loop, against WTForms' options."""
+    form = _Boxes(MultiDict(posted))
+    form.places.choices = opts(_BOXES)
+    form.validate()
+    for cls in ("form-check-input", "form-check-input is-invalid"):
+        assert checkboxes(form.places, cls) == _checkboxes_by_wtforms(form.places, cls)
+    html = checkboxes(form.places, "form-check-input")
+    assert html.count("<input") == 3 and html.count("<input checked ") == ticked
+    assert '<label class="form-check-label" for="places-1">Ås &amp; &#34;Öje&#34; &lt;x&gt;</label>' in html
+    assert '<label class="form-check-label" for="places-2">9</label>' in html  # no label: the value
+
+
+def test_checkboxes_leave_attributes_of_their_own_to_wtforms():
+    form = _Boxes(MultiDict({}))
+    form.needed.choices = opts(_BOXES)
+    form.styled.choices = opts(_BOXES)
+    form.places.choices = [SelectChoice(7, "Habo", render_kw={"disabled": True}), SelectChoice(8, "Ås")]
+    for field in (form.needed, form.styled, form.places):
+        assert checkboxes(field, "form-check-input") == _checkboxes_by_wtforms(field, "form-check-input")
+    assert checkboxes(form.needed, "c").count("required") == 3
+    assert 'data-x="1"' in checkboxes(form.styled, "c")
