@@ -18,6 +18,7 @@ from coursehub.accounts.models import Role
 from coursehub.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from coursehub.lib.email_address import EmailAddress
 from coursehub.lib.forms import BaseForm, LocalDateField, WholeNumber, posted_id
+from coursehub.lib.quick_select import QuickSelect, opts
 
 TOO_LONG = _l("Högst %(max)d tecken.")
 
@@ -40,10 +41,11 @@ def role_label(role) -> str:
 def _offered_values(field: SelectField) -> list[Any]:
     """Return the values of `field`'s choices."""
     choices = field.choices
-    # The forms below give their choice fields (value, label) pairs, never None or option groups.
+    # The forms below give their choice fields (value, label) pairs or plain SelectChoices (`opts`),
+    # never None or option groups.
     if not isinstance(choices, Sequence):
         raise TypeError(f"{field.name} has no list of choices")
-    return [choice[0] for choice in choices]
+    return [choice.value if isinstance(choice, SelectChoice) else choice[0] for choice in choices]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -60,6 +62,8 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ChoiceField(SelectField):
     """A drop-down list; a value the page did not offer is refused with a Swedish message."""
+
+    widget = QuickSelect()
 
     def process_formdata(self, valuelist):
         try:
@@ -180,9 +184,9 @@ class _UserFieldsForm(BaseForm):
         super().__init__(*args, **kwargs)
         # Only what this page offers can be posted: anything else fails validation.
         self.roles.choices = [(role.value, role_label(role)) for role in grantable_roles]
-        self.municipality.choices = [(None, _l("Ingen kommun"))] + [
-            (m.id, f"{m.name} ({m.code})") for m in municipalities
-        ]
+        self.municipality.choices = opts(
+            [(None, _l("Ingen kommun"))] + [(m.id, f"{m.name} ({m.code})") for m in municipalities]
+        )
 
 
 # A person's gender, optional: "" is "Vill inte ange" (stored as NULL, "ej angivet" in reports).

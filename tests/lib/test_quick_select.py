@@ -167,3 +167,19 @@ def test_checkboxes_leave_attributes_of_their_own_to_wtforms():
         assert checkboxes(field, "form-check-input") == _checkboxes_by_wtforms(field, "form-check-input")
     assert checkboxes(form.needed, "c").count("required") == 3
     assert 'data-x="1"' in checkboxes(form.styled, "c")
+
+
+@pytest.mark.parametrize("posted", [{}, {"home": ""}, {"home": "8"}, {"home": "99"}])
+def test_the_account_forms_choice_writes_what_wtforms_writes(posted):
+    """The staff's account form lists every municipality of Sweden through QuickSelect."""
+    from coursehub.accounts.forms import ChoiceField
+
+    class _Account(Form):
+        home = ChoiceField("Kommun", coerce=posted_id, choices=[])
+
+    form = _Account(MultiDict(posted))
+    form.home.choices = opts(((None, "Ingen kommun"), (7, "Habo"), (8, "Ås <x>")))
+    valid = form.validate()
+    assert valid == (posted.get("home") != "99")
+    assert isinstance(form.home.widget, QuickSelect)
+    assert form.home() == Select()(form.home)
