@@ -40,6 +40,7 @@ from coursehub.lib.nav import menu_groups, menu_links, visible_items, visible_ru
 from coursehub.lib.organisation import Organisation, organisation_details
 from coursehub.lib.quick_select import checkboxes
 from coursehub.lib.request_input import CleanRequest
+from coursehub.lib.user_facts import remember_facts, user_facts
 
 T = TypeVar("T")
 
@@ -111,19 +112,40 @@ def _install_request_translations(app: Flask) -> None:
     )
 
 
-@lru_cache(maxsize=1)
-def _user_by_token() -> Select[User]:
-    """Return the statement that loads a session's user, built once, on first use (the mappers are
-    all configured by then). Built anew on every request, with its eager-load option and its cache
+USER_STATEMENT_KEY = "coursehub_user_statement"
+
+
+def _user_by_token() -> tuple[Select[*tuple[Any, ...]], tuple[str, ...]]:
+    """Return the statement that loads a session's user, with the names of the facts it selects
+    beside the user (lib.user_facts), built once per app on first use (the mappers are all
+    configured by then). Built anew on every request, with its eager-load option and its cache
     key, it cost some 190 Python calls a request; a statement kept keeps its cache key too."""
-    # The roles come in the same statement: every page asks them (the menu, the permissions), and
-    # the relationship's own "selectin" would cost a second round trip on every request.
-    return select(User).options(joinedload(User.role_rows)).where(User.session_token == bindparam("token"))
+    from flask import current_app
+
+    built = current_app.extensions.get(USER_STATEMENT_KEY)
+    if built is None:
+        facts = user_facts(current_app)
+        names = tuple(facts)
+        # The roles come in the same statement: every page asks them (the menu, the permissions),
+        # and the relationship's own "selectin" would cost a second round trip on every request.
+        # So do the areas' facts (a network member's "Nätverk"): one statement, not one per fact.
+        statement = (
+            select(User, *(facts[name]().label(name) for name in names))
+            .options(joinedload(User.role_rows))
+            .where(User.session_token == bindparam("token"))
+        )
+        built = current_app.extensions[USER_STATEMENT_KEY] = (statement, names)
+    return built
 
 
 def _load_user(session_token: str) -> User | None:
-    user = db.session.scalars(_user_by_token(), {"token": session_token}).unique().first()
-    return user if user is not None and user.is_active else None
+    statement, names = _user_by_token()
+    row = db.session.execute(statement, {"token": session_token}).unique().first()
+    if row is None or not row[0].is_active:
+        return None
+    user = row[0]
+    remember_facts(user.id, dict(zip(names, row[1:], strict=True)))
+    return user
 
 
 # Static files (ours and Bootstrap's) never load the user: no database query per stylesheet.

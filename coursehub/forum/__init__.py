@@ -8,16 +8,19 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Join the app: blueprint, menu item, event receiver, the digest job, demo seeder."""
     from coursehub import events
-    from coursehub.forum import bench, demo, jobs, models, personal_data, receivers, views  # noqa: F401 - models: every table known
+    from coursehub.forum import bench, demo, jobs, models, permissions, personal_data, receivers, views  # noqa: F401 - models: every table known
     from coursehub.lib.bench import add_bench_seeder
     from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items
     from coursehub.lib.personal_data import add_personal_data_provider
+    from coursehub.lib.user_facts import add_user_fact
     from coursehub.notifications.scheduler import JobSpec, add_jobs
 
     app.register_blueprint(views.bp)
     add_personal_data_provider(app, personal_data.provider)
     add_nav_items(app, views.nav_items)
+    # The menu's "Nätverk" is decided from the statement that loads the session's user.
+    add_user_fact(app, permissions.IN_ANY_NETWORK, permissions.in_some_network)
     events.user_deactivated.connect(receivers.end_notifications)
     add_jobs(app, [JobSpec("forum_daily_digests", jobs.send_daily_digests, cron={"hour": 7, "minute": 0})])
     add_demo_seeder(app, demo.seed)

@@ -1,0 +1,34 @@
+"""lib.user_facts: an area's fact comes with the session's user, and only for that user."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import literal
+
+from coursehub.lib.user_facts import add_user_fact, loaded_fact, remember_facts, user_facts
+
+
+class _Person:
+    def __init__(self, id_: int) -> None:
+        self.id = id_
+
+
+def test_a_fact_name_is_added_once():
+    app = Flask(__name__)
+    add_user_fact(app, "in_network", lambda: literal(True))
+    with pytest.raises(ValueError, match="in_network"):
+        add_user_fact(app, "in_network", lambda: literal(False))
+    assert list(user_facts(app)) == ["in_network"]
+
+
+def test_a_loaded_fact_answers_for_the_session_user_only_and_only_in_its_request():
+    app = Flask(__name__)
+    assert loaded_fact(_Person(1), "in_network") is None  # no request at all: the area asks
+    with app.test_request_context():
+        remember_facts(1, {"in_network": False})
+        assert loaded_fact(_Person(1), "in_network") is False
+        assert loaded_fact(_Person(2), "in_network") is None  # another user: not known
+        assert loaded_fact(_Person(1), "other") is None
+    with app.test_request_context():
+        assert loaded_fact(_Person(1), "in_network") is None  # the next request loads its own
