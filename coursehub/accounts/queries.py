@@ -50,6 +50,16 @@ def search_users(
     return paginate(stmt, page, per_page)
 
 
+def household_adult_names(household_id: int) -> list[str]:
+    """Return the names of a household's adults, in the order they were added (one statement:
+    loading them as users would load each one's roles too)."""
+    return list(
+        db.session.scalars(
+            sa.select(User.full_name).where(User.household_id == household_id).order_by(User.id)
+        )
+    )
+
+
 def municipalities() -> list[Municipality]:
     """Return every municipality by name, members first."""
     return list(
