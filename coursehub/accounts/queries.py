@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -50,14 +50,26 @@ def search_users(
     return paginate(stmt, page, per_page)
 
 
-def household_adult_names(household_id: int) -> list[str]:
-    """Return the names of a household's adults, in the order they were added (one statement:
-    loading them as users would load each one's roles too)."""
-    return list(
-        db.session.scalars(
-            sa.select(User.full_name).where(User.household_id == household_id).order_by(User.id)
-        )
+class HouseholdAdult(NamedTuple):
+    """An adult of a household as the pages list them."""
+
+    id: int
+    full_name: str
+    email: str
+
+
+def household_adults(household_id: int) -> list[HouseholdAdult]:
+    """Return a household's adults, in the order they were added (as `Household.adults`).
+
+    One statement of the columns shown: loading them as users would also load the roles of each
+    one not yet loaded (a statement more whenever the household has another adult).
+    """
+    rows = db.session.execute(
+        sa.select(User.id, User.full_name, User.email)
+        .where(User.household_id == household_id)
+        .order_by(User.id)
     )
+    return [HouseholdAdult(*row) for row in rows]
 
 
 def municipalities() -> list[Municipality]:

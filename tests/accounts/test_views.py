@@ -729,23 +729,3 @@ def test_a_link_page_shows_who_it_is_for_and_is_not_stored(client, db, clock, pu
     again = client.post(path, data={"password": "kort", "confirm": "kort"})
     assert user.username in _text(again)
     assert again.headers.get("Cache-Control") == "no-store"
-
-
-def test_the_profile_of_a_family_runs_the_same_statements_for_one_adult_and_for_three(
-    db, client, login_as, count_queries
-):
-    """The household's adults are shown by name: no roles of the others are loaded for it."""
-    counts = []
-    for adults in (1, 3):
-        household = HouseholdFactory()
-        people = [
-            UserFactory(household=household, roles=[Role.FAMILY], full_name=f"Vuxen {n} av {adults}")
-            for n in range(adults)
-        ]
-        db.session.commit()
-        login_as(client, people[0])
-        with client.application.app_context(), count_queries() as statements:
-            page = client.get("/profil").get_data(as_text=True)
-        assert ", ".join(f"Vuxen {n} av {adults}" for n in range(adults)) in page
-        counts.append(len(statements))
-    assert counts[0] == counts[1], counts

@@ -49,7 +49,7 @@ def test_a_participant_page_carries_its_total_and_a_page_past_the_last_shows_the
     }
 
 
-def test_the_family_courses_page_runs_six_statements(client, login_as, db, make_family):
+def test_the_family_courses_page_runs_five_statements(client, login_as, db, make_family):
     household, (adult,) = make_family(1)
     _sign_ups(household, adult, 3)
     db.session.commit()
@@ -59,12 +59,13 @@ def test_the_family_courses_page_runs_six_statements(client, login_as, db, make_
     with count_traffic(db.engine) as traffic:
         page = client.get("/mina-kurser")
     assert page.status_code == 200
-    # The user with roles, the page with its total, the persons, the sessions, the adults with
-    # their calendar links, the menu's network membership (7 before: the total was a COUNT).
-    assert len(traffic.statements) == 6, traffic.statements
+    # The user with roles and the menu's network membership (lib.user_facts), the page with its
+    # total, the persons, the sessions, the adults with their calendar links (7 before: the total
+    # was a COUNT; 6 before the membership came with the user).
+    assert len(traffic.statements) == 5, traffic.statements
 
 
-def test_the_participant_list_runs_six_statements(client, login_as, db, make_family):
+def test_the_participant_list_runs_five_statements(client, login_as, db, make_family):
     leader = UserFactory(leader=True)
     run = CourseRunFactory(leaders=[leader], capacity=20)
     for _n in range(3):
@@ -77,9 +78,10 @@ def test_the_participant_list_runs_six_statements(client, login_as, db, make_fam
     with count_traffic(db.engine) as traffic:
         page = client.get(f"/kurser/{run.id}/deltagare")
     assert page.status_code == 200
-    # The user, the run, whether they lead it, the rows with their total, the names, the menu's
-    # network membership (7 before: the total was a COUNT).
-    assert len(traffic.statements) == 6, traffic.statements
+    # The user with the menu's network membership, the run, whether they lead it, the rows with
+    # their total, the names (7 before: the total was a COUNT; 6 before the membership came with
+    # the user).
+    assert len(traffic.statements) == 5, traffic.statements
 
 
 def test_the_feed_runs_three_statements_however_many_runs_it_holds(client, db, make_family):
@@ -114,7 +116,8 @@ def test_the_professional_courses_page_reads_progress_from_the_sessions_rows(cli
     with count_traffic(db.engine) as traffic:
         page = client.get("/mina-kurser/yrkesverksam").get_data(as_text=True)
     assert "0 av 3 träffar" in page and "0 av 2 träffar" in page
-    # The user with roles, the page with its total, the runs' sessions, the menu's count of
-    # approvals and its network membership (6 before: the sign-ups' persons with their users, and
-    # the runs' sessions with their venues as ORM objects, though the page shows no names nor places).
-    assert len(traffic.statements) == 5, "\n".join(s[:160] for s in traffic.statements)
+    # The user with roles and the menu's network membership, the page with its total, the runs'
+    # sessions, the menu's count of approvals (6 before: the sign-ups' persons with their users, and
+    # the runs' sessions with their venues as ORM objects, though the page shows no names nor
+    # places; 5 before the membership came with the user).
+    assert len(traffic.statements) == 4, "\n".join(s[:160] for s in traffic.statements)

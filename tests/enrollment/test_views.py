@@ -18,7 +18,13 @@ from coursehub.enrollment import services
 from coursehub.enrollment.models import CalendarFeed, Enrollment, EnrollmentStatus
 from coursehub.extensions import db
 from coursehub.notifications.models import OutboxMessage
-from tests.factories import CourseRunFactory, EnrollmentFactory, MunicipalityFactory, UserFactory
+from tests.factories import (
+    CourseRunFactory,
+    EnrollmentFactory,
+    HouseholdFactory,
+    MunicipalityFactory,
+    UserFactory,
+)
 
 
 def _count(model=Enrollment):
@@ -776,3 +782,32 @@ def test_participant_list_rows_say_who_where_from_and_what_a_make_up_is_for(clie
     assert f"Tar igen: {session.title}" in rows[0] and "Norrby" in rows[0]
     assert "Vegetarisk" in rows[1] and "Norrby" in rows[1] and "Tar igen" not in rows[1]
     assert "Söderby" in rows[2] and "yrkesverksam" in rows[2] and "Väntar" in rows[2]
+
+
+@pytest.mark.parametrize("page", ["profile", "sign-up", "municipal household"])
+def test_pages_listing_a_households_adults_run_the_same_statements_for_one_adult_and_for_three(
+    client, login_as, count_queries, worker, page
+):
+    """The adults are listed by name (and address) without loading each one's roles."""
+    run = CourseRunFactory()
+    counts = []
+    for adults in (1, 3):
+        household = HouseholdFactory(municipality=worker.municipality)
+        people = [
+            UserFactory(household=household, roles=[Role.FAMILY], full_name=f"Vuxen {n} av {adults}")
+            for n in range(adults)
+        ]
+        db.session.commit()
+        login_as(client, worker if page == "municipal household" else people[0])
+        url = {
+            "profile": "/profil",
+            "sign-up": f"/kurser/{run.id}/anmalan",
+            "municipal household": f"/kommun/hushall/{household.id}",
+        }[page]
+        with client.application.app_context(), count_queries() as statements:
+            response = client.get(url)
+        assert response.status_code == 200
+        text = _text(response)
+        assert all(f"Vuxen {n} av {adults}" in text for n in range(adults))
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts

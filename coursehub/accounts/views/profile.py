@@ -48,7 +48,7 @@ def _render(phone_form=None, password_form=None, kinds_form=None, gender_form=No
         may_use_second_factor=may_use_second_factor,
         second_factor_on=may_use_second_factor and second_factor.is_enabled(user),
         roles=sorted(role_label(role) for role in user.roles),
-        household_adults=queries.household_adult_names(user.household_id) if user.household_id else [],
+        household_adults=queries.household_adults(user.household_id) if user.household_id else [],
         phone_form=phone_form or PhoneForm(formdata=None, phone=user.phone),
         password_form=password_form or ChangePasswordForm(formdata=None),
         kinds_form=kinds_form or _home_kinds_form(user),

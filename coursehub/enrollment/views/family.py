@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coursehub import clock
+from coursehub.accounts import queries as account_queries
 from coursehub.accounts.models import Municipality, Role
 from coursehub.accounts.permissions import login_required, roles_required
 from coursehub.enrollment import permissions, queries, services
@@ -64,7 +65,8 @@ def _family_sign_up(run_id: int):
     if not permissions.can_sign_up_own_household(current_user, run):
         abort(404)
     household = current_user.household
-    form = SignUpForm(adults=household.adults)
+    adults = account_queries.household_adults(household.id)
+    form = SignUpForm(adults=adults)
     form.persons.validate_choice = False
     if form.validate_on_submit():
         outcome = attempt(
@@ -82,7 +84,7 @@ def _family_sign_up(run_id: int):
             flash(_status_message(outcome.value.status), "success")
             return redirect(url_for("enrollment.my_courses"))
     elif request.method == "GET":
-        form.persons.data = [adult.id for adult in household.adults]
+        form.persons.data = [adult.id for adult in adults]
     return render_template(
         "enrollment/sign_up.html",
         run=run,

@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coursehub import clock
+from coursehub.accounts import queries as account_queries
 from coursehub.accounts.models import Household, Role
 from coursehub.accounts.permissions import roles_required
+from coursehub.accounts.queries import HouseholdAdult
 from coursehub.courses.models import CourseRun
 from coursehub.enrollment import permissions, queries, services
 from coursehub.enrollment.forms import EmptyForm, HouseholdSignUpForm, NewHouseholdForm, ReasonForm
@@ -60,11 +62,12 @@ def new_household():
     return render_template("enrollment/new_household.html", form=form)
 
 
-def _household_page(household: Household, form: HouseholdSignUpForm):
+def _household_page(household: Household, adults: list[HouseholdAdult], form: HouseholdSignUpForm):
     page = queries.household_enrollments(household.id, page=page_arg())
     return render_template(
         "enrollment/household.html",
         household=household,
+        adults=adults,
         form=form,
         page=page,
         now=clock.now(),
@@ -79,9 +82,10 @@ def household(household_id: int):
     """One household: its adults, its sign-ups, and a form to sign it up for a run."""
     household = _own_household(household_id)
     runs = queries.open_runs_for(household.municipality, clock.now())
-    form = HouseholdSignUpForm(adults=household.adults, runs=runs)
-    form.persons.data = [adult.id for adult in household.adults]
-    return _household_page(household, form)
+    adults = account_queries.household_adults(household.id)
+    form = HouseholdSignUpForm(adults=adults, runs=runs)
+    form.persons.data = [adult.id for adult in adults]
+    return _household_page(household, adults, form)
 
 
 @bp.post("/kommun/hushall/<int:household_id>/anmalan")
@@ -90,7 +94,8 @@ def sign_up_household(household_id: int):
     """Sign up adults of the household for a run; no further approval is needed."""
     household = _own_household(household_id)
     runs = queries.open_runs_for(household.municipality, clock.now())
-    form = HouseholdSignUpForm(adults=household.adults, runs=runs)
+    adults = account_queries.household_adults(household.id)
+    form = HouseholdSignUpForm(adults=adults, runs=runs)
     form.persons.validate_choice = False
     form.run_id.validate_choice = False
     if form.validate_on_submit():
@@ -110,7 +115,7 @@ def sign_up_household(household_id: int):
         ).ok:
             flash(_("Hushållet är anmält."), "success")
             return redirect(url_for("enrollment.household", household_id=household.id))
-    return _household_page(household, form)
+    return _household_page(household, adults, form)
 
 
 @bp.post("/kommun/hushall/<int:household_id>/bekrafta")
