@@ -62,6 +62,13 @@ def new_household():
     return render_template("enrollment/new_household.html", form=form)
 
 
+def _sign_up_form(household: Household) -> tuple[list[HouseholdAdult], HouseholdSignUpForm]:
+    """The household's adults (by name) and the form that signs them up for an open run."""
+    adults = account_queries.household_adults(household.id)
+    runs = queries.open_runs_for(household.municipality, clock.now())
+    return adults, HouseholdSignUpForm(adults=adults, runs=runs)
+
+
 def _household_page(household: Household, adults: list[HouseholdAdult], form: HouseholdSignUpForm):
     page = queries.household_enrollments(household.id, page=page_arg())
     return render_template(
@@ -81,9 +88,7 @@ def _household_page(household: Household, adults: list[HouseholdAdult], form: Ho
 def household(household_id: int):
     """One household: its adults, its sign-ups, and a form to sign it up for a run."""
     household = _own_household(household_id)
-    runs = queries.open_runs_for(household.municipality, clock.now())
-    adults = account_queries.household_adults(household.id)
-    form = HouseholdSignUpForm(adults=adults, runs=runs)
+    adults, form = _sign_up_form(household)
     form.persons.data = [adult.id for adult in adults]
     return _household_page(household, adults, form)
 
@@ -93,9 +98,7 @@ def household(household_id: int):
 def sign_up_household(household_id: int):
     """Sign up adults of the household for a run; no further approval is needed."""
     household = _own_household(household_id)
-    runs = queries.open_runs_for(household.municipality, clock.now())
-    adults = account_queries.household_adults(household.id)
-    form = HouseholdSignUpForm(adults=adults, runs=runs)
+    adults, form = _sign_up_form(household)
     form.persons.validate_choice = False
     form.run_id.validate_choice = False
     if form.validate_on_submit():
