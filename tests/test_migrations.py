@@ -1,5 +1,6 @@
 """The migrations build exactly the schema the models describe, and downgrade cleanly."""
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -34,6 +35,10 @@ def _not_search_structure(name, type_, parent_names) -> bool:
     return not is_search_structure(name)
 
 
+# SQLAlchemy cannot read an index on an expression back from SQLite, and Alembic says so and leaves
+# it out of the comparison there (the outbox's lower(recipient)); PostgreSQL compares it.
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_models_and_migrations_agree(template_database):
     app, drop = _fresh_app(template_database)
     try:

@@ -85,3 +85,8 @@ class OutboxMessage(Base):
     @property
     def is_pending(self) -> bool:
         return self.sent_at is None and self.failed_at is None
+
+
+# A person's mail by their address in any case of letters (their data export and erasure,
+# personal_data): without it, each export read every message of every year.
+sa.Index("ix_outbox_messages_recipient_lower", sa.func.lower(OutboxMessage.recipient))
