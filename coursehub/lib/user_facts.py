@@ -18,13 +18,21 @@ from flask import Flask, g, has_app_context
 from sqlalchemy import ColumnElement
 
 USER_FACTS_KEY = "coursehub_user_facts"
+# Set when the facts are read to build the user statement: a fact added after that is refused.
+FACTS_READ_KEY = "coursehub_user_facts_read"
 
 # Builds the fact's expression (called once per app, when the user statement is first built).
 UserFact = Callable[[], ColumnElement[Any]]
 
 
 def add_user_fact(app: Flask, name: str, fact: UserFact) -> None:
-    """Have the session's user loaded with `fact` (its name must be unique across the areas)."""
+    """Have the session's user loaded with `fact` (its name must be unique across the areas).
+
+    Only from an area's `init_app`: once `user_facts` has been read (the user statement is built
+    on the first request) a fact could no longer be selected, so adding one then is an error.
+    """
+    if app.extensions.get(FACTS_READ_KEY):
+        raise RuntimeError(f"the user fact {name!r} is added after the user statement was built")
     known = app.extensions.get(USER_FACTS_KEY, {})
     if name in known:
         raise ValueError(f"a user fact named {name!r} is already added")
@@ -32,7 +40,9 @@ def add_user_fact(app: Flask, name: str, fact: UserFact) -> None:
 
 
 def user_facts(app: Flask) -> dict[str, UserFact]:
-    """Return the facts the areas added, by name, in the order they were added."""
+    """Return the facts the areas added, by name, in the order they were added; no fact may be
+    added after this (the caller builds the one statement that selects them)."""
+    app.extensions[FACTS_READ_KEY] = True
     return dict(app.extensions.get(USER_FACTS_KEY, {}))
 
 

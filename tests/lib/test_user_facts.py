@@ -32,3 +32,15 @@ def test_a_loaded_fact_answers_for_the_session_user_only_and_only_in_its_request
         assert loaded_fact(_Person(1), "other") is None
     with app.test_request_context():
         assert loaded_fact(_Person(1), "in_network") is None  # the next request loads its own
+
+
+def test_a_fact_added_after_the_user_statement_was_built_is_refused():
+    # The statement that loads the session's user is built once, on the first request (web.py),
+    # from `user_facts`: a fact added later would never be selected, and its area would silently
+    # ask the database on every page. Refused at once instead.
+    app = Flask(__name__)
+    add_user_fact(app, "in_network", lambda: literal(True))
+    assert list(user_facts(app)) == ["in_network"]
+    with pytest.raises(RuntimeError, match="late_fact"):
+        add_user_fact(app, "late_fact", lambda: literal(False))
+    assert list(user_facts(app)) == ["in_network"]
