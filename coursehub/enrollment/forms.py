@@ -14,9 +14,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from coursehub.lib.email_address import EmailAddress
-from coursehub.lib.forms import BaseForm, OfferedChoice, OfferedChoices, WholeNumber, posted_id, required
+from coursehub.lib.forms import (
+    BaseForm,
+    OfferedChoice,
+    OfferedChoices,
+    WholeNumber,
+    offered_records,
+    required,
+)
 from coursehub.lib.params import MAX_ID
-from coursehub.lib.quick_select import written_options
 
 TOO_LONG = _l("Högst %(max)d tecken.")
 REASON_TOO_LONG = _l("Anledningen får vara högst %(max)d tecken.")
@@ -119,9 +125,7 @@ class RegisterFamilyForm(NeedsMixin, NewHouseholdForm):
     def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
         # Written once per process, language and audience (a run for the whole country: 290).
-        self.municipality_id.choices = written_options(
-            (("", str(_l("Välj kommun"))), *((m.id, m.name) for m in municipalities)), posted_id
-        )
+        self.municipality_id.choices = offered_records(_l("Välj kommun"), municipalities)
 
     @property
     def is_from_a_script(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
@@ -16,7 +17,7 @@ from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import ValidationError
 
 from coursehub.lib.params import as_id
-from coursehub.lib.quick_select import QuickSelect
+from coursehub.lib.quick_select import QuickSelect, WrittenOptions, written_options
 from coursehub.lib.request_input import has_control_characters
 
 T = TypeVar("T")
@@ -169,6 +170,18 @@ class OfferedChoice(SelectField):
             super().pre_validate(form)
         except ValidationError:
             raise ValidationError(str(CHOOSE_OFFERED)) from None
+
+
+class Named(Protocol):
+    id: int
+    name: str
+
+
+def offered_records(prompt: str, records: Iterable[Named]) -> WrittenOptions:
+    """Return an OfferedChoice's options: a first line asking for a choice, then each record's
+    name, written once per process, language and list (`written_options`). `prompt` may be a lazy
+    translation: it is made plain text here, so each language is written once."""
+    return written_options((("", str(prompt)), *((record.id, record.name) for record in records)), posted_id)
 
 
 class OfferedChoices(SelectMultipleField):

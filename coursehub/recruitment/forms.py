@@ -22,8 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from coursehub.courses.forms import LocalDateField
 from coursehub.lib.email_address import EmailAddress
-from coursehub.lib.forms import BaseForm, OfferedChoice, WholeNumber, posted_id
-from coursehub.lib.quick_select import written_options
+from coursehub.lib.forms import BaseForm, OfferedChoice, WholeNumber, offered_records
 from coursehub.recruitment.labels import (
     CHECK_OUTCOME_LABELS,
     KIND_LABELS,
@@ -115,12 +114,8 @@ class InterestForm(BaseForm):
     def __init__(self, *args: Any, municipalities: Any = (), channels: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Written once per process and language (the same 290 municipalities for every visitor).
-        self.municipality_id.choices = written_options(
-            (("", str(_l("Välj kommun"))), *((m.id, m.name) for m in municipalities)), posted_id
-        )
-        self.channel_id.choices = written_options(
-            (("", str(_l("Välj (frivilligt)"))), *((c.id, c.name) for c in channels)), posted_id
-        )
+        self.municipality_id.choices = offered_records(_l("Välj kommun"), municipalities)
+        self.channel_id.choices = offered_records(_l("Välj (frivilligt)"), channels)
         self.kinds.choices = [(kind.value, KIND_LABELS[kind]) for kind in AssignmentKind]
 
     @property
