@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -261,3 +262,41 @@ def test_staff_reach_a_household_from_the_run_overview_and_leaders_do_not(client
     login_as(client, leader)
     page = client.get(f"/admin/kurser/{run.id}/narvaro").get_data(as_text=True)
     assert enrollment.household.name in page and link not in page
+
+
+def _offered_runs(page: str, person) -> list[str]:
+    """The runs named in the person's make-up offers on a progress page."""
+    section = re.search(rf'<section aria-labelledby="makeup-{person.id}".*?</section>', page, re.S)
+    return re.findall(r"Omgång \d\d", section.group(0)) if section else []
+
+
+def test_make_up_offers_read_the_sessions_shown_not_every_coming_run(db, client, fresh_login, missed):
+    """Åsa lacks theme 2. Her household's other adult is signed up (alone) for the first coming run,
+    which is therefore not offered to her; the next three are, in date order. Whether a dozen or
+    forty runs are coming, the database sends the page the same rows."""
+    from tests.support.sql import count_traffic
+
+    asa, other, _leader = missed
+    course_type = other.course_type
+    partner = family_member(full_name="Per Öberg", household=asa.household)
+    own = started_run(course_type, weeks_ago=-2, title="Omgång 01")
+    enrol(own, partner)
+    for n in range(2, 6):
+        started_run(course_type, weeks_ago=-2 - n, title=f"Omgång {n:02d}")
+    db.session.commit()
+    fresh_login(client, asa)
+    # "Hösten" (the missed fixture's coming run) starts first of all; then Omgång 01, which is
+    # her household's own run and not hers to make up in.
+    assert _offered_runs(html(client.get("/mina-framsteg")), asa) == ["Omgång 02", "Omgång 03"]
+    with count_traffic(db.engine) as few:
+        client.get("/mina-framsteg")
+    for n in range(6, 40):
+        started_run(course_type, weeks_ago=-2 - n, title=f"Omgång {n:02d}")
+    db.session.commit()
+    with count_traffic(db.engine) as many:
+        page = html(client.get("/mina-framsteg"))
+    assert _offered_runs(page, asa) == ["Omgång 02", "Omgång 03"]
+    assert len(many.statements) == len(few.statements)
+    # Every coming session of the theme was loaded (with its run and venues) and every run's seats
+    # counted: 5 -> 39 runs sent some 40 rows more. Now the first few of each theme only.
+    assert many.rows == few.rows, (few.rows, many.rows)

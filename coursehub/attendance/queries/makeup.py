@@ -147,9 +147,26 @@ def _seats_statement() -> Executable:
 
 @functools.cache
 def _sessions_statement() -> sa.Select[Any]:
-    """The coming sessions of the bound themes in published runs, built once."""
-    return (
-        select(CourseSession)
+    """The coming sessions of the bound themes in published runs that a page can offer, built once.
+
+    A person is offered the first PER_THEME sessions of a theme outside their household's own
+    runs. Of the runs no household of the page takes as a whole, the first PER_THEME of each theme
+    are enough; the sessions of the runs some household does take (`own_run_ids`, a few) all come
+    along, since they may be offered to the other households. So the statement reads a handful of
+    sessions per theme, not every coming session of the programme with its run and venues.
+    """
+    in_own = CourseSession.run_id.in_(bindparam("own_run_ids", expanding=True))
+    ranked = (
+        select(
+            CourseSession.id,
+            in_own.label("in_own"),
+            sa.func.row_number()
+            .over(
+                partition_by=(CourseSession.theme_id, in_own),
+                order_by=(CourseSession.starts_at, CourseSession.id),
+            )
+            .label("place"),
+        )
         .join(CourseRun, CourseSession.run_id == CourseRun.id)
         .where(
             CourseSession.theme_id.in_(bindparam("theme_ids", expanding=True)),
@@ -157,6 +174,12 @@ def _sessions_statement() -> sa.Select[Any]:
             CourseSession.status == SessionStatus.SCHEDULED,
             CourseRun.status == RunStatus.PUBLISHED,
         )
+        .subquery()
+    )
+    return (
+        select(CourseSession)
+        .join(ranked, ranked.c.id == CourseSession.id)
+        .where(sa.or_(ranked.c.place <= PER_THEME, ranked.c.in_own))
         .options(joinedload(CourseSession.venue), joinedload(CourseSession.run).joinedload(CourseRun.venue))
         .order_by(CourseSession.starts_at, CourseSession.id)
         .limit(MAX_SESSIONS)
@@ -185,7 +208,9 @@ def makeup_candidates(
     if not theme_ids:  # nothing lacking, or everything planned: no sessions to look for
         return result
     by_theme: dict[int, list[MakeupOption]] = defaultdict(list)
-    values = {"theme_ids": sorted(theme_ids), "now": now}
+    households = {user.household_id for user, _c, _t in wanted if user.household_id is not None}
+    own_runs = set().union(*(whole_runs.get(h, set()) for h in households))
+    values = {"theme_ids": sorted(theme_ids), "own_run_ids": sorted(own_runs), "now": now}
     sessions = list(db.session.scalars(_sessions_statement(), values).unique())
     held = _seats_held({s.run_id for s in sessions})
     for session in sessions:
