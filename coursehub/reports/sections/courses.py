@@ -159,19 +159,22 @@ def build_courses(place: Scope, periods: Sequence[Period], now: datetime) -> Sec
     """Return the course figures of each period for the people of `place` (five queries)."""
     bounds = spans(periods)
     ids = place.municipality_ids
-    taking_part = queries.participation(bounds, ids, now)
+    # The county's people are everyone: its figures read every row of the periods; a part's or a
+    # municipality's start from their people (attendance.queries.figures._among_people).
+    narrow = place.kind != "county"
+    taking_part = queries.participation(bounds, ids, now, start_from_people=narrow)
     counts = taking_part.participants
     figures = (
         *_runs(periods, taking_part.runs),
         *_participants(periods, counts, taking_part.families),
         *_places(periods, place, counts),
-        _attendance(periods, queries.attendance(bounds, ids)),
+        _attendance(periods, queries.attendance(bounds, ids, start_from_people=narrow)),
         _dated(
             "completions",
             _("Genomförda kurser"),
             _("Personer från området som under perioden uppfyllde kravet för att ha gått en kurs."),
             periods,
-            queries.completions(bounds, ids),
+            queries.completions(bounds, ids, start_from_people=narrow),
         ),
         _dated(
             "certificates",
@@ -181,7 +184,7 @@ def build_courses(place: Scope, periods: Sequence[Period], now: datetime) -> Sec
                 "dragits tillbaka."
             ),
             periods,
-            queries.certificates(bounds, ids),
+            queries.certificates(bounds, ids, start_from_people=narrow),
         ),
     )
     return Section("courses", _("Kurser"), figures)
