@@ -21,7 +21,7 @@ from coursehub.attendance.models import AttendanceMark, AttendanceStatus
 from coursehub.attendance.queries.reports import DIMENSIONS, attendance_rates
 from coursehub.db import Base
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
-from coursehub.enrollment.queries import municipality_counts, municipality_totals
+from coursehub.enrollment.queries import term_participation
 from coursehub.evaluations.queries_results import terms_figures
 from coursehub.extensions import db
 from coursehub.forum import meetings
@@ -103,8 +103,8 @@ def _report_figures(first: Term, last: Term, *, now: datetime) -> dict[str, Any]
             "report": {key: build_report(_known(parse_scope(key)), periods, now).sections for key in places},
             "recruitment": [figures(term, term, now=now) for term in terms],
             "recruitment_range": figures(first, last, now=now),
-            "participants": [municipality_counts(term, per_page=500).items for term in terms],
-            "participant_totals": [municipality_totals(term) for term in terms],
+            "participants": [term_participation(term, per_page=500).page.items for term in terms],
+            "participant_totals": [term_participation(term).totals for term in terms],
             "attendance": {
                 dimension: attendance_rates(dimension, per_page=500).items for dimension in DIMENSIONS
             },

@@ -181,3 +181,29 @@ def test_the_figures_per_municipality_are_paged_and_the_sums_count_every_page(
     last, shown, counted = read(2)
     assert shown == ["Värnamo"] and counted == whole
     assert "Vaggeryd (Norra länsdelen, Södra länsdelen)" in last
+
+
+def test_the_figures_per_municipality_read_the_terms_sign_ups_once(
+    client, login_as, county_map, make_family, monkeypatch, count_queries
+):
+    from coursehub.enrollment.views import staff as staff_views
+
+    monkeypatch.setattr(staff_views, "MUNICIPALITY_ROWS_PER_PAGE", 2, raising=False)
+    town, _north, _south = county_map
+    run = CourseRunFactory(title="Trygga kvällar")
+    for name, adults in (("Habo", 2), ("Värnamo", 1), ("Vaggeryd", 2)):
+        household, members = make_family(adults, municipality=town[name])
+        services.sign_up(run, household, members, actor=members[0], now=clock.now())
+    db.session.commit()
+    login_as(client, UserFactory(staff=True))
+    with count_queries() as statements:
+        page = client.get("/kurser/deltagare-per-kommun?termin=2026-HT").get_data(as_text=True)
+    assert "Sida 1 av 2" in page
+    # The page's rows and the whole term's sums come from one aggregate of the term's sign-ups
+    # (at national size 60-90 ms each); the page and the sums each aggregated the term before.
+    distinct_households = re.compile(r"count\(distinct\W+enrollments\.household_id", re.IGNORECASE)
+    term_aggregates = [s for s in statements if distinct_households.search(s)]
+    assert len(term_aggregates) == 1, term_aggregates
+    # A page past the last (typed by hand) shows the last one.
+    last = client.get("/kurser/deltagare-per-kommun?termin=2026-HT&sida=99").get_data(as_text=True)
+    assert "Sida 2 av 2" in last and "Värnamo" in last

@@ -122,8 +122,8 @@ def reorder(enrollment_id: int):
 def municipality_counts():
     """Confirmed participants per run and municipality in a term."""
     term = parse_term(request.args.get("termin")) or term_of(clock.now())
-    page = queries.municipality_counts(term, page=page_arg(), per_page=MUNICIPALITY_ROWS_PER_PAGE)
-    totals = queries.municipality_totals(term)
+    participation = queries.term_participation(term, page=page_arg(), per_page=MUNICIPALITY_ROWS_PER_PAGE)
+    page, totals = participation.page, participation.totals
     membership = county.part_membership()
     counted = {row.municipality for row in totals}
     terms = terms_around(term)
