@@ -9,12 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from coursehub import clock
-from coursehub.accounts.models import Role, User, UserRole
-from coursehub.attendance.models import AttendanceMark, AttendanceStatus
+from coursehub.attendance.models import AttendanceStatus
 from coursehub.extensions import db
 from tests.attendance.conftest import enrol, family_member, started_run
 from tests.attendance.factories import AttendanceMarkFactory
 from tests.factories import CourseRunFactory, HouseholdFactory, UserFactory
+from tests.support.history import add_marked_adults
 from tests.support.sql import page_buffers
 
 PAGES = [f"/admin/narvaro/statistik?per={per}" for per in ("run", "theme", "municipality")]
@@ -30,33 +30,7 @@ def _add_history(course_type, household_id: int, runs: int, first: int) -> None:
         old = CourseRunFactory(
             course_type=course_type, sessions__start=clock.now() - timedelta(days=3 * 365 + number)
         )
-        ids = db.session.scalars(
-            sa.insert(User).returning(User.id),
-            [
-                {
-                    "email": f"tidigare{number}-{n}@exempel.test",
-                    "username": f"tidigare.{number}.{n}",
-                    "full_name": f"Tidigare {number} {n}",
-                    "session_token": f"tidigare-{number}-{n}",
-                    "household_id": household_id,
-                }
-                for n in range(10)
-            ],
-        ).all()
-        db.session.execute(sa.insert(UserRole), [{"user_id": id_, "role": Role.FAMILY} for id_ in ids])
-        db.session.execute(
-            sa.insert(AttendanceMark),
-            [
-                {
-                    "session_id": session.id,
-                    "user_id": id_,
-                    "status": AttendanceStatus.PRESENT,
-                    "recorded_at": session.ends_at,
-                }
-                for session in old.sessions
-                for id_ in ids
-            ],
-        )
+        add_marked_adults(old.sessions, [household_id] * 10, f"tidigare{number}")
     # Statistics for every table the pages join, not only the marks: without them for the
     # sessions (autovacuum may or may not have come round) the plan is a matter of chance.
     db.session.execute(sa.text("ANALYZE"))

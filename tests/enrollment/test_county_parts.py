@@ -147,9 +147,9 @@ def test_the_refusal_names_the_runs_municipalities_in_alphabetical_order(county_
     )
 
 
-def test_the_figures_per_municipality_are_paged_and_the_sums_count_every_page(
-    client, login_as, county_map, make_family, monkeypatch
-):
+@pytest.fixture
+def two_pages(client, login_as, county_map, make_family, monkeypatch):
+    """Three families of three municipalities in one run, two rows a page, staff logged in."""
     from coursehub.enrollment.views import staff as staff_views
 
     monkeypatch.setattr(staff_views, "MUNICIPALITY_ROWS_PER_PAGE", 2, raising=False)
@@ -160,6 +160,11 @@ def test_the_figures_per_municipality_are_paged_and_the_sums_count_every_page(
         services.sign_up(run, household, members, actor=members[0], now=clock.now())
     db.session.commit()
     login_as(client, UserFactory(staff=True))
+    return client
+
+
+def test_the_figures_per_municipality_are_paged_and_the_sums_count_every_page(two_pages):
+    client = two_pages
 
     def read(page_number):
         page = client.get(f"/kurser/deltagare-per-kommun?termin=2026-HT&sida={page_number}")
@@ -183,19 +188,8 @@ def test_the_figures_per_municipality_are_paged_and_the_sums_count_every_page(
     assert "Vaggeryd (Norra länsdelen, Södra länsdelen)" in last
 
 
-def test_the_figures_per_municipality_read_the_terms_sign_ups_once(
-    client, login_as, county_map, make_family, monkeypatch, count_queries
-):
-    from coursehub.enrollment.views import staff as staff_views
-
-    monkeypatch.setattr(staff_views, "MUNICIPALITY_ROWS_PER_PAGE", 2, raising=False)
-    town, _north, _south = county_map
-    run = CourseRunFactory(title="Trygga kvällar")
-    for name, adults in (("Habo", 2), ("Värnamo", 1), ("Vaggeryd", 2)):
-        household, members = make_family(adults, municipality=town[name])
-        services.sign_up(run, household, members, actor=members[0], now=clock.now())
-    db.session.commit()
-    login_as(client, UserFactory(staff=True))
+def test_the_figures_per_municipality_read_the_terms_sign_ups_once(two_pages, count_queries):
+    client = two_pages
     with count_queries() as statements:
         page = client.get("/kurser/deltagare-per-kommun?termin=2026-HT").get_data(as_text=True)
     assert "Sida 1 av 2" in page

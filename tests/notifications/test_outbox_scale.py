@@ -71,21 +71,32 @@ def _add_sent(now, count: int, first: int) -> None:
     db.session.commit()
 
 
-def _page_buffers(staff_client, page: int) -> int:
-    """The buffers PostgreSQL reads for the statement of the page's messages (EXPLAIN ANALYZE)."""
+def _buffers_of(prefix: str, action) -> tuple[int, object]:
+    """The buffers PostgreSQL reads (EXPLAIN ANALYZE) for the one statement beginning with
+    `prefix` that `action` runs, and what `action` returned."""
     seen: list[tuple[str, dict]] = []
 
     def listener(conn, cursor, statement, parameters, *args):
-        if statement.startswith("SELECT outbox_messages.id, outbox_messages.recipient"):
+        if statement.startswith(prefix):
             seen.append((statement, parameters))
 
     sa.event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        assert staff_client.get(f"/admin/utkorg?sida={page}").status_code == 200
+        returned = action()
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", listener)
     [(statement, parameters)] = seen
-    return statement_buffers(db.session, statement, parameters)
+    return statement_buffers(db.session, statement, parameters), returned
+
+
+def _page_buffers(staff_client, page: int) -> int:
+    """The buffers of the statement of the page's messages."""
+    read, response = _buffers_of(
+        "SELECT outbox_messages.id, outbox_messages.recipient",
+        lambda: staff_client.get(f"/admin/utkorg?sida={page}"),
+    )
+    assert response.status_code == 200
+    return read
 
 
 def test_a_page_reads_its_own_rows_not_the_years_of_mail_before_them(staff_client, clock, db_engine_name):
@@ -117,21 +128,10 @@ def test_the_whole_page_reads_the_same_with_ten_times_the_mail_sent(staff_client
 
 
 def _export_buffers(person) -> int:
-    """The buffers PostgreSQL reads for the export's statement of the person's mail."""
-    seen: list[tuple[str, dict]] = []
-
-    def listener(conn, cursor, statement, parameters, *args):
-        if statement.startswith("SELECT outbox_messages.id"):
-            seen.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        exported = personal_data.export(person)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    """The buffers of the export's statement of the person's mail."""
+    read, exported = _buffers_of("SELECT outbox_messages.id", lambda: personal_data.export(person))
     assert [mail["Ämne"] for mail in exported["E-post till er"]] == ["Till Anna"]
-    [(statement, parameters)] = seen
-    return statement_buffers(db.session, statement, parameters)
+    return read
 
 
 def test_a_persons_export_finds_their_mail_without_reading_everyone_elses(app, clock, db_engine_name):

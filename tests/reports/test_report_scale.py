@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from coursehub import clock
-from coursehub.accounts.models import Household, Role, User, UserRole
-from coursehub.attendance.models import AttendanceMark, AttendanceStatus
+from coursehub.accounts.models import Household
+from coursehub.attendance.models import AttendanceStatus
 from coursehub.extensions import db
 from tests.attendance.conftest import enrol, family_member, started_run
 from tests.attendance.factories import AttendanceMarkFactory
@@ -21,6 +21,7 @@ from tests.factories import (
     MunicipalityFactory,
     UserFactory,
 )
+from tests.support.history import add_marked_adults
 from tests.support.sql import page_buffers
 
 PEOPLE = 40
@@ -44,33 +45,7 @@ def _add_elsewhere(course_type, municipality_id: int, runs: int, first: int) -> 
                 for n in range(PEOPLE // 2)
             ],
         ).all()
-        ids = db.session.scalars(
-            sa.insert(User).returning(User.id),
-            [
-                {
-                    "email": f"annanstans{number}-{n}@exempel.test",
-                    "username": f"annanstans.{number}.{n}",
-                    "full_name": f"Annanstans {number} {n}",
-                    "session_token": f"annanstans-{number}-{n}",
-                    "household_id": households[n // 2],
-                }
-                for n in range(PEOPLE)
-            ],
-        ).all()
-        db.session.execute(sa.insert(UserRole), [{"user_id": id_, "role": Role.FAMILY} for id_ in ids])
-        db.session.execute(
-            sa.insert(AttendanceMark),
-            [
-                {
-                    "session_id": session.id,
-                    "user_id": id_,
-                    "status": AttendanceStatus.PRESENT,
-                    "recorded_at": session.ends_at,
-                }
-                for session in run.sessions
-                for id_ in ids
-            ],
-        )
+        add_marked_adults(run.sessions, [id_ for id_ in households for _ in range(2)], f"annan{number}")
     db.session.execute(sa.text("ANALYZE"))
     db.session.commit()
 
