@@ -814,9 +814,9 @@ def term_participation(term: Term, *, page: int = 1, per_page: int = 50) -> Term
         ).group_by(rows.c.name),
         select(literal("count"), null(), null(), null(), null(), func.count(), null()).select_from(rows),
     )
-    kind, run_id, _title, starts_at, name = (three_ways.selected_columns[i] for i in range(5))
+    by = three_ways.selected_columns
     # The page's rows in its order, then the sums by name (a sum's run columns are NULL).
-    found = db.session.execute(three_ways.order_by(kind, starts_at, run_id, name)).all()
+    found = db.session.execute(three_ways.order_by(by.kind, by.starts_at, by.id, by.name)).all()
     total = next(int(row[5]) for row in found if row[0] == "count")
     shown = page_number(wanted, total, per_page)
     if shown != wanted:

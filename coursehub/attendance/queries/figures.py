@@ -59,15 +59,17 @@ def _people_of(municipality_ids: Sequence[int]) -> Any:
     return sa.union_all(in_households, on_their_own)
 
 
-def _among_people(user_id: Any, municipality_ids: Sequence[int], start_from_people: bool) -> Any:
-    """`user_id` is one of the municipalities' people, when the figures start from them.
+def _of_place(user_id: Any, municipality_ids: Sequence[int], start_from_people: bool) -> Any:
+    """The rows of `user_id`s of the municipalities' people.
 
-    For a part of the county or a municipality, a share of everyone: its people are found first
-    and only their rows read. For the whole county they are everyone, and the semi-join with
-    every person cost more than it saved (national bench: completions 30 -> 150 ms), so there
-    the rows are read and placed by `_home()` as before.
+    For a part of the county or a municipality, a share of everyone, the people are found first
+    (`_people_of`) and only their rows read. For the whole county they are everyone, and that
+    semi-join cost more than it saved (national bench: completions 30 -> 150 ms), so there each
+    row is placed by `_home()`, and the statement must join `_people`.
     """
-    return user_id.in_(_people_of(municipality_ids)) if start_from_people else sa.true()
+    if start_from_people:
+        return user_id.in_(_people_of(municipality_ids))
+    return of_ids(_home(), municipality_ids)
 
 
 def _gender() -> Any:
@@ -119,8 +121,7 @@ def _held_participations(runs: Any, municipality_ids: Sequence[int], start_from_
     return _people(stmt).where(
         Enrollment.status == EnrollmentStatus.CONFIRMED,
         Enrollment.makeup_session_id.is_(None),
-        _among_people(EnrollmentPerson.user_id, municipality_ids, start_from_people),
-        of_ids(_home(), municipality_ids),
+        _of_place(EnrollmentPerson.user_id, municipality_ids, start_from_people),
     )
 
 
@@ -233,7 +234,7 @@ def attendance(
     """Return marks present (count) of all marks (whole) per span and gender: one query.
 
     Each session's period (a CASE over every period's bounds) is worked out once per session, in
-    a materialised CTE; the marks (of the municipalities' people, `_among_people`) are summed per
+    a materialised CTE; the marks (of the municipalities' people, `_of_place`) are summed per
     person and period (a hash join on that small list), and only those sums are joined to the
     people for their gender (and, for the whole county, their municipality).
     """
@@ -244,7 +245,7 @@ def attendance(
         .cte("session_spans")
         .prefix_with("MATERIALIZED")  # else PostgreSQL inlines it and runs the CASE once per mark
     )
-    per_person = (
+    marks = (
         select(
             AttendanceMark.user_id.label("user_id"),
             sessions.c.span,
@@ -252,10 +253,11 @@ def attendance(
             func.count(AttendanceMark.id).label("marks"),
         )
         .join(sessions, sessions.c.session_id == AttendanceMark.session_id)
-        .where(_among_people(AttendanceMark.user_id, municipality_ids, start_from_people))
         .group_by(AttendanceMark.user_id, sessions.c.span)
-        .subquery()
     )
+    if start_from_people:  # else placed by `_home()` once summed, below
+        marks = marks.where(AttendanceMark.user_id.in_(_people_of(municipality_ids)))
+    per_person = marks.subquery()
     stmt = (
         select(per_person.c.span, _gender(), func.sum(per_person.c.present), func.sum(per_person.c.marks))
         .select_from(per_person)
@@ -277,8 +279,7 @@ def completions(
         _people(stmt)
         .where(
             within(Completion.completed_at, spans),
-            _among_people(Completion.user_id, municipality_ids, start_from_people),
-            of_ids(_home(), municipality_ids),
+            _of_place(Completion.user_id, municipality_ids, start_from_people),
         )
         .group_by(span, _gender())
     ).all()
@@ -296,8 +297,7 @@ def certificates(
         .where(
             within(Certificate.issued_at, spans),
             Certificate.revoked_at.is_(None),
-            _among_people(Certificate.user_id, municipality_ids, start_from_people),
-            of_ids(_home(), municipality_ids),
+            _of_place(Certificate.user_id, municipality_ids, start_from_people),
         )
         .group_by(span, _gender())
     ).all()

@@ -160,7 +160,7 @@ def build_courses(place: Scope, periods: Sequence[Period], now: datetime) -> Sec
     bounds = spans(periods)
     ids = place.municipality_ids
     # The county's people are everyone: its figures read every row of the periods; a part's or a
-    # municipality's start from their people (attendance.queries.figures._among_people).
+    # municipality's start from their people (attendance.queries.figures._of_place).
     narrow = place.kind != "county"
     taking_part = queries.participation(bounds, ids, now, start_from_people=narrow)
     counts = taking_part.participants
