@@ -11,7 +11,8 @@ request, and the functions with the most time of their own.
 
 The targets file is the one `flask bench-seed --targets` writes; page names are those of
 benchmarks/run.sh ("catalogue", "forum thread 100 posts", …). Without names it times every page
-and prints no profile, one line each: a table to compare before and after a change. It ends with
+and prints no profile, one line each: a table to compare before and after a change (so does
+`--no-profile` for the pages it names). It ends with
 the floors ("floor: ok, family", "floor: layout, staff", …): what a request costs before a page
 does anything of its own, on two routes this script adds to its own app (an "ok" and an empty page
 in the site's layout), anonymous and logged in.
@@ -134,6 +135,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"))
+    parser.add_argument("--no-profile", action="store_true", help="time the named pages only")
     options = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("DATABASE_URL must name the loaded database")
@@ -153,7 +155,7 @@ def main() -> None:
         for _ in range(5):  # warm caches: templates compiled, statements cached
             assert client.get(path).status_code == 200, (name, path)
         clock.reset()
-        profiler = cProfile.Profile() if options.names else None
+        profiler = cProfile.Profile() if options.names and not options.no_profile else None
         started = time.perf_counter()
         if profiler:
             profiler.enable()

@@ -330,13 +330,9 @@ def _tag(name: str) -> ColumnElement[str]:
     return written(name, String)
 
 
-def catalogue_choices(*, for_professionals: bool = False) -> CatalogueChoices:
-    """Return the catalogue's filter choices in one query, whatever the number of runs.
-
-    One UNION of the short lists (course types, municipalities with venues, county parts, kinds
-    of home, and which kinds each type is aimed at): new filters add no statement. Without
-    `for_professionals` (families, visitors) the types for professionals only are left out.
-    """
+@cache
+def _choices_statement(for_professionals: bool) -> Select[str, int, str]:
+    """The UNION of `catalogue_choices`, built once for each audience."""
     types = select(_tag("type").label("list"), CourseType.id.label("id"), CourseType.name.label("name"))
     if not for_professionals:
         types = types.where(CourseType.intended_for.in_(_FAMILY_AUDIENCES))
@@ -351,6 +347,16 @@ def catalogue_choices(*, for_professionals: bool = False) -> CatalogueChoices:
             HomeKind, HomeKind.id == course_type_home_kinds.c.home_kind_id
         ),
     ).subquery()
+    return select(lists.c.list, lists.c.id, lists.c.name).order_by(lists.c.name, lists.c.id)
+
+
+def catalogue_choices(*, for_professionals: bool = False) -> CatalogueChoices:
+    """Return the catalogue's filter choices in one query, whatever the number of runs.
+
+    One UNION of the short lists (course types, municipalities with venues, county parts, kinds
+    of home, and which kinds each type is aimed at): new filters add no statement. Without
+    `for_professionals` (families, visitors) the types for professionals only are left out.
+    """
     found: dict[str, list[tuple[int, str]]] = {
         "type": [],
         "municipality": [],
@@ -358,7 +364,7 @@ def catalogue_choices(*, for_professionals: bool = False) -> CatalogueChoices:
         "kind": [],
         "aim": [],
     }
-    for list_name, ident, name in db.session.execute(select(lists).order_by(lists.c.name, lists.c.id)):
+    for list_name, ident, name in db.session.execute(_choices_statement(for_professionals)):
         found[list_name].append((ident, name))
     aimed_at: dict[int, list[str]] = {}
     for type_id, kind_name in found["aim"]:
@@ -389,12 +395,13 @@ def load_public_run(run_id: int) -> CourseRun | None:
     )
 
 
-def load_run_page(run_id: int) -> CourseRun | None:
-    """Return a run for its public page: the run with its type and venue, and its sessions with
-    their venues and speakers, in two statements. The page's names come from `run_page_names`."""
-    return db.session.scalar(
+@cache
+def _run_page_statement() -> Select[CourseRun]:
+    """The run for its page, by the bound `run_id`: built once, not on every request (building
+    it with its loader options cost more Python than running it)."""
+    return (
         select(CourseRun)
-        .where(CourseRun.id == run_id)
+        .where(CourseRun.id == bindparam("run_id", type_=Integer))
         .options(
             joinedload(CourseRun.course_type),
             joinedload(CourseRun.venue),
@@ -403,6 +410,12 @@ def load_run_page(run_id: int) -> CourseRun | None:
             ),
         )
     )
+
+
+def load_run_page(run_id: int) -> CourseRun | None:
+    """Return a run for its public page: the run with its type and venue, and its sessions with
+    their venues and speakers, in two statements. The page's names come from `run_page_names`."""
+    return db.session.scalar(_run_page_statement(), {"run_id": run_id})
 
 
 @dataclass(frozen=True)
@@ -415,25 +428,33 @@ class RunPageNames:
     home_kinds: list[str]  # the course type's, by name
 
 
-def run_page_names(run: CourseRun) -> RunPageNames:
-    """Return the names of the run's leaders, audience and the kinds of home its type is aimed
-    at in one UNION, instead of a statement (and full rows: users with their roles) for each."""
+@cache
+def _run_page_names_statement() -> Select[str, str]:
+    """The names of `run_page_names`, for the bound `run_id` and `type_id`: built once."""
+    run_id = bindparam("run_id", type_=Integer)
     lists = union_all(
         select(_tag("leader").label("list"), User.full_name.label("name"))
         .join(run_leaders, run_leaders.c.user_id == User.id)
-        .where(run_leaders.c.run_id == run.id),
+        .where(run_leaders.c.run_id == run_id),
         select(_tag("part"), CountyPart.name)
         .join(run_county_parts, run_county_parts.c.county_part_id == CountyPart.id)
-        .where(run_county_parts.c.run_id == run.id),
+        .where(run_county_parts.c.run_id == run_id),
         select(_tag("municipality"), Municipality.name)
         .join(run_municipalities, run_municipalities.c.municipality_id == Municipality.id)
-        .where(run_municipalities.c.run_id == run.id),
+        .where(run_municipalities.c.run_id == run_id),
         select(_tag("kind"), HomeKind.name)
         .join(course_type_home_kinds, course_type_home_kinds.c.home_kind_id == HomeKind.id)
-        .where(course_type_home_kinds.c.course_type_id == run.course_type_id),
+        .where(course_type_home_kinds.c.course_type_id == bindparam("type_id", type_=Integer)),
     ).subquery()
+    return select(lists.c.list, lists.c.name).order_by(lists.c.name)
+
+
+def run_page_names(run: CourseRun) -> RunPageNames:
+    """Return the names of the run's leaders, audience and the kinds of home its type is aimed
+    at in one UNION, instead of a statement (and full rows: users with their roles) for each."""
     found: dict[str, list[str]] = {"leader": [], "part": [], "municipality": [], "kind": []}
-    for list_name, name in db.session.execute(select(lists).order_by(lists.c.name)):
+    rows = db.session.execute(_run_page_names_statement(), {"run_id": run.id, "type_id": run.course_type_id})
+    for list_name, name in rows:
         found[list_name].append(name)
     return RunPageNames(
         leaders=found["leader"],

@@ -9,9 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any, overload
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Integer,
     Select,
+    String,
     Subquery,
     and_,
     bindparam,
@@ -154,24 +156,10 @@ def _enrollment_options() -> tuple[LoaderOption, ...]:
     )
 
 
-def _own_enrollments(
-    whose: ColumnElement[bool],
-    page: int,
-    per_page: int,
-    *,
-    with_sessions: bool = True,
-    with_persons: bool = True,
-) -> Page:
-    """Return a page of the sign-ups `whose` selects, active ones and newest runs first, runs loaded.
-
-    For the pages of one household or one professional: every row has the same owner, so the
-    household and the professional are not joined (a row that asks for them loads them once, from
-    the identity map after the first). The run comes from the join that orders the rows; three
-    tables in all (the run's venue is not joined: none of these pages shows it), so PostgreSQL
-    plans the statement in well under a millisecond (nine before: planning took longer than
-    running it). Without `with_sessions` the runs' sessions are not loaded, without
-    `with_persons` the sign-ups' persons.
-    """
+@functools.cache
+def _own_enrollments_statement(owner: str, with_sessions: bool, with_persons: bool) -> Select[Enrollment]:
+    """The statement of `_own_enrollments` for the bound `owner_id` in the column `owner`
+    ("household_id" or "professional_id"): built once for each shape, not on every request."""
     persons = (
         selectinload(Enrollment.persons)
         .joinedload(EnrollmentPerson.user)
@@ -181,10 +169,10 @@ def _own_enrollments(
     run = contains_eager(Enrollment.run)
     if with_sessions:
         run = run.selectinload(CourseRun.sessions).joinedload(CourseSession.venue)
-    stmt = (
+    return (
         select(Enrollment)
         .join(CourseRun, CourseRun.id == Enrollment.run_id)
-        .where(whose)
+        .where(getattr(Enrollment, owner) == bindparam("owner_id", type_=Integer))
         .order_by(
             case((Enrollment.status.in_(ACTIVE), 0), else_=1),
             CourseRun.starts_at.desc(),
@@ -192,12 +180,35 @@ def _own_enrollments(
         )
         .options(*(persons if with_persons else ()), joinedload(Enrollment.makeup_session), run)
     )
-    return paginate_counted(stmt, page, per_page)
+
+
+def _own_enrollments(
+    owner: str,
+    owner_id: int,
+    page: int,
+    per_page: int,
+    *,
+    with_sessions: bool = True,
+    with_persons: bool = True,
+) -> Page:
+    """Return a page of the sign-ups whose `owner` column ("household_id" or "professional_id")
+    is `owner_id`, active ones and newest runs first, runs loaded.
+
+    For the pages of one household or one professional: every row has the same owner, so the
+    household and the professional are not joined (a row that asks for them loads them once, from
+    the identity map after the first). The run comes from the join that orders the rows; three
+    tables in all (the run's venue is not joined: none of these pages shows it), so PostgreSQL
+    plans the statement in well under a millisecond (nine before: planning took longer than
+    running it). Without `with_sessions` the runs' sessions are not loaded, without
+    `with_persons` the sign-ups' persons.
+    """
+    statement = _own_enrollments_statement(owner, with_sessions, with_persons)
+    return paginate_counted(statement, page, per_page, params={"owner_id": owner_id})
 
 
 def household_enrollments(household_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """Return a page of a household's sign-ups, newest runs first, runs and sessions loaded."""
-    return _own_enrollments(Enrollment.household_id == household_id, page, per_page)
+    return _own_enrollments("household_id", household_id, page, per_page)
 
 
 @dataclass(frozen=True)
@@ -246,7 +257,7 @@ def family_courses(household_id: int, *, page: int = 1, per_page: int = PER_PAGE
     sessions nor the sign-ups' persons (family_progress and persons_names read what the page
     needs of them as plain rows)."""
     return _own_enrollments(
-        Enrollment.household_id == household_id, page, per_page, with_sessions=False, with_persons=False
+        "household_id", household_id, page, per_page, with_sessions=False, with_persons=False
     )
 
 
@@ -402,13 +413,11 @@ class ParticipantRow:
     needs_interpreter: str
 
 
-def participant_page(run_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """Return a page of the run's seat-holding sign-ups as ParticipantRow, in `participants` order.
-
-    Two statements whatever the page holds: the rows with their total, the persons' names.
-    """
+@functools.cache
+def _participants_statement() -> Select[*tuple[Any, ...]]:
+    """The rows of `participant_page` for the bound `run_id`, ordered: built once."""
     professional, home, professionals_home = _PROFESSIONAL, _HOME, _PROFESSIONALS_HOME
-    stmt = (
+    return (
         select(
             Enrollment.id,
             Household.name,
@@ -429,13 +438,33 @@ def participant_page(run_id: int, *, page: int = 1, per_page: int = PER_PAGE) ->
         .outerjoin(professional, professional.id == Enrollment.professional_id)
         .outerjoin(professionals_home, professionals_home.id == professional.municipality_id)
         .outerjoin(CourseSession, CourseSession.id == Enrollment.makeup_session_id)
-        .where(Enrollment.run_id == run_id, Enrollment.status.in_(SEAT_HOLDING))
+        .where(Enrollment.run_id == bindparam("run_id", type_=Integer), Enrollment.status.in_(SEAT_HOLDING))
         .order_by(func.coalesce(Household.name, professional.full_name), Enrollment.id)
     )
-    rows = paginate_counted(stmt, page, per_page, scalars=False)
+
+
+def participant_page(run_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Return a page of the run's seat-holding sign-ups as ParticipantRow, in `participants` order.
+
+    Two statements whatever the page holds: the rows with their total, the persons' names.
+    """
+    rows = paginate_counted(
+        _participants_statement(), page, per_page, scalars=False, params={"run_id": run_id}
+    )
     names = _person_names([row[0] for row in rows.items])
     rows.items = [ParticipantRow(row[0], names.get(row[0], []), *row[1:]) for row in rows.items]
     return rows
+
+
+@functools.cache
+def _person_names_statement() -> Select[int, str]:
+    """The statement of `_person_names`, for the bound list `ids`: built once."""
+    return (
+        select(EnrollmentPerson.enrollment_id, User.full_name)
+        .join(User, User.id == EnrollmentPerson.user_id)
+        .where(EnrollmentPerson.enrollment_id.in_(bindparam("ids", expanding=True)))
+        .order_by(EnrollmentPerson.id)
+    )
 
 
 def _person_names(enrollment_ids: list[int]) -> dict[int, list[str]]:
@@ -443,15 +472,22 @@ def _person_names(enrollment_ids: list[int]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
     if not enrollment_ids:
         return names
-    rows = db.session.execute(
-        select(EnrollmentPerson.enrollment_id, User.full_name)
-        .join(User, User.id == EnrollmentPerson.user_id)
-        .where(EnrollmentPerson.enrollment_id.in_(enrollment_ids))
-        .order_by(EnrollmentPerson.id)
-    )
-    for enrollment_id, name in rows:
+    for enrollment_id, name in db.session.execute(_person_names_statement(), {"ids": enrollment_ids}):
         names.setdefault(enrollment_id, []).append(name)
     return names
+
+
+@functools.cache
+def _leads_statement() -> Select[bool]:
+    """Whether the bound `user_id` leads the bound `run_id`: built once."""
+    from coursehub.courses.models import run_leaders
+
+    return select(
+        exists().where(
+            run_leaders.c.run_id == bindparam("run_id", type_=Integer),
+            run_leaders.c.user_id == bindparam("user_id", type_=Integer),
+        )
+    )
 
 
 def leads_run(run: CourseRun, user: User) -> bool:
@@ -459,13 +495,7 @@ def leads_run(run: CourseRun, user: User) -> bool:
     one EXISTS query (instead of loading every leader with their roles)."""
     if "leaders" not in inspect(run).unloaded:
         return run.is_led_by(user)
-    from coursehub.courses.models import run_leaders
-
-    return bool(
-        db.session.scalar(
-            select(exists().where(run_leaders.c.run_id == run.id, run_leaders.c.user_id == user.id))
-        )
-    )
+    return bool(db.session.scalar(_leads_statement(), {"run_id": run.id, "user_id": user.id}))
 
 
 def waitlist(run_id: int) -> list[Enrollment]:
@@ -505,7 +535,7 @@ def active_enrollment_of(household_id: int, run_id: int) -> Enrollment | None:
     )
 
 
-def _waiting_for(municipality_id: int) -> ColumnElement[bool]:
+def _waiting_for(municipality_id: int | BindParameter[int]) -> ColumnElement[bool]:
     """Sign-ups of the municipality's households, or of its professionals, that wait for a decision."""
     return and_(
         or_(
@@ -521,10 +551,16 @@ def _waiting_for(municipality_id: int) -> ColumnElement[bool]:
     )
 
 
+@functools.cache
+def _count_pending_statement() -> Select[int]:
+    """The count of `count_pending_approvals` for the bound `municipality_id`: built once, since
+    a municipal member's menu shows it on every page."""
+    return select(func.count(Enrollment.id)).where(_waiting_for(bindparam("municipality_id", type_=Integer)))
+
+
 def count_pending_approvals(municipality_id: int) -> int:
     """Return how many sign-ups of the municipality's households and professionals wait for a decision."""
-    stmt = select(func.count(Enrollment.id)).where(_waiting_for(municipality_id))
-    return db.session.scalar(stmt) or 0
+    return db.session.scalar(_count_pending_statement(), {"municipality_id": municipality_id}) or 0
 
 
 def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
@@ -574,15 +610,21 @@ def open_runs_for(municipality: Municipality, now: datetime, *, limit: int = 100
     )
 
 
+@functools.cache
+def _feed_user_statement() -> Select[int]:
+    """The statement of `feed_user_id` for the bound `token`: built once."""
+    return (
+        select(User.id)
+        .join(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(CalendarFeed.token == bindparam("token", type_=String), User.deactivated_at.is_(None))
+    )
+
+
 def feed_user_id(token: str) -> int | None:
     """Return the id of the active user whose private feed address carries `token`."""
     if not token or len(token) > 64:
         return None
-    return db.session.scalar(
-        select(User.id)
-        .join(CalendarFeed, CalendarFeed.user_id == User.id)
-        .where(CalendarFeed.token == token, User.deactivated_at.is_(None))
-    )
+    return db.session.scalar(_feed_user_statement(), {"token": token})
 
 
 def confirmed_sessions(user_id: int) -> list[SessionFacts]:
@@ -972,7 +1014,7 @@ def professional_enrollments(user_id: int, *, page: int = 1, per_page: int = PER
     loaded but not their sessions nor the sign-ups' persons (family_progress reads the progress
     from plain rows; the page shows no names)."""
     return _own_enrollments(
-        Enrollment.professional_id == user_id, page, per_page, with_sessions=False, with_persons=False
+        "professional_id", user_id, page, per_page, with_sessions=False, with_persons=False
     )
 
 

@@ -10,6 +10,7 @@ page; going on moves the counted window along.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,28 +75,41 @@ def shown_page(page: int, total: int, per_page: int, *, total_known: bool) -> in
     return page_number(page, total, per_page) if total_known else min(max(1, page), FAR_PAGE)
 
 
-def paginate(stmt: Select[*tuple[Any, ...]], page: int, per_page: int, *, scalars: bool = True) -> Page:
+def paginate(
+    stmt: Select[*tuple[Any, ...]],
+    page: int,
+    per_page: int,
+    *,
+    scalars: bool = True,
+    params: Mapping[str, Any] | None = None,
+) -> Page:
     """Return one page of `stmt`'s results in two queries: a COUNT, then LIMIT/OFFSET.
 
     The COUNT stops COUNT_AHEAD rows past the page's first row (`total_known` is false when there
     are more), so it reads no further into a long list than the next forty pages. A page beyond
     the last shows the last page. `stmt` must be ordered, so that pages do not overlap; with
-    `scalars` (one entity per row) the items are the entities, otherwise the rows.
+    `scalars` (one entity per row) the items are the entities, otherwise the rows. `params` are
+    the values of the statement's bound parameters.
     """
     enough = count_limit(page, per_page)
     counted = db.session.scalar(
-        select(func.count()).select_from(stmt.order_by(None).limit(enough + 1).subquery())
+        select(func.count()).select_from(stmt.order_by(None).limit(enough + 1).subquery()), params
     )
     total, total_known = (enough, False) if counted and counted > enough else (counted or 0, True)
     page = shown_page(page, total, per_page, total_known=total_known)
-    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page), params)
     # unique(): a joined eager load of a collection repeats the parent row.
     items = list(result.unique().scalars()) if scalars else list(result.all())
     return Page(items=items, page=page, per_page=per_page, total=total, total_known=total_known)
 
 
 def paginate_counted(
-    stmt: Select[*tuple[Any, ...]], page: int, per_page: int, *, scalars: bool = True
+    stmt: Select[*tuple[Any, ...]],
+    page: int,
+    per_page: int,
+    *,
+    scalars: bool = True,
+    params: Mapping[str, Any] | None = None,
 ) -> Page:
     """Return a page as `paginate` does, the total counted in the same statement as the rows.
 
@@ -106,15 +120,16 @@ def paginate_counted(
     COUNT and LIMIT/OFFSET do in two (and the COUNT does not plan every join of the row query
     again). Only a page past the last has no rows to carry the total: then `paginate` clamps it to
     the last page. `stmt` must be ordered and must not eager-join a collection (the count would
-    count the collection's rows, and a page would hold fewer parents than `per_page`).
+    count the collection's rows, and a page would hold fewer parents than `per_page`). `params`
+    are the values of its bound parameters (a statement built once, bound on each call).
     """
     page = max(1, page)
     if page < FAR_PAGE:  # a hand-typed page=10**20 goes straight to paginate's clamping
         rows = db.session.execute(
-            stmt.add_columns(func.count().over()).limit(per_page).offset((page - 1) * per_page)
+            stmt.add_columns(func.count().over()).limit(per_page).offset((page - 1) * per_page), params
         ).all()
         if rows or page == 1:
             total = rows[0][-1] if rows else 0
             items = [row[0] if scalars else row[:-1] for row in rows]
             return Page(items=items, page=page, per_page=per_page, total=total)
-    return paginate(stmt, page, per_page, scalars=scalars)
+    return paginate(stmt, page, per_page, scalars=scalars, params=params)
