@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -97,12 +98,25 @@ class _Cards:
 
 def _options(choices: list[queries.Choice], chosen: int | None) -> Markup:
     """A filter's options as the filter form wrote them, the chosen one selected."""
-    html = "".join(
-        f'<option value="{ident}" {"selected" if ident == chosen else ""}>{escape(name)}</option>'
-        for ident, name in choices
-    )
+    plain, selected, position = _written_options(tuple(choices))
+    html = list(plain)
+    at = position.get(chosen) if chosen is not None else None
+    if at is not None:
+        html[at] = selected[at]
     # Each name went through escape(); the ids are ints.
-    return Markup(html)  # noqa: S704  # nosec B704
+    return Markup("".join(html))  # noqa: S704  # nosec B704
+
+
+@lru_cache(maxsize=32)
+def _written_options(
+    choices: tuple[queries.Choice, ...],
+) -> tuple[tuple[str, ...], tuple[str, ...], dict[int, int]]:
+    """Each option's HTML unselected and selected, and each id's position, written once per list:
+    the 290 municipalities of a national board are escaped once per process, not on every request.
+    Keyed by the whole list, so a new or renamed entry is written at once."""
+    plain = tuple(f'<option value="{ident}" >{escape(name)}</option>' for ident, name in choices)
+    selected = tuple(f'<option value="{ident}" selected>{escape(name)}</option>' for ident, name in choices)
+    return plain, selected, {ident: at for at, (ident, _name) in enumerate(choices)}
 
 
 def _choices(filters: queries.BoardFilter) -> dict[str, Any]:
