@@ -451,30 +451,9 @@ def participant_page(run_id: int, *, page: int = 1, per_page: int = PER_PAGE) ->
     rows = paginate_counted(
         _participants_statement(), page, per_page, scalars=False, params={"run_id": run_id}
     )
-    names = _person_names([row[0] for row in rows.items])
+    names = persons_names(row[0] for row in rows.items)
     rows.items = [ParticipantRow(row[0], names.get(row[0], []), *row[1:]) for row in rows.items]
     return rows
-
-
-@functools.cache
-def _person_names_statement() -> Select[int, str]:
-    """The statement of `_person_names`, for the bound list `ids`: built once."""
-    return (
-        select(EnrollmentPerson.enrollment_id, User.full_name)
-        .join(User, User.id == EnrollmentPerson.user_id)
-        .where(EnrollmentPerson.enrollment_id.in_(bindparam("ids", expanding=True)))
-        .order_by(EnrollmentPerson.id)
-    )
-
-
-def _person_names(enrollment_ids: list[int]) -> dict[int, list[str]]:
-    """Return the names of each sign-up's persons, in the order they were added (one query)."""
-    names: dict[int, list[str]] = {}
-    if not enrollment_ids:
-        return names
-    for enrollment_id, name in db.session.execute(_person_names_statement(), {"ids": enrollment_ids}):
-        names.setdefault(enrollment_id, []).append(name)
-    return names
 
 
 @functools.cache
