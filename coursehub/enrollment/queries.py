@@ -6,7 +6,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, overload
+from typing import Any, Literal, overload
 
 from sqlalchemy import (
     BindParameter,
@@ -156,8 +156,12 @@ def _enrollment_options() -> tuple[LoaderOption, ...]:
     )
 
 
+# The column that says whose a sign-up is: a household's, or a professional's own.
+Owner = Literal["household_id", "professional_id"]
+
+
 @functools.cache
-def _own_enrollments_statement(owner: str, with_sessions: bool, with_persons: bool) -> Select[Enrollment]:
+def _own_enrollments_statement(owner: Owner, with_sessions: bool, with_persons: bool) -> Select[Enrollment]:
     """The statement of `_own_enrollments` for the bound `owner_id` in the column `owner`
     ("household_id" or "professional_id"): built once for each shape, not on every request."""
     persons = (
@@ -183,7 +187,7 @@ def _own_enrollments_statement(owner: str, with_sessions: bool, with_persons: bo
 
 
 def _own_enrollments(
-    owner: str,
+    owner: Owner,
     owner_id: int,
     page: int,
     per_page: int,
