@@ -14,7 +14,7 @@ from coursehub.notifications import personal_data
 from coursehub.notifications.models import OutboxMessage
 from tests.factories import UserFactory
 from tests.notifications.factories import OutboxMessageFactory
-from tests.support.sql import page_buffers, statement_buffers
+from tests.support.sql import captured_statements, page_buffers, statement_buffers
 
 
 @pytest.fixture
@@ -74,17 +74,8 @@ def _add_sent(now, count: int, first: int) -> None:
 def _buffers_of(prefix: str, action) -> tuple[int, object]:
     """The buffers PostgreSQL reads (EXPLAIN ANALYZE) for the one statement beginning with
     `prefix` that `action` runs, and what `action` returned."""
-    seen: list[tuple[str, dict]] = []
-
-    def listener(conn, cursor, statement, parameters, *args):
-        if statement.startswith(prefix):
-            seen.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with captured_statements(db.engine, lambda statement: statement.startswith(prefix)) as seen:
         returned = action()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
     [(statement, parameters)] = seen
     return statement_buffers(db.session, statement, parameters), returned
 

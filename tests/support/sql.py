@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -70,6 +71,23 @@ def count_traffic(engine: sa.Engine):
         sa.event.remove(engine, "after_cursor_execute", after_execute)
 
 
+@contextmanager
+def captured_statements(engine: sa.Engine, keep: Callable[[str], bool]):
+    """Collect (statement, parameters) of each statement `engine` runs in the block that `keep`
+    accepts, for running them again under EXPLAIN after the block."""
+    seen: list[tuple[str, object]] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        if keep(statement):
+            seen.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
 def page_buffers(
     client, path: str, engine: sa.Engine, session, *, table: str | None = None
 ) -> dict[str, int]:
@@ -77,17 +95,8 @@ def page_buffers(
     characters -> shared buffers hit or read, EXPLAIN ANALYZE BUFFERS), for a check that a page
     reads the same whatever the years of rows behind it. `session` runs the EXPLAINs after.
     With `table`, only the buffers of the scans of that table (and its indexes) are counted."""
-    seen: list[tuple[str, object]] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    sa.event.listen(engine, "before_cursor_execute", before)
-    try:
+    with captured_statements(engine, lambda s: s.lstrip().upper().startswith(("SELECT", "WITH"))) as seen:
         assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
     read: dict[str, int] = {}
     for statement, parameters in seen:
         key = " ".join(statement.split())[:60]
