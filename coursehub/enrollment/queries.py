@@ -456,7 +456,7 @@ def participant_page(run_id: int, *, page: int = 1, per_page: int = PER_PAGE) ->
         _participants_statement(), page, per_page, scalars=False, params={"run_id": run_id}
     )
     names = persons_names(row[0] for row in rows.items)
-    rows.items = [ParticipantRow(row[0], names.get(row[0], []), *row[1:]) for row in rows.items]
+    rows.items = [ParticipantRow(row[0], names[row[0]], *row[1:]) for row in rows.items]
     return rows
 
 
