@@ -31,6 +31,7 @@ from coursehub.enrollment import queries as enrollment_queries
 from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.extensions import db
 from coursehub.lib.checks import known
+from coursehub.lib.sqlfind import among
 
 # -- progress across runs --------------------------------------------------------------------
 
@@ -149,45 +150,64 @@ def _counted_marks(by_type: bool) -> sa.Select[Any]:
     every mark, and the rows handed to Python are bounded by the themes (times the runs of a type
     without make-up), not by how many times a person has come.
     """
-    is_present = AttendanceMark.status == AttendanceStatus.PRESENT
-    per_run = sa.case((CourseType.allows_makeup, sa.null()), else_=CourseRun.id)
+    # The persons' marks first, then only their sessions and those sessions' runs, each found by
+    # its key (`among`): joined straight to the marks, PostgreSQL hashed every session and run
+    # ever held to place a page's marks, a cost that grew with each year of history.
+    own_marks = (
+        select(AttendanceMark.user_id, AttendanceMark.status, AttendanceMark.session_id)
+        .where(AttendanceMark.user_id.in_(bindparam("mark_user_ids", expanding=True)))
+        .cte("own_marks")
+        .prefix_with("MATERIALIZED")
+    )
+    sessions = (
+        select(CourseSession.id, CourseSession.run_id, CourseSession.theme_id, CourseSession.starts_at)
+        .where(among(CourseSession.id, select(own_marks.c.session_id).distinct()))
+        .cte("own_sessions")
+        .prefix_with("MATERIALIZED")
+    )
+    runs = (
+        select(CourseRun.id, CourseRun.title, CourseRun.course_type_id, CourseType.allows_makeup)
+        .join(CourseType, CourseRun.course_type_id == CourseType.id)
+        .where(among(CourseRun.id, select(sessions.c.run_id).distinct()))
+    )
+    if by_type:
+        runs = runs.where(CourseRun.course_type_id.in_(bindparam("mark_type_ids", expanding=True)))
+    own_runs = runs.cte("own_runs").prefix_with("MATERIALIZED")
+    is_present = own_marks.c.status == AttendanceStatus.PRESENT
+    per_run = sa.case((own_runs.c.allows_makeup, sa.null()), else_=own_runs.c.id)
     ranked = (
         select(
-            AttendanceMark.user_id,
-            AttendanceMark.status,
-            CourseSession.id.label("session_id"),
-            CourseSession.starts_at,
-            CourseRun.id.label("run_id"),
-            CourseRun.title,
-            CourseSession.theme_id,
-            CourseRun.course_type_id,
+            own_marks.c.user_id,
+            own_marks.c.status,
+            sessions.c.id.label("session_id"),
+            sessions.c.starts_at,
+            own_runs.c.id.label("run_id"),
+            own_runs.c.title,
+            sessions.c.theme_id,
+            own_runs.c.course_type_id,
             is_present.label("is_present"),
             sa.func.row_number()
             .over(
                 partition_by=(
-                    AttendanceMark.user_id,
-                    CourseRun.course_type_id,
-                    CourseSession.theme_id,
+                    own_marks.c.user_id,
+                    own_runs.c.course_type_id,
+                    sessions.c.theme_id,
                     per_run,
                     is_present,
                 ),
-                order_by=(CourseSession.starts_at, CourseSession.id),
+                order_by=(sessions.c.starts_at, sessions.c.id),
             )
             .label("first_rank"),
             sa.func.row_number()
             .over(
-                partition_by=(AttendanceMark.user_id, CourseRun.course_type_id, CourseSession.theme_id),
-                order_by=(CourseSession.starts_at.desc(), CourseSession.id.desc()),
+                partition_by=(own_marks.c.user_id, own_runs.c.course_type_id, sessions.c.theme_id),
+                order_by=(sessions.c.starts_at.desc(), sessions.c.id.desc()),
             )
             .label("latest_rank"),
         )
-        .join(CourseSession, AttendanceMark.session_id == CourseSession.id)
-        .join(CourseRun, CourseSession.run_id == CourseRun.id)
-        .join(CourseType, CourseRun.course_type_id == CourseType.id)
-        .where(AttendanceMark.user_id.in_(bindparam("mark_user_ids", expanding=True)))
+        .join(sessions, own_marks.c.session_id == sessions.c.id)
+        .join(own_runs, sessions.c.run_id == own_runs.c.id)
     )
-    if by_type:
-        ranked = ranked.where(CourseRun.course_type_id.in_(bindparam("mark_type_ids", expanding=True)))
     marks = ranked.subquery("ranked_marks")
     return select(
         marks.c.user_id,
