@@ -16,14 +16,24 @@ from sqlalchemy.orm.interfaces import ORMOption
 from coursehub.enrollment.models import CalendarFeed, CalendarSequence, Enrollment, EnrollmentPerson
 from coursehub.extensions import db
 from coursehub.lib.personal_data import ErasureContext, Person, Provider, Rows, row
+from coursehub.lib.sqlfind import among
 
 
 def _enrollments(person: Person, *options: ORMOption, household: bool = True) -> list[Enrollment]:
-    own = sa.select(EnrollmentPerson.enrollment_id).where(EnrollmentPerson.user_id == person.id)
-    conditions = [Enrollment.id.in_(own), Enrollment.professional_id == person.id]
+    # The ids each way, each from its own index, then the sign-ups by their key: one condition
+    # with OR between the three ways read every sign-up ever made (182,000 at national size).
+    ids = [
+        sa.select(EnrollmentPerson.enrollment_id).where(EnrollmentPerson.user_id == person.id),
+        sa.select(Enrollment.id).where(Enrollment.professional_id == person.id),
+    ]
     if household and person.household_id is not None:
-        conditions.append(Enrollment.household_id == person.household_id)
-    stmt = sa.select(Enrollment).where(sa.or_(*conditions)).order_by(Enrollment.id).options(*options)
+        ids.append(sa.select(Enrollment.id).where(Enrollment.household_id == person.household_id))
+    stmt = (
+        sa.select(Enrollment)
+        .where(among(Enrollment.id, sa.union(*ids)))
+        .order_by(Enrollment.id)
+        .options(*options)
+    )
     return list(db.session.scalars(stmt))
 
 

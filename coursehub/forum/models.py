@@ -97,7 +97,8 @@ class Thread(Base):
     network_id: Mapped[int] = mapped_column(sa.ForeignKey("forum_networks.id", ondelete="CASCADE"))
     subject_id: Mapped[int] = mapped_column(sa.ForeignKey("forum_subjects.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
-    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Indexed: a person's data export and erasure find what they wrote by it.
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = created_at_column()
     is_locked: Mapped[bool] = mapped_column(default=False)
     is_pinned: Mapped[bool] = mapped_column(default=False)
@@ -122,7 +123,8 @@ class Post(Base):
     id: Mapped[intpk]
     thread_id: Mapped[int] = mapped_column(sa.ForeignKey("forum_threads.id", ondelete="CASCADE"))
     number: Mapped[int]  # 1, 2, 3 ... within the thread: pages are ranges of it
-    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Indexed: a person's data export and erasure find what they wrote by it.
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     body_source: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
     quoted_post_id: Mapped[int | None] = mapped_column(sa.ForeignKey("forum_posts.id", ondelete="SET NULL"))
@@ -256,7 +258,10 @@ class Document(Base):
         sa.ForeignKey("forum_document_folders.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Indexed: a person's data export finds the documents they started by it.
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime]  # when the newest version came
     version_count: Mapped[int] = mapped_column(default=0)
@@ -286,7 +291,10 @@ class DocumentVersion(Base):
     filename: Mapped[str] = mapped_column(sa.String(FILENAME_MAX))  # cleaned, shown and sent
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size: Mapped[int]
-    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Indexed: a person's data export finds what they uploaded by it.
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     uploaded_at: Mapped[datetime]
 
     document: Mapped[Document] = relationship(back_populates="versions")
@@ -303,7 +311,8 @@ class NewsItem(Base):
     id: Mapped[intpk]
     title: Mapped[str] = mapped_column(sa.String(TITLE_MAX))
     body: Mapped[str] = mapped_column(sa.Text)
-    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # Indexed: a person's data export and erasure find what they wrote by it.
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     published_at: Mapped[datetime] = mapped_column(index=True)
 
 

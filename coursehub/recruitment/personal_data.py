@@ -27,6 +27,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 
 from coursehub.extensions import db
 from coursehub.lib.personal_data import ERASED_DOMAIN, ErasureContext, Person, Provider, Rows, row
+from coursehub.lib.sqlfind import among
 from coursehub.recruitment.models import (
     Case,
     CaseAdult,
@@ -39,15 +40,11 @@ from coursehub.recruitment.models.households import CaseHousehold
 
 
 def _cases(person: Person, *options: ORMOption) -> list[Case]:
-    by_email = sa.select(CaseAdult.case_id).where(CaseAdult.email == person.email.lower())
-    conditions = [Case.id.in_(by_email)]
+    # Both ways' ids first, then the cases by their key: `IN (…) OR IN (…)` read every case.
+    ids = [sa.select(CaseAdult.case_id).where(CaseAdult.email == person.email.lower())]
     if person.household_id is not None:
-        conditions.append(
-            Case.id.in_(
-                sa.select(CaseHousehold.case_id).where(CaseHousehold.household_id == person.household_id)
-            )
-        )
-    stmt = sa.select(Case).where(sa.or_(*conditions)).order_by(Case.id).options(*options)
+        ids.append(sa.select(CaseHousehold.case_id).where(CaseHousehold.household_id == person.household_id))
+    stmt = sa.select(Case).where(among(Case.id, sa.union(*ids))).order_by(Case.id).options(*options)
     return list(db.session.scalars(stmt))
 
 
