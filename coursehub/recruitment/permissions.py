@@ -71,21 +71,12 @@ def record_denied(what: str, object_id: int | None = None) -> None:
 def record_read(what: str, case: Case | None = None, *, also: Sequence[str] = ()) -> None:
     """Write and commit the audit row of the current user's read of `case` (or of the board), and
     a row for each of `also`, the further subjects the same page shows (the case page's notes and
-    checks), all in one commit.
-
-    The rows already loaded (the user and their roles, the case) are kept rather than expired by
-    the commit: the page goes on reading them, and expiring them cost two more statements.
+    checks), all in one commit (which keeps the rows already loaded, see `commit_audit_now`).
     """
     actor = _actor(current_user)
     for subject in (what, *also):
         audit.record(actor, f"recruitment.{subject}.read", obj=case)
-    session = db.session()
-    expiring = session.expire_on_commit
-    session.expire_on_commit = False
-    try:
-        commit_audit_now()
-    finally:
-        session.expire_on_commit = expiring
+    commit_audit_now()
 
 
 def load_case(
