@@ -28,7 +28,8 @@ from coursehub.accounts.models import AuditEntry, AuditOutcome, Role, User, User
 from coursehub.clock import local_to_utc
 from coursehub.extensions import db
 from coursehub.lib.distinct import distinct_values
-from coursehub.lib.pagination import Page, paginate
+from coursehub.lib.pagination import Page, count_limit, paginate
+from coursehub.lib.sqlfind import among
 from coursehub.lib.sqltime import seconds_before
 from coursehub.lib.workdays import is_working_time, working_intervals
 
@@ -146,46 +147,62 @@ def flag_range(wanted: AuditFilter, today: date) -> tuple[date, date]:
     return first, last
 
 
-def _filtered(wanted: AuditFilter, rules: FlagRules, today: date) -> Select[Any]:
-    stmt = select(AuditEntry)
-    if wanted.person is not None:
-        person = wanted.person
-        about_person = [
-            AuditEntry.actor_id == person.id,
-            sa.and_(AuditEntry.object_type == User.__tablename__, AuditEntry.object_id == person.id),
-        ]
-        if person.household_id is not None:
-            about_person.append(
-                sa.and_(AuditEntry.object_type == "households", AuditEntry.object_id == person.household_id)
-            )
-        stmt = stmt.where(sa.or_(*about_person))
+def _filtered(wanted: AuditFilter, rules: FlagRules, today: date, *, reach: int) -> Select[Any]:
+    """The entries `wanted` asks for, newest first; at least the `reach` newest of them are right.
+
+    A person's entries are those they did, those about their account and those about their
+    household: three ways, each with its own index. With OR between them PostgreSQL walked the
+    whole log from the newest entry down, filtering, until it had a page (2 million entries for
+    someone seldom in it). Each way's `reach` newest now come from its own index, and the newest
+    `reach` of the person's entries are among them.
+    """
+    conditions: list[ColumnElement[bool]] = []
     if wanted.actor_id is not None:
-        stmt = stmt.where(AuditEntry.actor_id == wanted.actor_id)
+        conditions.append(AuditEntry.actor_id == wanted.actor_id)
     if wanted.object_type:
-        stmt = stmt.where(AuditEntry.object_type == wanted.object_type)
+        conditions.append(AuditEntry.object_type == wanted.object_type)
     if wanted.object_id is not None:
-        stmt = stmt.where(AuditEntry.object_id == wanted.object_id)
+        conditions.append(AuditEntry.object_id == wanted.object_id)
     if wanted.action:
-        stmt = stmt.where(AuditEntry.action == wanted.action)
+        conditions.append(AuditEntry.action == wanted.action)
     if wanted.outcome is not None:
-        stmt = stmt.where(AuditEntry.outcome == wanted.outcome)
+        conditions.append(AuditEntry.outcome == wanted.outcome)
     if wanted.first_day is not None:
-        stmt = stmt.where(AuditEntry.at >= day_start(wanted.first_day))
+        conditions.append(AuditEntry.at >= day_start(wanted.first_day))
     if wanted.last_day is not None:
-        stmt = stmt.where(AuditEntry.at < day_start(wanted.last_day + timedelta(days=1)))
+        conditions.append(AuditEntry.at < day_start(wanted.last_day + timedelta(days=1)))
     if wanted.unusual_only:
         first, last = flag_range(wanted, today)
-        stmt = stmt.where(
+        conditions += [
             _in_range(AuditEntry, first, last),
             AuditEntry.action.like(READ_ACTIONS),
             sa.or_(_off_hours(AuditEntry, first, last, rules), _burst(AuditEntry, rules)),
+        ]
+    newest = (AuditEntry.at.desc(), AuditEntry.id.desc())
+    if wanted.person is None:
+        return select(AuditEntry).where(*conditions).order_by(*newest)
+    person = wanted.person
+    ways = [
+        AuditEntry.actor_id == person.id,
+        sa.and_(AuditEntry.object_type == User.__tablename__, AuditEntry.object_id == person.id),
+    ]
+    if person.household_id is not None:
+        ways.append(
+            sa.and_(AuditEntry.object_type == "households", AuditEntry.object_id == person.household_id)
         )
-    return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    each_newest = [
+        select(AuditEntry.id).where(way, *conditions).order_by(*newest).limit(reach).subquery()
+        for way in ways
+    ]
+    found = sa.union(*(select(way.c.id) for way in each_newest))
+    return select(AuditEntry).where(among(AuditEntry.id, found)).order_by(*newest)
 
 
 def entries(wanted: AuditFilter, rules: FlagRules, *, today: date, page: int = 1) -> Page:
     """Return a page of the log matching `wanted`, newest first, with each row's actor loaded."""
-    return paginate(_filtered(wanted, rules, today).options(joinedload(AuditEntry.actor)), page, PER_PAGE)
+    # The page and the count after it are within the first `count_limit` + 1 rows.
+    stmt = _filtered(wanted, rules, today, reach=count_limit(page, PER_PAGE) + 1)
+    return paginate(stmt.options(joinedload(AuditEntry.actor)), page, PER_PAGE)
 
 
 def row_flags(items: Sequence[AuditEntry], rules: FlagRules) -> dict[int, RowFlags]:
@@ -209,7 +226,11 @@ def row_flags(items: Sequence[AuditEntry], rules: FlagRules) -> dict[int, RowFla
 
 def export_rows(wanted: AuditFilter, rules: FlagRules, *, today: date) -> list[AuditEntry]:
     """Return the rows of an export (at most EXPORT_MAX_ROWS + 1, so the caller sees too many)."""
-    stmt = _filtered(wanted, rules, today).options(joinedload(AuditEntry.actor)).limit(EXPORT_MAX_ROWS + 1)
+    stmt = (
+        _filtered(wanted, rules, today, reach=EXPORT_MAX_ROWS + 1)
+        .options(joinedload(AuditEntry.actor))
+        .limit(EXPORT_MAX_ROWS + 1)
+    )
     return list(db.session.scalars(stmt))
 
 
