@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
 from coursehub.accounts.models import AuditEntry, Household, Role, User
@@ -17,6 +16,7 @@ from coursehub.recruitment.models import Case, Note, Request, RequestStatus
 from coursehub.recruitment.queries_figures import figures
 from tests.factories import HouseholdFactory, MunicipalityFactory, UserFactory
 from tests.recruitment.factories import CaseFactory
+from tests.support.sql import captured_statements
 
 TODAY = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 YEAR = timedelta(days=365)
@@ -333,17 +333,8 @@ def test_the_mail_body_retention_reads_failed_messages_through_their_index(app, 
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM FULL outbox_messages")
             conn.exec_driver_sql("VACUUM (ANALYZE) outbox_messages")
-    captured: list[tuple[str, object]] = []
-
-    def listener(conn, cursor, statement, parameters, *args):
-        captured.append((statement, parameters))
-
-    sqlalchemy_event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with captured_statements(db.engine, lambda statement: True) as captured:
         assert _jobs(app)["retention_mail_bodies"](TODAY) == 0
-    finally:
-        sqlalchemy_event.remove(db.engine, "before_cursor_execute", listener)
-
     [(statement, parameters)] = captured
     plan = _plan(statement, parameters, db_engine_name)
     if db_engine_name == "postgresql":

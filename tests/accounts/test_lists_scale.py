@@ -182,19 +182,10 @@ def test_the_account_list_reads_the_same_with_five_times_the_accounts(client, lo
 
 def test_an_account_is_found_by_its_address_from_an_index_not_by_reading_every_account(app, postgres_only):
     _add_accounts(4_000, 0)
-    seen: list[tuple[str, object]] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().startswith("SELECT") and "FROM users" in statement:
-            seen.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        with app.test_request_context():
-            by_address = services.find_user_by_login("  Historik17@Exempel.TEST ")
-            by_username = services.find_user_by_login("historik.18")
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
+    reads_users = lambda statement: statement.lstrip().startswith("SELECT") and "FROM users" in statement  # noqa: E731
+    with captured_statements(db.engine, reads_users) as seen, app.test_request_context():
+        by_address = services.find_user_by_login("  Historik17@Exempel.TEST ")
+        by_username = services.find_user_by_login("historik.18")
     assert by_address is not None and by_address.full_name == "Historik 000017"
     assert by_username is not None and by_username.full_name == "Historik 000018"
     for statement, parameters in seen:

@@ -23,7 +23,7 @@ from tests.factories import (
     VenueFactory,
 )
 from tests.support.seats import seat_drift
-from tests.support.sql import count_traffic
+from tests.support.sql import captured_statements, count_traffic
 
 FIRST = utc(2026, 10, 6, 16)
 # Run n is full when n is even: one seat, held by a confirmed, pending or offered sign-up, and a
@@ -213,8 +213,6 @@ def test_the_catalogue_binds_nothing_and_keeps_its_text_for_a_minute(client, db,
     # Bound, any value (the moment, a filter, the page) made PostgreSQL plan the catalogue's
     # statements anew on every visit; written in, with the moment a whole minute, each prepared
     # statement is planned once a minute (courses.queries._catalogue_conditions).
-    import sqlalchemy as sa
-
     programme = Programme()
     programme.add(30)
     month = (FIRST + timedelta(days=40)).strftime("%Y-%m")
@@ -224,13 +222,8 @@ def test_the_catalogue_binds_nothing_and_keeps_its_text_for_a_minute(client, db,
     )
 
     def statements() -> list[str]:
-        seen: list[tuple[str, object]] = []
-        listener = lambda conn, cursor, statement, parameters, *rest: seen.append((statement, parameters))  # noqa: E731
-        sa.event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with captured_statements(db.engine, lambda statement: True) as seen:
             assert client.get(url).status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", listener)
         if db.engine.dialect.name == "postgresql":  # SQLite's LIMIT binds its OFFSET; no plans kept
             assert [parameters for _, parameters in seen if parameters] == []
         return [statement for statement, _ in seen]

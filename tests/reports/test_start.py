@@ -21,6 +21,7 @@ from tests.evaluations.support import published_form
 from tests.factories import CourseRunFactory, CourseTypeFactory, EnrollmentFactory, UserFactory
 from tests.notifications.factories import OutboxMessageFactory
 from tests.recruitment.factories import CaseFactory
+from tests.support.sql import captured_statements
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Stockholm
 TODAY = date(2026, 12, 2)
@@ -320,18 +321,8 @@ def test_the_approvals_condition_is_the_predicate_of_their_index_as_this_databas
 
 def _statements(client, path: str) -> list[tuple[str, object]]:
     """The statements (text and parameters) of one request to `path`."""
-    import sqlalchemy as sa
-
-    seen: list[tuple[str, object]] = []
-
-    def listener(conn, cursor, statement, parameters, *args):
-        seen.append((statement, parameters))
-
-    sa.event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with captured_statements(db.engine, lambda statement: True) as seen:
         assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", listener)
     return seen
 
 
