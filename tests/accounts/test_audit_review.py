@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -233,6 +234,48 @@ def test_the_export_holds_the_filtered_rows_and_is_itself_audited(db, client, lo
         (staff.id, f"csv, 1 rows; utforare={other.id}"),
         (staff.id, "xlsx, 1 rows; handelse=user.update"),
     ]
+
+
+def test_a_persons_log_pages_through_every_way_to_them_in_order(db, client, login_as):
+    # Each way to a person's entries (what they did, what was done to their account and to
+    # their household) is read from its own index, as far as the page and its count reach: the
+    # pages must still be the newest entries of all three, in order, none twice.
+    staff = UserFactory(staff=True)
+    family = UserFactory(family=True, household=HouseholdFactory(), full_name="Frida Familj")
+    ways = [
+        (family, "user.password_change", None, None),
+        (staff, "user.update", "users", family.id),
+        (staff, "household.home_kinds", "households", family.household_id),
+        (family, "user.update", "users", family.id),  # both ways at once: one row
+    ]
+    for n in range(120):
+        actor, action, object_type, object_id = ways[n % len(ways)]
+        _entry(
+            db,
+            actor,
+            action,
+            at=TUESDAY_MORNING - timedelta(minutes=n),
+            object_type=object_type,
+            object_id=object_id,
+        )
+    _entry(
+        db, staff, "user.update", at=TUESDAY_MORNING, object_type="users", object_id=staff.id
+    )  # not theirs
+    db.session.commit()
+    login_as(client, staff)
+
+    def times(page: int) -> tuple[list[str], str]:
+        """The page's rows' clock times (each entry has a minute of its own), and the page."""
+        text = _text(client.get("/admin/logg", query_string={"person": family.id, "sida": page}))
+        return re.findall(r"<td>\d+ \S+ \d{4} (\d\d:\d\d)</td>", text), text
+
+    first, first_text = times(1)
+    second, second_text = times(2)
+    third, _ = times(3)
+    assert "Sida 1 av 3" in first_text and "Sida 2 av 3" in second_text
+    assert len(first) == 50 and len(second) == 50 and len(third) == 20
+    assert first + second + third == sorted(first + second + third, reverse=True)
+    assert len(set(first + second + third)) == 120
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
