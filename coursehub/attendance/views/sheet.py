@@ -13,7 +13,7 @@ from coursehub.accounts.permissions import is_staff, roles_required
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import STATUS_LABELS, MarkAllForm, MarkForm, status_labels
 from coursehub.attendance.models import AttendanceStatus
-from coursehub.attendance.views import bp
+from coursehub.attendance.views import bp, sheet_rows
 from coursehub.clock import to_local
 from coursehub.courses import queries as course_queries
 from coursehub.courses.models import CourseRun, CourseSession
@@ -76,6 +76,7 @@ def _render_sheet(
         status_labels=status_labels(),
         error=error,
         error_user_id=error_user_id,
+        person_rows=sheet_rows.PersonRows,
     ), status
 
 
