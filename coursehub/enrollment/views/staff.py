@@ -18,6 +18,7 @@ from coursehub.enrollment.views import bp
 from coursehub.lib.forms import first_error
 from coursehub.lib.params import page_arg
 from coursehub.lib.terms import parse_term, term_of, terms_around
+from coursehub.lib.urls import id_urls
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
 # Rows (run × municipality) on one page of the participants per municipality; a national term
@@ -43,6 +44,7 @@ def participants(run_id: int):
         taken=taken,
         can_cancel=permissions.is_staff(current_user),
         cancel_form=ReasonForm(),
+        cancel_url=id_urls("enrollment.cancel", "enrollment_id"),  # one url_for for every row
     )
 
 
