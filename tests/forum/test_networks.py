@@ -10,7 +10,7 @@ from markupsafe import escape
 
 from coursehub.forum.queries import ThreadRow
 from coursehub.forum.views.common import thread_list_words
-from coursehub.forum.views.discussions import _post_words
+from coursehub.forum.views.post_articles import PostArticles
 from coursehub.lib.pagination import Page
 from tests.factories import UserFactory
 from tests.forum.factories import MembershipFactory, NetworkFactory, SubjectFactory
@@ -91,7 +91,8 @@ def test_thread_list_and_post_words_hold_nothing_that_escaping_changes(app, loca
     with app.test_request_context("/"), force_locale(locale):
         words = thread_list_words(page)
         texts = [words.started, words.latest, *words.posts.values(), *words.unread.values()]
-        texts += vars(_post_words()).values()
+        posts = PostArticles(1, 1, user_id=1, can_write=True, is_moderator=True, csrf="")
+        texts += [posts.number, posts.post, posts.hide_post, posts.edited, posts.hidden]
     assert sorted(words.posts) == [1, 2, 25] and sorted(words.unread) == [1, 2, 25]
     for text in texts:
         assert str(escape(text)) == text, text

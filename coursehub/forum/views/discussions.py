@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from coursehub import clock
 from coursehub.accounts.permissions import login_required
@@ -34,8 +33,8 @@ from coursehub.forum.views.common import (
     standing,
     thread_list_words,
 )
+from coursehub.forum.views.post_articles import PostArticles
 from coursehub.lib.params import as_id, get_or_none, page_arg
-from coursehub.lib.urls import id_urls
 from coursehub.lib.work import ERROR, actor, attempt
 
 
@@ -94,63 +93,6 @@ def new_thread(subject_id: int):
     )
 
 
-@dataclass(frozen=True)
-class PostLinks:
-    """The addresses of one post's buttons on the thread page."""
-
-    quote: str
-    edit: str
-    delete: str
-    history: str
-    hide: str
-    unhide: str
-
-
-def _post_links(thread: Thread, page: int, post_ids: list[int]) -> dict[int, PostLinks]:
-    """Each post's button addresses, from one `url_for` per kind of link."""
-    quote = id_urls("forum.thread", "citera", thread_id=thread.id, sida=page)
-    edit, delete = id_urls("forum.edit_post", "post_id"), id_urls("forum.delete_post", "post_id")
-    history, hide = id_urls("forum.post_history", "post_id"), id_urls("forum.hide_post", "post_id")
-    unhide = id_urls("forum.unhide_post", "post_id")
-    return {
-        ident: PostLinks(
-            quote=quote(ident),
-            edit=edit(ident),
-            delete=delete(ident),
-            history=history(ident),
-            hide=hide(ident),
-            unhide=unhide(ident),
-        )
-        for ident in post_ids
-    }
-
-
-@dataclass(frozen=True)
-class PostWords:
-    """The thread page's words with a post's number in them (attributes: Jinja reads them first)."""
-
-    number: str
-    post: str
-    hide: str
-    edited: str
-    hidden: str
-
-
-def _post_words() -> PostWords:
-    """The thread page's words with a post's number in them, translated once for the page.
-
-    Plain text: the template fills them in with `%` and escapes the whole (these words hold no
-    character that escaping changes; what is put in, a moderator's reason, is escaped as before).
-    """
-    return PostWords(
-        number=_("Inlägg %(n)d"),
-        post=_("inlägg %(n)d"),
-        hide=_("Dölj inlägg %(n)d"),
-        edited=_("ändrat %(when)s"),
-        hidden=_("Inlägget är dolt av en moderator: %(reason)s"),
-    )
-
-
 def _render_thread(
     thread: Thread,
     form: PostForm | None = None,
@@ -189,9 +131,14 @@ def _render_thread(
             move_form=move_form,
             reminder=CHILD_REMINDER,
             hint=MARKDOWN_HINT,
-            user_id=current_user.id,
-            links=_post_links(thread, page.page, [row.post.id for row in page.items]),
-            words=_post_words(),
+            articles=PostArticles(
+                thread.id,
+                page.page,
+                user_id=current_user.id,
+                can_write=here.is_member and not thread.is_locked,
+                is_moderator=here.is_moderator,
+                csrf=generate_csrf(),
+            )(page.items),
         ),
         status,
     )
