@@ -44,7 +44,7 @@ def pages(targets: dict) -> dict[str, tuple[str, str | None]]:
     return {
         "catalogue": ("/kurser", None),
         "catalogue filtered": (f"/kurser?typ={targets['basic_type_id']}&satt=plats", None),
-        "catalogue late page": ("/kurser?sida=9999", None),
+        "catalogue late page": (f"/kurser?sida={targets.get('catalogue_late_page', 9999)}", None),
         "catalogue seats left": ("/kurser?platser=y", None),
         "course page": (f"/kurser/{targets['course_run_id']}", None),
         "family start page": ("/", logins["family"]),
@@ -61,6 +61,16 @@ def pages(targets: dict) -> dict[str, tuple[str, str | None]]:
         "staff start page": ("/att-gora", logins["staff"]),
         "yearly report": ("/rapport?period=2025&omrade=lan", logins["staff"]),
     }
+
+
+def late_page(last_page_html: str) -> int:
+    """The catalogue's "late page": the page before the last, which is full (or the only page).
+
+    `last_page_html` is the catalogue asked for page 9999, which shows the last page; its links
+    go to the pages before it, the highest to the one wanted. The last page itself may hold a
+    single run at one scale and twenty at another: not the same page to compare (README).
+    """
+    return max((int(n) for n in re.findall(r'href="[^"]*[?&;]sida=(\d+)', last_page_html)), default=1)
 
 
 def floors(targets: dict) -> dict[str, tuple[str, str | None]]:
@@ -140,10 +150,12 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("DATABASE_URL must name the loaded database")
     targets = json.loads(Path(options.targets).read_text())
-    known = pages(targets) | floors(targets)
-    names = options.names or list(known)
     app = create_app({"COURSEHUB_SCHEDULER": "", "RATELIMIT_ENABLED": False})
     add_floor_routes(app)
+    last = app.test_client().get("/kurser?sida=9999").get_data(as_text=True)
+    targets["catalogue_late_page"] = late_page(last)
+    known = pages(targets) | floors(targets)
+    names = options.names or list(known)
     with app.app_context():
         from coursehub.extensions import db
 

@@ -97,12 +97,17 @@ for cookie in "$FAMILY" "$LEADER" "$STAFF" "$MEMBER"; do
     [ -n "$cookie" ] || { echo "a scripted login failed" >&2; exit 1; }
 done
 
+# The catalogue's late page is the page before the last, which is full (as profile_pages.late_page;
+# tests/benchmarks/test_profile_pages.py runs this line's pipeline): the last page may hold one run
+# at one scale and twenty at another.
+LATE_PAGE="$(curl -sf "$BASE/kurser?sida=9999" | grep -oE 'href="[^"]*[?&;]sida=[0-9]+' | sed 's/.*sida=//' | sort -n | tail -1)"
+
 # name | path | cookie
 PAGES=(
     "healthz|/healthz|"
     "catalogue|/kurser|"
     "catalogue filtered|/kurser?typ=$(target "['basic_type_id']")&satt=plats|"
-    "catalogue late page|/kurser?sida=9999|"
+    "catalogue late page|/kurser?sida=${LATE_PAGE:-1}|"
     "catalogue seats left|/kurser?platser=y|"
     "course page|/kurser/$(target "['course_run_id']")|"
     "family start page|/|$FAMILY"
