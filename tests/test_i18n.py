@@ -253,6 +253,28 @@ def test_the_date_filters_write_what_flask_babel_writes(app, locale):
         assert filters["local_datetime"](summer_night) == "torsdag 2 juli 2026 kl. 00:15"
 
 
+def test_a_kept_date_text_is_the_one_for_its_language_and_its_hour(app, compiled_catalogue):
+    """The filters keep the texts they write (coursehub.web._formatted): a moment written in
+    Swedish must still be written in English for an English page, and the two instants of the
+    hour that comes twice, the same wall time, keep each its own offset."""
+    filters = app.jinja_env.filters
+    moment = datetime(2026, 7, 1, 22, 15, tzinfo=UTC)
+    first = datetime(2026, 10, 25, 0, 30, tzinfo=UTC)  # 02:30 summer time
+    second = datetime(2026, 10, 25, 1, 30, tzinfo=UTC)  # 02:30 winter time
+    with app.test_request_context("/"):
+        with force_locale("sv"):
+            swedish = [filters["local_datetime"](moment) for _ in range(2)]
+            offsets = [filters["local_datetime"](m, "HH:mm xxx") for m in (first, second, first)]
+        with force_locale("en"):
+            english = [filters["local_datetime"](moment) for _ in range(2)]
+            babel_english = format_datetime(moment, "EEEE d MMMM y 'kl.' HH:mm")
+            day = filters["local_date"](moment, "EEEE d MMMM y")
+    assert swedish == ["torsdag 2 juli 2026 kl. 00:15"] * 2
+    assert english == [babel_english] * 2 and babel_english.startswith("Thursday 2 July 2026")
+    assert day == "Thursday 2 July 2026"
+    assert offsets == ["02:30 +02:00", "02:30 +01:00", "02:30 +02:00"]
+
+
 def test_the_menu_and_footer_follow_the_language_though_their_texts_are_remembered(
     app, client, db, login_as, compiled_catalogue
 ):
