@@ -16,6 +16,7 @@ from coursehub.courses import ical, permissions, queries
 from coursehub.courses.forms import CatalogueFilterForm, int_or_none
 from coursehub.courses.models import RunStatus
 from coursehub.courses.views import bp, url_prefix
+from coursehub.courses.views.catalogue_cards import CatalogueCards
 from coursehub.lib import nav
 from coursehub.lib.params import PAGE_KEY, page_arg
 from coursehub.lib.quick_select import written_options
@@ -89,9 +90,8 @@ def catalogue():
         form=form,
         page=page,
         args=args,
-        # Each card's link is this plus the run's id: one url_for per page, not one per card.
-        detail_url=url_prefix("courses.detail", "run_id"),
-        aimed_at=choices.aimed_at,
+        # Each card's link is the run page's address up to the id: one url_for per page.
+        cards=CatalogueCards(url_prefix("courses.detail", "run_id"), choices.aimed_at)(page.items),
         has_parts=bool(choices.county_parts),
         has_kinds=bool(choices.home_kinds),
     )
