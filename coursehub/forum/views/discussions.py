@@ -31,9 +31,9 @@ from coursehub.forum.views.common import (
     load_thread,
     load_thread_visit,
     standing,
-    thread_list_words,
 )
 from coursehub.forum.views.post_articles import PostArticles
+from coursehub.forum.views.thread_rows import thread_rows
 from coursehub.lib.params import as_id, get_or_none, page_arg
 from coursehub.lib.work import ERROR, actor, attempt
 
@@ -55,7 +55,7 @@ def subject(subject_id: int):
         subject=found,
         network=found.network,
         page=page,
-        words=thread_list_words(page),
+        rows=thread_rows(page),
         standing=here,
     )
 

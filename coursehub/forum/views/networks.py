@@ -19,8 +19,8 @@ from coursehub.forum.views.common import (
     load_network,
     load_network_standing,
     standing,
-    thread_list_words,
 )
+from coursehub.forum.views.thread_rows import thread_rows
 from coursehub.lib.checks import known
 from coursehub.lib.forms import required
 from coursehub.lib.params import page_arg
@@ -123,7 +123,7 @@ def network(network_id: int):
         subjects=[subject for subject, _count in subjects],
         counts={subject.id: count for subject, count in subjects},
         page=page,
-        words=thread_list_words(page),
+        rows=thread_rows(page),
         standing=here,
         subject_form=SubjectForm() if here.is_moderator else None,  # only moderators add subjects
     )
@@ -139,7 +139,7 @@ def unread(network_id: int):
         "forum/unread.html",
         network=found,
         page=page,
-        words=thread_list_words(page),
+        rows=thread_rows(page),
         standing=standing(found),
     )
 
