@@ -7,11 +7,16 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
+from babel import support
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import messages_path
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import ValidationError
@@ -77,6 +82,27 @@ def single_line(value):
     return value
 
 
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str) -> support.NullTranslations:
+    """WTForms' own messages ("Inte ett giltigt heltal") in `locale`, read from its catalogue once."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class _WTFormsMessages:
+    """WTForms' messages in the language of the moment they are asked for (as Flask-WTF's), from
+    catalogues read once: Flask-WTF reads the catalogue from disk again in every request that asks
+    for a message (some 350 calls and a dozen file lookups)."""
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = _WTFormsMessages()
+
+
 class BaseForm(FlaskForm):
     """Every form of the project: text is normalised; an old CSRF token gets a plain message.
 
@@ -86,6 +112,11 @@ class BaseForm(FlaskForm):
     """
 
     class Meta:
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return None  # WTForms' own English, as Flask-WTF's without its translations
+            return WTFORMS_MESSAGES
+
         def bind_field(self, form, unbound_field, options):
             filters = list(unbound_field.kwargs.get("filters", []) or [])
             options = dict(options)

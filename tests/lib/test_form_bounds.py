@@ -158,3 +158,26 @@ def test_a_queue_place_past_any_number_gets_a_message(app, client, login_as, pos
     assert response.status_code == 200
     assert "Skriv ett nummer i kön." in page or "Numret i kön är för stort." in page
     assert "Reservlistan är ändrad." not in page
+
+
+def test_wtforms_own_messages_follow_the_language_of_the_moment(app):
+    """WTForms' own messages come from catalogues read once per language (lib.forms), yet within
+    one request a form says them in the language of the moment: English while it is forced, then
+    Swedish again (Flask-WTF's own kept the request's first catalogue)."""
+    from flask_babel import force_locale
+    from wtforms import IntegerField
+
+    from coursehub.lib.forms import BaseForm
+
+    class AgeForm(BaseForm):
+        age = IntegerField("Ålder")
+
+    with app.test_request_context("/", method="POST", data={"age": "tolv"}):
+        app.config["WTF_CSRF_ENABLED"] = False
+        said = []
+        for locale in ("sv", "en", "sv"):
+            with force_locale(locale):
+                form = AgeForm()
+                assert not form.validate()
+                said.append(form.age.errors[0])
+    assert said == ["Inte ett giltigt heltal", "Not a valid integer value.", "Inte ett giltigt heltal"]
