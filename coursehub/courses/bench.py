@@ -260,8 +260,11 @@ def _targets(ctx: BenchContext, runs: list[BenchRun]) -> None:
     led_upcoming = [r for r in led if r in upcoming] or led
     held = [(s, r) for r in led for s in r.sessions if s[1] <= ctx.now]
     session = max(held, key=lambda pair: pair[0][1])[0] if held else led[0].sessions[0]
+    # The course page's run is a basic training's (eight meetings) at every scale, not whichever
+    # run comes first: its page, and the bench family's calendar that holds it, are then alike.
+    first = [r for r in upcoming if r.is_basic] or upcoming
     ctx.targets.update(
-        course_run_id=min(upcoming, key=lambda r: r.starts_at).id if upcoming else runs[0].id,
+        course_run_id=min(first, key=lambda r: r.starts_at).id if first else runs[0].id,
         participants_run_id=min(led_upcoming, key=lambda r: r.starts_at).id,
         sheet_session_id=session[0],
     )

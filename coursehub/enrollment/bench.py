@@ -8,6 +8,7 @@ from typing import cast
 
 import sqlalchemy as sa
 
+from coursehub.courses.bench import BenchRun
 from coursehub.courses.models import CourseRun, RunStatus
 from coursehub.enrollment.models import (
     RUN_SCOPE,
@@ -20,7 +21,10 @@ from coursehub.extensions import db
 from coursehub.lib.bench import BenchContext
 
 DIETS = ("", "", "", "", "Vegetarisk", "Glutenfri", "Laktosfri", "Inga nötter")
-BENCH_FAMILY_RUNS = 8  # runs the bench family is signed up to, so that its pages have content
+# Runs of each kind the bench family is signed up to (basic training or an evening, held or to
+# come), so that its pages have content, and the same content at every scale: a random sample of
+# runs gave its calendar 82 meetings at one scale and 104 at another (benchmarks/README.md).
+BENCH_FAMILY_RUNS_PER_KIND = 2
 
 
 def seed(ctx: BenchContext) -> None:
@@ -28,19 +32,19 @@ def seed(ctx: BenchContext) -> None:
     rng, scale = ctx.rng, ctx.scale
     households = ctx.made["households"]
     runs = [r for r in ctx.made["runs"] if r.status != RunStatus.DRAFT]
-    family_runs = {r.id for r in rng.sample(runs, min(BENCH_FAMILY_RUNS, len(runs)))}
+    family_runs = _family_runs(ctx, runs)
     family_runs.add(ctx.targets["course_run_id"])
     next_enrollment = ctx.next_id(Enrollment.__table__)
     enrollments: list[dict] = []
     persons: list[dict] = []
     seats: list[dict] = []
     attendees: list[tuple] = []
+    others = households[1:]  # the bench family signs up to its own runs only
     for run in runs:
-        wanted = min(len(households), max(1, round(scale.signups_per_run * rng.uniform(0.6, 1.3))))
-        chosen = rng.sample(households, wanted)
-        if run.id in family_runs and households[0] not in chosen:
-            chosen[0] = households[0]
-        chosen.sort(key=lambda h: h is not households[0])  # the bench family gets its seats
+        wanted = min(len(others), max(1, round(scale.signups_per_run * rng.uniform(0.6, 1.3))))
+        chosen = rng.sample(others, wanted)
+        if run.id in family_runs:
+            chosen[0] = households[0]  # first: the bench family gets its seats
         future = run.starts_at > ctx.now
         taken, waiting, confirmed_people = 0, 0, []
         for household_id, _municipality_id, adults in chosen:
@@ -86,6 +90,17 @@ def seed(ctx: BenchContext) -> None:
     )
     ctx.made["attendees"] = attendees
     ctx.targets["feed_token"] = token
+
+
+def _family_runs(ctx: BenchContext, runs: list[BenchRun]) -> set[int]:
+    """The runs the bench family is signed up to: BENCH_FAMILY_RUNS_PER_KIND of each kind."""
+    chosen: set[int] = set()
+    offered = [r for r in runs if r.status != RunStatus.CANCELLED]
+    for is_basic in (True, False):
+        for upcoming in (False, True):
+            pool = [r for r in offered if r.is_basic == is_basic and (r.starts_at > ctx.now) == upcoming]
+            chosen.update(r.id for r in ctx.rng.sample(pool, min(BENCH_FAMILY_RUNS_PER_KIND, len(pool))))
+    return chosen
 
 
 def _enrollment(enrollment_id: int, run_id: int, household_id: int, actor: int, created) -> dict:

@@ -8,10 +8,11 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
-from coursehub import create_app
+from coursehub import clock, create_app
 from coursehub.accounts.models import Household, User
 from coursehub.attendance.models import AttendanceMark, Completion
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
+from coursehub.enrollment.bench import BENCH_FAMILY_RUNS_PER_KIND
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.extensions import db
 from coursehub.forum import bench as bench_forum
@@ -176,3 +177,30 @@ def test_the_staff_start_page_and_the_report_answer_on_the_generated_data(app, c
     report = client.get("/rapport?period=2025&omrade=lan")
     assert report.status_code == 200
     assert "Intresseanmälningar" in report.get_data(as_text=True)
+
+
+def test_the_bench_family_has_runs_of_every_kind_at_every_scale(app, runner, tmp_path, loaded):
+    """The family's pages (its courses, progress, calendar) are to show the same at county and
+    national size: two runs of each kind, basic training or an evening, held or to come, where
+    the set has them, and the course page's run is a basic training's (eight meetings)."""
+    now = clock.now()
+    offered = db.session.execute(
+        sa.select(CourseRun.id, CourseRun.course_type_id, CourseRun.starts_at).where(
+            CourseRun.status.in_([RunStatus.PUBLISHED, RunStatus.COMPLETED])
+        )
+    ).all()
+    family = set(
+        db.session.scalars(
+            sa.select(Enrollment.run_id).where(Enrollment.household_id == loaded["family_household_id"])
+        )
+    )
+    kind = lambda row: (row.course_type_id == loaded["basic_type_id"], row.starts_at > now)  # noqa: E731
+    course_run = db.session.get(CourseRun, loaded["course_run_id"])
+    assert course_run.id in family
+    for wanted in [(True, False), (True, True), (False, False), (False, True)]:
+        of_kind = {row.id for row in offered if kind(row) == wanted}
+        expected = min(BENCH_FAMILY_RUNS_PER_KIND, len(of_kind))
+        course_run_too = 1 if kind(course_run) == wanted else 0  # unless it was one of the two
+        assert expected <= len(family & of_kind) <= expected + course_run_too, wanted
+    if any(kind(row) == (True, True) for row in offered):
+        assert course_run.course_type_id == loaded["basic_type_id"]
