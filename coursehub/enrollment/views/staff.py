@@ -15,6 +15,7 @@ from coursehub.enrollment import exports, permissions, queries, services
 from coursehub.enrollment.forms import ReasonForm, ReorderForm
 from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.views import bp
+from coursehub.enrollment.views.participant_rows import ParticipantRows
 from coursehub.lib.forms import first_error
 from coursehub.lib.params import page_arg
 from coursehub.lib.terms import parse_term, term_of, terms_around
@@ -37,14 +38,20 @@ def participants(run_id: int):
     run = _visible_run(run_id)
     page = queries.participant_page(run.id, page=page_arg())
     taken = run.seats_taken
+    can_cancel = permissions.is_staff(current_user)
+    cancel = None
+    if can_cancel:
+        token = getattr(ReasonForm(), "csrf_token", None)  # none where CSRF is off (some tests)
+        back = url_for("enrollment.participants", run_id=run.id)
+        # One url_for for every row's cancel address.
+        cancel = (id_urls("enrollment.cancel", "enrollment_id"), "" if token is None else str(token()), back)
     return render_template(
         "enrollment/participants.html",
         run=run,
         page=page,
         taken=taken,
-        can_cancel=permissions.is_staff(current_user),
-        cancel_form=ReasonForm(),
-        cancel_url=id_urls("enrollment.cancel", "enrollment_id"),  # one url_for for every row
+        can_cancel=can_cancel,
+        rows=ParticipantRows(cancel=cancel)(page.items),
     )
 
 
