@@ -87,7 +87,7 @@ def seed(ctx: BenchContext) -> None:
         municipality_id = ctx.rng.choice(municipality_ids)
         first, last = person_name(ctx.rng)
         created = ctx.now - timedelta(days=ctx.rng.randint(30, 365 * ctx.scale.years))
-        confirmed = ctx.rng.random() < 0.96
+        confirmed = number == 0 or ctx.rng.random() < 0.96
         households.append(
             {
                 "id": household_id,
@@ -100,7 +100,8 @@ def seed(ctx: BenchContext) -> None:
             }
         )
         adults = []
-        for person in range(2 if ctx.rng.random() < two_adults else 1):
+        # The bench family is two adults at every scale, so that its pages show the same.
+        for person in range(2 if number == 0 or ctx.rng.random() < two_adults else 1):
             if number == 0:  # the bench family: fixed logins
                 username, full_name = f"bench.familj{person or ''}", f"Fia Familj {person}"
             else:

@@ -181,7 +181,7 @@ def test_the_staff_start_page_and_the_report_answer_on_the_generated_data(app, c
 
 def test_the_bench_family_has_runs_of_every_kind_at_every_scale(app, runner, tmp_path, loaded):
     """The family's pages (its courses, progress, calendar) are to show the same at county and
-    national size: two runs of each kind, basic training or an evening, held or to come, where
+    national size: two adults, two runs of each kind, basic training or an evening, held or to come, where
     the set has them, and the course page's run is a basic training's (eight meetings)."""
     now = clock.now()
     offered = db.session.execute(
@@ -195,6 +195,10 @@ def test_the_bench_family_has_runs_of_every_kind_at_every_scale(app, runner, tmp
         )
     )
     kind = lambda row: (row.course_type_id == loaded["basic_type_id"], row.starts_at > now)  # noqa: E731
+    adults = db.session.scalar(
+        sa.select(sa.func.count()).select_from(User).where(User.household_id == loaded["family_household_id"])
+    )
+    assert adults == 2
     course_run = db.session.get(CourseRun, loaded["course_run_id"])
     assert course_run.id in family
     for wanted in [(True, False), (True, True), (False, False), (False, True)]:
