@@ -19,6 +19,7 @@ from coursehub.enrollment.labels import status_labels
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.enrollment.views import bp
 from coursehub.enrollment.views._helpers import back, calendar_name, load_run, show_error
+from coursehub.enrollment.views.course_rows import CourseRows
 from coursehub.lib import ical, ratelimits
 from coursehub.lib.email_address import email_or_none
 from coursehub.lib.forms import first_error
@@ -193,20 +194,25 @@ def my_courses():
         if feed is not None
         else None
     )
+    button_form = EmptyForm()
+    token = getattr(button_form, "csrf_token", None)  # none where CSRF is off (some tests)
+    rows = CourseRows(
+        now=now,
+        labels=status_labels(e.status for e in page.items),
+        urls=_row_urls(),
+        csrf_field="" if token is None else str(token()),
+        back=url_for("enrollment.my_courses"),
+    )
     return render_template(
         "enrollment/my_courses.html",
         page=page,
-        progress=progress,
+        rows=rows(page.items, queries.persons_names(e.id for e in page.items), progress),
         next_meeting=queries.next_meeting(progress.values()),
         absence_url=ABSENCE_PATH,
-        now=now,
         feed=feed,
         feed_links=links,
         adults=adults,
-        names=queries.persons_names(e.id for e in page.items),
-        status_labels=status_labels(e.status for e in page.items),
-        button_form=EmptyForm(),
-        urls=_row_urls(),
+        button_form=button_form,
     )
 
 

@@ -15,24 +15,13 @@ replaces (`tests/enrollment/data/participant_rows_template.html`) on every kind 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
-from flask import current_app
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
 from coursehub.enrollment.labels import KIND_LABELS, STATUS_LABELS
-from coursehub.enrollment.models import EnrollmentStatus
 from coursehub.enrollment.queries import ParticipantRow
-
-# The badge of each status, as enrollment/_macros.html's status_label colours it.
-BADGES = {
-    EnrollmentStatus.CONFIRMED: "text-bg-success",
-    EnrollmentStatus.PENDING: "text-bg-warning",
-    EnrollmentStatus.WAITLISTED: "text-bg-secondary",
-    EnrollmentStatus.OFFERED: "text-bg-info",
-}
-OTHER_BADGE = "text-bg-light border"
+from coursehub.enrollment.views.badges import StatusBadges
 
 
 def _own(label: object) -> Markup:
@@ -46,11 +35,9 @@ class ParticipantRows:
     def __init__(self, *, cancel: tuple[Callable[[int], str], str, str] | None = None) -> None:
         """`cancel`, for staff: the cancel address of an id, the form's hidden token field (HTML)
         and the address to come back to."""
-        self.local_datetime: Callable[[Any], str] = current_app.jinja_env.filters["local_datetime"]
         # The request's translations looked up once; named as the extraction keyword, so that
         # `pybabel extract` still finds the words.
         _ = get_translations().ugettext
-        self.queue, self.answer_by = _("nr %(n)d i kön"), _("svara senast %(when)s")
         self.makeup = _("Tar igen: %(title)s")
         self.t = {
             key: escape(value)
@@ -58,7 +45,6 @@ class ParticipantRows:
                 "diet": _("Kost:"),
                 "accessibility": _("Tillgänglighet:"),
                 "interpreter": _("Tolk:"),
-                "not_approved": _("Kommunen har inte godkänt ännu"),
                 "cancel": _("Avboka"),
                 "reason": _("Anledning (frivilligt)"),
                 "cancel_signup": _("Avboka anmälan"),
@@ -66,21 +52,9 @@ class ParticipantRows:
         }
         # The declared labels are our own catalogue's text, which the template printed unescaped
         # (a lazy string's __html__): Markup keeps the page as it was ("municipality's").
-        self.statuses = {status: _own(label) for status, label in STATUS_LABELS.items()}
+        self.status = StatusBadges({status: _own(label) for status, label in STATUS_LABELS.items()})
         self.kinds = {kind: _own(label) for kind, label in KIND_LABELS.items()}
         self.cancel = cancel
-
-    def _status(self, row: ParticipantRow) -> str:
-        label, status = str(self.statuses[row.status]), row.status
-        if status == EnrollmentStatus.WAITLISTED:
-            label = f"{label} – {escape(self.queue % {'n': row.waitlist_position})}"
-        elif status == EnrollmentStatus.OFFERED:
-            when = self.local_datetime(row.offer_expires_at)
-            label = f"{label} – {escape(self.answer_by % {'when': when})}"
-        html = f'<span class="badge {BADGES.get(status, OTHER_BADGE)}">{label}</span>'
-        if row.needs_approval and status in (EnrollmentStatus.WAITLISTED, EnrollmentStatus.OFFERED):
-            html += f'\n<span class="badge text-bg-light border">{self.t["not_approved"]}</span>'
-        return html
 
     def __call__(self, rows: Sequence[ParticipantRow]) -> Markup:
         """Return the `<tr>` of each of `rows` as the participant list shows them."""
@@ -108,7 +82,7 @@ class ParticipantRows:
                 f'\n<tr>\n<th scope="row">{names}{household}</th>\n'
                 f"<td>{self.kinds[row.participant_kind]}</td>\n"
                 f"<td>{escape(row.municipality_name or '')}</td>\n"
-                f"<td>\n{self._status(row)}\n{makeup}</td>\n"
+                f"<td>\n{self.status(row)}\n{makeup}</td>\n"
                 f"<td>{needs}\n</td>\n"
             ]
             if self.cancel is not None:
