@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import messages_path
+from markupsafe import Markup
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import ValidationError
@@ -136,6 +137,13 @@ class BaseForm(FlaskForm):
             # The only way a person meets this is a page left open too long: say so plainly.
             self.csrf_token.errors = [str(EXPIRED_FORM_RESUBMIT)]
         return ok
+
+
+def hidden_token(form: FlaskForm) -> Markup:
+    """The form's hidden CSRF field as HTML, for rows written in Python that carry a form each;
+    empty where CSRF protection is off (some tests)."""
+    token = getattr(form, "csrf_token", None)
+    return Markup("") if token is None else token()
 
 
 def show_domain_error(form, error, *, default: str | None = None) -> None:

@@ -22,7 +22,7 @@ from coursehub.enrollment.views._helpers import back, calendar_name, load_run, s
 from coursehub.enrollment.views.course_rows import CourseRows
 from coursehub.lib import ical, ratelimits
 from coursehub.lib.email_address import email_or_none
-from coursehub.lib.forms import first_error
+from coursehub.lib.forms import first_error, hidden_token
 from coursehub.lib.params import get_or_none, page_arg
 from coursehub.lib.urls import id_urls
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
@@ -194,13 +194,12 @@ def my_courses():
         if feed is not None
         else None
     )
-    button_form = EmptyForm()
-    token = getattr(button_form, "csrf_token", None)  # none where CSRF is off (some tests)
+    csrf_input = hidden_token(EmptyForm())  # the same for every form on the page
     rows = CourseRows(
         now=now,
         labels=status_labels(e.status for e in page.items),
         urls=_row_urls(),
-        csrf_field="" if token is None else str(token()),
+        csrf_field=csrf_input,
         back=url_for("enrollment.my_courses"),
     )
     return render_template(
@@ -212,7 +211,7 @@ def my_courses():
         feed=feed,
         feed_links=links,
         adults=adults,
-        button_form=button_form,
+        csrf_input=csrf_input,
     )
 
 

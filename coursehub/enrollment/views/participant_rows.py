@@ -54,7 +54,10 @@ class ParticipantRows:
         # (a lazy string's __html__): Markup keeps the page as it was ("municipality's").
         self.status = StatusBadges({status: _own(label) for status, label in STATUS_LABELS.items()})
         self.kinds = {kind: _own(label) for kind, label in KIND_LABELS.items()}
-        self.cancel = cancel
+        self.cancel_url: Callable[[int], str] | None = None
+        if cancel is not None:
+            self.cancel_url, token_field, back = cancel
+            self.hidden = f'{token_field}\n<input type="hidden" name="next" value="{escape(back)}">\n'
 
     def __call__(self, rows: Sequence[ParticipantRow]) -> Markup:
         """Return the `<tr>` of each of `rows` as the participant list shows them."""
@@ -85,13 +88,12 @@ class ParticipantRows:
                 f"<td>\n{self.status(row)}\n{makeup}</td>\n"
                 f"<td>{needs}\n</td>\n"
             ]
-            if self.cancel is not None:
-                cancel_url, token_field, back = self.cancel
+            if self.cancel_url is not None:
                 ident = int(row.id)
                 parts.append(
                     f"<td>\n<details>\n<summary>{t['cancel']}</summary>\n"
-                    f'<form method="post" action="{escape(cancel_url(ident))}" class="mt-2">\n'
-                    f'{token_field}\n<input type="hidden" name="next" value="{escape(back)}">\n'
+                    f'<form method="post" action="{escape(self.cancel_url(ident))}" class="mt-2">\n'
+                    f"{self.hidden}"
                     f'<label class="form-label" for="reason-{ident}">{t["reason"]}</label>\n'
                     f'<textarea class="form-control mb-2" id="reason-{ident}" name="reason" maxlength="300" '
                     'rows="2"></textarea>\n'

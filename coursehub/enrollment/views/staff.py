@@ -16,7 +16,7 @@ from coursehub.enrollment.forms import ReasonForm, ReorderForm
 from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.views import bp
 from coursehub.enrollment.views.participant_rows import ParticipantRows
-from coursehub.lib.forms import first_error
+from coursehub.lib.forms import first_error, hidden_token
 from coursehub.lib.params import page_arg
 from coursehub.lib.terms import parse_term, term_of, terms_around
 from coursehub.lib.urls import id_urls
@@ -41,10 +41,9 @@ def participants(run_id: int):
     can_cancel = permissions.is_staff(current_user)
     cancel = None
     if can_cancel:
-        token = getattr(ReasonForm(), "csrf_token", None)  # none where CSRF is off (some tests)
         back = url_for("enrollment.participants", run_id=run.id)
         # One url_for for every row's cancel address.
-        cancel = (id_urls("enrollment.cancel", "enrollment_id"), "" if token is None else str(token()), back)
+        cancel = (id_urls("enrollment.cancel", "enrollment_id"), hidden_token(ReasonForm()), back)
     return render_template(
         "enrollment/participants.html",
         run=run,
