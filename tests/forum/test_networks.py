@@ -9,8 +9,8 @@ from flask_babel import force_locale
 from markupsafe import escape
 
 from coursehub.forum.queries import ThreadRow
-from coursehub.forum.views.common import thread_list_words
 from coursehub.forum.views.post_articles import PostArticles
+from coursehub.forum.views.thread_rows import thread_list_words
 from coursehub.lib.pagination import Page
 from tests.factories import UserFactory
 from tests.forum.factories import MembershipFactory, NetworkFactory, SubjectFactory

@@ -12,8 +12,7 @@ import pytest
 from flask_babel import force_locale
 
 from coursehub.forum.queries import ThreadRow
-from coursehub.forum.views.common import thread_list_words
-from coursehub.forum.views.thread_rows import thread_rows
+from coursehub.forum.views.thread_rows import thread_list_words, thread_rows
 from coursehub.lib.pagination import Page
 
 # The macro's own loop over a page of threads, as forum/_macros.html wrote it before thread_rows.

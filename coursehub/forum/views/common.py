@@ -6,13 +6,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from flask import abort
-from flask_babel import get_translations
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from coursehub.forum import permissions, queries
 from coursehub.forum.models import Network, NetworkMembership, Post, Subject, Thread
-from coursehub.lib.pagination import Page
 from coursehub.lib.params import as_id
 from coursehub.lib.work import load_or_404
 
@@ -129,34 +126,3 @@ def load_thread_visit(thread_id: int) -> tuple[queries.ThreadVisit, Standing]:
     """`load_thread` and `standing` of its network, with the thread's network and subject and how far
     the reader has read, in one statement."""
     return _load_visit(thread_id, _thread_visit)
-
-
-@dataclass(frozen=True)
-class ListWords:
-    """The words of a thread list (attributes, which Jinja reads first), the counts by number."""
-
-    started: str
-    latest: str
-    posts: dict[int, str]
-    unread: dict[int, str]
-
-
-def thread_list_words(page: Page) -> ListWords:
-    """The words of a thread list (templates/forum/_macros.html), translated once for the page.
-
-    The counts are translated once per number the page shows, not once per thread, from the
-    request's translations looked up once (what Flask-Babel's `ngettext` does for each call: the
-    plural for `n`, `%(num)d` filled in). Plain text: the template fills in a name or a date with
-    `%` and escapes the whole (the words hold no character that escaping changes;
-    tests/forum/test_networks.py checks it for every language).
-    """
-    posts = {row.thread.post_count for row in page.items}
-    unread = {row.unread for row in page.items if row.unread}
-    # Named as the extraction keyword, so that `pybabel extract` still finds the counts' words.
-    ngettext = get_translations().ungettext
-    return ListWords(
-        started=_("Startad av %(name)s"),
-        latest=_("senast %(when)s"),
-        posts={n: ngettext("%(num)d inlägg", "%(num)d inlägg", n) % {"num": n} for n in posts},
-        unread={n: ngettext("%(num)d nytt", "%(num)d nya", n) % {"num": n} for n in unread},
-    )

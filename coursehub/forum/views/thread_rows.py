@@ -13,27 +13,62 @@ keeps the list around them: the empty list's sentence and the pages.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from babel.support import NullTranslations
 from flask import current_app
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
-from coursehub.forum.views.common import thread_list_words
 from coursehub.lib.pagination import Page
 from coursehub.lib.urls import id_urls
 
 DATE_FORMAT = "d MMM y HH:mm"
 
 
+@dataclass(frozen=True)
+class ListWords:
+    """The words of a thread list, the counts by number."""
+
+    started: str
+    latest: str
+    posts: dict[int, str]
+    unread: dict[int, str]
+
+
+def thread_list_words(page: Page, translations: NullTranslations | None = None) -> ListWords:
+    """The words of a thread list, translated once for the page from the request's translations
+    (`translations`, when the caller has looked them up already).
+
+    The counts are translated once per number the page shows, not once per thread (what
+    Flask-Babel's `ngettext` does for each call: the plural for `n`, `%(num)d` filled in). Plain
+    text: `thread_rows` fills in a name or a date with `%` and escapes the whole, where the macro
+    before it escaped only what was filled in: the same while the words hold no character that
+    escaping changes (tests/forum/test_networks.py checks it for every language).
+    """
+    if translations is None:
+        translations = get_translations()
+    # Named as the extraction keywords, so that `pybabel extract` still finds the words.
+    _, ngettext = translations.ugettext, translations.ungettext
+    posts = {row.thread.post_count for row in page.items}
+    unread = {row.unread for row in page.items if row.unread}
+    return ListWords(
+        started=_("Startad av %(name)s"),
+        latest=_("senast %(when)s"),
+        posts={n: ngettext("%(num)d inlägg", "%(num)d inlägg", n) % {"num": n} for n in posts},
+        unread={n: ngettext("%(num)d nytt", "%(num)d nya", n) % {"num": n} for n in unread},
+    )
+
+
 def thread_rows(page: Page) -> Markup:
     """Return the `<li>` of each thread on `page` (rows of forum.queries.ThreadRow)."""
-    words = thread_list_words(page)
+    translations = get_translations()  # once for the page
+    words = thread_list_words(page, translations)
     local_datetime: Callable[[Any, str], str] = current_app.jinja_env.filters["local_datetime"]
     url = id_urls("forum.thread", "thread_id")
-    # The request's translations looked up once; named as the extraction keyword, so that
-    # `pybabel extract` still finds the words.
-    _ = get_translations().ugettext
+    # Named as the extraction keyword, so that `pybabel extract` still finds the words.
+    _ = translations.ugettext
     pinned = f'\n<span class="badge text-bg-secondary">{escape(_("Fäst"))}</span>'
     locked = f'\n<span class="badge text-bg-dark">{escape(_("Låst"))}</span>'
     former = _("en tidigare medlem")
