@@ -25,5 +25,6 @@ RUN pip install -e . \
 
 USER coursehub
 EXPOSE 8000
-# Workers: about two per core of the host. The scheduler and the migration override the command.
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-", "coursehub:create_app()"]
+# Workers: about two per core of the host; what each does once up is in coursehub/serving.py.
+# The scheduler and the migration override the command.
+CMD ["gunicorn", "-c", "python:coursehub.serving", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-", "coursehub:create_app()"]

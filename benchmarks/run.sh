@@ -71,7 +71,7 @@ fi
 
 APP_PORT="$(free_port)"
 BASE="http://127.0.0.1:$APP_PORT"
-"$VENV/gunicorn" -w "$WORKERS" -b "127.0.0.1:$APP_PORT" --log-level warning 'coursehub:create_app()' \
+"$VENV/gunicorn" -c python:coursehub.serving -w "$WORKERS" -b "127.0.0.1:$APP_PORT" --log-level warning 'coursehub:create_app()' \
     >"$WORK/gunicorn.log" 2>&1 &
 GUNICORN=$!
 PIDS+=("$GUNICORN")
