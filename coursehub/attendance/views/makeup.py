@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from coursehub import clock
 from coursehub.accounts.models import STAFF_ROLES, Household, Role, User
@@ -16,6 +17,7 @@ from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import MakeupForm, WithdrawAbsenceForm, status_labels
 from coursehub.attendance.models import AbsenceNotice
 from coursehub.attendance.views import bp
+from coursehub.attendance.views.progress_rows import ProgressRows
 from coursehub.courses.models import CourseSession
 from coursehub.errors import CoursehubError, NotFoundError
 from coursehub.lib.checks import known
@@ -118,9 +120,10 @@ def household_progress(household_id: int):
         household=household,
         adults=adults,
         progress=progress,
-        status_labels=status_labels(),
         makeup=queries.makeup_candidates(adults, progress, now=clock.now()),
-        makeup_action=url_for("attendance.household_makeup"),
+        rows=ProgressRows(
+            status_labels(), csrf=generate_csrf(), makeup_action=url_for("attendance.household_makeup")
+        ),
     )
 
 

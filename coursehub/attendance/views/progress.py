@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from coursehub import clock
 from coursehub.accounts.models import Role, User
@@ -12,6 +13,7 @@ from coursehub.accounts.permissions import roles_required
 from coursehub.attendance import permissions, queries, services
 from coursehub.attendance.forms import AbsenceForm, status_labels
 from coursehub.attendance.views import bp
+from coursehub.attendance.views.progress_rows import ProgressRows
 from coursehub.courses.models import CourseSession
 from coursehub.errors import CoursehubError
 from coursehub.lib.params import get_or_none, page_arg
@@ -28,10 +30,11 @@ def _render_my_progress(*, error: str | None = None, status: int = 200):
         adults=adults,
         progress=progress,
         upcoming=upcoming,
-        status_labels=status_labels(),
         error=error,
         makeup=queries.makeup_candidates(adults, progress, now=now),
-        makeup_action=url_for("attendance.family_makeup"),
+        rows=ProgressRows(
+            status_labels(), csrf=generate_csrf(), makeup_action=url_for("attendance.family_makeup")
+        ),
     ), status
 
 
@@ -83,7 +86,11 @@ def municipal_progress():
         "attendance/municipal_progress.html",
         page=page,
         progress=progress,
-        status_labels=status_labels(),
         makeup=queries.makeup_candidates(adults, progress, now=clock.now()),
-        makeup_action=url_for("attendance.household_makeup"),
+        rows=ProgressRows(
+            status_labels(),
+            csrf=generate_csrf(),
+            makeup_action=url_for("attendance.household_makeup"),
+            page=page.page,
+        ),
     )
