@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from coursehub.enrollment import permissions, queries
 from coursehub.enrollment.labels import KIND_LABELS, STATUS_LABELS, status_label
+from coursehub.enrollment.views.badges import status_badge
 from coursehub.lib.nav import FIGURES, MUNICIPALITY, NavItem, RunLink
 from coursehub.lib.start import StartPage
 
@@ -14,10 +15,11 @@ bp = Blueprint("enrollment", __name__)
 
 @bp.record_once
 def _add_status_labels(state):
-    # A global (not a context variable) so that imported macros see it: enrollment/_macros.html
-    # shows the same labels as the exports.
+    # Globals (not context variables) so that imported macros see them: the pages show the same
+    # labels as the exports, and a sign-up's badge as the lists written in Python do.
     state.app.jinja_env.globals["enrollment_status_labels"] = STATUS_LABELS
     state.app.jinja_env.globals["participant_kind_labels"] = KIND_LABELS
+    state.app.jinja_env.globals["status_badge"] = status_badge
 
 
 nav_items = [

@@ -1,15 +1,19 @@
-"""A sign-up's status as a badge, written in Python as enrollment/_macros.html's `status_label`
-writes it, for the lists that write their rows in one loop (participant_rows, course_rows)."""
+"""A sign-up's status as a badge: written by the lists that write their rows in one loop
+(participant_rows, course_rows), and by `status_badge` for the pages that write theirs in the
+template (a household's page, the approvals, a professional's courses).
+
+`tests/enrollment/test_actions.py` holds it to the macro it replaced, on every status."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import current_app
-from flask_babel import get_translations
+from flask import current_app, g
+from flask_babel import get_locale, get_translations
 from markupsafe import Markup, escape
 
+from coursehub.enrollment.labels import STATUS_LABELS
 from coursehub.enrollment.models import EnrollmentStatus
 
 # The badge of each status, as the macro colours it.
@@ -50,3 +54,21 @@ class StatusBadges:
         if row.needs_approval and status in AWAITING_MUNICIPALITY:
             html += f'\n<span class="badge text-bg-light border">{self.not_approved}</span>'
         return html
+
+
+def own_label(label: object) -> Markup:
+    """A declared label (a lazy string) in the request's language, as a template printed it:
+    unescaped, since it is our own catalogue's text ("municipality's" stays as written)."""
+    return Markup(str(label))  # noqa: S704  # nosec B704
+
+
+def status_badge(row: Any) -> Markup:
+    """The badge of one sign-up, for a page that writes its rows in the template (a Jinja
+    global); one StatusBadges per request and language."""
+    locale = get_locale()
+    found = g.get("enrollment_status_badges")
+    if found is None or found[0] != locale:
+        labels = {status: own_label(label) for status, label in STATUS_LABELS.items()}
+        found = g.enrollment_status_badges = (locale, StatusBadges(labels))
+    # Its values went through escape(); the labels are our own catalogue's text.
+    return Markup(found[1](row))  # noqa: S704  # nosec B704

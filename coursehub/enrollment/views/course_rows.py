@@ -21,6 +21,7 @@ from flask_babel import get_translations
 from markupsafe import Markup, escape
 
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
+from coursehub.enrollment.views.actions import EnrollmentActions
 from coursehub.enrollment.views.badges import StatusBadges
 
 NEXT_FORMAT = "EEE d MMM 'kl.' HH:mm"
@@ -39,7 +40,7 @@ class CourseRows:
         back: str,
     ) -> None:
         """`labels`: the statuses' labels in the request's language; `urls`: the addresses of a
-        row ("run", "accept", "cancel", "needs") by id; `csrf_field`: the forms' hidden token
+        row ("run", "needs") by id; `csrf_field`: the forms' hidden token
         (HTML); `back`: the page's own address, where the forms come back to."""
         self.now, self.urls = now, urls
         self.local_datetime: Callable[..., str] = current_app.jinja_env.filters["local_datetime"]
@@ -53,14 +54,10 @@ class CourseRows:
             key: escape(value)
             for key, value in {
                 "finished": _("Kursen är avslutad."),
-                "accept": _("Tacka ja till platserna"),
-                "cancel": _("Avboka"),
-                "reason": _("Anledning (frivilligt)"),
-                "cancel_signup": _("Avboka anmälan"),
                 "needs": _("Ändra behov"),
             }.items()
         }
-        self.hidden = f'{csrf_field}\n<input type="hidden" name="next" value="{escape(back)}">\n'
+        self.actions = EnrollmentActions(now=now, csrf_field=csrf_field, back=back)
 
     def _progress(self, ident: int, p: Any) -> str:
         if p is None:
@@ -80,26 +77,6 @@ class CourseRows:
             f'aria-describedby="progress-text-{ident}">{int(p.held)}/{int(p.total)}</progress>\n'
             f'<span id="progress-text-{ident}" class="d-block small">{text}</span>\n</div>\n'
         )
-
-    def _actions(self, e: Enrollment, ident: int, can_cancel: bool) -> str:
-        t, html = self.t, []
-        if e.can_accept_offer(self.now):
-            html.append(
-                f'\n<form method="post" action="{escape(self.urls["accept"](ident))}" class="d-inline">\n'
-                f'{self.hidden}<button class="btn btn-primary btn-sm" type="submit">{t["accept"]}</button>\n'
-                "</form>\n"
-            )
-        if can_cancel:
-            html.append(
-                f'\n<details class="d-inline-block ms-2">\n<summary>{t["cancel"]}</summary>\n'
-                f'<form method="post" action="{escape(self.urls["cancel"](ident))}" class="mt-2">\n'
-                f'{self.hidden}<label class="form-label" for="reason-{ident}">{t["reason"]}</label>\n'
-                f'<textarea class="form-control mb-2" name="reason" id="reason-{ident}" maxlength="300" '
-                'rows="2"></textarea>\n'
-                f'<button class="btn btn-outline-danger btn-sm" type="submit">{t["cancel_signup"]}</button>\n'
-                "</form>\n</details>\n"
-            )
-        return "".join(html)
 
     def __call__(
         self,
@@ -130,7 +107,7 @@ class CourseRows:
                 f"<td>{escape(', ').join(names[e.id])}</td>\n"
                 f'<td class="enrollment-status">\n{self.status(e)}\n'
                 f"{self._progress(ident, progress.get(e.id))}\n</td>\n"
-                f"<td>{self._actions(e, ident, can_cancel)}\n{needs}\n</td>\n</tr>"
+                f"<td>{self.actions.html(e, can_cancel=can_cancel)}\n{needs}\n</td>\n</tr>"
             )
         # Every value above went through escape(); the token field is the form's own HTML.
         return Markup("".join(html))  # noqa: S704  # nosec B704

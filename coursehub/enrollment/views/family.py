@@ -219,8 +219,6 @@ def _row_urls() -> dict[str, Callable[[int], str]]:
     """Return the addresses a row of "my courses" links to, each built once for the page."""
     return {
         "run": id_urls("courses.detail", "run_id"),
-        "accept": id_urls("enrollment.accept_offer", "enrollment_id"),
-        "cancel": id_urls("enrollment.cancel", "enrollment_id"),
         "needs": id_urls("enrollment.edit_needs", "enrollment_id"),
     }
 

@@ -17,7 +17,8 @@ from coursehub.enrollment.forms import EmptyForm, HouseholdSignUpForm, NewHouseh
 from coursehub.enrollment.models import Enrollment
 from coursehub.enrollment.views import bp
 from coursehub.enrollment.views._helpers import back, show_error
-from coursehub.lib.forms import first_error
+from coursehub.enrollment.views.actions import EnrollmentActions
+from coursehub.lib.forms import first_error, hidden_token
 from coursehub.lib.params import get_or_none, page_arg
 from coursehub.lib.work import ERROR, actor, attempt, load_or_404
 
@@ -71,15 +72,19 @@ def _sign_up_form(household: Household) -> tuple[list[HouseholdAdult], Household
 
 def _household_page(household: Household, adults: list[HouseholdAdult], form: HouseholdSignUpForm):
     page = queries.household_enrollments(household.id, page=page_arg())
+    button_form = EmptyForm()
     return render_template(
         "enrollment/household.html",
         household=household,
         adults=adults,
         form=form,
         page=page,
-        now=clock.now(),
-        button_form=EmptyForm(),
-        cancel_form=ReasonForm(),
+        button_form=button_form,
+        actions=EnrollmentActions(
+            now=clock.now(),
+            csrf_field=hidden_token(button_form),
+            back=url_for("enrollment.household", household_id=household.id),
+        ),
     )
 
 

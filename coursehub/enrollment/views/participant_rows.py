@@ -21,12 +21,7 @@ from markupsafe import Markup, escape
 
 from coursehub.enrollment.labels import KIND_LABELS, STATUS_LABELS
 from coursehub.enrollment.queries import ParticipantRow
-from coursehub.enrollment.views.badges import StatusBadges
-
-
-def _own(label: object) -> Markup:
-    """A declared label (a lazy string) in the request's language, as the template printed it."""
-    return Markup(str(label))  # noqa: S704  # nosec B704
+from coursehub.enrollment.views.badges import StatusBadges, own_label
 
 
 class ParticipantRows:
@@ -52,8 +47,8 @@ class ParticipantRows:
         }
         # The declared labels are our own catalogue's text, which the template printed unescaped
         # (a lazy string's __html__): Markup keeps the page as it was ("municipality's").
-        self.status = StatusBadges({status: _own(label) for status, label in STATUS_LABELS.items()})
-        self.kinds = {kind: _own(label) for kind, label in KIND_LABELS.items()}
+        self.status = StatusBadges({status: own_label(label) for status, label in STATUS_LABELS.items()})
+        self.kinds = {kind: own_label(label) for kind, label in KIND_LABELS.items()}
         self.cancel_url: Callable[[int], str] | None = None
         if cancel is not None:
             self.cancel_url, token_field, back = cancel

@@ -10,11 +10,13 @@ from coursehub import clock
 from coursehub.accounts.models import User
 from coursehub.accounts.permissions import login_required
 from coursehub.enrollment import permissions, queries, services
-from coursehub.enrollment.forms import EmptyForm, ProfessionalSignUpForm, ReasonForm
+from coursehub.enrollment.forms import EmptyForm, ProfessionalSignUpForm
 from coursehub.enrollment.labels import status_label
 from coursehub.enrollment.views import bp
 from coursehub.enrollment.views._helpers import load_run, show_error
+from coursehub.enrollment.views.actions import EnrollmentActions
 from coursehub.lib.email_address import email_or_none
+from coursehub.lib.forms import hidden_token
 from coursehub.lib.params import page_arg
 from coursehub.lib.work import actor, attempt
 
@@ -90,7 +92,9 @@ def my_professional_courses():
         "enrollment/my_professional_courses.html",
         page=page,
         progress=queries.family_progress(page.items, now),
-        now=now,
-        button_form=EmptyForm(),
-        cancel_form=ReasonForm(),
+        actions=EnrollmentActions(
+            now=now,
+            csrf_field=hidden_token(EmptyForm()),
+            back=url_for("enrollment.my_professional_courses"),
+        ),
     )
