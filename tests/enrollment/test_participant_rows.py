@@ -19,7 +19,11 @@ from coursehub.enrollment.views.participant_rows import ParticipantRows
 from coursehub.lib.urls import id_urls
 
 # The template's own loop over a page of rows, as enrollment/participants.html wrote it before.
-TEMPLATE_ROWS = (Path(__file__).parent / "data" / "participant_rows_template.html").read_text("utf-8")
+DATA = Path(__file__).parent / "data"
+# The status macro as it was comes from the frozen copy test_actions.py compares with.
+TEMPLATE_ROWS = (DATA / "actions_template.html").read_text("utf-8") + (
+    DATA / "participant_rows_template.html"
+).read_text("utf-8")
 
 ODD = 'Åsa "Lill-Å" <Öberg> & Co'
 EXPIRES = datetime(2027, 2, 1, 22, 0, tzinfo=UTC)

@@ -48,7 +48,9 @@ class EnrollmentActions:
                 f'{self.hidden}<button class="btn btn-primary btn-sm" type="submit">{t["accept"]}</button>\n'
                 "</form>\n"
             )
-        if e.can_cancel(self.now) if can_cancel is None else can_cancel:
+        if can_cancel is None:
+            can_cancel = e.can_cancel(self.now)
+        if can_cancel:
             html.append(
                 f'\n<details class="d-inline-block ms-2">\n<summary>{t["cancel"]}</summary>\n'
                 f'<form method="post" action="{escape(self.cancel_url(ident))}" class="mt-2">\n'
