@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, overload
 
 from sqlalchemy import (
-    BindParameter,
     ColumnElement,
     Integer,
     Select,
@@ -36,7 +35,7 @@ from sqlalchemy.orm import (
 )
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from coursehub.accounts.models import Household, Municipality, User
+from coursehub.accounts.models import Household, Municipality, Role, User, UserRole
 from coursehub.courses.ical import SessionFacts, contact_line
 from coursehub.courses.models import (
     CourseRun,
@@ -63,6 +62,7 @@ from coursehub.extensions import db
 from coursehub.lib.pagination import FAR_PAGE, Page, page_number, paginate, paginate_counted
 from coursehub.lib.sqlconst import written, written_all
 from coursehub.lib.terms import Term
+from coursehub.lib.user_facts import loaded_fact
 
 PER_PAGE = 25
 
@@ -518,14 +518,26 @@ def active_enrollment_of(household_id: int, run_id: int) -> Enrollment | None:
     )
 
 
-def _waiting_for(municipality_id: int | BindParameter[int]) -> ColumnElement[bool]:
-    """Sign-ups of the municipality's households, or of its professionals, that wait for a decision."""
+def _waiting_for(municipality_id: Any) -> ColumnElement[bool]:
+    """Sign-ups of the municipality's households, or of its professionals, that wait for a decision.
+
+    `municipality_id` may be a value, a bound parameter or the column `users.municipality_id` of
+    a statement around it (`pending_approvals_fact`): the professionals are read through an alias,
+    so that their `users` is never taken for that statement's.
+    """
+    professional = aliased(User, name="professionals")
     return and_(
         or_(
             Enrollment.household_id.in_(
-                select(Household.id).where(Household.municipality_id == municipality_id)
+                select(Household.id)
+                .where(Household.municipality_id == municipality_id)
+                .correlate_except(Household)
             ),
-            Enrollment.professional_id.in_(select(User.id).where(User.municipality_id == municipality_id)),
+            Enrollment.professional_id.in_(
+                select(professional.id)
+                .where(professional.municipality_id == municipality_id)
+                .correlate_except(professional)
+            ),
         ),
         # Written as ix_enrollments_awaiting_approval's predicate says it, so that the plan of the
         # prepared statement (bound municipality) can read that index alone.
@@ -544,6 +556,35 @@ def _count_pending_statement() -> Select[int]:
 def count_pending_approvals(municipality_id: int) -> int:
     """Return how many sign-ups of the municipality's households and professionals wait for a decision."""
     return db.session.scalar(_count_pending_statement(), {"municipality_id": municipality_id}) or 0
+
+
+# The name of `pending_approvals_fact` among the facts loaded with the session's user.
+PENDING_APPROVALS = "enrollment_pending_approvals"
+
+
+def pending_approvals_fact() -> ColumnElement[int | None]:
+    """`count_pending_approvals` for the user of the statement that selects it, when that user is
+    a municipal worker bound to a municipality, else NULL (nothing is counted for anyone else).
+
+    A municipal worker's menu shows the count on every page ("Godkännanden (3)"): selected with
+    the session's user (lib.user_facts), it costs no statement of its own. The count is taken as
+    the request begins; a page a request writes and then shows (not redirected) shows it from then.
+    """
+    is_municipal = exists().where(UserRole.user_id == User.id, UserRole.role == Role.MUNICIPAL)
+    counted = (
+        select(func.count(Enrollment.id))
+        .where(_waiting_for(User.municipality_id))
+        .correlate_except(Enrollment)
+        .scalar_subquery()
+    )
+    return case((and_(User.municipality_id.is_not(None), is_municipal), counted), else_=null())
+
+
+def menu_pending_count(user: Any) -> int:
+    """Return the menu's count of sign-ups waiting for `user`'s decision (a municipal worker):
+    the one loaded with the session's user, or counted now."""
+    loaded = loaded_fact(user, PENDING_APPROVALS)
+    return loaded if loaded is not None else count_pending_approvals(user.municipality_id)
 
 
 def pending_approvals(municipality_id: int, *, page: int = 1, per_page: int = PER_PAGE) -> Page:

@@ -250,8 +250,9 @@ def test_progress_pages_run_a_fixed_number_of_queries(
         return tuple(counts)
 
     # Pinned: a person's marks and sign-ups come in one statement (a UNION), not two; the menu's
-    # network membership comes with the user (lib.user_facts; 9 and 13 before).
-    assert queries_for(1) == queries_for(6) == (8, 12)
+    # network membership, and a municipal worker's count of approvals, come with the user
+    # (lib.user_facts; 9 and 13 before, then 8 and 12).
+    assert queries_for(1) == queries_for(6) == (8, 11)
 
 
 # -- certificates --------------------------------------------------------------------------------

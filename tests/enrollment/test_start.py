@@ -148,6 +148,43 @@ def test_a_municipal_worker_lands_on_approvals_with_their_count_in_the_menu(clie
     assert len(many.statements) == len(few.statements)
 
 
+def test_the_menu_counts_a_workers_waiting_signups_in_the_statement_that_loads_them(
+    client, login_as, db, clock
+):
+    # The count comes with the session's user (enrollment's user fact): no statement of its own.
+    # Only the worker's own municipality counts, households and professionals alike.
+    from coursehub.courses.models import IntendedFor
+    from coursehub.enrollment import services
+    from tests.support.sql import count_traffic
+
+    worker = UserFactory(municipal=True)
+    other_place = UserFactory(municipal=True)
+    ours = HouseholdFactory(municipality=worker.municipality)
+    EnrollmentFactory(
+        household=ours, persons=[UserFactory(household=ours)], pending=True, needs_approval=True
+    )
+    professional = UserFactory(roles=[Role.MEMBER], municipality=worker.municipality)
+    pro_type = CourseTypeFactory(intended_for=IntendedFor.PROFESSIONALS, requires_municipal_approval=True)
+    services.sign_up_professional(
+        CourseRunFactory(course_type=pro_type), professional, actor=professional, now=clock.now
+    )
+    theirs = HouseholdFactory(municipality=other_place.municipality)
+    EnrollmentFactory(
+        household=theirs, persons=[UserFactory(household=theirs)], pending=True, needs_approval=True
+    )
+    decided = HouseholdFactory(municipality=worker.municipality)
+    EnrollmentFactory(household=decided, persons=[UserFactory(household=decided)], needs_approval=False)
+    db.session.commit()
+    login_as(client, worker)
+    with count_traffic(db.engine) as traffic:
+        page = html(client.get("/tillganglighet"))
+    assert ">Godkännanden (2)</a>" in page
+    reads = [s for s in traffic.statements if "enrollments" in s]
+    assert len(reads) == 1 and "session_token" in reads[0], traffic.statements
+    login_as(client, other_place)
+    assert ">Godkännanden (1)</a>" in html(client.get("/tillganglighet"))
+
+
 def test_the_course_page_shows_a_signed_up_family_its_status_instead_of_the_button(
     client, login_as, db, clock
 ):

@@ -299,7 +299,8 @@ def test_the_approvals_name_the_active_statuses_in_their_sql(client, login_as, n
     login_as(client, staff)
     with count_queries() as statements:
         assert client.get("/att-gora").status_code == 200
-    waiting = [s for s in statements if "enrollments.needs_approval IS " in s]
+    # The statement that loads the user holds a municipal worker's count too (not counted for staff).
+    waiting = [s for s in statements if "enrollments.needs_approval IS " in s and "session_token" not in s]
     assert len(waiting) == 2  # the count in the menu's statement, the page's rows
     condition = "enrollments.status IN ('pending', 'confirmed', 'offered', 'waitlisted')"
     for statement in waiting:

@@ -42,7 +42,7 @@ nav_items = [
         "enrollment.approvals",
         permissions.is_municipal,
         order=31,
-        count=lambda user: queries.count_pending_approvals(getattr(user, "municipality_id", 0)),
+        count=queries.menu_pending_count,
         group=MUNICIPALITY,
     ),
     NavItem(
