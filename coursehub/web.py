@@ -129,10 +129,19 @@ def _user_by_token() -> tuple[Select[*tuple[Any, ...]], tuple[str, ...]]:
         # The roles come in the same statement: every page asks them (the menu, the permissions),
         # and the relationship's own "selectin" would cost a second round trip on every request.
         # So do the areas' facts (a network member's "Nätverk"): one statement, not one per fact.
-        statement = (
-            select(User, *(facts[name]().label(name) for name in names))
-            .options(joinedload(User.role_rows))
+        # The facts are selected once, in a CTE of their own: beside the joined roles they were
+        # evaluated once per role (a municipal worker who is also a network member had the
+        # menu's count of approvals counted twice on every page).
+        found = (
+            select(User.id.label("user_id"), *(facts[name]().label(name) for name in names))
             .where(User.session_token == bindparam("token"))
+            .cte("session_facts")
+            .prefix_with("MATERIALIZED")
+        )
+        statement = (
+            select(User, *(found.c[name] for name in names))
+            .join(found, found.c.user_id == User.id)
+            .options(joinedload(User.role_rows))
         )
         built = current_app.extensions[USER_STATEMENT_KEY] = (statement, names)
     return built
