@@ -1,10 +1,13 @@
 """Facts about the logged-in user that a higher area needs on every page, read with the user.
 
 The layout asks some things of every logged-in person on every page (is this person in a network:
-the menu's "Nätverk"). Asked by the area itself, each is one more round trip to the database per
-page. Instead an area adds the fact's SQL in its `init_app` (`add_user_fact`: an expression
-correlated with `users.id`, such as an EXISTS), the statement that loads the session's user
-selects it too (web.py), and the area reads the answer with `loaded_fact`. A user loaded some other
+the menu's "Nätverk"; how many sign-ups wait for a municipal worker's decision). Asked by the area
+itself, each is one more round trip to the database per page. Instead an area adds the fact's SQL
+in its `init_app` (`add_user_fact`: an expression correlated with the `users` row, such as an
+EXISTS or a count), the statement that loads the session's user selects it too, once per request
+whatever the user's roles (web.py), and the area reads the answer with `loaded_fact`. A fact that
+costs something for everyone should answer NULL, counting nothing, for those it is not about
+(enrollment's count does). A user loaded some other
 way (the login itself, a job) has no facts loaded: `loaded_fact` answers None, and the area asks
 the database as before.
 """
