@@ -88,3 +88,12 @@ def test_it_runs_as_the_readme_shows(tmp_path):
     done = subprocess.run([sys.executable, str(COMPARE), county, national], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "share 14.5 % < 15 %" in done.stdout
+
+
+def test_rounds_names_what_it_needs_before_it_runs_anything():
+    rounds = COMPARE.parent / "rounds.sh"
+    done = subprocess.run(
+        ["bash", str(rounds)], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}
+    )
+    assert done.returncode == 1
+    assert "COUNTY_URL is not set" in done.stderr
