@@ -126,6 +126,20 @@ def test_anything_that_might_write_ends_the_request_as_before(statement):
     assert not cannot_write(statement)
 
 
+def test_a_statements_verdict_is_read_once_and_stays_the_same():
+    # Asked for every statement a reading request sends; the text is searched once per text.
+    reading = "WITH facts AS MATERIALIZED (SELECT 1 AS updated_at) SELECT updated_at FROM facts"
+    writing = "WITH facts AS (SELECT 1 AS n) UPDATE t SET n = 2"
+    hits = cannot_write.cache_info().hits
+    assert [cannot_write(reading), cannot_write(writing), cannot_write(reading), cannot_write(writing)] == [
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert cannot_write.cache_info().hits >= hits + 2
+
+
 def test_plan_for_values_lasts_for_its_transaction_only(db, db_engine_name, count_queries):
     with count_queries() as statements:
         plan_for_values()
