@@ -111,10 +111,6 @@ def _on_pg_begin(connection: Connection) -> None:
 _WRITING_WORD = re.compile(r"\b(?:INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 
 
-# Remembered per statement text: the search for a writing word reads the whole text (~40 us for the
-# statement that loads the session's user, ~80 us for a family's progress, on every request), and
-# the texts are the few the compiled-statement cache keeps handing out again.
-@functools.lru_cache(maxsize=1024)
 def cannot_write(statement: str) -> bool:
     """Return whether `statement` cannot write: a SELECT, a WITH without a writing word anywhere
     (the report's figures are queries with CTEs), or a SET LOCAL, which ends with its transaction."""
@@ -122,8 +118,17 @@ def cannot_write(statement: str) -> bool:
     if head.startswith("SELECT"):
         return True
     if head.startswith("WITH"):
-        return _WRITING_WORD.search(statement) is None
+        return _has_no_writing_word(statement)
     return head == "SET LOCAL"
+
+
+# Remembered per statement text: the search reads the whole text (~40 us for the statement that
+# loads the session's user, ~80 us for a family's progress, on every request), and the texts that
+# begin with WITH are the few the compiled-statement cache keeps handing out again. Only those are
+# kept: a SELECT is answered from its first word, and a search's SELECT holds the words searched.
+@functools.lru_cache(maxsize=256)
+def _has_no_writing_word(statement: str) -> bool:
+    return _WRITING_WORD.search(statement) is None
 
 
 def _on_pg_statement(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
