@@ -1,10 +1,12 @@
-"""The staff's run list: one page of runs, their count and their leaders in two statements."""
+"""The staff's run list: one page of runs, their count (so far ahead) and their leaders in two
+statements."""
 
 from __future__ import annotations
 
 from coursehub.courses import queries
 from coursehub.courses.models import RunStatus
 from coursehub.extensions import db
+from coursehub.lib import pagination
 from tests.factories import CourseRunFactory
 
 
@@ -40,3 +42,20 @@ def test_a_page_past_the_last_shows_the_last(db, count_queries):
 def test_no_runs_is_one_empty_page(db):
     page = queries.admin_runs_page(status=RunStatus.CANCELLED, page=5)
     assert (page.page, page.total, page.items, page.pages) == (1, 0, [], 1)
+
+
+def test_a_long_list_counts_its_runs_only_so_far_ahead(db, monkeypatch):
+    # As lib.pagination's `paginate` counts: COUNT_AHEAD past the page's first run, no further.
+    monkeypatch.setattr(pagination, "COUNT_AHEAD", 3)
+    _runs(7)
+    first = queries.admin_runs_page(status=None, page=1, per_page=2)
+    assert (len(first.items), first.total, first.total_known, first.pages) == (2, 3, False, 2)
+    assert first.has_next
+    third = queries.admin_runs_page(status=None, page=3, per_page=2)  # counts to the 7th and last
+    assert (len(third.items), third.total, third.total_known, third.pages) == (2, 7, True, 4)
+    listed = [
+        item.id
+        for number in (1, 2, 3, 4)
+        for item in queries.admin_runs_page(status=None, page=number, per_page=2).items
+    ]
+    assert len(listed) == len(set(listed)) == 7
