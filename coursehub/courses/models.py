@@ -144,6 +144,9 @@ run_leaders = sa.Table(
     Base.metadata,
     sa.Column("run_id", sa.ForeignKey("course_runs.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    # A leader's runs (their start page, attendance list and next meetings): the key begins with
+    # the run, so without this each of those read every run's leaders.
+    sa.Index("ix_run_leaders_user_id_run_id", "user_id", "run_id"),
 )
 
 run_municipalities = sa.Table(

@@ -1,0 +1,62 @@
+"""A course leader's pages with years of other leaders' runs behind them: the runs a leader leads
+are found by an index on the leader (ix_run_leaders_user_id_run_id), not by reading every run's
+leaders (the start page "Mina kurser" and the attendance list, on a phone at the door)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from coursehub import clock
+from coursehub.courses.models import run_leaders
+from coursehub.extensions import db
+from tests.factories import CourseRunFactory, CourseTypeFactory, UserFactory
+from tests.support.history import HISTORY_ID, add_finished_runs
+from tests.support.sql import page_buffers
+
+PAGES = ("/kursledare", "/narvaro")
+
+
+def _add_led_history(course_type_id: int, leader_id: int, first: int, runs: int) -> None:
+    add_finished_runs(course_type_id, first, runs, sessions=0)
+    db.session.execute(
+        sa.insert(run_leaders),
+        [{"run_id": HISTORY_ID + n, "user_id": leader_id} for n in range(first, first + runs)],
+    )
+    db.session.commit()
+    db.session.execute(sa.text("ANALYZE run_leaders"))
+    db.session.commit()
+
+
+def _leaders_read(client) -> dict[str, int]:
+    return {
+        path: sum(page_buffers(client, path, db.engine, db.session, table="run_leaders").values())
+        for path in PAGES
+    }
+
+
+def test_a_leaders_pages_read_their_own_runs_whatever_the_other_leaders_history(
+    client, login_as, db_engine_name
+):
+    if db_engine_name != "postgresql":
+        pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
+    course_type = CourseTypeFactory(themes=2)
+    leader, other = UserFactory(leader=True), UserFactory(leader=True)
+    own = CourseRunFactory(
+        course_type=course_type, leaders=[leader], sessions__start=clock.now() + timedelta(days=3)
+    )
+    db.session.commit()
+    login_as(client, leader)
+
+    _add_led_history(course_type.id, other.id, 0, 1_000)
+    small = _leaders_read(client)
+    _add_led_history(course_type.id, other.id, 1_000, 9_000)
+    big = _leaders_read(client)
+
+    # 1,000 -> 10,000 runs led by someone else. Without an index on the leader, each of the
+    # pages' statements read every run's leaders to find this leader's one run.
+    for path in PAGES:
+        assert big[path] <= small[path] * 1.2 + 10, (path, small, big)
+    assert own.title in client.get(PAGES[0]).get_data(as_text=True)
