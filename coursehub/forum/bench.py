@@ -1,23 +1,29 @@
-"""Benchmark data of the forum: networks with members, subjects, threads, posts and their search entries.
+"""Benchmark data of the forum: networks with members, subjects, threads, posts, their search
+entries, and how far each member has read.
 
 Sized from the households (issue 24: the national set's 300 networks, 20,000 threads and 300,000
 posts for its 30,000 households; the county set a fifteenth of that). The bench municipal worker
 and every course leader are members of every network; the first network holds the benchmark's
 thread of exactly 100 posts. Posts are rendered and stemmed as the forum does when they are
-written, each distinct text once.
+written, each distinct text once. The bench member has read most threads (the benchmark's thread
+up to BENCH_THREAD_READ_UPTO, so its later pages show new posts), each course leader a few.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any
 
-from coursehub.forum.models import Network, NetworkMembership, Post, SearchEntry, Subject, Thread
+from coursehub.forum.models import Network, NetworkMembership, Post, SearchEntry, Subject, Thread, ThreadRead
 from coursehub.forum.stemming import stem_text
 from coursehub.forum.text import render_markdown
 from coursehub.lib.bench import BenchContext
 
 BENCH_THREAD_POSTS = 100
+BENCH_THREAD_READ_UPTO = 60  # the bench member has read the benchmark's thread this far
+# The share of all threads each has read: the bench member follows the forum, a leader dips in.
+MEMBER_READS, LEADER_READS = 0.8, 0.1
 POSTS_PER_THREAD = 15  # on average, the national set's 300,000 / 20,000
 
 _TOPICS = (
@@ -155,6 +161,7 @@ def seed(ctx: BenchContext) -> None:
     ctx.insert(Thread.__table__, thread_rows)
     ctx.insert(Post.__table__, post_rows)
     ctx.insert(SearchEntry.__table__, entries)
+    ctx.insert(ThreadRead.__table__, _reads(ctx, thread_rows, members[0], members[1:]))
     ctx.targets.update(
         forum_network_id=network_id,
         forum_thread_id=thread_id,
@@ -162,6 +169,34 @@ def seed(ctx: BenchContext) -> None:
     )
     logins = ctx.targets.setdefault("logins", {})
     logins["member"] = "bench.kommun"
+
+
+def _reads(
+    ctx: BenchContext, threads: Sequence[dict[str, Any]], member_id: int, leader_ids: Sequence[int]
+) -> Iterator[dict[str, Any]]:
+    """Yield how far each reader has read the threads they opened: most of them to the end (read
+    when the last post came), some part way (read when the thread began)."""
+    rng = ctx.rng
+    read_id = ctx.next_id(ThreadRead.__table__)
+    bench_thread = threads[0]["id"]
+    readers = [(member_id, MEMBER_READS), *((leader_id, LEADER_READS) for leader_id in leader_ids)]
+    for user_id, share in readers:
+        for thread in threads:
+            if thread["id"] == bench_thread and user_id == member_id:
+                upto = BENCH_THREAD_READ_UPTO
+            elif rng.random() < share:
+                count = thread["post_count"]
+                upto = count if rng.random() < 0.8 else rng.randint(1, count)
+            else:
+                continue
+            yield {
+                "id": read_id,
+                "thread_id": thread["id"],
+                "user_id": user_id,
+                "last_read_number": upto,
+                "read_at": thread["last_post_at"] if upto == thread["post_count"] else thread["created_at"],
+            }
+            read_id += 1
 
 
 def _entry(

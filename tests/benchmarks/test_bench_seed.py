@@ -155,7 +155,12 @@ def test_the_forum_pages_show_the_generated_discussions(app, client, login_as, l
         assert response.status_code == 200, url
     text = client.get(thread).get_data(as_text=True)
     assert any(sentence in text for sentence in bench_forum.SENTENCES)
-    assert client.get(last_page).status_code == 200
+    # The bench member has read the thread to post BENCH_THREAD_READ_UPTO: the first page holds
+    # nothing new to them, the last page (posts 76-100) what others wrote since.
+    new_badge = '<span class="badge text-bg-primary">Nytt</span>'
+    assert bench_forum.BENCH_THREAD_READ_UPTO < 76
+    assert new_badge not in text
+    assert new_badge in client.get(last_page).get_data(as_text=True)
     hits = client.get(search).get_data(as_text=True)
     assert "/natverk/trad/" in hits  # the search finds generated posts
 
