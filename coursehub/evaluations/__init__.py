@@ -6,9 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Join the app: blueprint, menu item, run links, the run-finished receiver, jobs, demo seeder."""
+    """Join the app: blueprint, menu item, run links, the run-finished receiver, jobs, seeders."""
     from coursehub import events
-    from coursehub.evaluations import demo, jobs, models, personal_data, receivers, views  # noqa: F401 - models: every table known
+    from coursehub.evaluations import bench, demo, jobs, models, personal_data, receivers, views  # noqa: F401 - models: every table known
+    from coursehub.lib.bench import add_bench_seeder
     from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items, add_run_links
     from coursehub.lib.personal_data import add_personal_data_provider
@@ -29,3 +30,4 @@ def init_app(app: Flask) -> None:
         ],
     )
     add_demo_seeder(app, demo.seed)
+    add_bench_seeder(app, bench.seed)
