@@ -7,7 +7,6 @@ evaluation of a run that finished in late November: both kinds of evaluation are
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 
@@ -15,7 +14,6 @@ import pytest
 import sqlalchemy as sa
 from flask import url_for
 
-from coursehub import create_app
 from coursehub.accounts.models import User
 from coursehub.clock import to_local
 from coursehub.courses.models import CourseRun, RunStatus
@@ -33,6 +31,7 @@ from coursehub.evaluations.models import (
 )
 from coursehub.evaluations.queries_results import min_answers
 from coursehub.extensions import db
+from tests.benchmarks.loading import load, load_elsewhere
 
 LOADED_AT = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 SEED = 7  # with LOADED_AT: one run's evaluation still open; pick another if the generator changes
@@ -40,12 +39,7 @@ HEX = re.compile(r"[0-9a-f]+")
 
 
 def _load(runner, tmp_path, seed: int = SEED) -> dict:
-    targets = tmp_path / f"targets-{seed}.json"
-    result = runner.invoke(
-        args=["bench-seed", "--scale", "tiny", "--seed", str(seed), "--targets", str(targets)]
-    )
-    assert result.exit_code == 0, result.output
-    return json.loads(targets.read_text())
+    return load(runner, tmp_path, seed)
 
 
 @pytest.fixture
@@ -233,14 +227,5 @@ def test_the_same_seed_gives_the_same_evaluation_data(app, runner, tmp_path, tem
     clock.set(LOADED_AT)
     _load(runner, tmp_path, seed=11)
     first = _fingerprint()
-    url, drop = template_database()
-    other = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with other.app_context():
-            _load(other.test_cli_runner(), tmp_path, seed=11)
-            again = _fingerprint()
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+    again = load_elsewhere(app, template_database, tmp_path, 11, _fingerprint)
     assert all(first) and again == first

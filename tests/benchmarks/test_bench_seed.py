@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 import sqlalchemy as sa
 from flask import url_for
 
-from coursehub import clock, create_app
+from coursehub import clock
 from coursehub.accounts.models import Household, User
 from coursehub.attendance.models import AttendanceMark, Completion
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
@@ -17,17 +15,12 @@ from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.extensions import db
 from coursehub.forum import bench as bench_forum
 from coursehub.notifications.models import OutboxMessage
+from tests.benchmarks.loading import load, load_elsewhere
 from tests.support.seats import check_no_seat_drift
 
 
 def _load(runner, tmp_path, seed: int = 7) -> dict:
-    targets = tmp_path / f"targets-{seed}.json"
-    result = runner.invoke(
-        args=["bench-seed", "--scale", "tiny", "--seed", str(seed), "--targets", str(targets)]
-    )
-    assert result.exit_code == 0, result.output
-    assert "loaded" in result.output
-    return json.loads(targets.read_text())
+    return load(runner, tmp_path, seed)
 
 
 def _fingerprint() -> list:
@@ -87,16 +80,7 @@ def test_tiny_scale_loads_with_every_rule_kept(app, runner, tmp_path):
 def test_the_same_seed_gives_the_same_data(app, runner, tmp_path, template_database):
     _load(runner, tmp_path, seed=11)
     first = _fingerprint()
-    url, drop = template_database()
-    other = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with other.app_context():
-            _load(other.test_cli_runner(), tmp_path, seed=11)
-            again = _fingerprint()
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        drop()
+    again = load_elsewhere(app, template_database, tmp_path, 11, _fingerprint)
     assert again == first
 
 
