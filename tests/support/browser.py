@@ -112,11 +112,16 @@ def _describe(violation: dict[str, Any]) -> str:
 
 
 _AXE_LOADED_JS = "() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"
+# Every running transition or animation that ends (not a spinner that loops for ever), ended.
+_SETTLED_JS = """() => Promise.all(document.getAnimations()
+    .filter(a => a.effect && Number.isFinite(a.effect.getComputedTiming().endTime))
+    .map(a => a.finished.catch(() => null)))"""
 _AXE_RUN_JS = "options => axe.run(document, options).then(results => results.violations)"
 
 
 def axe_violations(page: Any, *, also: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Return the WCAG 2.0/2.1 A and AA violations axe-core finds on the current page.
+    """Return the WCAG 2.0/2.1 A and AA violations axe-core finds on the current page, once its
+    running transitions and animations have ended.
 
     `also` names more rules (axe-core's best-practice ones) to run in the same pass. axe-core is
     put into the page only when the page does not have it yet: checking one page at two widths
@@ -124,6 +129,10 @@ def axe_violations(page: Any, *, also: tuple[str, ...] = ()) -> list[dict[str, A
     """
     from axe_playwright_python.sync_playwright import Axe
 
+    # axe-core reads the colours as drawn at that moment: during a transition (a button's colour
+    # as the phone menu opens) it judged them half way, and a page whose colours are fine failed
+    # now and then. The page is checked once what is moving has come to rest.
+    page.evaluate(_SETTLED_JS)
     if not page.evaluate(_AXE_LOADED_JS):
         page.evaluate(Axe().axe_script)
     options = {

@@ -294,6 +294,23 @@ def test_one_axe_pass_finds_wcag_and_asked_for_structure_problems_at_every_width
     assert {violation["id"] for violation in axe_violations(page)} == {"image-alt"}
 
 
+def test_a_check_waits_for_a_colour_that_is_still_fading_in(live_server, page):
+    """axe-core reads the colours as drawn: run while a transition is under way (a button's
+    colour as the phone menu opens), it judged the colour half way and failed a page whose
+    colours are fine once drawn. A check waits for running transitions to end."""
+    page.goto(live_server.url + "/")
+    page.evaluate(
+        """() => {
+            const text = document.querySelector('p');
+            text.style.color = '#f6f6f6';  // almost white on white: far too faint
+            getComputedStyle(text).color;  // drawn so, before the fade starts
+            text.style.transition = 'color 1.5s linear';
+            text.style.color = '#000';
+        }"""
+    )
+    assert axe_violations(page) == []
+
+
 def test_screenshot_on_failure_saves_the_page_and_reraises(live_server, page, tmp_path):
     page.goto(live_server.url + "/")
     shot = tmp_path / "shots" / "journey.png"
