@@ -1,5 +1,7 @@
 """The migrations build exactly the schema the models describe, and downgrade cleanly."""
 
+from datetime import UTC, date, datetime
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -236,6 +238,103 @@ def test_seats_taken_is_filled_from_the_sign_ups_and_every_row_stays(template_da
             assert "seats_taken" not in columns and "capacity" in columns
             with db.engine.begin() as conn:
                 assert before == _row_counts(conn, before)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        drop()
+
+
+TALLIES_REVISION = "a1e5c0d2ed01"
+
+
+def _insert(conn, table: str, **values) -> None:
+    conn.execute(sa.insert(sa.table(table, *(sa.column(name) for name in values))).values(**values))
+
+
+def _insert_answered_evaluations(conn) -> None:
+    """A form with an indicator and a text, a closed evaluation with four responses, an open one
+    with one."""
+    created = datetime(2025, 1, 1, tzinfo=UTC)
+    _insert(conn, "evaluation_forms", id=1, name="Årsenkät", purpose="survey", created_at=created)
+    _insert(
+        conn, "evaluation_form_versions", id=1, form_id=1, number=1, created_at=created, published_at=created
+    )
+    for qid in (1, 2, 3):
+        _insert(
+            conn,
+            "evaluation_questions",
+            id=qid,
+            version_id=1,
+            position=qid,
+            kind="rating" if qid < 3 else "text",
+            text=f"Fråga {qid}",
+            is_required=False,
+            low_label="",
+            high_label="",
+            is_indicator=qid == 1,
+        )
+    for eid, closed in ((1, datetime(2025, 12, 31, 0, 15, tzinfo=UTC)), (2, None)):
+        _insert(
+            conn,
+            "evaluations",
+            id=eid,
+            version_id=1,
+            survey_year=2024 + eid,
+            title="Årsenkät",
+            created_at=datetime(2025, 12, 1, tzinfo=UTC),
+            opens_at=datetime(2025, 12, 1, tzinfo=UTC),
+            closes_at=datetime(2025, 12, 30, tzinfo=UTC),
+            remind_at=datetime(2025, 12, 20, tzinfo=UTC),
+            closed_at=closed,
+            invited_count=9,
+        )
+    # Evaluation 1: the indicator rated 5, 5, 3 and once left out; question 2 rated 5, 5 and 1;
+    # two texts that may be quoted, one that may not, one empty. Evaluation 2 (open): one response.
+    answered = [
+        (1, 5, 5, "Bra", True),
+        (1, 5, None, "Hemligt", False),
+        (1, 3, 5, "", True),
+        (1, None, 1, "Lärorikt", True),
+        (2, 5, None, "Öppen", True),
+    ]
+    for n, (eid, indicator, other, text, may_quote) in enumerate(answered, start=1):
+        _insert(
+            conn,
+            "evaluation_responses",
+            id=f"r{n}",
+            evaluation_id=eid,
+            answered_on=date(2025, 12, 10),
+            may_quote=may_quote,
+        )
+        for qid, value in ((1, indicator), (2, other)):
+            if value is not None:
+                _insert(conn, "evaluation_answers", response_id=f"r{n}", question_id=qid, value=value)
+        _insert(conn, "evaluation_answers", response_id=f"r{n}", question_id=3, text=text)
+
+
+def test_the_figures_of_evaluations_already_closed_are_counted(template_database):
+    app, drop = _fresh_app(template_database)
+    try:
+        with app.app_context():
+            upgrade(revision="ffd5c0d2ec01")
+            with db.engine.begin() as conn:
+                _insert_answered_evaluations(conn)
+            upgrade(revision=TALLIES_REVISION)
+            with db.engine.begin() as conn:
+                figures = conn.execute(
+                    sa.text(
+                        "SELECT id, response_count, indicator_top, indicator_answered, quote_count"
+                        " FROM evaluations"
+                    )
+                ).all()
+            # The closed one: four responses, two top answers of three to the indicator, two
+            # quotable texts; the open one is counted by the closing job, when all is in.
+            assert sorted(tuple(row) for row in figures) == [(1, 4, 2, 3, 2), (2, None, None, None, None)]
+            downgrade(revision="ffd5c0d2ec01")
+            columns = {c["name"] for c in sa.inspect(db.engine).get_columns("evaluations")}
+            assert "response_count" not in columns and "invited_count" in columns
+            with db.engine.begin() as conn:
+                assert conn.scalar(sa.text("SELECT count(*) FROM evaluation_answers")) == 12
     finally:
         with app.app_context():
             db.engine.dispose()

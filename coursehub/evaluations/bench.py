@@ -5,7 +5,8 @@ The rows are those the app itself leaves behind. A run's evaluation opens when t
 completes the run (services/course.py) and invites the people of its sign-ups who were present at
 a meeting; the reminder job and the closing job follow as they run each day (services/asking.py).
 The closing job deletes the answered list, so only evaluations not yet closed keep their
-invitations; a closed one keeps its `invited_count` and its answers. The yearly survey goes to the
+invitations; a closed one keeps its `invited_count`, its answers and the figures the job counted
+from them (asking.count_tallies). The yearly survey goes to the
 networks' members and the professionals (services/survey.py), not to the families. Responses are
 written in the order of answering, under a random key, and never from the invitation they answer.
 """
@@ -43,10 +44,11 @@ from coursehub.evaluations.models import (
     QuestionKind,
     Response,
 )
+from coursehub.evaluations.services.asking import count_tallies
 from coursehub.evaluations.services.survey import SURVEY_ROLES
 from coursehub.extensions import db
 from coursehub.forum.models import NetworkMembership
-from coursehub.lib.bench import BenchContext
+from coursehub.lib.bench import BATCH, BenchContext
 from coursehub.lib.localtime import local_moment
 
 # When the daily jobs run (evaluations/__init__.py): the reminder, and closing with the answered list.
@@ -389,6 +391,9 @@ def _ask(ctx: BenchContext, askings: list[_Asking]) -> None:
     ctx.insert(Invitation.__table__, invitations)
     ctx.insert(Response.__table__, responses)
     ctx.insert(Answer.__table__, _answers(ctx, responses, asked))
+    counted = [row["id"] for row in evaluations if row["closed_at"] is not None]
+    for start in range(0, len(counted), BATCH):  # the figures the closing job counted
+        count_tallies(counted[start : start + BATCH])
 
 
 def _token_hash(ctx: BenchContext) -> str:

@@ -13,6 +13,7 @@ import secrets
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy import func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursehub.accounts.models import User
@@ -176,6 +177,14 @@ class Evaluation(Base):
     closed_at: Mapped[datetime | None]
     # How many were invited: the response rate outlives the answered list.
     invited_count: Mapped[int] = mapped_column(default=0)
+    # Counted by the closing job, when the answers can no longer change (`tallies` below): the
+    # responses, the indicator answers giving the top of the scale, all indicator answers, and
+    # the texts that may be quoted. None until then; the results pages count those still
+    # uncounted from their answers.
+    response_count: Mapped[int | None]
+    indicator_top: Mapped[int | None]
+    indicator_answered: Mapped[int | None]
+    quote_count: Mapped[int | None]
 
     version: Mapped[FormVersion] = relationship()
     run: Mapped[CourseRun | None] = relationship()
@@ -288,3 +297,100 @@ class Answer(Base):
 
     def __repr__(self) -> str:
         return f"<Answer {self.response_id}:{self.question_id}>"
+
+
+# -- the tallies: an evaluation's figures, counted once when it closes ------------------------------
+
+
+def is_quote() -> sa.ColumnElement[bool]:
+    """Return SQL true for an answer that may be quoted: a text, in a response that allows it."""
+    return sa.and_(Response.may_quote, Answer.text.is_not(None), Answer.text != "")
+
+
+def counted_now() -> tuple[
+    sa.ScalarSelect[int], sa.ScalarSelect[int], sa.ScalarSelect[int], sa.ScalarSelect[int]
+]:
+    """Return SQL counting an evaluation's responses, top indicator answers, indicator answers
+    and quotable texts from its answers, correlated to Evaluation: what the closing job stores,
+    for a few at a time (`uncounted` is the same count for a page's list)."""
+    responses = (
+        select(func.count())
+        .select_from(Response)
+        .where(Response.evaluation_id == Evaluation.id)
+        .correlate(Evaluation)
+        .scalar_subquery()
+    )
+    answers = (
+        select(func.count())
+        .select_from(Answer)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Question, Answer.question_id == Question.id)
+        .where(Response.evaluation_id == Evaluation.id)
+        .correlate(Evaluation)
+    )
+    indicator = answers.where(Question.is_indicator, Answer.value.is_not(None))
+    top = indicator.where(Answer.value == RATING_HIGH).scalar_subquery()
+    return responses, top, indicator.scalar_subquery(), answers.where(is_quote()).scalar_subquery()
+
+
+def uncounted(closed_by: datetime | None = None) -> sa.Subquery:
+    """Return a subquery of the figures of the evaluations the closing job has not counted yet
+    (those still open, and those past their time before the job has run), counted from their
+    answers: evaluation_id, responses, top, answered, quotes. Outer-join it on the evaluation
+    and read the figures through `tallies`: the closed years' answers are not read again. With
+    `closed_by`, only those closed by then (`Evaluation.closed_clause`), for a reader that leaves
+    open ones out.
+
+    A join rather than a correlated subquery per row: PostgreSQL's planner costs one of those as
+    if run for every evaluation in the list, and past `jit_above_cost` it compiles the query
+    first, for a quarter of a second.
+    """
+    indicator = sa.and_(Question.is_indicator, Answer.value.is_not(None))
+    per_answer = (
+        select(
+            Answer.response_id,
+            sa.case((indicator, Answer.value), else_=sa.null()).label("indicator_value"),
+            sa.case((sa.and_(Answer.text.is_not(None), Answer.text != ""), 1), else_=0).label("has_text"),
+        )
+        .join(Question, Answer.question_id == Question.id)
+        .subquery()
+    )
+    return (
+        select(
+            Response.evaluation_id.label("evaluation_id"),
+            func.count(sa.distinct(Response.id)).label("responses"),
+            func.coalesce(
+                func.sum(sa.case((per_answer.c.indicator_value == RATING_HIGH, 1), else_=0)), 0
+            ).label("top"),
+            func.count(per_answer.c.indicator_value).label("answered"),
+            func.coalesce(func.sum(sa.case((Response.may_quote, per_answer.c.has_text), else_=0)), 0).label(
+                "quotes"
+            ),
+        )
+        .join(Evaluation, Response.evaluation_id == Evaluation.id)
+        .outerjoin(per_answer, per_answer.c.response_id == Response.id)
+        .where(
+            Evaluation.response_count.is_(None),
+            sa.true() if closed_by is None else Evaluation.closed_clause(closed_by),
+        )
+        .group_by(Response.evaluation_id)
+        .subquery("uncounted")
+    )
+
+
+def tallies(live: sa.Subquery) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int], sa.ColumnElement[int]]:
+    """Return SQL for an evaluation's responses, top indicator answers and indicator answers:
+    as the closing job stored them, or as `live` (`uncounted()`, outer-joined) counts them now.
+
+    A results page reads one row per evaluation, not every answer of every year behind it.
+    """
+    return (
+        func.coalesce(Evaluation.response_count, live.c.responses, 0),
+        func.coalesce(Evaluation.indicator_top, live.c.top, 0),
+        func.coalesce(Evaluation.indicator_answered, live.c.answered, 0),
+    )
+
+
+def quote_tally(live: sa.Subquery) -> sa.ColumnElement[int]:
+    """Return SQL for an evaluation's quotable texts, as `tallies` gives its other figures."""
+    return func.coalesce(Evaluation.quote_count, live.c.quotes, 0)

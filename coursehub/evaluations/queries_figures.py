@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from coursehub.accounts.models import county_part_municipalities
 from coursehub.courses.models import CourseRun, run_county_parts, run_municipalities
-from coursehub.evaluations.models import RATING_HIGH, Answer, Evaluation, Question, Response
+from coursehub.evaluations.models import Evaluation, tallies, uncounted
 from coursehub.evaluations.queries_results import min_answers
 from coursehub.extensions import db
 from coursehub.lib.spans import Span, bucket, within
@@ -103,27 +103,21 @@ def course_indicator_by_period(
     open at `now` give only their number of answers (`still_open`).
     """
     threshold = min_answers()
-    indicator = (
-        select(Answer.response_id, Answer.value)
-        .join(Question, Answer.question_id == Question.id)
-        .where(Question.is_indicator, Answer.value.is_not(None))
-        .subquery()
-    )
+    live = uncounted()
+    responses, top, answered = tallies(live)  # stored when each closed: one row per run
     per_run = (
         select(
             bucket(CourseRun.starts_at, spans).label("period"),
             (sa.true() if municipality_ids is None else _aimed_within(municipality_ids)).label("in_scope"),
-            func.count(sa.distinct(Response.id)).label("n"),
-            func.coalesce(func.sum(sa.case((indicator.c.value == RATING_HIGH, 1), else_=0)), 0).label("top"),
-            func.count(indicator.c.value).label("answered"),
+            responses.label("n"),
+            top.label("top"),
+            answered.label("answered"),
             Evaluation.closed_clause(now).label("closed"),
         )
-        .select_from(Response)
-        .join(Evaluation, Response.evaluation_id == Evaluation.id)
+        .select_from(Evaluation)
         .join(CourseRun, Evaluation.run_id == CourseRun.id)
-        .outerjoin(indicator, indicator.c.response_id == Response.id)
+        .outerjoin(live, live.c.evaluation_id == Evaluation.id)
         .where(within(CourseRun.starts_at, spans))
-        .group_by(Evaluation.id, CourseRun.id)
         .subquery()
     )
     closed = per_run.c.closed.is_(True)

@@ -1,7 +1,9 @@
 """Reads of evaluation results: counted in SQL, only of closed evaluations, hidden below the threshold.
 
 Every function here runs a fixed number of queries whatever the number of answers: answers are
-counted with GROUP BY (question and value, or evaluation), never loaded one by one. A selection
+counted with GROUP BY (question and value, or evaluation), never loaded one by one. Comparisons
+across evaluations read the figures the closing job stored on each (models.tallies), so they read
+one row per evaluation and not the answers of every year. A selection
 (a run, a course type, a half-year, a survey) with fewer answers than the threshold
 (COURSEHUB_EVALUATION_MIN_ANSWERS) gives its count only, and the pages show no results for it.
 
@@ -36,10 +38,16 @@ from coursehub.evaluations.models import (
     Question,
     QuestionKind,
     Response,
+    counted_now,
+    is_quote,
+    quote_tally,
+    tallies,
+    uncounted,
 )
 from coursehub.extensions import db
-from coursehub.lib.pagination import Page, paginate
-from coursehub.lib.terms import Term, term_of
+from coursehub.lib.pagination import Page, page_number, paginate
+from coursehub.lib.spans import Span, bucket, within
+from coursehub.lib.terms import term_of
 
 DEFAULT_MIN_ANSWERS = 5
 QUOTES_PER_PAGE = 25
@@ -242,45 +250,26 @@ class Figures:
         return share(self.top, self.indicator_answers) if self.shown else None
 
 
-def _per_evaluation() -> tuple[Any, Any]:
-    """Return subqueries of the responses and the indicator answers, each per evaluation."""
-    responses = (
-        select(Response.evaluation_id.label("evaluation_id"), func.count().label("n"))
-        .group_by(Response.evaluation_id)
-        .subquery()
-    )
-    top = sa.case((Answer.value == RATING_HIGH, 1), else_=0)
-    indicators = (
-        select(
-            Response.evaluation_id.label("evaluation_id"),
-            func.sum(top).label("top"),
-            func.count().label("answered"),
-        )
-        .join(Answer, Answer.response_id == Response.id)
-        .join(Question, Answer.question_id == Question.id)
-        .where(Question.is_indicator, Answer.value.is_not(None))
-        .group_by(Response.evaluation_id)
-        .subquery()
-    )
-    return responses, indicators
-
-
-def _course_rows_stmt(course_type_id: int | None, now: datetime) -> Select[Any]:
-    responses, indicators = _per_evaluation()
+def _course_rows_stmt(
+    course_type_id: int | None, now: datetime
+) -> Select[int, str, datetime | None, int, int, int, bool, datetime]:
+    """One row per evaluated run with its figures: stored at closing, one row each (models.tallies).
+    An evaluation still open has none yet (0): its figures are not shown."""
+    live = uncounted(closed_by=now)
+    responses, top, answered = tallies(live)
     stmt = (
         select(
             Evaluation.id,
             CourseRun.title,
             CourseRun.starts_at,
-            func.coalesce(responses.c.n, 0),
-            func.coalesce(indicators.c.top, 0),
-            func.coalesce(indicators.c.answered, 0),
+            responses,
+            top,
+            answered,
             Evaluation.closed_clause(now),
             Evaluation.closes_at,
         )
         .join(CourseRun, Evaluation.run_id == CourseRun.id)
-        .outerjoin(responses, responses.c.evaluation_id == Evaluation.id)
-        .outerjoin(indicators, indicators.c.evaluation_id == Evaluation.id)
+        .outerjoin(live, live.c.evaluation_id == Evaluation.id)
     )
     if course_type_id is not None:
         stmt = stmt.where(CourseRun.course_type_id == course_type_id)
@@ -309,27 +298,55 @@ def runs_page(course_type_id: int, *, now: datetime, page: int, per_page: int = 
 def terms_figures(course_type_id: int | None = None, *, now: datetime) -> list[Figures]:
     """Return the course evaluations per half-year (of a type, or all), oldest first.
 
-    A run counts in the half-year its first meeting is in. One query, one row per evaluated run.
-    Only runs whose evaluation has closed and reached the threshold are added up: a half-year's
-    figure less the figures of its runs shown one by one would otherwise give away a run with too
-    few answers, and a half-year's figure read before and after one more answer to an open run
-    would give that answer away. The threshold then holds for each half-year's total too.
+    A run counts in the half-year its first meeting is in; every half-year with an evaluated run
+    has its row. Only runs whose evaluation has closed and reached the threshold are added up: a
+    half-year's figure less the figures of its runs shown one by one would otherwise give away a
+    run with too few answers, and a half-year's figure read before and after one more answer to
+    an open run would give that answer away. The threshold then holds for each half-year's total.
+    Two queries: the first and last half-year, then the sums per half-year (lib.spans).
     """
     threshold = min_answers()
-    totals: dict[Term, list[int]] = {}
-    rows = db.session.execute(_course_rows_stmt(course_type_id, now))
-    for _eid, _title, starts_at, n, top, answered, closed, _closes_at in rows:
-        if starts_at is None:
-            continue
-        sums = totals.setdefault(term_of(starts_at), [0, 0, 0])  # shown, if only as "too few"
-        if not closed or n < threshold:
-            continue
-        sums[0] += int(n)
-        sums[1] += int(top)
-        sums[2] += int(answered)
-    return [
-        Figures(term.label, sums[0], sums[1], sums[2], threshold) for term, sums in sorted(totals.items())
-    ]
+    of_type = [] if course_type_id is None else [CourseRun.course_type_id == course_type_id]
+    first, last = db.session.execute(
+        select(func.min(CourseRun.starts_at), func.max(CourseRun.starts_at))
+        .join(Evaluation, Evaluation.run_id == CourseRun.id)
+        .where(*of_type)
+    ).one()
+    if first is None or last is None:
+        return []
+    terms = [term_of(first)]
+    while terms[-1] < term_of(last):
+        terms.append(terms[-1].next())
+    spans = [Span(str(term), term.starts_at, term.ends_at) for term in terms]
+    live = uncounted(closed_by=now)
+    responses, top, answered = tallies(live)
+    per_run = (
+        select(
+            bucket(CourseRun.starts_at, spans).label("term"),
+            sa.and_(Evaluation.closed_clause(now), responses >= threshold).label("counted"),
+            responses.label("n"),
+            top.label("top"),
+            answered.label("answered"),
+        )
+        .join(CourseRun, Evaluation.run_id == CourseRun.id)
+        .outerjoin(live, live.c.evaluation_id == Evaluation.id)
+        .where(*of_type, within(CourseRun.starts_at, spans))
+        .subquery()
+    )
+
+    def counted_sum(column: Any) -> Any:
+        return func.coalesce(func.sum(sa.case((per_run.c.counted, column), else_=0)), 0)
+
+    rows = db.session.execute(
+        select(
+            per_run.c.term,
+            counted_sum(per_run.c.n),
+            counted_sum(per_run.c.top),
+            counted_sum(per_run.c.answered),
+        ).group_by(per_run.c.term)
+    )
+    sums = {str(key): (int(n), int(top_n), int(answered_n)) for key, n, top_n, answered_n in rows}
+    return [Figures(term.label, *sums[str(term)], threshold) for term in terms if str(term) in sums]
 
 
 def course_types_evaluated() -> list[CourseType]:
@@ -426,12 +443,8 @@ class SurveyRow:
 
 def surveys_page(*, page: int, per_page: int = 25) -> Page:
     """Return a page of the yearly surveys, the latest year first, with their response counts."""
-    responses = (
-        select(func.count())
-        .where(Response.evaluation_id == Evaluation.id)
-        .correlate(Evaluation)
-        .scalar_subquery()
-    )
+    # One survey a year: counting the few not yet closed one by one is cheap (models.counted_now).
+    responses = func.coalesce(Evaluation.response_count, counted_now()[0])
     stmt = (
         select(Evaluation, responses)
         .where(Evaluation.survey_year.is_not(None))
@@ -459,27 +472,46 @@ def quotes_page(*, now: datetime, page: int, per_page: int = QUOTES_PER_PAGE) ->
 
     Ordered by evaluation (latest first), question, then the text itself: the alphabet says
     nothing about who wrote what, and a page number keeps its meaning between visits.
+
+    Three queries, none reading the texts of the years behind the page: the number of texts
+    (each evaluation's `quote_count`, models.tallies), the evaluations the page's texts are in
+    (a running sum of those counts), then those evaluations' texts.
     """
-    enough = (
-        select(Response.evaluation_id).group_by(Response.evaluation_id).having(func.count() >= min_answers())
-    )
-    stmt = (
-        select(Evaluation.title, Question.text, Answer.text)
-        .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Evaluation, Response.evaluation_id == Evaluation.id)
-        .join(Question, Answer.question_id == Question.id)
-        .where(
-            Response.may_quote,
-            Answer.text.is_not(None),
-            Answer.text != "",
-            Response.evaluation_id.in_(enough),
-            Evaluation.closed_clause(now),
+    live = uncounted(closed_by=now)
+    quotes = quote_tally(live)
+    newest_first = (Evaluation.closes_at.desc(), Evaluation.id.desc())
+    quoted = (
+        select(
+            Evaluation.id.label("id"),
+            quotes.label("quotes"),
+            (func.sum(quotes).over(order_by=newest_first) - quotes).label("before"),
         )
-        .order_by(
-            Evaluation.closes_at.desc(), Evaluation.id.desc(), Question.position, Question.id, Answer.text
-        )
+        .outerjoin(live, live.c.evaluation_id == Evaluation.id)
+        .where(Evaluation.closed_clause(now), tallies(live)[0] >= min_answers(), quotes > 0)
+        .subquery()
     )
-    result = paginate(stmt, page, per_page, scalars=False)
-    items = [Quote(source, question, text) for source, question, text in result.items]
-    return replace(result, items=items)
+    total = int(db.session.scalar(select(func.coalesce(func.sum(quoted.c.quotes), 0))) or 0)
+    page = page_number(page, total, per_page)
+    first = (page - 1) * per_page
+    spanned = db.session.execute(
+        select(quoted.c.id, quoted.c.before)
+        .where(quoted.c.before < first + per_page, quoted.c.before + quoted.c.quotes > first)
+        .order_by(quoted.c.before)
+    ).all()
+    rows: list[Any] = []
+    if spanned:
+        rows = list(
+            db.session.execute(
+                select(Evaluation.title, Question.text, Answer.text)
+                .select_from(Answer)
+                .join(Response, Answer.response_id == Response.id)
+                .join(Evaluation, Response.evaluation_id == Evaluation.id)
+                .join(Question, Answer.question_id == Question.id)
+                .where(Evaluation.id.in_([eid for eid, _before in spanned]), is_quote())
+                .order_by(*newest_first, Question.position, Question.id, Answer.text)
+                .offset(first - int(spanned[0].before))
+                .limit(per_page)
+            )
+        )
+    items = [Quote(source, question, text) for source, question, text in rows]
+    return Page(items=items, page=page, per_page=per_page, total=total)

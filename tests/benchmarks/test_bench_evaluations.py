@@ -106,6 +106,27 @@ def test_one_survey_a_year_goes_to_the_networks_and_professionals(loaded):
     assert families == 0
 
 
+def _indicator_answers(evaluation_id: int) -> tuple[int, int]:
+    """The evaluation's indicator answers giving the top of the scale, and all of them."""
+    values = db.session.scalars(
+        sa.select(Answer.value)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Question, Answer.question_id == Question.id)
+        .where(Response.evaluation_id == evaluation_id, Question.is_indicator, Answer.value.is_not(None))
+    ).all()
+    return sum(value == RATING_HIGH for value in values), len(values)
+
+
+def _quotable(evaluation_id: int) -> int:
+    """The evaluation's texts whose writers let them be quoted."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Answer)
+        .join(Response, Answer.response_id == Response.id)
+        .where(Response.evaluation_id == evaluation_id, Response.may_quote, Answer.text.is_not(None))
+    )
+
+
 def test_the_answered_lists_and_the_responses_agree(loaded):
     hashes = []
     total_invited = total_responses = 0
@@ -115,6 +136,14 @@ def test_the_answered_lists_and_the_responses_agree(loaded):
         total_responses += responses
         assert responses <= evaluation.invited_count
         invitations = _invitations(evaluation.id)
+        if evaluation.closed_at is not None:  # the closing job counted its figures
+            assert evaluation.response_count == responses
+            assert (evaluation.indicator_top, evaluation.indicator_answered) == _indicator_answers(
+                evaluation.id
+            )
+            assert evaluation.quote_count == _quotable(evaluation.id)
+        else:
+            assert evaluation.response_count is None
         if evaluation.closed_at is None:
             answered = [i for i in invitations if i.answered_at is not None]
             assert responses == len(answered)

@@ -20,7 +20,7 @@ from coursehub.accounts.models import User
 from coursehub.courses.models import CourseRun
 from coursehub.evaluations import emails
 from coursehub.evaluations.errors import EvaluationError
-from coursehub.evaluations.models import TITLE_MAX, Evaluation, FormVersion, Invitation
+from coursehub.evaluations.models import TITLE_MAX, Evaluation, FormVersion, Invitation, counted_now
 from coursehub.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -141,7 +141,8 @@ def send_reminders(now: datetime) -> int:
 
 
 def close_due(now: datetime) -> int:
-    """Close every evaluation past its closing time and delete its answered list; return how many."""
+    """Close every evaluation past its closing time, count its figures and delete its answered
+    list; return how many closed."""
     due = list(
         db.session.scalars(
             select(Evaluation.id).where(Evaluation.closed_at.is_(None), Evaluation.closes_at <= now)
@@ -149,8 +150,23 @@ def close_due(now: datetime) -> int:
     )
     if due:
         db.session.execute(update(Evaluation).where(Evaluation.id.in_(due)).values(closed_at=now))
+        count_tallies(due)
         db.session.execute(delete(Invitation).where(Invitation.evaluation_id.in_(due)))
         db.session.flush()
         db.session.expire_all()
     logger.info("evaluations closed: %s", len(due))
     return len(due)
+
+
+def count_tallies(evaluation_ids: Iterable[int]) -> None:
+    """Store the figures of closed evaluations, counted from their answers (models.tallies).
+
+    Called when they close: no answer comes in after the closing time, nor changes, so the
+    figures stand for good and the results pages need not count every answer of every year.
+    """
+    responses, top, answered, quotes = counted_now()
+    db.session.execute(
+        update(Evaluation)
+        .where(Evaluation.id.in_(list(evaluation_ids)), Evaluation.closed_at.is_not(None))
+        .values(response_count=responses, indicator_top=top, indicator_answered=answered, quote_count=quotes)
+    )

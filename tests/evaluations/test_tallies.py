@@ -1,0 +1,221 @@
+"""An evaluation's figures are counted once, by the closing job, and read from there.
+
+The results pages (a course type's runs and half-years, the overview, the quotes) and the
+report's figures used to count every answer of every year on each visit. The closing job now
+stores each evaluation's responses and indicator answers (asking.count_tallies), and the pages
+read those: the same figures as counted from the answers before the job ran, and not one answer
+of a closed evaluation read again, however many years of them there are.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from coursehub import clock as app_clock
+from coursehub.evaluations import jobs
+from coursehub.evaluations.models import Answer, Evaluation, Question, Response
+from coursehub.evaluations.queries_figures import course_indicator_by_period
+from coursehub.evaluations.queries_results import quotes_page
+from coursehub.extensions import db
+from coursehub.lib.spans import Span
+from tests.evaluations import results_data as data
+from tests.factories import CourseRunFactory, CourseTypeFactory, UserFactory
+from tests.support.sql import page_buffers
+
+NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
+SPRING = datetime(2026, 2, 10, 16, tzinfo=UTC)
+SPRING_SPAN = Span("2026H1", datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 7, 1, tzinfo=UTC))
+
+
+def _row(page: str, label: str) -> str:
+    return page.split(label)[1].split("</tr>")[0]
+
+
+def test_the_closing_job_stores_the_figures_the_pages_counted_before_it(db, client, login_as, clock):
+    clock.set(NOW)
+    version = data.course_form()
+    course_type = CourseTypeFactory(name="Ett hem att växa i")
+    found = data.evaluation(
+        version,
+        run=CourseRunFactory(course_type=course_type, title="Omgång Eksjö", sessions__start=SPRING),
+        still_open=True,
+    )
+    data.answer_course(found, [5, 5, 4, 3, 1, 1], text="Bra kursledare", may_quote=True)
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    assert found.response_count is None  # nothing stored while answers come in
+
+    clock.set(found.closes_at + timedelta(minutes=1))  # closed by its time, not yet by the job
+    login_as(client, staff)
+    type_page = f"/admin/utvarderingar/resultat/kurstyp/{course_type.id}"
+
+    def shown() -> tuple[str, str, str, str, bool]:
+        page = data.html(client.get(type_page))
+        overview = data.html(client.get("/admin/utvarderingar/resultat"))
+        quotes = data.html(client.get("/admin/utvarderingar/citat"))
+        [period] = course_indicator_by_period([SPRING_SPAN], municipality_ids=None, now=app_clock.now())
+        totals = period.all_runs
+        return (
+            _row(page, "Omgång Eksjö"),
+            _row(page, "våren 2026"),
+            _row(overview, "våren 2026"),
+            f"{totals.responses} {totals.top} {totals.indicator_answers} {totals.still_open}",
+            "Bra kursledare 6" in quotes,
+        )
+
+    before = shown()
+    assert "<td>6</td><td>33 %</td>" in before[0] and "<td>6</td><td>33 %</td>" in before[1]
+    assert before[3] == "6 2 6 0" and before[4]
+
+    assert jobs.close_evaluations(app_clock.now()) == 1
+    db.session.commit()
+    db.session.refresh(found)
+    # Six responses; two gave the indicator the top of the scale, all six answered it.
+    assert (found.response_count, found.indicator_top, found.indicator_answered) == (6, 2, 6)
+    assert shown() == before
+
+
+def test_a_closed_evaluation_stored_too_few_answers_shows_too_few(db, client, login_as, clock):
+    clock.set(NOW)
+    version = data.course_form()
+    course_type = CourseTypeFactory()
+    found = data.evaluation(
+        version,
+        run=CourseRunFactory(course_type=course_type, title="Omgång Tranås", sessions__start=SPRING),
+        still_open=True,
+    )
+    data.answer_course(found, [5, 5, 5, 5])
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    clock.set(found.closes_at + timedelta(days=1))
+    assert jobs.close_evaluations(app_clock.now()) == 1
+    db.session.commit()
+    login_as(client, staff)
+
+    page = data.html(client.get(f"/admin/utvarderingar/resultat/kurstyp/{course_type.id}"))
+    assert "För få svar för att visa resultat" in _row(page, "Omgång Tranås")
+    assert "100 %" not in page
+
+
+def _answers_read(client, path: str, without: tuple[str, ...] = ()) -> int:
+    read = 0
+    for table in ("evaluation_answers", "evaluation_responses"):
+        read += sum(page_buffers(client, path, db.engine, db.session, table=table, without=without).values())
+    return read
+
+
+def _closed_runs(version, course_type, first: int, count: int, clock) -> None:
+    """`count` runs of earlier half-years, each answered by six (all quotable), closed by the job
+    (PostgreSQL only: ANALYZE)."""
+    for n in range(first, first + count):
+        found = data.evaluation(
+            version,
+            run=CourseRunFactory(
+                course_type=course_type, title=f"Omgång {n}", sessions__start=SPRING - timedelta(weeks=26 * n)
+            ),
+            still_open=True,
+        )
+        data.answer_course(found, [5, 4, 4, 3, 2, 1], text=f"Tack {n}", may_quote=True)
+    db.session.commit()
+    clock.set(app_clock.now() + timedelta(days=21))
+    assert jobs.close_evaluations(app_clock.now()) == count
+    db.session.commit()
+    # The statistics autovacuum keeps of tables that have grown, not those an earlier test left.
+    db.session.execute(sa.text("ANALYZE evaluations, evaluation_responses, evaluation_answers"))
+    db.session.commit()
+
+
+# A test set is small enough for PostgreSQL to read a table whole, or hash it, where the bench
+# sets' plans look rows up by index (tests/support/sql.page_buffers, `without`).
+INDEX_PLANS = ("seqscan", "hashjoin", "mergejoin")
+
+
+def test_the_results_pages_read_the_same_with_five_times_the_evaluations(
+    db, client, login_as, clock, db_engine_name
+):
+    if db_engine_name != "postgresql":
+        pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
+    clock.set(NOW)
+    version = data.course_form()
+    course_type = CourseTypeFactory()
+    staff = UserFactory(staff=True)
+    pages = (
+        f"/admin/utvarderingar/resultat/kurstyp/{course_type.id}",
+        "/admin/utvarderingar/resultat/halvar.svg",
+        "/admin/utvarderingar/citat",
+    )
+
+    def read() -> list[int]:
+        login_as(client, staff)  # the session of three weeks ago has lapsed
+        return [_answers_read(client, path, without=INDEX_PLANS) for path in pages]
+
+    _closed_runs(version, course_type, 0, 10, clock)
+    small = read()
+    _closed_runs(version, course_type, 10, 40, clock)
+    big = read()
+
+    # 60 -> 300 responses and 240 -> 1,200 answers. Counted from the answers on each visit, the
+    # comparison pages read them all (24 -> 102 buffers); the figures stored by the closing job
+    # are one row per run, and the quotes page reads the texts of the evaluations it shows.
+    for path, before, after in zip(pages, small, big, strict=True):
+        assert after <= before * 1.2 + 4, (path, small, big)
+    page = data.html(client.get(pages[0]))
+    assert "<td>6</td><td>17 %</td>" in _row(page, "Omgång 0")
+    quotes = data.html(client.get(pages[2]))
+    assert "Tack 49 1" in quotes and "Tack 0 1" not in quotes  # the latest evaluation first
+
+
+def _every_quote(now) -> list[tuple[str, str, str]]:
+    """Every quotable text in the page's order, read the plain way: all of them, sorted."""
+    enough = sa.select(Response.evaluation_id).group_by(Response.evaluation_id).having(sa.func.count() >= 5)
+    rows = db.session.execute(
+        sa.select(Evaluation.title, Question.text, Answer.text)
+        .join(Response, Answer.response_id == Response.id)
+        .join(Evaluation, Response.evaluation_id == Evaluation.id)
+        .join(Question, Answer.question_id == Question.id)
+        .where(
+            Response.may_quote,
+            Answer.text.is_not(None),
+            Answer.text != "",
+            Response.evaluation_id.in_(enough),
+            Evaluation.closed_clause(now),
+        )
+        .order_by(
+            Evaluation.closes_at.desc(), Evaluation.id.desc(), Question.position, Question.id, Answer.text
+        )
+    )
+    return [tuple(row) for row in rows]
+
+
+def test_the_quotes_are_paged_across_evaluations_as_one_list(db, clock):
+    clock.set(NOW)
+    version = data.course_form()
+    made = []
+    # Quotable texts 7, 0 (too few answers), 3, 9 and 2: some counted by the job, the last
+    # closed by its time only; a page of 4 starts inside one evaluation and ends in another.
+    for n, (quotable, kept) in enumerate(((7, 0), (3, 1), (3, 3), (9, 0), (2, 4))):
+        clock.set(NOW + timedelta(days=n))
+        found = data.evaluation(version, run=CourseRunFactory(title=f"Omgång {n}"), still_open=True)
+        data.answer_course(found, [5] * quotable, text=f"Citat {n}", may_quote=True)
+        data.answer_course(found, [4] * kept, text=f"Inte citat {n}", may_quote=False)
+        made.append(found)
+    db.session.commit()
+    clock.set(made[3].closes_at + timedelta(hours=1))
+    assert jobs.close_evaluations(app_clock.now()) == 4  # the fifth closes in a day
+    clock.set(made[4].closes_at + timedelta(hours=1))  # past its time, not yet counted
+    db.session.commit()
+    now = app_clock.now()
+
+    expected = _every_quote(now)
+    assert len(expected) == 7 + 3 + 9 + 2
+    shown = []
+    for number in range(1, 7):
+        page = quotes_page(now=now, page=number, per_page=4)
+        assert (page.total, page.pages) == (21, 6)
+        shown += [(q.source, q.question, q.text) for q in page.items]
+    assert shown == expected
+    last = quotes_page(now=now, page=99, per_page=4)  # past the end: the last page
+    assert last.page == 6 and [q.text for q in last.items] == [text for _s, _q, text in expected[20:]]
