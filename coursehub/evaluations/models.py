@@ -29,6 +29,8 @@ TEXT_ANSWER_MAX = 4000  # characters of one free-text answer
 RATING_LOW = 1
 RATING_HIGH = 5
 RESPONSE_KEY_LENGTH = 32
+UNCOUNTED = "response_count IS NULL"  # the partial indexes' conditions (Evaluation)
+SURVEYS = "survey_year IS NOT NULL"
 
 
 class FormPurpose(enum.StrEnum):
@@ -195,6 +197,22 @@ class Evaluation(Base):
         sa.CheckConstraint("invited_count >= 0", name="invited_not_negative"),
         sa.Index("ix_evaluations_open_closes_at", "closed_at", "closes_at"),
         sa.Index("ix_evaluations_open_remind_at", "reminded_at", "remind_at"),
+        # The few the closing job has not counted yet (models.uncounted), and the one survey a
+        # year (the survey list, its indicators over the years), each found without reading the
+        # evaluation of every run ever held.
+        sa.Index(
+            "ix_evaluations_uncounted",
+            "id",
+            sqlite_where=sa.text(UNCOUNTED),
+            postgresql_where=sa.text(UNCOUNTED),
+        ),
+        sa.Index(
+            "ix_evaluations_surveys",
+            "survey_year",
+            "id",
+            sqlite_where=sa.text(SURVEYS),
+            postgresql_where=sa.text(SURVEYS),
+        ),
     )
 
     def is_open(self, now: datetime) -> bool:

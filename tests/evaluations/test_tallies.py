@@ -23,6 +23,7 @@ from coursehub.extensions import db
 from coursehub.lib.spans import Span
 from tests.evaluations import results_data as data
 from tests.factories import CourseRunFactory, CourseTypeFactory, UserFactory
+from tests.support.history import HISTORY_ID, add_finished_runs
 from tests.support.sql import page_buffers
 
 NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
@@ -219,3 +220,67 @@ def test_the_quotes_are_paged_across_evaluations_as_one_list(db, clock):
     assert shown == expected
     last = quotes_page(now=now, page=99, per_page=4)  # past the end: the last page
     assert last.page == 6 and [q.text for q in last.items] == [text for _s, _q, text in expected[20:]]
+
+
+def _course_evaluations(version_id: int, course_type_id: int, first: int, count: int) -> None:
+    """`count` finished runs of earlier years, each with its evaluation closed and counted."""
+    add_finished_runs(course_type_id, first, count, sessions=0)
+    moment = app_clock.now() - timedelta(days=3000)
+    db.session.execute(
+        sa.insert(Evaluation),
+        [
+            {
+                "version_id": version_id,
+                "run_id": HISTORY_ID + n,
+                "title": f"Tidigare omgång {n}",
+                "created_at": moment,
+                "opens_at": moment,
+                "closes_at": moment + timedelta(days=20),
+                "remind_at": moment + timedelta(days=7),
+                "closed_at": moment + timedelta(days=21),
+                "invited_count": 10,
+                "response_count": 6,
+                "indicator_top": 2,
+                "indicator_answered": 6,
+                "quote_count": 0,
+            }
+            for n in range(first, first + count)
+        ],
+    )
+    db.session.commit()
+    db.session.execute(sa.text("ANALYZE evaluations"))
+    db.session.commit()
+
+
+def test_the_survey_list_reads_the_surveys_only_whatever_the_course_evaluations(
+    db, client, login_as, clock, db_engine_name
+):
+    if db_engine_name != "postgresql":
+        pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
+    clock.set(NOW)
+    survey = data.survey_form()
+    for year in (2024, 2025):
+        data.answer_survey(data.evaluation(survey, year=year), [(5, 4, 3)] * 5)
+    course = data.course_form()
+    course_type = CourseTypeFactory()
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    login_as(client, staff)
+
+    def read() -> int:
+        return sum(
+            page_buffers(
+                client, "/admin/utvarderingar/arsenkat", db.engine, db.session, table="evaluations"
+            ).values()
+        )
+
+    _course_evaluations(course.id, course_type.id, 0, 200)
+    small = read()
+    _course_evaluations(course.id, course_type.id, 200, 1_800)
+    big = read()
+
+    # 200 -> 2,000 course evaluations beside two surveys: read whole to find the surveys, each
+    # was read on every visit; the surveys' own index finds the two.
+    assert big <= small * 1.2 + 4, (small, big)
+    page = data.html(client.get("/admin/utvarderingar/arsenkat"))
+    assert "Årsenkät 2025" in page and "Årsenkät 2024" in page
