@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
@@ -91,3 +91,20 @@ def include_for_dialect(dialect_name: str) -> Callable[..., bool]:
         return dialect_name == wanted if isinstance(wanted, str) else dialect_name in wanted
 
     return include
+
+
+def partial_index(
+    name: str, *columns: str, where: str, sqlite_where: str | None = None, **kw: Any
+) -> sa.Index:
+    """Return an index of only the rows `where` holds for, on PostgreSQL and SQLite alike.
+
+    `sqlite_where` is SQLite's own text of the same condition where the two differ (a value
+    compared as it is stored there); other keywords go to `sa.Index` (`unique`,
+    `postgresql_include`)."""
+    return sa.Index(
+        name,
+        *columns,
+        sqlite_where=sa.text(sqlite_where or where),
+        postgresql_where=sa.text(where),
+        **kw,
+    )

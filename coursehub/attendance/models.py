@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursehub.accounts.models import User
 from coursehub.courses.models import CourseSession, CourseType
-from coursehub.db import Base, created_at_column, intpk, str_enum
+from coursehub.db import Base, created_at_column, intpk, partial_index, str_enum
 
 
 class AttendanceStatus(enum.StrEnum):
@@ -141,12 +141,11 @@ class Certificate(Base):
         sa.CheckConstraint("(revoked_at IS NULL) = (revoked_by_id IS NULL)", name="revoked_with_actor"),
         sa.CheckConstraint("length(code) >= 10", name="code_long_enough"),
         # At most one valid certificate per completion: a reissue revokes the old one first.
-        sa.Index(
+        partial_index(
             "uq_certificates_valid_completion",
             "completion_id",
+            where="revoked_at IS NULL",
             unique=True,
-            sqlite_where=sa.text("revoked_at IS NULL"),
-            postgresql_where=sa.text("revoked_at IS NULL"),
         ),
     )
 

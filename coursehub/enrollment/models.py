@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursehub.accounts.models import Household, Municipality, User
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus
-from coursehub.db import Base, created_at_column, intpk, str_enum
+from coursehub.db import Base, created_at_column, intpk, partial_index, str_enum
 
 
 class EnrollmentStatus(enum.StrEnum):
@@ -134,12 +134,12 @@ class Enrollment(Base):
         # ... and its oldest few in order: a short range of this small index, not a sort of them all.
         # With the sign-up's household and professional carried in it (PostgreSQL), a
         # municipality's count of them (its members' menu) reads this index alone.
-        sa.Index(
+        partial_index(
             "ix_enrollments_awaiting_approval",
             "created_at",
             "id",
-            sqlite_where=sa.text(AWAITING_APPROVAL_SQLITE),
-            postgresql_where=sa.text(AWAITING_APPROVAL),
+            where=AWAITING_APPROVAL,
+            sqlite_where=AWAITING_APPROVAL_SQLITE,
             postgresql_include=["household_id", "professional_id"],
         ),
     )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursehub.accounts.models import User
 from coursehub.courses.models import CourseRun, CourseType
-from coursehub.db import Base, created_at_column, intpk, str_enum
+from coursehub.db import Base, created_at_column, intpk, partial_index, str_enum
 
 NAME_MAX = 120
 TITLE_MAX = 200
@@ -200,18 +200,16 @@ class Evaluation(Base):
         # The few the closing job has not counted yet (models.uncounted), and the one survey a
         # year (the survey list, its indicators over the years), each found without reading the
         # evaluation of every run ever held.
-        sa.Index(
+        partial_index(
             "ix_evaluations_uncounted",
             "id",
-            sqlite_where=sa.text(UNCOUNTED),
-            postgresql_where=sa.text(UNCOUNTED),
+            where=UNCOUNTED,
         ),
-        sa.Index(
+        partial_index(
             "ix_evaluations_surveys",
             "survey_year",
             "id",
-            sqlite_where=sa.text(SURVEYS),
-            postgresql_where=sa.text(SURVEYS),
+            where=SURVEYS,
         ),
     )
 

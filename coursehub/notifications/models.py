@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coursehub.db import Base, created_at_column, intpk
+from coursehub.db import Base, created_at_column, intpk, partial_index
 from coursehub.lib.personal_data import ERASED_DOMAIN
 
 # A message given up on and not sent since, in SQL (the predicate of the failed messages' index).
@@ -46,34 +46,31 @@ class OutboxMessage(Base):
     __table_args__ = (
         # What retention looks for, oldest first: sent mail that still has its text
         # (services.drop_mail_bodies). Partial, so the years of mail already emptied are not in it.
-        sa.Index(
+        partial_index(
             "ix_outbox_messages_sent_with_body",
             "sent_at",
             "id",
-            sqlite_where=sa.text(SENT_WITH_BODY),
-            postgresql_where=sa.text(SENT_WITH_BODY),
+            where=SENT_WITH_BODY,
         ),
         # The failed messages, oldest first (the staff's start page, and retention, which empties
         # them after a while): failed ones are kept until someone retries them, so they are read
         # from an index of their own, in its order.
-        sa.Index(
+        partial_index(
             "ix_outbox_messages_failed",
             "failed_at",
             "id",
-            sqlite_where=sa.text(FAILED),
-            postgresql_where=sa.text(FAILED),
+            where=FAILED,
         ),
         # The sent messages, newest first, for the outbox page: with the id, so that the many
         # sent in the same second (a job's batch) come in order from the index too.
         sa.Index("ix_outbox_messages_sent_at_id", "sent_at", "id"),
         # The waiting messages in the order they go out, for the staff's outbox page (queries):
         # a handful at any time, however many were sent over the years.
-        sa.Index(
+        partial_index(
             "ix_outbox_messages_waiting",
             "created_at",
             "id",
-            sqlite_where=sa.text(WAITING),
-            postgresql_where=sa.text(WAITING),
+            where=WAITING,
         ),
     )
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursehub.accounts.models import Municipality, User
-from coursehub.db import Base, created_at_column, intpk, str_enum
+from coursehub.db import Base, created_at_column, intpk, partial_index, str_enum
 from coursehub.recruitment.models.enums import (
     AssignmentKind,
     ChecklistKind,
@@ -110,32 +110,29 @@ class Case(Base):
         sa.Index("ix_recruitment_cases_withdrawn_retention", "anonymised_at", "withdrawn_at"),
         # The board (queries.board_columns): each step's oldest open cases as one short range, and
         # the counts per step from the index alone, however many cases have ended over the years.
-        sa.Index(
+        partial_index(
             "ix_recruitment_cases_open_board",
             "step",
             "registered_at",
             "id",
             "first_contact_due_on",
             "first_contact_at",
-            sqlite_where=sa.text(OPEN_CASE),
-            postgresql_where=sa.text(OPEN_CASE),
+            where=OPEN_CASE,
         ),
         # The board's municipality filter (queries.board_choices): the municipalities that have
         # open cases, from this small index alone rather than a probe per municipality.
-        sa.Index(
+        partial_index(
             "ix_recruitment_cases_open_municipality",
             "municipality_id",
-            sqlite_where=sa.text(OPEN_CASE),
-            postgresql_where=sa.text(OPEN_CASE),
+            where=OPEN_CASE,
         ),
         # Staff's start page (reports.queries_start): open cases nobody has contacted yet, by
         # deadline; the late ones are a range of it, counted and listed without reading the rest.
-        sa.Index(
+        partial_index(
             "ix_recruitment_cases_awaiting_contact",
             "first_contact_due_on",
             "id",
-            sqlite_where=sa.text(AWAITING_CONTACT),
-            postgresql_where=sa.text(AWAITING_CONTACT),
+            where=AWAITING_CONTACT,
         ),
     )
 
