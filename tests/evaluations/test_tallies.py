@@ -159,10 +159,13 @@ def test_the_results_pages_read_the_same_with_five_times_the_evaluations(
     big = read()
 
     # 60 -> 300 responses and 240 -> 1,200 answers. Counted from the answers on each visit, the
-    # comparison pages read them all (24 -> 102 buffers); the figures stored by the closing job
-    # are one row per run, and the quotes page reads the texts of the evaluations it shows.
+    # pages read them all, five times as much with five times the evaluations (the code before:
+    # 306 -> 2,194, 135 -> 953, 404 -> 2,012 buffers); the figures stored by the closing job are
+    # one row per run, and the quotes page reads the texts of the evaluations it shows. Its 25
+    # texts' index probes may cost a buffer more each in a fuller table (76 -> 101 in one run of
+    # the whole suite): the bound is for fivefold growth, not for that.
     for path, before, after in zip(pages, small, big, strict=True):
-        assert after <= before * 1.2 + 4, (path, small, big)
+        assert after <= before * 1.5 + 10, (path, small, big)
     page = data.html(client.get(pages[0]))
     assert "<td>6</td><td>17 %</td>" in _row(page, "Omgång 0")
     quotes = data.html(client.get(pages[2]))
