@@ -318,44 +318,23 @@ class Answer(Base):
 # -- the tallies: an evaluation's figures, counted once when it closes ------------------------------
 
 
+def is_text() -> sa.ColumnElement[bool]:
+    """Return SQL true for an answer that is a written text."""
+    return sa.and_(Answer.text.is_not(None), Answer.text != "")
+
+
 def is_quote() -> sa.ColumnElement[bool]:
     """Return SQL true for an answer that may be quoted: a text, in a response that allows it."""
-    return sa.and_(Response.may_quote, Answer.text.is_not(None), Answer.text != "")
+    return sa.and_(Response.may_quote, is_text())
 
 
-def counted_now() -> tuple[
-    sa.ScalarSelect[int], sa.ScalarSelect[int], sa.ScalarSelect[int], sa.ScalarSelect[int]
-]:
-    """Return SQL counting an evaluation's responses, top indicator answers, indicator answers
-    and quotable texts from its answers, correlated to Evaluation: what the closing job stores,
-    for a few at a time (`uncounted` is the same count for a page's list)."""
-    responses = (
-        select(func.count())
-        .select_from(Response)
-        .where(Response.evaluation_id == Evaluation.id)
-        .correlate(Evaluation)
-        .scalar_subquery()
-    )
-    answers = (
-        select(func.count())
-        .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Question, Answer.question_id == Question.id)
-        .where(Response.evaluation_id == Evaluation.id)
-        .correlate(Evaluation)
-    )
-    indicator = answers.where(Question.is_indicator, Answer.value.is_not(None))
-    top = indicator.where(Answer.value == RATING_HIGH).scalar_subquery()
-    return responses, top, indicator.scalar_subquery(), answers.where(is_quote()).scalar_subquery()
-
-
-def uncounted(closed_by: datetime | None = None) -> sa.Subquery:
+def uncounted(which: sa.ColumnElement[bool] | None = None) -> sa.Subquery:
     """Return a subquery of the figures of the evaluations the closing job has not counted yet
     (those still open, and those past their time before the job has run), counted from their
-    answers: evaluation_id, responses, top, answered, quotes. Outer-join it on the evaluation
-    and read the figures through `tallies`: the closed years' answers are not read again. With
-    `closed_by`, only those closed by then (`Evaluation.closed_clause`), for a reader that leaves
-    open ones out.
+    answers: evaluation_id, responses, top, answered, quotes; an evaluation nobody answered has
+    no row. Outer-join it on the evaluation and read the figures through `tallies`: the closed
+    years' answers are not read again. `which` narrows the evaluations counted (those closed by
+    now, for a reader that leaves open ones out; the surveys; those the closing job counts).
 
     A join rather than a correlated subquery per row: PostgreSQL's planner costs one of those as
     if run for every evaluation in the list, and past `jit_above_cost` it compiles the query
@@ -366,7 +345,7 @@ def uncounted(closed_by: datetime | None = None) -> sa.Subquery:
         select(
             Answer.response_id,
             sa.case((indicator, Answer.value), else_=sa.null()).label("indicator_value"),
-            sa.case((sa.and_(Answer.text.is_not(None), Answer.text != ""), 1), else_=0).label("has_text"),
+            sa.case((is_text(), 1), else_=0).label("has_text"),
         )
         .join(Question, Answer.question_id == Question.id)
         .subquery()
@@ -385,10 +364,7 @@ def uncounted(closed_by: datetime | None = None) -> sa.Subquery:
         )
         .join(Evaluation, Response.evaluation_id == Evaluation.id)
         .outerjoin(per_answer, per_answer.c.response_id == Response.id)
-        .where(
-            Evaluation.response_count.is_(None),
-            sa.true() if closed_by is None else Evaluation.closed_clause(closed_by),
-        )
+        .where(Evaluation.response_count.is_(None), sa.true() if which is None else which)
         .group_by(Response.evaluation_id)
         .subquery("uncounted")
     )

@@ -38,7 +38,6 @@ from coursehub.evaluations.models import (
     Question,
     QuestionKind,
     Response,
-    counted_now,
     is_quote,
     quote_tally,
     tallies,
@@ -255,7 +254,7 @@ def _course_rows_stmt(
 ) -> Select[int, str, datetime | None, int, int, int, bool, datetime]:
     """One row per evaluated run with its figures: stored at closing, one row each (models.tallies).
     An evaluation still open has none yet (0): its figures are not shown."""
-    live = uncounted(closed_by=now)
+    live = uncounted(Evaluation.closed_clause(now))
     responses, top, answered = tallies(live)
     stmt = (
         select(
@@ -318,7 +317,7 @@ def terms_figures(course_type_id: int | None = None, *, now: datetime) -> list[F
     while terms[-1] < term_of(last):
         terms.append(terms[-1].next())
     spans = [Span(str(term), term.starts_at, term.ends_at) for term in terms]
-    live = uncounted(closed_by=now)
+    live = uncounted(Evaluation.closed_clause(now))
     responses, top, answered = tallies(live)
     per_run = (
         select(
@@ -443,10 +442,16 @@ class SurveyRow:
 
 def surveys_page(*, page: int, per_page: int = 25) -> Page:
     """Return a page of the yearly surveys, the latest year first, with their response counts."""
-    # One survey a year: counting the few not yet closed one by one is cheap (models.counted_now).
-    responses = func.coalesce(Evaluation.response_count, counted_now()[0])
+    # Only the number of responses: the stored one, or for this year's survey its responses
+    # counted (a few hundred rows by their index; `uncounted` would read their answers too).
+    counted = (
+        select(func.count())
+        .where(Response.evaluation_id == Evaluation.id)
+        .correlate(Evaluation)
+        .scalar_subquery()
+    )
     stmt = (
-        select(Evaluation, responses)
+        select(Evaluation, func.coalesce(Evaluation.response_count, counted))
         .where(Evaluation.survey_year.is_not(None))
         .order_by(Evaluation.survey_year.desc(), Evaluation.id.desc())
     )
@@ -477,7 +482,7 @@ def quotes_page(*, now: datetime, page: int, per_page: int = QUOTES_PER_PAGE) ->
     (each evaluation's `quote_count`, models.tallies), the evaluations the page's texts are in
     (a running sum of those counts), then those evaluations' texts.
     """
-    live = uncounted(closed_by=now)
+    live = uncounted(Evaluation.closed_clause(now))
     quotes = quote_tally(live)
     newest_first = (Evaluation.closes_at.desc(), Evaluation.id.desc())
     quoted = (

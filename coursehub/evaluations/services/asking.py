@@ -20,7 +20,15 @@ from coursehub.accounts.models import User
 from coursehub.courses.models import CourseRun
 from coursehub.evaluations import emails
 from coursehub.evaluations.errors import EvaluationError
-from coursehub.evaluations.models import TITLE_MAX, Evaluation, FormVersion, Invitation, counted_now
+from coursehub.evaluations.models import (
+    TITLE_MAX,
+    Evaluation,
+    FormVersion,
+    Invitation,
+    quote_tally,
+    tallies,
+    uncounted,
+)
 from coursehub.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -159,14 +167,30 @@ def close_due(now: datetime) -> int:
 
 
 def count_tallies(evaluation_ids: Iterable[int]) -> None:
-    """Store the figures of closed evaluations, counted from their answers (models.tallies).
+    """Store the figures of closed evaluations, counted from their answers (models.uncounted).
 
     Called when they close: no answer comes in after the closing time, nor changes, so the
     figures stand for good and the results pages need not count every answer of every year.
+    An evaluation still open is left uncounted.
     """
-    responses, top, answered, quotes = counted_now()
-    db.session.execute(
-        update(Evaluation)
-        .where(Evaluation.id.in_(list(evaluation_ids)), Evaluation.closed_at.is_not(None))
-        .values(response_count=responses, indicator_top=top, indicator_answered=answered, quote_count=quotes)
-    )
+    ids = list(evaluation_ids)
+    live = uncounted(Evaluation.id.in_(ids))
+    figures = db.session.execute(
+        select(Evaluation.id, *tallies(live), quote_tally(live))
+        .outerjoin(live, live.c.evaluation_id == Evaluation.id)
+        .where(Evaluation.id.in_(ids), Evaluation.closed_at.is_not(None))
+    ).all()
+    if figures:
+        db.session.execute(
+            update(Evaluation),
+            [
+                {
+                    "id": eid,
+                    "response_count": responses,
+                    "indicator_top": top,
+                    "indicator_answered": answered,
+                    "quote_count": quotes,
+                }
+                for eid, responses, top, answered, quotes in figures
+            ],
+        )
