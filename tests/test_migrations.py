@@ -1,5 +1,7 @@
 """The migrations build exactly the schema the models describe, and downgrade cleanly."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 
 import pytest
@@ -13,7 +15,10 @@ from coursehub.db import include_for_dialect
 from coursehub.extensions import db
 
 
-def _fresh_app(template_database):
+@contextmanager
+def _fresh_database(template_database) -> Iterator[None]:
+    """Inside an app context on an empty copy of the test database (no table, no alembic_version),
+    for a test to upgrade and downgrade; the copy is dropped after, whatever the test did."""
     url, drop = template_database()
     app = create_app(
         {
@@ -22,11 +27,17 @@ def _fresh_app(template_database):
             "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": sa.pool.NullPool},
         }
     )
-    with app.app_context():
-        db.drop_all()  # the copy comes with the models' schema; start from nothing
-        with db.engine.begin() as conn:
-            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-    return app, drop
+    try:
+        with app.app_context():
+            db.drop_all()  # the copy comes with the models' schema; start from nothing
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+            try:
+                yield
+            finally:
+                db.engine.dispose()
+    finally:
+        drop()
 
 
 def _not_search_structure(name, type_, parent_names) -> bool:
@@ -42,39 +53,27 @@ def _not_search_structure(name, type_, parent_names) -> bool:
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_models_and_migrations_agree(template_database):
-    app, drop = _fresh_app(template_database)
-    try:
-        with app.app_context():
-            upgrade()
-            with db.engine.connect() as conn:
-                context = MigrationContext.configure(
-                    conn,
-                    opts={
-                        "compare_type": True,
-                        "include_object": include_for_dialect(conn.dialect.name),
-                        "include_name": _not_search_structure,
-                    },
-                )
-                differences = compare_metadata(context, db.metadata)
-            assert differences == [], f"models and migrations differ: {differences}"
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        drop()
+    with _fresh_database(template_database):
+        upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn,
+                opts={
+                    "compare_type": True,
+                    "include_object": include_for_dialect(conn.dialect.name),
+                    "include_name": _not_search_structure,
+                },
+            )
+            differences = compare_metadata(context, db.metadata)
+        assert differences == [], f"models and migrations differ: {differences}"
 
 
 def test_downgrade_removes_every_table(template_database):
-    app, drop = _fresh_app(template_database)
-    try:
-        with app.app_context():
-            upgrade()
-            downgrade(revision="base")
-            tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
-            assert tables == set()
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        drop()
+    with _fresh_database(template_database):
+        upgrade()
+        downgrade(revision="base")
+        tables = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert tables == set()
 
 
 SEATS_REVISION = "93e9f05c5ade"
@@ -211,37 +210,31 @@ def _row_counts(conn, tables) -> dict[str, int]:
 
 
 def test_seats_taken_is_filled_from_the_sign_ups_and_every_row_stays(template_database):
-    app, drop = _fresh_app(template_database)
-    try:
-        with app.app_context():
-            upgrade(revision="50ab22d3bf6f")
-            with db.engine.begin() as conn:
-                before = _insert_sign_ups(conn)
-            upgrade(revision=SEATS_REVISION)
-            with db.engine.begin() as conn:
-                # Pending, confirmed and offered hold seats (2 + 1 + 2); a make-up holds one of
-                # its run's; waiting, cancelled and declined hold none; a run without sign-ups 0.
-                taken = dict(conn.execute(sa.text("SELECT id, seats_taken FROM course_runs")).all())
-                assert taken == {1: 5, 2: 1, 3: 0}
-                # Rebuilding course_runs (SQLite's batch mode) deleted no row that refers to it.
-                assert before == _row_counts(conn, before)
-            with db.engine.connect() as conn:
-                try:
-                    conn.execute(sa.text("UPDATE course_runs SET seats_taken = -1 WHERE id = 3"))
-                except sa.exc.IntegrityError as error:
-                    assert "seats_taken_not_negative" in str(error) or "CHECK" in str(error)
-                else:
-                    raise AssertionError("a negative seats_taken was accepted")
-                conn.rollback()
-            downgrade(revision="50ab22d3bf6f")
-            columns = {c["name"] for c in sa.inspect(db.engine).get_columns("course_runs")}
-            assert "seats_taken" not in columns and "capacity" in columns
-            with db.engine.begin() as conn:
-                assert before == _row_counts(conn, before)
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        drop()
+    with _fresh_database(template_database):
+        upgrade(revision="50ab22d3bf6f")
+        with db.engine.begin() as conn:
+            before = _insert_sign_ups(conn)
+        upgrade(revision=SEATS_REVISION)
+        with db.engine.begin() as conn:
+            # Pending, confirmed and offered hold seats (2 + 1 + 2); a make-up holds one of
+            # its run's; waiting, cancelled and declined hold none; a run without sign-ups 0.
+            taken = dict(conn.execute(sa.text("SELECT id, seats_taken FROM course_runs")).all())
+            assert taken == {1: 5, 2: 1, 3: 0}
+            # Rebuilding course_runs (SQLite's batch mode) deleted no row that refers to it.
+            assert before == _row_counts(conn, before)
+        with db.engine.connect() as conn:
+            try:
+                conn.execute(sa.text("UPDATE course_runs SET seats_taken = -1 WHERE id = 3"))
+            except sa.exc.IntegrityError as error:
+                assert "seats_taken_not_negative" in str(error) or "CHECK" in str(error)
+            else:
+                raise AssertionError("a negative seats_taken was accepted")
+            conn.rollback()
+        downgrade(revision="50ab22d3bf6f")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("course_runs")}
+        assert "seats_taken" not in columns and "capacity" in columns
+        with db.engine.begin() as conn:
+            assert before == _row_counts(conn, before)
 
 
 TALLIES_REVISION = "a1e5c0d2ed01"
@@ -313,29 +306,23 @@ def _insert_answered_evaluations(conn) -> None:
 
 
 def test_the_figures_of_evaluations_already_closed_are_counted(template_database):
-    app, drop = _fresh_app(template_database)
-    try:
-        with app.app_context():
-            upgrade(revision="ffd5c0d2ec01")
-            with db.engine.begin() as conn:
-                _insert_answered_evaluations(conn)
-            upgrade(revision=TALLIES_REVISION)
-            with db.engine.begin() as conn:
-                figures = conn.execute(
-                    sa.text(
-                        "SELECT id, response_count, indicator_top, indicator_answered, quote_count"
-                        " FROM evaluations"
-                    )
-                ).all()
-            # The closed one: four responses, two top answers of three to the indicator, two
-            # quotable texts; the open one is counted by the closing job, when all is in.
-            assert sorted(tuple(row) for row in figures) == [(1, 4, 2, 3, 2), (2, None, None, None, None)]
-            downgrade(revision="ffd5c0d2ec01")
-            columns = {c["name"] for c in sa.inspect(db.engine).get_columns("evaluations")}
-            assert "response_count" not in columns and "invited_count" in columns
-            with db.engine.begin() as conn:
-                assert conn.scalar(sa.text("SELECT count(*) FROM evaluation_answers")) == 12
-    finally:
-        with app.app_context():
-            db.engine.dispose()
-        drop()
+    with _fresh_database(template_database):
+        upgrade(revision="ffd5c0d2ec01")
+        with db.engine.begin() as conn:
+            _insert_answered_evaluations(conn)
+        upgrade(revision=TALLIES_REVISION)
+        with db.engine.begin() as conn:
+            figures = conn.execute(
+                sa.text(
+                    "SELECT id, response_count, indicator_top, indicator_answered, quote_count"
+                    " FROM evaluations"
+                )
+            ).all()
+        # The closed one: four responses, two top answers of three to the indicator, two
+        # quotable texts; the open one is counted by the closing job, when all is in.
+        assert sorted(tuple(row) for row in figures) == [(1, 4, 2, 3, 2), (2, None, None, None, None)]
+        downgrade(revision="ffd5c0d2ec01")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("evaluations")}
+        assert "response_count" not in columns and "invited_count" in columns
+        with db.engine.begin() as conn:
+            assert conn.scalar(sa.text("SELECT count(*) FROM evaluation_answers")) == 12
