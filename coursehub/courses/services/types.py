@@ -14,7 +14,6 @@ from coursehub.accounts.models import HomeKind, User
 from coursehub.courses.errors import CourseError
 from coursehub.courses.models import (
     CourseKind,
-    CourseRun,
     CourseSession,
     CourseTheme,
     CourseType,
@@ -104,13 +103,6 @@ def _check_theme(details: ThemeDetails) -> None:
         raise CourseError(_("Skriv temats rubrik."), field="title")
     if not 15 <= details.suggested_minutes <= 600:
         raise CourseError(_("Ange en längd mellan 15 och 600 minuter."), field="suggested_minutes")
-
-
-def count_runs_of_type(course_type: CourseType) -> int:
-    """Return how many runs have been made from `course_type`."""
-    return db.session.execute(
-        select(func.count(CourseRun.id)).where(CourseRun.course_type_id == course_type.id)
-    ).scalar_one()
 
 
 def add_theme(course_type: CourseType, *, actor: User, now: datetime, details: ThemeDetails) -> CourseTheme:
