@@ -141,6 +141,7 @@ RULES += [
     Rule("recruitment.my_request", REQUESTERS, args=_request_id),
     Rule("recruitment.record_assessment", REQUESTERS, method="POST", args=_request_id),
     Rule("recruitment.record_decision", REQUESTERS, method="POST", args=_request_id),
+    Rule("recruitment.close_request", REQUESTERS, method="POST", args=_request_id),
     Rule("recruitment.requests", STAFF, denied_status=ONLY_404),
     Rule("recruitment.request_detail", STAFF, args=_request_id, denied_status=ONLY_404),
     Rule("recruitment.make_offer", STAFF, method="POST", args=_request_id, denied_status=ONLY_404),

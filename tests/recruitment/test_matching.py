@@ -314,3 +314,58 @@ def test_the_request_form_warns_then_sends_when_confirmed(app, client, login_as,
     response = client.post("/kommun/forfragningar/ny", data={**data, "confirm_anonymous": "y"})
     assert response.status_code == 302
     assert db.session.scalars(select(Request.needs)).one() == "Pojke. Mamma Lisa bor nära."
+
+
+# -- closing a request that needs no family any more ------------------------------------------------
+
+
+def test_an_open_request_is_closed_once_and_then_gets_no_offers(worker, staff, clock):
+    request = _request(worker)
+    matching.close_request(request, actor=worker, now=clock.now)
+    assert (request.status, request.closed_at) == (RequestStatus.CLOSED, clock.now)
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "recruitment.request.close")
+    ).one()
+    assert entry.actor_id == worker.id
+    with pytest.raises(RecruitmentError, match="redan avslutad"):
+        matching.close_request(request, actor=staff, now=clock.now)
+    with pytest.raises(RecruitmentError):
+        matching.make_offer(request, _available(MunicipalityFactory(**VAXJO)), actor=staff, now=clock.now)
+
+
+def test_the_requesting_worker_closes_a_request_from_its_page(app, client, login_as, worker, clock):
+    request_id = _request(worker).id
+    db.session.commit()
+    login_as(client, worker)
+    page = client.get(f"/kommun/forfragningar/{request_id}").get_data(as_text=True)
+    assert "Avsluta förfrågan" in page
+
+    response = client.post(f"/kommun/forfragningar/{request_id}/avsluta", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.request.path == f"/kommun/forfragningar/{request_id}"
+    assert "Förfrågan är avslutad." in page and "Avslutad" in page
+    assert "Avsluta förfrågan" not in page  # nothing left to close
+    assert db.session.get(Request, request_id).status == RequestStatus.CLOSED
+
+    again = client.post(f"/kommun/forfragningar/{request_id}/avsluta", follow_redirects=True)
+    assert "redan avslutad" in again.get_data(as_text=True)
+
+
+def test_another_municipality_cannot_close_a_request_and_a_matched_one_stays_matched(
+    app, client, login_as, worker, staff, clock, offer
+):
+    open_id = _request(worker).id
+    stranger = UserFactory(roles=[Role.MUNICIPAL], municipality=MunicipalityFactory())
+    db.session.commit()
+    login_as(client, stranger)
+    assert client.post(f"/kommun/forfragningar/{open_id}/avsluta").status_code == 404
+    assert _denied("recruitment.request.read") == 1
+    assert db.session.get(Request, open_id).status == RequestStatus.OPEN
+
+    _matched(offer, staff, clock)
+    db.session.commit()
+    login_as(client, staff)
+    response = client.post(f"/kommun/forfragningar/{offer.request_id}/avsluta", follow_redirects=True)
+    assert response.request.path == f"/rekrytering/forfragningar/{offer.request_id}"  # staff's page
+    assert "redan avslutad" in response.get_data(as_text=True)
+    assert db.session.get(Request, offer.request_id).status == RequestStatus.MATCHED

@@ -15,7 +15,7 @@ from coursehub.lib.params import page_arg
 from coursehub.lib.work import actor, attempt
 from coursehub.recruitment import permissions_matching as permissions
 from coursehub.recruitment import queries_matching as queries
-from coursehub.recruitment.forms_matching import AssessmentForm, DecisionForm, RequestForm
+from coursehub.recruitment.forms_matching import AssessmentForm, ButtonForm, DecisionForm, RequestForm
 from coursehub.recruitment.labels import ANSWER_LABELS, DECISION_LABELS, KIND_LABELS, PROXIMITY_LABELS
 from coursehub.recruitment.models import Request, RequestStatus
 from coursehub.recruitment.services import matching as services
@@ -118,6 +118,7 @@ def _request_page(request: Request, assessment_form: AssessmentForm, decision_fo
         family=family,
         assessment_form=assessment_form,
         decision_form=decision_form,
+        close_form=ButtonForm(formdata=None),
         **LABELS,
     )
 
@@ -183,3 +184,20 @@ def record_decision(request_id: int):
             flash(_("Nämndens beslut är registrerat."), "success")
             return redirect(url_for("recruitment.my_request", request_id=request.id))
     return _request_page(request, AssessmentForm(formdata=None), form)
+
+
+@bp.post("/kommun/forfragningar/<int:request_id>/avsluta")
+@roles_required(Role.MUNICIPAL, Role.STAFF, Role.ADMIN)
+def close_request(request_id: int):
+    """Close an open request whose child no longer needs a family through the resource: no family
+    is offered for it any more. The requesting municipality's workers and staff may; a request
+    that is matched or already closed stays as it is, with a message."""
+    request = permissions.load_request(request_id)
+    if (
+        ButtonForm().validate_on_submit()
+        and attempt(lambda: services.close_request(request, actor=actor(), now=clock.now())).ok
+    ):
+        flash(_("Förfrågan är avslutad. Ingen familj kommer att föreslås för den."), "success")
+    if permissions.can_match(current_user):
+        return redirect(url_for("recruitment.request_detail", request_id=request.id))
+    return redirect(url_for("recruitment.my_request", request_id=request.id))
