@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from coursehub.enrollment.models import CalendarSequence
 from coursehub.extensions import db
 
@@ -29,13 +27,3 @@ def advance_after_cancel(user_id: int, run_id: int) -> None:
         db.session.add(row)
     row.sequence_offset += STEP_AFTER_CANCEL
     db.session.flush()
-
-
-def calendar_offsets(user_id: int) -> dict[int, int]:
-    """Return the person's offset per run (runs without one are at 0), for their own feed."""
-    rows = db.session.execute(
-        select(CalendarSequence.run_id, CalendarSequence.sequence_offset).where(
-            CalendarSequence.user_id == user_id
-        )
-    )
-    return {row.run_id: row.sequence_offset for row in rows}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -400,8 +399,3 @@ def subscription_for(user_id: int, network_id: int, target: str) -> Subscription
             Subscription.target == target,
         )
     )
-
-
-def latest_activity(network_id: int) -> datetime | None:
-    """Return when the network last had a post."""
-    return db.session.scalar(select(func.max(Thread.last_post_at)).where(Thread.network_id == network_id))

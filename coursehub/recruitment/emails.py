@@ -17,7 +17,6 @@ from coursehub.notifications.services import queue_email as _queue_email
 from coursehub.recruitment.models import Case, CaseAdult
 
 WITHDRAW_PATH = "/bli-familjehem/avbryt/"
-LOGIN_PATH = "/logga-in"
 
 
 def _queue(**kwargs: Any) -> OutboxMessage | None:
@@ -45,15 +44,4 @@ def queue_registered_again(adult: CaseAdult, *, now: datetime) -> OutboxMessage 
         recipient=adult.email,
         template="recruitment_registered_again",
         first_name=adult.first_name,
-    )
-
-
-def queue_case_changed(adult: CaseAdult, *, event: str, now: datetime) -> OutboxMessage | None:
-    """Tell an adult that there is news about the family's case: a link to log in, nothing more."""
-    return _queue(
-        dedupe_key=f"recruitment-news:{adult.id}:{event}:{now.strftime('%Y%m%dT%H%M%S')}",
-        recipient=adult.email,
-        template="recruitment_case_news",
-        first_name=adult.first_name,
-        login_url=link(LOGIN_PATH),
     )

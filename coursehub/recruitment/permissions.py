@@ -46,11 +46,6 @@ def can_work_cases(user: Any) -> bool:
     return can_read_cases(user)
 
 
-def can_keep_lists(user: Any) -> bool:
-    """Staff keep the lists of channels and basic requirements."""
-    return can_read_cases(user)
-
-
 def _actor(user: Any) -> Any:
     return user._get_current_object() if hasattr(user, "_get_current_object") else user
 

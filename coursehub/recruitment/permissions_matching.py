@@ -46,11 +46,6 @@ def can_see_request(user: Any, request: Request) -> bool:
     return is_municipal(user) and user.municipality_id == request.municipality_id
 
 
-def can_record_outcome(user: Any, request: Request) -> bool:
-    """The requesting municipality's workers and staff record the assessment and the decision."""
-    return can_see_request(user, request)
-
-
 def can_match(user: Any) -> bool:
     """Staff see the fitting families, make offers, record answers and matches."""
     return can_work_cases(user)

@@ -125,16 +125,3 @@ def course_status(case_id: int) -> CourseStatus:
     adults = list(link.household.adults)
     progress = progress_for_users([adult.id for adult in adults])
     return CourseStatus(link, enrollments, {adult: progress.get(adult.id, []) for adult in adults})
-
-
-def municipality_matches(municipality_id: int, *, limit: int = 50) -> list[Match]:
-    """The families matched with one municipality, newest first."""
-    return list(
-        db.session.scalars(
-            select(Match)
-            .where(Match.municipality_id == municipality_id)
-            .options(selectinload(Match.case), selectinload(Match.request))
-            .order_by(Match.matched_at.desc(), Match.id.desc())
-            .limit(limit)
-        )
-    )

@@ -7,12 +7,9 @@ areas store: from its first day 00:00 (inclusive) to the day after its last day 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-
-import sqlalchemy as sa
 
 from coursehub.lib.localtime import local_moment
 
@@ -114,19 +111,3 @@ def series_for(chosen: Period, start: date) -> list[Period]:
 def reports_start(config: Any) -> date:
     """Return the resource's start from config COURSEHUB_REPORTS_START (an ISO date)."""
     return date.fromisoformat(str(config["COURSEHUB_REPORTS_START"]))
-
-
-def period_index(column: Any, periods: Sequence[Period]) -> sa.ColumnElement[Any]:
-    """Return a SQL expression giving the index in `periods` of the period holding `column`'s moment.
-
-    NULL when the moment lies outside every period; group by it to count a whole series in one query.
-    """
-    if not periods:
-        return sa.null()
-    return sa.case(
-        *(
-            ((column >= period.starts_at()) & (column < period.ends_before()), index)
-            for index, period in enumerate(periods)
-        ),
-        else_=sa.null(),
-    )
