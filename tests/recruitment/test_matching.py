@@ -369,3 +369,17 @@ def test_another_municipality_cannot_close_a_request_and_a_matched_one_stays_mat
     assert response.request.path == f"/rekrytering/forfragningar/{offer.request_id}"  # staff's page
     assert "redan avslutad" in response.get_data(as_text=True)
     assert db.session.get(Request, offer.request_id).status == RequestStatus.MATCHED
+
+
+def test_staff_close_an_open_request_from_their_own_page(app, client, login_as, worker, staff, clock):
+    request_id = _request(worker).id
+    db.session.commit()
+    login_as(client, staff)
+    assert "Avsluta förfrågan" in client.get(f"/rekrytering/forfragningar/{request_id}").get_data(
+        as_text=True
+    )
+    response = client.post(f"/kommun/forfragningar/{request_id}/avsluta", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.request.path == f"/rekrytering/forfragningar/{request_id}"
+    assert "Förfrågan är avslutad." in page and "Avsluta förfrågan" not in page
+    assert "Tillgängliga familjer som passar" not in page  # no families offered for it any more
