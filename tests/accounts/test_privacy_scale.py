@@ -98,8 +98,6 @@ def _add_others(run_id: int, municipality_id: int, subject, author_id: int, coun
         ],
     )
     db.session.commit()
-    db.session.execute(sa.text("ANALYZE enrollments, forum_posts, forum_threads, recruitment_cases"))
-    db.session.commit()
 
 
 def _read_of(client) -> dict[str, int]:

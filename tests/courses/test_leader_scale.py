@@ -26,8 +26,6 @@ def _add_led_history(course_type_id: int, leader_id: int, first: int, runs: int)
         [{"run_id": HISTORY_ID + n, "user_id": leader_id} for n in range(first, first + runs)],
     )
     db.session.commit()
-    db.session.execute(sa.text("ANALYZE run_leaders"))
-    db.session.commit()
 
 
 def _leaders_read(client) -> dict[str, int]:

@@ -109,8 +109,7 @@ def _answers_read(client, path: str, without: tuple[str, ...] = ()) -> int:
 
 
 def _closed_runs(version, course_type, first: int, count: int, clock) -> None:
-    """`count` runs of earlier half-years, each answered by six (all quotable), closed by the job
-    (PostgreSQL only: ANALYZE)."""
+    """`count` runs of earlier half-years, each answered by six (all quotable), closed by the job."""
     for n in range(first, first + count):
         found = data.evaluation(
             version,
@@ -123,9 +122,6 @@ def _closed_runs(version, course_type, first: int, count: int, clock) -> None:
     db.session.commit()
     clock.set(app_clock.now() + timedelta(days=21))
     assert jobs.close_evaluations(app_clock.now()) == count
-    db.session.commit()
-    # The statistics autovacuum keeps of tables that have grown, not those an earlier test left.
-    db.session.execute(sa.text("ANALYZE evaluations, evaluation_responses, evaluation_answers"))
     db.session.commit()
 
 
@@ -250,8 +246,6 @@ def _course_evaluations(version_id: int, course_type_id: int, first: int, count:
             for n in range(first, first + count)
         ],
     )
-    db.session.commit()
-    db.session.execute(sa.text("ANALYZE evaluations"))
     db.session.commit()
 
 

@@ -46,7 +46,6 @@ def _add_elsewhere(course_type, municipality_id: int, runs: int, first: int) -> 
             ],
         ).all()
         add_marked_adults(run.sessions, [id_ for id_ in households for _ in range(2)], f"annan{number}")
-    db.session.execute(sa.text("ANALYZE"))
     db.session.commit()
 
 

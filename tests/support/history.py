@@ -55,7 +55,7 @@ def add_finished_runs(
 ) -> None:
     """Insert `runs` finished runs of earlier years (numbered from `first`, so that a second call
     adds more), `sessions` sessions each (at most 8), with two of `others` (if any) marked present
-    at each session; then ANALYZE, as autovacuum keeps the statistics of a table that has grown."""
+    at each session. A count that follows settles the statistics (tests/support/sql.settle)."""
     start = clock.now() - timedelta(days=4000)
     numbers = range(first, first + runs)
     db.session.execute(
@@ -110,6 +110,4 @@ def add_finished_runs(
                 for j in range(2)
             ],
         )
-    db.session.commit()
-    db.session.execute(sa.text("ANALYZE course_sessions, course_runs, attendance_marks"))
     db.session.commit()
