@@ -46,9 +46,11 @@ from coursehub.recruitment.models import (
     StepChange,
 )
 
-# Cases shown in each column of the board; the column's count says how many there are in all,
-# and its link leads to the step's full, paged list.
-BOARD_CASES_PER_STEP = 25
+# Cases shown in each column of the board, the oldest first (those that have waited longest);
+# the column's count says how many there are in all, and its link leads to the step's full,
+# paged list. Ten: the board is an overview of ten steps, read on a phone too, where the columns
+# stand one under the other (at 25, a national board was 250 cards long).
+BOARD_CASES_PER_STEP = 10
 CASES_PER_PAGE = 50
 
 

@@ -190,3 +190,16 @@ def test_the_written_cards_and_options_are_the_html_the_macros_wrote(app):
         for chosen in (None, 1, 2):
             written = app.jinja_env.from_string(_OPTIONS_MACRO).render(choices=choices, chosen=chosen)
             assert board_views._options(choices, chosen) == written
+
+
+def test_a_column_shows_its_ten_oldest_cases_and_leads_to_the_rest(db, client, login_as, staff):
+    """The board is an overview: each step's ten oldest cases (those waiting longest), its count
+    and a link to the step's paged list, whatever the number of open cases."""
+    _many_cases(180, MunicipalityFactory())  # 30 in each of the first six steps
+    page = _page(client, login_as, staff)
+    registered = page.split('id="step-registered"', 1)[1].split("</section>", 1)[0]
+    shown = [n for n in range(0, 180, 6) if f"B-{n:05d}" in registered]
+    assert shown == list(range(120, 180, 6))  # the oldest: registered 120-174 minutes ago
+    assert "Visa alla 30" in registered
+    step = login_as(client, staff).get("/rekrytering/steg/registered").get_data(as_text=True)
+    assert all(f"B-{n:05d}" in step for n in range(0, 180, 6))
