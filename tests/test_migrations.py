@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -87,9 +87,11 @@ def _insert_sign_ups(conn) -> dict[str, int]:
     meta.reflect(bind=conn)
     t = meta.tables
     now = datetime(2026, 9, 1, 8, tzinfo=UTC)
-    conn.execute(
-        sa.insert(t["municipalities"]), [{"id": 1, "name": "Jönköping", "code": "0680", "is_member": True}]
-    )
+    if not conn.scalar(sa.select(sa.func.count()).select_from(t["municipalities"])):  # later: seeded
+        conn.execute(
+            sa.insert(t["municipalities"]),
+            [{"id": 1, "name": "Jönköping", "code": "0680", "is_member": True}],
+        )
     conn.execute(
         sa.insert(t["households"]),
         [
@@ -326,3 +328,35 @@ def test_the_figures_of_evaluations_already_closed_are_counted(template_database
         assert "response_count" not in columns and "invited_count" in columns
         with db.engine.begin() as conn:
             assert conn.scalar(sa.text("SELECT count(*) FROM evaluation_answers")) == 12
+
+
+TAKEN_REVISION = "a3e5c0d2ef01"
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
+def test_a_session_with_marks_is_noted_as_taken_at_its_first_mark(template_database):
+    with _fresh_database(template_database):
+        upgrade(revision="a2e5c0d2ee01")
+        first = datetime(2026, 9, 11, 11, 5, tzinfo=UTC)
+        with db.engine.begin() as conn:
+            _insert_sign_ups(conn)
+            # Session 1: two marks, the later one recorded first; sessions 2 and 3: none.
+            for user_id, recorded_at in ((1, first + timedelta(minutes=30)), (2, first)):
+                _insert(
+                    conn,
+                    "attendance_marks",
+                    session_id=1,
+                    user_id=user_id,
+                    status="present",
+                    remark="",
+                    recorded_at=recorded_at,
+                )
+        upgrade(revision=TAKEN_REVISION)
+        with db.engine.begin() as conn:
+            taken = dict(conn.execute(sa.text("SELECT id, attendance_taken_at FROM course_sessions")).all())
+        assert set(taken) == {1, 2, 3} and taken[2] is None and taken[3] is None
+        # SQLite gives the stored text back; both say the same moment.
+        assert str(taken[1]).startswith("2026-09-11 11:05:00"), taken
+        downgrade(revision="a2e5c0d2ee01")
+        columns = {c["name"] for c in sa.inspect(db.engine).get_columns("course_sessions")}
+        assert "attendance_taken_at" not in columns and "reminded_at" in columns

@@ -29,6 +29,7 @@ from coursehub.attendance.models import (
     Certificate,
     Completion,
 )
+from coursehub.courses import services as courses_services
 from coursehub.courses.models import CourseSession, CourseType, SessionStatus
 from coursehub.enrollment import services as enrollment_services
 from coursehub.errors import PermissionDeniedError
@@ -95,6 +96,10 @@ def record_attendance(
     if not queries.is_participant(session, person.id):
         # No name here: the posted id may be anyone's, and a leader may only learn participants'.
         raise NotSignedUpError(_("Personen är inte anmäld till den här träffen."))
+    # The session's first mark notes on its row that attendance is taken (the staff's lists of
+    # meetings still to mark read that, not the marks). Before the person's lock: a transaction
+    # that marks a household takes the session's row first, as every other one does.
+    courses_services.note_attendance_taken(session, now=now)
     # One person's marks are evaluated one request at a time: two leaders marking the last two
     # themes at once must not both miss the other's mark (and leave the course unfinished), nor
     # race to insert the same mark. PostgreSQL holds this row lock until commit.

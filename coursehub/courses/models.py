@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursehub.accounts.models import CountyPart, HomeKind, Municipality, User
-from coursehub.db import Base, created_at_column, intpk, str_enum
+from coursehub.db import Base, created_at_column, intpk, partial_index, str_enum
 
 
 class CourseKind(enum.StrEnum):
@@ -253,6 +253,11 @@ class SessionStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+# The condition of ix_course_sessions_unmarked (CourseSession): a meeting to be held or held,
+# where no attendance has been recorded.
+UNMARKED = "status = 'scheduled' AND attendance_taken_at IS NULL"
+
+
 class CourseSession(Base):
     """One meeting (träff) of a run."""
 
@@ -275,6 +280,10 @@ class CourseSession(Base):
     # When the participants' reminders were queued (enrollment's reminder job, through
     # courses.services.mark_sessions_reminded): the job then looks only at sessions not reminded.
     reminded_at: Mapped[datetime | None]
+    # When attendance was first recorded at the session (attendance's services, through
+    # courses.services.note_attendance_taken): the staff's lists of meetings still to be marked
+    # then look only at the sessions without it (ix_course_sessions_unmarked), not at every mark.
+    attendance_taken_at: Mapped[datetime | None]
     # Why staff cancelled the session; the families' mail and the run page show it.
     cancel_reason: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
     # What the meeting holds beyond its theme (a guest's talk, a panel); shown on the run's page,
@@ -291,6 +300,9 @@ class CourseSession(Base):
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("revision >= 0", name="revision_not_negative"),
+        # The scheduled sessions of each run where nobody has been marked yet: those past their
+        # end are what the staff's start page and a leader's run list call unmarked.
+        partial_index("ix_course_sessions_unmarked", "run_id", "ends_at", where=UNMARKED),
     )
 
     def has_started(self, now: datetime) -> bool:

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from sqlalchemy import ColumnElement, Select, func, select
 
 from coursehub.accounts.models import Household, Municipality, User
-from coursehub.attendance.models import AttendanceMark
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
 from coursehub.enrollment import queries as enrollment_queries
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
@@ -170,7 +169,6 @@ def _sessions_unmarked(at: _Bounds) -> ColumnElement[bool]:
     # Someone confirmed for the whole run, or for this one session as a make-up: both are rows of
     # the session's run in signup_persons, so the run's index finds them.
     persons = enrollment_queries.signup_persons()
-    has_mark = select(AttendanceMark.id).where(AttendanceMark.session_id == CourseSession.id).exists()
     has_people = (
         select(persons.c.user_id)
         .where(
@@ -195,11 +193,15 @@ def _sessions_unmarked(at: _Bounds) -> ColumnElement[bool]:
         .where(CourseRun.status == _PUBLISHED, CourseRun.starts_at <= at.now)
         .correlate(None)  # the running runs whatever the enclosing statement reads
     )
+    # Unmarked: no attendance taken (courses.models.UNMARKED, the condition of the partial index
+    # ix_course_sessions_unmarked, which each running run's sessions are then read from). As an
+    # anti join with the marks it read every ended session of every running run and looked each up
+    # among all the marks ever recorded (national bench: 169 sessions, 629 buffers, 0.5 ms).
     return sa.and_(
         CourseSession.status == _SCHEDULED,
+        CourseSession.attendance_taken_at.is_(None),
         CourseSession.ends_at <= at.now,
         among(CourseSession.run_id, running_runs),
-        ~has_mark,
         has_people,
     )
 

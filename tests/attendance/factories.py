@@ -19,6 +19,14 @@ class AttendanceMarkFactory(Base):
     status = "present"
     recorded_at = factory.LazyFunction(clock.now)
 
+    @factory.post_generation
+    def attendance_taken(mark, create, extracted, **kwargs):  # noqa: N805  # factory_boy's hook
+        """Note on the session that attendance was taken, as attendance.services.record_attendance
+        does with a session's first mark."""
+        session = mark.session
+        if session.attendance_taken_at is None or mark.recorded_at < session.attendance_taken_at:
+            session.attendance_taken_at = mark.recorded_at
+
 
 class CompletionFactory(Base):
     class Meta:

@@ -144,14 +144,8 @@ def test_sessions_that_ended_without_marks_are_named(db, clock, course_type, lea
     person = family_member()
     enrol(run, person)
     first, second, _third = run.sessions
-    services_mark = AttendanceMark(
-        session_id=second.id,
-        user_id=person.id,
-        status=AttendanceStatus.PRESENT,
-        recorded_by_id=leader.id,
-        recorded_at=clock.now,
-    )
-    db.session.add(services_mark)
+    assert queries.sessions_without_attendance([run.id], clock.now) == {run.id: [first, second]}
+    services.record_attendance(second, person, status=AttendanceStatus.PRESENT, actor=leader, now=clock.now)
     db.session.flush()
     assert queries.sessions_without_attendance([run.id], clock.now) == {run.id: [first]}
     first.status = SessionStatus.CANCELLED

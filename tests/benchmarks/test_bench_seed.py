@@ -65,6 +65,22 @@ def test_tiny_scale_loads_with_every_rule_kept(app, runner, tmp_path):
             assert run.ends_at is None and run.id not in spans
         else:
             assert (run.starts_at, run.ends_at) == spans[run.id]
+    # A session with marks is noted as taken at its first one, as record_attendance notes it.
+    first_marks = dict(
+        db.session.execute(
+            sa.select(AttendanceMark.session_id, sa.func.min(AttendanceMark.recorded_at)).group_by(
+                AttendanceMark.session_id
+            )
+        ).all()
+    )
+    noted = dict(
+        db.session.execute(
+            sa.select(CourseSession.id, CourseSession.attendance_taken_at).where(
+                CourseSession.attendance_taken_at.is_not(None)
+            )
+        ).all()
+    )
+    assert first_marks and noted == first_marks
     # Waiting lists are numbered from 1 without gaps.
     waiting = db.session.execute(
         sa.select(Enrollment.run_id, Enrollment.waitlist_position)

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from coursehub.attendance.models import AttendanceMark, AttendanceStatus
+from coursehub.attendance import services as attendance_services
+from coursehub.attendance.models import AttendanceStatus
 from coursehub.courses.models import RunStatus
 from coursehub.enrollment.models import AWAITING_APPROVAL, EnrollmentStatus
 from coursehub.evaluations.models import Evaluation, Response
@@ -116,7 +117,7 @@ def test_a_full_run_with_fewer_confirmed_than_its_minimum(now):
 
 def test_sessions_ended_without_attendance(now):
     run = _run(NOW - timedelta(days=1, hours=3))  # one session, ended yesterday
-    EnrollmentFactory(run=run)
+    enrollment = EnrollmentFactory(run=run)
     unmarked = run.sessions[0]
     _run(NOW - timedelta(days=1, hours=3))  # nobody signed up: nothing to take
     later = _run(NOW - timedelta(hours=2, minutes=59))  # still on (three hours long)
@@ -126,21 +127,15 @@ def test_sessions_ended_without_attendance(now):
     assert row.ids == {"session_id": unmarked.id}
     assert (row.title, row.detail, row.at) == (run.title, unmarked.title, unmarked.ends_at)
 
-    person = run.sessions[0]
-    db.session.add(
-        AttendanceMark(
-            session_id=person.id,
-            user_id=db.session.scalars(
-                db.select(UserFactory._meta.model).order_by(UserFactory._meta.model.id)
-            )
-            .first()
-            .id,
-            status=AttendanceStatus.PRESENT,
-            recorded_at=NOW,
-        )
+    # A leader's first mark (through attendance's service, as the sheet records it) takes the
+    # meeting off the list; another person's later mark leaves it off.
+    person = enrollment.persons[0].user
+    attendance_services.record_attendance(
+        unmarked, person, status=AttendanceStatus.PRESENT, actor=UserFactory(staff=True), now=NOW
     )
     db.session.flush()
     assert_only("attendance", 0)
+    assert unmarked.attendance_taken_at == NOW
 
 
 def _evaluation(closes_at: datetime, *, asked: int, answered: int) -> Evaluation:

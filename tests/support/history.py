@@ -47,6 +47,13 @@ def add_marked_adults(sessions: Sequence, household_ids: Sequence[int], prefix: 
             for id_ in ids
         ],
     )
+    db.session.execute(  # as attendance.services.record_attendance notes a session's first mark
+        sa.update(CourseSession)
+        .where(CourseSession.id.in_([session.id for session in sessions]))
+        .where(CourseSession.attendance_taken_at.is_(None))
+        .values(attendance_taken_at=CourseSession.ends_at)
+        .execution_options(synchronize_session="fetch")
+    )
     return list(ids)
 
 
@@ -90,6 +97,7 @@ def add_finished_runs(
                     "starts_at": start + timedelta(hours=n, weeks=k),
                     "ends_at": start + timedelta(hours=n + 3, weeks=k),
                     "revision": 0,
+                    "attendance_taken_at": start if others else None,  # marked below
                 }
                 for n in numbers
                 for k in range(sessions)

@@ -345,7 +345,7 @@ def runs_for_attendance(user: User, *, is_staff: bool, page: int, per_page: int 
 
 
 def sessions_without_attendance(run_ids: list[int], now: datetime) -> dict[int, list[CourseSession]]:
-    """Return, per run, its sessions that have ended with participants but not one mark.
+    """Return, per run, its sessions that have ended with participants but no attendance taken.
 
     One statement whatever the number of runs; runs with nothing missing are left out. A session
     has participants when its run has a confirmed sign-up with a person that comes to it (the whole
@@ -355,7 +355,6 @@ def sessions_without_attendance(run_ids: list[int], now: datetime) -> dict[int, 
     """
     if not run_ids:
         return {}
-    has_mark = select(AttendanceMark.id).where(AttendanceMark.session_id == CourseSession.id).exists()
     has_people = (
         select(EnrollmentPerson.id)
         .join(Enrollment, Enrollment.id == EnrollmentPerson.enrollment_id)
@@ -372,7 +371,7 @@ def sessions_without_attendance(run_ids: list[int], now: datetime) -> dict[int, 
             CourseSession.run_id.in_(run_ids),
             CourseSession.status == SessionStatus.SCHEDULED,
             CourseSession.ends_at <= now,
-            ~has_mark,
+            CourseSession.attendance_taken_at.is_(None),  # not one mark (services.record_attendance)
             has_people,
         )
         .order_by(CourseSession.starts_at, CourseSession.id)

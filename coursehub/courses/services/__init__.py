@@ -19,6 +19,7 @@ Receivers run in the same transaction; they flush, never commit, and may raise a
 to undo the change. `coursehub/events.py` documents each event's arguments and receivers.
 """
 
+from coursehub.courses.services.held import note_attendance_taken, note_attendance_taken_at
 from coursehub.courses.services.reminders import mark_sessions_reminded
 from coursehub.courses.services.runs import (
     RunDetails,
@@ -68,6 +69,8 @@ __all__ = [
     "create_run",
     "mark_sessions_reminded",
     "move_theme",
+    "note_attendance_taken",
+    "note_attendance_taken_at",
     "propose_sessions",
     "publish_run",
     "remove_session",
