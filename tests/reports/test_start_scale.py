@@ -20,6 +20,13 @@ UPCOMING = 30  # published runs still to come, as a county's catalogue holds the
 SMALL = ("seqscan", "bitmapscan")  # see rows_read
 
 
+def _run_to_mark(course_type):
+    """A running run with a family signed up, whose first meeting ended an hour ago, unmarked."""
+    run = CourseRunFactory(course_type=course_type, sessions__start=clock.now() - timedelta(weeks=1, hours=1))
+    EnrollmentFactory(run=run)
+    return run
+
+
 def _sessions_read(client) -> dict[str, int]:
     """The page's statements (their first 60 characters) -> the sessions each looks at."""
     return page_rows(client, PAGE, db.engine, db.session, table="course_sessions")
@@ -31,10 +38,7 @@ def test_the_unmarked_sessions_are_found_among_the_running_runs_whatever_the_his
     if db_engine_name != "postgresql":
         pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
     course_type = CourseTypeFactory(themes=3)
-    running = CourseRunFactory(
-        course_type=course_type, sessions__start=clock.now() - timedelta(weeks=1, hours=1)
-    )
-    EnrollmentFactory(run=running)
+    running = _run_to_mark(course_type)
     for weeks in range(2, 2 + UPCOMING):
         CourseRunFactory(course_type=course_type, sessions__start=clock.now() + timedelta(weeks=weeks))
     staff = UserFactory(staff=True)
@@ -77,10 +81,7 @@ def test_the_unmarked_sessions_are_found_without_reading_the_marks_of_those_mark
     if db_engine_name != "postgresql":
         pytest.skip("rows read are PostgreSQL's to count (EXPLAIN ANALYZE)")
     course_type = CourseTypeFactory(themes=3)
-    waiting = CourseRunFactory(
-        course_type=course_type, sessions__start=clock.now() - timedelta(weeks=1, hours=1)
-    )
-    EnrollmentFactory(run=waiting)  # its first meeting ended, nobody marked
+    waiting = _run_to_mark(course_type)
     login_as(client, UserFactory(staff=True))
 
     def rows_read() -> dict[str, int]:
