@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coursehub.courses.models import CourseSession
 from coursehub.extensions import db
@@ -23,15 +24,17 @@ def note_attendance_taken(session: CourseSession, *, now: datetime) -> None:
     """
     if session.attendance_taken_at is not None:
         return
-    db.session.execute(
+    result = db.session.execute(
         update(CourseSession)
         .where(CourseSession.id == session.id, CourseSession.attendance_taken_at.is_(None))
         .values(attendance_taken_at=now)
         .execution_options(synchronize_session=False)
     )
-    # What the row holds now: this time, or another transaction's earlier one.
-    db.session.refresh(session, ["attendance_taken_at"])
-    logger.info("attendance taken session=%s", session.id)
+    if getattr(result, "rowcount", 0) == 1:
+        set_committed_value(session, "attendance_taken_at", now)
+        logger.info("attendance taken session=%s", session.id)
+    else:  # another transaction noted it first: read its time rather than write ours
+        db.session.refresh(session, ["attendance_taken_at"])
 
 
 def note_attendance_taken_at(first_marks: Mapping[int, datetime]) -> None:
