@@ -162,6 +162,14 @@ def db_engine_name(request) -> str:
     return request.config.getoption("--db")
 
 
+@pytest.fixture
+def postgres_only(db_engine_name):
+    """Skip a test of what a plan reads (EXPLAIN ANALYZE's rows and buffers) on SQLite, which has
+    no such figures; the scale tests of every area take it."""
+    if db_engine_name != "postgresql":
+        pytest.skip("the rows and buffers a plan reads are PostgreSQL's to count (EXPLAIN ANALYZE)")
+
+
 @pytest.fixture(scope="session")
 def pg_cluster(db_engine_name):
     if db_engine_name != "postgresql":

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from coursehub.accounts import services
@@ -19,12 +18,6 @@ from tests.support.sql import captured_statements, page_buffers, statement_buffe
 
 ACTIONS = ("user.read", "household.read", "recruitment.case.read", "user.update", "login.ok", "export.csv")
 OBJECT_TYPES = ("users", "households", "recruitment_cases", None)
-
-
-@pytest.fixture
-def postgres_only(db_engine_name):
-    if db_engine_name != "postgresql":
-        pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
 
 
 def _add_log(actor_id: int, count: int, first: int, start) -> None:

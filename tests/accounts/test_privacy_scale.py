@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import sqlalchemy as sa
 
 from coursehub import clock
@@ -107,9 +106,7 @@ def _read_of(client) -> dict[str, int]:
     }
 
 
-def test_a_persons_export_reads_their_own_rows_with_ten_times_the_others(client, login_as, db_engine_name):
-    if db_engine_name != "postgresql":
-        pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
+def test_a_persons_export_reads_their_own_rows_with_ten_times_the_others(client, login_as, postgres_only):
     household = HouseholdFactory(name="Familjen Egen")
     person = UserFactory(household=household, roles=[Role.FAMILY], full_name="Eva Egen")
     run = CourseRunFactory(title="Grundutbildning våren")

@@ -3,7 +3,6 @@ runs, not every session ever held (attendance.queries.progress, lib.sqlfind.amon
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from coursehub import clock
@@ -23,10 +22,8 @@ def _read_of(client, table: str) -> int:
 
 
 def test_a_municipalitys_progress_reads_its_own_sessions_with_ten_times_the_history(
-    client, login_as, db_engine_name
+    client, login_as, postgres_only
 ):
-    if db_engine_name != "postgresql":
-        pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
     course_type = CourseTypeFactory(themes=8)
     home = MunicipalityFactory(name="Ödeshög")
     households = db.session.scalars(

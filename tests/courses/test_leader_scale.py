@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from coursehub import clock
@@ -36,10 +35,8 @@ def _leaders_read(client) -> dict[str, int]:
 
 
 def test_a_leaders_pages_read_their_own_runs_whatever_the_other_leaders_history(
-    client, login_as, db_engine_name
+    client, login_as, postgres_only
 ):
-    if db_engine_name != "postgresql":
-        pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
     course_type = CourseTypeFactory(themes=2)
     leader, other = UserFactory(leader=True), UserFactory(leader=True)
     own = CourseRunFactory(

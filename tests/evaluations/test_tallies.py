@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from coursehub import clock as app_clock
@@ -131,10 +130,8 @@ INDEX_PLANS = ("seqscan", "hashjoin", "mergejoin")
 
 
 def test_the_results_pages_read_the_same_with_five_times_the_evaluations(
-    db, client, login_as, clock, db_engine_name
+    db, client, login_as, clock, postgres_only
 ):
-    if db_engine_name != "postgresql":
-        pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
     clock.set(NOW)
     version = data.course_form()
     course_type = CourseTypeFactory()
@@ -250,10 +247,8 @@ def _course_evaluations(version_id: int, course_type_id: int, first: int, count:
 
 
 def test_the_survey_list_reads_the_surveys_only_whatever_the_course_evaluations(
-    db, client, login_as, clock, db_engine_name
+    db, client, login_as, clock, postgres_only
 ):
-    if db_engine_name != "postgresql":
-        pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
     clock.set(NOW)
     survey = data.survey_form()
     for year in (2024, 2025):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from coursehub import clock
@@ -53,9 +52,7 @@ def _period_key(moment) -> str:
     return f"{moment.year}h{1 if moment.month <= 6 else 2}"
 
 
-def test_a_municipalitys_report_reads_its_own_peoples_marks(client, login_as, db_engine_name):
-    if db_engine_name != "postgresql":
-        pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
+def test_a_municipalitys_report_reads_its_own_peoples_marks(client, login_as, postgres_only):
     course_type = CourseTypeFactory(themes=3)
     home = MunicipalityFactory(name="Ödeshög")
     run = started_run(course_type, weeks_ago=8)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from coursehub import clock
 from coursehub.extensions import db
 from tests.attendance.factories import AttendanceMarkFactory
@@ -32,10 +30,8 @@ def _sessions_read(client) -> dict[str, int]:
 
 
 def test_the_unmarked_sessions_are_found_among_the_running_runs_whatever_the_history(
-    client, login_as, db_engine_name
+    client, login_as, postgres_only
 ):
-    if db_engine_name != "postgresql":
-        pytest.skip("buffers read are PostgreSQL's to count (EXPLAIN ANALYZE, BUFFERS)")
     course_type = CourseTypeFactory(themes=3)
     running = _run_to_mark(course_type)
     for weeks in range(2, 2 + UPCOMING):
@@ -75,10 +71,8 @@ def _running_runs_marked(course_type, count: int) -> None:
 
 
 def test_the_unmarked_sessions_are_found_without_reading_the_marks_of_those_marked(
-    client, login_as, db_engine_name
+    client, login_as, postgres_only
 ):
-    if db_engine_name != "postgresql":
-        pytest.skip("rows read are PostgreSQL's to count (EXPLAIN ANALYZE)")
     course_type = CourseTypeFactory(themes=3)
     waiting = _run_to_mark(course_type)
     login_as(client, UserFactory(staff=True))
