@@ -23,7 +23,7 @@ from coursehub.lib.spans import Span
 from tests.evaluations import results_data as data
 from tests.factories import CourseRunFactory, CourseTypeFactory, UserFactory
 from tests.support.history import HISTORY_ID, add_finished_runs
-from tests.support.sql import page_buffers
+from tests.support.sql import page_buffers, page_rows
 
 NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
 SPRING = datetime(2026, 2, 10, 16, tzinfo=UTC)
@@ -103,7 +103,7 @@ def test_a_closed_evaluation_stored_too_few_answers_shows_too_few(db, client, lo
 def _answers_read(client, path: str, without: tuple[str, ...] = ()) -> int:
     read = 0
     for table in ("evaluation_answers", "evaluation_responses"):
-        read += sum(page_buffers(client, path, db.engine, db.session, table=table, without=without).values())
+        read += sum(page_rows(client, path, db.engine, db.session, table=table, without=without).values())
     return read
 
 
@@ -125,7 +125,7 @@ def _closed_runs(version, course_type, first: int, count: int, clock) -> None:
 
 
 # A test set is small enough for PostgreSQL to read a table whole, or hash it, where the bench
-# sets' plans look rows up by index (tests/support/sql.page_buffers, `without`).
+# sets' plans look rows up by index (tests/support/sql.page_rows, `without`).
 INDEX_PLANS = ("seqscan", "hashjoin", "mergejoin")
 
 
@@ -152,11 +152,11 @@ def test_the_results_pages_read_the_same_with_five_times_the_evaluations(
     big = read()
 
     # 60 -> 300 responses and 240 -> 1,200 answers. Counted from the answers on each visit, the
-    # pages read them all, five times as much with five times the evaluations (the code before:
-    # 306 -> 2,194, 135 -> 953, 404 -> 2,012 buffers); the figures stored by the closing job are
-    # one row per run, and the quotes page reads the texts of the evaluations it shows. Its 25
-    # texts' index probes may cost a buffer more each in a fuller table (76 -> 101 in one run of
-    # the whole suite): the bound is for fivefold growth, not for that.
+    # pages would look at every one of those rows, five times as many with five times the
+    # evaluations; the figures stored by the closing job are one row per run, and the quotes page
+    # looks at the texts of the evaluations it shows (on the small set the planner may read both
+    # tables whole: 300 rows, then 150 through the indexes). Rows, not buffers: a buffer count
+    # also measured the index pages that earlier tests in the session had filled and emptied.
     for path, before, after in zip(pages, small, big, strict=True):
         assert after <= before * 1.5 + 10, (path, small, big)
     page = data.html(client.get(pages[0]))
