@@ -46,7 +46,7 @@ from coursehub.evaluations.models import (
 from coursehub.extensions import db
 from coursehub.lib.pagination import Page, page_number, paginate
 from coursehub.lib.spans import Span, bucket, within
-from coursehub.lib.terms import term_of
+from coursehub.lib.terms import FIRST_YEAR, Half, Term, term_of
 
 DEFAULT_MIN_ANSWERS = 5
 QUOTES_PER_PAGE = 25
@@ -294,17 +294,65 @@ def runs_page(course_type_id: int, *, now: datetime, page: int, per_page: int = 
     return replace(result, items=items)
 
 
-def terms_figures(course_type_id: int | None = None, *, now: datetime) -> list[Figures]:
-    """Return the course evaluations per half-year (of a type, or all), oldest first.
+# The half-years a comparison page shows at a time: five years. The older ones are a link away,
+# so that a page adds up the runs of ten half-years whatever the years of history behind them
+# (issue 24); the exports hold every half-year.
+TERMS_SHOWN = 10
 
-    A run counts in the half-year its first meeting is in; every half-year with an evaluated run
-    has its row. Only runs whose evaluation has closed and reached the threshold are added up: a
-    half-year's figure less the figures of its runs shown one by one would otherwise give away a
-    run with too few answers, and a half-year's figure read before and after one more answer to
-    an open run would give that answer away. The threshold then holds for each half-year's total.
-    Two queries: the first and last half-year, then the sums per half-year (lib.spans).
-    """
-    threshold = min_answers()
+
+@dataclass(frozen=True)
+class TermsWindow:
+    """Ten half-years of course evaluations (`TERMS_SHOWN`), as a comparison page shows them."""
+
+    figures: list[Figures]  # the half-years that have evaluated runs, oldest first
+    number: int  # 1: the ten up to the current half-year; 2: the ten before those; ...
+    first: Term
+    last: Term
+    has_older: bool  # runs evaluated before `first`
+
+    @property
+    def has_newer(self) -> bool:
+        return self.number > 1
+
+
+def _window_terms(now: datetime, number: int) -> tuple[int, list[Term]]:
+    """Return the window `number`, made to fit between 1 and the oldest window (terms begin in
+    FIRST_YEAR), and its terms, oldest first: window 1 ends with the half-year `now` is in."""
+    newest = term_of(now)
+    reach = (newest.year - FIRST_YEAR) * 2 + (newest.half == Half.AUTUMN) + 1  # terms since FIRST_YEAR
+    number = min(max(1, number), -(-reach // TERMS_SHOWN))
+    last = newest
+    for _step in range((number - 1) * TERMS_SHOWN):
+        last = last.previous()
+    terms = [last]
+    while len(terms) < TERMS_SHOWN and terms[0] != Term(FIRST_YEAR, Half.SPRING):
+        terms.insert(0, terms[0].previous())
+    return number, terms
+
+
+def terms_window(course_type_id: int | None = None, *, now: datetime, number: int = 1) -> TermsWindow:
+    """Return ten half-years of the course evaluations (of a type, or all): window 1 the ten up
+    to the current half-year, 2 the ten before them, and so on. Two queries: the half-years'
+    sums (`_terms_sums`), and whether any run was evaluated before the first of them.
+
+    A run that starts after the current half-year is in no window (the exports have it)."""
+    number, terms = _window_terms(now, number)
+    of_type = [] if course_type_id is None else [CourseRun.course_type_id == course_type_id]
+    # The first evaluated run found before the window will do: not the first of all.
+    older = (
+        select(Evaluation.id)
+        .join(CourseRun, Evaluation.run_id == CourseRun.id)
+        .where(*of_type, CourseRun.starts_at < terms[0].starts_at)
+        .exists()
+    )
+    has_older = bool(db.session.scalar(select(older)))
+    return TermsWindow(_terms_sums(of_type, terms, now), number, terms[0], terms[-1], has_older)
+
+
+def terms_figures(course_type_id: int | None = None, *, now: datetime) -> list[Figures]:
+    """Return the course evaluations of every half-year (of a type, or all), oldest first: the
+    exports' table, which holds all the years. Two queries: the first and last half-year, then
+    the sums per half-year. The pages show ten half-years at a time (`terms_window`)."""
     of_type = [] if course_type_id is None else [CourseRun.course_type_id == course_type_id]
     first, last = db.session.execute(
         select(func.min(CourseRun.starts_at), func.max(CourseRun.starts_at))
@@ -316,6 +364,20 @@ def terms_figures(course_type_id: int | None = None, *, now: datetime) -> list[F
     terms = [term_of(first)]
     while terms[-1] < term_of(last):
         terms.append(terms[-1].next())
+    return _terms_sums(of_type, terms, now)
+
+
+def _terms_sums(of_type: list[ColumnElement[bool]], terms: list[Term], now: datetime) -> list[Figures]:
+    """Return the course evaluations per half-year of `terms`, of the runs `of_type` selects.
+
+    A run counts in the half-year its first meeting is in; a half-year with an evaluated run has
+    its row. Only runs whose evaluation has closed and reached the threshold are added up: a
+    half-year's figure less the figures of its runs shown one by one would otherwise give away a
+    run with too few answers, and a half-year's figure read before and after one more answer to
+    an open run would give that answer away. The threshold then holds for each half-year's total.
+    One query, of the runs that start in `terms` (lib.spans).
+    """
+    threshold = min_answers()
     spans = [Span(str(term), term.starts_at, term.ends_at) for term in terms]
     live = uncounted(Evaluation.closed_clause(now))
     responses, top, answered = tallies(live)
@@ -349,14 +411,22 @@ def terms_figures(course_type_id: int | None = None, *, now: datetime) -> list[F
 
 
 def course_types_evaluated() -> list[CourseType]:
-    """Return the course types that have at least one evaluated run, by name."""
-    has_evaluation = (
+    """Return the course types that have at least one evaluated run, by name.
+
+    Each type's runs are read until the first with an evaluation (LIMIT 1: nearly every run has
+    one, so a handful each). As an EXISTS, PostgreSQL built a hash of every run of each type
+    and probed it with the evaluations (national set: 833 runs a type, hashed six times)."""
+    first_evaluated = (
         select(Evaluation.id)
         .join(CourseRun, Evaluation.run_id == CourseRun.id)
         .where(CourseRun.course_type_id == CourseType.id)
-        .exists()
+        .limit(1)
+        .correlate(CourseType)
+        .scalar_subquery()
     )
-    return list(db.session.scalars(select(CourseType).where(has_evaluation).order_by(CourseType.name)))
+    return list(
+        db.session.scalars(select(CourseType).where(first_evaluated.is_not(None)).order_by(CourseType.name))
+    )
 
 
 # -- the yearly survey ---------------------------------------------------------------------------

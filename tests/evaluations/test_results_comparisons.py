@@ -93,6 +93,45 @@ def test_a_course_type_with_only_hidden_runs_charts_only_the_notice(db, client, 
     assert TOO_FEW in chart and "hösten" not in chart
 
 
+def test_the_half_years_come_ten_at_a_time_and_the_older_ones_a_link_away(db, client, login_as, staff, clock):
+    clock.set(datetime(2026, 11, 2, 9, tzinfo=UTC))
+    version = data.course_form()
+    course_type = CourseTypeFactory()
+    data.answer_course(data.evaluation(version, run=_run(course_type, "Nyss", SPRING)), [5, 5, 5, 4, 4])
+    long_ago = _run(course_type, "Förr", datetime(2020, 9, 10, 16, tzinfo=UTC))  # six years back
+    data.answer_course(data.evaluation(version, run=long_ago), [5, 5, 1, 1, 1])
+    db.session.commit()
+    login_as(client, staff)
+
+    overview = "/admin/utvarderingar/resultat"
+    of_type = f"{overview}/kurstyp/{course_type.id}"
+    for page_url, chart_url in ((overview, f"{overview}/halvar.svg"), (of_type, f"{of_type}/halvar.svg")):
+        latest = data.html(client.get(page_url))
+        assert "<td>5</td><td>60 %</td>" in latest.split("våren 2026")[1].split("</tr>")[0]
+        assert "hösten 2020" not in latest
+        assert "Här visas halvåren från våren 2022 till hösten 2026." in latest
+        assert f'href="{page_url}?halvarssida=2">Tidigare halvår</a>' in latest
+        assert "Senare halvår" not in latest
+        chart = data.html(client.get(chart_url))
+        assert "våren 2026" in chart and "hösten 2020" not in chart
+
+        earlier = data.html(client.get(f"{page_url}?halvarssida=2"))
+        assert "<td>5</td><td>40 %</td>" in earlier.split("hösten 2020</th>")[1].split("</tr>")[0]
+        assert "våren 2026" not in earlier
+        assert "Här visas halvåren från våren 2017 till hösten 2021." in earlier
+        assert f'href="{page_url}?halvarssida=1">Senare halvår</a>' in earlier
+        assert "Tidigare halvår" not in earlier  # nothing was evaluated before 2017
+        assert f'src="{chart_url}?halvarssida=2"' in earlier
+        chart = data.html(client.get(f"{chart_url}?halvarssida=2"))
+        assert "hösten 2020" in chart and "våren 2026" not in chart
+        # An address asking for a window before there were any terms gets the oldest there is.
+        assert "Tidigare halvår" not in data.html(client.get(f"{page_url}?halvarssida=999999999999"))
+
+    # The download holds every half-year.
+    csv = data.html(client.get(f"{of_type}/export.csv"))
+    assert "hösten 2020;5;40,0" in csv and "våren 2026;5;60,0" in csv
+
+
 def test_the_survey_indicators_over_the_years(db, client, login_as, staff):
     version = data.survey_form()
     data.answer_survey(

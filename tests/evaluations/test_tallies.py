@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from coursehub import clock as app_clock
+from coursehub.courses.models import RunStatus
 from coursehub.evaluations import jobs
 from coursehub.evaluations.models import Answer, Evaluation, Question, Response
 from coursehub.evaluations.queries_figures import course_indicator_by_period
@@ -108,12 +109,16 @@ def _answers_read(client, path: str, without: tuple[str, ...] = ()) -> int:
 
 
 def _closed_runs(version, course_type, first: int, count: int, clock) -> None:
-    """`count` runs of earlier half-years, each answered by six (all quotable), closed by the job."""
+    """`count` runs of earlier half-years, held and completed, each answered by six (all
+    quotable), closed by the job."""
     for n in range(first, first + count):
         found = data.evaluation(
             version,
             run=CourseRunFactory(
-                course_type=course_type, title=f"Omgång {n}", sessions__start=SPRING - timedelta(weeks=26 * n)
+                course_type=course_type,
+                title=f"Omgång {n}",
+                sessions__start=SPRING - timedelta(weeks=26 * n),
+                status=RunStatus.COMPLETED,
             ),
             still_open=True,
         )
@@ -163,6 +168,44 @@ def test_the_results_pages_read_the_same_with_five_times_the_evaluations(
     assert "<td>6</td><td>17 %</td>" in _row(page, "Omgång 0")
     quotes = data.html(client.get(pages[2]))
     assert "Tack 49 1" in quotes and "Tack 0 1" not in quotes  # the latest evaluation first
+
+
+def test_the_half_years_read_the_runs_of_ten_whatever_the_years_before_them(
+    db, client, login_as, clock, postgres_only
+):
+    clock.set(NOW)
+    version = data.course_form()
+    course_type = CourseTypeFactory()
+    staff = UserFactory(staff=True)
+    pages = (
+        "/admin/utvarderingar/resultat",
+        "/admin/utvarderingar/resultat/halvar.svg",
+        f"/admin/utvarderingar/resultat/kurstyp/{course_type.id}/halvar.svg",
+    )
+
+    def read() -> list[int]:
+        login_as(client, staff)  # the session of three weeks ago has lapsed
+        return [
+            sum(
+                sum(page_rows(client, path, db.engine, db.session, table=table, without=INDEX_PLANS).values())
+                for table in ("evaluations", "course_runs")
+            )
+            for path in pages
+        ]
+
+    _closed_runs(version, course_type, 0, 10, clock)  # the last five years
+    small = read()
+    _closed_runs(version, course_type, 10, 40, clock)  # the twenty before them
+    big = read()
+
+    # The pages show ten half-years: the runs evaluated in them, the first evaluated run found
+    # before them (for the link to earlier half-years), and the first of each course type (for
+    # the list of types). Every half-year on the page read every evaluated run twice (the first
+    # and last half-year, then the sums): 10 -> 50 runs each time.
+    for path, before, after in zip(pages, small, big, strict=True):
+        assert after <= before * 1.2 + 10, (path, small, big)
+    page = data.html(client.get(pages[0]))
+    assert "Tidigare halvår" in page and "Omgång" not in page and course_type.name in page
 
 
 def _every_quote(now) -> list[tuple[str, str, str]]:

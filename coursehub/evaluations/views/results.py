@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, render_template
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -47,6 +47,13 @@ run_links = [
 ]
 
 CHARTED = (QuestionKind.RATING, QuestionKind.YES_NO, QuestionKind.CHOICE)
+# Which ten half-years a comparison page and its chart show (queries.terms_window): 1, the latest.
+TERMS_KEY = "halvarssida"
+
+
+def _terms_window(course_type_id: int | None = None) -> queries.TermsWindow:
+    number = request.args.get(TERMS_KEY, 1, type=int)
+    return queries.terms_window(course_type_id, now=clock.now(), number=number)
 
 
 def _svg(body: str) -> Response:
@@ -136,7 +143,8 @@ def results_overview() -> str:
     return render_template(
         "evaluations/results_overview.html",
         course_types=queries.course_types_evaluated(),
-        terms=queries.terms_figures(now=now),
+        terms=_terms_window(),
+        terms_key=TERMS_KEY,
         trend=queries.survey_trend(now=now),
         surveys=queries.surveys_page(page=page_arg()),
         threshold=queries.min_answers(),
@@ -155,23 +163,26 @@ def course_type_results(course_type_id: int) -> str:
         "evaluations/results_course_type.html",
         course_type=course_type,
         runs=queries.runs_page(course_type.id, now=now, page=page_arg()),
-        terms=queries.terms_figures(course_type.id, now=now),
+        terms=_terms_window(course_type.id),
+        terms_key=TERMS_KEY,
     )
 
 
 @bp.get("/admin/utvarderingar/resultat/kurstyp/<int:course_type_id>/halvar.svg")
 @permission_required(permissions.can_view_figures)
 def course_type_chart(course_type_id: int) -> Response:
-    """Return the course type's share very satisfied per half-year as an SVG image."""
+    """Return the course type's share very satisfied per half-year as an SVG image (the half-years
+    of the page's window)."""
     course_type = load_or_404(CourseType, course_type_id)
-    return _terms_svg(queries.terms_figures(course_type.id, now=clock.now()), course_type.name)
+    return _terms_svg(_terms_window(course_type.id).figures, course_type.name)
 
 
 @bp.get("/admin/utvarderingar/resultat/halvar.svg")
 @permission_required(permissions.can_view_figures)
 def terms_chart() -> Response:
-    """Return every course evaluation's share very satisfied per half-year as an SVG image."""
-    return _terms_svg(queries.terms_figures(now=clock.now()), _("Alla kurser"))
+    """Return every course evaluation's share very satisfied per half-year as an SVG image (the
+    half-years of the page's window)."""
+    return _terms_svg(_terms_window().figures, _("Alla kurser"))
 
 
 def _terms_svg(terms: list[queries.Figures], what: str) -> Response:
