@@ -360,3 +360,26 @@ def test_a_session_with_marks_is_noted_as_taken_at_its_first_mark(template_datab
         downgrade(revision="a2e5c0d2ee01")
         columns = {c["name"] for c in sa.inspect(db.engine).get_columns("course_sessions")}
         assert "attendance_taken_at" not in columns and "reminded_at" in columns
+
+
+INDICATOR_TALLIES_REVISION = "a4e5c0d2f001"
+
+
+def test_the_indicator_figures_of_evaluations_already_counted_are_stored(template_database):
+    with _fresh_database(template_database):
+        upgrade(revision="ffd5c0d2ec01")
+        with db.engine.begin() as conn:
+            _insert_answered_evaluations(conn)
+        upgrade(revision=TAKEN_REVISION)
+        upgrade(revision=INDICATOR_TALLIES_REVISION)
+        with db.engine.begin() as conn:
+            stored = conn.execute(
+                sa.text("SELECT evaluation_id, question_id, top, answered FROM evaluation_indicator_tallies")
+            ).all()
+        # The counted (closed) one: its indicator rated 5, 5 and 3 (left out once); question 2 is
+        # no indicator. The open one is counted by the closing job, when all is in.
+        assert [tuple(row) for row in stored] == [(1, 1, 2, 3)]
+        downgrade(revision=TAKEN_REVISION)
+        assert "evaluation_indicator_tallies" not in sa.inspect(db.engine).get_table_names()
+        with db.engine.begin() as conn:
+            assert conn.scalar(sa.text("SELECT count(*) FROM evaluation_answers")) == 12

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import secrets
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -315,6 +316,29 @@ class Answer(Base):
         return f"<Answer {self.response_id}:{self.question_id}>"
 
 
+class IndicatorTally(Base):
+    """One indicator question's figures in a closed evaluation, stored by the closing job beside
+    the evaluation's own (`Evaluation.indicator_top`, `tallies` below): the answers giving the
+    top of the scale and all its answers. The survey's indicators over the years read these, one
+    row per year and question, not every answer of every year."""
+
+    __tablename__ = "evaluation_indicator_tallies"
+
+    evaluation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("evaluations.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("evaluation_questions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    top: Mapped[int]
+    answered: Mapped[int]
+
+    __table_args__ = (sa.CheckConstraint("top >= 0 AND answered >= top", name="top_within_answered"),)
+
+    def __repr__(self) -> str:
+        return f"<IndicatorTally {self.evaluation_id}:{self.question_id}>"
+
+
 # -- the tallies: an evaluation's figures, counted once when it closes ------------------------------
 
 
@@ -368,6 +392,43 @@ def uncounted(which: sa.ColumnElement[bool] | None = None) -> sa.Subquery:
         .group_by(Response.evaluation_id)
         .subquery("uncounted")
     )
+
+
+def indicator_counts(which: sa.ColumnElement[bool]) -> sa.Select[Any]:
+    """Return a select of each indicator question's figures in the evaluations `which` selects,
+    counted from their answers: evaluation_id, question_id, top, answered (`IndicatorTally`'s
+    columns). A question nobody answered has no row."""
+    return (
+        select(
+            Response.evaluation_id.label("evaluation_id"),
+            Answer.question_id.label("question_id"),
+            func.coalesce(func.sum(sa.case((Answer.value == RATING_HIGH, 1), else_=0)), 0).label("top"),
+            func.count().label("answered"),
+        )
+        .join(Response, Answer.response_id == Response.id)
+        .join(Question, Answer.question_id == Question.id)
+        .join(Evaluation, Response.evaluation_id == Evaluation.id)
+        .where(which, Question.is_indicator, Answer.value.is_not(None))
+        .group_by(Response.evaluation_id, Answer.question_id)
+    )
+
+
+def indicator_tallies(which: sa.ColumnElement[bool]) -> sa.Subquery:
+    """Return a subquery of each indicator question's figures in the evaluations `which` selects
+    (`indicator_counts`' columns): as the closing job stored them, or counted from the answers of
+    those it has not counted yet (`uncounted`'s few)."""
+    stored = (
+        select(
+            IndicatorTally.evaluation_id,
+            IndicatorTally.question_id,
+            IndicatorTally.top,
+            IndicatorTally.answered,
+        )
+        .join(Evaluation, IndicatorTally.evaluation_id == Evaluation.id)
+        .where(which, Evaluation.response_count.is_not(None))
+    )
+    live = indicator_counts(sa.and_(which, Evaluation.response_count.is_(None)))
+    return sa.union_all(stored, live).subquery("indicator_tallies")
 
 
 def tallies(live: sa.Subquery) -> tuple[sa.ColumnElement[int], sa.ColumnElement[int], sa.ColumnElement[int]]:

@@ -38,6 +38,7 @@ from coursehub.evaluations.models import (
     Question,
     QuestionKind,
     Response,
+    indicator_tallies,
     is_quote,
     quote_tally,
     tallies,
@@ -467,26 +468,33 @@ class SurveyTrend:
 def survey_trend(*, now: datetime) -> SurveyTrend:
     """Return the survey's indicators per year: two queries (responses, indicator answers).
 
-    Only surveys that have closed count: a year whose survey is still open is left out.
+    Only surveys that have closed count: a year whose survey is still open is left out. Both read
+    the figures the closing job stored, one row per survey and one per survey and indicator
+    question (models.tallies, models.indicator_tallies), and count from the answers only a survey
+    past its closing time that the job has not counted yet: not every answer of every year.
     """
     is_survey = sa.and_(Evaluation.survey_year.is_not(None), Evaluation.closed_clause(now))
+    live = uncounted(is_survey)
+    responses = tallies(live)[0]
     per_year = db.session.execute(
-        select(Evaluation.survey_year, func.count())
-        .select_from(Response)
-        .join(Evaluation, Response.evaluation_id == Evaluation.id)
+        select(Evaluation.survey_year, func.sum(responses))
+        .outerjoin(live, live.c.evaluation_id == Evaluation.id)
         .where(is_survey)
         .group_by(Evaluation.survey_year)
+        .having(func.sum(responses) > 0)  # a year nobody answered has no row, as before any answer
     ).all()
-    top = sa.case((Answer.value == RATING_HIGH, 1), else_=0)
+    figures = indicator_tallies(is_survey)
     rows = db.session.execute(
         select(
-            Evaluation.survey_year, Question.text, func.min(Question.position), func.sum(top), func.count()
+            Evaluation.survey_year,
+            Question.text,
+            func.min(Question.position),
+            func.sum(figures.c.top),
+            func.sum(figures.c.answered),
         )
-        .select_from(Answer)
-        .join(Response, Answer.response_id == Response.id)
-        .join(Evaluation, Response.evaluation_id == Evaluation.id)
-        .join(Question, Answer.question_id == Question.id)
-        .where(is_survey, Question.is_indicator, Answer.value.is_not(None))
+        .select_from(figures)
+        .join(Evaluation, figures.c.evaluation_id == Evaluation.id)
+        .join(Question, figures.c.question_id == Question.id)
         .group_by(Evaluation.survey_year, Question.text)
     ).all()
     threshold = min_answers()

@@ -9,6 +9,7 @@ of a closed evaluation read again, however many years of them there are.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from coursehub import clock as app_clock
 from coursehub.courses.models import RunStatus
 from coursehub.evaluations import jobs
-from coursehub.evaluations.models import Answer, Evaluation, Question, Response
+from coursehub.evaluations.models import Answer, Evaluation, IndicatorTally, Question, Response
 from coursehub.evaluations.queries_figures import course_indicator_by_period
 from coursehub.evaluations.queries_results import quotes_page
 from coursehub.extensions import db
@@ -76,6 +77,43 @@ def test_the_closing_job_stores_the_figures_the_pages_counted_before_it(db, clie
     db.session.refresh(found)
     # Six responses; two gave the indicator the top of the scale, all six answered it.
     assert (found.response_count, found.indicator_top, found.indicator_answered) == (6, 2, 6)
+    assert shown() == before
+
+
+def test_the_closing_job_stores_each_indicators_figures_and_the_trend_reads_the_same(
+    db, client, login_as, clock
+):
+    clock.set(NOW)
+    version = data.survey_form()
+    found = data.evaluation(version, year=2026, still_open=True)
+    data.answer_survey(found, [(5, 5, 4), (5, 4, 4), (5, 4, 1), (4, 4, 4), (5, 5, 5), (3, 3, 3)])
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    clock.set(found.closes_at + timedelta(minutes=1))  # closed by its time, not yet by the job
+    login_as(client, staff)
+
+    def shown() -> tuple[str, str, str]:
+        page = data.html(client.get("/admin/utvarderingar/resultat"))
+        table = page.split("<caption>Årsenkätens indikatorer per år")[1].split("</table>")[0]
+        chart = data.html(client.get("/admin/utvarderingar/resultat/arsenkat/indikator-2.svg"))
+        chart = re.sub(r"chart-[0-9a-f-]+", "chart", chart)  # each drawing has an id of its own
+        csv = data.html(client.get("/admin/utvarderingar/resultat/arsenkat/export.csv"))
+        return table, chart, csv
+
+    before = shown()
+    assert '<th scope="row">2026</th><td>6</td><td>67 %</td><td>33 %</td><td>17 %</td>' in before[0]
+    assert "2026;6;66,7;33,3;16,7" in before[2]
+
+    assert jobs.close_evaluations(app_clock.now()) == 1
+    db.session.commit()
+    stored = db.session.execute(
+        sa.select(Question.position, IndicatorTally.top, IndicatorTally.answered)
+        .join(Question, IndicatorTally.question_id == Question.id)
+        .where(IndicatorTally.evaluation_id == found.id)
+        .order_by(Question.position)
+    ).all()
+    # Six answered each of the three indicators: four, two and one of them gave it a 5.
+    assert [tuple(row) for row in stored] == [(1, 4, 6), (2, 2, 6), (3, 1, 6)]
     assert shown() == before
 
 
@@ -206,6 +244,46 @@ def test_the_half_years_read_the_runs_of_ten_whatever_the_years_before_them(
         assert after <= before * 1.2 + 10, (path, small, big)
     page = data.html(client.get(pages[0]))
     assert "Tidigare halvår" in page and "Omgång" not in page and course_type.name in page
+
+
+def _closed_surveys(version, years: range, clock) -> None:
+    """A survey for each of `years`, answered by six, closed by the job."""
+    for year in years:
+        data.answer_survey(data.evaluation(version, year=year, still_open=True), [(5, 4, 3)] * 6)
+    db.session.commit()
+    clock.set(app_clock.now() + timedelta(days=21))
+    assert jobs.close_evaluations(app_clock.now()) == len(years)
+    db.session.commit()
+
+
+def test_the_surveys_indicators_read_the_same_whatever_the_years_of_answers(
+    db, client, login_as, clock, postgres_only
+):
+    clock.set(NOW)
+    version = data.survey_form()
+    staff = UserFactory(staff=True)
+    pages = (
+        "/admin/utvarderingar/resultat",
+        "/admin/utvarderingar/resultat/arsenkat/indikator-1.svg",
+        "/admin/utvarderingar/resultat/arsenkat/export.csv",
+    )
+
+    def read() -> list[int]:
+        login_as(client, staff)  # the session of three weeks ago has lapsed
+        return [_answers_read(client, path, without=INDEX_PLANS) for path in pages]
+
+    _closed_surveys(version, range(2024, 2026), clock)
+    small = read()
+    _closed_surveys(version, range(2014, 2024), clock)
+    big = read()
+
+    # 2 -> 12 years of surveys, 12 -> 72 responses and 36 -> 216 indicator answers: counted on
+    # each visit, every one of them was looked at (the code before: 60 -> 360 rows on each page); the
+    # figures the closing job stored are a row per survey and per survey and indicator.
+    for path, before, after in zip(pages, small, big, strict=True):
+        assert after <= before * 1.2 + 10, (path, small, big)
+    csv = data.html(client.get(pages[2]))
+    assert "2014;6;100,0;0,0;0,0" in csv and "2025;6;100,0;0,0;0,0" in csv
 
 
 def _every_quote(now) -> list[tuple[str, str, str]]:

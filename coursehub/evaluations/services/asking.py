@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from coursehub.accounts.models import User
 from coursehub.courses.models import CourseRun
@@ -24,7 +24,9 @@ from coursehub.evaluations.models import (
     TITLE_MAX,
     Evaluation,
     FormVersion,
+    IndicatorTally,
     Invitation,
+    indicator_counts,
     quote_tally,
     tallies,
     uncounted,
@@ -181,6 +183,15 @@ def count_tallies(evaluation_ids: Iterable[int]) -> None:
         .where(Evaluation.id.in_(ids), Evaluation.closed_at.is_not(None))
     ).all()
     if figures:
+        # Each indicator question's figures too (models.IndicatorTally), counted anew.
+        counted = [row[0] for row in figures]
+        db.session.execute(delete(IndicatorTally).where(IndicatorTally.evaluation_id.in_(counted)))
+        db.session.execute(
+            insert(IndicatorTally).from_select(
+                ["evaluation_id", "question_id", "top", "answered"],
+                indicator_counts(Evaluation.id.in_(counted)),
+            )
+        )
         db.session.execute(
             update(Evaluation),
             [
