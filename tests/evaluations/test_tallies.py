@@ -139,11 +139,22 @@ def test_a_closed_evaluation_stored_too_few_answers_shows_too_few(db, client, lo
     assert "100 %" not in page
 
 
-def _answers_read(client, path: str, without: tuple[str, ...] = ()) -> int:
-    read = 0
-    for table in ("evaluation_answers", "evaluation_responses"):
-        read += sum(page_rows(client, path, db.engine, db.session, table=table, without=without).values())
-    return read
+# A test set is small enough for PostgreSQL to read a table whole, or hash it, where the bench
+# sets' plans look rows up by index (tests/support/sql.page_rows, `without`).
+INDEX_PLANS = ("seqscan", "hashjoin", "mergejoin")
+ANSWER_TABLES = ("evaluation_answers", "evaluation_responses")
+
+
+def _rows_read(client, pages: tuple[str, ...], tables: tuple[str, ...] = ANSWER_TABLES) -> list[int]:
+    """The rows of `tables` each of `pages` looks at, with the plans a large set would get
+    (`INDEX_PLANS`)."""
+    return [
+        sum(
+            sum(page_rows(client, path, db.engine, db.session, table=table, without=INDEX_PLANS).values())
+            for table in tables
+        )
+        for path in pages
+    ]
 
 
 def _closed_runs(version, course_type, first: int, count: int, clock) -> None:
@@ -167,11 +178,6 @@ def _closed_runs(version, course_type, first: int, count: int, clock) -> None:
     db.session.commit()
 
 
-# A test set is small enough for PostgreSQL to read a table whole, or hash it, where the bench
-# sets' plans look rows up by index (tests/support/sql.page_rows, `without`).
-INDEX_PLANS = ("seqscan", "hashjoin", "mergejoin")
-
-
 def test_the_results_pages_read_the_same_with_five_times_the_evaluations(
     db, client, login_as, clock, postgres_only
 ):
@@ -187,7 +193,7 @@ def test_the_results_pages_read_the_same_with_five_times_the_evaluations(
 
     def read() -> list[int]:
         login_as(client, staff)  # the session of three weeks ago has lapsed
-        return [_answers_read(client, path, without=INDEX_PLANS) for path in pages]
+        return _rows_read(client, pages)
 
     _closed_runs(version, course_type, 0, 10, clock)
     small = read()
@@ -223,13 +229,7 @@ def test_the_half_years_read_the_runs_of_ten_whatever_the_years_before_them(
 
     def read() -> list[int]:
         login_as(client, staff)  # the session of three weeks ago has lapsed
-        return [
-            sum(
-                sum(page_rows(client, path, db.engine, db.session, table=table, without=INDEX_PLANS).values())
-                for table in ("evaluations", "course_runs")
-            )
-            for path in pages
-        ]
+        return _rows_read(client, pages, ("evaluations", "course_runs"))
 
     _closed_runs(version, course_type, 0, 10, clock)  # the last five years
     small = read()
@@ -270,7 +270,7 @@ def test_the_surveys_indicators_read_the_same_whatever_the_years_of_answers(
 
     def read() -> list[int]:
         login_as(client, staff)  # the session of three weeks ago has lapsed
-        return [_answers_read(client, path, without=INDEX_PLANS) for path in pages]
+        return _rows_read(client, pages)
 
     _closed_surveys(version, range(2024, 2026), clock)
     small = read()
