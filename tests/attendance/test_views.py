@@ -392,9 +392,13 @@ def test_rates_table_chart_and_exports(
     assert "<td>50 %</td>" in page
     term = term_of(run.sessions[0].starts_at)  # the current term is the one shown first
     assert f'src="/admin/narvaro/statistik/diagram.svg?per=run&amp;termin={term}&amp;sida=1"' in page
+    # The half-year is written in words, in the picker as in the text ("hösten 2026"); its
+    # address keeps the short form.
+    assert f"för träffar som började {term.label}." in page
+    assert f'<option value="{term}" selected>{term.label.capitalize()}</option>' in page
     # Another half-year counts only its own sessions' marks: none here.
     earlier = html(client.get(f"/admin/narvaro/statistik?per=run&termin={term.previous()}"))
-    assert f"Ingen närvaro är förd för terminen {term.previous()}." in earlier and "50 %" not in earlier
+    assert f"Ingen närvaro är förd för {term.previous().label}." in earlier and "50 %" not in earlier
     chart = client.get("/admin/narvaro/statistik/diagram.svg?per=run")
     assert chart.mimetype == "image/svg+xml"
     assert b"<svg" in chart.data and b"<script" not in chart.data
