@@ -46,6 +46,7 @@ QUERY_KEYS = {
     "kanal",  # the recruitment board's staff member and channel (with kommun, typ)
     "period",
     "omrade",  # the report's half-year or year, and its area (county, part, municipality)
+    "halvarssida",  # which ten half-years the evaluation results show
 }
 # Flask-Login writes ?next= itself when it sends a person to the login page; the key is its own.
 LIBRARY_KEYS = {"next"}

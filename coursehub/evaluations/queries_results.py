@@ -334,19 +334,22 @@ def _window_terms(now: datetime, number: int) -> tuple[int, list[Term]]:
 def terms_window(course_type_id: int | None = None, *, now: datetime, number: int = 1) -> TermsWindow:
     """Return ten half-years of the course evaluations (of a type, or all): window 1 the ten up
     to the current half-year, 2 the ten before them, and so on. Two queries: the half-years'
-    sums (`_terms_sums`), and whether any run was evaluated before the first of them.
+    sums (`_terms_sums`), and the latest run evaluated before the first of them, if any.
 
     A run that starts after the current half-year is in no window (the exports have it)."""
     number, terms = _window_terms(now, number)
     of_type = [] if course_type_id is None else [CourseRun.course_type_id == course_type_id]
-    # The first evaluated run found before the window will do: not the first of all.
+    # The latest evaluated run before the window: read back from its first half-year through the
+    # runs' start index, one run and its evaluation. As an EXISTS, PostgreSQL was free to walk
+    # the evaluations from the first made, past every run of the window, until one was older.
     older = (
-        select(Evaluation.id)
-        .join(CourseRun, Evaluation.run_id == CourseRun.id)
+        select(CourseRun.id)
+        .join(Evaluation, Evaluation.run_id == CourseRun.id)
         .where(*of_type, CourseRun.starts_at < terms[0].starts_at)
-        .exists()
+        .order_by(CourseRun.starts_at.desc().nulls_last())  # the start index read backwards
+        .limit(1)
     )
-    has_older = bool(db.session.scalar(select(older)))
+    has_older = db.session.scalar(older) is not None
     return TermsWindow(_terms_sums(of_type, terms, now), number, terms[0], terms[-1], has_older)
 
 
