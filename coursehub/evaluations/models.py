@@ -347,6 +347,12 @@ def is_text() -> sa.ColumnElement[bool]:
     return sa.and_(Answer.text.is_not(None), Answer.text != "")
 
 
+def is_indicator_answer() -> sa.ColumnElement[bool]:
+    """Return SQL true for an answer that counts for the indicator: a number given to an
+    indicator question (its figures: `uncounted`, `indicator_counts`)."""
+    return sa.and_(Question.is_indicator, Answer.value.is_not(None))
+
+
 def is_quote() -> sa.ColumnElement[bool]:
     """Return SQL true for an answer that may be quoted: a text, in a response that allows it."""
     return sa.and_(Response.may_quote, is_text())
@@ -364,7 +370,7 @@ def uncounted(which: sa.ColumnElement[bool] | None = None) -> sa.Subquery:
     if run for every evaluation in the list, and past `jit_above_cost` it compiles the query
     first, for a quarter of a second.
     """
-    indicator = sa.and_(Question.is_indicator, Answer.value.is_not(None))
+    indicator = is_indicator_answer()
     per_answer = (
         select(
             Answer.response_id,
@@ -408,7 +414,7 @@ def indicator_counts(which: sa.ColumnElement[bool]) -> sa.Select[Any]:
         .join(Response, Answer.response_id == Response.id)
         .join(Question, Answer.question_id == Question.id)
         .join(Evaluation, Response.evaluation_id == Evaluation.id)
-        .where(which, Question.is_indicator, Answer.value.is_not(None))
+        .where(which, is_indicator_answer())
         .group_by(Response.evaluation_id, Answer.question_id)
     )
 

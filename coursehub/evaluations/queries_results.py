@@ -250,6 +250,11 @@ class Figures:
         return share(self.top, self.indicator_answers) if self.shown else None
 
 
+def _of_type(course_type_id: int | None) -> list[ColumnElement[bool]]:
+    """The condition for the runs of one course type, or none for every type."""
+    return [] if course_type_id is None else [CourseRun.course_type_id == course_type_id]
+
+
 def _course_rows_stmt(
     course_type_id: int | None, now: datetime
 ) -> Select[int, str, datetime | None, int, int, int, bool, datetime]:
@@ -257,7 +262,7 @@ def _course_rows_stmt(
     An evaluation still open has none yet (0): its figures are not shown."""
     live = uncounted(Evaluation.closed_clause(now))
     responses, top, answered = tallies(live)
-    stmt = (
+    return (
         select(
             Evaluation.id,
             CourseRun.title,
@@ -270,10 +275,8 @@ def _course_rows_stmt(
         )
         .join(CourseRun, Evaluation.run_id == CourseRun.id)
         .outerjoin(live, live.c.evaluation_id == Evaluation.id)
+        .where(*_of_type(course_type_id))
     )
-    if course_type_id is not None:
-        stmt = stmt.where(CourseRun.course_type_id == course_type_id)
-    return stmt
 
 
 def runs_page(course_type_id: int, *, now: datetime, page: int, per_page: int = 25) -> Page:
@@ -338,7 +341,7 @@ def terms_window(course_type_id: int | None = None, *, now: datetime, number: in
 
     A run that starts after the current half-year is in no window (the exports have it)."""
     number, terms = _window_terms(now, number)
-    of_type = [] if course_type_id is None else [CourseRun.course_type_id == course_type_id]
+    of_type = _of_type(course_type_id)
     # The latest evaluated run before the window: read back from its first half-year through the
     # runs' start index, one run and its evaluation. As an EXISTS, PostgreSQL was free to walk
     # the evaluations from the first made, past every run of the window, until one was older.
@@ -357,7 +360,7 @@ def terms_figures(course_type_id: int | None = None, *, now: datetime) -> list[F
     """Return the course evaluations of every half-year (of a type, or all), oldest first: the
     exports' table, which holds all the years. Two queries: the first and last half-year, then
     the sums per half-year. The pages show ten half-years at a time (`terms_window`)."""
-    of_type = [] if course_type_id is None else [CourseRun.course_type_id == course_type_id]
+    of_type = _of_type(course_type_id)
     first, last = db.session.execute(
         select(func.min(CourseRun.starts_at), func.max(CourseRun.starts_at))
         .join(Evaluation, Evaluation.run_id == CourseRun.id)
