@@ -9,6 +9,7 @@ images of their own; the table beside each is its text alternative.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Response, abort, current_app, render_template, request
@@ -51,9 +52,21 @@ CHARTED = (QuestionKind.RATING, QuestionKind.YES_NO, QuestionKind.CHOICE)
 TERMS_KEY = "halvarssida"
 
 
-def _terms_window(course_type_id: int | None = None) -> queries.TermsWindow:
+def _terms_window(course_type_id: int | None, now: datetime) -> queries.TermsWindow:
     number = request.args.get(TERMS_KEY, 1, type=int)
-    return queries.terms_window(course_type_id, now=clock.now(), number=number)
+    return queries.terms_window(course_type_id, now=now, number=number)
+
+
+def _terms_context(course_type_id: int | None, now: datetime) -> dict[str, Any]:
+    """A comparison page's half-years (templates/evaluations/results_macros.html, terms_section):
+    the window the address asks for, its argument's name, and the argument that keeps the
+    window on the page's other links (none for the first)."""
+    terms = _terms_window(course_type_id, now)
+    return {
+        "terms": terms,
+        "terms_key": TERMS_KEY,
+        "terms_args": {TERMS_KEY: terms.number} if terms.has_newer else {},
+    }
 
 
 def _svg(body: str) -> Response:
@@ -143,8 +156,7 @@ def results_overview() -> str:
     return render_template(
         "evaluations/results_overview.html",
         course_types=queries.course_types_evaluated(),
-        terms=_terms_window(),
-        terms_key=TERMS_KEY,
+        **_terms_context(None, now),
         trend=queries.survey_trend(now=now),
         surveys=queries.surveys_page(page=page_arg()),
         threshold=queries.min_answers(),
@@ -163,8 +175,7 @@ def course_type_results(course_type_id: int) -> str:
         "evaluations/results_course_type.html",
         course_type=course_type,
         runs=queries.runs_page(course_type.id, now=now, page=page_arg()),
-        terms=_terms_window(course_type.id),
-        terms_key=TERMS_KEY,
+        **_terms_context(course_type.id, now),
     )
 
 
@@ -174,7 +185,7 @@ def course_type_chart(course_type_id: int) -> Response:
     """Return the course type's share very satisfied per half-year as an SVG image (the half-years
     of the page's window)."""
     course_type = load_or_404(CourseType, course_type_id)
-    return _terms_svg(_terms_window(course_type.id).figures, course_type.name)
+    return _terms_svg(_terms_window(course_type.id, clock.now()).figures, course_type.name)
 
 
 @bp.get("/admin/utvarderingar/resultat/halvar.svg")
@@ -182,7 +193,7 @@ def course_type_chart(course_type_id: int) -> Response:
 def terms_chart() -> Response:
     """Return every course evaluation's share very satisfied per half-year as an SVG image (the
     half-years of the page's window)."""
-    return _terms_svg(_terms_window().figures, _("Alla kurser"))
+    return _terms_svg(_terms_window(None, clock.now()).figures, _("Alla kurser"))
 
 
 def _terms_svg(terms: list[queries.Figures], what: str) -> Response:
