@@ -25,6 +25,16 @@ writers the way PostgreSQL's row locks do, because the embedded default must nev
   ("database is locked") instead of letting it count from a stale snapshot: an error, never an
   oversold seat.
 
+PostgreSQL locks rows, so there transactions begin as psycopg begins them, with one exception
+that saves two round trips on nearly every page: a request with a safe method reads in autocommit
+(as Django does by default), without the BEGIN before its first statement and the COMMIT after its
+last. At PostgreSQL's READ COMMITTED each statement reads from a snapshot of its own either way,
+and a plain SELECT holds no lock worth keeping, so a page reads the same. The first statement
+that needs a transaction (a write, a `SELECT ... FOR UPDATE`, a `SET LOCAL`, a SAVEPOINT: see
+`_needs_transaction`) switches the connection back before it is sent: psycopg then sends BEGIN,
+and what the page writes from there (a sensitive read's audit row) is one transaction, committed
+or rolled back at the edge. No connection goes back to the pool in autocommit (`_on_pg_checkin`).
+
 Why not a no-op write alone, in every transaction? Views read (the user, the run) before the
 service locks, and under WAL a transaction that has read cannot become a writer once another
 writer has committed: most of a burst of sign-ups would fail instead of waiting their turn.
@@ -40,6 +50,7 @@ import functools
 import re
 from typing import Any, TypeVar
 
+import psycopg
 from flask import Flask, g, has_app_context, has_request_context, request
 from sqlalchemy import event, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -87,8 +98,9 @@ def _on_sqlite_begin(connection: Connection) -> None:
 
 
 def _note_request_method() -> None:
-    # Only a request the app really dispatches reads deferred; `test_request_context()` (a GET by
-    # default, used by tests' service calls) keeps the safe default, the write lock.
+    # Only a request the app really dispatches reads deferred (SQLite) or in autocommit
+    # (PostgreSQL); `test_request_context()` (a GET by default, used by tests' service calls)
+    # keeps the safe default: the write lock, a transaction from the first statement.
     request.environ[_READS_ONLY] = request.method in SAFE_METHODS
 
 
@@ -101,8 +113,33 @@ def _on_sqlite_end(_connection: Connection) -> None:
 _WROTE = "coursehub_wrote"
 
 
+# In `Connection.info` on PostgreSQL: set while a safe-method request's transaction reads in
+# autocommit, before it has sent anything that needs a transaction (`_needs_transaction`).
+_AUTOCOMMIT = "coursehub_autocommit"
+
+
 def _on_pg_begin(connection: Connection) -> None:
     connection.info[_WROTE] = False
+    # Set for a request the app dispatches only (`_note_request_method`): a test's
+    # `test_request_context()`, every command and every job keep transactions from the start.
+    if has_request_context() and request.environ.get(_READS_ONLY):
+        # Nothing has been sent in this transaction yet, so psycopg lets the mode change.
+        connection.connection.driver_connection.autocommit = True  # type: ignore[union-attr]
+        connection.info[_AUTOCOMMIT] = True
+
+
+def _end_autocommit(connection: Connection) -> None:
+    """Switch a reading connection back to transactions: before a statement that needs one (psycopg
+    then sends BEGIN first), and when the transaction ends (a commit or rollback has nothing to do)."""
+    if connection.info.pop(_AUTOCOMMIT, False):
+        connection.connection.driver_connection.autocommit = False  # type: ignore[union-attr]
+
+
+def _on_pg_checkin(dbapi_connection: Any, record: Any) -> None:
+    """Whatever path a connection took back to the pool, the next one to use it gets transactions."""
+    record.info.pop(_AUTOCOMMIT, None)
+    if dbapi_connection is not None and dbapi_connection.autocommit:
+        dbapi_connection.autocommit = False
 
 
 # A word that makes a statement beginning with WITH a write: a data-modifying CTE, or the
@@ -131,7 +168,26 @@ def _has_no_writing_word(statement: str) -> bool:
     return _WRITING_WORD.search(statement) is None
 
 
-def _on_pg_statement(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+# A row lock a SELECT takes: it lasts until the transaction ends, so it needs one.
+_LOCKING = re.compile(r"\bFOR\s+(?:UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=512)
+def _needs_transaction(statement: str) -> bool:
+    """Return whether `statement` needs a transaction around it: anything that might write
+    (`cannot_write`), a SET LOCAL (without a transaction it sets nothing) and a row lock. A false
+    alarm (the words in a column's name) only costs the BEGIN and COMMIT saved otherwise."""
+    if not cannot_write(statement) or statement.lstrip()[:9].upper() == "SET LOCAL":
+        return True
+    return _LOCKING.search(statement) is not None
+
+
+def _on_pg_statement(connection: Connection, cursor: Any, statement: str, *_args: Any) -> None:
+    # A server-side cursor (DECLARE) lives in a transaction too; nothing here uses one today.
+    if connection.info.get(_AUTOCOMMIT) and (
+        _needs_transaction(statement) or isinstance(cursor, psycopg.ServerCursor)
+    ):
+        _end_autocommit(connection)
     if not connection.info.get(_WROTE, True) and not cannot_write(statement):
         connection.info[_WROTE] = True
 
@@ -168,6 +224,11 @@ def configure_engine_events(app: Flask) -> None:
         if engine.dialect.name == "postgresql" and not event.contains(engine, "begin", _on_pg_begin):
             event.listen(engine, "begin", _on_pg_begin)
             event.listen(engine, "before_cursor_execute", _on_pg_statement)
+            event.listen(engine, "commit", _end_autocommit)
+            event.listen(engine, "rollback", _end_autocommit)
+            event.listen(engine, "checkin", _on_pg_checkin)
+            # First of the app's hooks, so before the session's user is loaded.
+            app.before_request_funcs.setdefault(None, []).insert(0, _note_request_method)
         if not event.contains(db.session, "after_begin", _on_session_begin):
             event.listen(db.session, "after_begin", _on_session_begin)
             event.listen(db.session, "after_transaction_end", _on_session_transaction_end)
@@ -191,7 +252,8 @@ def read_without_write_lock() -> None:
 
 
 def reads_only_request() -> bool:
-    """Return whether this is a safe-method request still reading from a snapshot, without the lock."""
+    """Return whether this is a safe-method request still reading from a snapshot, without the lock
+    (on PostgreSQL: a safe-method request, which reads in autocommit until it needs a transaction)."""
     return has_request_context() and bool(request.environ.get(_READS_ONLY))
 
 

@@ -134,9 +134,10 @@ def write_from_here() -> None:
     that has read cannot become a writer once another writer has committed. So the snapshot ends
     here, at the edge (nothing was written in it; a commit, not a rollback, so that what the request
     has loaded stays as it is), and the next transaction begins `BEGIN IMMEDIATE`, taking the lock
-    before it reads. On PostgreSQL there is nothing to do.
+    before it reads. On PostgreSQL there is nothing to do: the page's first write opens its
+    transaction (lib/database.py).
     """
-    if database.reads_only_request():
+    if database.reads_only_request() and not database.is_postgres():
         db.session.commit()
         database.end_reads_only()
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import sqlite3
 
+import psycopg
 import pytest
 from flask import request
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from coursehub.courses.models import CourseRun
@@ -149,3 +150,87 @@ def test_plan_for_values_lasts_for_its_transaction_only(db, db_engine_name, coun
     assert db.session.scalar(text("SHOW plan_cache_mode")) == "force_custom_plan"
     db.session.commit()
     assert db.session.scalar(text("SHOW plan_cache_mode")) == "auto"
+
+
+@pytest.fixture
+def postgres(db_engine_name) -> None:
+    if db_engine_name != "postgresql":
+        pytest.skip("PostgreSQL's reading pages in autocommit; SQLite's snapshot is tested above")
+
+
+def _in_transaction(db) -> bool:
+    """Return whether the session's connection is inside a transaction on the server."""
+    driver = db.session.connection().connection.driver_connection
+    return driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+
+def _capacity_seen_by_another_connection(db, run_id: int) -> int:
+    with db.engine.connect() as other:
+        return other.scalar(select(CourseRun.capacity).where(CourseRun.id == run_id))
+
+
+@pytest.mark.own_app("adds a route that writes in a page")
+def test_a_page_reads_without_a_transaction_and_its_first_write_opens_one(app, db, postgres):
+    run = CourseRunFactory(capacity=12)
+    run_id = run.id
+    db.session.commit()
+
+    @app.get("/test/las-sedan-skriv")
+    def read_then_write():
+        db.session.get(CourseRun, run_id)
+        reading = _in_transaction(db)
+        db.session.execute(update(CourseRun).where(CourseRun.id == run_id).values(capacity=20))
+        writing = _in_transaction(db)
+        # Not committed statement by statement: nobody else sees the change before the edge.
+        seen = _capacity_seen_by_another_connection(db, run_id)
+        db.session.rollback()  # the page fails: its write goes with it
+        return f"{reading} {writing} {seen}"
+
+    client = app.test_client()
+    assert client.get("/test/las-sedan-skriv").text == "False True 12"
+    db.session.rollback()  # the test's app context (and session) outlives each request
+    assert _capacity_seen_by_another_connection(db, run_id) == 12
+
+
+@pytest.mark.own_app("adds routes that probe the transaction")
+def test_a_form_post_and_a_service_call_have_a_transaction_from_their_first_read(app, db, postgres):
+    run_id = CourseRunFactory().id
+    db.session.commit()
+
+    @app.route("/test/transaktion", methods=["GET", "POST"])
+    def probe():
+        db.session.get(CourseRun, run_id)
+        return str(_in_transaction(db))
+
+    client = app.test_client()
+    assert client.post("/test/transaktion").text == "True"
+    assert client.get("/test/transaktion").text == "False"
+    db.session.rollback()
+    with app.test_request_context("/test/transaktion"):  # a GET, but not dispatched: a service call
+        db.session.get(CourseRun, run_id)
+        assert _in_transaction(db)
+        db.session.rollback()
+
+
+@pytest.mark.own_app("adds a route that locks a run")
+def test_a_lock_or_a_setting_a_page_asks_for_lasts_until_the_page_ends(app, db, postgres):
+    run_id = CourseRunFactory().id
+    db.session.commit()
+
+    @app.get("/test/las-och-plan")
+    def lock_and_plan():
+        db.session.get(CourseRun, run_id)
+        lock_for_update(CourseRun, run_id)
+        plan_for_values()
+        with db.engine.connect() as other:
+            try:
+                other.execute(select(CourseRun.id).where(CourseRun.id == run_id).with_for_update(nowait=True))
+            except OperationalError:
+                held = "held"
+            else:
+                held = "free"
+        mode = db.session.scalar(text("SHOW plan_cache_mode"))
+        db.session.rollback()
+        return f"{held} {mode}"
+
+    assert app.test_client().get("/test/las-och-plan").text == "held force_custom_plan"

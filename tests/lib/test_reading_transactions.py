@@ -112,3 +112,16 @@ def test_a_request_that_wrote_without_committing_keeps_nothing(server_like):
     assert client.get("/test/skriv-och-fall").status_code == 500
     assert client.get("/test/las").status_code == 200
     assert _in(server_like, "SELECT count(*) FROM audit_entries WHERE object_type = 'probe'") == 0
+
+
+def test_after_any_page_the_next_user_of_the_connection_writes_in_a_transaction(server_like):
+    # On PostgreSQL a page reads in autocommit (lib/database.py); the pool's one connection must
+    # come back from every page, one that failed too, ready for a transaction again.
+    client = server_like.test_client()
+    assert client.get("/test/las").status_code == 200
+    assert client.get("/test/skriv-och-fall").status_code == 500
+    assert client.get("/test/las").status_code == 200
+    with server_like.app_context():
+        record(None, "test.rolled-back", object_type="probe", object_id=5)  # a job's write, say
+        _db.session.rollback()
+    assert _in(server_like, "SELECT count(*) FROM audit_entries WHERE object_type = 'probe'") == 0
