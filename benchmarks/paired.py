@@ -1,0 +1,221 @@
+"""A change under load, measured in pairs: this checkout against another revision, in turn.
+
+Two runs of benchmarks/run.sh minutes apart differ by 30 % and more on a shared machine, and a
+before-and-after made of whole runs can show a change that is not there: four runs a side gave
+reading in autocommit +14 %, pairs about +2 % (README, 6 December). This script serves both
+versions at once on one loaded database, each with its own gunicorn, and drives each page with
+wrk on one and then on the other for a few seconds (each going first in every other pair),
+PAIRS times. It prints per page each side's
+median requests a second and the median of the pair-by-pair ratios (this checkout / REV) with
+the least and the greatest: the machine's drift from one pair to the next cancels out.
+
+    LOADED_DATABASE_URL=postgresql+psycopg://… TARGETS=targets.json \\
+        .venv/bin/python benchmarks/paired.py REV [page name …]
+
+Environment: PAIRS=8 DURATION=3 (seconds a side) CONNECTIONS=16 WORKERS=2. The database is one
+that `flask bench-seed` loaded, at this checkout's schema: REV must read the same schema (a
+change without a migration). REV is checked out into a temporary git worktree that uses this
+checkout's .venv and is removed at the end. Page names are those of benchmarks/run.sh;
+without names, all of them but the yearly report (seconds a request: a few a side say nothing).
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.profile_pages import late_page, pages  # noqa: E402
+
+SLOW_PAGES = frozenset({"yearly report"})
+
+
+class Summary(NamedTuple):
+    ours: float  # median requests a second, this checkout
+    theirs: float  # the same, REV
+    ratio: float  # median of the pairs' ours / theirs
+    least: float
+    greatest: float
+
+
+def requests_per_second(wrk_output: str) -> float | None:
+    """Return wrk's "Requests/sec", or None when some answers were not 2xx or failed."""
+    if "Non-2xx" in wrk_output or "Socket errors" in wrk_output:
+        return None
+    found = re.search(r"^Requests/sec:\s+([\d.]+)", wrk_output, re.MULTILINE)
+    return float(found.group(1)) if found else None
+
+
+def summarise(pairs: Sequence[tuple[float, float]]) -> Summary:
+    """Each pair is (ours, theirs), measured one right after the other."""
+    ratios = [ours / theirs for ours, theirs in pairs]
+    return Summary(
+        ours=statistics.median(ours for ours, _ in pairs),
+        theirs=statistics.median(theirs for _, theirs in pairs),
+        ratio=statistics.median(ratios),
+        least=min(ratios),
+        greatest=max(ratios),
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def _worktree(revision: str) -> Iterator[Path]:
+    place = Path(tempfile.mkdtemp(prefix="coursehub-paired-"))
+    tree = place / "tree"
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", "--quiet", str(tree), revision], cwd=ROOT, check=True
+    )
+    try:
+        (tree / ".venv").symlink_to(ROOT / ".venv")
+        if list((tree / "translations").glob("*/LC_MESSAGES/messages.po")):
+            subprocess.run(
+                [str(ROOT / ".venv/bin/pybabel"), "compile", "-d", "translations"],
+                cwd=tree,
+                check=True,
+                capture_output=True,
+            )
+        yield tree
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+        place.rmdir()
+
+
+@contextmanager
+def _server(tree: Path, env: dict[str, str], workers: int) -> Iterator[str]:
+    port = _free_port()
+    command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "python:coursehub.serving", "-w", str(workers)]
+    command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning", "coursehub:create_app()"]
+    process = subprocess.Popen(command, cwd=tree, env={**env, "PYTHONPATH": str(tree)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit(f"the server of {tree} did not answer /healthz")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _session_cookie(base: str, login: str, password: str) -> str:
+    """Log in through the login form, as a browser does; return the Cookie header's value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{base}/logga-in") as answer:
+        form = answer.read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
+    if token is None:
+        raise SystemExit("the login form has no CSRF token")
+    data = urllib.parse.urlencode({"csrf_token": token.group(1), "login": login, "password": password})
+    with opener.open(f"{base}/logga-in", data=data.encode()):
+        pass
+    session = next((cookie.value for cookie in jar if cookie.name == "session"), None)
+    if session is None:
+        raise SystemExit(f"the login of {login} failed")
+    return f"session={session}"
+
+
+def _wrk(url: str, cookie: str | None, seconds: int, connections: int) -> float | None:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    return requests_per_second(
+        subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    )
+
+
+def main(argv: Sequence[str]) -> int:
+    if not argv:
+        print(__doc__)
+        return 2
+    revision, names = argv[0], list(argv[1:])
+    url, targets_file = os.environ.get("LOADED_DATABASE_URL"), os.environ.get("TARGETS")
+    if not url or not targets_file:
+        raise SystemExit(
+            "LOADED_DATABASE_URL and TARGETS name a database bench-seed loaded and its targets file"
+        )
+    pair_count = int(os.environ.get("PAIRS", "8"))
+    seconds = int(os.environ.get("DURATION", "3"))
+    connections = int(os.environ.get("CONNECTIONS", "16"))
+    workers = int(os.environ.get("WORKERS", "2"))
+    targets = json.loads(Path(targets_file).read_text())
+    known = {"healthz": ("/healthz", None), **pages(targets)}
+    chosen = names or [name for name in known if name not in SLOW_PAGES]
+    unknown = [name for name in chosen if name not in known]
+    if unknown:
+        raise SystemExit(f"no such page: {', '.join(unknown)} (the names of benchmarks/run.sh)")
+    # One secret for both servers: a session cookie made by one is good on the other.
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "COURSEHUB_SCHEDULER": ""}
+    with (
+        _worktree(revision) as tree,
+        _server(ROOT, env, workers) as ours,
+        _server(tree, env, workers) as theirs,
+    ):
+        cookies = {
+            login: _session_cookie(ours, login, targets["password"])
+            for login in set(targets["logins"].values())
+        }
+        with urllib.request.urlopen(f"{ours}/kurser?sida=9999") as answer:
+            late = late_page(answer.read().decode())
+        print(
+            f"this checkout against {revision}, {pair_count} pairs of {seconds} s, {connections} connections"
+        )
+        print(f"{'page':24} {'req/s here':>11} {'req/s REV':>10} {'ratio':>6} {'least':>6} {'most':>6}")
+        for name in chosen:
+            path, login = known[name]
+            if name == "catalogue late page":
+                path = f"/kurser?sida={late}"
+            cookie = cookies[login] if login else None
+            for base in (ours, theirs):  # a second each to warm both up
+                _wrk(base + path, cookie, 1, connections)
+            pairs = []
+            for turn in range(pair_count):
+                # Each side goes first in every other pair: what follows a run (a warm cache, a
+                # busy neighbour) falls on both alike.
+                if turn % 2 == 0:
+                    here = _wrk(ours + path, cookie, seconds, connections)
+                    there = _wrk(theirs + path, cookie, seconds, connections)
+                else:
+                    there = _wrk(theirs + path, cookie, seconds, connections)
+                    here = _wrk(ours + path, cookie, seconds, connections)
+                if here is None or there is None:
+                    raise SystemExit(f"{name}: some answers were not 2xx or failed")
+                pairs.append((here, there))
+            row = summarise(pairs)
+            figures = (
+                f"{row.ours:11.1f} {row.theirs:10.1f} {row.ratio:6.2f} {row.least:6.2f} {row.greatest:6.2f}"
+            )
+            print(f"{name:24} {figures}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
