@@ -26,7 +26,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,7 +41,8 @@ from typing import NamedTuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.profile_pages import late_page, pages  # noqa: E402
+from benchmarks.profile_pages import late_page, login_form_token, pages  # noqa: E402
+from tests.support.postgres import free_port  # noqa: E402
 
 SLOW_PAGES = frozenset({"yearly report"})
 
@@ -75,12 +75,6 @@ def summarise(pairs: Sequence[tuple[float, float]]) -> Summary:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def _worktree(revision: str) -> Iterator[Path]:
     place = Path(tempfile.mkdtemp(prefix="coursehub-paired-"))
@@ -105,7 +99,7 @@ def _worktree(revision: str) -> Iterator[Path]:
 
 @contextmanager
 def _server(tree: Path, env: dict[str, str], workers: int) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "python:coursehub.serving", "-w", str(workers)]
     command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning", "coursehub:create_app()"]
     process = subprocess.Popen(command, cwd=tree, env={**env, "PYTHONPATH": str(tree)})
@@ -131,10 +125,9 @@ def _session_cookie(base: str, login: str, password: str) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     with opener.open(f"{base}/logga-in") as answer:
         form = answer.read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
-    if token is None:
-        raise SystemExit("the login form has no CSRF token")
-    data = urllib.parse.urlencode({"csrf_token": token.group(1), "login": login, "password": password})
+    data = urllib.parse.urlencode(
+        {"csrf_token": login_form_token(form), "login": login, "password": password}
+    )
     with opener.open(f"{base}/logga-in", data=data.encode()):
         pass
     session = next((cookie.value for cookie in jar if cookie.name == "session"), None)

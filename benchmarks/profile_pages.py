@@ -126,12 +126,19 @@ class SqlClock:
         self.seconds, self.statements = 0.0, 0
 
 
+def login_form_token(page: str) -> str:
+    """Return the CSRF token of the login form in `page` (/logga-in), as a browser would send it."""
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    if token is None:
+        raise SystemExit("the login form has no CSRF token")
+    return token.group(1)
+
+
 def logged_in_client(app, login: str | None, password: str):
     client = app.test_client()
     if login is None:
         return client
-    page = client.get("/logga-in").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    token = login_form_token(client.get("/logga-in").get_data(as_text=True))
     answer = client.post("/logga-in", data={"csrf_token": token, "login": login, "password": password})
     if answer.status_code not in (302, 303):
         raise SystemExit(f"the login of {login} failed ({answer.status_code})")
