@@ -216,7 +216,8 @@ def only_read(session: Any) -> bool:
 
 
 def configure_engine_events(app: Flask) -> None:
-    """Attach per-connection settings and SQLite's transaction handling to the app's engine."""
+    """Attach per-connection settings, SQLite's transaction handling and PostgreSQL's reading in
+    autocommit to the app's engine, and the hook that tells a page's transactions apart."""
     from coursehub.extensions import db
 
     with app.app_context():
@@ -227,8 +228,6 @@ def configure_engine_events(app: Flask) -> None:
             event.listen(engine, "commit", _end_autocommit)
             event.listen(engine, "rollback", _end_autocommit)
             event.listen(engine, "checkin", _on_pg_checkin)
-            # First of the app's hooks, so before the session's user is loaded.
-            app.before_request_funcs.setdefault(None, []).insert(0, _note_request_method)
         if not event.contains(db.session, "after_begin", _on_session_begin):
             event.listen(db.session, "after_begin", _on_session_begin)
             event.listen(db.session, "after_transaction_end", _on_session_transaction_end)
@@ -237,8 +236,11 @@ def configure_engine_events(app: Flask) -> None:
             event.listen(engine, "begin", _on_sqlite_begin)
             event.listen(engine, "commit", _on_sqlite_end)
             event.listen(engine, "rollback", _on_sqlite_end)
-            # First of the app's hooks, so before anything in the request queries.
-            app.before_request_funcs.setdefault(None, []).insert(0, _note_request_method)
+        # Both databases read a page's transactions their own way (see the module's docstring).
+        # First of the app's hooks, so before anything in the request queries (the session's user).
+        hooks = app.before_request_funcs.setdefault(None, [])
+        if _note_request_method not in hooks:
+            hooks.insert(0, _note_request_method)
 
 
 def read_without_write_lock() -> None:
