@@ -14,7 +14,7 @@ ones that matter at size).
 Run it on the county and on the national set: a plan that hashes a table whole at one size may
 use an index at the other. What it lists is where to look, not a verdict: a page that shows
 every municipality reads them all. The fourth round of 5 December found a leader's pages and the
-staff's menu count reading history with it (README, "Performance").
+staff's menu count reading history with it (benchmarks/HISTORY.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Two runs of benchmarks/run.sh minutes apart differ by 30 % and more on a shared machine, and a
 before-and-after made of whole runs can show a change that is not there: four runs a side gave
-reading in autocommit +14 %, pairs about +2 % (README, 6 December). This script serves both
+reading in autocommit +14 %, pairs about +2 % (benchmarks/HISTORY.md, 6 December). This script serves both
 versions at once on one loaded database, each with its own gunicorn, and drives each page with
 wrk on one and then on the other for a few seconds (each going first in every other pair),
 PAIRS times. It prints per page each side's

@@ -68,7 +68,7 @@ def late_page(last_page_html: str) -> int:
 
     `last_page_html` is the catalogue asked for page 9999, which shows the last page; its links
     go to the pages before it, the highest to the one wanted. The last page itself may hold a
-    single run at one scale and twenty at another: not the same page to compare (README).
+    single run at one scale and twenty at another: not the same page to compare (benchmarks/HISTORY.md).
     """
     return max((int(n) for n in re.findall(r'href="[^"]*[?&;]sida=(\d+)', last_page_html)), default=1)
 
