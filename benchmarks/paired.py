@@ -47,6 +47,13 @@ from tests.support.postgres import free_port  # noqa: E402
 SLOW_PAGES = frozenset({"yearly report"})
 
 
+class Served(NamedTuple):
+    """A gunicorn serving one checkout: its address and the pid of its master process."""
+
+    base: str
+    pid: int
+
+
 class Summary(NamedTuple):
     ours: float  # median requests a second, this checkout
     theirs: float  # the same, REV
@@ -98,7 +105,8 @@ def _worktree(revision: str) -> Iterator[Path]:
 
 
 @contextmanager
-def _server(tree: Path, env: dict[str, str], workers: int) -> Iterator[str]:
+def serve(tree: Path, env: dict[str, str], workers: int) -> Iterator[Served]:
+    """Serve the checkout `tree` with gunicorn until the block ends, once it answers /healthz."""
     port = free_port()
     command = [str(ROOT / ".venv/bin/gunicorn"), "-c", "python:coursehub.serving", "-w", str(workers)]
     command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning", "coursehub:create_app()"]
@@ -113,13 +121,13 @@ def _server(tree: Path, env: dict[str, str], workers: int) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             raise SystemExit(f"the server of {tree} did not answer /healthz")
-        yield base
+        yield Served(base, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-def _session_cookie(base: str, login: str, password: str) -> str:
+def session_cookie(base: str, login: str, password: str) -> str:
     """Log in through the login form, as a browser does; return the Cookie header's value."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -169,11 +177,11 @@ def main(argv: Sequence[str]) -> int:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "COURSEHUB_SCHEDULER": ""}
     with (
         _worktree(revision) as tree,
-        _server(ROOT, env, workers) as ours,
-        _server(tree, env, workers) as theirs,
+        serve(ROOT, env, workers) as (ours, _),
+        serve(tree, env, workers) as (theirs, _),
     ):
         cookies = {
-            login: _session_cookie(ours, login, targets["password"])
+            login: session_cookie(ours, login, targets["password"])
             for login in set(targets["logins"].values())
         }
         with urllib.request.urlopen(f"{ours}/kurser?sida=9999") as answer:
