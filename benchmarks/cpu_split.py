@@ -18,7 +18,6 @@ benchmarks/run.sh; without names, all of them but the yearly report. Linux only 
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import resource
@@ -26,7 +25,6 @@ import secrets
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -34,8 +32,7 @@ from typing import NamedTuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.paired import SLOW_PAGES, serve, session_cookie  # noqa: E402
-from benchmarks.profile_pages import late_page, pages  # noqa: E402
+from benchmarks.paired import choose_pages, loaded_database, page_requests, serve, wrk_command  # noqa: E402
 
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 
@@ -136,12 +133,10 @@ def _children_cpu() -> float:
 
 def measure(url: str, cookie: str | None, seconds: int, connections: int, master: int) -> Split:
     """Drive `url` with wrk for `seconds` and split the CPU the machine spent meanwhile."""
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
+    command = wrk_command(url, cookie, seconds, connections)
     before, (busy0, idle0), wrk0 = processes(), busy_and_idle(), _children_cpu()
     started = time.monotonic()
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     # wrk has ended and been waited for, so its time is in our children's; the rest still run.
     after, (busy1, idle1), wrk1 = processes(), busy_and_idle(), _children_cpu()
     elapsed = time.monotonic() - started
@@ -162,33 +157,17 @@ def measure(url: str, cookie: str | None, seconds: int, connections: int, master
 
 
 def main(argv: Sequence[str]) -> int:
-    url, targets_file = os.environ.get("LOADED_DATABASE_URL"), os.environ.get("TARGETS")
-    if not url or not targets_file:
-        raise SystemExit(
-            "LOADED_DATABASE_URL and TARGETS name a database bench-seed loaded and its targets file"
-        )
+    url, targets = loaded_database()
+    known, chosen = choose_pages(targets, argv)
     seconds = int(os.environ.get("DURATION", "6"))
     connections = int(os.environ.get("CONNECTIONS", "16"))
     workers = int(os.environ.get("WORKERS", "2"))
-    targets = json.loads(Path(targets_file).read_text())
-    known = {"healthz": ("/healthz", None), **pages(targets)}
-    chosen = list(argv) or [name for name in known if name not in SLOW_PAGES]
-    unknown = [name for name in chosen if name not in known]
-    if unknown:
-        raise SystemExit(f"no such page: {', '.join(unknown)} (the names of benchmarks/run.sh)")
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "COURSEHUB_SCHEDULER": ""}
     with serve(ROOT, env, workers) as (base, master):
-        logins = set(targets["logins"].values())
-        cookies = {login: session_cookie(base, login, targets["password"]) for login in logins}
-        with urllib.request.urlopen(f"{base}/kurser?sida=9999") as answer:
-            late = late_page(answer.read().decode())
+        requests = page_requests(base, targets, known, chosen)
         print(f"{workers} workers, wrk {connections} connections, {seconds} s a page; CPU ms per request")
         print(f"{'page':24} {'req/s':>7} {'idle':>5} {'workers':>8} {'postgres':>8} {'wrk':>6} {'rest':>6}")
-        for name in chosen:
-            path, login = known[name]
-            if name == "catalogue late page":
-                path = f"/kurser?sida={late}"
-            cookie = cookies[login] if login else None
+        for name, path, cookie in requests:
             measure(base + path, cookie, 1, connections, master)  # warm up
             row = measure(base + path, cookie, seconds, connections, master)
             print(

@@ -46,6 +46,39 @@ from tests.support.postgres import free_port  # noqa: E402
 
 SLOW_PAGES = frozenset({"yearly report"})
 
+# name -> (path, login or None), as benchmarks/run.sh names the pages
+Pages = dict[str, tuple[str, str | None]]
+
+
+def loaded_database() -> tuple[str, dict]:
+    """Return the database that `flask bench-seed` loaded and its targets (LOADED_DATABASE_URL and
+    TARGETS, as benchmarks/run.sh takes them)."""
+    url, targets_file = os.environ.get("LOADED_DATABASE_URL"), os.environ.get("TARGETS")
+    if not url or not targets_file:
+        raise SystemExit(
+            "LOADED_DATABASE_URL and TARGETS name a database bench-seed loaded and its targets file"
+        )
+    return url, json.loads(Path(targets_file).read_text())
+
+
+def choose_pages(targets: dict, names: Sequence[str]) -> tuple[Pages, list[str]]:
+    """Return every page by name, /healthz first, and the names asked for (all but the slow ones
+    when none are)."""
+    known: Pages = {"healthz": ("/healthz", None), **pages(targets)}
+    chosen = list(names) or [name for name in known if name not in SLOW_PAGES]
+    unknown = [name for name in chosen if name not in known]
+    if unknown:
+        raise SystemExit(f"no such page: {', '.join(unknown)} (the names of benchmarks/run.sh)")
+    return known, chosen
+
+
+def wrk_command(url: str, cookie: str | None, seconds: int, connections: int) -> list[str]:
+    """Return the wrk command line that drives `url` as benchmarks/run.sh does."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    return [*command, url]
+
 
 class Served(NamedTuple):
     """A gunicorn serving one checkout: its address and the pid of its master process."""
@@ -144,35 +177,40 @@ def session_cookie(base: str, login: str, password: str) -> str:
     return f"session={session}"
 
 
+def page_requests(
+    base: str, targets: dict, known: Pages, chosen: Sequence[str]
+) -> list[tuple[str, str, str | None]]:
+    """Log each bench login in on the server at `base` and return (name, path, cookie) for each
+    chosen page, the catalogue's late page found on that server (its last full page)."""
+    logins = set(targets["logins"].values())
+    cookies = {login: session_cookie(base, login, targets["password"]) for login in logins}
+    with urllib.request.urlopen(f"{base}/kurser?sida=9999") as answer:
+        late = late_page(answer.read().decode())
+    found = []
+    for name in chosen:
+        path, login = known[name]
+        if name == "catalogue late page":
+            path = f"/kurser?sida={late}"
+        found.append((name, path, cookies[login] if login else None))
+    return found
+
+
 def _wrk(url: str, cookie: str | None, seconds: int, connections: int) -> float | None:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
-    if cookie:
-        command += ["-H", f"Cookie: {cookie}"]
-    return requests_per_second(
-        subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    )
+    command = wrk_command(url, cookie, seconds, connections)
+    return requests_per_second(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
 
 
 def main(argv: Sequence[str]) -> int:
     if not argv:
         print(__doc__)
         return 2
-    revision, names = argv[0], list(argv[1:])
-    url, targets_file = os.environ.get("LOADED_DATABASE_URL"), os.environ.get("TARGETS")
-    if not url or not targets_file:
-        raise SystemExit(
-            "LOADED_DATABASE_URL and TARGETS name a database bench-seed loaded and its targets file"
-        )
+    revision = argv[0]
+    url, targets = loaded_database()
+    known, chosen = choose_pages(targets, argv[1:])
     pair_count = int(os.environ.get("PAIRS", "8"))
     seconds = int(os.environ.get("DURATION", "3"))
     connections = int(os.environ.get("CONNECTIONS", "16"))
     workers = int(os.environ.get("WORKERS", "2"))
-    targets = json.loads(Path(targets_file).read_text())
-    known = {"healthz": ("/healthz", None), **pages(targets)}
-    chosen = names or [name for name in known if name not in SLOW_PAGES]
-    unknown = [name for name in chosen if name not in known]
-    if unknown:
-        raise SystemExit(f"no such page: {', '.join(unknown)} (the names of benchmarks/run.sh)")
     # One secret for both servers: a session cookie made by one is good on the other.
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "COURSEHUB_SCHEDULER": ""}
     with (
@@ -180,21 +218,12 @@ def main(argv: Sequence[str]) -> int:
         serve(ROOT, env, workers) as (ours, _),
         serve(tree, env, workers) as (theirs, _),
     ):
-        cookies = {
-            login: session_cookie(ours, login, targets["password"])
-            for login in set(targets["logins"].values())
-        }
-        with urllib.request.urlopen(f"{ours}/kurser?sida=9999") as answer:
-            late = late_page(answer.read().decode())
+        requests = page_requests(ours, targets, known, chosen)
         print(
             f"this checkout against {revision}, {pair_count} pairs of {seconds} s, {connections} connections"
         )
         print(f"{'page':24} {'req/s here':>11} {'req/s REV':>10} {'ratio':>6} {'least':>6} {'most':>6}")
-        for name in chosen:
-            path, login = known[name]
-            if name == "catalogue late page":
-                path = f"/kurser?sida={late}"
-            cookie = cookies[login] if login else None
+        for name, path, cookie in requests:
             for base in (ours, theirs):  # a second each to warm both up
                 _wrk(base + path, cookie, 1, connections)
             pairs = []

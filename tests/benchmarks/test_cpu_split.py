@@ -16,16 +16,7 @@ from benchmarks.cpu_split import (
     spent,
     split,
 )
-
-WRK_OUTPUT = """Running 6s test @ http://127.0.0.1:8000/kurser
-  2 threads and 16 connections
-  Thread Stats   Avg      Stdev     Max   +/- Stdev
-    Latency    41.20ms    8.10ms  90.00ms   75.00%
-    Req/Sec   190.00     20.00   240.00     70.00%
-  2280 requests in 6.00s, 60.00MB read
-Requests/sec:    379.87
-Transfer/sec:     10.00MB
-"""
+from tests.benchmarks.wrk_report import wrk_report
 
 
 def test_a_stat_line_is_read_past_a_name_with_spaces_and_parentheses():
@@ -60,9 +51,8 @@ def test_a_pid_taken_again_by_another_program_counts_from_zero():
 
 
 def test_wrk_requests_are_read_from_its_report_and_failed_runs_give_none():
-    assert requests_made(WRK_OUTPUT) == 2280
-    failed = WRK_OUTPUT.replace("Requests/sec", "  Non-2xx or 3xx responses: 3\nRequests/sec")
-    assert requests_made(failed) is None
+    assert requests_made(wrk_report(2280, 6.0)) == 2280
+    assert requests_made(wrk_report(2280, 6.0, trouble="  Non-2xx or 3xx responses: 3\n")) is None
 
 
 def test_the_split_is_in_milliseconds_per_request_and_the_rest_is_what_no_side_spent():

@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.paired import requests_per_second, summarise
-
-WRK_OUTPUT = """Running 3s test @ http://127.0.0.1:8000/kurser
-  2 threads and 16 connections
-  Thread Stats   Avg      Stdev     Max   +/- Stdev
-    Latency    41.20ms    8.10ms  90.00ms   75.00%
-    Req/Sec   190.00     20.00   240.00     70.00%
-  1140 requests in 3.00s, 30.00MB read
-Requests/sec:    379.87
-Transfer/sec:     10.00MB
-"""
+from benchmarks.paired import choose_pages, requests_per_second, summarise, wrk_command
+from tests.benchmarks.wrk_report import wrk_report
 
 
 def test_wrk_requests_a_second_are_read_from_its_report():
-    assert requests_per_second(WRK_OUTPUT) == pytest.approx(379.87)
+    assert requests_per_second(wrk_report(1140, 3.0)) == pytest.approx(380.0)
 
 
 @pytest.mark.parametrize(
     "trouble", ["  Non-2xx or 3xx responses: 12\n", "  Socket errors: connect 0, read 3\n"]
 )
 def test_a_run_with_failed_answers_has_no_figure(trouble):
-    assert requests_per_second(WRK_OUTPUT.replace("Requests/sec", trouble + "Requests/sec")) is None
+    assert requests_per_second(wrk_report(trouble=trouble)) is None
 
 
 def test_the_ratio_is_the_median_of_the_pairs_not_of_the_sides():
@@ -41,3 +32,42 @@ def test_the_least_and_the_greatest_ratio_show_the_spread():
     summary = summarise([(100.0, 100.0), (90.0, 100.0), (120.0, 100.0)])
     assert summary.ratio == pytest.approx(1.0)
     assert (summary.least, summary.greatest) == (pytest.approx(0.9), pytest.approx(1.2))
+
+
+TARGETS = {
+    "course_run_id": 7,
+    "basic_type_id": 1,
+    "feed_token": "t",
+    "sheet_session_id": 3,
+    "participants_run_id": 7,
+    "forum_thread_id": 5,
+    "forum_network_id": 2,
+    "forum_search": "ord",
+    "logins": {"family": "f", "leader": "l", "staff": "s", "member": "m"},
+}
+
+
+def test_without_names_every_page_is_chosen_but_the_slow_report_and_healthz_comes_first():
+    known, chosen = choose_pages(TARGETS, [])
+    assert chosen[0] == "healthz"
+    assert "yearly report" in known
+    assert "yearly report" not in chosen
+    assert set(chosen) == set(known) - {"yearly report"}
+
+
+def test_a_page_by_a_name_run_sh_does_not_know_is_refused():
+    with pytest.raises(SystemExit, match="no such page: katalog"):
+        choose_pages(TARGETS, ["catalogue", "katalog"])
+
+
+def test_wrk_is_asked_as_run_sh_asks_it_with_the_session_cookie_when_there_is_one():
+    assert wrk_command("http://h/kurser", None, 3, 16) == [
+        "wrk",
+        "-t2",
+        "-c16",
+        "-d3s",
+        "--timeout",
+        "10s",
+        "http://h/kurser",
+    ]
+    assert wrk_command("http://h/", "session=abc", 5, 16)[-3:] == ["-H", "Cookie: session=abc", "http://h/"]
