@@ -32,7 +32,7 @@ from typing import NamedTuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.paired import choose_pages, loaded_database, page_requests, serve, wrk_command  # noqa: E402
+from benchmarks.paired import all_answered, choose_pages, loaded_database, page_requests, serve, wrk_command  # noqa: E402
 
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 
@@ -92,7 +92,7 @@ def spent(before: Mapping[int, Process], after: Mapping[int, Process], pids: Ite
 def requests_made(wrk_output: str) -> int | None:
     """Return how many requests wrk made ("1140 requests in 3.00s"), or None when some answers
     were not 2xx or failed."""
-    if "Non-2xx" in wrk_output or "Socket errors" in wrk_output:
+    if not all_answered(wrk_output):
         return None
     found = re.search(r"^\s*(\d+) requests in ", wrk_output, re.MULTILINE)
     return int(found.group(1)) if found else None

@@ -95,9 +95,15 @@ class Summary(NamedTuple):
     greatest: float
 
 
+def all_answered(wrk_output: str) -> bool:
+    """Return whether every request of a wrk run had a 2xx answer (wrk reports the others, and
+    the connections that failed, in lines of their own)."""
+    return "Non-2xx" not in wrk_output and "Socket errors" not in wrk_output
+
+
 def requests_per_second(wrk_output: str) -> float | None:
     """Return wrk's "Requests/sec", or None when some answers were not 2xx or failed."""
-    if "Non-2xx" in wrk_output or "Socket errors" in wrk_output:
+    if not all_answered(wrk_output):
         return None
     found = re.search(r"^Requests/sec:\s+([\d.]+)", wrk_output, re.MULTILINE)
     return float(found.group(1)) if found else None
