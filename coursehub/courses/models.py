@@ -341,13 +341,14 @@ class SessionSpeaker(Base):
         return f"{self.name} ({details})" if details else self.name
 
 
-# The staff run list: newest start first, runs without sessions (no start) last, paged in SQL.
-# PostgreSQL sorts NULL above every value and SQLite below, and SQLite's indexes cannot say NULLS
-# FIRST: so each database gets the index it reads backwards for `starts_at DESC NULLS LAST, id DESC`
-# (migrations and the drift check honour `ddl_if`, see coursehub.db.include_for_dialect).
+# The staff run list: newest start first, runs without sessions (no start) last, paged in SQL:
+# `starts_at DESC NULLS LAST, id DESC`. SQLite sorts NULL below every value, so it reads
+# ix_course_runs_starts_at and ix_course_runs_status_starts_at backwards for that order (its
+# indexes end with the rowid, the id). PostgreSQL sorts NULL above, and gets two indexes with
+# NULLS FIRST to read backwards (migrations and the drift check honour `ddl_if`, see
+# coursehub.db.include_for_dialect).
 for _name, _columns in (
     ("ix_course_runs_start_order", ()),
     ("ix_course_runs_status_start_order", (CourseRun.status,)),
 ):
     sa.Index(_name, *_columns, CourseRun.starts_at.nulls_first(), CourseRun.id).ddl_if(dialect="postgresql")
-    sa.Index(_name, *_columns, CourseRun.starts_at, CourseRun.id).ddl_if(dialect="sqlite")
