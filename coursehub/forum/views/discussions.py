@@ -112,11 +112,13 @@ def _render_thread(
             name = source.author.full_name if source.author is not None else ""
             form.body.data = quote(name, source.body_source)
             form.quoted_post_id.data = str(source.id)
-    move_form = MoveThreadForm()
-    # Only moderators see the move form; kept in hand, the subjects also give `thread.subject`.
-    subjects = queries.subjects(thread.network_id) if here.is_moderator else []
-    move_form.subject_id.choices = subject_choices([(s.id, s.name) for s in subjects])
-    move_form.subject_id.data = thread.subject_id
+    # Only moderators see the move form; kept in hand, its subjects also give `thread.subject`.
+    move_form = None
+    if here.is_moderator:
+        move_form = MoveThreadForm()
+        subjects = queries.subjects(thread.network_id)
+        move_form.subject_id.choices = subject_choices([(s.id, s.name) for s in subjects])
+        move_form.subject_id.data = thread.subject_id
     return (
         render_template(
             "forum/thread.html",
