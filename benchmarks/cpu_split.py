@@ -22,7 +22,6 @@ import os
 import re
 import resource
 import secrets
-import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,7 +31,7 @@ from typing import NamedTuple
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.paired import all_answered, choose_pages, loaded_database, page_requests, serve, wrk_command  # noqa: E402
+from benchmarks.paired import all_answered, choose_pages, loaded_database, page_requests, run_wrk, serve  # noqa: E402
 
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 
@@ -133,10 +132,9 @@ def _children_cpu() -> float:
 
 def measure(url: str, cookie: str | None, seconds: int, connections: int, master: int) -> Split:
     """Drive `url` with wrk for `seconds` and split the CPU the machine spent meanwhile."""
-    command = wrk_command(url, cookie, seconds, connections)
     before, (busy0, idle0), wrk0 = processes(), busy_and_idle(), _children_cpu()
     started = time.monotonic()
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    output = run_wrk(url, cookie, seconds, connections)
     # wrk has ended and been waited for, so its time is in our children's; the rest still run.
     after, (busy1, idle1), wrk1 = processes(), busy_and_idle(), _children_cpu()
     elapsed = time.monotonic() - started

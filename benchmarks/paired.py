@@ -201,9 +201,14 @@ def page_requests(
     return found
 
 
-def _wrk(url: str, cookie: str | None, seconds: int, connections: int) -> float | None:
+def run_wrk(url: str, cookie: str | None, seconds: int, connections: int) -> str:
+    """Drive `url` with wrk as benchmarks/run.sh does (`wrk_command`) and return its report."""
     command = wrk_command(url, cookie, seconds, connections)
-    return requests_per_second(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def _wrk(url: str, cookie: str | None, seconds: int, connections: int) -> float | None:
+    return requests_per_second(run_wrk(url, cookie, seconds, connections))
 
 
 def main(argv: Sequence[str]) -> int:
