@@ -25,7 +25,7 @@ from flask import (
 )
 from flask_babel import get_locale, get_translations, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user, logout_user, user_logged_in
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
@@ -40,7 +40,13 @@ from coursehub.lib.nav import menu_groups, menu_links, visible_items, visible_ru
 from coursehub.lib.organisation import Organisation, organisation_details
 from coursehub.lib.quick_select import checkboxes
 from coursehub.lib.request_input import CleanRequest
-from coursehub.lib.user_facts import remember_facts, user_facts
+from coursehub.lib.user_facts import (
+    fact_values,
+    remember_facts,
+    role_bound_facts,
+    statement_facts,
+    user_facts,
+)
 
 T = TypeVar("T")
 
@@ -60,6 +66,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = None  # the login page says why on its own
     login_manager.session_protection = "basic"
     login_manager.user_loader(_load_user)
+    user_logged_in.connect(_note_facts_hint, app)
     app.before_request(_enforce_session_timeouts)
     # The session cookie is sent only when the session changed, not on every request (Flask's
     # default for a permanent session): the idle time-out refreshes it once a minute
@@ -112,20 +119,23 @@ def _install_request_translations(app: Flask) -> None:
     )
 
 
-USER_STATEMENT_KEY = "coursehub_user_statement"
+USER_STATEMENTS_KEY = "coursehub_user_statements"
+# The session's note of the role-bound user facts that applied when its user was last loaded: which
+# of the user statements to run (lib.user_facts). Names of facts, never roles.
+FACTS_HINT = "user_facts"
 
 
-def _user_by_token() -> tuple[Select[*tuple[Any, ...]], tuple[str, ...]]:
-    """Return the statement that loads a session's user, with the names of the facts it selects
-    beside the user (lib.user_facts), built once per app on first use (the mappers are all
+def _user_by_token(names: tuple[str, ...]) -> Select[*tuple[Any, ...]]:
+    """Return the statement that loads a session's user with the facts `names` beside the user
+    (lib.user_facts), built once per app and set of facts on first use (the mappers are all
     configured by then). Built anew on every request, with its eager-load option and its cache
     key, it cost some 190 Python calls a request; a statement kept keeps its cache key too."""
-    from flask import current_app
-
-    built = current_app.extensions.get(USER_STATEMENT_KEY)
-    if built is None:
+    built: dict[tuple[str, ...], Select[*tuple[Any, ...]]] = current_app.extensions.setdefault(
+        USER_STATEMENTS_KEY, {}
+    )
+    statement = built.get(names)
+    if statement is None:
         facts = user_facts(current_app)
-        names = tuple(facts)
         # The roles come in the same statement: every page asks them (the menu, the permissions),
         # and the relationship's own "selectin" would cost a second round trip on every request.
         # So do the areas' facts (a network member's "Nätverk"): one statement, not one per fact.
@@ -138,23 +148,42 @@ def _user_by_token() -> tuple[Select[*tuple[Any, ...]], tuple[str, ...]]:
             .cte("session_facts")
             .prefix_with("MATERIALIZED")
         )
-        statement = (
+        statement = built[names] = (
             select(User, *(found.c[name] for name in names))
             .join(found, found.c.user_id == User.id)
             .options(joinedload(User.role_rows))
         )
-        built = current_app.extensions[USER_STATEMENT_KEY] = (statement, names)
-    return built
+    return statement
 
 
 def _load_user(session_token: str) -> User | None:
-    statement, names = _user_by_token()
-    row = db.session.execute(statement, {"token": session_token}).unique().first()
+    names = statement_facts(current_app, session.get(FACTS_HINT, ()))
+    # The facts' own parameters (the moment the staff's count is taken at), then the token.
+    values = fact_values(current_app, names)
+    if "token" in values:
+        raise ValueError("a user fact may not name a parameter 'token'")
+    values["token"] = session_token
+    row = db.session.execute(_user_by_token(names), values).unique().first()
     if row is None or not row[0].is_active:
         return None
     user = row[0]
     remember_facts(user.id, dict(zip(names, row[1:], strict=True)))
+    # Which role-bound facts the next request selects: noted at login, and again when the user's
+    # roles have changed since (so the session's cookie is written then only).
+    hint = facts_hint(user)
+    if session.get(FACTS_HINT, []) != hint:
+        session[FACTS_HINT] = hint
     return user
+
+
+def facts_hint(user: User) -> list[str]:
+    """The session's note for `user`: the role-bound user facts that apply to their roles."""
+    return list(role_bound_facts(current_app, (row.role for row in user.role_rows)))
+
+
+def _note_facts_hint(_app: Flask, user: User, **_extra: Any) -> None:
+    """At login (flask_login's signal): the first page selects the user's facts too."""
+    session[FACTS_HINT] = facts_hint(user)
 
 
 # Static files (ours and Bootstrap's) never load the user: no database query per stylesheet.

@@ -29,6 +29,7 @@ from coursehub import clock as app_clock
 from coursehub import create_app
 from coursehub.extensions import db as _db
 from coursehub.extensions import limiter
+from coursehub.web import FACTS_HINT, facts_hint
 from tests.support import require
 from tests.support.postgres import ReusedDatabase, postgres_available, start_cluster
 from tests.support.smtp import SmtpServer
@@ -443,6 +444,8 @@ def login_as(app):
             session["_user_id"] = user.session_token
             session["_fresh"] = True
             session["login_at"] = session["seen_at"] = now
+            with app.app_context():
+                session[FACTS_HINT] = facts_hint(user)  # as the login's signal notes it (web.py)
         return client
 
     return _login

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Integer, event, func, text
+from sqlalchemy import Integer, bindparam, event, func, text
 
 from coursehub.accounts.models import Role, User
 from coursehub.lib.user_facts import add_user_fact
@@ -49,3 +49,37 @@ def test_a_fact_is_selected_once_for_a_user_with_several_roles(app, db, client, 
     login_as(client, person)
     assert client.get("/profil").status_code == 200
     assert calls() - before == 1
+
+
+@pytest.mark.own_app
+def test_a_fact_with_a_parameter_of_its_own_is_selected_with_its_value_in_the_request(
+    app, db, client, login_as
+):
+    # The staff's count of what needs action is taken at the request's moment: a fact names its
+    # parameters (`values`), and the statement that loads the user is run with them.
+    factors: list[int] = []
+    add_user_fact(
+        app,
+        "doubled",
+        lambda: bindparam("factor", type_=Integer) * 2,
+        values=lambda: {"factor": factors[0] if factors else 0},
+    )
+    seen = []
+
+    @app.get("/__fact")
+    def _show_fact():
+        from flask_login import current_user
+
+        from coursehub.lib.user_facts import loaded_fact
+
+        seen.append(loaded_fact(current_user, "doubled"))
+        return "ok"
+
+    person = UserFactory(roles=[Role.FAMILY])
+    db.session.commit()
+    login_as(client, person)
+    factors[:] = [3]
+    assert client.get("/__fact").status_code == 200
+    factors[:] = [5]
+    assert client.get("/__fact").status_code == 200
+    assert seen == [6, 10]

@@ -6,7 +6,15 @@ import pytest
 from flask import Flask
 from sqlalchemy import literal
 
-from coursehub.lib.user_facts import add_user_fact, loaded_fact, remember_facts, user_facts
+from coursehub.lib.user_facts import (
+    add_user_fact,
+    fact_values,
+    loaded_fact,
+    remember_facts,
+    role_bound_facts,
+    statement_facts,
+    user_facts,
+)
 
 
 class _Person:
@@ -44,3 +52,36 @@ def test_a_fact_added_after_the_user_statement_was_built_is_refused():
     with pytest.raises(RuntimeError, match="late_fact"):
         add_user_fact(app, "late_fact", lambda: literal(False))
     assert list(user_facts(app)) == ["in_network"]
+
+
+def test_the_values_of_the_facts_own_parameters_are_given_per_request_and_their_names_once():
+    app = Flask(__name__)
+    asked: list[int] = []
+
+    def moment() -> dict[str, int]:
+        asked.append(1)
+        return {"moment": len(asked)}
+
+    add_user_fact(app, "plain", lambda: literal(True))
+    add_user_fact(app, "counted", lambda: literal(1), values=moment)
+    assert fact_values(app, ["plain", "counted"]) == {"moment": 1}
+    assert fact_values(app, ["plain", "counted"]) == {"moment": 2}  # asked again: a value of the request
+    assert fact_values(app, ["plain"]) == {}  # a fact not selected is not asked
+    add_user_fact(app, "alike", lambda: literal(3), values=moment)  # the same moment: asked once
+    assert fact_values(app, ["counted", "alike"]) == {"moment": 3}
+    add_user_fact(app, "again", lambda: literal(2), values=lambda: {"moment": 0})
+    with pytest.raises(ValueError, match="moment"):
+        fact_values(app, ["counted", "again"])
+
+
+def test_a_role_bound_fact_is_selected_for_the_sessions_whose_hint_names_it():
+    app = Flask(__name__)
+    add_user_fact(app, "in_network", lambda: literal(True))
+    add_user_fact(app, "staff_count", lambda: literal(1), roles=["staff", "admin"])
+    add_user_fact(app, "municipal_count", lambda: literal(2), roles=["municipal"])
+    assert statement_facts(app, []) == ("in_network",)
+    assert statement_facts(app, ["staff_count"]) == ("in_network", "staff_count")
+    assert statement_facts(app, ["gone", "municipal_count"]) == ("in_network", "municipal_count")
+    # The hint for the next request: from the roles just loaded.
+    assert role_bound_facts(app, ["family"]) == ()
+    assert role_bound_facts(app, ["admin", "municipal"]) == ("staff_count", "municipal_count")

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from coursehub.accounts.models import Role, UserRole
 from coursehub.attendance import services as attendance_services
 from coursehub.attendance.models import AttendanceStatus
 from coursehub.courses.models import RunStatus
@@ -22,7 +23,7 @@ from tests.evaluations.support import published_form
 from tests.factories import CourseRunFactory, CourseTypeFactory, EnrollmentFactory, UserFactory
 from tests.notifications.factories import OutboxMessageFactory
 from tests.recruitment.factories import CaseFactory
-from tests.support.sql import captured_statements
+from tests.support.sql import captured_statements, page_rows
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # a Wednesday, 10:00 in Stockholm
 TODAY = date(2026, 12, 2)
@@ -205,15 +206,68 @@ def test_the_page_links_each_row_to_where_it_is_handled(client, login_as, now):
     assert "Att göra (2)" in page  # the menu's count
 
 
-def test_the_menu_count_is_for_staff_only_and_costs_no_query_for_others(client, login_as, now, count_queries):
+def test_the_menu_count_comes_with_the_staff_members_user_and_is_for_staff_only(
+    client, login_as, now, count_queries
+):
+    # As a statement of its own the count cost a round trip on every staff page; it is a user
+    # fact (queries_start.waiting_total_fact), selected in the statement that loads the user.
     OutboxMessageFactory(failed=True)
+    staff = UserFactory(staff=True)
     family = UserFactory(family=True)
     db.session.commit()
+    login_as(client, staff)
+    with count_queries() as statements:
+        page = _text(client.get("/profil").get_data(as_text=True))
+    assert "Att göra (1)" in page
+    counting = [s for s in statements if "outbox_messages" in s]
+    assert len(counting) == 1 and "session_token" in counting[0]
     login_as(client, family)
     with count_queries() as statements:
         page = client.get("/mina-kurser").get_data(as_text=True)
     assert "Att göra" not in page
-    assert not [s for s in statements if "outbox_messages" in s]
+    assert not [s for s in statements if "outbox_messages" in s]  # not even in the user statement
+
+
+def test_a_new_staff_member_is_counted_for_at_once_and_with_the_user_from_the_next_page(
+    client, login_as, now, count_queries
+):
+    OutboxMessageFactory(failed=True)
+    person = UserFactory(family=True)
+    db.session.commit()
+    login_as(client, person)
+    assert client.get("/profil").status_code == 200
+    person.role_rows.append(UserRole(role=Role.STAFF))  # made staff while logged in
+    db.session.commit()
+    with count_queries() as statements:
+        page = _text(client.get("/profil").get_data(as_text=True))
+    assert "Att göra (1)" in page  # counted on its own: the session did not know
+    assert len([s for s in statements if "outbox_messages" in s]) == 1
+    with count_queries() as statements:
+        page = _text(client.get("/profil").get_data(as_text=True))
+    assert "Att göra (1)" in page
+    counting = [s for s in statements if "outbox_messages" in s]
+    assert len(counting) == 1 and "session_token" in counting[0]
+    person.role_rows[:] = [row for row in person.role_rows if row.role != Role.STAFF]
+    db.session.commit()
+    page = _text(client.get("/profil").get_data(as_text=True))
+    assert "Att göra" not in page
+
+
+def test_nothing_is_counted_for_anyone_but_staff(client, login_as, now, postgres_only):
+    # The fact is a CASE: for anyone else the counts' plans are never run.
+    for _ in range(3):
+        OutboxMessageFactory(failed=True)
+    staff = UserFactory(staff=True)
+    family = UserFactory(family=True)
+    db.session.commit()
+
+    def failed_mail_read(path: str) -> int:
+        return sum(page_rows(client, path, db.engine, db.session, table="outbox_messages").values())
+
+    login_as(client, family)
+    assert failed_mail_read("/mina-kurser") == 0
+    login_as(client, staff)
+    assert failed_mail_read("/profil") == 3
 
 
 def _history(size: int) -> None:
@@ -280,7 +334,7 @@ def test_the_unmarked_sessions_name_the_published_status_in_their_sql(client, lo
     with count_queries() as statements:
         assert client.get("/att-gora").status_code == 200
     reading_sessions = [s for s in statements if "FROM course_sessions" in s]
-    assert len(reading_sessions) == 2  # the count in the menu's statement, the page's rows
+    assert len(reading_sessions) == 2  # the counts with the user, the page's rows
     for statement in reading_sessions:
         assert "course_runs.status = 'published'" in statement
 
@@ -294,9 +348,10 @@ def test_the_approvals_name_the_active_statuses_in_their_sql(client, login_as, n
     login_as(client, staff)
     with count_queries() as statements:
         assert client.get("/att-gora").status_code == 200
-    # The statement that loads the user holds a municipal worker's count too (not counted for staff).
-    waiting = [s for s in statements if "enrollments.needs_approval IS " in s and "session_token" not in s]
-    assert len(waiting) == 2  # the count in the menu's statement, the page's rows
+    # The statement that loads the user holds the counts (and a municipal worker's count, not
+    # counted for staff), then the page lists.
+    waiting = [s for s in statements if "enrollments.needs_approval IS " in s]
+    assert len(waiting) == 2
     condition = "enrollments.status IN ('pending', 'confirmed', 'offered', 'waitlisted')"
     for statement in waiting:
         assert condition in statement
@@ -326,25 +381,30 @@ def test_the_page_binds_nothing_and_keeps_its_text_for_a_minute(client, login_as
     # Bound, any parameter made PostgreSQL plan the menu's count anew on every staff page (a
     # custom plan for each moment: 1.7-2.1 ms of its 3 ms at national scale), and most of the
     # page's rows too. With everything written in and the moment a whole minute, each prepared
-    # statement is planned once a minute. Only the session's user is looked up by a parameter.
+    # statement is planned once a minute. Only the session's user is looked up by a parameter;
+    # the counts come with the user, their moment written in too.
     staff = UserFactory(staff=True)
     db.session.commit()
     login_as(client, staff)
 
     def page_statements() -> list[str]:
-        statements = [(s, p) for s, p in _statements(client, "/att-gora") if "session_token" not in s]
+        statements = _statements(client, "/att-gora")
+        [(user, user_parameters)] = [(s, p) for s, p in statements if "session_token" in s]
+        values = user_parameters.values() if isinstance(user_parameters, dict) else user_parameters
+        assert not [v for v in values if isinstance(v, date | datetime)]
+        page = [(s, p) for s, p in statements if "session_token" not in s]
         if db.engine.dialect.name == "postgresql":  # SQLite's LIMIT binds its OFFSET 0; no plans kept
-            assert [p for _, p in statements if p] == []
-        return [s for s, _ in statements]
+            assert [p for _, p in page if p] == []
+        return [user, *(s for s, _ in page)]
 
     clock.set(NOW + timedelta(seconds=5))
     first = page_statements()
-    assert len(first) == 1 + len(queries_start.ITEMS)  # the counts, then each item's rows
-    assert " AS cases" in first[0]
+    assert len(first) == 1 + len(queries_start.ITEMS)  # the user with the counts, each item's rows
+    assert " AS reports_action_cases" in first[0]
     clock.set(NOW + timedelta(seconds=55))
     assert page_statements() == first
     clock.set(NOW + timedelta(minutes=1))
-    assert page_statements()[0] != first[0]
+    assert page_statements()[0] != first[0]  # the counts at the next minute
 
 
 def test_what_ended_within_the_minute_shows_from_the_next_minute(now):
