@@ -19,6 +19,7 @@ from coursehub.evaluations.services import forms
 from coursehub.extensions import db
 from coursehub.lib.start import start_endpoint
 from coursehub.reports import queries_start
+from tests.accounts.conftest import post_login
 from tests.evaluations.support import published_form
 from tests.factories import CourseRunFactory, CourseTypeFactory, EnrollmentFactory, UserFactory
 from tests.notifications.factories import OutboxMessageFactory
@@ -416,3 +417,17 @@ def test_what_ended_within_the_minute_shows_from_the_next_minute(now):
     assert queries_start.action_counts(within)["attendance"] == 0
     later = queries_start.Moment.at(NOW + timedelta(minutes=1, seconds=10), TODAY)
     assert queries_start.action_counts(later)["attendance"] == 1
+
+
+def test_the_first_page_after_logging_in_has_the_counts_with_the_user(client, now, count_queries):
+    # The login notes in the session which of the user's facts to select (web.py, at
+    # flask_login's signal), so the page staff land on needs no statement of its own for them.
+    OutboxMessageFactory(failed=True)
+    staff = UserFactory(staff=True)
+    db.session.commit()
+    assert post_login(client, staff.email).status_code == 302
+    with count_queries() as statements:
+        page = _text(client.get("/att-gora").get_data(as_text=True))
+    assert "Att göra (1)" in page
+    counting = [s for s in statements if "outbox_messages" in s]
+    assert len(counting) == 2 and "session_token" in counting[0]  # with the user, then the page's rows
