@@ -178,7 +178,7 @@ def test_outbox_page_runs_a_fixed_number_of_queries(staff_client, count_queries,
 
 
 # The logged-in user with their roles and the count of what needs action that staff's menu shows
-# (reports.queries_start.waiting_total_fact, with the user: one statement), the counts of the three
+# (reports.queries_start.action_count_facts, with the user: one statement), the counts of the three
 # parts, the page of messages.
 EXPECTED_QUERIES = 3
 

@@ -210,8 +210,8 @@ def test_the_page_links_each_row_to_where_it_is_handled(client, login_as, now):
 def test_the_menu_count_comes_with_the_staff_members_user_and_is_for_staff_only(
     client, login_as, now, count_queries
 ):
-    # As a statement of its own the count cost a round trip on every staff page; it is a user
-    # fact (queries_start.waiting_total_fact), selected in the statement that loads the user.
+    # As a statement of its own the count cost a round trip on every staff page; the counts are
+    # user facts (queries_start.action_count_facts), selected in the statement that loads the user.
     OutboxMessageFactory(failed=True)
     staff = UserFactory(staff=True)
     family = UserFactory(family=True)
@@ -255,7 +255,7 @@ def test_a_new_staff_member_is_counted_for_at_once_and_with_the_user_from_the_ne
 
 
 def test_nothing_is_counted_for_anyone_but_staff(client, login_as, now, postgres_only):
-    # The fact is a CASE: for anyone else the counts' plans are never run.
+    # The counts are facts bound to the staff roles: nobody else's statement reads their tables.
     for _ in range(3):
         OutboxMessageFactory(failed=True)
     staff = UserFactory(staff=True)
