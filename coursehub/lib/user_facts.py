@@ -86,7 +86,10 @@ def statement_facts(app: Flask, hint: Iterable[str]) -> tuple[str, ...]:
     hint's that are still added, in the order they were added."""
     bound = app.extensions.get(USER_FACT_ROLES_KEY, {})
     wanted = set(hint)
-    return tuple(name for name in user_facts(app) if name not in bound or name in wanted)
+    # Asked on every user load: the facts are read where they are kept, not copied (`user_facts`).
+    return tuple(
+        name for name in app.extensions.get(USER_FACTS_KEY, {}) if name not in bound or name in wanted
+    )
 
 
 def role_bound_facts(app: Flask, roles: Iterable[str]) -> tuple[str, ...]:
