@@ -11,12 +11,9 @@ from coursehub.extensions import db
 from tests.evaluations import results_data as data
 from tests.factories import CourseRunFactory, CourseTypeFactory, UserFactory
 from tests.forum.factories import MembershipFactory, NetworkFactory
+from tests.support.browser import fits_width
 
 TOO_FEW = "För få svar för att visa resultat"
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_staff_see_results_once_five_have_answered(phone_page, accessible, browser_login):
@@ -51,19 +48,19 @@ def test_staff_see_results_once_five_have_answered(phone_page, accessible, brows
     expect(page.get_by_role("table", name="Svaren på fråga 1")).to_be_visible()
     expect(page.get_by_text("Bra med många reflektionsövningar")).to_be_visible()
     accessible(page, context="results with five answers")
-    assert _fits(page)
+    assert fits_width(page)
 
     page.goto("/admin/utvarderingar/resultat")
     expect(
         page.get_by_role("table", name="Årsenkätens indikatorer per år: andel mycket nöjda")
     ).to_be_visible()
     accessible(page, context="results overview")
-    assert _fits(page)
+    assert fits_width(page)
 
     page.get_by_role("link", name="Ett hem att växa i").click()
     assert page.locator("h1").inner_text() == "Utvärderingar: Ett hem att växa i"
     accessible(page, context="course type comparison")
-    assert _fits(page)
+    assert fits_width(page)
 
     page.goto("/admin/utvarderingar/citat")
     expect(page.get_by_text("Superbra föreläsare, tydliga, med humor").first).to_be_visible()
@@ -79,4 +76,4 @@ def test_staff_see_results_once_five_have_answered(phone_page, accessible, brows
     assert page.locator("h1").inner_text() == "Årsenkäten"
     expect(page.get_by_text("Årsenkäten är skickad till 1 person.")).to_be_visible()
     accessible(page, context="the surveys sent")
-    assert _fits(page)
+    assert fits_width(page)

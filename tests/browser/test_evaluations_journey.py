@@ -11,6 +11,7 @@ from coursehub.courses import jobs as course_jobs
 from coursehub.evaluations.models import Response
 from coursehub.extensions import db
 from tests.evaluations.support import attendee, finished_run, published_form, token_from_outbox
+from tests.support.browser import fits_width
 
 
 def test_a_participant_answers_once_by_the_mailed_link(phone_page, accessible):
@@ -24,7 +25,7 @@ def test_a_participant_answers_once_by_the_mailed_link(phone_page, accessible):
     page.goto(f"/utvardering/{token}")
     assert page.locator("h1").inner_text() == "Ett hem att växa i, hösten 2026"
     accessible(page, context="answering page")
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # fits 390 px
+    assert fits_width(page)  # fits 390 px
 
     page.get_by_role("button", name="Skicka svaren").click()  # the required rating left out
     expect(page.get_by_text("Svara på frågan.")).to_be_visible()

@@ -8,15 +8,12 @@ import pytest
 from coursehub.extensions import db
 from tests.forum.docs_support import PDF, PNG, member, thread_with_post
 from tests.forum.test_documents import user_network
+from tests.support.browser import fits_width
 
 
 @pytest.fixture
 def app_config(tmp_path):
     return {"COURSEHUB_UPLOAD_DIR": str(tmp_path / "uppladdat")}
-
-
-def _fits_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test_member_uploads_a_new_version_downloads_it_and_searches(
@@ -34,10 +31,10 @@ def test_member_uploads_a_new_version_downloads_it_and_searches(
     browser_login(page, user)
     page.goto(f"/natverk/{network.id}/dokument")
     accessible(page, context="documents")
-    _fits_phone(page)
+    assert fits_width(page)
     page.get_by_role("link", name="Ladda upp ett dokument").click()
     accessible(page, context="upload form")
-    _fits_phone(page)
+    assert fits_width(page)
     page.get_by_label("Fil").set_input_files(str(first))
     page.get_by_label("Titel").fill("Protokoll från mars")
     page.get_by_role("button", name="Ladda upp").click()
@@ -50,7 +47,7 @@ def test_member_uploads_a_new_version_downloads_it_and_searches(
     page.wait_for_load_state()
     assert "Version 2" in page.locator("main").inner_text()
     accessible(page, context="document with versions")
-    _fits_phone(page)
+    assert fits_width(page)
 
     with page.expect_download() as downloading:
         page.get_by_role("link", name="Ladda ner protokoll-bild.png").click()
@@ -65,4 +62,4 @@ def test_member_uploads_a_new_version_downloads_it_and_searches(
     assert "1 träff" in page.locator("main").inner_text()
     assert page.locator("mark").first.inner_text() == "placering"
     accessible(page, context="search results")
-    _fits_phone(page)
+    assert fits_width(page)

@@ -7,11 +7,7 @@ from coursehub.extensions import db
 from coursehub.notifications.jobs import send_outbox
 from tests.factories import UserFactory
 from tests.forum.factories import MembershipFactory, NetworkFactory, SubjectFactory
-from tests.support.browser import menu_link, open_menu
-
-
-def _fits_phone(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+from tests.support.browser import fits_width, menu_link, open_menu
 
 
 def test_a_thread_with_a_quoted_reply_reaches_the_starter_by_mail(
@@ -33,20 +29,20 @@ def test_a_thread_with_a_quoted_reply_reaches_the_starter_by_mail(
     menu_link(page, "Nätverk").click()
     page.get_by_role("link", name="Familjehemsnätverket").click()
     accessible(page, context="network page")
-    _fits_phone(page)
+    assert fits_width(page)
     page.get_by_role("link", name="Rekrytering").click()
     accessible(page, context="subject page")
     page.get_by_role("link", name="Starta en ny tråd").click()
     assert "Skriv aldrig något som kan identifiera ett barn" in page.get_by_role("note").inner_text()
     accessible(page, context="new thread form")
-    _fits_phone(page)
+    assert fits_width(page)
     page.get_by_label("Rubrik").fill("Informationsträffar i vår")
     page.get_by_label("Inlägg").fill("Vi planerar **tre träffar**:\n\n- mars\n- april\n- maj")
     page.get_by_role("button", name="Starta tråden").click()
     page.wait_for_load_state()
     assert page.locator("article strong").first.inner_text() == "tre träffar"
     accessible(page, context="thread page")
-    _fits_phone(page)
+    assert fits_width(page)
     open_menu(page).get_by_role("button", name="Logga ut").click()
 
     browser_login(page, nils)
@@ -62,7 +58,7 @@ def test_a_thread_with_a_quoted_reply_reaches_the_starter_by_mail(
     assert page.locator("article blockquote").count() == 1
     assert "aprilträffen" in page.locator("#inlagg-2").inner_text()
     accessible(page, context="thread page with a quoted reply")
-    _fits_phone(page)
+    assert fits_width(page)
 
     db.session.commit()  # end the test's read snapshot: the server wrote the outbox row
     send_outbox(clock.now())

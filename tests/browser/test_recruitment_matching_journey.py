@@ -20,14 +20,12 @@ from coursehub.notifications.models import OutboxMessage
 from coursehub.recruitment.models import Case, ChecklistKind, CheckOutcome, Register, Step
 from coursehub.recruitment.services import cases, checks
 from tests.factories import CourseRunFactory, CourseTypeFactory, MunicipalityFactory, UserFactory
-from tests.support.browser import menu_link, open_menu
-
-FITS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+from tests.support.browser import fits_width, menu_link, open_menu
 
 
 def _check(page, accessible, context: str) -> None:
     accessible(page, context=context)
-    assert page.evaluate(FITS), f"{context} is wider than the phone"
+    assert fits_width(page), f"{context} is wider than the phone"
 
 
 def _logout(page):

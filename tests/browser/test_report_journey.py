@@ -17,10 +17,7 @@ from tests.factories import (
 )
 from tests.recruitment.factories import CaseFactory
 from tests.reports.test_report_views import assert_same_numbers
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+from tests.support.browser import fits_width
 
 
 def test_staff_open_the_yearly_report_and_export_it(phone_page, accessible, browser_login, app, clock):
@@ -48,7 +45,7 @@ def test_staff_open_the_yearly_report_and_export_it(phone_page, accessible, brow
     chart.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
     accessible(page, context="the yearly report")
-    assert _fits(page)
+    assert fits_width(page)
     html = page.content()
 
     with page.expect_download() as download_info:
@@ -61,4 +58,4 @@ def test_staff_open_the_yearly_report_and_export_it(phone_page, accessible, brow
     page.get_by_role("link", name="Utskriftsvänlig sida").click()
     assert page.locator("h1").inner_text() == "Redovisning 2026"
     accessible(page, context="the printable report")
-    assert _fits(page)
+    assert fits_width(page)

@@ -14,8 +14,7 @@ from playwright.sync_api import expect
 from coursehub.extensions import db
 from tests.accounts.second_factor_helpers import code_at
 from tests.factories import PASSWORD, UserFactory
-
-FITS_WIDTH_JS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+from tests.support.browser import fits_width
 
 
 def _log_in_with_password(page, user) -> None:
@@ -32,7 +31,7 @@ def _log_out(page) -> None:
 
 def _check(page, accessible, context: str) -> None:
     accessible(page, context=context)
-    assert page.evaluate(FITS_WIDTH_JS), f"{context}: wider than the phone"
+    assert fits_width(page), f"{context}: wider than the phone"
 
 
 def test_staff_enrol_log_in_with_a_code_and_use_a_recovery_code_once(phone_page, accessible, clock):

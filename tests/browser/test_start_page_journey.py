@@ -10,10 +10,7 @@ from playwright.sync_api import expect
 from coursehub import clock
 from coursehub.extensions import db
 from tests.factories import CourseRunFactory, CourseTypeFactory, EnrollmentFactory, UserFactory
-
-
-def _fits(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+from tests.support.browser import fits_width
 
 
 def test_staff_land_on_what_needs_action_and_follow_a_run(phone_page, accessible, browser_login):
@@ -35,11 +32,11 @@ def test_staff_land_on_what_needs_action_and_follow_a_run(phone_page, accessible
     assert page.locator("h1").inner_text() == "Att göra"
     expect(page.get_by_text("11 lediga platser; bekräftade: 1 av minst 6")).to_be_visible()
     accessible(page, context="staff start page")
-    assert _fits(page)
+    assert fits_width(page)
 
     page.get_by_role("link", name="Vinterkursen i Värnamo").click()
     page.wait_for_load_state()
     assert page.url.endswith(f"/admin/kurser/{run.id}")
     assert page.locator("#run-min-participants").inner_text() == "6 personer"
     accessible(page, context="the run page reached from the start page")
-    assert _fits(page)
+    assert fits_width(page)

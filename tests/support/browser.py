@@ -120,8 +120,8 @@ _AXE_RUN_JS = "options => axe.run(document, options).then(results => results.vio
 
 
 def axe_violations(page: Any, *, also: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Return the WCAG 2.0/2.1 A and AA violations axe-core finds on the current page, once its
-    running transitions and animations have ended.
+    """Return the WCAG 2.0/2.1 A and AA violations axe-core finds on the current page, once it
+    has loaded and its running transitions and animations have ended.
 
     `also` names more rules (axe-core's best-practice ones) to run in the same pass. axe-core is
     put into the page only when the page does not have it yet: checking one page at two widths
@@ -129,6 +129,10 @@ def axe_violations(page: Any, *, also: tuple[str, ...] = ()) -> list[dict[str, A
     """
     from axe_playwright_python.sync_playwright import Axe
 
+    # A click on a link returns once the browser has committed to the new page, before the page
+    # has come: axe-core then found a document without an element and a journey failed now and
+    # then. The check is of the page as loaded.
+    page.wait_for_load_state("load")
     # axe-core reads the colours as drawn at that moment: during a transition (a button's colour
     # as the phone menu opens) it judged them half way, and a page whose colours are fine failed
     # now and then. The page is checked once what is moving has come to rest.
@@ -142,6 +146,15 @@ def axe_violations(page: Any, *, also: tuple[str, ...] = ()) -> list[dict[str, A
         "resultTypes": ["violations"],
     }
     return page.evaluate(_AXE_RUN_JS, options)
+
+
+_FITS_WIDTH_JS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def fits_width(page: Any) -> bool:
+    """Whether the current page, once loaded, fits its screen's width without sideways scrolling."""
+    page.wait_for_load_state("load")  # as for axe-core: a page just committed has no document yet
+    return page.evaluate(_FITS_WIDTH_JS)
 
 
 def describe_violations(violations: list[dict[str, Any]]) -> str:
