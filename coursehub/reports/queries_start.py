@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy import ColumnElement, Select, func, select
 
 from coursehub.accounts.models import Household, Municipality, User
-from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
+from coursehub.attendance import queries as attendance_queries
+from coursehub.courses.models import CourseRun, CourseSession, RunStatus
 from coursehub.enrollment import queries as enrollment_queries
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.evaluations.models import Evaluation, Response
@@ -109,7 +110,6 @@ def values_at(moment: Moment) -> dict[str, Any]:
 # The published status as a literal in the SQL, for the planner's statistics even in a generic plan
 # (written at compile time: a literal_execute parameter cost some 18 calls on each run).
 _PUBLISHED: ColumnElement[Any] = written(RunStatus.PUBLISHED, CourseRun.status.type)
-_SCHEDULED: ColumnElement[Any] = written(SessionStatus.SCHEDULED, CourseSession.status.type)
 _OFFERED: ColumnElement[Any] = written(EnrollmentStatus.OFFERED, Enrollment.status.type)
 
 
@@ -168,17 +168,7 @@ def _runs_short(at: _Bounds) -> ColumnElement[bool]:
 
 
 def _sessions_unmarked(at: _Bounds) -> ColumnElement[bool]:
-    # Someone confirmed for the whole run, or for this one session as a make-up: both are rows of
-    # the session's run in signup_persons, so the run's index finds them.
-    persons = enrollment_queries.signup_persons()
-    has_people = (
-        select(persons.c.user_id)
-        .where(
-            persons.c.run_id == CourseSession.run_id,
-            sa.or_(persons.c.whole_run.is_(True), persons.c.makeup_session_id == CourseSession.id),
-        )
-        .exists()
-    )
+    # A meeting waiting for its attendance (attendance's one definition), of a running run.
     # A run's first session starts at its starts_at (kept by courses' services), so only runs that
     # have begun can have a session that ended: the index on (status, starts_at) finds the running
     # runs, and only their sessions are read (lib.sqlfind.among: their ids handed over as one
@@ -190,22 +180,15 @@ def _sessions_unmarked(at: _Bounds) -> ColumnElement[bool]:
     # growing each year).
     # The status is written into the SQL (`_PUBLISHED`), not bound: psycopg prepares a statement
     # run five times, and PostgreSQL's generic plan for it then knew neither status nor time.
+    # Unmarked is read from ix_course_sessions_unmarked; as an anti join with the marks it read
+    # every ended session of every running run and looked each up among all the marks ever
+    # recorded (national bench: 169 sessions, 629 buffers, 0.5 ms).
     running_runs = (
         select(CourseRun.id)
         .where(CourseRun.status == _PUBLISHED, CourseRun.starts_at <= at.now)
         .correlate(None)  # the running runs whatever the enclosing statement reads
     )
-    # Unmarked: no attendance taken (courses.models.UNMARKED, the condition of the partial index
-    # ix_course_sessions_unmarked, which each running run's sessions are then read from). As an
-    # anti join with the marks it read every ended session of every running run and looked each up
-    # among all the marks ever recorded (national bench: 169 sessions, 629 buffers, 0.5 ms).
-    return sa.and_(
-        CourseSession.status == _SCHEDULED,
-        CourseSession.attendance_taken_at.is_(None),
-        CourseSession.ends_at <= at.now,
-        among(CourseSession.run_id, running_runs),
-        has_people,
-    )
+    return sa.and_(attendance_queries.waits_for_attendance(at.now), among(CourseSession.run_id, running_runs))
 
 
 def _answered() -> sa.ScalarSelect[Any]:

@@ -34,6 +34,7 @@ from coursehub.attendance.queries.sheet import (
     runs_for_attendance,
     session_changes,
     sessions_without_attendance,
+    waits_for_attendance,
 )
 
 __all__ = [
@@ -71,4 +72,5 @@ __all__ = [
     "session_changes",
     "sessions_without_attendance",
     "upcoming_sessions_for_household",
+    "waits_for_attendance",
 ]

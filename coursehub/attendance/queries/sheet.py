@@ -8,7 +8,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import BindParameter, Executable, Select, Subquery, and_, bindparam, func, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Executable,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from coursehub.accounts.models import Household, User
@@ -23,6 +34,7 @@ from coursehub.enrollment import queries as enrollment_queries
 from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.extensions import db
 from coursehub.lib.pagination import Page, paginate
+from coursehub.lib.sqlconst import written
 
 # The sheet's session with what the permission check and the page read of it, in one statement:
 # its run and the run's leaders (their roles only when asked), and the session's speakers.
@@ -344,39 +356,64 @@ def runs_for_attendance(user: User, *, is_staff: bool, page: int, per_page: int 
     return paginate(stmt, page, per_page)
 
 
-def sessions_without_attendance(run_ids: list[int], now: datetime) -> dict[int, list[CourseSession]]:
-    """Return, per run, its sessions that have ended with participants but no attendance taken.
+# Written into the SQL, not bound: PostgreSQL's generic plan for a prepared statement then sees
+# the condition of the partial index ix_course_sessions_unmarked (courses.models.UNMARKED).
+_SCHEDULED = written(SessionStatus.SCHEDULED, CourseSession.status.type)
 
-    One statement whatever the number of runs; runs with nothing missing are left out. A session
-    has participants when its run has a confirmed sign-up with a person that comes to it (the whole
-    run, or a make-up of this session: a make-up belongs to the run of its session), found through
-    the run's sign-ups (`ix_enrollments_run_id`), without enrollment's `session_participants()`
-    and its `OR` across the session and sign-up tables.
+
+def waits_for_attendance(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Whether a course session still waits for its attendance at `now`: it has been held
+    (scheduled, and ended by `now`), someone confirmed comes to it, and not one mark has been
+    recorded at it (`attendance_taken_at`, set by services.record_attendance).
+
+    The one definition of an unmarked meeting: a leader's and staff's run lists and the door page
+    (`sessions_without_attendance`) and the staff's start page and menu count (reports) read it.
+    Someone comes to a session through a confirmed sign-up for its whole run or a make-up of this
+    one session; both are sign-ups of the session's run, so the run's index finds them
+    (`enrollment.queries.signup_persons`), with no `OR` across the session and sign-up tables.
+    The sessions are read from ix_course_sessions_unmarked, whose condition is the first two terms.
     """
-    if not run_ids:
-        return {}
+    persons = enrollment_queries.signup_persons()
     has_people = (
-        select(EnrollmentPerson.id)
-        .join(Enrollment, Enrollment.id == EnrollmentPerson.enrollment_id)
+        select(persons.c.user_id)
         .where(
-            Enrollment.run_id == CourseSession.run_id,
-            Enrollment.status == EnrollmentStatus.CONFIRMED,
-            enrollment_queries.takes_part_in(CourseSession.id),
+            persons.c.run_id == CourseSession.run_id,
+            or_(persons.c.whole_run.is_(True), persons.c.makeup_session_id == CourseSession.id),
         )
         .exists()
     )
-    stmt = (
+    return and_(
+        CourseSession.status == _SCHEDULED,
+        CourseSession.attendance_taken_at.is_(None),
+        CourseSession.ends_at <= now,
+        has_people,
+    )
+
+
+@functools.cache
+def _without_attendance() -> Select[CourseSession]:
+    # Built once (signup_persons costs more to build than the statement to run), run with the
+    # runs and the moment bound.
+    return (
         select(CourseSession)
         .where(
-            CourseSession.run_id.in_(run_ids),
-            CourseSession.status == SessionStatus.SCHEDULED,
-            CourseSession.ends_at <= now,
-            CourseSession.attendance_taken_at.is_(None),  # not one mark (services.record_attendance)
-            has_people,
+            CourseSession.run_id.in_(bindparam("run_ids", expanding=True)),
+            waits_for_attendance(bindparam("now", type_=CourseSession.ends_at.type)),
         )
         .order_by(CourseSession.starts_at, CourseSession.id)
     )
+
+
+def sessions_without_attendance(run_ids: list[int], now: datetime) -> dict[int, list[CourseSession]]:
+    """Return, per run, its sessions that wait for their attendance at `now`
+    (`waits_for_attendance`): held, with participants, and not one mark recorded.
+
+    One statement whatever the number of runs; runs with nothing missing are left out.
+    """
+    if not run_ids:
+        return {}
+    rows = db.session.scalars(_without_attendance(), {"run_ids": run_ids, "now": now})
     missing: dict[int, list[CourseSession]] = defaultdict(list)
-    for session in db.session.scalars(stmt):
+    for session in rows:
         missing[session.run_id].append(session)
     return dict(missing)
