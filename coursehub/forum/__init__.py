@@ -13,12 +13,14 @@ def init_app(app: Flask) -> None:
     from coursehub.lib.demo import add_demo_seeder
     from coursehub.lib.nav import add_nav_items
     from coursehub.lib.personal_data import add_personal_data_provider
+    from coursehub.lib.start import add_start_pages
     from coursehub.lib.user_facts import add_user_fact
     from coursehub.notifications.scheduler import JobSpec, add_jobs
 
     app.register_blueprint(views.bp)
     add_personal_data_provider(app, personal_data.provider)
     add_nav_items(app, views.nav_items)
+    add_start_pages(app, views.start_pages)
     # The menu's "Nätverk" is decided from the statement that loads the session's user.
     add_user_fact(app, permissions.IN_ANY_NETWORK, permissions.in_some_network)
     events.user_deactivated.connect(receivers.end_notifications)

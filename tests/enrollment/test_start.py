@@ -17,6 +17,7 @@ from tests.factories import (
     HouseholdFactory,
     UserFactory,
 )
+from tests.forum.factories import MembershipFactory
 
 
 def html(response) -> str:
@@ -41,6 +42,23 @@ def test_login_lands_on_the_persons_own_start_page(client, db, traits, start):
     db.session.commit()
     response = _log_in(client, user)
     assert response.status_code == 302 and response.location == start
+
+
+def test_a_network_member_lands_on_their_networks_and_the_steering_group_on_the_report(client, db):
+    """Neither is a family to be recruited: the public welcome page ("Vill ni bli familjehem?")
+    is not where they start. A member of no network (yet) still starts there."""
+    member = MembershipFactory().user
+    steering = UserFactory(steering=True)
+    no_network = UserFactory(member=True)
+    both = MembershipFactory(user=UserFactory(roles=[Role.MEMBER, Role.LEADER])).user
+    db.session.commit()
+    assert _log_in(client, member).location == "/natverk/"
+    client.post("/logga-ut")
+    assert _log_in(client, steering).location == "/rapport"
+    client.post("/logga-ut")
+    assert _log_in(client, no_network).location == "/"
+    client.post("/logga-ut")
+    assert _log_in(client, both).location == "/narvaro"  # the leader's sheets come first
 
 
 def test_a_page_asked_for_before_login_still_wins(client, db):

@@ -5,12 +5,18 @@ from flask_babel import lazy_gettext as _l
 
 from coursehub.forum import permissions
 from coursehub.lib.nav import NavItem
+from coursehub.lib.start import StartPage
 
 bp = Blueprint("forum", __name__, url_prefix="/natverk")
 
 nav_items = [
     NavItem(_l("Nätverk"), "forum.networks", permissions.in_any_network, order=50),
 ]
+
+# A network member starts in their networks, not on the public welcome page that asks whether
+# they want to become a foster family; a family's, a municipality's, staff's and a leader's own
+# pages come first (10-40).
+start_pages = [StartPage("forum.networks", permissions.in_any_network, order=50)]
 
 from coursehub.forum.views import (  # noqa: E402, F401
     discussions,

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from coursehub.accounts.permissions import is_staff
 from coursehub.lib.nav import NavItem
 from coursehub.lib.start import StartPage
+from coursehub.reports.report_permissions import can_view_report
 
 bp = Blueprint("reports", __name__)
 
@@ -22,4 +23,9 @@ nav_items: list[NavItem] = [
 
 # Staff land on what needs action after login: before the run list (courses, 40) and the
 # attendance runs (attendance, 30) that staff landed on before.
-start_pages = [StartPage("reports.start", is_staff, order=25)]
+# The steering group, who read the figures and nothing else, start on the report; a municipal
+# worker, who may read their municipality's, starts on their approvals (enrollment, 20).
+start_pages = [
+    StartPage("reports.start", is_staff, order=25),
+    StartPage("reports.report", can_view_report, order=60),
+]
