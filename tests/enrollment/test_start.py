@@ -48,13 +48,13 @@ def test_a_network_member_lands_on_their_networks_and_the_steering_group_on_the_
     """Neither is a family to be recruited: the public welcome page ("Vill ni bli familjehem?")
     is not where they start. A member of no network (yet) still starts there."""
     member = MembershipFactory().user
-    steering = UserFactory(steering=True)
+    steering = MembershipFactory(user=UserFactory(roles=[Role.STEERING, Role.MEMBER])).user
     no_network = UserFactory(member=True)
     both = MembershipFactory(user=UserFactory(roles=[Role.MEMBER, Role.LEADER])).user
     db.session.commit()
     assert _log_in(client, member).location == "/natverk/"
     client.post("/logga-ut")
-    assert _log_in(client, steering).location == "/rapport"
+    assert _log_in(client, steering).location == "/rapport"  # what they come for, before the forum
     client.post("/logga-ut")
     assert _log_in(client, no_network).location == "/"
     client.post("/logga-ut")

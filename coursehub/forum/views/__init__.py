@@ -14,8 +14,8 @@ nav_items = [
 ]
 
 # A network member starts in their networks, not on the public welcome page that asks whether
-# they want to become a foster family; a family's, a municipality's, staff's and a leader's own
-# pages come first (10-40).
+# they want to become a foster family; a family's, a municipality's, staff's, a leader's and the
+# steering group's own pages come first (10-45).
 start_pages = [StartPage("forum.networks", permissions.in_any_network, order=50)]
 
 from coursehub.forum.views import (  # noqa: E402, F401

@@ -23,9 +23,10 @@ nav_items: list[NavItem] = [
 
 # Staff land on what needs action after login: before the run list (courses, 40) and the
 # attendance runs (attendance, 30) that staff landed on before.
-# The steering group, who read the figures and nothing else, start on the report; a municipal
-# worker, who may read their municipality's, starts on their approvals (enrollment, 20).
+# The steering group start on the report, which is what they come for, before the networks they
+# may be in (forum, 50); a municipal worker, who may read their municipality's, starts on their
+# approvals (enrollment, 20), staff on what needs action.
 start_pages = [
     StartPage("reports.start", is_staff, order=25),
-    StartPage("reports.report", can_view_report, order=60),
+    StartPage("reports.report", can_view_report, order=45),
 ]
