@@ -84,6 +84,29 @@ TOO_WIDE_JS = """() => {
     ' right=' + Math.round(el.getBoundingClientRect().right);
   return {scrollWidth, width, elements: outermost.slice(0, 5).map(describe)};
 }"""
+# The words of the page's tables that are broken across two lines (none when every word is whole).
+# A table on a phone once fitted by breaking its words at any letter: a half-year's heading read
+# "vt 202" and "4", a figure's name "Intressean" and "mälningar". A table keeps its words whole and
+# scrolls in its own region instead (static/css/coursehub.css).
+BROKEN_WORDS_JS = """() => {
+  const broken = [];
+  for (const table of document.querySelectorAll('main table')) {
+    const texts = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+    for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+      // A line may break after a hyphen, a dash or a slash ("BRA-fam", "18:00–21:00"): the parts
+      // between them are the words.
+      for (const word of node.textContent.matchAll(/[^\\s\\-\u2010\u2013\u2014\\/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0)
+          .map(r => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return broken;
+}"""
 # How many lines the menu's links take (their distinct vertical middles).
 MENU_LINES_JS = """() => {
   // The entries on the bar itself; the administration pages sit in their closed disclosure.
@@ -460,6 +483,12 @@ def check_page(page, role: str, endpoint: str, url: str) -> list[str]:
             problems.append(
                 f"{where} {url} is {too_wide['scrollWidth']} px wide on a {too_wide['width']} px screen; "
                 "past the edge: " + "; ".join(too_wide["elements"])
+            )
+        broken = page.evaluate(BROKEN_WORDS_JS)
+        if broken:
+            problems.append(
+                f"{where} {len(broken)} word(s) in a table broken across lines at {url}: "
+                + ", ".join(repr(word) for word in broken[:8])
             )
         if size is DESKTOP and page.locator(".site-header").count():
             lines = page.evaluate(MENU_LINES_JS)
