@@ -84,14 +84,15 @@ TOO_WIDE_JS = """() => {
     ' right=' + Math.round(el.getBoundingClientRect().right);
   return {scrollWidth, width, elements: outermost.slice(0, 5).map(describe)};
 }"""
-# The words of the page's tables that are broken across two lines (none when every word is whole).
-# A table on a phone once fitted by breaking its words at any letter: a half-year's heading read
-# "vt 202" and "4", a figure's name "Intressean" and "mälningar". A table keeps its words whole and
-# scrolls in its own region instead (static/css/coursehub.css).
+# The words of the page's tables and buttons that are broken across two lines (none when every
+# word is whole). Tables once fitted a phone by breaking their words at any letter: a half-year's
+# heading read "vt 202" and "4", a figure's name "Intressean" and "mälningar"; a search button
+# read "Sö" and "k" at every width. A table keeps its words whole and scrolls in its own region,
+# a button keeps its width (static/css/coursehub.css).
 BROKEN_WORDS_JS = """() => {
   const broken = [];
-  for (const table of document.querySelectorAll('main table')) {
-    const texts = document.createTreeWalker(table, NodeFilter.SHOW_TEXT);
+  for (const holder of document.querySelectorAll('main table, main .btn')) {
+    const texts = document.createTreeWalker(holder, NodeFilter.SHOW_TEXT);
     for (let node = texts.nextNode(); node; node = texts.nextNode()) {
       // A line may break after a hyphen, a dash or a slash ("BRA-fam", "18:00–21:00"): the parts
       // between them are the words.
@@ -487,7 +488,7 @@ def check_page(page, role: str, endpoint: str, url: str) -> list[str]:
         broken = page.evaluate(BROKEN_WORDS_JS)
         if broken:
             problems.append(
-                f"{where} {len(broken)} word(s) in a table broken across lines at {url}: "
+                f"{where} {len(broken)} word(s) in a table or on a button broken across lines at {url}: "
                 + ", ".join(repr(word) for word in broken[:8])
             )
         if size is DESKTOP and page.locator(".site-header").count():
