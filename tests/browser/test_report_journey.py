@@ -59,3 +59,33 @@ def test_staff_open_the_yearly_report_and_export_it(phone_page, accessible, brow
     assert page.locator("h1").inner_text() == "Redovisning 2026"
     accessible(page, context="the printable report")
     assert fits_width(page)
+
+
+# Where the first cell of a figure's first row stands against its table's region, once the region
+# has been scrolled to its newest half-year.
+_LABEL_AFTER_SCROLL_JS = """region => {
+  region.scrollLeft = region.scrollWidth;
+  const label = region.querySelector('tbody th[scope=row]');
+  return {scrolls: region.scrollWidth > region.clientWidth, scrolled: region.scrollLeft,
+          offset: Math.round(label.getBoundingClientRect().left - region.getBoundingClientRect().left)};
+}"""
+
+
+def test_on_a_phone_a_figures_name_stays_beside_its_newest_half_year(
+    phone_page, accessible, browser_login, app, clock
+):
+    """The steering group read the report on a phone: five half-years do not fit 390 px, and the
+    newest is the last column. Scrolled to it, each row still shows what it counts."""
+    page = phone_page
+    clock.set(datetime(2026, 10, 1, 9, tzinfo=UTC))
+    app.config["COURSEHUB_REPORTS_START"] = "2023-01-01"
+    steering = UserFactory(steering=True)
+    db.session.commit()
+    browser_login(page, steering)
+    assert page.url.endswith("/rapport")  # where the steering group land
+
+    region = page.get_by_role("region", name="Tabell: Intresseanmälningar").first
+    placed = region.evaluate(_LABEL_AFTER_SCROLL_JS)
+    assert placed["scrolls"] and placed["scrolled"] > 0, placed
+    assert placed["offset"] == 0, placed
+    accessible(page, context="the report scrolled to its newest half-year")
