@@ -138,7 +138,8 @@ def bar_chart_svg(
         value_formatter=value_formatter,
         disable_xml_declaration=False,
     )
+    values = [bar.value for bar in bars]
     chart.x_labels = [bar.label for bar in bars]
-    chart.y_labels = value_ticks([bar.value for bar in bars], value_range)
-    chart.add(series, [bar.value for bar in bars])
+    chart.y_labels = value_ticks(values, value_range)
+    chart.add(series, values)
     return _OPACITY_STYLE.sub(r'opacity="\1"', _SCRIPT.sub("", chart.render(is_unicode=True)))
