@@ -90,9 +90,13 @@ class CourseTypeFactory(Base):
 
     @factory.post_generation
     def themes(self, create, extracted, **kwargs):
-        count = extracted if isinstance(extracted, int) else 3
-        for position in range(1, count + 1):
-            self.themes.append(CourseTheme(position=position, title=f"Tema {position}"))
+        """Three themes "Tema 1" … by default; `themes=5` for five, `themes=[titles]` for these."""
+        if isinstance(extracted, list | tuple):
+            titles = list(extracted)
+        else:
+            titles = [f"Tema {n}" for n in range(1, (extracted if isinstance(extracted, int) else 3) + 1)]
+        for position, title in enumerate(titles, start=1):
+            self.themes.append(CourseTheme(position=position, title=title))
         db.session.flush()
 
 
@@ -107,7 +111,8 @@ class VenueFactory(Base):
 
 
 class CourseRunFactory(Base):
-    """A run with one session per theme on a weekly rhythm, starting four weeks after now."""
+    """A run with one session per theme on a weekly rhythm at the run's venue, starting four weeks
+    after now."""
 
     class Meta:
         model = CourseRun
@@ -135,7 +140,11 @@ class CourseRunFactory(Base):
             start = first + timedelta(weeks=index)
             self.sessions.append(
                 CourseSession(
-                    theme=theme, title=theme.title, starts_at=start, ends_at=start + timedelta(hours=3)
+                    theme=theme,
+                    title=theme.title,
+                    starts_at=start,
+                    ends_at=start + timedelta(hours=3),
+                    venue=self.venue,  # as the courses services place a new run's sessions
                 )
             )
         self.starts_at = min((s.starts_at for s in self.sessions), default=None)

@@ -24,6 +24,8 @@ from tests.factories import (
 from tests.support.browser import menu_link, open_menu
 
 NEW_PASSWORD = "ett-eget-långt-lösenord"
+# What an element shows before its own text (a stacked table cell's column name).
+BEFORE = "el => getComputedStyle(el, '::before').content"
 
 
 def _logout(page):
@@ -146,3 +148,55 @@ def _invitation_path(recipient: str) -> str:
     found = re.search(r"http://coursehub\.test(/inbjudan/[A-Za-z0-9_-]+)", body or "")
     assert found is not None, body
     return found.group(1)
+
+
+def test_on_a_phone_a_family_reads_its_sign_up_and_the_meetings_without_scrolling_sideways(
+    phone_page, accessible, browser_login
+):
+    """At 390 px each sign-up on "Mina kurser" and each meeting on the course page is a card: its
+    status, its "Avboka" and where a meeting is are on the screen, each under its column's name,
+    and a screen reader still finds a table with its column headings."""
+    page = phone_page
+    household = HouseholdFactory(name="Familjen Öberg", municipality=MunicipalityFactory(name="Nässjö"))
+    asa = UserFactory(household=household, roles=[Role.FAMILY], full_name="Åsa Öberg")
+    course_type = CourseTypeFactory(
+        name="Ett hem att växa i",
+        requires_municipal_approval=True,
+        themes=["Barnets ursprungsfamilj", "Barnets bakgrund och svåra upplevelser"],
+    )
+    run = CourseRunFactory(
+        course_type=course_type,
+        title="Ett hem att växa i, hösten 2026",
+        venue__name="Familjehemsresursens kurslokal",
+        venue__street="Barnarpsgatan 22",
+    )
+    run_id = run.id
+    db.session.commit()
+
+    browser_login(page, asa)
+    page.goto(f"/kurser/{run_id}/anmalan")
+    page.get_by_role("button", name="Skicka anmälan").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Mina kurser"
+    width = page.viewport_size["width"]
+
+    def on_screen(locator) -> bool:
+        box = locator.bounding_box()
+        return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+    status = page.get_by_role("cell", name="Status Väntar på kommunens godkännande")
+    assert status.is_visible() and on_screen(status)
+    assert on_screen(page.locator("#my-enrollments summary", has_text="Avboka"))
+    # The column's name is written above the status, and the headings row is out of sight.
+    assert status.evaluate(BEFORE) == '"Status"'
+    assert not page.get_by_role("columnheader", name="Status").is_visible()
+    assert page.get_by_role("columnheader").count() == 5
+    accessible(page, context="my courses on a phone")
+
+    page.get_by_role("link", name="Ett hem att växa i, hösten 2026", exact=True).click()
+    page.wait_for_load_state()
+    place = page.locator("#sessions td", has_text="Barnarpsgatan 22").first
+    assert on_screen(place) and place.evaluate(BEFORE) == '"Plats"'
+    assert on_screen(page.locator("#sessions td", has_text="Barnets bakgrund och svåra upplevelser"))
+    assert page.locator("body").evaluate("body => body.scrollWidth") <= width
+    accessible(page, context="course page on a phone")

@@ -119,6 +119,31 @@ MENU_LINES_JS = """() => {
   for (const m of middles) if (!lines.some(l => Math.abs(l - m) < 12)) lines.push(m);
   return lines.length;
 }"""
+# The tables whose cells lie past the right edge of the screen (none when every cell is in view).
+# On a phone a family had to scroll "Mina kurser" sideways to see a sign-up's status and find its
+# "Avboka", and the course page's meetings sideways to see where they are: the tables of the
+# people who use the site on a phone lay their rows out as cards there (`.table-stack`,
+# static/css/coursehub.css). Staff's tables may scroll in their own region, and so may a grid
+# (`.table-grid`: a run's attendance, participants by meetings), which only makes sense as one.
+CELLS_PAST_EDGE_JS = """() => {
+  const width = window.innerWidth;
+  const past = [];
+  for (const table of document.querySelectorAll('main table:not(.table-grid)')) {
+    const cells = [...table.querySelectorAll('th, td')].filter(cell => {
+      const box = cell.getBoundingClientRect();
+      return box.width > 0 && box.height > 0 && box.right > width + 0.5;
+    });
+    if (cells.length) {
+      const caption = table.caption ? table.caption.textContent.trim() : '';
+      const first = cells[0].textContent.trim().replace(/\\s+/g, ' ').slice(0, 30);
+      past.push((table.id ? '#' + table.id + ' ' : '') + '"' + caption.slice(0, 40) + '": ' +
+        cells.length + ' cell(s), e.g. "' + first + '"');
+    }
+  }
+  return past;
+}"""
+# Who uses the site on a phone above all: the public, families and leaders at the door.
+PHONE_ROLES = frozenset({"anonymous", "family", "leader"})
 ROLES = ("anonymous", "admin", "staff", "leader", "municipal", "member", "family", "steering")
 
 
@@ -145,8 +170,14 @@ def build_world(role: str) -> World:
     berg = HouseholdFactory(name="Familjen Berg", municipality=other)
     nils = UserFactory(household=berg, roles=[Role.FAMILY], full_name="Nils Berg")
 
-    # A run under way: two sessions behind us (with marks), one ahead.
-    basic = CourseTypeFactory(name="Ett hem att växa i", themes=3, requires_municipal_approval=True)
+    # A run under way: two sessions behind us (with marks), one ahead. The national training's
+    # first themes: the meetings' tables hold words as long as these.
+    themes = [
+        "Barnets ursprungsfamilj",
+        "Närhet, anknytning och omsorg",
+        "Barnets bakgrund och svåra upplevelser",
+    ]
+    basic = CourseTypeFactory(name="Ett hem att växa i", themes=themes, requires_municipal_approval=True)
     started = (now - timedelta(days=9)).replace(hour=16, minute=0, second=0, microsecond=0)
     current = CourseRunFactory(
         course_type=basic,
@@ -154,6 +185,8 @@ def build_world(role: str) -> World:
         capacity=3,
         sessions__start=started,
         leaders=[leader, co_leader],
+        venue__name="Familjehemsresursens kurslokal",
+        venue__street="Barnarpsgatan 22",
     )
     EnrollmentFactory(run=current, household=oberg, persons=[asa, goran])
     EnrollmentFactory(run=current, household=lind, persons=[karin], pending=True, needs_approval=True)
@@ -491,6 +524,10 @@ def check_page(page, role: str, endpoint: str, url: str) -> list[str]:
                 f"{where} {len(broken)} word(s) in a table or on a button broken across lines at {url}: "
                 + ", ".join(repr(word) for word in broken[:8])
             )
+        if size is PHONE and role in PHONE_ROLES:
+            past = page.evaluate(CELLS_PAST_EDGE_JS)
+            if past:
+                problems.append(f"{where} table cells past the screen's edge at {url}: " + "; ".join(past))
         if size is DESKTOP and page.locator(".site-header").count():
             lines = page.evaluate(MENU_LINES_JS)
             if lines > 1:

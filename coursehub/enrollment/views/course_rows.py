@@ -55,6 +55,10 @@ class CourseRows:
             for key, value in {
                 "finished": _("Kursen är avslutad."),
                 "needs": _("Ändra behov"),
+                # The columns' names, above each cell on a phone (.table-stack).
+                "first": _("Första träffen"),
+                "who": _("Vilka"),
+                "status": _("Status"),
             }.items()
         }
         self.actions = EnrollmentActions(now=now, csrf_field=csrf_field, back=back)
@@ -103,9 +107,9 @@ class CourseRows:
             html.append(
                 f'\n<tr>\n<th scope="row"><a href="{escape(self.urls["run"](int(e.run_id)))}">{title}</a>'
                 f"{makeup_line}</th>\n"
-                f"<td>{escape(self.local_datetime(first))}</td>\n"
-                f"<td>{escape(', ').join(names[e.id])}</td>\n"
-                f'<td class="enrollment-status">\n{self.status(e)}\n'
+                f'<td data-label="{self.t["first"]}">{escape(self.local_datetime(first))}</td>\n'
+                f'<td data-label="{self.t["who"]}">{escape(", ").join(names[e.id])}</td>\n'
+                f'<td class="enrollment-status" data-label="{self.t["status"]}">\n{self.status(e)}\n'
                 f"{self._progress(ident, progress.get(e.id))}\n</td>\n"
                 f"<td>{self.actions.html(e, can_cancel=can_cancel)}\n{needs}\n</td>\n</tr>"
             )

@@ -43,8 +43,14 @@ class ParticipantRows:
                 "cancel": _("Avboka"),
                 "reason": _("Anledning (frivilligt)"),
                 "cancel_signup": _("Avboka anmälan"),
+                # The columns' names, above each cell on a phone (.table-stack).
+                "kind": _("Deltar som"),
+                "municipality": _("Kommun"),
+                "status": _("Status"),
+                "needs": _("Behov"),
             }.items()
         }
+        self.needs_label = f' data-label="{self.t["needs"]}"'
         # The declared labels are our own catalogue's text, which the template printed unescaped
         # (a lazy string's __html__): Markup keeps the page as it was ("municipality's").
         self.status = StatusBadges({status: own_label(label) for status, label in STATUS_LABELS.items()})
@@ -78,10 +84,10 @@ class ParticipantRows:
             )
             parts = [
                 f'\n<tr>\n<th scope="row">{names}{household}</th>\n'
-                f"<td>{self.kinds[row.participant_kind]}</td>\n"
-                f"<td>{escape(row.municipality_name or '')}</td>\n"
-                f"<td>\n{self.status(row)}\n{makeup}</td>\n"
-                f"<td>{needs}\n</td>\n"
+                f'<td data-label="{t["kind"]}">{self.kinds[row.participant_kind]}</td>\n'
+                f'<td data-label="{t["municipality"]}">{escape(row.municipality_name or "")}</td>\n'
+                f'<td data-label="{t["status"]}">\n{self.status(row)}\n{makeup}</td>\n'
+                f"<td{self.needs_label if needs else ''}>{needs}\n</td>\n"
             ]
             if self.cancel_url is not None:
                 ident = int(row.id)
