@@ -24,6 +24,7 @@ from wtforms.validators import ValidationError
 
 from coursehub.lib.params import as_id
 from coursehub.lib.quick_select import QuickSelect, WrittenOptions, written_options
+from coursehub.lib.quick_widgets import quicken
 from coursehub.lib.request_input import has_control_characters
 
 T = TypeVar("T")
@@ -129,7 +130,8 @@ class BaseForm(FlaskForm):
                 render_kw = dict(unbound_field.kwargs.get("render_kw") or {})
                 render_kw["id"] = False
                 options["render_kw"] = render_kw
-            return unbound_field.bind(form=form, **options)
+            # Its label and <input> or <textarea> written faster, the HTML the same (lib/quick_widgets).
+            return quicken(unbound_field.bind(form=form, **options))
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)

@@ -12,7 +12,8 @@ from markupsafe import Markup, escape
 # do not know the name; it is Any to mypy until they catch up.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 from wtforms.widgets import Select
-from wtforms.widgets.core import html_params
+
+from coursehub.lib.quick_widgets import html_params
 
 
 def opts(pairs) -> list[SelectChoice]:
