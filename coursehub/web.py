@@ -157,7 +157,8 @@ def _user_by_token(names: tuple[str, ...]) -> Select[*tuple[Any, ...]]:
 
 
 def _load_user(session_token: str) -> User | None:
-    names = statement_facts(current_app, session.get(FACTS_HINT, ()))
+    noted = session.get(FACTS_HINT, [])
+    names = statement_facts(current_app, noted)
     # The facts' own parameters (the moment the staff's count is taken at), then the token.
     values = fact_values(current_app, names)
     if "token" in values:
@@ -171,7 +172,7 @@ def _load_user(session_token: str) -> User | None:
     # Which role-bound facts the next request selects: noted at login, and again when the user's
     # roles have changed since (so the session's cookie is written then only).
     hint = facts_hint(user)
-    if session.get(FACTS_HINT, []) != hint:
+    if noted != hint:
         session[FACTS_HINT] = hint
     return user
 
