@@ -40,6 +40,7 @@ from coursehub.recruitment.models import (
 TOO_LONG = _l("Högst %(max)d tecken.")
 ADULT_ROWS = 2
 AGES = _l("Skriv en ålder mellan 0 och 20 år.")
+NO_CONSENT = _l("Ni behöver godkänna hur vi hanterar era uppgifter för att kunna skicka anmälan.")
 
 
 def _text(label: Any, limit: int, *, required: str | None = None) -> StringField:
@@ -104,7 +105,12 @@ class InterestForm(BaseForm):
         _l("Barnets ålder, till"), validators=[InputRequired(AGES), NumberRange(min=0, max=20, message=AGES)]
     )
     channel_id = OfferedChoice(_l("Var hörde ni talas om oss? (frivilligt)"), validators=[Optional()])
-    consent = BooleanField(_l("Vi har läst hur våra uppgifter hanteras och godkänner det"))
+    # Required like any field the form refuses to go without: the star and `required` say so
+    # before sending (the services refuse a registration without consent too).
+    consent = BooleanField(
+        _l("Vi har läst hur våra uppgifter hanteras och godkänner det"),
+        validators=[DataRequired(NO_CONSENT)],
+    )
     # A honeypot, as on the family registration (enrollment's RegisterFamilyForm).
     homepage = StringField(
         _l("Lämna det här fältet tomt (det stoppar automatiska anmälningar)"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from coursehub import clock
@@ -95,10 +94,6 @@ def interest():
             return render_template("recruitment/register.html", form=form), 429
         if attempt(lambda: registration.receive_interest(data, now=clock.now()), show=_show(form)).ok:
             return redirect(url_for("recruitment.registered"))
-    elif request.method == "POST" and not form.consent.data and not form.consent.errors:
-        form.consent.errors = [
-            _("Ni behöver godkänna hur vi hanterar era uppgifter för att kunna skicka anmälan.")
-        ]
     return render_template("recruitment/register.html", form=form)
 
 
