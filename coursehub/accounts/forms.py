@@ -321,15 +321,15 @@ class CountyPartForm(BaseForm):
         _l("Namn"),
         validators=[DataRequired(_l("Skriv ett namn.")), Length(max=80, message=TOO_LONG)],
     )
-    municipalities = MultiCheckboxField(_l("Kommuner i länsdelen"), coerce=posted_id)
+    municipalities = MultiCheckboxField(
+        _l("Kommuner i länsdelen"),
+        coerce=posted_id,
+        validators=[DataRequired(_l("Välj minst en kommun i länsdelen."))],
+    )
 
     def __init__(self, *args: Any, municipalities: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.municipalities.choices = [(m.id, m.name) for m in municipalities]
-
-    def validate_municipalities(self, field: MultiCheckboxField) -> None:
-        if not field.data:
-            raise ValidationError(_l("Välj minst en kommun i länsdelen."))
 
 
 class HomeKindForm(BaseForm):

@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from coursehub.courses.models import (
@@ -43,6 +43,12 @@ class LocalTimeField(TimeField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(str(_l("Ange tiden som TT:MM, till exempel 18:00."))) from None
+
+
+# Fields a form refuses to go without carry InputRequired with their message, so that they are
+# flagged required (the star and `required`); their validate_ methods check the rest.
+NO_ABSENCES = _l("Ange hur många träffar man får missa (0 om ingen).")
+NO_CAPACITY = _l("Ange hur många personer som får plats.")
 
 
 class WholeNumberField(Field):
@@ -180,7 +186,9 @@ class CourseTypeForm(BaseForm):
     )
     audience = TextAreaField(_l("Målgrupp"), validators=[Length(max=2000, message=TOO_LONG)])
     allowed_absences = WholeNumberField(
-        _l("Tillåten frånvaro (antal träffar)"), render_kw={"inputmode": "numeric"}
+        _l("Tillåten frånvaro (antal träffar)"),
+        validators=[InputRequired(NO_ABSENCES)],
+        render_kw={"inputmode": "numeric"},
     )
     allows_makeup = BooleanField(_l("En missad träff får tas igen i en annan kursomgång"))
     issues_certificate = BooleanField(_l("Deltagarna får intyg"))
@@ -193,7 +201,7 @@ class CourseTypeForm(BaseForm):
         self.aimed_at.choices = opts([(k.id, k.name) for k in home_kinds])
 
     def validate_allowed_absences(self, field):
-        _range(field, 0, 20, _l("Ange hur många träffar man får missa (0 om ingen)."))
+        _range(field, 0, 20, NO_ABSENCES)
 
 
 class ThemeForm(BaseForm):
@@ -241,7 +249,11 @@ class RunForm(BaseForm):
     )
     edition = StringField(_l("Materialets upplaga"), validators=[Length(max=60, message=TOO_LONG)])
     description = TextAreaField(_l("Beskrivning"), validators=[Length(max=5000, message=TOO_LONG)])
-    capacity = WholeNumberField(_l("Antal platser (personer)"), render_kw={"inputmode": "numeric"})
+    capacity = WholeNumberField(
+        _l("Antal platser (personer)"),
+        validators=[InputRequired(NO_CAPACITY)],
+        render_kw={"inputmode": "numeric"},
+    )
     min_participants = WholeNumberField(
         _l("Minsta antal deltagare (personer)"), render_kw={"inputmode": "numeric"}
     )
@@ -288,7 +300,7 @@ class RunForm(BaseForm):
         if field.process_errors:
             raise StopValidation()
         if field.data is None:
-            raise StopValidation(str(_l("Ange hur många personer som får plats.")))
+            raise StopValidation(str(NO_CAPACITY))
         if field.data < 1:
             raise ValidationError(str(_l("Antalet platser måste vara minst 1.")))
         if field.data > MAX_CAPACITY:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
-from wtforms.validators import DataRequired, StopValidation, ValidationError
+from wtforms.validators import DataRequired, InputRequired, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coursehub.courses.forms import CheckboxChoices
@@ -14,6 +14,9 @@ from coursehub.lib.forms import CHOOSE_OFFERED, BaseForm, OfferedChoice, WholeNu
 
 # The survey is for a year near the present: last year's (sent in January), this or next year's.
 YEARS_BACK, YEARS_AHEAD = 1, 1
+
+
+NO_YEAR = _l("Skriv året enkäten gäller.")
 
 
 class RoleChoices(SelectMultipleField):
@@ -33,7 +36,7 @@ class SendSurveyForm(BaseForm):
     """Send a published survey form for a year to the members of networks and holders of roles."""
 
     version = OfferedChoice(_l("Formulär"), validators=[DataRequired(_l("Välj ett formulär."))])
-    year = WholeNumber(_l("År"), render_kw={"inputmode": "numeric"})
+    year = WholeNumber(_l("År"), validators=[InputRequired(NO_YEAR)], render_kw={"inputmode": "numeric"})
     networks = CheckboxChoices(_l("Nätverk"))
     roles = RoleChoices(_l("Roller"))
 
@@ -62,7 +65,7 @@ class SendSurveyForm(BaseForm):
         if field.process_errors:
             raise StopValidation()  # the field's own message says what is wrong
         if field.data is None:
-            raise StopValidation(str(_l("Skriv året enkäten gäller.")))
+            raise StopValidation(str(NO_YEAR))
         first, last = self.this_year - YEARS_BACK, self.this_year + YEARS_AHEAD
         if not first <= field.data <= last:
             raise ValidationError(

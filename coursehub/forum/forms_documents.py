@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -31,7 +31,7 @@ class FolderForm(BaseForm):
 class DocumentForm(BaseForm):
     """A new document: a file, and optionally a title and a folder."""
 
-    file = FileField(_l("Fil"))
+    file = FileField(_l("Fil"), validators=[FileRequired(NO_FILE)])
     title = StringField(_l("Titel"), validators=[Optional(), Length(max=TITLE_MAX, message=TOO_LONG)])
     folder_id = SelectField(_l("Mapp"), coerce=_optional_id, validate_choice=False)
 
@@ -39,19 +39,11 @@ class DocumentForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.folder_id.choices = [("", _l("Ingen mapp")), *folders]
 
-    def validate_file(self, field: FileField) -> None:
-        if not field.data or not getattr(field.data, "filename", ""):
-            raise ValidationError(str(NO_FILE))
-
 
 class VersionForm(BaseForm):
     """A new version of a document: a file."""
 
-    file = FileField(_l("Ny fil"))
-
-    def validate_file(self, field: FileField) -> None:
-        if not field.data or not getattr(field.data, "filename", ""):
-            raise ValidationError(str(NO_FILE))
+    file = FileField(_l("Ny fil"), validators=[FileRequired(NO_FILE)])
 
 
 class NewsForm(BaseForm):
