@@ -1,8 +1,8 @@
 """WTForms' labels and inputs, the same HTML written faster.
 
 WTForms writes each attribute of a tag through `Markup.format`, whose escaping formatter costs
-some 20 µs a call: a field's label and input took about 0.1 ms to write, and a form of seven
-fields (the catalogue's filters) some 7 % of the page's request, a forum thread's reply form 5 %.
+some 20 µs a call under the profiler: the catalogue's filters (five labels and selects) spent an
+eighth of the page's request in WTForms' `html_params`, a fiftieth here (benchmarks/HISTORY.md).
 `html_params` here writes what WTForms' `html_params` writes (the attributes sorted, each name
 and value escaped, a `"` in a value as `&quot;`, True as the bare name, False left out) with plain
 strings. `BaseForm` (coursehub/lib/forms.py) gives every field it binds a label and, for the
