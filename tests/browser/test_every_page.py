@@ -124,8 +124,8 @@ MENU_LINES_JS = """() => {
 # "Avboka", and the course page's meetings sideways to see where they are: the tables of the
 # people who use the site on a phone lay their rows out as cards there (`.table-stack`,
 # static/css/coursehub.css). Staff's tables may scroll in their own region, and so may a grid
-# (`.table-grid`: a run's attendance, participants by meetings; a report's figures, half-years by
-# figures), which only makes sense as one.
+# (`.table-grid`: a run's attendance, participants by meetings; the figures of a report and of the
+# statistics pages, things by measures), which only makes sense as one.
 CELLS_PAST_EDGE_JS = """() => {
   const width = window.innerWidth;
   const past = [];
@@ -143,9 +143,10 @@ CELLS_PAST_EDGE_JS = """() => {
   }
   return past;
 }"""
-# Who uses the site on a phone above all: the public, families, leaders at the door and the
-# municipalities' social workers, who approve sign-ups between visits.
-PHONE_ROLES = frozenset({"anonymous", "family", "leader", "municipal"})
+# Everyone but staff and admins, who work at a desk: the public, families, leaders at the door,
+# the municipalities' social workers approving sign-ups between visits, network members and the
+# steering group.
+PHONE_ROLES = frozenset({"anonymous", "family", "leader", "municipal", "member", "steering"})
 ROLES = ("anonymous", "admin", "staff", "leader", "municipal", "member", "family", "steering")
 
 
