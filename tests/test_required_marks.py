@@ -17,9 +17,12 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from wtforms.fields import HiddenField, SelectField, SelectMultipleField
 
 from coursehub.extensions import db
+from tests.access import user_for
 from tests.factories import CourseRunFactory, MunicipalityFactory
+from tests.fuzz.test_fuzz_forms import _METHODS, POSTED, FormRecorder, Target, _login
 
 
 class Fields(HTMLParser):
@@ -91,10 +94,10 @@ ONE_OF_TWO = {
 }
 
 
-def _never_empty(field, select_field, multiple_field) -> bool:
+def _never_empty(field) -> bool:
     """A select of one value with no empty option: a browser always sends one of its values (only
     an empty post made by hand leaves it out), so it needs no mark. Boxes to tick can all be left."""
-    one_of = isinstance(field, select_field) and not isinstance(field, multiple_field)
+    one_of = isinstance(field, SelectField) and not isinstance(field, SelectMultipleField)
     choices = field.choices if one_of else None
     return choices is not None and all(
         str(choice[0] if isinstance(choice, tuple) else choice.value) not in ("", "None")
@@ -106,11 +109,6 @@ def test_every_field_a_form_refuses_to_go_without_is_flagged_required(app, clien
     """Every form of every role (found as the fuzz finds them), sent empty: each field that comes back
     with an error is one the form refuses to go without, so it must be flagged required, which
     the form macro shows as the star and the `required` attribute."""
-    from wtforms.fields import HiddenField, SelectField, SelectMultipleField
-
-    from tests.access import user_for
-    from tests.fuzz.test_fuzz_forms import _METHODS, POSTED, FormRecorder, Target, _login
-
     recorder = FormRecorder(monkeypatch)
     unflagged, sent = [], 0
     for endpoint, role in POSTED:
@@ -130,9 +128,7 @@ def test_every_field_a_form_refuses_to_go_without_is_flagged_required(app, clien
             for field in form:
                 if not field.errors or field.flags.required or isinstance(field, HiddenField):
                     continue
-                if (type(form).__name__, field.name) in ONE_OF_TWO or _never_empty(
-                    field, SelectField, SelectMultipleField
-                ):
+                if (type(form).__name__, field.name) in ONE_OF_TWO or _never_empty(field):
                     continue
                 unflagged.append(f"{endpoint} as {role}: {field.name} ({field.errors[0]})")
     assert sent > 20
