@@ -10,32 +10,16 @@ keyboard they need.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 from coursehub.extensions import db
 from tests.factories import CourseRunFactory, MunicipalityFactory
-
-
-class Inputs(HTMLParser):
-    """The attributes of every <input> of a page, by name."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.by_name: dict[str, dict[str, str | None]] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag == "input" and found.get("name"):
-            self.by_name[str(found["name"])] = found
+from tests.support.form_fields import form_fields
 
 
 def purposes(client, path: str, names) -> dict[str, tuple[str | None, str | None]]:
     """Return each named field's (autocomplete, type) on the page at `path`."""
     answer = client.get(path)
     assert answer.status_code == 200, path
-    parser = Inputs()
-    parser.feed(answer.get_data(as_text=True))
-    found = parser.by_name
+    found = form_fields(answer.get_data(as_text=True)).fields
     return {name: (found[name].get("autocomplete"), found[name].get("type")) for name in names}
 
 

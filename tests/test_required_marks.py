@@ -14,7 +14,6 @@ them) and checks that each field refused is flagged required, which is what the 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from wtforms.fields import HiddenField, SelectField, SelectMultipleField
@@ -23,40 +22,7 @@ from coursehub.extensions import db
 from tests.access import user_for
 from tests.factories import CourseRunFactory, MunicipalityFactory
 from tests.fuzz.test_fuzz_forms import _METHODS, POSTED, FormRecorder, Target, _login
-
-
-class Fields(HTMLParser):
-    """Each form field of a page (by id): its attributes, and whether its label carries the star."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: dict[str, dict[str, str | None]] = {}
-        self.starred: set[str] = set()
-        self._label_for: str | None = None
-        self._after_label: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        if tag in ("input", "select", "textarea") and found.get("id") and found.get("type") != "hidden":
-            self.fields[str(found["id"])] = found
-        if tag == "label":
-            self._label_for = found.get("for")
-        if tag == "span" and "required-mark" in (found.get("class") or "") and self._after_label:
-            self.starred.add(self._after_label)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "label":
-            self._after_label, self._label_for = self._label_for, None
-
-    def handle_data(self, data: str) -> None:
-        if data.strip() and self._label_for is None:
-            self._after_label = None
-
-
-def _fields(html: str) -> Fields:
-    parser = Fields()
-    parser.feed(html)
-    return parser
+from tests.support.form_fields import form_fields
 
 
 def _pages() -> list[str]:
@@ -75,10 +41,10 @@ def test_every_field_an_empty_form_is_refused_for_is_marked_required_on_the_blan
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', blank)
     answer = client.post(page, data={"csrf_token": token.group(1)} if token else {})
     assert answer.status_code in (200, 400, 422), page
-    refused = {ident for ident, attrs in _fields(answer.get_data(as_text=True)).fields.items()
+    refused = {ident for ident, attrs in form_fields(answer.get_data(as_text=True)).fields.items()
                if attrs.get("aria-invalid") == "true"}  # fmt: skip
     assert refused, f"an empty {page} was not refused field by field"
-    shown = _fields(blank)
+    shown = form_fields(blank)
     unmarked = sorted(
         ident for ident in refused if ident not in shown.starred or "required" not in shown.fields[ident]
     )
