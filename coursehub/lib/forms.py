@@ -148,6 +148,13 @@ def hidden_token(form: FlaskForm) -> Markup:
     return Markup("") if token is None else token()
 
 
+def shown_again_status(form: FlaskForm) -> int:
+    """The status of a page that shows `form` again: 422 when it has mistakes to mend, 200 when
+    it has none or only its token was old (the page says so; the CSRF handler's own page is 400)."""
+    token = getattr(form, "csrf_token", None)  # absent where CSRF is off (tests)
+    return 422 if form.errors and not (token is not None and token.errors) else 200
+
+
 def show_domain_error(form, error, *, default: str | None = None) -> None:
     """Show a service's domain error beside its field, beside `default`, or above the form."""
     name = error.field if error.field in form._fields else default

@@ -152,7 +152,7 @@ RULES = [
     Rule("forum.unhide_post", MEMBER, method="POST", args=_pst(moderator=True)),
     Rule("forum.toggle_lock", MEMBER, method="POST", args=_thr(moderator=True)),
     Rule("forum.toggle_pin", MEMBER, method="POST", args=_thr(moderator=True)),
-    Rule("forum.move_thread", MEMBER, method="POST", args=_thr(moderator=True)),
+    Rule("forum.move_thread", MEMBER, args=_thr(moderator=True)),
     Rule("forum.follows", MEMBER, args=_net()),
     Rule("forum.follow_network", MEMBER, method="POST", args=_net()),
     Rule("forum.follow_subject", MEMBER, method="POST", args=_subj()),

@@ -10,6 +10,7 @@ from coursehub.forum.services import discussions
 from tests.factories import UserFactory
 from tests.forum.conftest import html, start
 from tests.forum.factories import MembershipFactory, NetworkFactory, SubjectFactory
+from tests.support.sql import count_traffic
 
 
 def count(db, model) -> int:
@@ -202,11 +203,52 @@ def test_a_thread_cannot_be_moved_to_a_subject_of_another_network(db, client, lo
     foreign = SubjectFactory(network=NetworkFactory())
     db.session.commit()
     login_as(client, forum.moderator)
-    response = client.post(
-        f"/natverk/trad/{post.thread_id}/flytta", data={"subject_id": foreign.id}, follow_redirects=True
+    response = client.post(f"/natverk/trad/{post.thread_id}/flytta", data={"subject_id": foreign.id})
+    # Shown again with the reason beside the list, nothing moved.
+    assert response.status_code == 422
+    assert (
+        '<div id="subject_id-error" class="invalid-feedback">Välj ett ämnesområde i det här nätverket.</div>'
+        in html(response)
     )
-    assert "Välj ett ämnesområde i det här nätverket." in html(response)
     assert db.session.get(Thread, post.thread_id).subject_id == forum.subject.id
+    nothing = client.post(f"/natverk/trad/{post.thread_id}/flytta", data={"subject_id": ""})
+    assert nothing.status_code == 422 and 'id="subject_id-error"' in html(nothing)
+
+
+def test_a_moderator_moves_a_thread_on_a_page_of_its_own(db, client, login_as, forum):
+    post = start(forum, forum.anna)
+    other_subject = SubjectFactory(network=forum.network, name="Handledning")
+    foreign = SubjectFactory(network=NetworkFactory(), name="Annat nätverks ämne")
+    db.session.commit()
+    login_as(client, forum.moderator)
+    thread_page = html(client.get(f"/natverk/trad/{post.thread_id}"))
+    assert f'href="/natverk/trad/{post.thread_id}/flytta"' in thread_page
+    page = html(client.get(f"/natverk/trad/{post.thread_id}/flytta"))
+    # The network's own subjects, the thread's present one chosen; no other network's.
+    assert f'<option selected value="{forum.subject.id}">{forum.subject.name}</option>' in page
+    assert f'<option value="{other_subject.id}">Handledning</option>' in page
+    assert foreign.name not in page
+    moved = client.post(f"/natverk/trad/{post.thread_id}/flytta", data={"subject_id": other_subject.id})
+    assert moved.status_code == 302 and moved.location.endswith(f"/natverk/trad/{post.thread_id}")
+    assert "Tråden är flyttad." in html(client.get(moved.location))
+    assert db.session.get(Thread, post.thread_id).subject_id == other_subject.id
+    login_as(client, forum.anna)
+    assert 'flytta"' not in html(client.get(f"/natverk/trad/{post.thread_id}"))
+    assert client.get(f"/natverk/trad/{post.thread_id}/flytta").status_code == 404
+
+
+def test_a_moderator_reads_a_thread_with_as_many_statements_as_a_member(db, client, login_as, forum):
+    post = start(forum, forum.anna)
+    db.session.commit()
+    counts = {}
+    for who in (forum.anna, forum.moderator):
+        login_as(client, who)
+        client.get(f"/natverk/trad/{post.thread_id}")  # the first page after login notes the facts
+        with count_traffic(db.engine) as traffic:
+            page = html(client.get(f"/natverk/trad/{post.thread_id}"))
+        counts[who.full_name] = len(traffic.statements)
+        assert ("Moderera tråden" in page) is (who is forum.moderator)
+    assert counts[forum.moderator.full_name] == counts[forum.anna.full_name]
 
 
 def test_moderators_create_and_arrange_subjects(db, client, login_as, forum):

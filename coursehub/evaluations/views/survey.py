@@ -18,7 +18,7 @@ from coursehub.evaluations.services import survey
 from coursehub.evaluations.survey_forms import SendSurveyForm
 from coursehub.evaluations.views import bp
 from coursehub.lib.checks import known
-from coursehub.lib.forms import required
+from coursehub.lib.forms import required, shown_again_status
 from coursehub.lib.params import get_or_none, page_arg
 from coursehub.lib.work import actor, attempt
 
@@ -76,6 +76,4 @@ def send_survey() -> Response | tuple[str, int]:
             else:
                 flash(_("Alla som valdes hade redan fått årsenkäten. Ingen fick den två gånger."), "info")
             return redirect(url_for("evaluations.surveys"))
-    token = getattr(form, "csrf_token", None)  # absent where CSRF is off (tests)
-    status = 422 if form.errors and not (token is not None and token.errors) else 200
-    return render_template("evaluations/survey_send.html", form=form), status
+    return render_template("evaluations/survey_send.html", form=form), shown_again_status(form)

@@ -14,10 +14,8 @@ from coursehub.forum.forms import (
     CHILD_REMINDER,
     MARKDOWN_HINT,
     ButtonForm,
-    MoveThreadForm,
     PostForm,
     ThreadForm,
-    subject_choices,
 )
 from coursehub.forum.models import Post, Thread
 from coursehub.forum.services import discussions
@@ -34,14 +32,9 @@ from coursehub.forum.views.common import (
 )
 from coursehub.forum.views.post_articles import PostArticles
 from coursehub.forum.views.thread_rows import thread_rows
+from coursehub.lib.forms import shown_again_status
 from coursehub.lib.params import as_id, get_or_none, page_arg
 from coursehub.lib.work import ERROR, actor, attempt
-
-
-def _status(form) -> int:
-    """422 for a form with mistakes; 200 when only its token was old (the CSRF handler says 400)."""
-    token = getattr(form, "csrf_token", None)  # absent where CSRF is off (tests)
-    return 422 if form.errors and not (token is not None and token.errors) else 200
 
 
 @bp.get("/amne/<int:subject_id>")
@@ -79,7 +72,7 @@ def new_thread(subject_id: int):
         if outcome.ok and outcome.value is not None:
             flash(_("Tråden är startad."), "success")
             return redirect(url_for("forum.thread", thread_id=outcome.value.thread_id))
-    status = _status(form)
+    status = shown_again_status(form)
     return (
         render_template(
             "forum/new_thread.html",
@@ -112,13 +105,6 @@ def _render_thread(
             name = source.author.full_name if source.author is not None else ""
             form.body.data = quote(name, source.body_source)
             form.quoted_post_id.data = str(source.id)
-    # Only moderators see the move form; kept in hand, its subjects also give `thread.subject`.
-    move_form = None
-    if here.is_moderator:
-        move_form = MoveThreadForm()
-        subjects = queries.subjects(thread.network_id)
-        move_form.subject_id.choices = subject_choices([(s.id, s.name) for s in subjects])
-        move_form.subject_id.data = thread.subject_id
     return (
         render_template(
             "forum/thread.html",
@@ -130,7 +116,6 @@ def _render_thread(
             last_on_page=max((row.post.number for row in page.items), default=0),
             standing=here,
             form=form,
-            move_form=move_form,
             reminder=CHILD_REMINDER,
             hint=MARKDOWN_HINT,
             articles=PostArticles(
@@ -238,7 +223,7 @@ def edit_post(post_id: int):
             reminder=CHILD_REMINDER,
             hint=MARKDOWN_HINT,
         ),
-        _status(form),
+        shown_again_status(form),
     )
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from coursehub import clock
 from coursehub.accounts.permissions import login_required
-from coursehub.forum import permissions
-from coursehub.forum.forms import ButtonForm, HideForm, MoveThreadForm, SubjectForm
+from coursehub.forum import permissions, queries
+from coursehub.forum.forms import ButtonForm, HideForm, MoveThreadForm, SubjectForm, subject_choices
 from coursehub.forum.models import Subject
 from coursehub.forum.services import discussions
 from coursehub.forum.views import bp
 from coursehub.forum.views.common import load_network, load_post, load_subject, load_thread
+from coursehub.lib.forms import shown_again_status
 from coursehub.lib.params import get_or_none
 from coursehub.lib.work import ERROR, actor, attempt
 
@@ -141,17 +142,23 @@ def toggle_pin(thread_id: int):
     return redirect(url_for("forum.thread", thread_id=thread_id))
 
 
-@bp.post("/trad/<int:thread_id>/flytta")
+@bp.route("/trad/<int:thread_id>/flytta", methods=["GET", "POST"])
 @login_required
 def move_thread(thread_id: int):
-    """Move a thread to another subject of the same network."""
+    """Move a thread to another subject of the same network: a page of its own, since moving is
+    seldom done, so that the thread page does not load the network's subjects on every view."""
     thread = load_thread(thread_id)
     _moderates(thread.network)
     form = MoveThreadForm()
-    form.subject_id.choices = None  # any id: the service checks that it is of this network
-    target = get_or_none(Subject, form.subject_id.raw_data[0] if form.subject_id.raw_data else None)
-    if not form.validate():
-        flash(_("Välj ett ämnesområde i det här nätverket."), ERROR)
-    elif attempt(lambda: discussions.move_thread(thread, target, actor=actor())).ok:
-        flash(_("Tråden är flyttad."), "success")
-    return redirect(url_for("forum.thread", thread_id=thread_id))
+    form.subject_id.choices = subject_choices([(s.id, s.name) for s in queries.subjects(thread.network_id)])
+    if request.method == "GET":
+        form.subject_id.data = thread.subject_id
+    elif form.validate():
+        target = get_or_none(Subject, form.subject_id.data)
+        if attempt(lambda: discussions.move_thread(thread, target, actor=actor()), form=form).ok:
+            flash(_("Tråden är flyttad."), "success")
+            return redirect(url_for("forum.thread", thread_id=thread_id))
+    return (
+        render_template("forum/move_thread.html", thread=thread, network=thread.network, form=form),
+        shown_again_status(form),
+    )

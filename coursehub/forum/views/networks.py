@@ -22,7 +22,7 @@ from coursehub.forum.views.common import (
 )
 from coursehub.forum.views.thread_rows import thread_rows
 from coursehub.lib.checks import known
-from coursehub.lib.forms import required
+from coursehub.lib.forms import required, shown_again_status
 from coursehub.lib.params import page_arg
 from coursehub.lib.work import actor, attempt
 
@@ -44,12 +44,6 @@ def networks():
         can_search=can_search,
         can_manage=permissions.can_manage_networks(current_user),
     )
-
-
-def _form_status(form: NetworkForm) -> int:
-    """422 for a form with mistakes; 200 when only its token was old (the CSRF handler says 400)."""
-    token = getattr(form, "csrf_token", None)  # absent where CSRF is off (tests)
-    return 422 if form.errors and not (token is not None and token.errors) else 200
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -76,7 +70,7 @@ def new_network():
             return redirect(url_for("forum.members", network_id=created.id))
     return render_template(
         "forum/network_form.html", form=form, network=None, description_max=DESCRIPTION_MAX
-    ), _form_status(form)
+    ), shown_again_status(form)
 
 
 @bp.route("/<int:network_id>/andra", methods=["GET", "POST"])
@@ -105,7 +99,7 @@ def edit_network(network_id: int):
             return redirect(url_for("forum.network", network_id=found.id))
     return render_template(
         "forum/network_form.html", form=form, network=found, description_max=DESCRIPTION_MAX
-    ), _form_status(form)
+    ), shown_again_status(form)
 
 
 @bp.get("/<int:network_id>")
