@@ -2,8 +2,8 @@
 
 `action_counts` counts every item in one statement, and `action_count_facts` has the same counts
 taken in the statement that loads a staff member (the menu shows their sum on every staff page);
-`action_rows` gives the oldest or most urgent few rows of each item, one statement per
-item. Both run a fixed number of statements whatever the amount of history.
+`action_rows` gives the oldest or most urgent few rows of each item, every item's in one
+statement. Both run a fixed number of statements whatever the amount of history.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from coursehub.accounts.models import Household, Municipality, User
 from coursehub.attendance import queries as attendance_queries
 from coursehub.courses.models import CourseRun, CourseSession, RunStatus
+from coursehub.db import UTCDateTime
 from coursehub.enrollment import queries as enrollment_queries
 from coursehub.enrollment.models import Enrollment, EnrollmentStatus
 from coursehub.evaluations.models import Evaluation, Response
@@ -306,8 +307,8 @@ def _enrollment_rows(condition: ColumnElement[bool], order: Any, at: Any) -> Sel
         select(
             Enrollment.id,
             Enrollment.run_id,
-            _participant_name().label("name"),
-            CourseRun.title,
+            _participant_name().label("title"),
+            CourseRun.title.label("detail"),
             at.label("at"),
         )
         .join(CourseRun, CourseRun.id == Enrollment.run_id)
@@ -320,7 +321,12 @@ def _enrollment_rows(condition: ColumnElement[bool], order: Any, at: Any) -> Sel
 def _row_statements() -> dict[str, Select[Any]]:
     """Each item's statement for its first rows, built once (the moment is written in as each runs)."""
     return {
-        "cases": select(Case.id, Case.reference, Case.first_contact_due_on, Municipality.name)
+        "cases": select(
+            Case.id,
+            Case.reference.label("title"),
+            Municipality.name.label("detail"),
+            Case.first_contact_due_on.label("due_on"),
+        )
         .join(Municipality, Municipality.id == Case.municipality_id)
         .where(_late_cases(_AT))
         .order_by(Case.first_contact_due_on, Case.id)
@@ -331,18 +337,21 @@ def _row_statements() -> dict[str, Select[Any]]:
         ),
         "runs": select(
             CourseRun.id,
+            CourseRun.id.label("run_id"),
             CourseRun.title,
-            CourseRun.starts_at,
-            CourseRun.capacity,
-            CourseRun.seats_taken,
-            CourseRun.min_participants,
-            _confirmed_persons().label("confirmed"),
+            CourseRun.starts_at.label("at"),
+            (CourseRun.capacity - CourseRun.seats_taken).label("n1"),
+            _confirmed_persons().label("n2"),
+            CourseRun.min_participants.label("n3"),
         )
         .where(_runs_short(_AT))
         .order_by(CourseRun.starts_at, CourseRun.id)
         .limit(_ROWS),
         "attendance": select(
-            CourseSession.id, CourseSession.title, CourseSession.ends_at, _run_title().label("run_title")
+            CourseSession.id,
+            _run_title().label("title"),
+            CourseSession.title.label("detail"),
+            CourseSession.ends_at.label("at"),
         )
         .where(_sessions_unmarked(_AT))
         .order_by(CourseSession.ends_at, CourseSession.id)
@@ -351,56 +360,89 @@ def _row_statements() -> dict[str, Select[Any]]:
             Evaluation.id,
             Evaluation.run_id,
             Evaluation.title,
-            Evaluation.closes_at,
-            Evaluation.invited_count,
-            _answered().label("answered"),
+            Evaluation.closes_at.label("at"),
+            _answered().label("n1"),
+            Evaluation.invited_count.label("n2"),
         )
         .where(_evaluations_low(_AT))
         .order_by(Evaluation.closes_at, Evaluation.id)
         .limit(_ROWS),
-        "outbox": select(OutboxMessage.id, OutboxMessage.subject, OutboxMessage.failed_at)
+        "outbox": select(
+            OutboxMessage.id, OutboxMessage.subject.label("title"), OutboxMessage.failed_at.label("at")
+        )
         .where(_failed_mail())
         .order_by(OutboxMessage.failed_at, OutboxMessage.id)
         .limit(_ROWS),
     }
 
 
+# The columns every item's rows are read in, so that the seven items come in one statement; an
+# item without a column has a NULL cast to the column's type there (PostgreSQL matches a union's
+# columns by type, and SQLite's text comes back as a date or a time).
+_SHARED: dict[str, Any] = {
+    "id": sa.Integer(),
+    "run_id": sa.Integer(),
+    "title": sa.String(),
+    "detail": sa.String(),
+    "due_on": sa.Date(),
+    "at": UTCDateTime(),
+    "n1": sa.Integer(),
+    "n2": sa.Integer(),
+    "n3": sa.Integer(),
+}
+
+
+@functools.cache
+def _rows_statement() -> Select[Any]:
+    """Every item's first rows in one statement: each item's own (`_row_statements`, with its own
+    order and limit, planned as before) in the shared columns, one after the other (UNION ALL).
+    Seven statements cost seven round trips and seven runs of SQLAlchemy's execution on every
+    visit to the start page."""
+    branches = []
+    for item, statement in _row_statements().items():
+        found = statement.subquery(f"{item}_rows")
+        branches.append(
+            select(
+                written(item, sa.String()).label("item"),
+                *(
+                    (found.c[name] if name in found.c else sa.cast(sa.null(), type_)).label(name)
+                    for name, type_ in _SHARED.items()
+                ),
+            )
+        )
+    return sa.union_all(*branches)  # type: ignore[return-value]
+
+
 def action_rows(moment: Moment) -> dict[str, list[ActionRow]]:
-    """Return the oldest or most urgent ROWS_PER_ITEM rows of each item (one statement per item)."""
-    values = values_at(moment)
-    found = {key: db.session.execute(statement, values).all() for key, statement in _row_statements().items()}
+    """Return the oldest or most urgent ROWS_PER_ITEM rows of each item (one statement)."""
+    found: dict[str, list[Any]] = {item: [] for item in ITEMS}
+    for row in db.session.execute(_rows_statement(), values_at(moment)):
+        found[row.item].append(row)
+    for listed in found.values():  # the order of each item's own statement: its time, then id
+        listed.sort(key=lambda row: (row.due_on or row.at, row.id))
     rows: dict[str, list[ActionRow]] = {}
     rows["cases"] = [
-        ActionRow(row.reference or str(row.id), row.name, row.first_contact_due_on, {"case_id": row.id})
+        ActionRow(row.title or str(row.id), row.detail, row.due_on, {"case_id": row.id})
         for row in found["cases"]
     ]
     for key in ("approvals", "offers"):
-        rows[key] = [ActionRow(row.name, row.title, row.at, {"run_id": row.run_id}) for row in found[key]]
+        rows[key] = [ActionRow(row.title, row.detail, row.at, {"run_id": row.run_id}) for row in found[key]]
     rows["runs"] = [
-        ActionRow(
-            row.title,
-            "",
-            row.starts_at,
-            {"run_id": row.id},
-            (max(row.capacity - row.seats_taken, 0), row.confirmed, row.min_participants or 0),
-        )
+        ActionRow(row.title, "", row.at, {"run_id": row.id}, (max(row.n1, 0), row.n2, row.n3 or 0))
         for row in found["runs"]
     ]
     rows["attendance"] = [
-        ActionRow(row.run_title, row.title, row.ends_at, {"session_id": row.id})
-        for row in found["attendance"]
+        ActionRow(row.title, row.detail, row.at, {"session_id": row.id}) for row in found["attendance"]
     ]
     rows["evaluations"] = [
         ActionRow(
             row.title,
             "",
-            row.closes_at,
+            row.at,
             {"run_id": row.run_id} if row.run_id is not None else {},
-            (row.answered, row.invited_count),
+            (row.n1, row.n2),
         )
         for row in found["evaluations"]
     ]
-    rows["outbox"] = [
-        ActionRow(row.subject, "", row.failed_at, {"message_id": row.id}) for row in found["outbox"]
-    ]
+    rows["outbox"] = [ActionRow(row.title, "", row.at, {"message_id": row.id}) for row in found["outbox"]]
     return rows
