@@ -13,7 +13,7 @@ from wtforms import (
 
 # types-WTForms predates SelectChoice (WTForms 3.3); see coursehub/courses/forms.py.
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from coursehub.forum.models import Delivery
 from coursehub.lib.forms import BaseForm, OfferedChoice, WholeNumber
@@ -66,7 +66,12 @@ class HideForm(BaseForm):
 class MoveThreadForm(BaseForm):
     """A moderator moves a thread to another subject of the network."""
 
-    subject_id = OfferedChoice(_l("Flytta till ämnesområde"), validate_choice=False)
+    # Any subject id passes the form: the service refuses one of another network, with its reason.
+    subject_id = OfferedChoice(
+        _l("Flytta till ämnesområde"),
+        validators=[DataRequired(_l("Välj ett ämnesområde i det här nätverket."))],
+        validate_choice=False,
+    )
 
 
 class NetworkForm(BaseForm):
