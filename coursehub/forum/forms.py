@@ -115,8 +115,3 @@ class ButtonForm(BaseForm):
     """A button with nothing to fill in (lock, pin, delete, unfollow ...): only the CSRF token."""
 
     value = WholeNumber(validators=[Optional()])
-
-
-def subject_choices(subjects: list[tuple[int, str]]) -> list[SelectChoice]:
-    """Return the subjects of a network as choices of the move form."""
-    return [SelectChoice(ident, name) for ident, name in subjects]

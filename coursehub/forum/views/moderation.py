@@ -9,12 +9,12 @@ from flask_login import current_user
 from coursehub import clock
 from coursehub.accounts.permissions import login_required
 from coursehub.forum import permissions, queries
-from coursehub.forum.forms import ButtonForm, HideForm, MoveThreadForm, SubjectForm, subject_choices
+from coursehub.forum.forms import ButtonForm, HideForm, MoveThreadForm, SubjectForm
 from coursehub.forum.models import Subject
 from coursehub.forum.services import discussions
 from coursehub.forum.views import bp
 from coursehub.forum.views.common import load_network, load_post, load_subject, load_thread
-from coursehub.lib.forms import shown_again_status
+from coursehub.lib.forms import offered_records, shown_again_status
 from coursehub.lib.params import get_or_none
 from coursehub.lib.work import ERROR, actor, attempt
 
@@ -150,7 +150,8 @@ def move_thread(thread_id: int):
     thread = load_thread(thread_id)
     _moderates(thread.network)
     form = MoveThreadForm()
-    form.subject_id.choices = subject_choices([(s.id, s.name) for s in queries.subjects(thread.network_id)])
+    # A first line asking for a choice, as a required list must have (the present subject is chosen).
+    form.subject_id.choices = offered_records(_("Välj ämnesområde"), queries.subjects(thread.network_id))
     if request.method == "GET":
         form.subject_id.data = thread.subject_id
     elif form.validate():
