@@ -150,15 +150,16 @@ def move_thread(thread_id: int):
     thread = load_thread(thread_id)
     _moderates(thread.network)
     form = MoveThreadForm()
-    # A first line asking for a choice, as a required list must have (the present subject is chosen).
-    form.subject_id.choices = offered_records(_("Välj ämnesområde"), queries.subjects(thread.network_id))
     if request.method == "GET":
         form.subject_id.data = thread.subject_id
-    elif form.validate():
+    elif form.validate():  # any id passes the form (validate_choice=False): the list is not needed
         target = get_or_none(Subject, form.subject_id.data)
         if attempt(lambda: discussions.move_thread(thread, target, actor=actor()), form=form).ok:
             flash(_("Tråden är flyttad."), "success")
             return redirect(url_for("forum.thread", thread_id=thread_id))
+    # Read only for the page shown: a first line asking for a choice, as a required list must
+    # have, then the network's subjects (the present one chosen).
+    form.subject_id.choices = offered_records(_("Välj ämnesområde"), queries.subjects(thread.network_id))
     return (
         render_template("forum/move_thread.html", thread=thread, network=thread.network, form=form),
         shown_again_status(form),
