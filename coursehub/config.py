@@ -152,6 +152,10 @@ class Defaults:
 
     # The resource's start (an ISO date): the report's series of half-years and years begins here.
     COURSEHUB_REPORTS_START = "2024-01-01"
+    # A report's figures, once counted, are shown from what was kept for this many minutes (its
+    # charts, printable page and workbook too), unless someone asks for them to be counted again
+    # (reports.models.ReportSnapshot says why). 0 counts them on every request.
+    COURSEHUB_REPORT_FRESH_MINUTES = 10
 
     # Retention (SECURITY.md, Privacy): how long personal data are kept, in days. The retention
     # jobs (`flask retention run`, and nightly in the scheduler) anonymise what figures count and

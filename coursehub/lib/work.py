@@ -153,6 +153,12 @@ def commit_audit_now() -> None:
     export of the log read its 4,000 rows one by one). The commit writes audit rows only, so
     what was loaded is still what this request read.
     """
+    commit_keeping_loaded()
+
+
+def commit_keeping_loaded() -> None:
+    """Commit what this request wrote beside its page (an audit row, a report's kept figures)
+    without expiring what it has loaded (see `commit_audit_now`)."""
     session = db.session()
     expiring = session.expire_on_commit
     session.expire_on_commit = False

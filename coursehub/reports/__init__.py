@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from coursehub.lib.nav import add_nav_items
     from coursehub.lib.start import add_start_pages
     from coursehub.lib.user_facts import add_user_fact
-    from coursehub.reports import queries_start, views
+    from coursehub.reports import models, queries_start, views  # noqa: F401 - models: every table known
     from coursehub.reports.views import start
 
     app.register_blueprint(views.bp)

@@ -8,6 +8,8 @@ READERS = STAFF | {"steering", "municipal"}
 
 RULES = [
     Rule("reports.report", READERS),
+    # Counting the figures again is open to whoever may read them (a municipal worker: their own area).
+    Rule("reports.report_recount", READERS, method="POST"),
     Rule("reports.report_print", READERS),
     Rule("reports.report_xlsx", READERS),
     Rule("reports.report_chart", READERS, args=lambda user: {"section": "courses", "figure": "runs_held"}),

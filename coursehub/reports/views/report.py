@@ -9,19 +9,22 @@ visitor may not see answers 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from coursehub import clock
 from coursehub.accounts.permissions import permission_required
 from coursehub.clock import to_local
+from coursehub.lib import work
 from coursehub.lib.nav import FIGURES, NavItem
 from coursehub.lib.quick_select import opts
-from coursehub.reports import charts, exports
+from coursehub.reports import charts, exports, queries, services
 from coursehub.reports.periods import (
     Period,
     half_year_of,
@@ -32,7 +35,7 @@ from coursehub.reports.periods import (
     year_of,
     years_between,
 )
-from coursehub.reports.report import SECTION_BUILDERS, Report, build_report, builders_of
+from coursehub.reports.report import Report, build_report
 from coursehub.reports.report_forms import ReportForm
 from coursehub.reports.report_permissions import can_view_report
 from coursehub.reports.scope import Scope, may_see, parse_scope, scopes_for
@@ -99,13 +102,30 @@ def _area(areas: list[Scope], key: str) -> Scope | None:
     return next((area for area in areas if area.key == key), None) or parse_scope(key)
 
 
-def _report(chosen: Choice, *, section: str | None = None) -> Report | None:
-    """Build the report asked for (only `section` of it, when named), or None for a bad choice."""
+def _report(chosen: Choice, *, recount: bool = False) -> Report | None:
+    """Return the report asked for, or None for a bad choice.
+
+    Its figures as kept, while they are fresh (`COURSEHUB_REPORT_FRESH_MINUTES`, models.ReportSnapshot);
+    else, or when `recount` asks for it, counted now and kept for the page's charts, its printable
+    page, its workbook and whoever opens it next.
+    """
     if chosen.period is None or chosen.area is None:
         return None
-    start = reports_start(current_app.config)
-    builders = builders_of(section) if section is not None else SECTION_BUILDERS
-    return build_report(chosen.area, series_for(chosen.period, start), clock.now(), builders=builders)
+    periods = series_for(chosen.period, reports_start(current_app.config))
+    now = clock.now()
+    locale = str(get_locale())
+    fresh_for = timedelta(minutes=current_app.config["COURSEHUB_REPORT_FRESH_MINUTES"])
+    if not recount and fresh_for:
+        kept = queries.kept_report(chosen.area, periods, locale=locale, now=now, fresh_for=fresh_for)
+        if kept is not None:
+            return kept
+    report = build_report(chosen.area, periods, now)
+    if fresh_for:
+        # Counted while reading only (on SQLite without the write lock); kept in a short write.
+        work.write_from_here()
+        services.keep_report(report, locale=locale)
+        work.commit_keeping_loaded()
+    return report
 
 
 def _title(report: Report) -> str:
@@ -124,6 +144,7 @@ def _page(template: str) -> tuple[str, int]:
         keys={"period": chosen.form.period.data, "omrade": chosen.form.omrade.data},
         unit_label=exports.unit_label,
         rows=exports.rows_html,
+        fresh_minutes=current_app.config["COURSEHUB_REPORT_FRESH_MINUTES"],
     ), status
 
 
@@ -132,6 +153,17 @@ def _page(template: str) -> tuple[str, int]:
 def report() -> tuple[str, int]:
     """Show the report for the chosen period and area: each figure's definition, chart and table."""
     return _page("reports/report.html")
+
+
+@bp.post("/rapport/rakna-om")
+@permission_required(can_view_report)
+def report_recount() -> WerkzeugResponse | tuple[str, int]:
+    """Count the chosen report's figures again now (they are otherwise kept for some minutes)."""
+    chosen = _choice()
+    if _report(chosen, recount=True) is None:
+        return _page("reports/report.html")
+    flash(_("Siffrorna är räknade på nytt."), "success")
+    return redirect(url_for("reports.report", period=chosen.form.period.data, omrade=chosen.form.omrade.data))
 
 
 @bp.get("/rapport/utskrift")
@@ -159,7 +191,7 @@ def report_xlsx() -> Response:
 @permission_required(can_view_report)
 def report_chart(section: str, figure: str) -> Response:
     """Return one figure's chart as an SVG image (no scripts); its table is on the page beside it."""
-    report = _report(_choice(), section=section)
+    report = _report(_choice())
     found = report.figure(section, figure) if report is not None else None
     if report is None or found is None:
         abort(404)

@@ -1,0 +1,203 @@
+"""A report's figures are counted once and kept for some minutes (reports.models.ReportSnapshot).
+
+The page, its charts, its printable page and its workbook show the same kept figures; after
+COURSEHUB_REPORT_FRESH_MINUTES, or when someone asks for it, they are counted again.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from coursehub.extensions import db
+from coursehub.reports.figures import HIDDEN, Figure, Row, Section
+from coursehub.reports.models import ReportSnapshot
+from coursehub.reports.report import sections_from_data, sections_to_data
+from tests.factories import MunicipalityFactory, UserFactory
+from tests.recruitment.factories import CaseFactory
+from tests.reports.test_report_views import assert_same_numbers, page_tables
+from tests.support.race import post_at_once, session_cookie
+
+PAGE = "/rapport?period=2026&omrade=lan"
+RECOUNT = "/rapport/rakna-om?period=2026&omrade=lan"
+
+
+def at(year: int, month: int, day: int) -> datetime:
+    return datetime(year, month, day, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def town(app, clock):
+    """A member municipality with two interest registrations in 2026; the clock in January 2027."""
+    clock.set(at(2027, 1, 15))
+    app.config["COURSEHUB_REPORTS_START"] = "2025-01-01"
+    town = MunicipalityFactory(name="A-stad")
+    for day in (1, 2):
+        CaseFactory(municipality=town, registered_at=at(2026, 3, day), step_changed_at=at(2026, 3, day))
+    db.session.commit()
+    return town
+
+
+def _registrations(html: str) -> list[str]:
+    """The row of the report's first figure: the registrations of 2025 and 2026."""
+    return page_tables(html)["recruitment.registrations"][1]
+
+
+def _one_more_registration(town) -> None:
+    CaseFactory(municipality=town, registered_at=at(2026, 4, 1), step_changed_at=at(2026, 4, 1))
+    db.session.commit()
+
+
+def test_the_figures_are_counted_once_and_kept_while_fresh(town, client, login_as, clock, count_queries):
+    login_as(client, UserFactory(staff=True))
+    with count_queries() as counting:
+        first = client.get(PAGE).get_data(as_text=True)
+    assert _registrations(first) == ["Intresseanmälningar", "0", "2"]
+    assert "Sammanställd fredag 15 januari 2027 kl. 11:00." in first
+
+    _one_more_registration(town)
+    clock.advance(minutes=9)
+    with count_queries() as kept:
+        again = client.get(PAGE).get_data(as_text=True)
+    # Nine minutes later the page shows what was counted, and says when; it no longer counts.
+    assert _registrations(again) == ["Intresseanmälningar", "0", "2"]
+    assert "Sammanställd fredag 15 januari 2027 kl. 11:00." in again
+    assert len(kept) < len(counting) - 10
+    # Besides the session's user (whose menu counts open cases for staff), nothing reads the cases.
+    assert not [s for s in kept if "recruitment_cases" in s and "session_facts" not in s]
+
+    clock.advance(minutes=2)
+    later = client.get(PAGE).get_data(as_text=True)
+    # Older than ten minutes: counted again, with the new registration.
+    assert _registrations(later) == ["Intresseanmälningar", "0", "3"]
+    assert "Sammanställd fredag 15 januari 2027 kl. 11:11." in later
+
+
+def test_a_kept_report_runs_the_same_statements_whatever_the_data(town, client, login_as, count_queries):
+    login_as(client, UserFactory(staff=True))
+    client.get(PAGE)
+    with count_queries() as few:
+        client.get(PAGE)
+    for _ in range(5):
+        _one_more_registration(MunicipalityFactory())
+    # Another area's report is counted and kept; the county's is still read as kept.
+    with count_queries() as more:
+        client.get(PAGE)
+    assert len(more) == len(few)
+
+
+def test_counting_again_now_shows_the_new_figures(town, client, login_as):
+    login_as(client, UserFactory(staff=True))
+    page = client.get(PAGE).get_data(as_text=True)
+    assert f'action="{RECOUNT.replace("&", "&amp;")}"' in page
+    assert "Räkna om siffrorna nu" in page
+    _one_more_registration(town)
+
+    response = client.post(RECOUNT)
+    assert response.status_code == 302
+    assert response.headers["Location"] == PAGE
+    shown = client.get(PAGE).get_data(as_text=True)
+    assert "Siffrorna är räknade på nytt." in shown
+    assert _registrations(shown) == ["Intresseanmälningar", "0", "3"]
+
+
+def test_counting_again_a_bad_choice_gets_the_message_beside_the_field(town, client, login_as):
+    login_as(client, UserFactory(staff=True))
+    response = client.post("/rapport/rakna-om?period=2026h3&omrade=lan")
+    assert response.status_code == 400
+    assert "Välj en period i listan" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ReportSnapshot)) == 0
+
+
+def test_the_charts_the_printable_page_and_the_workbook_show_the_kept_figures(town, client, login_as):
+    login_as(client, UserFactory(staff=True))
+    page = client.get(PAGE).get_data(as_text=True)
+    _one_more_registration(town)
+    # Opened after the page, while the data changed: the same figures as the page, not newer ones.
+    assert_same_numbers(page, client.get("/rapport/rapport.xlsx?period=2026&omrade=lan").data)
+    printed = client.get("/rapport/utskrift?period=2026&omrade=lan").get_data(as_text=True)
+    assert _registrations(printed) == ["Intresseanmälningar", "0", "2"]
+    chart = client.get("/rapport/diagram/recruitment/registrations.svg?period=2026&omrade=lan")
+    assert chart.status_code == 200
+    assert ">2<" in chart.get_data(as_text=True) and ">3<" not in chart.get_data(as_text=True)
+
+
+def test_each_language_has_its_own_kept_figures(town, client, login_as):
+    login_as(client, UserFactory(staff=True))
+    assert "Intresseanmälningar som kom in under perioden" in client.get(PAGE).get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["locale"] = "en"
+    english = client.get(PAGE).get_data(as_text=True)
+    assert "Interest registrations received in the period" in english
+    assert "Intresseanmälningar som kom in under perioden" not in english
+    keys = db.session.scalars(select(ReportSnapshot.key).order_by(ReportSnapshot.key)).all()
+    assert [key.rsplit("/", 1)[1] for key in keys] == ["en", "sv"]
+
+
+def test_a_municipal_worker_gets_the_figures_of_their_own_municipality_only(town, client, login_as):
+    login_as(client, UserFactory(staff=True))
+    assert _registrations(client.get(PAGE).get_data(as_text=True)) == ["Intresseanmälningar", "0", "2"]
+    other = MunicipalityFactory(name="B-by")
+    worker = UserFactory(municipal=True, municipality=other)
+    db.session.commit()
+    login_as(client, worker)
+    # The county's figures are kept, but a worker of B-by reads B-by's, and may not ask for the county's.
+    assert "Rapport 2026 – B-by" in client.get("/rapport?period=2026").get_data(as_text=True)
+    assert client.get(PAGE).status_code == 403
+    assert client.post(RECOUNT).status_code == 403
+
+
+def test_old_snapshots_go_when_a_new_one_is_kept(town, client, login_as, clock):
+    login_as(client, UserFactory(staff=True))
+    client.get(PAGE)
+    clock.advance(days=1, minutes=1)
+    login_as(client, UserFactory(staff=True))
+    assert client.get("/rapport?period=2026h2&omrade=lan").status_code == 200
+    keys = db.session.scalars(select(ReportSnapshot.key)).all()
+    assert keys == ["lan/2025h1+2025h2+2026h1+2026h2/sv"]
+
+
+def test_with_no_minutes_set_the_figures_are_counted_every_time(app, town, client, login_as):
+    app.config["COURSEHUB_REPORT_FRESH_MINUTES"] = 0
+    login_as(client, UserFactory(staff=True))
+    client.get(PAGE)
+    _one_more_registration(town)
+    page = client.get(PAGE).get_data(as_text=True)
+    assert _registrations(page) == ["Intresseanmälningar", "0", "3"]
+    assert "Räkna om siffrorna nu" not in page
+    assert db.session.scalar(select(func.count()).select_from(ReportSnapshot)) == 0
+
+
+def test_two_counting_at_once_both_answer_and_one_snapshot_stands(app, town):
+    # Two members of staff press "count again" in the same instant: both count, both keep.
+    requests = [(RECOUNT, session_cookie(app, UserFactory(staff=True)), "") for _ in range(2)]
+    db.session.commit()
+    replies = post_at_once(app, requests)
+    assert [reply.status for reply in replies] == [302, 302]
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(ReportSnapshot)) == 1
+
+
+def test_kept_sections_read_back_as_they_were_counted():
+    sections = (
+        Section(
+            "satisfaction",
+            "Nöjdhet",
+            (
+                Figure(
+                    key="share",
+                    title="Andel nöjda",
+                    definition="Andelen som svarade 4 eller 5.",
+                    unit="share",
+                    rows=(Row("Alla", (0.875, None, HIDDEN)), Row("kvinna", (1, 0, 2.5))),
+                    note="Färre än fem svar visas inte.",
+                ),
+            ),
+        ),
+    )
+    stored = json.loads(json.dumps(sections_to_data(sections)))
+    assert sections_from_data(stored) == sections
+    assert sections_from_data(stored)[0].figures[0].rows[0].values[2] is HIDDEN
