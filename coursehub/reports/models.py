@@ -25,8 +25,8 @@ class ReportSnapshot(Base):
 
     __tablename__ = "report_snapshots"
 
-    # The place, the series of periods and the language, e.g. "lan/2024h1+2024h2/sv"
-    # (`services.snapshot_key`).
+    # The place, the series of periods and the language, e.g. "lan/2024h1-2026h2/sv"
+    # (`report.snapshot_key`).
     key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
     made_at: Mapped[datetime] = mapped_column(index=True)
     sections: Mapped[list[Any]] = mapped_column(sa.JSON)

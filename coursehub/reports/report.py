@@ -68,8 +68,10 @@ def build_report(place: Scope, periods: Sequence[Period], now: datetime) -> Repo
 
 
 def snapshot_key(place: Scope, periods: Sequence[Period], locale: str) -> str:
-    """Return the key a report is kept under (models.ReportSnapshot): place, periods, language."""
-    return f"{place.key}/{'+'.join(period.key for period in periods)}/{locale}"
+    """Return the key a report is kept under (models.ReportSnapshot): the place, the series of
+    periods by its first and last (a series has no gaps; its length grows with the years, the
+    key must not) and the language."""
+    return f"{place.key}/{periods[0].key}-{periods[-1].key}/{locale}"
 
 
 # How a value kept back by the anonymity threshold is written in a snapshot (models.ReportSnapshot).
