@@ -7,7 +7,6 @@ COURSEHUB_REPORT_FRESH_MINUTES, or when someone asks for it, they are counted ag
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -18,15 +17,11 @@ from coursehub.reports.models import ReportSnapshot
 from coursehub.reports.report import sections_from_data, sections_to_data
 from tests.factories import MunicipalityFactory, UserFactory
 from tests.recruitment.factories import CaseFactory
-from tests.reports.test_report_views import assert_same_numbers, page_tables
+from tests.reports.test_report_views import assert_same_numbers, at, page_tables
 from tests.support.race import post_at_once, session_cookie
 
 PAGE = "/rapport?period=2026&omrade=lan"
 RECOUNT = "/rapport/rakna-om?period=2026&omrade=lan"
-
-
-def at(year: int, month: int, day: int) -> datetime:
-    return datetime(year, month, day, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
