@@ -6,11 +6,12 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from coursehub import clock
 from coursehub.accounts.models import AuditEntry, AuditOutcome
 from coursehub.extensions import db
+from coursehub.lib.database import OWN_TRANSACTION
 
 logger = logging.getLogger(__name__)
 
@@ -24,25 +25,35 @@ def record(
     object_id: int | None = None,
     outcome: AuditOutcome = AuditOutcome.OK,
     detail: str | None = None,
-) -> AuditEntry:
-    """Add an audit row for `actor` doing `action` on `obj`; flushes, never commits."""
+    committed_at_once: bool = False,
+) -> None:
+    """Write an audit row for `actor` doing `action` on `obj`; never commits.
+
+    The row is part of the transaction it is written in, and goes with it if that is rolled back.
+    A caller that commits it at once, whatever the page does next (a sensitive read or a refusal,
+    `lib.work.commit_audit_now`), says so with `committed_at_once`: on a page that has only read
+    it is then written as a transaction of its own (`lib.database.OWN_TRANSACTION`), committed as
+    it is written, without the round trips of a BEGIN and a COMMIT. One INSERT, not an object
+    through the session's unit of work: nothing reads the row back in the same request.
+    """
     if obj is not None:
         object_type = object_type or type(obj).__tablename__
         object_id = object_id if object_id is not None else obj.id
-    entry = AuditEntry(
-        at=clock.now(),
-        actor_id=getattr(actor, "id", None),
-        actor_roles=",".join(sorted(actor.roles)) if actor is not None else "",
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        outcome=outcome,
-        detail=(detail or None) and detail[:300],
+    db.session.execute(
+        insert(AuditEntry)
+        .values(
+            at=clock.now(),
+            actor_id=getattr(actor, "id", None),
+            actor_roles=",".join(sorted(actor.roles)) if actor is not None else "",
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            outcome=outcome,
+            detail=(detail or None) and detail[:300],
+        )
+        .execution_options(**{OWN_TRANSACTION: committed_at_once})
     )
-    db.session.add(entry)
-    db.session.flush()
     logger.info("audit %s %s:%s %s", action, object_type, object_id, outcome.value)
-    return entry
 
 
 def remove_expired_entries(*, now: datetime, batch: int) -> int:

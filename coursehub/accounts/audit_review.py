@@ -292,9 +292,9 @@ def object_types() -> list[str]:
     return distinct_values(AuditEntry.object_type)  # from ix_audit_entries_object_at
 
 
-def record_export(actor: User, *, file_format: str, rows: int, query: Mapping[str, str]) -> AuditEntry:
+def record_export(actor: User, *, file_format: str, rows: int, query: Mapping[str, str]) -> None:
     """Write the audit row of an export of the log: who, how many rows, which filters (no content)."""
     filters = ", ".join(f"{key}={value}" for key, value in sorted(query.items()))
-    return audit.record(
+    audit.record(
         actor, "audit.export", detail=f"{file_format}, {rows} rows" + (f"; {filters}" if filters else "")
     )

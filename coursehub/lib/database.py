@@ -182,10 +182,22 @@ def _needs_transaction(statement: str) -> bool:
     return _LOCKING.search(statement) is not None
 
 
-def _on_pg_statement(connection: Connection, cursor: Any, statement: str, *_args: Any) -> None:
+# An execution option for a write that is a transaction of its own. Sent while a page still reads
+# in autocommit, it commits as it runs, without a BEGIN before it and a COMMIT after it: the audit
+# row of a sensitive read (accounts.audit.record), which the page commits at once anyway
+# (lib.work.commit_audit_now). Anywhere else (a form's post, a job, a page that has written) it is
+# part of the transaction it is sent in, as any statement.
+OWN_TRANSACTION = "coursehub_own_transaction"
+
+
+def _on_pg_statement(
+    connection: Connection, cursor: Any, statement: str, _parameters: Any, context: Any, _many: bool
+) -> None:
     # A server-side cursor (DECLARE) lives in a transaction too; nothing here uses one today.
-    if connection.info.get(_AUTOCOMMIT) and (
-        _needs_transaction(statement) or isinstance(cursor, psycopg.ServerCursor)
+    if (
+        connection.info.get(_AUTOCOMMIT)
+        and (_needs_transaction(statement) or isinstance(cursor, psycopg.ServerCursor))
+        and not (context is not None and context.execution_options.get(OWN_TRANSACTION))
     ):
         _end_autocommit(connection)
     if not connection.info.get(_WROTE, True) and not cannot_write(statement):

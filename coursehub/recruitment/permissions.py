@@ -59,6 +59,7 @@ def record_denied(what: str, object_id: int | None = None) -> None:
         object_type="recruitment_cases" if what != "board" else None,
         object_id=object_id,
         outcome=AuditOutcome.DENIED,
+        committed_at_once=True,
     )
     commit_audit_now()
 
@@ -70,7 +71,7 @@ def record_read(what: str, case: Case | None = None, *, also: Sequence[str] = ()
     """
     actor = _actor(current_user)
     for subject in (what, *also):
-        audit.record(actor, f"recruitment.{subject}.read", obj=case)
+        audit.record(actor, f"recruitment.{subject}.read", obj=case, committed_at_once=True)
     commit_audit_now()
 
 

@@ -64,6 +64,7 @@ def deny(what: str, object_type: str, object_id: int | None) -> None:
         object_type=object_type,
         object_id=object_id,
         outcome=AuditOutcome.DENIED,
+        committed_at_once=True,
     )
     commit_audit_now()
 
@@ -92,5 +93,5 @@ def load_offer(ident: object) -> Offer:
 
 def record_read(what: str, obj: Any) -> None:
     """Write and commit the audit row of the current user's read of `obj`."""
-    audit.record(_actor(), f"recruitment.{what}.read", obj=obj)
+    audit.record(_actor(), f"recruitment.{what}.read", obj=obj, committed_at_once=True)
     commit_audit_now()

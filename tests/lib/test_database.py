@@ -14,9 +14,11 @@ from flask import request
 from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import OperationalError
 
+from coursehub.accounts import audit
+from coursehub.accounts.models import AuditEntry
 from coursehub.courses.models import CourseRun
 from coursehub.lib.database import _has_no_writing_word, cannot_write, lock_for_update, plan_for_values
-from tests.factories import CourseRunFactory
+from tests.factories import CourseRunFactory, UserFactory
 
 
 @pytest.fixture
@@ -189,6 +191,56 @@ def test_a_page_reads_without_a_transaction_and_its_first_write_opens_one(app, d
     client = app.test_client()
     assert client.get("/test/las-sedan-skriv").text == "False True 12"
     db.session.rollback()  # the test's app context (and session) outlives each request
+    assert _capacity_seen_by_another_connection(db, run_id) == 12
+
+
+def _audit_rows_seen_by_another_connection(db, action: str) -> int:
+    with db.engine.connect() as other:
+        return other.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action))
+
+
+@pytest.mark.own_app("adds a route that writes an audit row in a page")
+def test_a_pages_audit_row_is_a_transaction_of_its_own_and_a_later_write_opens_one(app, db, postgres):
+    """The audit row of a sensitive read, committed at once, commits as it is written, without
+    BEGIN and COMMIT; what the page writes after it is a transaction as before, and goes if the
+    page fails. (An audit row not marked so goes with its transaction: test_reading_transactions.)"""
+    run_id = CourseRunFactory(capacity=12).id
+    reader = UserFactory(staff=True)
+    db.session.commit()
+
+    @app.get("/test/las-och-logga")
+    def read_and_log():
+        db.session.get(CourseRun, run_id)
+        audit.record(reader, "test.read", obj=db.session.get(CourseRun, run_id), committed_at_once=True)
+        after_audit = _in_transaction(db)
+        logged = _audit_rows_seen_by_another_connection(db, "test.read")
+        db.session.execute(update(CourseRun).where(CourseRun.id == run_id).values(capacity=20))
+        writing = _in_transaction(db)
+        db.session.rollback()  # the page fails after its read was logged
+        return f"{after_audit} {logged} {writing}"
+
+    assert app.test_client().get("/test/las-och-logga").text == "False 1 True"
+    db.session.rollback()
+    assert _audit_rows_seen_by_another_connection(db, "test.read") == 1
+    assert _capacity_seen_by_another_connection(db, run_id) == 12
+
+
+@pytest.mark.own_app("adds a route that writes and logs in a form's post")
+def test_an_audit_row_of_a_form_post_goes_with_the_work_it_records_even_if_marked(app, db):
+    run_id = CourseRunFactory(capacity=12).id
+    actor = UserFactory(staff=True)
+    db.session.commit()
+
+    @app.post("/test/skriv-och-logga")
+    def write_and_log():
+        db.session.execute(update(CourseRun).where(CourseRun.id == run_id).values(capacity=20))
+        audit.record(actor, "test.change", obj=db.session.get(CourseRun, run_id), committed_at_once=True)
+        db.session.rollback()  # the rule broken: the change and its audit row both go
+        return "ok"
+
+    assert app.test_client().post("/test/skriv-och-logga").text == "ok"
+    db.session.rollback()
+    assert _audit_rows_seen_by_another_connection(db, "test.change") == 0
     assert _capacity_seen_by_another_connection(db, run_id) == 12
 
 
