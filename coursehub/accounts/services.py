@@ -17,8 +17,6 @@ from flask_babel import gettext as _
 from sqlalchemy import CursorResult, func, or_, select, update
 from sqlalchemy import case as sa_case
 from sqlalchemy import delete as sa_delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from coursehub import events
 from coursehub.accounts import audit, emails, passwords, permissions
@@ -45,6 +43,7 @@ from coursehub.accounts.models import (
 from coursehub.errors import PermissionDeniedError
 from coursehub.extensions import db
 from coursehub.lib.checks import known
+from coursehub.lib.database import insert_on_conflict
 from coursehub.lib.email_address import InvalidEmailAddress, email_or_none, normalise_email
 
 logger = logging.getLogger(__name__)
@@ -280,7 +279,6 @@ def check_login_throttle(login: str, address: str, *, now: datetime) -> None:
 def record_login_failure(login: str, address: str, *, now: datetime) -> None:
     """Count one failed login on the account and on the address (atomically, for every worker)."""
     forget = timedelta(hours=current_app.config["COURSEHUB_LOGIN_FAILURES_FORGET_HOURS"])
-    postgresql = db.session.get_bind().dialect.name == "postgresql"
     for key in _throttle_keys(login, address):
         values = {"key": key, "failures": 1, "last_failure_at": now}
         counted = {
@@ -290,18 +288,11 @@ def record_login_failure(login: str, address: str, *, now: datetime) -> None:
             ),
             "last_failure_at": now,
         }
-        if postgresql:
-            db.session.execute(
-                pg_insert(LoginThrottle)
-                .values(values)
-                .on_conflict_do_update(index_elements=["key"], set_=counted)
-            )
-        else:
-            db.session.execute(
-                sqlite_insert(LoginThrottle)
-                .values(values)
-                .on_conflict_do_update(index_elements=["key"], set_=counted)
-            )
+        db.session.execute(
+            insert_on_conflict(LoginThrottle)
+            .values(values)
+            .on_conflict_do_update(index_elements=["key"], set_=counted)
+        )
     db.session.flush()
 
 

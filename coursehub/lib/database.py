@@ -53,6 +53,7 @@ from typing import Any, TypeVar
 import psycopg
 from flask import Flask, g, has_app_context, has_request_context, request
 from sqlalchemy import event, inspect, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 # Long enough for a burst of sign-ups to queue (55 at once take about 4-5 s on a loaded 2-core
@@ -301,6 +302,13 @@ def is_postgres() -> bool:
     from coursehub.extensions import db
 
     return db.engine.dialect.name == "postgresql"
+
+
+def insert_on_conflict(target: Any) -> postgresql.Insert | sqlite.Insert:
+    """Return an INSERT into `target` that can say what becomes of a row whose unique key is taken
+    (`on_conflict_do_update`, `on_conflict_do_nothing`, `excluded`): PostgreSQL's or SQLite's,
+    whichever the app runs on; the two take the same arguments."""
+    return postgresql.insert(target) if is_postgres() else sqlite.insert(target)
 
 
 def plan_for_values() -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from coursehub.extensions import db
+from coursehub.lib.database import insert_on_conflict
 from coursehub.reports.models import ReportSnapshot
 from coursehub.reports.report import Report, sections_to_data, snapshot_key
 
@@ -28,8 +27,7 @@ def keep_report(report: Report, *, locale: str) -> None:
         "made_at": report.made_at,
         "sections": sections_to_data(report.sections),
     }
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(ReportSnapshot).values(values)
+    statement = insert_on_conflict(ReportSnapshot).values(values)
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=["key"],
