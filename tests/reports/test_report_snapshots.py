@@ -205,3 +205,31 @@ def test_kept_sections_read_back_as_they_were_counted():
     stored = json.loads(json.dumps(sections_to_data(sections)))
     assert sections_from_data(stored) == sections
     assert sections_from_data(stored)[0].figures[0].rows[0].values[2] is HIDDEN
+
+
+def _figures_part(html: str) -> str:
+    """The page from its first section of figures to the end of its content."""
+    return html[html.index('<section class="report-section"') : html.index("</main>")]
+
+
+def test_kept_figures_shown_again_are_the_ones_counting_writes(app, town, client, login_as):
+    # Each figure of a kept report is written once and shown as written after (reports/views/report.py).
+    login_as(client, UserFactory(staff=True))
+    first = client.get(PAGE).get_data(as_text=True)
+    again = client.get(PAGE).get_data(as_text=True)
+    app.config["COURSEHUB_REPORT_FRESH_MINUTES"] = 0  # counted and written for the page alone
+    counted = client.get(PAGE).get_data(as_text=True)
+    assert _figures_part(again) == _figures_part(first) == _figures_part(counted)
+    assert len(page_tables(again)) == len(page_tables(counted)) > 20
+
+
+def test_kept_figures_link_their_charts_under_the_address_they_are_shown_at(town, client, login_as):
+    login_as(client, UserFactory(staff=True))
+    chart = "/rapport/diagram/recruitment/registrations.svg?period=2026&amp;omrade=lan"
+    assert f'src="{chart}"' in client.get(PAGE).get_data(as_text=True)
+    # The same kept figures, served under a path of its own (a reverse proxy's prefix).
+    under = client.get(PAGE, base_url="http://localhost/familjehem").get_data(as_text=True)
+    assert f'src="/familjehem{chart}"' in under
+    # Another period: other figures, with their own charts' addresses.
+    other = client.get("/rapport?period=2026h2&omrade=lan").get_data(as_text=True)
+    assert 'registrations.svg?period=2026h2&amp;omrade=lan"' in other

@@ -1,0 +1,50 @@
+"""Pieces of a page written once per process and shown again while what they show stays the same.
+
+For HTML that many requests write alike from data that cannot change under its key: the report's
+figures are written from a kept snapshot (reports.models.ReportSnapshot), and a snapshot's figures
+never change while its key and the moment it was counted stay the same. The key must name
+everything the piece depends on (the data's identity, the language, the script root, the
+address's keys); what is not in it is not allowed to change the HTML.
+
+`functools.lru_cache` keys a function by its arguments; here the piece is made by whatever the
+caller passes (a template macro), so the cache is a small bounded dictionary of its own.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from threading import Lock
+
+from markupsafe import Markup
+
+
+class Fragments:
+    """At most `size` pieces of HTML, the least recently shown dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pieces: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: Hashable, make: Callable[[], Markup]) -> Markup:
+        """Return the piece kept under `key`, made by `make` (outside the lock) when there is none."""
+        with self._lock:
+            found = self._pieces.get(key)
+            if found is not None:
+                self._pieces.move_to_end(key)
+                return found
+        made = make()
+        with self._lock:
+            self._pieces[key] = made
+            self._pieces.move_to_end(key)
+            while len(self._pieces) > self.size:
+                self._pieces.popitem(last=False)
+        return made
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pieces.clear()
+
+    def __len__(self) -> int:
+        return len(self._pieces)
