@@ -6,15 +6,17 @@ a municipality itself. People and families are placed in a scope by their own mu
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from coursehub.accounts.models import FIGURE_ROLES, CountyPart, Municipality, Role, county_part_municipalities
 from coursehub.extensions import db
+from coursehub.lib.sqlconst import written
 
 ScopeKind = Literal["county", "part", "municipality"]
 
@@ -109,23 +111,50 @@ def may_see(user: object, chosen: Scope) -> bool:
     )
 
 
+@functools.cache
+def _areas_statement() -> sa.CompoundSelect[Any]:
+    """The member municipalities (kind "m") and the county parts with their municipalities (kind
+    "p", a row per municipality, or one with None for a part without any), built once."""
+    member = sa.select(
+        written("m", sa.String()).label("kind"),
+        Municipality.id,
+        Municipality.name,
+        sa.null().label("municipality_id"),
+    ).where(Municipality.is_member.is_(True))
+    parts = sa.select(
+        written("p", sa.String()),
+        CountyPart.id,
+        CountyPart.name,
+        county_part_municipalities.c.municipality_id,
+    ).outerjoin(county_part_municipalities, county_part_municipalities.c.county_part_id == CountyPart.id)
+    both = sa.union_all(member, parts)
+    # Names in the database's order (its collation puts å, ä and ö where Swedish has them).
+    by = both.selected_columns
+    return both.order_by(by.kind, by.name, by.id, by.municipality_id)
+
+
 def _all_scopes() -> list[Scope]:
-    """The county, every part (by name) and every member municipality (by name): two queries."""
-    municipalities = db.session.execute(
-        sa.select(Municipality.id, Municipality.name, Municipality.is_member).order_by(Municipality.name)
-    ).all()
-    parts = db.session.execute(
-        sa.select(CountyPart.id, CountyPart.name, county_part_municipalities.c.municipality_id)
-        .outerjoin(county_part_municipalities, county_part_municipalities.c.county_part_id == CountyPart.id)
-        .order_by(CountyPart.name, CountyPart.id, county_part_municipalities.c.municipality_id)
-    ).all()
-    members = [row for row in municipalities if row.is_member]
-    scopes = [Scope("county", None, county_label(), tuple(sorted(row.id for row in members)))]
+    """The county, every part (by name) and every member municipality (by name): one query.
+
+    The scopes are built once per set of rows and language (`_scopes_of`): a national list of
+    290 municipalities is read on every view of the report, and changes once in years.
+    """
+    rows = tuple(tuple(row) for row in db.session.execute(_areas_statement()))
+    return list(_scopes_of(rows, county_label()))
+
+
+@functools.lru_cache(maxsize=8)
+def _scopes_of(rows: tuple[tuple[str, int, str, int | None], ...], county: str) -> tuple[Scope, ...]:
+    """The scopes of `_areas_statement`'s rows (in its order), `county` the county's label in
+    this language."""
+    members = [(ident, name) for kind, ident, name, _member in rows if kind == "m"]
     by_part: dict[int, tuple[str, list[int]]] = {}
-    for row in parts:
-        entry = by_part.setdefault(row.id, (row.name, []))
-        if row.municipality_id is not None:
-            entry[1].append(row.municipality_id)
+    for kind, ident, name, municipality_id in rows:
+        if kind == "p":
+            entry = by_part.setdefault(ident, (name, []))
+            if municipality_id is not None:
+                entry[1].append(municipality_id)
+    scopes = [Scope("county", None, county, tuple(sorted(ident for ident, _name in members)))]
     scopes += [Scope("part", part_id, name, tuple(ids)) for part_id, (name, ids) in by_part.items()]
-    scopes += [Scope("municipality", row.id, row.name, (row.id,)) for row in members]
-    return scopes
+    scopes += [Scope("municipality", ident, name, (ident,)) for ident, name in members]
+    return tuple(scopes)

@@ -72,6 +72,34 @@ def test_staff_and_steering_choose_every_scope(county):
         assert f"kommun-{outside.id}" not in keys  # only the member municipalities are listed
 
 
+def test_the_scopes_are_listed_in_one_query_and_follow_every_change(county, count_queries):
+    a, b, outside, part, empty = county
+    staff = UserFactory(staff=True)
+    with count_queries() as counted:
+        first = scopes_for(staff)
+    assert len(counted) == 1
+    assert [scope.label for scope in first] == ["Hela länet", "Södra delen", "Tom del", "Aby", "Bstad"]
+    assert first[1].municipality_ids == tuple(sorted((a.id, b.id)))
+    # The list is built once per set of rows: a renamed, a new and a joining municipality show at once.
+    a.name = "Åby"
+    c = MunicipalityFactory(name="Cby")
+    part.municipalities.append(c)
+    outside.is_member = True
+    db.session.flush()
+    again = scopes_for(staff)
+    assert [scope.label for scope in again] == [
+        "Hela länet",
+        "Södra delen",
+        "Tom del",
+        "Bstad",
+        "Cby",
+        "Utanför",
+        "Åby",
+    ]
+    assert again[0].municipality_ids == tuple(sorted((a.id, b.id, c.id, outside.id)))
+    assert again[1].municipality_ids == tuple(sorted((a.id, b.id, c.id)))
+
+
 def test_a_municipal_worker_chooses_only_their_own(county):
     a, b, outside, part, empty = county
     worker = UserFactory(municipal=True, municipality=a)
