@@ -141,7 +141,7 @@ KEPT_FIGURES_KEY = "coursehub_kept_figures"
 
 def _kept_figures() -> Fragments:
     """Each figure of a kept report as its page wrote it (see `_figure_writer`), one store per app:
-    26 figures a report, so about ten reports' worth, some 2 MB at national size."""
+    26 figures a report, so about ten reports' worth (a national report's figures are 74 kB)."""
     found: Fragments = current_app.extensions.setdefault(KEPT_FIGURES_KEY, Fragments(size=256))
     return found
 
