@@ -1,10 +1,11 @@
 """Pieces of a page written once per process and shown again while what they show stays the same.
 
-For HTML that many requests write alike from data that cannot change under its key: the report's
-figures are written from a kept snapshot (reports.models.ReportSnapshot), and a snapshot's figures
-never change while its key and the moment it was counted stay the same. The key must name
-everything the piece depends on (the data's identity, the language, the script root, the
-address's keys); what is not in it is not allowed to change the HTML.
+For HTML (or an image's text) that many requests write alike from data that cannot change under
+its key: the report's figures and charts are written from a kept snapshot
+(reports.models.ReportSnapshot), and a snapshot's figures never change while its key and the
+moment it was counted stay the same. The key must name everything the piece depends on (the
+data's identity, the language, the script root, the address's keys); what is not in it is not
+allowed to change what is written.
 
 `functools.lru_cache` keys a function by its arguments; here the piece is made by whatever the
 caller passes (a template macro), so the cache is a small bounded dictionary of its own.
@@ -15,25 +16,32 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
+from typing import Generic, TypeVar
 
-from markupsafe import Markup
+T = TypeVar("T", bound=str)
 
 
-class Fragments:
-    """At most `size` pieces of HTML, the least recently shown dropped first."""
+class Fragments(Generic[T]):
+    """At most `size` pieces of text (HTML as Markup, or an SVG), the least recently shown dropped first."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._pieces: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._pieces: OrderedDict[Hashable, T] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, key: Hashable, make: Callable[[], Markup]) -> Markup:
-        """Return the piece kept under `key`, made by `make` (outside the lock) when there is none."""
+    def find(self, key: Hashable) -> T | None:
+        """Return the piece kept under `key`, or None."""
         with self._lock:
             found = self._pieces.get(key)
             if found is not None:
                 self._pieces.move_to_end(key)
-                return found
+            return found
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        """Return the piece kept under `key`, made by `make` (outside the lock) when there is none."""
+        found = self.find(key)
+        if found is not None:
+            return found
         made = make()
         with self._lock:
             self._pieces[key] = made

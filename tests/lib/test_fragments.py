@@ -25,5 +25,7 @@ def test_a_piece_is_made_once_and_the_least_recently_shown_goes_first():
     assert len(kept) == 2
     assert kept.get("b", maker("b again")) == Markup("<p>b again</p>")
     assert made == ["a", "b", "c", "b again"]
+    assert kept.find("c") == Markup("<p>c</p>")
+    assert kept.find("a") is None  # gone when "b" came back
     kept.clear()
     assert len(kept) == 0

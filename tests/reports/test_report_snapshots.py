@@ -7,6 +7,7 @@ COURSEHUB_REPORT_FRESH_MINUTES, or when someone asks for it, they are counted ag
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -21,6 +22,7 @@ from tests.reports.test_report_views import assert_same_numbers, at, page_tables
 from tests.support.race import post_at_once, session_cookie
 
 PAGE = "/rapport?period=2026&omrade=lan"
+CHART = "/rapport/diagram/recruitment/registrations.svg?period=2026&omrade=lan"
 RECOUNT = "/rapport/rakna-om?period=2026&omrade=lan"
 
 
@@ -87,6 +89,7 @@ def test_a_kept_report_runs_the_same_statements_whatever_the_data(town, client, 
 def test_counting_again_now_shows_the_new_figures(town, client, login_as):
     login_as(client, UserFactory(staff=True))
     page = client.get(PAGE).get_data(as_text=True)
+    assert ">2<" in client.get(CHART).get_data(as_text=True)
     assert f'action="{RECOUNT.replace("&", "&amp;")}"' in page
     assert "Räkna om siffrorna nu" in page
     _one_more_registration(town)
@@ -97,6 +100,8 @@ def test_counting_again_now_shows_the_new_figures(town, client, login_as):
     shown = client.get(PAGE).get_data(as_text=True)
     assert "Siffrorna är räknade på nytt." in shown
     assert _registrations(shown) == ["Intresseanmälningar", "0", "3"]
+    # The chart too, though the clock stands still (the same moment of counting as before).
+    assert ">3<" in client.get(CHART).get_data(as_text=True)
 
 
 def test_counting_again_a_bad_choice_gets_the_message_beside_the_field(town, client, login_as):
@@ -233,3 +238,26 @@ def test_kept_figures_link_their_charts_under_the_address_they_are_shown_at(town
     # Another period: other figures, with their own charts' addresses.
     other = client.get("/rapport?period=2026h2&omrade=lan").get_data(as_text=True)
     assert 'registrations.svg?period=2026h2&amp;omrade=lan"' in other
+
+
+def _unnamed(svg: str) -> str:
+    return re.sub(r"chart-[0-9a-f-]{36}", "chart", svg)
+
+
+def test_a_kept_chart_is_drawn_once_and_read_again_without_the_figures(
+    app, town, client, login_as, count_queries
+):
+    login_as(client, UserFactory(staff=True))
+    client.get(PAGE)
+    first = client.get(CHART)
+    with count_queries() as again:
+        second = client.get(CHART)
+    assert second.get_data() == first.get_data()
+    assert second.headers["Content-Security-Policy"] == first.headers["Content-Security-Policy"]
+    # Only when the kept report was counted is read, not its figures.
+    kept_reads = [s for s in again if "FROM report_snapshots" in s]
+    assert len(kept_reads) == 1 and "report_snapshots.sections" not in kept_reads[0]
+    app.config["COURSEHUB_REPORT_FRESH_MINUTES"] = 0  # drawn from figures counted for it alone
+    # Each drawing names its chart anew (pygal: an id and the style's selectors); the rest is alike.
+    assert _unnamed(client.get(CHART).get_data(as_text=True)) == _unnamed(first.get_data(as_text=True))
+    assert client.get(CHART.replace("registrations", "no-such-figure")).status_code == 404
