@@ -8,9 +8,9 @@ visitor may not see answers 403.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -159,6 +159,12 @@ def _kept_charts() -> Fragments[str]:
     return found
 
 
+def _kept_row(place: Scope, periods: Sequence[Period], made_at: datetime) -> tuple[str, datetime]:
+    """Name the kept report (models.ReportSnapshot) that what is written from it comes from: its
+    key (place, series of periods, this request's language) and when it was counted."""
+    return snapshot_key(place, periods, str(get_locale())), made_at
+
+
 def _figure_writer(report: Report | None, keys: dict[str, str | None]) -> Callable[..., Markup]:
     """Return what writes one figure of the page (`figure_writer(figure_block, section, figure)`).
 
@@ -176,8 +182,7 @@ def _figure_writer(report: Report | None, keys: dict[str, str | None]) -> Callab
         return write
     kept = _kept_figures()
     kept_as = (
-        snapshot_key(report.place, report.periods, str(get_locale())),
-        report.made_at,
+        *_kept_row(report.place, report.periods, report.made_at),
         request.script_root,
         tuple(sorted(keys.items())),
     )
@@ -199,16 +204,14 @@ def _chart(chosen: Choice, section: str, figure: str) -> str | None:
     """
     if chosen.period is None or chosen.area is None:
         return None
-    fresh_for, locale = _fresh_for(), str(get_locale())
+    fresh_for = _fresh_for()
     if fresh_for:
         periods = series_for(chosen.period, reports_start(current_app.config))
         kept_at = queries.kept_moment(
-            chosen.area, periods, locale=locale, now=clock.now(), fresh_for=fresh_for
+            chosen.area, periods, locale=str(get_locale()), now=clock.now(), fresh_for=fresh_for
         )
         if kept_at is not None:
-            drawn = _kept_charts().find(
-                (snapshot_key(chosen.area, periods, locale), kept_at, section, figure)
-            )
+            drawn = _kept_charts().find((*_kept_row(chosen.area, periods, kept_at), section, figure))
             if drawn is not None:
                 return drawn
     report = _report(chosen)
@@ -218,7 +221,7 @@ def _chart(chosen: Choice, section: str, figure: str) -> str | None:
     if not fresh_for:
         return charts.figure_svg(found, report.periods)
     return _kept_charts().get(
-        (snapshot_key(report.place, report.periods, locale), report.made_at, section, figure),
+        (*_kept_row(report.place, report.periods, report.made_at), section, figure),
         lambda: charts.figure_svg(found, report.periods),
     )
 
