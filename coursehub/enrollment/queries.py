@@ -287,12 +287,13 @@ def persons_names(enrollment_ids: Iterable[int]) -> dict[int, list[str]]:
     return names
 
 
-@functools.cache
-def _meetings_statement() -> Select[*tuple[Any, ...]]:
-    """`family_progress`'s statement, built once (the runs are bound at execution)."""
+def _meetings_select() -> Select[*tuple[Any, ...]]:
+    """The scheduled sessions of the bound runs, with the columns the page shows of each and its
+    venue: (key, title, starts_at, ends_at, online_url, venue_id, name, street, postcode, city,
+    order), the key being the session's run."""
     return (
         select(
-            CourseSession.run_id,
+            CourseSession.run_id.label("key"),
             CourseSession.title,
             CourseSession.starts_at,
             CourseSession.ends_at,
@@ -302,42 +303,65 @@ def _meetings_statement() -> Select[*tuple[Any, ...]]:
             Venue.street,
             Venue.postcode,
             Venue.city,
+            CourseSession.id.label("position"),
         )
         .outerjoin(Venue, Venue.id == CourseSession.venue_id)
         .where(
             CourseSession.run_id.in_(bindparam("run_ids", expanding=True)),
             CourseSession.status == SessionStatus.SCHEDULED,
         )
-        .order_by(CourseSession.starts_at, CourseSession.id)
     )
+
+
+@functools.cache
+def _meetings_statement() -> Select[*tuple[Any, ...]]:
+    """`family_progress`'s statement, built once (the runs are bound at execution)."""
+    meetings = _meetings_select()
+    return meetings.order_by(CourseSession.starts_at, CourseSession.id)
+
+
+@functools.cache
+def _meetings_and_names_statement() -> Any:
+    """`family_rows`'s statement, built once: the runs' scheduled sessions as in
+    `_meetings_statement`, then the bound sign-ups' persons' names (the key the sign-up, the name
+    in the title's place, the rest empty), each part in its order. The sessions come first in
+    the union, so their columns' types (the moments in UTC) are the union's."""
+    names = (
+        select(
+            EnrollmentPerson.enrollment_id,
+            User.full_name,
+            *(null() for _ in range(8)),
+            EnrollmentPerson.id,
+        )
+        .join(User, User.id == EnrollmentPerson.user_id)
+        .where(EnrollmentPerson.enrollment_id.in_(bindparam("enrollment_ids", expanding=True)))
+    )
+    rows = union_all(
+        _meetings_select().add_columns(written(0, Integer).label("part")),
+        names.add_columns(written(1, Integer)),
+    ).subquery("family_rows")
+    return select(rows).order_by(rows.c.part, rows.c.starts_at, rows.c.position)
 
 
 def _meeting(row: Any, run: CourseRun) -> Meeting:
     """Return a row of `_meetings_statement` as the Meeting the page shows."""
-    _run_id, title, starts_at, ends_at, online_url, venue_id, name, street, postcode, city = row
+    _run_id, title, starts_at, ends_at, online_url, venue_id, name, street, postcode, city = row[:10]
     place = Place(name, venue_address(street, postcode, city)) if venue_id is not None else None
     return Meeting(title, starts_at, ends_at, online_url, place, run)
 
 
-def family_progress(enrollments: Iterable[Enrollment], now: datetime) -> dict[int, Progress | None]:
-    """Return progress_of for every sign-up, from one statement of the runs' scheduled sessions.
+def _counted_runs(enrollments: list[Enrollment]) -> list[int]:
+    """The runs whose sessions a page of sign-ups counts: those of its confirmed sign-ups that are
+    not make-ups (a make-up's progress is its loaded session, as in progress_of)."""
+    return sorted(
+        {e.run_id for e in enrollments if e.status == EnrollmentStatus.CONFIRMED and e.makeup_session is None}
+    )
 
-    For a page of a family's sign-ups, and of a professional's (their runs' sessions need not be
-    loaded either).
 
-    Only the columns the page shows are read, as plain rows instead of ORM objects with their
-    venues (building those cost most of the family courses page's time); only each sign-up's next
-    session becomes a Meeting, the one the page shows. A make-up sign-up's progress is its loaded
-    make-up session, as in progress_of.
-    """
-    enrollments = list(enrollments)
-    runs = {
-        e.run_id for e in enrollments if e.status == EnrollmentStatus.CONFIRMED and e.makeup_session is None
-    }
-    by_run: dict[int, list[Any]] = {run_id: [] for run_id in runs}
-    if runs:
-        for row in db.session.execute(_meetings_statement(), {"run_ids": sorted(runs)}):
-            by_run[row[0]].append(row)
+def _progress_from(
+    enrollments: list[Enrollment], by_run: dict[int, list[Any]], now: datetime
+) -> dict[int, Progress | None]:
+    """progress_of for every sign-up, from its run's session rows in `by_run`."""
     progress: dict[int, Progress | None] = {}
     for e in enrollments:
         if e.status != EnrollmentStatus.CONFIRMED:
@@ -350,6 +374,52 @@ def family_progress(enrollments: Iterable[Enrollment], now: datetime) -> dict[in
                 found = replace(found, next_session=_meeting(found.next_session, e.run))
             progress[e.id] = found
     return progress
+
+
+def family_progress(enrollments: Iterable[Enrollment], now: datetime) -> dict[int, Progress | None]:
+    """Return progress_of for every sign-up, from one statement of the runs' scheduled sessions.
+
+    For a page of a professional's sign-ups (their runs' sessions need not be loaded); a family's
+    page reads its persons' names in the same statement (`family_rows`).
+
+    Only the columns the page shows are read, as plain rows instead of ORM objects with their
+    venues (building those cost most of the family courses page's time); only each sign-up's next
+    session becomes a Meeting, the one the page shows. A make-up sign-up's progress is its loaded
+    make-up session, as in progress_of.
+    """
+    enrollments = list(enrollments)
+    runs = _counted_runs(enrollments)
+    by_run: dict[int, list[Any]] = {run_id: [] for run_id in runs}
+    if runs:
+        for row in db.session.execute(_meetings_statement(), {"run_ids": runs}):
+            by_run[row[0]].append(row)
+    return _progress_from(enrollments, by_run, now)
+
+
+@dataclass(frozen=True)
+class FamilyRows:
+    """What a page of a family's sign-ups shows beside the sign-ups themselves."""
+
+    progress: dict[int, Progress | None]  # family_progress
+    names: dict[int, list[str]]  # persons_names
+
+
+def family_rows(enrollments: Iterable[Enrollment], now: datetime) -> FamilyRows:
+    """Return family_progress and persons_names of a page of sign-ups from one statement, not two
+    (a round trip and a statement's execution saved on the page families open most after
+    their start page)."""
+    enrollments = list(enrollments)
+    runs = _counted_runs(enrollments)
+    by_run: dict[int, list[Any]] = {run_id: [] for run_id in runs}
+    names: dict[int, list[str]] = {e.id: [] for e in enrollments}
+    if names:
+        values = {"run_ids": runs, "enrollment_ids": list(names)}
+        for row in db.session.execute(_meetings_and_names_statement(), values):
+            if row.part == 0:
+                by_run[row[0]].append(row)
+            else:
+                names[row[0]].append(row[1])
+    return FamilyRows(_progress_from(enrollments, by_run, now), names)
 
 
 def _progress(run: CourseRun, sessions: Sequence[Any], now: datetime) -> Progress:

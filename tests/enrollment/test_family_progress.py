@@ -86,3 +86,32 @@ def test_persons_names_are_the_persons_in_their_order(db, make_family):
     }
     assert names[both.id] == [second.full_name, first.full_name]
     assert queries.persons_names([]) == {}
+
+
+def test_family_rows_are_progress_and_names_in_one_statement(db, make_family, count_queries):
+    household, (first, second) = make_family(2)
+    now = clock.now()
+    going = CourseRunFactory(sessions=False, title="Pågår")
+    CourseSessionFactory(run=going, title="Förra", starts_at=now - timedelta(days=7))
+    CourseSessionFactory(run=going, title="Nästa", starts_at=now + timedelta(days=3), venue=VenueFactory())
+    later = CourseRunFactory(title="Senare")
+    both = EnrollmentFactory(run=going, household=household, persons=[second, first])
+    EnrollmentFactory(run=later, household=household, persons=[first])
+    EnrollmentFactory(run=CourseRunFactory(), household=household, persons=[second], waitlisted=True)
+    db.session.commit()
+    page = queries.family_courses(household.id)
+    ids = [e.id for e in page.items]
+    expected_progress = {e_id: _seen(p) for e_id, p in queries.family_progress(page.items, now).items()}
+    expected_names = queries.persons_names(ids)
+
+    with count_queries() as counted:
+        shown = queries.family_rows(page.items, now)
+
+    assert len(counted) == 1
+    assert {e_id: _seen(p) for e_id, p in shown.progress.items()} == expected_progress
+    assert shown.names == expected_names
+    assert shown.names[both.id] == [second.full_name, first.full_name]
+    assert sorted(map(len, shown.names.values())) == [1, 1, 2]
+    assert shown.progress[both.id].next_session.title == "Nästa"
+    assert shown.progress[both.id].held == 1
+    assert queries.family_rows([], now).names == {}

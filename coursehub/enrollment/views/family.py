@@ -187,7 +187,7 @@ def my_courses():
     adults = queries.household_feed_holders(current_user.household_id)
     # The logged-in adult is one of the household's active adults: their token comes with the list.
     feed = next((adult.feed_token for adult, _has in adults if adult.id == current_user.id), None)
-    progress = queries.family_progress(page.items, now)
+    shown = queries.family_rows(page.items, now)
     feed_name = calendar_name()
     links = (
         ical.subscribe_links(url_for("enrollment.feed", token=feed, _external=True), name=feed_name)
@@ -205,8 +205,8 @@ def my_courses():
     return render_template(
         "enrollment/my_courses.html",
         page=page,
-        rows=rows(page.items, queries.persons_names(e.id for e in page.items), progress),
-        next_meeting=queries.next_meeting(progress.values()),
+        rows=rows(page.items, shown.names, shown.progress),
+        next_meeting=queries.next_meeting(shown.progress.values()),
         absence_url=ABSENCE_PATH,
         feed=feed,
         feed_links=links,
