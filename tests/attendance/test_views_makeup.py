@@ -300,3 +300,36 @@ def test_make_up_offers_read_the_sessions_shown_not_every_coming_run(db, client,
     # Every coming session of the theme was loaded (with its run and venues) and every run's seats
     # counted: 5 -> 39 runs sent some 40 rows more. Now the first few of each theme only.
     assert many.rows == few.rows, (few.rows, many.rows)
+
+
+def test_nothing_lacking_asks_nothing_of_make_ups(request_context, db, count_queries, course_type, leader):
+    """A family that has every theme (or lacks only what it has planned) is offered nothing: the
+    make-up offers read no sign-ups and no sessions when nothing at all is lacking, and read the
+    plans when a theme is lacking."""
+    from coursehub import clock
+    from coursehub.attendance import queries
+
+    done = family_member()
+    going = family_member()
+    run = started_run(course_type, weeks_ago=5, leaders=[leader])
+    enrol(run, done)
+    enrol(run, going)
+    with request_context():
+        for session in run.sessions:
+            services.record_attendance(
+                session, done, status="present", actor=leader, now=session.starts_at + timedelta(hours=1)
+            )
+    db.session.commit()
+    now = clock.now()
+    progress = queries.progress_for_users([done.id, going.id])
+    assert [course.is_complete for course in progress[done.id]] == [True]
+    assert [course.is_complete for course in progress[going.id]] == [False]
+
+    with count_queries() as statements:
+        offers = queries.makeup_candidates([done], progress, now=now)
+    assert offers == {done.id: []}
+    assert statements == []
+
+    with count_queries() as statements:
+        offers = queries.makeup_candidates([going], progress, now=now)
+    assert len(statements) >= 1  # the plans: what the lacking themes may already have booked

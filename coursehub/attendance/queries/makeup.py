@@ -191,19 +191,23 @@ def makeup_candidates(
 ) -> dict[int, list[MakeupTheme]]:
     """Return, per person, each missing theme of a make-up course type with sessions to book.
 
-    At most three statements whatever the number of persons, course types and runs (one when
-    nothing is lacking).
+    At most three statements whatever the number of persons, course types and runs: none when
+    nothing is lacking (a family that has completed what it took, or takes only courses without
+    make-ups), one when everything lacking is planned.
     """
     result: dict[int, list[MakeupTheme]] = {u.id: [] for u in users}
+    lacking: list[tuple[User, CourseProgress, CourseTheme]] = [
+        (user, course, row.theme)
+        for user in users
+        for course in progress.get(user.id, [])
+        if not course.is_complete and course.course_type.allows_makeup
+        for row in course.themes
+        if row.attended is None
+    ]
+    if not lacking:
+        return result
     whole_runs, planned = _plans(users, now)
-    wanted: list[tuple[User, CourseProgress, CourseTheme]] = []
-    for user in users:
-        for course in progress.get(user.id, []):
-            if course.is_complete or not course.course_type.allows_makeup:
-                continue
-            for row in course.themes:
-                if row.attended is None and row.theme.id not in planned[user.id]:
-                    wanted.append((user, course, row.theme))
+    wanted = [(user, course, theme) for user, course, theme in lacking if theme.id not in planned[user.id]]
     theme_ids = {theme.id for _u, _c, theme in wanted}
     if not theme_ids:  # nothing lacking, or everything planned: no sessions to look for
         return result
