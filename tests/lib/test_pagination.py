@@ -203,3 +203,30 @@ def test_a_page_of_a_list_counted_in_part_says_at_least(app):
         whole = str(macro(Page(items=[], page=3, per_page=25, total=1050), "courses.catalogue"))
     assert "Sida 3 av minst 43" in partly and "Nästa" in partly
     assert "Sida 3 av 42" in whole
+
+
+def test_a_list_built_once_is_paged_by_the_same_statements_on_every_page(db, count_queries):
+    """The paged forms of a list's statement are kept beside it (lib.pagination), so each page's
+    bounds must come with each call: every page shows its own rows, read by the same SQL text."""
+    home, _ = _seven_households()
+    db.session.flush()
+    listed = _household_names(home.id)
+
+    seen = []
+    for number in (1, 2, 3):
+        with count_queries() as counted:
+            page = paginate_counted(listed, number, 3)
+        seen.append([h.name for h in page.items])
+        with count_queries() as both:
+            again = paginate(listed, number, 3)
+        assert [h.name for h in again.items] == seen[-1]
+        assert (again.total, page.total) == (7, 7)
+        texts = [s for s in counted + both if "households" in s]
+        if number == 1:
+            first = texts
+        assert texts == first  # one text per form: the bounds are parameters
+    assert seen == [
+        ["Familj 00", "Familj 01", "Familj 02"],
+        ["Familj 03", "Familj 04", "Familj 05"],
+        ["Familj 06"],
+    ]
