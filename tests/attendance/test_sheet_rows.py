@@ -12,7 +12,15 @@ from markupsafe import Markup
 
 from coursehub.attendance.forms import status_labels
 from coursehub.attendance.models import AttendanceStatus
-from coursehub.attendance.queries import Needs, SheetMark, SheetNotice, SheetPerson, SheetRow
+from coursehub.attendance.queries import (
+    Needs,
+    SheetFamily,
+    SheetHousehold,
+    SheetMark,
+    SheetNotice,
+    SheetPerson,
+    SheetRow,
+)
 from coursehub.attendance.views.sheet_rows import PersonRows
 
 # The template's own loop over a group's people, as sheet.html wrote it before `PersonRows`.
@@ -91,3 +99,51 @@ def test_the_people_are_written_as_the_template_wrote_them(app, is_open, error_u
     assert written.count('class="attendance-person"') == len(_rows())
     assert ('aria-pressed="true"' in written) is is_open
     assert ('id="error-3"' in written) is (error_user_id == 3)
+
+
+# The template's own loop over the groups, as sheet.html wrote it before `PersonRows.groups`.
+TEMPLATE_GROUPS = (Path(__file__).parent / "data" / "sheet_groups_template.html").read_text(encoding="utf-8")
+
+
+def _groups() -> list[SheetHousehold]:
+    rows = _rows()
+    marked = [row for row in rows if row.mark is not None]
+    return [
+        SheetHousehold(SheetFamily(11, 'Familjen "Ek" & <Berg>'), rows[:4]),  # someone unmarked
+        SheetHousehold(SheetFamily(12, "Familjen Falk"), marked),  # all marked: no form
+        SheetHousehold(None, rows[6:7], professional=SheetPerson(7, "Fia <Holm>")),
+    ]
+
+
+@pytest.mark.parametrize("is_open", [True, False])
+def test_the_groups_are_written_as_the_template_wrote_them(app, is_open):
+    with app.test_request_context("/"):
+        env = app.jinja_env
+        cut = env.from_string(
+            '{% set n = "%(name)s" %}'
+            '{% set about = _("Anteckning om %(name)s (frivilligt)", name=n).partition(n) %}'
+            '{% set of = _("Närvaro för %(name)s", name=n).partition(n) %}'
+        ).module
+        texts = {key: Markup.escape(value) for key, value in TEXTS.items()}
+        texts["remark_about"], texts["attendance_of"] = cut.about, cut.of
+        texts["all_present"] = Markup.escape("Alla närvarande & <klara>")
+        texts["professional"] = Markup.escape("yrkesverksam")
+        labels = status_labels()
+        shared = {"is_open": is_open, "mark_url": "/traffar/9/narvaro", "csrf": 'token"&<'}
+        people = PersonRows(texts, labels, all_url="/traffar/9/alla?sok=a&b", **shared)
+        expected = env.from_string(TEMPLATE_GROUPS).render(
+            households=_groups(),
+            people=people,
+            all_url="/traffar/9/alla?sok=a&b",
+            t_all_present=texts["all_present"],
+            **shared,
+        )
+        written = people.groups(_groups())
+    assert _normal(written) == _normal(expected)
+    # The checks the comparison rests on: the names escaped, and the forms where they belong.
+    assert "Familjen &#34;Ek&#34; &amp; &lt;Berg&gt;" in written
+    assert "<Berg>" not in written and "<Holm>" not in written
+    assert written.count('class="attendance-household"') == 3
+    assert written.count('name="household_id"') == (1 if is_open else 0)
+    assert written.count('class="attendance-person"') == 4 + 3 + 1
+    assert "badge text-bg-light border" in written

@@ -1,4 +1,5 @@
-"""The sheet's people, written in one loop: each person's name, mark, notice, needs and buttons.
+"""The sheet's people, written in one loop: each person's name, mark, notice, needs and buttons;
+and the groups they are listed in (a family, or a professional alone).
 
 A sheet lists every participant of a session with a form and three buttons each. Written by the
 template, each person cost some 300 Python calls (every printed value an escape, every attribute
@@ -7,9 +8,12 @@ each person is one f-string, every value that came from the database or a transl
 the template escaped it, and each person's buttons are the page's own, written once per status
 chosen, with the person's name put in.
 
+The groups are written here too: as a template loop around the people, each of a sheet's 30-odd
+groups cost some 30 µs of Jinja (a section, a heading and a form for the family's "all present").
+
 The words stay in the template (`attendance/sheet.html` hands them over, translated once), and so
 does every other part of the page; `tests/attendance/test_sheet_rows.py` holds this output to the
-template's on every kind of row.
+template's on every kind of row and group.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from flask import current_app
 from markupsafe import Markup, escape
 
 from coursehub.attendance.models import AttendanceStatus
-from coursehub.attendance.queries import SheetRow
+from coursehub.attendance.queries import SheetHousehold, SheetRow
 
 NAME = "\x00"  # where a person's name goes into the buttons, written once per page
 
@@ -64,9 +68,11 @@ class PersonRows:
         csrf: str,
         error_user_id: int | None = None,
         error: str | None = None,
+        all_url: str = "",
     ) -> None:
         """`texts` are the sheet's words (`t_*` in the template; `remark_about` and
-        `attendance_of` each cut around the name)."""
+        `attendance_of` each cut around the name; `all_present` and `professional` for the
+        groups). `all_url` is where a family's "all present" goes."""
         self.local_date: Callable[[Any], str] = current_app.jinja_env.filters["local_date"]
         self.status_labels = status_labels
         labels = tuple(status_labels.items())
@@ -81,6 +87,40 @@ class PersonRows:
         )
         self.error_user_id = error_user_id
         self.error = escape(error)
+        self.all_form_start = (
+            f'\n  <form method="post" action="{escape(all_url)}" class="mb-2">\n'
+            f'    <input type="hidden" name="csrf_token" value="{escape(csrf)}">\n'
+        )
+
+    def groups(self, households: Sequence[SheetHousehold]) -> Markup:
+        """Return each group's `<section>` with its people, as the sheet shows them: a family
+        with someone not yet marked gets its "all present" form while the sheet is open."""
+        t, html = self.t, []
+        for group in households:
+            anchor = escape(group.anchor)
+            name = escape(group.name)
+            badge = (
+                f' <span class="badge text-bg-light border">{t["professional"]}</span>'
+                if group.professional
+                else ""
+            )
+            form = ""
+            if self.is_open and group.household and group.has_unmarked:
+                form = (
+                    f"{self.all_form_start}"
+                    f'    <input type="hidden" name="household_id" value="{int(group.household.id)}">\n'
+                    f'    <button type="submit" class="btn btn-outline-success btn-sm tap-target">'
+                    f'{t["all_present"]}<span class="visually-hidden"> – {name}</span></button>\n'
+                    f"  </form>\n  "
+                )
+            html.append(
+                f'\n<section class="attendance-household" id="{anchor}" aria-labelledby="{anchor}-name" '
+                f"data-sheet-group>\n"
+                f'  <h2 id="{anchor}-name" class="h4">{name}{badge}</h2>\n  {form}\n'
+                f'  <ul class="list-unstyled">\n  {self(group.rows)}\n  </ul>\n</section>\n'
+            )
+        # Every value above went through escape() or is an int.
+        return Markup("".join(html))  # noqa: S704  # nosec B704
 
     def __call__(self, rows: Sequence[SheetRow]) -> Markup:
         """Return the `<li>` of each of `rows` as the sheet shows them."""
