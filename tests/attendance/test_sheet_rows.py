@@ -64,19 +64,25 @@ def _normal(html: str) -> str:
     return re.sub(r"\s+", " ", str(html)).strip()
 
 
+def _texts(env) -> dict:
+    """The sheet's words as sheet.html hands them over: escaped, and the two labels with a name
+    cut around it as sheet.html cuts them (Markup from `_` there)."""
+    cut = env.from_string(
+        '{% set n = "%(name)s" %}'
+        '{% set about = _("Anteckning om %(name)s (frivilligt)", name=n).partition(n) %}'
+        '{% set of = _("Närvaro för %(name)s", name=n).partition(n) %}'
+    ).module
+    texts = {key: Markup.escape(value) for key, value in TEXTS.items()}
+    texts["remark_about"], texts["attendance_of"] = cut.about, cut.of
+    return texts
+
+
 @pytest.mark.parametrize("is_open", [True, False])
 @pytest.mark.parametrize("error_user_id", [None, 3])
 def test_the_people_are_written_as_the_template_wrote_them(app, is_open, error_user_id):
     with app.test_request_context("/"):
         env = app.jinja_env
-        # The two labels cut around the name as sheet.html cuts them (Markup from `_` there).
-        cut = env.from_string(
-            '{% set n = "%(name)s" %}'
-            '{% set about = _("Anteckning om %(name)s (frivilligt)", name=n).partition(n) %}'
-            '{% set of = _("Närvaro för %(name)s", name=n).partition(n) %}'
-        ).module
-        texts = {key: Markup.escape(value) for key, value in TEXTS.items()}
-        texts["remark_about"], texts["attendance_of"] = cut.about, cut.of
+        texts = _texts(env)
         labels = status_labels()
         shared = {
             "is_open": is_open,
@@ -119,13 +125,7 @@ def _groups() -> list[SheetHousehold]:
 def test_the_groups_are_written_as_the_template_wrote_them(app, is_open):
     with app.test_request_context("/"):
         env = app.jinja_env
-        cut = env.from_string(
-            '{% set n = "%(name)s" %}'
-            '{% set about = _("Anteckning om %(name)s (frivilligt)", name=n).partition(n) %}'
-            '{% set of = _("Närvaro för %(name)s", name=n).partition(n) %}'
-        ).module
-        texts = {key: Markup.escape(value) for key, value in TEXTS.items()}
-        texts["remark_about"], texts["attendance_of"] = cut.about, cut.of
+        texts = _texts(env)
         texts["all_present"] = Markup.escape("Alla närvarande & <klara>")
         texts["professional"] = Markup.escape("yrkesverksam")
         labels = status_labels()
