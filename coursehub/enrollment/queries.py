@@ -290,7 +290,7 @@ def persons_names(enrollment_ids: Iterable[int]) -> dict[int, list[str]]:
 def _meetings_select() -> Select[*tuple[Any, ...]]:
     """The scheduled sessions of the bound runs, with the columns the page shows of each and its
     venue: (key, title, starts_at, ends_at, online_url, venue_id, name, street, postcode, city,
-    order), the key being the session's run."""
+    position), the key being the session's run and the position its id."""
     return (
         select(
             CourseSession.run_id.label("key"),
