@@ -316,8 +316,7 @@ def _meetings_select() -> Select[*tuple[Any, ...]]:
 @functools.cache
 def _meetings_statement() -> Select[*tuple[Any, ...]]:
     """`family_progress`'s statement, built once (the runs are bound at execution)."""
-    meetings = _meetings_select()
-    return meetings.order_by(CourseSession.starts_at, CourseSession.id)
+    return _meetings_select().order_by(CourseSession.starts_at, CourseSession.id)
 
 
 @functools.cache
@@ -326,19 +325,15 @@ def _meetings_and_names_statement() -> Any:
     `_meetings_statement`, then the bound sign-ups' persons' names (the key the sign-up, the name
     in the title's place, the rest empty), each part in its order. The sessions come first in
     the union, so their columns' types (the moments in UTC) are the union's."""
+    # persons_names' statement, its order given to the union's, padded to the sessions' columns.
     names = (
-        select(
-            EnrollmentPerson.enrollment_id,
-            User.full_name,
-            *(null() for _ in range(8)),
-            EnrollmentPerson.id,
-        )
-        .join(User, User.id == EnrollmentPerson.user_id)
-        .where(EnrollmentPerson.enrollment_id.in_(bindparam("enrollment_ids", expanding=True)))
+        _persons_names_statement()
+        .order_by(None)
+        .add_columns(*(null() for _ in range(8)), EnrollmentPerson.id, written(1, Integer))
     )
     rows = union_all(
         _meetings_select().add_columns(written(0, Integer).label("part")),
-        names.add_columns(written(1, Integer)),
+        names,
     ).subquery("family_rows")
     return select(rows).order_by(rows.c.part, rows.c.starts_at, rows.c.position)
 
