@@ -22,6 +22,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
 )
+from tests.support.history import add_finished_runs
 from tests.support.seats import seat_drift
 from tests.support.sql import captured_statements, count_traffic
 
@@ -235,3 +236,51 @@ def test_the_catalogue_binds_nothing_and_keeps_its_text_for_a_minute(client, db,
     assert statements() == first
     clock.set(FIRST + timedelta(minutes=1))
     assert statements() != first
+
+
+def _runs_scans(plan: dict) -> list[dict]:
+    """The plan's scans of course_runs that choose runs by the catalogue's conditions (not those
+    that fetch the twenty chosen runs' rows, which the planner of a small table may do any way)."""
+    found = []
+    conditions = " ".join(str(plan.get(key, "")) for key in ("Filter", "Index Cond", "Recheck Cond"))
+    if plan.get("Relation Name") == "course_runs" and "ends_at" in conditions:
+        found.append(plan)
+    for child in plan.get("Plans", []):
+        found += _runs_scans(child)
+    return found
+
+
+@pytest.mark.parametrize("query", ["", "typ={type}&satt=plats", "sida=3"])
+def test_the_catalogue_chooses_its_runs_from_an_index_without_reading_them(client, db, postgres_only, query):
+    # Every published run is a run of the coming months, but the runs' rows hold everything of
+    # each; the catalogue's count and choice of a page read the published runs' start, end, type
+    # and venue from ix_course_runs_published alone (migration a7e5c0d2f301), not the table:
+    # 302 runs on 139 of the table's pages at national scale before.
+    programme = Programme()
+    for batch in range(20):  # the published runs lie among the others, as runs made over the years do
+        add_finished_runs(programme.course_type.id, batch * 100, 100, sessions=0)
+        programme.add(20)
+    # The table and its indexes as these runs alone make them (not swollen by the tests before),
+    # with the statistics and the visibility map autovacuum keeps in production.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM FULL course_runs")
+        conn.exec_driver_sql("VACUUM (ANALYZE) course_runs")
+    query = query.format(type=programme.course_type.id)
+
+    counting_or_paging = ("SELECT count(course_runs.id)", "SELECT course_runs.id, course_runs.title")
+    with captured_statements(db.engine, lambda statement: statement.startswith(counting_or_paging)) as seen:
+        page = client.get(f"/kurser?{query}").get_data(as_text=True)
+    first = 40 if "sida=3" in query else 0
+    assert "400 kurser hittades" in page and _cards(page) == _expected_cards(range(first, first + 20))
+    assert len(seen) == 2, [statement for statement, _ in seen]  # the count and the page
+    for statement, parameters in seen:
+        plan = (
+            db.session.connection()
+            .exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters)
+            .scalar_one()[0]["Plan"]
+        )
+        scans = _runs_scans(plan)
+        assert [(scan["Node Type"], scan.get("Index Name")) for scan in scans] == [
+            ("Index Only Scan", "ix_course_runs_published")
+        ], statement
+        assert scans[0]["Heap Fetches"] == 0
