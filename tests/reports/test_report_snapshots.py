@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -20,6 +21,7 @@ from tests.factories import MunicipalityFactory, UserFactory
 from tests.recruitment.factories import CaseFactory
 from tests.reports.test_report_views import assert_same_numbers, at, page_tables
 from tests.support.race import post_at_once, session_cookie
+from tests.support.sql import captured_statements
 
 PAGE = "/rapport?period=2026&omrade=lan"
 CHART = "/rapport/diagram/recruitment/registrations.svg?period=2026&omrade=lan"
@@ -261,3 +263,42 @@ def test_a_kept_chart_is_drawn_once_and_read_again_without_the_figures(
     # Each drawing names its chart anew (pygal: an id and the style's selectors); the rest is alike.
     assert _unnamed(client.get(CHART).get_data(as_text=True)) == _unnamed(first.get_data(as_text=True))
     assert client.get(CHART.replace("registrations", "no-such-figure")).status_code == 404
+
+
+def _kept_read(client, engine) -> tuple[str, object]:
+    """The statement (and its values) that reads the kept report for a view of the page."""
+    with captured_statements(engine, lambda statement: "FROM report_snapshots" in statement) as seen:
+        assert client.get(PAGE).status_code == 200
+    [read] = seen
+    return read
+
+
+def test_a_process_reads_a_kept_reports_figures_once(town, client, login_as):
+    # A national report's figures are 19 kB of JSON, read and built into some 380 rows on every
+    # view; the process holds them once read, and the kept row sends only when it was counted.
+    login_as(client, UserFactory(staff=True))
+    first = client.get(PAGE).get_data(as_text=True)
+    statement, values = _kept_read(client, db.engine)
+    with db.engine.connect() as conn:
+        [(made_at, sections)] = conn.exec_driver_sql(statement, values).all()
+    assert made_at is not None and sections is None
+    assert _figures_part(client.get(PAGE).get_data(as_text=True)) == _figures_part(first)
+
+
+def test_figures_another_process_counted_are_read_anew(town, client, login_as):
+    # Another worker counts the report again (its "count again", or the kept one grown stale):
+    # this process holds the figures of the moment before and must not show those.
+    login_as(client, UserFactory(staff=True))
+    assert _registrations(client.get(PAGE).get_data(as_text=True)) == ["Intresseanmälningar", "0", "2"]
+    kept = db.session.scalars(select(ReportSnapshot)).one()
+    data = json.loads(json.dumps(kept.sections))
+    [figure] = [
+        figure for section in data for figure in section["figures"] if figure["key"] == "registrations"
+    ]
+    figure["rows"][0][1] = [0, 7]
+    kept.sections = data
+    kept.made_at = kept.made_at + timedelta(minutes=1)
+    db.session.commit()
+    shown = client.get(PAGE).get_data(as_text=True)
+    assert _registrations(shown) == ["Intresseanmälningar", "0", "7"]
+    assert "Sammanställd fredag 15 januari 2027 kl. 11:01." in shown

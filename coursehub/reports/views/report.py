@@ -135,7 +135,9 @@ def _report(chosen: Choice, *, recount: bool = False) -> Report | None:
         services.keep_report(report, locale=locale)
         work.commit_keeping_loaded()
         # What was written from the figures kept before is not shown again (a recount within the
-        # same clock reading, as in the tests, would have the same key).
+        # same clock reading, as in the tests, would have the same key); the figures just kept
+        # are held as read back, in place of those held under their key before.
+        queries.hold_sections(report, locale=locale)
         _kept_figures().clear()
         _kept_charts().clear()
     return report
