@@ -19,12 +19,21 @@ from coursehub.reports.report import Report, sections_from_data, snapshot_key
 from coursehub.reports.scope import Scope
 
 
-def _fresh(place: Scope, periods: Sequence[Period], locale: str, now: datetime, fresh_for: timedelta) -> Any:
-    """The conditions on the kept row of `place` over `periods` in `locale`, counted within `fresh_for`."""
+def _fresh() -> Any:
+    """The conditions on the kept row under the bound `key`, counted after `fresh_after`
+    (`_fresh_values` gives both)."""
     return (
-        ReportSnapshot.key == snapshot_key(place, periods, locale),
-        ReportSnapshot.made_at > now - fresh_for,
+        ReportSnapshot.key == bindparam("key", type_=String),
+        ReportSnapshot.made_at > bindparam("fresh_after", type_=DateTime(timezone=True)),
     )
+
+
+def _fresh_values(
+    place: Scope, periods: Sequence[Period], locale: str, now: datetime, fresh_for: timedelta
+) -> dict[str, Any]:
+    """The values of `_fresh` for the kept row of `place` over `periods` in `locale`, counted
+    within `fresh_for`."""
+    return {"key": snapshot_key(place, periods, locale), "fresh_after": now - fresh_for}
 
 
 HELD_SECTIONS_KEY = "coursehub_held_sections"
@@ -56,13 +65,14 @@ def _kept_statement() -> Select[datetime, Any]:
     """When the kept report under `key` was counted, if within the freshness (`fresh_after`), and
     its sections unless they were counted at `held` (those this process holds): built once."""
     made_at = ReportSnapshot.made_at
-    moment = DateTime(timezone=True)
-    return select(
-        made_at, case((made_at == bindparam("held", type_=moment), null()), else_=ReportSnapshot.sections)
-    ).where(
-        ReportSnapshot.key == bindparam("key", type_=String),
-        made_at > bindparam("fresh_after", type_=moment),
-    )
+    held = bindparam("held", type_=DateTime(timezone=True))
+    return select(made_at, case((made_at == held, null()), else_=ReportSnapshot.sections)).where(*_fresh())
+
+
+@functools.cache
+def _moment_statement() -> Select[datetime]:
+    """When the kept report under `key` was counted, if within the freshness: built once."""
+    return select(ReportSnapshot.made_at).where(*_fresh())
 
 
 def kept_report(
@@ -73,13 +83,11 @@ def kept_report(
     One statement: the row's sections come only when this process does not hold them already
     (`held_sections`).
     """
-    key = snapshot_key(place, periods, locale)
+    values = _fresh_values(place, periods, locale, now, fresh_for)
     store = held_sections()
-    held = store.find(key)
-    found = db.session.execute(
-        _kept_statement(),
-        {"key": key, "fresh_after": now - fresh_for, "held": held[0] if held is not None else None},
-    ).first()
+    held = store.find(values["key"])
+    values["held"] = held[0] if held is not None else None
+    found = db.session.execute(_kept_statement(), values).first()
     if found is None:
         return None
     made_at, data = found
@@ -87,7 +95,7 @@ def kept_report(
         sections = held[1]
     else:
         sections = sections_from_data(data)
-        store.put(key, (made_at, sections))
+        store.put(values["key"], (made_at, sections))
     return Report(place, tuple(periods), sections, made_at)
 
 
@@ -95,6 +103,4 @@ def kept_moment(
     place: Scope, periods: Sequence[Period], *, locale: str, now: datetime, fresh_for: timedelta
 ) -> datetime | None:
     """Return when the report `kept_report` would return was counted (without its figures), or None."""
-    return db.session.scalar(
-        select(ReportSnapshot.made_at).where(*_fresh(place, periods, locale, now, fresh_for))
-    )
+    return db.session.scalar(_moment_statement(), _fresh_values(place, periods, locale, now, fresh_for))
