@@ -308,21 +308,42 @@ class BoardChoices:
     channels: list[Choice]  # every channel, in staff's order
 
 
-@functools.cache
-def _board_choices_statement() -> Executable:
-    has_case = exists().where(
-        Case.municipality_id == Municipality.id, Case.closed_at.is_(None), Case.withdrawn_at.is_(None)
+def _with_open_cases(stmt: Select[Any], postgres: bool) -> Select[Any]:
+    """`stmt` (of Municipality) kept to the municipalities that have an open case.
+
+    On PostgreSQL each municipality looks for its first open case in
+    ix_recruitment_cases_open_municipality (a LATERAL subquery with LIMIT 1, which the planner
+    cannot turn into a join): the work follows the number of municipalities, not of open cases.
+    As EXISTS, PostgreSQL grouped every open case by municipality and joined the groups (national
+    bench, EXPLAIN ANALYZE, three runs: all 3,776 open cases read, 0.89-1.22 ms; by municipality,
+    567 probes of one entry each, 0.54-0.62 ms). SQLite runs EXISTS as such a probe itself.
+    """
+    open_case = (
+        Case.municipality_id == Municipality.id,
+        Case.closed_at.is_(None),
+        Case.withdrawn_at.is_(None),
     )
+    if not postgres:
+        return stmt.where(exists().where(*open_case))
+    first = select(Case.municipality_id).where(*open_case).limit(written(1, Integer)).lateral("open_case")
+    return stmt.join(first, true())
+
+
+@functools.cache
+def _board_choices_statement(postgres: bool) -> Executable:
     is_staff = _is_staff()
     no_position, no_name = written(0, Integer), written("", String)
     lists = union_all(
-        select(
-            written("municipality", String).label("list"),
-            Municipality.id.label("id"),
-            Municipality.name.label("name"),
-            no_position.label("position"),
-            Municipality.name.label("sort_name"),
-        ).where(has_case),
+        _with_open_cases(
+            select(
+                written("municipality", String).label("list"),
+                Municipality.id.label("id"),
+                Municipality.name.label("name"),
+                no_position.label("position"),
+                Municipality.name.label("sort_name"),
+            ),
+            postgres,
+        ),
         select(written("staff", String), User.id, User.full_name, no_position, User.full_name).where(
             User.deactivated_at.is_(None), is_staff
         ),
@@ -335,10 +356,10 @@ def _board_choices_statement() -> Executable:
 
 def board_choices() -> BoardChoices:
     """Return the board's filter lists in one query: the municipalities that have open cases
-    (ix_recruitment_cases_open_municipality) and the active staff by name, and every channel in
-    staff's order (as staff_members and channels(active_only=False) give them)."""
+    (`_with_open_cases`) and the active staff by name, and every channel in staff's order (as
+    staff_members and channels(active_only=False) give them)."""
     found: dict[str, list[Choice]] = {"municipality": [], "staff": [], "channel": []}
-    for list_name, ident, name in db.session.execute(_board_choices_statement()):
+    for list_name, ident, name in db.session.execute(_board_choices_statement(is_postgres())):
         found[list_name].append(Choice(ident, name))
     return BoardChoices(municipalities=found["municipality"], staff=found["staff"], channels=found["channel"])
 
