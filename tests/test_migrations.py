@@ -68,6 +68,73 @@ def test_models_and_migrations_agree(template_database):
         assert differences == [], f"models and migrations differ: {differences}"
 
 
+_parts = sa.table("county_parts", sa.column("id"), sa.column("name"), sa.column("created_at"))
+
+
+def _triggers(conn) -> set[str]:
+    if conn.dialect.name == "postgresql":
+        return set(conn.scalars(sa.text("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")))
+    return set(conn.scalars(sa.text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+
+
+def _mark(conn) -> int | None:
+    return conn.scalar(sa.text("SELECT max(id) FROM reference_marks"))
+
+
+def test_every_watched_table_has_its_triggers_after_the_migrations_and_they_move_the_mark(template_database):
+    # A process holds the reference lists while the mark stays (coursehub.accounts.reference):
+    # a watched table without its trigger would leave every process showing an old list. SQLite
+    # drops a table's triggers when a batch migration rebuilds it; a later migration that does so
+    # must make them again, and a table watched anew needs a migration that gives it its trigger.
+    from coursehub.forum.search_schema import is_search_structure
+    from coursehub.lib import change_marks
+
+    url, drop = template_database()
+    try:
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        with engine.connect() as conn:  # the models' schema, as the tests build it
+            dialect = conn.dialect.name
+            made_by_models = {name for name in _triggers(conn) if not is_search_structure(name)}
+        engine.dispose()
+    finally:
+        drop()
+    expected = change_marks.trigger_names(dialect)
+    assert len(change_marks.WATCHED) == 7 and made_by_models == expected
+
+    with _fresh_database(template_database):
+        upgrade()
+        with db.engine.begin() as conn:
+            assert _triggers(conn) >= expected
+            first = _mark(conn)
+            assert first is not None  # the migration wrote the first mark
+            conn.execute(sa.text("UPDATE municipalities SET name = name || '' WHERE id = 1"))
+            moved = _mark(conn)
+            conn.execute(
+                sa.text(
+                    "INSERT INTO county_part_municipalities (county_part_id, municipality_id) VALUES (:p, 1)"
+                ),
+                {
+                    "p": conn.scalar(
+                        sa.insert(_parts)
+                        .values(name="Höglandet", created_at=datetime.now(UTC))
+                        .returning(_parts.c.id)
+                    )
+                },
+            )
+            assert first < moved < _mark(conn)
+            assert conn.scalar(sa.text("SELECT count(*) FROM reference_marks")) == 1
+        downgrade(revision="a7e5c0d2f301")
+        with db.engine.connect() as conn:
+            assert _triggers(conn) & expected == set()
+            if dialect == "postgresql":
+                assert (
+                    conn.scalar(
+                        sa.text("SELECT count(*) FROM pg_proc WHERE proname = 'note_reference_change'")
+                    )
+                    == 0
+                )
+
+
 def test_downgrade_removes_every_table(template_database):
     with _fresh_database(template_database):
         upgrade()

@@ -11,6 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coursehub.db import Base, created_at_column, intpk, str_enum
+from coursehub.lib import change_marks
 
 
 class Role(enum.StrEnum):
@@ -99,6 +100,25 @@ class HomeKind(Base):
 
     def __repr__(self) -> str:
         return f"<HomeKind {self.id}>"
+
+
+class ReferenceMark(Base):
+    """The mark of the reference lists (municipalities, county parts, kinds of home, and the course
+    types and venues that `courses` adds): its newest id moves whenever one of them changes, by
+    the database's own triggers (coursehub.lib.change_marks; read through accounts.reference)."""
+
+    __tablename__ = "reference_marks"
+    __table_args__ = {"sqlite_autoincrement": True}  # an id is never given twice, even after deletes
+
+    id: Mapped[intpk]
+
+
+# The reference lists of this area; courses adds its own (courses.models).
+change_marks.watch(
+    Base.metadata,
+    ReferenceMark.__tablename__,
+    ("municipalities", "county_parts", "county_part_municipalities", "home_kinds"),
+)
 
 
 household_home_kinds = sa.Table(

@@ -8,8 +8,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coursehub.accounts.models import CountyPart, HomeKind, Municipality, User
+from coursehub.accounts.models import CountyPart, HomeKind, Municipality, ReferenceMark, User
 from coursehub.db import Base, created_at_column, intpk, partial_index, str_enum
+from coursehub.lib import change_marks
 
 
 class CourseKind(enum.StrEnum):
@@ -362,3 +363,8 @@ for _name, _columns in (
     ("ix_course_runs_status_start_order", (CourseRun.status,)),
 ):
     sa.Index(_name, *_columns, CourseRun.starts_at.nulls_first(), CourseRun.id).ddl_if(dialect="postgresql")
+
+# The catalogue's filters offer these (and accounts' lists): a change moves the reference mark.
+change_marks.watch(
+    Base.metadata, ReferenceMark.__tablename__, ("course_types", "venues", "course_type_home_kinds")
+)

@@ -6,10 +6,11 @@ row lock; this area only reads it, so the catalogue filters "seats left" and pag
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 import holidays
@@ -38,6 +39,7 @@ from coursehub.accounts.models import (
     UserRole,
     county_part_municipalities,
 )
+from coursehub.accounts.reference import held_list, marked
 from coursehub.clock import to_local
 from coursehub.courses.models import (
     FAMILY_AUDIENCES,
@@ -316,13 +318,14 @@ def _open_to_part(part_id: int | BindParameter[int]) -> ColumnElement[bool]:
 
 @dataclass(frozen=True)
 class CatalogueChoices:
-    """What the catalogue's filters offer, and the kinds of home each course type is aimed at."""
+    """What the catalogue's filters offer, and the kinds of home each course type is aimed at
+    (held by the process and shared by its requests: nothing in it can be changed)."""
 
-    types: list[tuple[int, str]]  # course types by name
-    municipalities: list[tuple[int, str]]  # those with venues
-    county_parts: list[tuple[int, str]]
-    home_kinds: list[tuple[int, str]]
-    aimed_at: dict[int, list[str]]  # course type id -> names of the kinds of home
+    types: tuple[tuple[int, str], ...]  # course types by name
+    municipalities: tuple[tuple[int, str], ...]  # those with venues
+    county_parts: tuple[tuple[int, str], ...]
+    home_kinds: tuple[tuple[int, str], ...]
+    aimed_at: Mapping[int, tuple[str, ...]]  # course type id -> names of the kinds of home
 
 
 def _tag(name: str) -> ColumnElement[str]:
@@ -331,8 +334,9 @@ def _tag(name: str) -> ColumnElement[str]:
 
 
 @cache
-def _choices_statement(for_professionals: bool) -> Select[str, int, str]:
-    """The UNION of `catalogue_choices`, built once for each audience."""
+def _choices_statement(for_professionals: bool) -> Select[Any]:
+    """The UNION of `catalogue_choices`, built once for each audience; its rows only when this
+    process does not hold them (accounts.reference)."""
     types = select(_tag("type").label("list"), CourseType.id.label("id"), CourseType.name.label("name"))
     if not for_professionals:
         types = types.where(CourseType.intended_for.in_(_FAMILY_AUDIENCES))
@@ -346,8 +350,8 @@ def _choices_statement(for_professionals: bool) -> Select[str, int, str]:
         select(_tag("aim"), course_type_home_kinds.c.course_type_id, HomeKind.name).join(
             HomeKind, HomeKind.id == course_type_home_kinds.c.home_kind_id
         ),
-    ).subquery()
-    return select(lists.c.list, lists.c.id, lists.c.name).order_by(lists.c.name, lists.c.id)
+    )
+    return marked(lists, ("name", "id"))
 
 
 def catalogue_choices(*, for_professionals: bool = False) -> CatalogueChoices:
@@ -356,7 +360,15 @@ def catalogue_choices(*, for_professionals: bool = False) -> CatalogueChoices:
     One UNION of the short lists (course types, municipalities with venues, county parts, kinds
     of home, and which kinds each type is aimed at): new filters add no statement. Without
     `for_professionals` (families, visitors) the types for professionals only are left out.
+    Each process holds the choices it built until a list's table changes (`held_list`): at
+    national size the 290 municipalities were read and built again on every view.
     """
+    return held_list(
+        ("catalogue choices", for_professionals), _choices_statement(for_professionals), _choices
+    )
+
+
+def _choices(rows: list[tuple[Any, ...]]) -> CatalogueChoices:
     found: dict[str, list[tuple[int, str]]] = {
         "type": [],
         "municipality": [],
@@ -364,17 +376,17 @@ def catalogue_choices(*, for_professionals: bool = False) -> CatalogueChoices:
         "kind": [],
         "aim": [],
     }
-    for list_name, ident, name in db.session.execute(_choices_statement(for_professionals)):
+    for list_name, ident, name in rows:
         found[list_name].append((ident, name))
     aimed_at: dict[int, list[str]] = {}
     for type_id, kind_name in found["aim"]:
         aimed_at.setdefault(type_id, []).append(kind_name)
     return CatalogueChoices(
-        types=found["type"],
-        municipalities=found["municipality"],
-        county_parts=found["part"],
-        home_kinds=found["kind"],
-        aimed_at=aimed_at,
+        types=tuple(found["type"]),
+        municipalities=tuple(found["municipality"]),
+        county_parts=tuple(found["part"]),
+        home_kinds=tuple(found["kind"]),
+        aimed_at=MappingProxyType({type_id: tuple(names) for type_id, names in aimed_at.items()}),
     )
 
 

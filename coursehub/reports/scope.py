@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from coursehub.accounts.models import FIGURE_ROLES, CountyPart, Municipality, Role, county_part_municipalities
+from coursehub.accounts.reference import held_list, marked
 from coursehub.extensions import db
 from coursehub.lib.sqlconst import written
 
@@ -112,9 +113,10 @@ def may_see(user: object, chosen: Scope) -> bool:
 
 
 @functools.cache
-def _areas_statement() -> sa.CompoundSelect[Any]:
+def _areas_statement() -> sa.Select[Any]:
     """The member municipalities (kind "m") and the county parts with their municipalities (kind
-    "p", a row per municipality, or one with None for a part without any), built once."""
+    "p", a row per municipality, or one with None for a part without any), built once; their rows
+    only when this process does not hold them (accounts.reference)."""
     member = sa.select(
         written("m", sa.String()).label("kind"),
         Municipality.id,
@@ -127,26 +129,26 @@ def _areas_statement() -> sa.CompoundSelect[Any]:
         CountyPart.name,
         county_part_municipalities.c.municipality_id,
     ).outerjoin(county_part_municipalities, county_part_municipalities.c.county_part_id == CountyPart.id)
-    both = sa.union_all(member, parts)
     # Names in the database's order (its collation puts å, ä and ö where Swedish has them).
-    by = both.selected_columns
-    return both.order_by(by.kind, by.name, by.id, by.municipality_id)
+    return marked(sa.union_all(member, parts), ("kind", "name", "id", "municipality_id"))
 
 
 def _all_scopes() -> list[Scope]:
     """The county, every part (by name) and every member municipality (by name): one query.
 
-    The scopes are built once per set of rows and language (`_scopes_of`): a national list of
-    290 municipalities is read on every view of the report, and changes once in years.
+    A national list of 290 municipalities changes once in years: each process holds the scopes
+    built from it, in each language, and reads the rows again only when the reference mark has
+    moved (`held_list`).
     """
-    rows = tuple(tuple(row) for row in db.session.execute(_areas_statement()))
-    return list(_scopes_of(rows, county_label()))
+    county = county_label()
+    return list(
+        held_list(("report areas", county), _areas_statement(), lambda rows: _scopes_of(rows, county))
+    )
 
 
-@functools.lru_cache(maxsize=8)
-def _scopes_of(rows: tuple[tuple[str, int, str, int | None], ...], county: str) -> tuple[Scope, ...]:
-    """The scopes of `_areas_statement`'s rows (in its order), `county` the county's label in
-    this language."""
+def _scopes_of(rows: list[tuple[Any, ...]], county: str) -> tuple[Scope, ...]:
+    """The scopes of `_areas_statement`'s rows (kind, id, name, municipality id; in its order),
+    `county` the county's label in this language."""
     members = [(ident, name) for kind, ident, name, _member in rows if kind == "m"]
     by_part: dict[int, tuple[str, list[int]]] = {}
     for kind, ident, name, municipality_id in rows:

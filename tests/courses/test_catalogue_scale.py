@@ -169,6 +169,7 @@ def test_the_catalogue_reads_as_much_with_5000_runs_as_with_100(client, db, quer
         assert seat_drift(db.session) == {}  # the bulk rows are sign-ups the column agrees with
         shown = [n for n in range(size) if listed(n)]
         last = math.ceil(len(shown) / 20)
+        _visit(client, f"/kurser?{query}")  # from here the process holds the filters' choices
         first_page, first = _visit(client, f"/kurser?{query}")
         # A page typed beyond the last shows the last one, as before.
         last_page, beyond = _visit(client, f"/kurser?{query}&sida=999999")
@@ -184,9 +185,9 @@ def test_the_catalogue_reads_as_much_with_5000_runs_as_with_100(client, db, quer
     small, large = pages[100], pages[5000]
     for before, after in zip(small, large, strict=True):
         assert len(after.statements) == len(before.statements) <= 6, after.statements
-    # One count row, twenty runs (their sessions counted in SQL), and the filters' choices in one
-    # UNION: one course type, one municipality, one county part, one kind of home, one "aimed at".
-    assert large[0].rows == small[0].rows == 26, (small[0].rows, large[0].rows)
+    # One count row, twenty runs (their sessions counted in SQL), and the filters' choices, which
+    # the process holds: one row, the reference mark (accounts.reference).
+    assert large[0].rows == small[0].rows == 22, (small[0].rows, large[0].rows)
     # Filtering by part and kind costs no statement: the same number as the unfiltered page.
     if query:
         _visit(client, "/kurser")  # warm, as the first visit above was
@@ -230,6 +231,7 @@ def test_the_catalogue_binds_nothing_and_keeps_its_text_for_a_minute(client, db,
         return [statement for statement, _ in seen]
 
     clock.set(FIRST + timedelta(seconds=5))
+    statements()  # the filters' choices are read once, then held while the reference mark stays
     first = statements()
     assert any(f"home_kind_id = {programme.kind.id}" in statement for statement in first)
     clock.set(FIRST + timedelta(seconds=55))

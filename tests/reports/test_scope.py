@@ -9,6 +9,7 @@ from coursehub.accounts.models import CountyPart, Municipality
 from coursehub.extensions import db
 from coursehub.reports.scope import Scope, may_see, parse_scope, scopes_for
 from tests.factories import MunicipalityFactory, UserFactory
+from tests.support.sql import count_traffic
 
 
 @pytest.fixture
@@ -98,6 +99,20 @@ def test_the_scopes_are_listed_in_one_query_and_follow_every_change(county, coun
     ]
     assert again[0].municipality_ids == tuple(sorted((a.id, b.id, c.id, outside.id)))
     assert again[1].municipality_ids == tuple(sorted((a.id, b.id, c.id)))
+
+
+def test_a_process_reads_the_areas_once_while_none_of_them_changes(county):
+    # A national list of 290 municipalities was read and built on every view of the report; the
+    # process holds it while the reference mark stays (coursehub.accounts.reference).
+    staff = UserFactory(staff=True)
+    db.session.flush()
+    with count_traffic(db.engine) as first:
+        listed = scopes_for(staff)
+    with count_traffic(db.engine) as second:
+        again = scopes_for(staff)
+    assert len(first.statements) == len(second.statements) == 1
+    assert (first.rows, second.rows) == (5, 1)  # two members and the parts' three rows; then the mark
+    assert again == listed and [scope.label for scope in again][-2:] == ["Aby", "Bstad"]
 
 
 def test_a_municipal_worker_chooses_only_their_own(county):

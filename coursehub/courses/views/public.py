@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -44,7 +45,7 @@ def _viewer():
     return current_user if current_user.is_authenticated else None
 
 
-def _offered(field, pairs: list[tuple[int, str]]) -> int | None:
+def _offered(field, pairs: Sequence[tuple[int, str]]) -> int | None:
     """Return the field's id when the page offered it; an unknown one filters nothing away."""
     return field.data if not field.errors and field.data in dict(pairs) else None
 
