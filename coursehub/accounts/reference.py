@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
-from flask import current_app
 from sqlalchemy import CompoundSelect, Integer, Select, bindparam, func, select, true
 
 from coursehub.accounts.models import ReferenceMark
 from coursehub.extensions import db
-from coursehub.lib.fragments import Fragments
+from coursehub.lib.fragments import Fragments, app_fragments
 from coursehub.lib.sqlconst import written
 
 T = TypeVar("T")
@@ -32,7 +31,8 @@ NO_MARK = -1  # what a process that holds nothing asks with: the mark is never n
 
 
 def _held() -> Fragments[tuple[int, Any]]:
-    return current_app.extensions.setdefault(HELD_KEY, Fragments(HELD_LISTS))
+    found: Fragments[tuple[int, Any]] = app_fragments(HELD_KEY, HELD_LISTS)
+    return found
 
 
 def _mark() -> Any:
@@ -52,6 +52,8 @@ def marked(lists: Select[Any] | CompoundSelect[Any], order_by: Sequence[str]) ->
     # Written into the text when run (a value of the database's, not typed by anyone): the text
     # changes only when the mark does, and PostgreSQL keeps one prepared plan until then.
     held = bindparam("held_mark", type_=Integer, literal_execute=True)
+    # The mark is read twice (an index's last entry each time): a subquery cannot see the row of
+    # another one in the same FROM without LATERAL, which SQLite lacks.
     wanted = select(*rows.c).where(_mark() != held).subquery("wanted")
     mark = select(_mark().label("mark")).subquery("mark")
     return (

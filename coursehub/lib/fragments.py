@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
+
+from flask import current_app
 
 T = TypeVar("T")
 
@@ -61,3 +63,12 @@ class Fragments(Generic[T]):
 
     def __len__(self) -> int:
         return len(self._pieces)
+
+
+def app_fragments(key: str, size: int) -> Fragments[Any]:
+    """The store of `size` pieces this app keeps under `key` in its extensions, made on first use
+    (each worker has its own; a test's app starts without)."""
+    found = current_app.extensions.get(key)
+    if found is None:
+        found = current_app.extensions.setdefault(key, Fragments(size))
+    return found

@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import DateTime, Select, String, bindparam, case, null, select
 
 from coursehub.extensions import db
-from coursehub.lib.fragments import Fragments
+from coursehub.lib.fragments import Fragments, app_fragments
 from coursehub.reports.figures import Section
 from coursehub.reports.models import ReportSnapshot
 from coursehub.reports.periods import Period
@@ -49,9 +48,7 @@ def held_sections() -> Fragments[tuple[datetime, tuple[Section, ...]]]:
     of what was held under its key (a recount in the same clock reading, as in the tests, keeps
     the same moment).
     """
-    found: Fragments[tuple[datetime, tuple[Section, ...]]] = current_app.extensions.setdefault(
-        HELD_SECTIONS_KEY, Fragments(size=64)
-    )
+    found: Fragments[tuple[datetime, tuple[Section, ...]]] = app_fragments(HELD_SECTIONS_KEY, 64)
     return found
 
 

@@ -24,7 +24,7 @@ from coursehub import clock
 from coursehub.accounts.permissions import permission_required
 from coursehub.clock import to_local
 from coursehub.lib import work
-from coursehub.lib.fragments import Fragments
+from coursehub.lib.fragments import Fragments, app_fragments
 from coursehub.lib.nav import FIGURES, NavItem
 from coursehub.lib.quick_select import written_options
 from coursehub.reports import charts, exports, queries, services
@@ -150,14 +150,14 @@ KEPT_CHARTS_KEY = "coursehub_kept_charts"
 def _kept_figures() -> Fragments[Markup]:
     """Each figure of a kept report as its page wrote it (see `_figure_writer`), one store per app:
     26 figures a report, so about ten reports' worth (a national report's figures are 74 kB)."""
-    found: Fragments[Markup] = current_app.extensions.setdefault(KEPT_FIGURES_KEY, Fragments(size=256))
+    found: Fragments[Markup] = app_fragments(KEPT_FIGURES_KEY, 256)
     return found
 
 
 def _kept_charts() -> Fragments[str]:
     """Each chart of a kept report as drawn (see `_chart`), one store per app, as `_kept_figures`
     (a national report's 26 charts are 272 kB)."""
-    found: Fragments[str] = current_app.extensions.setdefault(KEPT_CHARTS_KEY, Fragments(size=256))
+    found: Fragments[str] = app_fragments(KEPT_CHARTS_KEY, 256)
     return found
 
 
