@@ -107,18 +107,27 @@ class CatalogueRow:
 def catalogue_page(
     filters: CatalogueFilters, *, now: datetime, page: int = 1, per_page: int = PER_PAGE
 ) -> Page:
-    """Return one page of upcoming or running published runs: a count, then one page in SQL.
+    """Return one page of upcoming or running published runs, in one statement.
 
-    The page is one statement of columns: the runs' ids are paged in a subquery, then joined to
-    what the cards show, with the scheduled sessions counted for those twenty runs only. Both
-    statements are built once per set of filters in use, their values bound per request.
+    The runs' ids are paged in a subquery, then joined to what the cards show, with the scheduled
+    sessions counted for those twenty runs only, and the count of all the runs beside them. A
+    page past the last, with no row to carry the count, counts on its own and shows the last page
+    (two more statements; only a hand-typed address asks for one). The statements are built once
+    per set of filters in use, their values written in per request.
     """
     values = _catalogue_values(filters, now)
     count, page_rows = _catalogue_statements(tuple(sorted(values)))
-    total = db.session.execute(count, values).scalar_one()
-    page = page_number(page, total, per_page)
-    values["per_page"], values["skip"] = per_page, (page - 1) * per_page
-    rows = db.session.execute(page_rows, values).all()
+    page = max(1, page)
+    # A hand-typed page number too large for an OFFSET is past the last page anyway.
+    rows = _catalogue_rows(page_rows, values, page, per_page) if page < _FAR_PAGE else []
+    if rows:
+        total = rows[0][-1]
+    else:
+        total = db.session.execute(count, values).scalar_one()
+        last = page_number(page, total, per_page)
+        if total and last != page:
+            rows = _catalogue_rows(page_rows, values, last, per_page)
+        page = last
     items = [
         CatalogueRow(
             id=run_id,
@@ -149,9 +158,18 @@ def catalogue_page(
             postcode,
             city,
             municipality,
+            _total,
         ) in rows
     ]
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _catalogue_rows(
+    page_rows: Select[*tuple[Any, ...]], values: dict[str, object], page: int, per_page: int
+) -> list[Any]:
+    """The rows of the catalogue's `page`, each with the count of all the runs found."""
+    paged = {**values, "per_page": per_page, "skip": (page - 1) * per_page}
+    return list(db.session.execute(page_rows, paged))
 
 
 def _catalogue_values(filters: CatalogueFilters, now: datetime) -> dict[str, object]:
@@ -201,9 +219,16 @@ def _value(name: str, type_: Any) -> BindParameter[Any]:
 @cache
 def _catalogue_statements(keys: tuple[str, ...]) -> tuple[Select[int], Select[*tuple[Any, ...]]]:
     """Return the count and the page statement for the filters in `keys` (sorted names of
-    _catalogue_values), with bound parameters: built once per combination (at most 2**9)."""
+    _catalogue_values), with bound parameters: built once per combination (at most 2**9).
+
+    The page statement carries the count as its last column: an uncorrelated subquery, counted
+    once for the statement (PostgreSQL's InitPlan, SQLite's once-only subquery). As a statement
+    of its own, the count cost a round trip of about 0.2 ms on every visit, a twentieth of the
+    catalogue's time in the process.
+    """
     conditions = _catalogue_conditions(frozenset(keys))
     count = select(func.count(CourseRun.id)).where(*conditions)
+    total = count.correlate(None).scalar_subquery()
     chosen = (
         select(CourseRun.id)
         .where(*conditions)
@@ -233,6 +258,7 @@ def _catalogue_statements(keys: tuple[str, ...]) -> tuple[Select[int], Select[*t
             Venue.postcode,
             Venue.city,
             Municipality.name,
+            total,
         )
         .join(chosen, chosen.c.id == CourseRun.id)
         .join(CourseType, CourseType.id == CourseRun.course_type_id)
