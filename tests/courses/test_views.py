@@ -12,7 +12,7 @@ from sqlalchemy import func, insert, select
 
 from coursehub import clock, events
 from coursehub.courses import services
-from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionStatus
+from coursehub.courses.models import CourseRun, CourseSession, RunStatus, SessionSpeaker, SessionStatus
 from coursehub.extensions import db
 from tests.courses.conftest import SUMMER_TUESDAY, utc
 from tests.factories import (
@@ -228,6 +228,34 @@ def test_course_page_shows_local_times_in_summer_and_in_winter(client, basic_typ
     assert "Lars Holm" in page
     assert "Hiss till plan 2." in page
     assert "20 av 20" in page
+
+
+def test_course_page_reads_its_meetings_and_guests_in_the_runs_statement(
+    client, db, count_queries, basic_type, staff, venue
+):
+    run_id = autumn_run(basic_type, staff, venue).id
+    db.session.expire_all()  # the page loads the run itself, as on a worker that did not make it
+    with count_queries() as plain:
+        assert text(client.get(f"/kurser/{run_id}")).count("18:00–21:00") == 8
+    # Two guests at each meeting, a third at the last: the run's rows repeat, the page's
+    # statements do not grow.
+    sessions = db.session.scalars(
+        select(CourseSession).where(CourseSession.run_id == run_id).order_by(CourseSession.starts_at)
+    ).all()
+    for number, meeting in enumerate(sessions, start=1):
+        guests = 3 if number == len(sessions) else 2
+        for position in range(1, guests + 1):
+            name = f"Gäst {number}.{position}"
+            db.session.add(SessionSpeaker(session_id=meeting.id, position=position, name=name))
+    db.session.commit()
+    db.session.expire_all()
+    with count_queries() as with_guests:
+        page = text(client.get(f"/kurser/{run_id}"))
+    assert page.count("18:00–21:00") == 8
+    assert "Gäster: Gäst 1.1; Gäst 1.2" in page and "Gäster: Gäst 8.1; Gäst 8.2; Gäst 8.3" in page
+    assert page.index("Gäst 1.1") < page.index("Gäst 2.1") < page.index("Gäst 8.1")  # in the meetings' order
+    # The run with its type, venue, meetings and guests; the names (leaders, audience, kinds of home).
+    assert len(with_guests) == len(plain) == 2, with_guests
 
 
 def test_course_page_links_to_sign_up_while_it_is_open(app, client, basic_type, staff, venue):
