@@ -7,10 +7,11 @@ from datetime import date
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
-from flask import abort, current_app, make_response, render_template, request, url_for
+from flask import abort, current_app, get_template_attribute, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from coursehub import clock
 from coursehub.courses import ical, permissions, queries
@@ -19,6 +20,7 @@ from coursehub.courses.models import RunStatus
 from coursehub.courses.views import bp, url_prefix
 from coursehub.courses.views.catalogue_cards import CatalogueCards
 from coursehub.lib import nav
+from coursehub.lib.fragments import Fragments, app_fragments
 from coursehub.lib.params import PAGE_KEY, page_arg
 from coursehub.lib.quick_select import written_options
 
@@ -91,11 +93,45 @@ def catalogue():
         form=form,
         page=page,
         args=args,
+        filter_form=_filter_form(
+            form, locale, has_parts=bool(choices.county_parts), has_kinds=bool(choices.home_kinds)
+        ),
         # Each card's link is the run page's address up to the id: one url_for per page.
         cards=CatalogueCards(url_prefix("courses.detail", "run_id"), choices.aimed_at)(page.items),
-        has_parts=bool(choices.county_parts),
-        has_kinds=bool(choices.home_kinds),
     )
+
+
+FILTER_FORMS_KEY = "coursehub_catalogue_filter_forms"
+# The forms most asked for: the plain catalogue and its common filters, in each language. A form
+# of the national catalogue is some 20 kB (290 municipalities), so a worker keeps at most ~1 MB.
+FILTER_FORMS = 48
+
+
+def _filter_form(form: CatalogueFilterForm, locale: str, *, has_parts: bool, has_kinds: bool) -> Markup:
+    """The filter form's HTML, written once per process for each query, language and set of lists.
+
+    What the form shows follows from those alone: the lists offered (each list the same object
+    while its choices stay, `written_options`), the query's values and the errors they get against
+    those lists, the language and the script root. Kept with the lists themselves, checked by
+    identity, so a list written anew (a venue added, another month begun) is a new form. Writing
+    it through the field macros cost some 0.3 ms of every view.
+    """
+    lists = (
+        form.typ.choices,
+        form.kommun.choices,
+        form.lansdel.choices,
+        form.hemtyp.choices,
+        form.manad.choices,
+    )
+    query = tuple((name, value) for name, value in request.args.items(multi=True) if name != PAGE_KEY)
+    key = (locale, request.script_root, has_parts, has_kinds, query, *map(id, lists))
+    store: Fragments[tuple[tuple[object, ...], Markup]] = app_fragments(FILTER_FORMS_KEY, FILTER_FORMS)
+    found = store.find(key)
+    if found is None or any(kept is not shown for kept, shown in zip(found[0], lists, strict=True)):
+        written = get_template_attribute("courses/_catalogue_filters.html", "filter_form")
+        found = (lists, written(form, has_parts, has_kinds))  # a macro's Markup
+        store.put(key, found)
+    return found[1]
 
 
 def _visible_run(run_id: int, load=queries.load_public_run):
