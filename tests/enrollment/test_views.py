@@ -599,6 +599,21 @@ def test_participant_list_runs_a_fixed_number_of_queries(client, login_as, staff
     assert counts[0] == counts[1], counts
 
 
+def test_a_leaders_right_to_the_participant_list_is_read_with_the_run(client, login_as, count_queries):
+    leader = UserFactory(leader=True)
+    run = CourseRunFactory(capacity=100, leaders=[leader, UserFactory(leader=True)])
+    _fill_run(run, 5)
+    run_id = run.id
+    login_as(client, leader)
+    with client.application.app_context(), count_queries() as statements:
+        response = client.get(f"/kurser/{run_id}/deltagare")
+    assert response.status_code == 200 and response.get_data(as_text=True).count('<th scope="row">') == 5
+    # The user, the run with its leaders, the page of sign-ups with their count, their persons'
+    # names: no statement of its own to ask whether the user leads the run.
+    assert len(statements) == 4, statements
+    assert not any("EXISTS" in statement and "run_leaders" in statement for statement in statements)
+
+
 def test_participants_per_municipality_runs_a_fixed_number_of_queries(client, login_as, staff, count_queries):
     """One run from one municipality, then many runs from many: the same statements, whatever
     the term holds (the rows are a page of them, the part sums one statement)."""
