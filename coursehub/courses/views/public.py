@@ -112,9 +112,10 @@ def _filter_form(form: CatalogueFilterForm, locale: str, *, has_parts: bool, has
 
     What the form shows follows from those alone: the lists offered (each list the same object
     while its choices stay, `written_options`), the query's values and the errors they get against
-    those lists, the language and the script root. Kept with the lists themselves, checked by
-    identity, so a list written anew (a venue added, another month begun) is a new form. Writing
-    it through the field macros cost 0.2-0.7 ms of every view (in-process, national set).
+    those lists, the language and the script root. The lists are in the key by identity, so a
+    list written anew (a venue added, another month begun) is a new form; each form is kept with
+    its lists, so no other list can take their ids while it is kept. Writing it through the field
+    macros cost 0.2-0.7 ms of every view (in-process, national set).
     """
     lists = (
         form.typ.choices,
@@ -127,7 +128,7 @@ def _filter_form(form: CatalogueFilterForm, locale: str, *, has_parts: bool, has
     key = (locale, request.script_root, has_parts, has_kinds, query, *map(id, lists))
     store: Fragments[tuple[tuple[object, ...], Markup]] = app_fragments(FILTER_FORMS_KEY, FILTER_FORMS)
     found = store.find(key)
-    if found is None or any(kept is not shown for kept, shown in zip(found[0], lists, strict=True)):
+    if found is None:
         written = get_template_attribute("courses/_catalogue_filters.html", "filter_form")
         found = (lists, written(form, has_parts, has_kinds))  # a macro's Markup
         store.put(key, found)
