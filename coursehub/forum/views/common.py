@@ -106,8 +106,9 @@ def _load_visit(ident: int, look_up: _Visit[_Row]) -> tuple[_Row, Standing]:
     return row, here
 
 
-def load_network_standing(network_id: int) -> tuple[Network, Standing]:
-    """`load_network` and `standing`, the network and the membership in one statement."""
+def load_network_standing(network_id: int) -> tuple[queries.NetworkVisit, Standing]:
+    """`load_network` and `standing`, with the network's subjects and their threads counted: the
+    network, its subjects and the membership in one statement."""
     return _load_visit(network_id, queries.network_visit)
 
 

@@ -106,16 +106,16 @@ def edit_network(network_id: int):
 @login_required
 def network(network_id: int):
     """Show a network: its subjects and its latest threads."""
-    found, here = load_network_standing(network_id)
-    subjects = queries.subjects_with_counts(found.id)
+    visit, here = load_network_standing(network_id)
     # The subjects' counts add up to the network's threads: the thread list needs no COUNT of its own.
-    total = sum(count for _subject, count in subjects)
-    page = queries.network_threads(found.id, user_id=current_user.id, page=page_arg(), total=total)
+    page = queries.network_threads(
+        visit.network.id, user_id=current_user.id, page=page_arg(), total=visit.threads
+    )
     return render_template(
         "forum/network.html",
-        network=found,
-        subjects=[subject for subject, _count in subjects],
-        counts={subject.id: count for subject, count in subjects},
+        network=visit.network,
+        subjects=visit.subjects,
+        counts=visit.counts,
         page=page,
         rows=thread_rows(page),
         standing=here,
