@@ -1,18 +1,22 @@
 """coursehub.lib.work: one service call, one commit; a domain error rolls back and is shown."""
 
 import pytest
+import sqlalchemy as sa
 from flask import get_flashed_messages
 from flask_login import current_user, login_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import NotFound
 from wtforms import StringField
 
 from coursehub.accounts.models import Municipality
+from coursehub.courses.models import CourseRun
 from coursehub.errors import CoursehubError, NotFoundError
 from coursehub.lib.forms import BaseForm
-from coursehub.lib.work import ERROR, actor, attempt, load_or_404
-from tests.factories import MunicipalityFactory, UserFactory
+from coursehub.lib.work import ERROR, actor, attempt, get_by_id, load_or_404
+from tests.factories import CourseRunFactory, MunicipalityFactory, UserFactory
+from tests.support.sql import count_traffic
 
 
 class NameForm(BaseForm):
@@ -149,6 +153,41 @@ def test_load_or_404_loads_by_id_and_hides_what_may_not_be_seen(app, db):
                 load_or_404(Municipality, wrong)
         with pytest.raises(NotFound):
             load_or_404(Municipality, municipality.id, allowed=lambda user, row: False)
+
+
+# What a page reads with its row: a constant of its module, as get_by_id asks.
+RUN_WITH_SESSIONS = (joinedload(CourseRun.sessions),)
+
+
+def test_a_row_loaded_with_options_is_read_by_a_statement_built_once(app, db):
+    # session.get with loader options built a new statement on every call (a key page's loader
+    # cost more Python than its SQL); the same options now run the same statement object.
+    run = CourseRunFactory()
+    db.session.commit()
+    run_id, meetings = run.id, len(run.sessions)
+    executed: list[object] = []
+
+    def seen(conn, clauseelement, *args):
+        executed.append(clauseelement)
+
+    sa.event.listen(db.engine, "before_execute", seen)
+    try:
+        with app.test_request_context():
+            for _ in range(2):
+                db.session.expunge_all()  # a new request's session: nothing loaded yet
+                loaded = load_or_404(CourseRun, run_id, options=RUN_WITH_SESSIONS)
+                with count_traffic(db.engine) as traffic:
+                    assert len(loaded.sessions) == meetings  # came with the run
+                assert traffic.statements == []
+            # the session has the run already: no statement at all, as session.get does
+            with count_traffic(db.engine) as traffic:
+                assert get_by_id(CourseRun, run_id, RUN_WITH_SESSIONS) is loaded
+            assert traffic.statements == []
+            assert get_by_id(CourseRun, run_id + 1000, RUN_WITH_SESSIONS) is None
+    finally:
+        sa.event.remove(db.engine, "before_execute", seen)
+    first, second = executed[0], executed[1]
+    assert first is second, "the statement was built anew for the second load"
 
 
 def test_actor_is_the_logged_in_user_itself_not_the_proxy(app, db):

@@ -14,13 +14,15 @@ buttons only, flashed with the one category for errors, `ERROR`.
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from flask import Flask, abort, flash
 from flask_login import current_user
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from coursehub.errors import CoursehubError
@@ -119,12 +121,38 @@ def load_or_404(
 
     A row the person may not act on answers like one that does not exist, so that its existence
     does not leak. `ident` may come from a form: a malformed or too large id is a 404 too.
+    `options` (loader options, see `get_by_id`) say what the page reads with the row.
     """
     number = as_id(ident)
-    row = db.session.get(model, number, options=list(options)) if number is not None else None
+    row = get_by_id(model, number, options) if number is not None else None
     if row is None or (allowed is not None and not allowed(current_user, row)):
         abort(404)
     return row
+
+
+def get_by_id(model: type[M], number: int, options: Iterable[Any] = ()) -> M | None:
+    """The row of `model` with primary key `number`, loaded with `options`, or None.
+
+    Without options, or when the session has the row already, this is `session.get` (no SQL
+    for a row the session has). Otherwise `session.get` with options would build and compile a
+    new statement on every call, which cost a key page more Python than running it; here the
+    statement is built once per model and tuple of options, so pass the options as a constant of
+    the module (a tuple made once), not a new list per request.
+    """
+    wanted = tuple(options)
+    if not wanted or db.session.identity_key(model, number) in db.session.identity_map:
+        return db.session.get(model, number, options=wanted)
+    statement = _by_id_statement(cast(Hashable, model), wanted)
+    found: M | None = db.session.execute(statement, {"ident": number}).unique().scalar_one_or_none()
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def _by_id_statement(model: Any, options: tuple[Any, ...]) -> Select[Any]:
+    # Keyed by the options' identity: a constant tuple is built into a statement once; options
+    # made anew on each call miss and push the oldest out (bounded, never wrong).
+    (key,) = inspect(model).primary_key
+    return select(model).options(*options).where(key == bindparam("ident"))
 
 
 def write_from_here() -> None:

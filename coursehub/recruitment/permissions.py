@@ -20,7 +20,7 @@ from flask_login import current_user
 from coursehub.accounts import audit
 from coursehub.accounts.models import AuditOutcome
 from coursehub.accounts.permissions import is_staff
-from coursehub.extensions import db, login_manager
+from coursehub.extensions import login_manager
 from coursehub.lib import work
 from coursehub.lib.params import as_id
 from coursehub.lib.work import commit_audit_now
@@ -90,7 +90,7 @@ def load_case(
         record_denied(what, number)
         abort(404)
     work.write_from_here()
-    case = db.session.get(Case, number, options=options) if number is not None else None
+    case = work.get_by_id(Case, number, options) if number is not None else None
     if case is None:
         abort(404)
     record_read(what, case, also=also)
