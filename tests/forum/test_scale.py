@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import statistics
 import time
+from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from coursehub import clock
 from coursehub.extensions import db
 from coursehub.forum.models import Post, Thread
 from tests.forum.conftest import html
-from tests.support.sql import count_traffic
+from tests.support.sql import captured_statements, count_traffic
 
 
 def _thread_with(forum, posts: int) -> Thread:
@@ -169,3 +171,73 @@ def test_the_network_page_counts_its_threads_from_the_subjects(db, client, login
     assert "Sida 1 av 2" in page  # 30 threads, 25 a page
     last, _ = _visit(client, f"/natverk/{forum.network.id}?sida=9")
     assert "Sida 2 av 2" in last and last.count('class="border-bottom py-2"') == 5
+
+
+def _threads_over_years(forum, first: int, count: int) -> None:
+    """`count` threads in the forum's subject, one a day back from `first` days ago."""
+    now = clock.now()
+    db.session.execute(
+        Thread.__table__.insert(),
+        [
+            {
+                "network_id": forum.network.id,
+                "subject_id": forum.subject.id,
+                "title": f"Tråd {n}",
+                "author_id": forum.anna.id,
+                "created_at": now - timedelta(days=n),
+                "last_post_at": now - timedelta(days=n),
+                "post_count": 1,
+                "is_locked": False,
+                "is_pinned": False,
+            }  # fmt: skip
+            for n in range(first, first + count)
+        ],
+    )
+    db.session.commit()
+
+
+def _scans_of(node: dict, table: str) -> list[dict]:
+    found = [node] if node.get("Relation Name") == table else []
+    for child in node.get("Plans", []):
+        found += _scans_of(child, table)
+    return found
+
+
+def test_the_network_page_counts_its_threads_from_an_index_not_the_threads(
+    db, client, login_as, forum, postgres_only
+):
+    # The subjects' thread counts are what grows with a network's years. Counted from the threads
+    # themselves (the network's threads grouped by subject), every thread's row was read, a heap
+    # block for every few threads; from the subjects' listing index, a few index pages.
+    login_as(client, forum.bo)
+    _threads_over_years(forum, 0, 10_000)
+    # The table and its indexes as these threads make them, with the visibility map autovacuum
+    # keeps in production (as tests/courses/test_catalogue_scale.py does).
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM FULL forum_threads")
+        conn.exec_driver_sql("VACUUM (ANALYZE) forum_threads")
+
+    def visit(statement: str) -> bool:  # the network with the membership and the subjects
+        return statement.startswith("SELECT forum_networks.id") and "forum_subjects.position" in statement
+
+    with captured_statements(db.engine, visit) as seen:
+        page = client.get(f"/natverk/{forum.network.id}").get_data(as_text=True)
+    assert "(10000 trådar)" in page
+    ((statement, parameters),) = seen
+    # All 10,000 threads are in one subject here, so a test database this small leads PostgreSQL
+    # to read the whole table; where a subject holds a part of many networks' threads it does not.
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    db.session.execute(sa.text("SET LOCAL enable_bitmapscan = off"))
+    plan = (
+        db.session.connection()
+        .exec_driver_sql(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {statement}", parameters)
+        .scalar_one()[0]["Plan"]
+    )
+    db.session.rollback()
+    scans = _scans_of(plan, "forum_threads")
+    assert [(scan["Node Type"], scan.get("Index Name")) for scan in scans] == [
+        ("Index Only Scan", "ix_forum_threads_subject_listing")
+    ], statement
+    assert scans[0]["Heap Fetches"] == 0
+    # about 35 pages of the index for 10,000 threads (their rows fill over 100 of the table's)
+    assert scans[0]["Shared Hit Blocks"] + scans[0].get("Shared Read Blocks", 0) < 60
