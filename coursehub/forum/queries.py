@@ -90,14 +90,30 @@ def _threads_stmt(user_id: int | BindParameter[int]) -> Select[Thread, str, int]
     )
 
 
-def subject_threads(subject_id: int, *, user_id: int, page: int) -> Page:
-    """Return a page of a subject's threads: pinned first, then the latest activity first."""
-    stmt = (
-        _threads_stmt(user_id)
-        .where(Thread.subject_id == subject_id)
+def subject_threads(subject_id: int, *, user_id: int, page: int, total: int) -> Page:
+    """Return a page of a subject's `total` threads: pinned first, then the latest activity first
+    (the statement built once, the page bound)."""
+    number = page_number(page, total, THREADS_PER_PAGE)
+    values = {
+        "subject_id": subject_id,
+        "user_id": user_id,
+        "limit": THREADS_PER_PAGE,
+        "offset": (number - 1) * THREADS_PER_PAGE,
+    }
+    rows = db.session.execute(_subject_page_stmt(), values).all()
+    return Page(items=_listed(rows), page=number, per_page=THREADS_PER_PAGE, total=total)
+
+
+@cache
+def _subject_page_stmt() -> Select[Thread, str, int]:
+    """A page of a subject's threads (`subject_threads`), the reader and the page bound per request."""
+    return (
+        _threads_stmt(bindparam("user_id"))
+        .where(Thread.subject_id == bindparam("subject_id"))
         .order_by(Thread.is_pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc())
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
     )
-    return _thread_rows(stmt, page, user_id)
 
 
 def network_threads(network_id: int, *, user_id: int, page: int, total: int | None = None) -> Page:
@@ -273,22 +289,46 @@ def _network_visit_stmt() -> Select[Network, int | None, bool | None, Subject | 
     )
 
 
-def subject_visit(subject_id: int, *, user_id: int) -> tuple[Subject, bool, bool] | None:
-    """Return a subject with its network, whether `user_id` is a member of that network and whether
-    a moderator, in one statement."""
-    row = db.session.execute(
-        select(Subject, NetworkMembership.id, NetworkMembership.is_moderator)
+@dataclass(frozen=True)
+class SubjectVisit:
+    """A subject (its network loaded with it) and its number of threads."""
+
+    subject: Subject
+    threads: int
+
+
+def subject_visit(subject_id: int, *, user_id: int) -> tuple[SubjectVisit, bool, bool] | None:
+    """Return a subject with its network and its threads counted, whether `user_id` is a member of
+    that network and whether a moderator, in one statement."""
+    row = db.session.execute(_subject_visit_stmt(), {"subject_id": subject_id, "user_id": user_id}).first()
+    if row is None:
+        return None
+    subject, membership_id, moderator, threads = row
+    return SubjectVisit(subject, int(threads)), membership_id is not None, bool(moderator)
+
+
+@cache
+def _subject_visit_stmt() -> Select[Subject, int | None, bool | None, int]:
+    """The subject with its network and the reader's membership, and the subject's threads
+    counted from ix_forum_threads_subject_listing (an index-only scan on PostgreSQL), so that
+    the page of threads needs no COUNT of its own."""
+    threads = (
+        select(func.count())
+        .select_from(Thread)
+        .where(Thread.subject_id == Subject.id)
+        .correlate(Subject)
+        .scalar_subquery()
+    )
+    return (
+        select(Subject, NetworkMembership.id, NetworkMembership.is_moderator, threads)
         .options(joinedload(Subject.network))
         .outerjoin(
             NetworkMembership,
-            (NetworkMembership.network_id == Subject.network_id) & (NetworkMembership.user_id == user_id),
+            (NetworkMembership.network_id == Subject.network_id)
+            & (NetworkMembership.user_id == bindparam("user_id")),
         )
-        .where(Subject.id == subject_id)
-    ).first()
-    if row is None:
-        return None
-    subject, membership_id, moderator = row
-    return subject, membership_id is not None, bool(moderator)
+        .where(Subject.id == bindparam("subject_id"))
+    )
 
 
 def _last_read(thread_id: int, user_id: int) -> int:

@@ -92,8 +92,8 @@ def test_a_networks_thread_list_reads_as_much_with_20000_threads_as_with_30(db, 
     assert "Sida 400 av 800" in big_page and "Tråd" in small_page
     assert big_count == small_count
     _, subject_count = _visit(client, f"/natverk/amne/{forum.subject.id}?sida=3")
-    # the subject's page counts its threads with a COUNT; the network's come with its subjects
-    assert subject_count == small_count + 1
+    # the subject's threads are counted with the subject, the network's with its subjects
+    assert subject_count == small_count
 
 
 def test_the_thread_page_of_1000_posts_answers_well_under_100_ms_on_postgresql(
@@ -132,8 +132,8 @@ def _membership_reads(statements: list[str]) -> int:
         ("thread", 3),
         # the user, the network with the membership and the subjects with their thread counts, the threads
         ("network", 3),
-        # the user, the subject with its network and the membership, the COUNT, the threads
-        ("subject", 4),
+        # the user, the subject with its network, the membership and its threads counted, the threads
+        ("subject", 3),
     ],
 )
 def test_a_members_forum_pages_read_the_membership_once_in_a_fixed_number_of_statements(
@@ -241,3 +241,22 @@ def test_the_network_page_counts_its_threads_from_an_index_not_the_threads(
     assert scans[0]["Heap Fetches"] == 0
     # about 35 pages of the index for 10,000 threads (their rows fill over 100 of the table's)
     assert scans[0]["Shared Hit Blocks"] + scans[0].get("Shared Read Blocks", 0) < 60
+
+
+def test_the_subject_page_pages_its_own_threads_pinned_first(db, client, login_as, forum):
+    from tests.forum.factories import SubjectFactory
+
+    other = SubjectFactory(network=forum.network, name="Utbildning")
+    _threads(forum, 30)
+    db.session.execute(
+        Thread.__table__.update().where(Thread.title.in_(["Tråd 1", "Tråd 2"])).values(subject_id=other.id)
+    )
+    db.session.execute(Thread.__table__.update().where(Thread.title == "Tråd 17").values(is_pinned=True))
+    login_as(client, forum.bo)
+    first, _ = _visit(client, f"/natverk/amne/{forum.subject.id}")
+    assert "Sida 1 av 2" in first  # 28 threads of this subject, 25 a page
+    assert first.index("Tråd 17") < first.index("Tråd 29<") < first.index("Tråd 28<")
+    last, _ = _visit(client, f"/natverk/amne/{forum.subject.id}?sida=9")  # past the last: the last
+    assert "Sida 2 av 2" in last and last.count('class="border-bottom py-2"') == 3
+    own, _ = _visit(client, f"/natverk/amne/{other.id}")
+    assert own.count('class="border-bottom py-2"') == 2 and "Sida" not in own

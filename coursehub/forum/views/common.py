@@ -112,9 +112,9 @@ def load_network_standing(network_id: int) -> tuple[queries.NetworkVisit, Standi
     return _load_visit(network_id, queries.network_visit)
 
 
-def load_subject_standing(subject_id: int) -> tuple[Subject, Standing]:
-    """`load_subject` and `standing` of its network, the subject, its network and the membership in
-    one statement."""
+def load_subject_standing(subject_id: int) -> tuple[queries.SubjectVisit, Standing]:
+    """`load_subject` and `standing` of its network, with the subject's threads counted: the
+    subject, its network, the count and the membership in one statement."""
     return _load_visit(subject_id, queries.subject_visit)
 
 

@@ -41,8 +41,9 @@ from coursehub.lib.work import ERROR, actor, attempt
 @login_required
 def subject(subject_id: int):
     """A subject's threads, pinned first, with the reader's unread counts."""
-    found, here = load_subject_standing(subject_id)
-    page = queries.subject_threads(found.id, user_id=current_user.id, page=page_arg())
+    visit, here = load_subject_standing(subject_id)
+    found = visit.subject
+    page = queries.subject_threads(found.id, user_id=current_user.id, page=page_arg(), total=visit.threads)
     return render_template(
         "forum/subject.html",
         subject=found,
