@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Integer, Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, Integer, ScalarSelect, Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from coursehub.accounts.models import User
@@ -74,6 +74,15 @@ def _thread_rows(stmt: Select[Thread, str, int], page: int, user_id: int, total:
     return result
 
 
+def _counted_page(stmt: Select[Thread, str, int], values: dict[str, int], page: int, total: int) -> Page:
+    """The asked page of `total` threads, read with `stmt` (built once, with its `limit` and
+    `offset` bound like the `values` of its other parameters)."""
+    number = page_number(page, total, THREADS_PER_PAGE)
+    bounds = {"limit": THREADS_PER_PAGE, "offset": (number - 1) * THREADS_PER_PAGE}
+    rows = db.session.execute(stmt, {**values, **bounds}).all()
+    return Page(items=_listed(rows), page=number, per_page=THREADS_PER_PAGE, total=total)
+
+
 def _listed(rows: Any) -> list[ThreadRow]:
     return [
         ThreadRow(thread=thread, author_name=name or "", unread=max(0, thread.post_count - (read or 0)))
@@ -93,15 +102,7 @@ def _threads_stmt(user_id: int | BindParameter[int]) -> Select[Thread, str, int]
 def subject_threads(subject_id: int, *, user_id: int, page: int, total: int) -> Page:
     """Return a page of a subject's `total` threads: pinned first, then the latest activity first
     (the statement built once, the page bound)."""
-    number = page_number(page, total, THREADS_PER_PAGE)
-    values = {
-        "subject_id": subject_id,
-        "user_id": user_id,
-        "limit": THREADS_PER_PAGE,
-        "offset": (number - 1) * THREADS_PER_PAGE,
-    }
-    rows = db.session.execute(_subject_page_stmt(), values).all()
-    return Page(items=_listed(rows), page=number, per_page=THREADS_PER_PAGE, total=total)
+    return _counted_page(_subject_page_stmt(), {"subject_id": subject_id, "user_id": user_id}, page, total)
 
 
 @cache
@@ -122,15 +123,8 @@ def network_threads(network_id: int, *, user_id: int, page: int, total: int | No
     `total`, the network's number of threads when the caller knows it, saves the COUNT.
     """
     if total is not None:  # the caller has counted the threads: the statement built once, no COUNT
-        number = page_number(page, total, THREADS_PER_PAGE)
-        values = {
-            "network_id": network_id,
-            "user_id": user_id,
-            "limit": THREADS_PER_PAGE,
-            "offset": (number - 1) * THREADS_PER_PAGE,
-        }
-        rows = db.session.execute(_network_page_stmt(), values).all()
-        return Page(items=_listed(rows), page=number, per_page=THREADS_PER_PAGE, total=total)
+        values = {"network_id": network_id, "user_id": user_id}
+        return _counted_page(_network_page_stmt(), values, page, total)
     stmt = (
         _threads_stmt(user_id)
         .where(Thread.network_id == network_id)
@@ -225,6 +219,21 @@ def _thread_visit_stmt() -> Select[Thread, int, bool, int]:
     )
 
 
+def _subjects_threads() -> ScalarSelect[int]:
+    """The number of threads of the statement's Subject, counted from
+    ix_forum_threads_subject_listing alone (an index-only scan on PostgreSQL): a few index pages
+    whatever the subject's years. Counting a network's threads grouped by subject read every
+    thread's row, a heap block for every few (national bench, network 1, 78 threads: 70 -> 9
+    buffers; tests/forum/test_scale.py)."""
+    return (
+        select(func.count())
+        .select_from(Thread)
+        .where(Thread.subject_id == Subject.id)
+        .correlate(Subject)
+        .scalar_subquery()
+    )
+
+
 @dataclass(frozen=True)
 class NetworkVisit:
     """A network with its subjects in the moderators' order and each subject's number of threads."""
@@ -255,21 +264,9 @@ def network_visit(network_id: int, *, user_id: int) -> tuple[NetworkVisit, bool,
 @cache
 def _network_visit_stmt() -> Select[Network, int | None, bool | None, Subject | None, int]:
     """The network's row repeated beside each of its subjects (a network has a handful), each
-    subject's threads counted from the subjects' listing index. As a statement of its own the
-    subjects cost a round trip and SQLAlchemy's execution (about 0.2-0.3 ms a request).
-
-    A subject's count reads only ix_forum_threads_subject_listing (an index-only scan on
-    PostgreSQL): what grows with the network's years is a few index pages, not a heap block for
-    every few threads, as counting the network's threads grouped by subject read (national
-    bench, network 1, 78 threads: 70 -> 9 buffers; tests/forum/test_scale.py).
-    """
-    threads = (
-        select(func.count())
-        .select_from(Thread)
-        .where(Thread.subject_id == Subject.id)
-        .correlate(Subject)
-        .scalar_subquery()
-    )
+    with its threads counted (`_subjects_threads`). As a statement of its own the subjects cost
+    a round trip and SQLAlchemy's execution (about 0.2-0.3 ms a request)."""
+    threads = _subjects_threads()
     return (
         select(
             Network,
@@ -310,15 +307,8 @@ def subject_visit(subject_id: int, *, user_id: int) -> tuple[SubjectVisit, bool,
 @cache
 def _subject_visit_stmt() -> Select[Subject, int | None, bool | None, int]:
     """The subject with its network and the reader's membership, and the subject's threads
-    counted from ix_forum_threads_subject_listing (an index-only scan on PostgreSQL), so that
-    the page of threads needs no COUNT of its own."""
-    threads = (
-        select(func.count())
-        .select_from(Thread)
-        .where(Thread.subject_id == Subject.id)
-        .correlate(Subject)
-        .scalar_subquery()
-    )
+    counted (`_subjects_threads`), so that the page of threads needs no COUNT of its own."""
+    threads = _subjects_threads()
     return (
         select(Subject, NetworkMembership.id, NetworkMembership.is_moderator, threads)
         .options(joinedload(Subject.network))
