@@ -538,20 +538,10 @@ def _leads_statement() -> Select[bool]:
     )
 
 
-@functools.cache
-def _run_with_leaders_statement() -> Select[CourseRun]:
-    """The run of the bound `run_id` with its leaders (without their roles): built once."""
-    return (
-        select(CourseRun)
-        .where(CourseRun.id == bindparam("run_id", type_=Integer))
-        .options(joinedload(CourseRun.leaders).lazyload(User.role_rows))
-    )
-
-
-def run_with_leaders(run_id: int) -> CourseRun | None:
-    """Return the run with its leaders in one statement: the participant pages' run, whose
-    leader's right to the list (`leads_run`) is then read from it, not asked of its own."""
-    return db.session.execute(_run_with_leaders_statement(), {"run_id": run_id}).unique().scalar_one_or_none()
+# What the participant pages load with their run: its leaders (without their roles), so that a
+# leader's right to the list (`leads_run`) is read from the run, not asked of its own. A constant
+# of the module, as lib.work.load_or_404 keeps one statement per tuple of options.
+RUN_WITH_LEADERS = (joinedload(CourseRun.leaders).lazyload(User.role_rows),)
 
 
 def leads_run(run: CourseRun, user: User) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -28,10 +28,9 @@ MUNICIPALITY_ROWS_PER_PAGE = 50
 
 
 def _visible_run(run_id: int):
-    run = queries.run_with_leaders(run_id)
-    if run is None or not permissions.can_see_participants(current_user, run):
-        abort(404)
-    return run
+    return load_or_404(
+        CourseRun, run_id, allowed=permissions.can_see_participants, options=queries.RUN_WITH_LEADERS
+    )
 
 
 @bp.get("/kurser/<int:run_id>/deltagare")
