@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Integer, ScalarSelect, Select, bindparam, func, or_, select
+from sqlalchemy import BindParameter, ScalarSelect, Select, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from coursehub.accounts.models import User
@@ -22,7 +22,6 @@ from coursehub.forum.models import (
     ThreadRead,
 )
 from coursehub.lib.pagination import Page, page_number, paginate
-from coursehub.lib.sqlconst import written
 
 POSTS_PER_PAGE = 25
 THREADS_PER_PAGE = 25
@@ -63,13 +62,8 @@ class ThreadRow:
     unread: int
 
 
-def _thread_rows(stmt: Select[Thread, str, int], page: int, user_id: int, total: int | None = None) -> Page:
-    if total is None:
-        result = paginate(stmt, page, THREADS_PER_PAGE, scalars=False)
-    else:  # the caller has counted the threads already: no COUNT statement
-        number = page_number(page, total, THREADS_PER_PAGE)
-        rows = db.session.execute(stmt.limit(THREADS_PER_PAGE).offset((number - 1) * THREADS_PER_PAGE)).all()
-        result = Page(items=list(rows), page=number, per_page=THREADS_PER_PAGE, total=total)
+def _thread_rows(stmt: Select[Thread, str, int], page: int) -> Page:
+    result = paginate(stmt, page, THREADS_PER_PAGE, scalars=False)
     result.items = _listed(result.items)
     return result
 
@@ -117,20 +111,10 @@ def _subject_page_stmt() -> Select[Thread, str, int]:
     )
 
 
-def network_threads(network_id: int, *, user_id: int, page: int, total: int | None = None) -> Page:
-    """Return a page of a network's threads, the latest activity first.
-
-    `total`, the network's number of threads when the caller knows it, saves the COUNT.
-    """
-    if total is not None:  # the caller has counted the threads: the statement built once, no COUNT
-        values = {"network_id": network_id, "user_id": user_id}
-        return _counted_page(_network_page_stmt(), values, page, total)
-    stmt = (
-        _threads_stmt(user_id)
-        .where(Thread.network_id == network_id)
-        .order_by(Thread.last_post_at.desc(), Thread.id.desc())
-    )
-    return _thread_rows(stmt, page, user_id, total)
+def network_threads(network_id: int, *, user_id: int, page: int, total: int) -> Page:
+    """Return a page of a network's `total` threads (counted with its subjects), the latest
+    activity first (the statement built once, the page bound)."""
+    return _counted_page(_network_page_stmt(), {"network_id": network_id, "user_id": user_id}, page, total)
 
 
 @cache
@@ -155,7 +139,7 @@ def unread_threads(network_id: int, *, user_id: int, page: int) -> Page:
         )
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
     )
-    return _thread_rows(stmt, page, user_id)
+    return _thread_rows(stmt, page)
 
 
 @dataclass(frozen=True)
@@ -273,7 +257,7 @@ def _network_visit_stmt() -> Select[Network, int | None, bool | None, Subject | 
             NetworkMembership.id,
             NetworkMembership.is_moderator,
             Subject,
-            func.coalesce(threads, written(0, Integer)),
+            threads,  # a count: 0, never NULL, where the network has no subject
         )
         .outerjoin(
             NetworkMembership,
