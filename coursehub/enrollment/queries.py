@@ -320,20 +320,29 @@ def _meetings_statement() -> Select[*tuple[Any, ...]]:
 
 
 @functools.cache
-def _meetings_and_names_statement() -> Any:
-    """`family_rows`'s statement, built once: the runs' scheduled sessions as in
+def _family_rows_statement() -> Any:
+    """`family_rows`' statement, built once: the runs' scheduled sessions as in
     `_meetings_statement`, then the bound sign-ups' persons' names (the key the sign-up, the name
-    in the title's place, the rest empty), each part in its order. The sessions come first in
-    the union, so their columns' types (the moments in UTC) are the union's."""
+    in the title's place), then the household's active adults with their calendar links (the key
+    the adult, the name in the title's place, the feed's token in the online link's), the rest
+    empty, each part in its order. The sessions come first in the union, so their columns' types
+    (the moments in UTC) are the union's."""
     # persons_names' statement, its order given to the union's, padded to the sessions' columns.
     names = (
         _persons_names_statement()
         .order_by(None)
         .add_columns(*(null() for _ in range(8)), EnrollmentPerson.id, written(1, Integer))
     )
+    adults = (
+        select(User.id, User.full_name, null(), null(), CalendarFeed.token, *(null() for _ in range(5)))
+        .add_columns(User.id, written(2, Integer))
+        .outerjoin(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(User.household_id == bindparam("household_id"), User.deactivated_at.is_(None))
+    )
     rows = union_all(
         _meetings_select().add_columns(written(0, Integer).label("part")),
         names,
+        adults,
     ).subquery("family_rows")
     return select(rows).order_by(rows.c.part, rows.c.starts_at, rows.c.position)
 
@@ -392,29 +401,43 @@ def family_progress(enrollments: Iterable[Enrollment], now: datetime) -> dict[in
 
 
 @dataclass(frozen=True)
+class Adult:
+    """An adult of a household, by name, with their calendar feed's token (None without one)."""
+
+    id: int
+    full_name: str
+    feed_token: str | None
+
+
+@dataclass(frozen=True)
 class FamilyRows:
-    """What a page of a family's sign-ups shows beside the sign-ups themselves."""
+    """What a family's courses page shows beside its page of sign-ups."""
 
     progress: dict[int, Progress | None]  # family_progress
     names: dict[int, list[str]]  # persons_names
+    adults: list[tuple[Adult, bool]]  # the household's active adults, whether each has a calendar link
 
 
-def family_rows(enrollments: Iterable[Enrollment], now: datetime) -> FamilyRows:
-    """Return family_progress and persons_names of a page of sign-ups from one statement, not two
-    (a round trip and a statement's execution saved on the page families open most after
-    their start page)."""
+def family_rows(household_id: int, enrollments: Iterable[Enrollment], now: datetime) -> FamilyRows:
+    """Return, for a page of household `household_id`'s sign-ups, family_progress and
+    persons_names, and the household's active adults (by id) with their calendar links: one
+    statement, not three (two round trips and two statements' execution saved on the page
+    families open most after their start page)."""
     enrollments = list(enrollments)
     runs = _counted_runs(enrollments)
     by_run: dict[int, list[Any]] = {run_id: [] for run_id in runs}
     names: dict[int, list[str]] = {e.id: [] for e in enrollments}
-    if names:
-        values = {"run_ids": runs, "enrollment_ids": list(names)}
-        for row in db.session.execute(_meetings_and_names_statement(), values):
-            if row.part == 0:
-                by_run[row[0]].append(row)
-            else:
-                names[row[0]].append(row[1])
-    return FamilyRows(_progress_from(enrollments, by_run, now), names)
+    adults: list[tuple[Adult, bool]] = []
+    values = {"run_ids": runs, "enrollment_ids": list(names), "household_id": household_id}
+    for row in db.session.execute(_family_rows_statement(), values):
+        if row.part == 0:
+            by_run[row[0]].append(row)
+        elif row.part == 1:
+            names[row[0]].append(row[1])
+        else:
+            token = row.online_url
+            adults.append((Adult(row[0], row[1], token), token is not None))
+    return FamilyRows(_progress_from(enrollments, by_run, now), names, adults)
 
 
 def _progress(run: CourseRun, sessions: Sequence[Any], now: datetime) -> Progress:
@@ -1014,32 +1037,6 @@ def users_by_ids(ids: Iterable[int | str] | None) -> list[User]:
     if not wanted:
         return []
     return list(db.session.scalars(select(User).where(User.id.in_(wanted)).order_by(User.id)))
-
-
-@dataclass(frozen=True)
-class Adult:
-    """An adult of a household, by name, with their calendar feed's token (None without one)."""
-
-    id: int
-    full_name: str
-    feed_token: str | None
-
-
-@functools.cache
-def _feed_holders_statement() -> Select[int, str, str]:
-    """`household_feed_holders`'s statement, built once (the household is bound at execution)."""
-    return (
-        select(User.id, User.full_name, CalendarFeed.token)
-        .outerjoin(CalendarFeed, CalendarFeed.user_id == User.id)
-        .where(User.household_id == bindparam("household_id"), User.deactivated_at.is_(None))
-        .order_by(User.id)
-    )
-
-
-def household_feed_holders(household_id: int) -> list[tuple[Adult, bool]]:
-    """Return the household's active adults, each with whether they have a calendar link."""
-    rows = db.session.execute(_feed_holders_statement(), {"household_id": household_id})
-    return [(Adult(user_id, name, token), token is not None) for user_id, name, token in rows]
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,15 @@ from datetime import timedelta
 
 from coursehub import clock
 from coursehub.courses.models import RunStatus, SessionStatus
-from coursehub.enrollment import queries
-from tests.factories import CourseRunFactory, CourseSessionFactory, EnrollmentFactory, VenueFactory
+from coursehub.enrollment import queries, services
+from coursehub.enrollment.models import CalendarFeed
+from tests.factories import (
+    CourseRunFactory,
+    CourseSessionFactory,
+    EnrollmentFactory,
+    UserFactory,
+    VenueFactory,
+)
 
 
 def _seen(progress):
@@ -88,7 +95,7 @@ def test_persons_names_are_the_persons_in_their_order(db, make_family):
     assert queries.persons_names([]) == {}
 
 
-def test_family_rows_are_progress_and_names_in_one_statement(db, make_family, count_queries):
+def test_family_rows_are_progress_names_and_adults_in_one_statement(db, make_family, count_queries):
     household, (first, second) = make_family(2)
     now = clock.now()
     going = CourseRunFactory(sessions=False, title="Pågår")
@@ -98,6 +105,9 @@ def test_family_rows_are_progress_and_names_in_one_statement(db, make_family, co
     both = EnrollmentFactory(run=going, household=household, persons=[second, first])
     EnrollmentFactory(run=later, household=household, persons=[first])
     EnrollmentFactory(run=CourseRunFactory(), household=household, persons=[second], waitlisted=True)
+    services.create_calendar_feed(second, now=now)
+    gone = UserFactory(household=household, full_name="Flyttat Vuxen", deactivated_at=now)
+    neighbours, (neighbour,) = make_family(1)
     db.session.commit()
     page = queries.family_courses(household.id)
     ids = [e.id for e in page.items]
@@ -105,7 +115,7 @@ def test_family_rows_are_progress_and_names_in_one_statement(db, make_family, co
     expected_names = queries.persons_names(ids)
 
     with count_queries() as counted:
-        shown = queries.family_rows(page.items, now)
+        shown = queries.family_rows(household.id, page.items, now)
 
     assert len(counted) == 1
     assert {e_id: _seen(p) for e_id, p in shown.progress.items()} == expected_progress
@@ -114,4 +124,19 @@ def test_family_rows_are_progress_and_names_in_one_statement(db, make_family, co
     assert sorted(map(len, shown.names.values())) == [1, 1, 2]
     assert shown.progress[both.id].next_session.title == "Nästa"
     assert shown.progress[both.id].held == 1
-    assert queries.family_rows([], now).names == {}
+    # The household's active adults by id, each with their calendar link if they have one; not
+    # an adult who has left, nor another household's.
+    token = db.session.get(CalendarFeed, second.id).token
+    assert shown.adults == sorted(
+        [
+            (queries.Adult(first.id, first.full_name, None), False),
+            (queries.Adult(second.id, second.full_name, token), True),
+        ],
+        key=lambda pair: pair[0].id,
+    )
+    assert gone.id not in {adult.id for adult, _has in shown.adults}
+    assert neighbour.id not in {adult.id for adult, _has in shown.adults}
+    # A household with no sign-ups yet still has its adults.
+    empty = queries.family_rows(neighbours.id, [], now)
+    assert (empty.names, empty.progress) == ({}, {})
+    assert empty.adults == [(queries.Adult(neighbour.id, neighbour.full_name, None), False)]

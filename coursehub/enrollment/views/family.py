@@ -184,10 +184,10 @@ def my_courses():
         abort(404)
     now = clock.now()
     page = queries.family_courses(current_user.household_id, page=page_arg())
-    adults = queries.household_feed_holders(current_user.household_id)
+    shown = queries.family_rows(current_user.household_id, page.items, now)
+    adults = shown.adults
     # The logged-in adult is one of the household's active adults: their token comes with the list.
     feed = next((adult.feed_token for adult, _has in adults if adult.id == current_user.id), None)
-    shown = queries.family_rows(page.items, now)
     feed_name = calendar_name()
     links = (
         ical.subscribe_links(url_for("enrollment.feed", token=feed, _external=True), name=feed_name)
