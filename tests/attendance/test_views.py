@@ -9,7 +9,8 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from coursehub.attendance import services
+from coursehub import clock
+from coursehub.attendance import queries, services
 from coursehub.attendance.models import AbsenceNotice, AttendanceChange, AttendanceMark, Certificate
 from coursehub.lib.terms import term_of
 from tests.attendance.conftest import enrol, family_member, started_run
@@ -251,8 +252,45 @@ def test_progress_pages_run_a_fixed_number_of_queries(
 
     # Pinned: a person's marks and sign-ups come in one statement (a UNION), not two; the menu's
     # network membership, and a municipal worker's count of approvals, come with the user
-    # (lib.user_facts; 9 and 13 before, then 8 and 12).
-    assert queries_for(1) == queries_for(6) == (8, 11)
+    # (lib.user_facts; 9 and 13 before, then 8 and 12); the family's adults come with their coming
+    # sessions (queries.adults_and_upcoming; 8 before).
+    assert queries_for(1) == queries_for(6) == (7, 11)
+
+
+def test_a_households_adults_come_with_its_coming_sessions_in_one_statement(
+    request_context, db, count_queries, course_type
+):
+    household = HouseholdFactory()
+    bo = family_member(household=household, full_name="Bo Ek")
+    ada = family_member(household=household, full_name="Ada Ek")
+    neighbour = family_member(full_name="Cay Granne")
+    run = started_run(course_type, weeks_ago=-1)  # three sessions, the first in a week
+    later = started_run(course_type, weeks_ago=-5)
+    enrol(run, bo, ada)
+    enrol(later, ada)
+    enrol(started_run(course_type, weeks_ago=-3), neighbour)
+    db.session.commit()
+    now, household_id = clock.now(), household.id
+
+    with count_queries() as statements:
+        adults, upcoming = queries.adults_and_upcoming(household_id, now=now)
+
+    assert len(statements) == 1
+    # The adults by name, as household_adults gives them; not the neighbour.
+    assert [(a.id, a.full_name, a.household_id) for a in adults] == [
+        (u.id, u.full_name, u.household_id) for u in queries.household_adults(household.id)
+    ]
+    assert [a.full_name for a in adults] == ["Ada Ek", "Bo Ek"]
+    # The coming sessions as upcoming_sessions_for_household gives them, first come first.
+    assert upcoming == queries.upcoming_sessions_for_household(household.id, now=now)
+    assert [(u.user_name, u.starts_at) for u in upcoming][:2] == [
+        ("Ada Ek", run.sessions[0].starts_at),
+        ("Bo Ek", run.sessions[0].starts_at),
+    ]
+    assert len(upcoming) == 2 * 3 + 3 and neighbour.id not in {u.user_id for u in upcoming}
+    # At most `limit` sessions; the adults all the same.
+    adults_again, first = queries.adults_and_upcoming(household.id, now=now, limit=1)
+    assert adults_again == adults and first == upcoming[:1]
 
 
 # -- certificates --------------------------------------------------------------------------------

@@ -9,9 +9,11 @@ from coursehub.attendance.queries.pages import (
 )
 from coursehub.attendance.queries.progress import (
     CourseProgress,
+    HouseholdAdult,
     MarkFact,
     ThemeProgress,
     UpcomingSession,
+    adults_and_upcoming,
     evaluate_rule,
     progress_for_users,
     upcoming_sessions_for_household,
@@ -41,6 +43,7 @@ __all__ = [
     "DIMENSIONS",
     "SHEET_SESSION_OPTIONS",
     "CourseProgress",
+    "HouseholdAdult",
     "MakeupOption",
     "MakeupTheme",
     "MarkFact",
@@ -56,6 +59,7 @@ __all__ = [
     "SheetRow",
     "ThemeProgress",
     "UpcomingSession",
+    "adults_and_upcoming",
     "attendance_rates",
     "attendance_sheet",
     "certificate_by_code",

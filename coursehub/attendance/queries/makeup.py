@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -26,6 +27,17 @@ from coursehub.enrollment import queries as enrollment_queries
 from coursehub.enrollment.models import ACTIVE, SEAT_HOLDING, Enrollment, EnrollmentPerson
 from coursehub.extensions import db
 from coursehub.lib.checks import known
+
+
+class Person(Protocol):
+    """A person whose make-ups are looked for: a user, or a household's adult as a page read them."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def household_id(self) -> int | None: ...
+
 
 # Enough choices for a person to find a date; the page stays short whatever the programme.
 PER_THEME = 3
@@ -102,7 +114,7 @@ def _plans_statement() -> sa.CompoundSelect[Any]:
     return sa.union_all(whole, coming)
 
 
-def _plans(users: list[User], now: datetime) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+def _plans(users: Sequence[Person], now: datetime) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
     """Return the runs each household is signed up for as a whole, and the themes each person
     still has an upcoming session of (in their own run or a make-up already booked).
 
@@ -187,7 +199,7 @@ def _sessions_statement() -> sa.Select[Any]:
 
 
 def makeup_candidates(
-    users: list[User], progress: dict[int, list[CourseProgress]], *, now: datetime
+    users: Sequence[Person], progress: dict[int, list[CourseProgress]], *, now: datetime
 ) -> dict[int, list[MakeupTheme]]:
     """Return, per person, each missing theme of a make-up course type with sessions to book.
 
@@ -196,7 +208,7 @@ def makeup_candidates(
     make-ups), one when everything lacking is planned.
     """
     result: dict[int, list[MakeupTheme]] = {u.id: [] for u in users}
-    lacking: list[tuple[User, CourseProgress, CourseTheme]] = [
+    lacking: list[tuple[Person, CourseProgress, CourseTheme]] = [
         (user, course, row.theme)
         for user in users
         for course in progress.get(user.id, [])

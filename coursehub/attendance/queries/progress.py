@@ -31,6 +31,7 @@ from coursehub.enrollment import queries as enrollment_queries
 from coursehub.enrollment.models import Enrollment, EnrollmentPerson, EnrollmentStatus
 from coursehub.extensions import db
 from coursehub.lib.checks import known
+from coursehub.lib.sqlconst import written
 from coursehub.lib.sqlfind import among
 
 # -- progress across runs --------------------------------------------------------------------
@@ -316,7 +317,7 @@ def progress_for_users(
 
 
 @functools.cache
-def _upcoming_statement() -> Executable:
+def _upcoming_statement() -> sa.Select[*tuple[Any, ...]]:
     """`upcoming_sessions_for_household`'s statement, built once (values bound at execution)."""
     return (
         select(
@@ -372,6 +373,49 @@ class UpcomingSession:
     notice_id: int | None
     notice_reported_at: datetime | None
     notice_reason: str | None
+
+
+@dataclass(frozen=True)
+class HouseholdAdult:
+    """An adult of a household as the family's progress page shows them (not an ORM object)."""
+
+    id: int
+    full_name: str
+    household_id: int
+
+
+@functools.cache
+def _adults_and_upcoming_statement() -> Executable:
+    """`adults_and_upcoming`'s statement, built once: the coming sessions as
+    `_upcoming_statement` chooses them (part 0), then the household's adults (part 1: the
+    person's columns only), each part in its order."""
+    coming = _upcoming_statement().subquery("coming")
+    empty = [sa.null()] * 4
+    rows = sa.union_all(
+        select(coming, written(0, sa.Integer()).label("part")),
+        select(*empty, User.id, User.full_name, *empty[:3], written(1, sa.Integer())).where(
+            User.household_id == bindparam("household_id")
+        ),
+    ).subquery("household_rows")
+    # The coming sessions in their statement's order (by start, then name); the adults by name.
+    return select(rows).order_by(rows.c.part, rows.c.starts_at, rows.c.full_name, rows.c.id_1)
+
+
+def adults_and_upcoming(
+    household_id: int, *, now: datetime, limit: int = 30
+) -> tuple[list[HouseholdAdult], list[UpcomingSession]]:
+    """Return the household's adults by name, as `household_adults` finds them, and the sessions
+    not yet started that they take part in, as `upcoming_sessions_for_household` finds them: one
+    statement, not two (the family's progress page asks for both)."""
+    values = {"household_id": household_id, "now": now, "limit": limit}
+    adults: list[HouseholdAdult] = []
+    upcoming: list[UpcomingSession] = []
+    for row in db.session.execute(_adults_and_upcoming_statement(), values):
+        if row.part == 0:
+            upcoming.append(UpcomingSession(*row[:9]))
+        else:
+            adults.append(HouseholdAdult(row[4], row[5], household_id))
+    return adults, upcoming
 
 
 def upcoming_sessions_for_household(

@@ -21,10 +21,9 @@ from coursehub.lib.work import actor, attempt
 
 
 def _render_my_progress(*, error: str | None = None, status: int = 200):
-    adults = queries.household_adults(current_user.household_id)
     now = clock.now()
+    adults, upcoming = queries.adults_and_upcoming(current_user.household_id, now=now)
     progress = queries.progress_for_users([a.id for a in adults])
-    upcoming = queries.upcoming_sessions_for_household(current_user.household_id, now=now)
     return render_template(
         "attendance/my_progress.html",
         adults=adults,

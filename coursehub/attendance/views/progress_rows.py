@@ -18,16 +18,25 @@ filled in with `%` and escaped whole, where `_()` in a template escaped only wha
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app, url_for
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
-from coursehub.accounts.models import User
 from coursehub.attendance.models import AttendanceStatus
 from coursehub.attendance.queries import CourseProgress, MakeupTheme, UpcomingSession
 from coursehub.lib.urls import id_urls
+
+
+class Named(Protocol):
+    """A person a row names: a user, or a household's adult as a page read them."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def full_name(self) -> str: ...
 
 
 class ProgressRows:
@@ -156,7 +165,7 @@ class ProgressRows:
         # Every value above went through escape(), as the macro's printing of it did.
         return Markup("".join(html))  # noqa: S704  # nosec B704
 
-    def makeup(self, person: User, themes: Sequence[MakeupTheme], *, level: int = 3) -> Markup:
+    def makeup(self, person: Named, themes: Sequence[MakeupTheme], *, level: int = 3) -> Markup:
         """The sessions where `person` can make up the themes they lack, each with a sign-up button."""
         if not themes:
             return Markup("")
