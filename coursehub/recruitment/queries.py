@@ -86,6 +86,9 @@ class Card(NamedTuple):
         return self.first_contact_at is None and today > self.first_contact_due_on
 
 
+CARD_FIELDS = len(Card._fields)
+
+
 @dataclass
 class Column:
     """One step's column of the board: its count and the first cases in it."""
@@ -166,38 +169,51 @@ _BOARD_FILTERS: tuple[tuple[str, Any], ...] = (
 
 
 @functools.cache
-def _board_statements(used: tuple[bool, ...], postgres: bool) -> tuple[Executable, Executable]:
-    """The board's two statements for the filters in use (a flag per _BOARD_FILTERS), built once:
-    building them cost more than running them, and an unchanged statement reuses its cache key.
+def _board_statement(used: tuple[bool, ...], postgres: bool) -> Executable:
+    """The board's statement for the filters in use (a flag per _BOARD_FILTERS), built once:
+    building it cost more than running it, and an unchanged statement reuses its cache key.
 
-    The first cases of each step come, on PostgreSQL, from one short range of
-    ix_recruitment_cases_open_board per step in a LATERAL join over the steps (a union of ten
-    branches, as SQLite needs, cost PostgreSQL more to plan than to run). Those 250 cases are
-    then joined once with their municipality, staff member and first adult: the subquery's
-    OFFSET 0 keeps PostgreSQL from joining the municipalities again for each step (national
-    bench, EXPLAIN (ANALYZE, BUFFERS): 1,133 -> 1,035 buffers, 1.6 -> 1.0 ms).
+    A row per case shown: each step's first cases, each with its step's count of open cases and
+    of those past the first-contact deadline. A step with no case gives no row (its counts are
+    0), as every case it counts would be among its first. One statement, where the counts were
+    a statement of their own (a round trip and SQLAlchemy's execution of it on every view).
+
+    On PostgreSQL the steps are a LATERAL join: for each, its counts from one range of
+    ix_recruitment_cases_open_board (the index alone) and its first cases from the start of the
+    same range (a union of ten branches, as SQLite needs, cost PostgreSQL more to plan than to
+    run). Those 100 cases are then joined once with their municipality, staff member and first
+    adult: the subquery's OFFSET 0 keeps PostgreSQL from joining the municipalities again for
+    each step (national bench, EXPLAIN (ANALYZE, BUFFERS): 1,133 -> 1,035 buffers, 1.6 -> 1.0 ms).
+    On SQLite each step's branch counts with a subquery of its own, which SQLite runs once.
     """
     conditions: list[Any] = [Case.closed_at.is_(None), Case.withdrawn_at.is_(None)]
     conditions += [condition for (_name, condition), on in zip(_BOARD_FILTERS, used, strict=True) if on]
     late = Case.first_contact_at.is_(None) & (Case.first_contact_due_on < bindparam("today", type_=Date))
-    counts: Executable = (
-        select(Case.step, func.count(), func.count().filter(late)).where(*conditions).group_by(Case.step)
-    )
     if not postgres:
-        branches = [
-            _with_card_joins(select(*_card_columns()))
-            .where(Case.step == step, *conditions)
-            .order_by(Case.registered_at, Case.id)
-            .limit(written(BOARD_CASES_PER_STEP, Integer))
-            .subquery()
-            for step in Step
-        ]
-        return counts, union_all(*(select(branch) for branch in branches))
+        branches = []
+        for step in Step:
+            # Counted by statements of their own inside the branch (no correlation with its row).
+            count = select(func.count()).where(Case.step == step, *conditions).correlate(None)
+            past = select(func.count()).where(Case.step == step, late, *conditions).correlate(None)
+            branch = (
+                _with_card_joins(select(*_card_columns(), count.scalar_subquery(), past.scalar_subquery()))
+                .where(Case.step == step, *conditions)
+                .order_by(Case.registered_at, Case.id)
+                .limit(written(BOARD_CASES_PER_STEP, Integer))
+                .subquery()
+            )
+            branches.append(select(branch))
+        return union_all(*branches)
     # unnest(ARRAY[...]) rather than VALUES: SQLAlchemy caches no statement with VALUES in it.
     steps = (
         func.unnest(postgresql.array(list[Any](written_all(Step, String)), type_=String))
         .table_valued("step")
         .render_derived(name="steps")
+    )
+    counted = (
+        select(func.count().label("count"), func.count().filter(late).label("past"))
+        .where(Case.step == steps.c.step, *conditions)
+        .lateral("counted")
     )
     cases = (
         select(*_case_columns(Case), Case.municipality_id, Case.assigned_to_id)
@@ -207,30 +223,32 @@ def _board_statements(used: tuple[bool, ...], postgres: bool) -> tuple[Executabl
         .lateral("cases")
     )
     found = (
-        select(cases).select_from(steps).join(cases, true()).offset(written(0, Integer)).subquery("firsts")
+        select(cases, counted.c.count, counted.c.past)
+        .select_from(steps)
+        .join(counted, true())
+        .join(cases, true())
+        .offset(written(0, Integer))
+        .subquery("firsts")
     )
-    firsts: Executable = _with_card_joins(select(*_card_columns(found)), found)
-    return counts, firsts
+    return _with_card_joins(select(*_card_columns(found), found.c.count, found.c.past), found)
 
 
 def board_columns(filters: BoardFilter, *, today: date) -> list[Column]:
     """Return a column per step: the number of open cases, how many are past the first-contact
-    deadline, and the first BOARD_CASES_PER_STEP cases (oldest first). Two queries.
+    deadline, and the first BOARD_CASES_PER_STEP cases (oldest first). One query.
 
     Each step's first cases are one short index range each (ix_recruitment_cases_open_board),
     so the cost does not grow with the number of open cases; the counts read that index only.
     """
     given = {name: getattr(filters, name) for name, _condition in _BOARD_FILTERS}
     used = tuple(value is not None for value in given.values())
-    counts, firsts = _board_statements(used, is_postgres())
     params: dict[str, Any] = {name: value for name, value in given.items() if value is not None}
     columns = {step: Column(step) for step in Step}
-    for step, count, past in db.session.execute(counts, {**params, "today": today}):
-        columns[step].count, columns[step].past_deadline = count, past
-    if any(column.count for column in columns.values()):
-        for row in db.session.execute(firsts, params):
-            card = Card(*row)
-            columns[card.step].cases.append(card)
+    for row in db.session.execute(_board_statement(used, is_postgres()), {**params, "today": today}):
+        card = Card(*row[:CARD_FIELDS])
+        column = columns[card.step]
+        column.count, column.past_deadline = row[CARD_FIELDS:]
+        column.cases.append(card)
     for column in columns.values():
         column.cases.sort(key=lambda card: (card.registered_at, card.id))  # oldest first
     return list(columns.values())
