@@ -281,8 +281,19 @@ def test_a_households_adults_come_with_its_coming_sessions_in_one_statement(
         (u.id, u.full_name, u.household_id) for u in queries.household_adults(household.id)
     ]
     assert [a.full_name for a in adults] == ["Ada Ek", "Bo Ek"]
-    # The coming sessions as upcoming_sessions_for_household gives them, first come first.
-    assert upcoming == queries.upcoming_sessions_for_household(household.id, now=now)
+    # Every coming session of each adult's runs, first come first (then by name), with its run;
+    # not the neighbour's.
+    expected = sorted(
+        [
+            (s.id, s.starts_at, run.title, person.id, person.full_name)
+            for s in run.sessions
+            for person in (ada, bo)
+        ]
+        + [(s.id, s.starts_at, later.title, ada.id, ada.full_name) for s in later.sessions],
+        key=lambda row: (row[1], row[4]),
+    )
+    assert [(u.session_id, u.starts_at, u.run_title, u.user_id, u.user_name) for u in upcoming] == expected
+    assert all(u.notice_id is None for u in upcoming)
     assert [(u.user_name, u.starts_at) for u in upcoming][:2] == [
         ("Ada Ek", run.sessions[0].starts_at),
         ("Bo Ek", run.sessions[0].starts_at),

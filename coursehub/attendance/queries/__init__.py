@@ -16,7 +16,6 @@ from coursehub.attendance.queries.progress import (
     adults_and_upcoming,
     evaluate_rule,
     progress_for_users,
-    upcoming_sessions_for_household,
 )
 from coursehub.attendance.queries.reports import DIMENSIONS, RateRow, attendance_rates
 from coursehub.attendance.queries.sheet import (
@@ -75,6 +74,5 @@ __all__ = [
     "runs_for_attendance",
     "session_changes",
     "sessions_without_attendance",
-    "upcoming_sessions_for_household",
     "waits_for_attendance",
 ]

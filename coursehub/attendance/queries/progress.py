@@ -318,7 +318,14 @@ def progress_for_users(
 
 @functools.cache
 def _upcoming_statement() -> sa.Select[*tuple[Any, ...]]:
-    """`upcoming_sessions_for_household`'s statement, built once (values bound at execution)."""
+    """The sessions not yet started that the bound household's adults take part in, the first
+    bound `limit` of them, built once (values bound at execution).
+
+    The household's confirmed sign-ups (`ix_enrollments_household_id`), the sessions of their runs
+    (a make-up: its one session), each with its run's title and the person's advance notice
+    joined. A make-up sign-up belongs to the run of its session, so the sessions are found by
+    run, without enrollment's `OR` across the session and sign-up tables.
+    """
     return (
         select(
             CourseSession.id,
@@ -404,8 +411,8 @@ def _adults_and_upcoming_statement() -> Executable:
 def adults_and_upcoming(
     household_id: int, *, now: datetime, limit: int = 30
 ) -> tuple[list[HouseholdAdult], list[UpcomingSession]]:
-    """Return the household's adults by name, as `household_adults` finds them, and the sessions
-    not yet started that they take part in, as `upcoming_sessions_for_household` finds them: one
+    """Return the household's adults by name, as `household_adults` finds them, and the first
+    `limit` sessions not yet started that they take part in (`_upcoming_statement`): one
     statement, not two (the family's progress page asks for both)."""
     values = {"household_id": household_id, "now": now, "limit": limit}
     adults: list[HouseholdAdult] = []
@@ -416,17 +423,3 @@ def adults_and_upcoming(
         else:
             adults.append(HouseholdAdult(row[4], row[5], household_id))
     return adults, upcoming
-
-
-def upcoming_sessions_for_household(
-    household_id: int, *, now: datetime, limit: int = 30
-) -> list[UpcomingSession]:
-    """Return the sessions not yet started that the household's adults take part in.
-
-    One statement: the household's confirmed sign-ups (`ix_enrollments_household_id`), the
-    sessions of their runs (a make-up: its one session), each with its run's title and the
-    person's advance notice joined. A make-up sign-up belongs to the run of its session, so the
-    sessions are found by run, without enrollment's `OR` across the session and sign-up tables.
-    """
-    values = {"household_id": household_id, "now": now, "limit": limit}
-    return [UpcomingSession(*row) for row in db.session.execute(_upcoming_statement(), values)]
