@@ -192,12 +192,13 @@ def _board_statement(used: tuple[bool, ...], postgres: bool) -> Executable:
     if not postgres:
         branches = []
         for step in Step:
+            in_step = (Case.step == step, *conditions)
             # Counted by statements of their own inside the branch (no correlation with its row).
-            count = select(func.count()).where(Case.step == step, *conditions).correlate(None)
-            past = select(func.count()).where(Case.step == step, late, *conditions).correlate(None)
+            count = select(func.count()).where(*in_step).correlate(None)
+            past = count.where(late)
             branch = (
                 _with_card_joins(select(*_card_columns(), count.scalar_subquery(), past.scalar_subquery()))
-                .where(Case.step == step, *conditions)
+                .where(*in_step)
                 .order_by(Case.registered_at, Case.id)
                 .limit(written(BOARD_CASES_PER_STEP, Integer))
                 .subquery()
