@@ -9,8 +9,8 @@ from coursehub.attendance.queries.pages import (
 )
 from coursehub.attendance.queries.progress import (
     CourseProgress,
-    HouseholdAdult,
     MarkFact,
+    ProgressAdult,
     ThemeProgress,
     UpcomingSession,
     adults_and_upcoming,
@@ -42,7 +42,7 @@ __all__ = [
     "DIMENSIONS",
     "SHEET_SESSION_OPTIONS",
     "CourseProgress",
-    "HouseholdAdult",
+    "ProgressAdult",
     "MakeupOption",
     "MakeupTheme",
     "MarkFact",

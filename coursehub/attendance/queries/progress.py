@@ -383,7 +383,7 @@ class UpcomingSession:
 
 
 @dataclass(frozen=True)
-class HouseholdAdult:
+class ProgressAdult:
     """An adult of a household as the family's progress page shows them (not an ORM object)."""
 
     id: int
@@ -410,16 +410,16 @@ def _adults_and_upcoming_statement() -> Executable:
 
 def adults_and_upcoming(
     household_id: int, *, now: datetime, limit: int = 30
-) -> tuple[list[HouseholdAdult], list[UpcomingSession]]:
-    """Return the household's adults by name, as `household_adults` finds them, and the first
+) -> tuple[list[ProgressAdult], list[UpcomingSession]]:
+    """Return the household's adults by name (a `ProgressAdult` each) and the first
     `limit` sessions not yet started that they take part in (`_upcoming_statement`): one
     statement, not two (the family's progress page asks for both)."""
     values = {"household_id": household_id, "now": now, "limit": limit}
-    adults: list[HouseholdAdult] = []
+    adults: list[ProgressAdult] = []
     upcoming: list[UpcomingSession] = []
     for row in db.session.execute(_adults_and_upcoming_statement(), values):
         if row.part == 0:
             upcoming.append(UpcomingSession(*row[:9]))
         else:
-            adults.append(HouseholdAdult(row[4], row[5], household_id))
+            adults.append(ProgressAdult(row[4], row[5], household_id))
     return adults, upcoming
