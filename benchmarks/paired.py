@@ -211,6 +211,29 @@ def _wrk(url: str, cookie: str | None, seconds: int, connections: int) -> float 
     return requests_per_second(run_wrk(url, cookie, seconds, connections))
 
 
+# One side of a pair: a page's URL on one server and the cookie to send (None for a visitor).
+Side = tuple[str, str | None]
+
+
+def measure_pairs(
+    name: str, one: Side, other: Side, pair_count: int, seconds: int, connections: int
+) -> list[tuple[float, float]]:
+    """Drive a page on one side and then on the other, `pair_count` times, after a second each
+    to warm both up; return each pair's requests a second as (one, other). Each side goes first
+    in every other pair: what follows a run (a warm cache, a busy neighbour) falls on both alike."""
+    for url, cookie in (one, other):
+        _wrk(url, cookie, 1, connections)
+    pairs = []
+    for turn in range(pair_count):
+        order = [one, other] if turn % 2 == 0 else [other, one]
+        found = {side: _wrk(side[0], side[1], seconds, connections) for side in order}
+        first, second = found[one], found[other]
+        if first is None or second is None:
+            raise SystemExit(f"{name}: some answers were not 2xx or failed")
+        pairs.append((first, second))
+    return pairs
+
+
 def main(argv: Sequence[str]) -> int:
     if not argv:
         print(__doc__)
@@ -235,21 +258,9 @@ def main(argv: Sequence[str]) -> int:
         )
         print(f"{'page':24} {'req/s here':>11} {'req/s REV':>10} {'ratio':>6} {'least':>6} {'most':>6}")
         for name, path, cookie in requests:
-            for base in (ours, theirs):  # a second each to warm both up
-                _wrk(base + path, cookie, 1, connections)
-            pairs = []
-            for turn in range(pair_count):
-                # Each side goes first in every other pair: what follows a run (a warm cache, a
-                # busy neighbour) falls on both alike.
-                if turn % 2 == 0:
-                    here = _wrk(ours + path, cookie, seconds, connections)
-                    there = _wrk(theirs + path, cookie, seconds, connections)
-                else:
-                    there = _wrk(theirs + path, cookie, seconds, connections)
-                    here = _wrk(ours + path, cookie, seconds, connections)
-                if here is None or there is None:
-                    raise SystemExit(f"{name}: some answers were not 2xx or failed")
-                pairs.append((here, there))
+            pairs = measure_pairs(
+                name, (ours + path, cookie), (theirs + path, cookie), pair_count, seconds, connections
+            )
             row = summarise(pairs)
             figures = (
                 f"{row.ours:11.1f} {row.theirs:10.1f} {row.ratio:6.2f} {row.least:6.2f} {row.greatest:6.2f}"

@@ -44,9 +44,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.paired import (  # noqa: E402
     Summary,
     choose_pages,
+    measure_pairs,
     page_requests,
-    requests_per_second,
-    run_wrk,
     serve,
     summarise,
 )
@@ -174,21 +173,9 @@ def main(argv: Sequence[str]) -> int:
             f" {'stmts':>9}  target"
         )
         for (name, path, cookie), (_, far_path, far_cookie) in zip(county_pages, national_pages, strict=True):
-            near_url, far_url = here + path, there + far_path
-            queries = (query_count(near_url, cookie), query_count(far_url, far_cookie))
-            for url, this_cookie in ((near_url, cookie), (far_url, far_cookie)):  # a second each to warm up
-                run_wrk(url, this_cookie, 1, connections)
-            pairs = []
-            for turn in range(pair_count):
-                # Each set goes first in every other pair: what follows a run falls on both alike.
-                order = [(near_url, cookie), (far_url, far_cookie)]
-                if turn % 2:
-                    order.reverse()
-                found = {url: requests_per_second(run_wrk(url, c, seconds, connections)) for url, c in order}
-                near, far = found[near_url], found[far_url]
-                if near is None or far is None:
-                    raise SystemExit(f"{name}: some answers were not 2xx or failed")
-                pairs.append((near, far))
+            near, far = (here + path, cookie), (there + far_path, far_cookie)
+            queries = (query_count(*near), query_count(*far))
+            pairs = measure_pairs(name, near, far, pair_count, seconds, connections)
             say(row(name, summarise(pairs), queries))
     say("")
     say(

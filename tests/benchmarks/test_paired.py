@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks import paired
 from benchmarks.paired import choose_pages, requests_per_second, summarise, wrk_command
 from tests.benchmarks.wrk_report import wrk_report
 
@@ -71,3 +72,27 @@ def test_wrk_is_asked_as_run_sh_asks_it_with_the_session_cookie_when_there_is_on
         "http://h/kurser",
     ]
     assert wrk_command("http://h/", "session=abc", 5, 16)[-3:] == ["-H", "Cookie: session=abc", "http://h/"]
+
+
+def test_pairs_alternate_which_side_goes_first_and_keep_each_side_in_its_place(monkeypatch):
+    # wrk stands in for the servers here: each run's figure says which side it drove and when.
+    asked: list[tuple[str, int]] = []
+
+    def fake_wrk(url, cookie, seconds, connections):
+        asked.append((url, seconds))
+        return 100.0 * len(asked) if url == "http://a/p" else float(len(asked))
+
+    monkeypatch.setattr(paired, "_wrk", fake_wrk)
+    pairs = paired.measure_pairs("page", ("http://a/p", None), ("http://b/p", "session=x"), 3, 5, 16)
+    # A second on each to warm up, then A B, B A, A B.
+    assert [url[7] for url, _ in asked] == ["a", "b", "a", "b", "b", "a", "a", "b"]
+    assert [seconds for _, seconds in asked] == [1, 1, 5, 5, 5, 5, 5, 5]
+    assert pairs == [(300.0, 4.0), (600.0, 5.0), (700.0, 8.0)]
+
+
+def test_a_pair_with_failed_answers_stops_the_measurement(monkeypatch):
+    monkeypatch.setattr(
+        paired, "_wrk", lambda url, cookie, seconds, connections: None if seconds > 1 else 1.0
+    )
+    with pytest.raises(SystemExit, match="case board: some answers were not 2xx"):
+        paired.measure_pairs("case board", ("http://a/", None), ("http://b/", None), 2, 3, 16)
