@@ -408,6 +408,11 @@ class Adult:
     full_name: str
     feed_token: str | None
 
+    @property
+    def has_feed(self) -> bool:
+        """Whether the adult has a calendar link."""
+        return self.feed_token is not None
+
 
 @dataclass(frozen=True)
 class FamilyRows:
@@ -415,7 +420,7 @@ class FamilyRows:
 
     progress: dict[int, Progress | None]  # family_progress
     names: dict[int, list[str]]  # persons_names
-    adults: list[tuple[Adult, bool]]  # the household's active adults, whether each has a calendar link
+    adults: list[Adult]  # the household's active adults by id, each with their calendar link's token
 
 
 def family_rows(household_id: int, enrollments: Iterable[Enrollment], now: datetime) -> FamilyRows:
@@ -427,7 +432,7 @@ def family_rows(household_id: int, enrollments: Iterable[Enrollment], now: datet
     runs = _counted_runs(enrollments)
     by_run: dict[int, list[Any]] = {run_id: [] for run_id in runs}
     names: dict[int, list[str]] = {e.id: [] for e in enrollments}
-    adults: list[tuple[Adult, bool]] = []
+    adults: list[Adult] = []
     values = {"run_ids": runs, "enrollment_ids": list(names), "household_id": household_id}
     for row in db.session.execute(_family_rows_statement(), values):
         if row.part == 0:
@@ -435,8 +440,7 @@ def family_rows(household_id: int, enrollments: Iterable[Enrollment], now: datet
         elif row.part == 1:
             names[row[0]].append(row[1])
         else:
-            token = row.online_url
-            adults.append((Adult(row[0], row[1], token), token is not None))
+            adults.append(Adult(row[0], row[1], row.online_url))
     return FamilyRows(_progress_from(enrollments, by_run, now), names, adults)
 
 

@@ -129,14 +129,16 @@ def test_family_rows_are_progress_names_and_adults_in_one_statement(db, make_fam
     token = db.session.get(CalendarFeed, second.id).token
     assert shown.adults == sorted(
         [
-            (queries.Adult(first.id, first.full_name, None), False),
-            (queries.Adult(second.id, second.full_name, token), True),
+            queries.Adult(first.id, first.full_name, None),
+            queries.Adult(second.id, second.full_name, token),
         ],
-        key=lambda pair: pair[0].id,
+        key=lambda adult: adult.id,
     )
-    assert gone.id not in {adult.id for adult, _has in shown.adults}
-    assert neighbour.id not in {adult.id for adult, _has in shown.adults}
+    assert [adult.has_feed for adult in shown.adults] == [adult.id == second.id for adult in shown.adults]
+    assert gone.id not in {adult.id for adult in shown.adults}
+    assert neighbour.id not in {adult.id for adult in shown.adults}
     # A household with no sign-ups yet still has its adults.
     empty = queries.family_rows(neighbours.id, [], now)
     assert (empty.names, empty.progress) == ({}, {})
-    assert empty.adults == [(queries.Adult(neighbour.id, neighbour.full_name, None), False)]
+    assert empty.adults == [queries.Adult(neighbour.id, neighbour.full_name, None)]
+    assert not empty.adults[0].has_feed

@@ -187,7 +187,7 @@ def my_courses():
     shown = queries.family_rows(current_user.household_id, page.items, now)
     adults = shown.adults
     # The logged-in adult is one of the household's active adults: their token comes with the list.
-    feed = next((adult.feed_token for adult, _has in adults if adult.id == current_user.id), None)
+    feed = next((adult.feed_token for adult in adults if adult.id == current_user.id), None)
     feed_name = calendar_name()
     links = (
         ical.subscribe_links(url_for("enrollment.feed", token=feed, _external=True), name=feed_name)
