@@ -215,16 +215,35 @@ def _wrk(url: str, cookie: str | None, seconds: int, connections: int) -> float 
 Side = tuple[str, str | None]
 
 
-def measure_pairs(
-    name: str, one: Side, other: Side, pair_count: int, seconds: int, connections: int
-) -> list[tuple[float, float]]:
-    """Drive a page on one side and then on the other, `pair_count` times, after a second each
+class PairSettings(NamedTuple):
+    """How pairs are measured: PAIRS, DURATION (seconds a side), CONNECTIONS, and the WORKERS of
+    each side's gunicorn."""
+
+    pairs: int
+    seconds: int
+    connections: int
+    workers: int
+
+
+def pair_settings() -> PairSettings:
+    """The settings from the environment (PAIRS=8 DURATION=3 CONNECTIONS=16 WORKERS=2)."""
+    return PairSettings(
+        pairs=int(os.environ.get("PAIRS", "8")),
+        seconds=int(os.environ.get("DURATION", "3")),
+        connections=int(os.environ.get("CONNECTIONS", "16")),
+        workers=int(os.environ.get("WORKERS", "2")),
+    )
+
+
+def measure_pairs(name: str, one: Side, other: Side, settings: PairSettings) -> list[tuple[float, float]]:
+    """Drive a page on one side and then on the other, `settings.pairs` times, after a second each
     to warm both up; return each pair's requests a second as (one, other). Each side goes first
     in every other pair: what follows a run (a warm cache, a busy neighbour) falls on both alike."""
+    seconds, connections = settings.seconds, settings.connections
     for url, cookie in (one, other):
         _wrk(url, cookie, 1, connections)
     pairs = []
-    for turn in range(pair_count):
+    for turn in range(settings.pairs):
         order = [one, other] if turn % 2 == 0 else [other, one]
         found = {side: _wrk(side[0], side[1], seconds, connections) for side in order}
         first, second = found[one], found[other]
@@ -241,26 +260,22 @@ def main(argv: Sequence[str]) -> int:
     revision = argv[0]
     url, targets = loaded_database()
     known, chosen = choose_pages(targets, argv[1:])
-    pair_count = int(os.environ.get("PAIRS", "8"))
-    seconds = int(os.environ.get("DURATION", "3"))
-    connections = int(os.environ.get("CONNECTIONS", "16"))
-    workers = int(os.environ.get("WORKERS", "2"))
+    settings = pair_settings()
     # One secret for both servers: a session cookie made by one is good on the other.
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "COURSEHUB_SCHEDULER": ""}
     with (
         _worktree(revision) as tree,
-        serve(ROOT, env, workers) as (ours, _),
-        serve(tree, env, workers) as (theirs, _),
+        serve(ROOT, env, settings.workers) as (ours, _),
+        serve(tree, env, settings.workers) as (theirs, _),
     ):
         requests = page_requests(ours, targets, known, chosen)
         print(
-            f"this checkout against {revision}, {pair_count} pairs of {seconds} s, {connections} connections"
+            f"this checkout against {revision}, {settings.pairs} pairs of {settings.seconds} s,"
+            f" {settings.connections} connections"
         )
         print(f"{'page':24} {'req/s here':>11} {'req/s REV':>10} {'ratio':>6} {'least':>6} {'most':>6}")
         for name, path, cookie in requests:
-            pairs = measure_pairs(
-                name, (ours + path, cookie), (theirs + path, cookie), pair_count, seconds, connections
-            )
+            pairs = measure_pairs(name, (ours + path, cookie), (theirs + path, cookie), settings)
             row = summarise(pairs)
             figures = (
                 f"{row.ours:11.1f} {row.theirs:10.1f} {row.ratio:6.2f} {row.least:6.2f} {row.greatest:6.2f}"

@@ -46,6 +46,7 @@ from benchmarks.paired import (  # noqa: E402
     choose_pages,
     measure_pairs,
     page_requests,
+    pair_settings,
     serve,
     summarise,
 )
@@ -131,11 +132,10 @@ def _revision() -> str:
 
 def main(argv: Sequence[str]) -> int:
     county, national = loaded_sets()
-    known, chosen = choose_pages(county.targets, argv)
-    pair_count = int(os.environ.get("PAIRS", "8"))
-    seconds = int(os.environ.get("DURATION", "3"))
-    connections = int(os.environ.get("CONNECTIONS", "16"))
-    workers = int(os.environ.get("WORKERS", "2"))
+    # The same pages by name on both sides, each with its own set's ids (its targets file).
+    county_known, chosen = choose_pages(county.targets, argv)
+    national_known, _chosen = choose_pages(national.targets, argv)
+    settings = pair_settings()
     for scale in (county, national):
         vacuum(scale.url)
     base_env = {
@@ -152,20 +152,18 @@ def main(argv: Sequence[str]) -> int:
         lines.append(line)
 
     with (
-        serve(ROOT, {**base_env, "DATABASE_URL": county.url}, workers) as (here, _),
-        serve(ROOT, {**base_env, "DATABASE_URL": national.url}, workers) as (there, _),
+        serve(ROOT, {**base_env, "DATABASE_URL": county.url}, settings.workers) as (here, _),
+        serve(ROOT, {**base_env, "DATABASE_URL": national.url}, settings.workers) as (there, _),
     ):
-        county_pages = page_requests(here, county.targets, known, chosen)
-        # The same pages by name, each set's own ids (its targets file).
-        national_pages = page_requests(
-            there, national.targets, choose_pages(national.targets, argv)[0], chosen
-        )
+        county_pages = page_requests(here, county.targets, county_known, chosen)
+        national_pages = page_requests(there, national.targets, national_known, chosen)
         moment = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         load = " ".join(f"{n:.2f}" for n in os.getloadavg())
         say(f"county against national at once, code {_revision()}, {moment}")
         say(
-            f"{pair_count} pairs of {seconds} s, {connections} connections,"
-            f" gunicorn {workers} workers a side, {os.cpu_count()} cores; load average at the start: {load}"
+            f"{settings.pairs} pairs of {settings.seconds} s, {settings.connections} connections,"
+            f" gunicorn {settings.workers} workers a side, {os.cpu_count()} cores;"
+            f" load average at the start: {load}"
         )
         say("")
         say(
@@ -175,7 +173,7 @@ def main(argv: Sequence[str]) -> int:
         for (name, path, cookie), (_, far_path, far_cookie) in zip(county_pages, national_pages, strict=True):
             near, far = (here + path, cookie), (there + far_path, far_cookie)
             queries = (query_count(*near), query_count(*far))
-            pairs = measure_pairs(name, near, far, pair_count, seconds, connections)
+            pairs = measure_pairs(name, near, far, settings)
             say(row(name, summarise(pairs), queries))
     say("")
     say(

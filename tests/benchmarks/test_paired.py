@@ -83,7 +83,8 @@ def test_pairs_alternate_which_side_goes_first_and_keep_each_side_in_its_place(m
         return 100.0 * len(asked) if url == "http://a/p" else float(len(asked))
 
     monkeypatch.setattr(paired, "_wrk", fake_wrk)
-    pairs = paired.measure_pairs("page", ("http://a/p", None), ("http://b/p", "session=x"), 3, 5, 16)
+    settings = paired.PairSettings(pairs=3, seconds=5, connections=16, workers=2)
+    pairs = paired.measure_pairs("page", ("http://a/p", None), ("http://b/p", "session=x"), settings)
     # A second on each to warm up, then A B, B A, A B.
     assert [url[7] for url, _ in asked] == ["a", "b", "a", "b", "b", "a", "a", "b"]
     assert [seconds for _, seconds in asked] == [1, 1, 5, 5, 5, 5, 5, 5]
@@ -95,4 +96,15 @@ def test_a_pair_with_failed_answers_stops_the_measurement(monkeypatch):
         paired, "_wrk", lambda url, cookie, seconds, connections: None if seconds > 1 else 1.0
     )
     with pytest.raises(SystemExit, match="case board: some answers were not 2xx"):
-        paired.measure_pairs("case board", ("http://a/", None), ("http://b/", None), 2, 3, 16)
+        paired.measure_pairs(
+            "case board", ("http://a/", None), ("http://b/", None), paired.PairSettings(2, 3, 16, 2)
+        )
+
+
+def test_the_pair_settings_come_from_the_environment_with_the_documented_defaults(monkeypatch):
+    for name in ("PAIRS", "DURATION", "CONNECTIONS", "WORKERS"):
+        monkeypatch.delenv(name, raising=False)
+    assert paired.pair_settings() == paired.PairSettings(pairs=8, seconds=3, connections=16, workers=2)
+    monkeypatch.setenv("PAIRS", "4")
+    monkeypatch.setenv("WORKERS", "3")
+    assert paired.pair_settings() == paired.PairSettings(pairs=4, seconds=3, connections=16, workers=3)
