@@ -1,12 +1,13 @@
 """Reference lists held by each process while the reference mark stays where it was.
 
 The catalogue's filters (course types, the municipalities with venues, county parts, kinds of
-home) and the report's areas (the member municipalities and the county parts) are read on every
-view of those pages: at national size some 300 rows each time, built into the same lists again.
-They change once in months. The database moves a mark whenever one of their tables changes
-(`ReferenceMark`, coursehub.lib.change_marks); a list's statement returns the mark and, only when
-the mark is not the one this process holds the list for, the list's rows too. One statement
-either way, and a change made by any process or host is seen by the next request everywhere.
+home), the report's areas (the member municipalities and the county parts) and the case board's
+municipalities (every one, by name) are read on every view of those pages: at national size
+some 300 rows each time, built into the same lists again. They change once in months. The
+database moves a mark whenever one of their tables changes (`ReferenceMark`,
+coursehub.lib.change_marks); a list's statement returns the mark and, only when the mark is not
+the one this process holds the list for, the list's rows too. One statement either way, and a
+change made by any process or host is seen by the next request everywhere.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import CompoundSelect, Integer, Select, bindparam, func, select, true
+from sqlalchemy import CompoundSelect, Integer, Select, bindparam, func, null, select, true, union_all
 
 from coursehub.accounts.models import ReferenceMark
 from coursehub.extensions import db
@@ -25,7 +26,7 @@ T = TypeVar("T")
 
 HELD_KEY = "coursehub_reference_lists"
 # A few lists, each in a few forms (the catalogue's for families and for professionals, the
-# report's areas in each language).
+# report's areas in each language, the board's municipalities).
 HELD_LISTS = 16
 NO_MARK = -1  # what a process that holds nothing asks with: the mark is never negative
 
@@ -40,10 +41,19 @@ def _mark() -> Any:
     return select(func.coalesce(func.max(ReferenceMark.id), written(0, Integer))).scalar_subquery()
 
 
-def marked(lists: Select[Any] | CompoundSelect[Any], order_by: Sequence[str]) -> Select[Any]:
+def marked(
+    lists: Select[Any] | CompoundSelect[Any],
+    order_by: Sequence[str],
+    *,
+    beside: Select[Any] | CompoundSelect[Any] | None = None,
+) -> Select[Any]:
     """The statement `held_list` runs: the mark, and `lists`' rows (ordered by the columns named
     in `order_by`) only when the mark is not the bound `held_mark`; otherwise one row of the
     mark and NULLs. The first column of `lists` must never be NULL.
+
+    `beside` (in `lists`' columns) is what the page reads on every view along with the held
+    list, in the same statement (`held_list_beside`): its rows come with a NULL mark, sorted
+    among the others by the same columns.
 
     The condition on the mark does not depend on any row, so PostgreSQL checks it once before
     reading the lists (a one-time filter) and reads none of their rows when it fails.
@@ -56,11 +66,11 @@ def marked(lists: Select[Any] | CompoundSelect[Any], order_by: Sequence[str]) ->
     # another one in the same FROM without LATERAL, which SQLite lacks.
     wanted = select(*rows.c).where(_mark() != held).subquery("wanted")
     mark = select(_mark().label("mark")).subquery("mark")
-    return (
-        select(mark.c.mark, *wanted.c)
-        .select_from(mark.outerjoin(wanted, true()))
-        .order_by(*(wanted.c[name] for name in order_by))
-    )
+    found = select(mark.c.mark, *wanted.c).select_from(mark.outerjoin(wanted, true()))
+    if beside is None:
+        return found.order_by(*(wanted.c[name] for name in order_by))
+    every = union_all(found, select(null().label("mark"), *beside.subquery("beside").c)).subquery("every")
+    return select(*every.c).order_by(*(every.c[name] for name in order_by))
 
 
 def held_list(key: Hashable, statement: Select[Any], build: Callable[[list[tuple[Any, ...]]], T]) -> T:
@@ -69,12 +79,23 @@ def held_list(key: Hashable, statement: Select[Any], build: Callable[[list[tuple
     returned. `key` names the list and everything `build` depends on (its language, say). What is
     returned is shared by every request of the process: read it, never change it.
     """
+    return held_list_beside(key, statement, build)[0]
+
+
+def held_list_beside(
+    key: Hashable, statement: Select[Any], build: Callable[[list[tuple[Any, ...]]], T]
+) -> tuple[T, list[tuple[Any, ...]]]:
+    """Return `held_list`'s list for a statement made by `marked` with `beside`, and the rows of
+    `beside` (in their order, without the mark): a held list and what changes on every view of
+    the page, in one statement."""
     store = _held()
     held = store.find(key)
     found = db.session.execute(statement, {"held_mark": NO_MARK if held is None else held[0]}).all()
-    mark = found[0][0]
+    listed = [row for row in found if row[0] is not None]
+    beside = [tuple(row)[1:] for row in found if row[0] is None]
+    mark = listed[0][0]
     if held is not None and held[0] == mark:
-        return held[1]
-    built = build([tuple(row)[1:] for row in found if row[1] is not None])
+        return held[1], beside
+    built = build([tuple(row)[1:] for row in listed if row[1] is not None])
     store.put(key, (mark, built))
-    return built
+    return built, beside
