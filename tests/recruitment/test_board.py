@@ -2,7 +2,7 @@
 
 import itertools
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import format_date
 from sqlalchemy import insert
@@ -118,51 +118,34 @@ def _open_cases_in_many_municipalities(
     now = clock.now()
     places = [{"name": f"Ort {n:03d}", "code": f"{7000 + n}"} for n in range(with_cases + without)]
     found = _db.session.execute(insert(Municipality).returning(Municipality.id), places).scalars().all()
+
+    def case(reference: str, municipality_id: int, registered_at: datetime, **ended: object) -> dict:
+        return {
+            "step": Step.REGISTERED,
+            "step_changed_at": now,
+            "registered_at": registered_at,
+            "first_contact_due_on": now.date(),
+            "municipality_id": municipality_id,
+            "street": "Väg 1",
+            "postal_code": "55111",
+            "city": "Ort",
+            "min_child_age": 0,
+            "max_child_age": 10,
+            "consent_at": now,
+            "consent_version": "2026-12",
+            "reference": reference,
+            **ended,
+        }
+
+    opened = [
+        case(f"M{n}", found[n % with_cases], now - timedelta(minutes=n))
+        for n in range(with_cases * per_municipality)
+    ]
+    ended = {"closed_at": now - timedelta(days=300), "close_reason": "Avslutat"}
+    long_ago = now - timedelta(days=400)
     _db.session.execute(
-        insert(Case),
-        [
-            {
-                "step": Step.REGISTERED,
-                "step_changed_at": now,
-                "registered_at": now - timedelta(minutes=n),
-                "first_contact_due_on": now.date(),
-                "municipality_id": found[n % with_cases],
-                "street": "Väg 1",
-                "postal_code": "55111",
-                "city": "Ort",
-                "min_child_age": 0,
-                "max_child_age": 10,
-                "consent_at": now,
-                "consent_version": "2026-12",
-                "reference": f"M{n}",
-            }  # fmt: skip
-            for n in range(with_cases * per_municipality)
-        ],
+        insert(Case), opened + [case(f"S{n}", found[-1], long_ago, **ended) for n in range(closed)]
     )
-    if closed:
-        _db.session.execute(
-            insert(Case),
-            [
-                {
-                    "step": Step.REGISTERED,
-                    "step_changed_at": now,
-                    "registered_at": now - timedelta(days=400, minutes=n),
-                    "first_contact_due_on": now.date(),
-                    "municipality_id": found[-1],
-                    "street": "Väg 1",
-                    "postal_code": "55111",
-                    "city": "Ort",
-                    "min_child_age": 0,
-                    "max_child_age": 10,
-                    "consent_at": now,
-                    "consent_version": "2026-12",
-                    "reference": f"S{n}",
-                    "closed_at": now - timedelta(days=300),
-                    "close_reason": "Avslutat",
-                }  # fmt: skip
-                for n in range(closed)
-            ],
-        )
     _db.session.commit()
 
 
