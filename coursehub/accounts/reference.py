@@ -1,13 +1,14 @@
 """Reference lists held by each process while the reference mark stays where it was.
 
 The catalogue's filters (course types, the municipalities with venues, county parts, kinds of
-home), the report's areas (the member municipalities and the county parts) and the case board's
-municipalities (every one, by name) are read on every view of those pages: at national size
-some 300 rows each time, built into the same lists again. They change once in months. The
-database moves a mark whenever one of their tables changes (`ReferenceMark`,
-coursehub.lib.change_marks); a list's statement returns the mark and, only when the mark is not
-the one this process holds the list for, the list's rows too. One statement either way, and a
-change made by any process or host is seen by the next request everywhere.
+home), the report's areas (the member municipalities and the county parts) and every
+municipality by name (the case board's filter and the family's interest registration offer them)
+were read on every view of those pages: at national size some 300-570 rows each time, built into
+the same lists again. They change once in months. The database moves a mark whenever one of
+their tables changes (`ReferenceMark`, coursehub.lib.change_marks); a list's statement returns
+the mark and, only when the mark is not the one this process holds the list for, the list's rows
+too. One statement either way, and a change made by any process or host is seen by the next
+request everywhere.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ T = TypeVar("T")
 
 HELD_KEY = "coursehub_reference_lists"
 # A few lists, each in a few forms (the catalogue's for families and for professionals, the
-# report's areas in each language, the board's municipalities).
+# report's areas in each language, every municipality by name).
 HELD_LISTS = 16
 NO_MARK = -1  # what a process that holds nothing asks with: the mark is never negative
 

@@ -83,7 +83,8 @@ def interest():
     honeypot field was filled in (then nothing is made). Past a rate limit the form comes back
     with a message and status 429.
     """
-    form = forms.InterestForm(municipalities=queries.municipalities(), channels=queries.channels())
+    offered = queries.interest_choices()
+    form = forms.InterestForm(municipalities=offered.municipalities, channels=offered.channels)
     form.adults_error = None
     if form.validate_on_submit():
         if form.is_from_a_script:
