@@ -59,6 +59,7 @@ from coursehub.extensions import db
 from coursehub.lib.localtime import local_moment
 from coursehub.lib.pagination import Page, count_limit, page_number, paginate
 from coursehub.lib.sqlconst import start_of_minute, written, written_all
+from coursehub.lib.sqlfind import among
 
 PER_PAGE = 20
 # Past this page number a list's OFFSET would overflow PostgreSQL's bigint; no list is that long.
@@ -607,12 +608,14 @@ def _admin_rows(listed: Select[*tuple[Any, ...]], page: int, per_page: int) -> l
 
 
 def leader_runs_page(user: User, *, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """Return one page of the runs `user` leads, upcoming first."""
-    base = (
-        select(CourseRun)
-        .join(run_leaders, run_leaders.c.run_id == CourseRun.id)
-        .where(run_leaders.c.user_id == user.id, CourseRun.status != RunStatus.CANCELLED)
-    )
+    """Return one page of the runs `user` leads, upcoming first.
+
+    The leader's runs are looked up by id (`among`): joined to them, the page's count hashed the
+    leader's runs and read every run ever held to find them (nationally 4,789 index entries for
+    a leader of 59 runs, 0.94 ms; by id 0.2 ms, growing with the leader's own runs only).
+    """
+    led = select(run_leaders.c.run_id).where(run_leaders.c.user_id == user.id)
+    base = select(CourseRun).where(among(CourseRun.id, led), CourseRun.status != RunStatus.CANCELLED)
     return paginate(
         # Leaders too: the run links on the page check "leads this run" without a query each.
         base.options(
