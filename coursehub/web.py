@@ -40,6 +40,7 @@ from coursehub.lib.nav import menu_groups, menu_links, visible_items, visible_ru
 from coursehub.lib.organisation import Organisation, organisation_details
 from coursehub.lib.quick_select import checkboxes
 from coursehub.lib.request_input import CleanRequest
+from coursehub.lib.urls import id_urls
 from coursehub.lib.user_facts import (
     fact_values,
     remember_facts,
@@ -350,12 +351,36 @@ def _closure_sentence(org: Organisation, locale: str) -> str:
     )
 
 
-def _run_links(run) -> list:
-    """Return the links about `run` that areas built on courses offer to the current user."""
+RUN_LINK_PARTS = "coursehub_run_link_parts"
+
+
+def _run_links(run) -> list[tuple[str, str]]:
+    """Return (URL, label) of each link about `run` that areas built on courses offer to the
+    current user, in order.
+
+    A leader's start page lists twenty runs with four links each: `url_for` and the lazy
+    label's translation ran for each of the eighty (in-process, about a third of the page). Each
+    link's URL builder (`id_urls`) and label are made once per request instead.
+    """
     from flask import current_app
 
     user = _request_user()
-    return visible_run_links(current_app.extensions["coursehub_run_links"], user, run)
+    items = visible_run_links(current_app.extensions["coursehub_run_links"], user, run)
+    if not items:
+        return []
+    parts = g.get(RUN_LINK_PARTS)
+    if parts is None:
+        parts = {}
+        setattr(g, RUN_LINK_PARTS, parts)
+    text = None
+    found = []
+    for item in items:
+        part = parts.get(item.endpoint)
+        if part is None:
+            text = text or _menu_text()
+            part = parts[item.endpoint] = (id_urls(item.endpoint, "run_id"), text(item.label))
+        found.append((part[0](run.id), part[1]))
+    return found
 
 
 # The date filters run once per date a page shows (a forum thread: one per post). Flask-Babel's

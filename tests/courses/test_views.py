@@ -648,7 +648,7 @@ def test_run_pages_link_to_what_the_areas_built_on_courses_offer(client, db, log
     from tests.factories import UserFactory
 
     leader = UserFactory(leader=True)
-    run = CourseRunFactory(leaders=[leader])
+    run, second = CourseRunFactory(leaders=[leader]), CourseRunFactory(leaders=[leader])
     other = CourseRunFactory()
     db.session.commit()
     login_as(client, UserFactory(staff=True))
@@ -665,6 +665,13 @@ def test_run_pages_link_to_what_the_areas_built_on_courses_offer(client, db, log
     assert f'href="/admin/kurser/{run.id}/narvaro"' in home
     assert f'href="/kurser/{run.id}/reservlista"' not in home  # staff reorder the list
     assert f"/kurser/{other.id}/deltagare" not in home
+    # Each run of the list links to its own pages (each link's URL is built once per page).
+    for led in (run, second):
+        assert f'<a href="/kurser/{led.id}/deltagare">Deltagare</a>' in home
+        assert f'<a href="/admin/kurser/{led.id}/narvaro">Närvaro</a>' in home
+    client.post("/sprak", data={"locale": "en", "next": "/kursledare"})
+    english = client.get("/kursledare").get_data(as_text=True)
+    assert f'<a href="/kurser/{second.id}/deltagare">Participants</a>' in english
 
 
 def test_staff_cancel_a_session_with_a_reason_after_a_confirmation(staff_client, basic_type, staff, venue):
