@@ -57,9 +57,7 @@ def test_a_leaders_pages_read_their_own_runs_whatever_the_other_leaders_history(
     assert own.title in client.get(PAGES[0]).get_data(as_text=True)
 
 
-def test_a_leaders_run_list_reads_their_own_runs_whatever_the_runs_of_others(
-    client, login_as, postgres_only
-):
+def test_a_leaders_run_list_reads_their_own_runs_whatever_the_runs_of_others(client, login_as, postgres_only):
     # A leader of 60 runs over the years, beside 5,000 runs others led: the list and its count
     # look up the leader's runs by id. Joined to them, the count hashed the leader's runs and read
     # every run in the database to find them (4,789 index entries at national size, 0.9 ms).
