@@ -351,36 +351,26 @@ def _closure_sentence(org: Organisation, locale: str) -> str:
     )
 
 
-RUN_LINK_PARTS = "coursehub_run_link_parts"
-
-
 def _run_links(run) -> list[tuple[str, str]]:
     """Return (URL, label) of each link about `run` that areas built on courses offer to the
     current user, in order.
 
     A leader's start page lists twenty runs with four links each: `url_for` and the lazy
     label's translation ran for each of the eighty (in-process, about a third of the page). Each
-    link's URL builder (`id_urls`) and label are made once per request instead.
+    link's URL builder (`id_urls`) is made once per script root (`_remembered`), and its label
+    translated once per language (`_menu_text`), as the menu's are.
     """
     from flask import current_app
 
-    user = _request_user()
-    items = visible_run_links(current_app.extensions["coursehub_run_links"], user, run)
+    items = visible_run_links(current_app.extensions["coursehub_run_links"], _request_user(), run)
     if not items:
         return []
-    parts = g.get(RUN_LINK_PARTS)
-    if parts is None:
-        parts = {}
-        setattr(g, RUN_LINK_PARTS, parts)
-    text = None
-    found = []
-    for item in items:
-        part = parts.get(item.endpoint)
-        if part is None:
-            text = text or _menu_text()
-            part = parts[item.endpoint] = (id_urls(item.endpoint, "run_id"), text(item.label))
-        found.append((part[0](run.id), part[1]))
-    return found
+    text = _menu_text()
+    return [(_run_link_url(item.endpoint)(run.id), text(item.label)) for item in items]
+
+
+def _run_link_url(endpoint: str) -> Callable[[int], str]:
+    return _remembered(("run link", endpoint), lambda: id_urls(endpoint, "run_id"))
 
 
 # The date filters run once per date a page shows (a forum thread: one per post). Flask-Babel's
