@@ -292,12 +292,10 @@ def staff_members() -> list[Row[tuple[int, str]]]:
     return list(db.session.execute(_staff_members_statement()))
 
 
-def channels(*, active_only: bool = True) -> list[Channel]:
-    """Return the channels families choose from, in staff's order."""
-    stmt = select(Channel).order_by(Channel.position, Channel.id)
-    if active_only:
-        stmt = stmt.where(Channel.is_active.is_(True))
-    return list(db.session.scalars(stmt))
+def channels() -> list[Channel]:
+    """Return every channel, in staff's order, those switched off too (the registration reads the
+    active ones with its municipalities, `interest_choices`)."""
+    return list(db.session.scalars(select(Channel).order_by(Channel.position, Channel.id)))
 
 
 def requirements(*, active_only: bool = True) -> list[BasicRequirement]:
@@ -344,7 +342,7 @@ class InterestChoices:
     """What the family's interest registration offers."""
 
     municipalities: tuple[Choice, ...]  # every municipality of Sweden, by name (held: never change it)
-    channels: list[Choice]  # the active channels, in staff's order
+    channels: tuple[Choice, ...]  # the active channels, in staff's order
 
 
 @functools.cache
@@ -371,10 +369,7 @@ def interest_choices() -> InterestChoices:
     """Return what the interest registration offers, in one query: every municipality of Sweden
     by name (a family may live outside the county) and the active channels in staff's order."""
     every, rows = held_list_beside(EVERY_MUNICIPALITY, _interest_choices_statement(), _choices_of)
-    return InterestChoices(
-        municipalities=every,
-        channels=[Choice(ident, name) for _list, ident, name, _position, _sort_name in rows],
-    )
+    return InterestChoices(municipalities=every, channels=_choices_of(rows))
 
 
 @dataclass(frozen=True)
@@ -427,7 +422,7 @@ def _board_choices_statement() -> Select[Any]:
 def board_choices() -> BoardChoices:
     """Return the board's filter lists in one query: the municipalities that have open cases, by
     name, and the active staff by name, and every channel in staff's order (as staff_members and
-    channels(active_only=False) give them)."""
+    channels give them)."""
     every_municipality, rows = held_list_beside(EVERY_MUNICIPALITY, _board_choices_statement(), _choices_of)
     found: dict[str, list[Choice]] = {"staff": [], "channel": []}
     ids = None  # NULL when no case is open

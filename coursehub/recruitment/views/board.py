@@ -174,7 +174,7 @@ def lists():
     """Staff's lists: where families heard of us, and the basic requirements."""
     return render_template(
         "recruitment/lists.html",
-        channels=queries.channels(active_only=False),
+        channels=queries.channels(),
         requirements=queries.requirements(active_only=False),
         channel_form=forms.ListEntryForm(prefix="kanal"),
         requirement_form=forms.ListEntryForm(prefix="krav"),
@@ -213,7 +213,7 @@ def add_requirement():
 
 def _lists_again(**given: Any) -> Any:
     context = {
-        "channels": queries.channels(active_only=False),
+        "channels": queries.channels(),
         "requirements": queries.requirements(active_only=False),
         "channel_form": forms.ListEntryForm(prefix="kanal", formdata=None),
         "requirement_form": forms.ListEntryForm(prefix="krav", formdata=None),
