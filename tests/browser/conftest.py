@@ -10,6 +10,7 @@ import pytest
 
 from coursehub.lib.database import read_without_write_lock
 from tests.support.browser import (
+    PAGE_PAUSE_SECONDS,
     LiveServer,
     assert_accessible,
     screenshot_on_failure,
@@ -27,7 +28,9 @@ def live_server(app):
     # The test reads between browser steps (a user's e-mail to log in, a link from the outbox);
     # on SQLite those reads must not hold the write lock that the server's POSTs wait for.
     read_without_write_lock()
-    with LiveServer(app) as server:
+    # Each page comes as over a slow phone connection: a check that does not wait for the page
+    # fails every time instead of now and then (tests/support/browser.py, arriving_slowly).
+    with LiveServer(app, page_pause=PAGE_PAUSE_SECONDS) as server:
         yield server
 
 

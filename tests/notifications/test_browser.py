@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from coursehub.extensions import db
 from tests.factories import UserFactory
@@ -29,22 +30,22 @@ def test_staff_reads_a_failed_message_and_puts_it_back_in_line(
 
     browser_login(page, staff)
     menu_link(page, "Utkorg").click()
-    assert page.locator("h1").inner_text() == "Utkorg"
-    assert page.get_by_text("Ingen e-postserver är inställd").is_visible()
+    expect(page.locator("h1")).to_have_text("Utkorg")
+    expect(page.get_by_text("Ingen e-postserver är inställd")).to_be_visible()
     first_row = page.locator("tbody tr").first
-    assert "Kallelse till träff 2" in first_row.inner_text()
-    assert "Misslyckades" in first_row.inner_text()
+    expect(first_row).to_contain_text("Kallelse till träff 2")
+    expect(first_row).to_contain_text("Misslyckades")
     accessible(page, context="outbox")
 
     page.get_by_role("link", name="Testmeddelande från").click()
-    assert "Hej Erik!" in page.locator("pre").inner_text()
+    expect(page.locator("pre")).to_contain_text("Hej Erik!")
     accessible(page, context="outbox message")
 
     page.get_by_role("link", name="Tillbaka till utkorgen").click()
     page.get_by_role("link", name="Kallelse till träff 2", exact=True).click()
     page.get_by_role("button", name="Försök igen nu").click()
-    assert page.get_by_text("Meddelandet skickas vid nästa utskick").is_visible()
-    assert page.get_by_text("Väntar", exact=True).is_visible()
+    expect(page.get_by_text("Meddelandet skickas vid nästa utskick")).to_be_visible()
+    expect(page.get_by_text("Väntar", exact=True)).to_be_visible()
     accessible(page, context="outbox message after retry")
 
 
@@ -62,23 +63,23 @@ def test_staff_correct_the_address_of_a_failed_message(page, accessible, browser
     browser_login(page, staff)
     menu_link(page, "Utkorg").click()
     page.get_by_role("link", name=re.compile(r"^Rätta adressen\W+Välkommen till kursen$")).click()
-    assert page.locator("h1").inner_text() == "Rätta mottagarens adress"
-    assert page.get_by_text("Delen före @ får bara ha").is_visible()
+    expect(page.locator("h1")).to_have_text("Rätta mottagarens adress")
+    expect(page.get_by_text("Delen före @ får bara ha")).to_be_visible()
     accessible(page, context="correct recipient")
 
     field = page.get_by_label("Ny mottagaradress")
     field.fill("åsa@exempel.test")
     page.get_by_role("button", name="Spara adressen och skicka igen").click()
-    assert "Delen före @" in page.locator("#recipient-error").inner_text()
-    assert field.get_attribute("aria-invalid") == "true"
+    expect(page.locator("#recipient-error")).to_contain_text("Delen före @")
+    expect(field).to_have_attribute("aria-invalid", "true")
     accessible(page, context="correct recipient with an error")
 
     field.fill("asa@exempel.test")
     page.get_by_role("button", name="Spara adressen och skicka igen").click()
-    assert page.get_by_text("Adressen är ändrad").is_visible()
-    assert page.locator("h1").inner_text() == "Välkommen till kursen"
-    assert page.get_by_text("asa@exempel.test", exact=True).is_visible()
-    assert page.get_by_text("Väntar", exact=True).is_visible()
+    expect(page.get_by_text("Adressen är ändrad")).to_be_visible()
+    expect(page.locator("h1")).to_have_text("Välkommen till kursen")
+    expect(page.get_by_text("asa@exempel.test", exact=True)).to_be_visible()
+    expect(page.get_by_text("Väntar", exact=True)).to_be_visible()
     # End this test's read transaction: on SQLite it reads a snapshot from before the live server's
     # write (see coursehub/lib/database.py), as any second connection would.
     db.session.rollback()

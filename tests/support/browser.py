@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +26,63 @@ CHROMIUM_ARGS = (
     # test server reachable.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
 )
+# How long the rest of a page keeps the browser waiting once the page's head has come, in the
+# browser journeys (long against a click's return, short against a journey).
+PAGE_PAUSE_SECONDS = 0.15
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 _TARGETS_SHOWN = 3
 
 
-class LiveServer:
-    """Serve a WSGI app on 127.0.0.1 at a free port from a daemon thread."""
+def arriving_slowly(app: Callable[..., Iterable[bytes]], pause: float = PAGE_PAUSE_SECONDS) -> Any:
+    """Send each HTML page as a slow phone connection brings it: the head at once, the page's
+    main content `pause` seconds later. Files (styles, scripts, downloads) pass unchanged.
 
-    def __init__(self, app: Any, host: str = "127.0.0.1") -> None:
-        self.app = app
+    The browser commits to a page when its first bytes come, and a click in Playwright returns
+    then. A check that does not wait (`is_visible()`, `count()`, `is_checked()`) read the page
+    before its content had come, and a journey failed in CI now and then. With the
+    pause such a check fails every time; a journey waits for what it checks (Playwright's
+    `expect(...)`, or `page.wait_for_load_state()` after a click that leaves the page).
+    """
+
+    def serve(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        is_page = False
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            nonlocal is_page
+            is_page = any(
+                name.lower() == "content-type" and value.startswith("text/html") for name, value in headers
+            )
+            return start_response(status, headers, exc_info)
+
+        body = app(environ, start)
+        if not is_page:
+            return body
+        try:
+            html = b"".join(body)
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+        cut = html.find(b"<main")
+        if cut < 0:
+            return [html]
+
+        def arrive() -> Iterator[bytes]:
+            yield html[:cut]
+            time.sleep(pause)
+            yield html[cut:]
+
+        return arrive()
+
+    return serve
+
+
+class LiveServer:
+    """Serve a WSGI app on 127.0.0.1 at a free port from a daemon thread; with `page_pause`,
+    each page arrives as over a slow connection (`arriving_slowly`)."""
+
+    def __init__(self, app: Any, host: str = "127.0.0.1", *, page_pause: float = 0.0) -> None:
+        self.app = arriving_slowly(app, page_pause) if page_pause else app
         self.host = host
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None

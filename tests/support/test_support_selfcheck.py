@@ -12,6 +12,7 @@ import pytest
 from . import require
 from .browser import (
     LiveServer,
+    arriving_slowly,
     assert_accessible,
     axe_violations,
     fits_width,
@@ -230,6 +231,10 @@ def _csp_app():
     def inaccessible():
         return PAGE.format(title="Trasig sida", extra='<img src="/missing.png">')
 
+    @app.get("/kurser.txt")
+    def text_file():
+        return app.response_class("<main>Kurser för familjehem.</main>", mimetype="text/plain")
+
     @app.get("/till-en-seg-sida")
     def link_to_slow():
         return PAGE.format(title="Länk", extra='<p><a href="/seg">Till en seg sida</a></p>')
@@ -341,6 +346,42 @@ def test_a_check_right_after_following_a_link_waits_for_the_new_page(live_server
     page.get_by_role("link", name="Till en seg sida").click()
     assert check(page)
     assert page.title() == "Seg sida"
+
+
+def test_a_page_arriving_slowly_fails_a_check_that_does_not_wait(page):
+    """The journeys' server sends a page's head at once and its content after a pause: a check
+    right after a click that does not wait sees the page without its content; Playwright's
+    `expect` waits for it."""
+    from playwright.sync_api import expect
+
+    with LiveServer(_csp_app(), page_pause=0.5) as server:
+        page.goto(server.url + "/till-en-seg-sida")  # goto waits for the page's load event
+        assert page.get_by_role("heading", name="Länk").is_visible()
+        page.get_by_role("link", name="Till en seg sida").click()
+        assert not page.get_by_role("heading", name="Seg sida").is_visible()
+        expect(page.get_by_role("heading", name="Seg sida")).to_be_visible()
+
+
+def test_arriving_slowly_splits_pages_only_and_keeps_every_byte():
+    from werkzeug.test import EnvironBuilder
+
+    app = _csp_app()
+    slow = arriving_slowly(app, 0.01)
+
+    def get(path):
+        started = []
+        parts = slow(EnvironBuilder(path=path).get_environ(), lambda *begun: started.append(begun))
+        return list(parts), dict(started[0][1])
+
+    parts, headers = get("/")
+    assert headers["Content-Type"].startswith("text/html")
+    assert len(parts) == 2 and parts[1].startswith(b"<main")
+    assert b"".join(parts) == app.test_client().get("/").data
+    parts, headers = get("/kurser.txt")  # not a page: passed on as the app wrote it
+    assert headers["Content-Type"].startswith("text/plain")
+    assert parts == [b"<main>Kurser f\xc3\xb6r familjehem.</main>"]
+    parts, headers = get("/missing.png")  # a page without main content: whole at once
+    assert headers["Content-Type"].startswith("text/html") and len(parts) == 1
 
 
 def test_screenshot_on_failure_saves_the_page_and_reraises(live_server, page, tmp_path):
