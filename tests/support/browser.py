@@ -33,7 +33,7 @@ WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 _TARGETS_SHOWN = 3
 
 
-def arriving_slowly(app: Callable[..., Iterable[bytes]], pause: float = PAGE_PAUSE_SECONDS) -> Any:
+def arriving_slowly(app: Callable[..., Iterable[bytes]], pause: float) -> Any:
     """Send each HTML page as a slow phone connection brings it: the head at once, the page's
     main content `pause` seconds later. Files (styles, scripts, downloads) pass unchanged.
 
